@@ -1,0 +1,176 @@
+"""The one Ninja API under /api/v1/: bearer-token auth, JSON errors that name the field, pagination, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from . import clock
+from .errors import FieldError
+from .models import ApiToken, IdempotencyRecord
+from .scoping import Forbidden, NotFound
+
+TOKEN_LIFETIME = timedelta(hours=12)
+
+
+class BearerAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        row = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        if row is None or row.expires_at <= clock.now() or not row.user.is_active:
+            return None
+        request.user = row.user
+        return row.user
+
+
+api = NinjaAPI(
+    title="fangkong API",
+    version="1",
+    description="District epidemic prevention and work-safety platform. Authenticate with POST /auth/token, then "
+    "send `Authorization: Bearer <token>`. Personal numbers are masked; reveal them with a reason.",
+    auth=BearerAuth(),
+    urls_namespace="api",
+)
+
+
+def _error(request, status: int, detail: str, errors: list[dict] | None = None):
+    body: dict[str, Any] = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(FieldError)
+def _field_error(request, exc: FieldError):
+    return _error(request, 400, exc.message, [exc.as_dict()])
+
+
+@api.exception_handler(NinjaValidationError)
+def _validation_error(request, exc: NinjaValidationError):
+    errors = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
+        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "invalid")})
+    first = errors[0] if errors else {"field": "body", "message": "invalid"}
+    return _error(request, 422, f"{first['field']}: {first['message']}", errors)
+
+
+@api.exception_handler(NotFound)
+def _not_found(request, exc):
+    return _error(request, 404, "Not found.")
+
+
+@api.exception_handler(Forbidden)
+def _forbidden(request, exc):
+    return _error(request, 403, "You do not have permission for this action.")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthorised(request, exc):
+    return _error(request, 401, "Authentication required: send Authorization: Bearer <token>.")
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, str(exc))
+
+
+# ---------------------------------------------------------------- auth
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
+def token_create(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (valid 12 hours)."""
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if user is None or not user.is_active:
+        return 401, {"detail": "Wrong username or password."}
+    token = secrets.token_urlsafe(32)
+    expires = clock.now() + TOKEN_LIFETIME
+    ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    return 200, {"token": token, "expires_at": expires.isoformat()}
+
+
+# ---------------------------------------------------------------- pagination
+
+
+class Page(Schema):
+    count: int
+
+
+def page_params(page: int, page_size: int | None) -> tuple[int, int]:
+    if page < 1:
+        raise FieldError("page", "page starts at 1")
+    size = page_size or settings.FANGKONG["PAGE_SIZE"]
+    if not 1 <= size <= settings.FANGKONG["MAX_PAGE_SIZE"]:
+        raise FieldError("page_size", f"page_size is between 1 and {settings.FANGKONG['MAX_PAGE_SIZE']}")
+    return page, size
+
+
+def paginate(qs, page: int, page_size: int | None) -> tuple[list, int]:
+    page, size = page_params(page, page_size)
+    start = (page - 1) * size
+    return list(qs[start : start + size]), qs.count()
+
+
+# ---------------------------------------------------------------- idempotency
+
+
+IN_PROGRESS = 0
+
+
+def idempotent(request: HttpRequest, scope: str, run: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+    """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply.
+
+    The key is claimed (unique row) before the work starts, so two concurrent retries cannot both run it.
+    """
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return run()
+    if len(key) > 128:
+        raise FieldError("Idempotency-Key", "at most 128 characters")
+    try:
+        with transaction.atomic():
+            claim = IdempotencyRecord.objects.create(
+                user=request.user, scope=scope, key=key, status_code=IN_PROGRESS, body={}
+            )
+    except IntegrityError:
+        first = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
+        if first.status_code == IN_PROGRESS:
+            return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
+        return first.status_code, first.body
+    try:
+        status, body = run()
+    except Exception:
+        claim.delete()  # nothing was done: a retry may run it again
+        raise
+    if status >= 500:
+        claim.delete()
+    else:
+        IdempotencyRecord.objects.filter(pk=claim.pk).update(status_code=status, body=body)
+    return status, body

@@ -1,0 +1,42 @@
+"""One `now()` for all time-based state, so tests move the clock instead of sleeping."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+_offset = timedelta(0)
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    if _frozen is not None:
+        return _frozen
+    return timezone.now() + _offset
+
+
+@contextlib.contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Tests: pin now() to `moment` (timezone-aware) inside the block."""
+    global _frozen
+    if timezone.is_naive(moment):
+        raise ValueError("frozen_at needs a timezone-aware datetime")
+    previous, _frozen = _frozen, moment
+    try:
+        yield
+    finally:
+        _frozen = previous
+
+
+@contextlib.contextmanager
+def advanced(delta: timedelta) -> Iterator[None]:
+    """Tests: move now() forward by `delta` inside the block."""
+    global _offset
+    previous, _offset = _offset, _offset + delta
+    try:
+        yield
+    finally:
+        _offset = previous

@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from django.conf import settings
+
+from .roles import Cap, role_label
+from .scoping import has_cap
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"site_title": settings.FANGKONG["TITLE"]}
+    return {
+        "site_title": settings.FANGKONG["TITLE"],
+        "can": {
+            "people": has_cap(user, Cap.PEOPLE_VIEW),
+            "import": has_cap(user, Cap.PEOPLE_IMPORT),
+            "registry": has_cap(user, Cap.REGISTRY_VIEW),
+            "audit": has_cap(user, Cap.AUDIT_VIEW),
+        },
+        "user_roles": [
+            {"role": role_label(r.role), "where": r.jurisdiction or r.unit}
+            for r in user.roles.select_related("jurisdiction", "unit")
+        ],
+    }

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+
+from .audit import audit_record
+from .scoping import Forbidden
+from .selectors import audit_events
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=self.request.user,
+            action="auth.login",
+            object_type="auth.user",
+            object_id=self.request.user.pk,
+            object_repr=self.request.user.get_username(),
+        )
+        return response
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html")
+
+
+def _day(value: str, end: bool = False) -> datetime | None:
+    d = parse_date(value or "")
+    if d is None:
+        return None
+    moment = datetime.combine(d, time.min, tzinfo=timezone.get_current_timezone())
+    return moment + timezone.timedelta(days=1) if end else moment
+
+
+@login_required
+def audit_list(request):
+    g = request.GET
+    try:
+        qs = audit_events(
+            user=request.user,
+            action=g.get("action", "").strip(),
+            actor=g.get("actor", "").strip(),
+            object_type=g.get("object_type", "").strip(),
+            object_id=g.get("object_id", "").strip(),
+            since=_day(g.get("since", "")),
+            until=_day(g.get("until", ""), end=True),
+        )
+    except Forbidden as exc:
+        raise Http404 from exc
+    page = Paginator(qs, 50).get_page(g.get("page"))
+    query = g.copy()
+    query.pop("page", None)
+    return render(request, "core/audit_list.html", {"page": page, "filters": g, "query": query.urlencode()})

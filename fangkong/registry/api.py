@@ -1,0 +1,166 @@
+"""Registry endpoints: people (masked), reveal, roster import, jurisdictions. Thin: parse, call, shape."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import File, Router, Schema
+from ninja.files import UploadedFile
+
+from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
+
+from . import selectors, services
+from .importing import people_import
+from .models import Jurisdiction, Person
+
+router = Router(tags=["registry"])
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class PersonItem(Schema):
+    id: int
+    name: str
+    document_type: str
+    document_number: str
+    phone: str
+    sex: str
+    birth_date: date | None
+    community: Ref
+    grid: Ref | None
+
+
+class PersonDetail(PersonItem):
+    address: str
+    household: str | None
+    unit: Ref | None
+    tags: list[str]
+
+
+class PeoplePage(Schema):
+    items: list[PersonItem]
+    count: int
+
+
+def _item(p: Person) -> dict:
+    grid = p.jurisdiction if p.jurisdiction_id != p.community_id else None
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "document_type": p.doc_type,
+        "document_number": p.document_masked,
+        "phone": p.phone_masked,
+        "sex": p.sex,
+        "birth_date": p.birth_date,
+        "community": {"id": p.community_id, "name": p.community.name},
+        "grid": {"id": grid.pk, "name": grid.name} if grid else None,
+    }
+
+
+@router.get("/people", response=PeoplePage)
+def people_list(
+    request,
+    jurisdiction: int | None = None,
+    q: str = "",
+    tag: str = "",
+    page: int = 1,
+    page_size: int | None = None,
+):
+    """People in your jurisdiction, masked. `q` is a name, or an exact document or phone number."""
+    qs = selectors.people_list(user=request.user, jurisdiction_id=jurisdiction, text=q, tag=tag)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [_item(p) for p in items], "count": count}
+
+
+@router.get("/people/{person_id}", response={200: PersonDetail, 404: ErrorOut})
+def person_detail(request, person_id: int):
+    p = selectors.person_get(user=request.user, person_id=person_id)
+    household = p.household
+    return {
+        **_item(p),
+        "address": p.address,
+        "household": str(household) if household else None,
+        "unit": {"id": p.unit.pk, "name": p.unit.name} if p.unit else None,
+        "tags": [t.tag for t in p.tags.all()],
+    }
+
+
+class RevealIn(Schema):
+    reason: str
+
+
+class RevealOut(Schema):
+    document_number: str
+    phone: str
+
+
+@router.post("/people/{person_id}/reveal", response={200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def person_reveal(request, person_id: int, payload: RevealIn):
+    """The full document number and phone. Needs the reveal permission and a reason; recorded in the audit."""
+    revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=payload.reason)
+    return {"document_number": revealed.document_number, "phone": revealed.phone}
+
+
+class Rejection(Schema):
+    row: int
+    field: str
+    message: str
+
+
+class ImportOut(Schema):
+    created: int
+    updated: int
+    unchanged: int
+    rejected: list[Rejection]
+
+
+@router.post("/people/import", response={200: ImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def people_import_endpoint(request, file: File[UploadedFile]):
+    """Import a roster (.xlsx, or .csv in UTF-8/GBK). Valid rows are written; each rejected row is listed with
+    its spreadsheet row number (header = row 1) and field. Send `Idempotency-Key` to make retries safe."""
+    if not has_cap(request.user, Cap.PEOPLE_IMPORT):
+        raise Forbidden(Cap.PEOPLE_IMPORT)
+    if file.size > 50 * 1024 * 1024:
+        raise FieldError("file", "The file is larger than 50 MB; split it.")
+    content = file.read()
+
+    def run():
+        result = people_import(actor=request.user, filename=file.name or "", content=content)
+        return 200, result.as_dict()
+
+    return idempotent(request, "people.import", run)
+
+
+class JurisdictionOut(Schema):
+    id: int
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_id: int | None
+    path: str
+
+
+class JurisdictionPage(Schema):
+    items: list[JurisdictionOut]
+    count: int
+
+
+@router.get("/jurisdictions", response=JurisdictionPage)
+def jurisdictions(request, level: str = "", parent: int | None = None, page: int = 1, page_size: int | None = None):
+    """Jurisdictions in your scope (district → street/town → community/village → grid)."""
+    qs = selectors.jurisdictions_visible(user=request.user).order_by("path")
+    if level:
+        if level not in Jurisdiction.Level.values:
+            raise FieldError("level", f"one of {', '.join(Jurisdiction.Level.values)}")
+        qs = qs.filter(level=level)
+    if parent is not None:
+        qs = qs.filter(parent_id=parent)
+    items, count = paginate(qs, page, page_size)
+    return {"items": items, "count": count}

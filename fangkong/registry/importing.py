@@ -1,0 +1,295 @@
+"""Roster import: validate every row, then write all valid rows in one transaction.
+
+Re-importing a file changes nothing: people are matched on their document number's keyed hash. A row repeated
+within the file counts once; a repeat with different data is rejected, naming the earlier row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_event, audit_record, audit_record_many
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import InvalidDocument, parse_doc_type
+from fangkong.core.jobs import run_after_commit
+from fangkong.core.models import AuditEvent
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+
+from .models import ImportJob, Jurisdiction, Person
+from .roster import open_roster, row_values
+from .services import PersonData, audit_fields, person_data_clean, person_fields
+
+BATCH = 2000
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+class _Places:
+    """Communities and grids the importer may write to, found by name or code."""
+
+    def __init__(self, actor):
+        scope = scope_for(actor, Cap.PEOPLE_IMPORT)
+        if scope.empty:
+            raise Forbidden(Cap.PEOPLE_IMPORT)
+        self.scope = scope
+        self.by_key: dict[str, list[Jurisdiction]] = {}
+        self.grids: dict[tuple[int, str], Jurisdiction] = {}
+        visible = Jurisdiction.objects.filter(scope.q("path"))
+        for j in visible.filter(level=Jurisdiction.Level.COMMUNITY):
+            self.by_key.setdefault(j.code, []).append(j)
+            self.by_key.setdefault(j.name, []).append(j)
+        for g in visible.filter(level=Jurisdiction.Level.GRID):
+            self.grids[(g.parent_id, g.code)] = g
+            self.grids[(g.parent_id, g.name)] = g
+
+    def community(self, text: str) -> Jurisdiction:
+        found = self.by_key.get(text.strip(), [])
+        if not found:
+            raise FieldError("community", _("No community or village of that name or code in your jurisdiction."))
+        if len(found) > 1:
+            raise FieldError("community", _("Several communities have this name; give the community code."))
+        return found[0]
+
+    def grid(self, community: Jurisdiction, text: str) -> Jurisdiction | None:
+        if not text.strip():
+            return None
+        grid = self.grids.get((community.pk, text.strip()))
+        if grid is None:
+            raise FieldError("grid", _("No grid of that name or code in the community."))
+        return grid
+
+
+def _clean_row(places: _Places, values: dict[str, str]) -> PersonData:
+    try:
+        doc_type = parse_doc_type(values.get("document_type"))
+    except InvalidDocument as exc:
+        raise FieldError("document_type", str(exc)) from exc
+    community = places.community(values.get("community", ""))
+    return person_data_clean(
+        name=values.get("name", ""),
+        doc_type=doc_type,
+        document_number=values.get("document_number", ""),
+        phone=values.get("phone", ""),
+        community=community,
+        grid=places.grid(community, values.get("grid", "")),
+        address=values.get("address", ""),
+    )
+
+
+def _changes(person: Person, data: PersonData) -> dict:
+    """The model fields an import row changes. Empty optional cells mean "not known here", not "erase"."""
+    changes: dict = {}
+    if person.name != data.name:
+        changes["name"] = data.name
+    if data.phone and person.phone_hash != pii.lookup_hash(data.phone):
+        changes["phone_cipher"] = pii.encrypt(data.phone)
+        changes["phone_hash"] = pii.lookup_hash(data.phone)
+    target = data.grid
+    if target is None:
+        # Keep the person's grid when the row names none and the community stays the same.
+        same_community = person.community_id == data.community.pk
+        target = person.jurisdiction if same_community else data.community
+    if person.jurisdiction_id != target.pk:
+        changes.update(community_id=data.community.pk, jurisdiction_id=target.pk, jpath=target.path)
+    if data.address and person.address != data.address:
+        changes["address"] = data.address
+    return changes
+
+
+def people_import(*, actor, filename: str, content: bytes, progress: Progress | None = None) -> ImportResult:
+    """Import a roster. Raises FieldError for a file that cannot be read at all (bad header, not a roster)."""
+    places = _Places(actor)
+    roster = open_roster(filename, content)
+    result = ImportResult()
+    seen: dict[tuple[str, str], tuple[int, PersonData]] = {}
+    total = roster.total
+    for done, (row_number, raw) in enumerate(roster.rows, start=1):
+        if progress and done % BATCH == 0:
+            progress("reading", done, total)
+        try:
+            values = row_values(roster, raw)
+            if values is None:
+                continue
+            data = _clean_row(places, values)
+        except FieldError as exc:
+            exc.row = row_number
+            result.rejected.append(exc.as_dict())
+            continue
+        key = (data.doc_type, pii.lookup_hash(data.document_number))
+        if key in seen:
+            first_row, first = seen[key]
+            if first != data:
+                result.rejected.append(
+                    FieldError(
+                        "document_number",
+                        _("The same document number is on row %(row)d with different data.") % {"row": first_row},
+                        row_number,
+                    ).as_dict()
+                )
+            continue
+        seen[key] = (row_number, data)
+    if progress:
+        progress("writing", total, total)
+    try:
+        written = _write(actor, places, seen, filename)
+    except IntegrityError:
+        # Another import created some of the same people between our read and our write. The second
+        # pass sees them as existing; the import is idempotent, so this is safe.
+        written = _write(actor, places, seen, filename)
+    result.created, result.updated, result.unchanged = written.created, written.updated, written.unchanged
+    result.rejected = sorted(result.rejected + written.rejected, key=lambda r: r["row"])
+    audit_record(
+        actor=actor,
+        action="people.import",
+        object_type="registry.importfile",
+        object_repr=filename[:200],
+        fields={
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "rejected": len(result.rejected),
+        },
+    )
+    return result
+
+
+@transaction.atomic
+def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
+    out = ImportResult()
+    items = list(seen.items())
+    now = clock.now()
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        hashes = [key[1] for key, _ in batch]
+        existing = {
+            (p.doc_type, p.doc_hash): p
+            for p in Person.objects.filter(doc_hash__in=hashes).select_related("jurisdiction")
+        }
+        created: list[tuple[Person, AuditEvent]] = []
+        to_update: list[Person] = []
+        update_fields: set[str] = set()
+        events: list[AuditEvent] = []
+        for key, (row_number, data) in batch:
+            person = existing.get(key)
+            if person is None:
+                new = Person(**person_fields(data), created_at=now, updated_at=now)
+                event = audit_event(
+                    actor=actor,
+                    action="person.import.create",
+                    object_type="registry.person",
+                    jpath=data.jurisdiction.path,
+                    object_repr=data.name,
+                    fields=audit_fields(data),
+                )
+                created.append((new, event))
+                continue
+            if not places.scope.covers(person.jpath):
+                # Existence outside one's jurisdiction is the one thing uniqueness cannot hide.
+                out.rejected.append(
+                    FieldError(
+                        "document_number",
+                        _("Registered in another jurisdiction; ask the street office or HQ to move them."),
+                        row_number,
+                    ).as_dict()
+                )
+                continue
+            changes = _changes(person, data)
+            if not changes:
+                out.unchanged += 1
+                continue
+            for name, value in changes.items():
+                setattr(person, name, value)
+            person.updated_at = now
+            update_fields.update(changes, {"updated_at"})
+            to_update.append(person)
+            masked = {k: ("(changed)" if k.endswith(("cipher", "hash")) else v) for k, v in changes.items()}
+            events.append(audit_event(actor=actor, action="person.import.update", obj=person, fields=masked))
+        Person.objects.bulk_create([p for p, _ in created], batch_size=BATCH)
+        for person, event in created:
+            # PostgreSQL returns the new ids; SQLite does not, and the event then names the person by name.
+            event.object_id = str(person.pk or "")
+            events.append(event)
+        if to_update:
+            Person.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
+        audit_record_many(events)
+        out.created += len(created)
+        out.updated += len(to_update)
+    return out
+
+
+# ---------------------------------------------------------------- import jobs (the upload page)
+
+
+def import_job_start(*, actor, filename: str, content: bytes) -> ImportJob:
+    """Queue an import; it runs after commit (in a background thread when serving) and reports progress."""
+    if scope_for(actor, Cap.PEOPLE_IMPORT).empty:
+        raise Forbidden(Cap.PEOPLE_IMPORT)
+    with transaction.atomic():
+        job = ImportJob.objects.create(user=actor, filename=filename[:200], content=content)
+        run_after_commit(import_job_run, job.pk)
+    return job
+
+
+def import_job_run(job_id: int) -> None:
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
+
+    def progress(phase: str, done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total, phase=phase)
+
+    try:
+        result = people_import(actor=job.user, filename=job.filename, content=bytes(job.content), progress=progress)
+    except FieldError as exc:
+        if exc.row is None:
+            exc.row = 1
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED,
+            error=exc.message,
+            result={"file_error": exc.as_dict()},
+            content=b"",
+            finished_at=clock.now(),
+        )
+        return
+    except Exception:
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, error="internal error", content=b"", finished_at=clock.now()
+        )
+        raise
+    # The uploaded file holds personal data in clear: drop it as soon as the import is done.
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE,
+        result=result.as_dict(),
+        content=b"",
+        finished_at=clock.now(),
+        processed_rows=F("total_rows"),
+    )
+
+
+def import_job_get(*, user, job_id: int) -> ImportJob:
+    """A user sees only their own import jobs."""
+    try:
+        return ImportJob.objects.defer("content").get(pk=job_id, user=user)
+    except ImportJob.DoesNotExist as exc:
+        raise NotFound from exc

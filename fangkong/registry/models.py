@@ -1,0 +1,230 @@
+"""The district as data: jurisdictions down to the grid, places down to the household, units, people, roles.
+
+Every record a worker may see carries `jpath`, the materialised path of the finest jurisdiction it belongs
+to (e.g. `211103/005/012/03/`). A user's scope is a set of such paths and selectors filter with one prefix
+condition (core.scoping); the trailing slash keeps `…/01/` from matching `…/010/`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock, pii
+from fangkong.core.ids import DocType
+
+
+class Jurisdiction(models.Model):
+    class Level(models.TextChoices):
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street / town")
+        COMMUNITY = "community", _("Community / village")
+        GRID = "grid", _("Grid")
+
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street")
+        TOWN = "town", _("Town")
+        COMMUNITY = "community", _("Community")
+        VILLAGE = "village", _("Village")
+        GRID = "grid", _("Grid")
+
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    path = models.CharField(_("path"), max_length=128, unique=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("jurisdiction")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def jpath(self) -> str:
+        return self.path
+
+
+class Place(models.Model):
+    """Compound → building → household: where people live, and what zones (containment) are drawn over."""
+
+    class Kind(models.TextChoices):
+        COMPOUND = "compound", _("Residential compound")
+        BUILDING = "building", _("Building")
+        HOUSEHOLD = "household", _("Household")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="places")
+    jpath = models.CharField(max_length=128, db_index=True)
+
+    class Meta:
+        verbose_name = _("place")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisation: government department, employer, school, enterprise, clinic, lab, venue …"""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("Government department")
+        EMPLOYER = "employer", _("Employer")
+        SCHOOL = "school", _("School")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        CLINIC = "clinic", _("Clinic / hospital")
+        LAB = "lab", _("Testing laboratory")
+        VENUE = "venue", _("Venue")
+        CHECKPOINT = "checkpoint", _("Checkpoint")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(_("code"), max_length=32, unique=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="units")
+    jpath = models.CharField(max_length=128, db_index=True)
+    supervising_department = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="supervised_units",
+        limit_choices_to={"kind": "department"},
+        verbose_name=_("supervising department"),
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name = _("unit")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A resident (or a registered non-resident). Document number and phone are encrypted at rest.
+
+    `doc_hash` / `phone_hash` are keyed hashes for exact lookup and dedup; the clear values are obtained only
+    through services.person_reveal, which checks the permission and writes an audit event.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "M", _("Male")
+        FEMALE = "F", _("Female")
+        UNKNOWN = "", _("Unknown")
+
+    name = models.CharField(_("name"), max_length=64, db_index=True)
+    doc_type = models.CharField(_("document type"), max_length=20, choices=DocType.choices)
+    doc_cipher = models.BinaryField(editable=False)
+    doc_hash = models.CharField(max_length=64, editable=False)
+    phone_cipher = models.BinaryField(editable=False, null=True)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    community = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="community_people", verbose_name=_("community")
+    )
+    # The finest jurisdiction: the grid when known, else the community.
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="people")
+    jpath = models.CharField(max_length=128, db_index=True)
+    household = models.ForeignKey(
+        Place,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("household"),
+    )
+    unit = models.ForeignKey(
+        Unit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        verbose_name=_("employer / school"),
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    is_resident = models.BooleanField(_("registered resident"), default=True)
+    created_at = models.DateTimeField(default=clock.now)
+    updated_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["doc_type", "doc_hash"], name="person_unique_document"),
+        ]
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return self.name
+
+    # Masked forms are what every page, list, export and API response shows.
+    @property
+    def document_masked(self) -> str:
+        return pii.mask_document(pii.decrypt(self.doc_cipher))
+
+    @property
+    def phone_masked(self) -> str:
+        return pii.mask_phone(pii.decrypt(self.phone_cipher))
+
+
+class PersonTag(models.Model):
+    class Tag(models.TextChoices):
+        PUBLIC_OFFICIAL = "public_official", _("Public official")
+        STUDENT = "student", _("Student")
+        KEY_POPULATION = "key_population", _("Key population")
+        ELDERLY_ALONE = "elderly_alone", _("Elderly living alone")
+        BEDRIDDEN = "bedridden", _("Bedridden")
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
+    tag = models.CharField(max_length=32, choices=Tag.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "tag"], name="person_tag_unique")]
+        indexes = [models.Index(fields=["tag"])]
+
+
+class RoleAssignment(models.Model):
+    """A user holds a role over a jurisdiction (and everything under it) or over a unit."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(_("role"), max_length=32)
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(jurisdiction__isnull=False) | models.Q(unit__isnull=False),
+                name="role_bound_to_jurisdiction_or_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.jurisdiction or self.unit}"
+
+
+class ImportJob(models.Model):
+    """A roster import: its progress for the progress bar, and its report afterwards."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    filename = models.CharField(max_length=200)
+    content = models.BinaryField()  # kept until the job is done, then cleared (it holds personal data)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    phase = models.CharField(max_length=16, blank=True)  # "reading" rows, then "writing" them
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=clock.now)
+    finished_at = models.DateTimeField(null=True)

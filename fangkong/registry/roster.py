@@ -1,0 +1,140 @@
+"""Reading roster files: .xlsx, and .csv in UTF-8 (with or without BOM) or GBK, as Chinese offices export them.
+
+Yields (row number as the spreadsheet shows it, {column: text}). The header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from fangkong.core.errors import FieldError
+
+COLUMNS: dict[str, set[str]] = {
+    "name": {"姓名", "名字", "name"},
+    "document_type": {"证件类型", "document_type", "document type", "doc_type"},
+    "document_number": {
+        "证件号码",
+        "证件号",
+        "身份证号",
+        "身份证号码",
+        "document_number",
+        "document number",
+        "id_number",
+    },
+    "phone": {"手机号", "手机号码", "联系电话", "电话", "phone", "mobile"},
+    "community": {"社区", "社区/村", "村", "社区（村）", "community"},
+    "grid": {"网格", "grid"},
+    "address": {"住址", "地址", "现住址", "address"},
+}
+REQUIRED = ("name", "document_number", "community")
+TEMPLATE_HEADER = ["姓名", "证件类型", "证件号码", "手机号", "社区", "网格", "住址"]
+XLSX_MAGIC = b"PK\x03\x04"
+
+
+def _key(header: str) -> str:
+    return unicodedata.normalize("NFKC", str(header or "")).strip().lower()
+
+
+_ALIASES = {_key(alias): column for column, aliases in COLUMNS.items() for alias in aliases}
+
+
+@dataclass
+class Roster:
+    columns: dict[str, int]  # our column name → index in the file
+    rows: Iterator[tuple[int, list]]
+    total: int  # data rows, for the progress bar (an upper bound: blank rows are skipped)
+
+
+def _cell_text(column: str, value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        # Excel keeps numbers as doubles: an 18-digit ID typed into a number cell has lost its last digits.
+        if column in ("document_number", "phone") and (value >= 1e15 or not value.is_integer()):
+            raise FieldError(column, _("Excel stored this as a number and lost digits; format the column as text."))
+        return str(int(value)) if value.is_integer() else str(value)
+    return str(value).strip()
+
+
+def _decode_csv(content: bytes) -> str:
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8")
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        # GB18030 is a superset of GBK and GB2312, what Excel on Chinese Windows writes.
+        try:
+            return content.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            raise FieldError("file", _("The file is neither UTF-8 nor GBK text.")) from exc
+
+
+def _map_header(header: list) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, title in enumerate(header):
+        column = _ALIASES.get(_key(title))
+        if column and column not in columns:
+            columns[column] = index
+    missing = [c for c in REQUIRED if c not in columns]
+    if missing:
+        raise FieldError(missing[0], _("The header row has no column “%(c)s”.") % {"c": missing[0]}, row=1)
+    return columns
+
+
+def open_roster(filename: str, content: bytes) -> Roster:
+    if content.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        return _open_xlsx(content)
+    if filename.lower().endswith((".csv", ".txt")) or not filename:
+        return _open_csv(content)
+    raise FieldError("file", _("Upload an .xlsx or .csv file."))
+
+
+def _open_csv(content: bytes) -> Roster:
+    text = _decode_csv(content)
+    lines = list(csv.reader(io.StringIO(text, newline="")))
+    if not lines:
+        raise FieldError("file", _("The file is empty."))
+    columns = _map_header(lines[0])
+    rows = ((i, line) for i, line in enumerate(lines[1:], start=2))
+    return Roster(columns, rows, len(lines) - 1)
+
+
+def _open_xlsx(content: bytes) -> Roster:
+    from zipfile import BadZipFile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (InvalidFileException, BadZipFile, KeyError, OSError) as exc:
+        raise FieldError("file", _("This is not a readable .xlsx workbook.")) from exc
+    sheet = book.worksheets[0]
+    values = sheet.iter_rows(values_only=True)
+    header = next(values, None)
+    if header is None:
+        raise FieldError("file", _("The file is empty."))
+    columns = _map_header(list(header))
+    total = max((sheet.max_row or 1) - 1, 0)
+    rows = ((i, list(r)) for i, r in enumerate(values, start=2))
+    return Roster(columns, rows, total)
+
+
+def row_values(roster: Roster, row: list) -> dict[str, str] | None:
+    """{column: text} for one row, or None for a blank row. Raises FieldError for a cell that cannot be read."""
+    out = {}
+    for column, index in roster.columns.items():
+        out[column] = _cell_text(column, row[index] if index < len(row) else None)
+    if not any(out.values()):
+        return None
+    return out

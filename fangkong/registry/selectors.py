@@ -1,0 +1,122 @@
+"""Reads of the registry. Every function takes the acting user and applies their scope here, once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from fangkong.core import pii
+from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, normalise
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, scope_for
+
+from .models import Jurisdiction, Person
+
+
+def jurisdictions_visible(*, user) -> QuerySet[Jurisdiction]:
+    return Jurisdiction.objects.filter(scope_for(user, Cap.REGISTRY_VIEW).q("path"))
+
+
+def jurisdiction_get(*, user, jurisdiction_id: int) -> Jurisdiction:
+    try:
+        return jurisdictions_visible(user=user).get(pk=jurisdiction_id)
+    except Jurisdiction.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def jurisdiction_roots(*, user) -> list[Jurisdiction]:
+    """The top of what the user sees: the jurisdictions of their roles (not their parents)."""
+    scope = scope_for(user, Cap.REGISTRY_VIEW)
+    return list(Jurisdiction.objects.filter(path__in=scope.paths).order_by("path"))
+
+
+def jurisdiction_ancestors(j: Jurisdiction) -> list[Jurisdiction]:
+    """The chain above `j` for breadcrumbs. Names of one's own superiors are not secret."""
+    parts = j.path.strip("/").split("/")
+    paths = ["/".join(parts[: i + 1]) + "/" for i in range(len(parts) - 1)]
+    return list(Jurisdiction.objects.filter(path__in=paths).order_by("path"))
+
+
+@dataclass(frozen=True)
+class JurisdictionRow:
+    jurisdiction: Jurisdiction
+    people: int
+    children: int
+
+
+def jurisdiction_children_with_counts(*, user, parent: Jurisdiction | None) -> list[JurisdictionRow]:
+    """Children of `parent` (or the user's roots) with the number of people under each, within scope."""
+    if parent is None:
+        nodes = jurisdiction_roots(user=user)
+    else:
+        nodes = list(jurisdictions_visible(user=user).filter(parent=parent).order_by("path"))
+    if not nodes:
+        return []
+    depth = nodes[0].path.count("/")
+    parent_path = parent.path if parent else ""
+    people = Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q())
+    if parent_path:
+        people = people.filter(jpath__startswith=parent_path)
+    totals: dict[str, int] = {}
+    if nodes[0].level == Jurisdiction.Level.GRID:
+        # Grids sit below communities: count the people placed on each grid.
+        per_grid = dict(
+            people.filter(jurisdiction__in=nodes).values_list("jurisdiction_id").annotate(Count("id")).order_by()
+        )
+        totals = {n.path: per_grid.get(n.pk, 0) for n in nodes}
+    else:
+        # One grouped query by community (an integer column, no join), then summed up to the nodes.
+        per_community = dict(people.values_list("community_id").annotate(Count("id")).order_by())
+        paths = dict(Jurisdiction.objects.filter(pk__in=per_community).values_list("pk", "path"))
+        for community_id, n in per_community.items():
+            key = "/".join(paths[community_id].split("/")[:depth]) + "/"
+            totals[key] = totals.get(key, 0) + n
+    child_counts = dict(
+        Jurisdiction.objects.filter(parent__in=nodes).values_list("parent_id").annotate(n=Count("id")).order_by()
+    )
+    return [JurisdictionRow(n, totals.get(n.path, 0), child_counts.get(n.pk, 0)) for n in nodes]
+
+
+def _text_filter(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
+    """A document number or phone is matched exactly through its keyed hash; anything else by name."""
+    text = text.strip()
+    compact = normalise(text)
+    if len(compact) >= 15 and compact[:-1].isdigit():
+        try:
+            return qs.filter(
+                doc_type=DocType.RESIDENT_ID,
+                doc_hash=pii.lookup_hash(clean_document(DocType.RESIDENT_ID, compact)),
+            )
+        except InvalidDocument:
+            return qs.none()
+    if compact.isdigit() and 7 <= len(compact) <= 15:
+        try:
+            return qs.filter(phone_hash=pii.lookup_hash(clean_phone(compact)))
+        except InvalidDocument:
+            return qs.none()
+    return qs.filter(name__contains=text)
+
+
+def people_list(*, user, jurisdiction_id: int | None = None, text: str = "", tag: str = "") -> QuerySet[Person]:
+    qs = Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q())
+    if jurisdiction_id is not None:
+        j = jurisdiction_get(user=user, jurisdiction_id=jurisdiction_id)
+        qs = qs.filter(jpath__startswith=j.path)
+    if text:
+        qs = _text_filter(qs, text)
+    if tag:
+        qs = qs.filter(tags__tag=tag)
+    return qs.select_related("community", "jurisdiction").order_by("id")
+
+
+def person_get(*, user, person_id: int) -> Person:
+    try:
+        return (
+            Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q())
+            .select_related("community", "jurisdiction", "household", "household__parent__parent", "unit")
+            .prefetch_related("tags")
+            .get(pk=person_id)
+        )
+    except Person.DoesNotExist as exc:
+        raise NotFound from exc

@@ -1,0 +1,144 @@
+"""Writes to the registry. Each checks the actor's capability within scope and writes an audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, resident_id_facts
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, scope_for
+
+from .models import Jurisdiction, Person
+from .selectors import person_get
+
+MIN_REASON_LENGTH = 4
+
+
+@dataclass
+class PersonData:
+    """Clean, validated person fields (what a form, an API body or a roster row turns into)."""
+
+    name: str
+    doc_type: str
+    document_number: str
+    phone: str
+    community: Jurisdiction
+    grid: Jurisdiction | None = None
+    address: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def jurisdiction(self) -> Jurisdiction:
+        return self.grid or self.community
+
+
+def person_data_clean(
+    *,
+    name: str,
+    doc_type: str,
+    document_number: str,
+    phone: str,
+    community: Jurisdiction,
+    grid: Jurisdiction | None = None,
+    address: str = "",
+) -> PersonData:
+    """Normalise and validate; raises FieldError naming the field."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise FieldError("name", _("The name is required."))
+    if len(name) > 64:
+        raise FieldError("name", _("The name is longer than 64 characters."))
+    try:
+        number = clean_document(doc_type, document_number)
+    except InvalidDocument as exc:
+        raise FieldError("document_number", str(exc)) from exc
+    try:
+        phone_clean = clean_phone(phone) if (phone or "").strip() else ""
+    except InvalidDocument as exc:
+        raise FieldError("phone", str(exc)) from exc
+    if grid is not None and grid.parent_id != community.pk:
+        raise FieldError("grid", _("The grid does not belong to the community."))
+    return PersonData(name, doc_type, number, phone_clean, community, grid, (address or "").strip()[:200])
+
+
+def person_fields(data: PersonData) -> dict:
+    """Model field values for `data` (encrypting what must be encrypted)."""
+    values = {
+        "name": data.name,
+        "doc_type": data.doc_type,
+        "doc_cipher": pii.encrypt(data.document_number),
+        "doc_hash": pii.lookup_hash(data.document_number),
+        "phone_cipher": pii.encrypt(data.phone) if data.phone else None,
+        "phone_hash": pii.lookup_hash(data.phone) if data.phone else "",
+        "community_id": data.community.pk,
+        "jurisdiction_id": data.jurisdiction.pk,
+        "jpath": data.jurisdiction.path,
+        "address": data.address,
+        "sex": "",
+        "birth_date": None,
+    }
+    if data.doc_type == DocType.RESIDENT_ID:
+        facts = resident_id_facts(data.document_number)
+        values["sex"], values["birth_date"] = facts.sex, facts.birth_date
+    return values
+
+
+def audit_fields(data: PersonData) -> dict:
+    """What the trail may say about a person's fields: masked values only."""
+    return {
+        "name": data.name,
+        "doc_type": data.doc_type,
+        "document_number": pii.mask_document(data.document_number),
+        "phone": pii.mask_phone(data.phone),
+        "jurisdiction": data.jurisdiction.code,
+        "address": "…" if data.address else "",
+    }
+
+
+def _require(actor, cap: str, path: str) -> None:
+    if not scope_for(actor, cap).covers(path):
+        raise Forbidden(cap)
+
+
+@transaction.atomic
+def person_create(*, actor, data: PersonData) -> Person:
+    _require(actor, Cap.PEOPLE_EDIT, data.jurisdiction.path)
+    doc_hash = pii.lookup_hash(data.document_number)
+    if Person.objects.filter(doc_type=data.doc_type, doc_hash=doc_hash).exists():
+        raise FieldError("document_number", _("A person with this document number is already registered."))
+    person = Person.objects.create(**person_fields(data))
+    audit_record(actor=actor, action="person.create", obj=person, fields=audit_fields(data))
+    return person
+
+
+@dataclass(frozen=True)
+class Revealed:
+    document_number: str
+    phone: str
+
+
+@transaction.atomic
+def person_reveal(*, actor, person_id: int, reason: str) -> Revealed:
+    """Clear document number and phone, for a stated reason, into the audit trail first."""
+    person = person_get(user=actor, person_id=person_id)  # 404 outside scope
+    _require(actor, Cap.PEOPLE_REVEAL, person.jpath)
+    reason = " ".join((reason or "").split())
+    if len(reason) < MIN_REASON_LENGTH:
+        raise FieldError(
+            "reason",
+            _("Say why you need the full numbers (at least %(n)d characters).") % {"n": MIN_REASON_LENGTH},
+        )
+    audit_record(
+        actor=actor,
+        action="person.reveal",
+        obj=person,
+        fields={"revealed": ["document_number", "phone"]},
+        reason=reason[:500],
+    )
+    return Revealed(pii.decrypt(person.doc_cipher), pii.decrypt(person.phone_cipher))

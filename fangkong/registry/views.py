@@ -1,0 +1,173 @@
+"""Registry pages. Thin: parse the request, call a selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from . import selectors, services
+from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
+from .importing import import_job_get, import_job_start
+from .models import Person, PersonTag
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def scoped(view):
+    """Objects outside one's scope do not exist (404), and missing powers look the same from outside."""
+
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except (NotFound, Forbidden) as exc:
+            raise Http404 from exc
+
+    wrapper.__name__ = view.__name__
+    wrapper.__doc__ = view.__doc__
+    return login_required(wrapper)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@scoped
+def jurisdiction_tree(request, jurisdiction_id: int | None = None):
+    node = selectors.jurisdiction_get(user=request.user, jurisdiction_id=jurisdiction_id) if jurisdiction_id else None
+    if node is None and not has_cap(request.user, Cap.REGISTRY_VIEW):
+        raise Forbidden(Cap.REGISTRY_VIEW)
+    rows = selectors.jurisdiction_children_with_counts(user=request.user, parent=node)
+    crumbs = selectors.jurisdiction_ancestors(node) if node else []
+    return render(request, "registry/jurisdictions.html", {"node": node, "rows": rows, "crumbs": crumbs})
+
+
+def _people_filters(request) -> dict:
+    return {
+        "jurisdiction_id": _int(request.GET.get("jurisdiction")),
+        "text": request.GET.get("q", "").strip()[:64],
+        "tag": request.GET.get("tag", "") if request.GET.get("tag", "") in PersonTag.Tag.values else "",
+    }
+
+
+@scoped
+def people_list(request):
+    if not has_cap(request.user, Cap.PEOPLE_VIEW):
+        raise Forbidden(Cap.PEOPLE_VIEW)
+    filters = _people_filters(request)
+    qs = selectors.people_list(user=request.user, **filters)
+    paginator = Paginator(qs, 50)
+    page = paginator.get_page(request.GET.get("page"))
+    jurisdiction = (
+        selectors.jurisdiction_get(user=request.user, jurisdiction_id=filters["jurisdiction_id"])
+        if filters["jurisdiction_id"]
+        else None
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filters": filters,
+        "jurisdiction": jurisdiction,
+        "query": query.urlencode(),
+        "tags": PersonTag.Tag.choices,
+        "can_export": has_cap(request.user, Cap.PEOPLE_EXPORT),
+    }
+    template = "registry/_people_rows.html" if request.headers.get("HX-Request") else "registry/people_list.html"
+    return render(request, template, context)
+
+
+@scoped
+def people_export(request):
+    content = people_export_xlsx(actor=request.user, **_people_filters(request))
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
+    return response
+
+
+@scoped
+def person_detail(request, person_id: int):
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    return render(
+        request,
+        "registry/person_detail.html",
+        {
+            "person": person,
+            "tags": [t.get_tag_display() for t in person.tags.all()],
+            "can_reveal": has_cap(request.user, Cap.PEOPLE_REVEAL),
+            "household_path": _household_path(person),
+        },
+    )
+
+
+def _household_path(person: Person) -> str:
+    parts, place = [], person.household
+    while place is not None:
+        parts.append(place.name)
+        place = place.parent
+    return " › ".join(reversed(parts))
+
+
+@require_POST
+@scoped
+def person_reveal(request, person_id: int):
+    reason = request.POST.get("reason", "")
+    try:
+        revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=reason)
+    except FieldError as exc:
+        return render(
+            request, "registry/_reveal.html", {"error": exc.message, "person_id": person_id, "reason": reason}
+        )
+    return render(request, "registry/_reveal.html", {"revealed": revealed, "person_id": person_id})
+
+
+@scoped
+def people_import(request):
+    if not has_cap(request.user, Cap.PEOPLE_IMPORT):
+        raise Forbidden(Cap.PEOPLE_IMPORT)
+    error = ""
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a file to import.")
+        elif upload.size > 50 * 1024 * 1024:
+            error = _("The file is larger than 50 MB; split it.")
+        else:
+            job = import_job_start(actor=request.user, filename=upload.name, content=upload.read())
+            return redirect("people-import-job", job_id=job.pk)
+    return render(request, "registry/import.html", {"error": error})
+
+
+@scoped
+def people_import_job(request, job_id: int):
+    job = import_job_get(user=request.user, job_id=job_id)
+    percent = int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0
+    context = {"job": job, "percent": min(percent, 100), "result": job.result}
+    if request.headers.get("HX-Request"):
+        return render(request, "registry/_import_progress.html", context)
+    return render(request, "registry/import_job.html", context)
+
+
+@scoped
+def people_import_rejections(request, job_id: int):
+    job = import_job_get(user=request.user, job_id=job_id)
+    response = HttpResponse(rejections_xlsx(job.result.get("rejected", [])), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.xlsx"'
+    return response
+
+
+@login_required
+def roster_template(request):
+    response = HttpResponse(roster_template_xlsx(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
+    return response

@@ -1,0 +1,168 @@
+"""One settings module, read from the environment.
+
+FANGKONG_HOME       where local state lives (SQLite database, generated demo keys); default ./var
+DATABASE_URL        e.g. postgres://postgres@127.0.0.1:5432/fangkong; default embedded SQLite
+FANGKONG_DATA_KEY   base64 of 32 random bytes; encrypts personal data at rest. Generated into
+                    FANGKONG_HOME for the demo when unset; required when FANGKONG_ENV=production.
+FANGKONG_SECRET_KEY Django's secret key (generated into FANGKONG_HOME when unset, outside production)
+FANGKONG_ENV        "production" turns off debug and demands real keys
+CELERY_BROKER_URL   background jobs go to Celery when set; otherwise they run in-process
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+HOME = Path(os.environ.get("FANGKONG_HOME", BASE_DIR.parent / "var")).resolve()
+PRODUCTION = os.environ.get("FANGKONG_ENV", "") == "production"
+
+
+def _local_secret(name: str, make) -> str:
+    """A secret from the environment, or (outside production) one generated once into HOME."""
+    env = os.environ.get(name)
+    if env:
+        return env
+    if PRODUCTION:
+        raise RuntimeError(f"{name} must be set when FANGKONG_ENV=production")
+    HOME.mkdir(parents=True, exist_ok=True)
+    path = HOME / name.lower()
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = _local_secret("FANGKONG_SECRET_KEY", lambda: secrets.token_urlsafe(50))
+DATA_KEY = _local_secret("FANGKONG_DATA_KEY", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode())
+DEBUG = os.environ.get("FANGKONG_DEBUG", "" if PRODUCTION else "1") == "1"
+ALLOWED_HOSTS = os.environ.get("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FANGKONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "ninja",  # serves Swagger UI from local static files (no CDN on district intranets)
+    "csp",
+    "fangkong.core",
+    "fangkong.registry",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "fangkong.core.middleware.RequestContextMiddleware",
+]
+
+ROOT_URLCONF = "fangkong.urls"
+WSGI_APPLICATION = "fangkong.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fangkong.core.context.navigation",
+            ],
+        },
+    },
+]
+
+_default_db = f"sqlite:///{HOME / 'fangkong.sqlite3'}"
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    HOME.mkdir(parents=True, exist_ok=True)
+    # WAL lets the demo server read while an import writes; a busy timeout instead of "database is locked".
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = 12 * 3600  # one duty shift
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
+
+# Chinese first: a request without Accept-Language gets Simplified Chinese.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = HOME / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders; no collectstatic step
+MEDIA_ROOT = HOME / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+
+# Content-Security-Policy on every page: only our own scripts and styles, no inline code, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("FANGKONG_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "INFO"}},
+}
+
+# Scale knobs of the people list: above this many rows the exact count is replaced by the planner's estimate.
+FANGKONG = {
+    "PAGE_SIZE": 50,
+    "MAX_PAGE_SIZE": 500,
+    "DEMO_PASSWORD": os.environ.get("FANGKONG_DEMO_PASSWORD", "fangkong-demo"),
+    "INLINE_JOBS_IN_THREAD": os.environ.get("FANGKONG_INLINE_JOBS_IN_THREAD", "1") == "1",
+    "TITLE": _("Xinglongtai District Prevention and Control Platform"),
+}

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import include, path
+
+from fangkong.core.api import api
+from fangkong.registry.api import router as registry_router
+
+api.add_router("/", registry_router)
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("", include("fangkong.core.urls")),
+    path("", include("fangkong.registry.urls")),
+]
