@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
@@ -109,11 +109,11 @@ def token_create(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (valid 12 hours)."""
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None or not user.is_active:
-        return 401, {"detail": "Wrong username or password."}
+        return Status(401, {"detail": "Wrong username or password."})
     token = secrets.token_urlsafe(32)
     expires = clock.now() + TOKEN_LIFETIME
     ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
-    return 200, {"token": token, "expires_at": expires.isoformat()}
+    return {"token": token, "expires_at": expires.isoformat()}
 
 
 # ---------------------------------------------------------------- pagination

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import File, Router, Schema
+from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
@@ -78,7 +78,7 @@ def people_list(
     return {"items": [_item(p) for p in items], "count": count}
 
 
-@router.get("/people/{person_id}", response={200: PersonDetail, 404: ErrorOut})
+@router.get("/people/{int:person_id}", response={200: PersonDetail, 404: ErrorOut})
 def person_detail(request, person_id: int):
     p = selectors.person_get(user=request.user, person_id=person_id)
     household = p.household
@@ -100,7 +100,7 @@ class RevealOut(Schema):
     phone: str
 
 
-@router.post("/people/{person_id}/reveal", response={200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.post("/people/{int:person_id}/reveal", response={200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def person_reveal(request, person_id: int, payload: RevealIn):
     """The full document number and phone. Needs the reveal permission and a reason; recorded in the audit."""
     revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=payload.reason)
@@ -134,7 +134,7 @@ def people_import_endpoint(request, file: File[UploadedFile]):
         result = people_import(actor=request.user, filename=file.name or "", content=content)
         return 200, result.as_dict()
 
-    return idempotent(request, "people.import", run)
+    return Status(*idempotent(request, "people.import", run))
 
 
 class JurisdictionOut(Schema):

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from fangkong.core.ids import (
+    DocType,
+    InvalidDocument,
+    check_char,
+    clean_document,
+    clean_phone,
+    parse_doc_type,
+    resident_id_facts,
+)
+
+VALID = "11010519491231002X"  # the GB 11643 example number
+
+
+def test_valid_resident_id_passes_unchanged():
+    assert clean_document(DocType.RESIDENT_ID, VALID) == VALID
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "11010519491231002x",  # lower-case check character
+        "１１０１０５１９４９１２３１００２Ｘ",  # full-width digits and letter
+        "110105 1949 1231 002X",  # spaces
+        " 110105-19491231-002x ",  # dashes, surrounding blanks
+        "１１０１０５　１９４９１２３１００２ｘ",  # ideographic space, full-width lower x
+    ],
+)
+def test_resident_id_is_normalised(typed):
+    assert clean_document(DocType.RESIDENT_ID, typed) == VALID
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("110105194912310021", "check character"),
+        ("11010519491231002", "18 characters"),
+        ("1101051949123100211", "18 characters"),
+        ("1101051949123A002X", "17 digits"),
+        ("", "empty"),
+    ],
+)
+def test_bad_resident_ids_are_rejected_with_a_reason(typed, reason):
+    with pytest.raises(InvalidDocument) as exc:
+        clean_document(DocType.RESIDENT_ID, typed)
+    assert reason in str(exc.value)
+
+
+def test_impossible_birth_date_with_good_checksum_is_rejected():
+    first17 = "110105" + "19491331" + "002"  # month 13
+    with pytest.raises(InvalidDocument, match="birth date"):
+        clean_document(DocType.RESIDENT_ID, first17 + check_char(first17))
+
+
+def test_future_birth_date_is_rejected():
+    first17 = "211103" + "29990101" + "123"
+    with pytest.raises(InvalidDocument):
+        clean_document(DocType.RESIDENT_ID, first17 + check_char(first17))
+
+
+def test_unknown_area_code_is_accepted():
+    # 999999 is in no area-code table; codes change, so the checksum is what counts.
+    first17 = "999999" + "19900101" + "123"
+    number = first17 + check_char(first17)
+    assert clean_document(DocType.RESIDENT_ID, number) == number
+
+
+def test_old_15_digit_number_is_upgraded_to_18():
+    # 15-digit 110105491231002 is the first-generation form of the GB 11643 example.
+    assert clean_document(DocType.RESIDENT_ID, "110105491231002") == VALID
+
+
+def test_other_documents_have_no_checksum():
+    assert clean_document(DocType.PASSPORT, " e1234 5678 ") == "E12345678"
+    assert clean_document(DocType.HK_MACAO, "H12345678") == "H12345678"
+    with pytest.raises(InvalidDocument):
+        clean_document(DocType.PASSPORT, "E123/45678")
+
+
+def test_facts_from_resident_id():
+    facts = resident_id_facts(VALID)
+    assert facts.birth_date == date(1949, 12, 31)
+    assert facts.sex == "F"  # sequence 002 is even
+    assert facts.area_code == "110105"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("居民身份证", "resident_id"), ("", "resident_id"), ("护照", "passport"), ("passport", "passport"),
+     ("台胞证", "taiwan_permit")],
+)
+def test_doc_type_aliases(typed, expected):
+    assert parse_doc_type(typed) == expected
+
+
+def test_unknown_doc_type_rejected():
+    with pytest.raises(InvalidDocument):
+        parse_doc_type("驾驶证")
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("０４２７－２８１２３４５", "04272812345")],
+)
+def test_phone_normalised(typed, expected):
+    assert clean_phone(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["12345", "12012345678", "phone"])
+def test_bad_phone_rejected(typed):
+    with pytest.raises(InvalidDocument):
+        clean_phone(typed)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from fangkong.core import pii
+from fangkong.core.ids import DocType, clean_document
+from fangkong.registry.models import Jurisdiction, Person, PersonTag, Place
+from fangkong.registry.seeding import DEMO_USERS, AlreadySeeded, seed_demo
+
+
+@pytest.mark.django_db
+def test_demo_district_shape_and_people():
+    report = seed_demo(people=600)
+    assert report.people == 600
+    communities = Jurisdiction.objects.filter(level="community")
+    assert communities.filter(kind="community").count() == 106
+    assert communities.filter(kind="village").count() == 13
+    assert Jurisdiction.objects.get(level="district").name == "兴隆台区"
+    assert Jurisdiction.objects.filter(name__in=["新工街道", "振兴街道"]).count() == 2
+    assert communities.filter(name="粮家村", parent__name="新工街道").exists()
+    assert not Jurisdiction.objects.filter(level="community", children__isnull=True).exists()  # every one has grids
+    assert Person.objects.count() == 600
+    numbers = [pii.decrypt(c) for c in Person.objects.values_list("doc_cipher", flat=True)]
+    assert len(set(numbers)) == 600
+    for n in numbers:
+        assert n.startswith("211103")
+        assert clean_document(DocType.RESIDENT_ID, n) == n  # valid checksum and birth date
+    p = Person.objects.select_related("household__parent__parent").first()
+    assert p.household.kind == "household" and p.household.parent.parent.kind == "compound"
+    assert p.jpath.startswith(p.community.path)
+    assert Place.objects.filter(kind="household").count() >= 600 / 5
+    assert PersonTag.objects.filter(tag="student").exists()
+
+
+@pytest.mark.django_db
+def test_demo_users_exist_with_password_and_roles():
+    seed_demo(people=50)
+    for username, role, _where, _desc in DEMO_USERS:
+        user = authenticate(username=username, password="fangkong-demo")
+        assert user is not None, username
+        assert list(user.roles.values_list("role", flat=True)) == [role]
+    a = authenticate(username="grid_worker_a", password="fangkong-demo").roles.get().jurisdiction
+    b = authenticate(username="grid_worker_b", password="fangkong-demo").roles.get().jurisdiction
+    assert a.level == b.level == "community" and a.parent_id != b.parent_id
+
+
+@pytest.mark.django_db
+def test_seed_refuses_twice_unless_fresh():
+    seed_demo(people=20)
+    with pytest.raises(AlreadySeeded):
+        seed_demo(people=20)
+    seed_demo(people=30, fresh=True)
+    assert Person.objects.count() == 30
+    assert Jurisdiction.objects.filter(level="district").count() == 1
+
+
+@pytest.mark.django_db
+def test_seed_command_prints_logins(capsys):
+    call_command("seed_demo", people=10)
+    out = capsys.readouterr().out
+    assert "grid_worker_a" in out and "fangkong-demo" in out
+    call_command("seed_demo", people=10, if_empty=True)
+    assert "already seeded" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_demo_password_from_environment(settings):
+    settings.FANGKONG = {**settings.FANGKONG, "DEMO_PASSWORD": "another-secret-1"}
+    seed_demo(people=5)
+    assert authenticate(username="hq_admin", password="another-secret-1") is not None
