@@ -35,10 +35,23 @@ def make_jurisdiction(segment: str, name: str, level: str, parent: Jurisdiction 
     return Jurisdiction.objects.create(code=code, name=name, level=level, kind=level, parent=parent, path=path)
 
 
-def make_person(community: Jurisdiction, grid: Jurisdiction | None = None, *, name: str = "张三",
-                number: str | None = None, phone: str = "13812345678", doc_type: str = DocType.RESIDENT_ID) -> Person:
-    data = PersonData(name=name, doc_type=doc_type, document_number=number or make_id_number(), phone=phone,
-                      community=community, grid=grid)
+def make_person(
+    community: Jurisdiction,
+    grid: Jurisdiction | None = None,
+    *,
+    name: str = "张三",
+    number: str | None = None,
+    phone: str = "13812345678",
+    doc_type: str = DocType.RESIDENT_ID,
+) -> Person:
+    data = PersonData(
+        name=name,
+        doc_type=doc_type,
+        document_number=number or make_id_number(),
+        phone=phone,
+        community=community,
+        grid=grid,
+    )
     return Person.objects.create(**person_fields(data))
 
 
@@ -84,7 +97,14 @@ def district(db) -> District:
     b1 = make_jurisdiction("01", "第一网格", "grid", b)
     lab = Unit.objects.create(kind="lab", name="实验室", code="LAB1", jurisdiction=d, jpath=d.path)
     return District(
-        d=d, s1=s1, s2=s2, a=a, a1=a1, a2=a2, b=b, b1=b1,
+        d=d,
+        s1=s1,
+        s2=s2,
+        a=a,
+        a1=a1,
+        a2=a2,
+        b=b,
+        b1=b1,
         hq=make_user("hq", "hq_admin", jurisdiction=d),
         street1=make_user("street1", "street_officer", jurisdiction=s1),
         worker_a=make_user("worker_a", "community_worker", jurisdiction=a),
@@ -100,12 +120,22 @@ def api_token(client):
     """api_token(user) → headers with a bearer token obtained through the real token endpoint."""
 
     def get(user) -> dict:
-        r = client.post("/api/v1/auth/token", {"username": user.username, "password": PASSWORD},
-                        content_type="application/json")
+        r = client.post(
+            "/api/v1/auth/token", {"username": user.username, "password": PASSWORD}, content_type="application/json"
+        )
         assert r.status_code == 200, r.content
         return {"HTTP_AUTHORIZATION": f"Bearer {r.json()['token']}"}
 
     return get
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # Service-level tests assert English messages; requests still pick their language from Accept-Language.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -463,6 +463,8 @@ def _wipe() -> None:
     ImportJob.objects.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Django's foreign keys are deferred; TRUNCATE refuses to run while checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "TRUNCATE registry_persontag, registry_person, registry_place, registry_unit, "
                 "registry_jurisdiction RESTART IDENTITY CASCADE"

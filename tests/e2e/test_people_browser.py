@@ -34,9 +34,9 @@ def test_grid_worker_sees_only_their_community_masked(browser, live_server, tran
     assert rows.count() > 0
     communities = set(page.locator("table.people td.community").all_inner_texts())
     assert communities == {community_a.name}
-    for cells in (page.locator("table.people tbody tr td:nth-child(2)").all_inner_texts()):
+    for cells in page.locator("table.people tbody tr td:nth-child(2)").all_inner_texts():
         assert MASKED_ID.match(cells.strip()), cells
-    for cells in (page.locator("table.people tbody tr td:nth-child(3)").all_inner_texts()):
+    for cells in page.locator("table.people tbody tr td:nth-child(3)").all_inner_texts():
         assert MASKED_PHONE.match(cells.strip()), cells
     page.screenshot(path=str(screenshot_dir / "people-grid_worker_a.png"), full_page=True)
 

@@ -6,8 +6,9 @@ from fangkong.core import clock
 
 
 def test_token_for_good_credentials(district, client):
-    r = client.post("/api/v1/auth/token", {"username": "hq", "password": "test-password-123"},
-                    content_type="application/json")
+    r = client.post(
+        "/api/v1/auth/token", {"username": "hq", "password": "test-password-123"}, content_type="application/json"
+    )
     assert r.status_code == 200
     assert len(r.json()["token"]) > 30
 

@@ -25,7 +25,10 @@ def test_postgres_trigger_refuses_update_and_delete(db):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only")
     event = audit_record(actor=None, action="test.event", object_type="x", object_id=1)
-    for sql in ("UPDATE core_auditevent SET action = 'forged' WHERE id = %s", "DELETE FROM core_auditevent WHERE id = %s"):
+    for sql in (
+        "UPDATE core_auditevent SET action = 'forged' WHERE id = %s",
+        "DELETE FROM core_auditevent WHERE id = %s",
+    ):
         with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.event"
@@ -33,8 +36,12 @@ def test_postgres_trigger_refuses_update_and_delete(db):
 
 def test_audit_records_request_context(district):
     c = district.client(district.hq)
-    c.post(f"/people/{district.person_a.pk}/reveal", {"reason": "call about test"}, REMOTE_ADDR="10.1.2.3",
-           HTTP_X_REQUEST_ID="req-42")
+    c.post(
+        f"/people/{district.person_a.pk}/reveal",
+        {"reason": "call about test"},
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_REQUEST_ID="req-42",
+    )
     event = AuditEvent.objects.get(action="person.reveal")
     assert event.client_addr == "10.1.2.3"
     assert event.request_id == "req-42"

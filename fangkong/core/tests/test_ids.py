@@ -91,8 +91,13 @@ def test_facts_from_resident_id():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("居民身份证", "resident_id"), ("", "resident_id"), ("护照", "passport"), ("passport", "passport"),
-     ("台胞证", "taiwan_permit")],
+    [
+        ("居民身份证", "resident_id"),
+        ("", "resident_id"),
+        ("护照", "passport"),
+        ("passport", "passport"),
+        ("台胞证", "taiwan_permit"),
+    ],
 )
 def test_doc_type_aliases(typed, expected):
     assert parse_doc_type(typed) == expected
@@ -105,7 +110,11 @@ def test_unknown_doc_type_rejected():
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("138 1234 5678", "13812345678"), ("+86 138-1234-5678", "13812345678"), ("０４２７－２８１２３４５", "04272812345")],
+    [
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("０４２７－２８１２３４５", "04272812345"),
+    ],
 )
 def test_phone_normalised(typed, expected):
     assert clean_phone(typed) == expected

@@ -88,7 +88,12 @@ def test_bad_rows_are_reported_by_row_and_field_and_good_rows_written(district):
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
     assert [(r["row"], r["field"]) for r in result.rejected] == [
-        (3, "name"), (4, "document_number"), (5, "community"), (6, "community"), (7, "grid"), (8, "phone"),
+        (3, "name"),
+        (4, "document_number"),
+        (5, "community"),
+        (6, "community"),
+        (7, "grid"),
+        (8, "phone"),
         (9, "document_type"),
     ]
     assert all(r["message"] for r in result.rejected)
@@ -103,14 +108,16 @@ def test_rows_repeated_in_one_file_count_once(district):
     ]
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
-    assert result.rejected == [{"row": 4, "field": "document_number",
-                                "message": "The same document number is on row 2 with different data."}]
+    assert result.rejected == [
+        {"row": 4, "field": "document_number", "message": "The same document number is on row 2 with different data."}
+    ]
 
 
 def test_person_registered_elsewhere_is_not_taken_over(district):
     number = pii.decrypt(district.person_b.doc_cipher)
-    result = people_import(actor=district.worker_a, filename="r.xlsx",
-                           content=xlsx([["王五", "", number, "", "园丁社区", "", ""]]))
+    result = people_import(
+        actor=district.worker_a, filename="r.xlsx", content=xlsx([["王五", "", number, "", "园丁社区", "", ""]])
+    )
     assert result.created == 0 and result.rejected[0]["row"] == 2
     district.person_b.refresh_from_db()
     assert district.person_b.community == district.b
@@ -118,7 +125,10 @@ def test_person_registered_elsewhere_is_not_taken_over(district):
 
 def test_excel_number_cells(district):
     number = make_id_number()
-    rows = [["数字", "", float(number), "", "园丁社区", "", ""], ["电话数字", "", make_id_number(), 13800000003, "园丁社区", "", ""]]
+    rows = [
+        ["数字", "", float(number), "", "园丁社区", "", ""],
+        ["电话数字", "", make_id_number(), 13800000003, "园丁社区", "", ""],
+    ]
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
     assert result.rejected[0]["row"] == 2 and "text" in result.rejected[0]["message"]
@@ -139,7 +149,9 @@ def test_csv_gbk_with_english_header(district, good_rows):
 
 def test_missing_column_names_the_column(district):
     with pytest.raises(FieldError) as exc:
-        people_import(actor=district.worker_a, filename="r.csv", content=csv_bytes([], "utf-8", header=["姓名", "社区"]))
+        people_import(
+            actor=district.worker_a, filename="r.csv", content=csv_bytes([], "utf-8", header=["姓名", "社区"])
+        )
     assert exc.value.field == "document_number" and exc.value.row == 1
 
 
@@ -147,15 +159,33 @@ def test_api_import_reply_shape_and_idempotency_key(district, client, api_token,
     h = api_token(district.worker_a)
     rows = [*good_rows, ["", "", make_id_number(), "", "园丁社区", "", ""]]
     upload = SimpleUploadedFile("roster.xlsx", xlsx(rows))
-    r = client.post("/api/v1/people/import", {"file": upload}, HTTP_IDEMPOTENCY_KEY="batch-1", **h)
+    r = client.post(
+        "/api/v1/people/import", {"file": upload}, HTTP_IDEMPOTENCY_KEY="batch-1", HTTP_ACCEPT_LANGUAGE="en", **h
+    )
     assert r.status_code == 200
-    assert r.json() == {"created": 3, "updated": 0, "unchanged": 0,
-                        "rejected": [{"row": 5, "field": "name", "message": "The name is required."}]}
+    assert r.json() == {
+        "created": 3,
+        "updated": 0,
+        "unchanged": 0,
+        "rejected": [{"row": 5, "field": "name", "message": "The name is required."}],
+    }
     # A retry with the same key replays the first reply (not "unchanged: 3").
-    r2 = client.post("/api/v1/people/import", {"file": SimpleUploadedFile("roster.xlsx", xlsx(rows))},
-                     HTTP_IDEMPOTENCY_KEY="batch-1", **h)
+    r2 = client.post(
+        "/api/v1/people/import",
+        {"file": SimpleUploadedFile("roster.xlsx", xlsx(rows))},
+        HTTP_IDEMPOTENCY_KEY="batch-1",
+        **h,
+    )
     assert r2.json() == r.json()
     assert AuditEvent.objects.filter(action="people.import").count() == 1
+
+
+def test_api_messages_follow_accept_language(district, client, api_token):
+    upload = SimpleUploadedFile("roster.xlsx", xlsx([["", "", make_id_number(), "", "园丁社区", "", ""]]))
+    r = client.post(
+        "/api/v1/people/import", {"file": upload}, HTTP_ACCEPT_LANGUAGE="zh-CN", **api_token(district.worker_a)
+    )
+    assert r.json()["rejected"][0]["message"] == "姓名必填。"
 
 
 def test_api_import_refused_for_unit_roles(district, client, api_token):
@@ -165,8 +195,11 @@ def test_api_import_refused_for_unit_roles(district, client, api_token):
 
 
 def test_api_import_bad_file_names_the_field(district, client, api_token):
-    r = client.post("/api/v1/people/import", {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken")},
-                    **api_token(district.worker_a))
+    r = client.post(
+        "/api/v1/people/import",
+        {"file": SimpleUploadedFile("x.xlsx", b"PK\x03\x04 broken")},
+        **api_token(district.worker_a),
+    )
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "file"
 
 
@@ -206,8 +239,9 @@ def test_template_download(district):
 def test_existing_person_moves_grid_within_scope(district):
     p = make_person(district.a, district.a1, name="搬家")
     number = pii.decrypt(p.doc_cipher)
-    result = people_import(actor=district.worker_a, filename="r.xlsx",
-                           content=xlsx([["搬家", "", number, "", "园丁社区", "第二网格", ""]]))
+    result = people_import(
+        actor=district.worker_a, filename="r.xlsx", content=xlsx([["搬家", "", number, "", "园丁社区", "第二网格", ""]])
+    )
     assert result.updated == 1
     p.refresh_from_db()
     assert p.jurisdiction == district.a2 and p.jpath == district.a2.path

@@ -69,8 +69,9 @@ def test_person_detail_and_outsider_404(district, client, api_token):
 
 def test_reveal_is_audited_with_reason(district, client, api_token):
     url = f"/api/v1/people/{district.person_a.pk}/reveal"
-    r = client.post(url, {"reason": "confirming contact by phone"}, content_type="application/json",
-                    **api_token(district.worker_a))
+    r = client.post(
+        url, {"reason": "confirming contact by phone"}, content_type="application/json", **api_token(district.worker_a)
+    )
     assert r.status_code == 200
     assert r.json() == {"document_number": pii.decrypt(district.person_a.doc_cipher), "phone": "13912345678"}
     event = AuditEvent.objects.get(action="person.reveal")

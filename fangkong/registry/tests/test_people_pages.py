@@ -69,7 +69,10 @@ def test_jurisdiction_tree_counts_and_scope(district):
     grids = hq.get(f"/registry/{district.a.pk}/")
     assert [(r.jurisdiction.name, r.people) for r in grids.context["rows"]] == [("第一网格", 1), ("第二网格", 0)]
     streets_rows = hq.get(f"/registry/{district.d.pk}/").context["rows"]
-    assert [(r.jurisdiction.name, r.people, r.children) for r in streets_rows] == [("新工街道", 1, 1), ("振兴街道", 1, 1)]
+    assert [(r.jurisdiction.name, r.people, r.children) for r in streets_rows] == [
+        ("新工街道", 1, 1),
+        ("振兴街道", 1, 1),
+    ]
     worker = district.client(district.worker_b)
     assert worker.get(f"/registry/{district.a.pk}/").status_code == 404
     assert worker.get(f"/registry/{district.d.pk}/").status_code == 404
