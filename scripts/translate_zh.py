@@ -191,7 +191,7 @@ ZH = {
     "Code": "代码",
     "Below": "下级数",
     "Nothing below this level.": "没有下级。",
-    "Name, ID number or phone": "姓名、证件号码或手机号",
+    "Name (from the start), ID number or phone": "姓名（从首字匹配）、证件号码或手机号",
     "Tag": "标签",
     "Any": "全部",
     "Search": "查询",

@@ -61,9 +61,10 @@ class Place(models.Model):
     name = models.CharField(_("name"), max_length=100)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="places")
-    jpath = models.CharField(max_length=128, db_index=True)
+    jpath = models.CharField(max_length=128)
 
     class Meta:
+        indexes = [models.Index(fields=["jpath"], name="place_jpath_prefix", opclasses=["varchar_pattern_ops"])]
         verbose_name = _("place")
 
     def __str__(self) -> str:
@@ -123,7 +124,7 @@ class Person(models.Model):
     doc_cipher = models.BinaryField(editable=False)
     doc_hash = models.CharField(max_length=64, editable=False)
     phone_cipher = models.BinaryField(editable=False, null=True)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     community = models.ForeignKey(
@@ -131,7 +132,7 @@ class Person(models.Model):
     )
     # The finest jurisdiction: the grid when known, else the community.
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="people")
-    jpath = models.CharField(max_length=128, db_index=True)
+    jpath = models.CharField(max_length=128)
     household = models.ForeignKey(
         Place,
         null=True,
@@ -156,6 +157,12 @@ class Person(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["doc_type", "doc_hash"], name="person_unique_document"),
+        ]
+        indexes = [
+            # Exact lookups only: no "_like" twin that db_index would add on PostgreSQL.
+            models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            # The scope filter is `jpath LIKE 'prefix%'`: pattern ops serve it whatever the collation.
+            models.Index(fields=["jpath"], name="person_jpath_prefix", opclasses=["varchar_pattern_ops"]),
         ]
         verbose_name = _("person")
 
