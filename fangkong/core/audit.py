@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import clock
+from .bulk import insert_many
 from .context_vars import current_request
 from .models import AuditEvent
 
@@ -56,5 +57,5 @@ def audit_record(**kwargs: Any) -> AuditEvent:
     return event
 
 
-def audit_record_many(events: Iterable[AuditEvent], batch_size: int = 2000) -> None:
-    AuditEvent.objects.bulk_create(list(events), batch_size=batch_size)
+def audit_record_many(events: Iterable[AuditEvent]) -> None:
+    insert_many(list(events))

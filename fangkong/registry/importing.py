@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_event, audit_record, audit_record_many
+from fangkong.core.bulk import insert_many
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, parse_doc_type
 from fangkong.core.jobs import run_after_commit
@@ -226,10 +227,9 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
             to_update.append(person)
             masked = {k: ("(changed)" if k.endswith(("cipher", "hash")) else v) for k, v in changes.items()}
             events.append(audit_event(actor=actor, action="person.import.update", obj=person, fields=masked))
-        Person.objects.bulk_create([p for p, _ in created], batch_size=BATCH)
+        insert_many([p for p, _ in created])
         for person, event in created:
-            # PostgreSQL returns the new ids; SQLite does not, and the event then names the person by name.
-            event.object_id = str(person.pk or "")
+            event.object_id = str(person.pk)
             events.append(event)
         if to_update:
             Person.objects.bulk_update(to_update, sorted(update_fields), batch_size=500)
