@@ -48,12 +48,15 @@ class ResidentIdFacts:
     area_code: str
 
 
+_DOC_TYPE_CODES = frozenset(DocType.values)
+
+
 def parse_doc_type(value: str | None) -> str:
     """Map a code, a Chinese name or an English label to a DocType value; empty means resident ID."""
     text = unicodedata.normalize("NFKC", value or "").strip()
     if not text:
-        return DocType.RESIDENT_ID
-    if text in DocType.values:
+        return DocType.RESIDENT_ID.value
+    if text in _DOC_TYPE_CODES:
         return text
     if text in DOC_TYPE_ALIASES:
         return DOC_TYPE_ALIASES[text]

@@ -156,7 +156,8 @@ class Person(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["doc_type", "doc_hash"], name="person_unique_document"),
+            # Hash first: dedup and search look people up by the hash alone, and this index serves them.
+            models.UniqueConstraint(fields=["doc_hash", "doc_type"], name="person_unique_document"),
         ]
         indexes = [
             # Exact lookups only: no "_like" twin that db_index would add on PostgreSQL.

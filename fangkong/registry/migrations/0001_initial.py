@@ -144,6 +144,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='person',
-            constraint=models.UniqueConstraint(fields=('doc_type', 'doc_hash'), name='person_unique_document'),
+            constraint=models.UniqueConstraint(fields=('doc_hash', 'doc_type'), name='person_unique_document'),
         ),
     ]
