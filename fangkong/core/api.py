@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from . import clock
+from .audit import audit_record
 from .errors import FieldError
 from .models import ApiToken, IdempotencyRecord
 from .scoping import Forbidden, NotFound
@@ -112,7 +113,15 @@ def token_create(request, payload: TokenIn):
         return Status(401, {"detail": "Wrong username or password."})
     token = secrets.token_urlsafe(32)
     expires = clock.now() + TOKEN_LIFETIME
-    ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    row = ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
+    audit_record(
+        actor=user,
+        action="auth.token",
+        object_type="core.apitoken",
+        object_id=row.pk,
+        object_repr=user.get_username(),
+        fields={"expires_at": expires.isoformat()},
+    )
     return {"token": token, "expires_at": expires.isoformat()}
 
 

@@ -10,7 +10,12 @@ def test_token_for_good_credentials(district, client):
         "/api/v1/auth/token", {"username": "hq", "password": "test-password-123"}, content_type="application/json"
     )
     assert r.status_code == 200
-    assert len(r.json()["token"]) > 30
+    token = r.json()["token"]
+    assert len(token) > 30
+    from fangkong.core.models import ApiToken, AuditEvent
+
+    assert not ApiToken.objects.filter(digest=token).exists()  # only a digest is stored
+    assert AuditEvent.objects.filter(action="auth.token", actor_name="hq").count() == 1
 
 
 def test_wrong_password_is_401(district, client):

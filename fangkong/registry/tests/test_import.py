@@ -50,7 +50,15 @@ def test_good_xlsx_creates_everyone(district, good_rows):
     assert pii.decrypt(chen.phone_cipher) == "13800000001"
     assert Person.objects.get(name="陈二").jurisdiction == district.a  # no grid: the community
     assert Person.objects.get(name="Smith John").doc_type == "passport"
-    assert AuditEvent.objects.filter(action="person.import.create").count() == 3
+    created_events = AuditEvent.objects.filter(action="person.import.create")
+    assert created_events.count() == 3
+    assert {e.object_id for e in created_events} == {
+        str(p.pk) for p in Person.objects.exclude(pk=district.person_a.pk).exclude(pk=district.person_b.pk)
+    }
+    # The trail names the fields with masked values only.
+    trail = str(list(created_events.values_list("fields", flat=True)))
+    assert "13800000001" not in trail and "138****0001" in trail
+    assert good_rows[0][2] not in trail
     summary = AuditEvent.objects.get(action="people.import")
     assert summary.fields["created"] == 3
 
@@ -216,8 +224,10 @@ def test_import_page_runs_job_and_reports(district, good_rows, django_capture_on
     report = c.get(f"/people/import/{job.pk}/rejected.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(report.content)).worksheets[0]
     assert list(sheet.iter_rows(values_only=True))[1] == (5, "name", "The name is required.")
-    # Another user cannot see the job.
-    assert district.client(district.worker_b).get(r["Location"]).status_code == 404
+    # Another user cannot see the job or its report.
+    outsider = district.client(district.worker_b)
+    assert outsider.get(r["Location"]).status_code == 404
+    assert outsider.get(f"/people/import/{job.pk}/rejected.xlsx").status_code == 404
 
 
 def test_import_page_progress_partial(district, django_capture_on_commit_callbacks):
@@ -233,7 +243,7 @@ def test_import_page_progress_partial(district, django_capture_on_commit_callbac
 def test_template_download(district):
     r = district.client(district.worker_a).get("/people/import/template.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
-    assert list(sheet.iter_rows(values_only=True))[0] == tuple(HEADER)
+    assert next(iter(sheet.iter_rows(values_only=True))) == tuple(HEADER)
 
 
 def test_existing_person_moves_grid_within_scope(district):

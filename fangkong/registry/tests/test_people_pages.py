@@ -42,9 +42,14 @@ def test_people_list_htmx_returns_rows_only(district):
     assert "王五" in body and "李四" not in body and "<html" not in body
 
 
-def test_person_page_scoped(district):
+def test_person_page_scoped_and_masked(district):
     url = f"/people/{district.person_a.pk}/"
-    assert district.client(district.worker_a).get(url).status_code == 200
+    page = district.client(district.worker_a).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    number = pii.decrypt(district.person_a.doc_cipher)
+    assert number not in body and "13912345678" not in body
+    assert pii.mask_document(number) in body and "139****5678" in body
     assert district.client(district.worker_b).get(url).status_code == 404
     assert district.client(district.unit_staff).get(url).status_code == 404
 
