@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -62,7 +63,7 @@ class IdempotencyRecord(models.Model):
     scope = models.CharField(max_length=100)  # the endpoint, so one key cannot collide across endpoints
     key = models.CharField(max_length=128)
     status_code = models.PositiveSmallIntegerField()
-    body = models.JSONField()
+    body = models.JSONField(encoder=DjangoJSONEncoder)  # replies carry dates
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

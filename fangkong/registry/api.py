@@ -81,6 +81,10 @@ def people_list(
 @router.get("/people/{int:person_id}", response={200: PersonDetail, 404: ErrorOut})
 def person_detail(request, person_id: int):
     p = selectors.person_get(user=request.user, person_id=person_id)
+    return _detail(p)
+
+
+def _detail(p: Person) -> dict:
     household = p.household
     return {
         **_item(p),
@@ -89,6 +93,37 @@ def person_detail(request, person_id: int):
         "unit": {"id": p.unit.pk, "name": p.unit.name} if p.unit else None,
         "tags": [t.tag for t in p.tags.all()],
     }
+
+
+class PersonIn(Schema):
+    name: str
+    document_type: str = "resident_id"
+    document_number: str
+    phone: str = ""
+    community: int
+    grid: int | None = None
+    address: str = ""
+
+
+@router.post("/people", response={201: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+def person_create(request, payload: PersonIn):
+    """Register one person in a community (or grid) of your jurisdiction. Send `Idempotency-Key` so that a
+    retried request does not fail on its own first success."""
+
+    def run():
+        person = services.person_register(
+            actor=request.user,
+            name=payload.name,
+            doc_type=payload.document_type,
+            document_number=payload.document_number,
+            phone=payload.phone,
+            community_id=payload.community,
+            grid_id=payload.grid,
+            address=payload.address,
+        )
+        return 201, _detail(selectors.person_get(user=request.user, person_id=person.pk))
+
+    return Status(*idempotent(request, "people.create", run))
 
 
 class RevealIn(Schema):

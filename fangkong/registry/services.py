@@ -10,12 +10,19 @@ from django.utils.translation import gettext as _
 from fangkong.core import pii
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
-from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, resident_id_facts
+from fangkong.core.ids import (
+    DocType,
+    InvalidDocument,
+    clean_document,
+    clean_phone,
+    parse_doc_type,
+    resident_id_facts,
+)
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 
 from .models import Jurisdiction, Person
-from .selectors import person_get
+from .selectors import jurisdiction_get, person_get
 
 MIN_REASON_LENGTH = 4
 
@@ -115,6 +122,38 @@ def person_create(*, actor, data: PersonData) -> Person:
     person = Person.objects.create(**person_fields(data))
     audit_record(actor=actor, action="person.create", obj=person, fields=audit_fields(data))
     return person
+
+
+def person_register(
+    *,
+    actor,
+    name: str,
+    doc_type: str,
+    document_number: str,
+    phone: str,
+    community_id: int,
+    grid_id: int | None = None,
+    address: str = "",
+) -> Person:
+    """Validate raw input (naming the bad field) and create the person; jurisdictions outside scope are 404."""
+    community = jurisdiction_get(user=actor, jurisdiction_id=community_id)
+    if community.level != Jurisdiction.Level.COMMUNITY:
+        raise FieldError("community", _("Choose a community or village."))
+    grid = jurisdiction_get(user=actor, jurisdiction_id=grid_id) if grid_id is not None else None
+    try:
+        doc_type = parse_doc_type(doc_type)
+    except InvalidDocument as exc:
+        raise FieldError("document_type", str(exc)) from exc
+    data = person_data_clean(
+        name=name,
+        doc_type=doc_type,
+        document_number=document_number,
+        phone=phone,
+        community=community,
+        grid=grid,
+        address=address,
+    )
+    return person_create(actor=actor, data=data)
 
 
 @dataclass(frozen=True)
