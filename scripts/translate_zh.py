@@ -207,9 +207,19 @@ ZH = {
     "Xinglongtai District Prevention and Control Platform": "兴隆台区疫情防控与安全生产指挥平台",
 }
 
+# Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).
+ZH_CONTEXT = {
+    ("jurisdiction", "Name"): "名称",
+}
+
 
 def unquote(lines: list[str]) -> str:
     return "".join(re.match(r'^(?:msgid |msgstr )?"(.*)"$', ln).group(1) for ln in lines).replace('\\"', '"')
+
+
+def _unfuzzy(line: str) -> str:
+    # The table is the translation: a guess makemessages marked fuzzy is replaced, so the flag goes.
+    return line.replace("#, fuzzy, ", "#, ") if line.startswith("#, fuzzy, ") else line
 
 
 def main() -> int:
@@ -230,12 +240,14 @@ def main() -> int:
             # The header: msgfmt ignores a fuzzy one, and with it the charset.
             out.append("\n".join(ln for ln in lines if ln != "#, fuzzy"))
             continue
-        zh = ZH.get(msgid)
+        context = next((unquote([ln.removeprefix("msgctxt ")]) for ln in lines if ln.startswith("msgctxt ")), None)
+        zh = ZH_CONTEXT.get((context, msgid)) if context else ZH.get(msgid)
         if zh is None:
-            missing.append(msgid)
+            missing.append(f"{context}|{msgid}" if context else msgid)
             out.append(entry)
             continue
-        lines = [ln for ln in lines[:j] if ln != "#, fuzzy"] + ['msgstr "' + zh.replace('"', '\\"') + '"']
+        lines = [_unfuzzy(ln) for ln in lines[:j] if not ln.startswith("#|") and ln != "#, fuzzy"]
+        lines.append('msgstr "' + zh.replace('"', '\\"') + '"')
         out.append("\n".join(lines))
     PO.write_text("\n\n".join(out), encoding="utf-8")
     subprocess.run(["msgfmt", "--check-format", "-o", str(PO.with_suffix(".mo")), str(PO)], check=True)

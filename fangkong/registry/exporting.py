@@ -11,7 +11,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
-from .roster import TEMPLATE_HEADER
+from .roster import TEMPLATE_HEADER, field_label
 from .selectors import people_list
 
 EXPORT_LIMIT = 200_000
@@ -71,7 +71,7 @@ def rejections_xlsx(rejected: list[dict]) -> bytes:
     sheet = book.create_sheet(_("Rejected rows"))
     sheet.append([_("Row"), _("Field"), _("Reason")])
     for r in rejected:
-        sheet.append([r.get("row"), r.get("field"), r.get("message")])
+        sheet.append([r.get("row"), field_label(r.get("field", "")), r.get("message")])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -33,8 +33,25 @@ COLUMNS: dict[str, set[str]] = {
     "address": {"住址", "地址", "现住址", "address"},
 }
 REQUIRED = ("name", "document_number", "community")
+# What a clerk calls each column (the roster template's header), for reports of rejected rows.
+FIELD_LABELS = {
+    "name": "姓名",
+    "document_type": "证件类型",
+    "document_number": "证件号码",
+    "phone": "手机号",
+    "community": "社区",
+    "grid": "网格",
+    "address": "住址",
+    "file": "文件",
+}
 TEMPLATE_HEADER = ["姓名", "证件类型", "证件号码", "手机号", "社区", "网格", "住址"]
 XLSX_MAGIC = b"PK\x03\x04"
+
+
+def field_label(field: str) -> str:
+    """The column's name as the template's header writes it, with the English name: "证件号码 document_number"."""
+    label = FIELD_LABELS.get(field)
+    return f"{label} {field}" if label else field
 
 
 def _key(header: str) -> str:

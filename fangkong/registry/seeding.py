@@ -325,7 +325,7 @@ def _person_rows(
     schools = [u for u in units if u.kind == "school"]
     workplaces = [u for u in units if u.kind in ("employer", "enterprise")]
     departments = [u for u in units if u.kind == "department"]
-    surnames, given = names.SURNAMES, names.GIVEN
+    surnames = names.SURNAMES
     encrypt, lookup = pii.encrypt, pii.lookup_hash
     now = clock.now()
     hh_index, hh_left = 0, 0
@@ -344,6 +344,7 @@ def _person_rows(
         number = first17 + check_char(first17)
         birth = dates[d_index]
         age = today.year - birth.year
+        given = names.GIVEN_MALE if male else names.GIVEN_FEMALE
         name = rng.choice(surnames) + "".join(rng.choice(given) for _ in range(rng.choice((1, 2, 2))))
         pid = start_id + i
         phone = ""

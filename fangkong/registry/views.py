@@ -16,6 +16,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from . import selectors, services
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_start
+from .roster import field_label
 from .models import Person, PersonTag
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,7 +153,8 @@ def people_import(request):
 def people_import_job(request, job_id: int):
     job = import_job_get(user=request.user, job_id=job_id)
     percent = int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0
-    context = {"job": job, "percent": min(percent, 100), "result": job.result}
+    rejected = [{**r, "label": field_label(r["field"])} for r in job.result.get("rejected", [])[:200]]
+    context = {"job": job, "percent": min(percent, 100), "result": job.result, "rejected": rejected}
     if request.headers.get("HX-Request"):
         return render(request, "registry/_import_progress.html", context)
     return render(request, "registry/import_job.html", context)

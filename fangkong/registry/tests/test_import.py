@@ -223,7 +223,7 @@ def test_import_page_runs_job_and_reports(district, good_rows, django_capture_on
     assert "3 created" in page and "The name is required." in page
     report = c.get(f"/people/import/{job.pk}/rejected.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(report.content)).worksheets[0]
-    assert list(sheet.iter_rows(values_only=True))[1] == (5, "name", "The name is required.")
+    assert list(sheet.iter_rows(values_only=True))[1] == (5, "姓名 name", "The name is required.")
     # Another user cannot see the job or its report.
     outsider = district.client(district.worker_b)
     assert outsider.get(r["Location"]).status_code == 404
