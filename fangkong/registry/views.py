@@ -16,8 +16,8 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from . import selectors, services
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_start
-from .roster import field_label
 from .models import Person, PersonTag
+from .roster import field_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
