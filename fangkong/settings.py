@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -160,7 +161,7 @@ LOGGING = {
 }
 
 # Scale knobs of the people list: above this many rows the exact count is replaced by the planner's estimate.
-FANGKONG = {
+FANGKONG: dict[str, Any] = {
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 500,
     "DEMO_PASSWORD": os.environ.get("FANGKONG_DEMO_PASSWORD", "fangkong-demo"),

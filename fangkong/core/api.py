@@ -136,8 +136,9 @@ def page_params(page: int, page_size: int | None) -> tuple[int, int]:
     if page < 1:
         raise FieldError("page", "page starts at 1")
     size = page_size or settings.FANGKONG["PAGE_SIZE"]
-    if not 1 <= size <= settings.FANGKONG["MAX_PAGE_SIZE"]:
-        raise FieldError("page_size", f"page_size is between 1 and {settings.FANGKONG['MAX_PAGE_SIZE']}")
+    largest = settings.FANGKONG["MAX_PAGE_SIZE"]
+    if not 1 <= size <= largest:
+        raise FieldError("page_size", f"page_size is between 1 and {largest}")
     return page, size
 
 
@@ -161,15 +162,14 @@ def idempotent(request: HttpRequest, scope: str, run: Callable[[], tuple[int, di
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
         return run()
+    user: Any = request.user  # set by BearerAuth: always an authenticated User here
     if len(key) > 128:
         raise FieldError("Idempotency-Key", "at most 128 characters")
     try:
         with transaction.atomic():
-            claim = IdempotencyRecord.objects.create(
-                user=request.user, scope=scope, key=key, status_code=IN_PROGRESS, body={}
-            )
+            claim = IdempotencyRecord.objects.create(user=user, scope=scope, key=key, status_code=IN_PROGRESS, body={})
     except IntegrityError:
-        first = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
+        first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
         if first.status_code == IN_PROGRESS:
             return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
         return first.status_code, first.body

@@ -45,12 +45,13 @@ def insert_many(objs: Sequence[Model], batch_size: int = 2000) -> None:
         return
     model = type(objs[0])
     if connection.vendor != "postgresql":
-        model.objects.bulk_create(objs, batch_size=batch_size)
+        model._default_manager.bulk_create(objs, batch_size=batch_size)
         return
     meta = model._meta
+    assert meta.pk is not None and meta.pk.column is not None
     fields = list(meta.concrete_fields)
     table = connection.ops.quote_name(meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -36,7 +37,7 @@ _PEOPLE_WORK = frozenset(
 @dataclass(frozen=True)
 class Role:
     code: str
-    label: str
+    label: str | Promise
     binds: str  # "jurisdiction" or "unit"
     caps: frozenset[str]
 

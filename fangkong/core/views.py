@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -41,7 +41,7 @@ def _day(value: str, end: bool = False) -> datetime | None:
     if d is None:
         return None
     moment = datetime.combine(d, time.min, tzinfo=timezone.get_current_timezone())
-    return moment + timezone.timedelta(days=1) if end else moment
+    return moment + timedelta(days=1) if end else moment
 
 
 @login_required

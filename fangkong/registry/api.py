@@ -161,7 +161,7 @@ def people_import_endpoint(request, file: File[UploadedFile]):
     its spreadsheet row number (header = row 1) and field. Send `Idempotency-Key` to make retries safe."""
     if not has_cap(request.user, Cap.PEOPLE_IMPORT):
         raise Forbidden(Cap.PEOPLE_IMPORT)
-    if file.size > 50 * 1024 * 1024:
+    if (file.size or 0) > 50 * 1024 * 1024:
         raise FieldError("file", "The file is larger than 50 MB; split it.")
     content = file.read()
 

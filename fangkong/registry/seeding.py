@@ -168,7 +168,8 @@ def _make_jurisdictions() -> dict[str, list[Jurisdiction]]:
     return {"district": [district], "streets": streets, "communities": communities, "grids": grids}
 
 
-def _make_units(j: dict[str, list[Jurisdiction]]) -> dict[str, Unit]:
+def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list[Unit]]:
+    """All units, and the ones demo users are bound to, by key."""
     district = j["district"][0]
     units: list[Unit] = []
     numbers = iter(range(1, 1_000_000))
@@ -239,9 +240,7 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> dict[str, Unit]:
     Unit.objects.bulk_create(units)
     # SQLite's bulk_create returns no ids: fetch the units again by code.
     by_code = {u.code: u for u in Unit.objects.all()}
-    key = {k: by_code[v.code] for k, v in key.items()}
-    key["all"] = list(by_code.values())  # type: ignore[assignment]
-    return key
+    return {k: by_code[v.code] for k, v in key.items()}, list(by_code.values())
 
 
 @dataclass
@@ -257,6 +256,7 @@ def _make_places(j: dict[str, list[Jurisdiction]], people: int) -> list[_Househo
     communities = j["communities"]
     grids_of: dict[int, list[Jurisdiction]] = {}
     for g in j["grids"]:
+        assert g.parent_id is not None
         grids_of.setdefault(g.parent_id, []).append(g)
     per_community = math.ceil(people / len(communities) / PEOPLE_PER_HOUSEHOLD) or 1
     compounds_per = max(1, math.ceil(per_community / HOUSEHOLDS_PER_COMPOUND))
@@ -435,7 +435,7 @@ def _make_people(
 
 def _make_users(key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, str]]:
     User = get_user_model()
-    password = make_password(settings.FANGKONG["DEMO_PASSWORD"])  # hashed once: ten users, one slow hash
+    password = make_password(str(settings.FANGKONG["DEMO_PASSWORD"]))  # hashed once: ten users, one slow hash
     streets = j["streets"]
     communities = j["communities"]
     where = {
@@ -443,7 +443,7 @@ def _make_users(key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, 
         "street_a": streets[0],
         "community_a": next(c for c in communities if c.parent_id == streets[0].pk),
         "community_b": next(c for c in communities if c.parent_id == streets[1].pk),
-        **{k: v for k, v in key.items() if k != "all"},
+        **key,
     }
     out = []
     for username, role, place, description in DEMO_USERS:
@@ -493,16 +493,16 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
             say("removing the previous demo district")
             _wipe()
         j = _make_jurisdictions()
-        key = _make_units(j)
+        key, units = _make_units(j)
         report.communities = sum(1 for c in j["communities"] if c.kind == "community")
         report.villages = sum(1 for c in j["communities"] if c.kind == "village")
         report.grids = len(j["grids"])
-        report.units = len(key["all"])
+        report.units = len(units)
         say(f"{report.communities} communities, {report.villages} villages, {report.grids} grids, {report.units} units")
         households = _make_places(j, people)
         report.households = len(households)
         say(f"{report.households} households; generating {people} residents")
-        report.people = _make_people(people, households, key["all"], lambda i: say(f"  {i} residents"))
+        report.people = _make_people(people, households, units, lambda i: say(f"  {i} residents"))
         report.users = _make_users(key, j)
         audit_record(
             actor=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -76,7 +77,7 @@ def person_data_clean(
 
 def person_fields(data: PersonData) -> dict:
     """Model field values for `data` (encrypting what must be encrypted)."""
-    values = {
+    values: dict[str, Any] = {
         "name": data.name,
         "doc_type": data.doc_type,
         "doc_cipher": pii.encrypt(data.document_number),
