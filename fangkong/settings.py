@@ -6,7 +6,7 @@ FANGKONG_DATA_KEY   base64 of 32 random bytes; encrypts personal data at rest. G
                     FANGKONG_HOME for the demo when unset; required when FANGKONG_ENV=production.
 FANGKONG_SECRET_KEY Django's secret key (generated into FANGKONG_HOME when unset, outside production)
 FANGKONG_ENV        "production" turns off debug and demands real keys
-CELERY_BROKER_URL   background jobs go to Celery when set; otherwise they run in-process
+CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) when set; else they run in-process
 """
 
 from __future__ import annotations
@@ -151,6 +151,10 @@ CONTENT_SECURITY_POLICY = {
 }
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-job leaves it to another (jobs are idempotent)
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: do not hoard them
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
 
 LOGGING = {
     "version": 1,

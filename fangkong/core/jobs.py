@@ -1,7 +1,11 @@
-"""Background jobs. With no broker configured they run in-process after the transaction commits: in a
-thread when serving (so the page can show progress), synchronously in tests and commands.
+"""Background jobs, run after the transaction that asked for them commits.
 
-Celery is the production plan (CELERY_BROKER_URL); it is not wired yet — see docs/deployment.md.
+- CELERY_BROKER_URL set (production): sent to Celery workers (`fangkong worker`).
+- No broker, serving (`FANGKONG_INLINE_JOBS_IN_THREAD`, the default): a thread of the web process, so the
+  page that started the job can show its progress.
+- Tests: synchronously at commit.
+
+Jobs are plain functions taking JSON-able arguments (ids), registered with @job.
 """
 
 from __future__ import annotations
@@ -9,24 +13,65 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
 
 log = logging.getLogger(__name__)
+_JOBS: dict[str, Callable[..., Any]] = {}
 
 
-def _guarded(func: Callable[..., None], *args) -> None:
+def job(func: Callable[..., Any]) -> Callable[..., Any]:
+    _JOBS[f"{func.__module__}.{func.__qualname__}"] = func
+    return func
+
+
+def _name(func: Callable[..., Any]) -> str:
+    name = f"{func.__module__}.{func.__qualname__}"
+    if _JOBS.get(name) is not func:
+        raise ValueError(f"{name} is not registered with @jobs.job")
+    return name
+
+
+def run_registered(name: str, args: list) -> None:
+    func = _JOBS.get(name)
+    if func is None:
+        _import_owner(name)
+        func = _JOBS.get(name)
+    if func is None:
+        raise ValueError(f"unknown job {name!r}")
     try:
         func(*args)
-    except Exception:
-        log.exception("background job %s failed", getattr(func, "__name__", func))
     finally:
         close_old_connections()
 
 
-def run_after_commit(func: Callable[..., None], *args) -> None:
-    if settings.FANGKONG["INLINE_JOBS_IN_THREAD"]:
-        transaction.on_commit(lambda: threading.Thread(target=_guarded, args=(func, *args), daemon=True).start())
+def _import_owner(name: str) -> None:
+    # A worker may not have imported the module that registers the job yet.
+    import importlib
+
+    module = name.rsplit(".", 1)[0]
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        log.warning("job module %s cannot be imported", module)
+
+
+def _in_thread(name: str, args: list) -> None:
+    try:
+        run_registered(name, args)
+    except Exception:
+        log.exception("background job %s failed", name)
+
+
+def run_after_commit(func: Callable[..., Any], *args: Any) -> None:
+    name = _name(func)
+    if settings.CELERY_BROKER_URL:
+        from fangkong.celery import app
+
+        transaction.on_commit(lambda: app.send_task("fangkong.run_job", args=[name, list(args)]))
+    elif settings.FANGKONG["INLINE_JOBS_IN_THREAD"]:
+        transaction.on_commit(lambda: threading.Thread(target=_in_thread, args=(name, list(args)), daemon=True).start())
     else:
         transaction.on_commit(lambda: func(*args))

@@ -18,7 +18,7 @@ from fangkong.core.audit import audit_event, audit_record, audit_record_many
 from fangkong.core.bulk import insert_many
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, parse_doc_type
-from fangkong.core.jobs import run_after_commit
+from fangkong.core.jobs import job, run_after_commit
 from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
@@ -252,6 +252,7 @@ def import_job_start(*, actor, filename: str, content: bytes) -> ImportJob:
     return job
 
 
+@job
 def import_job_run(job_id: int) -> None:
     job = ImportJob.objects.select_related("user").get(pk=job_id)
     ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
