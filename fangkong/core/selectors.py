@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from .models import AuditEvent
 from .roles import Cap
@@ -39,9 +39,7 @@ def audit_events(
     return qs.order_by("-at", "-id")
 
 
-def _district_wide(scope):
-    from django.db.models import Q
-
+def _district_wide(scope) -> Q:
     if any(p.count("/") == 1 for p in scope.paths):
         return Q(jpath="")
     return Q(pk__in=[])

@@ -17,7 +17,6 @@ from fangkong.core import clock, pii
 from fangkong.core.audit import audit_event, audit_record, audit_record_many
 from fangkong.core.bulk import insert_many
 from fangkong.core.errors import FieldError
-from fangkong.core.ids import InvalidDocument, parse_doc_type
 from fangkong.core.jobs import job, run_after_commit
 from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
@@ -83,14 +82,10 @@ class _Places:
 
 
 def _clean_row(places: _Places, values: dict[str, str]) -> PersonData:
-    try:
-        doc_type = parse_doc_type(values.get("document_type"))
-    except InvalidDocument as exc:
-        raise FieldError("document_type", str(exc)) from exc
     community = places.community(values.get("community", ""))
     return person_data_clean(
         name=values.get("name", ""),
-        doc_type=doc_type,
+        doc_type=values.get("document_type", ""),
         document_number=values.get("document_number", ""),
         phone=values.get("phone", ""),
         community=community,

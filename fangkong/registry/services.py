@@ -56,7 +56,11 @@ def person_data_clean(
     grid: Jurisdiction | None = None,
     address: str = "",
 ) -> PersonData:
-    """Normalise and validate; raises FieldError naming the field."""
+    """Normalise and validate; raises FieldError naming the field. `doc_type` may be a code or a Chinese name."""
+    try:
+        doc_type = parse_doc_type(doc_type)
+    except InvalidDocument as exc:
+        raise FieldError("document_type", str(exc)) from exc
     name = " ".join((name or "").split())
     if not name:
         raise FieldError("name", _("The name is required."))
@@ -141,10 +145,6 @@ def person_register(
     if community.level != Jurisdiction.Level.COMMUNITY:
         raise FieldError("community", _("Choose a community or village."))
     grid = jurisdiction_get(user=actor, jurisdiction_id=grid_id) if grid_id is not None else None
-    try:
-        doc_type = parse_doc_type(doc_type)
-    except InvalidDocument as exc:
-        raise FieldError("document_type", str(exc)) from exc
     data = person_data_clean(
         name=name,
         doc_type=doc_type,
