@@ -154,25 +154,47 @@ def paginate(qs, page: int, page_size: int | None) -> tuple[list, int]:
 IN_PROGRESS = 0
 
 
-def idempotent(request: HttpRequest, scope: str, run: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-    """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply.
+def idempotent(
+    request: HttpRequest,
+    scope: str,
+    run: Callable[[], tuple[int, dict]],
+    *,
+    replay_status: int | None = None,
+    fingerprint: bytes | None = None,
+    required: bool = False,
+) -> tuple[int, dict]:
+    """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply (with
+    `replay_status` if given: 200 instead of 201 tells a scanner its retry was recognised).
 
     The key is claimed (unique row) before the work starts, so two concurrent retries cannot both run it.
+    `fingerprint` (the request body) makes a reused key with a different request an error instead of a replay.
     """
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
+        if required:
+            raise FieldError(
+                "Idempotency-Key", "This endpoint needs an Idempotency-Key header (a fresh one per request)."
+            )
         return run()
-    user: Any = request.user  # set by BearerAuth: always an authenticated User here
     if len(key) > 128:
         raise FieldError("Idempotency-Key", "at most 128 characters")
+    user: Any = request.user  # set by the authentication: always an authenticated User here
+    digest = hashlib.sha256(fingerprint).hexdigest() if fingerprint is not None else ""
     try:
         with transaction.atomic():
-            claim = IdempotencyRecord.objects.create(user=user, scope=scope, key=key, status_code=IN_PROGRESS, body={})
+            claim = IdempotencyRecord.objects.create(
+                user=user, scope=scope, key=key, request_hash=digest, status_code=IN_PROGRESS, body={}
+            )
     except IntegrityError:
         first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+        if first.request_hash != digest:
+            return 409, {
+                "detail": "This Idempotency-Key was used for a different request.",
+                "errors": [{"field": "Idempotency-Key", "message": "reused with a different request"}],
+            }
         if first.status_code == IN_PROGRESS:
             return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
-        return first.status_code, first.body
+        return (replay_status or first.status_code) if first.status_code < 300 else first.status_code, first.body
     try:
         status, body = run()
     except Exception:

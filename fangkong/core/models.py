@@ -62,6 +62,7 @@ class IdempotencyRecord(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     scope = models.CharField(max_length=100)  # the endpoint, so one key cannot collide across endpoints
     key = models.CharField(max_length=128)
+    request_hash = models.CharField(max_length=64, blank=True)  # the same key with another body is refused
     status_code = models.PositiveSmallIntegerField()
     body = models.JSONField(encoder=DjangoJSONEncoder)  # replies carry dates
     created_at = models.DateTimeField(default=clock.now)

@@ -20,6 +20,17 @@ class Cap:
     PEOPLE_EXPORT = "people.export"
     REGISTRY_VIEW = "registry.view"
     AUDIT_VIEW = "audit.view"
+    # screening
+    RISK_EDIT = "screening.risk_edit"
+    CHECKPOINT_WORK = "screening.checkpoint_work"  # register passages, record pass requests
+    CHECKPOINT_MANAGE = "screening.checkpoint_manage"  # checkpoints and shifts
+    PASSAGE_VIEW = "screening.passage_view"
+    FOLLOWUP_WORK = "screening.followup_work"  # closed-loop cases: contact, tests, release
+    RECONCILE_VIEW = "screening.reconcile"  # the "nobody missed" figures and missed-case alerts
+    DISCIPLINE_VIEW = "screening.discipline"  # pass-without-registration requests
+    TRAVEL_REPORT = "screening.travel_report"  # file and acknowledge travel reports
+    TRAVEL_APPROVE = "screening.travel_approve"  # approve public officials' trips (their unit)
+    VIOLATION_HANDLE = "screening.violation_handle"
 
 
 _PEOPLE_WORK = frozenset(
@@ -34,6 +45,10 @@ _PEOPLE_WORK = frozenset(
 )
 
 
+_SCREENING_LOCAL = frozenset({Cap.PASSAGE_VIEW, Cap.FOLLOWUP_WORK, Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})
+_SCREENING_LEAD = _SCREENING_LOCAL | {Cap.RECONCILE_VIEW, Cap.CHECKPOINT_MANAGE}
+
+
 @dataclass(frozen=True)
 class Role:
     code: str
@@ -45,12 +60,25 @@ class Role:
 ROLES: dict[str, Role] = {
     r.code: r
     for r in [
-        Role("hq_admin", _("District command HQ"), "jurisdiction", _PEOPLE_WORK | {Cap.AUDIT_VIEW}),
-        Role("street_officer", _("Street officer"), "jurisdiction", _PEOPLE_WORK),
-        Role("community_worker", _("Community / grid worker"), "jurisdiction", _PEOPLE_WORK),
-        # The roles below work at a unit; their powers arrive with their modules (screening, testing, …).
-        # None of them sees the population register.
-        Role("checkpoint_staff", _("Checkpoint staff"), "unit", frozenset()),
+        Role(
+            "hq_admin",
+            _("District command HQ"),
+            "jurisdiction",
+            _PEOPLE_WORK | _SCREENING_LEAD | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW},
+        ),
+        Role("street_officer", _("Street officer"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LEAD),
+        Role("community_worker", _("Community / grid worker"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LOCAL),
+        # The roles below work at a unit and never see the population register as such; each module grants
+        # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
+        Role("checkpoint_staff", _("Checkpoint staff"), "unit", frozenset({Cap.CHECKPOINT_WORK, Cap.PASSAGE_VIEW})),
+        Role("employer_hr", _("Employer HR"), "unit", frozenset({Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})),
+        Role(
+            "unit_leader",
+            _("Unit leader (approves officials' trips)"),
+            "unit",
+            frozenset({Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE, Cap.VIOLATION_HANDLE}),
+        ),
+        Role("discipline_inspector", _("Discipline inspector"), "unit", frozenset({Cap.DISCIPLINE_VIEW})),
         Role("sampler", _("Sampler"), "unit", frozenset()),
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset()),
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset()),

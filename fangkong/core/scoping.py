@@ -50,6 +50,13 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _assignments(user) -> list:
+    """The user's role assignments, read once per request (the user object lives as long as the request)."""
+    if "_fangkong_roles" not in user.__dict__:
+        user.__dict__["_fangkong_roles"] = list(user.roles.select_related("jurisdiction"))
+    return user.__dict__["_fangkong_roles"]
+
+
 def scope_for(user, cap: str) -> Scope:
     """The jurisdiction paths under which `user` holds `cap`. Cached on the user object for the request."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -57,7 +64,7 @@ def scope_for(user, cap: str) -> Scope:
     cache = user.__dict__.setdefault("_fangkong_scopes", {})
     if cap not in cache:
         paths: set[str] = set()
-        for assignment in user.roles.select_related("jurisdiction"):
+        for assignment in _assignments(user):
             role = ROLES.get(assignment.role)
             if role is None or cap not in role.caps:
                 continue
@@ -69,5 +76,20 @@ def scope_for(user, cap: str) -> Scope:
     return cache[cap]
 
 
+def unit_ids_for(user, cap: str) -> frozenset[int]:
+    """The units at which `user` holds `cap` through a unit-bound role (a checkpoint, an employer, a lab …)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    cache = user.__dict__.setdefault("_fangkong_units", {})
+    if cap not in cache:
+        cache[cap] = frozenset(
+            a.unit_id
+            for a in _assignments(user)
+            if a.unit_id and (role := ROLES.get(a.role)) is not None and cap in role.caps
+        )
+    return cache[cap]
+
+
 def has_cap(user, cap: str) -> bool:
-    return not scope_for(user, cap).empty
+    """Holds `cap` anywhere: over a jurisdiction or at a unit."""
+    return not scope_for(user, cap).empty or bool(unit_ids_for(user, cap))

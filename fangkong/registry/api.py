@@ -32,7 +32,7 @@ class PersonItem(Schema):
     phone: str
     sex: str
     birth_date: date | None
-    community: Ref
+    community: Ref | None  # empty only for non-residents passing through to outside the district
     grid: Ref | None
 
 
@@ -49,7 +49,7 @@ class PeoplePage(Schema):
 
 
 def _item(p: Person) -> dict:
-    grid = p.jurisdiction if p.jurisdiction_id != p.community_id else None
+    grid = p.jurisdiction if p.community_id and p.jurisdiction_id != p.community_id else None
     return {
         "id": p.pk,
         "name": p.name,
@@ -58,7 +58,7 @@ def _item(p: Person) -> dict:
         "phone": p.phone_masked,
         "sex": p.sex,
         "birth_date": p.birth_date,
-        "community": {"id": p.community_id, "name": p.community.name},
+        "community": {"id": p.community_id, "name": p.community.name} if p.community else None,
         "grid": {"id": grid.pk, "name": grid.name} if grid else None,
     }
 

@@ -38,7 +38,7 @@ def people_export_xlsx(*, actor, jurisdiction_id: int | None = None, text: str =
     )
     count = 0
     for p in qs.iterator(chunk_size=2000):
-        grid = p.jurisdiction.name if p.jurisdiction_id != p.community_id else ""
+        grid = p.jurisdiction.name if p.community_id and p.jurisdiction_id != p.community_id else ""
         sheet.append(
             [
                 p.name,
@@ -47,7 +47,7 @@ def people_export_xlsx(*, actor, jurisdiction_id: int | None = None, text: str =
                 p.phone_masked,
                 p.get_sex_display(),
                 p.birth_date,
-                p.community.name,
+                p.community.name if p.community else "",
                 grid,
                 p.address,
             ]

@@ -127,8 +127,15 @@ class Person(models.Model):
     phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # Empty only for non-residents registered at a checkpoint on their way through to outside the district:
+    # they belong to the district as a whole (jurisdiction = the district), seen by HQ only.
     community = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="community_people", verbose_name=_("community")
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="community_people",
+        verbose_name=_("community"),
     )
     # The finest jurisdiction: the grid when known, else the community.
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="people")
