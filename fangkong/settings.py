@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "csp",
     "fangkong.core",
     "fangkong.registry",
+    "fangkong.screening",
 ]
 
 MIDDLEWARE = [

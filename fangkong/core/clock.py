@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 _offset = timedelta(0)
 _frozen: datetime | None = None
+
+
+def localdate(moment: datetime | None = None) -> date:
+    """The district's calendar date (Asia/Shanghai) at `moment` (default: now)."""
+    return timezone.localtime(moment or now()).date()
+
+
+def localtime(moment: datetime) -> str:
+    """A moment as the district reads it: 2022-05-01 08:30."""
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
 
 
 def now() -> datetime:

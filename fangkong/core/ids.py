@@ -133,3 +133,9 @@ def clean_phone(phone: str) -> str:
     if len(digits) == MOBILE_LEN and digits[0] == "1" and digits[1] not in "3456789":
         raise InvalidDocument(_("This is not a valid mobile number."))
     return value
+
+
+def clean_plate(plate: str) -> str:
+    """A vehicle plate as written on it: 辽L·12345 and 辽l 12345 are the same plate, 辽L12345."""
+    text = unicodedata.normalize("NFKC", plate or "")
+    return "".join(ch for ch in text if not ch.isspace() and ch not in "·.-").upper()[:16]

@@ -1,0 +1,122 @@
+"""Checkpoints, their shifts, and the record of requests to pass without registering."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import clean_plate
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, unit_ids_for
+from fangkong.registry.models import Unit
+
+from .models import Checkpoint, PassRequest, Shift
+from .selectors import checkpoint_for_work, checkpoints_managed
+
+
+def _staff_of(checkpoint: Checkpoint, usernames: list[str]) -> list:
+    """Users named for a shift must be able to work at this checkpoint."""
+    users = []
+    for username in usernames:
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None or checkpoint.unit_id not in unit_ids_for(user, Cap.CHECKPOINT_WORK):
+            raise FieldError("staff", _("%(u)s is not staff of this checkpoint.") % {"u": username})
+        users.append(user)
+    return users
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    actor,
+    checkpoint_id: int,
+    starts_at: datetime,
+    ends_at: datetime,
+    leader: str = "",
+    staff: list[str] | None = None,
+) -> Shift:
+    try:
+        checkpoint = checkpoints_managed(user=actor).get(pk=checkpoint_id)
+    except Checkpoint.DoesNotExist as exc:
+        raise NotFound from exc
+    if ends_at <= starts_at:
+        raise FieldError("ends_at", _("A shift ends after it starts."))
+    members = _staff_of(checkpoint, list(staff or []))
+    leader_user = _staff_of(checkpoint, [leader])[0] if leader else None
+    shift = Shift.objects.create(checkpoint=checkpoint, starts_at=starts_at, ends_at=ends_at, leader=leader_user)
+    shift.staff.set(members)
+    audit_record(
+        actor=actor,
+        action="shift.create",
+        object_type="screening.shift",
+        object_id=shift.pk,
+        object_repr=str(checkpoint),
+        jpath=checkpoint.jpath,
+        fields={
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat(),
+            "leader": leader,
+            "staff": sorted(staff or []),
+        },
+    )
+    return shift
+
+
+def shifts_now(checkpoint: Checkpoint) -> list[Shift]:
+    now = clock.now()
+    return list(
+        checkpoint.shifts.filter(starts_at__lte=now, ends_at__gt=now).select_related("leader").prefetch_related("staff")
+    )
+
+
+@transaction.atomic
+def pass_request_record(
+    *,
+    actor,
+    checkpoint_id: int,
+    requester_name: str,
+    requester_unit_name: str,
+    requester_post: str = "",
+    plate: str = "",
+    outcome: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> PassRequest:
+    checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)
+    name = " ".join((requester_name or "").split())
+    unit_name = " ".join((requester_unit_name or "").split())
+    if not name:
+        raise FieldError("requester_name", _("Record who asked."))
+    if not unit_name:
+        raise FieldError("requester_unit_name", _("Record the unit of the person who asked."))
+    if outcome not in PassRequest.Outcome.values:
+        raise FieldError("outcome", _("Refused or let through."))
+    unit = Unit.objects.filter(name=unit_name).first()
+    record = PassRequest.objects.create(
+        checkpoint=checkpoint,
+        at=at or clock.now(),
+        requester_name=name[:64],
+        requester_unit_name=unit_name[:100],
+        requester_unit=unit,
+        requester_post=(requester_post or "").strip()[:64],
+        plate=clean_plate(plate),
+        outcome=outcome,
+        note=(note or "").strip()[:300],
+        recorded_by=actor,
+    )
+    audit_record(
+        actor=actor,
+        action="pass_request.record",
+        object_type="screening.passrequest",
+        object_id=record.pk,
+        object_repr=f"{name} / {unit_name}",
+        jpath=checkpoint.jpath,
+        fields={"outcome": outcome, "plate": record.plate},
+    )
+    return record

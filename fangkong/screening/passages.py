@@ -1,0 +1,304 @@
+"""Registering a passage at a checkpoint: who, from where, and what the staff must do with them.
+
+One transaction writes the passage, the registry record of a non-resident, the follow-up for an arrival from a
+risk area and the violation for an unreported exit — or nothing.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import (
+    InvalidDocument,
+    clean_document,
+    clean_phone,
+    clean_plate,
+    parse_doc_type,
+    resident_id_facts,
+)
+from fangkong.registry.models import Jurisdiction, Person, PersonTag
+
+from . import rules
+from .models import FollowUp, Passage, RiskArea, RiskProtocol, ScreeningSettings, TravelReport, Violation
+from .selectors import checkpoint_for_work
+from .travel import trips_covering
+
+CLOCK_SKEW = timedelta(minutes=5)  # a scanner's clock may run a little ahead
+MAX_VISITED = 20
+TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
+
+
+@dataclass
+class PassageInput:
+    direction: str
+    document_number: str
+    document_type: str = ""
+    name: str = ""
+    phone: str = ""
+    plate: str = ""
+    origin: str = ""
+    visited: list[str] = field(default_factory=list)
+    destination_community: int | None = None
+    destination_address: str = ""
+    temperature: Decimal | float | str | None = None
+    status_code: str = ""
+    negative_test_48h: bool = False
+    occurred_at: datetime | None = None
+
+
+@dataclass
+class PassageResult:
+    passage: Passage
+    followup: FollowUp | None
+    violation: Violation | None
+    new_followup: bool
+
+
+def _text(value: str, limit: int) -> str:
+    return " ".join(unicodedata.normalize("NFKC", value or "").split())[:limit]
+
+
+def _temperature(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        t = Decimal(str(value)).quantize(Decimal("0.1"))
+    except InvalidOperation as exc:
+        raise FieldError("temperature", _("The temperature is a number such as 36.5.")) from exc
+    if not TEMPERATURE_RANGE[0] <= t <= TEMPERATURE_RANGE[1]:
+        raise FieldError("temperature", _("A body temperature is between 34 and 43 °C; measure again."))
+    return t
+
+
+def _moment(value: datetime | None, settings_row: ScreeningSettings) -> datetime:
+    now = clock.now()
+    if value is None:
+        return now
+    if value.tzinfo is None:
+        raise FieldError("occurred_at", _("Give the time with its offset (e.g. 2022-05-01T08:30:00+08:00)."))
+    if value > now + CLOCK_SKEW:
+        raise FieldError("occurred_at", _("The time is in the future; check the device's clock."))
+    if value < now - timedelta(days=settings_row.passage_retention_days):
+        raise FieldError(
+            "occurred_at",
+            _("The time is older than passages are kept (%(d)d days).") % {"d": settings_row.passage_retention_days},
+        )
+    return value
+
+
+def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | None:
+    if data.destination_community is not None:
+        community = Jurisdiction.objects.filter(pk=data.destination_community, level="community").first()
+        if community is None:
+            raise FieldError("destination_community", _("No community or village with this id in the district."))
+        return community
+    if person is not None and person.community_id and data.direction == "in" and not data.destination_address:
+        return person.community  # a returning resident goes home unless told otherwise
+    if data.direction == "in" and not _text(data.destination_address, 200):
+        raise FieldError(
+            "destination_address",
+            _("Give the destination community, or the address for a destination outside the district."),
+        )
+    return None
+
+
+def _person(data: PassageInput, doc_type: str, number: str, destination: Jurisdiction | None, root_path: str):
+    doc_hash = pii.lookup_hash(number)
+    person = Person.objects.filter(doc_hash=doc_hash, doc_type=doc_type).select_related("community").first()
+    if person is not None:
+        return person, False
+    name = _text(data.name, 64)
+    if not name:
+        raise FieldError("name", _("This person is not in the register: give their name."))
+    # Not registered yet: a non-resident record in the destination community, or at district level when they
+    # are passing through.
+    place = destination or Jurisdiction.objects.get(path=root_path)
+    facts = resident_id_facts(number) if doc_type == "resident_id" else None
+    phone = clean_phone(data.phone) if data.phone.strip() else ""
+    person = Person.objects.create(
+        name=name,
+        doc_type=doc_type,
+        doc_cipher=pii.encrypt(number),
+        doc_hash=doc_hash,
+        phone_cipher=pii.encrypt(phone) if phone else None,
+        phone_hash=pii.lookup_hash(phone) if phone else "",
+        sex=facts.sex if facts else "",
+        birth_date=facts.birth_date if facts else None,
+        community=destination,
+        jurisdiction=place,
+        jpath=place.path,
+        is_resident=False,
+    )
+    return person, True
+
+
+def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list[str]:
+    """Where the person's own travel reports say they went, for trips overlapping the look-back window."""
+    since = clock.localdate(at) - timedelta(days=lookback_days)
+    reports = TravelReport.objects.filter(
+        person=person, depart_on__lte=clock.localdate(at), return_on__gte=since, cancelled_at__isnull=True
+    )
+    return [r.destination for r in reports]
+
+
+def _protocol() -> dict[str, RiskProtocol]:
+    return {p.level: p for p in RiskProtocol.objects.all()}
+
+
+@transaction.atomic
+def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> PassageResult:
+    checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)  # 404: unknown or not theirs
+    settings_row = ScreeningSettings.current()
+    if data.direction not in Passage.Direction.values:
+        raise FieldError("direction", _("The direction is in or out."))
+    try:
+        doc_type = parse_doc_type(data.document_type)
+    except InvalidDocument as exc:
+        raise FieldError("document_type", str(exc)) from exc
+    try:
+        number = clean_document(doc_type, data.document_number)
+    except InvalidDocument as exc:
+        raise FieldError("document_number", str(exc)) from exc
+    try:
+        phone = clean_phone(data.phone) if (data.phone or "").strip() else ""
+    except InvalidDocument as exc:
+        raise FieldError("phone", str(exc)) from exc
+    if data.status_code not in Passage.StatusCode.values:
+        raise FieldError("status_code", _("The status code seen is green, yellow, red or empty."))
+    if len(data.visited) > MAX_VISITED:
+        raise FieldError("visited", _("List at most %(n)d places.") % {"n": MAX_VISITED})
+    visited = [v for v in (_text(x, 100) for x in data.visited) if v]
+    temperature = _temperature(data.temperature)
+    at = _moment(data.occurred_at, settings_row)
+
+    existing = (
+        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).select_related("community").first()
+    )
+    destination = _destination(data, existing)
+    root_path = checkpoint.jpath.split("/", 1)[0] + "/"
+    person, created_person = _person(data, doc_type, number, destination, root_path)
+
+    protocol = _protocol()
+    facts = rules.Facts(
+        direction=data.direction,
+        origin=_text(data.origin, 100),
+        visited=visited,
+        trip_destinations=_trip_destinations(person, at, settings_row.travel_lookback_days)
+        if data.direction == "in"
+        else [],
+        temperature=temperature,
+        status_code=data.status_code,
+        at=at,
+    )
+    decision = rules.decide(
+        facts,
+        list(RiskArea.objects.all()),
+        {k: p.instruction for k, p in protocol.items()},
+        settings_row.fever_threshold,
+    )
+    passage = Passage.objects.create(
+        checkpoint=checkpoint,
+        direction=data.direction,
+        person=person,
+        phone_cipher=pii.encrypt(phone) if phone else None,
+        plate=clean_plate(data.plate),
+        origin=facts.origin,
+        visited=visited,
+        destination_community=destination,
+        destination_address=_text(data.destination_address, 200),
+        temperature=temperature,
+        status_code=data.status_code,
+        negative_test_48h=bool(data.negative_test_48h),
+        at=at,
+        recorded_by=actor,
+        instruction=decision.instruction,
+        rule=decision.rule,
+        rule_detail=decision.detail[:200],
+        risk_area=decision.risk_area,
+        jpath=destination.path if destination else checkpoint.jpath,
+    )
+    audit_record(
+        actor=actor,
+        action="passage.register",
+        obj=passage,
+        object_repr=str(checkpoint),
+        fields={
+            "direction": passage.direction,
+            "person": person.pk,
+            "new_person": created_person,
+            "instruction": passage.instruction,
+            "rule": passage.rule,
+        },
+    )
+    followup, new_followup = None, False
+    if data.direction == "in" and decision.level and destination is not None:
+        followup, new_followup = _open_followup(
+            actor, passage, person, destination, protocol[decision.level], decision, settings_row
+        )
+    violation = _check_exit(actor, passage, person) if data.direction == "out" else None
+    return PassageResult(passage, followup, violation, new_followup)
+
+
+def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, decision, settings_row):
+    """One active case per person: a new arrival while a case is open keeps that case (and its owner)."""
+    current = FollowUp.objects.filter(person=person, released_at__isnull=True).first()
+    if current is not None:
+        return current, False
+    grid = person.jurisdiction if person.community_id == destination.pk else destination
+    reason = rules.describe(decision.rule, decision.risk_area, decision.detail)
+    followup = FollowUp.objects.create(
+        person=person,
+        passage=passage,
+        level=decision.level,
+        measure=protocol.measure,
+        reason=reason[:300],
+        community=destination,
+        jurisdiction=grid,
+        jpath=grid.path,
+        opened_at=passage.at,
+        contact_due_at=passage.at + timedelta(minutes=settings_row.contact_limit_minutes),
+        measure_ends_at=passage.at + timedelta(days=protocol.days),
+        test_days=list(protocol.test_days),
+    )
+    audit_record(
+        actor=actor,
+        action="followup.open",
+        obj=followup,
+        object_repr=person.name,
+        fields={"level": followup.level, "measure": followup.measure, "passage": passage.pk},
+    )
+    return followup, True
+
+
+def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
+    """A resident leaving with no travel report covering today is a violation (不报备者按违反指令处理)."""
+    if not person.is_resident:
+        return None
+    covered = any(r.covers_leaving for r in trips_covering(person, clock.localdate(passage.at)))
+    if covered:
+        return None
+    is_official = PersonTag.objects.filter(person=person, tag=PersonTag.Tag.PUBLIC_OFFICIAL).exists()
+    violation = Violation.objects.create(
+        person=person,
+        passage=passage,
+        community=person.community,
+        unit_id=person.unit_id,
+        jpath=person.jpath,
+    )
+    audit_record(
+        actor=actor,
+        action="violation.open",
+        obj=violation,
+        object_repr=person.name,
+        fields={"passage": passage.pk, "public_official": is_official},
+    )
+    return violation

@@ -1,0 +1,193 @@
+"""Risk areas: HQ creates, edits, ends and imports them; every change is audited."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from .models import RiskArea, RiskLevel
+
+LEVEL_ALIASES = {"高": "high", "高风险": "high", "中": "medium", "中风险": "medium", "低": "low", "低风险": "low"}
+
+
+@dataclass
+class RiskAreaData:
+    name: str
+    level: str
+    valid_from: datetime
+    valid_to: datetime | None = None
+    code: str = ""
+    notice: str = ""
+
+
+def _require_edit(actor) -> None:
+    if not has_cap(actor, Cap.RISK_EDIT):
+        raise Forbidden(Cap.RISK_EDIT)
+
+
+def _moment(field: str, value, *, end: bool = False) -> datetime | None:
+    """A datetime from an ISO string, a date (start or end of that day) or an Excel cell value."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime.combine(value, time.max if end else time.min)
+    else:
+        text = str(value).strip()
+        parsed = parse_datetime(text)
+        if parsed is None:
+            day = parse_date(text[:10])
+            if day is None:
+                raise FieldError(field, _("Give a date (2022-05-01) or a date and time."))
+            parsed = datetime.combine(day, time.max if end else time.min)
+        moment = parsed
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+def risk_area_clean(
+    *, name: str, level: str, valid_from, valid_to=None, code: str = "", notice: str = ""
+) -> RiskAreaData:
+    name = " ".join((name or "").split())
+    if not name:
+        raise FieldError("name", _("Name the region (e.g. 上海市浦东新区)."))
+    level = LEVEL_ALIASES.get((level or "").strip(), (level or "").strip().lower())
+    if level not in RiskLevel.values:
+        raise FieldError("level", _("The level is high, medium or low."))
+    start = _moment("valid_from", valid_from) or clock.now()
+    end = _moment("valid_to", valid_to, end=True)
+    if end is not None and end <= start:
+        raise FieldError("valid_to", _("The end must come after the start."))
+    code = (code or "").strip()
+    if code and not (code.isdigit() and len(code) <= 12):
+        raise FieldError("code", _("An area code is up to 12 digits."))
+    return RiskAreaData(name[:100], level, start, end, code, (notice or "").strip()[:200])
+
+
+def _fields(area: RiskArea) -> dict:
+    return {
+        "name": area.name,
+        "level": area.level,
+        "code": area.code,
+        "notice": area.notice,
+        "valid_from": area.valid_from.isoformat(),
+        "valid_to": area.valid_to.isoformat() if area.valid_to else None,
+    }
+
+
+@transaction.atomic
+def risk_area_create(*, actor, data: RiskAreaData) -> RiskArea:
+    _require_edit(actor)
+    area = RiskArea.objects.create(
+        name=data.name,
+        level=data.level,
+        code=data.code,
+        notice=data.notice,
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        created_by=actor,
+    )
+    audit_record(actor=actor, action="risk_area.create", obj=area, fields=_fields(area))
+    return area
+
+
+@transaction.atomic
+def risk_area_update(*, actor, area_id: int, data: RiskAreaData) -> RiskArea:
+    _require_edit(actor)
+    try:
+        area = RiskArea.objects.select_for_update().get(pk=area_id)
+    except RiskArea.DoesNotExist as exc:
+        raise NotFound from exc
+    before = _fields(area)
+    for name in ("name", "level", "code", "notice", "valid_from", "valid_to"):
+        setattr(area, name, getattr(data, name))
+    area.updated_at = clock.now()
+    area.save()
+    after = _fields(area)
+    audit_record(
+        actor=actor,
+        action="risk_area.update",
+        obj=area,
+        fields={k: {"from": before[k], "to": after[k]} for k in after if before[k] != after[k]},
+    )
+    return area
+
+
+def risk_area_end(*, actor, area_id: int) -> RiskArea:
+    """Lift an area now (its history stays: passages keep pointing at it)."""
+    try:
+        area = RiskArea.objects.get(pk=area_id)
+    except RiskArea.DoesNotExist as exc:
+        raise NotFound from exc
+    now = clock.now()
+    data = RiskAreaData(area.name, area.level, area.valid_from, max(now, area.valid_from), area.code, area.notice)
+    if data.valid_to == data.valid_from:
+        raise FieldError("valid_to", _("This area has not started yet; change its start instead."))
+    return risk_area_update(actor=actor, area_id=area_id, data=data)
+
+
+COLUMNS = {
+    "name": {"地区", "区域", "名称", "name", "region"},
+    "code": {"区划代码", "代码", "code"},
+    "level": {"风险等级", "等级", "level"},
+    "valid_from": {"开始", "开始时间", "生效时间", "valid_from"},
+    "valid_to": {"结束", "结束时间", "解除时间", "valid_to"},
+    "notice": {"文件", "通告", "依据", "notice"},
+}
+
+
+@transaction.atomic
+def risk_areas_import(*, actor, content: bytes) -> dict:
+    """Import an .xlsx list of areas. All rows or none: a notice is one act, half of it would be wrong."""
+    _require_edit(actor)
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    try:
+        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
+    except (CalamineError, ValueError, IndexError) as exc:
+        raise FieldError("file", _("This is not a readable spreadsheet.")) from exc
+    if not rows:
+        raise FieldError("file", _("The file is empty."))
+    aliases = {alias.lower(): col for col, names in COLUMNS.items() for alias in names}
+    header = {aliases[str(h).strip().lower()]: i for i, h in enumerate(rows[0]) if str(h).strip().lower() in aliases}
+    for required in ("name", "level"):
+        if required not in header:
+            raise FieldError(required, _("The header row has no column “%(c)s”.") % {"c": required}, row=1)
+    cleaned, errors = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        values = {col: (row[i] if i < len(row) else "") for col, i in header.items()}
+        if not any(str(v).strip() for v in values.values()):
+            continue
+        try:
+            cleaned.append(
+                risk_area_clean(
+                    name=str(values.get("name", "")),
+                    level=str(values.get("level", "")),
+                    valid_from=values.get("valid_from"),
+                    valid_to=values.get("valid_to"),
+                    code=str(values.get("code", "") or "").removesuffix(".0"),
+                    notice=str(values.get("notice", "") or ""),
+                )
+            )
+        except FieldError as exc:
+            exc.row = number
+            errors.append(exc.as_dict())
+    if errors:
+        return {"created": 0, "rejected": errors}
+    for data in cleaned:
+        risk_area_create(actor=actor, data=data)
+    return {"created": len(cleaned), "rejected": []}

@@ -1,0 +1,204 @@
+"""Reads of screening data, scoped here and nowhere else.
+
+Jurisdiction-bound roles see what belongs to their jurisdiction (`jpath`); unit-bound roles see their unit's
+share: checkpoint staff their checkpoint's passages, an employer's HR its staff's travel reports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, F, Q, QuerySet
+
+from fangkong.core import clock
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, has_cap, scope_for, unit_ids_for
+from fangkong.registry.models import Jurisdiction
+
+from .models import Checkpoint, FollowUp, Passage, PassRequest, RiskArea, TravelReport, Violation
+
+
+def _get(qs: QuerySet, pk: int):
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def _scoped(user, cap: str, unit_field: str | None = None) -> Q:
+    query = scope_for(user, cap).q("jpath")
+    units = unit_ids_for(user, cap)
+    if unit_field and units:
+        query |= Q(**{f"{unit_field}__in": units})
+    return query
+
+
+# ---------------------------------------------------------------- risk areas (public information for all staff)
+
+
+def risk_areas(*, user, active_at: datetime | None = None, level: str = "") -> QuerySet[RiskArea]:
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound
+    qs = RiskArea.objects.all()
+    if active_at is not None:
+        qs = qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=active_at), valid_from__lte=active_at)
+    if level:
+        qs = qs.filter(level=level)
+    return qs
+
+
+# ---------------------------------------------------------------- checkpoints
+
+
+def checkpoints_workable(*, user) -> QuerySet[Checkpoint]:
+    """Where the user may register passages: their own checkpoint (staff), or all in their jurisdiction (HQ)."""
+    return Checkpoint.objects.filter(_scoped(user, Cap.CHECKPOINT_WORK, "unit_id"), active=True).select_related(
+        "responsible_unit", "unit"
+    )
+
+
+def checkpoint_for_work(*, user, checkpoint_id: int) -> Checkpoint:
+    return _get(checkpoints_workable(user=user), checkpoint_id)
+
+
+def checkpoints_managed(*, user) -> QuerySet[Checkpoint]:
+    return Checkpoint.objects.filter(scope_for(user, Cap.CHECKPOINT_MANAGE).q("jpath")).select_related(
+        "responsible_unit"
+    )
+
+
+# ---------------------------------------------------------------- passages and follow-ups
+
+
+def passages_visible(*, user) -> QuerySet[Passage]:
+    return Passage.objects.filter(_scoped(user, Cap.PASSAGE_VIEW, "checkpoint__unit_id")).select_related(
+        "checkpoint", "person", "destination_community"
+    )
+
+
+def passage_get(*, user, passage_id: int) -> Passage:
+    return _get(passages_visible(user=user), passage_id)
+
+
+def followups_visible(*, user, state: str = "") -> QuerySet[FollowUp]:
+    qs = FollowUp.objects.filter(scope_for(user, Cap.FOLLOWUP_WORK).q("jpath")).select_related(
+        "person", "community", "jurisdiction"
+    )
+    now = clock.now()
+    if state == FollowUp.State.RELEASED:
+        qs = qs.filter(released_at__isnull=False)
+    elif state == FollowUp.State.CONTACTED:
+        qs = qs.filter(released_at__isnull=True, contacted_at__isnull=False)
+    elif state == FollowUp.State.MISSED:
+        qs = qs.filter(released_at__isnull=True, contacted_at__isnull=True, contact_due_at__lt=now)
+    elif state == FollowUp.State.OPEN:
+        qs = qs.filter(released_at__isnull=True, contacted_at__isnull=True, contact_due_at__gte=now)
+    elif state == "active":
+        qs = qs.filter(released_at__isnull=True)
+    return qs
+
+
+def followup_get(*, user, followup_id: int) -> FollowUp:
+    return _get(followups_visible(user=user).prefetch_related("tests"), followup_id)
+
+
+def followups_missed(*, user) -> QuerySet[FollowUp]:
+    """Arrivals nobody contacted in time, for the street and HQ (the alert list)."""
+    scope = scope_for(user, Cap.RECONCILE_VIEW)
+    return (
+        FollowUp.objects.filter(
+            scope.q("jpath"), released_at__isnull=True, contacted_at__isnull=True, contact_due_at__lt=clock.now()
+        )
+        .select_related("person", "community")
+        .order_by("contact_due_at")
+    )
+
+
+def reconciliation(*, user, since: datetime, until: datetime) -> list[dict]:
+    """Per community: arrivals, follow-ups owned, contacted in time, overdue, released — "nobody missed".
+
+    Four grouped queries over indexed columns, whatever the number of passages.
+    """
+    scope = scope_for(user, Cap.RECONCILE_VIEW)
+    if scope.empty:
+        raise NotFound
+    communities = list(
+        Jurisdiction.objects.filter(scope.q("path"), level=Jurisdiction.Level.COMMUNITY).order_by("path")
+    )
+    ids = [c.pk for c in communities]
+    arrivals = dict(
+        Passage.objects.filter(destination_community_id__in=ids, direction="in", at__gte=since, at__lt=until)
+        .values_list("destination_community_id")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    cases = FollowUp.objects.filter(community_id__in=ids, opened_at__gte=since, opened_at__lt=until)
+    now = clock.now()
+    figures = (
+        cases.values("community_id")
+        .annotate(
+            owned=Count("*"),
+            in_time=Count("pk", filter=Q(contacted_at__isnull=False, contacted_at__lte=F("contact_due_at"))),
+            overdue=Count("pk", filter=Q(contacted_at__isnull=True, released_at__isnull=True, contact_due_at__lt=now)),
+            late=Count("pk", filter=Q(contacted_at__isnull=False, contacted_at__gt=F("contact_due_at"))),
+            released=Count("pk", filter=Q(released_at__isnull=False)),
+        )
+        .order_by()
+    )
+    by_community = {row["community_id"]: row for row in figures}
+    rows = []
+    for c in communities:
+        f = by_community.get(c.pk, {})
+        rows.append(
+            {
+                "community": c,
+                "arrivals": arrivals.get(c.pk, 0),
+                "owned": f.get("owned", 0),
+                "contacted_in_time": f.get("in_time", 0),
+                "contacted_late": f.get("late", 0),
+                "overdue": f.get("overdue", 0),
+                "released": f.get("released", 0),
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- discipline, travel, violations
+
+
+def pass_requests_visible(*, user) -> QuerySet[PassRequest]:
+    """Discipline inspection (a district-wide unit) sees all; HQ its jurisdiction; staff their checkpoint's."""
+    qs = PassRequest.objects.select_related("checkpoint", "requester_unit", "recorded_by")
+    if unit_ids_for(user, Cap.DISCIPLINE_VIEW):
+        return qs
+    query = scope_for(user, Cap.DISCIPLINE_VIEW).q("checkpoint__jpath")
+    units = unit_ids_for(user, Cap.CHECKPOINT_WORK)
+    if units:
+        query |= Q(checkpoint__unit_id__in=units)
+    return qs.filter(query)
+
+
+def travel_reports_visible(*, user) -> QuerySet[TravelReport]:
+    query = _scoped(user, Cap.TRAVEL_REPORT, "unit_id")
+    approver_units = unit_ids_for(user, Cap.TRAVEL_APPROVE)
+    if approver_units:
+        query |= Q(unit_id__in=approver_units)
+    return TravelReport.objects.filter(query).select_related("person", "unit")
+
+
+def travel_report_get(*, user, report_id: int) -> TravelReport:
+    return _get(travel_reports_visible(user=user), report_id)
+
+
+def violations_visible(*, user) -> QuerySet[Violation]:
+    return Violation.objects.filter(_scoped(user, Cap.VIOLATION_HANDLE, "unit_id")).select_related(
+        "person", "passage__checkpoint", "community", "unit"
+    )
+
+
+def violation_get(*, user, violation_id: int) -> Violation:
+    return _get(violations_visible(user=user), violation_id)
+
+
+def can(user, cap: str) -> bool:
+    return has_cap(user, cap)

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+
+from fangkong.screening.models import RiskArea
+from fangkong.screening.rules import Facts, area_matches, decide
+
+T0 = datetime(2022, 5, 1, 8, tzinfo=UTC)
+PROTOCOL = {"high": "central_isolation", "medium": "register_notify", "low": "register_notify"}
+
+
+def area(name: str, level: str, code: str = "", start=T0 - timedelta(days=1), end=None) -> RiskArea:
+    return RiskArea(name=name, level=level, code=code, valid_from=start, valid_to=end)
+
+
+AREAS = [area("上海市浦东新区", "high", "310115"), area("吉林省长春市", "medium"), area("沈阳市和平区", "low")]
+
+
+def facts(**kw) -> Facts:
+    base = {"direction": "in", "origin": "", "visited": [], "trip_destinations": [], "temperature": None,
+            "status_code": "", "at": T0}
+    return Facts(**{**base, **kw})
+
+
+@pytest.mark.parametrize(
+    ("place", "name", "code", "expected"),
+    [
+        ("上海市浦东新区张江镇", "上海市浦东新区", "", True),  # more specific than the area
+        ("浦东新区", "上海市浦东新区", "", True),  # without the city
+        ("上海", "上海市浦东新区", "", False),  # a bare city is not the district
+        ("上海市闵行区", "上海市浦东新区", "", False),
+        ("310115001", "上海市浦东新区", "310115", True),  # area code prefix
+        ("３１０１１５", "上海市浦东新区", "310115", True),  # full-width digits
+        ("", "上海市浦东新区", "", False),
+    ],
+)
+def test_area_matching(place, name, code, expected):
+    assert area_matches(place, area(name, "high", code)) is expected
+
+
+def test_high_risk_origin_means_central_isolation():
+    d = decide(facts(origin="上海市浦东新区"), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (d.instruction, d.rule, d.level, d.risk_area.name) == ("central_isolation", "risk_area_high", "high",
+                                                                 "上海市浦东新区")
+
+
+def test_worst_place_in_the_history_decides():
+    d = decide(facts(origin="沈阳市和平区", visited=["长春市", "吉林省长春市朝阳区"]), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (d.rule, d.level, d.detail) == ("risk_area_medium", "medium", "长春市")  # the first place at that level
+
+
+def test_own_travel_report_destination_counts_on_return():
+    d = decide(facts(trip_destinations=["上海市浦东新区"]), AREAS, PROTOCOL, Decimal("37.3"))
+    assert d.level == "high"
+
+
+def test_fever_before_medium_but_after_high():
+    medium_fever = decide(facts(origin="吉林省长春市", temperature=Decimal("38.0")), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (medium_fever.instruction, medium_fever.level) == ("fever_clinic", "medium")  # clinic *and* a case
+    high_fever = decide(facts(origin="上海市浦东新区", temperature=Decimal("38.0")), AREAS, PROTOCOL, Decimal("37.3"))
+    assert high_fever.instruction == "central_isolation"
+    at_threshold = decide(facts(temperature=Decimal("37.3")), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (at_threshold.instruction, at_threshold.level) == ("fever_clinic", None)
+    below = decide(facts(temperature=Decimal("37.2")), AREAS, PROTOCOL, Decimal("37.3"))
+    assert below.instruction == "let_pass"
+
+
+def test_status_codes():
+    assert decide(facts(status_code="red"), AREAS, PROTOCOL, Decimal("37.3")).instruction == "central_isolation"
+    yellow = decide(facts(status_code="yellow"), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (yellow.instruction, yellow.rule, yellow.level) == ("register_notify", "yellow_code", "low")
+
+
+def test_areas_count_only_while_valid():
+    lifted = [area("上海市浦东新区", "high", start=T0 - timedelta(days=10), end=T0 - timedelta(days=1))]
+    future = [area("上海市浦东新区", "high", start=T0 + timedelta(hours=1))]
+    assert decide(facts(origin="上海市浦东新区"), lifted, PROTOCOL, Decimal("37.3")).rule == "no_risk"
+    assert decide(facts(origin="上海市浦东新区"), future, PROTOCOL, Decimal("37.3")).rule == "no_risk"
+
+
+def test_protocol_decides_the_instruction():
+    strict = {**PROTOCOL, "low": "central_isolation"}
+    assert decide(facts(origin="沈阳市和平区"), AREAS, strict, Decimal("37.3")).instruction == "central_isolation"
+
+
+def test_leaving_ignores_travel_history():
+    d = decide(facts(direction="out", origin="上海市浦东新区"), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (d.instruction, d.rule, d.level) == ("let_pass", "leaving", None)

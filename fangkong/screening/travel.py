@@ -1,0 +1,189 @@
+"""Travel reports before leaving the city (离盘报备), their acknowledgements and approvals, and violations."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Person, PersonTag
+
+from .models import TravelReport, Violation
+from .selectors import travel_report_get, violation_get
+
+MAX_TRIP_DAYS = 90
+
+
+def _reporter_may_file_for(actor, person: Person) -> bool:
+    """The person's community (or street, HQ) or their employer's HR."""
+    return scope_for(actor, Cap.TRAVEL_REPORT).covers(person.jpath) or (
+        person.unit_id is not None and person.unit_id in unit_ids_for(actor, Cap.TRAVEL_REPORT)
+    )
+
+
+def person_for_report(
+    *, actor, person_id: int | None = None, document_type: str = "", document_number: str = ""
+) -> Person:
+    """The traveller, by id or by document number, among the people the actor may file for (else 404)."""
+    if person_id is not None:
+        person = Person.objects.filter(pk=person_id).first()
+    else:
+        try:
+            doc_type = parse_doc_type(document_type)
+            number = clean_document(doc_type, document_number)
+        except InvalidDocument as exc:
+            raise FieldError("document_number", str(exc)) from exc
+        person = Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first()
+    if person is None or not _reporter_may_file_for(actor, person):
+        raise NotFound
+    return person
+
+
+@transaction.atomic
+def travel_report_file(
+    *, actor, person: Person, destination: str, depart_on: date, return_on: date, reason: str, transport: str
+) -> TravelReport:
+    if not _reporter_may_file_for(actor, person):
+        raise NotFound
+    today = clock.localdate()
+    destination = " ".join((destination or "").split())
+    if not destination:
+        raise FieldError("destination", _("Where is the trip to?"))
+    if depart_on < today:
+        raise FieldError("depart_on", _("A trip is reported before leaving; this date has passed."))
+    if return_on < depart_on:
+        raise FieldError("return_on", _("The return comes on or after the departure."))
+    if (return_on - depart_on).days > MAX_TRIP_DAYS:
+        raise FieldError("return_on", _("A report covers at most %(n)d days.") % {"n": MAX_TRIP_DAYS})
+    if not (reason or "").strip():
+        raise FieldError("reason", _("Give the reason for the trip."))
+    if not (transport or "").strip():
+        raise FieldError("transport", _("Give the means of transport."))
+    official = PersonTag.objects.filter(person=person, tag=PersonTag.Tag.PUBLIC_OFFICIAL).exists()
+    report = TravelReport.objects.create(
+        person=person,
+        destination=destination[:100],
+        depart_on=depart_on,
+        return_on=return_on,
+        reason=reason.strip()[:200],
+        transport=transport.strip()[:64],
+        filed_by=actor,
+        jpath=person.jpath,
+        unit_id=person.unit_id,
+        approval=TravelReport.Approval.PENDING if official else TravelReport.Approval.NOT_REQUIRED,
+    )
+    audit_record(
+        actor=actor,
+        action="travel_report.file",
+        obj=report,
+        object_repr=person.name,
+        fields={
+            "destination": report.destination,
+            "depart_on": depart_on.isoformat(),
+            "return_on": return_on.isoformat(),
+            "approval": report.approval,
+        },
+    )
+    return report
+
+
+@transaction.atomic
+def travel_report_acknowledge(*, actor, report_id: int) -> TravelReport:
+    """The community acknowledges with a jurisdiction role; the employer with its HR (unit) role."""
+    report = travel_report_get(user=actor, report_id=report_id)
+    now, fields = clock.now(), []
+    if scope_for(actor, Cap.TRAVEL_REPORT).covers(report.jpath) and not report.community_ack_at:
+        report.community_ack_at, report.community_ack_by = now, actor
+        fields += ["community_ack_at", "community_ack_by"]
+    if report.unit_id and report.unit_id in unit_ids_for(actor, Cap.TRAVEL_REPORT) and not report.employer_ack_at:
+        report.employer_ack_at, report.employer_ack_by = now, actor
+        fields += ["employer_ack_at", "employer_ack_by"]
+    if fields:
+        report.save(update_fields=fields)
+        audit_record(
+            actor=actor,
+            action="travel_report.acknowledge",
+            obj=report,
+            object_repr=report.person.name,
+            fields={"by": "community" if "community_ack_at" in fields else "employer"},
+        )
+    return report
+
+
+@transaction.atomic
+def travel_report_decide(*, actor, report_id: int, approve: bool, note: str = "") -> TravelReport:
+    """A public official's trip, approved or rejected by a leader of their own unit."""
+    report = travel_report_get(user=actor, report_id=report_id)
+    if report.unit_id is None or report.unit_id not in unit_ids_for(actor, Cap.TRAVEL_APPROVE):
+        raise Forbidden(Cap.TRAVEL_APPROVE)
+    if report.approval != TravelReport.Approval.PENDING:
+        raise FieldError("approval", _("This report is not waiting for approval."))
+    if not approve and not (note or "").strip():
+        raise FieldError("note", _("Say why the trip is not approved."))
+    report.approval = TravelReport.Approval.APPROVED if approve else TravelReport.Approval.REJECTED
+    report.decided_at, report.decided_by, report.decision_note = clock.now(), actor, (note or "").strip()[:200]
+    report.save(update_fields=["approval", "decided_at", "decided_by", "decision_note"])
+    audit_record(
+        actor=actor,
+        action="travel_report.decide",
+        obj=report,
+        object_repr=report.person.name,
+        fields={"approval": report.approval},
+        reason=report.decision_note,
+    )
+    return report
+
+
+@transaction.atomic
+def travel_report_cancel(*, actor, report_id: int) -> TravelReport:
+    report = travel_report_get(user=actor, report_id=report_id)
+    if report.cancelled_at is None:
+        report.cancelled_at = clock.now()
+        report.save(update_fields=["cancelled_at"])
+        audit_record(actor=actor, action="travel_report.cancel", obj=report, object_repr=report.person.name)
+    return report
+
+
+def trips_covering(person: Person, day: date):
+    return TravelReport.objects.filter(
+        Q(depart_on__lte=day + timedelta(days=1)) & Q(return_on__gte=day), person=person, cancelled_at__isnull=True
+    )
+
+
+@transaction.atomic
+def violation_explain(*, actor, violation_id: int, explanation: str) -> Violation:
+    violation = violation_get(user=actor, violation_id=violation_id)
+    explanation = " ".join((explanation or "").split())
+    if not explanation:
+        raise FieldError("explanation", _("Write down what the person says."))
+    violation.explanation = explanation[:300]
+    violation.save(update_fields=["explanation"])
+    audit_record(actor=actor, action="violation.explain", obj=violation, object_repr=violation.person.name)
+    return violation
+
+
+@transaction.atomic
+def violation_handle(*, actor, violation_id: int, outcome: str) -> Violation:
+    violation = violation_get(user=actor, violation_id=violation_id)
+    if outcome not in Violation.Outcome.values or outcome == Violation.Outcome.OPEN:
+        raise FieldError("outcome", _("The outcome is excused, warned or referred."))
+    if not violation.explanation:
+        raise FieldError("explanation", _("Record the person's explanation before deciding."))
+    violation.outcome, violation.handled_at, violation.handled_by = outcome, clock.now(), actor
+    violation.save(update_fields=["outcome", "handled_at", "handled_by"])
+    audit_record(
+        actor=actor,
+        action="violation.handle",
+        obj=violation,
+        object_repr=violation.person.name,
+        fields={"outcome": outcome},
+    )
+    return violation
