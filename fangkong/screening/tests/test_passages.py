@@ -21,8 +21,15 @@ def arrive(actor, checkpoint, **kw):
 
 
 def test_arrival_from_high_risk_opens_a_case_for_the_destination(district, screening):
-    r = arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk,
-               phone="13800001111", plate="辽L·12345", temperature="36.6")
+    r = arrive(
+        screening.staff1,
+        screening.cp1,
+        origin="上海市浦东新区",
+        destination_community=district.a.pk,
+        phone="13800001111",
+        plate="辽L·12345",
+        temperature="36.6",
+    )
     assert r.passage.instruction == "central_isolation" and r.passage.rule == "risk_area_high"
     assert "上海市浦东新区" in r.passage.rule_text and "沪防控" in r.passage.rule_text
     assert r.passage.plate == "辽L12345"
@@ -50,10 +57,20 @@ def test_no_risk_lets_pass_without_a_case(district, screening):
 
 def test_one_active_case_per_person(district, screening):
     number = make_id_number()
-    first = arrive(screening.staff1, screening.cp1, document_number=number, origin="吉林省长春市",
-                   destination_community=district.a.pk)
-    again = arrive(screening.staff1, screening.cp1, document_number=number, origin="上海市浦东新区",
-                   destination_community=district.b.pk)
+    first = arrive(
+        screening.staff1,
+        screening.cp1,
+        document_number=number,
+        origin="吉林省长春市",
+        destination_community=district.a.pk,
+    )
+    again = arrive(
+        screening.staff1,
+        screening.cp1,
+        document_number=number,
+        origin="上海市浦东新区",
+        destination_community=district.b.pk,
+    )
     assert again.followup.pk == first.followup.pk and not again.new_followup
     assert FollowUp.objects.count() == 1
 
@@ -93,8 +110,9 @@ def test_bad_input_names_the_field_and_writes_nothing(district, screening):
 
 def test_offline_scan_keeps_its_time_and_its_deadline(district, screening):
     earlier = clock.now() - timedelta(hours=3)
-    r = arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk,
-               occurred_at=earlier)
+    r = arrive(
+        screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk, occurred_at=earlier
+    )
     assert r.passage.at == earlier
     assert r.followup.state == "missed"  # synced after the two-hour limit: already overdue, truthfully
 
@@ -119,8 +137,11 @@ def test_protocol_and_settings_are_data(district, screening):
 
 def test_unreported_exit_is_a_violation(district, screening):
     number = pii.decrypt(district.person_a.doc_cipher)
-    r = passage_register(actor=screening.staff1, checkpoint_id=screening.cp1.pk,
-                         data=PassageInput(direction="out", document_number=number))
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=number),
+    )
     assert r.passage.instruction == "let_pass"
     v = r.violation
     assert v.person == district.person_a and v.community == district.a and v.outcome == "open"
@@ -128,27 +149,51 @@ def test_unreported_exit_is_a_violation(district, screening):
 
 def test_reported_exit_is_not_a_violation(district, screening):
     today = clock.localdate()
-    travel_report_file(actor=district.worker_a, person=district.person_a, destination="北京", depart_on=today,
-                       return_on=today + timedelta(days=3), reason="探亲", transport="高铁")
+    travel_report_file(
+        actor=district.worker_a,
+        person=district.person_a,
+        destination="北京",
+        depart_on=today,
+        return_on=today + timedelta(days=3),
+        reason="探亲",
+        transport="高铁",
+    )
     number = pii.decrypt(district.person_a.doc_cipher)
-    r = passage_register(actor=screening.staff1, checkpoint_id=screening.cp1.pk,
-                         data=PassageInput(direction="out", document_number=number))
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=number),
+    )
     assert r.violation is None and not Violation.objects.exists()
 
 
 def test_non_residents_leaving_are_not_violations(district, screening):
-    r = passage_register(actor=screening.staff1, checkpoint_id=screening.cp1.pk,
-                         data=PassageInput(direction="out", document_number=make_id_number(), name="过客",
-                                           destination_address="大连"))
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=make_id_number(), name="过客", destination_address="大连"),
+    )
     assert r.violation is None
 
 
 def test_trip_destination_applies_on_return(district, screening):
     person = make_person(district.a, district.a1, name="出差")
     today = clock.localdate()
-    travel_report_file(actor=district.worker_a, person=person, destination="上海市浦东新区", depart_on=today,
-                       return_on=today + timedelta(days=2), reason="出差", transport="飞机")
+    travel_report_file(
+        actor=district.worker_a,
+        person=person,
+        destination="上海市浦东新区",
+        depart_on=today,
+        return_on=today + timedelta(days=2),
+        reason="出差",
+        transport="飞机",
+    )
     with clock.advanced(timedelta(days=3)):
-        r = arrive(screening.staff1, screening.cp1, document_number=pii.decrypt(person.doc_cipher), name="",
-                   origin="辽宁省盘锦市")
+        r = arrive(
+            screening.staff1,
+            screening.cp1,
+            document_number=pii.decrypt(person.doc_cipher),
+            name="",
+            origin="辽宁省盘锦市",
+        )
     assert r.passage.rule == "risk_area_high" and r.followup.level == "high"

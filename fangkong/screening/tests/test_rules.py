@@ -20,8 +20,15 @@ AREAS = [area("上海市浦东新区", "high", "310115"), area("吉林省长春�
 
 
 def facts(**kw) -> Facts:
-    base = {"direction": "in", "origin": "", "visited": [], "trip_destinations": [], "temperature": None,
-            "status_code": "", "at": T0}
+    base = {
+        "direction": "in",
+        "origin": "",
+        "visited": [],
+        "trip_destinations": [],
+        "temperature": None,
+        "status_code": "",
+        "at": T0,
+    }
     return Facts(**{**base, **kw})
 
 
@@ -43,8 +50,12 @@ def test_area_matching(place, name, code, expected):
 
 def test_high_risk_origin_means_central_isolation():
     d = decide(facts(origin="上海市浦东新区"), AREAS, PROTOCOL, Decimal("37.3"))
-    assert (d.instruction, d.rule, d.level, d.risk_area.name) == ("central_isolation", "risk_area_high", "high",
-                                                                 "上海市浦东新区")
+    assert (d.instruction, d.rule, d.level, d.risk_area.name) == (
+        "central_isolation",
+        "risk_area_high",
+        "high",
+        "上海市浦东新区",
+    )
 
 
 def test_worst_place_in_the_history_decides():

@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fangkong.conftest import make_person
+from fangkong.core import clock, pii
+from fangkong.core.errors import FieldError
+from fangkong.core.scoping import Forbidden, NotFound
+from fangkong.screening.models import Violation
+from fangkong.screening.passages import PassageInput, passage_register
+from fangkong.screening.selectors import travel_reports_visible, violations_visible
+from fangkong.screening.tests.conftest import tag
+from fangkong.screening.travel import (
+    person_for_report,
+    travel_report_acknowledge,
+    travel_report_cancel,
+    travel_report_decide,
+    travel_report_file,
+    violation_explain,
+    violation_handle,
+)
+
+
+def file(actor, person, **kw):
+    today = clock.localdate()
+    base = {
+        "destination": "北京市",
+        "depart_on": today + timedelta(days=1),
+        "return_on": today + timedelta(days=4),
+        "reason": "探亲",
+        "transport": "高铁",
+    }
+    return travel_report_file(actor=actor, person=person, **{**base, **kw})
+
+
+def test_community_files_and_both_sides_acknowledge(district, screening):
+    worker = make_person(district.a, name="职工")
+    worker.unit = screening.employer
+    worker.save()
+    report = file(district.worker_a, worker)
+    assert report.approval == "not_required" and report.unit == screening.employer
+    travel_report_acknowledge(actor=district.worker_a, report_id=report.pk)
+    travel_report_acknowledge(actor=screening.hr, report_id=report.pk)
+    report.refresh_from_db()
+    assert report.community_ack_by == district.worker_a and report.employer_ack_by == screening.hr
+
+
+def test_hr_files_for_staff_by_document_number_only(district, screening):
+    worker = make_person(district.a, name="职工")
+    worker.unit = screening.employer
+    worker.save()
+    number = pii.decrypt(worker.doc_cipher)
+    assert person_for_report(actor=screening.hr, document_number=number) == worker
+    with pytest.raises(NotFound):  # not their staff
+        person_for_report(actor=screening.hr, document_number=pii.decrypt(district.person_a.doc_cipher))
+    with pytest.raises(NotFound):
+        person_for_report(actor=district.worker_b, person_id=worker.pk)
+    report = file(screening.hr, worker)
+    assert list(travel_reports_visible(user=screening.hr)) == [report]
+    assert list(travel_reports_visible(user=district.worker_b)) == []
+
+
+def test_officials_need_their_units_approval(district, screening):
+    official = make_person(district.a, name="干部")
+    official.unit = screening.dept
+    official.save()
+    tag(official)
+    report = file(district.worker_a, official)
+    assert report.approval == "pending"
+    with pytest.raises(Forbidden):
+        travel_report_decide(actor=district.hq, report_id=report.pk, approve=True)  # HQ is not their unit
+    with pytest.raises(FieldError) as exc:
+        travel_report_decide(actor=screening.leader, report_id=report.pk, approve=False)
+    assert exc.value.field == "note"
+    travel_report_decide(actor=screening.leader, report_id=report.pk, approve=False, note="防控期间暂缓")
+    report.refresh_from_db()
+    assert report.approval == "rejected" and not report.covers_leaving
+    # Leaving anyway on a rejected report is a violation.
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=pii.decrypt(official.doc_cipher)),
+    )
+    assert r.violation is not None  # the dates would cover today's exit (leaving a day early); the rejection does not
+
+
+def test_report_dates_are_checked(district):
+    today = clock.localdate()
+    cases = [
+        ({"depart_on": today - timedelta(days=1)}, "depart_on"),
+        ({"return_on": today}, "return_on"),
+        ({"return_on": today + timedelta(days=100)}, "return_on"),
+        ({"destination": " "}, "destination"),
+        ({"reason": ""}, "reason"),
+        ({"transport": ""}, "transport"),
+    ]
+    for overrides, field in cases:
+        with pytest.raises(FieldError) as exc:
+            file(district.worker_a, district.person_a, **overrides)
+        assert exc.value.field == field
+
+
+def test_cancelled_report_no_longer_covers(district, screening):
+    report = file(district.worker_a, district.person_a, depart_on=clock.localdate())
+    travel_report_cancel(actor=district.worker_a, report_id=report.pk)
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=pii.decrypt(district.person_a.doc_cipher)),
+    )
+    assert r.violation is not None
+
+
+def test_violation_explained_then_handled_and_scoped(district, screening):
+    worker = district.person_a
+    worker.unit = screening.employer
+    worker.save()
+    r = passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=pii.decrypt(worker.doc_cipher)),
+    )
+    v = r.violation
+    assert v.unit == screening.employer
+    assert list(violations_visible(user=screening.hr)) == [v]  # the employer sees its staff's
+    assert list(violations_visible(user=district.worker_b)) == []
+    with pytest.raises(FieldError) as exc:
+        violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="warned")
+    assert exc.value.field == "explanation"
+    violation_explain(actor=district.worker_a, violation_id=v.pk, explanation="急诊陪护，未及报备")
+    violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="excused")
+    assert Violation.objects.get().outcome == "excused"
+    with pytest.raises(NotFound):
+        violation_explain(actor=district.worker_b, violation_id=v.pk, explanation="x")
