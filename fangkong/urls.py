@@ -4,8 +4,10 @@ from django.urls import include, path
 
 from fangkong.core.api import api
 from fangkong.registry.api import router as registry_router
+from fangkong.screening.api import router as screening_router
 
 api.add_router("/", registry_router)
+api.add_router("/", screening_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

@@ -24,6 +24,18 @@ class Ref(Schema):
     name: str
 
 
+class PersonRef(Schema):
+    """A person as other modules show them: masked."""
+
+    id: int
+    name: str
+    document_number: str
+
+
+def person_ref(p: Person) -> dict:
+    return {"id": p.pk, "name": p.name, "document_number": p.document_masked}
+
+
 class PersonItem(Schema):
     id: int
     name: str

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from .models import Instruction, RiskArea, RiskLevel
 
-LEVEL_ORDER = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
+LEVEL_ORDER: dict[str, int] = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
 
 
 @dataclass(frozen=True)

@@ -148,7 +148,7 @@ def reconciliation(*, user, since: datetime, until: datetime) -> list[dict]:
     by_community = {row["community_id"]: row for row in figures}
     rows = []
     for c in communities:
-        f = by_community.get(c.pk, {})
+        f: dict = by_community.get(c.pk, {})
         rows.append(
             {
                 "community": c,

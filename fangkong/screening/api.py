@@ -1,0 +1,632 @@
+"""Screening endpoints. Thin: parse, call a service or selector, shape; errors name the field."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count
+from django.utils.dateparse import parse_datetime
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core import clock
+from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.errors import FieldError
+from fangkong.registry.api import PersonRef, Ref, person_ref
+
+from . import checkpoints as checkpoint_services
+from . import followups as followup_services
+from . import riskareas, selectors, travel
+from .followups import release_blockers
+from .models import FollowUp, Passage, TravelReport, Violation
+from .passages import PassageInput, passage_register
+
+router = Router(tags=["screening"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+# ---------------------------------------------------------------- risk areas
+
+
+class RiskAreaIn(Schema):
+    name: str
+    level: str
+    valid_from: str | None = None
+    valid_to: str | None = None
+    code: str = ""
+    notice: str = ""
+
+
+class RiskAreaOut(Schema):
+    id: int
+    name: str
+    code: str
+    level: str
+    valid_from: datetime
+    valid_to: datetime | None
+    notice: str
+
+
+class RiskAreaPage(Schema):
+    items: list[RiskAreaOut]
+    count: int
+
+
+@router.get("/risk-areas", response=RiskAreaPage)
+def risk_area_list(request, active: bool = False, level: str = "", page: int = 1, page_size: int | None = None):
+    """Risk areas; `active=true` keeps those in force now."""
+    qs = selectors.risk_areas(user=request.user, active_at=clock.now() if active else None, level=level)
+    items, count = paginate(qs, page, page_size)
+    return {"items": items, "count": count}
+
+
+@router.post("/risk-areas", response={201: RiskAreaOut, **ERRORS})
+def risk_area_create(request, payload: RiskAreaIn):
+    """HQ: declare a region high, medium or low risk from `valid_from` (default now) to `valid_to` (open)."""
+    data = riskareas.risk_area_clean(**payload.dict())
+    return Status(201, riskareas.risk_area_create(actor=request.user, data=data))
+
+
+@router.put("/risk-areas/{int:area_id}", response={200: RiskAreaOut, **ERRORS})
+def risk_area_update(request, area_id: int, payload: RiskAreaIn):
+    data = riskareas.risk_area_clean(**payload.dict())
+    return riskareas.risk_area_update(actor=request.user, area_id=area_id, data=data)
+
+
+@router.post("/risk-areas/{int:area_id}/end", response={200: RiskAreaOut, **ERRORS})
+def risk_area_end(request, area_id: int):
+    """Lift the area now."""
+    return riskareas.risk_area_end(actor=request.user, area_id=area_id)
+
+
+class ImportOut(Schema):
+    created: int
+    rejected: list[dict]
+
+
+@router.post("/risk-areas/import", response={200: ImportOut, **ERRORS})
+def risk_area_import(request, file: File[UploadedFile]):
+    """An .xlsx with columns 地区/name, 区划代码/code, 风险等级/level, 开始时间/valid_from, 结束时间/valid_to,
+    通告/notice. All rows or none."""
+    return riskareas.risk_areas_import(actor=request.user, content=file.read())
+
+
+# ---------------------------------------------------------------- checkpoints and passages
+
+
+class CheckpointOut(Schema):
+    id: int
+    name: str
+    location: str
+    responsible_unit: Ref
+
+
+class CheckpointPage(Schema):
+    items: list[CheckpointOut]
+    count: int
+
+
+@router.get("/checkpoints", response=CheckpointPage)
+def checkpoint_list(request):
+    """The checkpoints you may work at."""
+    items = [
+        {"id": c.pk, "name": c.name, "location": c.location, "responsible_unit": _ref(c.responsible_unit)}
+        for c in selectors.checkpoints_workable(user=request.user)
+    ]
+    return {"items": items, "count": len(items)}
+
+
+class PassageIn(Schema):
+    direction: str
+    document_type: str = ""
+    document_number: str
+    name: str = ""
+    phone: str = ""
+    plate: str = ""
+    origin: str = ""
+    visited: list[str] = []
+    destination_community: int | None = None
+    destination_address: str = ""
+    temperature: float | None = None
+    status_code: str = ""
+    negative_test_48h: bool = False
+    occurred_at: datetime | None = None
+
+
+class PassageReply(Schema):
+    id: int
+    instruction: str
+    instruction_text: str
+    rule: str
+    rule_code: str
+    followup_id: int | None
+    violation_id: int | None
+    person: PersonRef
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/passages", response={201: PassageReply, 200: PassageReply, **ERRORS})
+def passage_create(request, checkpoint_id: int, payload: PassageIn):
+    """Register a passage. `Idempotency-Key` is required: a retry with the same key and body replays the first
+    answer with 200; the same key with another body is 409. The answer says what to do and which rule decided."""
+
+    def run():
+        result = passage_register(actor=request.user, checkpoint_id=checkpoint_id, data=PassageInput(**payload.dict()))
+        p = result.passage
+        return 201, {
+            "id": p.pk,
+            "instruction": p.instruction,
+            "instruction_text": str(p.get_instruction_display()),
+            "rule": p.rule_text,
+            "rule_code": p.rule,
+            "followup_id": result.followup.pk if result.followup else None,
+            "violation_id": result.violation.pk if result.violation else None,
+            "person": person_ref(p.person),
+        }
+
+    return Status(
+        *idempotent(
+            request, f"passages:{checkpoint_id}", run, replay_status=200, fingerprint=request.body, required=True
+        )
+    )
+
+
+class PassageOut(Schema):
+    id: int
+    at: datetime
+    direction: str
+    checkpoint: Ref
+    person: PersonRef
+    origin: str
+    visited: list[str]
+    destination_community: Ref | None
+    plate: str
+    temperature: float | None
+    instruction: str
+    rule: str
+
+
+class PassagePage(Schema):
+    items: list[PassageOut]
+    count: int
+
+
+def passage_out(p: Passage) -> dict:
+    return {
+        "id": p.pk,
+        "at": p.at,
+        "direction": p.direction,
+        "checkpoint": _ref(p.checkpoint),
+        "person": person_ref(p.person),
+        "origin": p.origin,
+        "visited": p.visited,
+        "destination_community": _ref(p.destination_community),
+        "plate": p.plate,
+        "temperature": p.temperature,
+        "instruction": p.instruction,
+        "rule": p.rule_text,
+    }
+
+
+@router.get("/passages", response=PassagePage)
+def passage_list(
+    request,
+    checkpoint: int | None = None,
+    direction: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+    page: int = 1,
+    page_size: int | None = None,
+):
+    qs = selectors.passages_visible(user=request.user).select_related("risk_area")
+    if checkpoint:
+        qs = qs.filter(checkpoint_id=checkpoint)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if since:
+        qs = qs.filter(at__gte=since)
+    if until:
+        qs = qs.filter(at__lt=until)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [passage_out(p) for p in items], "count": count}
+
+
+class PassRequestIn(Schema):
+    requester_name: str
+    requester_unit_name: str
+    requester_post: str = ""
+    plate: str = ""
+    outcome: str
+    note: str = ""
+
+
+class PassRequestOut(Schema):
+    id: int
+    at: datetime
+    checkpoint: Ref
+    requester_name: str
+    requester_unit_name: str
+    requester_post: str
+    plate: str
+    outcome: str
+    note: str
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/pass-requests", response={201: PassRequestOut, **ERRORS})
+def pass_request_create(request, checkpoint_id: int, payload: PassRequestIn):
+    """Record that someone asked to be let through unregistered (and what the staff did)."""
+    record = checkpoint_services.pass_request_record(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
+    return Status(201, _pass_request(record))
+
+
+def _pass_request(r) -> dict:
+    return {
+        "id": r.pk,
+        "at": r.at,
+        "checkpoint": _ref(r.checkpoint),
+        "requester_name": r.requester_name,
+        "requester_unit_name": r.requester_unit_name,
+        "requester_post": r.requester_post,
+        "plate": r.plate,
+        "outcome": r.outcome,
+        "note": r.note,
+    }
+
+
+class PassRequestPage(Schema):
+    items: list[PassRequestOut]
+    count: int
+    by_unit: list[dict]
+
+
+@router.get("/pass-requests", response=PassRequestPage)
+def pass_request_list(request, page: int = 1, page_size: int | None = None):
+    """For discipline inspection: every request to pass unregistered, with counts per requesting unit."""
+    qs = selectors.pass_requests_visible(user=request.user)
+    items, count = paginate(qs, page, page_size)
+    by_unit = list(qs.values("requester_unit_name").annotate(n=Count("*")).order_by("-n", "requester_unit_name"))
+    return {
+        "items": [_pass_request(r) for r in items],
+        "count": count,
+        "by_unit": [{"unit": row["requester_unit_name"], "count": row["n"]} for row in by_unit],
+    }
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+class FollowUpOut(Schema):
+    id: int
+    person: PersonRef
+    state: str
+    level: str
+    measure: str
+    reason: str
+    community: Ref
+    grid: Ref | None
+    opened_at: datetime
+    due_at: datetime
+    contacted_at: datetime | None
+    measure_ends_at: datetime
+    test_days: list[int]
+    released_at: datetime | None
+
+
+class FollowUpDetail(FollowUpOut):
+    tests: list[dict]
+    release_blockers: list[str]
+
+
+class FollowUpPage(Schema):
+    items: list[FollowUpOut]
+    count: int
+
+
+def followup_out(f: FollowUp) -> dict:
+    return {
+        "id": f.pk,
+        "person": person_ref(f.person),
+        "state": f.state,
+        "level": f.level,
+        "measure": f.measure,
+        "reason": f.reason,
+        "community": _ref(f.community),
+        "grid": _ref(f.jurisdiction) if f.jurisdiction_id != f.community_id else None,
+        "opened_at": f.opened_at,
+        "due_at": f.contact_due_at,
+        "contacted_at": f.contacted_at,
+        "measure_ends_at": f.measure_ends_at,
+        "test_days": f.test_days,
+        "released_at": f.released_at,
+    }
+
+
+def _followup_detail(request, followup_id: int) -> dict:
+    f = selectors.followup_get(user=request.user, followup_id=followup_id)
+    tests = [{"day": t.day, "result": t.result, "recorded_at": t.recorded_at} for t in f.tests.all()]
+    return {**followup_out(f), "tests": tests, "release_blockers": release_blockers(f)}
+
+
+@router.get("/followups", response=FollowUpPage)
+def followup_list(request, state: str = "", page: int = 1, page_size: int | None = None):
+    """Closed-loop cases in your jurisdiction; `state` = open, missed, contacted, released or active."""
+    if state and state not in [*FollowUp.State.values, "active"]:
+        raise FieldError("state", "one of open, missed, contacted, released, active")
+    items, count = paginate(selectors.followups_visible(user=request.user, state=state), page, page_size)
+    return {"items": [followup_out(f) for f in items], "count": count}
+
+
+@router.get("/followups/{int:followup_id}", response={200: FollowUpDetail, **ERRORS})
+def followup_detail(request, followup_id: int):
+    return _followup_detail(request, followup_id)
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+class WhereIn(Schema):
+    where: str
+
+
+class TestIn(Schema):
+    day: int
+    result: str
+
+
+@router.post("/followups/{int:followup_id}/contact", response={200: FollowUpDetail, **ERRORS})
+def followup_contact(request, followup_id: int, payload: NoteIn):
+    followup_services.followup_contact(actor=request.user, followup_id=followup_id, note=payload.note)
+    return _followup_detail(request, followup_id)
+
+
+@router.post("/followups/{int:followup_id}/location", response={200: FollowUpDetail, **ERRORS})
+def followup_location(request, followup_id: int, payload: WhereIn):
+    followup_services.followup_confirm_location(actor=request.user, followup_id=followup_id, where=payload.where)
+    return _followup_detail(request, followup_id)
+
+
+@router.post("/followups/{int:followup_id}/tests", response={200: FollowUpDetail, **ERRORS})
+def followup_test(request, followup_id: int, payload: TestIn):
+    followup_services.followup_record_test(
+        actor=request.user, followup_id=followup_id, day=payload.day, result=payload.result
+    )
+    return _followup_detail(request, followup_id)
+
+
+@router.post("/followups/{int:followup_id}/release", response={200: FollowUpDetail, **ERRORS})
+def followup_release(request, followup_id: int, payload: NoteIn):
+    followup_services.followup_release(actor=request.user, followup_id=followup_id, note=payload.note)
+    return _followup_detail(request, followup_id)
+
+
+class ReconciliationRow(Schema):
+    community: Ref
+    arrivals: int
+    owned: int
+    contacted_in_time: int
+    contacted_late: int
+    overdue: int
+    released: int
+
+
+class ReconciliationOut(Schema):
+    since: datetime
+    until: datetime
+    rows: list[ReconciliationRow]
+    missed: list[FollowUpOut]
+
+
+def period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
+    """Default: the last 7 days up to now."""
+    end = _when("until", until) or clock.now()
+    start = _when("since", since) or end - timedelta(days=7)
+    if start >= end:
+        raise FieldError("since", "since comes before until")
+    return start, end
+
+
+def _when(field: str, value: str | None) -> datetime | None:
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        try:
+            moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
+        except ValueError as exc:
+            raise FieldError(field, "a date (2022-05-01) or a date and time") from exc
+    from django.utils import timezone
+
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@router.get("/reconciliation", response={200: ReconciliationOut, **ERRORS})
+def reconciliation(request, since: str | None = None, until: str | None = None):
+    """Per community: arrivals, cases owned, contacted in time or late, overdue, released; and the missed list."""
+    start, end = period(since, until)
+    rows = selectors.reconciliation(user=request.user, since=start, until=end)
+    missed = selectors.followups_missed(user=request.user)[:200]
+    return {
+        "since": start,
+        "until": end,
+        "rows": [{**r, "community": _ref(r["community"])} for r in rows],
+        "missed": [followup_out(f) for f in missed],
+    }
+
+
+# ---------------------------------------------------------------- travel reports and violations
+
+
+class TravelIn(Schema):
+    person: int | None = None
+    document_type: str = ""
+    document_number: str = ""
+    destination: str
+    depart_on: date
+    return_on: date
+    reason: str
+    transport: str
+
+
+class TravelOut(Schema):
+    id: int
+    person: PersonRef
+    destination: str
+    depart_on: date
+    return_on: date
+    reason: str
+    transport: str
+    approval: str
+    community_acknowledged: bool
+    employer_acknowledged: bool
+    cancelled: bool
+
+
+class TravelPage(Schema):
+    items: list[TravelOut]
+    count: int
+
+
+def travel_out(r: TravelReport) -> dict:
+    return {
+        "id": r.pk,
+        "person": person_ref(r.person),
+        "destination": r.destination,
+        "depart_on": r.depart_on,
+        "return_on": r.return_on,
+        "reason": r.reason,
+        "transport": r.transport,
+        "approval": r.approval,
+        "community_acknowledged": r.community_ack_at is not None,
+        "employer_acknowledged": r.employer_ack_at is not None,
+        "cancelled": r.cancelled_at is not None,
+    }
+
+
+@router.get("/travel-reports", response=TravelPage)
+def travel_list(request, approval: str = "", page: int = 1, page_size: int | None = None):
+    qs = selectors.travel_reports_visible(user=request.user)
+    if approval:
+        qs = qs.filter(approval=approval)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [travel_out(r) for r in items], "count": count}
+
+
+@router.post("/travel-reports", response={201: TravelOut, **ERRORS})
+def travel_create(request, payload: TravelIn):
+    """File a trip for a person you answer for: by `person` id (community) or document number (employer HR)."""
+    if payload.person is None and not payload.document_number:
+        raise FieldError("document_number", "Give the person's id or document number.")
+    person = travel.person_for_report(
+        actor=request.user,
+        person_id=payload.person,
+        document_type=payload.document_type,
+        document_number=payload.document_number,
+    )
+    report = travel.travel_report_file(
+        actor=request.user,
+        person=person,
+        destination=payload.destination,
+        depart_on=payload.depart_on,
+        return_on=payload.return_on,
+        reason=payload.reason,
+        transport=payload.transport,
+    )
+    return Status(201, travel_out(report))
+
+
+@router.post("/travel-reports/{int:report_id}/acknowledge", response={200: TravelOut, **ERRORS})
+def travel_acknowledge(request, report_id: int):
+    return travel_out(travel.travel_report_acknowledge(actor=request.user, report_id=report_id))
+
+
+class DecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/travel-reports/{int:report_id}/decide", response={200: TravelOut, **ERRORS})
+def travel_decide(request, report_id: int, payload: DecisionIn):
+    """A public official's trip: approved or rejected (with a reason) by a leader of their unit."""
+    return travel_out(
+        travel.travel_report_decide(actor=request.user, report_id=report_id, approve=payload.approve, note=payload.note)
+    )
+
+
+@router.post("/travel-reports/{int:report_id}/cancel", response={200: TravelOut, **ERRORS})
+def travel_cancel(request, report_id: int):
+    return travel_out(travel.travel_report_cancel(actor=request.user, report_id=report_id))
+
+
+class ViolationOut(Schema):
+    id: int
+    person: PersonRef
+    at: datetime
+    checkpoint: Ref
+    community: Ref | None
+    unit: Ref | None
+    explanation: str
+    outcome: str
+
+
+class ViolationPage(Schema):
+    items: list[ViolationOut]
+    count: int
+    by_unit: list[dict]
+    by_community: list[dict]
+
+
+def violation_out(v: Violation) -> dict:
+    return {
+        "id": v.pk,
+        "person": person_ref(v.person),
+        "at": v.passage.at,
+        "checkpoint": _ref(v.passage.checkpoint),
+        "community": _ref(v.community),
+        "unit": _ref(v.unit),
+        "explanation": v.explanation,
+        "outcome": v.outcome,
+    }
+
+
+@router.get("/violations", response=ViolationPage)
+def violation_list(request, outcome: str = "", page: int = 1, page_size: int | None = None):
+    """Unreported exits, with counts per unit and per community."""
+    qs = selectors.violations_visible(user=request.user)
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    items, count = paginate(qs, page, page_size)
+    by_unit = qs.values("unit__name").annotate(n=Count("*")).order_by("-n")
+    by_community = qs.values("community__name").annotate(n=Count("*")).order_by("-n")
+    return {
+        "items": [violation_out(v) for v in items],
+        "count": count,
+        "by_unit": [{"unit": r["unit__name"] or "", "count": r["n"]} for r in by_unit],
+        "by_community": [{"community": r["community__name"] or "", "count": r["n"]} for r in by_community],
+    }
+
+
+class ExplainIn(Schema):
+    explanation: str
+
+
+class OutcomeIn(Schema):
+    outcome: str
+
+
+@router.post("/violations/{int:violation_id}/explain", response={200: ViolationOut, **ERRORS})
+def violation_explain(request, violation_id: int, payload: ExplainIn):
+    return violation_out(
+        travel.violation_explain(actor=request.user, violation_id=violation_id, explanation=payload.explanation)
+    )
+
+
+@router.post("/violations/{int:violation_id}/handle", response={200: ViolationOut, **ERRORS})
+def violation_handle(request, violation_id: int, payload: OutcomeIn):
+    return violation_out(
+        travel.violation_handle(actor=request.user, violation_id=violation_id, outcome=payload.outcome)
+    )
