@@ -7,6 +7,7 @@ share: checkpoint staff their checkpoint's passages, an employer's HR its staff'
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
@@ -145,10 +146,10 @@ def reconciliation(*, user, since: datetime, until: datetime) -> list[dict]:
         )
         .order_by()
     )
-    by_community = {row["community_id"]: row for row in figures}
+    by_community: dict[int, Any] = {row["community_id"]: row for row in figures}
     rows = []
     for c in communities:
-        f: dict = by_community.get(c.pk, {})
+        f = by_community.get(c.pk, {})
         rows.append(
             {
                 "community": c,

@@ -20,7 +20,7 @@ AREAS = [area("上海市浦东新区", "high", "310115"), area("吉林省长春�
 
 
 def facts(**kw) -> Facts:
-    base = {
+    base: dict = {
         "direction": "in",
         "origin": "",
         "visited": [],
