@@ -13,4 +13,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("fangkong.core.urls")),
     path("", include("fangkong.registry.urls")),
+    path("screening/", include("fangkong.screening.urls")),
 ]

@@ -17,6 +17,14 @@ def navigation(request) -> dict:
             "import": has_cap(user, Cap.PEOPLE_IMPORT),
             "registry": has_cap(user, Cap.REGISTRY_VIEW),
             "audit": has_cap(user, Cap.AUDIT_VIEW),
+            "checkpoints": has_cap(user, Cap.CHECKPOINT_WORK),
+            "passages": has_cap(user, Cap.PASSAGE_VIEW),
+            "followups": has_cap(user, Cap.FOLLOWUP_WORK),
+            "reconcile": has_cap(user, Cap.RECONCILE_VIEW),
+            "risk_edit": has_cap(user, Cap.RISK_EDIT),
+            "discipline": has_cap(user, Cap.DISCIPLINE_VIEW),
+            "travel": has_cap(user, Cap.TRAVEL_REPORT) or has_cap(user, Cap.TRAVEL_APPROVE),
+            "violations": has_cap(user, Cap.VIOLATION_HANDLE),
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}

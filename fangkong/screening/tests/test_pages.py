@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import openpyxl
+import pytest
+
+from fangkong.conftest import make_id_number
+from fangkong.core import clock, pii
+from fangkong.core.models import AuditEvent
+from fangkong.screening.models import FollowUp, Passage, RiskArea
+from fangkong.screening.tests.test_passages import arrive
+
+
+def form(district, **kw):
+    return {
+        "key": "k-1",
+        "direction": "in",
+        "document_number": make_id_number(),
+        "name": "来客",
+        "origin": "上海市浦东新区",
+        "destination_community": str(district.a.pk),
+        "temperature": "36.6",
+        "status_code": "green",
+        **kw,
+    }
+
+
+def test_staff_page_registers_and_shows_the_instruction(district, screening):
+    c = district.client(screening.staff1)
+    assert c.get("/screening/checkpoints/").status_code == 302  # straight to their only checkpoint
+    page = c.get(f"/screening/checkpoints/{screening.cp1.pk}/")
+    assert page.status_code == 200 and "高速道口" in page.content.decode()
+    r = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district))
+    body = r.content.decode()
+    assert r.status_code == 200 and "Send to central isolation" in body and "上海市浦东新区" in body
+    assert "instr-central_isolation" in body
+    # The same form sent again (double tap, reload) registers nothing new and shows the same result.
+    again = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district))
+    assert "Send to central isolation" in again.content.decode()
+    assert Passage.objects.count() == 1 and FollowUp.objects.count() == 1
+
+
+def test_staff_page_errors_keep_the_form(district, screening):
+    c = district.client(screening.staff1)
+    r = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district, temperature="49", key="k-2"))
+    body = r.content.decode()
+    assert r.status_code == 400 and 'aria-invalid="true"' in body and "between 34 and 43" in body
+    assert 'value="49"' in body and Passage.objects.count() == 0
+
+
+def test_staff_cannot_open_another_checkpoint(district, screening):
+    c = district.client(screening.staff1)
+    assert c.get(f"/screening/checkpoints/{screening.cp2.pk}/").status_code == 404
+    assert c.post(f"/screening/checkpoints/{screening.cp2.pk}/", form(district)).status_code == 404
+    assert district.client(district.worker_a).get("/screening/checkpoints/").status_code == 404
+
+
+def test_lookup_shows_masked_name_only(district, screening):
+    c = district.client(screening.staff1)
+    number = pii.decrypt(district.person_a.doc_cipher)
+    body = c.get(f"/screening/checkpoints/{screening.cp1.pk}/lookup", {"document_number": number}).content.decode()
+    assert "李*" in body and "园丁社区" in body and "李四" not in body
+    unknown = c.get(f"/screening/checkpoints/{screening.cp1.pk}/lookup", {"document_number": make_id_number()})
+    assert "Not in the register" in unknown.content.decode()
+    assert c.get(f"/screening/checkpoints/{screening.cp2.pk}/lookup", {"document_number": number}).status_code == 404
+
+
+def test_pass_request_page(district, screening):
+    c = district.client(screening.staff1)
+    r = c.post(
+        f"/screening/checkpoints/{screening.cp1.pk}/pass-request/",
+        {"requester_name": "某局长", "requester_unit_name": "区住建局", "outcome": "refused"},
+    )
+    assert "Recorded." in r.content.decode()
+    listing = district.client(screening.inspector).get("/screening/pass-requests/").content.decode()
+    assert "某局长" in listing and "区住建局" in listing
+    assert district.client(district.worker_a).get("/screening/pass-requests/").status_code == 404
+
+
+def test_grid_worker_works_a_case_through_the_page(district, screening):
+    f = arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk).followup
+    c = district.client(district.worker_a)
+    listing = c.get("/screening/followups/").content.decode()
+    assert "来客" in listing and "Contact by" in listing
+    assert district.client(district.worker_b).get(f"/screening/followups/{f.pk}/").status_code == 404
+    r = c.post(f"/screening/followups/{f.pk}/contact", HTTP_HX_REQUEST="true")
+    assert "Saved." in r.content.decode() and FollowUp.objects.get().contacted_at
+    r = c.post(f"/screening/followups/{f.pk}/test", {"day": "1", "result": "negative"})
+    assert r.status_code == 200
+    r = c.post(f"/screening/followups/{f.pk}/release")
+    assert r.status_code == 400 and "Cannot release yet" in r.content.decode()
+    assert FollowUp.objects.get().released_at is None
+    r = c.post(f"/screening/followups/{f.pk}/location", {"where": ""})
+    assert r.status_code == 400 and "Say where" in r.content.decode()
+
+
+def test_missed_case_alerts_street_and_hq(district, screening):
+    arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk)
+    with clock.advanced(timedelta(hours=3)):
+        for user in (district.street1, district.hq):
+            page = district.client(user).get("/screening/reconciliation/").content.decode()
+            assert "not contacted in time" in page and "来客" in page
+        missed = district.client(district.worker_a).get("/screening/followups/", {"state": "missed"})
+        assert "Missed" in missed.content.decode()
+    assert district.client(district.worker_a).get("/screening/reconciliation/").status_code == 404
+
+
+def test_exports_are_masked_and_audited(district, screening):
+    number = pii.decrypt(district.person_a.doc_cipher)
+    arrive(screening.staff1, screening.cp1, document_number=number, name="", origin="吉林省长春市")
+    c = district.client(district.hq)
+    for url in (
+        "/screening/passages/",
+        "/screening/followups/",
+        "/screening/reconciliation/",
+        "/screening/pass-requests/",
+        "/screening/travel/",
+        "/screening/violations/",
+    ):
+        r = c.get(url, {"format": "xlsx"})
+        assert r.status_code == 200, url
+        rows = list(
+            openpyxl.load_workbook(io.BytesIO(r.content), read_only=True).worksheets[0].iter_rows(values_only=True)
+        )
+        assert number not in str(rows), url
+    assert AuditEvent.objects.filter(action__endswith=".export").count() == 6
+
+
+def test_risk_area_page_hq_only_edits(district, screening):
+    hq = district.client(district.hq)
+    r = hq.post("/screening/risk-areas/", {"name": "大连市金州区", "level": "medium", "valid_from": "2022-05-01"})
+    assert r.status_code == 302 and RiskArea.objects.filter(name="大连市金州区").exists()
+    worker = district.client(district.worker_a)
+    assert "大连市金州区" in worker.get("/screening/risk-areas/").content.decode()
+    r = worker.post("/screening/risk-areas/", {"name": "x", "level": "low"})
+    assert r.status_code == 404 and not RiskArea.objects.filter(name="x").exists()
+    area = RiskArea.objects.get(name="大连市金州区")
+    hq.post("/screening/risk-areas/", {"end": str(area.pk)})
+    area.refresh_from_db()
+    assert area.valid_to is not None
+
+
+def test_travel_and_violation_pages(district, screening):
+    c = district.client(district.worker_a)
+    today = clock.localdate()
+    r = c.post(
+        "/screening/travel/",
+        {
+            "document_number": pii.decrypt(district.person_a.doc_cipher),
+            "destination": "北京",
+            "depart_on": str(today),
+            "return_on": str(today + timedelta(days=2)),
+            "reason": "探亲",
+            "transport": "高铁",
+        },
+    )
+    assert r.status_code == 302
+    page = c.get("/screening/travel/").content.decode()
+    assert "北京" in page
+    r = c.post(
+        "/screening/travel/",
+        {
+            "document_number": pii.decrypt(district.person_b.doc_cipher),
+            "destination": "北京",
+            "depart_on": str(today),
+            "return_on": str(today),
+            "reason": "x",
+            "transport": "y",
+        },
+    )
+    assert "No one you answer for" in r.content.decode()
+    assert district.client(screening.staff1).get("/screening/travel/").status_code == 404
+    assert district.client(screening.staff1).get("/screening/violations/").status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/screening/passages/", "/screening/followups/", "/screening/violations/"])
+def test_lists_need_the_capability(district, screening, url):
+    assert district.client(district.unit_staff).get(url).status_code == 404
+
+
+def test_home_shows_the_roles_modules(district, screening):
+    staff_home = district.client(screening.staff1).get("/").content.decode()
+    assert "Register every passage" in staff_home and "residents register" not in staff_home
+    worker_home = district.client(district.worker_a).get("/").content.decode()
+    assert "Closed-loop cases" in worker_home
