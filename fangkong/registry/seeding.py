@@ -45,6 +45,14 @@ DEMO_USERS = [
     ("clinic_staff", "clinic_staff", "clinic", "a community clinic"),
     ("safety_regulator", "safety_regulator", "dept_emergency", "区应急管理局 (work safety)"),
     ("enterprise_officer", "enterprise_officer", "enterprise", "one enterprise"),
+    ("employer_hr", "employer_hr", "employer", "HR of an employer (files staff's travel reports)"),
+    ("unit_leader", "unit_leader", "dept_housing", "leader of 区住建局 (approves officials' trips)"),
+    (
+        "discipline_inspector",
+        "discipline_inspector",
+        "dept_discipline",
+        "区纪委监委 (pass-without-registration records)",
+    ),
 ]
 
 
@@ -193,6 +201,8 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list
     depts = {key: Unit.objects.get(code=u.code) for key, u in depts.items()}
     key = {
         "dept_emergency": depts["emergency"],
+        "dept_housing": depts["housing"],
+        "dept_discipline": depts["discipline"],
         "hospital": unit("clinic", "兴隆台区人民医院", district, depts["health"]),
         "lab": unit("lab", "兴隆台区核酸检测实验室", district, depts["health"]),
     }
@@ -237,6 +247,8 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list
                     key["clinic"] = u
                 if n == 1 and kind == "enterprise" and p_index == 0:
                     key["enterprise"] = u
+                if n == 1 and kind == "employer" and p_index == 0:
+                    key["employer"] = u
     Unit.objects.bulk_create(units)
     # SQLite's bulk_create returns no ids: fetch the units again by code.
     by_code = {u.code: u for u in Unit.objects.all()}
@@ -483,6 +495,7 @@ def _wipe() -> None:
 
 
 def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], None] | None = None) -> SeedReport:
+    """The registry's part of the demo (fangkong.demo runs every module's part in one transaction)."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     report = SeedReport()
@@ -511,13 +524,16 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
             object_repr=names.DISTRICT[1],
             fields={"people": report.people, "fresh": fresh},
         )
-    if connection.vendor == "postgresql":
-        say("analysing tables")
-        # Fresh statistics and visibility map, so the first page after seeding uses the indexes.
-        # VACUUM cannot run inside a transaction (as in tests); ANALYZE can.
-        command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
-        with connection.cursor() as cursor:
-            for table in ("registry_person", "registry_persontag", "registry_place", "registry_jurisdiction"):
-                cursor.execute(f"{command} {table}")
     report.seconds = time.perf_counter() - started
     return report
+
+
+def analyse(tables: list[str]) -> None:
+    """Fresh statistics and visibility map after a bulk load, so the first pages use their indexes.
+    VACUUM cannot run inside a transaction (as in tests); ANALYZE can."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {table}")

@@ -53,6 +53,27 @@ class RiskProtocol(models.Model):
     def __str__(self) -> str:
         return self.get_level_display()
 
+    @classmethod
+    def current(cls) -> dict[str, RiskProtocol]:
+        """Every level's row; a level the district has not configured gets the domain brief's default (the data
+        migration writes them, but a database restored or flushed without them must still work)."""
+        rows = {p.level: p for p in cls.objects.all()}
+        for level, instruction, measure, days, test_days in DEFAULT_PROTOCOL:
+            if level not in rows:
+                rows[level], _created = cls.objects.get_or_create(
+                    level=level,
+                    defaults={"instruction": instruction, "measure": measure, "days": days, "test_days": test_days},
+                )
+        return rows
+
+
+# The domain brief's defaults: (level, checkpoint instruction, measure, days, test days).
+DEFAULT_PROTOCOL = [
+    ("high", "central_isolation", "central_isolation", 7, [1, 4, 7]),
+    ("medium", "register_notify", "home_isolation", 7, [1, 4, 7]),
+    ("low", "register_notify", "tests_only", 3, [1, 3]),
+]
+
 
 class ScreeningSettings(models.Model):
     """One row: the district's time limits and thresholds."""

@@ -150,10 +150,6 @@ def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list
     return [r.destination for r in reports]
 
 
-def _protocol() -> dict[str, RiskProtocol]:
-    return {p.level: p for p in RiskProtocol.objects.all()}
-
-
 @transaction.atomic
 def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> PassageResult:
     checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)  # 404: unknown or not theirs
@@ -187,7 +183,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     root_path = checkpoint.jpath.split("/", 1)[0] + "/"
     person, created_person = _person(data, doc_type, number, destination, root_path)
 
-    protocol = _protocol()
+    protocol = RiskProtocol.current()
     facts = rules.Facts(
         direction=data.direction,
         origin=_text(data.origin, 100),

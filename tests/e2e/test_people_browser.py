@@ -5,7 +5,7 @@ import re
 import pytest
 
 from fangkong.registry.models import RoleAssignment
-from fangkong.registry.seeding import seed_demo
+from fangkong.demo import seed_demo
 
 pytestmark = pytest.mark.browser
 

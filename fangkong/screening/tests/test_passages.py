@@ -197,3 +197,10 @@ def test_trip_destination_applies_on_return(district, screening):
             origin="辽宁省盘锦市",
         )
     assert r.passage.rule == "risk_area_high" and r.followup.level == "high"
+
+
+def test_missing_protocol_rows_fall_back_to_the_defaults(district, screening):
+    RiskProtocol.objects.all().delete()
+    r = arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk)
+    assert r.followup.measure == "home_isolation" and r.followup.test_days == [1, 4, 7]
+    assert RiskProtocol.objects.count() == 3

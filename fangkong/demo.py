@@ -1,0 +1,23 @@
+"""The demo district, every module's part in one transaction: `fangkong seed-demo` runs this."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from fangkong.registry import seeding as registry_seeding
+from fangkong.registry.models import Jurisdiction
+from fangkong.screening import seeding as screening_seeding
+
+
+def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], None] | None = None):
+    say = progress or (lambda message: None)
+    with transaction.atomic():
+        if fresh and Jurisdiction.objects.exists():
+            screening_seeding.wipe()  # modules that point at the register go first
+        report = registry_seeding.seed_demo(people=people, fresh=fresh, progress=say)
+        screening_seeding.seed(progress=say)
+    say("analysing tables")
+    registry_seeding.analyse(["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction"])
+    return report
