@@ -8,6 +8,7 @@ Time-based states (a follow-up "missed", a report "overdue") are derived from ti
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -54,7 +55,7 @@ class RiskProtocol(models.Model):
         return self.get_level_display()
 
     @classmethod
-    def current(cls) -> dict[str, RiskProtocol]:
+    def current(cls) -> dict[str, Any]:
         """Every level's row; a level the district has not configured gets the domain brief's default (the data
         migration writes them, but a database restored or flushed without them must still work)."""
         rows = {p.level: p for p in cls.objects.all()}

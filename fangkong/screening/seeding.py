@@ -39,19 +39,19 @@ def wipe() -> None:
 
 def seed(*, progress=lambda message: None) -> dict:
     police = Unit.objects.filter(kind="department", name__contains="公安").first()
-    checkpoints = []
-    for unit, location in zip(Unit.objects.filter(kind="checkpoint").order_by("code"), LOCATIONS, strict=False):
-        street = Jurisdiction.objects.filter(level="street").order_by("path").first()
-        checkpoints.append(
-            Checkpoint.objects.create(
-                unit=unit,
-                name=unit.name,
-                location=location,
-                responsible_unit=police or unit.supervising_department,
-                jurisdiction=street,
-                jpath=street.path,
-            )
+    street = Jurisdiction.objects.filter(level="street").order_by("path").first()
+    assert police is not None and street is not None, "the registry's demo district comes first"
+    checkpoints = [
+        Checkpoint.objects.create(
+            unit=unit,
+            name=unit.name,
+            location=location,
+            responsible_unit=police,
+            jurisdiction=street,
+            jpath=street.path,
         )
+        for unit, location in zip(Unit.objects.filter(kind="checkpoint").order_by("code"), LOCATIONS, strict=False)
+    ]
     now = clock.now()
     for area_name, code, level, notice in AREAS:
         RiskArea.objects.create(

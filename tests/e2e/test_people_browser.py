@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from fangkong.registry.models import RoleAssignment
 from fangkong.demo import seed_demo
+from fangkong.registry.models import RoleAssignment
 
 pytestmark = pytest.mark.browser
 
