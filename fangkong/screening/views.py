@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock, pii
@@ -452,9 +453,9 @@ def travel_list(request):
             )
             depart, back = parse_date(request.POST.get("depart_on", "")), parse_date(request.POST.get("return_on", ""))
             if depart is None:
-                raise FieldError("depart_on", "Give the departure date.")
+                raise FieldError("depart_on", _("Give the departure date."))
             if back is None:
-                raise FieldError("return_on", "Give the return date.")
+                raise FieldError("return_on", _("Give the return date."))
             travel.travel_report_file(
                 actor=request.user,
                 person=person,
@@ -466,7 +467,7 @@ def travel_list(request):
             )
             return redirect("screening:travel")
         except NotFound:
-            error = FieldError("document_number", "No one you answer for has this document number.")
+            error = FieldError("document_number", _("No one you answer for has this document number."))
         except FieldError as exc:
             error = exc
     qs = selectors.travel_reports_visible(user=request.user)
