@@ -130,6 +130,16 @@ def api_token(client):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_memo():
+    # Configuration memoised per process (core.memo) must not leak from one test's database into the next.
+    from fangkong.core import memo
+
+    memo.clear_all()
+    yield
+    memo.clear_all()
+
+
+@pytest.fixture(autouse=True)
 def _english_messages():
     # Service-level tests assert English messages; requests still pick their language from Accept-Language.
     from django.utils import translation

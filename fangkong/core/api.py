@@ -4,32 +4,56 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from . import clock
+from . import clock, memo
 from .audit import audit_record
 from .errors import FieldError
 from .models import ApiToken, IdempotencyRecord
-from .scoping import Forbidden, NotFound
+from .scoping import Forbidden, NotFound, roles_for
 
 TOKEN_LIFETIME = timedelta(hours=12)
+
+
+# Field devices call many times a second with the same token. A server process remembers a token's user, with
+# the roles loaded, for a few seconds: revoking a token, deactivating a user or changing their roles takes
+# effect within TOKEN_MEMO_SECONDS in every process (at once in the one that made the change, see
+# forget_tokens). Expiry is checked on every call.
+TOKEN_MEMO_SECONDS = 5.0
+_token_memo: dict[str, tuple[float, Any]] = {}
+
+
+def forget_tokens() -> None:
+    _token_memo.clear()
+
+
+memo.register(forget_tokens)
 
 
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         digest = hashlib.sha256(token.encode()).hexdigest()
-        row = ApiToken.objects.select_related("user").filter(digest=digest).first()
+        now = time.monotonic()
+        hit = _token_memo.get(digest)
+        if hit is not None and now - hit[0] < TOKEN_MEMO_SECONDS:
+            row = hit[1]
+        else:
+            row = ApiToken.objects.select_related("user").filter(digest=digest).order_by().first()
+            if row is not None:
+                roles_for(row.user)  # loaded once, reused by every request of the memo's lifetime
+                _token_memo[digest] = (now, row)
         if row is None or row.expires_at <= clock.now() or not row.user.is_active:
             return None
         request.user = row.user
@@ -180,28 +204,32 @@ def idempotent(
         raise FieldError("Idempotency-Key", "at most 128 characters")
     user: Any = request.user  # set by the authentication: always an authenticated User here
     digest = hashlib.sha256(fingerprint).hexdigest() if fingerprint is not None else ""
-    try:
-        with transaction.atomic():
-            claim = IdempotencyRecord.objects.create(
-                user=user, scope=scope, key=key, request_hash=digest, status_code=IN_PROGRESS, body={}
+    # The claim, the work and the stored reply commit together: a failure leaves no trace (the key is free for
+    # a corrected retry), and a concurrent retry waits on the claim's unique index until the first one commits,
+    # then replays it. One commit per request, not three.
+    with transaction.atomic():
+        # INSERT … ON CONFLICT DO NOTHING claims the key without an exception (and so without a savepoint);
+        # a concurrent holder of the same key makes this statement wait until it commits or rolls back.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {IdempotencyRecord._meta.db_table} (user_id, scope, key, request_hash, status_code, body,"
+                " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, scope, key) DO NOTHING",
+                [user.pk, scope, key, digest, IN_PROGRESS, "{}", clock.now()],
             )
-    except IntegrityError:
-        first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
-        if first.request_hash != digest:
-            return 409, {
-                "detail": "This Idempotency-Key was used for a different request.",
-                "errors": [{"field": "Idempotency-Key", "message": "reused with a different request"}],
-            }
-        if first.status_code == IN_PROGRESS:
-            return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
-        return (replay_status or first.status_code) if first.status_code < 300 else first.status_code, first.body
-    try:
+            claimed = cursor.rowcount == 1
+        if not claimed:
+            first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
+            if first.request_hash != digest:
+                return 409, {
+                    "detail": "This Idempotency-Key was used for a different request.",
+                    "errors": [{"field": "Idempotency-Key", "message": "reused with a different request"}],
+                }
+            if first.status_code == IN_PROGRESS:
+                return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
+            return (replay_status or first.status_code) if first.status_code < 300 else first.status_code, first.body
         status, body = run()
-    except Exception:
-        claim.delete()  # nothing was done: a retry may run it again
-        raise
-    if status >= 500:
-        claim.delete()
-    else:
-        IdempotencyRecord.objects.filter(pk=claim.pk).update(status_code=status, body=body)
+        if status >= 500:
+            transaction.set_rollback(True)
+        else:
+            IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).update(status_code=status, body=body)
     return status, body

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import clock
-from .bulk import insert_many
+from .bulk import insert_many, insert_one
 from .context_vars import current_request
 from .models import AuditEvent
 
@@ -52,9 +52,7 @@ def audit_event(
 
 
 def audit_record(**kwargs: Any) -> AuditEvent:
-    event = audit_event(**kwargs)
-    event.save(force_insert=True)
-    return event
+    return insert_one(audit_event(**kwargs))
 
 
 def audit_record_many(events: Iterable[AuditEvent]) -> None:

@@ -72,3 +72,38 @@ def insert_many(objs: Sequence[Model], batch_size: int = 2000) -> None:
     for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
+
+
+_INSERT_SQL: dict[tuple[str, type], tuple[str, bool, list]] = {}
+
+
+def insert_one(obj: Model) -> Model:
+    """Insert one row and set its primary key, with the INSERT statement compiled once per model.
+
+    For hot paths that write a few rows per request (a checkpoint registration, an audit event): the ORM's save()
+    rebuilds and adapts its SQL every time, which costs more than the database takes to store the row.
+    Field values are prepared as in insert_many; defaults must already be on the object (they are, once it is
+    constructed). Signals are not sent: nothing in this project listens to model signals.
+    """
+    model = type(obj)
+    key = (connection.vendor, model)
+    if key not in _INSERT_SQL:
+        meta = model._meta
+        fields = [f for f in meta.concrete_fields if not f.primary_key]
+        columns = ", ".join(connection.ops.quote_name(f.column or f.attname) for f in fields)
+        marks = ", ".join(["%s"] * len(fields))
+        pk = connection.ops.quote_name(meta.pk.column)  # type: ignore[union-attr, arg-type]
+        sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
+        returning = connection.features.can_return_columns_from_insert
+        if returning:
+            sql += f" RETURNING {pk}"
+        _INSERT_SQL[key] = (sql, returning, [(f.attname, None if isinstance(f, _RAW) else f) for f in fields])
+    sql, returning, plan = _INSERT_SQL[key]
+    values = obj.__dict__
+    params = [values[name] if prep is None else prep.get_db_prep_save(values[name], connection) for name, prep in plan]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        obj.pk = cursor.fetchone()[0] if returning else cursor.lastrowid
+    obj._state.adding = False
+    obj._state.db = connection.alias
+    return obj

@@ -50,6 +50,11 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def roles_for(user) -> list:
+    """The user's role assignments, read once per user object (a request's, or a memoised API token's)."""
+    return _assignments(user)
+
+
 def _assignments(user) -> list:
     """The user's role assignments, read once per request (the user object lives as long as the request)."""
     if "_fangkong_roles" not in user.__dict__:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, pii
 from fangkong.core.ids import DocType
+from fangkong.core.memo import ttl_memo
 
 
 class Jurisdiction(models.Model):
@@ -243,3 +244,11 @@ class ImportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=clock.now)
     finished_at = models.DateTimeField(null=True)
+
+
+@ttl_memo(60.0)
+def jurisdictions_by_id() -> dict[int, Jurisdiction]:
+    """Every jurisdiction by id, memoised per process: hot paths (a checkpoint registration) resolve a community
+    or grid without a query. Jurisdictions change by reorganisation, rarely; a minute of staleness is harmless,
+    and this process forgets at once when it changes one."""
+    return {j.pk: j for j in Jurisdiction.objects.all()}

@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
-from fangkong.core import clock, pii
+from fangkong.core import clock, memo, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.ids import DocType, check_char
 
@@ -505,6 +505,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
                 raise AlreadySeeded("the district is already seeded; pass --fresh to replace it")
             say("removing the previous demo district")
             _wipe()
+        memo.clear_all()  # memoised jurisdictions of an earlier district are gone
         j = _make_jurisdictions()
         key, units = _make_units(j)
         report.communities = sum(1 for c in j["communities"] if c.kind == "community")

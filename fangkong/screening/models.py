@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.memo import ttl_memo
 from fangkong.registry.models import Jurisdiction, Person, Unit
 
 
@@ -58,6 +59,10 @@ class RiskProtocol(models.Model):
     def current(cls) -> dict[str, Any]:
         """Every level's row; a level the district has not configured gets the domain brief's default (the data
         migration writes them, but a database restored or flushed without them must still work)."""
+        return _protocol()
+
+    @classmethod
+    def load(cls) -> dict[str, Any]:
         rows = {p.level: p for p in cls.objects.all()}
         for level, instruction, measure, days, test_days in DEFAULT_PROTOCOL:
             if level not in rows:
@@ -87,6 +92,10 @@ class ScreeningSettings(models.Model):
 
     @classmethod
     def current(cls) -> ScreeningSettings:
+        return _settings()
+
+    @classmethod
+    def load(cls) -> ScreeningSettings:
         row = cls.objects.order_by("pk").first()
         return row or cls.objects.create()
 
@@ -382,3 +391,23 @@ class Violation(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["jpath"], name="violation_jpath_prefix", opclasses=["varchar_pattern_ops"])]
+
+
+# Read on every passage; edited rarely. A change applies in this process at once (writers clear the memo) and in
+# the other server processes within five seconds.
+CONFIG_TTL = 5.0
+
+
+@ttl_memo(CONFIG_TTL)
+def _protocol() -> dict[str, Any]:
+    return RiskProtocol.load()
+
+
+@ttl_memo(CONFIG_TTL)
+def _settings() -> ScreeningSettings:
+    return ScreeningSettings.load()
+
+
+@ttl_memo(CONFIG_TTL)
+def risk_areas_all() -> list[RiskArea]:
+    return list(RiskArea.objects.all())

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
+from fangkong.core.bulk import insert_one
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import (
     InvalidDocument,
@@ -25,10 +26,10 @@ from fangkong.core.ids import (
     parse_doc_type,
     resident_id_facts,
 )
-from fangkong.registry.models import Jurisdiction, Person, PersonTag
+from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdictions_by_id
 
 from . import rules
-from .models import FollowUp, Passage, RiskArea, RiskProtocol, ScreeningSettings, TravelReport, Violation
+from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelReport, Violation, risk_areas_all
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
 
@@ -96,13 +97,14 @@ def _moment(value: datetime | None, settings_row: ScreeningSettings) -> datetime
 
 
 def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | None:
+    places = jurisdictions_by_id()
     if data.destination_community is not None:
-        community = Jurisdiction.objects.filter(pk=data.destination_community, level="community").first()
-        if community is None:
+        community = places.get(data.destination_community)
+        if community is None or community.level != Jurisdiction.Level.COMMUNITY:
             raise FieldError("destination_community", _("No community or village with this id in the district."))
         return community
     if person is not None and person.community_id and data.direction == "in" and not data.destination_address:
-        return person.community  # a returning resident goes home unless told otherwise
+        return places[person.community_id]  # a returning resident goes home unless told otherwise
     if data.direction == "in" and not _text(data.destination_address, 200):
         raise FieldError(
             "destination_address",
@@ -111,17 +113,14 @@ def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | No
     return None
 
 
-def _person(data: PassageInput, doc_type: str, number: str, destination: Jurisdiction | None, root_path: str):
+def _new_person(data: PassageInput, doc_type: str, number: str, destination: Jurisdiction | None, root_path: str):
     doc_hash = pii.lookup_hash(number)
-    person = Person.objects.filter(doc_hash=doc_hash, doc_type=doc_type).select_related("community").first()
-    if person is not None:
-        return person, False
     name = _text(data.name, 64)
     if not name:
         raise FieldError("name", _("This person is not in the register: give their name."))
     # Not registered yet: a non-resident record in the destination community, or at district level when they
     # are passing through.
-    place = destination or Jurisdiction.objects.get(path=root_path)
+    place = destination or next(j for j in jurisdictions_by_id().values() if j.path == root_path)
     facts = resident_id_facts(number) if doc_type == "resident_id" else None
     phone = clean_phone(data.phone) if data.phone.strip() else ""
     person = Person.objects.create(
@@ -138,16 +137,17 @@ def _person(data: PassageInput, doc_type: str, number: str, destination: Jurisdi
         jpath=place.path,
         is_resident=False,
     )
-    return person, True
+    return person
 
 
 def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list[str]:
     """Where the person's own travel reports say they went, for trips overlapping the look-back window."""
     since = clock.localdate(at) - timedelta(days=lookback_days)
-    reports = TravelReport.objects.filter(
-        person=person, depart_on__lte=clock.localdate(at), return_on__gte=since, cancelled_at__isnull=True
+    return list(
+        TravelReport.objects.filter(
+            person=person, depart_on__lte=clock.localdate(at), return_on__gte=since, cancelled_at__isnull=True
+        ).values_list("destination", flat=True)
     )
-    return [r.destination for r in reports]
 
 
 @transaction.atomic
@@ -176,12 +176,11 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     temperature = _temperature(data.temperature)
     at = _moment(data.occurred_at, settings_row)
 
-    existing = (
-        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).select_related("community").first()
-    )
+    existing = Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).order_by().first()
     destination = _destination(data, existing)
     root_path = checkpoint.jpath.split("/", 1)[0] + "/"
-    person, created_person = _person(data, doc_type, number, destination, root_path)
+    created_person = existing is None
+    person = existing or _new_person(data, doc_type, number, destination, root_path)
 
     protocol = RiskProtocol.current()
     facts = rules.Facts(
@@ -197,30 +196,32 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     )
     decision = rules.decide(
         facts,
-        list(RiskArea.objects.all()),
+        risk_areas_all(),
         {k: p.instruction for k, p in protocol.items()},
         settings_row.fever_threshold,
     )
-    passage = Passage.objects.create(
-        checkpoint=checkpoint,
-        direction=data.direction,
-        person=person,
-        phone_cipher=pii.encrypt(phone) if phone else None,
-        plate=clean_plate(data.plate),
-        origin=facts.origin,
-        visited=visited,
-        destination_community=destination,
-        destination_address=_text(data.destination_address, 200),
-        temperature=temperature,
-        status_code=data.status_code,
-        negative_test_48h=bool(data.negative_test_48h),
-        at=at,
-        recorded_by=actor,
-        instruction=decision.instruction,
-        rule=decision.rule,
-        rule_detail=decision.detail[:200],
-        risk_area=decision.risk_area,
-        jpath=destination.path if destination else checkpoint.jpath,
+    passage = insert_one(
+        Passage(
+            checkpoint=checkpoint,
+            direction=data.direction,
+            person=person,
+            phone_cipher=pii.encrypt(phone) if phone else None,
+            plate=clean_plate(data.plate),
+            origin=facts.origin,
+            visited=visited,
+            destination_community=destination,
+            destination_address=_text(data.destination_address, 200),
+            temperature=temperature,
+            status_code=data.status_code,
+            negative_test_48h=bool(data.negative_test_48h),
+            at=at,
+            recorded_by=actor,
+            instruction=decision.instruction,
+            rule=decision.rule,
+            rule_detail=decision.detail[:200],
+            risk_area=decision.risk_area,
+            jpath=destination.path if destination else checkpoint.jpath,
+        )
     )
     audit_record(
         actor=actor,
@@ -249,21 +250,23 @@ def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, 
     current = FollowUp.objects.filter(person=person, released_at__isnull=True).first()
     if current is not None:
         return current, False
-    grid = person.jurisdiction if person.community_id == destination.pk else destination
+    grid = jurisdictions_by_id()[person.jurisdiction_id] if person.community_id == destination.pk else destination
     reason = rules.describe(decision.rule, decision.risk_area, decision.detail)
-    followup = FollowUp.objects.create(
-        person=person,
-        passage=passage,
-        level=decision.level,
-        measure=protocol.measure,
-        reason=reason[:300],
-        community=destination,
-        jurisdiction=grid,
-        jpath=grid.path,
-        opened_at=passage.at,
-        contact_due_at=passage.at + timedelta(minutes=settings_row.contact_limit_minutes),
-        measure_ends_at=passage.at + timedelta(days=protocol.days),
-        test_days=list(protocol.test_days),
+    followup = insert_one(
+        FollowUp(
+            person=person,
+            passage=passage,
+            level=decision.level,
+            measure=protocol.measure,
+            reason=reason[:300],
+            community=destination,
+            jurisdiction=grid,
+            jpath=grid.path,
+            opened_at=passage.at,
+            contact_due_at=passage.at + timedelta(minutes=settings_row.contact_limit_minutes),
+            measure_ends_at=passage.at + timedelta(days=protocol.days),
+            test_days=list(protocol.test_days),
+        )
     )
     audit_record(
         actor=actor,
@@ -286,7 +289,7 @@ def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
     violation = Violation.objects.create(
         person=person,
         passage=passage,
-        community=person.community,
+        community_id=person.community_id,
         unit_id=person.unit_id,
         jpath=person.jpath,
     )

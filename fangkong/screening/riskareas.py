@@ -17,7 +17,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
-from .models import RiskArea, RiskLevel
+from .models import RiskArea, RiskLevel, risk_areas_all
 
 LEVEL_ALIASES = {"高": "high", "高风险": "high", "中": "medium", "中风险": "medium", "低": "low", "低风险": "low"}
 
@@ -30,6 +30,12 @@ class RiskAreaData:
     valid_to: datetime | None = None
     code: str = ""
     notice: str = ""
+
+
+def _forget_areas() -> None:
+    """This process reloads the areas at once, and again after commit (a reload in between saw the old rows)."""
+    risk_areas_all.clear()
+    transaction.on_commit(risk_areas_all.clear)
 
 
 def _require_edit(actor) -> None:
@@ -102,6 +108,7 @@ def risk_area_create(*, actor, data: RiskAreaData) -> RiskArea:
         created_by=actor,
     )
     audit_record(actor=actor, action="risk_area.create", obj=area, fields=_fields(area))
+    _forget_areas()
     return area
 
 
@@ -118,6 +125,7 @@ def risk_area_update(*, actor, area_id: int, data: RiskAreaData) -> RiskArea:
     area.updated_at = clock.now()
     area.save()
     after = _fields(area)
+    _forget_areas()
     audit_record(
         actor=actor,
         action="risk_area.update",

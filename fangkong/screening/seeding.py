@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
-from fangkong.core import clock
+from fangkong.core import clock, memo
 from fangkong.core.ids import check_char
 from fangkong.registry.models import Jurisdiction, RoleAssignment, Unit
 
@@ -35,6 +35,7 @@ ORIGINS = [
 def wipe() -> None:
     for model in (Violation, FollowUpTest, FollowUp, Passage, PassRequest, TravelReport, Shift, Checkpoint, RiskArea):
         model.objects.all().delete()
+    memo.clear_all()  # memoised risk areas and protocol rows are gone with the data
 
 
 def seed(*, progress=lambda message: None) -> dict:
@@ -57,6 +58,7 @@ def seed(*, progress=lambda message: None) -> dict:
         RiskArea.objects.create(
             name=area_name, code=code, level=level, notice=notice, valid_from=now - timedelta(days=3)
         )
+    memo.clear_all()
     staff = RoleAssignment.objects.filter(role="checkpoint_staff").select_related("user").first()
     day_start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=now.hour % 8)
     for cp in checkpoints:

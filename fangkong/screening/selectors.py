@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet
 
 from fangkong.core import clock
+from fangkong.core.memo import ttl_memo
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction
@@ -59,7 +60,27 @@ def checkpoints_workable(*, user) -> QuerySet[Checkpoint]:
 
 
 def checkpoint_for_work(*, user, checkpoint_id: int) -> Checkpoint:
-    return _get(checkpoints_workable(user=user), checkpoint_id)
+    """The checkpoint if the user may work there (404 otherwise). Called on every registration: one primary-key
+    read, and the permission decided from the roles already loaded for the request — the same rule as
+    checkpoints_workable."""
+    checkpoint = checkpoints_by_id().get(checkpoint_id)
+    if (
+        checkpoint is None
+        or not checkpoint.active
+        or not (
+            checkpoint.unit_id in unit_ids_for(user, Cap.CHECKPOINT_WORK)
+            or scope_for(user, Cap.CHECKPOINT_WORK).covers(checkpoint.jpath)
+        )
+    ):
+        raise NotFound
+    return checkpoint
+
+
+@ttl_memo(60.0)
+def checkpoints_by_id() -> dict[int, Checkpoint]:
+    """Checkpoints change by decision, rarely; registrations read one each time (a minute's staleness at most in
+    other processes for a newly opened or closed checkpoint)."""
+    return {c.pk: c for c in Checkpoint.objects.all()}
 
 
 def checkpoints_managed(*, user) -> QuerySet[Checkpoint]:

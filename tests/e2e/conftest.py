@@ -41,6 +41,15 @@ def browser():
         b.close()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_memo():
+    from fangkong.core import memo
+
+    memo.clear_all()
+    yield
+    memo.clear_all()
+
+
 @pytest.fixture
 def screenshot_dir() -> Path:
     OUTPUT.mkdir(parents=True, exist_ok=True)
