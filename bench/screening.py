@@ -204,7 +204,7 @@ def main() -> None:
     parser.add_argument("--passages", type=int, default=1_000_000)
     parser.add_argument("--seconds", type=int, default=30, help="duration of the HTTP load")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4, help="server processes")
+    parser.add_argument("--workers", type=int, default=3, help="server processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per server process")
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--database-url", default=os.environ.get(

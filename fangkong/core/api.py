@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 import time
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.http import HttpRequest
 from ninja import NinjaAPI, Schema, Status
@@ -231,5 +233,10 @@ def idempotent(
         if status >= 500:
             transaction.set_rollback(True)
         else:
-            IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).update(status_code=status, body=body)
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, body = %s"
+                    " WHERE user_id = %s AND scope = %s AND key = %s",
+                    [status, json.dumps(body, cls=DjangoJSONEncoder), user.pk, scope, key],
+                )
     return status, body

@@ -107,3 +107,38 @@ def insert_one(obj: Model) -> Model:
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+_SELECT_SQL: dict[tuple[str, type, tuple[str, ...]], tuple[str, list, list]] = {}
+
+
+def get_by(model: type[Model], **equals) -> Model | None:
+    """The one row whose columns equal `equals` (or None), as a model instance, with the SELECT compiled once per
+    model and set of keys. For lookups on a hot path by a unique key; the ORM would rebuild the query each time."""
+    keys = tuple(sorted(equals))
+    cache_key = (connection.vendor, model, keys)
+    if cache_key not in _SELECT_SQL:
+        meta = model._meta
+        fields = list(meta.concrete_fields)
+        by_name = {f.name: f for f in fields} | {f.attname: f for f in fields}
+        table = connection.ops.quote_name(meta.db_table)
+        where = " AND ".join(f"{connection.ops.quote_name(by_name[k].column)} = %s" for k in keys)
+        columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
+        sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT 1"
+        converters = []
+        for f in fields:
+            col = f.get_col(meta.db_table)
+            converters.append(connection.ops.get_db_converters(col) + f.get_db_converters(connection))
+        _SELECT_SQL[cache_key] = (sql, [f.attname for f in fields], list(zip(converters, fields, strict=True)))
+    sql, attnames, conversion = _SELECT_SQL[cache_key]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [equals[k] for k in keys])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = []
+    for value, (converters, field) in zip(row, conversion, strict=True):
+        for convert in converters:
+            value = convert(value, field.get_col(model._meta.db_table), connection)
+        values.append(value)
+    return model.from_db(connection.alias, attnames, values)

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
-from fangkong.core.bulk import insert_one
+from fangkong.core.bulk import get_by, insert_one
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import (
     InvalidDocument,
@@ -143,11 +143,13 @@ def _new_person(data: PassageInput, doc_type: str, number: str, destination: Jur
 def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list[str]:
     """Where the person's own travel reports say they went, for trips overlapping the look-back window."""
     since = clock.localdate(at) - timedelta(days=lookback_days)
-    return list(
-        TravelReport.objects.filter(
-            person=person, depart_on__lte=clock.localdate(at), return_on__gte=since, cancelled_at__isnull=True
-        ).values_list("destination", flat=True)
-    )
+    with connection.cursor() as cursor:  # on every registration of a known person: a plain statement
+        cursor.execute(
+            f"SELECT destination FROM {TravelReport._meta.db_table} WHERE person_id = %s AND depart_on <= %s"
+            " AND return_on >= %s AND cancelled_at IS NULL",
+            [person.pk, clock.localdate(at), since],
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 @transaction.atomic
@@ -176,7 +178,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     temperature = _temperature(data.temperature)
     at = _moment(data.occurred_at, settings_row)
 
-    existing = Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).order_by().first()
+    existing = get_by(Person, doc_hash=pii.lookup_hash(number), doc_type=doc_type)
     destination = _destination(data, existing)
     root_path = checkpoint.jpath.split("/", 1)[0] + "/"
     created_person = existing is None
@@ -247,9 +249,14 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
 
 def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, decision, settings_row):
     """One active case per person: a new arrival while a case is open keeps that case (and its owner)."""
-    current = FollowUp.objects.filter(person=person, released_at__isnull=True).first()
-    if current is not None:
-        return current, False
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id FROM {FollowUp._meta.db_table} WHERE person_id = %s AND released_at IS NULL LIMIT 1",
+            [person.pk],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return get_by(FollowUp, id=row[0]), False
     grid = jurisdictions_by_id()[person.jurisdiction_id] if person.community_id == destination.pk else destination
     reason = rules.describe(decision.rule, decision.risk_area, decision.detail)
     followup = insert_one(
