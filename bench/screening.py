@@ -61,13 +61,24 @@ def bodies(n: int, residents: list[str], communities: list[int], rng: random.Ran
     out = []
     for i in range(n):
         if rng.random() < 0.7:
-            body = {"direction": "in", "document_number": rng.choice(residents), "origin": pick_origin(rng),
-                    "temperature": 36.5}
+            body = {
+                "direction": "in",
+                "document_number": rng.choice(residents),
+                "origin": pick_origin(rng),
+                "temperature": 36.5,
+            }
         else:
             first17 = f"320102{1950 + i % 50:04d}{1 + i % 12:02d}{1 + i % 28:02d}{i % 1000:03d}"
-            body = {"direction": "in", "document_number": first17 + check_char(first17), "name": f"访客{i}",
-                    "origin": pick_origin(rng), "destination_community": rng.choice(communities),
-                    "phone": f"139{rng.randrange(10**8):08d}", "plate": f"苏A{10000 + i % 90000}", "temperature": 36.6}
+            body = {
+                "direction": "in",
+                "document_number": first17 + check_char(first17),
+                "name": f"访客{i}",
+                "origin": pick_origin(rng),
+                "destination_community": rng.choice(communities),
+                "phone": f"139{rng.randrange(10**8):08d}",
+                "plate": f"苏A{10000 + i % 90000}",
+                "temperature": 36.6,
+            }
         out.append(json.dumps(body, ensure_ascii=False))
     return out
 
@@ -125,35 +136,64 @@ def bulk_passages(n: int) -> None:
     checkpoints = list(Checkpoint.objects.values_list("pk", "jpath"))
     communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", "path"))
     person_ids = list(Person.objects.order_by("?").values_list("pk", flat=True)[:200_000])
-    staff = __import__("django.contrib.auth", fromlist=["get_user_model"]).get_user_model().objects.get(
-        username="checkpoint_staff")
+    staff = (
+        __import__("django.contrib.auth", fromlist=["get_user_model"])
+        .get_user_model()
+        .objects.get(username="checkpoint_staff")
+    )
     batch = 50_000
     for start in range(0, n, batch):
         passages, followups = [], []
         for i in range(start, min(n, start + batch)):
-            cp_id, cp_path = checkpoints[i % len(checkpoints)]
+            cp_id, _cp_path = checkpoints[i % len(checkpoints)]
             c_id, c_path = communities[i % len(communities)]
             at = now - timedelta(seconds=rng.randrange(7 * 86400))
             risky = i % 10 == 0
-            passages.append(Passage(
-                checkpoint_id=cp_id, direction="in", person_id=person_ids[i % len(person_ids)], plate="",
-                origin="吉林省长春市" if risky else "辽宁省鞍山市", visited=[], destination_community_id=c_id,
-                destination_address="", temperature=None, status_code="green", negative_test_48h=False, at=at,
-                recorded_by_id=staff.pk, instruction="register_notify" if risky else "let_pass",
-                rule="risk_area_medium" if risky else "no_risk", rule_detail="", jpath=c_path,
-            ))
+            passages.append(
+                Passage(
+                    checkpoint_id=cp_id,
+                    direction="in",
+                    person_id=person_ids[i % len(person_ids)],
+                    plate="",
+                    origin="吉林省长春市" if risky else "辽宁省鞍山市",
+                    visited=[],
+                    destination_community_id=c_id,
+                    destination_address="",
+                    temperature=None,
+                    status_code="green",
+                    negative_test_48h=False,
+                    at=at,
+                    recorded_by_id=staff.pk,
+                    instruction="register_notify" if risky else "let_pass",
+                    rule="risk_area_medium" if risky else "no_risk",
+                    rule_detail="",
+                    jpath=c_path,
+                )
+            )
         insert_many(passages)
         for p in passages:
             if p.rule != "no_risk":
                 state = rng.random()
                 contacted = p.at + timedelta(minutes=rng.randrange(240)) if state < 0.8 else None
-                followups.append(FollowUp(
-                    person_id=p.person_id, passage_id=p.pk, level="medium", measure="home_isolation", reason="bench",
-                    community_id=p.destination_community_id, jurisdiction_id=p.destination_community_id, jpath=p.jpath,
-                    opened_at=p.at, contact_due_at=p.at + timedelta(hours=2), measure_ends_at=p.at + timedelta(days=7),
-                    test_days=[1, 4, 7], contacted_at=contacted, contacted_by_id=staff.pk if contacted else None,
-                    released_at=p.at + timedelta(days=7) if contacted and p.at < now - timedelta(days=7) else None,
-                ))
+                followups.append(
+                    FollowUp(
+                        person_id=p.person_id,
+                        passage_id=p.pk,
+                        level="medium",
+                        measure="home_isolation",
+                        reason="bench",
+                        community_id=p.destination_community_id,
+                        jurisdiction_id=p.destination_community_id,
+                        jpath=p.jpath,
+                        opened_at=p.at,
+                        contact_due_at=p.at + timedelta(hours=2),
+                        measure_ends_at=p.at + timedelta(days=7),
+                        test_days=[1, 4, 7],
+                        contacted_at=contacted,
+                        contacted_by_id=staff.pk if contacted else None,
+                        released_at=p.at + timedelta(days=7) if contacted and p.at < now - timedelta(days=7) else None,
+                    )
+                )
         insert_many(followups)
     with connection.cursor() as c:
         c.execute("VACUUM ANALYZE screening_passage")
@@ -176,7 +216,7 @@ def raw_copy_passages() -> float:
         started = time.perf_counter()
         with raw.copy("COPY bench_raw_passage FROM STDIN (FORMAT binary)") as copy:
             for i in range(0, len(data), 1 << 20):
-                copy.write(data[i: i + (1 << 20)])
+                copy.write(data[i : i + (1 << 20)])
         seconds = time.perf_counter() - started
         raw.execute("DROP TABLE bench_raw_passage")
     return n / seconds
@@ -207,8 +247,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=3, help="server processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per server process")
     parser.add_argument("--port", type=int, default=8123)
-    parser.add_argument("--database-url", default=os.environ.get(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fangkong_bench"))
+    parser.add_argument(
+        "--database-url", default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fangkong_bench")
+    )
     parser.add_argument("--reuse", action="store_true", help="keep the database from a previous run")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -241,12 +282,17 @@ def main() -> None:
     print(f"  raw COPY of the passages into an identical table: {copy_rate:,.0f} rows/s", flush=True)
 
     recon = reconciliation_times(10)
-    print(f"reconciliation page over {Passage.objects.count():,} passages: p50 {statistics.median(recon):.0f} ms, "
-          f"max {max(recon):.0f} ms", flush=True)
+    print(
+        f"reconciliation page over {Passage.objects.count():,} passages: p50 {statistics.median(recon):.0f} ms, "
+        f"max {max(recon):.0f} ms",
+        flush=True,
+    )
 
     rng = random.Random(5)
-    residents = [pii.decrypt(c) for c in Person.objects.filter(is_resident=True).order_by("?")
-                 .values_list("doc_cipher", flat=True)[:20_000]]
+    residents = [
+        pii.decrypt(c)
+        for c in Person.objects.filter(is_resident=True).order_by("?").values_list("doc_cipher", flat=True)[:20_000]
+    ]
     communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
     checkpoint = Checkpoint.objects.get(unit__roleassignment__user__username="checkpoint_staff")
     from django.db import connections
@@ -254,9 +300,21 @@ def main() -> None:
     connections.close_all()
     env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING", "FANGKONG_DEBUG": "0"}  # as in production
     server = subprocess.Popen(
-        [str(ROOT / ".venv/bin/fangkong"), "serve", "--port", str(args.port), "--workers", str(args.workers),
-         "--threads", str(args.threads)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-        start_new_session=True)
+        [
+            str(ROOT / ".venv/bin/fangkong"),
+            "serve",
+            "--port",
+            str(args.port),
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{args.port}"
     try:
         for _ in range(100):
@@ -266,17 +324,39 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         token = http_json(f"{base}/api/v1/auth/token", {"username": "checkpoint_staff", "password": "fangkong-demo"})[
-            "token"]
+            "token"
+        ]
         before = Passage.objects.count()
         with tempfile.TemporaryDirectory() as tmp:
             (Path(tmp) / "bodies.lua").write_text(lua_table(bodies(50_000, residents, communities, rng)))
             script = Path(tmp) / "passages.lua"
-            script.write_text(LUA % {"bodies": Path(tmp) / "bodies.lua", "token": token, "prefix": "bench",
-                                     "path": f"/api/v1/checkpoints/{checkpoint.pk}/passages"})
+            script.write_text(
+                LUA
+                % {
+                    "bodies": Path(tmp) / "bodies.lua",
+                    "token": token,
+                    "prefix": "bench",
+                    "path": f"/api/v1/checkpoints/{checkpoint.pk}/passages",
+                }
+            )
             # Warm-up: every worker process loads its code and opens its connection.
             subprocess.run(["wrk", "-t2", "-c4", "-d3s", "-s", str(script), base], capture_output=True, check=True)
-            out = subprocess.run(["wrk", "-t2", f"-c{args.connections}", f"-d{args.seconds}s", "-s", str(script),
-                                  "--timeout", "5s", base], capture_output=True, text=True, check=True).stdout
+            out = subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    f"-c{args.connections}",
+                    f"-d{args.seconds}s",
+                    "-s",
+                    str(script),
+                    "--timeout",
+                    "5s",
+                    base,
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
         print(out, flush=True)
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -286,8 +366,11 @@ def main() -> None:
     errors = dict(re.findall(r"(errors|non2xx)=(\d+)", out))
     written = Passage.objects.count() - before
     tps = pgbench_select(args.database_url)
-    print(f"passages registered: {written:,} ({rps:,.0f}/s by wrk), p99 {lat['p99']} ms, errors {errors}; "
-          f"pgbench -S {tps or 0:,.0f} tps", flush=True)
+    print(
+        f"passages registered: {written:,} ({rps:,.0f}/s by wrk), p99 {lat['p99']} ms, errors {errors}; "
+        f"pgbench -S {tps or 0:,.0f} tps",
+        flush=True,
+    )
     print(
         f"RESULT people={args.people} passages={args.passages} register_per_s={rps:.0f} register_p50_ms={lat['p50']} "
         f"register_p99_ms={lat['p99']} register_errors={int(errors.get('errors', 0))} "

@@ -8,6 +8,7 @@ callers (audit events naming the new rows) know them, exactly as with bulk_creat
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from django.db import connection
 from django.db.models import (
@@ -23,6 +24,8 @@ from django.db.models import (
     Model,
     TextField,
 )
+
+M = TypeVar("M", bound=Model)
 
 # Fields whose Python value psycopg adapts as it is (get_db_prep_save would only hand it back, slowly).
 # DateTimeField is safe because values are always timezone-aware (USE_TZ). Anything else (JSON …) is prepared.
@@ -77,7 +80,7 @@ def insert_many(objs: Sequence[Model], batch_size: int = 2000) -> None:
 _INSERT_SQL: dict[tuple[str, type], tuple[str, bool, list]] = {}
 
 
-def insert_one(obj: Model) -> Model:
+def insert_one(obj: M) -> M:
     """Insert one row and set its primary key, with the INSERT statement compiled once per model.
 
     For hot paths that write a few rows per request (a checkpoint registration, an audit event): the ORM's save()
@@ -112,7 +115,7 @@ def insert_one(obj: Model) -> Model:
 _SELECT_SQL: dict[tuple[str, type, tuple[str, ...]], tuple[str, list, list]] = {}
 
 
-def get_by(model: type[Model], **equals) -> Model | None:
+def get_by(model: type[M], **equals) -> M | None:
     """The one row whose columns equal `equals` (or None), as a model instance, with the SELECT compiled once per
     model and set of keys. For lookups on a hot path by a unique key; the ORM would rebuild the query each time."""
     keys = tuple(sorted(equals))
@@ -122,8 +125,8 @@ def get_by(model: type[Model], **equals) -> Model | None:
         fields = list(meta.concrete_fields)
         by_name = {f.name: f for f in fields} | {f.attname: f for f in fields}
         table = connection.ops.quote_name(meta.db_table)
-        where = " AND ".join(f"{connection.ops.quote_name(by_name[k].column)} = %s" for k in keys)
-        columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column)}" for f in fields)
+        where = " AND ".join(f"{connection.ops.quote_name(by_name[k].column or k)} = %s" for k in keys)
+        columns = ", ".join(f"{table}.{connection.ops.quote_name(f.column or f.attname)}" for f in fields)
         sql = f"SELECT {columns} FROM {table} WHERE {where} LIMIT 1"
         converters = []
         for f in fields:

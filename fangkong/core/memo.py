@@ -8,14 +8,21 @@ import threading
 import time
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
 _all: list[Any] = []
 
 
-def ttl_memo(seconds: float) -> Callable[[Callable[[], T]], Callable[[], T]]:
-    def decorate(load: Callable[[], T]) -> Callable[[], T]:
+class Memo(Protocol[T_co]):
+    def __call__(self) -> T_co: ...
+
+    def clear(self) -> None: ...
+
+
+def ttl_memo(seconds: float) -> Callable[[Callable[[], T]], Memo[T]]:
+    def decorate(load: Callable[[], T]) -> Memo[T]:
         lock = threading.Lock()
         state: dict[str, Any] = {"at": float("-inf"), "value": None}
 
@@ -33,7 +40,7 @@ def ttl_memo(seconds: float) -> Callable[[Callable[[], T]], Callable[[], T]]:
 
         get.clear = clear  # type: ignore[attr-defined]
         _all.append(get)
-        return get
+        return get  # type: ignore[return-value]
 
     return decorate
 

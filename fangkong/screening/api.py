@@ -17,9 +17,10 @@ from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import checkpoints as checkpoint_services
 from . import followups as followup_services
-from . import riskareas, selectors, travel
+from . import protocol, riskareas, selectors, travel
 from .followups import release_blockers
-from .models import FollowUp, Passage, TravelReport, Violation
+from .models import FollowUp, Passage, ScreeningSettings, TravelReport, Violation
+from .models import RiskProtocol as ScreeningProtocol
 from .passages import PassageInput, passage_register
 
 router = Router(tags=["screening"])
@@ -96,6 +97,73 @@ def risk_area_import(request, file: File[UploadedFile]):
     return riskareas.risk_areas_import(actor=request.user, content=file.read())
 
 
+# ---------------------------------------------------------------- protocol and time limits
+
+
+class ProtocolLevel(Schema):
+    level: str
+    instruction: str
+    measure: str
+    days: int
+    test_days: list[int]
+    version: int
+
+
+class SettingsOut(Schema):
+    contact_limit_minutes: int
+    fever_threshold: float
+    passage_retention_days: int
+    travel_lookback_days: int
+
+
+class ProtocolOut(Schema):
+    levels: list[ProtocolLevel]
+    settings: SettingsOut
+
+
+class ProtocolLevelIn(Schema):
+    instruction: str
+    measure: str
+    days: int
+    test_days: list[int]
+
+
+class SettingsIn(Schema):
+    contact_limit_minutes: int | None = None
+    fever_threshold: float | None = None
+    passage_retention_days: int | None = None
+    travel_lookback_days: int | None = None
+
+
+def _protocol_out() -> dict:
+    rows = ScreeningProtocol.current()
+    order = ["high", "medium", "low"]
+    return {
+        "levels": [rows[level] for level in order],
+        "settings": ScreeningSettings.current(),
+    }
+
+
+@router.get("/screening/protocol", response=ProtocolOut)
+def protocol_get(request):
+    """What each risk level means (checkpoint instruction, measure, days, test days) and the time limits."""
+    return _protocol_out()
+
+
+@router.put("/screening/protocol/{level}", response={200: ProtocolOut, **ERRORS})
+def protocol_put(request, level: str, payload: ProtocolLevelIn):
+    """HQ: change what a level means. Audited with before and after; the level's version goes up."""
+    protocol.protocol_update(actor=request.user, level=level, **payload.dict())
+    return _protocol_out()
+
+
+@router.put("/screening/settings", response={200: ProtocolOut, **ERRORS})
+def settings_put(request, payload: SettingsIn):
+    """HQ: contact limit for new arrivals, fever threshold, how long passages are kept, travel history window."""
+    protocol.settings_update(actor=request.user, **{k: v for k, v in payload.dict().items() if v is not None})
+    return _protocol_out()
+
+
 # ---------------------------------------------------------------- checkpoints and passages
 
 
@@ -119,6 +187,45 @@ def checkpoint_list(request):
         for c in selectors.checkpoints_workable(user=request.user)
     ]
     return {"items": items, "count": len(items)}
+
+
+class ShiftIn(Schema):
+    starts_at: datetime
+    ends_at: datetime
+    leader: str = ""
+    staff: list[str] = []
+
+
+class ShiftOut(Schema):
+    id: int
+    starts_at: datetime
+    ends_at: datetime
+    leader: str
+    staff: list[str]
+
+
+def _shift(shift) -> dict:
+    return {
+        "id": shift.pk,
+        "starts_at": shift.starts_at,
+        "ends_at": shift.ends_at,
+        "leader": shift.leader.get_username() if shift.leader else "",
+        "staff": sorted(u.get_username() for u in shift.staff.all()),
+    }
+
+
+@router.get("/checkpoints/{int:checkpoint_id}/shifts", response={200: list[ShiftOut], **ERRORS})
+def shift_list(request, checkpoint_id: int, days: int = 7):
+    """Shifts from now on (and the current one) for `days` days, for those who manage the checkpoint."""
+    checkpoint = checkpoint_services.checkpoint_managed(actor=request.user, checkpoint_id=checkpoint_id)
+    return [_shift(s) for s in checkpoint_services.shifts_ahead(checkpoint, days=days)]
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/shifts", response={201: ShiftOut, **ERRORS})
+def shift_create(request, checkpoint_id: int, payload: ShiftIn):
+    """Put staff of this checkpoint on duty, with a leader, for a period."""
+    shift = checkpoint_services.shift_create(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
+    return Status(201, _shift(shift))
 
 
 class PassageIn(Schema):

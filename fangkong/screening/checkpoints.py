@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -31,6 +31,38 @@ def _staff_of(checkpoint: Checkpoint, usernames: list[str]) -> list:
     return users
 
 
+def checkpoint_managed(*, actor, checkpoint_id: int) -> Checkpoint:
+    try:
+        return checkpoints_managed(user=actor).get(pk=checkpoint_id)
+    except Checkpoint.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def shifts_ahead(checkpoint: Checkpoint, *, days: int = 7) -> list[Shift]:
+    now = clock.now()
+    return list(
+        checkpoint.shifts.filter(ends_at__gt=now, starts_at__lt=now + timedelta(days=min(max(days, 1), 31)))
+        .select_related("leader")
+        .prefetch_related("staff")
+    )
+
+
+def uncovered(checkpoint: Checkpoint, shifts: list[Shift], *, days: int = 1) -> list[tuple]:
+    """Gaps in the next `days` days when nobody is on duty, or no leader is: a checkpoint is guarded 24 hours."""
+    now = clock.now()
+    end = now + timedelta(days=days)
+    gaps, cursor = [], now
+    for shift in sorted(shifts, key=lambda s: s.starts_at):
+        if shift.starts_at > cursor:
+            gaps.append((cursor, min(shift.starts_at, end), "nobody"))
+        if shift.leader_id is None and shift.ends_at > now:
+            gaps.append((max(shift.starts_at, now), min(shift.ends_at, end), "no_leader"))
+        cursor = max(cursor, shift.ends_at)
+    if cursor < end:
+        gaps.append((cursor, end, "nobody"))
+    return gaps
+
+
 @transaction.atomic
 def shift_create(
     *,
@@ -41,10 +73,7 @@ def shift_create(
     leader: str = "",
     staff: list[str] | None = None,
 ) -> Shift:
-    try:
-        checkpoint = checkpoints_managed(user=actor).get(pk=checkpoint_id)
-    except Checkpoint.DoesNotExist as exc:
-        raise NotFound from exc
+    checkpoint = checkpoint_managed(actor=actor, checkpoint_id=checkpoint_id)
     if ends_at <= starts_at:
         raise FieldError("ends_at", _("A shift ends after it starts."))
     members = _staff_of(checkpoint, list(staff or []))

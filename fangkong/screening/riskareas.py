@@ -43,7 +43,7 @@ def _require_edit(actor) -> None:
         raise Forbidden(Cap.RISK_EDIT)
 
 
-def _moment(field: str, value, *, end: bool = False) -> datetime | None:
+def parse_moment(field: str, value, *, end: bool = False) -> datetime | None:
     """A datetime from an ISO string, a date (start or end of that day) or an Excel cell value."""
     if value in (None, ""):
         return None
@@ -74,8 +74,8 @@ def risk_area_clean(
     level = LEVEL_ALIASES.get((level or "").strip(), (level or "").strip().lower())
     if level not in RiskLevel.values:
         raise FieldError("level", _("The level is high, medium or low."))
-    start = _moment("valid_from", valid_from) or clock.now()
-    end = _moment("valid_to", valid_to, end=True)
+    start = parse_moment("valid_from", valid_from) or clock.now()
+    end = parse_moment("valid_to", valid_to, end=True)
     if end is not None and end <= start:
         raise FieldError("valid_to", _("The end must come after the start."))
     code = (code or "").strip()

@@ -28,7 +28,18 @@ from . import checkpoints as checkpoint_services
 from . import followups as followup_services
 from . import riskareas, selectors, travel
 from .forms import passage_input
-from .models import FollowUp, FollowUpTest, Passage, PassRequest, RiskLevel, Violation
+from .models import (
+    FollowUp,
+    FollowUpTest,
+    Instruction,
+    Measure,
+    Passage,
+    PassRequest,
+    RiskLevel,
+    RiskProtocol,
+    ScreeningSettings,
+    Violation,
+)
 from .passages import passage_register
 
 
@@ -597,4 +608,94 @@ def violation_action(request, violation_id: int):
     v = selectors.violation_get(user=request.user, violation_id=violation_id)
     return render(
         request, "screening/_violation_row.html", {"v": v, "error": error, "outcomes": Violation.Outcome.choices}
+    )
+
+
+# ---------------------------------------------------------------- protocol and shifts
+
+
+@scoped
+def protocol_page(request):
+    from . import protocol
+
+    can_edit = has_cap(request.user, Cap.RISK_EDIT)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("level"):
+                try:
+                    days = int(request.POST.get("days") or 0)
+                except ValueError:
+                    raise FieldError("days", _("A whole number.")) from None
+                protocol.protocol_update(
+                    actor=request.user,
+                    level=request.POST["level"],
+                    instruction=request.POST.get("instruction", ""),
+                    measure=request.POST.get("measure", ""),
+                    days=days,
+                    test_days=request.POST.get("test_days", ""),
+                )
+            else:
+                protocol.settings_update(
+                    actor=request.user,
+                    **{k: request.POST[k] for k in protocol.SETTINGS_FIELDS if request.POST.get(k, "") != ""},
+                )
+            return redirect("screening:protocol")
+        except FieldError as exc:
+            error = exc
+    rows = RiskProtocol.current()
+    return render(
+        request,
+        "screening/protocol.html",
+        {
+            "levels": [rows[level] for level in ("high", "medium", "low")],
+            "settings_row": ScreeningSettings.current(),
+            "can_edit": can_edit,
+            "error": error,
+            "instructions": Instruction.choices,
+            "measures": Measure.choices,
+        },
+    )
+
+
+@scoped
+def shift_page(request):
+    """Checkpoints one manages: who is on duty now and in the next days, gaps flagged, shifts added."""
+    checkpoints = list(selectors.checkpoints_managed(user=request.user))
+    if not checkpoints:
+        raise Forbidden(Cap.CHECKPOINT_MANAGE)
+    error = None
+    if request.method == "POST":
+        try:
+            starts = riskareas.parse_moment("starts_at", request.POST.get("starts_at"))
+            ends = riskareas.parse_moment("ends_at", request.POST.get("ends_at"))
+            if starts is None:
+                raise FieldError("starts_at", _("Give the start."))
+            if ends is None:
+                raise FieldError("ends_at", _("Give the end."))
+            checkpoint_services.shift_create(
+                actor=request.user,
+                checkpoint_id=int(request.POST.get("checkpoint") or 0),
+                starts_at=starts,
+                ends_at=ends,
+                leader=request.POST.get("leader", "").strip(),
+                staff=[
+                    u for u in (x.strip() for x in request.POST.get("staff", "").replace("，", ",").split(",")) if u
+                ],
+            )
+            return redirect("screening:shifts")
+        except FieldError as exc:
+            error = exc
+    rows = []
+    for checkpoint in checkpoints:
+        shifts = checkpoint_services.shifts_ahead(checkpoint, days=7)
+        rows.append(
+            {
+                "checkpoint": checkpoint,
+                "shifts": shifts,
+                "gaps": checkpoint_services.uncovered(checkpoint, shifts, days=1),
+            }
+        )
+    return render(
+        request, "screening/shifts.html", {"rows": rows, "error": error, "form": request.POST if error else {}}
     )
