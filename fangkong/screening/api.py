@@ -691,8 +691,8 @@ def violation_out(v: Violation) -> dict:
     return {
         "id": v.pk,
         "person": person_ref(v.person),
-        "at": v.passage.at,
-        "checkpoint": _ref(v.passage.checkpoint),
+        "at": v.at,
+        "checkpoint": _ref(v.checkpoint),
         "community": _ref(v.community),
         "unit": _ref(v.unit),
         "explanation": v.explanation,

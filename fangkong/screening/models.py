@@ -229,7 +229,8 @@ class FollowUp(models.Model):
         RELEASED = "released", _("Released")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="followups")
-    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.PROTECT, related_name="followup")
+    # The arrival that opened the case; gone when passages expire (the case keeps its reason and dates).
+    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup")
     level = models.CharField(_("level"), max_length=8, choices=RiskLevel.choices)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
     reason = models.CharField(_("reason"), max_length=300)
@@ -377,7 +378,10 @@ class Violation(models.Model):
         REFERRED = "referred", _("Referred for discipline")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="violations")
-    passage = models.OneToOneField(Passage, on_delete=models.PROTECT, related_name="violation")
+    # The exit itself; the violation keeps when and where, so the record stands after passages expire.
+    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="violation")
+    at = models.DateTimeField(_("time"), null=True)
+    checkpoint = models.ForeignKey(Checkpoint, null=True, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     jpath = models.CharField(max_length=128)

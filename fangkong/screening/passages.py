@@ -296,6 +296,8 @@ def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
     violation = Violation.objects.create(
         person=person,
         passage=passage,
+        at=passage.at,
+        checkpoint_id=passage.checkpoint_id,
         community_id=person.community_id,
         unit_id=person.unit_id,
         jpath=person.jpath,

@@ -214,7 +214,7 @@ def travel_report_get(*, user, report_id: int) -> TravelReport:
 
 def violations_visible(*, user) -> QuerySet[Violation]:
     return Violation.objects.filter(_scoped(user, Cap.VIOLATION_HANDLE, "unit_id")).select_related(
-        "person", "passage__checkpoint", "community", "unit"
+        "person", "checkpoint", "community", "unit"
     )
 
 

@@ -566,8 +566,8 @@ def violation_list(request):
             ["时间", "道口", "姓名", "证件号码", "社区", "单位", "说明", "处理"],
             (
                 (
-                    v.passage.at,
-                    v.passage.checkpoint.name,
+                    v.at,
+                    v.checkpoint.name if v.checkpoint else "",
                     v.person.name,
                     v.person.document_masked,
                     v.community.name if v.community else "",
