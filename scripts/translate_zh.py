@@ -509,6 +509,9 @@ ZH = {
     "Add": "添加",
     "Give the start.": "请填写开始时间。",
     "Give the end.": "请填写结束时间。",
+    "Edit": "修改",
+    "Change a risk area": "修改风险地区",
+    "%(n)s arrival from a risk area was not contacted in time.": "%(n)s 名风险地区抵达人员未按时联系。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

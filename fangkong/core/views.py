@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from .audit import audit_record
-from .scoping import Forbidden
+from .roles import Cap
+from .scoping import Forbidden, has_cap
 from .selectors import audit_events
 
 
@@ -33,7 +34,11 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def home(request):
-    return render(request, "core/home.html")
+    # The street's and HQ's standing alert: arrivals nobody contacted in time (screening).
+    from fangkong.screening.selectors import followups_missed
+
+    missed = followups_missed(user=request.user).count() if has_cap(request.user, Cap.RECONCILE_VIEW) else 0
+    return render(request, "core/home.html", {"missed": missed})
 
 
 def _day(value: str, end: bool = False) -> datetime | None:

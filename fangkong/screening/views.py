@@ -391,11 +391,17 @@ def risk_area_list(request):
                         for k in ("name", "level", "valid_from", "valid_to", "code", "notice")
                     }
                 )
-                riskareas.risk_area_create(actor=request.user, data=data)
+                if request.POST.get("area"):
+                    riskareas.risk_area_update(actor=request.user, area_id=int(request.POST["area"]), data=data)
+                else:
+                    riskareas.risk_area_create(actor=request.user, data=data)
             if not import_result or not import_result["rejected"]:
                 return redirect("screening:risk_areas")
         except FieldError as exc:
             error = exc
+    editing = None
+    if can_edit and request.GET.get("edit", "").isdigit():
+        editing = selectors.risk_areas(user=request.user).filter(pk=int(request.GET["edit"])).first()
     show = request.GET.get("show", "active")
     qs = selectors.risk_areas(user=request.user, active_at=clock.now() if show == "active" else None)
     page, query = _page(request, qs)
@@ -410,10 +416,26 @@ def risk_area_list(request):
             "error": error,
             "levels": RiskLevel.choices,
             "import_result": import_result,
-            "form": request.POST if error else {},
+            "form": request.POST if error else _area_form(editing),
+            "editing": editing,
             "now": clock.now(),
         },
     )
+
+
+def _area_form(area) -> dict:
+    if area is None:
+        return {}
+    from django.utils import timezone
+
+    return {
+        "name": area.name,
+        "code": area.code,
+        "level": area.level,
+        "notice": area.notice,
+        "valid_from": timezone.localtime(area.valid_from).date().isoformat(),
+        "valid_to": timezone.localtime(area.valid_to).date().isoformat() if area.valid_to else "",
+    }
 
 
 # ---------------------------------------------------------------- discipline, travel, violations

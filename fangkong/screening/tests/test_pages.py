@@ -185,3 +185,23 @@ def test_home_shows_the_roles_modules(district, screening):
     assert "Register every passage" in staff_home and "residents register" not in staff_home
     worker_home = district.client(district.worker_a).get("/").content.decode()
     assert "Closed-loop cases" in worker_home
+
+
+def test_risk_area_edited_in_the_page(district, screening):
+    hq = district.client(district.hq)
+    form = hq.get("/screening/risk-areas/", {"edit": screening.medium.pk}).content.decode()
+    assert 'name="area"' in form and "吉林省长春市" in form
+    r = hq.post(
+        "/screening/risk-areas/",
+        {"area": screening.medium.pk, "name": "吉林省长春市", "level": "high", "valid_from": "2022-05-01"},
+    )
+    assert r.status_code == 302
+    screening.medium.refresh_from_db()
+    assert screening.medium.level == "high"
+
+
+def test_home_alerts_street_and_hq_to_missed_contacts(district, screening):
+    arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk)
+    with clock.advanced(timedelta(hours=3)):
+        assert "not contacted in time" in district.client(district.street1).get("/").content.decode()
+        assert "not contacted in time" not in district.client(district.worker_b).get("/").content.decode()
