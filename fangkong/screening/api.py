@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
 from django.utils.dateparse import parse_datetime
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -395,12 +394,7 @@ def pass_request_list(request, page: int = 1, page_size: int | None = None):
     """For discipline inspection: every request to pass unregistered, with counts per requesting unit."""
     qs = selectors.pass_requests_visible(user=request.user)
     items, count = paginate(qs, page, page_size)
-    by_unit = list(qs.values("requester_unit_name").annotate(n=Count("*")).order_by("-n", "requester_unit_name"))
-    return {
-        "items": [_pass_request(r) for r in items],
-        "count": count,
-        "by_unit": [{"unit": row["requester_unit_name"], "count": row["n"]} for row in by_unit],
-    }
+    return {"items": [_pass_request(r) for r in items], "count": count, "by_unit": selectors.pass_request_counts(qs)}
 
 
 # ---------------------------------------------------------------- follow-ups
@@ -707,13 +701,12 @@ def violation_list(request, outcome: str = "", page: int = 1, page_size: int | N
     if outcome:
         qs = qs.filter(outcome=outcome)
     items, count = paginate(qs, page, page_size)
-    by_unit = qs.values("unit__name").annotate(n=Count("*")).order_by("-n")
-    by_community = qs.values("community__name").annotate(n=Count("*")).order_by("-n")
+    by_unit, by_community = selectors.violation_counts(qs)
     return {
         "items": [violation_out(v) for v in items],
         "count": count,
-        "by_unit": [{"unit": r["unit__name"] or "", "count": r["n"]} for r in by_unit],
-        "by_community": [{"community": r["community__name"] or "", "count": r["n"]} for r in by_community],
+        "by_unit": by_unit,
+        "by_community": by_community,
     }
 
 

@@ -11,11 +11,12 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from fangkong.core import clock
+from fangkong.core import clock, pii
+from fangkong.core.ids import clean_document, parse_doc_type
 from fangkong.core.memo import ttl_memo
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import NotFound, has_cap, scope_for, unit_ids_for
-from fangkong.registry.models import Jurisdiction
+from fangkong.core.scoping import NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Jurisdiction, Person
 
 from .models import Checkpoint, FollowUp, Passage, PassRequest, RiskArea, TravelReport, Violation
 
@@ -222,5 +223,40 @@ def violation_get(*, user, violation_id: int) -> Violation:
     return _get(violations_visible(user=user), violation_id)
 
 
-def can(user, cap: str) -> bool:
-    return has_cap(user, cap)
+def violation_counts(qs: QuerySet[Violation]) -> tuple[list[dict], list[dict]]:
+    """How many unreported exits per employer and per community, largest first."""
+    by_unit = [
+        {"unit": r["unit__name"] or "", "count": r["n"]}
+        for r in qs.values("unit__name").annotate(n=Count("*")).order_by("-n", "unit__name")
+    ]
+    by_community = [
+        {"community": r["community__name"] or "", "count": r["n"]}
+        for r in qs.values("community__name").annotate(n=Count("*")).order_by("-n", "community__name")
+    ]
+    return by_unit, by_community
+
+
+def pass_request_counts(qs: QuerySet[PassRequest]) -> list[dict]:
+    """How many requests to pass unregistered each unit made, largest first."""
+    return [
+        {"unit": r["requester_unit_name"], "count": r["n"]}
+        for r in qs.values("requester_unit_name").annotate(n=Count("*")).order_by("-n", "requester_unit_name")
+    ]
+
+
+def person_at_checkpoint(*, user, checkpoint_id: int, document_type: str, document_number: str):
+    """For staff at their checkpoint: is this document in the register? (Raises InvalidDocument for a bad one.)"""
+    checkpoint_for_work(user=user, checkpoint_id=checkpoint_id)
+    doc_type = parse_doc_type(document_type)
+    number = clean_document(doc_type, document_number)
+    return (
+        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).select_related("community").first()
+    )
+
+
+def destination_choices() -> list[tuple[str, list[Jurisdiction]]]:
+    """Every community and village of the district, grouped by street: any arrival may be headed to any of them."""
+    streets: dict[str, list[Jurisdiction]] = {}
+    for c in Jurisdiction.objects.filter(level="community").select_related("parent").order_by("path"):
+        streets.setdefault(c.parent.name if c.parent else "", []).append(c)
+    return list(streets.items())

@@ -7,21 +7,19 @@ from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock, pii
+from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
-from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
+from fangkong.core.ids import InvalidDocument
 from fangkong.core.models import IdempotencyRecord
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
-from fangkong.registry.models import Jurisdiction, Person
 from fangkong.registry.views import scoped
 
 from . import checkpoints as checkpoint_services
@@ -47,14 +45,6 @@ def _page(request, qs, size: int = 50):
     query = request.GET.copy()
     query.pop("page", None)
     return Paginator(qs, size).get_page(request.GET.get("page")), query.urlencode()
-
-
-def _communities():
-    """Destination choices grouped by street, for the checkpoint form."""
-    streets: dict[str, list[Jurisdiction]] = {}
-    for c in Jurisdiction.objects.filter(level="community").select_related("parent").order_by("path"):
-        streets.setdefault(c.parent.name if c.parent else "", []).append(c)
-    return streets.items()
 
 
 def _export(request, action: str, filename: str, title: str, header, rows):
@@ -85,7 +75,7 @@ def checkpoint_list(request):
 def _register_context(request, checkpoint, **extra) -> dict:
     return {
         "checkpoint": checkpoint,
-        "communities": _communities(),
+        "communities": selectors.destination_choices(),
         "key": uuid.uuid4().hex,
         "shifts": checkpoint_services.shifts_now(checkpoint),
         "recent": selectors.passages_visible(user=request.user).filter(checkpoint=checkpoint)[:10],
@@ -133,17 +123,14 @@ def checkpoint_register(request, checkpoint_id: int):
 @scoped
 def checkpoint_lookup(request, checkpoint_id: int):
     """HTMX: is this document number in the register? Shows a masked name and the home community only."""
-    selectors.checkpoint_for_work(user=request.user, checkpoint_id=checkpoint_id)
-    person = None
+    person, error = None, ""
     try:
-        doc_type = parse_doc_type(request.GET.get("document_type", ""))
-        number = clean_document(doc_type, request.GET.get("document_number", ""))
-        person = (
-            Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type)
-            .select_related("community")
-            .first()
+        person = selectors.person_at_checkpoint(
+            user=request.user,
+            checkpoint_id=checkpoint_id,
+            document_type=request.GET.get("document_type", ""),
+            document_number=request.GET.get("document_number", ""),
         )
-        error = ""
     except InvalidDocument as exc:
         error = str(exc)
     masked = (person.name[:1] + "*" * (len(person.name) - 1)) if person else ""
@@ -467,7 +454,7 @@ def pass_request_list(request):
                 for r in qs
             ),
         )
-    by_unit = qs.values("requester_unit_name").annotate(n=Count("*")).order_by("-n", "requester_unit_name")
+    by_unit = selectors.pass_request_counts(qs)
     page, query = _page(request, qs)
     return render(request, "screening/pass_requests.html", {"page": page, "query": query, "by_unit": by_unit})
 
@@ -608,8 +595,7 @@ def violation_list(request):
             "page": page,
             "query": query,
             "outcomes": Violation.Outcome.choices,
-            "by_unit": qs.values("unit__name").annotate(n=Count("*")).order_by("-n")[:20],
-            "by_community": qs.values("community__name").annotate(n=Count("*")).order_by("-n")[:20],
+            "counts": selectors.violation_counts(qs),
         },
     )
 

@@ -10,6 +10,7 @@ from fangkong.conftest import make_id_number
 from fangkong.core import clock, pii
 from fangkong.core.models import AuditEvent
 from fangkong.screening.models import FollowUp, Passage, RiskArea
+from fangkong.screening.passages import PassageInput, passage_register
 from fangkong.screening.tests.test_passages import arrive
 
 
@@ -205,3 +206,15 @@ def test_home_alerts_street_and_hq_to_missed_contacts(district, screening):
     with clock.advanced(timedelta(hours=3)):
         assert "not contacted in time" in district.client(district.street1).get("/").content.decode()
         assert "not contacted in time" not in district.client(district.worker_b).get("/").content.decode()
+
+
+def test_violations_page_lists_and_counts(district, screening):
+    passage_register(
+        actor=screening.staff1,
+        checkpoint_id=screening.cp1.pk,
+        data=PassageInput(direction="out", document_number=pii.decrypt(district.person_b.doc_cipher)),
+    )
+    page = district.client(district.worker_b).get("/screening/violations/").content.decode()
+    assert "王五" in page and "胜利社区: <strong>1</strong>" in page
+    listing = district.client(screening.inspector).get("/screening/pass-requests/")
+    assert listing.status_code == 200
