@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.scoping import Forbidden, has_cap
 
 from . import selectors, services
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
@@ -20,20 +21,6 @@ from .models import Person, PersonTag
 from .roster import field_label
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def scoped(view):
-    """Objects outside one's scope do not exist (404), and missing powers look the same from outside."""
-
-    def wrapper(request, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (NotFound, Forbidden) as exc:
-            raise Http404 from exc
-
-    wrapper.__name__ = view.__name__
-    wrapper.__doc__ = view.__doc__
-    return login_required(wrapper)
 
 
 def _int(value: str | None) -> int | None:

@@ -14,13 +14,13 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
 from fangkong.core.models import IdempotencyRecord
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
-from fangkong.registry.views import scoped
 
 from . import checkpoints as checkpoint_services
 from . import followups as followup_services
