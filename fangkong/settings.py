@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "fangkong.core",
     "fangkong.registry",
     "fangkong.screening",
+    "fangkong.testing",
 ]
 
 MIDDLEWARE = [

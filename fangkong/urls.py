@@ -5,9 +5,11 @@ from django.urls import include, path
 from fangkong.core.api import api
 from fangkong.registry.api import router as registry_router
 from fangkong.screening.api import router as screening_router
+from fangkong.testing.api import router as testing_router
 
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
+api.add_router("/", testing_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

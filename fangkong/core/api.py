@@ -188,6 +188,7 @@ def idempotent(
     replay_status: int | None = None,
     fingerprint: bytes | None = None,
     required: bool = False,
+    key: str | None = None,
 ) -> tuple[int, dict]:
     """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply (with
     `replay_status` if given: 200 instead of 201 tells a scanner its retry was recognised).
@@ -195,7 +196,7 @@ def idempotent(
     The key is claimed (unique row) before the work starts, so two concurrent retries cannot both run it.
     `fingerprint` (the request body) makes a reused key with a different request an error instead of a replay.
     """
-    key = request.headers.get("Idempotency-Key", "").strip()
+    key = (key if key is not None else request.headers.get("Idempotency-Key", "")).strip()
     if not key:
         if required:
             raise FieldError(

@@ -31,6 +31,11 @@ class Cap:
     TRAVEL_REPORT = "screening.travel_report"  # file and acknowledge travel reports
     TRAVEL_APPROVE = "screening.travel_approve"  # approve public officials' trips (their unit)
     VIOLATION_HANDLE = "screening.violation_handle"
+    # testing
+    TESTING_ADMIN = "testing.admin"  # rounds and sites
+    TESTING_SAMPLE = "testing.sample"  # collect at a site, seal and hand over bags
+    TESTING_LAB = "testing.lab"  # receive bags, report results
+    TESTING_RECALL = "testing.recall"  # see and work recall (retest) orders
 
 
 _PEOPLE_WORK = frozenset(
@@ -47,6 +52,7 @@ _PEOPLE_WORK = frozenset(
 
 _SCREENING_LOCAL = frozenset({Cap.PASSAGE_VIEW, Cap.FOLLOWUP_WORK, Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})
 _SCREENING_LEAD = _SCREENING_LOCAL | {Cap.RECONCILE_VIEW, Cap.CHECKPOINT_MANAGE}
+_TESTING_LOCAL = frozenset({Cap.TESTING_RECALL})
 
 
 @dataclass(frozen=True)
@@ -64,10 +70,18 @@ ROLES: dict[str, Role] = {
             "hq_admin",
             _("District command HQ"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LEAD | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW},
+            _PEOPLE_WORK
+            | _SCREENING_LEAD
+            | _TESTING_LOCAL
+            | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
-        Role("street_officer", _("Street officer"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LEAD),
-        Role("community_worker", _("Community / grid worker"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LOCAL),
+        Role("street_officer", _("Street officer"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL),
+        Role(
+            "community_worker",
+            _("Community / grid worker"),
+            "jurisdiction",
+            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL,
+        ),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
         Role("checkpoint_staff", _("Checkpoint staff"), "unit", frozenset({Cap.CHECKPOINT_WORK, Cap.PASSAGE_VIEW})),
@@ -79,8 +93,8 @@ ROLES: dict[str, Role] = {
             frozenset({Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE, Cap.VIOLATION_HANDLE}),
         ),
         Role("discipline_inspector", _("Discipline inspector"), "unit", frozenset({Cap.DISCIPLINE_VIEW})),
-        Role("sampler", _("Sampler"), "unit", frozenset()),
-        Role("lab_staff", _("Laboratory staff"), "unit", frozenset()),
+        Role("sampler", _("Sampler"), "unit", frozenset({Cap.TESTING_SAMPLE})),
+        Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset()),
         Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset()),
         Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset()),

@@ -1,0 +1,250 @@
+"""Testing endpoints. Bulk endpoints take a client `batch_id`: a replayed batch changes nothing and gets the first
+reply."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Router, Schema, Status
+
+from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.errors import FieldError
+from fangkong.registry.api import PersonRef, Ref, person_ref
+
+from . import codes, custody, rounds, selectors
+from .collection import Scan, collections_ingest
+from .results import ResultRow, recall_sample, results_ingest
+
+router = Router(tags=["testing"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class CodeOut(Schema):
+    code: str
+
+
+@router.get("/people/{int:person_id}/code", response={200: CodeOut, **ERRORS}, tags=["testing"])
+def person_code(request, person_id: int):
+    """The person's pre-registration code (shown as a QR at the site)."""
+    return {"code": codes.person_code(actor=request.user, person_id=person_id)}
+
+
+class RoundIn(Schema):
+    name: str
+    pool_size: int = 10
+    deadline: datetime | None = None
+    starts_at: datetime | None = None
+    result_limit_hours: int = 24
+    scope: list[int] = []
+
+
+class RoundOut(Schema):
+    id: int
+    name: str
+    pool_size: int
+    starts_at: datetime
+    deadline: datetime
+    result_limit_hours: int
+
+
+@router.post("/testing/rounds", response={201: RoundOut, **ERRORS})
+def round_create(request, payload: RoundIn):
+    """HQ: a round with its pool size and deadline (default 24 h); `scope` = jurisdiction ids (empty: all)."""
+    return Status(201, rounds.round_create(actor=request.user, **payload.dict()))
+
+
+@router.get("/testing/rounds", response=list[RoundOut])
+def round_list(request):
+    return list(selectors.rounds_visible(user=request.user)[:100])
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    address: str
+    hours: str
+    jurisdiction: Ref
+    unit: Ref
+
+
+class SitePage(Schema):
+    items: list[SiteOut]
+    count: int
+
+
+@router.get("/testing/sites", response=SitePage)
+def site_list(request, page: int = 1, page_size: int | None = None):
+    """Sampling sites you may collect at."""
+    items, count = paginate(selectors.sites_workable(user=request.user), page, page_size)
+    return {
+        "items": [
+            {
+                "id": s.pk,
+                "name": s.name,
+                "address": s.address,
+                "hours": s.hours,
+                "jurisdiction": {"id": s.jurisdiction_id, "name": s.jurisdiction.name},
+                "unit": {"id": s.unit_id, "name": s.unit.name},
+            }
+            for s in items
+        ],
+        "count": count,
+    }
+
+
+class ScanIn(Schema):
+    person_code: str = ""
+    document_type: str = ""
+    document_number: str = ""
+    tube_code: str
+    site_id: int
+    collected_at: datetime
+
+
+class CollectionsIn(Schema):
+    batch_id: str
+    scans: list[ScanIn]
+
+
+class Rejection(Schema):
+    index: int
+    message: str
+
+
+class BulkOut(Schema):
+    accepted: int
+    rejected: list[Rejection]
+
+
+def _batch(request, scope: str, batch_id: str, run):
+    batch_id = (batch_id or "").strip()
+    if not batch_id or len(batch_id) > 128:
+        raise FieldError(
+            "batch_id", "Give a batch_id (up to 128 characters, unique per batch): a resent batch is then ignored."
+        )
+    return Status(*idempotent(request, scope, run, replay_status=200, fingerprint=request.body, key=batch_id))
+
+
+@router.post("/testing/rounds/{int:round_id}/collections:bulk", response={200: BulkOut, **ERRORS})
+def collections_bulk(request, round_id: int, payload: CollectionsIn):
+    """Up to 10,000 scans. Valid scans are written; each rejected one is listed by index with the reason."""
+    scans = [Scan(index=i, **s.dict()) for i, s in enumerate(payload.scans)]
+
+    def run():
+        return 200, collections_ingest(actor=request.user, round_id=round_id, scans=scans)
+
+    return _batch(request, f"collections:{round_id}", payload.batch_id, run)
+
+
+class BagIn(Schema):
+    seal_code: str
+    tube_codes: list[str]
+
+
+class BagOut(Schema):
+    seal_code: str
+    tubes: int
+    sealed_at: datetime
+    handed_over_at: datetime | None
+    received_at: datetime | None
+
+
+def _bag(bag) -> dict:
+    return {
+        "seal_code": bag.seal_code,
+        "tubes": bag.tubes.count(),
+        "sealed_at": bag.sealed_at,
+        "handed_over_at": bag.handed_over_at,
+        "received_at": bag.received_at,
+    }
+
+
+@router.post("/testing/bags", response={201: BagOut, **ERRORS})
+def bag_seal(request, payload: BagIn):
+    """Seal closed tubes into a bag. Nothing is sealed if any tube is unknown, open or already bagged."""
+    return Status(201, _bag(custody.bag_seal(actor=request.user, **payload.dict())))
+
+
+@router.post("/testing/bags/{seal_code}/handover", response={200: BagOut, **ERRORS})
+def bag_handover(request, seal_code: str):
+    return _bag(custody.bag_handover(actor=request.user, seal_code=seal_code))
+
+
+class ReceiveIn(Schema):
+    tube_codes: list[str] | None = None
+
+
+@router.post("/testing/bags/{seal_code}/receive", response={200: BagOut, **ERRORS})
+def bag_receive(request, seal_code: str, payload: ReceiveIn | None = None):
+    """The lab receives a bag; give the tube codes found inside to reconcile them with the seal."""
+    return _bag(
+        custody.bag_receive(actor=request.user, seal_code=seal_code, tube_codes=payload.tube_codes if payload else None)
+    )
+
+
+class ResultIn(Schema):
+    tube_code: str
+    result: str
+    ct: float | None = None
+
+
+class ResultsIn(Schema):
+    batch_id: str
+    results: list[ResultIn]
+
+
+@router.post("/testing/results:bulk", response={200: BulkOut, **ERRORS})
+def results_bulk(request, payload: ResultsIn):
+    """Results per tube. A positive pooled tube recalls all its members at once."""
+    rows = [ResultRow(index=i, **r.dict()) for i, r in enumerate(payload.results)]
+
+    def run():
+        return 200, results_ingest(actor=request.user, rows=rows)
+
+    return _batch(request, "results", payload.batch_id, run)
+
+
+class RecallOut(Schema):
+    id: int
+    person: PersonRef
+    tube_code: str
+    retest_tube_code: str | None
+    state: str
+    ordered_at: datetime
+
+
+class RecallPage(Schema):
+    items: list[RecallOut]
+    count: int
+
+
+def _recall(r) -> dict:
+    return {
+        "id": r.pk,
+        "person": person_ref(r.person),
+        "tube_code": r.source_tube.code,
+        "retest_tube_code": r.retest_tube.code if r.retest_tube else None,
+        "state": r.state,
+        "ordered_at": r.ordered_at,
+    }
+
+
+@router.get("/testing/rounds/{int:round_id}/recalls", response={200: RecallPage, **ERRORS})
+def recall_list(request, round_id: int, state: str = "", page: int = 1, page_size: int | None = None):
+    """Retest orders in your jurisdiction: members of positive pools, under temporary control until retested."""
+    selectors.round_get(user=request.user, round_id=round_id)
+    qs = selectors.recalls_visible(user=request.user).filter(round_id=round_id).order_by("ordered_at", "id")
+    if state:
+        qs = qs.filter(state=state)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [_recall(r) for r in items], "count": count}
+
+
+class RetestIn(Schema):
+    tube_code: str
+
+
+@router.post("/testing/recalls/{int:recall_id}/sample", response={200: RecallOut, **ERRORS})
+def recall_retest(request, recall_id: int, payload: RetestIn):
+    return _recall(recall_sample(actor=request.user, recall_id=recall_id, tube_code=payload.tube_code))

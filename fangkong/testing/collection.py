@@ -1,0 +1,266 @@
+"""Collections in bulk: scans of (person, tube, site, time) from site phones and offline scanners.
+
+Every scan is checked against the round, the person, the tube and the site; the valid ones are written in one
+transaction and each rejected one is reported by its index with the reason. Pooling rules:
+- a tube belongs to the round it was first used in, and closes when it holds its pool size;
+- people under closed-loop management (screening) or tagged key population are tested alone (1-in-1);
+- a person is sampled once per round.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.bulk import insert_many
+from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
+from fangkong.registry.models import Person, PersonTag
+
+from .models import PersonCode, Sample, Site, Tube
+
+MAX_SCANS = 10_000
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass
+class Scan:
+    index: int
+    person_code: str = ""
+    document_type: str = ""
+    document_number: str = ""
+    tube_code: str = ""
+    site_id: int | None = None
+    collected_at: datetime | None = None
+
+
+class _Reject(Exception):
+    def __init__(self, message: str):
+        self.message = message
+
+
+def _tube_code(code: str) -> str:
+    code = "".join((code or "").split()).upper()
+    if not (4 <= len(code) <= 32 and code.replace("-", "").isalnum()):
+        raise _Reject(_("A tube code is 4 to 32 letters and digits."))
+    return code
+
+
+def _single_tube_people(person_ids: set[int]) -> set[int]:
+    """People tested alone: key population, and anyone under closed-loop management (screening's cases)."""
+    from fangkong.screening.models import FollowUp
+
+    tagged = set(
+        PersonTag.objects.filter(person_id__in=person_ids, tag=PersonTag.Tag.KEY_POPULATION).values_list(
+            "person_id", flat=True
+        )
+    )
+    isolated = set(
+        FollowUp.objects.filter(person_id__in=person_ids, released_at__isnull=True).values_list("person_id", flat=True)
+    )
+    return tagged | isolated
+
+
+def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, Person]:
+    """index → person, from codes and document numbers, in two queries."""
+    by_code: dict[str, list[int]] = {}
+    by_hash: dict[tuple[str, str], list[int]] = {}
+    for s in scans:
+        if s.person_code:
+            by_code.setdefault(s.person_code.strip().upper(), []).append(s.index)
+        elif s.document_number:
+            try:
+                doc_type = parse_doc_type(s.document_type)
+                number = clean_document(doc_type, s.document_number)
+            except InvalidDocument as exc:
+                rejected[s.index] = str(exc)
+                continue
+            by_hash.setdefault((doc_type, pii.lookup_hash(number)), []).append(s.index)
+        else:
+            rejected[s.index] = _("Give the person's code or document number.")
+    found: dict[int, Person] = {}
+    for pc in PersonCode.objects.filter(code__in=list(by_code)).select_related("person"):
+        for i in by_code.pop(pc.code):
+            found[i] = pc.person
+    for indexes in by_code.values():
+        for i in indexes:
+            rejected[i] = _("Unknown personal code.")
+    if by_hash:
+        people = Person.objects.filter(doc_hash__in=[h for _, h in by_hash])
+        for p in people:
+            for i in by_hash.pop((p.doc_type, p.doc_hash), []):
+                found[i] = p
+    for indexes in by_hash.values():
+        for i in indexes:
+            rejected[i] = _("This person is not in the register; register them first.")
+    return found
+
+
+def _sites(actor, scans: list[Scan]) -> dict[int, Site]:
+    ids = {s.site_id for s in scans if s.site_id}
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=ids, active=True)}
+    units = unit_ids_for(actor, Cap.TESTING_SAMPLE)
+    admin = scope_for(actor, Cap.TESTING_ADMIN)
+    return {pk: s for pk, s in sites.items() if s.unit_id in units or admin.covers(s.jpath)}
+
+
+@transaction.atomic
+def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
+    from .selectors import round_get
+
+    round_ = round_get(user=actor, round_id=round_id)
+    if not unit_ids_for(actor, Cap.TESTING_SAMPLE) and scope_for(actor, Cap.TESTING_ADMIN).empty:
+        raise Forbidden(Cap.TESTING_SAMPLE)
+    if len(scans) > MAX_SCANS:
+        raise _too_many()
+    now = clock.now()
+    rejected: dict[int, str] = {}
+    sites = _sites(actor, scans)
+    people = _resolve_people(scans, rejected)
+    scope_paths = list(round_.scope.values_list("path", flat=True))
+    already = set(
+        Sample.objects.filter(round=round_, retest=False, person_id__in={p.pk for p in people.values()}).values_list(
+            "person_id", flat=True
+        )
+    )
+    alone = _single_tube_people({p.pk for p in people.values()})
+    codes: dict[int, str] = {}
+    for s in scans:
+        if s.index in rejected:
+            continue
+        try:
+            codes[s.index] = _tube_code(s.tube_code)
+            if s.site_id not in sites:
+                raise _Reject(_("Unknown sampling site, or not one of yours."))
+            if s.collected_at is None or s.collected_at.tzinfo is None:
+                raise _Reject(_("Give the collection time with its offset."))
+            if s.collected_at > now + CLOCK_SKEW:
+                raise _Reject(_("The collection time is in the future."))
+            if s.collected_at < round_.starts_at:
+                raise _Reject(_("The collection time is before the round started."))
+            person = people[s.index]
+            if scope_paths and not any(person.jpath.startswith(p) for p in scope_paths):
+                raise _Reject(_("This person lives outside the round's scope."))
+        except _Reject as exc:
+            rejected[s.index] = exc.message
+    tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=set(codes.values()))}
+    new_tubes: dict[str, Tube] = {}
+    samples: list[Sample] = []
+    seen: set[int] = set()
+    for s in scans:
+        if s.index in rejected:
+            continue
+        person, code = people[s.index], codes[s.index]
+        assert s.site_id is not None and s.collected_at is not None  # checked in the first pass
+        site, collected_at = sites[s.site_id], s.collected_at
+        try:
+            if person.pk in already or person.pk in seen:
+                raise _Reject(_("This person was already sampled in this round."))
+            tube = tubes.get(code) or new_tubes.get(code)
+            single = person.pk in alone
+            if tube is None:
+                tube = Tube(
+                    code=code,
+                    round=round_,
+                    site=site,
+                    pool_size=1 if single else round_.pool_size,
+                    opened_at=collected_at,
+                    jpath=site.jpath,
+                )
+                new_tubes[code] = tube
+            elif tube.round_id != round_.pk:
+                raise _Reject(_("This tube was used in another round."))
+            elif tube.closed_at is not None or tube.count >= tube.pool_size:
+                raise _Reject(_("This tube is closed (it holds %(n)d).") % {"n": tube.pool_size})
+            elif single and tube.pool_size != 1:
+                raise _Reject(_("This person is tested alone (closed-loop or key population): use a new tube."))
+            tube.count += 1
+            if tube.count >= tube.pool_size:
+                tube.closed_at = collected_at
+            seen.add(person.pk)
+            samples.append(
+                Sample(
+                    round=round_,
+                    tube=tube,
+                    person=person,
+                    site=site,
+                    collected_at=collected_at,
+                    recorded_by=actor,
+                    jpath=person.jpath,
+                )
+            )
+        except _Reject as exc:
+            rejected[s.index] = exc.message
+    insert_many(list(new_tubes.values()))
+    for sample in samples:
+        sample.tube_id = sample.tube.pk
+    insert_many(samples)
+    touched = [t for t in tubes.values() if any(sample.tube is t for sample in samples)]
+    if touched:
+        Tube.objects.bulk_update(touched, ["count", "closed_at"], batch_size=1000)
+    audit_record(
+        actor=actor,
+        action="testing.collections",
+        object_type="testing.round",
+        object_id=round_.pk,
+        object_repr=round_.name,
+        fields={"accepted": len(samples), "rejected": len(rejected), "new_tubes": len(new_tubes)},
+    )
+    return {"accepted": len(samples), "rejected": [{"index": i, "message": m} for i, m in sorted(rejected.items())]}
+
+
+def _too_many():
+    from fangkong.core.errors import FieldError
+
+    return FieldError("scans", _("At most %(n)d scans per batch.") % {"n": MAX_SCANS})
+
+
+def tube_close(*, actor, code: str) -> Tube:
+    """Close a tube before it is full (end of the queue, end of the shift)."""
+    from fangkong.core.errors import FieldError
+    from fangkong.core.scoping import NotFound
+
+    tube = Tube.objects.filter(code=_safe_code(code)).select_related("site").first()
+    if (
+        tube is None
+        or tube.site is None
+        or not (
+            tube.site.unit_id in unit_ids_for(actor, Cap.TESTING_SAMPLE)
+            or scope_for(actor, Cap.TESTING_ADMIN).covers(tube.jpath)
+        )
+    ):
+        raise NotFound
+    if tube.closed_at is None:
+        if tube.count == 0:
+            raise FieldError("tube_code", _("An empty tube is not closed; use it or discard it."))
+        tube.closed_at = clock.now()
+        tube.save(update_fields=["closed_at"])
+        audit_record(actor=actor, action="testing.tube_close", obj=tube, fields={"count": tube.count})
+    return tube
+
+
+def _safe_code(code: str) -> str:
+    try:
+        return _tube_code(code)
+    except _Reject:
+        return ""
+
+
+def open_tube(*, actor, site_id: int) -> Tube | None:
+    """The site's tube being filled now (for the site page's count)."""
+    return (
+        Tube.objects.filter(site_id=site_id, closed_at__isnull=True, retest=False)
+        .filter(
+            Q(site__unit_id__in=unit_ids_for(actor, Cap.TESTING_SAMPLE))
+            | scope_for(actor, Cap.TESTING_ADMIN).q("jpath")
+        )
+        .order_by("-opened_at")
+        .first()
+    )

@@ -1,0 +1,121 @@
+"""Closed tubes into sealed bags, handed to transport, received at the lab: who and when, at each step."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+
+from .collection import _safe_code
+from .models import Bag, Tube
+
+
+def _seal(code: str) -> str:
+    code = "".join((code or "").split()).upper()
+    if not (4 <= len(code) <= 32 and code.replace("-", "").isalnum()):
+        raise FieldError("seal_code", _("A seal code is 4 to 32 letters and digits."))
+    return code
+
+
+def _may_sample(actor) -> bool:
+    return bool(unit_ids_for(actor, Cap.TESTING_SAMPLE)) or not scope_for(actor, Cap.TESTING_ADMIN).empty
+
+
+@transaction.atomic
+def bag_seal(*, actor, seal_code: str, tube_codes: list[str]) -> Bag:
+    """All tubes must exist, be closed and be in no other bag; else nothing is sealed and the tube is named."""
+    if not _may_sample(actor):
+        raise Forbidden(Cap.TESTING_SAMPLE)
+    seal = _seal(seal_code)
+    if Bag.objects.filter(seal_code=seal).exists():
+        raise FieldError("seal_code", _("This seal code is already used."))
+    codes = [_safe_code(c) for c in tube_codes]
+    if not codes:
+        raise FieldError("tube_codes", _("A bag holds at least one tube."))
+    if len(set(codes)) != len(codes):
+        raise FieldError("tube_codes", _("A tube is listed twice."))
+    tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=codes)}
+    for code, raw in zip(codes, tube_codes, strict=True):
+        tube = tubes.get(code)
+        if tube is None:
+            raise FieldError("tube_codes", _("Unknown tube %(c)s.") % {"c": raw})
+        if tube.closed_at is None:
+            raise FieldError("tube_codes", _("Tube %(c)s is still open: close it first.") % {"c": raw})
+        if tube.bag_id is not None:
+            raise FieldError("tube_codes", _("Tube %(c)s is already in another bag.") % {"c": raw})
+    bag = Bag.objects.create(seal_code=seal, sealed_by=actor)
+    Tube.objects.filter(pk__in=[t.pk for t in tubes.values()]).update(bag=bag)
+    audit_record(
+        actor=actor,
+        action="testing.bag_seal",
+        object_type="testing.bag",
+        object_id=bag.pk,
+        object_repr=seal,
+        fields={"tubes": len(codes)},
+    )
+    return bag
+
+
+def _bag(seal_code: str) -> Bag:
+    bag = Bag.objects.select_for_update().filter(seal_code=_seal(seal_code)).first()
+    if bag is None:
+        raise NotFound
+    return bag
+
+
+@transaction.atomic
+def bag_handover(*, actor, seal_code: str) -> Bag:
+    if not _may_sample(actor):
+        raise Forbidden(Cap.TESTING_SAMPLE)
+    bag = _bag(seal_code)
+    if bag.handed_over_at is None:
+        bag.handed_over_at, bag.handed_over_by = clock.now(), actor
+        bag.save(update_fields=["handed_over_at", "handed_over_by"])
+        audit_record(
+            actor=actor,
+            action="testing.bag_handover",
+            object_type="testing.bag",
+            object_id=bag.pk,
+            object_repr=bag.seal_code,
+        )
+    return bag
+
+
+@transaction.atomic
+def bag_receive(*, actor, seal_code: str, tube_codes: list[str] | None = None) -> Bag:
+    """The lab scans the seal, and (optionally) the tubes it finds inside: they must be exactly the sealed ones."""
+    labs = unit_ids_for(actor, Cap.TESTING_LAB)
+    if not labs:
+        raise Forbidden(Cap.TESTING_LAB)
+    bag = _bag(seal_code)
+    if bag.received_at is not None:
+        raise FieldError("seal_code", _("This bag was received already."))
+    sealed = set(bag.tubes.values_list("code", flat=True))
+    if tube_codes is not None:
+        found = {_safe_code(c) for c in tube_codes}
+        missing, extra = sorted(sealed - found), sorted(found - sealed)
+        if missing or extra:
+            raise FieldError(
+                "tube_codes",
+                _("The tubes do not match the seal: missing %(m)s; not sealed in it %(e)s.")
+                % {"m": ", ".join(missing) or "—", "e": ", ".join(extra) or "—"},
+            )
+    now = clock.now()
+    bag.received_at, bag.received_by, bag.lab_id = now, actor, min(labs)
+    if bag.handed_over_at is None:  # handed straight to the lab: the handover is the receipt
+        bag.handed_over_at, bag.handed_over_by = now, actor
+    bag.save(update_fields=["received_at", "received_by", "lab", "handed_over_at", "handed_over_by"])
+    audit_record(
+        actor=actor,
+        action="testing.bag_receive",
+        object_type="testing.bag",
+        object_id=bag.pk,
+        object_repr=bag.seal_code,
+        fields={"tubes": len(sealed)},
+    )
+    return bag

@@ -1,0 +1,158 @@
+"""Mass nucleic-acid testing (采、送、检、报): rounds, sites, personal codes, pooled tubes, bags with a chain of
+custody, lab results and the recall of every member of a positive pool.
+
+A tube belongs to one round for ever (a code reused in another round is refused). A person is sampled once per
+round; a recall retest is a separate single tube. Time-based state (late stages, overdue results) is derived
+from the timestamps when read.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, Person, Unit
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at 2 a.m.
+
+
+def new_person_code() -> str:
+    return "P" + "".join(secrets.choice(CODE_ALPHABET) for _ in range(11))
+
+
+class PersonCode(models.Model):
+    """A person's pre-registration code (shown as a QR): random, so it reveals nothing and cannot be guessed."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="testing_code")
+    code = models.CharField(max_length=16, unique=True, default=new_person_code)
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class Round(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    pool_size = models.PositiveSmallIntegerField(_("people per tube"), default=10)
+    starts_at = models.DateTimeField(_("starts"), default=clock.now)
+    deadline = models.DateTimeField(_("deadline"))
+    result_limit_hours = models.PositiveSmallIntegerField(_("result within (hours)"), default=24)
+    scope = models.ManyToManyField(Jurisdiction, blank=True, related_name="+")  # empty: the whole district
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["-starts_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A sampling point, run by a sampling team (a unit whose samplers work here)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("sampling team"))
+    hours = models.CharField(_("opening hours"), max_length=64, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["jpath", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bag(models.Model):
+    """A sealed transport bag or box: the seal code, and who handled it when (chain of custody)."""
+
+    seal_code = models.CharField(_("seal code"), max_length=32, unique=True)
+    sealed_at = models.DateTimeField(default=clock.now)
+    sealed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handed_over_at = models.DateTimeField(null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lab = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+
+class Tube(models.Model):
+    class Result(models.TextChoices):
+        NONE = "", _("No result yet")
+        NEGATIVE = "negative", _("Negative")
+        POSITIVE = "positive", _("Positive")
+        INVALID = "invalid", _("Invalid")
+
+    code = models.CharField(_("tube code"), max_length=32, unique=True)
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="tubes")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes")
+    pool_size = models.PositiveSmallIntegerField()
+    count = models.PositiveSmallIntegerField(default=0)  # samples in it (kept with each write, read on every scan)
+    retest = models.BooleanField(default=False)  # a recall's single tube
+    opened_at = models.DateTimeField(default=clock.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    bag = models.ForeignKey(Bag, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes")
+    result = models.CharField(max_length=8, choices=Result.choices, blank=True)
+    ct = models.DecimalField(max_digits=4, decimal_places=1, null=True, blank=True)
+    resulted_at = models.DateTimeField(null=True, blank=True)
+    jpath = models.CharField(max_length=128)  # the site's
+
+    class Meta:
+        indexes = [models.Index(fields=["round", "result"], name="tube_round_result")]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Sample(models.Model):
+    """One person's swab in one tube."""
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="samples")
+    tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="samples")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="samples")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    collected_at = models.DateTimeField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    retest = models.BooleanField(default=False)
+    jpath = models.CharField(max_length=128)  # the person's, for coverage by grid
+
+    class Meta:
+        constraints = [
+            # Once per round, except a recall's retest.
+            models.UniqueConstraint(
+                fields=["round", "person"], condition=models.Q(retest=False), name="sample_once_per_round"
+            ),
+        ]
+        indexes = [models.Index(fields=["round", "jpath"], name="sample_round_jpath")]
+
+
+class Recall(models.Model):
+    """A member of a positive pool: under temporary control until a single-tube retest says otherwise."""
+
+    class State(models.TextChoices):
+        ORDERED = "ordered", _("Retest ordered")
+        SAMPLED = "sampled", _("Retest sampled")
+        NEGATIVE = "negative", _("Retest negative: released")
+        POSITIVE = "positive", _("Retest positive: confirmed")
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="recalls")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="recalls")
+    source_tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="recalls")
+    retest_tube = models.OneToOneField(Tube, null=True, blank=True, on_delete=models.PROTECT, related_name="recall")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ORDERED)
+    jpath = models.CharField(max_length=128)  # the person's: their grid worker does the chasing
+    ordered_at = models.DateTimeField(default=clock.now)
+    sampled_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source_tube", "person"], name="recall_once_per_member")]
+        indexes = [models.Index(fields=["jpath"], name="recall_jpath_prefix", opclasses=["varchar_pattern_ops"])]

@@ -1,0 +1,175 @@
+"""Lab results per tube. A result for a pooled tube resolves all its members; a positive pool recalls them all for a
+single-tube retest at once, and a positive single tube confirms a case — both announced to other modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, events
+from fangkong.core.audit import audit_record
+from fangkong.core.bulk import insert_many
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+
+from .collection import _safe_code
+from .models import Recall, Sample, Tube
+
+MAX_RESULTS = 10_000
+
+
+@dataclass
+class ResultRow:
+    index: int
+    tube_code: str
+    result: str
+    ct: str | float | None = None
+
+
+@transaction.atomic
+def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
+    if not unit_ids_for(actor, Cap.TESTING_LAB):
+        raise Forbidden(Cap.TESTING_LAB)
+    if len(rows) > MAX_RESULTS:
+        raise FieldError("results", _("At most %(n)d results per batch.") % {"n": MAX_RESULTS})
+    now = clock.now()
+    rejected: dict[int, str] = {}
+    codes = {r.index: _safe_code(r.tube_code) for r in rows}
+    tubes = {
+        t.code: t
+        for t in Tube.objects.select_for_update(of=("self",))
+        .filter(code__in=set(codes.values()) - {""})
+        .select_related("bag")
+    }
+    done: list[Tube] = []
+    seen: set[str] = set()
+    for r in rows:
+        tube = tubes.get(codes[r.index])
+        if tube is None:
+            rejected[r.index] = _("Unknown tube.")
+        elif tube.bag is None or tube.bag.received_at is None:
+            rejected[r.index] = _("This tube has not been received at the lab.")
+        elif tube.result or tube.code in seen:
+            rejected[r.index] = _("This tube has a result already.")
+        elif r.result not in (Tube.Result.NEGATIVE, Tube.Result.POSITIVE, Tube.Result.INVALID):
+            rejected[r.index] = _("The result is negative, positive or invalid.")
+        else:
+            try:
+                tube.ct = Decimal(str(r.ct)).quantize(Decimal("0.1")) if r.ct not in (None, "") else None
+            except InvalidOperation:
+                rejected[r.index] = _("The Ct value is a number such as 32.5.")
+                continue
+            tube.result, tube.resulted_at = r.result, now
+            seen.add(tube.code)
+            done.append(tube)
+    Tube.objects.bulk_update(done, ["result", "ct", "resulted_at"], batch_size=1000)
+    recalls = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
+    confirmed = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])
+    audit_record(
+        actor=actor,
+        action="testing.results",
+        object_type="testing.tube",
+        fields={
+            "accepted": len(done),
+            "rejected": len(rejected),
+            "positive": sum(t.result == "positive" for t in done),
+            "recalls": recalls,
+            "confirmed": confirmed,
+        },
+    )
+    return {"accepted": len(done), "rejected": [{"index": i, "message": m} for i, m in sorted(rejected.items())]}
+
+
+def _recall_pools(positive: list[Tube]) -> int:
+    """Every member of a positive tube is recalled for a single-tube retest — or, if the tube held one person,
+    confirmed at once."""
+    if not positive:
+        return 0
+    samples = Sample.objects.filter(tube__in=positive).select_related("person")
+    members: dict[int, list[Sample]] = {}
+    for s in samples:
+        members.setdefault(s.tube_id, []).append(s)
+    orders = []
+    for tube in positive:
+        group = members.get(tube.pk, [])
+        if len(group) == 1:
+            events.emit(
+                "testing.case_confirmed",
+                {"person_id": group[0].person_id, "tube": tube.code, "round_id": tube.round_id},
+            )
+            continue
+        for s in group:
+            orders.append(Recall(round_id=tube.round_id, person_id=s.person_id, source_tube=tube, jpath=s.jpath))
+        events.emit(
+            "testing.pool_positive",
+            {"tube": tube.code, "round_id": tube.round_id, "person_ids": [s.person_id for s in group]},
+        )
+    insert_many(orders)
+    return len(orders)
+
+
+def _resolve_retests(tubes: list[Tube]) -> int:
+    confirmed = 0
+    now = clock.now()
+    for recall in Recall.objects.filter(retest_tube__in=tubes).select_related("retest_tube"):
+        assert recall.retest_tube is not None
+        positive = recall.retest_tube.result == Tube.Result.POSITIVE
+        recall.state = Recall.State.POSITIVE if positive else Recall.State.NEGATIVE
+        recall.resolved_at = now
+        recall.save(update_fields=["state", "resolved_at"])
+        if positive:
+            confirmed += 1
+            events.emit(
+                "testing.case_confirmed",
+                {"person_id": recall.person_id, "tube": recall.retest_tube.code, "round_id": recall.round_id},
+            )
+    return confirmed
+
+
+@transaction.atomic
+def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
+    """The retest: one person, one new tube (closed at once)."""
+    if not unit_ids_for(actor, Cap.TESTING_SAMPLE) and scope_for(actor, Cap.TESTING_RECALL).empty:
+        raise Forbidden(Cap.TESTING_SAMPLE)
+    recall = Recall.objects.select_for_update().filter(pk=recall_id).select_related("person").first()
+    if recall is None or not (
+        unit_ids_for(actor, Cap.TESTING_SAMPLE) or scope_for(actor, Cap.TESTING_RECALL).covers(recall.jpath)
+    ):
+        raise NotFound
+    if recall.state != Recall.State.ORDERED:
+        raise FieldError("state", _("This retest was sampled already."))
+    code = _safe_code(tube_code)
+    if not code:
+        raise FieldError("tube_code", _("A tube code is 4 to 32 letters and digits."))
+    if Tube.objects.filter(code=code).exists():
+        raise FieldError("tube_code", _("This tube was used already."))
+    now = clock.now()
+    tube = Tube.objects.create(
+        code=code,
+        round_id=recall.round_id,
+        pool_size=1,
+        count=1,
+        retest=True,
+        opened_at=now,
+        closed_at=now,
+        jpath=recall.jpath,
+    )
+    Sample.objects.create(
+        round_id=recall.round_id,
+        tube=tube,
+        person=recall.person,
+        collected_at=now,
+        recorded_by=actor,
+        retest=True,
+        jpath=recall.jpath,
+    )
+    recall.retest_tube, recall.state, recall.sampled_at = tube, Recall.State.SAMPLED, now
+    recall.save(update_fields=["retest_tube", "state", "sampled_at"])
+    audit_record(
+        actor=actor, action="testing.recall_sample", obj=recall, object_repr=recall.person.name, fields={"tube": code}
+    )
+    return recall

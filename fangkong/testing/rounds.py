@@ -1,0 +1,90 @@
+"""Rounds and sampling sites: HQ sets them up."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.registry.models import Jurisdiction, Unit
+
+from .models import Round, Site
+
+POOL_SIZES = (1, 5, 10, 20)  # re-pooling in the lab is not allowed, so the site's choice is final
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor,
+    name: str,
+    pool_size: int = 10,
+    deadline: datetime | None = None,
+    starts_at: datetime | None = None,
+    result_limit_hours: int = 24,
+    scope: list[int] | None = None,
+) -> Round:
+    if not has_cap(actor, Cap.TESTING_ADMIN):
+        raise Forbidden(Cap.TESTING_ADMIN)
+    name = " ".join((name or "").split())
+    if not name:
+        raise FieldError("name", _("Name the round."))
+    if pool_size not in POOL_SIZES:
+        raise FieldError("pool_size", _("People per tube: 1, 5, 10 or 20."))
+    start = starts_at or clock.now()
+    end = deadline or start + timedelta(hours=24)
+    if end <= start:
+        raise FieldError("deadline", _("The deadline comes after the start."))
+    if not 1 <= result_limit_hours <= 72:
+        raise FieldError("result_limit_hours", _("Results within 1 to 72 hours."))
+    places = list(Jurisdiction.objects.filter(pk__in=scope or []))
+    if len(places) != len(set(scope or [])):
+        raise FieldError("scope", _("Unknown jurisdiction in the scope."))
+    admin = scope_for(actor, Cap.TESTING_ADMIN)
+    if any(not admin.covers(p.path) for p in places):
+        raise FieldError("scope", _("The scope reaches outside your jurisdiction."))
+    round_ = Round.objects.create(
+        name=name[:100],
+        pool_size=pool_size,
+        starts_at=start,
+        deadline=end,
+        result_limit_hours=result_limit_hours,
+        created_by=actor,
+    )
+    round_.scope.set(places)
+    audit_record(
+        actor=actor,
+        action="testing.round_create",
+        obj=round_,
+        fields={"pool_size": pool_size, "deadline": end.isoformat(), "scope": [p.code for p in places]},
+    )
+    return round_
+
+
+@transaction.atomic
+def site_create(*, actor, name: str, jurisdiction_id: int, unit_id: int, address: str = "", hours: str = "") -> Site:
+    admin = scope_for(actor, Cap.TESTING_ADMIN)
+    place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
+    if place is None or not admin.covers(place.path):
+        raise FieldError("jurisdiction", _("Unknown jurisdiction, or outside yours."))
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise FieldError("unit", _("Unknown sampling team."))
+    if not (name or "").strip():
+        raise FieldError("name", _("Name the site."))
+    site = Site.objects.create(
+        name=name.strip()[:100],
+        address=(address or "").strip()[:200],
+        jurisdiction=place,
+        jpath=place.path,
+        unit=unit,
+        hours=(hours or "")[:64],
+    )
+    audit_record(actor=actor, action="testing.site_create", obj=site, fields={"unit": unit.name})
+    return site

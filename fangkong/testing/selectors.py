@@ -1,0 +1,46 @@
+"""Reads of testing data, scoped here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, scope_for, unit_ids_for
+
+from .models import Recall, Round, Site
+
+
+def _get(qs: QuerySet, pk: int):
+    try:
+        return qs.get(pk=pk)
+    except qs.model.DoesNotExist as exc:
+        raise NotFound from exc
+
+
+def rounds_visible(*, user) -> QuerySet[Round]:
+    """Rounds are district-wide facts: anyone who takes part in testing sees them."""
+    if not any(
+        not scope_for(user, cap).empty or unit_ids_for(user, cap)
+        for cap in (Cap.TESTING_ADMIN, Cap.TESTING_SAMPLE, Cap.TESTING_LAB, Cap.TESTING_RECALL)
+    ):
+        return Round.objects.none()
+    return Round.objects.all()
+
+
+def round_get(*, user, round_id: int) -> Round:
+    return _get(rounds_visible(user=user), round_id)
+
+
+def sites_workable(*, user) -> QuerySet[Site]:
+    """Sites where the user may collect: their sampling team's (unit), or all in their jurisdiction (HQ)."""
+    query = scope_for(user, Cap.TESTING_ADMIN).q("jpath")
+    units = unit_ids_for(user, Cap.TESTING_SAMPLE)
+    if units:
+        query |= Q(unit_id__in=units)
+    return Site.objects.filter(query, active=True).select_related("jurisdiction", "unit")
+
+
+def recalls_visible(*, user) -> QuerySet[Recall]:
+    return Recall.objects.filter(scope_for(user, Cap.TESTING_RECALL).q("jpath")).select_related(
+        "person", "source_tube", "retest_tube"
+    )
