@@ -93,7 +93,7 @@ class ImportOut(Schema):
 def risk_area_import(request, file: File[UploadedFile]):
     """An .xlsx with columns 地区/name, 区划代码/code, 风险等级/level, 开始时间/valid_from, 结束时间/valid_to,
     通告/notice. All rows or none."""
-    return riskareas.risk_areas_import(actor=request.user, content=file.read())
+    return riskareas.risk_areas_import(actor=request.user, content=file.read(), filename=file.name or "")
 
 
 # ---------------------------------------------------------------- protocol and time limits

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -16,6 +15,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.tables import TableSpec, open_table
 
 from .models import RiskArea, RiskLevel, risk_areas_all
 
@@ -158,37 +158,28 @@ COLUMNS = {
 }
 
 
-@transaction.atomic
-def risk_areas_import(*, actor, content: bytes) -> dict:
-    """Import an .xlsx list of areas. All rows or none: a notice is one act, half of it would be wrong."""
-    _require_edit(actor)
-    from python_calamine import CalamineError, CalamineWorkbook
+AREAS = TableSpec(COLUMNS, required=("name", "level"))
 
-    try:
-        rows = CalamineWorkbook.from_filelike(io.BytesIO(content)).get_sheet_by_index(0).to_python()
-    except (CalamineError, ValueError, IndexError) as exc:
-        raise FieldError("file", _("This is not a readable spreadsheet.")) from exc
-    if not rows:
-        raise FieldError("file", _("The file is empty."))
-    aliases = {alias.lower(): col for col, names in COLUMNS.items() for alias in names}
-    header = {aliases[str(h).strip().lower()]: i for i, h in enumerate(rows[0]) if str(h).strip().lower() in aliases}
-    for required in ("name", "level"):
-        if required not in header:
-            raise FieldError(required, _("The header row has no column “%(c)s”.") % {"c": required}, row=1)
+
+@transaction.atomic
+def risk_areas_import(*, actor, content: bytes, filename: str = "areas.xlsx") -> dict:
+    """Import a list of areas. All rows or none: a notice is one act, half of it would be wrong."""
+    _require_edit(actor)
+    table = open_table(AREAS, filename, content)
     cleaned, errors = [], []
-    for number, row in enumerate(rows[1:], start=2):
-        values = {col: (row[i] if i < len(row) else "") for col, i in header.items()}
-        if not any(str(v).strip() for v in values.values()):
+    for number, raw in table.rows:
+        values = table.values(raw)
+        if values is None:
             continue
         try:
             cleaned.append(
                 risk_area_clean(
-                    name=str(values.get("name", "")),
-                    level=str(values.get("level", "")),
+                    name=values.get("name", ""),
+                    level=values.get("level", ""),
                     valid_from=values.get("valid_from"),
                     valid_to=values.get("valid_to"),
-                    code=str(values.get("code", "") or "").removesuffix(".0"),
-                    notice=str(values.get("notice", "") or ""),
+                    code=values.get("code", ""),
+                    notice=values.get("notice", ""),
                 )
             )
         except FieldError as exc:

@@ -368,7 +368,10 @@ def risk_area_list(request):
     if request.method == "POST":
         try:
             if "file" in request.FILES:
-                import_result = riskareas.risk_areas_import(actor=request.user, content=request.FILES["file"].read())
+                upload = request.FILES["file"]
+                import_result = riskareas.risk_areas_import(
+                    actor=request.user, content=upload.read(), filename=upload.name
+                )
             elif request.POST.get("end"):
                 riskareas.risk_area_end(actor=request.user, area_id=int(request.POST["end"]))
             else:
