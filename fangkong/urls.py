@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("fangkong.core.urls")),
     path("", include("fangkong.registry.urls")),
     path("screening/", include("fangkong.screening.urls")),
+    path("testing/", include("fangkong.testing.urls")),
 ]

@@ -25,6 +25,10 @@ def navigation(request) -> dict:
             "discipline": has_cap(user, Cap.DISCIPLINE_VIEW),
             "travel": has_cap(user, Cap.TRAVEL_REPORT) or has_cap(user, Cap.TRAVEL_APPROVE),
             "violations": has_cap(user, Cap.VIOLATION_HANDLE),
+            "testing_admin": has_cap(user, Cap.TESTING_ADMIN),
+            "sampling": has_cap(user, Cap.TESTING_SAMPLE),
+            "lab": has_cap(user, Cap.TESTING_LAB),
+            "recalls": has_cap(user, Cap.TESTING_RECALL),
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import File, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.errors import FieldError
@@ -14,7 +15,7 @@ from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import codes, custody, rounds, selectors
 from .collection import Scan, collections_ingest
-from .results import ResultRow, recall_sample, results_ingest
+from .results import ResultRow, recall_sample, results_file_ingest, results_ingest
 
 router = Router(tags=["testing"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -203,6 +204,27 @@ def results_bulk(request, payload: ResultsIn):
         return 200, results_ingest(actor=request.user, rows=rows)
 
     return _batch(request, "results", payload.batch_id, run)
+
+
+class FileRejection(Schema):
+    row: int
+    message: str
+
+
+class FileOut(Schema):
+    accepted: int
+    rejected: list[FileRejection]
+
+
+@router.post("/testing/results:upload", response={200: FileOut, **ERRORS})
+def results_upload(request, file: File[UploadedFile]):
+    """A result sheet (.xlsx, or .csv in UTF-8/GBK): columns 管号/tube_code, 结果/result (阴性/阳性/无效), Ct."""
+    content = file.read()
+
+    def run():
+        return 200, results_file_ingest(actor=request.user, filename=file.name or "", content=content)
+
+    return Status(*idempotent(request, "results-file", run, replay_status=200, fingerprint=content))
 
 
 class RecallOut(Schema):

@@ -15,6 +15,7 @@ from fangkong.core.bulk import insert_many
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.core.tables import TableSpec, open_table
 
 from .collection import _safe_code
 from .models import Recall, Sample, Tube
@@ -173,3 +174,34 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         actor=actor, action="testing.recall_sample", obj=recall, object_repr=recall.person.name, fields={"tube": code}
     )
     return recall
+
+
+RESULT_COLUMNS = TableSpec(
+    {
+        "tube_code": {"管号", "试管编码", "采样管编码", "样本编号", "tube_code", "tube", "tube code"},
+        "result": {"结果", "检测结果", "result"},
+        "ct": {"ct", "ct值", "ct value"},
+    },
+    required=("tube_code", "result"),
+    strict=True,  # a column we do not know might be the one that matters: refuse rather than guess
+)
+RESULT_WORDS = {"阴性": "negative", "阳性": "positive", "无效": "invalid", "neg": "negative", "pos": "positive"}
+
+
+def results_file_ingest(*, actor, filename: str, content: bytes) -> dict:
+    """A lab's result sheet. Rejections name the spreadsheet row (the header is row 1)."""
+    table = open_table(RESULT_COLUMNS, filename, content)
+    rows = []
+    for number, raw in table.rows:
+        values = table.values(raw)
+        if values is None:
+            continue
+        word = values.get("result", "").strip().lower()
+        rows.append(
+            ResultRow(number, values.get("tube_code", ""), RESULT_WORDS.get(word, word), values.get("ct") or None)
+        )
+    reply = results_ingest(actor=actor, rows=rows)
+    return {
+        "accepted": reply["accepted"],
+        "rejected": [{"row": r["index"], "message": r["message"]} for r in reply["rejected"]],
+    }

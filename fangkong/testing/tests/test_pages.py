@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from fangkong.core import pii
+from fangkong.testing.custody import bag_receive, bag_seal
+from fangkong.testing.models import Recall, Round, Sample, Tube
+from fangkong.testing.tests.conftest import collect, scan
+
+
+def test_sampler_fills_a_tube_on_the_site_page(district, testing):
+    c = district.client(testing.sampler)
+    page = c.get(f"/testing/sites/{testing.site.pk}/")
+    assert page.status_code == 200 and "Record sample" in page.content.decode()
+    for i, person in enumerate(testing.people_a[:10]):
+        r = c.post(
+            f"/testing/sites/{testing.site.pk}/",
+            {"round": testing.round.pk, "person": pii.decrypt(person.doc_cipher), "tube_code": "PG-1"},
+        )
+        assert r.status_code == 200, r.content.decode()[:500]
+        if i == 8:
+            assert "9 of 10" in r.content.decode()
+    assert Tube.objects.get(code="PG-1").closed_at is not None
+    again = c.post(
+        f"/testing/sites/{testing.site.pk}/",
+        {"round": testing.round.pk, "person": pii.decrypt(testing.people_a[0].doc_cipher), "tube_code": "PG-2"},
+    )
+    assert again.status_code == 400 and "already sampled" in again.content.decode()
+    assert district.client(testing.other_sampler).get(f"/testing/sites/{testing.site.pk}/").status_code == 404
+    assert district.client(district.worker_a).get(f"/testing/sites/{testing.site.pk}/").status_code == 404
+
+
+def test_results_file_upload_and_recalls_page(district, testing):
+    collect(
+        testing.sampler,
+        testing.round,
+        [scan(p, "FILE-1", testing.site, i) for i, p in enumerate(testing.people_a[:10])],
+    )
+    bag_seal(actor=testing.sampler, seal_code="SEAL-F", tube_codes=["FILE-1"])
+    bag_receive(actor=testing.lab, seal_code="SEAL-F")
+    sheet = "管号,结果,Ct值\r\nFILE-1,阳性,28.1\r\nNOPE-9,阴性,\r\n".encode("gbk")
+    lab = district.client(testing.lab)
+    r = lab.post("/testing/lab/", {"file": SimpleUploadedFile("results.csv", sheet)})
+    body = r.content.decode()
+    assert "1 results recorded" in body and "row 3" in body
+    assert Recall.objects.count() == 10
+    worker = district.client(district.worker_a).get("/testing/recalls/").content.decode()
+    assert worker.count('class="card recall"') == 10 and "FILE-1" in worker
+    assert 'class="card recall"' not in district.client(district.worker_b).get("/testing/recalls/").content.decode()
+    bad = lab.post("/testing/lab/", {"file": SimpleUploadedFile("r.csv", "管号,结果,医生\r\nX,阴性,张\r\n".encode())})
+    assert "Unknown column" in bad.content.decode()
+    assert district.client(testing.sampler).get("/testing/lab/").status_code == 404
+
+
+def test_bag_page_seals_and_hands_over(district, testing):
+    collect(
+        testing.sampler, testing.round, [scan(p, "BAG-T", testing.site, i) for i, p in enumerate(testing.people_a[:10])]
+    )
+    c = district.client(testing.sampler)
+    r = c.post("/testing/bags/", {"seal_code": "S-PAGE", "tube_codes": "BAG-T\n"})
+    assert "S-PAGE recorded" in r.content.decode()
+    r = c.post("/testing/bags/", {"handover": "S-PAGE"})
+    assert "handed over" in r.content.decode()
+    bad = c.post("/testing/bags/", {"seal_code": "S-BAD", "tube_codes": "GHOST"})
+    assert "Unknown tube GHOST" in bad.content.decode()
+
+
+def test_retest_recorded_from_the_recall_page(district, testing):
+    collect(
+        testing.sampler, testing.round, [scan(p, "RC-1", testing.site, i) for i, p in enumerate(testing.people_a[:10])]
+    )
+    bag_seal(actor=testing.sampler, seal_code="SEAL-R", tube_codes=["RC-1"])
+    bag_receive(actor=testing.lab, seal_code="SEAL-R")
+    from fangkong.testing.results import ResultRow, results_ingest
+
+    results_ingest(actor=testing.lab, rows=[ResultRow(0, "RC-1", "positive")])
+    recall = Recall.objects.first()
+    r = district.client(district.worker_a).post("/testing/recalls/", {"recall": recall.pk, "tube_code": "RT-PAGE"})
+    assert r.status_code == 302
+    recall.refresh_from_db()
+    assert recall.state == "sampled" and Sample.objects.filter(retest=True).count() == 1
+
+
+def test_round_page(district, testing):
+    hq = district.client(district.hq)
+    assert "第一轮全员核酸" in hq.get("/testing/").content.decode()
+    assert hq.post("/testing/", {"name": "第二轮", "pool_size": "20"}).status_code == 302
+    assert district.client(testing.sampler).post("/testing/", {"name": "x"}).status_code == 404  # HQ only
+    assert district.client(testing.sampler).get("/testing/").status_code == 200  # but the sampler sees the rounds
+    from fangkong.conftest import make_user
+    from fangkong.registry.models import Unit
+
+    regulator = make_user("regulator", "safety_regulator", unit=Unit.objects.get(code="H2"))
+    assert district.client(regulator).get("/testing/").status_code == 404  # no part in testing
+    assert not Round.objects.filter(name="x").exists()

@@ -1,0 +1,15 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "testing"
+
+urlpatterns = [
+    path("", views.round_list, name="rounds"),
+    path("sites/<int:site_id>/", views.site_page, name="site"),
+    path("bags/", views.bag_page, name="bags"),
+    path("lab/", views.lab_page, name="lab"),
+    path("recalls/", views.recall_list, name="recalls"),
+]

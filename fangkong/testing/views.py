@@ -1,0 +1,183 @@
+"""Testing pages: rounds (HQ), the sampler's site page (a phone), bags, the lab, the grid worker's recalls."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from . import custody, rounds, selectors
+from .collection import Scan, collections_ingest, open_tube, tube_close
+from .models import Bag, Recall, Sample
+from .results import recall_sample, results_file_ingest
+
+
+@scoped
+def round_list(request):
+    qs = selectors.rounds_visible(user=request.user)
+    if not has_cap(request.user, Cap.TESTING_ADMIN) and not qs.exists():
+        raise Forbidden(Cap.TESTING_ADMIN)
+    error = None
+    if request.method == "POST":
+        try:
+            deadline = parse_datetime(request.POST.get("deadline", "") or "") if request.POST.get("deadline") else None
+            if deadline is not None and deadline.tzinfo is None:
+                from django.utils import timezone
+
+                deadline = timezone.make_aware(deadline)
+            rounds.round_create(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                pool_size=int(request.POST.get("pool_size") or 10),
+                deadline=deadline,
+            )
+            return redirect("testing:rounds")
+        except (FieldError, ValueError) as exc:
+            error = (
+                exc if isinstance(exc, FieldError) else FieldError("pool_size", _("People per tube: 1, 5, 10 or 20."))
+            )
+    return render(
+        request,
+        "testing/rounds.html",
+        {
+            "rounds": qs[:50],
+            "sites": selectors.sites_workable(user=request.user)[:200],
+            "can_create": has_cap(request.user, Cap.TESTING_ADMIN),
+            "error": error,
+            "now": clock.now(),
+        },
+    )
+
+
+@scoped
+def site_page(request, site_id: int):
+    """Scan the person's code (or type the ID number), scan the tube: the open tube's count shows."""
+    site = selectors.sites_workable(user=request.user).filter(pk=site_id).first()
+    if site is None:
+        raise NotFound
+    now = clock.now()
+    current = list(selectors.rounds_visible(user=request.user).filter(starts_at__lte=now, deadline__gt=now))
+    round_id = int(request.POST.get("round") or request.GET.get("round") or (current[0].pk if current else 0))
+    message, error = None, None
+    if request.method == "POST":
+        try:
+            if request.POST.get("close"):
+                tube = tube_close(actor=request.user, code=request.POST["close"])
+                message = _("Tube %(c)s closed with %(n)d.") % {"c": tube.code, "n": tube.count}
+            else:
+                who = request.POST.get("person", "").strip()
+                scan = Scan(
+                    index=0,
+                    tube_code=request.POST.get("tube_code", ""),
+                    site_id=site.pk,
+                    collected_at=now,
+                    **(
+                        {"person_code": who}
+                        if who.upper().startswith("P") and len(who) == 12
+                        else {"document_number": who}
+                    ),
+                )
+                reply = collections_ingest(actor=request.user, round_id=round_id, scans=[scan])
+                if reply["rejected"]:
+                    error = FieldError("person", reply["rejected"][0]["message"])
+                else:
+                    message = _("Sampled.")
+        except FieldError as exc:
+            error = exc
+    tube = open_tube(actor=request.user, site_id=site.pk)
+    recent = Sample.objects.filter(site=site).select_related("person", "tube").order_by("-collected_at", "-id")[:10]
+    return render(
+        request,
+        "testing/site.html",
+        {
+            "site": site,
+            "rounds": current,
+            "round_id": round_id,
+            "tube": tube,
+            "recent": recent,
+            "message": message,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def bag_page(request):
+    if not (has_cap(request.user, Cap.TESTING_SAMPLE) or has_cap(request.user, Cap.TESTING_ADMIN)):
+        raise Forbidden(Cap.TESTING_SAMPLE)
+    error, bag = None, None
+    if request.method == "POST":
+        try:
+            if request.POST.get("handover"):
+                bag = custody.bag_handover(actor=request.user, seal_code=request.POST["handover"])
+            else:
+                codes = [c for c in request.POST.get("tube_codes", "").replace(",", "\n").split() if c]
+                bag = custody.bag_seal(
+                    actor=request.user, seal_code=request.POST.get("seal_code", ""), tube_codes=codes
+                )
+        except FieldError as exc:
+            error = exc
+    recent = Bag.objects.filter(sealed_by=request.user).order_by("-sealed_at")[:20]
+    return render(
+        request,
+        "testing/bags.html",
+        {"error": error, "bag": bag, "recent": recent, "form": request.POST if error else {}},
+    )
+
+
+@scoped
+def lab_page(request):
+    if not has_cap(request.user, Cap.TESTING_LAB):
+        raise Forbidden(Cap.TESTING_LAB)
+    error, received, result = None, None, None
+    if request.method == "POST":
+        try:
+            if "file" in request.FILES:
+                upload = request.FILES["file"]
+                result = results_file_ingest(actor=request.user, filename=upload.name, content=upload.read())
+            else:
+                codes = [c for c in request.POST.get("tube_codes", "").replace(",", "\n").split() if c]
+                received = custody.bag_receive(
+                    actor=request.user, seal_code=request.POST.get("seal_code", ""), tube_codes=codes or None
+                )
+        except FieldError as exc:
+            error = exc
+    recent = Bag.objects.filter(received_by=request.user).order_by("-received_at")[:20]
+    return render(
+        request, "testing/lab.html", {"error": error, "received": received, "result": result, "recent": recent}
+    )
+
+
+@scoped
+def recall_list(request):
+    if not has_cap(request.user, Cap.TESTING_RECALL):
+        raise Forbidden(Cap.TESTING_RECALL)
+    error = None
+    if request.method == "POST":
+        try:
+            recall_sample(
+                actor=request.user,
+                recall_id=int(request.POST.get("recall") or 0),
+                tube_code=request.POST.get("tube_code", ""),
+            )
+            return redirect("testing:recalls")
+        except FieldError as exc:
+            error = exc
+    qs = selectors.recalls_visible(user=request.user).select_related("round").order_by("state", "ordered_at")
+    state = request.GET.get("state", "ordered")
+    if state in Recall.State.values:
+        qs = qs.filter(state=state)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "testing/recalls.html",
+        {"page": page, "state": state, "error": error, "states": Recall.State.choices, "query": f"state={state}"},
+    )
