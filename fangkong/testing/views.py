@@ -69,8 +69,8 @@ def site_page(request, site_id: int):
     if request.method == "POST":
         try:
             if request.POST.get("close"):
-                tube = tube_close(actor=request.user, code=request.POST["close"])
-                message = _("Tube %(c)s closed with %(n)d.") % {"c": tube.code, "n": tube.count}
+                closed = tube_close(actor=request.user, code=request.POST["close"])
+                message = _("Tube %(c)s closed with %(n)d.") % {"c": closed.code, "n": closed.count}
             else:
                 who = request.POST.get("person", "").strip()
                 scan = Scan(
