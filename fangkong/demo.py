@@ -9,15 +9,18 @@ from django.db import transaction
 from fangkong.registry import seeding as registry_seeding
 from fangkong.registry.models import Jurisdiction
 from fangkong.screening import seeding as screening_seeding
+from fangkong.testing import seeding as testing_seeding
 
 
 def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], None] | None = None):
     say = progress or (lambda message: None)
     with transaction.atomic():
         if fresh and Jurisdiction.objects.exists():
-            screening_seeding.wipe()  # modules that point at the register go first
+            testing_seeding.wipe()  # modules that point at the register go first
+            screening_seeding.wipe()
         report = registry_seeding.seed_demo(people=people, fresh=fresh, progress=say)
         screening_seeding.seed(progress=say)
+        testing_seeding.seed(progress=say)
     say("analysing tables")
     registry_seeding.analyse(["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction"])
     return report

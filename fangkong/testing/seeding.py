@@ -1,0 +1,46 @@
+"""The testing side of the demo district: a sampling site in every community and village (run by the district
+hospital's team, where the demo sampler works) and a round running now."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, RoleAssignment
+
+from .models import Bag, PersonCode, Recall, Round, Sample, Site, Tube
+
+
+def wipe() -> None:
+    for model in (Recall, Sample, Tube, Bag, Round, Site, PersonCode):
+        model.objects.all().delete()
+
+
+def seed(*, progress=lambda message: None) -> dict:
+    team = RoleAssignment.objects.filter(role="sampler").select_related("unit").first()
+    if team is None or team.unit is None:
+        return {"sites": 0}
+    sites = [
+        Site(
+            name=f"{c.name}采样点",
+            address=f"{c.name}党群服务中心",
+            jurisdiction=c,
+            jpath=c.path,
+            unit=team.unit,
+            hours="07:00-21:00",
+        )
+        for c in Jurisdiction.objects.filter(level="community").order_by("path")
+    ]
+    Site.objects.bulk_create(sites)
+    now = clock.now()
+    Round.objects.create(
+        name="第1轮全员核酸检测",
+        pool_size=10,
+        starts_at=now - timedelta(hours=2),
+        deadline=now + timedelta(hours=22),
+        created_by=get_user_model().objects.get(username="hq_admin"),
+    )
+    progress(f"{len(sites)} sampling sites, one round running")
+    return {"sites": len(sites)}
