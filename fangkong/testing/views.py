@@ -181,3 +181,27 @@ def recall_list(request):
         "testing/recalls.html",
         {"page": page, "state": state, "error": error, "states": Recall.State.choices, "query": f"state={state}"},
     )
+
+
+@scoped
+def round_detail(request, round_id: int):
+    """A round's progress: stage timings (HQ), coverage for one's jurisdiction, and who is missing where."""
+    from . import monitoring
+
+    round_ = selectors.round_get(user=request.user, round_id=round_id)
+    parent = request.GET.get("jurisdiction")
+    context: dict = {"round": round_}
+    if has_cap(request.user, Cap.TESTING_ADMIN):
+        context["timings"] = monitoring.stage_timings(user=request.user, round_id=round_id)
+    if has_cap(request.user, Cap.TESTING_RECALL):
+        context["coverage"] = monitoring.coverage(
+            user=request.user, round_id=round_id, parent_id=int(parent) if parent and parent.isdigit() else None
+        )
+        missing_for = request.GET.get("missing")
+        if missing_for and missing_for.isdigit():
+            context["missing"] = monitoring.missing(
+                user=request.user, round_id=round_id, jurisdiction_id=int(missing_for)
+            )
+    if len(context) == 1:
+        raise Forbidden(Cap.TESTING_RECALL)
+    return render(request, "testing/round.html", context)

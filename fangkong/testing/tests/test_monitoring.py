@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fangkong.core import clock
+from fangkong.registry.models import PersonTag
+from fangkong.screening.travel import travel_report_file
+from fangkong.testing.custody import bag_receive, bag_seal
+from fangkong.testing.monitoring import coverage, missing, stage_timings
+from fangkong.testing.results import ResultRow, results_ingest
+from fangkong.testing.tests.conftest import collect, scan
+
+
+def test_coverage_and_who_is_missing_why(district, testing):
+    people = testing.people_a  # twelve in grid A1, plus 李四 of the district fixture
+    collect(testing.sampler, testing.round, [scan(p, "COV-1", testing.site, i) for i, p in enumerate(people[:8])])
+    PersonTag.objects.create(person=people[8], tag=PersonTag.Tag.BEDRIDDEN)
+    today = clock.localdate()
+    travel_report_file(
+        actor=district.worker_a,
+        person=people[9],
+        destination="北京",
+        depart_on=today,
+        return_on=today + timedelta(days=3),
+        reason="探亲",
+        transport="高铁",
+    )
+    hq = {r["jurisdiction"].name: r for r in coverage(user=district.hq, round_id=testing.round.pk)["rows"]}
+    assert hq["兴隆台区"]["expected"] == 14 and hq["兴隆台区"]["sampled"] == 8
+    grids = {
+        r["jurisdiction"].name: r
+        for r in coverage(user=district.worker_a, round_id=testing.round.pk, parent_id=district.a.pk)["rows"]
+    }
+    assert (grids["第一网格"]["expected"], grids["第一网格"]["sampled"], grids["第一网格"]["missing"]) == (13, 8, 5)
+    reasons = {
+        m["person"].name: m["reason"]
+        for m in missing(user=district.worker_a, round_id=testing.round.pk, jurisdiction_id=district.a1.pk)["people"]
+    }
+    assert reasons == {
+        "居民8": "bedridden",
+        "居民9": "away",
+        "居民10": "not_yet",
+        "居民11": "not_yet",
+        "李四": "not_yet",
+    }
+    page = (
+        district.client(district.worker_a)
+        .get(f"/testing/rounds/{testing.round.pk}/", {"missing": district.a1.pk})
+        .content.decode()
+    )
+    assert "bedridden: visit for home sampling" in page and "居民8" in page
+    assert (
+        district.client(district.worker_b)
+        .get(f"/testing/rounds/{testing.round.pk}/", {"missing": district.a1.pk})
+        .status_code
+        == 404
+    )
+
+
+def test_stage_timings_and_late_tubes(district, testing):
+    start = clock.now()
+    collect(
+        testing.sampler,
+        testing.round,
+        [scan(p, "TIME-1", testing.site, i, collected_at=start) for i, p in enumerate(testing.people_a[:10])],
+    )
+    with clock.advanced(timedelta(hours=1)):
+        bag_seal(actor=testing.sampler, seal_code="SEAL-T", tube_codes=["TIME-1"])
+        bag_receive(actor=testing.lab, seal_code="SEAL-T")
+    with clock.advanced(timedelta(hours=3)):
+        results_ingest(actor=testing.lab, rows=[ResultRow(0, "TIME-1", "negative")])
+    collect(testing.sampler, testing.round, [scan(testing.people_a[10], "SLOW-1", testing.site, collected_at=start)])
+    with clock.advanced(timedelta(hours=25)):
+        data = stage_timings(user=district.hq, round_id=testing.round.pk)
+    site = data["sites"][0]
+    assert site.tubes == 2 and site.minutes["deliver"] == 60.0  # the slow tube is still open: no deliver time
+    assert data["late_count"] == 1 and data["late"][0]["tube"] == "SLOW-1" and data["late"][0]["stage"] == "collect"
+    assert data["labs"][0].minutes["test"] == 120.0
+    assert district.client(district.hq).get(f"/testing/rounds/{testing.round.pk}/").status_code == 200
+
+
+def test_monitoring_api_scoped(district, testing, client, api_token):
+    r = client.get(f"/api/v1/testing/rounds/{testing.round.pk}/coverage", **api_token(district.worker_a))
+    assert r.status_code == 200 and r.json()["rows"][0]["jurisdiction"]["name"] == "园丁社区"
+    assert (
+        client.get(f"/api/v1/testing/rounds/{testing.round.pk}/monitoring", **api_token(district.worker_a)).status_code
+        == 404
+    )
+    assert (
+        client.get(
+            f"/api/v1/testing/rounds/{testing.round.pk}/missing",
+            {"jurisdiction": district.a.pk},
+            **api_token(district.worker_b),
+        ).status_code
+        == 404
+    )
