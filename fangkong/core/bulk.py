@@ -145,3 +145,46 @@ def get_by(model: type[M], **equals) -> M | None:
             value = convert(value, field.get_col(model._meta.db_table), connection)
         values.append(value)
     return model.from_db(connection.alias, attnames, values)
+
+
+def write_rows(table: str, columns: Sequence[str], rows) -> int:
+    """Tuples straight into `table`: COPY on PostgreSQL, executemany in chunks elsewhere. For bulk paths where
+    building model instances would cost more than storing the rows (seeding a city, a 10,000-scan batch)."""
+    count = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+                    count += 1
+            return count
+        marks = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+        batch: list = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 20_000:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+            count += len(batch)
+    return count
+
+
+def in_list(column: str, values: Sequence) -> tuple[str, list]:
+    """SQL and parameters for `column IN values`: one array parameter on PostgreSQL (a 10,000-value IN list costs
+    more to build and parse than to look up), placeholders elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(values)]
+    if not values:
+        return "1 = 0", []
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)
+
+
+def select_rows(sql: str, params: Sequence) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()

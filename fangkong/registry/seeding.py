@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -21,6 +21,7 @@ from django.db import connection, transaction
 
 from fangkong.core import clock, memo, pii
 from fangkong.core.audit import audit_record
+from fangkong.core.bulk import write_rows
 from fangkong.core.ids import DocType, check_char
 
 from . import demo_names as names
@@ -29,7 +30,6 @@ from .models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssig
 PEOPLE_PER_HOUSEHOLD = 2.8
 HOUSEHOLDS_PER_COMPOUND = 400
 BUILDINGS_PER_COMPOUND = 10
-CHUNK = 20_000
 BIRTH_FIRST = date(1938, 1, 1)
 BIRTH_LAST = date(2023, 12, 31)
 
@@ -73,38 +73,6 @@ class SeedReport:
 
 
 # ---------------------------------------------------------------- writing rows fast
-
-
-class _RowWriter:
-    """COPY on PostgreSQL, executemany on SQLite; rows are tuples in `columns` order."""
-
-    def __init__(self, table: str, columns: Sequence[str]):
-        self.table, self.columns = table, list(columns)
-
-    def write(self, rows: Iterator[tuple] | list[tuple]) -> int:
-        count = 0
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cols = ", ".join(self.columns)
-                raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-                with raw.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                        count += 1
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                sql = f"INSERT INTO {self.table} ({', '.join(self.columns)}) VALUES ({marks})"
-                batch: list[tuple] = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) >= CHUNK:
-                        cursor.executemany(sql, batch)
-                        count += len(batch)
-                        batch = []
-                if batch:
-                    cursor.executemany(sql, batch)
-                    count += len(batch)
-        return count
 
 
 def _next_id(model) -> int:
@@ -305,7 +273,7 @@ def _make_places(j: dict[str, list[Jurisdiction]], people: int) -> list[_Househo
                     households.append(_Household(next_id, c, grid, f"{compound_name}{b}号楼{name}"))
                     next_id += 1
                     remaining -= 1
-    _RowWriter("registry_place", ["id", "kind", "name", "parent_id", "jurisdiction_id", "jpath"]).write(rows)
+    write_rows("registry_place", ["id", "kind", "name", "parent_id", "jurisdiction_id", "jpath"], rows)
     _reset_sequences(Place)
     return households
 
@@ -436,8 +404,8 @@ def _make_people(
                 progress(i)
             yield row
 
-    written = _RowWriter("registry_person", PERSON_COLUMNS).write(counted())
-    _RowWriter("registry_persontag", ["person_id", "tag"]).write(tags)
+    written = write_rows("registry_person", PERSON_COLUMNS, counted())
+    write_rows("registry_persontag", ["person_id", "tag"], tags)
     _reset_sequences(Person, PersonTag)
     return written
 

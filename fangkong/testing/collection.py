@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
-from fangkong.core.bulk import insert_many
+from fangkong.core.bulk import in_list, insert_many, select_rows, write_rows
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
@@ -53,22 +53,29 @@ def _tube_code(code: str) -> str:
     return code
 
 
-def _single_tube_people(person_ids: set[int]) -> set[int]:
+@dataclass(frozen=True)
+class _Person:
+    pk: int
+    jpath: str
+
+
+def _single_tube_people(person_ids: list[int]) -> set[int]:
     """People tested alone: key population, and anyone under closed-loop management (screening's cases)."""
     from fangkong.screening.models import FollowUp
 
-    tagged = set(
-        PersonTag.objects.filter(person_id__in=person_ids, tag=PersonTag.Tag.KEY_POPULATION).values_list(
-            "person_id", flat=True
-        )
+    tagged_sql, tagged_params = in_list("person_id", person_ids)
+    loop_sql, loop_params = in_list("person_id", person_ids)
+    tagged = select_rows(
+        f"SELECT person_id FROM {PersonTag._meta.db_table} WHERE tag = %s AND {tagged_sql}",
+        [PersonTag.Tag.KEY_POPULATION, *tagged_params],
     )
-    isolated = set(
-        FollowUp.objects.filter(person_id__in=person_ids, released_at__isnull=True).values_list("person_id", flat=True)
+    isolated = select_rows(
+        f"SELECT person_id FROM {FollowUp._meta.db_table} WHERE released_at IS NULL AND {loop_sql}", loop_params
     )
-    return tagged | isolated
+    return {row[0] for row in tagged} | {row[0] for row in isolated}
 
 
-def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, Person]:
+def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, _Person]:
     """index → person, from codes and document numbers, in two queries."""
     by_code: dict[str, list[int]] = {}
     by_hash: dict[tuple[str, str], list[int]] = {}
@@ -85,18 +92,26 @@ def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, Pe
             by_hash.setdefault((doc_type, pii.lookup_hash(number)), []).append(s.index)
         else:
             rejected[s.index] = _("Give the person's code or document number.")
-    found: dict[int, Person] = {}
-    for pc in PersonCode.objects.filter(code__in=list(by_code)).select_related("person"):
-        for i in by_code.pop(pc.code):
-            found[i] = pc.person
+    found: dict[int, _Person] = {}
+    if by_code:
+        sql, params = in_list("c.code", list(by_code))
+        for code, pk, jpath in select_rows(
+            f"SELECT c.code, p.id, p.jpath FROM {PersonCode._meta.db_table} c JOIN {Person._meta.db_table} p"
+            f" ON p.id = c.person_id WHERE {sql}",
+            params,
+        ):
+            for i in by_code.pop(code):
+                found[i] = _Person(pk, jpath)
     for indexes in by_code.values():
         for i in indexes:
             rejected[i] = _("Unknown personal code.")
     if by_hash:
-        people = Person.objects.filter(doc_hash__in=[h for _, h in by_hash])
-        for p in people:
-            for i in by_hash.pop((p.doc_type, p.doc_hash), []):
-                found[i] = p
+        sql, params = in_list("doc_hash", [h for _, h in by_hash])
+        for pk, doc_type, doc_hash, jpath in select_rows(
+            f"SELECT id, doc_type, doc_hash, jpath FROM {Person._meta.db_table} WHERE {sql}", params
+        ):
+            for i in by_hash.pop((doc_type, doc_hash), []):
+                found[i] = _Person(pk, jpath)
     for indexes in by_hash.values():
         for i in indexes:
             rejected[i] = _("This person is not in the register; register them first.")
@@ -125,12 +140,16 @@ def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
     sites = _sites(actor, scans)
     people = _resolve_people(scans, rejected)
     scope_paths = list(round_.scope.values_list("path", flat=True))
-    already = set(
-        Sample.objects.filter(round=round_, retest=False, person_id__in={p.pk for p in people.values()}).values_list(
-            "person_id", flat=True
+    person_ids = list({p.pk for p in people.values()})
+    sampled_sql, sampled_params = in_list("person_id", person_ids)
+    already = {
+        row[0]
+        for row in select_rows(
+            f"SELECT person_id FROM {Sample._meta.db_table} WHERE round_id = %s AND NOT retest AND {sampled_sql}",
+            [round_.pk, *sampled_params],
         )
-    )
-    alone = _single_tube_people({p.pk for p in people.values()})
+    }
+    alone = _single_tube_people(person_ids)
     codes: dict[int, str] = {}
     for s in scans:
         if s.index in rejected:
@@ -152,7 +171,8 @@ def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
             rejected[s.index] = exc.message
     tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=set(codes.values()))}
     new_tubes: dict[str, Tube] = {}
-    samples: list[Sample] = []
+    samples: list[tuple[Tube, _Person, Site, datetime]] = []
+    touched: dict[str, Tube] = {}
     seen: set[int] = set()
     for s in scans:
         if s.index in rejected:
@@ -184,27 +204,24 @@ def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
             tube.count += 1
             if tube.count >= tube.pool_size:
                 tube.closed_at = collected_at
+            if code in tubes:
+                touched[code] = tube
             seen.add(person.pk)
-            samples.append(
-                Sample(
-                    round=round_,
-                    tube=tube,
-                    person=person,
-                    site=site,
-                    collected_at=collected_at,
-                    recorded_by=actor,
-                    jpath=person.jpath,
-                )
-            )
+            samples.append((tube, person, site, collected_at))
         except _Reject as exc:
             rejected[s.index] = exc.message
     insert_many(list(new_tubes.values()))
-    for sample in samples:
-        sample.tube_id = sample.tube.pk
-    insert_many(samples)
-    touched = [t for t in tubes.values() if any(sample.tube is t for sample in samples)]
+    # Ten thousand samples are rows, not model instances: building those would cost more than storing them.
+    write_rows(
+        Sample._meta.db_table,
+        ["round_id", "tube_id", "person_id", "site_id", "collected_at", "recorded_by_id", "retest", "jpath"],
+        (
+            (round_.pk, tube.pk, person.pk, site.pk, at, actor.pk, False, person.jpath)
+            for tube, person, site, at in samples
+        ),
+    )
     if touched:
-        Tube.objects.bulk_update(touched, ["count", "closed_at"], batch_size=1000)
+        Tube.objects.bulk_update(list(touched.values()), ["count", "closed_at"], batch_size=1000)
     audit_record(
         actor=actor,
         action="testing.collections",
