@@ -8,7 +8,6 @@ from datetime import date
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from stdnum import exceptions as stdnum_exceptions
 from stdnum.cn import ric
 
 
@@ -99,8 +98,10 @@ def _clean_resident_id(value: str) -> str:
     if value[17] != check_char(value[:17]):
         raise InvalidDocument(_("The check character of the resident ID number is wrong."))
     try:
-        birth = ric.get_birth_date(value)
-    except stdnum_exceptions.ValidationError as exc:
+        # The same check as stdnum's get_birth_date, without its string round trip (this runs 10,000 times a
+        # batch when a city is tested).
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError as exc:
         raise InvalidDocument(_("The birth date inside the resident ID number is not a real date.")) from exc
     if birth > date.today() or birth.year < 1880:
         raise InvalidDocument(_("The birth date inside the resident ID number is not a real date."))

@@ -14,7 +14,7 @@ from fangkong.core.errors import FieldError
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import codes, custody, monitoring, rounds, selectors
-from .collection import Scan, collections_ingest
+from .collection import Scan, collections_ingest, tube_close
 from .results import ResultRow, recall_sample, results_file_ingest, results_ingest
 
 router = Router(tags=["testing"])
@@ -136,6 +136,19 @@ def collections_bulk(request, round_id: int, payload: CollectionsIn):
         return 200, collections_ingest(actor=request.user, round_id=round_id, scans=scans)
 
     return _batch(request, f"collections:{round_id}", payload.batch_id, run)
+
+
+class TubeOut(Schema):
+    code: str
+    count: int
+    pool_size: int
+    closed_at: datetime | None
+
+
+@router.post("/testing/tubes/{code}/close", response={200: TubeOut, **ERRORS})
+def tube_close_api(request, code: str):
+    """Close a tube before it is full (the end of the queue, the end of a shift)."""
+    return tube_close(actor=request.user, code=code)
 
 
 class BagIn(Schema):

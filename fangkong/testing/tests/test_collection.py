@@ -115,3 +115,10 @@ def test_closing_a_tube_on_demand(district, testing):
     )
     tube = tube_close(actor=testing.sampler, code="half")
     assert tube.closed_at is not None and tube.count == 3
+
+
+def test_close_api(district, testing, client, api_token):
+    collect(testing.sampler, testing.round, [scan(testing.people_a[0], "API-CLOSE", testing.site)])
+    r = client.post("/api/v1/testing/tubes/api-close/close", **api_token(testing.sampler))
+    assert r.status_code == 200 and r.json()["count"] == 1 and r.json()["closed_at"]
+    assert client.post("/api/v1/testing/tubes/API-CLOSE/close", **api_token(testing.other_sampler)).status_code == 404
