@@ -63,7 +63,9 @@ def insert_many(objs: Sequence[Model], batch_size: int = 2000) -> None:
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
         raw = [(f.attname, None if isinstance(f, _RAW) else f) for f in fields]
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        # COPY runs on the raw psycopg cursor: translate its errors (a unique violation) into Django's, as the
+        # ORM would, so callers can catch IntegrityError.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for obj in objs:
                 values = obj.__dict__
                 copy.write_row(
@@ -154,7 +156,10 @@ def write_rows(table: str, columns: Sequence[str], rows) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cols = ", ".join(connection.ops.quote_name(c) for c in columns)
-            with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(row)
                     count += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -126,8 +126,21 @@ def _sites(actor, scans: list[Scan]) -> dict[int, Site]:
     return {pk: s for pk, s in sites.items() if s.unit_id in units or admin.covers(s.jpath)}
 
 
-@transaction.atomic
 def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
+    """Write the valid scans of a batch and report the others by index (see the module's rules)."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                return _ingest(actor, round_id, scans)
+        except IntegrityError:
+            # A concurrent batch created one of our tubes (or sampled one of our people) between our read and our
+            # write. Its transaction has committed now: the next pass sees its rows and applies the rules to them.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
     from .selectors import round_get
 
     round_ = round_get(user=actor, round_id=round_id)
