@@ -92,7 +92,7 @@ class Tube(models.Model):
         INVALID = "invalid", _("Invalid")
 
     code = models.CharField(_("tube code"), max_length=32, unique=True)
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="tubes")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="tubes", db_index=False)  # (round, result)
     site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes")
     pool_size = models.PositiveSmallIntegerField()
     count = models.PositiveSmallIntegerField(default=0)  # samples in it (kept with each write, read on every scan)
@@ -113,14 +113,18 @@ class Tube(models.Model):
 
 
 class Sample(models.Model):
-    """One person's swab in one tube."""
+    """One person's swab in one tube. A city round writes a million and a half of these in hours: every index
+    costs on each of them, so only the ones something reads are kept (round alone is covered by the two
+    composite indexes; samples are never looked up by site or by who scanned them)."""
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="samples")
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="samples", db_index=False)
     tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="samples")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="samples")
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     collected_at = models.DateTimeField()
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     retest = models.BooleanField(default=False)
     jpath = models.CharField(max_length=128)  # the person's, for coverage by grid
 
