@@ -23,7 +23,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -256,6 +255,7 @@ def main() -> None:
         sys.exit("wrk is needed for the HTTP load: apt-get install wrk")
     os.environ["DATABASE_URL"] = args.database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    from common import server
     from registry import pgbench_select, recreate_database
 
     if not args.reuse:
@@ -295,34 +295,8 @@ def main() -> None:
     ]
     communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
     checkpoint = Checkpoint.objects.get(unit__roleassignment__user__username="checkpoint_staff")
-    from django.db import connections
-
-    connections.close_all()
-    env = {**os.environ, "FANGKONG_LOG_LEVEL": "WARNING", "FANGKONG_DEBUG": "0"}  # as in production
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/fangkong"),
-            "serve",
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{args.port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    log = Path(tempfile.mkdtemp(prefix="fangkong-bench-")) / "server.log"
+    with server(port=args.port, workers=args.workers, threads=args.threads, log=log) as base:
         token = http_json(f"{base}/api/v1/auth/token", {"username": "checkpoint_staff", "password": "fangkong-demo"})[
             "token"
         ]
@@ -358,9 +332,6 @@ def main() -> None:
                 check=True,
             ).stdout
         print(out, flush=True)
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     lat = dict(re.findall(r"(p50|p90|p99|max)=([\d.]+)", out))
     errors = dict(re.findall(r"(errors|non2xx)=(\d+)", out))

@@ -23,8 +23,6 @@ import argparse
 import json
 import os
 import random
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -162,8 +160,8 @@ def main() -> None:
     import django
 
     django.setup()
+    from common import server
     from django.core.management import call_command
-    from django.db import connections
 
     from fangkong.demo import seed_demo
     from fangkong.testing.models import Recall, Sample, Tube
@@ -172,44 +170,9 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         print(f"seeding {args.people:,} people …", flush=True)
         seed_demo(people=args.people)
-    connections.close_all()
-    from django.conf import settings
-
-    # The server must hash and encrypt with this process's key (it would generate its own in another home).
-    env = {
-        **os.environ,
-        "FANGKONG_LOG_LEVEL": "WARNING",
-        "FANGKONG_DEBUG": "0",
-        "FANGKONG_HOME": tmp,
-        "FANGKONG_DATA_KEY": settings.DATA_KEY,
-        "FANGKONG_SECRET_KEY": settings.SECRET_KEY,
-    }
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv/bin/fangkong"),
-            "serve",
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-            "--threads",
-            "1",
-        ],
-        env=env,
-        stdout=open(f"{tmp}/server.log", "wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    print(f"server log: {tmp}/server.log", flush=True)
-    base = f"http://127.0.0.1:{args.port}"
     stages: dict[str, tuple[int, float]] = {}
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(f"{base}/login/", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
+    print(f"server log: {tmp}/server.log", flush=True)
+    with server(port=args.port, workers=args.workers, threads=1, log=Path(tmp) / "server.log", home=tmp) as base:
         hq, sampler, lab = token(base, "hq_admin"), token(base, "sampler"), token(base, "lab_staff")
         round_id = post(
             base,
@@ -278,9 +241,6 @@ def main() -> None:
         )
         total = time.perf_counter() - end_to_end
         recalls = Recall.objects.filter(round_id=round_id).count()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
     samples = Sample.objects.filter(round_id=round_id).count()
     raw = raw_copy_samples(round_id)
     collect_rate = stages["collect"][0] / stages["collect"][1]
