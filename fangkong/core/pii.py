@@ -55,9 +55,14 @@ def decrypt(blob: bytes | memoryview | None) -> str:
     return _keys().aead.decrypt(data[1 : 1 + NONCE_BYTES], data[1 + NONCE_BYTES :], None).decode()
 
 
+HASH_BYTES = 16
+
+
 def lookup_hash(value: str) -> str:
-    """HMAC-SHA256 (hex) of a normalised value: equal values meet, the value cannot be read back."""
-    return hmac.digest(_keys().hash_key, value.encode(), hashlib.sha256).hex()
+    """HMAC-SHA256 of a normalised value, its first 128 bits in hex: equal values meet, the value cannot be read
+    back. 128 bits keep collisions out of reach for any register and halve the index that every checkpoint scan and
+    every testing batch probes (the full 256 bits bought nothing but a larger index)."""
+    return hmac.digest(_keys().hash_key, value.encode(), hashlib.sha256)[:HASH_BYTES].hex()
 
 
 def mask_document(number: str) -> str:

@@ -33,3 +33,14 @@ def test_masks():
     assert pii.mask_phone("13812345678") == "138****5678"
     assert pii.mask_document("E12345678") == "E1*****78"
     assert pii.mask_phone("") == "" and pii.mask_document("") == ""
+
+
+def test_stored_full_hashes_shorten_to_the_new_ones():
+    # Migration registry 0003 shortens stored 256-bit hashes in place; that is right only if the new hash is
+    # their prefix.
+    import hashlib
+    import hmac
+
+    full = hmac.digest(pii._keys().hash_key, b"11010519491231002X", hashlib.sha256).hex()
+    assert len(pii.lookup_hash("11010519491231002X")) == 32
+    assert full[:32] == pii.lookup_hash("11010519491231002X")
