@@ -637,6 +637,12 @@ ZH = {
     "under closed-loop management": "闭环管理中",
     "not yet": "尚未采样",
     "Everyone is sampled.": "已全部采样。",
+    "result limits per site kind (hours)": "各类采样点出结果时限（小时）",
+    "Mass screening": "大规模筛查",
+    "Fever clinic": "发热门诊",
+    "In- and outpatients": "住院及门诊",
+    "Limits are given for fever_clinic and hospital sites.": "时限仅可设定于发热门诊和医院采样点。",
+    "A site is for mass screening, a fever clinic or in- and outpatients.": "采样点类别为大规模筛查、发热门诊或住院及门诊。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

@@ -36,7 +36,8 @@ class RoundIn(Schema):
     pool_size: int = 10
     deadline: datetime | None = None
     starts_at: datetime | None = None
-    result_limit_hours: int = 24
+    result_limit_hours: int = 24  # mass screening
+    result_limits: dict[str, int] = {}  # {"fever_clinic": 6, "hospital": 12} (defaults from the domain brief)
     scope: list[int] = []
 
 
@@ -63,6 +64,7 @@ def round_list(request):
 class SiteOut(Schema):
     id: int
     name: str
+    kind: str
     address: str
     hours: str
     jurisdiction: Ref
@@ -83,6 +85,7 @@ def site_list(request, page: int = 1, page_size: int | None = None):
             {
                 "id": s.pk,
                 "name": s.name,
+                "kind": s.kind,
                 "address": s.address,
                 "hours": s.hours,
                 "jurisdiction": {"id": s.jurisdiction_id, "name": s.jurisdiction.name},

@@ -37,7 +37,8 @@ class Round(models.Model):
     pool_size = models.PositiveSmallIntegerField(_("people per tube"), default=10)
     starts_at = models.DateTimeField(_("starts"), default=clock.now)
     deadline = models.DateTimeField(_("deadline"))
-    result_limit_hours = models.PositiveSmallIntegerField(_("result within (hours)"), default=24)
+    result_limit_hours = models.PositiveSmallIntegerField(_("result within (hours)"), default=24)  # mass screening
+    result_limits = models.JSONField(_("result limits per site kind (hours)"), default=dict, blank=True)
     scope = models.ManyToManyField(Jurisdiction, blank=True, related_name="+")  # empty: the whole district
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
@@ -48,11 +49,30 @@ class Round(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def limit_hours(self, site_kind: str) -> int:
+        """The result time limit for samples taken at a site of this kind."""
+        if site_kind == SiteKind.MASS:
+            return self.result_limit_hours
+        return int(self.result_limits.get(site_kind, DEFAULT_RESULT_LIMITS.get(site_kind, self.result_limit_hours)))
+
+
+class SiteKind(models.TextChoices):
+    """Who is sampled where decides how fast the result is due."""
+
+    MASS = "mass", _("Mass screening")
+    FEVER_CLINIC = "fever_clinic", _("Fever clinic")
+    HOSPITAL = "hospital", _("In- and outpatients")
+
+
+# The domain brief's result time limits per group (hours); a round may set its own (Round.result_limits).
+DEFAULT_RESULT_LIMITS = {SiteKind.MASS: 24, SiteKind.FEVER_CLINIC: 6, SiteKind.HOSPITAL: 12}
+
 
 class Site(models.Model):
     """A sampling point, run by a sampling team (a unit whose samplers work here)."""
 
     name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=SiteKind.choices, default=SiteKind.MASS)
     address = models.CharField(_("address"), max_length=200, blank=True)
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     jpath = models.CharField(max_length=128)

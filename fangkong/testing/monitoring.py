@@ -14,7 +14,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Person, PersonTag
 
-from .models import Round, Sample, Tube
+from .models import Round, Sample, SiteKind, Tube
 from .selectors import round_get
 
 STAGES = ("collect", "deliver", "test", "report")
@@ -39,16 +39,24 @@ def stage_timings(*, user, round_id: int) -> dict:
     if scope_for(user, Cap.TESTING_ADMIN).empty:
         raise NotFound
     now = clock.now()
-    limit = timedelta(hours=round_.result_limit_hours)
+    limits = {kind: timedelta(hours=round_.limit_hours(kind)) for kind in SiteKind.values}
     tubes = Tube.objects.filter(round=round_, retest=False).values_list(
-        "code", "opened_at", "closed_at", "bag__received_at", "resulted_at", "site__name", "bag__lab__name"
+        "code",
+        "opened_at",
+        "closed_at",
+        "bag__received_at",
+        "resulted_at",
+        "site__name",
+        "bag__lab__name",
+        "site__kind",
     )
     by_site: dict[str, dict[str, list[float]]] = {}
     by_lab: dict[str, dict[str, list[float]]] = {}
     late_site: dict[str, int] = {}
     late_lab: dict[str, int] = {}
     late: list[dict] = []
-    for code, opened, closed, received, resulted, site, lab in tubes:
+    for code, opened, closed, received, resulted, site, lab, kind in tubes:
+        limit = limits.get(kind or SiteKind.MASS, limits[SiteKind.MASS])
         spans = {
             "collect": _minutes(opened, closed),
             "deliver": _minutes(closed, received),
@@ -91,6 +99,7 @@ def stage_timings(*, user, round_id: int) -> dict:
     return {
         "round": round_,
         "limit_hours": round_.result_limit_hours,
+        "limits": {kind: round_.limit_hours(kind) for kind in SiteKind.values},
         "sites": rows(by_site, late_site),
         "labs": rows(by_lab, late_lab),
         "late": sorted(late, key=lambda x: -x["hours"])[:500],

@@ -14,7 +14,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
 
-from .models import Round, Site
+from .models import Round, Site, SiteKind
 
 POOL_SIZES = (1, 5, 10, 20)  # re-pooling in the lab is not allowed, so the site's choice is final
 
@@ -29,6 +29,7 @@ def round_create(
     starts_at: datetime | None = None,
     result_limit_hours: int = 24,
     scope: list[int] | None = None,
+    result_limits: dict[str, int] | None = None,
 ) -> Round:
     if not has_cap(actor, Cap.TESTING_ADMIN):
         raise Forbidden(Cap.TESTING_ADMIN)
@@ -43,6 +44,12 @@ def round_create(
         raise FieldError("deadline", _("The deadline comes after the start."))
     if not 1 <= result_limit_hours <= 72:
         raise FieldError("result_limit_hours", _("Results within 1 to 72 hours."))
+    limits = dict(result_limits or {})
+    for kind, hours in limits.items():
+        if kind not in SiteKind.values or kind == SiteKind.MASS:
+            raise FieldError("result_limits", _("Limits are given for fever_clinic and hospital sites."))
+        if not isinstance(hours, int) or not 1 <= hours <= 72:
+            raise FieldError("result_limits", _("Results within 1 to 72 hours."))
     places = list(Jurisdiction.objects.filter(pk__in=scope or []))
     if len(places) != len(set(scope or [])):
         raise FieldError("scope", _("Unknown jurisdiction in the scope."))
@@ -55,6 +62,7 @@ def round_create(
         starts_at=start,
         deadline=end,
         result_limit_hours=result_limit_hours,
+        result_limits=limits,
         created_by=actor,
     )
     round_.scope.set(places)
@@ -68,7 +76,16 @@ def round_create(
 
 
 @transaction.atomic
-def site_create(*, actor, name: str, jurisdiction_id: int, unit_id: int, address: str = "", hours: str = "") -> Site:
+def site_create(
+    *,
+    actor,
+    name: str,
+    jurisdiction_id: int,
+    unit_id: int,
+    address: str = "",
+    hours: str = "",
+    kind: str = SiteKind.MASS,
+) -> Site:
     admin = scope_for(actor, Cap.TESTING_ADMIN)
     place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
     if place is None or not admin.covers(place.path):
@@ -78,11 +95,14 @@ def site_create(*, actor, name: str, jurisdiction_id: int, unit_id: int, address
         raise FieldError("unit", _("Unknown sampling team."))
     if not (name or "").strip():
         raise FieldError("name", _("Name the site."))
+    if kind not in SiteKind.values:
+        raise FieldError("kind", _("A site is for mass screening, a fever clinic or in- and outpatients."))
     site = Site.objects.create(
         name=name.strip()[:100],
         address=(address or "").strip()[:200],
         jurisdiction=place,
         jpath=place.path,
+        kind=kind,
         unit=unit,
         hours=(hours or "")[:64],
     )

@@ -94,3 +94,36 @@ def test_monitoring_api_scoped(district, testing, client, api_token):
         ).status_code
         == 404
     )
+
+
+def test_result_limits_per_site_kind(district, testing):
+    from fangkong.core.errors import FieldError
+    from fangkong.registry.models import Unit
+    from fangkong.testing.rounds import round_create, site_create
+
+    fever = site_create(
+        actor=district.hq,
+        name="发热门诊",
+        jurisdiction_id=district.a.pk,
+        unit_id=Unit.objects.get(code="H1").pk,
+        kind="fever_clinic",
+    )
+    start = clock.now()
+    collect(
+        testing.sampler,
+        testing.round,
+        [
+            scan(testing.people_a[0], "FEVER-1", fever, collected_at=start),
+            scan(testing.people_a[1], "MASS-1", testing.site, 1, collected_at=start),
+        ],
+    )
+    with clock.advanced(timedelta(hours=7)):
+        data = stage_timings(user=district.hq, round_id=testing.round.pk)
+    assert [t["tube"] for t in data["late"]] == ["FEVER-1"]  # 6 h for a fever clinic; the mass tube has 24 h
+    assert data["limits"] == {"mass": 24, "fever_clinic": 6, "hospital": 12}
+    strict = round_create(actor=district.hq, name="加急", result_limits={"fever_clinic": 4})
+    assert strict.limit_hours("fever_clinic") == 4 and strict.limit_hours("hospital") == 12
+    import pytest
+
+    with pytest.raises(FieldError):
+        round_create(actor=district.hq, name="x", result_limits={"mass": 3})
