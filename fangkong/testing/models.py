@@ -65,7 +65,7 @@ class SiteKind(models.TextChoices):
 
 
 # The domain brief's result time limits per group (hours); a round may set its own (Round.result_limits).
-DEFAULT_RESULT_LIMITS = {SiteKind.MASS: 24, SiteKind.FEVER_CLINIC: 6, SiteKind.HOSPITAL: 12}
+DEFAULT_RESULT_LIMITS: dict[str, int] = {SiteKind.MASS: 24, SiteKind.FEVER_CLINIC: 6, SiteKind.HOSPITAL: 12}
 
 
 class Site(models.Model):
