@@ -643,6 +643,10 @@ ZH = {
     "In- and outpatients": "住院及门诊",
     "Limits are given for fever_clinic and hospital sites.": "时限仅可设定于发热门诊和医院采样点。",
     "A site is for mass screening, a fever clinic or in- and outpatients.": "采样点类别为大规模筛查、发热门诊或住院及门诊。",
+    "Print personal codes": "打印个人码",
+    "Personal codes": "个人码",
+    "Print this page and hand each resident their card: the sampler scans the code instead of typing the ID number.": "打印本页并把卡片发给每位居民：采样时扫码即可，无需输入身份证号。",
+    "No residents here.": "此处没有居民。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

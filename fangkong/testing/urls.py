@@ -13,4 +13,5 @@ urlpatterns = [
     path("bags/", views.bag_page, name="bags"),
     path("lab/", views.lab_page, name="lab"),
     path("recalls/", views.recall_list, name="recalls"),
+    path("codes/<int:jurisdiction_id>/", views.code_sheet, name="codes"),
 ]

@@ -12,6 +12,7 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.selectors import jurisdiction_get
 
 from . import custody, rounds, selectors
 from .collection import Scan, collections_ingest, open_tube, tube_close
@@ -205,3 +206,17 @@ def round_detail(request, round_id: int):
     if len(context) == 1:
         raise Forbidden(Cap.TESTING_RECALL)
     return render(request, "testing/round.html", context)
+
+
+@scoped
+def code_sheet(request, jurisdiction_id: int):
+    """A printable sheet of personal codes (QR) for the residents of a grid or community."""
+    from .codes import codes_for_print, qr_svg
+
+    if not has_cap(request.user, Cap.PEOPLE_VIEW):
+        raise Forbidden(Cap.PEOPLE_VIEW)
+    entries = [
+        (p, code, qr_svg(code)) for p, code in codes_for_print(actor=request.user, jurisdiction_id=jurisdiction_id)
+    ]
+    place = jurisdiction_get(user=request.user, jurisdiction_id=jurisdiction_id)
+    return render(request, "testing/code_sheet.html", {"entries": entries, "place": place})

@@ -93,3 +93,18 @@ def test_round_page(district, testing):
     regulator = make_user("regulator", "safety_regulator", unit=Unit.objects.get(code="H2"))
     assert district.client(regulator).get("/testing/").status_code == 404  # no part in testing
     assert not Round.objects.filter(name="x").exists()
+
+
+def test_code_sheet_for_a_grid(district, testing):
+    from fangkong.core.models import AuditEvent
+    from fangkong.testing.models import PersonCode
+
+    c = district.client(district.worker_a)
+    page = c.get(f"/testing/codes/{district.a1.pk}/").content.decode()
+    assert page.count('class="code-card"') == 13 and "<svg" in page  # twelve residents and 李四
+    assert PersonCode.objects.count() == 13
+    again = c.get(f"/testing/codes/{district.a1.pk}/").content.decode()
+    assert again.count('class="code-card"') == 13 and PersonCode.objects.count() == 13  # codes are stable
+    assert AuditEvent.objects.filter(action="testing.codes_print").count() == 2
+    assert district.client(district.worker_b).get(f"/testing/codes/{district.a1.pk}/").status_code == 404
+    assert district.client(testing.sampler).get(f"/testing/codes/{district.a1.pk}/").status_code == 404
