@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import in_list, insert_many, select_rows, write_rows
+from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
@@ -46,11 +47,25 @@ class _Reject(Exception):
         self.message = message
 
 
-def _tube_code(code: str) -> str:
-    code = "".join((code or "").split()).upper()
+def clean_code(field: str, value: str) -> str:
+    """A tube or seal barcode as scanned or typed: blanks dropped, upper case, 4 to 32 letters, digits and dashes."""
+    code = "".join((value or "").split()).upper()
     if not (4 <= len(code) <= 32 and code.replace("-", "").isalnum()):
-        raise _Reject(_("A tube code is 4 to 32 letters and digits."))
+        message = (
+            _("A seal code is 4 to 32 letters and digits.")
+            if field == "seal_code"
+            else _("A tube code is 4 to 32 letters and digits.")
+        )
+        raise FieldError(field, message)
     return code
+
+
+def code_or_blank(value: str) -> str:
+    """For look-ups: a malformed code finds nothing."""
+    try:
+        return clean_code("tube_code", value)
+    except FieldError:
+        return ""
 
 
 @dataclass(frozen=True)
@@ -168,7 +183,7 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
         if s.index in rejected:
             continue
         try:
-            codes[s.index] = _tube_code(s.tube_code)
+            codes[s.index] = clean_code("tube_code", s.tube_code)
             if s.site_id not in sites:
                 raise _Reject(_("Unknown sampling site, or not one of yours."))
             if s.collected_at is None or s.collected_at.tzinfo is None:
@@ -180,7 +195,7 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
             person = people[s.index]
             if scope_paths and not any(person.jpath.startswith(p) for p in scope_paths):
                 raise _Reject(_("This person lives outside the round's scope."))
-        except _Reject as exc:
+        except (_Reject, FieldError) as exc:
             rejected[s.index] = exc.message
     tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=set(codes.values()))}
     new_tubes: dict[str, Tube] = {}
@@ -221,7 +236,7 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
                 touched[code] = tube
             seen.add(person.pk)
             samples.append((tube, person, site, collected_at))
-        except _Reject as exc:
+        except (_Reject, FieldError) as exc:
             rejected[s.index] = exc.message
     insert_many(list(new_tubes.values()))
     # Ten thousand samples are rows, not model instances: building those would cost more than storing them.
@@ -257,7 +272,7 @@ def tube_close(*, actor, code: str) -> Tube:
     from fangkong.core.errors import FieldError
     from fangkong.core.scoping import NotFound
 
-    tube = Tube.objects.filter(code=_safe_code(code)).select_related("site").first()
+    tube = Tube.objects.filter(code=code_or_blank(code)).select_related("site").first()
     if (
         tube is None
         or tube.site is None
@@ -274,13 +289,6 @@ def tube_close(*, actor, code: str) -> Tube:
         tube.save(update_fields=["closed_at"])
         audit_record(actor=actor, action="testing.tube_close", obj=tube, fields={"count": tube.count})
     return tube
-
-
-def _safe_code(code: str) -> str:
-    try:
-        return _tube_code(code)
-    except _Reject:
-        return ""
 
 
 def open_tube(*, actor, site_id: int) -> Tube | None:

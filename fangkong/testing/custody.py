@@ -11,15 +11,12 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 
-from .collection import _safe_code
+from .collection import clean_code, code_or_blank
 from .models import Bag, Tube
 
 
 def _seal(code: str) -> str:
-    code = "".join((code or "").split()).upper()
-    if not (4 <= len(code) <= 32 and code.replace("-", "").isalnum()):
-        raise FieldError("seal_code", _("A seal code is 4 to 32 letters and digits."))
-    return code
+    return clean_code("seal_code", code)
 
 
 def _may_sample(actor) -> bool:
@@ -34,7 +31,7 @@ def bag_seal(*, actor, seal_code: str, tube_codes: list[str]) -> Bag:
     seal = _seal(seal_code)
     if Bag.objects.filter(seal_code=seal).exists():
         raise FieldError("seal_code", _("This seal code is already used."))
-    codes = [_safe_code(c) for c in tube_codes]
+    codes = [code_or_blank(c) for c in tube_codes]
     if not codes:
         raise FieldError("tube_codes", _("A bag holds at least one tube."))
     if len(set(codes)) != len(codes):
@@ -97,7 +94,7 @@ def bag_receive(*, actor, seal_code: str, tube_codes: list[str] | None = None) -
         raise FieldError("seal_code", _("This bag was received already."))
     sealed = set(bag.tubes.values_list("code", flat=True))
     if tube_codes is not None:
-        found = {_safe_code(c) for c in tube_codes}
+        found = {code_or_blank(c) for c in tube_codes}
         missing, extra = sorted(sealed - found), sorted(found - sealed)
         if missing or extra:
             raise FieldError(

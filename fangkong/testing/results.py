@@ -17,7 +17,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.tables import TableSpec, open_table
 
-from .collection import _safe_code
+from .collection import clean_code, code_or_blank
 from .models import Recall, Sample, Tube
 
 MAX_RESULTS = 10_000
@@ -39,7 +39,7 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         raise FieldError("results", _("At most %(n)d results per batch.") % {"n": MAX_RESULTS})
     now = clock.now()
     rejected: dict[int, str] = {}
-    codes = {r.index: _safe_code(r.tube_code) for r in rows}
+    codes = {r.index: code_or_blank(r.tube_code) for r in rows}
     tubes = {
         t.code: t
         for t in Tube.objects.select_for_update(of=("self",))
@@ -158,9 +158,7 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         raise NotFound
     if recall.state != Recall.State.ORDERED:
         raise FieldError("state", _("This retest was sampled already."))
-    code = _safe_code(tube_code)
-    if not code:
-        raise FieldError("tube_code", _("A tube code is 4 to 32 letters and digits."))
+    code = clean_code("tube_code", tube_code)
     if Tube.objects.filter(code=code).exists():
         raise FieldError("tube_code", _("This tube was used already."))
     now = clock.now()
