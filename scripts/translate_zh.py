@@ -647,6 +647,7 @@ ZH = {
     "Personal codes": "个人码",
     "Print this page and hand each resident their card: the sampler scans the code instead of typing the ID number.": "打印本页并把卡片发给每位居民：采样时扫码即可，无需输入身份证号。",
     "No residents here.": "此处没有居民。",
+    "The start comes before the end.": "开始时间须早于结束时间。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

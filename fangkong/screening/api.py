@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.utils.dateparse import parse_datetime
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.dates import period
 from fangkong.core.errors import FieldError
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
@@ -520,29 +520,6 @@ class ReconciliationOut(Schema):
     until: datetime
     rows: list[ReconciliationRow]
     missed: list[FollowUpOut]
-
-
-def period(since: str | None, until: str | None) -> tuple[datetime, datetime]:
-    """Default: the last 7 days up to now."""
-    end = _when("until", until) or clock.now()
-    start = _when("since", since) or end - timedelta(days=7)
-    if start >= end:
-        raise FieldError("since", "since comes before until")
-    return start, end
-
-
-def _when(field: str, value: str | None) -> datetime | None:
-    if not value:
-        return None
-    moment = parse_datetime(value)
-    if moment is None:
-        try:
-            moment = datetime.combine(date.fromisoformat(value), datetime.min.time())
-        except ValueError as exc:
-            raise FieldError(field, "a date (2022-05-01) or a date and time") from exc
-    from django.utils import timezone
-
-    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
 @router.get("/reconciliation", response={200: ReconciliationOut, **ERRORS})

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import parse_moment
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -41,28 +40,6 @@ def _forget_areas() -> None:
 def _require_edit(actor) -> None:
     if not has_cap(actor, Cap.RISK_EDIT):
         raise Forbidden(Cap.RISK_EDIT)
-
-
-def parse_moment(field: str, value, *, end: bool = False) -> datetime | None:
-    """A datetime from an ISO string, a date (start or end of that day) or an Excel cell value."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, date):
-        moment = datetime.combine(value, time.max if end else time.min)
-    else:
-        text = str(value).strip()
-        parsed = parse_datetime(text)
-        if parsed is None:
-            day = parse_date(text[:10])
-            if day is None:
-                raise FieldError(field, _("Give a date (2022-05-01) or a date and time."))
-            parsed = datetime.combine(day, time.max if end else time.min)
-        moment = parsed
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
-    return moment
 
 
 def risk_area_clean(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import parse_moment, period
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
@@ -312,8 +313,6 @@ def followup_action(request, followup_id: int, action: str):
 
 @scoped
 def reconciliation(request):
-    from .api import period
-
     try:
         since, until = period(request.GET.get("since"), request.GET.get("until"))
     except FieldError:
@@ -678,8 +677,8 @@ def shift_page(request):
     error = None
     if request.method == "POST":
         try:
-            starts = riskareas.parse_moment("starts_at", request.POST.get("starts_at"))
-            ends = riskareas.parse_moment("ends_at", request.POST.get("ends_at"))
+            starts = parse_moment("starts_at", request.POST.get("starts_at"))
+            ends = parse_moment("ends_at", request.POST.get("ends_at"))
             if starts is None:
                 raise FieldError("starts_at", _("Give the start."))
             if ends is None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -28,11 +28,7 @@ def round_list(request):
     error = None
     if request.method == "POST":
         try:
-            deadline = parse_datetime(request.POST.get("deadline", "") or "") if request.POST.get("deadline") else None
-            if deadline is not None and deadline.tzinfo is None:
-                from django.utils import timezone
-
-                deadline = timezone.make_aware(deadline)
+            deadline = parse_moment("deadline", request.POST.get("deadline"))
             rounds.round_create(
                 actor=request.user,
                 name=request.POST.get("name", ""),
