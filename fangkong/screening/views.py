@@ -6,19 +6,18 @@ import uuid
 from datetime import timedelta
 
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
+from fangkong.core.api import idempotent
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import parse_moment, period
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
-from fangkong.core.models import IdempotencyRecord
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
@@ -91,20 +90,17 @@ def checkpoint_register(request, checkpoint_id: int):
     checkpoint = selectors.checkpoint_for_work(user=request.user, checkpoint_id=checkpoint_id)
     if request.method != "POST":
         return render(request, "screening/register.html", _register_context(request, checkpoint))
-    # The form carries a fresh key: a double tap or a resubmitted page shows the first result, registers nothing.
-    key = request.POST.get("key", "")[:64]
-    scope = f"page-passage:{checkpoint.pk}"
-    replay = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first() if key else None
-    if replay is not None:
-        passage = selectors.passage_get(user=request.user, passage_id=replay.body["passage"])
-        return render(request, "screening/register.html", _register_context(request, checkpoint, result=passage))
+    # The form carries a fresh key: a double tap or a resubmitted page shows the first result, registers nothing
+    # (the same mechanism as the API's Idempotency-Key).
+    fresh: dict = {}
+
+    def run() -> tuple[int, dict]:
+        result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=passage_input(request.POST))
+        fresh["followup"] = result.followup
+        return 201, {"passage": result.passage.pk}
+
     try:
-        with transaction.atomic():
-            result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=passage_input(request.POST))
-            if key:
-                IdempotencyRecord.objects.create(
-                    user=request.user, scope=scope, key=key, status_code=201, body={"passage": result.passage.pk}
-                )
+        _status, body = idempotent(request, f"page-passage:{checkpoint.pk}", run, key=request.POST.get("key", "")[:64])
     except FieldError as exc:
         return render(
             request,
@@ -112,12 +108,13 @@ def checkpoint_register(request, checkpoint_id: int):
             _register_context(request, checkpoint, error=exc, form=request.POST),
             status=400,
         )
-    except IntegrityError:  # the same form submitted twice at once: the other one registered it
+    if "passage" not in body:  # a 409: the same form is still being registered by another request
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
+    passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
     return render(
         request,
         "screening/register.html",
-        _register_context(request, checkpoint, result=result.passage, followup=result.followup),
+        _register_context(request, checkpoint, result=passage, followup=fresh.get("followup")),
     )
 
 
