@@ -4,13 +4,13 @@ from datetime import datetime, time, timedelta
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
 from .audit import audit_record
+from .paging import page_of
 from .roles import Cap
 from .scoping import Forbidden, has_cap
 from .selectors import audit_events
@@ -64,7 +64,5 @@ def audit_list(request):
         )
     except Forbidden as exc:
         raise Http404 from exc
-    page = Paginator(qs, 50).get_page(g.get("page"))
-    query = g.copy()
-    query.pop("page", None)
-    return render(request, "core/audit_list.html", {"page": page, "filters": g, "query": query.urlencode()})
+    page, query = page_of(request, qs)
+    return render(request, "core/audit_list.html", {"page": page, "filters": g, "query": query})

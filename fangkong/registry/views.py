@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
@@ -54,20 +54,17 @@ def people_list(request):
         raise Forbidden(Cap.PEOPLE_VIEW)
     filters = _people_filters(request)
     qs = selectors.people_list(user=request.user, **filters)
-    paginator = Paginator(qs, 50)
-    page = paginator.get_page(request.GET.get("page"))
+    page, query = page_of(request, qs)
     jurisdiction = (
         selectors.jurisdiction_get(user=request.user, jurisdiction_id=filters["jurisdiction_id"])
         if filters["jurisdiction_id"]
         else None
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "page": page,
         "filters": filters,
         "jurisdiction": jurisdiction,
-        "query": query.urlencode(),
+        "query": query,
         "tags": PersonTag.Tag.choices,
         "can_export": has_cap(request.user, Cap.PEOPLE_EXPORT),
     }

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from fangkong.core.dates import parse_moment, period
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
+from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
@@ -39,12 +39,6 @@ from .models import (
     Violation,
 )
 from .passages import passage_register
-
-
-def _page(request, qs, size: int = 50):
-    query = request.GET.copy()
-    query.pop("page", None)
-    return Paginator(qs, size).get_page(request.GET.get("page")), query.urlencode()
 
 
 def _export(request, action: str, filename: str, title: str, header, rows):
@@ -210,7 +204,7 @@ def passage_list(request):
             ["时间", "方向", "道口", "姓名", "证件号码", "车牌", "来自", "途经", "目的地", "体温", "处置", "依据"],
             rows,
         )
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(
         request,
         "screening/passage_list.html",
@@ -255,7 +249,7 @@ def followup_list(request):
         s: selectors.followups_visible(user=request.user, state=s).count()
         for s in ("open", "missed", "contacted", "released")
     }
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(
         request,
         "screening/followup_list.html",
@@ -390,7 +384,7 @@ def risk_area_list(request):
         editing = selectors.risk_areas(user=request.user).filter(pk=int(request.GET["edit"])).first()
     show = request.GET.get("show", "active")
     qs = selectors.risk_areas(user=request.user, active_at=clock.now() if show == "active" else None)
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(
         request,
         "screening/risk_areas.html",
@@ -454,7 +448,7 @@ def pass_request_list(request):
             ),
         )
     by_unit = selectors.pass_request_counts(qs)
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(request, "screening/pass_requests.html", {"page": page, "query": query, "by_unit": by_unit})
 
 
@@ -515,7 +509,7 @@ def travel_list(request):
                 for r in qs
             ),
         )
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(
         request,
         "screening/travel_list.html",
@@ -586,7 +580,7 @@ def violation_list(request):
                 for v in qs
             ),
         )
-    page, query = _page(request, qs)
+    page, query = page_of(request, qs)
     return render(
         request,
         "screening/violations.html",

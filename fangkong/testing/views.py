@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -10,6 +9,7 @@ from fangkong.core import clock
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.selectors import jurisdiction_get
@@ -172,11 +172,11 @@ def recall_list(request):
     state = request.GET.get("state", "ordered")
     if state in Recall.State.values:
         qs = qs.filter(state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page, query = page_of(request, qs)
     return render(
         request,
         "testing/recalls.html",
-        {"page": page, "state": state, "error": error, "states": Recall.State.choices, "query": f"state={state}"},
+        {"page": page, "state": state, "error": error, "states": Recall.State.choices, "query": query},
     )
 
 
