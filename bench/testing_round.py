@@ -5,8 +5,10 @@
     .venv/bin/python bench/testing_round.py --sqlite --people 50000
 
 Stages, all over HTTP to `fangkong serve` on this machine (as in production: no debug):
-  collect  — every resident scanned into 10-in-1 tubes (closed-loop and key-population people alone), 10,000 scans
-             per POST /testing/rounds/{id}/collections:bulk, `--clients` concurrent clients;
+  codes    — (before the round, not timed) personal codes issued to every resident (POST /testing/codes:issue);
+  collect  — every resident scanned into 10-in-1 tubes (closed-loop and key-population people alone), by their
+             code's QR, or one in five (`--by-document`) by ID card; 10,000 scans per
+             POST /testing/rounds/{id}/collections:bulk, `--clients` concurrent clients;
   close    — the last, partly filled tube of each site closed (POST /testing/tubes/{code}/close);
   bag      — closed tubes sealed in bags of up to 500 (POST /testing/bags) and received by the lab
              (POST /testing/bags/{seal}/receive);
@@ -57,16 +59,19 @@ def token(base: str, username: str) -> str:
         return json.loads(r.read())["token"]
 
 
-def plan_scans(round_id: int):
-    """Every resident, with their community's site, in tubes of ten (alone for closed-loop and key population)."""
+def plan_scans(round_id: int, by_document: float = 0.2):
+    """Every resident, with their community's site, in tubes of ten (alone for closed-loop and key population);
+    a share `by_document` shows an ID card (its number is read), the others their personal code's QR."""
     from fangkong.core import clock, pii
     from fangkong.registry.models import Person, PersonTag
     from fangkong.screening.models import FollowUp
-    from fangkong.testing.models import Site
+    from fangkong.testing.models import PersonCode, Site
 
     site_of = {path: pk for path, pk in Site.objects.values_list("jpath", "pk")}
     alone = set(PersonTag.objects.filter(tag=PersonTag.Tag.KEY_POPULATION).values_list("person_id", flat=True))
     alone |= set(FollowUp.objects.filter(released_at__isnull=True).values_list("person_id", flat=True))
+    codes = dict(PersonCode.objects.values_list("person_id", "code").iterator(chunk_size=50_000))
+    every = round(1 / by_document) if by_document else 0
     now = clock.now().isoformat()
     by_site: dict[int, list[dict]] = {}
     counters: dict[int, int] = {}
@@ -83,9 +88,12 @@ def plan_scans(round_id: int):
         else:
             tube = f"R{round_id}S{site}T{n // 10:06d}"
             counters[site] = n + 1
-        by_site.setdefault(site, []).append(
-            {"document_number": pii.decrypt(cipher), "tube_code": tube, "site_id": site, "collected_at": now}
-        )
+        scan: dict = {"tube_code": tube, "site_id": site, "collected_at": now}
+        if pk in codes and not (every and pk % every == 0):
+            scan["person_code"] = codes[pk]
+        else:
+            scan["document_number"] = pii.decrypt(cipher)
+        by_site.setdefault(site, []).append(scan)
     scans = [s for site in sorted(by_site) for s in by_site[site]]
     return scans
 
@@ -140,6 +148,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=3)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--port", type=int, default=8124)
+    parser.add_argument(
+        "--by-document", type=float, default=0.2, help="share of people scanned by ID card instead of their code"
+    )
     parser.add_argument("--sqlite", action="store_true", help="run on an embedded SQLite file instead")
     parser.add_argument(
         "--database-url",
@@ -164,6 +175,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from fangkong.demo import seed_demo
+    from fangkong.registry.models import Jurisdiction
     from fangkong.testing.models import Recall, Sample, Tube
 
     if not args.reuse or args.sqlite:
@@ -181,7 +193,11 @@ def main() -> None:
             {"name": f"bench {time.time():.0f}", "pool_size": 10, "starts_at": "2020-01-01T00:00:00+08:00"},
         )["id"]
         started = time.perf_counter()
-        scans = plan_scans(round_id)
+        district = Jurisdiction.objects.get(level="district").pk
+        issued = post(base, "/api/v1/testing/codes:issue", hq, {"jurisdiction_id": district})["created"]
+        print(f"issued {issued:,} personal codes in {time.perf_counter() - started:.1f} s (before the round)")
+        started = time.perf_counter()
+        scans = plan_scans(round_id, args.by_document)
         print(f"planned {len(scans):,} scans in {time.perf_counter() - started:.1f} s (not timed)", flush=True)
         end_to_end = time.perf_counter()
 
@@ -252,6 +268,7 @@ def main() -> None:
     parts = " ".join(f"{name}_per_s={rows / seconds:.0f}" for name, (rows, seconds) in stages.items())
     print(
         f"RESULT database={'sqlite' if args.sqlite else 'postgresql'} people={args.people} samples={samples} "
+        f"by_document={args.by_document} "
         f"end_to_end_s={total:.1f} {parts} raw_insert_per_s={raw:.0f} collect_ratio={collect_rate / raw:.3f} "
         f"recalls={recalls}"
     )

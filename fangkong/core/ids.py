@@ -67,6 +67,8 @@ def parse_doc_type(value: str | None) -> str:
 
 def normalise(number: str) -> str:
     """Full-width digits and letters to ASCII, drop spaces and dashes, upper-case (the check character x → X)."""
+    if number and number.isascii() and number.isalnum():  # what a card reader or scanner sends: nothing to normalise
+        return number.upper()
     text = unicodedata.normalize("NFKC", number or "")
     return "".join(ch for ch in text if not ch.isspace() and ch not in "-_").upper()
 

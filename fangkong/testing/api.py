@@ -31,6 +31,20 @@ def person_code(request, person_id: int):
     return {"code": codes.person_code(actor=request.user, person_id=person_id)}
 
 
+class CodesIssueIn(Schema):
+    jurisdiction_id: int
+
+
+class CodesIssueOut(Schema):
+    created: int
+
+
+@router.post("/testing/codes:issue", response={200: CodesIssueOut, **ERRORS})
+def codes_issue(request, payload: CodesIssueIn):
+    """Codes for every resident of a jurisdiction who has none yet (repeating it creates nothing new)."""
+    return {"created": codes.person_codes_issue(actor=request.user, jurisdiction_id=payload.jurisdiction_id)}
+
+
 class RoundIn(Schema):
     name: str
     pool_size: int = 10
@@ -39,6 +53,7 @@ class RoundIn(Schema):
     result_limit_hours: int = 24  # mass screening
     result_limits: dict[str, int] = {}  # {"fever_clinic": 6, "hospital": 12} (defaults from the domain brief)
     scope: list[int] = []
+    household_places: list[int] = []  # compounds/buildings (sealed) where each tube holds one household
 
 
 class RoundOut(Schema):

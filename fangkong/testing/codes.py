@@ -6,12 +6,13 @@ import io
 
 from django.db import IntegrityError, transaction
 
+from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.bulk import insert_many
-from fangkong.registry.models import Person
+from fangkong.core.bulk import insert_many, write_rows
+from fangkong.registry.models import Person, Place
 from fangkong.registry.selectors import jurisdiction_get, people_list, person_get
 
-from .models import PersonCode
+from .models import HouseholdCode, PersonCode, new_person_codes
 
 PRINT_LIMIT = 500  # one sheet run; a grid has a few hundred residents
 
@@ -57,3 +58,81 @@ def codes_for_print(*, actor, jurisdiction_id: int) -> list[tuple[Person, str]]:
         actor=actor, action="testing.codes_print", obj=place, fields={"people": len(people), "created": len(missing)}
     )
     return [(p, codes[p.pk]) for p in people]
+
+
+def person_codes_issue(*, actor, jurisdiction_id: int) -> int:
+    """Codes for every resident of a jurisdiction who has none yet (before a round, so that sites scan codes
+    rather than type ID numbers; residents then see theirs in the portal). Set-based: a district's 1.4 million
+    take seconds. Returns how many were created; audited."""
+    place = jurisdiction_get(user=actor, jurisdiction_id=jurisdiction_id)
+    people = (
+        people_list(user=actor, jurisdiction_id=jurisdiction_id)
+        .filter(is_resident=True, testing_code__isnull=True)
+        .order_by()
+    )
+    for attempt in range(3):
+        ids = list(people.values_list("pk", flat=True))
+        try:
+            with transaction.atomic():
+                now = clock.now()
+                created = write_rows(
+                    PersonCode._meta.db_table,
+                    ["person_id", "code", "created_at"],
+                    zip(ids, new_person_codes(len(ids)), [now] * len(ids), strict=True),
+                )
+                audit_record(actor=actor, action="testing.codes_issue", obj=place, fields={"created": created})
+                return created
+        except IntegrityError:
+            # Two random codes alike (55 bits: once in tens of thousands of district runs) or a code created
+            # meanwhile for one of these people: read again and draw new codes.
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def household_codes_for_print(*, actor, jurisdiction_id: int) -> list[tuple[Place, str, list[Person]]]:
+    """The households of a grid or community with their codes (created where missing) and resident members, for
+    the household sheet (one card per door). Audited with the personal sheet's rules."""
+    place = jurisdiction_get(user=actor, jurisdiction_id=jurisdiction_id)
+    members: dict[int, list[Person]] = {}
+    for person in people_list(user=actor, jurisdiction_id=jurisdiction_id).filter(
+        is_resident=True, household__isnull=False
+    )[: PRINT_LIMIT * 3]:
+        if person.household_id is not None:
+            members.setdefault(person.household_id, []).append(person)
+    households = list(
+        Place.objects.filter(pk__in=list(members)[:PRINT_LIMIT]).select_related("parent__parent").order_by("pk")
+    )
+    codes = dict(HouseholdCode.objects.filter(household__in=households).values_list("household_id", "code"))
+    missing = [HouseholdCode(household=h) for h in households if h.pk not in codes]
+    if missing:
+        with transaction.atomic():
+            insert_many(missing)
+        codes.update({c.household_id: c.code for c in missing})
+    audit_record(
+        actor=actor,
+        action="testing.household_codes_print",
+        obj=place,
+        fields={"households": len(households), "created": len(missing)},
+    )
+    return [(h, codes[h.pk], members[h.pk]) for h in households]
+
+
+def household_by_code(code: str) -> tuple[Place, list[Person]] | None:
+    """The household a code belongs to and its residents, for the site page (the family shows the code; the
+    sampler sees masked names only)."""
+    row = HouseholdCode.objects.filter(code="".join((code or "").split()).upper()).select_related("household").first()
+    if row is None:
+        return None
+    members = list(Person.objects.filter(household=row.household, is_resident=True).order_by("birth_date", "pk"))
+    return row.household, members
+
+
+def is_household_code(text: str) -> bool:
+    text = "".join((text or "").split()).upper()
+    return len(text) == 12 and text.startswith("H")
+
+
+def is_person_code(text: str) -> bool:
+    text = "".join((text or "").split()).upper()
+    return len(text) == 12 and text.startswith("P")

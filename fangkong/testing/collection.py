@@ -4,6 +4,8 @@ Every scan is checked against the round, the person, the tube and the site; the 
 transaction and each rejected one is reported by its index with the reason. Pooling rules:
 - a tube belongs to the round it was first used in, and closes when it holds its pool size;
 - people under closed-loop management (screening) or tagged key population are tested alone (1-in-1);
+- in the round's household compounds or buildings (sealed ones) a tube holds one household and nobody else,
+  and closes when all of the household's residents are in it (or on demand);
 - a person is sampled once per round.
 """
 
@@ -23,9 +25,9 @@ from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
-from fangkong.registry.models import Person, PersonTag
+from fangkong.registry.models import Person, PersonTag, Place
 
-from .models import PersonCode, Sample, Site, Tube
+from .models import PersonCode, Round, Sample, Site, Tube
 
 MAX_SCANS = 10_000
 CLOCK_SKEW = timedelta(minutes=5)
@@ -39,6 +41,7 @@ class Scan:
     document_number: str = ""
     tube_code: str = ""
     site_id: int | None = None
+    person_id: int | None = None  # the site page's household members (looked up by the household's code)
     collected_at: datetime | None = None
 
 
@@ -72,30 +75,45 @@ def code_or_blank(value: str) -> str:
 class _Person:
     pk: int
     jpath: str
+    sampled: bool  # already sampled in this round
+    alone: bool  # tested alone: key population, or under closed-loop management (screening's cases)
+    household: int | None  # in a household compound of the round: their household, whose tube they share
 
 
-def _single_tube_people(person_ids: list[int]) -> set[int]:
-    """People tested alone: key population, and anyone under closed-loop management (screening's cases)."""
+def _person_columns(round_: Round) -> tuple[str, list]:
+    """What the rules need of each person, read with the person in the same statement (one array parameter per
+    batch instead of four: at 10,000 scans the arrays cost more to send than the look-ups)."""
     from fangkong.screening.models import FollowUp
 
-    tagged_sql, tagged_params = in_list("person_id", person_ids)
-    loop_sql, loop_params = in_list("person_id", person_ids)
-    tagged = select_rows(
-        f"SELECT person_id FROM {PersonTag._meta.db_table} WHERE tag = %s AND {tagged_sql}",
-        [PersonTag.Tag.KEY_POPULATION, *tagged_params],
+    household, household_params = "NULL", []
+    if round_.household_places.exists():
+        household = (
+            f"CASE WHEN EXISTS (SELECT 1 FROM {Place._meta.db_table} h"
+            f" JOIN {Place._meta.db_table} b ON b.id = h.parent_id"
+            f" JOIN {Round.household_places.through._meta.db_table} r ON r.place_id IN (b.id, b.parent_id)"
+            f" WHERE h.id = p.household_id AND r.round_id = %s) THEN p.household_id END"
+        )
+        household_params = [round_.pk]
+    return (
+        f"p.id, p.jpath,"
+        f" EXISTS (SELECT 1 FROM {Sample._meta.db_table} s"
+        f"  WHERE s.round_id = %s AND s.person_id = p.id AND NOT s.retest),"
+        f" EXISTS (SELECT 1 FROM {PersonTag._meta.db_table} t WHERE t.person_id = p.id AND t.tag = %s)"
+        f" OR EXISTS (SELECT 1 FROM {FollowUp._meta.db_table} f WHERE f.person_id = p.id AND f.released_at IS NULL),"
+        f" {household}",
+        [round_.pk, PersonTag.Tag.KEY_POPULATION, *household_params],
     )
-    isolated = select_rows(
-        f"SELECT person_id FROM {FollowUp._meta.db_table} WHERE released_at IS NULL AND {loop_sql}", loop_params
-    )
-    return {row[0] for row in tagged} | {row[0] for row in isolated}
 
 
-def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, _Person]:
-    """index → person, from codes and document numbers, in two queries."""
+def _resolve_people(round_: Round, scans: list[Scan], rejected: dict[int, str]) -> dict[int, _Person]:
+    """index → person, from codes and document numbers, in one query for each kind."""
     by_code: dict[str, list[int]] = {}
     by_hash: dict[tuple[str, str], list[int]] = {}
+    by_id: dict[int, list[int]] = {}
     for s in scans:
-        if s.person_code:
+        if s.person_id:
+            by_id.setdefault(s.person_id, []).append(s.index)
+        elif s.person_code:
             by_code.setdefault(s.person_code.strip().upper(), []).append(s.index)
         elif s.document_number:
             try:
@@ -107,30 +125,46 @@ def _resolve_people(scans: list[Scan], rejected: dict[int, str]) -> dict[int, _P
             by_hash.setdefault((doc_type, pii.lookup_hash(number)), []).append(s.index)
         else:
             rejected[s.index] = _("Give the person's code or document number.")
+    columns, column_params = _person_columns(round_)
     found: dict[int, _Person] = {}
+    if by_id:
+        sql, params = in_list("p.id", list(by_id))
+        for row in select_rows(
+            f"SELECT {columns} FROM {Person._meta.db_table} p WHERE {sql}", [*column_params, *params]
+        ):
+            for i in by_id.pop(row[0]):
+                found[i] = _person(row)
+    for indexes in by_id.values():
+        for i in indexes:
+            rejected[i] = _("This person is not in the register; register them first.")
     if by_code:
         sql, params = in_list("c.code", list(by_code))
-        for code, pk, jpath in select_rows(
-            f"SELECT c.code, p.id, p.jpath FROM {PersonCode._meta.db_table} c JOIN {Person._meta.db_table} p"
+        for code, *got in select_rows(
+            f"SELECT c.code, {columns} FROM {PersonCode._meta.db_table} c JOIN {Person._meta.db_table} p"
             f" ON p.id = c.person_id WHERE {sql}",
-            params,
+            [*column_params, *params],
         ):
             for i in by_code.pop(code):
-                found[i] = _Person(pk, jpath)
+                found[i] = _person(got)
     for indexes in by_code.values():
         for i in indexes:
             rejected[i] = _("Unknown personal code.")
     if by_hash:
-        sql, params = in_list("doc_hash", [h for _, h in by_hash])
-        for pk, doc_type, doc_hash, jpath in select_rows(
-            f"SELECT id, doc_type, doc_hash, jpath FROM {Person._meta.db_table} WHERE {sql}", params
+        sql, params = in_list("p.doc_hash", [h for _, h in by_hash])
+        for doc_type, doc_hash, *read in select_rows(
+            f"SELECT p.doc_type, p.doc_hash, {columns} FROM {Person._meta.db_table} p WHERE {sql}",
+            [*column_params, *params],
         ):
             for i in by_hash.pop((doc_type, doc_hash), []):
-                found[i] = _Person(pk, jpath)
+                found[i] = _person(read)
     for indexes in by_hash.values():
         for i in indexes:
             rejected[i] = _("This person is not in the register; register them first.")
     return found
+
+
+def _person(row) -> _Person:
+    return _Person(row[0], row[1], bool(row[2]), bool(row[3]), row[4])
 
 
 def _sites(actor, scans: list[Scan]) -> dict[int, Site]:
@@ -166,18 +200,8 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
     now = clock.now()
     rejected: dict[int, str] = {}
     sites = _sites(actor, scans)
-    people = _resolve_people(scans, rejected)
+    people = _resolve_people(round_, scans, rejected)
     scope_paths = list(round_.scope.values_list("path", flat=True))
-    person_ids = list({p.pk for p in people.values()})
-    sampled_sql, sampled_params = in_list("person_id", person_ids)
-    already = {
-        row[0]
-        for row in select_rows(
-            f"SELECT person_id FROM {Sample._meta.db_table} WHERE round_id = %s AND NOT retest AND {sampled_sql}",
-            [round_.pk, *sampled_params],
-        )
-    }
-    alone = _single_tube_people(person_ids)
     codes: dict[int, str] = {}
     for s in scans:
         if s.index in rejected:
@@ -198,6 +222,7 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
         except (_Reject, FieldError) as exc:
             rejected[s.index] = exc.message
     tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=set(codes.values()))}
+    sizes = _household_sizes({p.household for i, p in people.items() if p.household and i not in rejected})
     new_tubes: dict[str, Tube] = {}
     samples: list[tuple[Tube, _Person, Site, datetime]] = []
     touched: dict[str, Tube] = {}
@@ -209,18 +234,20 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
         assert s.site_id is not None and s.collected_at is not None  # checked in the first pass
         site, collected_at = sites[s.site_id], s.collected_at
         try:
-            if person.pk in already or person.pk in seen:
+            if person.sampled or person.pk in seen:
                 raise _Reject(_("This person was already sampled in this round."))
             tube = tubes.get(code) or new_tubes.get(code)
-            single = person.pk in alone
+            single = person.alone
+            household = None if single else person.household
             if tube is None:
                 tube = Tube(
                     code=code,
                     round=round_,
                     site=site,
-                    pool_size=1 if single else round_.pool_size,
+                    pool_size=1 if single else sizes[household] if household else round_.pool_size,
                     opened_at=collected_at,
                     jpath=site.jpath,
+                    household_id=household,
                 )
                 new_tubes[code] = tube
             elif tube.round_id != round_.pk:
@@ -229,6 +256,12 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
                 raise _Reject(_("This tube is closed (it holds %(n)d).") % {"n": tube.pool_size})
             elif single and tube.pool_size != 1:
                 raise _Reject(_("This person is tested alone (closed-loop or key population): use a new tube."))
+            elif tube.household_id != household:
+                raise _Reject(
+                    _("One household per tube here: this tube holds another household; use a new tube.")
+                    if tube.household_id
+                    else _("One household per tube in this compound: use a new tube for this household.")
+                )
             tube.count += 1
             if tube.count >= tube.pool_size:
                 tube.closed_at = collected_at
@@ -259,6 +292,22 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
         fields={"accepted": len(samples), "rejected": len(rejected), "new_tubes": len(new_tubes)},
     )
     return {"accepted": len(samples), "rejected": [{"index": i, "message": m} for i, m in sorted(rejected.items())]}
+
+
+def _household_sizes(households: set[int]) -> dict[int, int]:
+    """Residents per household: a household tube closes when all of them are in it (at most 20, the largest pool
+    a lab accepts; a bigger family fills a second tube)."""
+    if not households:
+        return {}
+    sql, params = in_list("household_id", list(households))
+    counts = dict(
+        select_rows(
+            f"SELECT household_id, count(*) FROM {Person._meta.db_table} WHERE is_resident AND {sql}"
+            " GROUP BY household_id",
+            params,
+        )
+    )
+    return {h: max(1, min(20, counts.get(h, 1))) for h in households}
 
 
 def _too_many():

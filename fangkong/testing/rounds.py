@@ -12,7 +12,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap, scope_for
-from fangkong.registry.models import Jurisdiction, Unit
+from fangkong.registry.models import Jurisdiction, Place, Unit
 
 from .models import Round, Site, SiteKind
 
@@ -30,6 +30,7 @@ def round_create(
     result_limit_hours: int = 24,
     scope: list[int] | None = None,
     result_limits: dict[str, int] | None = None,
+    household_places: list[int] | None = None,
 ) -> Round:
     if not has_cap(actor, Cap.TESTING_ADMIN):
         raise Forbidden(Cap.TESTING_ADMIN)
@@ -56,6 +57,11 @@ def round_create(
     admin = scope_for(actor, Cap.TESTING_ADMIN)
     if any(not admin.covers(p.path) for p in places):
         raise FieldError("scope", _("The scope reaches outside your jurisdiction."))
+    compounds = list(Place.objects.filter(pk__in=household_places or [], kind__in=["compound", "building"]))
+    if len(compounds) != len(set(household_places or [])):
+        raise FieldError("household_places", _("One household per tube is set for compounds or buildings."))
+    if any(not admin.covers(p.jpath) for p in compounds):
+        raise FieldError("household_places", _("A compound or building lies outside your jurisdiction."))
     round_ = Round.objects.create(
         name=name[:100],
         pool_size=pool_size,
@@ -66,11 +72,17 @@ def round_create(
         created_by=actor,
     )
     round_.scope.set(places)
+    round_.household_places.set(compounds)
     audit_record(
         actor=actor,
         action="testing.round_create",
         obj=round_,
-        fields={"pool_size": pool_size, "deadline": end.isoformat(), "scope": [p.code for p in places]},
+        fields={
+            "pool_size": pool_size,
+            "deadline": end.isoformat(),
+            "scope": [p.code for p in places],
+            "household_places": [p.pk for p in compounds],
+        },
     )
     return round_
 

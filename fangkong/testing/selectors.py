@@ -44,3 +44,17 @@ def recalls_visible(*, user) -> QuerySet[Recall]:
     return Recall.objects.filter(scope_for(user, Cap.TESTING_RECALL).q("jpath")).select_related(
         "person", "source_tube", "retest_tube"
     )
+
+
+def compounds_for_rounds(*, user) -> list:
+    """Compounds HQ may set to one household per tube (those in its jurisdiction), by community."""
+    from fangkong.registry.models import Place
+
+    admin = scope_for(user, Cap.TESTING_ADMIN)
+    if admin.empty:
+        return []
+    return list(
+        Place.objects.filter(admin.q("jpath"), kind=Place.Kind.COMPOUND)
+        .select_related("jurisdiction")
+        .order_by("jpath", "name")[:2000]
+    )

@@ -14,4 +14,6 @@ urlpatterns = [
     path("lab/", views.lab_page, name="lab"),
     path("recalls/", views.recall_list, name="recalls"),
     path("codes/<int:jurisdiction_id>/", views.code_sheet, name="codes"),
+    path("codes/<int:jurisdiction_id>/households/", views.household_sheet, name="household_codes"),
+    path("codes/<int:jurisdiction_id>/issue/", views.codes_issue, name="codes_issue"),
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.dates import parse_moment
@@ -14,7 +16,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.selectors import jurisdiction_get
 
-from . import custody, rounds, selectors
+from . import codes, custody, rounds, selectors
 from .collection import Scan, collections_ingest, open_tube, tube_close
 from .models import Bag, Recall, Sample
 from .results import recall_sample, results_file_ingest
@@ -34,6 +36,7 @@ def round_list(request):
                 name=request.POST.get("name", ""),
                 pool_size=int(request.POST.get("pool_size") or 10),
                 deadline=deadline,
+                household_places=[int(x) for x in request.POST.getlist("household_places") if x.isdigit()],
             )
             return redirect("testing:rounds")
         except (FieldError, ValueError) as exc:
@@ -47,6 +50,7 @@ def round_list(request):
             "rounds": qs[:50],
             "sites": selectors.sites_workable(user=request.user)[:200],
             "can_create": has_cap(request.user, Cap.TESTING_ADMIN),
+            "compounds": selectors.compounds_for_rounds(user=request.user),
             "error": error,
             "now": clock.now(),
         },
@@ -62,12 +66,14 @@ def site_page(request, site_id: int):
     now = clock.now()
     current = list(selectors.rounds_visible(user=request.user).filter(starts_at__lte=now, deadline__gt=now))
     round_id = int(request.POST.get("round") or request.GET.get("round") or (current[0].pk if current else 0))
-    message, error = None, None
+    message, error, household = None, None, None
     if request.method == "POST":
         try:
             if request.POST.get("close"):
                 closed = tube_close(actor=request.user, code=request.POST["close"])
                 message = _("Tube %(c)s closed with %(n)d.") % {"c": closed.code, "n": closed.count}
+            elif codes.is_household_code(request.POST.get("person", "")):
+                household, message, error = _household_scan(request, site, round_id, now)
             else:
                 who = request.POST.get("person", "").strip()
                 scan = Scan(
@@ -75,11 +81,7 @@ def site_page(request, site_id: int):
                     tube_code=request.POST.get("tube_code", ""),
                     site_id=site.pk,
                     collected_at=now,
-                    **(
-                        {"person_code": who}
-                        if who.upper().startswith("P") and len(who) == 12
-                        else {"document_number": who}
-                    ),
+                    **({"person_code": who} if codes.is_person_code(who) else {"document_number": who}),
                 )
                 reply = collections_ingest(actor=request.user, round_id=round_id, scans=[scan])
                 if reply["rejected"]:
@@ -101,9 +103,37 @@ def site_page(request, site_id: int):
             "recent": recent,
             "message": message,
             "error": error,
+            "household": household,
+            "tube_code": request.POST.get("tube_code", "") if household else "",
         },
         status=400 if error else 200,
     )
+
+
+def _household_scan(request, site, round_id: int, now):
+    """A household code was scanned: first show its residents (all ticked), then sample the ticked ones into
+    the tube. Returns (household to show, message, error)."""
+    found = codes.household_by_code(request.POST.get("person", ""))
+    if found is None:
+        return None, None, FieldError("person", _("Unknown household code."))
+    household, members = found
+    shown = {"code": request.POST["person"].strip().upper(), "place": household, "members": members}
+    if "member" not in request.POST:
+        return shown, None, None
+    ticked = set(request.POST.getlist("member"))
+    chosen = [m for m in members if str(m.pk) in ticked]
+    if not chosen:
+        return shown, None, FieldError("member", _("Tick the members who were sampled."))
+    scans = [
+        Scan(index=i, person_id=m.pk, tube_code=request.POST.get("tube_code", ""), site_id=site.pk, collected_at=now)
+        for i, m in enumerate(chosen)
+    ]
+    reply = collections_ingest(actor=request.user, round_id=round_id, scans=scans)
+    accepted = _("%(n)d of the household sampled.") % {"n": reply["accepted"]}
+    if reply["rejected"]:
+        problems = "; ".join(f"{chosen[r['index']].name[:1]}*: {r['message']}" for r in reply["rejected"])
+        return None, accepted if reply["accepted"] else None, FieldError("member", problems)
+    return None, accepted, None
 
 
 @scoped
@@ -216,3 +246,29 @@ def code_sheet(request, jurisdiction_id: int):
     ]
     place = jurisdiction_get(user=request.user, jurisdiction_id=jurisdiction_id)
     return render(request, "testing/code_sheet.html", {"entries": entries, "place": place})
+
+
+@scoped
+def household_sheet(request, jurisdiction_id: int):
+    """A printable sheet of household codes (one card per door) for a grid or community."""
+    from .codes import household_codes_for_print, qr_svg
+
+    if not has_cap(request.user, Cap.PEOPLE_VIEW):
+        raise Forbidden(Cap.PEOPLE_VIEW)
+    entries = [
+        (home, code, members, qr_svg(code))
+        for home, code, members in household_codes_for_print(actor=request.user, jurisdiction_id=jurisdiction_id)
+    ]
+    place = jurisdiction_get(user=request.user, jurisdiction_id=jurisdiction_id)
+    return render(request, "testing/household_sheet.html", {"entries": entries, "place": place})
+
+
+@scoped
+@require_POST
+def codes_issue(request, jurisdiction_id: int):
+    """Codes for every resident here who has none (before a round: sites then scan codes, not ID numbers)."""
+    from .codes import person_codes_issue
+
+    created = person_codes_issue(actor=request.user, jurisdiction_id=jurisdiction_id)
+    messages.success(request, _("%(n)d personal codes issued.") % {"n": created})
+    return redirect("jurisdiction", jurisdiction_id)
