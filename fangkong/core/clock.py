@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -20,6 +20,20 @@ def localdate(moment: datetime | None = None) -> date:
 def localtime(moment: datetime) -> str:
     """A moment as the district reads it: 2022-05-01 08:30."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def as_aware(value) -> datetime:
+    """A timestamp read by raw SQL: PostgreSQL gives aware datetimes, SQLite gives text (stored in UTC)."""
+    if isinstance(value, str):
+        from django.utils.dateparse import parse_datetime
+
+        parsed = parse_datetime(value)
+        if parsed is None:
+            raise ValueError(f"not a timestamp: {value!r}")
+        value = parsed
+    if timezone.is_naive(value):
+        return value.replace(tzinfo=UTC)
+    return value
 
 
 def now() -> datetime:

@@ -58,3 +58,32 @@ def compounds_for_rounds(*, user) -> list:
         .select_related("jurisdiction")
         .order_by("jpath", "name")[:2000]
     )
+
+
+def open_recalls_of(person_ids: list[int]) -> list[tuple[int, str, object]]:
+    """(person, source tube, ordered) of recall orders awaiting their retest result, for the status service
+    (containment): facts about people the caller already holds, so no user scope applies."""
+    from fangkong.core import clock
+    from fangkong.core.bulk import in_list, select_rows
+
+    from .models import Tube
+
+    if not person_ids:
+        return []
+    sql, params = in_list("r.person_id", person_ids)
+    return [
+        (pid, tube, clock.as_aware(ordered))
+        for pid, tube, ordered in select_rows(
+            f"SELECT r.person_id, t.code, r.ordered_at FROM {Recall._meta.db_table} r"
+            f" JOIN {Tube._meta.db_table} t ON t.id = r.source_tube_id WHERE r.state IN (%s, %s) AND {sql}",
+            [Recall.State.ORDERED, Recall.State.SAMPLED, *params],
+        )
+    ]
+
+
+def person_id_for_code(code: str) -> int | None:
+    """The person a pre-registration code belongs to (for the status service's scanners)."""
+    from .models import PersonCode
+
+    text = "".join((code or "").split()).upper()
+    return PersonCode.objects.filter(code=text).values_list("person_id", flat=True).first()

@@ -41,7 +41,7 @@ def test_page_button_issues_codes_and_refuses_an_outsider(client, district):
     client.force_login(district.worker_b)
     assert client.post(f"/testing/codes/{district.a.pk}/issue/").status_code == 404
     client.force_login(district.worker_a)
-    r = client.post(f"/testing/codes/{district.a1.pk}/issue/", follow=True)
+    r = client.post(f"/testing/codes/{district.a1.pk}/issue/", follow=True, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 200
     assert "1 personal codes issued" in r.content.decode()
     assert client.get(f"/testing/codes/{district.a1.pk}/issue/").status_code == 405

@@ -147,7 +147,9 @@ def test_household_code_at_the_site_page_samples_the_ticked_members(client, dist
 def test_unknown_household_code_is_an_error_on_the_person_field(client, district, testing):
     client.force_login(testing.sampler)
     r = client.post(
-        f"/testing/sites/{testing.site.pk}/", {"round": testing.round.pk, "person": "HAAAAAAAAAAA", "tube_code": "X1"}
+        f"/testing/sites/{testing.site.pk}/",
+        {"round": testing.round.pk, "person": "HAAAAAAAAAAA", "tube_code": "X1"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert r.status_code == 400
     assert "Unknown household code" in r.content.decode()
