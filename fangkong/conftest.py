@@ -131,12 +131,17 @@ def api_token(client):
 
 @pytest.fixture(autouse=True)
 def _fresh_memo():
-    # Configuration memoised per process (core.memo) must not leak from one test's database into the next.
+    # Configuration memoised per process (core.memo), and counters in the cache (rate limits keyed by ids that
+    # the next test's database hands out again), must not leak from one test into the next.
+    from django.core.cache import cache
+
     from fangkong.core import memo
 
     memo.clear_all()
+    cache.clear()
     yield
     memo.clear_all()
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ FANGKONG_DATA_KEY   base64 of 32 random bytes; encrypts personal data at rest. G
 FANGKONG_SECRET_KEY Django's secret key (generated into FANGKONG_HOME when unset, outside production)
 FANGKONG_ENV        "production" turns off debug and demands real keys
 CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) when set; else they run in-process
+FANGKONG_CACHE_URL  e.g. redis://127.0.0.1:6379/1: the cache all workers share (scanner rate limits)
+FANGKONG_STATUS_RATE  status look-ups per scanner device per minute (default 600)
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ INSTALLED_APPS = [
     "fangkong.registry",
     "fangkong.screening",
     "fangkong.testing",
+    "fangkong.containment",
 ]
 
 MIDDLEWARE = [
@@ -110,6 +113,18 @@ else:
     # on a 10,000-scan batch) costs more than it saves; JIT pays off for long analytics, which we do not run.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared cache (rate limits per scanner device): Redis in production, so that all worker processes count
+# together; per process in memory otherwise (the demo: a limit then applies per worker).
+if os.environ.get("FANGKONG_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["FANGKONG_CACHE_URL"],
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -177,4 +192,5 @@ FANGKONG: dict[str, Any] = {
     "DEMO_PASSWORD": os.environ.get("FANGKONG_DEMO_PASSWORD", "fangkong-demo"),
     "INLINE_JOBS_IN_THREAD": os.environ.get("FANGKONG_INLINE_JOBS_IN_THREAD", "1") == "1",
     "TITLE": _("Xinglongtai District Prevention and Control Platform"),
+    "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),
 }

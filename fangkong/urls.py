@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
 from fangkong.registry.api import router as registry_router
 from fangkong.screening.api import router as screening_router
@@ -10,6 +11,7 @@ from fangkong.testing.api import router as testing_router
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", testing_router)
+api.add_router("/", containment_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

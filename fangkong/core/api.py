@@ -24,6 +24,7 @@ from . import clock, memo
 from .audit import audit_record
 from .errors import FieldError
 from .models import ApiToken, IdempotencyRecord
+from .ratelimit import RateLimited
 from .scoping import Forbidden, NotFound, roles_for
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -59,6 +60,7 @@ class BearerAuth(HttpBearer):
         if row is None or row.expires_at <= clock.now() or not row.user.is_active:
             return None
         request.user = row.user
+        request.api_token_id = row.pk  # the device, for per-device rate limits
         return row.user
 
 
@@ -101,7 +103,16 @@ def _not_found(request, exc):
 
 @api.exception_handler(Forbidden)
 def _forbidden(request, exc):
-    return _error(request, 403, "You do not have permission for this action.")
+    # A Forbidden raised with a sentence (not a capability code) explains itself: "the requester cannot approve".
+    reason = str(exc.args[0]) if exc.args and " " in str(exc.args[0]) else ""
+    return _error(request, 403, reason or "You do not have permission for this action.")
+
+
+@api.exception_handler(RateLimited)
+def _rate_limited(request, exc: RateLimited):
+    response = _error(request, 429, "Too many requests from this device; slow down.")
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

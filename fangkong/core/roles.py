@@ -36,6 +36,16 @@ class Cap:
     TESTING_SAMPLE = "testing.sample"  # collect at a site, seal and hand over bags
     TESTING_LAB = "testing.lab"  # receive bags, report results
     TESTING_RECALL = "testing.recall"  # see and work recall (retest) orders
+    # containment
+    ZONE_VIEW = "containment.zone_view"  # zones, the people inside, lifting criteria
+    ZONE_REQUEST = "containment.zone_request"  # propose a zone or its lifting
+    ZONE_APPROVE = "containment.zone_approve"  # the second person on a zone decision
+    ZONE_PROTOCOL = "containment.zone_protocol"  # levels and lifting criteria
+    STATUS_VIEW = "containment.status_view"  # a person's status with its reasons
+    STATUS_REQUEST = "containment.status_request"  # ask for a manual status change
+    STATUS_APPROVE = "containment.status_approve"  # the second person on a manual change; decide appeals
+    STATUS_SCAN = "containment.status_scan"  # checkpoint and venue scanners: colour and action only
+    CASE_WORK = "containment.case_work"  # confirmed cases: record, release
 
 
 _PEOPLE_WORK = frozenset(
@@ -53,6 +63,9 @@ _PEOPLE_WORK = frozenset(
 _SCREENING_LOCAL = frozenset({Cap.PASSAGE_VIEW, Cap.FOLLOWUP_WORK, Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})
 _SCREENING_LEAD = _SCREENING_LOCAL | {Cap.RECONCILE_VIEW, Cap.CHECKPOINT_MANAGE}
 _TESTING_LOCAL = frozenset({Cap.TESTING_RECALL})
+_CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN})
+_CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK}
+_CONTAINMENT_HQ = _CONTAINMENT_LEAD | {Cap.ZONE_APPROVE, Cap.ZONE_PROTOCOL, Cap.STATUS_APPROVE}
 
 
 @dataclass(frozen=True)
@@ -73,18 +86,29 @@ ROLES: dict[str, Role] = {
             _PEOPLE_WORK
             | _SCREENING_LEAD
             | _TESTING_LOCAL
+            | _CONTAINMENT_HQ
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
-        Role("street_officer", _("Street officer"), "jurisdiction", _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL),
+        Role(
+            "street_officer",
+            _("Street officer"),
+            "jurisdiction",
+            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD,
+        ),
         Role(
             "community_worker",
             _("Community / grid worker"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL,
+            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL | _CONTAINMENT_LOCAL,
         ),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
-        Role("checkpoint_staff", _("Checkpoint staff"), "unit", frozenset({Cap.CHECKPOINT_WORK, Cap.PASSAGE_VIEW})),
+        Role(
+            "checkpoint_staff",
+            _("Checkpoint staff"),
+            "unit",
+            frozenset({Cap.CHECKPOINT_WORK, Cap.PASSAGE_VIEW, Cap.STATUS_SCAN}),
+        ),
         Role("employer_hr", _("Employer HR"), "unit", frozenset({Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})),
         Role(
             "unit_leader",
@@ -98,6 +122,7 @@ ROLES: dict[str, Role] = {
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset()),
         Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset()),
         Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset()),
+        Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),
     ]
 }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 
@@ -109,4 +109,5 @@ def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
     followup.release_note = (note or "").strip()[:300]
     followup.save(update_fields=["released_at", "released_by", "release_note"])
     audit_record(actor=actor, action="followup.release", obj=followup, object_repr=followup.person.name)
+    events.emit("screening.followup_released", {"person_id": followup.person_id, "followup_id": followup.pk})
     return followup

@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, pii
+from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import get_by, insert_one
 from fangkong.core.errors import FieldError
@@ -282,6 +282,7 @@ def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, 
         object_repr=person.name,
         fields={"level": followup.level, "measure": followup.measure, "passage": passage.pk},
     )
+    events.emit("screening.followup_opened", {"person_id": person.pk, "followup_id": followup.pk})
     return followup, True
 
 

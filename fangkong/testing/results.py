@@ -110,21 +110,28 @@ def _recall_pools(positive: list[Tube]) -> int:
     for s in samples:
         members.setdefault(s.tube_id, []).append(s)
     orders = []
+    announcements: list[tuple[str, dict]] = []
     for tube in positive:
         group = members.get(tube.pk, [])
         if len(group) == 1:
-            events.emit(
-                "testing.case_confirmed",
-                {"person_id": group[0].person_id, "tube": tube.code, "round_id": tube.round_id},
+            announcements.append(
+                (
+                    "testing.case_confirmed",
+                    {"person_id": group[0].person_id, "tube": tube.code, "round_id": tube.round_id},
+                )
             )
             continue
         for s in group:
             orders.append(Recall(round_id=tube.round_id, person_id=s.person_id, source_tube=tube, jpath=s.jpath))
-        events.emit(
-            "testing.pool_positive",
-            {"tube": tube.code, "round_id": tube.round_id, "person_ids": [s.person_id for s in group]},
+        announcements.append(
+            (
+                "testing.pool_positive",
+                {"tube": tube.code, "round_id": tube.round_id, "person_ids": [s.person_id for s in group]},
+            )
         )
     insert_many(orders)
+    for name, payload in announcements:  # after the orders exist: status subscribers read them
+        events.emit(name, payload)
     return len(orders)
 
 
@@ -137,6 +144,9 @@ def _resolve_retests(tubes: list[Tube]) -> int:
         recall.state = Recall.State.POSITIVE if positive else Recall.State.NEGATIVE
         recall.resolved_at = now
         recall.save(update_fields=["state", "resolved_at"])
+        events.emit(
+            "testing.recall_resolved", {"person_id": recall.person_id, "recall_id": recall.pk, "state": recall.state}
+        )
         if positive:
             confirmed += 1
             events.emit(

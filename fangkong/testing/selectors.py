@@ -87,3 +87,23 @@ def person_id_for_code(code: str) -> int | None:
 
     text = "".join((code or "").split()).upper()
     return PersonCode.objects.filter(code=text).values_list("person_id", flat=True).first()
+
+
+def latest_negative(person_ids: list[int]) -> dict[int, object]:
+    """person → when their latest sample that tested negative was taken (a pooled negative clears every member),
+    for containment's lifting criteria."""
+    from fangkong.core import clock
+    from fangkong.core.bulk import in_list, select_rows
+
+    from .models import Sample, Tube
+
+    out: dict[int, object] = {}
+    for i in range(0, len(person_ids), 20_000):
+        sql, params = in_list("s.person_id", person_ids[i : i + 20_000])
+        for pid, at in select_rows(
+            f"SELECT s.person_id, max(s.collected_at) FROM {Sample._meta.db_table} s"
+            f" JOIN {Tube._meta.db_table} t ON t.id = s.tube_id WHERE t.result = %s AND {sql} GROUP BY s.person_id",
+            [Tube.Result.NEGATIVE, *params],
+        ):
+            out[pid] = clock.as_aware(at)
+    return out

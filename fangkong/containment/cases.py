@@ -1,0 +1,80 @@
+"""Confirmed cases and their close contacts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.registry.models import Person
+
+from .models import Case, CloseContact
+from .status import status_refresh
+
+
+@transaction.atomic
+def case_confirm(*, actor, person_id: int, source: str, reference: str = "") -> Case:
+    """A confirmed positive (from testing's event, or recorded by hand): red at once. One open case a person."""
+    if actor is not None and scope_for(actor, Cap.CASE_WORK).empty:
+        raise Forbidden(Cap.CASE_WORK)
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or (actor is not None and not scope_for(actor, Cap.CASE_WORK).covers(person.jpath)):
+        raise NotFound
+    existing = Case.objects.filter(person=person, released_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            case = Case.objects.create(person=person, source=source[:20], reference=reference[:60], jpath=person.jpath)
+    except IntegrityError:  # confirmed concurrently
+        return Case.objects.get(person=person, released_at__isnull=True)
+    status_refresh([person.pk])
+    audit_record(actor=actor, action="case.confirm", obj=case, object_repr=f"{person.name[:1]}*",
+                 fields={"source": source, "reference": reference})
+    return case
+
+
+@transaction.atomic
+def case_release(*, actor, case_id: int, note: str) -> Case:
+    """Discharged and out of isolation: the case no longer turns the person red."""
+    case = Case.objects.select_for_update().filter(pk=case_id).first()
+    if case is None or not scope_for(actor, Cap.CASE_WORK).covers(case.jpath):
+        raise NotFound
+    if case.released_at is not None:
+        raise FieldError("state", _("This case is released already."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Give the basis of the release (discharge, end of isolation)."))
+    case.released_at, case.released_by, case.release_note = clock.now(), actor, note.strip()[:300]
+    case.save(update_fields=["released_at", "released_by", "release_note"])
+    status_refresh([case.person_id])
+    audit_record(actor=actor, action="case.release", obj=case, reason=case.release_note)
+    return case
+
+
+@transaction.atomic
+def contact_add(*, actor, case_id: int, person_id: int, last_contact_at: datetime, note: str = "") -> CloseContact:
+    case = Case.objects.filter(pk=case_id).first()
+    if case is None or not scope_for(actor, Cap.CASE_WORK).covers(case.jpath):
+        raise NotFound
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None:
+        raise FieldError("person_id", _("Unknown person."))
+    if person.pk == case.person_id:
+        raise FieldError("person_id", _("A case is not their own close contact."))
+    if last_contact_at > clock.now():
+        raise FieldError("last_contact_at", _("The last contact cannot be in the future."))
+    contact, created = CloseContact.objects.update_or_create(
+        case=case,
+        person=person,
+        defaults={"last_contact_at": last_contact_at, "note": (note or "")[:200], "recorded_by": actor,
+                  "jpath": person.jpath},
+    )
+    audit_record(actor=actor, action="case.contact", obj=contact, jpath=case.jpath,
+                 fields={"case": case.pk, "person": person.pk, "created": created})
+    return contact

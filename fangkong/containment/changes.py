@@ -1,0 +1,279 @@
+"""Manual status changes: the only way a person's colour is set by hand, and never by one person alone.
+
+Each change has a legal basis, an expiry (at most 30 days), a requester and a different approver; once applied
+the person gets a notice with the basis and may appeal, and the appeal is decided by someone who took part in
+neither step. A change over several people needs, for each of them, a record in the system that concerns that
+person (their case, close contact, closed-loop case or recall): a list of names alone is refused. (In June 2022
+officials turned 1,317 depositors' codes red to stop a protest; 871 had never been to the city.)
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.registry.models import Person
+
+from .models import Appeal, Case, CloseContact, Colour, StatusChange
+from .status import status_refresh
+
+MAX_DAYS = 30
+MAX_BULK = 200
+
+
+@dataclass
+class BulkItem:
+    person_id: int
+    basis: str
+    record: str  # "case:12", "contact:5", "followup:34", "recall:7": the record concerning this person
+
+
+def _person_in(actor, person_id: int, cap: str) -> Person:
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not scope_for(actor, Cap.STATUS_VIEW).covers(person.jpath):
+        raise NotFound
+    if not scope_for(actor, cap).covers(person.jpath):
+        raise Forbidden(cap)
+    return person
+
+
+def _check(colour: str, basis: str, expires_at: datetime | None) -> tuple[str, datetime]:
+    if colour not in (Colour.YELLOW, Colour.RED, Colour.GREEN):
+        raise FieldError("colour", _("The colour is green, yellow or red."))
+    basis = (basis or "").strip()
+    if len(basis) < 10:
+        raise FieldError("basis", _("Give the legal basis (the regulation and the facts), at least 10 characters."))
+    now = clock.now()
+    if expires_at is None or expires_at <= now:
+        raise FieldError("expires_at", _("Give an expiry in the future."))
+    if expires_at > now + timedelta(days=MAX_DAYS):
+        raise FieldError("expires_at", _("A manual change lasts at most %(n)d days.") % {"n": MAX_DAYS})
+    return basis, expires_at
+
+
+@transaction.atomic
+def status_change_request(
+    *, actor, person_id: int, colour: str, basis: str, expires_at: datetime | None, batch: str = ""
+) -> StatusChange:
+    """Ask for a change; nothing changes until a second person approves."""
+    person = _person_in(actor, person_id, Cap.STATUS_REQUEST)
+    basis, expires_at = _check(colour, basis, expires_at)
+    change = StatusChange.objects.create(
+        person=person,
+        colour=colour,
+        basis=basis[:2000],
+        expires_at=expires_at,
+        requested_by=actor,
+        batch=batch,
+        jpath=person.jpath,
+    )
+    audit_record(
+        actor=actor,
+        action="status_change.request",
+        obj=change,
+        object_repr=f"{person.name[:1]}*",
+        fields={"person": person.pk, "colour": colour, "expires_at": expires_at.isoformat(), "batch": batch},
+        reason=basis[:300],
+    )
+    return change
+
+
+@transaction.atomic
+def status_changes_request_bulk(
+    *, actor, colour: str, expires_at: datetime | None, items: list[BulkItem]
+) -> list[StatusChange]:
+    """Several people at once — each with their own basis and a record that concerns them; one missing and
+    nothing is requested."""
+    if not items:
+        raise FieldError("items", _("List the people, each with their basis."))
+    if len(items) > MAX_BULK:
+        raise FieldError("items", _("At most %(n)d people per request.") % {"n": MAX_BULK})
+    seen: set[int] = set()
+    for row, item in enumerate(items):
+        if item.person_id in seen:
+            raise FieldError("person_id", _("This person is listed twice."), row=row)
+        seen.add(item.person_id)
+        if len((item.basis or "").strip()) < 10:
+            raise FieldError("basis", _("Each person needs their own basis, at least 10 characters."), row=row)
+        if not _record_concerns(item.record, item.person_id):
+            raise FieldError(
+                "record",
+                _("Each person needs a record that concerns them (their case, close contact, closed-loop case or "
+                  "recall), e.g. case:12."),
+                row=row,
+            )
+    batch = secrets.token_hex(8)
+    out = []
+    for row, item in enumerate(items):
+        try:
+            out.append(
+                status_change_request(
+                    actor=actor,
+                    person_id=item.person_id,
+                    colour=colour,
+                    basis=f"{item.basis.strip()} [{item.record}]",
+                    expires_at=expires_at,
+                    batch=batch,
+                )
+            )
+        except FieldError as exc:
+            raise FieldError(exc.field, exc.message, row=row) from exc
+        except NotFound as exc:
+            raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), row=row) from exc
+    return out
+
+
+def _record_concerns(record: str, person_id: int) -> bool:
+    kind, _sep, ref = (record or "").partition(":")
+    if not ref.isdigit():
+        return False
+    pk = int(ref)
+    if kind == "case":
+        return Case.objects.filter(pk=pk, person_id=person_id).exists()
+    if kind == "contact":
+        return CloseContact.objects.filter(pk=pk, person_id=person_id).exists()
+    if kind == "followup":
+        from fangkong.screening.models import FollowUp
+
+        return FollowUp.objects.filter(pk=pk, person_id=person_id).exists()
+    if kind == "recall":
+        from fangkong.testing.models import Recall
+
+        return Recall.objects.filter(pk=pk, person_id=person_id).exists()
+    return False
+
+
+def _pending(actor, change_id: int) -> StatusChange:
+    change = StatusChange.objects.select_for_update().select_related("person").filter(pk=change_id).first()
+    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
+        raise NotFound
+    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
+        raise Forbidden(Cap.STATUS_APPROVE)
+    if change.requested_by_id == actor.pk:
+        raise Forbidden(_("The person who asked for a change cannot approve it."))
+    return change
+
+
+@transaction.atomic
+def status_change_approve(*, actor, change_id: int, note: str = "") -> StatusChange:
+    """The second person: applies the change, writes the notice the person reads, rewrites their status."""
+    change = _pending(actor, change_id)
+    if change.state != StatusChange.State.PENDING:
+        raise FieldError("state", _("This change is not awaiting approval."))
+    change.state, change.decided_by, change.decided_at = StatusChange.State.APPLIED, actor, clock.now()
+    change.decision_note = (note or "").strip()[:300]
+    change.notice = _(
+        "Your status was set to %(colour)s until %(until)s. Basis: %(basis)s. You may appeal; the appeal is "
+        "decided by someone who took no part in this change."
+    ) % {
+        "colour": Colour(change.colour).label,
+        "until": clock.localtime(change.expires_at),
+        "basis": change.basis,
+    }
+    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "notice"])
+    status_refresh([change.person_id])
+    audit_record(
+        actor=actor,
+        action="status_change.approve",
+        obj=change,
+        object_repr=f"{change.person.name[:1]}*",
+        fields={"person": change.person_id, "colour": change.colour, "requested_by": change.requested_by_id},
+        reason=change.decision_note,
+    )
+    return change
+
+
+@transaction.atomic
+def status_change_reject(*, actor, change_id: int, note: str) -> StatusChange:
+    change = _pending(actor, change_id)
+    if change.state != StatusChange.State.PENDING:
+        raise FieldError("state", _("This change is not awaiting approval."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Say why the change is rejected."))
+    change.state, change.decided_by, change.decided_at = StatusChange.State.REJECTED, actor, clock.now()
+    change.decision_note = note.strip()[:300]
+    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    audit_record(actor=actor, action="status_change.reject", obj=change, reason=change.decision_note)
+    return change
+
+
+def _revoke(actor, change: StatusChange, action: str, note: str) -> None:
+    change.state, change.revoked_by, change.revoked_at = StatusChange.State.REVOKED, actor, clock.now()
+    change.save(update_fields=["state", "revoked_by", "revoked_at"])
+    status_refresh([change.person_id])
+    audit_record(actor=actor, action=action, obj=change, fields={"person": change.person_id}, reason=note[:300])
+
+
+@transaction.atomic
+def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
+    """End an applied change early (the facts changed). Anyone who may approve may revoke, with a reason."""
+    change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
+    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
+        raise NotFound
+    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
+        raise Forbidden(Cap.STATUS_APPROVE)
+    if change.state != StatusChange.State.APPLIED:
+        raise FieldError("state", _("Only an applied change can be revoked."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Say why the change is revoked."))
+    _revoke(actor, change, "status_change.revoke", note.strip())
+    return change
+
+
+@transaction.atomic
+def appeal_file(*, actor, change_id: int, text: str, person: Person | None = None) -> Appeal:
+    """The person appeals (from the portal: `person` is who they are), or a worker writes it down for them."""
+    change = StatusChange.objects.filter(pk=change_id).first()
+    if change is None:
+        raise NotFound
+    if person is not None:
+        if change.person_id != person.pk:
+            raise NotFound
+    elif not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
+        raise NotFound
+    if change.state != StatusChange.State.APPLIED:
+        raise FieldError("change", _("Only a change in force can be appealed."))
+    if change.appeals.filter(state=Appeal.State.OPEN).exists():
+        raise FieldError("change", _("An appeal against this change is already open."))
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise FieldError("text", _("Say why the change is wrong."))
+    appeal = Appeal.objects.create(
+        change=change, text=text[:2000], filed_by=actor if getattr(actor, "is_authenticated", False) else None
+    )
+    audit_record(actor=actor, action="appeal.file", obj=appeal, jpath=change.jpath, fields={"change": change.pk})
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, actor, appeal_id: int, upheld: bool, note: str) -> Appeal:
+    """Decided by someone who neither asked for nor approved the change; upheld revokes it at once."""
+    appeal = Appeal.objects.select_for_update().select_related("change").filter(pk=appeal_id).first()
+    if appeal is None or not scope_for(actor, Cap.STATUS_VIEW).covers(appeal.change.jpath):
+        raise NotFound
+    change = appeal.change
+    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
+        raise Forbidden(Cap.STATUS_APPROVE)
+    if actor.pk in (change.requested_by_id, change.decided_by_id):
+        raise Forbidden(_("Those who made a change cannot decide the appeal against it."))
+    if appeal.state != Appeal.State.OPEN:
+        raise FieldError("state", _("This appeal is decided already."))
+    note = (note or "").strip()
+    if not note:
+        raise FieldError("note", _("Give the reasons for the decision."))
+    appeal.state = Appeal.State.UPHELD if upheld else Appeal.State.DISMISSED
+    appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, clock.now(), note[:300]
+    appeal.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if upheld and change.state == StatusChange.State.APPLIED:
+        _revoke(actor, change, "status_change.revoke_on_appeal", note)
+    audit_record(actor=actor, action="appeal.decide", obj=appeal, jpath=change.jpath, fields={"upheld": upheld})
+    return appeal

@@ -1,0 +1,200 @@
+"""Containment: zones over places, confirmed cases, guarded manual status changes and their appeals, and the
+personal status each of them feeds (derived, stored only as a cache that every change rewrites)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, Person, Place
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+SEVERITY = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+
+
+class ZoneLevel(models.Model):
+    """A level of the zone protocol: what it means for the people inside and when it may be lifted. Data the
+    district edits (defaults from the domain brief: sealed, controlled, prevention; the later high/medium/low
+    scheme is three more rows with 7-day criteria)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    colour = models.CharField(_("status of the people inside"), max_length=6, choices=Colour.choices)
+    restrictions = models.TextField(_("restrictions"), blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank (1 = strictest)"), default=1)
+    quiet_days = models.PositiveSmallIntegerField(_("days without a new case"), default=14)
+    contact_days = models.PositiveSmallIntegerField(
+        _("days since the last close contact (tested negative)"), default=14
+    )
+    negative_days = models.PositiveSmallIntegerField(_("whole area negative within (days; 0: not required)"), default=2)
+    lifts_with_others = models.BooleanField(_("lifts when no stricter zone remains"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Zone(models.Model):
+    """A sealed / controlled / prevention zone: a decision with a record (document number, basis, who asked, who
+    approved — two different people) over compounds, buildings or whole jurisdictions."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        ACTIVE = "active", _("In force")
+        REJECTED = "rejected", _("Rejected")
+        LIFTED = "lifted", _("Lifted")
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.ForeignKey(ZoneLevel, on_delete=models.PROTECT, related_name="zones", verbose_name=_("level"))
+    places = models.ManyToManyField(Place, blank=True, related_name="+", verbose_name=_("compounds and buildings"))
+    jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="+")
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    basis = models.TextField(_("basis"))
+    starts_at = models.DateTimeField(_("starts"))
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)  # the narrowest jurisdiction holding all of it: who sees the zone
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="zone_state")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Case(models.Model):
+    """A confirmed positive person (from a single-tube result, a retest or a clinic), red until released."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
+    confirmed_at = models.DateTimeField(default=clock.now)
+    source = models.CharField(max_length=20)  # "testing", "clinic" …
+    reference = models.CharField(max_length=60, blank=True)  # the tube code, the report number
+    jpath = models.CharField(max_length=128)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(released_at__isnull=True), name="case_one_open_per_person"
+            )
+        ]
+        indexes = [models.Index(fields=["jpath"], name="case_jpath_prefix", opclasses=["varchar_pattern_ops"])]
+
+
+class CloseContact(models.Model):
+    """A person in close contact with a case (found by tracing: venue scans, interviews). Lifting a zone waits
+    until the last contact is long enough ago and was followed by a negative test."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    last_contact_at = models.DateTimeField(_("last contact"))
+    note = models.CharField(_("how"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=clock.now)
+    jpath = models.CharField(max_length=128)  # the contact's
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "person"], name="contact_once_per_case")]
+
+
+class StatusChange(models.Model):
+    """A manual status change: never by one person alone. A legal basis, a second approver who is not the
+    requester, an expiry, a notice the person reads (and may appeal) — each step in the audit."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        APPLIED = "applied", _("Applied")
+        REJECTED = "rejected", _("Rejected")
+        REVOKED = "revoked", _("Revoked")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="status_changes")
+    colour = models.CharField(_("colour"), max_length=6, choices=Colour.choices)
+    basis = models.TextField(_("legal basis"))
+    expires_at = models.DateTimeField(_("expires"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    batch = models.CharField(max_length=40, blank=True)  # requested together with others (each with its basis)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    notice = models.TextField(_("notice to the person"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    jpath = models.CharField(max_length=128)  # the person's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["person", "state"], name="statuschange_person_state"),
+            models.Index(fields=["jpath"], name="statuschange_jpath_prefix", opclasses=["varchar_pattern_ops"]),
+        ]
+
+
+class Appeal(models.Model):
+    """The person's objection to a manual change; decided by someone other than those who made the change."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        UPHELD = "upheld", _("Upheld: change revoked")
+        DISMISSED = "dismissed", _("Dismissed")
+
+    change = models.ForeignKey(StatusChange, on_delete=models.PROTECT, related_name="appeals")
+    text = models.TextField(_("grounds"))
+    filed_at = models.DateTimeField(default=clock.now)
+    filed_by = models.ForeignKey(  # the resident's own account, or the grid worker writing it down for them
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+
+class PersonStatus(models.Model):
+    """The derived status, kept so that a scanner's look-up is one row: rewritten by every change of its inputs
+    (which lock the row first, then read), and recomputed on reading when it has expired or the person moved."""
+
+    person = models.OneToOneField(
+        Person, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    colour = models.CharField(max_length=6, choices=Colour.choices)
+    since = models.DateTimeField(null=True, blank=True)
+    reasons = models.JSONField(default=list)
+    valid_until = models.DateTimeField(null=True, blank=True)  # the earliest expiry among the reasons
+    computed_at = models.DateTimeField()
+    household_id = models.BigIntegerField(null=True)  # what it was computed for: a move makes it stale
+    jpath = models.CharField(max_length=128)

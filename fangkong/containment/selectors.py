@@ -1,0 +1,79 @@
+"""Reads of containment data, scoped here."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, scope_for
+from fangkong.registry.models import Person
+
+from .models import Appeal, Case, StatusChange, Zone, ZoneLevel
+from .status import Status, status_of
+
+
+def zones_visible(*, user, state: str = "") -> QuerySet[Zone]:
+    """Zones within the user's reach, and the district-wide ones above it that cover part of it."""
+    scope = scope_for(user, Cap.ZONE_VIEW)
+    if scope.empty:
+        return Zone.objects.none()
+    above = Q()
+    for path in scope.paths:
+        # A zone drawn higher up (over a whole street) concerns the community inside it too.
+        prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+        above |= Q(jpath__in=prefixes)
+    qs = Zone.objects.filter(scope.q("jpath") | above).select_related("level", "requested_by", "decided_by")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-requested_at")
+
+
+def zone_get(*, user, zone_id: int) -> Zone:
+    zone = zones_visible(user=user).filter(pk=zone_id).first()
+    if zone is None:
+        raise NotFound
+    return zone
+
+
+def levels() -> QuerySet[ZoneLevel]:
+    return ZoneLevel.objects.filter(active=True)
+
+
+def person_status(*, user, person_id: int) -> tuple[Person, Status]:
+    """A person's status with every reason, for staff whose jurisdiction holds them."""
+    person = Person.objects.filter(scope_for(user, Cap.STATUS_VIEW).q(), pk=person_id).first()
+    if person is None:
+        raise NotFound
+    return person, status_of(person.pk)
+
+
+def changes_visible(*, user, state: str = "") -> QuerySet[StatusChange]:
+    qs = StatusChange.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath")).select_related(
+        "person", "requested_by", "decided_by"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-requested_at")
+
+
+def change_get(*, user, change_id: int) -> StatusChange:
+    change = changes_visible(user=user).filter(pk=change_id).first()
+    if change is None:
+        raise NotFound
+    return change
+
+
+def appeals_visible(*, user, state: str = "") -> QuerySet[Appeal]:
+    qs = Appeal.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("change__jpath")).select_related(
+        "change", "change__person"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("-filed_at")
+
+
+def cases_visible(*, user, open_only: bool = True) -> QuerySet[Case]:
+    qs = Case.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath")).select_related("person")
+    if open_only:
+        qs = qs.filter(released_at__isnull=True)
+    return qs.order_by("-confirmed_at")

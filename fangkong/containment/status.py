@@ -1,0 +1,348 @@
+"""The personal status: derived from its sources, never typed in.
+
+Sources, each a reason with a colour and a since: the zone the person lives in (its level's colour), a confirmed
+case (red), a closed-loop case of screening (central isolation red, home isolation or tests yellow), a pool
+recall of testing awaiting its retest (yellow, "temporary control"), an applied manual change (its colour, until
+it expires). The status is the strictest colour; every reason is kept and shown.
+
+`PersonStatus` keeps the result so that a scanner reads one row. Whoever changes a source calls
+`status_refresh` in the same transaction: it locks the people's rows first and reads the sources after, so two
+concurrent changes for one person cannot leave the row computed without either. A row is recomputed on reading
+when it has expired (a manual change ran out, a zone's start came) or the person moved house.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.bulk import in_list, select_rows, upsert_rows
+from fangkong.registry.models import Person, Place
+
+from .models import SEVERITY, Case, Colour, PersonStatus, StatusChange, Zone
+
+
+@dataclass
+class Status:
+    person_id: int
+    colour: str = Colour.GREEN
+    since: datetime | None = None
+    reasons: list[dict[str, Any]] = field(default_factory=list)
+    valid_until: datetime | None = None
+    household_id: int | None = None
+    jpath: str = ""
+
+    @property
+    def action(self) -> str:
+        return ACTIONS[self.colour]
+
+
+# What a checkpoint or venue scanner does for each colour.
+ACTIONS = {Colour.GREEN: "pass", Colour.YELLOW: "check", Colour.RED: "stop"}
+
+
+def action_text(action: str) -> str:
+    return {
+        "pass": _("Let through."),
+        "check": _("Register and check a negative test within 48 hours before letting through."),
+        "stop": _("Do not let through: call the community (or the transfer team)."),
+    }[action]
+
+
+def reason_text(reason: dict[str, Any]) -> str:
+    """A stored reason in the reader's language (stored as facts, so that a resident in English reads English)."""
+    kind = reason["kind"]
+    if kind == "zone":
+        return _("Lives in %(level)s “%(zone)s”") % {"level": reason["level"], "zone": reason["zone"]}
+    if kind == "zone_soon":
+        return _("%(level)s “%(zone)s” starts %(at)s") % {
+            "level": reason["level"],
+            "zone": reason["zone"],
+            "at": clock.localtime(datetime.fromisoformat(reason["at"])),
+        }
+    if kind == "case":
+        return _("Confirmed positive")
+    if kind == "followup":
+        return {
+            "central_isolation": _("Closed-loop management: central isolation"),
+            "home_isolation": _("Closed-loop management: home isolation"),
+        }.get(reason["measure"], _("Closed-loop management: tests due"))
+    if kind == "recall":
+        return _("Temporary control: a pooled tube was positive, single-tube retest pending")
+    if kind == "change":
+        return _("Manual change (approved): %(basis)s — until %(until)s") % {
+            "basis": reason["basis"],
+            "until": clock.localtime(datetime.fromisoformat(reason["until"])),
+        }
+    return kind
+
+
+FOLLOWUP_COLOURS = {"central_isolation": Colour.RED, "home_isolation": Colour.YELLOW}
+
+
+def compute(person_ids: list[int]) -> dict[int, Status]:
+    """The status of each person, from all sources, in a handful of set-based queries."""
+    from fangkong.screening.selectors import open_followups_of
+    from fangkong.testing.selectors import open_recalls_of
+
+    now = clock.now()
+    out: dict[int, Status] = {}
+    places: dict[int, set[int]] = {}
+    for chunk in _chunks(person_ids):
+        sql, params = in_list("p.id", chunk)
+        for pid, jpath, household, building, compound in select_rows(
+            f"SELECT p.id, p.jpath, p.household_id, h.parent_id, b.parent_id FROM {Person._meta.db_table} p"
+            f" LEFT JOIN {Place._meta.db_table} h ON h.id = p.household_id"
+            f" LEFT JOIN {Place._meta.db_table} b ON b.id = h.parent_id WHERE {sql}",
+            params,
+        ):
+            out[pid] = Status(person_id=pid, household_id=household, jpath=jpath)
+            places[pid] = {x for x in (household, building, compound) if x}
+    ids = list(out)
+    for zone, zone_places, paths in _zones():
+        for pid, status in out.items():
+            if places[pid] & zone_places or any(status.jpath.startswith(p) for p in paths):
+                _zone_reason(status, zone, now)
+    for chunk in _chunks(ids):
+        for pid, confirmed, ref in Case.objects.filter(person_id__in=chunk, released_at__isnull=True).values_list(
+            "person_id", "confirmed_at", "reference"
+        ):
+            _add(out[pid], {"kind": "case", "colour": Colour.RED, "since": confirmed, "ref": ref})
+        for pid, measure, opened in open_followups_of(chunk):
+            colour = FOLLOWUP_COLOURS.get(measure, Colour.YELLOW)
+            _add(out[pid], {"kind": "followup", "colour": colour, "since": opened, "measure": measure})
+        for pid, tube, ordered in open_recalls_of(chunk):
+            _add(out[pid], {"kind": "recall", "colour": Colour.YELLOW, "since": ordered, "ref": tube})
+        for change in StatusChange.objects.filter(
+            person_id__in=chunk, state=StatusChange.State.APPLIED, expires_at__gt=now
+        ).only("person_id", "colour", "decided_at", "expires_at", "basis", "pk"):
+            status = out[change.person_id]
+            _add(
+                status,
+                {
+                    "kind": "change",
+                    "colour": change.colour,
+                    "since": change.decided_at,
+                    "until": change.expires_at,
+                    "basis": change.basis[:120],
+                    "ref": change.pk,
+                },
+            )
+            _expires(status, change.expires_at)
+    for status in out.values():
+        _settle(status)
+    return out
+
+
+def _chunks(ids: list[int], size: int = 20_000):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
+
+
+def _zones() -> list[tuple[Zone, set[int], list[str]]]:
+    zones = list(
+        Zone.objects.filter(state=Zone.State.ACTIVE).select_related("level").prefetch_related("places", "jurisdictions")
+    )
+    return [(z, {p.pk for p in z.places.all()}, [j.path for j in z.jurisdictions.all()]) for z in zones]
+
+
+def _zone_reason(status: Status, zone: Zone, now: datetime) -> None:
+    level = zone.level
+    if zone.starts_at > now:
+        # Announced, not yet in force: the status turns when it starts (the row expires then).
+        _add(
+            status,
+            {
+                "kind": "zone_soon",
+                "colour": Colour.GREEN,
+                "since": now,
+                "zone": zone.name,
+                "level": level.name,
+                "at": zone.starts_at.isoformat(),
+                "ref": zone.pk,
+            },
+        )
+        _expires(status, zone.starts_at)
+        return
+    _add(
+        status,
+        {
+            "kind": "zone",
+            "colour": level.colour,
+            "since": zone.starts_at,
+            "zone": zone.name,
+            "level": level.name,
+            "ref": zone.pk,
+        },
+    )
+
+
+def _add(status: Status, reason: dict[str, Any]) -> None:
+    status.reasons.append(reason)
+
+
+def _expires(status: Status, at: datetime) -> None:
+    if status.valid_until is None or at < status.valid_until:
+        status.valid_until = at
+
+
+def _settle(status: Status) -> None:
+    if not status.reasons:
+        return
+    status.reasons.sort(key=lambda r: (-SEVERITY[r["colour"]], r["since"]))
+    top = status.reasons[0]["colour"]
+    status.colour = top
+    status.since = min(r["since"] for r in status.reasons if r["colour"] == top) if top != Colour.GREEN else None
+    for r in status.reasons:
+        for key in ("since", "until"):
+            if isinstance(r.get(key), datetime):
+                r[key] = r[key].isoformat()
+
+
+def status_refresh(person_ids: list[int] | set[int]) -> int:
+    """Recompute and store the status of these people. Call it inside the transaction that changed a source:
+    the rows are locked before the sources are read (see the module's docstring)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        now = clock.now()
+        _lock(ids, now)
+        statuses = compute(ids)
+        return upsert_rows(
+            PersonStatus._meta.db_table,
+            ["person_id", "colour", "since", "reasons", "valid_until", "computed_at", "household_id", "jpath"],
+            (_row(s, now) for s in statuses.values()),
+            key="person_id",
+        )
+
+
+def _lock(ids: list[int], now: datetime) -> None:
+    """Take the people's status rows (creating missing ones) so that a concurrent change waits for us."""
+    table = PersonStatus._meta.db_table
+    if connection.vendor != "postgresql":
+        return  # SQLite runs one writing transaction at a time (BEGIN IMMEDIATE)
+    for chunk in _chunks(ids):
+        sql, params = in_list("p.id", chunk)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, colour, reasons, computed_at, jpath)"
+                f" SELECT p.id, %s, '[]', %s, p.jpath FROM {Person._meta.db_table} p WHERE {sql} ORDER BY p.id"
+                f" ON CONFLICT (person_id) DO UPDATE SET computed_at = EXCLUDED.computed_at",
+                [Colour.GREEN, now, *params],
+            )
+
+
+def _row(s: Status, now: datetime) -> tuple:
+    return (
+        s.person_id,
+        s.colour,
+        s.since,
+        json.dumps(s.reasons, ensure_ascii=False),
+        s.valid_until,
+        now,
+        s.household_id,
+        s.jpath,
+    )
+
+
+def status_of(person_id: int) -> Status:
+    """The stored status, recomputed (and stored, unless a change got there first) when stale."""
+    row = select_rows(
+        f"SELECT p.household_id, p.jpath, s.colour, s.since, s.reasons, s.valid_until, s.household_id, s.jpath,"
+        f" s.computed_at FROM {Person._meta.db_table} p LEFT JOIN {PersonStatus._meta.db_table} s"
+        f" ON s.person_id = p.id WHERE p.id = %s",
+        [person_id],
+    )
+    if not row:
+        raise LookupError(person_id)
+    household, jpath, colour, since, reasons, valid_until, s_household, s_jpath, computed_at = row[0]
+    now = clock.now()
+    if (
+        colour is not None
+        and (household, jpath) == (s_household, s_jpath)
+        and (valid_until is None or clock.as_aware(valid_until) > now)
+    ):
+        return Status(
+            person_id=person_id,
+            colour=colour,
+            since=clock.as_aware(since) if since else None,
+            reasons=json.loads(reasons) if isinstance(reasons, str) else reasons,
+            valid_until=clock.as_aware(valid_until) if valid_until else None,
+            household_id=household,
+            jpath=jpath,
+        )
+    status = compute([person_id])[person_id]
+    _store_if_unchanged(status, computed_at, now)
+    return status
+
+
+def _store_if_unchanged(status: Status, seen_computed_at, now: datetime) -> None:
+    """A reader's recompute is stored only if no writer rewrote the row meanwhile (writers always win)."""
+    table = PersonStatus._meta.db_table
+    values = _row(status, now)
+    with connection.cursor() as cursor:
+        if seen_computed_at is None:
+            cursor.execute(
+                f"INSERT INTO {table} (person_id, colour, since, reasons, valid_until, computed_at, household_id,"
+                f" jpath) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (person_id) DO NOTHING",
+                list(values),
+            )
+        else:
+            cursor.execute(
+                f"UPDATE {table} SET colour = %s, since = %s, reasons = %s, valid_until = %s, computed_at = %s,"
+                f" household_id = %s, jpath = %s WHERE person_id = %s AND computed_at = %s",
+                [*values[1:], values[0], seen_computed_at],
+            )
+
+
+HEX = set("0123456789abcdef")
+
+
+def person_for_code(code: str) -> int | None:
+    """A scanned code → the person: their pre-registration code (testing), or the keyed hash of their document
+    number (what an ID-card reader's app sends instead of the number itself)."""
+    from fangkong.testing.selectors import person_id_for_code
+
+    text = "".join((code or "").split())
+    if len(text) == 32 and set(text.lower()) <= HEX:
+        return (
+            Person.objects.filter(doc_hash=text.lower())
+            .order_by("doc_type")  # a resident ID first, should another document type share the hash
+            .values_list("pk", flat=True)
+            .first()
+        )
+    if 4 <= len(text) <= 16:
+        return person_id_for_code(text)
+    return None
+
+
+def status_scan(*, actor, code: str, device: str) -> Status:
+    """A checkpoint's or venue's scanner asks: colour, action, short reasons — nothing about who the person is.
+    Rate-limited per device; an unknown code is a plain 404 (it says nothing about whether anyone has it)."""
+    from django.conf import settings
+
+    from fangkong.core.ratelimit import hit
+    from fangkong.core.roles import Cap
+    from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+    if not has_cap(actor, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    person_id = person_for_code(code)
+    if person_id is None:
+        raise NotFound
+    return status_of(person_id)
+
+
+def scanner_reason(reason: dict[str, Any]) -> str:
+    """What a scanner is told: the category, not the details (a manual change's basis is the person's business)."""
+    if reason["kind"] == "change":
+        return _("Manual change (approved)")
+    return reason_text(reason)

@@ -1,0 +1,32 @@
+"""What containment hears from the other modules. In the announcing transaction: the status a checkpoint scans
+must change in the same commit as the fact behind it (see core.events)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fangkong.core import events
+
+from .status import status_refresh
+
+
+def _refresh_one(payload: dict[str, Any]) -> None:
+    status_refresh([payload["person_id"]])
+
+
+def _refresh_many(payload: dict[str, Any]) -> None:
+    status_refresh(payload["person_ids"])
+
+
+def _case_confirmed(payload: dict[str, Any]) -> None:
+    from .cases import case_confirm
+
+    case_confirm(actor=None, person_id=payload["person_id"], source="testing", reference=payload.get("tube", ""))
+
+
+def connect() -> None:
+    events.subscribe("testing.pool_positive", _refresh_many, in_transaction=True)
+    events.subscribe("testing.recall_resolved", _refresh_one, in_transaction=True)
+    events.subscribe("testing.case_confirmed", _case_confirmed, in_transaction=True)
+    events.subscribe("screening.followup_opened", _refresh_one, in_transaction=True)
+    events.subscribe("screening.followup_released", _refresh_one, in_transaction=True)

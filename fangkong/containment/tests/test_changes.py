@@ -1,0 +1,121 @@
+"""Manual changes: basis, second approver, expiry, notice, appeal; bulk only with a record per person."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+from fangkong.core.scoping import Forbidden, NotFound
+from fangkong.containment.cases import case_confirm
+from fangkong.containment.changes import (
+    BulkItem,
+    appeal_decide,
+    appeal_file,
+    status_change_approve,
+    status_change_request,
+    status_changes_request_bulk,
+)
+from fangkong.containment.models import StatusChange
+from fangkong.containment.status import status_of
+
+BASIS = "《传染病防治法》第三十九条；与病例同乘一车"
+
+
+def _request(district, person, **kw):
+    data = {"colour": "yellow", "basis": BASIS, "expires_at": clock.now() + timedelta(days=7)} | kw
+    return status_change_request(actor=district.hq, person_id=person.pk, **data)
+
+
+def test_a_change_applies_only_when_someone_else_approves(district, containment):
+    change = _request(district, district.person_a)
+    assert change.state == "pending" and status_of(district.person_a.pk).colour == "green"
+    with pytest.raises(Forbidden):
+        status_change_approve(actor=district.hq, change_id=change.pk)
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    s = status_of(district.person_a.pk)
+    assert s.colour == "yellow" and s.reasons[0]["kind"] == "change" and BASIS[:20] in s.reasons[0]["basis"]
+    change.refresh_from_db()
+    assert BASIS in change.notice and "appeal" in change.notice
+    assert set(AuditEvent.objects.filter(object_id=str(change.pk), object_type="containment.statuschange")
+               .values_list("action", flat=True)) == {"status_change.request", "status_change.approve"}
+
+
+def test_a_change_expires_by_itself(district, containment):
+    change = _request(district, district.person_a, expires_at=clock.now() + timedelta(days=2))
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    assert status_of(district.person_a.pk).colour == "yellow"
+    with clock.advanced(timedelta(days=2, minutes=1)):
+        assert status_of(district.person_a.pk).colour == "green"
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"basis": "看着可疑"}, "basis"),
+        ({"expires_at": None}, "expires_at"),
+        ({"expires_at": clock.now() + timedelta(days=31)}, "expires_at"),
+        ({"colour": "purple"}, "colour"),
+    ],
+)
+def test_a_change_needs_basis_expiry_and_a_colour(district, kw, field):
+    with pytest.raises(FieldError) as exc:
+        _request(district, district.person_a, **kw)
+    assert exc.value.field == field
+    assert not StatusChange.objects.exists()
+
+
+def test_an_outsider_cannot_even_ask(district):
+    with pytest.raises(NotFound):
+        status_change_request(
+            actor=district.worker_b, person_id=district.person_a.pk, colour="red", basis=BASIS,
+            expires_at=clock.now() + timedelta(days=1),
+        )
+    with pytest.raises(Forbidden):  # a grid worker sees statuses but does not ask for changes
+        status_change_request(
+            actor=district.worker_a, person_id=district.person_a.pk, colour="red", basis=BASIS,
+            expires_at=clock.now() + timedelta(days=1),
+        )
+
+
+def test_bulk_changes_are_refused_unless_each_person_has_a_record(district, containment):
+    case = case_confirm(actor=None, person_id=containment.residents[0].pk, source="testing")
+    from fangkong.containment.cases import contact_add
+
+    contact = contact_add(actor=district.hq, case_id=case.pk, person_id=containment.residents[1].pk,
+                          last_contact_at=clock.now() - timedelta(hours=3))
+    good = BulkItem(person_id=containment.residents[1].pk, basis=BASIS, record=f"contact:{contact.pk}")
+    depositor = BulkItem(person_id=district.person_a.pk, basis=BASIS, record=f"contact:{contact.pk}")  # not theirs
+    with pytest.raises(FieldError) as exc:
+        status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
+                                    items=[good, depositor])
+    assert (exc.value.field, exc.value.row) == ("record", 1)
+    with pytest.raises(FieldError) as exc:
+        status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
+                                    items=[good, BulkItem(person_id=district.person_a.pk, basis="", record="")])
+    assert (exc.value.field, exc.value.row) == ("basis", 1)
+    assert not StatusChange.objects.exists()
+    made = status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
+                                       items=[good])
+    assert [c.state for c in made] == ["pending"] and f"contact:{contact.pk}" in made[0].basis
+
+
+def test_an_appeal_is_decided_by_someone_outside_the_change(district, containment):
+    change = _request(district, district.person_a, colour="red")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    appeal = appeal_file(actor=district.worker_a, change_id=change.pk, text="我从未去过该地，有行程记录为证")
+    with pytest.raises(FieldError):
+        appeal_file(actor=district.worker_a, change_id=change.pk, text="再次申诉")
+    for involved in (district.hq, containment.hq2):
+        with pytest.raises(Forbidden):
+            appeal_decide(actor=involved, appeal_id=appeal.pk, upheld=True, note="核实无误")
+    from fangkong.conftest import make_user
+
+    third = make_user("hq3", "hq_admin", jurisdiction=district.d)
+    appeal_decide(actor=third, appeal_id=appeal.pk, upheld=True, note="行程核实：未到过风险地区")
+    change.refresh_from_db()
+    assert change.state == "revoked"
+    assert status_of(district.person_a.pk).colour == "green"

@@ -1,0 +1,154 @@
+"""Zones: two-person decisions, who is inside, lifting criteria, bad input."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+from fangkong.core.scoping import Forbidden
+from fangkong.containment.models import Zone, ZoneLevel
+from fangkong.containment.status import status_of
+from fangkong.containment.zones import lifting_criteria, people_in_zone_ids, zone_approve, zone_lift, zone_request
+
+
+def _seal(district, containment, **kw):
+    return zone_request(
+        actor=district.hq,
+        name="幸福里封控",
+        level="sealed",
+        basis="确诊病例居住小区，区指挥部研判",
+        places=[containment.compound.pk],
+        document_number="兴疫指〔2022〕12号",
+        **kw,
+    )
+
+
+def test_a_zone_has_no_effect_until_a_second_person_approves(district, containment):
+    zone = _seal(district, containment)
+    assert zone.state == Zone.State.PENDING
+    assert status_of(containment.residents[0].pk).colour == "green"
+    with pytest.raises(Forbidden):
+        zone_approve(actor=district.hq, zone_id=zone.pk)
+    zone_approve(actor=containment.hq2, zone_id=zone.pk, note="同意")
+    for p in containment.residents:
+        s = status_of(p.pk)
+        assert s.colour == "red"
+        assert s.reasons[0]["kind"] == "zone" and s.reasons[0]["zone"] == "幸福里封控"
+    assert status_of(containment.outsider.pk).colour == "green"
+    actions = list(
+        AuditEvent.objects.filter(object_type="containment.zone").order_by("id").values_list("action", "actor_name")
+    )
+    assert actions == [("zone.request", "hq"), ("zone.approve", "hq2")]
+
+
+def test_people_inside_are_the_residents_of_its_places_and_jurisdictions(district, containment):
+    zone = _seal(district, containment)
+    assert set(people_in_zone_ids(zone)) == {p.pk for p in containment.residents}
+    grid_zone = zone_request(
+        actor=district.hq, name="第二网格", level="controlled", basis="密接较多，划为管控区", jurisdictions=[district.a2.pk]
+    )
+    assert people_in_zone_ids(grid_zone) == [containment.outsider.pk]
+    zone_approve(actor=containment.hq2, zone_id=grid_zone.pk)
+    assert status_of(containment.outsider.pk).colour == "yellow"
+
+
+def test_a_zone_may_not_list_the_same_ground_twice(district, containment):
+    with pytest.raises(FieldError) as exc:
+        zone_request(
+            actor=district.hq,
+            name="x",
+            level="sealed",
+            basis="重复划定测试",
+            places=[containment.compound.pk, containment.building.pk],
+        )
+    assert exc.value.field == "places" and "1号楼" in exc.value.message
+    with pytest.raises(FieldError) as exc:
+        zone_request(
+            actor=district.hq,
+            name="x",
+            level="sealed",
+            basis="重复划定测试",
+            places=[containment.compound.pk],
+            jurisdictions=[district.a.pk],
+        )
+    assert exc.value.field == "places"
+    with pytest.raises(FieldError) as exc:
+        zone_request(
+            actor=district.hq, name="x", level="sealed", basis="重复划定测试", jurisdictions=[district.s1.pk, district.a.pk]
+        )
+    assert exc.value.field == "jurisdictions"
+    assert not Zone.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"level": "nonsense"}, "level"),
+        ({"basis": ""}, "basis"),
+        ({"places": []}, "places"),
+        ({"planned_end": clock.now() - timedelta(days=1)}, "planned_end"),
+    ],
+)
+def test_bad_zone_requests_name_the_field(district, containment, kw, field):
+    data = {"name": "x", "level": "sealed", "basis": "依据充分的说明", "places": [containment.compound.pk]} | kw
+    with pytest.raises(FieldError) as exc:
+        zone_request(actor=district.hq, **data)
+    assert exc.value.field == field
+
+
+def test_a_street_officer_cannot_draw_outside_the_street(district, containment):
+    with pytest.raises(FieldError) as exc:
+        zone_request(actor=district.street1, name="x", level="sealed", basis="越界划定测试", jurisdictions=[district.b.pk])
+    assert exc.value.field == "jurisdictions"
+
+
+def test_lifting_waits_for_the_criteria_or_an_override_on_the_record(district, containment):
+    zone = _seal(district, containment)
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    criteria = {c.code: c for c in lifting_criteria(zone)}
+    assert set(criteria) == {"quiet_days", "contact_days", "negative_days"}
+    assert not criteria["quiet_days"].met  # sealed today
+    assert criteria["contact_days"].met  # no close contacts recorded
+    assert not criteria["negative_days"].met and "3 of 3" in criteria["negative_days"].detail
+    with pytest.raises(FieldError) as exc:
+        zone_lift(actor=district.hq, zone_id=zone.pk, note="")
+    assert "14 days without a new case" in exc.value.message
+    with pytest.raises(FieldError):
+        zone_lift(actor=district.hq, zone_id=zone.pk, note="short", override=True)
+    zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
+    assert status_of(containment.residents[0].pk).colour == "green"
+    event = AuditEvent.objects.get(action="zone.lift")
+    assert len(event.fields["unmet"]) == 2
+
+
+def test_quiet_days_are_met_after_fourteen_days(district, containment):
+    zone = _seal(district, containment, starts_at=clock.now() - timedelta(days=15))
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    assert {c.code: c.met for c in lifting_criteria(zone)}["quiet_days"]
+
+
+def test_the_high_medium_low_scheme_is_data(district, containment):
+    ZoneLevel.objects.filter(code__in=["sealed", "controlled", "prevention"]).update(active=False)
+    ZoneLevel.objects.filter(code__in=["high", "medium", "low"]).update(active=True)
+    with pytest.raises(FieldError):
+        _seal(district, containment)
+    zone = zone_request(
+        actor=district.hq, name="高风险区", level="high", basis="新增病例所在楼栋", places=[containment.building.pk]
+    )
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    assert status_of(containment.residents[2].pk).colour == "red"
+    assert {c.code for c in lifting_criteria(zone)} == {"quiet_days", "contact_days", "negative_days"}
+    assert "7 days" in lifting_criteria(zone)[0].label
+
+
+def test_a_future_zone_turns_the_status_when_it_starts(district, containment):
+    zone = _seal(district, containment, starts_at=clock.now() + timedelta(hours=2))
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    person = containment.residents[0].pk
+    assert status_of(person).colour == "green"
+    with clock.advanced(timedelta(hours=3)):
+        assert status_of(person).colour == "red"

@@ -1,0 +1,299 @@
+"""Zones: proposed by one person, approved by another, lifted against the protocol's criteria.
+
+Who is inside: the residents of the listed compounds, buildings and households, and everybody registered in the
+listed jurisdictions. Approving or lifting a zone rewrites the status of all of them in the same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.registry.models import Jurisdiction, Person, Place
+
+from .models import Case, CloseContact, Zone, ZoneLevel
+from .status import status_refresh
+
+ZONE_PLACE_KINDS = (Place.Kind.COMPOUND, Place.Kind.BUILDING, Place.Kind.HOUSEHOLD)
+
+
+def _common_path(paths: list[str]) -> str:
+    """The narrowest jurisdiction path holding all of `paths` ("211103/004/" and "211103/004/017/" →
+    "211103/004/")."""
+    parts = [p.rstrip("/").split("/") for p in paths]
+    common: list[str] = []
+    for segs in zip(*parts, strict=False):
+        if len(set(segs)) != 1:
+            break
+        common.append(segs[0])
+    return "/".join(common) + "/" if common else ""
+
+
+@transaction.atomic
+def zone_request(
+    *,
+    actor,
+    name: str,
+    level: str,
+    basis: str,
+    places: list[int] | None = None,
+    jurisdictions: list[int] | None = None,
+    document_number: str = "",
+    starts_at: datetime | None = None,
+    planned_end: datetime | None = None,
+) -> Zone:
+    """Propose a zone; it has no effect until a second person approves it."""
+    reach = scope_for(actor, Cap.ZONE_REQUEST)
+    if reach.empty:
+        raise Forbidden(Cap.ZONE_REQUEST)
+    zone_level = ZoneLevel.objects.filter(code=(level or "").strip(), active=True).first()
+    if zone_level is None:
+        codes = ", ".join(ZoneLevel.objects.filter(active=True).values_list("code", flat=True))
+        raise FieldError("level", _("Unknown zone level; the levels are: %(codes)s.") % {"codes": codes})
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise FieldError("name", _("Name the zone (e.g. the compound's name)."))
+    basis = (basis or "").strip()
+    if len(basis) < 4:
+        raise FieldError("basis", _("Give the basis of the decision (the case, the assessment, the order)."))
+    place_ids, jurisdiction_ids = list(dict.fromkeys(places or [])), list(dict.fromkeys(jurisdictions or []))
+    if not place_ids and not jurisdiction_ids:
+        raise FieldError("places", _("A zone covers at least one compound, building or jurisdiction."))
+    place_rows = list(Place.objects.filter(pk__in=place_ids, kind__in=ZONE_PLACE_KINDS))
+    if len(place_rows) != len(place_ids):
+        raise FieldError("places", _("Unknown place: zones are drawn over compounds, buildings or households."))
+    juris_rows = list(Jurisdiction.objects.filter(pk__in=jurisdiction_ids))
+    if len(juris_rows) != len(jurisdiction_ids):
+        raise FieldError("jurisdictions", _("Unknown jurisdiction."))
+    for p in place_rows:
+        if not reach.covers(p.jpath):
+            raise FieldError("places", _("%(p)s lies outside your jurisdiction.") % {"p": p.name})
+    for j in juris_rows:
+        if not reach.covers(j.path):
+            raise FieldError("jurisdictions", _("%(j)s lies outside your jurisdiction.") % {"j": j.name})
+    _check_no_overlap(place_rows, juris_rows)
+    start = starts_at or clock.now()
+    if planned_end is not None and planned_end <= start:
+        raise FieldError("planned_end", _("The planned end comes after the start."))
+    zone = Zone.objects.create(
+        name=name,
+        level=zone_level,
+        basis=basis[:2000],
+        document_number=(document_number or "").strip()[:60],
+        starts_at=start,
+        planned_end=planned_end,
+        requested_by=actor,
+        jpath=_common_path([p.jpath for p in place_rows] + [j.path for j in juris_rows]),
+    )
+    zone.places.set(place_rows)
+    zone.jurisdictions.set(juris_rows)
+    audit_record(
+        actor=actor,
+        action="zone.request",
+        obj=zone,
+        fields={
+            "level": zone_level.code,
+            "places": [p.pk for p in place_rows],
+            "jurisdictions": [j.code for j in juris_rows],
+            "document_number": zone.document_number,
+            "starts_at": start.isoformat(),
+        },
+        reason=basis[:300],
+    )
+    return zone
+
+
+def _check_no_overlap(places: list[Place], jurisdictions: list[Jurisdiction]) -> None:
+    """A zone that lists the same ground twice (a building and its compound, a community and its street) is a
+    drafting error: it would count people twice and make lifting ambiguous."""
+    ids = {p.pk for p in places}
+    for p in places:
+        ancestor = p.parent
+        while ancestor is not None:
+            if ancestor.pk in ids:
+                raise FieldError(
+                    "places", _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": ancestor.name}
+                )
+            ancestor = ancestor.parent
+    for p in places:
+        for j in jurisdictions:
+            if p.jpath.startswith(j.path):
+                raise FieldError("places", _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": j.name})
+    for a in jurisdictions:
+        for b in jurisdictions:
+            if a.pk != b.pk and a.path.startswith(b.path):
+                raise FieldError(
+                    "jurisdictions", _("%(a)s lies within %(b)s, listed too.") % {"a": a.name, "b": b.name}
+                )
+
+
+def _decidable(actor, zone_id: int, cap: str) -> Zone:
+    zone = Zone.objects.select_for_update().filter(pk=zone_id).first()
+    if zone is None or not scope_for(actor, Cap.ZONE_VIEW).covers(zone.jpath):
+        raise NotFound
+    if not scope_for(actor, cap).covers(zone.jpath):
+        raise Forbidden(cap)
+    return zone
+
+
+@transaction.atomic
+def zone_approve(*, actor, zone_id: int, note: str = "") -> Zone:
+    """The second person: puts the zone in force and turns the status of everyone inside."""
+    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
+    if zone.requested_by_id == actor.pk:
+        raise Forbidden(_("The person who proposed a zone cannot approve it."))
+    if zone.state != Zone.State.PENDING:
+        raise FieldError("state", _("This zone is not awaiting approval."))
+    zone.state, zone.decided_by, zone.decided_at = Zone.State.ACTIVE, actor, clock.now()
+    zone.decision_note = (note or "").strip()[:300]
+    zone.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    refreshed = status_refresh(people_in_zone_ids(zone))
+    audit_record(actor=actor, action="zone.approve", obj=zone, fields={"people": refreshed}, reason=zone.decision_note)
+    return zone
+
+
+@transaction.atomic
+def zone_reject(*, actor, zone_id: int, note: str) -> Zone:
+    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
+    if zone.requested_by_id == actor.pk:
+        raise Forbidden(_("The person who proposed a zone cannot decide on it."))
+    if zone.state != Zone.State.PENDING:
+        raise FieldError("state", _("This zone is not awaiting approval."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Say why the zone is rejected."))
+    zone.state, zone.decided_by, zone.decided_at = Zone.State.REJECTED, actor, clock.now()
+    zone.decision_note = note.strip()[:300]
+    zone.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    audit_record(actor=actor, action="zone.reject", obj=zone, reason=zone.decision_note)
+    return zone
+
+
+@transaction.atomic
+def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone:
+    """Lift a zone whose lifting criteria are met (or, with `override` and a note, one whose are not: the
+    record shows which criteria stood unmet)."""
+    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
+    if zone.state != Zone.State.ACTIVE:
+        raise FieldError("state", _("Only a zone in force can be lifted."))
+    note = (note or "").strip()
+    unmet = [c.label for c in lifting_criteria(zone) if not c.met]
+    if unmet and not override:
+        raise FieldError("state", _("Lifting criteria not met: %(c)s.") % {"c": "; ".join(unmet)})
+    if unmet and len(note) < 10:
+        raise FieldError("note", _("Lifting with criteria unmet needs the reason written down."))
+    zone.state, zone.lifted_by, zone.lifted_at, zone.lift_note = Zone.State.LIFTED, actor, clock.now(), note[:300]
+    zone.save(update_fields=["state", "lifted_by", "lifted_at", "lift_note"])
+    refreshed = status_refresh(people_in_zone_ids(zone))
+    audit_record(
+        actor=actor, action="zone.lift", obj=zone, fields={"people": refreshed, "unmet": unmet}, reason=note[:300]
+    )
+    return zone
+
+
+def households_in(place_ids: list[int]) -> list[int]:
+    """Households at or under these places (compound → building → household)."""
+    if not place_ids:
+        return []
+    return list(
+        Place.objects.filter(kind=Place.Kind.HOUSEHOLD)
+        .filter(Q(pk__in=place_ids) | Q(parent_id__in=place_ids) | Q(parent__parent_id__in=place_ids))
+        .values_list("pk", flat=True)
+    )
+
+
+def people_in_zone(zone: Zone):
+    """A queryset of the people inside (residents of its places, anyone registered in its jurisdictions)."""
+    query = Q(pk__in=[])
+    homes = households_in(list(zone.places.values_list("pk", flat=True)))
+    if homes:
+        query |= Q(household_id__in=homes)
+    for path in zone.jurisdictions.values_list("path", flat=True):
+        query |= Q(jpath__startswith=path)
+    return Person.objects.filter(query)
+
+
+def people_in_zone_ids(zone: Zone) -> list[int]:
+    return list(people_in_zone(zone).values_list("pk", flat=True))
+
+
+@dataclass
+class Criterion:
+    code: str
+    label: str
+    met: bool
+    detail: str
+
+
+def lifting_criteria(zone: Zone) -> list[Criterion]:
+    """How each of the level's lifting criteria stands today."""
+    from fangkong.testing.selectors import latest_negative
+
+    level, now = zone.level, clock.now()
+    people = people_in_zone_ids(zone)
+    out: list[Criterion] = []
+    if level.quiet_days:
+        last = Case.objects.filter(person_id__in=people).aggregate(m=Max("confirmed_at"))["m"]
+        quiet_since = max(last, zone.starts_at) if last else zone.starts_at
+        days = (now - quiet_since).days
+        out.append(
+            Criterion(
+                "quiet_days",
+                _("%(n)d days without a new case") % {"n": level.quiet_days},
+                days >= level.quiet_days,
+                _("last case %(at)s") % {"at": clock.localtime(last)} if last else _("no case inside so far"),
+            )
+        )
+    if level.contact_days:
+        contacts = dict(
+            CloseContact.objects.filter(Q(case__person_id__in=people) | Q(person_id__in=people))
+            .values("person_id")
+            .annotate(last=Max("last_contact_at"))
+            .values_list("person_id", "last")
+        )
+        cutoff = now - timedelta(days=level.contact_days)
+        negatives = latest_negative(list(contacts))
+        recent = [pid for pid, at in contacts.items() if at > cutoff]
+        untested = [pid for pid, at in contacts.items() if pid not in negatives or negatives[pid] < at]
+        out.append(
+            Criterion(
+                "contact_days",
+                _("last close contact over %(n)d days ago, and negative") % {"n": level.contact_days},
+                not recent and not untested,
+                _("%(c)d close contacts, %(r)d within the period, %(u)d without a negative test since")
+                % {"c": len(contacts), "r": len(recent), "u": len(untested)},
+            )
+        )
+    if level.negative_days:
+        since = now - timedelta(days=level.negative_days)
+        missing = len(people) - sum(1 for at in latest_negative(people).values() if at >= since)
+        out.append(
+            Criterion(
+                "negative_days",
+                _("everyone inside negative in the last %(n)d days") % {"n": level.negative_days},
+                bool(people) and missing == 0,
+                _("%(m)d of %(n)d without a negative result") % {"m": missing, "n": len(people)},
+            )
+        )
+    if level.lifts_with_others:
+        stricter = Zone.objects.filter(
+            state=Zone.State.ACTIVE, level__rank__lt=level.rank, jpath__startswith=zone.jpath
+        ).exclude(pk=zone.pk)
+        n = stricter.count()
+        out.append(
+            Criterion(
+                "others",
+                _("no stricter zone remains within it"),
+                n == 0,
+                _("%(n)d stricter zones in force") % {"n": n},
+            )
+        )
+    return out
