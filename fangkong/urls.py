@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("fangkong.registry.urls")),
     path("screening/", include("fangkong.screening.urls")),
     path("testing/", include("fangkong.testing.urls")),
+    path("containment/", include("fangkong.containment.urls")),
 ]

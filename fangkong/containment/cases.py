@@ -35,8 +35,13 @@ def case_confirm(*, actor, person_id: int, source: str, reference: str = "") -> 
     except IntegrityError:  # confirmed concurrently
         return Case.objects.get(person=person, released_at__isnull=True)
     status_refresh([person.pk])
-    audit_record(actor=actor, action="case.confirm", obj=case, object_repr=f"{person.name[:1]}*",
-                 fields={"source": source, "reference": reference})
+    audit_record(
+        actor=actor,
+        action="case.confirm",
+        obj=case,
+        object_repr=f"{person.name[:1]}*",
+        fields={"source": source, "reference": reference},
+    )
     return case
 
 
@@ -72,9 +77,18 @@ def contact_add(*, actor, case_id: int, person_id: int, last_contact_at: datetim
     contact, created = CloseContact.objects.update_or_create(
         case=case,
         person=person,
-        defaults={"last_contact_at": last_contact_at, "note": (note or "")[:200], "recorded_by": actor,
-                  "jpath": person.jpath},
+        defaults={
+            "last_contact_at": last_contact_at,
+            "note": (note or "")[:200],
+            "recorded_by": actor,
+            "jpath": person.jpath,
+        },
     )
-    audit_record(actor=actor, action="case.contact", obj=contact, jpath=case.jpath,
-                 fields={"case": case.pk, "person": person.pk, "created": created})
+    audit_record(
+        actor=actor,
+        action="case.contact",
+        obj=contact,
+        jpath=case.jpath,
+        fields={"case": case.pk, "person": person.pk, "created": created},
+    )
     return contact

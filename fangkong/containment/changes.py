@@ -107,8 +107,10 @@ def status_changes_request_bulk(
         if not _record_concerns(item.record, item.person_id):
             raise FieldError(
                 "record",
-                _("Each person needs a record that concerns them (their case, close contact, closed-loop case or "
-                  "recall), e.g. case:12."),
+                _(
+                    "Each person needs a record that concerns them (their case, close contact, closed-loop case or "
+                    "recall), e.g. case:12."
+                ),
                 row=row,
             )
     batch = secrets.token_hex(8)

@@ -17,7 +17,7 @@ class Colour(models.TextChoices):
     RED = "red", _("Red")
 
 
-SEVERITY = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+SEVERITY: dict[str, int] = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
 
 
 class ZoneLevel(models.Model):

@@ -44,7 +44,7 @@ class Status:
 
 
 # What a checkpoint or venue scanner does for each colour.
-ACTIONS = {Colour.GREEN: "pass", Colour.YELLOW: "check", Colour.RED: "stop"}
+ACTIONS: dict[str, str] = {Colour.GREEN: "pass", Colour.YELLOW: "check", Colour.RED: "stop"}
 
 
 def action_text(action: str) -> str:

@@ -60,7 +60,7 @@ class BearerAuth(HttpBearer):
         if row is None or row.expires_at <= clock.now() or not row.user.is_active:
             return None
         request.user = row.user
-        request.api_token_id = row.pk  # the device, for per-device rate limits
+        request.api_token_id = row.pk  # type: ignore[attr-defined]  # the device, for per-device rate limits
         return row.user
 
 
@@ -103,9 +103,7 @@ def _not_found(request, exc):
 
 @api.exception_handler(Forbidden)
 def _forbidden(request, exc):
-    # A Forbidden raised with a sentence (not a capability code) explains itself: "the requester cannot approve".
-    reason = str(exc.args[0]) if exc.args and " " in str(exc.args[0]) else ""
-    return _error(request, 403, reason or "You do not have permission for this action.")
+    return _error(request, 403, exc.reason or "You do not have permission for this action.")
 
 
 @api.exception_handler(RateLimited)

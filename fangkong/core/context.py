@@ -29,6 +29,9 @@ def navigation(request) -> dict:
             "sampling": has_cap(user, Cap.TESTING_SAMPLE),
             "lab": has_cap(user, Cap.TESTING_LAB),
             "recalls": has_cap(user, Cap.TESTING_RECALL),
+            "zones": has_cap(user, Cap.ZONE_VIEW),
+            "status_changes": has_cap(user, Cap.STATUS_VIEW),
+            "status": has_cap(user, Cap.STATUS_VIEW),
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}

@@ -6,6 +6,7 @@ are simply absent, so a lookup by id answers 404 and does not reveal that the re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -18,7 +19,14 @@ class NotFound(Exception):
 
 
 class Forbidden(Exception):
-    """The user may see the object but lacks the capability for this action."""
+    """The user may see the object but lacks the capability for this action: raised with the capability's code,
+    or with a sentence that explains the refusal (the two-person rule: "the requester cannot approve")."""
+
+    @property
+    def reason(self) -> str:
+        """The explaining sentence, if any (a capability code such as "containment.zone_approve" is not one)."""
+        text = str(self.args[0]) if self.args else ""
+        return "" if re.fullmatch(r"[a-z_]+\.[a-z_]+", text) else text
 
 
 @dataclass(frozen=True)

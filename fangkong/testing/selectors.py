@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q, QuerySet
 
 from fangkong.core.roles import Cap
@@ -89,7 +91,7 @@ def person_id_for_code(code: str) -> int | None:
     return PersonCode.objects.filter(code=text).values_list("person_id", flat=True).first()
 
 
-def latest_negative(person_ids: list[int]) -> dict[int, object]:
+def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
     """person → when their latest sample that tested negative was taken (a pooled negative clears every member),
     for containment's lifting criteria."""
     from fangkong.core import clock
@@ -97,7 +99,7 @@ def latest_negative(person_ids: list[int]) -> dict[int, object]:
 
     from .models import Sample, Tube
 
-    out: dict[int, object] = {}
+    out: dict[int, datetime] = {}
     for i in range(0, len(person_ids), 20_000):
         sql, params = in_list("s.person_id", person_ids[i : i + 20_000])
         for pid, at in select_rows(

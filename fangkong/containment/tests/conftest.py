@@ -36,8 +36,9 @@ def containment(district) -> Containment:
         p.household = home
         p.save(update_fields=["household"])
         residents.append(p)
-    checkpoint = Unit.objects.create(kind="checkpoint", name="高速口", code="CP9", jurisdiction=district.d,
-                                     jpath=district.d.path)
+    checkpoint = Unit.objects.create(
+        kind="checkpoint", name="高速口", code="CP9", jurisdiction=district.d, jpath=district.d.path
+    )
     return Containment(
         hq2=make_user("hq2", "hq_admin", jurisdiction=district.d),
         compound=compound,

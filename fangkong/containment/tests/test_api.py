@@ -85,7 +85,7 @@ def test_status_change_contract(client, district, containment, api_token):
     r = client.post("/api/v1/status-changes", body, content_type=JSON, **hq)
     assert r.status_code == 201 and r.json()["state"] == "pending"
     change = r.json()["id"]
-    denied = client.post(f"/api/v1/status-changes/{change}/approve", content_type=JSON, **hq)
+    denied = client.post(f"/api/v1/status-changes/{change}/approve", content_type=JSON, HTTP_ACCEPT_LANGUAGE="en", **hq)
     assert denied.status_code == 403 and "cannot approve" in denied.json()["detail"]
     ok = client.post(f"/api/v1/status-changes/{change}/approve", content_type=JSON, **hq2)
     assert ok.status_code == 200 and ok.json()["state"] == "applied"
@@ -117,7 +117,9 @@ def test_outsiders_are_refused_everywhere(client, district, containment, api_tok
     assert client.post(f"/api/v1/zones/{zone}/approve", content_type=JSON, **outsider).status_code == 404
     assert client.get("/api/v1/zones", **outsider).json()["count"] == 0
     assert client.post(
-        "/api/v1/zones", {"level": "sealed", "places": [containment.compound.pk], "basis": "越权划定"},
-        content_type=JSON, **outsider,
+        "/api/v1/zones",
+        {"level": "sealed", "places": [containment.compound.pk], "basis": "越权划定"},
+        content_type=JSON,
+        **outsider,
     ).status_code in (400, 403)
     assert client.get("/api/v1/status-changes", **outsider).json()["count"] == 0

@@ -6,10 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from fangkong.core import clock
-from fangkong.core.errors import FieldError
-from fangkong.core.models import AuditEvent
-from fangkong.core.scoping import Forbidden, NotFound
 from fangkong.containment.cases import case_confirm
 from fangkong.containment.changes import (
     BulkItem,
@@ -21,6 +17,10 @@ from fangkong.containment.changes import (
 )
 from fangkong.containment.models import StatusChange
 from fangkong.containment.status import status_of
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+from fangkong.core.scoping import Forbidden, NotFound
 
 BASIS = "《传染病防治法》第三十九条；与病例同乘一车"
 
@@ -40,8 +40,11 @@ def test_a_change_applies_only_when_someone_else_approves(district, containment)
     assert s.colour == "yellow" and s.reasons[0]["kind"] == "change" and BASIS[:20] in s.reasons[0]["basis"]
     change.refresh_from_db()
     assert BASIS in change.notice and "appeal" in change.notice
-    assert set(AuditEvent.objects.filter(object_id=str(change.pk), object_type="containment.statuschange")
-               .values_list("action", flat=True)) == {"status_change.request", "status_change.approve"}
+    assert set(
+        AuditEvent.objects.filter(object_id=str(change.pk), object_type="containment.statuschange").values_list(
+            "action", flat=True
+        )
+    ) == {"status_change.request", "status_change.approve"}
 
 
 def test_a_change_expires_by_itself(district, containment):
@@ -71,12 +74,18 @@ def test_a_change_needs_basis_expiry_and_a_colour(district, kw, field):
 def test_an_outsider_cannot_even_ask(district):
     with pytest.raises(NotFound):
         status_change_request(
-            actor=district.worker_b, person_id=district.person_a.pk, colour="red", basis=BASIS,
+            actor=district.worker_b,
+            person_id=district.person_a.pk,
+            colour="red",
+            basis=BASIS,
             expires_at=clock.now() + timedelta(days=1),
         )
     with pytest.raises(Forbidden):  # a grid worker sees statuses but does not ask for changes
         status_change_request(
-            actor=district.worker_a, person_id=district.person_a.pk, colour="red", basis=BASIS,
+            actor=district.worker_a,
+            person_id=district.person_a.pk,
+            colour="red",
+            basis=BASIS,
             expires_at=clock.now() + timedelta(days=1),
         )
 
@@ -85,21 +94,31 @@ def test_bulk_changes_are_refused_unless_each_person_has_a_record(district, cont
     case = case_confirm(actor=None, person_id=containment.residents[0].pk, source="testing")
     from fangkong.containment.cases import contact_add
 
-    contact = contact_add(actor=district.hq, case_id=case.pk, person_id=containment.residents[1].pk,
-                          last_contact_at=clock.now() - timedelta(hours=3))
+    contact = contact_add(
+        actor=district.hq,
+        case_id=case.pk,
+        person_id=containment.residents[1].pk,
+        last_contact_at=clock.now() - timedelta(hours=3),
+    )
     good = BulkItem(person_id=containment.residents[1].pk, basis=BASIS, record=f"contact:{contact.pk}")
     depositor = BulkItem(person_id=district.person_a.pk, basis=BASIS, record=f"contact:{contact.pk}")  # not theirs
     with pytest.raises(FieldError) as exc:
-        status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
-                                    items=[good, depositor])
+        status_changes_request_bulk(
+            actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3), items=[good, depositor]
+        )
     assert (exc.value.field, exc.value.row) == ("record", 1)
     with pytest.raises(FieldError) as exc:
-        status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
-                                    items=[good, BulkItem(person_id=district.person_a.pk, basis="", record="")])
+        status_changes_request_bulk(
+            actor=district.hq,
+            colour="red",
+            expires_at=clock.now() + timedelta(days=3),
+            items=[good, BulkItem(person_id=district.person_a.pk, basis="", record="")],
+        )
     assert (exc.value.field, exc.value.row) == ("basis", 1)
     assert not StatusChange.objects.exists()
-    made = status_changes_request_bulk(actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3),
-                                       items=[good])
+    made = status_changes_request_bulk(
+        actor=district.hq, colour="red", expires_at=clock.now() + timedelta(days=3), items=[good]
+    )
     assert [c.state for c in made] == ["pending"] and f"contact:{contact.pk}" in made[0].basis
 
 

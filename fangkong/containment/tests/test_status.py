@@ -6,11 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from fangkong.core import clock
 from fangkong.containment.cases import case_confirm, case_release
 from fangkong.containment.models import PersonStatus
 from fangkong.containment.status import status_of, status_refresh
 from fangkong.containment.zones import zone_approve, zone_request
+from fangkong.core import clock
 from fangkong.screening.models import FollowUp
 
 
@@ -33,8 +33,9 @@ def test_nothing_means_green_without_reasons(district):
     assert (s.colour, s.reasons, s.since) == ("green", [], None)
 
 
-@pytest.mark.parametrize(("measure", "colour"), [("central_isolation", "red"), ("home_isolation", "yellow"),
-                                                  ("tests_only", "yellow")])
+@pytest.mark.parametrize(
+    ("measure", "colour"), [("central_isolation", "red"), ("home_isolation", "yellow"), ("tests_only", "yellow")]
+)
 def test_a_closed_loop_case_colours_the_status_until_released(district, measure, colour):
     from fangkong.core import events
 
@@ -59,8 +60,9 @@ def test_a_confirmed_case_is_red_until_released(district):
 
 def test_the_strictest_reason_wins_and_all_are_kept(district, containment):
     person = containment.residents[0]
-    zone = zone_request(actor=district.hq, name="管控", level="controlled", basis="划定管控区的依据",
-                        places=[containment.compound.pk])
+    zone = zone_request(
+        actor=district.hq, name="管控", level="controlled", basis="划定管控区的依据", places=[containment.compound.pk]
+    )
     zone_approve(actor=containment.hq2, zone_id=zone.pk)
     assert status_of(person.pk).colour == "yellow"
     case_confirm(actor=None, person_id=person.pk, source="testing")
@@ -80,8 +82,9 @@ def test_the_cache_is_rewritten_by_each_change_and_read_back(district):
 
 def test_a_move_makes_the_cached_status_stale(district, containment):
     person = containment.outsider
-    zone = zone_request(actor=district.hq, name="封控", level="sealed", basis="划定封控区的依据",
-                        places=[containment.compound.pk])
+    zone = zone_request(
+        actor=district.hq, name="封控", level="sealed", basis="划定封控区的依据", places=[containment.compound.pk]
+    )
     zone_approve(actor=containment.hq2, zone_id=zone.pk)
     assert status_of(person.pk).colour == "green"
     person.household = containment.home101  # moves into the sealed compound (registry edit, no event)

@@ -6,13 +6,13 @@ from datetime import timedelta
 
 import pytest
 
+from fangkong.containment.models import Zone, ZoneLevel
+from fangkong.containment.status import status_of
+from fangkong.containment.zones import lifting_criteria, people_in_zone_ids, zone_approve, zone_lift, zone_request
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden
-from fangkong.containment.models import Zone, ZoneLevel
-from fangkong.containment.status import status_of
-from fangkong.containment.zones import lifting_criteria, people_in_zone_ids, zone_approve, zone_lift, zone_request
 
 
 def _seal(district, containment, **kw):
@@ -49,7 +49,11 @@ def test_people_inside_are_the_residents_of_its_places_and_jurisdictions(distric
     zone = _seal(district, containment)
     assert set(people_in_zone_ids(zone)) == {p.pk for p in containment.residents}
     grid_zone = zone_request(
-        actor=district.hq, name="第二网格", level="controlled", basis="密接较多，划为管控区", jurisdictions=[district.a2.pk]
+        actor=district.hq,
+        name="第二网格",
+        level="controlled",
+        basis="密接较多，划为管控区",
+        jurisdictions=[district.a2.pk],
     )
     assert people_in_zone_ids(grid_zone) == [containment.outsider.pk]
     zone_approve(actor=containment.hq2, zone_id=grid_zone.pk)
@@ -78,7 +82,11 @@ def test_a_zone_may_not_list_the_same_ground_twice(district, containment):
     assert exc.value.field == "places"
     with pytest.raises(FieldError) as exc:
         zone_request(
-            actor=district.hq, name="x", level="sealed", basis="重复划定测试", jurisdictions=[district.s1.pk, district.a.pk]
+            actor=district.hq,
+            name="x",
+            level="sealed",
+            basis="重复划定测试",
+            jurisdictions=[district.s1.pk, district.a.pk],
         )
     assert exc.value.field == "jurisdictions"
     assert not Zone.objects.exists()
@@ -102,7 +110,9 @@ def test_bad_zone_requests_name_the_field(district, containment, kw, field):
 
 def test_a_street_officer_cannot_draw_outside_the_street(district, containment):
     with pytest.raises(FieldError) as exc:
-        zone_request(actor=district.street1, name="x", level="sealed", basis="越界划定测试", jurisdictions=[district.b.pk])
+        zone_request(
+            actor=district.street1, name="x", level="sealed", basis="越界划定测试", jurisdictions=[district.b.pk]
+        )
     assert exc.value.field == "jurisdictions"
 
 

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "containment"
+
+urlpatterns = [
+    path("zones/", views.zone_list, name="zones"),
+    path("zones/<int:zone_id>/", views.zone_detail, name="zone"),
+    path("people/<int:person_id>/", views.person_status, name="person"),
+    path("changes/", views.change_list, name="changes"),
+    path("changes/<int:change_id>/decide/", views.change_decide, name="change_decide"),
+    path("appeals/<int:appeal_id>/decide/", views.appeal_decide, name="appeal_decide"),
+]

@@ -1,0 +1,230 @@
+"""Containment pages: zones, a person's status, manual changes and appeals. Thin: services do the work."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+from fangkong.core.paging import page_of
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.registry.models import Jurisdiction, Place
+
+from . import changes, selectors, zones
+from .models import Colour, StatusChange, Zone
+from .status import reason_text
+
+
+def _ids(values: list[str]) -> list[int]:
+    return [int(v) for v in values if v.strip().isdigit()]
+
+
+def _refused(exc: Forbidden) -> FieldError:
+    """A two-person rule broken on a page: say so (outsiders never get here: the objects were found in scope)."""
+    return FieldError("state", exc.reason or _("You may not take this decision."))
+
+
+@scoped
+def zone_list(request):
+    if not has_cap(request.user, Cap.ZONE_VIEW):
+        raise Forbidden(Cap.ZONE_VIEW)
+    error = None
+    reach = scope_for(request.user, Cap.ZONE_REQUEST)
+    if request.method == "POST":
+        try:
+            zone = zones.zone_request(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                level=request.POST.get("level", ""),
+                basis=request.POST.get("basis", ""),
+                document_number=request.POST.get("document_number", ""),
+                places=_ids(request.POST.getlist("places")),
+                jurisdictions=_ids(request.POST.getlist("jurisdictions")),
+                starts_at=parse_moment("starts_at", request.POST.get("starts_at")),
+                planned_end=parse_moment("planned_end", request.POST.get("planned_end"), end=True),
+            )
+            messages.success(request, _("Zone proposed: a second person must approve it."))
+            return redirect("containment:zone", zone.pk)
+        except FieldError as exc:
+            error = exc
+    page, query = page_of(request, selectors.zones_visible(user=request.user, state=request.GET.get("state", "")))
+    return render(
+        request,
+        "containment/zones.html",
+        {
+            "page": page,
+            "query": query,
+            "states": Zone.State.choices,
+            "state": request.GET.get("state", ""),
+            "can_request": not reach.empty,
+            "levels": selectors.levels(),
+            "compounds": Place.objects.filter(reach.q("jpath"), kind=Place.Kind.COMPOUND).order_by("jpath", "name")[
+                :2000
+            ]
+            if not reach.empty
+            else [],
+            "jurisdictions": Jurisdiction.objects.filter(reach.q("path")).order_by("path")[:2000]
+            if not reach.empty
+            else [],
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def zone_detail(request, zone_id: int):
+    zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    error = None
+    if request.method == "POST":
+        action, note = request.POST.get("action"), request.POST.get("note", "")
+        try:
+            if action == "approve":
+                zones.zone_approve(actor=request.user, zone_id=zone.pk, note=note)
+                messages.success(request, _("Zone approved: it is in force."))
+            elif action == "reject":
+                zones.zone_reject(actor=request.user, zone_id=zone.pk, note=note)
+            elif action == "lift":
+                zones.zone_lift(
+                    actor=request.user, zone_id=zone.pk, note=note, override=request.POST.get("override") == "1"
+                )
+                messages.success(request, _("Zone lifted."))
+            return redirect("containment:zone", zone.pk)
+        except Forbidden as exc:
+            error = _refused(exc)
+        except FieldError as exc:
+            error = exc
+        zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    people = zones.people_in_zone(zone).select_related("jurisdiction").order_by("jpath", "pk")
+    page, query = page_of(request, people)
+    decides = scope_for(request.user, Cap.ZONE_APPROVE).covers(zone.jpath)
+    return render(
+        request,
+        "containment/zone.html",
+        {
+            "zone": zone,
+            "criteria": zones.lifting_criteria(zone) if zone.state == Zone.State.ACTIVE else [],
+            "page": page,
+            "query": query,
+            "history": AuditEvent.objects.filter(object_type="containment.zone", object_id=str(zone.pk)).order_by(
+                "at", "id"
+            ),
+            "can_decide": decides and zone.state == Zone.State.PENDING and zone.requested_by_id != request.user.pk,
+            "can_lift": decides and zone.state == Zone.State.ACTIVE,
+            "can_open_people": has_cap(request.user, Cap.PEOPLE_VIEW),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def person_status(request, person_id: int):
+    """A person's status with its reasons, their manual changes (ask, decide, appeal) — for staff in scope."""
+    person, status = selectors.person_status(user=request.user, person_id=person_id)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "request":
+                changes.status_change_request(
+                    actor=request.user,
+                    person_id=person.pk,
+                    colour=request.POST.get("colour", ""),
+                    basis=request.POST.get("basis", ""),
+                    expires_at=parse_moment("expires_at", request.POST.get("expires_at"), end=True),
+                )
+                messages.success(request, _("Change requested: a second person must approve it."))
+            elif request.POST.get("action") == "appeal":
+                changes.appeal_file(
+                    actor=request.user,
+                    change_id=int(request.POST.get("change") or 0),
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, _("Appeal recorded."))
+            return redirect("containment:person", person.pk)
+        except (FieldError, NotFound) as exc:
+            error = exc if isinstance(exc, FieldError) else FieldError("change", _("Unknown change."))
+        except Forbidden as exc:
+            error = _refused(exc)
+    return render(
+        request,
+        "containment/person.html",
+        {
+            "person": person,
+            "status": status,
+            "reasons": [(r, reason_text(r)) for r in status.reasons],
+            "changes": StatusChange.objects.filter(person=person)
+            .select_related("requested_by", "decided_by")
+            .prefetch_related("appeals")
+            .order_by("-requested_at"),
+            "can_request": scope_for(request.user, Cap.STATUS_REQUEST).covers(person.jpath),
+            "colours": Colour.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def change_list(request):
+    """Manual changes awaiting a second person, those in force, and open appeals."""
+    if not has_cap(request.user, Cap.STATUS_VIEW):
+        raise Forbidden(Cap.STATUS_VIEW)
+    state = request.GET.get("state", StatusChange.State.PENDING)
+    page, query = page_of(request, selectors.changes_visible(user=request.user, state=state))
+    return render(
+        request,
+        "containment/changes.html",
+        {
+            "page": page,
+            "query": query,
+            "state": state,
+            "states": StatusChange.State.choices,
+            "appeals": selectors.appeals_visible(user=request.user, state="open")[:100],
+            "can_approve": has_cap(request.user, Cap.STATUS_APPROVE),
+        },
+    )
+
+
+@scoped
+@require_POST
+def change_decide(request, change_id: int):
+    action, note = request.POST.get("action"), request.POST.get("note", "")
+    try:
+        if action == "approve":
+            changes.status_change_approve(actor=request.user, change_id=change_id, note=note)
+            messages.success(request, _("Change applied; the person has been given notice."))
+        elif action == "reject":
+            changes.status_change_reject(actor=request.user, change_id=change_id, note=note)
+        elif action == "revoke":
+            changes.status_change_revoke(actor=request.user, change_id=change_id, note=note)
+    except Forbidden as exc:
+        messages.error(request, _refused(exc).message)
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("containment:changes")
+
+
+@scoped
+@require_POST
+def appeal_decide(request, appeal_id: int):
+    try:
+        changes.appeal_decide(
+            actor=request.user,
+            appeal_id=appeal_id,
+            upheld=request.POST.get("upheld") == "1",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Appeal decided."))
+    except Forbidden as exc:
+        messages.error(request, _refused(exc).message)
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("containment:changes")
