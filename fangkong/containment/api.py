@@ -11,7 +11,8 @@ from fangkong.core.api import ErrorOut, paginate
 from fangkong.registry.api import PersonRef, person_ref
 
 from . import cases, changes, selectors, zones
-from .status import ACTIONS, action_text, reason_text, scanner_reason, status_scan
+from .scanning import scan_reply, status_scan
+from .status import reason_text
 
 router = Router(tags=["containment"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -43,16 +44,8 @@ def _reasons(status, render) -> list[dict]:
 def status_for_scanner(request, code: str):
     """For checkpoint and venue scanners: the personal code (or a document number's keyed hash) → colour, the
     action to take and short reasons. Nothing identifies the person. Rate-limited per device (token)."""
-    status = status_scan(actor=request.user, code=code, device=str(getattr(request, "api_token_id", request.user.pk)))
-    reasons = _reasons(status, scanner_reason)
-    return {
-        "colour": status.colour,
-        "action": ACTIONS[status.colour],
-        "action_text": action_text(ACTIONS[status.colour]),
-        "reason": reasons[0]["text"] if reasons else "",
-        "reasons": reasons,
-        "since": status.since,
-    }
+    device = str(getattr(request, "api_token_id", request.user.pk))
+    return scan_reply(status_scan(actor=request.user, code=code, device=device))
 
 
 class PersonStatusOut(Schema):

@@ -47,14 +47,6 @@ class Status:
 ACTIONS: dict[str, str] = {Colour.GREEN: "pass", Colour.YELLOW: "check", Colour.RED: "stop"}
 
 
-def action_text(action: str) -> str:
-    return {
-        "pass": _("Let through."),
-        "check": _("Register and check a negative test within 48 hours before letting through."),
-        "stop": _("Do not let through: call the community (or the transfer team)."),
-    }[action]
-
-
 def reason_text(reason: dict[str, Any]) -> str:
     """A stored reason in the reader's language (stored as facts, so that a resident in English reads English)."""
     kind = reason["kind"]
@@ -252,17 +244,27 @@ def _row(s: Status, now: datetime) -> tuple:
     )
 
 
+_ROW_COLUMNS = (
+    "p.id, p.household_id, p.jpath, s.colour, s.since, s.reasons, s.valid_until, s.household_id, s.jpath, s.computed_at"
+)
+
+
 def status_of(person_id: int) -> Status:
     """The stored status, recomputed (and stored, unless a change got there first) when stale."""
-    row = select_rows(
-        f"SELECT p.household_id, p.jpath, s.colour, s.since, s.reasons, s.valid_until, s.household_id, s.jpath,"
-        f" s.computed_at FROM {Person._meta.db_table} p LEFT JOIN {PersonStatus._meta.db_table} s"
-        f" ON s.person_id = p.id WHERE p.id = %s",
+    rows = select_rows(
+        f"SELECT {_ROW_COLUMNS} FROM {Person._meta.db_table} p"
+        f" LEFT JOIN {PersonStatus._meta.db_table} s ON s.person_id = p.id WHERE p.id = %s",
         [person_id],
     )
-    if not row:
+    if not rows:
         raise LookupError(person_id)
-    household, jpath, colour, since, reasons, valid_until, s_household, s_jpath, computed_at = row[0]
+    return status_from_row(rows[0])
+
+
+def status_from_row(row: tuple) -> Status:
+    """A person's status from a row of `_ROW_COLUMNS` (the person joined with their stored status): the stored one
+    while it is current, else recomputed now."""
+    person_id, household, jpath, colour, since, reasons, valid_until, s_household, s_jpath, computed_at = row
     now = clock.now()
     if (
         colour is not None
@@ -300,49 +302,3 @@ def _store_if_unchanged(status: Status, seen_computed_at, now: datetime) -> None
                 f" household_id = %s, jpath = %s WHERE person_id = %s AND computed_at = %s",
                 [*values[1:], values[0], seen_computed_at],
             )
-
-
-HEX = set("0123456789abcdef")
-
-
-def person_for_code(code: str) -> int | None:
-    """A scanned code → the person: their pre-registration code (testing), or the keyed hash of their document
-    number (what an ID-card reader's app sends instead of the number itself)."""
-    from fangkong.testing.selectors import person_id_for_code
-
-    text = "".join((code or "").split())
-    if len(text) == 32 and set(text.lower()) <= HEX:
-        return (
-            Person.objects.filter(doc_hash=text.lower())
-            .order_by("doc_type")  # a resident ID first, should another document type share the hash
-            .values_list("pk", flat=True)
-            .first()
-        )
-    if 4 <= len(text) <= 16:
-        return person_id_for_code(text)
-    return None
-
-
-def status_scan(*, actor, code: str, device: str) -> Status:
-    """A checkpoint's or venue's scanner asks: colour, action, short reasons — nothing about who the person is.
-    Rate-limited per device; an unknown code is a plain 404 (it says nothing about whether anyone has it)."""
-    from django.conf import settings
-
-    from fangkong.core.ratelimit import hit
-    from fangkong.core.roles import Cap
-    from fangkong.core.scoping import Forbidden, NotFound, has_cap
-
-    if not has_cap(actor, Cap.STATUS_SCAN):
-        raise Forbidden(Cap.STATUS_SCAN)
-    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
-    person_id = person_for_code(code)
-    if person_id is None:
-        raise NotFound
-    return status_of(person_id)
-
-
-def scanner_reason(reason: dict[str, Any]) -> str:
-    """What a scanner is told: the category, not the details (a manual change's basis is the person's business)."""
-    if reason["kind"] == "change":
-        return _("Manual change (approved)")
-    return reason_text(reason)

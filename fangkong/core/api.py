@@ -45,19 +45,27 @@ def forget_tokens() -> None:
 memo.register(forget_tokens)
 
 
+def token_row(token: str):
+    """The live API token row for a bearer token, with its user and roles loaded (memoised, see above)."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    now = time.monotonic()
+    hit = _token_memo.get(digest)
+    if hit is not None and now - hit[0] < TOKEN_MEMO_SECONDS:
+        row = hit[1]
+    else:
+        row = ApiToken.objects.select_related("user").filter(digest=digest).order_by().first()
+        if row is not None:
+            roles_for(row.user)  # loaded once, reused by every request of the memo's lifetime
+            _token_memo[digest] = (now, row)
+    if row is None or row.expires_at <= clock.now() or not row.user.is_active:
+        return None
+    return row
+
+
 class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        now = time.monotonic()
-        hit = _token_memo.get(digest)
-        if hit is not None and now - hit[0] < TOKEN_MEMO_SECONDS:
-            row = hit[1]
-        else:
-            row = ApiToken.objects.select_related("user").filter(digest=digest).order_by().first()
-            if row is not None:
-                roles_for(row.user)  # loaded once, reused by every request of the memo's lifetime
-                _token_memo[digest] = (now, row)
-        if row is None or row.expires_at <= clock.now() or not row.user.is_active:
+        row = token_row(token)
+        if row is None:
             return None
         request.user = row.user
         request.api_token_id = row.pk  # type: ignore[attr-defined]  # the device, for per-device rate limits

@@ -36,6 +36,7 @@ BIRTH_LAST = date(2023, 12, 31)
 DEMO_USERS = [
     # username, role, where (a key into the seeded objects), description
     ("hq_admin", "hq_admin", "district", "district HQ — sees everything"),
+    ("hq_deputy", "hq_admin", "district", "district HQ, second officer (the other person of two-person decisions)"),
     ("street_officer", "street_officer", "street_a", "新工街道 street office"),
     ("grid_worker_a", "community_worker", "community_a", "community A (新工街道)"),
     ("grid_worker_b", "community_worker", "community_b", "community B (振兴街道)"),

@@ -1,0 +1,114 @@
+"""The status service for checkpoint and venue scanners: a code in, colour, action and short reasons out.
+
+One statement per look-up (the code joined to the person and their stored status); the stored status is
+recomputed only when it is stale (see status.py). The reply says nothing about who the person is, and a manual
+change's basis is not shown to a scanner. Scans are rate-limited per device and not audited one by one: the
+scanner already holds the person's code, shown by the person, and learns only the colour.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from fangkong.core.bulk import select_rows
+from fangkong.core.ratelimit import hit
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.models import Person
+
+from .models import PersonStatus
+from .status import _ROW_COLUMNS, ACTIONS, Status, reason_text, status_from_row
+
+HEX = frozenset("0123456789abcdef")
+
+
+def action_text(action: str) -> str:
+    return {
+        "pass": _("Let through."),
+        "check": _("Register and check a negative test within 48 hours before letting through."),
+        "stop": _("Do not let through: call the community (or the transfer team)."),
+    }[action]
+
+
+def _lookup_sql(code: str) -> tuple[str, list] | None:
+    """The statement finding a scanned code's person with their stored status: a pre-registration code
+    (testing), or the keyed hash of a document number (what an ID-card reader's app sends, never the number)."""
+    from fangkong.testing.models import PersonCode
+
+    text = "".join((code or "").split())
+    status = PersonStatus._meta.db_table
+    person = Person._meta.db_table
+    if len(text) == 32 and set(text.lower()) <= HEX:
+        return (
+            f"SELECT {_ROW_COLUMNS} FROM {person} p LEFT JOIN {status} s ON s.person_id = p.id"
+            f" WHERE p.doc_hash = %s ORDER BY p.doc_type LIMIT 1",  # a resident ID first, should two types share it
+            [text.lower()],
+        )
+    if 4 <= len(text) <= 16 and text.isalnum():
+        return (
+            f"SELECT {_ROW_COLUMNS} FROM {PersonCode._meta.db_table} c JOIN {person} p ON p.id = c.person_id"
+            f" LEFT JOIN {status} s ON s.person_id = p.id WHERE c.code = %s",
+            [text.upper()],
+        )
+    return None
+
+
+def status_for_code(code: str) -> Status | None:
+    query = _lookup_sql(code)
+    if query is None:
+        return None
+    rows = _select_prepared(*query)
+    return status_from_row(rows[0]) if rows else None
+
+
+def _select_prepared(sql: str, params: list) -> list[tuple]:
+    """On PostgreSQL, a server-side prepared statement: the look-up is planned once per connection instead of
+    at every scan (planning cost as much as executing it, measured). Elsewhere, the ordinary cursor."""
+    if connection.vendor != "postgresql":
+        return select_rows(sql, params)
+    import psycopg
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        # Django's cursors bind on the client (no prepared statements); this one binds on the server.
+        return cursor.execute(sql, params, prepare=True).fetchall()
+
+
+def status_scan(*, actor, code: str, device: str) -> Status:
+    """A scanner asks. Rate-limited per device; an unknown code is a plain 404 (it says nothing about whether
+    anyone has it)."""
+    if not has_cap(actor, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    status = status_for_code(code)
+    if status is None:
+        raise NotFound
+    return status
+
+
+def scanner_reason(reason: dict[str, Any]) -> str:
+    """What a scanner is told: the category, not the details (a manual change's basis is the person's business)."""
+    if reason["kind"] == "change":
+        return _("Manual change (approved)")
+    return reason_text(reason)
+
+
+def scan_reply(status: Status) -> dict[str, Any]:
+    """The scanner's reply (the API endpoint and the WSGI fast path send the same)."""
+    reasons = [
+        {"kind": r["kind"], "colour": r["colour"], "text": scanner_reason(r), "since": r.get("since")}
+        for r in status.reasons
+    ]
+    action = ACTIONS[status.colour]
+    return {
+        "colour": status.colour,
+        "action": action,
+        "action_text": action_text(action),
+        "reason": reasons[0]["text"] if reasons else "",
+        "reasons": reasons,
+        "since": status.since.isoformat() if status.since else None,
+    }

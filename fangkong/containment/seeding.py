@@ -1,0 +1,48 @@
+"""The containment side of the demo district: a sealed compound in community A (proposed by hq_admin, approved by
+hq_deputy, so its residents are red with the reason) and a controlled one awaiting the deputy's approval."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from fangkong.registry.models import Place, RoleAssignment
+
+from .models import Appeal, Case, CloseContact, PersonStatus, StatusChange, Zone
+from .zones import zone_approve, zone_request
+
+
+def wipe() -> None:
+    for model in (PersonStatus, Appeal, StatusChange, CloseContact, Case, Zone):
+        model.objects.all().delete()
+
+
+def seed(*, progress=lambda message: None) -> dict:
+    User = get_user_model()
+    hq, deputy = User.objects.filter(username="hq_admin").first(), User.objects.filter(username="hq_deputy").first()
+    worker = RoleAssignment.objects.filter(user__username="grid_worker_a").select_related("jurisdiction").first()
+    if hq is None or deputy is None or worker is None or worker.jurisdiction is None:
+        return {"zones": 0}
+    compounds = list(
+        Place.objects.filter(kind=Place.Kind.COMPOUND, jpath__startswith=worker.jurisdiction.path).order_by("pk")[:2]
+    )
+    if len(compounds) < 2:
+        return {"zones": 0}
+    sealed = zone_request(
+        actor=hq,
+        name=f"{compounds[0].name}封控区",
+        level="sealed",
+        basis="小区内发现确诊病例，经区疫情防控指挥部研判划为封控区",
+        document_number="兴疫指〔2022〕12号",
+        places=[compounds[0].pk],
+    )
+    zone_approve(actor=deputy, zone_id=sealed.pk, note="同意")
+    zone_request(
+        actor=hq,
+        name=f"{compounds[1].name}管控区",
+        level="controlled",
+        basis="与封控区相邻，密接人员居住较多",
+        document_number="兴疫指〔2022〕13号",
+        places=[compounds[1].pk],
+    )
+    progress(f"zones: {compounds[0].name} sealed (approved), {compounds[1].name} controlled (awaiting approval)")
+    return {"zones": 2}
