@@ -47,7 +47,8 @@ local built = {}
 local counter = 0
 init = function(args)
   for i = 1, #codes do
-    built[i] = wrk.format("GET", "/api/v1/status/" .. codes[i], {["Authorization"] = "Bearer " .. tokens[(i %% #tokens) + 1]})
+    local headers = {["Authorization"] = "Bearer " .. tokens[(i %% #tokens) + 1]}
+    built[i] = wrk.format("GET", "/api/v1/status/" .. codes[i], headers)
   end
 end
 request = function()

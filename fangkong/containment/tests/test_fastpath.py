@@ -33,7 +33,7 @@ def call(path: str, token: str | None = None, lang: str = "en") -> tuple[str, di
     def start(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    body = b"".join(application(environ, start))
+    body = b"".join(application(environ, start))  # type: ignore[arg-type]
     return seen["status"], seen["headers"], json.loads(body) if body.startswith(b"{") else {}
 
 

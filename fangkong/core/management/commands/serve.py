@@ -25,10 +25,11 @@ class Command(BaseCommand):
         self.stdout.flush()
         try:
             from granian.constants import Interfaces
+            from granian.log import LogLevels
             from granian.server import Server
         except ImportError:
-            Server = None
-        if Server is None or workers < 1:
+            workers = 0
+        if workers < 1:
             from waitress import serve
 
             from fangkong.wsgi import application
@@ -45,6 +46,6 @@ class Command(BaseCommand):
             workers=workers,
             blocking_threads=max(1, threads),
             websockets=False,
-            log_level="warning",
+            log_level=LogLevels.warning,
             respawn_failed_workers=True,
         ).serve()
