@@ -7,10 +7,12 @@ from typing import Any
 
 from ninja import Router, Schema, Status
 
-from fangkong.core.api import ErrorOut, paginate
+from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.api import PersonRef, person_ref
 
-from . import cases, changes, selectors, zones
+from . import cases, changes, selectors, transfers, venues, zones
 from .scanning import scan_reply, status_scan
 from .status import reason_text
 
@@ -382,3 +384,156 @@ def contact_create(request, case_id: int, payload: ContactIn):
             "last_contact_at": contact.last_contact_at,
         },
     )
+
+
+# ---------------------------------------------------------------- venue codes and tracing
+
+
+class VenueCodeOut(Schema):
+    venue_id: int
+    code: str
+
+
+@router.get("/venues/{int:venue_id}/code", response={200: VenueCodeOut, **ERRORS})
+def venue_code(request, venue_id: int):
+    """The venue's code (created on first request); the poster page prints it as a QR."""
+    code = venues.venue_code(actor=request.user, venue_id=venue_id)
+    return {"venue_id": code.venue_id, "code": code.code}
+
+
+class VenueScanIn(Schema):
+    person_code: str
+
+
+@router.post("/venues/{code}/scans", response={200: ScanOut, 201: ScanOut, **ERRORS})
+def venue_scan(request, code: str, payload: VenueScanIn):
+    """The venue's scanner reads a visitor's code: recorded (person, time) and answered like the status service.
+    Needs an Idempotency-Key header: a retried scan is recorded once."""
+
+    def run():
+        device = str(getattr(request, "api_token_id", request.user.pk))
+        _scan, status = venues.venue_scan(
+            actor=request.user, venue_code=code, person_code=payload.person_code, device=device
+        )
+        return 201, scan_reply(status)
+
+    return Status(
+        *idempotent(request, f"venue:{code}", run, replay_status=200, fingerprint=request.body, required=True)
+    )
+
+
+class VisitOut(Schema):
+    at: datetime
+    colour: str
+    person: PersonRef | None = None
+    venue: str | None = None
+
+
+@router.get("/venues/{int:venue_id}/visits", response={200: list[VisitOut], **ERRORS})
+def venue_visits(request, venue_id: int, since: datetime, until: datetime, reason: str):
+    """Tracing: who was at the venue between `since` and `until` — names revealed, the query audited with
+    `reason`."""
+    visits = venues.visits_at(actor=request.user, venue_id=venue_id, since=since, until=until, reason=reason)
+    return [{"at": v.at, "colour": v.colour, "person": person_ref(v.person) if v.person else None} for v in visits]
+
+
+@router.get("/people/{int:person_id}/whereabouts", response={200: list[VisitOut], **ERRORS})
+def person_whereabouts(request, person_id: int, reason: str, days: int = 7):
+    """Tracing: the venues the person scanned in at during the last `days` — audited with `reason`."""
+    _person, visits = venues.whereabouts(actor=request.user, person_id=person_id, days=days, reason=reason)
+    return [{"at": v.at, "colour": v.colour, "venue": v.venue.name if v.venue else None} for v in visits]
+
+
+# ---------------------------------------------------------------- transfers
+
+
+class SiteOut(Schema):
+    id: int
+    name: str
+    kind: str
+    capacity: int
+    occupied: int
+
+
+@router.get("/isolation-sites", response={200: list[SiteOut], **ERRORS})
+def isolation_sites(request):
+    """Designated hospitals and isolation sites with their beds taken (received or on the way)."""
+    if not (has_cap(request.user, Cap.CASE_WORK) or has_cap(request.user, Cap.TRANSFER_WORK)):
+        raise Forbidden(Cap.CASE_WORK)
+    return [
+        {"id": s.pk, "name": s.name, "kind": s.kind, "capacity": s.capacity, "occupied": n}
+        for s, n in transfers.sites_with_occupancy()
+    ]
+
+
+class TransferIn(Schema):
+    person_id: int
+    destination_id: int
+    pickup_address: str
+    vehicle: str
+    crew: str
+    case_id: int | None = None
+    contact_id: int | None = None
+
+
+class TransferOut(Schema):
+    id: int
+    person: PersonRef
+    destination: str
+    state: str
+    pickup_address: str
+    vehicle: str
+    dispatched_at: datetime
+    next_step: str | None
+    next_due: datetime | None
+    late: bool
+
+
+def _transfer(t) -> dict:
+    due = transfers.due_step(t)
+    return {
+        "id": t.pk,
+        "person": person_ref(t.person),
+        "destination": t.destination.name,
+        "state": t.state,
+        "pickup_address": t.pickup_address,
+        "vehicle": t.vehicle,
+        "dispatched_at": t.dispatched_at,
+        "next_step": due.step if due else None,
+        "next_due": due.due if due else None,
+        "late": bool(due and due.late),
+    }
+
+
+@router.post("/transfers", response={201: TransferOut, **ERRORS})
+def transfer_create(request, payload: TransferIn):
+    """Dispatch a transfer for a confirmed case or a close contact; a full site refuses it."""
+    return Status(201, _transfer(transfers.transfer_dispatch(actor=request.user, **payload.dict())))
+
+
+class StepIn(Schema):
+    step: str  # pick_up | arrive | receive | release
+    note: str = ""
+
+
+@router.post("/transfers/{int:transfer_id}/steps", response={200: TransferOut, **ERRORS})
+def transfer_step(request, transfer_id: int, payload: StepIn):
+    """The next step, in order, stamped with who and when. With an Idempotency-Key a retried step is answered
+    with the first reply instead of "out of order"."""
+
+    def run():
+        t = transfers.transfer_step(actor=request.user, transfer_id=transfer_id, step=payload.step, note=payload.note)
+        return 200, _transfer(t)
+
+    return Status(*idempotent(request, f"transfer:{transfer_id}", run, fingerprint=request.body))
+
+
+class TransferPage(Schema):
+    items: list[TransferOut]
+    count: int
+
+
+@router.get("/transfers", response={200: TransferPage, **ERRORS})
+def transfer_list(request, page: int = 1, page_size: int | None = None):
+    items, count = paginate(transfers.transfers_visible(user=request.user), page, page_size)
+    return {"items": [_transfer(t) for t in items], "count": count}

@@ -3,12 +3,14 @@ personal status each of them feeds (derived, stored only as a cache that every c
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.registry.models import Jurisdiction, Person, Place
+from fangkong.registry.models import Jurisdiction, Person, Place, Unit
 
 
 class Colour(models.TextChoices):
@@ -182,6 +184,119 @@ class Appeal(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.CharField(max_length=300, blank=True)
+
+
+class IsolationSite(models.Model):
+    """A designated hospital or a central isolation site, with its beds."""
+
+    class Kind(models.TextChoices):
+        HOSPITAL = "hospital", _("Designated hospital")
+        ISOLATION = "isolation", _("Central isolation site")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    capacity = models.PositiveIntegerField(_("beds"))
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="isolation_site")  # its staff's unit
+    jpath = models.CharField(max_length=128)
+    active = models.BooleanField(default=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TransferLimits:
+    """How long each step may take before it is flagged (minutes): dispatch → pick-up, pick-up → arrival,
+    arrival → receipt."""
+
+    PICKUP = 120
+    ARRIVAL = 120
+    RECEIPT = 30
+
+
+class Transfer(models.Model):
+    """A closed-loop transfer (转运) of a case or close contact: dispatched → picked up → arrived → received →
+    released, each step stamped with who and when, in that order."""
+
+    class State(models.TextChoices):
+        DISPATCHED = "dispatched", _("Dispatched")
+        PICKED_UP = "picked_up", _("Picked up")
+        ARRIVED = "arrived", _("Arrived")
+        RECEIVED = "received", _("Received: in isolation")
+        RELEASED = "released", _("Released")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="transfers")
+    contact = models.ForeignKey(CloseContact, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    pickup_address = models.CharField(_("pick-up address"), max_length=200)
+    destination = models.ForeignKey(IsolationSite, on_delete=models.PROTECT, related_name="transfers")
+    vehicle = models.CharField(_("vehicle"), max_length=40)
+    crew = models.CharField(_("crew"), max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DISPATCHED)
+    dispatched_at = models.DateTimeField(default=clock.now)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    picked_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    arrived_at = models.DateTimeField(null=True, blank=True)
+    arrived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)  # the person's
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=~models.Q(state__in=["released", "cancelled"]),
+                name="transfer_one_open_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["destination", "state"], name="transfer_site_state")]
+
+
+def new_venue_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # as the personal codes: no 0/O, 1/I
+    return "V" + "".join(secrets.choice(alphabet) for _ in range(11))
+
+
+class VenueCode(models.Model):
+    """A venue's code (场所码), printed at its door: visitors' scans are recorded against it for tracing."""
+
+    venue = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="venue_code")
+    code = models.CharField(max_length=16, unique=True, default=new_venue_code)
+    created_at = models.DateTimeField(default=clock.now)
+
+
+class VenueScan(models.Model):
+    """Person P was at venue V at time t (and what their status said). Many: no database foreign keys, as for
+    testing's samples; two indexes, one for each tracing question."""
+
+    venue = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    at = models.DateTimeField()
+    colour = models.CharField(max_length=6, choices=Colour.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
+    jpath = models.CharField(max_length=128)  # the venue's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["venue", "at"], name="venuescan_venue_at"),
+            models.Index(fields=["person", "at"], name="venuescan_person_at"),
+        ]
 
 
 class PersonStatus(models.Model):

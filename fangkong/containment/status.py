@@ -25,7 +25,7 @@ from fangkong.core import clock
 from fangkong.core.bulk import in_list, select_rows, upsert_rows
 from fangkong.registry.models import Person, Place
 
-from .models import SEVERITY, Case, Colour, PersonStatus, StatusChange, Zone
+from .models import SEVERITY, Case, Colour, PersonStatus, StatusChange, Transfer, Zone
 
 
 @dataclass
@@ -65,6 +65,8 @@ def reason_text(reason: dict[str, Any]) -> str:
             "central_isolation": _("Closed-loop management: central isolation"),
             "home_isolation": _("Closed-loop management: home isolation"),
         }.get(reason["measure"], _("Closed-loop management: tests due"))
+    if kind == "isolation":
+        return _("In isolation: %(site)s") % {"site": reason["site"]}
     if kind == "recall":
         return _("Temporary control: a pooled tube was positive, single-tube retest pending")
     if kind == "change":
@@ -109,6 +111,10 @@ def compute(person_ids: list[int]) -> dict[int, Status]:
         for pid, measure, opened in open_followups_of(chunk):
             colour = FOLLOWUP_COLOURS.get(measure, Colour.YELLOW)
             _add(out[pid], {"kind": "followup", "colour": colour, "since": opened, "measure": measure})
+        for pid, received, site in Transfer.objects.filter(
+            person_id__in=chunk, state=Transfer.State.RECEIVED
+        ).values_list("person_id", "received_at", "destination__name"):
+            _add(out[pid], {"kind": "isolation", "colour": Colour.RED, "since": received, "site": site})
         for pid, tube, ordered in open_recalls_of(chunk):
             _add(out[pid], {"kind": "recall", "colour": Colour.YELLOW, "since": ordered, "ref": tube})
         for change in StatusChange.objects.filter(

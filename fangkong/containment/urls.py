@@ -13,4 +13,6 @@ urlpatterns = [
     path("changes/", views.change_list, name="changes"),
     path("changes/<int:change_id>/decide/", views.change_decide, name="change_decide"),
     path("appeals/<int:appeal_id>/decide/", views.appeal_decide, name="appeal_decide"),
+    path("venues/<int:venue_id>/poster/", views.venue_poster, name="venue_poster"),
+    path("tracing/", views.tracing, name="tracing"),
 ]

@@ -228,3 +228,68 @@ def appeal_decide(request, appeal_id: int):
     except FieldError as exc:
         messages.error(request, exc.message)
     return redirect("containment:changes")
+
+
+@scoped
+def venue_poster(request, venue_id: int):
+    """The printable poster with the venue's code as a QR."""
+    from fangkong.testing.codes import qr_svg
+
+    from .venues import venue_code
+
+    code = venue_code(actor=request.user, venue_id=venue_id)
+    return render(
+        request, "containment/venue_poster.html", {"venue": code.venue, "code": code.code, "svg": qr_svg(code.code)}
+    )
+
+
+@scoped
+def tracing(request):
+    """Who was at a venue in a period; where a person was in the last days. Each query is audited with its
+    reason."""
+    from fangkong.registry.models import Unit
+
+    from .venues import visits_at, whereabouts
+
+    scope = scope_for(request.user, Cap.TRACE)
+    if scope.empty:
+        raise Forbidden(Cap.TRACE)
+    error, visits, places, person = None, None, None, None
+    try:
+        # A link may pre-fill the form (person=…); a query runs only when submitted with its reason field.
+        if request.GET.get("venue") and "reason" in request.GET:
+            since = parse_moment("since", request.GET.get("since"))
+            until = parse_moment("until", request.GET.get("until"), end=True)
+            if since is None or until is None:
+                raise FieldError("since", _("Give the period."))
+            visits = visits_at(
+                actor=request.user,
+                venue_id=int(request.GET["venue"]),
+                since=since,
+                until=until,
+                reason=request.GET.get("reason", ""),
+            )
+        elif request.GET.get("person") and "reason" in request.GET:
+            person, places = whereabouts(
+                actor=request.user,
+                person_id=int(request.GET["person"]),
+                days=int(request.GET.get("days") or 7),
+                reason=request.GET.get("reason", ""),
+            )
+    except FieldError as exc:
+        error = exc
+    except ValueError:
+        error = FieldError("days", _("Give a number."))
+    return render(
+        request,
+        "containment/tracing.html",
+        {
+            "venues": Unit.objects.filter(scope.q("jpath"), kind=Unit.Kind.VENUE).order_by("name")[:1000],
+            "visits": visits,
+            "places": places,
+            "person": person,
+            "error": error,
+            "query": request.GET,
+        },
+        status=400 if error else 200,
+    )

@@ -32,6 +32,7 @@ def navigation(request) -> dict:
             "zones": has_cap(user, Cap.ZONE_VIEW),
             "status_changes": has_cap(user, Cap.STATUS_VIEW),
             "status": has_cap(user, Cap.STATUS_VIEW),
+            "trace": has_cap(user, Cap.TRACE),
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}

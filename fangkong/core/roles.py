@@ -46,6 +46,9 @@ class Cap:
     STATUS_APPROVE = "containment.status_approve"  # the second person on a manual change; decide appeals
     STATUS_SCAN = "containment.status_scan"  # checkpoint and venue scanners: colour and action only
     CASE_WORK = "containment.case_work"  # confirmed cases: record, release
+    VENUE_MANAGE = "containment.venue_manage"  # venue codes: issue and print
+    TRACE = "containment.trace"  # who was at a venue, where was a person (each query audited, with a reason)
+    TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
 _PEOPLE_WORK = frozenset(
@@ -63,8 +66,8 @@ _PEOPLE_WORK = frozenset(
 _SCREENING_LOCAL = frozenset({Cap.PASSAGE_VIEW, Cap.FOLLOWUP_WORK, Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})
 _SCREENING_LEAD = _SCREENING_LOCAL | {Cap.RECONCILE_VIEW, Cap.CHECKPOINT_MANAGE}
 _TESTING_LOCAL = frozenset({Cap.TESTING_RECALL})
-_CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN})
-_CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK}
+_CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN, Cap.VENUE_MANAGE})
+_CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK, Cap.TRACE}
 _CONTAINMENT_HQ = _CONTAINMENT_LEAD | {Cap.ZONE_APPROVE, Cap.ZONE_PROTOCOL, Cap.STATUS_APPROVE}
 
 
@@ -123,6 +126,10 @@ ROLES: dict[str, Role] = {
         Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset()),
         Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset()),
         Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),
+        Role("transfer_crew", _("Transfer team"), "unit", frozenset({Cap.TRANSFER_WORK})),
+        Role(
+            "isolation_staff", _("Isolation site / designated hospital staff"), "unit", frozenset({Cap.TRANSFER_WORK})
+        ),
     ]
 }
 

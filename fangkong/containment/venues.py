@@ -1,0 +1,135 @@
+"""Venue codes (场所码): a code at each venue's door; scans record who was there and when; tracing asks the two
+questions — who was at venue V between t1 and t2, where was person P in the last days — each an audited reveal
+with a reason, by staff whose jurisdiction holds the venue (or the person)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.bulk import insert_one
+from fangkong.core.errors import FieldError
+from fangkong.core.ratelimit import hit
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Person, Unit
+
+from .models import VenueCode, VenueScan
+from .scanning import status_for_code
+from .status import Status
+
+MAX_TRACE_DAYS = 28  # the longest incubation-based look-back a tracer needs
+
+
+def _venue_in(actor, venue_id: int, cap: str) -> Unit:
+    venue = Unit.objects.filter(pk=venue_id, kind=Unit.Kind.VENUE).first()
+    if venue is None or not scope_for(actor, cap).covers(venue.jpath):
+        raise NotFound
+    return venue
+
+
+def venue_code(*, actor, venue_id: int) -> VenueCode:
+    """The venue's code, created on first request (printed as a poster)."""
+    venue = _venue_in(actor, venue_id, Cap.VENUE_MANAGE)
+    existing = VenueCode.objects.filter(venue=venue).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            code = VenueCode.objects.create(venue=venue)
+    except IntegrityError:  # created concurrently
+        return VenueCode.objects.get(venue=venue)
+    audit_record(actor=actor, action="venue.code", obj=venue)
+    return code
+
+
+@transaction.atomic
+def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tuple[VenueScan, Status]:
+    """The venue's scanner reads a visitor's code: the visit is recorded and the door learns the colour."""
+    code = VenueCode.objects.select_related("venue").filter(code="".join(venue_code.split()).upper()).first()
+    if code is None:
+        raise NotFound
+    if code.venue_id not in unit_ids_for(actor, Cap.STATUS_SCAN):
+        raise Forbidden(_("This scanner does not belong to this venue."))
+    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    status = status_for_code(person_code)
+    if status is None:
+        raise FieldError("person_code", _("Unknown personal code."))
+    scan = insert_one(
+        VenueScan(
+            venue_id=code.venue_id,
+            person_id=status.person_id,
+            at=clock.now(),
+            colour=status.colour,
+            recorded_by=actor,
+            jpath=code.venue.jpath,
+        )
+    )
+    return scan, status
+
+
+@dataclass
+class Visit:
+    person: Person | None
+    venue: Unit | None
+    at: datetime
+    colour: str
+
+
+def _reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < 4:
+        raise FieldError("reason", _("Give the reason for this tracing query (the case it is for)."))
+    return reason[:300]
+
+
+def visits_at(*, actor, venue_id: int, since: datetime, until: datetime, reason: str) -> list[Visit]:
+    """Who was at the venue between `since` and `until`: names revealed to the tracer, the query audited."""
+    venue = _venue_in(actor, venue_id, Cap.TRACE)
+    reason = _reason(reason)
+    if until <= since:
+        raise FieldError("until", _("The end of the period comes after its start."))
+    if until - since > timedelta(days=MAX_TRACE_DAYS):
+        raise FieldError("since", _("Trace at most %(n)d days at a time.") % {"n": MAX_TRACE_DAYS})
+    scans = list(
+        VenueScan.objects.filter(venue=venue, at__gte=since, at__lt=until)
+        .select_related("person")
+        .order_by("at")[:5000]
+    )
+    audit_record(
+        actor=actor,
+        action="trace.venue",
+        obj=venue,
+        fields={"since": since.isoformat(), "until": until.isoformat(), "visits": len(scans)},
+        reason=reason,
+    )
+    return [Visit(person=s.person, venue=None, at=s.at, colour=s.colour) for s in scans]
+
+
+def whereabouts(*, actor, person_id: int, days: int, reason: str) -> tuple[Person, list[Visit]]:
+    """Where the person scanned in during the last `days`: for a tracer whose jurisdiction holds the person."""
+    person = Person.objects.filter(pk=person_id).first()
+    if person is None or not scope_for(actor, Cap.TRACE).covers(person.jpath):
+        raise NotFound
+    reason = _reason(reason)
+    if not 1 <= days <= MAX_TRACE_DAYS:
+        raise FieldError("days", _("Trace 1 to %(n)d days back.") % {"n": MAX_TRACE_DAYS})
+    since = clock.now() - timedelta(days=days)
+    scans = list(
+        VenueScan.objects.filter(person_id=person.pk, at__gte=since).select_related("venue").order_by("-at")[:2000]
+    )
+    audit_record(
+        actor=actor,
+        action="trace.person",
+        obj=person,
+        object_repr=f"{person.name[:1]}*",
+        fields={"days": days, "visits": len(scans)},
+        reason=reason,
+    )
+    return person, [Visit(person=None, venue=s.venue, at=s.at, colour=s.colour) for s in scans]
