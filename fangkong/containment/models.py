@@ -299,6 +299,80 @@ class VenueScan(models.Model):
         ]
 
 
+class SentinelReport(models.Model):
+    """A clinic, fever clinic or pharmacy reports a fever patient, a pre-screening triage or a purchase of fever,
+    cough, antiviral or antibiotic drugs (clinics as sentinels, 哨点)."""
+
+    class Kind(models.TextChoices):
+        FEVER = "fever", _("Fever patient")
+        TRIAGE = "triage", _("Pre-screening triage")
+        PURCHASE = "purchase", _("Drug purchase")
+
+    class Drug(models.TextChoices):
+        ANTIPYRETIC = "antipyretic", _("Fever reducers")
+        COUGH = "cough", _("Cough medicine")
+        ANTIVIRAL = "antiviral", _("Antivirals")
+        ANTIBIOTIC = "antibiotic", _("Antibiotics")
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    symptoms = models.CharField(_("symptoms"), max_length=200, blank=True)
+    drugs = models.JSONField(_("drugs"), default=list, blank=True)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)  # the unit's
+
+    class Meta:
+        indexes = [models.Index(fields=["unit", "at"], name="sentinel_unit_at")]
+
+
+class SentinelAlert(models.Model):
+    """A report about someone from a risk area or with a recent positive: a task for their community."""
+
+    report = models.OneToOneField(SentinelReport, on_delete=models.PROTECT, related_name="alert")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300)
+    raised_at = models.DateTimeField(default=clock.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)  # the person's: their community acts
+
+    class Meta:
+        indexes = [models.Index(fields=["jpath"], name="sentinelalert_jpath", opclasses=["varchar_pattern_ops"])]
+
+
+class Inpatient(models.Model):
+    """A hospital's inpatient register, with the escorts allowed to stay."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    ward = models.CharField(_("ward"), max_length=40)
+    bed = models.CharField(_("bed"), max_length=20, blank=True)
+    admitted_at = models.DateTimeField(default=clock.now)
+    discharged_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)  # the hospital's
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "person"], condition=models.Q(discharged_at__isnull=True), name="inpatient_once"
+            )
+        ]
+
+
+class Escort(models.Model):
+    inpatient = models.ForeignKey(Inpatient, on_delete=models.CASCADE, related_name="escorts")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    since = models.DateTimeField(default=clock.now)
+    until = models.DateTimeField(null=True, blank=True)
+
+
 class PersonStatus(models.Model):
     """The derived status, kept so that a scanner's look-up is one row: rewritten by every change of its inputs
     (which lock the row first, then read), and recomputed on reading when it has expired or the person moved."""

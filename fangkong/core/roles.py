@@ -48,6 +48,7 @@ class Cap:
     CASE_WORK = "containment.case_work"  # confirmed cases: record, release
     VENUE_MANAGE = "containment.venue_manage"  # venue codes: issue and print
     TRACE = "containment.trace"  # who was at a venue, where was a person (each query audited, with a reason)
+    SENTINEL_REPORT = "containment.sentinel_report"  # clinics and pharmacies report (their unit)
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -122,7 +123,8 @@ ROLES: dict[str, Role] = {
         Role("discipline_inspector", _("Discipline inspector"), "unit", frozenset({Cap.DISCIPLINE_VIEW})),
         Role("sampler", _("Sampler"), "unit", frozenset({Cap.TESTING_SAMPLE})),
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
-        Role("clinic_staff", _("Clinic staff"), "unit", frozenset()),
+        Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
+        Role("pharmacy_staff", _("Pharmacy staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
         Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset()),
         Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset()),
         Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),

@@ -84,6 +84,7 @@ class Unit(models.Model):
         LAB = "lab", _("Testing laboratory")
         VENUE = "venue", _("Venue")
         CHECKPOINT = "checkpoint", _("Checkpoint")
+        PHARMACY = "pharmacy", _("Pharmacy")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)

@@ -182,3 +182,31 @@ def person_reveal(*, actor, person_id: int, reason: str) -> Revealed:
         reason=reason[:500],
     )
     return Revealed(pii.decrypt(person.doc_cipher), pii.decrypt(person.phone_cipher))
+
+
+def person_record_visitor(
+    *, name: str, doc_type: str, number: str, phone: str, place: Jurisdiction, community: Jurisdiction | None
+) -> Person:
+    """Someone met in the field (at a checkpoint, at a clinic) who is not in the register yet: a non-resident
+    record where they were met. `number` and `phone` are already clean. No capability check: the calling
+    service has made its own."""
+    from fangkong.core.ids import resident_id_facts
+
+    name = " ".join((name or "").split())[:64]
+    if not name:
+        raise FieldError("name", _("This person is not in the register: give their name."))
+    facts = resident_id_facts(number) if doc_type == "resident_id" else None
+    return Person.objects.create(
+        name=name,
+        doc_type=doc_type,
+        doc_cipher=pii.encrypt(number),
+        doc_hash=pii.lookup_hash(number),
+        phone_cipher=pii.encrypt(phone) if phone else None,
+        phone_hash=pii.lookup_hash(phone) if phone else "",
+        sex=facts.sex if facts else "",
+        birth_date=facts.birth_date if facts else None,
+        community=community,
+        jurisdiction=place,
+        jpath=place.path,
+        is_resident=False,
+    )

@@ -24,9 +24,9 @@ from fangkong.core.ids import (
     clean_phone,
     clean_plate,
     parse_doc_type,
-    resident_id_facts,
 )
 from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdictions_by_id
+from fangkong.registry.services import person_record_visitor
 
 from . import rules
 from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelReport, Violation, risk_areas_all
@@ -114,30 +114,13 @@ def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | No
 
 
 def _new_person(data: PassageInput, doc_type: str, number: str, destination: Jurisdiction | None, root_path: str):
-    doc_hash = pii.lookup_hash(number)
-    name = _text(data.name, 64)
-    if not name:
-        raise FieldError("name", _("This person is not in the register: give their name."))
     # Not registered yet: a non-resident record in the destination community, or at district level when they
     # are passing through.
     place = destination or next(j for j in jurisdictions_by_id().values() if j.path == root_path)
-    facts = resident_id_facts(number) if doc_type == "resident_id" else None
     phone = clean_phone(data.phone) if data.phone.strip() else ""
-    person = Person.objects.create(
-        name=name,
-        doc_type=doc_type,
-        doc_cipher=pii.encrypt(number),
-        doc_hash=doc_hash,
-        phone_cipher=pii.encrypt(phone) if phone else None,
-        phone_hash=pii.lookup_hash(phone) if phone else "",
-        sex=facts.sex if facts else "",
-        birth_date=facts.birth_date if facts else None,
-        community=destination,
-        jurisdiction=place,
-        jpath=place.path,
-        is_resident=False,
+    return person_record_visitor(
+        name=_text(data.name, 64), doc_type=doc_type, number=number, phone=phone, place=place, community=destination
     )
-    return person
 
 
 def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list[str]:

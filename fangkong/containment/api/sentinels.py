@@ -1,0 +1,152 @@
+"""Clinics and pharmacies as sentinels; the inpatient and escort register."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema, Status
+
+from fangkong.core.api import idempotent
+from fangkong.registry.api import PersonRef, person_ref
+
+from .. import sentinels
+from . import ERRORS, DecisionIn, router
+
+
+class WhoIn(Schema):
+    person_code: str = ""
+    document_type: str = ""
+    document_number: str = ""
+    name: str = ""  # for someone not in the register yet
+    phone: str = ""
+
+
+class SentinelIn(WhoIn):
+    kind: str  # fever | triage | purchase
+    temperature: float | str | None = None
+    symptoms: str = ""
+    drugs: list[str] = []  # antipyretic | cough | antiviral | antibiotic
+    unit_id: int | None = None  # when the reporter works at several units
+
+
+class SentinelOut(Schema):
+    id: int
+    kind: str
+    alert: bool
+    alert_reason: str
+
+
+def _who(payload) -> sentinels.Who:
+    return sentinels.Who(
+        person_code=payload.person_code,
+        document_type=payload.document_type,
+        document_number=payload.document_number,
+        name=payload.name,
+        phone=payload.phone,
+    )
+
+
+@router.post("/sentinel-reports", response={200: SentinelOut, 201: SentinelOut, **ERRORS})
+def sentinel_create(request, payload: SentinelIn):
+    """A clinic, fever clinic or pharmacy reports. Needs an Idempotency-Key header (a retried report is recorded
+    once). The reply says whether the person's community was alerted (not why: that is for the community)."""
+
+    def run():
+        report = sentinels.sentinel_report(
+            actor=request.user,
+            kind=payload.kind,
+            who=_who(payload),
+            temperature=payload.temperature,
+            symptoms=payload.symptoms,
+            drugs=payload.drugs,
+            unit_id=payload.unit_id,
+        )
+        alert = getattr(report, "alert", None)
+        return 201, {"id": report.pk, "kind": report.kind, "alert": alert is not None, "alert_reason": ""}
+
+    return Status(*idempotent(request, "sentinel", run, replay_status=200, fingerprint=request.body, required=True))
+
+
+class AlertOut(Schema):
+    id: int
+    person: PersonRef
+    reason: str
+    report_kind: str
+    reported_by_unit: str
+    raised_at: datetime
+    handled_at: datetime | None
+    note: str
+
+
+def _alert(a) -> dict:
+    return {
+        "id": a.pk,
+        "person": person_ref(a.person),
+        "reason": a.reason,
+        "report_kind": a.report.kind,
+        "reported_by_unit": a.report.unit.name,
+        "raised_at": a.raised_at,
+        "handled_at": a.handled_at,
+        "note": a.note,
+    }
+
+
+@router.get("/sentinel-alerts", response={200: list[AlertOut], **ERRORS})
+def alert_list(request, open_only: bool = True):
+    """Alerts for the people in the caller's jurisdiction (their community acts on them)."""
+    return [_alert(a) for a in sentinels.alerts_visible(user=request.user, open_only=open_only)[:500]]
+
+
+@router.post("/sentinel-alerts/{int:alert_id}/handle", response={200: AlertOut, **ERRORS})
+def alert_handle(request, alert_id: int, payload: DecisionIn):
+    return _alert(sentinels.alert_handle(actor=request.user, alert_id=alert_id, note=payload.note))
+
+
+class InpatientIn(WhoIn):
+    ward: str
+    bed: str = ""
+    unit_id: int | None = None
+
+
+class InpatientOut(Schema):
+    id: int
+    person: PersonRef
+    ward: str
+    bed: str
+    admitted_at: datetime
+    discharged_at: datetime | None
+    escort: PersonRef | None
+
+
+def _inpatient(p) -> dict:
+    escort = next((e for e in p.escorts.all() if e.until is None), None)
+    return {
+        "id": p.pk,
+        "person": person_ref(p.person),
+        "ward": p.ward,
+        "bed": p.bed,
+        "admitted_at": p.admitted_at,
+        "discharged_at": p.discharged_at,
+        "escort": person_ref(escort.person) if escort else None,
+    }
+
+
+@router.post("/inpatients", response={201: InpatientOut, **ERRORS})
+def inpatient_create(request, payload: InpatientIn):
+    """The hospital's inpatient register: admit."""
+    patient = sentinels.inpatient_admit(
+        actor=request.user, who=_who(payload), ward=payload.ward, bed=payload.bed, unit_id=payload.unit_id
+    )
+    return Status(201, _inpatient(patient))
+
+
+@router.post("/inpatients/{int:inpatient_id}/discharge", response={200: InpatientOut, **ERRORS})
+def inpatient_discharge(request, inpatient_id: int):
+    return _inpatient(sentinels.inpatient_discharge(actor=request.user, inpatient_id=inpatient_id))
+
+
+@router.post("/inpatients/{int:inpatient_id}/escorts", response={201: InpatientOut, **ERRORS})
+def escort_create(request, inpatient_id: int, payload: WhoIn):
+    """The patient's escort (one at a time: a new one ends the previous one's stay)."""
+    escort = sentinels.escort_add(actor=request.user, inpatient_id=inpatient_id, who=_who(payload))
+    return Status(201, _inpatient(escort.inpatient))

@@ -1,0 +1,119 @@
+"""Zones: propose, approve (a second person), reject, lift; criteria."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema, Status
+
+from fangkong.core.api import paginate
+
+from .. import selectors, zones
+from . import ERRORS, DecisionIn, router
+
+
+class ZoneIn(Schema):
+    name: str = ""
+    level: str
+    basis: str
+    places: list[int] = []
+    jurisdictions: list[int] = []
+    document_number: str = ""
+    starts_at: datetime | None = None
+    planned_end: datetime | None = None
+
+
+class ZoneOut(Schema):
+    id: int
+    name: str
+    level: str
+    colour: str
+    state: str
+    basis: str
+    document_number: str
+    starts_at: datetime
+    planned_end: datetime | None
+    requested_by: str
+    decided_by: str | None
+
+
+def _zone(z) -> dict:
+    return {
+        "id": z.pk,
+        "name": z.name,
+        "level": z.level.code,
+        "colour": z.level.colour,
+        "state": z.state,
+        "basis": z.basis,
+        "document_number": z.document_number,
+        "starts_at": z.starts_at,
+        "planned_end": z.planned_end,
+        "requested_by": z.requested_by.get_username(),
+        "decided_by": z.decided_by.get_username() if z.decided_by else None,
+    }
+
+
+@router.post("/zones", response={201: ZoneOut, **ERRORS})
+def zone_create(request, payload: ZoneIn):
+    """Propose a zone over compounds/buildings (`places`) or whole `jurisdictions`; pending until a second
+    person approves it."""
+    data = payload.dict()
+    if not data["name"]:
+        data["name"] = data["document_number"] or data["level"]
+    return Status(201, _zone(zones.zone_request(actor=request.user, **data)))
+
+
+class ZonePage(Schema):
+    items: list[ZoneOut]
+    count: int
+
+
+@router.get("/zones", response={200: ZonePage, **ERRORS})
+def zone_list(request, state: str = "", page: int = 1, page_size: int | None = None):
+    items, count = paginate(selectors.zones_visible(user=request.user, state=state), page, page_size)
+    return {"items": [_zone(z) for z in items], "count": count}
+
+
+class CriterionOut(Schema):
+    code: str
+    label: str
+    met: bool
+    detail: str
+
+
+class ZoneDetailOut(ZoneOut):
+    people: int
+    criteria: list[CriterionOut]
+
+
+@router.get("/zones/{int:zone_id}", response={200: ZoneDetailOut, **ERRORS})
+def zone_detail(request, zone_id: int):
+    zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    return {
+        **_zone(zone),
+        "people": zones.people_in_zone(zone).count(),
+        "criteria": [c.__dict__ for c in zones.lifting_criteria(zone)],
+    }
+
+
+class LiftIn(Schema):
+    note: str = ""
+    override: bool = False
+
+
+@router.post("/zones/{int:zone_id}/approve", response={200: ZoneOut, **ERRORS})
+def zone_approve(request, zone_id: int, payload: DecisionIn | None = None):
+    """The second person: the zone comes into force and everyone inside turns its colour. 403 for the proposer."""
+    note = payload.note if payload else ""
+    return _zone(zones.zone_approve(actor=request.user, zone_id=zone_id, note=note))
+
+
+@router.post("/zones/{int:zone_id}/reject", response={200: ZoneOut, **ERRORS})
+def zone_reject(request, zone_id: int, payload: DecisionIn):
+    return _zone(zones.zone_reject(actor=request.user, zone_id=zone_id, note=payload.note))
+
+
+@router.post("/zones/{int:zone_id}/lift", response={200: ZoneOut, **ERRORS})
+def zone_lift(request, zone_id: int, payload: LiftIn):
+    """Lift when the criteria are met; `override` with a written reason lifts anyway, on the record."""
+    return _zone(zones.zone_lift(actor=request.user, zone_id=zone_id, note=payload.note, override=payload.override))

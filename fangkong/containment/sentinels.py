@@ -1,0 +1,228 @@
+"""Clinics and pharmacies as sentinels (哨点): they report fever patients, pre-screening triage and purchases of
+fever, cough, antiviral and antibiotic drugs. A report about someone from a risk area (an open closed-loop case),
+with a recent positive (a case, a pending recall, isolation) or in a sealed or controlled zone raises an alert for
+their community. Hospitals keep an inpatient and escort register."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, events, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import InvalidDocument, clean_document, clean_phone, parse_doc_type
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Jurisdiction, Person, Unit
+from fangkong.registry.services import person_record_visitor
+
+from .models import Case, Escort, Inpatient, SentinelAlert, SentinelReport
+from .status import reason_text, status_of
+
+ALERT_KINDS = {"followup", "case", "recall", "isolation"}
+RECENT_POSITIVE_DAYS = 14
+
+
+@dataclass
+class Who:
+    """How a clinic identifies someone: their personal code, or their document (with name and phone for
+    someone not yet in the register)."""
+
+    person_code: str = ""
+    document_type: str = ""
+    document_number: str = ""
+    name: str = ""
+    phone: str = ""
+
+
+def _unit_for(actor, unit_id: int | None, cap: str) -> Unit:
+    units = unit_ids_for(actor, cap)
+    if not units:
+        raise Forbidden(cap)
+    chosen = unit_id if unit_id is not None else min(units)
+    if chosen not in units:
+        raise NotFound
+    return Unit.objects.select_related("jurisdiction").get(pk=chosen)
+
+
+def _person(who: Who, unit: Unit) -> Person:
+    if who.person_code:
+        from .scanning import status_for_code
+
+        status = status_for_code(who.person_code)
+        if status is None:
+            raise FieldError("person_code", _("Unknown personal code."))
+        return Person.objects.get(pk=status.person_id)
+    try:
+        doc_type = parse_doc_type(who.document_type)
+        number = clean_document(doc_type, who.document_number)
+    except InvalidDocument as exc:
+        raise FieldError("document_number", str(exc)) from exc
+    existing = Person.objects.filter(doc_type=doc_type, doc_hash=pii.lookup_hash(number)).first()
+    if existing is not None:
+        return existing
+    try:
+        phone = clean_phone(who.phone) if (who.phone or "").strip() else ""
+    except InvalidDocument as exc:
+        raise FieldError("phone", str(exc)) from exc
+    community = unit.jurisdiction if unit.jurisdiction.level == Jurisdiction.Level.COMMUNITY else None
+    return person_record_visitor(
+        name=who.name, doc_type=doc_type, number=number, phone=phone, place=unit.jurisdiction, community=community
+    )
+
+
+def _temperature(value) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        t = Decimal(str(value))
+    except InvalidOperation as exc:
+        raise FieldError("temperature", _("A temperature like 38.2.")) from exc
+    if not Decimal("34") <= t <= Decimal("43"):
+        raise FieldError("temperature", _("A body temperature is between 34 and 43 °C."))
+    return t
+
+
+@transaction.atomic
+def sentinel_report(
+    *,
+    actor,
+    kind: str,
+    who: Who,
+    temperature=None,
+    symptoms: str = "",
+    drugs: list[str] | None = None,
+    unit_id: int | None = None,
+) -> SentinelReport:
+    """Record a report; raise an alert for the person's community if their status or history calls for one."""
+    unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
+    if kind not in SentinelReport.Kind.values:
+        raise FieldError("kind", _("A report is of a fever patient, a triage or a drug purchase."))
+    drugs = list(dict.fromkeys(drugs or []))
+    if any(d not in SentinelReport.Drug.values for d in drugs):
+        raise FieldError("drugs", _("Drugs are antipyretic, cough, antiviral or antibiotic."))
+    if kind == SentinelReport.Kind.PURCHASE and not drugs:
+        raise FieldError("drugs", _("Say which drugs were bought."))
+    temp = _temperature(temperature)
+    person = _person(who, unit)
+    report = SentinelReport.objects.create(
+        unit=unit,
+        kind=kind,
+        person=person,
+        temperature=temp,
+        symptoms=(symptoms or "").strip()[:200],
+        drugs=drugs,
+        reported_by=actor,
+        jpath=unit.jpath,
+    )
+    audit_record(actor=actor, action="sentinel.report", obj=report, fields={"kind": kind, "person": person.pk})
+    reason = _alert_reason(person)
+    if reason:
+        alert = SentinelAlert.objects.create(report=report, person=person, reason=reason[:300], jpath=person.jpath)
+        audit_record(actor=actor, action="sentinel.alert", obj=alert, fields={"report": report.pk})
+        events.emit("containment.sentinel_alert", {"alert_id": alert.pk, "person_id": person.pk})
+    return report
+
+
+def _alert_reason(person: Person) -> str:
+    status = status_of(person.pk)
+    reasons = [
+        reason_text(r)
+        for r in status.reasons
+        if r["kind"] in ALERT_KINDS or (r["kind"] == "zone" and r["colour"] != "green")
+    ]
+    recent = Case.objects.filter(
+        person=person, released_at__gte=clock.now() - timedelta(days=RECENT_POSITIVE_DAYS)
+    ).exists()
+    if recent:
+        reasons.append(_("Positive within the last %(n)d days") % {"n": RECENT_POSITIVE_DAYS})
+    return "; ".join(reasons)
+
+
+def alerts_visible(*, user, open_only: bool = True):
+    qs = SentinelAlert.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath")).select_related(
+        "person", "report", "report__unit"
+    )
+    if open_only:
+        qs = qs.filter(handled_at__isnull=True)
+    return qs.order_by("-raised_at")
+
+
+@transaction.atomic
+def alert_handle(*, actor, alert_id: int, note: str) -> SentinelAlert:
+    alert = alerts_visible(user=actor, open_only=False).select_for_update(of=("self",)).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound
+    if alert.handled_at is not None:
+        raise FieldError("state", _("This alert is handled already."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Say what was done (contacted, tested, transferred …)."))
+    alert.handled_at, alert.handled_by, alert.note = clock.now(), actor, note.strip()[:300]
+    alert.save(update_fields=["handled_at", "handled_by", "note"])
+    audit_record(actor=actor, action="sentinel.alert_handle", obj=alert, reason=alert.note)
+    return alert
+
+
+# ---------------------------------------------------------------- inpatients and escorts
+
+
+@transaction.atomic
+def inpatient_admit(*, actor, who: Who, ward: str, bed: str = "", unit_id: int | None = None) -> Inpatient:
+    unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
+    if not (ward or "").strip():
+        raise FieldError("ward", _("Required."))
+    person = _person(who, unit)
+    if Inpatient.objects.filter(unit=unit, person=person, discharged_at__isnull=True).exists():
+        raise FieldError("person", _("This person is already admitted here."))
+    patient = Inpatient.objects.create(
+        unit=unit,
+        person=person,
+        ward=ward.strip()[:40],
+        bed=(bed or "").strip()[:20],
+        recorded_by=actor,
+        jpath=unit.jpath,
+    )
+    audit_record(actor=actor, action="inpatient.admit", obj=patient, fields={"person": person.pk})
+    return patient
+
+
+def _own_patient(actor, inpatient_id: int) -> Inpatient:
+    patient = (
+        Inpatient.objects.select_for_update()
+        .filter(pk=inpatient_id, unit_id__in=unit_ids_for(actor, Cap.SENTINEL_REPORT))
+        .first()
+    )
+    if patient is None:
+        raise NotFound
+    return patient
+
+
+@transaction.atomic
+def inpatient_discharge(*, actor, inpatient_id: int) -> Inpatient:
+    patient = _own_patient(actor, inpatient_id)
+    if patient.discharged_at is not None:
+        raise FieldError("state", _("Discharged already."))
+    patient.discharged_at = clock.now()
+    patient.save(update_fields=["discharged_at"])
+    patient.escorts.filter(until__isnull=True).update(until=patient.discharged_at)
+    audit_record(actor=actor, action="inpatient.discharge", obj=patient)
+    return patient
+
+
+@transaction.atomic
+def escort_add(*, actor, inpatient_id: int, who: Who) -> Escort:
+    """One escort at a time per patient (the ward rule during an outbreak): a new one ends the previous."""
+    patient = _own_patient(actor, inpatient_id)
+    if patient.discharged_at is not None:
+        raise FieldError("state", _("The patient is discharged."))
+    person = _person(who, patient.unit)
+    now = clock.now()
+    patient.escorts.filter(until__isnull=True).update(until=now)
+    escort = Escort.objects.create(inpatient=patient, person=person, since=now)
+    audit_record(actor=actor, action="inpatient.escort", obj=patient, fields={"escort": person.pk})
+    return escort
