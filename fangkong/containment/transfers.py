@@ -142,6 +142,10 @@ class Lateness:
     due: datetime
     late: bool
 
+    @property
+    def label(self) -> str:
+        return {"pick_up": _("pick-up"), "arrive": _("arrival"), "receive": _("receipt")}[self.step]
+
 
 def due_step(transfer: Transfer, now: datetime | None = None) -> Lateness | None:
     """The next step and whether it is overdue (derived from the clock)."""

@@ -13,7 +13,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Place
 
 from . import changes, selectors, zones
@@ -292,4 +292,98 @@ def tracing(request):
             "query": request.GET,
         },
         status=400 if error else 200,
+    )
+
+
+@scoped
+def sentinel_form(request):
+    """A clinic's or pharmacy's report form (phone-first)."""
+    from .models import SentinelReport
+    from .sentinels import Who, sentinel_report
+
+    if not unit_ids_for(request.user, Cap.SENTINEL_REPORT):
+        raise Forbidden(Cap.SENTINEL_REPORT)
+    error = None
+    if request.method == "POST":
+        try:
+            report = sentinel_report(
+                actor=request.user,
+                kind=request.POST.get("kind", ""),
+                who=Who(
+                    person_code=request.POST.get("person_code", "").strip(),
+                    document_number=request.POST.get("document_number", ""),
+                    name=request.POST.get("name", ""),
+                    phone=request.POST.get("phone", ""),
+                ),
+                temperature=request.POST.get("temperature") or None,
+                symptoms=request.POST.get("symptoms", ""),
+                drugs=request.POST.getlist("drugs"),
+            )
+            if getattr(report, "alert", None) is not None:
+                messages.warning(request, _("Reported. The person's community has been alerted."))
+            else:
+                messages.success(request, _("Reported."))
+            return redirect("containment:sentinel")
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "containment/sentinel.html",
+        {
+            "kinds": SentinelReport.Kind.choices,
+            "drugs": SentinelReport.Drug.choices,
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def alert_list(request):
+    """Sentinel alerts about people of one's jurisdiction: contact them, test, arrange a transfer."""
+    from .sentinels import alert_handle, alerts_visible
+
+    if not has_cap(request.user, Cap.STATUS_VIEW):
+        raise Forbidden(Cap.STATUS_VIEW)
+    if request.method == "POST":
+        try:
+            alert_handle(
+                actor=request.user, alert_id=int(request.POST.get("alert") or 0), note=request.POST.get("note", "")
+            )
+            messages.success(request, _("Alert handled."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("containment:alerts")
+    page, query = page_of(request, alerts_visible(user=request.user))
+    return render(request, "containment/alerts.html", {"page": page, "query": query})
+
+
+@scoped
+def transfer_list(request):
+    """Transfers under way (with the late ones flagged), the sites' beds, and the next step for each."""
+    from . import transfers
+
+    if not (has_cap(request.user, Cap.CASE_WORK) or has_cap(request.user, Cap.TRANSFER_WORK)):
+        raise Forbidden(Cap.CASE_WORK)
+    if request.method == "POST":
+        try:
+            transfers.transfer_step(
+                actor=request.user,
+                transfer_id=int(request.POST.get("transfer") or 0),
+                step=request.POST.get("step", ""),
+                note=request.POST.get("note", ""),
+            )
+            messages.success(request, _("Step recorded."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("containment:transfers")
+    rows = [
+        (t, transfers.due_step(t))
+        for t in transfers.transfers_visible(user=request.user).exclude(state__in=["released", "cancelled"])[:200]
+    ]
+    return render(
+        request,
+        "containment/transfers.html",
+        {"rows": rows, "sites": transfers.sites_with_occupancy()},
     )

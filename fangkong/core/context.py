@@ -33,6 +33,8 @@ def navigation(request) -> dict:
             "status_changes": has_cap(user, Cap.STATUS_VIEW),
             "status": has_cap(user, Cap.STATUS_VIEW),
             "trace": has_cap(user, Cap.TRACE),
+            "sentinel": has_cap(user, Cap.SENTINEL_REPORT),
+            "transfers": has_cap(user, Cap.CASE_WORK) or has_cap(user, Cap.TRANSFER_WORK),
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}

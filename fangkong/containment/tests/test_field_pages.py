@@ -1,0 +1,56 @@
+"""The field pages: a clinic's report form, the community's alerts, the transfers board; outsiders refused."""
+
+from __future__ import annotations
+
+from fangkong.conftest import make_user
+from fangkong.containment.cases import case_confirm
+from fangkong.containment.models import IsolationSite, SentinelAlert, Transfer
+from fangkong.containment.transfers import transfer_dispatch
+from fangkong.core import pii
+from fangkong.registry.models import Unit
+
+
+def test_clinic_reports_on_the_page_and_the_community_handles_the_alert(district):
+    unit = Unit.objects.create(kind="clinic", name="卫生站", code="C-9", jurisdiction=district.a, jpath=district.a.path)
+    doctor = district.client(make_user("doc9", "clinic_staff", unit=unit))
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    bad = doctor.post("/containment/sentinel/", {"kind": "fever", "temperature": "55"})
+    assert bad.status_code == 400 and "temperature" in bad.content.decode().lower()
+    r = doctor.post(
+        "/containment/sentinel/",
+        {"kind": "fever", "document_number": pii.decrypt(district.person_a.doc_cipher), "temperature": "38.5"},
+        follow=True,
+    )
+    assert "community has been alerted" in r.content.decode()
+    worker = district.client(district.worker_a)
+    page = worker.get("/containment/alerts/").content.decode()
+    assert district.person_a.name in page and "Confirmed positive" in page
+    alert = SentinelAlert.objects.get()
+    worker.post("/containment/alerts/", {"alert": alert.pk, "note": "已联系"})
+    alert.refresh_from_db()
+    assert alert.handled_at is not None
+    assert district.client(district.worker_a).get("/containment/sentinel/").status_code == 404
+
+
+def test_transfers_board_steps_and_outsiders(district):
+    unit = Unit.objects.create(
+        kind="clinic", name="定点医院", code="H-9", jurisdiction=district.d, jpath=district.d.path
+    )
+    site = IsolationSite.objects.create(name="定点医院", kind="hospital", capacity=5, unit=unit, jpath=district.d.path)
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    transfer_dispatch(
+        actor=district.hq,
+        person_id=district.person_a.pk,
+        destination_id=site.pk,
+        pickup_address="园丁小区",
+        vehicle="辽L1",
+        crew="甲乙",
+    )
+    hq = district.client(district.hq)
+    page = hq.get("/containment/transfers/").content.decode()
+    assert "定点医院" in page and "0 / 5" not in page and "1 / 5" in page
+    t = Transfer.objects.get()
+    hq.post("/containment/transfers/", {"transfer": t.pk, "step": "pick_up"})
+    t.refresh_from_db()
+    assert t.state == "picked_up" and t.picked_up_by == district.hq
+    assert district.client(district.worker_a).get("/containment/transfers/").status_code == 404
