@@ -9,6 +9,7 @@ FANGKONG_ENV        "production" turns off debug and demands real keys
 CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) when set; else they run in-process
 FANGKONG_CACHE_URL  e.g. redis://127.0.0.1:6379/1: the cache all workers share (scanner rate limits)
 FANGKONG_STATUS_RATE  status look-ups per scanner device per minute (default 600)
+FANGKONG_SMS_CHANNEL  dotted path of the text-message channel (default: write messages to the log)
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "fangkong.screening",
     "fangkong.testing",
     "fangkong.containment",
+    "fangkong.portal",
 ]
 
 MIDDLEWARE = [
@@ -198,4 +200,5 @@ FANGKONG: dict[str, Any] = {
     "INLINE_JOBS_IN_THREAD": os.environ.get("FANGKONG_INLINE_JOBS_IN_THREAD", "1") == "1",
     "TITLE": _("Xinglongtai District Prevention and Control Platform"),
     "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),
+    "SMS_CHANNEL": os.environ.get("FANGKONG_SMS_CHANNEL", "fangkong.core.sms.LogChannel"),
 }

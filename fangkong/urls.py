@@ -20,4 +20,5 @@ urlpatterns = [
     path("screening/", include("fangkong.screening.urls")),
     path("testing/", include("fangkong.testing.urls")),
     path("containment/", include("fangkong.containment.urls")),
+    path("me/", include("fangkong.portal.urls")),
 ]

@@ -17,6 +17,18 @@ from .models import HouseholdCode, PersonCode, new_person_codes
 PRINT_LIMIT = 500  # one sheet run; a grid has a few hundred residents
 
 
+def code_of(person: Person) -> str:
+    """The person's own code (created if missing), for the person themselves signed in to the portal."""
+    existing = PersonCode.objects.filter(person=person).values_list("code", flat=True).first()
+    if existing:
+        return existing
+    try:
+        with transaction.atomic():
+            return PersonCode.objects.create(person=person).code
+    except IntegrityError:
+        return PersonCode.objects.get(person=person).code
+
+
 def person_code(*, actor, person_id: int) -> str:
     """The person's code (404 outside the actor's scope). Printing codes is how grid workers get them out."""
     person = person_get(user=actor, person_id=person_id)

@@ -109,3 +109,15 @@ def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
         ):
             out[pid] = clock.as_aware(at)
     return out
+
+
+def results_of(person_id: int, limit: int = 10) -> list[tuple[str, datetime, str]]:
+    """(round, collected, result) of the person's latest samples, for the person themselves (portal)."""
+    from .models import Sample
+
+    return [
+        (s.round.name, s.collected_at, s.tube.get_result_display())
+        for s in Sample.objects.filter(person_id=person_id)
+        .select_related("round", "tube")
+        .order_by("-collected_at")[:limit]
+    ]

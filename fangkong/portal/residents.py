@@ -1,0 +1,134 @@
+"""Resident sign-in by phone and one-time code, and what a resident may see and do about themselves."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import InvalidDocument, clean_phone
+from fangkong.core.sms import send_sms
+from fangkong.registry.models import Person
+
+from .models import OneTimeCode
+
+CODE_MINUTES = 5
+MAX_ATTEMPTS = 5
+RESEND_SECONDS = 60
+MAX_PER_HOUR = 5
+
+
+def _phone_hash(phone: str) -> str:
+    try:
+        return pii.lookup_hash(clean_phone(phone))
+    except InvalidDocument as exc:
+        raise FieldError("phone", str(exc)) from exc
+
+
+def _code_hash(phone_hash: str, code: str) -> str:
+    return hmac.new(phone_hash.encode(), code.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def login_code_send(*, phone: str) -> None:
+    """Send a code if people are registered with this phone. The reply is the same either way: the sign-in
+    page must not tell a stranger whether a number is in the register."""
+    phone_hash = _phone_hash(phone)
+    now = clock.now()
+    recent = OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1))
+    if recent.filter(created_at__gte=now - timedelta(seconds=RESEND_SECONDS)).exists():
+        raise FieldError("phone", _("A code was sent less than a minute ago; wait for it."))
+    if recent.count() >= MAX_PER_HOUR:
+        raise FieldError("phone", _("Too many codes for this number; try again in an hour."))
+    if not Person.objects.filter(phone_hash=phone_hash).exists():
+        return
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    OneTimeCode.objects.create(
+        phone_hash=phone_hash, code_hash=_code_hash(phone_hash, code), expires_at=now + timedelta(minutes=CODE_MINUTES)
+    )
+    send_sms(
+        clean_phone(phone), _("Your sign-in code: %(code)s (valid %(n)d minutes).") % {"code": code, "n": CODE_MINUTES}
+    )
+
+
+def login_code_verify(*, phone: str, code: str) -> list[int]:
+    """The people registered with this phone, if the code is right; each failure counts against the code (and
+    that count is committed even though the sign-in fails)."""
+    phone_hash = _phone_hash(phone)
+    now = clock.now()
+    with transaction.atomic():
+        row = (
+            OneTimeCode.objects.select_for_update()
+            .filter(phone_hash=phone_hash, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        ok = (
+            row is not None
+            and row.attempts < MAX_ATTEMPTS
+            and hmac.compare_digest(row.code_hash, _code_hash(phone_hash, "".join((code or "").split())))
+        )
+        if row is not None and not ok:
+            row.attempts += 1
+            row.save(update_fields=["attempts"])
+        elif row is not None:
+            row.used_at = now
+            row.save(update_fields=["used_at"])
+    if not ok:
+        raise FieldError("code", _("Wrong or expired code."))
+    people = list(Person.objects.filter(phone_hash=phone_hash).order_by("pk").values_list("pk", flat=True))
+    audit_record(
+        actor=None,
+        action="resident.login",
+        object_type="registry.person",
+        object_id=people[0] if people else "",
+        object_repr=pii.mask_phone(clean_phone(phone)),
+        fields={"people": people},
+    )
+    return people
+
+
+@dataclass
+class Mine:
+    person: Person
+    status: object
+    reasons: list[tuple[dict, str]]
+    code: str
+    changes: list
+    results: list
+
+
+def my_page(person_ids: list[int]) -> list[Mine]:
+    """What each of the signed-in resident's people sees: status with reasons, personal code, manual changes
+    (with the notice and the appeal), test results."""
+    from fangkong.containment.models import StatusChange
+    from fangkong.containment.status import reason_text, status_of
+    from fangkong.testing.codes import code_of
+    from fangkong.testing.selectors import results_of
+
+    out = []
+    for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
+        status = status_of(person.pk)
+        out.append(
+            Mine(
+                person=person,
+                status=status,
+                reasons=[(r, reason_text(r)) for r in status.reasons],
+                code=code_of(person),
+                changes=list(
+                    StatusChange.objects.filter(person=person, state__in=["applied", "revoked"])
+                    .prefetch_related("appeals")
+                    .order_by("-decided_at")
+                ),
+                results=results_of(person.pk),
+            )
+        )
+    return out

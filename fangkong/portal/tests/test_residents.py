@@ -1,0 +1,97 @@
+"""Resident sign-in by phone and one-time code; my status with the same reasons staff see; appeals."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+
+from fangkong.conftest import make_user
+from fangkong.containment.changes import status_change_approve, status_change_request
+from fangkong.containment.models import Appeal
+from fangkong.core import clock
+from fangkong.core.models import AuditEvent
+from fangkong.core.sms import LogChannel
+from fangkong.portal.models import OneTimeCode
+
+PHONE = "13912345678"  # person_a's
+
+
+def _code() -> str:
+    return re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def resident(district):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    LogChannel.sent.clear()
+    c.post("/me/login/", {"phone": PHONE})
+    r = c.post("/me/login/", {"phone": PHONE, "code": _code()})
+    assert r.status_code == 302 and r["Location"] == "/me/"
+    return c
+
+
+def test_sign_in_with_a_code_and_see_my_status(resident, district):
+    page = resident.get("/me/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert district.person_a.name in body and "No restriction applies to you." in body and "<svg" in body
+    assert district.person_b.name not in body
+    assert AuditEvent.objects.filter(action="resident.login").count() == 1
+
+
+def test_a_stranger_learns_nothing_and_wrong_codes_run_out(district):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    LogChannel.sent.clear()
+    r = c.post("/me/login/", {"phone": "13000000000"})
+    assert r.status_code == 200 and "If this number is registered" in r.content.decode()
+    assert LogChannel.sent == [] and not OneTimeCode.objects.exists()
+    c.post("/me/login/", {"phone": PHONE})
+    for _ in range(5):
+        assert c.post("/me/login/", {"phone": PHONE, "code": "000000"}).status_code == 400
+    right = _code()
+    assert c.post("/me/login/", {"phone": PHONE, "code": right}).status_code == 400  # five tries used up
+    assert c.get("/me/").status_code == 302
+
+
+def test_codes_expire_and_are_not_resent_at_once(district):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.post("/me/login/", {"phone": PHONE})
+    again = c.post("/me/login/", {"phone": PHONE})
+    assert again.status_code == 400 and "less than a minute" in again.content.decode()
+    code = _code()
+    with clock.advanced(timedelta(minutes=6)):
+        assert c.post("/me/login/", {"phone": PHONE, "code": code}).status_code == 400
+
+
+def test_i_see_a_manual_change_with_its_basis_and_appeal_it(resident, district):
+    deputy = make_user("deputy", "hq_admin", jurisdiction=district.d)
+    change = status_change_request(
+        actor=district.hq,
+        person_id=district.person_a.pk,
+        colour="yellow",
+        basis="《传染病防治法》第三十九条；同车密接",
+        expires_at=clock.now() + timedelta(days=3),
+    )
+    status_change_approve(actor=deputy, change_id=change.pk)
+    body = resident.get("/me/").content.decode()
+    assert "Yellow" in body and "同车密接" in body and "File the appeal" in body
+    r = resident.post(f"/me/appeals/{change.pk}/", {"text": "我当天不在车上，有监控为证"}, follow=True)
+    assert "Your appeal was filed" in r.content.decode()
+    assert Appeal.objects.get().change_id == change.pk
+
+
+def test_i_cannot_appeal_someone_elses_change(resident, district):
+    deputy = make_user("deputy", "hq_admin", jurisdiction=district.d)
+    change = status_change_request(
+        actor=district.hq,
+        person_id=district.person_b.pk,
+        colour="yellow",
+        basis="《传染病防治法》第三十九条；同车密接",
+        expires_at=clock.now() + timedelta(days=3),
+    )
+    status_change_approve(actor=deputy, change_id=change.pk)
+    assert resident.post(f"/me/appeals/{change.pk}/", {"text": "不是我"}).status_code == 404
+    assert not Appeal.objects.exists()
