@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from fangkong.registry.models import Place, RoleAssignment
 
 from .models import Appeal, Case, CloseContact, PersonStatus, StatusChange, Zone
+from .protocol import ensure_default_levels
 from .zones import zone_approve, zone_request
 
 
@@ -17,6 +18,7 @@ def wipe() -> None:
 
 
 def seed(*, progress=lambda message: None) -> dict:
+    ensure_default_levels()
     User = get_user_model()
     hq, deputy = User.objects.filter(username="hq_admin").first(), User.objects.filter(username="hq_deputy").first()
     worker = RoleAssignment.objects.filter(user__username="grid_worker_a").select_related("jurisdiction").first()

@@ -21,6 +21,7 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Person, Place
 
 from .models import Case, CloseContact, Zone, ZoneLevel
+from .protocol import ensure_default_levels
 from .status import status_refresh
 
 ZONE_PLACE_KINDS = (Place.Kind.COMPOUND, Place.Kind.BUILDING, Place.Kind.HOUSEHOLD)
@@ -55,6 +56,7 @@ def zone_request(
     reach = scope_for(actor, Cap.ZONE_REQUEST)
     if reach.empty:
         raise Forbidden(Cap.ZONE_REQUEST)
+    ensure_default_levels()
     zone_level = ZoneLevel.objects.filter(code=(level or "").strip(), active=True).first()
     if zone_level is None:
         codes = ", ".join(ZoneLevel.objects.filter(active=True).values_list("code", flat=True))

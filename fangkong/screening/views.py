@@ -126,7 +126,16 @@ def checkpoint_lookup(request, checkpoint_id: int):
     except InvalidDocument as exc:
         error = str(exc)
     masked = (person.name[:1] + "*" * (len(person.name) - 1)) if person else ""
-    return render(request, "screening/_lookup.html", {"person": person, "masked_name": masked, "error": error})
+    scan = None
+    if person is not None:
+        # The checkpoint sees what a status scanner sees: colour, what to do, the short reasons (containment).
+        from fangkong.containment.scanning import scan_reply
+        from fangkong.containment.status import status_of
+
+        scan = scan_reply(status_of(person.pk))
+    return render(
+        request, "screening/_lookup.html", {"person": person, "masked_name": masked, "error": error, "scan": scan}
+    )
 
 
 @scoped

@@ -5,15 +5,7 @@ from __future__ import annotations
 
 from django.db import migrations
 
-LEVELS = [
-    # code, name, colour, restrictions, rank, quiet, contact, negative, lifts_with_others, active
-    ("sealed", "封控区", "red", "足不出户，上门服务。", 1, 14, 14, 2, False, True),
-    ("controlled", "管控区", "yellow", "人不出区，严禁聚集；出现阳性转为封控区。", 2, 14, 14, 2, False, True),
-    ("prevention", "防范区", "green", "强化社会面管控，严格限制人员聚集。", 3, 0, 0, 0, True, True),
-    ("high", "高风险区", "red", "足不出户，上门服务。", 1, 7, 7, 1, False, False),
-    ("medium", "中风险区", "yellow", "人不出区，错峰取物。", 2, 7, 7, 1, False, False),
-    ("low", "低风险区", "green", "个人防护，避免聚集。", 3, 0, 0, 0, True, False),
-]
+from fangkong.containment.defaults import DEFAULT_LEVELS as LEVELS  # plain data, no models
 
 
 def seed(apps, schema_editor):

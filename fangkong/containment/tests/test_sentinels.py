@@ -32,7 +32,14 @@ def pharmacy(district):
 
 
 def _report(client, token, key, **body):
-    return client.post("/api/v1/sentinel-reports", body, content_type=JSON, HTTP_IDEMPOTENCY_KEY=key, **token)
+    return client.post(
+        "/api/v1/sentinel-reports",
+        body,
+        content_type=JSON,
+        HTTP_IDEMPOTENCY_KEY=key,
+        HTTP_ACCEPT_LANGUAGE="en",
+        **token,
+    )
 
 
 def _number(person):

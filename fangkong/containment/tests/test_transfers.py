@@ -47,6 +47,7 @@ def _dispatch(client, hq, person, site):
             "crew": "张医生、李司机",
         },
         content_type=JSON,
+        HTTP_ACCEPT_LANGUAGE="en",
         **hq,
     )
 

@@ -68,6 +68,16 @@ def test_lookup_shows_masked_name_only(district, screening):
     assert c.get(f"/screening/checkpoints/{screening.cp2.pk}/lookup", {"document_number": number}).status_code == 404
 
 
+def test_lookup_shows_the_status_and_what_to_do(district, screening):
+    from fangkong.containment.cases import case_confirm
+
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    c = district.client(screening.staff1)
+    number = pii.decrypt(district.person_a.doc_cipher)
+    body = c.get(f"/screening/checkpoints/{screening.cp1.pk}/lookup", {"document_number": number}).content.decode()
+    assert "status-red" in body and "Do not let through" in body and "Confirmed positive" in body
+
+
 def test_pass_request_page(district, screening):
     c = district.client(screening.staff1)
     r = c.post(

@@ -1,0 +1,11 @@
+"""The zone protocol's default levels (domain brief), as plain data: migration 0002 and `protocol` read it."""
+
+# code, name, colour, restrictions, rank, quiet days, contact days, negative days, lifts with others, in use
+DEFAULT_LEVELS = [
+    ("sealed", "封控区", "red", "足不出户，上门服务。", 1, 14, 14, 2, False, True),
+    ("controlled", "管控区", "yellow", "人不出区，严禁聚集；出现阳性转为封控区。", 2, 14, 14, 2, False, True),
+    ("prevention", "防范区", "green", "强化社会面管控，严格限制人员聚集。", 3, 0, 0, 0, True, True),
+    ("high", "高风险区", "red", "足不出户，上门服务。", 1, 7, 7, 1, False, False),
+    ("medium", "中风险区", "yellow", "人不出区，错峰取物。", 2, 7, 7, 1, False, False),
+    ("low", "低风险区", "green", "个人防护，避免聚集。", 3, 0, 0, 0, True, False),
+]
