@@ -80,3 +80,18 @@ def cases_visible(*, user, open_only: bool = True) -> QuerySet[Case]:
     if open_only:
         qs = qs.filter(released_at__isnull=True)
     return qs.order_by("-confirmed_at")
+
+
+def sealed_places() -> list[int]:
+    """Compounds and buildings of the zones in force whose level turns people red (sealed, high risk): testing
+    pools one household per tube there."""
+    from fangkong.registry.models import Place
+
+    return list(
+        Place.objects.filter(
+            kind__in=[Place.Kind.COMPOUND, Place.Kind.BUILDING],
+            pk__in=Zone.places.through.objects.filter(zone__state=Zone.State.ACTIVE, zone__level__colour="red").values(
+                "place_id"
+            ),
+        ).values_list("pk", flat=True)
+    )

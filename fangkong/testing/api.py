@@ -53,7 +53,8 @@ class RoundIn(Schema):
     result_limit_hours: int = 24  # mass screening
     result_limits: dict[str, int] = {}  # {"fever_clinic": 6, "hospital": 12} (defaults from the domain brief)
     scope: list[int] = []
-    household_places: list[int] = []  # compounds/buildings (sealed) where each tube holds one household
+    # Compounds/buildings where each tube holds one household; left out: those of the sealed zones in force.
+    household_places: list[int] | None = None
 
 
 class RoundOut(Schema):

@@ -57,6 +57,12 @@ def round_create(
     admin = scope_for(actor, Cap.TESTING_ADMIN)
     if any(not admin.covers(p.path) for p in places):
         raise FieldError("scope", _("The scope reaches outside your jurisdiction."))
+    if household_places is None:
+        # Not chosen: the compounds and buildings of the sealed zones in force (containment) — the brief's
+        # "one household per tube in sealed compounds" without HQ having to list them.
+        from fangkong.containment.selectors import sealed_places
+
+        household_places = [pk for pk in sealed_places() if admin.covers(Place.objects.get(pk=pk).jpath)]
     compounds = list(Place.objects.filter(pk__in=household_places or [], kind__in=["compound", "building"]))
     if len(compounds) != len(set(household_places or [])):
         raise FieldError("household_places", _("One household per tube is set for compounds or buildings."))

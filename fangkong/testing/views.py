@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.containment.selectors import sealed_places
 from fangkong.core import clock
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
@@ -36,7 +37,9 @@ def round_list(request):
                 name=request.POST.get("name", ""),
                 pool_size=int(request.POST.get("pool_size") or 10),
                 deadline=deadline,
-                household_places=[int(x) for x in request.POST.getlist("household_places") if x.isdigit()],
+                household_places=[int(x) for x in request.POST.getlist("household_places") if x.isdigit()]
+                if "household_places_shown" in request.POST
+                else None,
             )
             return redirect("testing:rounds")
         except (FieldError, ValueError) as exc:
@@ -51,6 +54,7 @@ def round_list(request):
             "sites": selectors.sites_workable(user=request.user)[:200],
             "can_create": has_cap(request.user, Cap.TESTING_ADMIN),
             "compounds": selectors.compounds_for_rounds(user=request.user),
+            "sealed": set(sealed_places()),
             "error": error,
             "now": clock.now(),
         },

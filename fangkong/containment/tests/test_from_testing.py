@@ -42,3 +42,26 @@ def test_a_single_tube_positive_is_a_case_at_once(district, testing):  # noqa: F
     bag_receive(actor=testing.lab, seal_code="SEAL-O")
     results_ingest(actor=testing.lab, rows=[ResultRow(0, "ONE-S", "positive")])
     assert status_of(person.pk).colour == "red"
+
+
+def test_a_round_pools_one_household_per_tube_in_sealed_zones_by_default(district, testing, containment):  # noqa: F811
+    from datetime import timedelta
+
+    from fangkong.containment.zones import zone_approve, zone_request
+    from fangkong.core import clock
+    from fangkong.testing.rounds import round_create
+
+    zone = zone_request(
+        actor=district.hq, name="幸福里", level="sealed", basis="确诊病例居住小区", places=[containment.compound.pk]
+    )
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    chosen = round_create(actor=district.hq, name="封控区轮次", starts_at=clock.now() - timedelta(hours=1))
+    assert list(chosen.household_places.all()) == [containment.compound]
+    none = round_create(
+        actor=district.hq, name="不分户", starts_at=clock.now() - timedelta(hours=1), household_places=[]
+    )
+    assert not none.household_places.exists()
+    family = containment.residents[:2]  # household 101
+    reply = collect(testing.sampler, chosen, [scan(p, "FAM-Z", testing.site, i) for i, p in enumerate(family)])
+    assert reply["accepted"] == 2
+    assert Tube.objects.get(code="FAM-Z").household_id == containment.home101.pk

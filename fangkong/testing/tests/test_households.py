@@ -160,7 +160,15 @@ def test_rounds_page_sets_household_compounds(client, district, testing):
     client.force_login(district.hq)
     page = client.get("/testing/")
     assert f'value="{compound.pk}"' in page.content.decode()
-    r = client.post("/testing/", {"name": "封控区第二轮", "pool_size": "10", "household_places": [str(compound.pk)]})
+    r = client.post(
+        "/testing/",
+        {
+            "name": "封控区第二轮",
+            "pool_size": "10",
+            "household_places": [str(compound.pk)],
+            "household_places_shown": "1",
+        },
+    )
     assert r.status_code == 302
     from fangkong.testing.models import Round
 
