@@ -183,6 +183,7 @@ def status_change_approve(*, actor, change_id: int, note: str = "") -> StatusCha
     }
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "notice"])
     status_refresh([change.person_id])
+    _notify(change)
     audit_record(
         actor=actor,
         action="status_change.approve",
@@ -192,6 +193,17 @@ def status_change_approve(*, actor, change_id: int, note: str = "") -> StatusCha
         reason=change.decision_note,
     )
     return change
+
+
+def _notify(change: StatusChange) -> None:
+    """The notice goes to the person's phone once the change is committed (and is on their page at /me/)."""
+    from fangkong.core import pii
+    from fangkong.core.sms import send_sms
+
+    cipher = change.person.phone_cipher
+    if cipher:
+        phone, text = pii.decrypt(cipher), change.notice
+        transaction.on_commit(lambda: send_sms(phone, text))
 
 
 @transaction.atomic

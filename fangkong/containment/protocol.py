@@ -25,3 +25,74 @@ def ensure_default_levels() -> None:
         )
         for code, name, colour, restrictions, rank, quiet, contact, negative, with_others, active in DEFAULT_LEVELS
     )
+
+
+def level_update(
+    *,
+    actor,
+    code: str,
+    name: str,
+    colour: str,
+    restrictions: str,
+    rank: int,
+    quiet_days: int,
+    contact_days: int,
+    negative_days: int,
+    lifts_with_others: bool,
+    active: bool,
+) -> ZoneLevel:
+    """HQ edits a level of the zone protocol (or adds one: the high/medium/low scheme is three rows). Audited
+    with before and after; the version counts the edits. Zones in force keep their level and see the edit."""
+    from django.db import transaction
+    from django.utils.translation import gettext as _
+
+    from fangkong.core.audit import audit_record
+    from fangkong.core.errors import FieldError
+    from fangkong.core.roles import Cap
+    from fangkong.core.scoping import Forbidden, scope_for
+
+    from .models import Colour
+
+    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.ZONE_PROTOCOL).paths):
+        raise Forbidden(Cap.ZONE_PROTOCOL)  # a district-wide rule: district HQ only
+    if colour not in Colour.values:
+        raise FieldError("colour", _("The colour is green, yellow or red."))
+    if not (name or "").strip():
+        raise FieldError("name", _("Name the level."))
+    for field, value in (("quiet_days", quiet_days), ("contact_days", contact_days), ("negative_days", negative_days)):
+        if not 0 <= value <= 60:
+            raise FieldError(field, _("From 0 to 60 days."))
+    if not 1 <= rank <= 9:
+        raise FieldError("rank", _("A rank from 1 (strictest) to 9."))
+    with transaction.atomic():
+        row = ZoneLevel.objects.select_for_update().filter(code=code).first()
+        before = (
+            {
+                f: getattr(row, f)
+                for f in (
+                    "name",
+                    "colour",
+                    "rank",
+                    "quiet_days",
+                    "contact_days",
+                    "negative_days",
+                    "lifts_with_others",
+                    "active",
+                )
+            }
+            if row
+            else {}
+        )
+        if row is None:
+            if not code or not code.replace("_", "").isalnum():
+                raise FieldError("code", _("A code of letters, digits and underscores."))
+            row = ZoneLevel(code=code)
+        else:
+            row.version += 1
+        row.name, row.colour, row.restrictions, row.rank = name.strip()[:40], colour, restrictions, rank
+        row.quiet_days, row.contact_days, row.negative_days = quiet_days, contact_days, negative_days
+        row.lifts_with_others, row.active = lifts_with_others, active
+        row.save()
+        after = {f: getattr(row, f) for f in before} if before else {"created": True}
+        audit_record(actor=actor, action="zone.level_update", obj=row, fields={"before": before, "after": after})
+    return row

@@ -18,4 +18,5 @@ urlpatterns = [
     path("sentinel/", views.sentinel_form, name="sentinel"),
     path("alerts/", views.alert_list, name="alerts"),
     path("transfers/", views.transfer_list, name="transfers"),
+    path("inpatients/", views.inpatients, name="inpatients"),
 ]

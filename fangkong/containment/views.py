@@ -141,6 +141,18 @@ def person_status(request, person_id: int):
                     expires_at=parse_moment("expires_at", request.POST.get("expires_at"), end=True),
                 )
                 messages.success(request, _("Change requested: a second person must approve it."))
+            elif request.POST.get("action") == "transfer":
+                from .transfers import transfer_dispatch
+
+                transfer_dispatch(
+                    actor=request.user,
+                    person_id=person.pk,
+                    destination_id=int(request.POST.get("destination") or 0),
+                    pickup_address=request.POST.get("pickup_address", ""),
+                    vehicle=request.POST.get("vehicle", ""),
+                    crew=request.POST.get("crew", ""),
+                )
+                messages.success(request, _("Transfer dispatched."))
             elif request.POST.get("action") == "appeal":
                 changes.appeal_file(
                     actor=request.user,
@@ -165,11 +177,19 @@ def person_status(request, person_id: int):
             .prefetch_related("appeals")
             .order_by("-requested_at"),
             "can_request": scope_for(request.user, Cap.STATUS_REQUEST).covers(person.jpath),
+            "can_transfer": scope_for(request.user, Cap.CASE_WORK).covers(person.jpath),
+            "sites": _sites(),
             "colours": Colour.choices,
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+def _sites():
+    from .transfers import sites_with_occupancy
+
+    return sites_with_occupancy()
 
 
 @scoped
@@ -387,3 +407,41 @@ def transfer_list(request):
         "containment/transfers.html",
         {"rows": rows, "sites": transfers.sites_with_occupancy()},
     )
+
+
+@scoped
+def inpatients(request):
+    """A hospital's inpatient register with each patient's escort (one at a time)."""
+    from .models import Inpatient
+    from .sentinels import Who, escort_add, inpatient_admit, inpatient_discharge
+
+    units = unit_ids_for(request.user, Cap.SENTINEL_REPORT)
+    if not units:
+        raise Forbidden(Cap.SENTINEL_REPORT)
+    if request.method == "POST":
+        try:
+            action = request.POST.get("action")
+            who = Who(
+                document_number=request.POST.get("document_number", ""),
+                name=request.POST.get("name", ""),
+                phone=request.POST.get("phone", ""),
+            )
+            if action == "admit":
+                inpatient_admit(
+                    actor=request.user, who=who, ward=request.POST.get("ward", ""), bed=request.POST.get("bed", "")
+                )
+            elif action == "escort":
+                escort_add(actor=request.user, inpatient_id=int(request.POST.get("inpatient") or 0), who=who)
+            elif action == "discharge":
+                inpatient_discharge(actor=request.user, inpatient_id=int(request.POST.get("inpatient") or 0))
+            messages.success(request, _("Saved."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("containment:inpatients")
+    patients = (
+        Inpatient.objects.filter(unit_id__in=units, discharged_at__isnull=True)
+        .select_related("person")
+        .prefetch_related("escorts__person")
+        .order_by("ward", "bed")
+    )
+    return render(request, "containment/inpatients.html", {"patients": patients})

@@ -7,6 +7,8 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
 
 from .. import selectors, zones
 from . import ERRORS, DecisionIn, router
@@ -117,3 +119,40 @@ def zone_reject(request, zone_id: int, payload: DecisionIn):
 def zone_lift(request, zone_id: int, payload: LiftIn):
     """Lift when the criteria are met; `override` with a written reason lifts anyway, on the record."""
     return _zone(zones.zone_lift(actor=request.user, zone_id=zone_id, note=payload.note, override=payload.override))
+
+
+class LevelIO(Schema):
+    code: str
+    name: str
+    colour: str
+    restrictions: str = ""
+    rank: int = 1
+    quiet_days: int = 14
+    contact_days: int = 14
+    negative_days: int = 2
+    lifts_with_others: bool = False
+    active: bool = True
+
+
+class LevelOut(LevelIO):
+    version: int
+
+
+@router.get("/zones/levels", response={200: list[LevelOut], **ERRORS})
+def level_list(request):
+    """The zone protocol: levels, the colour they give the people inside, their lifting criteria."""
+    from ..models import ZoneLevel
+    from ..protocol import ensure_default_levels
+
+    if not has_cap(request.user, Cap.ZONE_VIEW):
+        raise Forbidden(Cap.ZONE_VIEW)
+    ensure_default_levels()
+    return list(ZoneLevel.objects.all())
+
+
+@router.put("/zones/levels/{code}", response={200: LevelOut, **ERRORS})
+def level_put(request, code: str, payload: LevelIO):
+    """District HQ edits (or adds) a level; audited with before and after."""
+    from ..protocol import level_update
+
+    return level_update(actor=request.user, **{**payload.dict(), "code": code})

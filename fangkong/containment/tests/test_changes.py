@@ -30,6 +30,16 @@ def _request(district, person, **kw):
     return status_change_request(actor=district.hq, person_id=person.pk, **data)
 
 
+def test_the_person_is_sent_the_notice(district, containment, django_capture_on_commit_callbacks):
+    from fangkong.core.sms import LogChannel
+
+    LogChannel.sent.clear()
+    change = _request(district, district.person_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        status_change_approve(actor=containment.hq2, change_id=change.pk)
+    assert LogChannel.sent[-1][0] == "13912345678" and BASIS in LogChannel.sent[-1][1]
+
+
 def test_a_change_applies_only_when_someone_else_approves(district, containment):
     change = _request(district, district.person_a)
     assert change.state == "pending" and status_of(district.person_a.pk).colour == "green"

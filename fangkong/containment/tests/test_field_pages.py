@@ -54,3 +54,25 @@ def test_transfers_board_steps_and_outsiders(district):
     t.refresh_from_db()
     assert t.state == "picked_up" and t.picked_up_by == district.hq
     assert district.client(district.worker_a).get("/containment/transfers/").status_code == 404
+
+
+def test_dispatch_from_the_status_page_and_the_inpatient_register(district):
+    unit = Unit.objects.create(
+        kind="clinic", name="定点医院", code="H-8", jurisdiction=district.d, jpath=district.d.path
+    )
+    site = IsolationSite.objects.create(name="定点医院", kind="hospital", capacity=5, unit=unit, jpath=district.d.path)
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    hq = district.client(district.hq)
+    r = hq.post(
+        f"/containment/people/{district.person_a.pk}/",
+        {"action": "transfer", "destination": site.pk, "pickup_address": "园丁小区", "vehicle": "辽L2", "crew": "丙丁"},
+    )
+    assert r.status_code == 302 and Transfer.objects.get().destination == site
+    doctor = district.client(make_user("ward", "clinic_staff", unit=unit))
+    number = pii.decrypt(district.person_a.doc_cipher)
+    doctor.post(
+        "/containment/inpatients/", {"action": "admit", "document_number": number, "ward": "感染科", "bed": "3"}
+    )
+    page = doctor.get("/containment/inpatients/").content.decode()
+    assert district.person_a.name in page and "感染科" in page
+    assert district.client(district.worker_a).get("/containment/inpatients/").status_code == 404

@@ -162,3 +162,35 @@ def test_a_future_zone_turns_the_status_when_it_starts(district, containment):
     assert status_of(person).colour == "green"
     with clock.advanced(timedelta(hours=3)):
         assert status_of(person).colour == "red"
+
+
+def test_hq_edits_the_protocol_on_the_record(client, district, containment, api_token):
+    hq = api_token(district.hq)
+    levels = client.get("/api/v1/zones/levels", **hq).json()
+    assert {lv["code"] for lv in levels} >= {"sealed", "controlled", "prevention", "high", "medium", "low"}
+    body = {"code": "sealed", "name": "封控区", "colour": "red", "quiet_days": 7, "contact_days": 7, "negative_days": 1}
+    r = client.put("/api/v1/zones/levels/sealed", body, content_type="application/json", **hq)
+    assert r.status_code == 200 and r.json()["quiet_days"] == 7 and r.json()["version"] == 2
+    event = AuditEvent.objects.get(action="zone.level_update")
+    assert event.fields["before"]["quiet_days"] == 14 and event.fields["after"]["quiet_days"] == 7
+    street = api_token(district.street1)
+    assert client.put("/api/v1/zones/levels/sealed", body, content_type="application/json", **street).status_code == 403
+    bad = client.put("/api/v1/zones/levels/sealed", body | {"colour": "blue"}, content_type="application/json", **hq)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "colour"
+
+
+def test_a_recent_close_contact_holds_the_zone(district, containment):
+    from fangkong.containment.cases import case_confirm, contact_add
+
+    zone = _seal(district, containment, starts_at=clock.now() - timedelta(days=20))
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    case = case_confirm(actor=None, person_id=containment.residents[0].pk, source="testing")
+    contact_add(
+        actor=district.hq,
+        case_id=case.pk,
+        person_id=containment.outsider.pk,
+        last_contact_at=clock.now() - timedelta(days=3),
+    )
+    criteria = {c.code: c for c in lifting_criteria(zone)}
+    assert not criteria["contact_days"].met and "1 within the period" in criteria["contact_days"].detail
+    assert not criteria["quiet_days"].met  # the case was confirmed today
