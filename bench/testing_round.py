@@ -190,7 +190,13 @@ def main() -> None:
             base,
             "/api/v1/testing/rounds",
             hq,
-            {"name": f"bench {time.time():.0f}", "pool_size": 10, "starts_at": "2020-01-01T00:00:00+08:00"},
+            # Ten to a tube everywhere (the demo's sealed compound would otherwise pool by household).
+            {
+                "name": f"bench {time.time():.0f}",
+                "pool_size": 10,
+                "starts_at": "2020-01-01T00:00:00+08:00",
+                "household_places": [],
+            },
         )["id"]
         started = time.perf_counter()
         district = Jurisdiction.objects.get(level="district").pk

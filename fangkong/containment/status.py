@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
@@ -219,6 +219,27 @@ def status_refresh(person_ids: list[int] | set[int]) -> int:
             (_row(s, now) for s in statuses.values()),
             key="person_id",
         )
+
+
+EXPIRED = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def status_invalidate(person_ids: list[int] | set[int]) -> None:
+    """Mark these people's stored status stale, in the transaction that changed a source, for hot paths where a
+    full recompute would cost more than the change itself (a checkpoint registration that opens a closed-loop
+    case). The next read recomputes it. One statement: an upsert that expires the row and moves `computed_at`,
+    so a reader that computed from the state before this change cannot store its result (its conditional write
+    sees another `computed_at`, or finds the row there already)."""
+    ids = sorted(set(person_ids))
+    if not ids:
+        return
+    now = clock.now()
+    upsert_rows(
+        PersonStatus._meta.db_table,
+        ["person_id", "colour", "since", "reasons", "valid_until", "computed_at", "household_id", "jpath"],
+        ((pid, Colour.GREEN, None, "[]", EXPIRED, now, None, "") for pid in ids),
+        key="person_id",
+    )
 
 
 def _lock(ids: list[int], now: datetime) -> None:

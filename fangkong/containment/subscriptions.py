@@ -7,15 +7,17 @@ from typing import Any
 
 from fangkong.core import events
 
-from .status import status_refresh
+from .status import status_invalidate
 
 
-def _refresh_one(payload: dict[str, Any]) -> None:
-    status_refresh([payload["person_id"]])
+# The hot paths (a checkpoint registration, a lab's result batch) only expire the stored status: the next read
+# recomputes it. Containment's own, rarer changes recompute at once (zones, cases, changes, transfers).
+def _expire_one(payload: dict[str, Any]) -> None:
+    status_invalidate([payload["person_id"]])
 
 
-def _refresh_many(payload: dict[str, Any]) -> None:
-    status_refresh(payload["person_ids"])
+def _expire_many(payload: dict[str, Any]) -> None:
+    status_invalidate(payload["person_ids"])
 
 
 def _case_confirmed(payload: dict[str, Any]) -> None:
@@ -25,8 +27,8 @@ def _case_confirmed(payload: dict[str, Any]) -> None:
 
 
 def connect() -> None:
-    events.subscribe("testing.pool_positive", _refresh_many, in_transaction=True)
-    events.subscribe("testing.recall_resolved", _refresh_one, in_transaction=True)
+    events.subscribe("testing.pool_positive", _expire_many, in_transaction=True)
+    events.subscribe("testing.recall_resolved", _expire_one, in_transaction=True)
     events.subscribe("testing.case_confirmed", _case_confirmed, in_transaction=True)
-    events.subscribe("screening.followup_opened", _refresh_one, in_transaction=True)
-    events.subscribe("screening.followup_released", _refresh_one, in_transaction=True)
+    events.subscribe("screening.followup_opened", _expire_one, in_transaction=True)
+    events.subscribe("screening.followup_released", _expire_one, in_transaction=True)

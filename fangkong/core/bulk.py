@@ -201,6 +201,19 @@ def upsert_rows(table: str, columns: Sequence[str], rows, *, key: str) -> int:
             for i in range(0, len(batch), 20_000):
                 cursor.executemany(sql, batch[i : i + 20_000])
         return len(batch)
+    rows = list(rows)
+    if len(rows) <= 200:
+        # A few rows (one person's status after a registration): one multi-row statement; the staging table's
+        # create, truncate and COPY cost more than the rows (measured: 6.7 → 5 ms for one).
+        if not rows:
+            return 0
+        marks = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {q(table)} ({cols}) VALUES {marks} ON CONFLICT ({q(key)}) DO UPDATE SET {updates}",
+                [v for row in rows for v in row],
+            )
+        return len(rows)
     staging = q(f"upsert_{table}")
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {staging} (LIKE {q(table)}) ON COMMIT DELETE ROWS")

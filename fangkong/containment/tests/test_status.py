@@ -101,3 +101,21 @@ def test_a_writer_wins_over_a_readers_stale_recompute(district):
     case_confirm(actor=None, person_id=person, source="testing")  # … then a writer made it red
     _store_if_unchanged(stale, None, clock.now())  # the reader's insert must not overwrite
     assert PersonStatus.objects.get(pk=person).colour == "red"
+
+
+def test_an_invalidated_status_is_recomputed_on_reading_and_a_stale_reader_cannot_store(district):
+    from fangkong.containment.status import EXPIRED, _store_if_unchanged, compute, status_invalidate
+
+    person = district.person_a.pk
+    status_refresh([person])
+    seen = PersonStatus.objects.get(pk=person).computed_at
+    stale = compute([person])[person]  # a reader computed green from the state before the change …
+    f = _followup(district, district.person_a, "central_isolation")
+    status_invalidate([person])  # … the change expired the row in its own transaction
+    _store_if_unchanged(stale, seen, clock.now())  # the reader's write must not land
+    row = PersonStatus.objects.get(pk=person)
+    assert row.valid_until == EXPIRED
+    s = status_of(person)
+    assert s.colour == "red" and s.reasons[0]["kind"] == "followup"
+    assert PersonStatus.objects.get(pk=person).colour == "red"  # stored by the reading
+    f.delete()
