@@ -130,6 +130,12 @@ def api_token(client):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    # Uploaded files (task attachments) go to a temporary folder, not to the developer's var/media.
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fresh_memo():
     # Configuration memoised per process (core.memo), and counters in the cache (rate limits keyed by ids that
     # the next test's database hands out again), must not leak from one test into the next.

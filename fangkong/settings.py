@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "fangkong.testing",
     "fangkong.containment",
     "fangkong.portal",
+    "fangkong.command",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
 from fangkong.registry.api import router as registry_router
@@ -12,6 +13,7 @@ api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", testing_router)
 api.add_router("/", containment_router)
+api.add_router("/", command_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -21,4 +23,5 @@ urlpatterns = [
     path("testing/", include("fangkong.testing.urls")),
     path("containment/", include("fangkong.containment.urls")),
     path("me/", include("fangkong.portal.urls")),
+    path("command/", include("fangkong.command.urls")),
 ]

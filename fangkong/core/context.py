@@ -35,9 +35,18 @@ def navigation(request) -> dict:
             "trace": has_cap(user, Cap.TRACE),
             "sentinel": has_cap(user, Cap.SENTINEL_REPORT),
             "transfers": has_cap(user, Cap.CASE_WORK) or has_cap(user, Cap.TRANSFER_WORK),
+            "tasks": has_cap(user, Cap.TASK_WORK),
+            "directives": has_cap(user, Cap.DIRECTIVE_ISSUE) or has_cap(user, Cap.TASK_OVERSEE),
         },
+        "unread": _unread(user),
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}
             for r in user.roles.select_related("jurisdiction", "unit")
         ],
     }
+
+
+def _unread(user) -> int:
+    from fangkong.command.notifications import unread_count
+
+    return unread_count(user=user)

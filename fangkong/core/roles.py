@@ -49,6 +49,10 @@ class Cap:
     VENUE_MANAGE = "containment.venue_manage"  # venue codes: issue and print
     TRACE = "containment.trace"  # who was at a venue, where was a person (each query audited, with a reason)
     SENTINEL_REPORT = "containment.sentinel_report"  # clinics and pharmacies report (their unit)
+    # command
+    DIRECTIVE_ISSUE = "command.directive_issue"  # issue directives downwards within one's reach
+    TASK_WORK = "command.task_work"  # acknowledge, report on and complete the tasks addressed to one's post
+    TASK_OVERSEE = "command.task_oversee"  # see every task below one, be told when one goes overdue
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -70,6 +74,7 @@ _TESTING_LOCAL = frozenset({Cap.TESTING_RECALL})
 _CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN, Cap.VENUE_MANAGE})
 _CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK, Cap.TRACE}
 _CONTAINMENT_HQ = _CONTAINMENT_LEAD | {Cap.ZONE_APPROVE, Cap.ZONE_PROTOCOL, Cap.STATUS_APPROVE}
+_COMMAND_LEAD = frozenset({Cap.DIRECTIVE_ISSUE, Cap.TASK_WORK, Cap.TASK_OVERSEE})
 
 
 @dataclass(frozen=True)
@@ -91,19 +96,20 @@ ROLES: dict[str, Role] = {
             | _SCREENING_LEAD
             | _TESTING_LOCAL
             | _CONTAINMENT_HQ
+            | _COMMAND_LEAD
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
         Role(
             "street_officer",
             _("Street officer"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD,
+            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD | _COMMAND_LEAD,
         ),
         Role(
             "community_worker",
             _("Community / grid worker"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL | _CONTAINMENT_LOCAL,
+            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL | _CONTAINMENT_LOCAL | {Cap.TASK_WORK},
         ),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
@@ -118,15 +124,15 @@ ROLES: dict[str, Role] = {
             "unit_leader",
             _("Unit leader (approves officials' trips)"),
             "unit",
-            frozenset({Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE, Cap.VIOLATION_HANDLE}),
+            frozenset({Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE, Cap.VIOLATION_HANDLE, Cap.TASK_WORK}),
         ),
         Role("discipline_inspector", _("Discipline inspector"), "unit", frozenset({Cap.DISCIPLINE_VIEW})),
         Role("sampler", _("Sampler"), "unit", frozenset({Cap.TESTING_SAMPLE})),
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
-        Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
+        Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT, Cap.TASK_WORK})),
         Role("pharmacy_staff", _("Pharmacy staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
-        Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset()),
-        Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset()),
+        Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset({Cap.TASK_WORK})),
+        Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset({Cap.TASK_WORK})),
         Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),
         Role("transfer_crew", _("Transfer team"), "unit", frozenset({Cap.TRANSFER_WORK})),
         Role(

@@ -1,0 +1,294 @@
+"""Directives and tasks: issued downwards within the issuer's reach, acknowledged, reported on, completed, split
+further down; overdue derived from the clock and escalated once to the level above."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
+from fangkong.registry.models import Jurisdiction, RoleAssignment, Unit
+
+from .models import Directive, Task, TaskUpdate
+from .notifications import notify
+
+MAX_RECIPIENTS = 500
+
+
+@dataclass(frozen=True)
+class Recipient:
+    jurisdiction: Jurisdiction | None = None
+    unit: Unit | None = None
+
+    @property
+    def path(self) -> str:
+        return self.jurisdiction.path if self.jurisdiction else self.unit.jpath  # type: ignore[union-attr]
+
+    @property
+    def name(self) -> str:
+        return (self.jurisdiction or self.unit).name  # type: ignore[union-attr]
+
+
+def parse_recipients(values: list) -> list[Recipient]:
+    """Jurisdiction ids (numbers, or "j:12") and unit ids ("unit:7"). Each bad one is named by its row."""
+    j_ids: dict[int, int] = {}
+    u_ids: dict[int, int] = {}
+    for row, value in enumerate(values):
+        text = str(value).strip().lower()
+        kind, _sep, ref = text.rpartition(":")
+        if not ref.isdigit() or kind not in ("", "j", "jurisdiction", "u", "unit"):
+            raise FieldError("recipients", _("A recipient is a jurisdiction id or unit:ID."), row=row)
+        (u_ids if kind in ("u", "unit") else j_ids)[int(ref)] = row
+    found_j = Jurisdiction.objects.in_bulk(list(j_ids))
+    found_u = Unit.objects.in_bulk(list(u_ids))
+    for pk, row in j_ids.items():
+        if pk not in found_j:
+            raise FieldError("recipients", _("Unknown jurisdiction."), row=row)
+    for pk, row in u_ids.items():
+        if pk not in found_u:
+            raise FieldError("recipients", _("Unknown unit."), row=row)
+    return [Recipient(jurisdiction=found_j[pk]) for pk in j_ids] + [Recipient(unit=found_u[pk]) for pk in u_ids]
+
+
+def _check_reach(actor, recipients: list[Recipient], values: list, within: str | None) -> str:
+    """Downwards only: below the issuer's own jurisdiction (or below the task being split). Returns the path
+    that oversees the directive."""
+    reach = scope_for(actor, Cap.DIRECTIVE_ISSUE)
+    if reach.empty:
+        raise Forbidden(Cap.DIRECTIVE_ISSUE)
+    for row, r in enumerate(recipients):
+        covered = (within is not None and r.path.startswith(within)) or (within is None and reach.covers(r.path))
+        own_level = r.jurisdiction is not None and (r.path in reach.paths or r.path == within)
+        if not covered or own_level:
+            raise FieldError(
+                "recipients",
+                _("%(r)s is not below you: directives go downwards within your reach.") % {"r": r.name},
+                row=row,
+            )
+    return within or min(reach.paths, key=len)
+
+
+@transaction.atomic
+def directive_issue(
+    *,
+    actor,
+    title: str,
+    body: str = "",
+    deadline: datetime | None,
+    recipients: list,
+    evidence: str = "",
+    from_task: Task | None = None,
+) -> Directive:
+    title = " ".join((title or "").split())[:200]
+    if not title:
+        raise FieldError("title", _("Give the directive a title."))
+    if deadline is None or deadline <= clock.now():
+        raise FieldError("deadline", _("The deadline must be in the future."))
+    if from_task is not None and deadline > from_task.deadline:
+        raise FieldError("deadline", _("A sub-task cannot be due after the task it comes from."))
+    if not recipients:
+        raise FieldError("recipients", _("Choose at least one recipient."))
+    if len(recipients) > MAX_RECIPIENTS:
+        raise FieldError("recipients", _("At most %(n)d recipients.") % {"n": MAX_RECIPIENTS})
+    parsed = parse_recipients(recipients)
+    oversight = _check_reach(actor, parsed, recipients, from_task.jpath if from_task else None)
+    directive = Directive.objects.create(
+        title=title,
+        body=(body or "").strip(),
+        evidence=(evidence or "").strip()[:300],
+        deadline=deadline,
+        issued_by=actor,
+        from_task=from_task,
+        jpath=oversight,
+    )
+    tasks = Task.objects.bulk_create(
+        Task(directive=directive, jurisdiction=r.jurisdiction, unit=r.unit, deadline=deadline, jpath=r.path)
+        for r in parsed
+    )
+    audit_record(
+        actor=actor,
+        action="directive.issue",
+        obj=directive,
+        fields={"recipients": [r.name for r in parsed], "deadline": deadline.isoformat()},
+    )
+    for task in tasks:
+        notify(
+            workers_of(task),
+            title=_("New task: %(t)s") % {"t": title},
+            body=_("Due %(at)s.") % {"at": clock.localtime(deadline)},
+            link=f"/command/tasks/{task.pk}/",
+        )
+    return directive
+
+
+def workers_of(task: Task) -> list:
+    """Who works a task: the users holding a task-working role exactly at its jurisdiction or unit."""
+    from fangkong.core.roles import ROLES
+
+    roles = [code for code, role in ROLES.items() if Cap.TASK_WORK in role.caps]
+    assignments = RoleAssignment.objects.filter(role__in=roles).select_related("user")
+    if task.jurisdiction_id is not None:
+        assignments = assignments.filter(jurisdiction_id=task.jurisdiction_id)
+    elif task.unit_id is not None:
+        assignments = assignments.filter(unit_id=task.unit_id)
+    return [a.user for a in assignments]
+
+
+def _mine_q(user) -> Q:
+    juris, units = [], []
+    for a in roles_for(user):
+        from fangkong.core.roles import ROLES
+
+        role = ROLES.get(a.role)
+        if role is None or Cap.TASK_WORK not in role.caps:
+            continue
+        if a.jurisdiction_id:
+            juris.append(a.jurisdiction_id)
+        if a.unit_id:
+            units.append(a.unit_id)
+    return Q(jurisdiction_id__in=juris) | Q(unit_id__in=units)
+
+
+def tasks_mine(*, user) -> QuerySet[Task]:
+    """The tasks addressed to the caller's own jurisdiction or unit."""
+    return (
+        Task.objects.filter(_mine_q(user))
+        .select_related("directive", "jurisdiction", "unit")
+        .order_by("state", "deadline", "pk")
+    )
+
+
+def tasks_overseen(*, user) -> QuerySet[Task]:
+    """Every task below the caller (HQ sees the district's; a street its communities')."""
+    return (
+        Task.objects.filter(scope_for(user, Cap.TASK_OVERSEE).q("jpath"))
+        .select_related("directive", "jurisdiction", "unit")
+        .order_by("deadline", "pk")
+    )
+
+
+def task_get(*, user, task_id: int) -> Task:
+    task = (
+        Task.objects.filter(_mine_q(user) | scope_for(user, Cap.TASK_OVERSEE).q("jpath"))
+        .select_related("directive", "jurisdiction", "unit")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise NotFound
+    return task
+
+
+def _my_task(actor, task_id: int) -> Task:
+    task = Task.objects.select_for_update().filter(_mine_q(actor), pk=task_id).first()
+    if task is None:
+        if Task.objects.filter(scope_for(actor, Cap.TASK_OVERSEE).q("jpath"), pk=task_id).exists():
+            raise Forbidden(_("Only the recipient works a task."))
+        raise NotFound
+    return task
+
+
+@transaction.atomic
+def task_acknowledge(*, actor, task_id: int) -> Task:
+    task = _my_task(actor, task_id)
+    if task.state == Task.State.OPEN:
+        task.state, task.acknowledged_at, task.acknowledged_by = Task.State.ACKNOWLEDGED, clock.now(), actor
+        task.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+        audit_record(actor=actor, action="task.acknowledge", obj=task)
+    return task
+
+
+@transaction.atomic
+def task_report(*, actor, task_id: int, text: str, attachment=None) -> TaskUpdate:
+    task = _my_task(actor, task_id)
+    if task.state == Task.State.DONE:
+        raise FieldError("state", _("This task is done."))
+    if not (text or "").strip():
+        raise FieldError("text", _("Say what has been done so far."))
+    if task.state == Task.State.OPEN:  # reporting progress acknowledges
+        task.state, task.acknowledged_at, task.acknowledged_by = Task.State.ACKNOWLEDGED, clock.now(), actor
+        task.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])
+    update = TaskUpdate.objects.create(task=task, author=actor, text=text.strip(), attachment=attachment or "")
+    audit_record(actor=actor, action="task.report", obj=task, fields={"attachment": bool(attachment)})
+    return update
+
+
+@transaction.atomic
+def task_complete(*, actor, task_id: int, note: str) -> Task:
+    task = _my_task(actor, task_id)
+    if task.state == Task.State.DONE:
+        raise FieldError("state", _("This task is done already."))
+    note = (note or "").strip()
+    if task.directive.evidence and not note and not task.updates.exclude(attachment="").exists():
+        raise FieldError("note", _("This task needs evidence: %(e)s.") % {"e": task.directive.evidence})
+    now = clock.now()
+    if task.state == Task.State.OPEN:
+        task.acknowledged_at, task.acknowledged_by = now, actor
+    task.state, task.done_at, task.done_by, task.done_note = Task.State.DONE, now, actor, note
+    task.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "done_at", "done_by", "done_note"])
+    audit_record(actor=actor, action="task.complete", obj=task, fields={"late": now > task.deadline})
+    notify(
+        [task.directive.issued_by],
+        title=_("Done: %(t)s — %(r)s") % {"t": task.directive.title, "r": task.recipient.name},
+        link=f"/command/directives/{task.directive_id}/",
+    )
+    return task
+
+
+def escalate_overdue(now: datetime | None = None) -> int:
+    """Tell the level above about each task that went overdue, once: the recipient's parent jurisdiction's
+    overseers and the issuer. Idempotent; run by `fangkong escalate` from cron, and on opening task lists."""
+    now = now or clock.now()
+    count = 0
+    User = get_user_model()
+    for task in (
+        Task.objects.filter(deadline__lt=now, escalated_at__isnull=True)
+        .exclude(state=Task.State.DONE)
+        .select_related("directive", "directive__issued_by", "jurisdiction", "unit")[:1000]
+    ):
+        with transaction.atomic():
+            if Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now) == 0:
+                continue  # another process took it
+            above = []
+            if task.jurisdiction and task.jurisdiction.parent_id:
+                from fangkong.core.roles import ROLES
+
+                roles = [code for code, role in ROLES.items() if Cap.TASK_OVERSEE in role.caps]
+                above = list(
+                    User.objects.filter(
+                        roles__role__in=roles, roles__jurisdiction_id=task.jurisdiction.parent_id
+                    ).distinct()
+                )
+            notify(
+                [*above, task.directive.issued_by],
+                title=_("Overdue: %(t)s — %(r)s") % {"t": task.directive.title, "r": task.recipient.name},
+                body=_("It was due %(at)s.") % {"at": clock.localtime(task.deadline)},
+                link=f"/command/directives/{task.directive_id}/",
+            )
+            audit_record(actor=None, action="task.escalate", obj=task)
+            count += 1
+    return count
+
+
+def directives_visible(*, user) -> QuerySet[Directive]:
+    return (
+        Directive.objects.filter(Q(issued_by=user) | scope_for(user, Cap.TASK_OVERSEE).q("jpath"))
+        .select_related("issued_by")
+        .order_by("-issued_at")
+    )
+
+
+def directive_get(*, user, directive_id: int) -> Directive:
+    directive = directives_visible(user=user).filter(pk=directive_id).first()
+    if directive is None:
+        raise NotFound
+    return directive

@@ -1,0 +1,35 @@
+"""What command hears from the other modules: facts that somebody has to act on become inbox lines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import events
+
+
+def _sentinel_alert(payload: dict[str, Any]) -> None:
+    """A clinic saw someone of a community who came from a risk area or was recently positive: tell the
+    community's workers (after commit: the report stands whether or not the messages go out)."""
+    from fangkong.containment.models import SentinelAlert
+    from fangkong.registry.models import RoleAssignment
+
+    from .notifications import notify
+
+    alert = SentinelAlert.objects.select_related("person").filter(pk=payload["alert_id"]).first()
+    if alert is None or alert.person.community_id is None:
+        return
+    workers = [
+        a.user
+        for a in RoleAssignment.objects.filter(
+            role="community_worker", jurisdiction_id=alert.person.community_id
+        ).select_related("user")
+    ]
+    with transaction.atomic():
+        notify(workers, title=_("Sentinel alert: %(r)s") % {"r": alert.reason[:150]}, link="/containment/alerts/")
+
+
+def connect() -> None:
+    events.subscribe("containment.sentinel_alert", _sentinel_alert)

@@ -1,0 +1,187 @@
+"""Directives and tasks: the contract, reach, states from the clock, escalation, evidence, passing down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fangkong.command.directives import directive_issue, escalate_overdue
+from fangkong.command.models import Notification, Task
+from fangkong.conftest import make_user
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+
+JSON = "application/json"
+
+
+def _issue(client, token, recipients, hours=24, **kw):
+    body = {
+        "title": "张贴封控公告",
+        "body": "各街道于今日内张贴",
+        "deadline": (clock.now() + timedelta(hours=hours)).isoformat(),
+        "recipients": recipients,
+    } | kw
+    return client.post("/api/v1/directives", body, content_type=JSON, **token)
+
+
+@pytest.fixture
+def street2(district):
+    return make_user("street2", "street_officer", jurisdiction=district.s2)
+
+
+def test_hq_issues_to_two_streets_and_each_sees_its_task(client, district, street2, api_token):
+    r = _issue(client, api_token(district.hq), [district.s1.pk, district.s2.pk])
+    assert r.status_code == 201 and len(r.json()["tasks"]) == 2
+    mine = client.get("/api/v1/tasks", **api_token(district.street1)).json()
+    assert mine["count"] == 1 and mine["items"][0]["state"] == "open" and mine["items"][0]["title"] == "张贴封控公告"
+    task_id = mine["items"][0]["id"]
+    ack = client.post(f"/api/v1/tasks/{task_id}/acknowledge", **api_token(district.street1))
+    assert ack.json()["state"] == "acknowledged"
+    done = client.post(
+        f"/api/v1/tasks/{task_id}/complete", {"note": "已张贴"}, content_type=JSON, **api_token(district.street1)
+    )
+    assert done.json()["state"] == "done"
+    # the other street's task is theirs alone; a community worker of street 1 does not see street 1's task
+    assert (
+        client.post(
+            f"/api/v1/tasks/{task_id}/complete", {"note": "x"}, content_type=JSON, **api_token(street2)
+        ).status_code
+        == 404
+    )
+    assert client.get("/api/v1/tasks", **api_token(district.worker_a)).json()["count"] == 0
+    assert Notification.objects.filter(user=district.street1, title__contains="张贴封控公告").exists()
+    # the issuer is told (the link goes to the directive; task notices link to the task)
+    assert Notification.objects.filter(user=district.hq, link__startswith="/command/directives/").count() == 1
+
+
+def test_overdue_is_read_from_the_clock_and_escalated_once(client, district, street2, api_token):
+    directive_issue(
+        actor=district.hq,
+        title="上报物资库存",
+        deadline=clock.now() + timedelta(hours=2),
+        recipients=[district.s1.pk, district.s2.pk],
+    )
+    with clock.advanced(timedelta(hours=3)):
+        items = client.get("/api/v1/tasks", **api_token(street2)).json()["items"]
+        assert items[0]["state"] == "overdue"
+        assert escalate_overdue() == 2
+        assert escalate_overdue() == 0
+    notes = Notification.objects.filter(link__startswith="/command/directives/").values_list(
+        "user__username", flat=True
+    )
+    assert sorted(notes) == ["hq", "hq"]  # the issuer, who is also the level above each street
+    assert AuditEvent.objects.filter(action="task.escalate").count() == 2
+
+
+def test_bad_directives_are_refused_whole(client, district, api_token):
+    hq = api_token(district.hq)
+    past = _issue(client, hq, [district.s1.pk], hours=-1)
+    assert past.status_code == 400 and past.json()["errors"][0]["field"] == "deadline"
+    unknown = _issue(client, hq, [district.s1.pk, 999999])
+    assert unknown.status_code == 400 and unknown.json()["errors"][0] == {
+        "field": "recipients",
+        "message": unknown.json()["errors"][0]["message"],
+        "row": 1,
+    }
+    street = api_token(district.street1)
+    outside = _issue(client, street, [district.a.pk, district.b.pk])  # b lies in the other street
+    assert outside.status_code == 400 and outside.json()["errors"][0]["row"] == 1
+    upward = _issue(client, street, [district.s1.pk])  # not below: its own street
+    assert upward.status_code == 400
+    assert not Task.objects.exists()
+    assert _issue(client, api_token(district.worker_a), [district.a1.pk]).status_code == 403
+
+
+def test_evidence_is_needed_to_complete(district):
+    d = directive_issue(
+        actor=district.hq,
+        title="核查",
+        deadline=clock.now() + timedelta(days=1),
+        recipients=[district.s1.pk],
+        evidence="现场照片",
+    )
+    from fangkong.command.directives import task_complete
+
+    task = d.tasks.get()
+    with pytest.raises(FieldError) as exc:
+        task_complete(actor=district.street1, task_id=task.pk, note="")
+    assert exc.value.field == "note" and "现场照片" in exc.value.message
+    task_complete(actor=district.street1, task_id=task.pk, note="照片已上传至群")
+    task.refresh_from_db()
+    assert task.state == "done"
+
+
+def test_a_street_passes_its_task_down_to_its_communities(client, district, api_token):
+    d = directive_issue(
+        actor=district.hq, title="入户排查", deadline=clock.now() + timedelta(days=2), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    street = api_token(district.street1)
+    late = client.post(
+        f"/api/v1/tasks/{task.pk}/subtasks",
+        {
+            "title": "入户排查（园丁社区）",
+            "deadline": (clock.now() + timedelta(days=3)).isoformat(),
+            "recipients": [district.a.pk],
+        },
+        content_type=JSON,
+        **street,
+    )
+    assert late.status_code == 400 and late.json()["errors"][0]["field"] == "deadline"
+    r = client.post(
+        f"/api/v1/tasks/{task.pk}/subtasks",
+        {
+            "title": "入户排查（园丁社区）",
+            "deadline": (clock.now() + timedelta(days=1)).isoformat(),
+            "recipients": [district.a.pk],
+        },
+        content_type=JSON,
+        **street,
+    )
+    assert r.status_code == 201
+    mine = client.get("/api/v1/tasks", **api_token(district.worker_a)).json()
+    assert mine["count"] == 1 and mine["items"][0]["title"] == "入户排查（园丁社区）"
+    other = client.post(
+        f"/api/v1/tasks/{task.pk}/subtasks",
+        {"title": "x", "deadline": (clock.now() + timedelta(days=1)).isoformat(), "recipients": [district.b.pk]},
+        content_type=JSON,
+        **street,
+    )
+    assert other.status_code in (400, 404)
+
+
+def test_progress_with_an_attachment_and_outsiders(client, district, api_token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    d = directive_issue(
+        actor=district.hq, title="消杀", deadline=clock.now() + timedelta(days=1), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    r = client.post(
+        f"/api/v1/tasks/{task.pk}/updates",
+        {"text": "已完成一半", "attachment": SimpleUploadedFile("photo.jpg", b"\xff\xd8jpeg")},
+        **api_token(district.street1),
+    )
+    assert r.status_code == 201 and r.json()["attachment"] is True
+    task.refresh_from_db()
+    assert task.state == "acknowledged"
+    outsider = api_token(district.worker_b)
+    assert client.get(f"/api/v1/tasks/{task.pk}", **outsider).status_code == 404
+    assert client.post(f"/api/v1/tasks/{task.pk}/acknowledge", **outsider).status_code == 404
+    overseer = client.post(
+        f"/api/v1/tasks/{task.pk}/complete", {"note": "x"}, content_type=JSON, **api_token(district.hq)
+    )
+    assert overseer.status_code == 403  # HQ sees it but only the recipient works it
+
+
+def test_inbox(client, district, api_token):
+    directive_issue(
+        actor=district.hq, title="开会", deadline=clock.now() + timedelta(hours=5), recipients=[district.s1.pk]
+    )
+    token = api_token(district.street1)
+    items = client.get("/api/v1/inbox?unread=true", **token).json()
+    assert len(items) == 1 and items[0]["link"].startswith("/command/tasks/")
+    assert client.post("/api/v1/inbox/read", {}, content_type=JSON, **token).json() == {"marked": 1}
+    assert client.get("/api/v1/inbox?unread=true", **token).json() == []

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "command"
+
+urlpatterns = [
+    path("", views.my_tasks, name="tasks"),
+    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("attachments/<int:update_id>/", views.attachment, name="attachment"),
+    path("directives/", views.directive_list, name="directives"),
+    path("directives/<int:directive_id>/", views.directive_detail, name="directive"),
+    path("inbox/", views.inbox, name="inbox"),
+]

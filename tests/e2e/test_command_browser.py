@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fangkong.core import clock
+from fangkong.demo import seed_demo
+from fangkong.registry.models import Jurisdiction
+
+from .test_people_browser import _login
+
+pytestmark = pytest.mark.browser
+
+
+def test_directive_to_two_streets_one_done_one_overdue_in_red(browser, live_server, transactional_db, screenshot_dir):
+    seed_demo(people=500)
+    streets = list(Jurisdiction.objects.filter(level="street").order_by("path")[:2])
+    assert streets[0].name == "新工街道"  # street_officer's street
+
+    hq = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = hq.new_page()
+    _login(page, live_server, "hq_admin")
+    page.goto(f"{live_server.url}/command/directives/")
+    page.get_by_label(re.compile("^标题$")).fill("张贴封控公告并上报照片")
+    page.get_by_label(re.compile("^工作要求$")).fill("今日内在各小区出入口张贴")
+    deadline = timezone.localtime(clock.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label(re.compile("^截止时间$")).fill(deadline)
+    page.get_by_label(re.compile("^发往$")).select_option([str(s.pk) for s in streets])
+    page.get_by_role("button", name=re.compile("^下发$")).click()
+    page.get_by_text(re.compile("已向 2 个接收方下发")).wait_for()
+    directive_url = page.url
+
+    street = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    spage = street.new_page()
+    _login(spage, live_server, "street_officer")
+    spage.goto(f"{live_server.url}/command/")
+    spage.get_by_role("link", name="张贴封控公告并上报照片").click()
+    spage.get_by_role("button", name=re.compile("^签收$")).click()
+    spage.get_by_label(re.compile("已完成")).fill("已在全部小区张贴，照片见工作群")
+    spage.get_by_role("button", name=re.compile("^办结$")).click()
+    spage.get_by_text(re.compile("已保存")).wait_for()
+
+    with clock.advanced(timedelta(hours=2)):  # the live server reads the same clock
+        page.goto(directive_url)
+        overdue = page.locator("tr.state-overdue")
+        overdue.wait_for()
+        assert overdue.count() == 1 and streets[1].name in overdue.inner_text()
+        assert page.locator("tr.state-done").count() == 1
+        page.screenshot(path=str(screenshot_dir / "hq-directive-one-overdue-red.png"), full_page=True)
+    for ctx in (hq, street):
+        ctx.close()
