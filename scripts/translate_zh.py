@@ -1005,6 +1005,35 @@ ZH = {
     "Pass down": "分派",
     "No tasks.": "暂无任务。",
     "Directive issued to %(n)d recipients.": "已向 %(n)d 个接收方下发。",
+    "Each field is an object with key, label and type.": "每个字段须包含键、名称和类型。",
+    "A field needs its own key of letters, digits and underscores.": "每个字段须有唯一的键（字母、数字、下划线）。",
+    "A field needs a label.": "字段须有名称。",
+    "A field is a number, a text or a choice.": "字段类型为数字、文本或选项。",
+    "A choice field lists its choices.": "选项字段须列出选项。",
+    "A report has at least one field.": "报表至少有一个字段。",
+    "Name the report.": "请为报表命名。",
+    "Daily or weekly.": "每日或每周。",
+    "0 (Monday) to 6 (Sunday).": "0（周一）至 6（周日）。",
+    "A number.": "请填写数字。",
+    "One of: %(c)s.": "可选：%(c)s。",
+    "This report has no such field.": "该报表没有此字段。",
+    "No report is due for this period.": "该时段无需报送。",
+    "Fill in the report, or file a zero report (nothing to report).": "请填写报表，或进行零报告（无情况）。",
+    "This period's report was filed already.": "该时段报表已报送。",
+    "Daily": "每日",
+    "Weekly": "每周",
+    "due by": "截止时间",
+    "Report completeness": "报送情况",
+    "Reporter": "报送单位",
+    "Filed": "已报",
+    "On time": "按时",
+    "No reports assigned.": "尚未布置报表。",
+    "Reports to file": "信息报送",
+    "filed": "已报送",
+    "nothing to report": "零报告",
+    "File the report": "报送",
+    "Nothing to report (zero report)": "无情况（零报告）",
+    "Report filed.": "已报送。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).
@@ -1021,6 +1050,7 @@ ZH_CONTEXT = {
     ("task", "due"): "截止",
     ("task", "Overdue"): "逾期",
     ("task", "Done"): "已办结",
+    ("task", "Due"): "应报",
 }
 
 

@@ -104,3 +104,7 @@ class Notification(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]
+
+
+# Information reporting lives in its own module; Django finds models through this one.
+from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401

@@ -13,4 +13,6 @@ urlpatterns = [
     path("directives/", views.directive_list, name="directives"),
     path("directives/<int:directive_id>/", views.directive_detail, name="directive"),
     path("inbox/", views.inbox, name="inbox"),
+    path("reports/", views.my_reports, name="reports"),
+    path("reports/overview/", views.report_overview, name="report_overview"),
 ]

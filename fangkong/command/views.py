@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core import clock
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
@@ -145,3 +148,56 @@ def inbox(request):
         return redirect("command:inbox")
     page, query = page_of(request, notifications.inbox(user=request.user))
     return render(request, "command/inbox.html", {"page": page, "query": query})
+
+
+@scoped
+def my_reports(request):
+    """The reports one files: today's form for each (its fields are data), or one click for nothing to report."""
+    from . import reporting
+
+    assignments = list(reporting.assignments_mine(user=request.user))
+    if not assignments:
+        raise Forbidden(Cap.TASK_WORK)
+    error = None
+    if request.method == "POST":
+        aid = int(request.POST.get("assignment") or 0)
+        try:
+            chosen = next((a for a in assignments if a.pk == aid), None)
+            values = {f["key"]: request.POST.get(f["key"], "") for f in chosen.template.fields} if chosen else {}
+            reporting.report_submit(
+                actor=request.user,
+                assignment_id=aid,
+                values={k: v for k, v in values.items() if v != ""},
+                zero=request.POST.get("zero") == "1",
+            )
+            messages.success(request, _("Report filed."))
+            return redirect("command:reports")
+        except FieldError as exc:
+            error = exc
+    today = clock.localdate()
+    rows = []
+    for a in assignments:
+        period = a.template.period_of(today)
+        rows.append((a, a.template.due_at(period), a.submissions.filter(period=period).first()))
+    return render(request, "command/reports.html", {"rows": rows, "error": error}, status=400 if error else 200)
+
+
+@scoped
+def report_overview(request):
+    """Completeness and timeliness per reporter, with the missing periods, for a template and a period."""
+    from .models import ReportTemplate
+    from .reporting import completeness
+
+    if not has_cap(request.user, Cap.TASK_OVERSEE):
+        raise Forbidden(Cap.TASK_OVERSEE)
+    templates = ReportTemplate.objects.filter(scope_for(request.user, Cap.TASK_OVERSEE).q("jpath")).order_by("name")
+    chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
+    today = clock.localdate()
+    since = parse_moment("since", request.GET.get("since")) if request.GET.get("since") else None
+    start = clock.localdate(since) if since else today - timedelta(days=6)
+    rows = completeness(user=request.user, template_id=chosen.pk, since=start, until=today) if chosen else []
+    return render(
+        request,
+        "command/report_overview.html",
+        {"templates": templates, "chosen": chosen, "rows": rows, "since": start, "until": today},
+    )

@@ -1,0 +1,226 @@
+"""Information reporting: templates (fields as data), assignments, submissions or zero reports, and the
+completeness / timeliness figures with the missing reports flagged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+
+from .directives import _check_reach, _mine_q, parse_recipients
+from .models import ReportAssignment, ReportSubmission, ReportTemplate
+
+FIELD_TYPES = ("number", "text", "choice")
+
+
+def _clean_fields(fields: list) -> list[dict]:
+    out, keys = [], set()
+    for row, f in enumerate(fields or []):
+        if not isinstance(f, dict):
+            raise FieldError("fields", _("Each field is an object with key, label and type."), row=row)
+        key, label, kind = str(f.get("key", "")).strip(), str(f.get("label", "")).strip(), f.get("type", "text")
+        if not key.replace("_", "").isalnum() or key in keys:
+            raise FieldError("fields", _("A field needs its own key of letters, digits and underscores."), row=row)
+        if not label:
+            raise FieldError("fields", _("A field needs a label."), row=row)
+        if kind not in FIELD_TYPES:
+            raise FieldError("fields", _("A field is a number, a text or a choice."), row=row)
+        choices = [str(c) for c in f.get("choices", [])] if kind == "choice" else []
+        if kind == "choice" and not choices:
+            raise FieldError("fields", _("A choice field lists its choices."), row=row)
+        keys.add(key)
+        out.append({"key": key, "label": label, "type": kind, "choices": choices, "required": bool(f.get("required"))})
+    if not out:
+        raise FieldError("fields", _("A report has at least one field."))
+    return out
+
+
+@transaction.atomic
+def template_create(
+    *, actor, name: str, fields: list, schedule: str = "daily", due_time: time | None = None, weekday: int = 0
+) -> ReportTemplate:
+    reach = scope_for(actor, Cap.DIRECTIVE_ISSUE)
+    if reach.empty:
+        raise Forbidden(Cap.DIRECTIVE_ISSUE)
+    if not (name or "").strip():
+        raise FieldError("name", _("Name the report."))
+    if schedule not in ReportTemplate.Schedule.values:
+        raise FieldError("schedule", _("Daily or weekly."))
+    if not 0 <= weekday <= 6:
+        raise FieldError("weekday", _("0 (Monday) to 6 (Sunday)."))
+    template = ReportTemplate.objects.create(
+        name=name.strip()[:100],
+        fields=_clean_fields(fields),
+        schedule=schedule,
+        due_time=due_time or time(16, 0),
+        weekday=weekday,
+        created_by=actor,
+        jpath=min(reach.paths, key=len),
+    )
+    audit_record(actor=actor, action="report.template", obj=template, fields={"fields": len(template.fields)})
+    return template
+
+
+def _template(actor, template_id: int) -> ReportTemplate:
+    template = ReportTemplate.objects.filter(pk=template_id).first()
+    if template is None or not scope_for(actor, Cap.TASK_OVERSEE).covers(template.jpath):
+        raise NotFound
+    return template
+
+
+@transaction.atomic
+def template_assign(*, actor, template_id: int, recipients: list, since: date | None = None) -> list[ReportAssignment]:
+    template = _template(actor, template_id)
+    parsed = parse_recipients(recipients)
+    _check_reach(actor, parsed, recipients, None)
+    start = since or clock.localdate()
+    made = []
+    for r in parsed:
+        exists = ReportAssignment.objects.filter(template=template, jurisdiction=r.jurisdiction, unit=r.unit)
+        if not exists.exists():
+            made.append(
+                ReportAssignment.objects.create(
+                    template=template, jurisdiction=r.jurisdiction, unit=r.unit, since=start, jpath=r.path
+                )
+            )
+    audit_record(
+        actor=actor, action="report.assign", obj=template, fields={"reporters": [a.reporter.name for a in made]}
+    )
+    return made
+
+
+def assignments_mine(*, user):
+    return ReportAssignment.objects.filter(_mine_q(user), template__active=True).select_related("template")
+
+
+def _clean_values(template: ReportTemplate, values: dict) -> dict:
+    out: dict[str, Any] = {}
+    for f in template.fields:
+        raw = values.get(f["key"])
+        if raw in (None, ""):
+            if f["required"]:
+                raise FieldError(f["key"], _("Required."))
+            continue
+        if f["type"] == "number":
+            try:
+                number = float(raw)
+            except (TypeError, ValueError) as exc:
+                raise FieldError(f["key"], _("A number.")) from exc
+            out[f["key"]] = int(number) if number.is_integer() else number
+        elif f["type"] == "choice":
+            if str(raw) not in f["choices"]:
+                raise FieldError(f["key"], _("One of: %(c)s.") % {"c": ", ".join(f["choices"])})
+            out[f["key"]] = str(raw)
+        else:
+            out[f["key"]] = str(raw)[:2000]
+    unknown = set(values) - {f["key"] for f in template.fields}
+    if unknown:
+        raise FieldError(sorted(unknown)[0], _("This report has no such field."))
+    return out
+
+
+def report_submit(
+    *, actor, assignment_id: int, period: date | None = None, values: dict | None = None, zero: bool = False
+) -> ReportSubmission:
+    """File the report for a period (today's by default), or a zero report. Twice for one period is refused."""
+    assignment = assignments_mine(user=actor).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise NotFound
+    template = assignment.template
+    period = template.period_of(period or clock.localdate())
+    if period < assignment.since or period > template.period_of(clock.localdate()):
+        raise FieldError("period", _("No report is due for this period."))
+    cleaned = {} if zero else _clean_values(template, values or {})
+    if not zero and not cleaned:
+        raise FieldError("values", _("Fill in the report, or file a zero report (nothing to report)."))
+    try:
+        with transaction.atomic():
+            submission = ReportSubmission.objects.create(
+                assignment=assignment,
+                period=period,
+                values=cleaned,
+                zero=zero,
+                submitted_by=actor,
+                due_at=template.due_at(period),
+            )
+            audit_record(
+                actor=actor,
+                action="report.submit",
+                obj=template,
+                jpath=assignment.jpath,
+                fields={
+                    "period": period.isoformat(),
+                    "zero": zero,
+                    "late": submission.submitted_at > submission.due_at,
+                },
+            )
+    except IntegrityError as exc:
+        raise FieldError("period", _("This period's report was filed already.")) from exc
+    return submission
+
+
+@dataclass
+class Completeness:
+    assignment: ReportAssignment
+    expected: int
+    submitted: int
+    on_time: int
+    missing: list[date] = field(default_factory=list)
+
+    @property
+    def completeness(self) -> float:
+        return self.submitted / self.expected if self.expected else 1.0
+
+    @property
+    def timeliness(self) -> float:
+        return self.on_time / self.expected if self.expected else 1.0
+
+
+def completeness(*, user, template_id: int, since: date, until: date, missing_limit: int = 31) -> list[Completeness]:
+    """Per reporter: periods due so far, filed, filed on time, and the latest missing periods (at most
+    `missing_limit` each). One aggregate query for the counts; the periods are arithmetic."""
+    template = _template(user, template_id)
+    if until < since:
+        raise FieldError("until", _("The end of the period comes after its start."))
+    now = clock.now()
+    due_periods = [p for p in template.periods(since, until) if template.due_at(p) <= now]
+    assignments = list(
+        ReportAssignment.objects.filter(template=template)
+        .filter(scope_for(user, Cap.TASK_OVERSEE).q("jpath"))
+        .select_related("jurisdiction", "unit")
+        .order_by("jpath", "pk")
+    )
+    counts = {
+        row["assignment_id"]: row
+        for row in ReportSubmission.objects.filter(assignment__in=assignments, period__gte=since, period__lte=until)
+        .values("assignment_id")
+        .annotate(n=Count("id"), on_time=Count("id", filter=Q(submitted_at__lte=F("due_at"))))
+    }
+    out = []
+    for a in assignments:
+        expected_periods = [p for p in due_periods if p >= a.since]
+        row = counts.get(a.pk, {"n": 0, "on_time": 0})
+        out.append(
+            Completeness(assignment=a, expected=len(expected_periods), submitted=row["n"], on_time=row["on_time"])
+        )
+    gaps = {c.assignment.pk: c for c in out if c.submitted < c.expected}
+    if gaps and missing_limit:
+        filed: dict[int, set[date]] = {pk: set() for pk in gaps}
+        for pk, period in ReportSubmission.objects.filter(
+            assignment_id__in=list(gaps), period__gte=since, period__lte=until
+        ).values_list("assignment_id", "period"):
+            filed[pk].add(period)
+        for pk, item in gaps.items():
+            expected_periods = [p for p in due_periods if p >= item.assignment.since]
+            item.missing = [p for p in reversed(expected_periods) if p not in filed[pk]][:missing_limit]
+    return out

@@ -1,0 +1,128 @@
+"""Information reporting: templates as data, filing or zero-reporting once per period, completeness and
+timeliness with the missing ones flagged (on a controllable clock)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from django.utils import timezone
+
+from fangkong.command.models import ReportSubmission
+from fangkong.command.reporting import completeness, report_submit, template_assign, template_create
+from fangkong.conftest import make_user
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+
+JSON = "application/json"
+FIELDS = [
+    {"key": "arrivals", "label": "返乡人数", "type": "number", "required": True},
+    {"key": "note", "label": "其他情况", "type": "text"},
+    {"key": "level", "label": "风险等级", "type": "choice", "choices": ["低", "中", "高"]},
+]
+
+
+def at(day: str, hour: int) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(f"{day}T{hour:02d}:00"), timezone.get_default_timezone())
+
+
+@pytest.fixture
+def daily(district):
+    street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
+    with clock.frozen_at(at("2026-05-01", 9)):
+        t = template_create(actor=district.hq, name="返乡人员日报", fields=FIELDS)
+        a1, a2 = template_assign(actor=district.hq, template_id=t.pk, recipients=[district.s1.pk, district.s2.pk])
+    return t, a1, a2, street2
+
+
+def test_file_once_a_day_or_a_zero_report(district, daily):
+    _t, a1, a2, street2 = daily
+    with clock.frozen_at(at("2026-05-01", 15)):
+        s = report_submit(actor=district.street1, assignment_id=a1.pk, values={"arrivals": "12", "level": "低"})
+        assert s.values == {"arrivals": 12, "level": "低"} and s.submitted_at <= s.due_at
+        with pytest.raises(FieldError) as exc:
+            report_submit(actor=district.street1, assignment_id=a1.pk, values={"arrivals": 3})
+        assert exc.value.field == "period"
+        with pytest.raises(FieldError) as exc:
+            report_submit(actor=street2, assignment_id=a2.pk, values={"level": "紫"})
+        assert exc.value.field in ("arrivals", "level")
+    with clock.frozen_at(at("2026-05-01", 18)):
+        late = report_submit(actor=street2, assignment_id=a2.pk, zero=True)
+        assert late.zero and late.submitted_at > late.due_at
+
+
+def test_completeness_and_timeliness_with_the_missing_flagged(district, daily):
+    t, a1, a2, street2 = daily
+    for day in ("2026-05-01", "2026-05-02", "2026-05-03"):
+        with clock.frozen_at(at(day, 10)):
+            report_submit(actor=district.street1, assignment_id=a1.pk, zero=True)
+    with clock.frozen_at(at("2026-05-02", 20)):
+        report_submit(actor=street2, assignment_id=a2.pk, period=datetime(2026, 5, 2).date(), values={"arrivals": 1})
+    with clock.frozen_at(at("2026-05-04", 12)):  # the 4th is not due yet at noon
+        rows = {
+            r.assignment.pk: r
+            for r in completeness(
+                user=district.hq, template_id=t.pk, since=datetime(2026, 5, 1).date(), until=datetime(2026, 5, 4).date()
+            )
+        }
+    assert (rows[a1.pk].expected, rows[a1.pk].submitted, rows[a1.pk].on_time) == (3, 3, 3)
+    assert (rows[a2.pk].expected, rows[a2.pk].submitted, rows[a2.pk].on_time) == (3, 1, 0)
+    assert [d.isoformat() for d in rows[a2.pk].missing] == ["2026-05-03", "2026-05-01"]
+    assert round(rows[a2.pk].completeness, 2) == 0.33 and rows[a2.pk].timeliness == 0
+
+
+def test_api_flow_and_outsiders(client, district, api_token):
+    hq = api_token(district.hq)
+    t = client.post("/api/v1/report-templates", {"name": "物资日报", "fields": FIELDS}, content_type=JSON, **hq)
+    assert t.status_code == 201
+    tid = t.json()["id"]
+    bad = client.post(
+        "/api/v1/report-templates", {"name": "x", "fields": [{"key": "a b", "label": "x"}]}, content_type=JSON, **hq
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 0
+    assert client.post(
+        f"/api/v1/report-templates/{tid}/assign", {"recipients": [district.s1.pk]}, content_type=JSON, **hq
+    ).json() == {"assigned": 1}
+    street = api_token(district.street1)
+    due = client.get("/api/v1/reports/due", **street).json()
+    assert len(due) == 1 and due[0]["filed"] is False
+    r = client.post("/api/v1/reports", {"assignment_id": due[0]["id"], "zero": True}, content_type=JSON, **street)
+    assert r.status_code == 201 and r.json()["zero"] is True
+    twice = client.post("/api/v1/reports", {"assignment_id": due[0]["id"], "zero": True}, content_type=JSON, **street)
+    assert twice.status_code == 400
+    assert (
+        client.post(
+            "/api/v1/reports",
+            {"assignment_id": due[0]["id"], "zero": True},
+            content_type=JSON,
+            **api_token(district.worker_b),
+        ).status_code
+        == 404
+    )
+    today = clock.localdate().isoformat()
+    rows = client.get(f"/api/v1/reports/completeness?template_id={tid}&since={today}&until={today}", **hq).json()
+    assert rows[0]["submitted"] == 1
+    assert (
+        client.get(
+            f"/api/v1/reports/completeness?template_id={tid}&since={today}&until={today}",
+            **api_token(district.worker_b),
+        ).status_code
+        == 404
+    )
+    assert ReportSubmission.objects.count() == 1
+
+
+def test_report_pages(district):
+    template = template_create(actor=district.hq, name="疫情日报", fields=FIELDS)
+    template_assign(actor=district.hq, template_id=template.pk, recipients=[district.s1.pk])
+    street = district.client(district.street1)
+    page = street.get("/command/reports/").content.decode()
+    assert "返乡人数" in page and "风险等级" in page
+    assignment = template.assignments.get()
+    missing = street.post("/command/reports/", {"assignment": assignment.pk, "level": "低"})
+    assert missing.status_code == 400  # arrivals is required
+    assert street.post("/command/reports/", {"assignment": assignment.pk, "zero": "1"}).status_code == 302
+    overview = district.client(district.hq).get(f"/command/reports/overview/?template={template.pk}")
+    assert overview.status_code == 200 and "新工街道" in overview.content.decode()
+    assert district.client(district.worker_b).get("/command/reports/").status_code == 404
+    assert district.client(district.worker_b).get("/command/reports/overview/").status_code == 404
