@@ -14,5 +14,6 @@ urlpatterns = [
     path("directives/<int:directive_id>/", views.directive_detail, name="directive"),
     path("inbox/", views.inbox, name="inbox"),
     path("reports/", views.my_reports, name="reports"),
+    path("duty/", views.duty_page, name="duty"),
     path("reports/overview/", views.report_overview, name="report_overview"),
 ]

@@ -201,3 +201,42 @@ def report_overview(request):
         "command/report_overview.html",
         {"templates": templates, "chosen": chosen, "rows": rows, "since": start, "until": today},
     )
+
+
+@scoped
+def duty_page(request):
+    """My shifts (check in and out, write the log); for managers, the day's board with its flags."""
+    from . import duty
+
+    error = None
+    if request.method == "POST":
+        action, shift_id = request.POST.get("action"), int(request.POST.get("shift") or 0)
+        try:
+            if action == "check_in":
+                duty.duty_check_in(actor=request.user, shift_id=shift_id)
+            elif action == "check_out":
+                duty.duty_check_out(actor=request.user, shift_id=shift_id)
+            elif action == "log":
+                duty.duty_log(actor=request.user, shift_id=shift_id, text=request.POST.get("text", ""))
+            elif action == "promote":
+                duty.duty_log_promote(actor=request.user, entry_id=int(request.POST.get("entry") or 0))
+            messages.success(request, _("Saved."))
+            return redirect("command:duty")
+        except Forbidden as exc:
+            error = FieldError("state", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    mine = list(duty.my_shifts(user=request.user))
+    managing = has_cap(request.user, Cap.DUTY_MANAGE)
+    if not mine and not managing:
+        raise Forbidden(Cap.DUTY_MANAGE)
+    return render(
+        request,
+        "command/duty.html",
+        {
+            "mine": mine,
+            "board": duty.board(user=request.user) if managing else [],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -53,6 +53,7 @@ class Cap:
     DIRECTIVE_ISSUE = "command.directive_issue"  # issue directives downwards within one's reach
     TASK_WORK = "command.task_work"  # acknowledge, report on and complete the tasks addressed to one's post
     TASK_OVERSEE = "command.task_oversee"  # see every task below one, be told when one goes overdue
+    DUTY_MANAGE = "command.duty_manage"  # rosters of the duty rooms within one's reach
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -74,7 +75,7 @@ _TESTING_LOCAL = frozenset({Cap.TESTING_RECALL})
 _CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN, Cap.VENUE_MANAGE})
 _CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK, Cap.TRACE}
 _CONTAINMENT_HQ = _CONTAINMENT_LEAD | {Cap.ZONE_APPROVE, Cap.ZONE_PROTOCOL, Cap.STATUS_APPROVE}
-_COMMAND_LEAD = frozenset({Cap.DIRECTIVE_ISSUE, Cap.TASK_WORK, Cap.TASK_OVERSEE})
+_COMMAND_LEAD = frozenset({Cap.DIRECTIVE_ISSUE, Cap.TASK_WORK, Cap.TASK_OVERSEE, Cap.DUTY_MANAGE})
 
 
 @dataclass(frozen=True)

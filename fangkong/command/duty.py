@@ -1,0 +1,201 @@
+"""Duty: rosters made from a template (every day 08:00–08:00 over a holiday), a leader and officers on each
+shift, check-in and check-out by the people on duty, flags derived from the clock (no leader; started and
+nobody checked in), the duty log and significant events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.registry.models import Jurisdiction
+
+from .models import DutyAssignment, DutyLogEntry, DutyShift
+from .notifications import notify
+
+MAX_DAYS = 62
+
+
+def _post(actor, jurisdiction_id: int) -> Jurisdiction:
+    place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
+    if place is None or not scope_for(actor, Cap.DUTY_MANAGE).covers(place.path):
+        raise NotFound
+    return place
+
+
+@transaction.atomic
+def roster_generate(
+    *, actor, jurisdiction_id: int, first: date, days: int, change_at: time = time(8, 0), label: str = ""
+) -> list[DutyShift]:
+    """One shift a day from `first` for `days` days (a holiday template: 五一 = 5 days from May 1)."""
+    place = _post(actor, jurisdiction_id)
+    if not 1 <= days <= MAX_DAYS:
+        raise FieldError("days", _("From 1 to %(n)d days.") % {"n": MAX_DAYS})
+    tz = timezone.get_default_timezone()
+    made = []
+    for d in range(days):
+        start = timezone.make_aware(datetime.combine(first + timedelta(days=d), change_at), tz)
+        shift, created = DutyShift.objects.get_or_create(
+            jurisdiction=place,
+            starts_at=start,
+            defaults={"ends_at": start + timedelta(days=1), "label": label[:60], "jpath": place.path},
+        )
+        if created:
+            made.append(shift)
+    audit_record(actor=actor, action="duty.roster", obj=place, fields={"shifts": len(made), "label": label})
+    return made
+
+
+@transaction.atomic
+def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignment:
+    shift = DutyShift.objects.select_for_update().filter(pk=shift_id).first()
+    if shift is None or not scope_for(actor, Cap.DUTY_MANAGE).covers(shift.jpath):
+        raise NotFound
+    if role not in DutyAssignment.Role.values:
+        raise FieldError("role", _("Leader on duty or duty officer."))
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise FieldError("user_id", _("Unknown user."))
+    clash = DutyAssignment.objects.filter(user=user, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+    if clash.exists():
+        raise FieldError("user_id", _("%(u)s is on another shift at that time.") % {"u": user.get_username()})
+    if role == DutyAssignment.Role.LEADER and shift.assignments.filter(role=role).exists():
+        raise FieldError("role", _("This shift has its leader on duty already."))
+    assignment = DutyAssignment.objects.create(
+        shift=shift, user=user, role=role, starts_at=shift.starts_at, ends_at=shift.ends_at
+    )
+    audit_record(
+        actor=actor,
+        action="duty.assign",
+        obj=shift,
+        jpath=shift.jpath,
+        fields={"user": user.get_username(), "role": role},
+    )
+    notify([user], title=_("You are on duty %(at)s") % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
+    return assignment
+
+
+def _mine(actor, shift_id: int) -> DutyAssignment:
+    a = DutyAssignment.objects.select_for_update().select_related("shift").filter(shift_id=shift_id, user=actor).first()
+    if a is None:
+        raise NotFound
+    return a
+
+
+@transaction.atomic
+def duty_check_in(*, actor, shift_id: int) -> DutyAssignment:
+    a = _mine(actor, shift_id)
+    now = clock.now()
+    if now < a.starts_at - timedelta(hours=1) or now >= a.ends_at:
+        raise FieldError("shift", _("Check in during your shift (from an hour before it)."))
+    if a.checked_in_at is None:
+        a.checked_in_at = now
+        a.save(update_fields=["checked_in_at"])
+        audit_record(actor=actor, action="duty.check_in", obj=a.shift, jpath=a.shift.jpath)
+    return a
+
+
+@transaction.atomic
+def duty_check_out(*, actor, shift_id: int) -> DutyAssignment:
+    a = _mine(actor, shift_id)
+    if a.checked_in_at is None:
+        raise FieldError("shift", _("You have not checked in."))
+    if a.checked_out_at is None:
+        a.checked_out_at = clock.now()
+        a.save(update_fields=["checked_out_at"])
+        audit_record(
+            actor=actor,
+            action="duty.check_out",
+            obj=a.shift,
+            jpath=a.shift.jpath,
+            fields={"early": a.checked_out_at < a.ends_at - timedelta(minutes=30)},
+        )
+    return a
+
+
+@transaction.atomic
+def duty_log(*, actor, shift_id: int, text: str) -> DutyLogEntry:
+    """Entries are written by whoever is on the shift."""
+    a = _mine(actor, shift_id)
+    if not (text or "").strip():
+        raise FieldError("text", _("Write what happened."))
+    return DutyLogEntry.objects.create(shift=a.shift, author=actor, text=text.strip())
+
+
+@transaction.atomic
+def duty_log_promote(*, actor, entry_id: int) -> DutyLogEntry:
+    """A significant event: HQ (or the post's manager) is told at once."""
+    entry = DutyLogEntry.objects.select_for_update().select_related("shift").filter(pk=entry_id).first()
+    if entry is None:
+        raise NotFound
+    leader = entry.shift.assignments.filter(user=actor, role=DutyAssignment.Role.LEADER).exists()
+    if not (leader or scope_for(actor, Cap.DUTY_MANAGE).covers(entry.shift.jpath)):
+        raise Forbidden(Cap.DUTY_MANAGE)
+    if not entry.significant:
+        entry.significant, entry.promoted_by, entry.promoted_at = True, actor, clock.now()
+        entry.save(update_fields=["significant", "promoted_by", "promoted_at"])
+        audit_record(actor=actor, action="duty.significant", obj=entry.shift, jpath=entry.shift.jpath)
+        managers = (
+            get_user_model().objects.filter(roles__role="hq_admin", roles__jurisdiction__parent__isnull=True).distinct()
+        )
+        notify(list(managers), title=_("Significant event: %(t)s") % {"t": entry.text[:150]}, link="/command/duty/")
+    return entry
+
+
+@dataclass
+class ShiftView:
+    shift: DutyShift
+    leader: DutyAssignment | None
+    officers: list[DutyAssignment]
+    no_leader: bool
+    nobody_in: bool
+
+
+def board(*, user, day: date | None = None) -> list[ShiftView]:
+    """The shifts running or starting on `day` within the user's reach, with the flags the clock says."""
+    scope = scope_for(user, Cap.DUTY_MANAGE)
+    if scope.empty:
+        raise Forbidden(Cap.DUTY_MANAGE)
+    day = day or clock.localdate()
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(day, time(0, 0)), tz)
+    shifts = (
+        DutyShift.objects.filter(scope.q("jpath"), starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+        .select_related("jurisdiction")
+        .prefetch_related("assignments__user")
+        .order_by("jpath", "starts_at")
+    )
+    now = clock.now()
+    out = []
+    for s in shifts:
+        people = list(s.assignments.all())
+        leader = next((a for a in people if a.role == DutyAssignment.Role.LEADER), None)
+        started = s.starts_at <= now < s.ends_at
+        out.append(
+            ShiftView(
+                shift=s,
+                leader=leader,
+                officers=[a for a in people if a.role == DutyAssignment.Role.OFFICER],
+                no_leader=leader is None,
+                nobody_in=started and not any(a.checked_in_at for a in people),
+            )
+        )
+    return out
+
+
+def my_shifts(*, user):
+    now = clock.now()
+    return (
+        DutyAssignment.objects.filter(user=user, ends_at__gt=now - timedelta(days=1))
+        .select_related("shift", "shift__jurisdiction")
+        .order_by("starts_at")
+    )

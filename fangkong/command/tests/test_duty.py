@@ -1,0 +1,105 @@
+"""Duty: rosters from a holiday template, one leader a shift, no person on two shifts at once, check-in and
+check-out, flags from the clock, the log and significant events."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from fangkong.command.duty import board, duty_assign, duty_check_in, duty_log, duty_log_promote, roster_generate
+from fangkong.command.models import Notification
+from fangkong.conftest import make_user
+from fangkong.core import clock
+from fangkong.core.errors import FieldError
+
+JSON = "application/json"
+
+
+@pytest.fixture
+def may_day(district):
+    with clock.frozen_at(clock.now().replace(year=2026, month=4, day=30, hour=10)):
+        return roster_generate(
+            actor=district.street1, jurisdiction_id=district.s1.pk, first=date(2026, 5, 1), days=5, label="五一假期"
+        )
+
+
+def test_a_holiday_roster_and_its_rules(district, may_day):
+    assert len(may_day) == 5 and may_day[0].label == "五一假期"
+    assert (may_day[0].ends_at - may_day[0].starts_at) == timedelta(days=1)
+    leader = make_user("leader1", "street_officer", jurisdiction=district.s1)
+    duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=leader.pk, role="leader")
+    with pytest.raises(FieldError) as exc:
+        duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.street1.pk, role="leader")
+    assert exc.value.field == "role"
+    duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.worker_a.pk, role="officer")
+    overlapping = roster_generate(actor=district.hq, jurisdiction_id=district.d.pk, first=date(2026, 5, 1), days=1)
+    with pytest.raises(FieldError) as exc:
+        duty_assign(actor=district.hq, shift_id=overlapping[0].pk, user_id=district.worker_a.pk, role="officer")
+    assert exc.value.field == "user_id" and "another shift" in exc.value.message
+    with pytest.raises(FieldError):
+        roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=date(2026, 6, 1), days=100)
+
+
+def test_flags_check_in_and_significant_events(district, may_day):
+    shift = may_day[1]
+    duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
+    inside = shift.starts_at + timedelta(hours=1)
+    with clock.frozen_at(inside):
+        view = next(v for v in board(user=district.street1, day=clock.localdate()) if v.shift.pk == shift.pk)
+        assert view.no_leader and view.nobody_in
+        duty_check_in(actor=district.worker_a, shift_id=shift.pk)
+        view = next(v for v in board(user=district.street1, day=clock.localdate()) if v.shift.pk == shift.pk)
+        assert not view.nobody_in
+        entry = duty_log(actor=district.worker_a, shift_id=shift.pk, text="某小区发生火情，已处置")
+        duty_log_promote(actor=district.street1, entry_id=entry.pk)
+    assert Notification.objects.filter(user=district.hq, title__contains="某小区发生火情").exists()
+    with clock.frozen_at(shift.ends_at + timedelta(hours=2)), pytest.raises(FieldError):
+        duty_check_in(actor=district.worker_a, shift_id=shift.pk)
+
+
+def test_duty_api_and_outsiders(client, district, api_token):
+    street = api_token(district.street1)
+    first = clock.localdate()
+    r = client.post(
+        "/api/v1/duty/rosters",
+        {"jurisdiction_id": district.s1.pk, "first": first.isoformat(), "days": 2},
+        content_type=JSON,
+        **street,
+    )
+    assert r.status_code == 201 and len(r.json()) == 2
+    shift = r.json()[0]
+    assert (
+        client.post(
+            f"/api/v1/duty/shifts/{shift}/assign",
+            {"user_id": district.worker_a.pk, "role": "leader"},
+            content_type=JSON,
+            **street,
+        ).status_code
+        == 201
+    )
+    board_ = client.get("/api/v1/duty/board", **street).json()
+    assert any(s["id"] == shift and s["leader"] == "worker_a" for s in board_)
+    outsider = api_token(district.worker_b)
+    assert (
+        client.post(
+            "/api/v1/duty/rosters",
+            {"jurisdiction_id": district.s1.pk, "first": first.isoformat()},
+            content_type=JSON,
+            **outsider,
+        ).status_code
+        == 404
+    )
+    assert client.post(f"/api/v1/duty/shifts/{shift}/check-in", **outsider).status_code == 404
+    assert client.get("/api/v1/duty/board", **outsider).status_code == 403
+
+
+def test_duty_page(district):
+    shifts = roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=clock.localdate(), days=1)
+    duty_assign(actor=district.street1, shift_id=shifts[0].pk, user_id=district.worker_a.pk, role="leader")
+    worker = district.client(district.worker_a)
+    page = worker.get("/command/duty/").content.decode()
+    assert "新工街道" in page
+    manager = district.client(district.street1).get("/command/duty/").content.decode()
+    assert "worker_a" in manager
+    assert district.client(district.unit_staff).get("/command/duty/").status_code == 404
