@@ -10,7 +10,7 @@ from ninja import Form, Router, Schema, Status
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
-from . import directives, duty, notifications, reporting
+from . import directives, duty, notifications, reporting, supervision
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -350,3 +350,98 @@ def duty_log(request, shift_id: int, payload: LogIn):
 def duty_promote(request, entry_id: int):
     e = duty.duty_log_promote(actor=request.user, entry_id=entry_id)
     return {"id": e.pk, "significant": e.significant}
+
+
+# ---------------------------------------------------------------- supervision and accountability
+
+
+class FindingIn(Schema):
+    target_kind: str  # task | checkpoint | report | unit | jurisdiction
+    target_id: int
+    text: str
+
+
+class OutcomeOut(Schema):
+    id: int
+    kind: str
+    state: str
+    proposed_by: str
+    decided_by: str | None
+
+
+class FindingOut(Schema):
+    id: int
+    target_kind: str
+    target_id: int
+    answerable: str
+    text: str
+    found_at: datetime
+    outcomes: list[OutcomeOut]
+
+
+def _outcome(o) -> dict:
+    return {
+        "id": o.pk,
+        "kind": o.kind,
+        "state": o.state,
+        "proposed_by": o.proposed_by.get_username(),
+        "decided_by": o.decided_by.get_username() if o.decided_by else None,
+    }
+
+
+def _finding(f) -> dict:
+    return {
+        "id": f.pk,
+        "target_kind": f.target_kind,
+        "target_id": f.target_id,
+        "answerable": (f.unit or f.jurisdiction).name if (f.unit or f.jurisdiction) else "",
+        "text": f.text,
+        "found_at": f.found_at,
+        "outcomes": [_outcome(o) for o in f.outcomes.all()],
+    }
+
+
+@router.post("/supervision/findings", response={201: FindingOut, **ERRORS})
+def finding_create(request, payload: FindingIn):
+    f = supervision.finding_record(actor=request.user, **payload.dict())
+    return Status(201, _finding(f))
+
+
+@router.get("/supervision/findings", response={200: list[FindingOut], **ERRORS})
+def finding_list(request):
+    return [_finding(f) for f in supervision.findings_visible(user=request.user)[:200]]
+
+
+class OutcomeIn(Schema):
+    kind: str  # reminder | criticism | accountability
+    note: str = ""
+
+
+@router.post("/supervision/findings/{int:finding_id}/outcomes", response={201: OutcomeOut, **ERRORS})
+def outcome_create(request, finding_id: int, payload: OutcomeIn):
+    return Status(
+        201, _outcome(supervision.outcome_propose(actor=request.user, finding_id=finding_id, **payload.dict()))
+    )
+
+
+class OutcomeDecisionIn(Schema):
+    approve: bool
+    note: str = ""
+
+
+@router.post("/supervision/outcomes/{int:outcome_id}/decide", response={200: OutcomeOut, **ERRORS})
+def outcome_decide(request, outcome_id: int, payload: OutcomeDecisionIn):
+    """A second person approves or rejects; 403 for whoever proposed it."""
+    return _outcome(supervision.outcome_decide(actor=request.user, outcome_id=outcome_id, **payload.dict()))
+
+
+class RecordOut(Schema):
+    findings: list[FindingOut]
+    pass_requests: int  # requests by its people to pass a checkpoint unregistered (screening)
+    violations: int  # its people's unreported exits (screening)
+
+
+@router.get("/supervision/record", response={200: RecordOut, **ERRORS})
+def unit_record(request, unit_id: int | None = None, jurisdiction_id: int | None = None):
+    r = supervision.unit_record(user=request.user, unit_id=unit_id, jurisdiction_id=jurisdiction_id)
+    return {"findings": [_finding(f) for f in r.findings], "pass_requests": r.pass_requests, "violations": r.violations}

@@ -109,3 +109,4 @@ class Notification(models.Model):
 # Information reporting lives in its own module; Django finds models through this one.
 from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401
 from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401
+from .supervision_models import Finding, Outcome  # noqa: E402, F401

@@ -15,5 +15,6 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("reports/", views.my_reports, name="reports"),
     path("duty/", views.duty_page, name="duty"),
+    path("supervision/", views.supervision_page, name="supervision"),
     path("reports/overview/", views.report_overview, name="report_overview"),
 ]

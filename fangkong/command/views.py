@@ -240,3 +240,65 @@ def duty_page(request):
         },
         status=400 if error else 200,
     )
+
+
+@scoped
+def supervision_page(request):
+    """Findings (record one; propose an outcome; decide another's proposal) and a unit's record."""
+    from . import supervision
+    from .models import Finding, Outcome
+
+    if not (has_cap(request.user, Cap.SUPERVISE)):
+        raise Forbidden(Cap.SUPERVISE)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "finding":
+                supervision.finding_record(
+                    actor=request.user,
+                    target_kind=request.POST.get("target_kind", ""),
+                    target_id=int(request.POST.get("target_id") or 0),
+                    text=request.POST.get("text", ""),
+                )
+            elif action == "propose":
+                supervision.outcome_propose(
+                    actor=request.user,
+                    finding_id=int(request.POST.get("finding") or 0),
+                    kind=request.POST.get("kind", ""),
+                    note=request.POST.get("note", ""),
+                )
+            elif action in ("approve", "reject"):
+                supervision.outcome_decide(
+                    actor=request.user,
+                    outcome_id=int(request.POST.get("outcome") or 0),
+                    approve=action == "approve",
+                    note=request.POST.get("note", ""),
+                )
+            messages.success(request, _("Saved."))
+            return redirect("command:supervision")
+        except Forbidden as exc:
+            error = FieldError("state", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    record = None
+    if request.GET.get("unit") or request.GET.get("jurisdiction"):
+        record = supervision.unit_record(
+            user=request.user,
+            unit_id=int(request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None,
+            jurisdiction_id=int(request.GET["jurisdiction"]) if request.GET.get("jurisdiction", "").isdigit() else None,
+        )
+    page, query = page_of(request, supervision.findings_visible(user=request.user))
+    return render(
+        request,
+        "command/supervision.html",
+        {
+            "page": page,
+            "query": query,
+            "targets": Finding.Target.choices,
+            "kinds": Outcome.Kind.choices,
+            "record": record,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

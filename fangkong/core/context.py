@@ -36,6 +36,7 @@ def navigation(request) -> dict:
             "sentinel": has_cap(user, Cap.SENTINEL_REPORT),
             "transfers": has_cap(user, Cap.CASE_WORK) or has_cap(user, Cap.TRANSFER_WORK),
             "tasks": has_cap(user, Cap.TASK_WORK),
+            "supervise": has_cap(user, Cap.SUPERVISE),
             "directives": has_cap(user, Cap.DIRECTIVE_ISSUE) or has_cap(user, Cap.TASK_OVERSEE),
         },
         "unread": _unread(user),

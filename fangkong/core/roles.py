@@ -54,6 +54,8 @@ class Cap:
     TASK_WORK = "command.task_work"  # acknowledge, report on and complete the tasks addressed to one's post
     TASK_OVERSEE = "command.task_oversee"  # see every task below one, be told when one goes overdue
     DUTY_MANAGE = "command.duty_manage"  # rosters of the duty rooms within one's reach
+    SUPERVISE = "command.supervise"  # record findings, propose outcomes
+    ACCOUNTABILITY_APPROVE = "command.accountability_approve"  # the second person on an outcome
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -98,6 +100,7 @@ ROLES: dict[str, Role] = {
             | _TESTING_LOCAL
             | _CONTAINMENT_HQ
             | _COMMAND_LEAD
+            | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE}
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
         Role(
@@ -127,7 +130,12 @@ ROLES: dict[str, Role] = {
             "unit",
             frozenset({Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE, Cap.VIOLATION_HANDLE, Cap.TASK_WORK}),
         ),
-        Role("discipline_inspector", _("Discipline inspector"), "unit", frozenset({Cap.DISCIPLINE_VIEW})),
+        Role(
+            "discipline_inspector",
+            _("Discipline inspector"),
+            "unit",
+            frozenset({Cap.DISCIPLINE_VIEW, Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE}),
+        ),
         Role("sampler", _("Sampler"), "unit", frozenset({Cap.TESTING_SAMPLE})),
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT, Cap.TASK_WORK})),

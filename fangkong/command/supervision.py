@@ -1,0 +1,160 @@
+"""Supervision: inspectors record findings against a task, a checkpoint, a report or a unit; an outcome
+(reminder, criticism, formal accountability) is proposed and needs a second person to approve it. A unit's
+record brings together its findings and outcomes and, from screening, the requests its people made to pass a
+checkpoint unregistered and its staff's unreported exits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Jurisdiction, Unit
+
+from .models import Finding, Outcome, ReportAssignment, Task
+
+
+def _reach_q(user, field: str = "jpath") -> Q | None:
+    """Discipline inspection is a district-wide unit: it sees everything; HQ its jurisdiction. None: nothing."""
+    if unit_ids_for(user, Cap.SUPERVISE):
+        return Q()
+    scope = scope_for(user, Cap.SUPERVISE)
+    return None if scope.empty else scope.q(field)
+
+
+def _target(kind: str, target_id: int) -> tuple[Unit | None, Jurisdiction | None, str]:
+    if kind == Finding.Target.TASK:
+        task = Task.objects.select_related("unit", "jurisdiction").filter(pk=target_id).first()
+        if task is None:
+            raise FieldError("target_id", _("Unknown task."))
+        return task.unit, task.jurisdiction, task.jpath
+    if kind == Finding.Target.REPORT:
+        a = ReportAssignment.objects.select_related("unit", "jurisdiction").filter(pk=target_id).first()
+        if a is None:
+            raise FieldError("target_id", _("Unknown report assignment."))
+        return a.unit, a.jurisdiction, a.jpath
+    if kind in (Finding.Target.UNIT, Finding.Target.CHECKPOINT):
+        unit = Unit.objects.filter(pk=target_id).first()
+        if unit is None or (kind == Finding.Target.CHECKPOINT and unit.kind != Unit.Kind.CHECKPOINT):
+            raise FieldError("target_id", _("Unknown unit."))
+        return unit, None, unit.jpath
+    if kind == Finding.Target.JURISDICTION:
+        place = Jurisdiction.objects.filter(pk=target_id).first()
+        if place is None:
+            raise FieldError("target_id", _("Unknown jurisdiction."))
+        return None, place, place.path
+    raise FieldError("target_kind", _("A finding is about a task, a checkpoint, a report, a unit or a jurisdiction."))
+
+
+@transaction.atomic
+def finding_record(*, actor, target_kind: str, target_id: int, text: str) -> Finding:
+    reach = _reach_q(actor)
+    if reach is None:
+        raise Forbidden(Cap.SUPERVISE)
+    unit, place, path = _target(target_kind, target_id)
+    if not unit_ids_for(actor, Cap.SUPERVISE) and not scope_for(actor, Cap.SUPERVISE).covers(path):
+        raise FieldError("target_id", _("This lies outside your jurisdiction."))
+    if len((text or "").strip()) < 4:
+        raise FieldError("text", _("Describe what was found."))
+    finding = Finding.objects.create(
+        target_kind=target_kind,
+        target_id=target_id,
+        unit=unit,
+        jurisdiction=place,
+        text=text.strip(),
+        inspector=actor,
+        jpath=path,
+    )
+    audit_record(
+        actor=actor, action="supervision.finding", obj=finding, fields={"target": f"{target_kind}:{target_id}"}
+    )
+    return finding
+
+
+def findings_visible(*, user) -> QuerySet[Finding]:
+    reach = _reach_q(user)
+    if reach is None:
+        return Finding.objects.none()
+    return (
+        Finding.objects.filter(reach)
+        .select_related("unit", "jurisdiction", "inspector")
+        .prefetch_related("outcomes__proposed_by", "outcomes__decided_by")
+        .order_by("-found_at")
+    )
+
+
+@transaction.atomic
+def outcome_propose(*, actor, finding_id: int, kind: str, note: str = "") -> Outcome:
+    finding = findings_visible(user=actor).filter(pk=finding_id).first()
+    if finding is None:
+        raise NotFound
+    if kind not in Outcome.Kind.values:
+        raise FieldError("kind", _("A reminder, a criticism or formal accountability."))
+    outcome = Outcome.objects.create(finding=finding, kind=kind, note=(note or "").strip(), proposed_by=actor)
+    audit_record(actor=actor, action="supervision.propose", obj=finding, fields={"outcome": kind})
+    return outcome
+
+
+@transaction.atomic
+def outcome_decide(*, actor, outcome_id: int, approve: bool, note: str = "") -> Outcome:
+    """A second person decides; whoever proposed it cannot."""
+    outcome = Outcome.objects.select_for_update().select_related("finding").filter(pk=outcome_id).first()
+    if outcome is None or not findings_visible(user=actor).filter(pk=outcome.finding_id).exists():
+        raise NotFound
+    if not (
+        unit_ids_for(actor, Cap.ACCOUNTABILITY_APPROVE)
+        or scope_for(actor, Cap.ACCOUNTABILITY_APPROVE).covers(outcome.finding.jpath)
+    ):
+        raise Forbidden(Cap.ACCOUNTABILITY_APPROVE)
+    if outcome.proposed_by_id == actor.pk:
+        raise Forbidden(_("Whoever proposed an outcome cannot approve it."))
+    if outcome.state != Outcome.State.PROPOSED:
+        raise FieldError("state", _("This outcome is decided already."))
+    outcome.state = Outcome.State.APPROVED if approve else Outcome.State.REJECTED
+    outcome.decided_by, outcome.decided_at, outcome.decision_note = actor, clock.now(), (note or "").strip()[:300]
+    outcome.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=actor,
+        action="supervision.decide",
+        obj=outcome.finding,
+        fields={"outcome": outcome.kind, "approved": approve},
+    )
+    return outcome
+
+
+@dataclass
+class Record:
+    findings: list[Finding]
+    pass_requests: int
+    violations: int
+
+
+def unit_record(*, user, unit_id: int | None = None, jurisdiction_id: int | None = None) -> Record:
+    """A unit's (or a jurisdiction's) record for HQ and inspectors."""
+    from fangkong.screening.models import PassRequest, Violation
+
+    reach = _reach_q(user)
+    if reach is None:
+        raise Forbidden(Cap.SUPERVISE)
+    findings = findings_visible(user=user)
+    if unit_id is not None:
+        findings = findings.filter(unit_id=unit_id)
+        requests = PassRequest.objects.filter(requester_unit_id=unit_id).count()
+        violations = Violation.objects.filter(unit_id=unit_id).count()
+    elif jurisdiction_id is not None:
+        place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
+        if place is None:
+            raise NotFound
+        findings = findings.filter(jpath__startswith=place.path)
+        requests = PassRequest.objects.filter(requester_unit__jpath__startswith=place.path).count()
+        violations = Violation.objects.filter(jpath__startswith=place.path).count()
+    else:
+        raise FieldError("unit_id", _("Choose a unit or a jurisdiction."))
+    return Record(findings=list(findings[:200]), pass_requests=requests, violations=violations)

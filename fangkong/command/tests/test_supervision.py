@@ -1,0 +1,92 @@
+"""Supervision: findings against tasks and units, outcomes approved by a second person, a unit's record with
+screening's pass requests and violations; outsiders refused."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fangkong.command.directives import directive_issue
+from fangkong.conftest import make_user
+from fangkong.core import clock
+from fangkong.core.models import AuditEvent
+from fangkong.registry.models import Unit
+
+JSON = "application/json"
+
+
+def test_finding_outcome_two_people_and_the_record(client, district, api_token):
+    inspection = Unit.objects.create(
+        kind="department", name="区纪委监委", code="DI", jurisdiction=district.d, jpath=district.d.path
+    )
+    inspector = make_user("insp", "discipline_inspector", unit=inspection)
+    d = directive_issue(
+        actor=district.hq, title="核酸点排查", deadline=clock.now() + timedelta(hours=1), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    token = api_token(inspector)
+    f = client.post(
+        "/api/v1/supervision/findings",
+        {"target_kind": "task", "target_id": task.pk, "text": "逾期未完成，未报告原因"},
+        content_type=JSON,
+        **token,
+    )
+    assert f.status_code == 201 and f.json()["answerable"] == "新工街道"
+    o = client.post(
+        f"/api/v1/supervision/findings/{f.json()['id']}/outcomes", {"kind": "criticism"}, content_type=JSON, **token
+    )
+    assert o.status_code == 201 and o.json()["state"] == "proposed"
+    own = client.post(
+        f"/api/v1/supervision/outcomes/{o.json()['id']}/decide", {"approve": True}, content_type=JSON, **token
+    )
+    assert own.status_code == 403
+    ok = client.post(
+        f"/api/v1/supervision/outcomes/{o.json()['id']}/decide",
+        {"approve": True, "note": "同意"},
+        content_type=JSON,
+        **api_token(district.hq),
+    )
+    assert ok.status_code == 200 and ok.json()["state"] == "approved" and ok.json()["decided_by"] == "hq"
+    record = client.get(f"/api/v1/supervision/record?jurisdiction_id={district.s1.pk}", **api_token(district.hq))
+    assert record.status_code == 200 and len(record.json()["findings"]) == 1
+    assert AuditEvent.objects.filter(action__startswith="supervision.").count() == 3
+
+
+def test_bad_findings_and_outsiders(client, district, api_token):
+    hq = api_token(district.hq)
+    bad = client.post(
+        "/api/v1/supervision/findings",
+        {"target_kind": "gossip", "target_id": 1, "text": "xxxx"},
+        content_type=JSON,
+        **hq,
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "target_kind"
+    unknown = client.post(
+        "/api/v1/supervision/findings",
+        {"target_kind": "task", "target_id": 999, "text": "xxxx"},
+        content_type=JSON,
+        **hq,
+    )
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "target_id"
+    worker = api_token(district.worker_a)
+    assert (
+        client.post(
+            "/api/v1/supervision/findings",
+            {"target_kind": "jurisdiction", "target_id": district.a.pk, "text": "xxxx"},
+            content_type=JSON,
+            **worker,
+        ).status_code
+        == 403
+    )
+    assert client.get("/api/v1/supervision/findings", **worker).json() == []
+
+
+def test_supervision_page(district):
+    hq = district.client(district.hq)
+    r = hq.post(
+        "/command/supervision/",
+        {"action": "finding", "target_kind": "jurisdiction", "target_id": district.a.pk, "text": "值班人员脱岗"},
+    )
+    assert r.status_code == 302
+    page = hq.get(f"/command/supervision/?jurisdiction={district.a.pk}").content.decode()
+    assert "值班人员脱岗" in page and "unreported exits" in page
+    assert district.client(district.worker_a).get("/command/supervision/").status_code == 404
