@@ -10,7 +10,7 @@ from ninja import Form, Router, Schema, Status
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
-from . import directives, duty, notifications, reporting, supervision
+from . import directives, duty, incidents, notifications, reporting, supervision
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -445,3 +445,63 @@ class RecordOut(Schema):
 def unit_record(request, unit_id: int | None = None, jurisdiction_id: int | None = None):
     r = supervision.unit_record(user=request.user, unit_id=unit_id, jurisdiction_id=jurisdiction_id)
     return {"findings": [_finding(f) for f in r.findings], "pass_requests": r.pass_requests, "violations": r.violations}
+
+
+# ---------------------------------------------------------------- incident fast reports
+
+
+class IncidentIn(Schema):
+    title: str
+    level: str  # I | II | III | IV (data: /incidents/levels)
+    occurred_at: datetime
+    known_at: datetime | None = None
+    jurisdiction_id: int
+    text: str  # the initial written report
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    level: str
+    occurred_at: datetime
+    reports: int
+    closed: bool
+    initial_late_minutes: int
+    next_due: datetime | None
+    minutes_left: int | None  # the countdown; negative: late
+
+
+def _incident(i) -> dict:
+    due = incidents.next_due(i)
+    return {
+        "id": i.pk,
+        "title": i.title,
+        "level": i.level.code,
+        "occurred_at": i.occurred_at,
+        "reports": i.reports.count(),
+        "closed": i.closed_at is not None,
+        "initial_late_minutes": incidents.initial_late_minutes(i),
+        "next_due": due.at if due else None,
+        "minutes_left": due.minutes_left if due else None,
+    }
+
+
+@router.post("/incidents", response={201: IncidentOut, **ERRORS})
+def incident_create(request, payload: IncidentIn):
+    return Status(201, _incident(incidents.incident_report_initial(actor=request.user, **payload.dict())))
+
+
+class IncidentReportIn(Schema):
+    kind: str  # followup | final
+    text: str
+
+
+@router.post("/incidents/{int:incident_id}/reports", response={201: IncidentOut, **ERRORS})
+def incident_report(request, incident_id: int, payload: IncidentReportIn):
+    r = incidents.incident_report_add(actor=request.user, incident_id=incident_id, **payload.dict())
+    return Status(201, _incident(r.incident))
+
+
+@router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
+def incident_list(request):
+    return [_incident(i) for i in incidents.incidents_visible(user=request.user)[:200]]

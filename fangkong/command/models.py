@@ -108,5 +108,6 @@ class Notification(models.Model):
 
 # Information reporting lives in its own module; Django finds models through this one.
 from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401
+from .incident_models import Incident, IncidentLevel, IncidentReport  # noqa: E402, F401
 from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401
 from .supervision_models import Finding, Outcome  # noqa: E402, F401

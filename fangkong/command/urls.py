@@ -16,5 +16,7 @@ urlpatterns = [
     path("reports/", views.my_reports, name="reports"),
     path("duty/", views.duty_page, name="duty"),
     path("supervision/", views.supervision_page, name="supervision"),
+    path("incidents/", views.incident_list, name="incidents"),
+    path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("reports/overview/", views.report_overview, name="report_overview"),
 ]

@@ -302,3 +302,77 @@ def supervision_page(request):
         },
         status=400 if error else 200,
     )
+
+
+@scoped
+def incident_list(request):
+    from . import incidents
+    from .models import IncidentLevel
+
+    if not has_cap(request.user, Cap.TASK_WORK):
+        raise Forbidden(Cap.TASK_WORK)
+    incidents.ensure_levels()
+    error = None
+    if request.method == "POST":
+        try:
+            occurred = parse_moment("occurred_at", request.POST.get("occurred_at"))
+            if occurred is None:
+                raise FieldError("occurred_at", _("Give the time."))
+            incident = incidents.incident_report_initial(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                level=request.POST.get("level", ""),
+                occurred_at=occurred,
+                known_at=parse_moment("known_at", request.POST.get("known_at")),
+                jurisdiction_id=int(request.POST.get("jurisdiction") or 0),
+                text=request.POST.get("text", ""),
+            )
+            return redirect("command:incident", incident.pk)
+        except FieldError as exc:
+            error = exc
+    rows = [(i, incidents.next_due(i)) for i in incidents.incidents_visible(user=request.user)[:100]]
+    scope = scope_for(request.user, Cap.TASK_WORK)
+    return render(
+        request,
+        "command/incidents.html",
+        {
+            "rows": rows,
+            "levels": IncidentLevel.objects.all(),
+            "places": Jurisdiction.objects.filter(scope.q("path")).order_by("path")[:500],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def incident_detail(request, incident_id: int):
+    from . import incidents
+
+    incident = incidents.incidents_visible(user=request.user).filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            incidents.incident_report_add(
+                actor=request.user,
+                incident_id=incident.pk,
+                kind=request.POST.get("kind", ""),
+                text=request.POST.get("text", ""),
+            )
+            return redirect("command:incident", incident.pk)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "command/incident.html",
+        {
+            "incident": incident,
+            "reports": incident.reports.select_related("author").order_by("at"),
+            "due": incidents.next_due(incident),
+            "late_initial": incidents.initial_late_minutes(incident),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -1,0 +1,157 @@
+"""Incident fast reports: initial → numbered follow-ups → final, in that order; each due within its level's
+limits, counted down from when the event became known (derived from the clock, shown as a countdown)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.registry.models import Jurisdiction
+
+from .models import Incident, IncidentLevel, IncidentReport
+from .notifications import notify
+
+# code, name, initial report within (minutes), follow-up every (hours), rank
+DEFAULT_LEVELS = [
+    ("I", "特别重大", 30, 4, 1),
+    ("II", "重大", 30, 8, 2),
+    ("III", "较大", 60, 12, 3),
+    ("IV", "一般", 60, 24, 4),
+]
+
+
+def ensure_levels() -> None:
+    if not IncidentLevel.objects.exists():
+        IncidentLevel.objects.bulk_create(
+            IncidentLevel(code=c, name=n, initial_minutes=m, followup_hours=h, rank=r)
+            for c, n, m, h, r in DEFAULT_LEVELS
+        )
+
+
+@transaction.atomic
+def incident_report_initial(
+    *,
+    actor,
+    title: str,
+    level: str,
+    occurred_at: datetime,
+    jurisdiction_id: int,
+    text: str,
+    known_at: datetime | None = None,
+) -> Incident:
+    """The first written report of an event (`known_at`: when the duty room learned of it, by phone perhaps —
+    the level's limit for the written report runs from then); HQ is told at once."""
+    ensure_levels()
+    place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
+    if place is None or not scope_for(actor, Cap.TASK_WORK).covers(place.path):
+        raise NotFound
+    lvl = IncidentLevel.objects.filter(code=level).first()
+    if lvl is None:
+        raise FieldError("level", _("Unknown event level."))
+    if not (title or "").strip():
+        raise FieldError("title", _("Give the event a title."))
+    now = clock.now()
+    if occurred_at > now + timedelta(minutes=5):
+        raise FieldError("occurred_at", _("An event cannot have occurred in the future."))
+    known = known_at or now
+    if known > now or known < occurred_at:
+        raise FieldError("known_at", _("Known after it occurred, and not in the future."))
+    if not (text or "").strip():
+        raise FieldError("text", _("Write the initial report: what, where, when, casualties, measures taken."))
+    incident = Incident.objects.create(
+        title=title.strip()[:200],
+        level=lvl,
+        occurred_at=occurred_at,
+        known_at=known,
+        jurisdiction=place,
+        created_by=actor,
+        jpath=place.path,
+    )
+    IncidentReport.objects.create(incident=incident, kind=IncidentReport.Kind.INITIAL, text=text.strip(), author=actor)
+    audit_record(actor=actor, action="incident.initial", obj=incident, fields={"level": lvl.code})
+    from django.contrib.auth import get_user_model
+
+    hq = get_user_model().objects.filter(roles__role="hq_admin", roles__jurisdiction__parent__isnull=True).distinct()
+    notify(
+        list(hq),
+        title=_("Incident (%(l)s): %(t)s") % {"l": lvl.name, "t": incident.title},
+        link=f"/command/incidents/{incident.pk}/",
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_report_add(*, actor, incident_id: int, kind: str, text: str) -> IncidentReport:
+    """A numbered follow-up, or the final report (which closes the incident)."""
+    incident = incidents_visible(user=actor).select_for_update(of=("self",)).filter(pk=incident_id).first()
+    if incident is None:
+        raise NotFound
+    if not scope_for(actor, Cap.TASK_WORK).covers(incident.jpath):
+        raise Forbidden(Cap.TASK_WORK)
+    if incident.closed_at is not None:
+        raise FieldError("kind", _("The final report is in: the incident is closed."))
+    if kind not in (IncidentReport.Kind.FOLLOWUP, IncidentReport.Kind.FINAL):
+        raise FieldError("kind", _("A follow-up or the final report (the initial one opens the incident)."))
+    if not (text or "").strip():
+        raise FieldError("text", _("Write the report."))
+    number = 0
+    if kind == IncidentReport.Kind.FOLLOWUP:
+        number = incident.reports.filter(kind=kind).count() + 1
+    try:
+        with transaction.atomic():
+            report = IncidentReport.objects.create(
+                incident=incident, kind=kind, number=number, text=text.strip(), author=actor
+            )
+    except IntegrityError as exc:  # two clerks sending follow-up n at once
+        raise FieldError("kind", _("This report was just filed by someone else; reload.")) from exc
+    if kind == IncidentReport.Kind.FINAL:
+        incident.closed_at = report.at
+        incident.save(update_fields=["closed_at"])
+    audit_record(actor=actor, action=f"incident.{kind}", obj=incident, fields={"number": number})
+    return report
+
+
+def incidents_visible(*, user) -> QuerySet[Incident]:
+    scope = scope_for(user, Cap.TASK_WORK)
+    return Incident.objects.filter(scope.q("jpath")).select_related("level", "jurisdiction").order_by("-known_at")
+
+
+@dataclass
+class Due:
+    what: str
+    at: datetime
+    late: bool
+    minutes_left: int
+
+
+def next_due(incident: Incident, now: datetime | None = None) -> Due | None:
+    """The next report due and the countdown to it (negative: late)."""
+    if incident.closed_at is not None:
+        return None
+    now = now or clock.now()
+    reports = list(incident.reports.all())
+    if not reports:
+        at, what = incident.known_at + timedelta(minutes=incident.level.initial_minutes), "initial"
+    else:
+        last = max(r.at for r in reports)
+        at, what = last + timedelta(hours=incident.level.followup_hours), "followup"
+    minutes = int((at - now).total_seconds() // 60)
+    return Due(what=what, at=at, late=minutes < 0, minutes_left=minutes)
+
+
+def initial_late_minutes(incident: Incident) -> int:
+    """How late the initial written report came (0: in time)."""
+    initial = next((r for r in incident.reports.all() if r.kind == IncidentReport.Kind.INITIAL), None)
+    if initial is None:
+        return 0
+    due = incident.known_at + timedelta(minutes=incident.level.initial_minutes)
+    return max(0, int((initial.at - due).total_seconds() // 60))
