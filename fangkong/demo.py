@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from django.db import transaction
 
+from fangkong.command import seeding as command_seeding
 from fangkong.containment import seeding as containment_seeding
 from fangkong.registry import seeding as registry_seeding
 from fangkong.registry.models import Jurisdiction
@@ -17,13 +18,15 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
     say = progress or (lambda message: None)
     with transaction.atomic():
         if fresh and Jurisdiction.objects.exists():
-            containment_seeding.wipe()  # modules that point at the register go first
+            command_seeding.wipe()  # modules that point at the register go first
+            containment_seeding.wipe()
             testing_seeding.wipe()
             screening_seeding.wipe()
         report = registry_seeding.seed_demo(people=people, fresh=fresh, progress=say)
         screening_seeding.seed(progress=say)
         testing_seeding.seed(progress=say)
         containment_seeding.seed(progress=say)
+        command_seeding.seed(progress=say)
     say("analysing tables")
     registry_seeding.analyse(
         ["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction", "containment_personstatus"]

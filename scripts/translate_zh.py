@@ -1117,6 +1117,19 @@ ZH = {
     "Report: what, where, casualties, measures": "报告：事件、地点、伤亡、措施",
     "Send the initial report": "发送初报",
     "Give the time.": "请填写时间。",
+    "A task, a zone, a checkpoint or an enterprise.": "任务、区域、卡口或企业。",
+    "who acted": "经办人",
+    "Party secretary": "书记",
+    "Head": "主要负责人",
+    "Principal (first responsible person)": "第一责任人",
+    "Contact on duty": "值班联系人",
+    "post": "职务",
+    "Responsibility chain": "责任链",
+    "Territorial": "属地",
+    "Industry (supervising department)": "行业（主管部门）",
+    "Individual": "个人",
+    "nobody named yet": "尚未明确责任人",
+    "who answers": "责任链",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

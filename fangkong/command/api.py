@@ -10,7 +10,7 @@ from ninja import Form, Router, Schema, Status
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
-from . import directives, duty, incidents, notifications, reporting, supervision
+from . import chain, directives, duty, incidents, notifications, reporting, supervision
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -505,3 +505,18 @@ def incident_report(request, incident_id: int, payload: IncidentReportIn):
 @router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
 def incident_list(request):
     return [_incident(i) for i in incidents.incidents_visible(user=request.user)[:200]]
+
+
+# ---------------------------------------------------------------- responsibility chain
+
+
+class LevelOut(Schema):
+    party: str  # territorial | industry | unit | individual
+    where: str
+    people: list[str]
+
+
+@router.get("/responsibility", response={200: list[LevelOut], **ERRORS})
+def responsibility(request, kind: str, id: int):
+    """Who answers for a task, zone, checkpoint or enterprise at each level (三级书记, 四方责任)."""
+    return [lv.__dict__ for lv in chain.chain(user=request.user, kind=kind, object_id=id)]

@@ -107,6 +107,7 @@ class Notification(models.Model):
 
 
 # Information reporting lives in its own module; Django finds models through this one.
+from .chain_models import Responsible  # noqa: E402, F401
 from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401
 from .incident_models import Incident, IncidentLevel, IncidentReport  # noqa: E402, F401
 from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401

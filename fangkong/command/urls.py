@@ -17,6 +17,7 @@ urlpatterns = [
     path("duty/", views.duty_page, name="duty"),
     path("supervision/", views.supervision_page, name="supervision"),
     path("incidents/", views.incident_list, name="incidents"),
+    path("chain/", views.chain_page, name="chain"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("reports/overview/", views.report_overview, name="report_overview"),
 ]

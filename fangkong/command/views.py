@@ -376,3 +376,12 @@ def incident_detail(request, incident_id: int):
         },
         status=400 if error else 200,
     )
+
+
+@scoped
+def chain_page(request):
+    """The responsibility chain of a task, a zone, a checkpoint or an enterprise."""
+    from .chain import chain
+
+    levels = chain(user=request.user, kind=request.GET.get("kind", ""), object_id=int(request.GET.get("id") or 0))
+    return render(request, "command/chain.html", {"levels": levels})

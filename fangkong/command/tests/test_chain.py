@@ -1,0 +1,45 @@
+"""The responsibility chain: territorial levels, the supervising department, the unit, the individuals."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from fangkong.command.directives import directive_issue, task_acknowledge
+from fangkong.command.models import Responsible
+from fangkong.core import clock
+from fangkong.registry.models import Unit
+
+
+def test_chain_of_a_task_and_an_enterprise(client, district, api_token):
+    Responsible.objects.create(jurisdiction=district.d, duty="secretary", name="区委书记甲")
+    Responsible.objects.create(jurisdiction=district.s1, duty="secretary", name="街道书记乙")
+    d = directive_issue(
+        actor=district.hq, title="排查", deadline=clock.now() + timedelta(days=1), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    task_acknowledge(actor=district.street1, task_id=task.pk)
+    levels = client.get(f"/api/v1/responsibility?kind=task&id={task.pk}", **api_token(district.hq)).json()
+    assert [lv["party"] for lv in levels] == ["territorial", "territorial", "individual"]
+    assert "区委书记甲" in levels[0]["people"][0] and "街道书记乙" in levels[1]["people"][0]
+    assert levels[2]["people"] == ["street1"]
+    dept = Unit.objects.create(
+        kind="department", name="区应急局", code="EM", jurisdiction=district.d, jpath=district.d.path
+    )
+    firm = Unit.objects.create(
+        kind="enterprise",
+        name="化工厂",
+        code="EN",
+        jurisdiction=district.a,
+        jpath=district.a.path,
+        supervising_department=dept,
+    )
+    Responsible.objects.create(unit=dept, duty="principal", name="局长丙")
+    Responsible.objects.create(unit=firm, duty="principal", name="厂长丁")
+    levels = client.get(f"/api/v1/responsibility?kind=enterprise&id={firm.pk}", **api_token(district.hq)).json()
+    assert [lv["party"] for lv in levels][-2:] == ["industry", "unit"]
+    assert "局长丙" in levels[-2]["people"][0] and "厂长丁" in levels[-1]["people"][0]
+    assert client.get(
+        f"/api/v1/responsibility?kind=enterprise&id={firm.pk}", **api_token(district.worker_b)
+    ).status_code in (403, 404)
+    page = district.client(district.hq).get(f"/command/chain/?kind=task&id={task.pk}")
+    assert page.status_code == 200 and "区委书记甲" in page.content.decode()
