@@ -10,7 +10,7 @@ from ninja import Form, Router, Schema, Status
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
-from . import chain, directives, duty, incidents, notifications, reporting, supervision
+from . import chain, directives, duty, incidents, notifications, reporting, situation, supervision
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -520,3 +520,78 @@ class LevelOut(Schema):
 def responsibility(request, kind: str, id: int):
     """Who answers for a task, zone, checkpoint or enterprise at each level (三级书记, 四方责任)."""
     return [lv.__dict__ for lv in chain.chain(user=request.user, kind=kind, object_id=id)]
+
+
+# ---------------------------------------------------------------- daily situation report
+
+
+class SectionOut(Schema):
+    id: int
+    key: str
+    title: str
+    figures: list[list[Any]]
+    text: str
+    approved: bool
+
+
+class SituationOut(Schema):
+    id: int
+    day: date
+    state: str
+    sections: list[SectionOut]
+
+
+def _situation(r) -> dict:
+    return {
+        "id": r.pk,
+        "day": r.day,
+        "state": r.state,
+        "sections": [
+            {
+                "id": s.pk,
+                "key": s.key,
+                "title": s.title,
+                "figures": s.figures,
+                "text": s.text,
+                "approved": s.approved_at is not None,
+            }
+            for s in r.sections.all()
+        ],
+    }
+
+
+class CompileIn(Schema):
+    day: date | None = None
+
+
+@router.post("/situation-reports", response={201: SituationOut, **ERRORS})
+def situation_create(request, payload: CompileIn):
+    """Compile (or recompile) a day's report from every module (district HQ)."""
+    return Status(201, _situation(situation.situation_compile(actor=request.user, day=payload.day)))
+
+
+@router.get("/situation-reports/{int:report_id}", response={200: SituationOut, **ERRORS})
+def situation_get(request, report_id: int):
+    return _situation(situation.report_get(user=request.user, report_id=report_id))
+
+
+class SectionTextIn(Schema):
+    text: str
+
+
+@router.post("/situation-reports/sections/{int:section_id}/text", response={200: SectionOut, **ERRORS})
+def section_text(request, section_id: int, payload: SectionTextIn):
+    s = situation.section_write(actor=request.user, section_id=section_id, text=payload.text)
+    return {"id": s.pk, "key": s.key, "title": s.title, "figures": s.figures, "text": s.text, "approved": False}
+
+
+@router.post("/situation-reports/sections/{int:section_id}/approve", response={200: SectionOut, **ERRORS})
+def section_approve(request, section_id: int):
+    s = situation.section_approve(actor=request.user, section_id=section_id)
+    return {"id": s.pk, "key": s.key, "title": s.title, "figures": s.figures, "text": s.text, "approved": True}
+
+
+@router.post("/situation-reports/{int:report_id}/publish", response={200: SituationOut, **ERRORS})
+def situation_publish(request, report_id: int):
+    """Publish once every section is approved."""
+    return _situation(situation.situation_publish(actor=request.user, report_id=report_id))

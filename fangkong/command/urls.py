@@ -18,6 +18,9 @@ urlpatterns = [
     path("supervision/", views.supervision_page, name="supervision"),
     path("incidents/", views.incident_list, name="incidents"),
     path("chain/", views.chain_page, name="chain"),
+    path("situation/", views.situation_list, name="situations"),
+    path("situation/<int:report_id>/", views.situation_detail, name="situation"),
+    path("situation/<int:report_id>.<str:fmt>", views.situation_export, name="situation_export"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("reports/overview/", views.report_overview, name="report_overview"),
 ]

@@ -55,6 +55,7 @@ class Cap:
     TASK_OVERSEE = "command.task_oversee"  # see every task below one, be told when one goes overdue
     DUTY_MANAGE = "command.duty_manage"  # rosters of the duty rooms within one's reach
     SUPERVISE = "command.supervise"  # record findings, propose outcomes
+    SITUATION_APPROVE = "command.situation_approve"  # compile, approve and publish the daily situation report
     ACCOUNTABILITY_APPROVE = "command.accountability_approve"  # the second person on an outcome
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
@@ -100,7 +101,7 @@ ROLES: dict[str, Role] = {
             | _TESTING_LOCAL
             | _CONTAINMENT_HQ
             | _COMMAND_LEAD
-            | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE}
+            | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
         Role(

@@ -1,0 +1,58 @@
+"""The daily situation report: compiled from the modules, sections approved by HQ, published, exported."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from openpyxl import load_workbook
+
+from fangkong.command.directives import directive_issue
+from fangkong.containment.cases import case_confirm
+from fangkong.core import clock
+
+JSON = "application/json"
+
+
+def test_compile_approve_publish_and_export(client, district, api_token):
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    directive_issue(
+        actor=district.hq, title="x", deadline=clock.now() + timedelta(hours=1), recipients=[district.s1.pk]
+    )
+    hq = api_token(district.hq)
+    r = client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq)
+    assert r.status_code == 201 and r.json()["state"] == "draft"
+    report = r.json()
+    positives = next(s for s in report["sections"] if s["key"] == "positives")
+    assert positives["figures"][0][1] == 1  # confirmed today
+    early = client.post(f"/api/v1/situation-reports/{report['id']}/publish", **hq)
+    assert early.status_code == 400
+    street = api_token(district.street1)
+    assert (
+        client.post(
+            f"/api/v1/situation-reports/sections/{positives['id']}/text",
+            {"text": "新增1例，已转运"},
+            content_type=JSON,
+            **street,
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(f"/api/v1/situation-reports/sections/{positives['id']}/approve", **street).status_code == 403
+    )  # a controller approves: district HQ
+    for s in report["sections"]:
+        assert client.post(f"/api/v1/situation-reports/sections/{s['id']}/approve", **hq).status_code == 200
+    published = client.post(f"/api/v1/situation-reports/{report['id']}/publish", **hq)
+    assert published.status_code == 200 and published.json()["state"] == "published"
+    assert client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq).status_code == 400  # published
+    page = district.client(district.hq)
+    xlsx = page.get(f"/command/situation/{report['id']}.xlsx")
+    assert xlsx.status_code == 200
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert any(row[0] == "新增1例，已转运" for row in sheet.iter_rows(values_only=True))
+    pdf = page.get(f"/command/situation/{report['id']}.pdf")
+    if pdf.status_code == 503:
+        pytest.skip("WeasyPrint's system libraries are not installed here")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert client.get(f"/api/v1/situation-reports/{report['id']}", **api_token(district.worker_b)).status_code == 404
