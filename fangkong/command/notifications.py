@@ -22,23 +22,30 @@ def notify(users: Iterable, *, title: str, body: str = "", link: str = "") -> in
     if not unique:
         return 0
     insert_many([Notification(user_id=pk, title=title[:200], body=body, link=link[:200]) for pk in sorted(unique)])
-    mailed = [pk for pk, u in unique.items() if u.email]
-    if mailed:
-        jobs.run_after_commit(send_emails, mailed, title[:200], body, link[:200])
+    jobs.run_after_commit(send_messages, sorted(unique), title[:200], body, link[:200])
     return len(unique)
 
 
 @jobs.job
-def send_emails(user_ids: list[int], title: str, body: str, link: str) -> None:
-    """The e-mail channel (Django's configured backend: the console in the demo)."""
-    for user in get_user_model().objects.filter(pk__in=user_ids, is_active=True).exclude(email=""):
-        send_mail(
-            subject=title,
-            message=f"{body}\n\n{link}".strip(),
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            recipient_list=[user.email],
-            fail_silently=True,  # a mail server down must not fail the job for the next recipients
-        )
+def send_messages(user_ids: list[int], title: str, body: str, link: str) -> None:
+    """The other channels, after commit: e-mail (Django's configured backend: the console in the demo) to those
+    with an address, a text message (core.sms: the log in the demo) to those with a phone on file."""
+    from fangkong.core import pii
+    from fangkong.core.sms import send_sms
+
+    users = get_user_model().objects.filter(pk__in=user_ids, is_active=True).select_related("contact")
+    for user in users:
+        if user.email:
+            send_mail(
+                subject=title,
+                message=f"{body}\n\n{link}".strip(),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+                fail_silently=True,  # a mail server down must not fail the job for the next recipients
+            )
+        contact = getattr(user, "contact", None)
+        if contact is not None:
+            send_sms(pii.decrypt(bytes(contact.phone_cipher)), f"{title} {body}".strip()[:300])
 
 
 def inbox(*, user):

@@ -81,3 +81,10 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=clock.now)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True)
+
+
+class StaffContact(models.Model):
+    """A staff member's mobile for text-message notifications (encrypted like every phone)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
+    phone_cipher = models.BinaryField()

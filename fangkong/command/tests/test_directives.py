@@ -185,3 +185,20 @@ def test_inbox(client, district, api_token):
     assert len(items) == 1 and items[0]["link"].startswith("/command/tasks/")
     assert client.post("/api/v1/inbox/read", {}, content_type=JSON, **token).json() == {"marked": 1}
     assert client.get("/api/v1/inbox?unread=true", **token).json() == []
+
+
+def test_notifications_go_out_by_mail_and_text_after_commit(district, django_capture_on_commit_callbacks, mailoutbox):
+    from fangkong.core import pii
+    from fangkong.core.models import StaffContact
+    from fangkong.core.sms import LogChannel
+
+    district.street1.email = "street1@example.org"
+    district.street1.save(update_fields=["email"])
+    StaffContact.objects.create(user=district.street1, phone_cipher=pii.encrypt("13600001111"))
+    LogChannel.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        directive_issue(
+            actor=district.hq, title="夜间巡查", deadline=clock.now() + timedelta(hours=3), recipients=[district.s1.pk]
+        )
+    assert [m.to for m in mailoutbox] == [["street1@example.org"]] and "夜间巡查" in mailoutbox[0].subject
+    assert LogChannel.sent[-1][0] == "13600001111" and "夜间巡查" in LogChannel.sent[-1][1]
