@@ -1168,6 +1168,9 @@ ZH = {
     "Only district HQ compiles the daily report.": "只有区指挥部可以汇总日报。",
     "Only district HQ approves and publishes.": "只有区指挥部可以审核和发布。",
     "PDF export needs Pango on the server (apt-get install libpango-1.0-0).": "导出 PDF 需要服务器安装 Pango（apt-get install libpango-1.0-0）。",
+    "Choose the duty room: a jurisdiction or a unit.": "请选择值班点：辖区或单位。",
+    "From 5 minutes to a day.": "5 分钟至 1 天。",
+    "From 1 hour to a week.": "1 小时至 1 周。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

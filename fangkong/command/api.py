@@ -11,6 +11,7 @@ from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
 from . import chain, directives, duty, incidents, notifications, reporting, situation, supervision
+from .models import IncidentLevel
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -271,7 +272,8 @@ def report_completeness(request, template_id: int, since: date, until: date):
 
 
 class RosterIn(Schema):
-    jurisdiction_id: int
+    jurisdiction_id: int | None = None  # a jurisdiction's duty room …
+    unit_id: int | None = None  # … or a unit's
     first: date
     days: int = 1
     change_at: time = time(8, 0)
@@ -301,7 +303,7 @@ def duty_board(request, day: date | None = None):
     return [
         {
             "id": v.shift.pk,
-            "post": v.shift.jurisdiction.name,
+            "post": v.shift.post.name,
             "starts_at": v.shift.starts_at,
             "ends_at": v.shift.ends_at,
             "leader": v.leader.user.get_username() if v.leader else None,
@@ -435,16 +437,42 @@ def outcome_decide(request, outcome_id: int, payload: OutcomeDecisionIn):
     return _outcome(supervision.outcome_decide(actor=request.user, outcome_id=outcome_id, **payload.dict()))
 
 
+class RecordItem(Schema):
+    at: datetime | None
+    who: str  # masked for violations
+    what: str
+    outcome: str
+
+
 class RecordOut(Schema):
     findings: list[FindingOut]
     pass_requests: int  # requests by its people to pass a checkpoint unregistered (screening)
     violations: int  # its people's unreported exits (screening)
+    pass_request_items: list[RecordItem]
+    violation_items: list[RecordItem]
 
 
 @router.get("/supervision/record", response={200: RecordOut, **ERRORS})
 def unit_record(request, unit_id: int | None = None, jurisdiction_id: int | None = None):
     r = supervision.unit_record(user=request.user, unit_id=unit_id, jurisdiction_id=jurisdiction_id)
-    return {"findings": [_finding(f) for f in r.findings], "pass_requests": r.pass_requests, "violations": r.violations}
+    return {
+        "findings": [_finding(f) for f in r.findings],
+        "pass_requests": r.pass_requests,
+        "violations": r.violations,
+        "pass_request_items": [
+            {
+                "at": p.at,
+                "who": f"{p.requester_name} ({p.requester_post or p.requester_unit_name})",
+                "what": p.checkpoint.name,
+                "outcome": p.outcome,
+            }
+            for p in r.pass_request_list
+        ],
+        "violation_items": [
+            {"at": v.at, "who": f"{v.person.name[:1]}*", "what": v.explanation, "outcome": v.outcome}
+            for v in r.violation_list
+        ],
+    }
 
 
 # ---------------------------------------------------------------- incident fast reports
@@ -484,6 +512,26 @@ def _incident(i) -> dict:
         "next_due": due.at if due else None,
         "minutes_left": due.minutes_left if due else None,
     }
+
+
+class IncidentLevelIO(Schema):
+    code: str
+    name: str
+    initial_minutes: int
+    followup_hours: int
+    rank: int = 4
+
+
+@router.get("/incidents/levels", response={200: list[IncidentLevelIO], **ERRORS})
+def incident_levels(request):
+    incidents.ensure_levels()
+    return list(IncidentLevel.objects.all())
+
+
+@router.put("/incidents/levels/{code}", response={200: IncidentLevelIO, **ERRORS})
+def incident_level_put(request, code: str, payload: IncidentLevelIO):
+    """District HQ sets an event level's time limits (configurable; by default a written report within an hour)."""
+    return incidents.level_update(actor=request.user, **{**payload.dict(), "code": code})
 
 
 @router.post("/incidents", response={201: IncidentOut, **ERRORS})

@@ -17,7 +17,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
-from fangkong.registry.models import Jurisdiction
+from fangkong.registry.models import Jurisdiction, Unit
 
 from .models import DutyAssignment, DutyLogEntry, DutyShift
 from .notifications import notify
@@ -25,19 +25,36 @@ from .notifications import notify
 MAX_DAYS = 62
 
 
-def _post(actor, jurisdiction_id: int) -> Jurisdiction:
+def _post(actor, jurisdiction_id: int | None, unit_id: int | None) -> tuple[Jurisdiction | None, Unit | None, str]:
+    """The duty room: a jurisdiction's or a unit's within the actor's reach."""
+    reach = scope_for(actor, Cap.DUTY_MANAGE)
+    if unit_id is not None:
+        unit = Unit.objects.filter(pk=unit_id).first()
+        if unit is None or not reach.covers(unit.jpath):
+            raise NotFound
+        return None, unit, unit.jpath
+    if jurisdiction_id is None:
+        raise FieldError("jurisdiction_id", _("Choose the duty room: a jurisdiction or a unit."))
     place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
-    if place is None or not scope_for(actor, Cap.DUTY_MANAGE).covers(place.path):
+    if place is None or not reach.covers(place.path):
         raise NotFound
-    return place
+    return place, None, place.path
 
 
 @transaction.atomic
 def roster_generate(
-    *, actor, jurisdiction_id: int, first: date, days: int, change_at: time = time(8, 0), label: str = ""
+    *,
+    actor,
+    first: date,
+    days: int,
+    jurisdiction_id: int | None = None,
+    unit_id: int | None = None,
+    change_at: time = time(8, 0),
+    label: str = "",
 ) -> list[DutyShift]:
-    """One shift a day from `first` for `days` days (a holiday template: 五一 = 5 days from May 1)."""
-    place = _post(actor, jurisdiction_id)
+    """One shift a day from `first` for `days` days (a holiday template: 五一 = 5 days from May 1), for a
+    jurisdiction's duty room or a unit's."""
+    place, unit, path = _post(actor, jurisdiction_id, unit_id)
     if not 1 <= days <= MAX_DAYS:
         raise FieldError("days", _("From 1 to %(n)d days.") % {"n": MAX_DAYS})
     tz = timezone.get_default_timezone()
@@ -46,12 +63,13 @@ def roster_generate(
         start = timezone.make_aware(datetime.combine(first + timedelta(days=d), change_at), tz)
         shift, created = DutyShift.objects.get_or_create(
             jurisdiction=place,
+            unit=unit,
             starts_at=start,
-            defaults={"ends_at": start + timedelta(days=1), "label": label[:60], "jpath": place.path},
+            defaults={"ends_at": start + timedelta(days=1), "label": label[:60], "jpath": path},
         )
         if created:
             made.append(shift)
-    audit_record(actor=actor, action="duty.roster", obj=place, fields={"shifts": len(made), "label": label})
+    audit_record(actor=actor, action="duty.roster", obj=place or unit, fields={"shifts": len(made), "label": label})
     return made
 
 
@@ -170,7 +188,7 @@ def board(*, user, day: date | None = None) -> list[ShiftView]:
     start = timezone.make_aware(datetime.combine(day, time(0, 0)), tz)
     shifts = (
         DutyShift.objects.filter(scope.q("jpath"), starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
-        .select_related("jurisdiction")
+        .select_related("jurisdiction", "unit")
         .prefetch_related("assignments__user")
         .order_by("jpath", "starts_at")
     )
@@ -196,6 +214,6 @@ def my_shifts(*, user):
     now = clock.now()
     return (
         DutyAssignment.objects.filter(user=user, ends_at__gt=now - timedelta(days=1))
-        .select_related("shift", "shift__jurisdiction")
+        .select_related("shift", "shift__jurisdiction", "shift__unit")
         .order_by("starts_at")
     )

@@ -8,21 +8,34 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.registry.models import Jurisdiction
+from fangkong.registry.models import Jurisdiction, Unit
 
 
 class DutyShift(models.Model):
-    """One shift of a post (a jurisdiction's duty room): usually 24 hours, 08:00 to 08:00."""
+    """One shift of a post — a jurisdiction's duty room or a unit's (a department, a hospital): usually 24
+    hours, 08:00 to 08:00."""
 
-    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     label = models.CharField(max_length=60, blank=True)  # "五一假期" — what template made it
     jpath = models.CharField(max_length=128)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["jurisdiction", "starts_at"], name="duty_shift_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "starts_at"], name="duty_shift_once"),
+            models.UniqueConstraint(fields=["unit", "starts_at"], name="duty_shift_once_unit"),
+            models.CheckConstraint(
+                condition=models.Q(jurisdiction__isnull=False) | models.Q(unit__isnull=False),
+                name="duty_shift_has_a_post",
+            ),
+        ]
         indexes = [models.Index(fields=["starts_at", "ends_at"], name="duty_shift_time")]
+
+    @property
+    def post(self):
+        return self.jurisdiction or self.unit
 
 
 class DutyAssignment(models.Model):

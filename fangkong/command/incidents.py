@@ -155,3 +155,36 @@ def initial_late_minutes(incident: Incident) -> int:
         return 0
     due = incident.known_at + timedelta(minutes=incident.level.initial_minutes)
     return max(0, int((initial.at - due).total_seconds() // 60))
+
+
+@transaction.atomic
+def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_hours: int, rank: int) -> IncidentLevel:
+    """District HQ sets an event level's limits (or adds a level); audited with before and after."""
+    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.SITUATION_APPROVE).paths):
+        raise Forbidden(Cap.SITUATION_APPROVE)
+    if not 5 <= initial_minutes <= 24 * 60:
+        raise FieldError("initial_minutes", _("From 5 minutes to a day."))
+    if not 1 <= followup_hours <= 168:
+        raise FieldError("followup_hours", _("From 1 hour to a week."))
+    if not (name or "").strip() or not (code or "").strip():
+        raise FieldError("name", _("Name the level."))
+    ensure_levels()
+    row = IncidentLevel.objects.select_for_update().filter(code=code).first()
+    before = {"initial_minutes": row.initial_minutes, "followup_hours": row.followup_hours} if row else {}
+    row = row or IncidentLevel(code=code[:8])
+    row.name, row.initial_minutes, row.followup_hours, row.rank = (
+        name.strip()[:40],
+        initial_minutes,
+        followup_hours,
+        rank,
+    )
+    row.save()
+    audit_record(
+        actor=actor,
+        action="incident.level_update",
+        object_type="command.incidentlevel",
+        object_id=row.pk,
+        object_repr=row.name,
+        fields={"before": before, "after": {"initial_minutes": initial_minutes, "followup_hours": followup_hours}},
+    )
+    return row

@@ -5,7 +5,7 @@ checkpoint unregistered and its staff's unreported exits."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -134,6 +134,8 @@ class Record:
     findings: list[Finding]
     pass_requests: int
     violations: int
+    pass_request_list: list = field(default_factory=list)  # the latest, from screening
+    violation_list: list = field(default_factory=list)
 
 
 def unit_record(*, user, unit_id: int | None = None, jurisdiction_id: int | None = None) -> Record:
@@ -146,15 +148,21 @@ def unit_record(*, user, unit_id: int | None = None, jurisdiction_id: int | None
     findings = findings_visible(user=user)
     if unit_id is not None:
         findings = findings.filter(unit_id=unit_id)
-        requests = PassRequest.objects.filter(requester_unit_id=unit_id).count()
-        violations = Violation.objects.filter(unit_id=unit_id).count()
+        requests = PassRequest.objects.filter(requester_unit_id=unit_id)
+        violations = Violation.objects.filter(unit_id=unit_id)
     elif jurisdiction_id is not None:
         place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
         if place is None:
             raise NotFound
         findings = findings.filter(jpath__startswith=place.path)
-        requests = PassRequest.objects.filter(requester_unit__jpath__startswith=place.path).count()
-        violations = Violation.objects.filter(jpath__startswith=place.path).count()
+        requests = PassRequest.objects.filter(requester_unit__jpath__startswith=place.path)
+        violations = Violation.objects.filter(jpath__startswith=place.path)
     else:
         raise FieldError("unit_id", _("Choose a unit or a jurisdiction."))
-    return Record(findings=list(findings[:200]), pass_requests=requests, violations=violations)
+    return Record(
+        findings=list(findings[:200]),
+        pass_requests=requests.count(),
+        violations=violations.count(),
+        pass_request_list=list(requests.select_related("checkpoint").order_by("-at")[:20]),
+        violation_list=list(violations.select_related("person").order_by("-at")[:20]),
+    )

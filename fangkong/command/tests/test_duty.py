@@ -103,3 +103,15 @@ def test_duty_page(district):
     manager = district.client(district.street1).get("/command/duty/").content.decode()
     assert "worker_a" in manager
     assert district.client(district.unit_staff).get("/command/duty/").status_code == 404
+
+
+def test_a_units_duty_room(district):
+    from fangkong.registry.models import Unit
+
+    dept = Unit.objects.create(
+        kind="department", name="区卫健局", code="WJ", jurisdiction=district.d, jpath=district.d.path
+    )
+    shifts = roster_generate(actor=district.hq, unit_id=dept.pk, first=clock.localdate(), days=2, label="周末")
+    assert len(shifts) == 2 and shifts[0].post == dept
+    with pytest.raises(Exception):  # noqa: B017  (a street cannot roster a district department)
+        roster_generate(actor=district.street1, unit_id=dept.pk, first=clock.localdate(), days=1)

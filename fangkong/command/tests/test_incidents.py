@@ -124,3 +124,33 @@ def test_incident_pages(district):
     page = street.get(r["Location"]).content.decode()
     assert "道路塌陷" in page and "next report due in" in page
     assert district.client(district.worker_b).get(r["Location"]).status_code == 404
+
+
+def test_event_levels_are_configurable_by_district_hq(client, district, api_token):
+    hq = api_token(district.hq)
+    levels = client.get("/api/v1/incidents/levels", **hq).json()
+    assert [lv["code"] for lv in levels] == ["I", "II", "III", "IV"]
+    r = client.put(
+        "/api/v1/incidents/levels/IV",
+        {"code": "IV", "name": "一般", "initial_minutes": 45, "followup_hours": 12, "rank": 4},
+        content_type=JSON,
+        **hq,
+    )
+    assert r.status_code == 200 and r.json()["initial_minutes"] == 45
+    street = api_token(district.street1)
+    assert (
+        client.put(
+            "/api/v1/incidents/levels/IV",
+            {"code": "IV", "name": "一般", "initial_minutes": 45, "followup_hours": 12},
+            content_type=JSON,
+            **street,
+        ).status_code
+        == 403
+    )
+    bad = client.put(
+        "/api/v1/incidents/levels/IV",
+        {"code": "IV", "name": "一般", "initial_minutes": 1, "followup_hours": 12},
+        content_type=JSON,
+        **hq,
+    )
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "initial_minutes"

@@ -10,6 +10,7 @@ from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent
 from fangkong.registry.models import Unit
+from fangkong.screening.tests.conftest import screening  # noqa: F401  (the fixture)
 
 JSON = "application/json"
 
@@ -90,3 +91,24 @@ def test_supervision_page(district):
     page = hq.get(f"/command/supervision/?jurisdiction={district.a.pk}").content.decode()
     assert "值班人员脱岗" in page and "unreported exits" in page
     assert district.client(district.worker_a).get("/command/supervision/").status_code == 404
+
+
+def test_the_record_lists_screenings_pass_requests_and_violations(client, district, screening, api_token):  # noqa: F811
+    from fangkong.screening.models import PassRequest, Violation
+
+    housing = Unit.objects.create(
+        kind="department", name="区住建局", code="ZJ", jurisdiction=district.d, jpath=district.d.path
+    )
+    PassRequest.objects.create(
+        checkpoint=screening.cp1,
+        requester_name="某局长",
+        requester_unit_name="区住建局",
+        requester_unit=housing,
+        outcome="refused",
+        recorded_by=screening.staff1,
+    )
+    Violation.objects.create(person=district.person_a, at=clock.now(), unit=housing, jpath=district.a1.path)
+    r = client.get(f"/api/v1/supervision/record?unit_id={housing.pk}", **api_token(district.hq)).json()
+    assert (r["pass_requests"], r["violations"]) == (1, 1)
+    assert r["pass_request_items"][0]["who"].startswith("某局长")
+    assert r["violation_items"][0]["who"] == "李*"
