@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "fangkong.containment",
     "fangkong.portal",
     "fangkong.command",
+    "fangkong.safety",
 ]
 
 MIDDLEWARE = [

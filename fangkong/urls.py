@@ -6,6 +6,7 @@ from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
 from fangkong.registry.api import router as registry_router
+from fangkong.safety.api import router as safety_router
 from fangkong.screening.api import router as screening_router
 from fangkong.testing.api import router as testing_router
 
@@ -14,6 +15,7 @@ api.add_router("/", screening_router)
 api.add_router("/", testing_router)
 api.add_router("/", containment_router)
 api.add_router("/", command_router)
+api.add_router("/", safety_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

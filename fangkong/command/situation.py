@@ -100,7 +100,17 @@ def _transfers(day: date) -> Figures:
 
 
 def _hazards(day: date) -> Figures:
-    return [[_("Work-safety hazards"), _("(the work-safety module is not in service yet)")]]
+    from fangkong.safety.models import Hazard
+
+    start, end = _day_bounds(day)
+    open_ = Hazard.objects.exclude(state="closed")
+    return [
+        [_("Hazards found today"), Hazard.objects.filter(found_at__gte=start, found_at__lt=end).count()],
+        [_("Open hazards"), open_.count()],
+        [_("Of which major"), open_.filter(grade="major").count()],
+        [_("Past their deadline"), open_.exclude(state="accepted").filter(deadline__lt=end).count()],
+        [_("Closed today"), Hazard.objects.filter(closed_at__gte=start, closed_at__lt=end).count()],
+    ]
 
 
 def _duty(day: date) -> Figures:

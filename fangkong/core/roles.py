@@ -57,6 +57,10 @@ class Cap:
     SUPERVISE = "command.supervise"  # record findings, propose outcomes
     SITUATION_APPROVE = "command.situation_approve"  # compile, approve and publish the daily situation report
     ACCOUNTABILITY_APPROVE = "command.accountability_approve"  # the second person on an outcome
+    # work safety
+    SAFETY_VIEW = "safety.view"  # enterprises and hazards within one's jurisdiction
+    SAFETY_REGULATE = "safety.regulate"  # find, order, re-inspect, accept, close (regulators, inspectors)
+    SAFETY_SELF = "safety.self"  # an enterprise's own safety officer: self-inspection, rectification
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -102,13 +106,14 @@ ROLES: dict[str, Role] = {
             | _CONTAINMENT_HQ
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
+            | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE}
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
         Role(
             "street_officer",
             _("Street officer"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD | _COMMAND_LEAD,
+            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD | _COMMAND_LEAD | {Cap.SAFETY_VIEW},
         ),
         Role(
             "community_worker",
@@ -141,8 +146,8 @@ ROLES: dict[str, Role] = {
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT, Cap.TASK_WORK})),
         Role("pharmacy_staff", _("Pharmacy staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
-        Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset({Cap.TASK_WORK})),
-        Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset({Cap.TASK_WORK})),
+        Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset({Cap.TASK_WORK, Cap.SAFETY_REGULATE})),
+        Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset({Cap.TASK_WORK, Cap.SAFETY_SELF})),
         Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),
         Role("transfer_crew", _("Transfer team"), "unit", frozenset({Cap.TRANSFER_WORK})),
         Role(

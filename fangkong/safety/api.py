@@ -1,0 +1,167 @@
+"""Work-safety endpoints: enterprises in scope and who is responsible for each, hazards and their transitions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core.api import ErrorOut, paginate
+
+from . import hazards
+
+router = Router(tags=["safety"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class EnterpriseOut(Schema):
+    id: int
+    name: str
+    code: str
+    industry: str
+    open_hazards: int
+
+
+class EnterprisePage(Schema):
+    items: list[EnterpriseOut]
+    count: int
+
+
+@router.get("/safety/enterprises", response={200: EnterprisePage, **ERRORS})
+def enterprise_list(request, page: int = 1, page_size: int | None = None):
+    """The enterprises in the caller's scope."""
+    from django.db.models import Count, Q
+
+    qs = (
+        hazards.enterprises_visible(user=request.user)
+        .select_related("safety_profile")
+        .annotate(open_hazards=Count("hazards", filter=~Q(hazards__state="closed")))
+    )
+    items, count = paginate(qs, page, page_size)
+    return {
+        "items": [
+            {
+                "id": u.pk,
+                "name": u.name,
+                "code": u.code,
+                "industry": getattr(getattr(u, "safety_profile", None), "industry", ""),
+                "open_hazards": u.open_hazards,
+            }
+            for u in items
+        ],
+        "count": count,
+    }
+
+
+class ResponsibilityOut(Schema):
+    enterprise: str
+    supervising: list[str]
+    approving: list[str]
+    inspecting: list[str]
+
+
+@router.get("/safety/enterprises/{int:enterprise_id}/responsibility", response={200: ResponsibilityOut, **ERRORS})
+def enterprise_responsibility(request, enterprise_id: int):
+    """Whoever is in charge, approves or inspects is responsible (三管三必须)."""
+    return hazards.responsibility(user=request.user, enterprise_id=enterprise_id)
+
+
+class HazardIn(Schema):
+    enterprise_id: int
+    grade: str  # general | major
+    description: str
+    deadline: datetime
+
+
+class HazardOut(Schema):
+    id: int
+    enterprise_id: int
+    grade: str
+    state: str
+    description: str
+    deadline: datetime
+    assurances: dict[str, str]
+    overdue: bool
+    review_overdue: bool
+
+
+def _hazard(h) -> dict:
+    return {
+        "id": h.pk,
+        "enterprise_id": h.enterprise_id,
+        "grade": h.grade,
+        "state": h.state,
+        "description": h.description,
+        "deadline": h.deadline,
+        "assurances": h.assurances,
+        **hazards.flags(h),
+    }
+
+
+@router.post("/safety/hazards", response={201: HazardOut, **ERRORS})
+def hazard_create(request, payload: HazardIn):
+    return Status(201, _hazard(hazards.hazard_create(actor=request.user, **payload.dict())))
+
+
+class TransitionIn(Schema):
+    to: str  # registered | ordered | rectifying | applied | accepted | closed
+    note: str = ""
+    assurances: dict[str, str] | None = None  # responsibility, measures, funds, time_limit, contingency
+
+
+@router.post("/safety/hazards/{int:hazard_id}/transition", response={200: HazardOut, **ERRORS})
+def hazard_transition(request, hazard_id: int, payload: TransitionIn):
+    """The next step, by the role it belongs to; refused with the reason otherwise."""
+    return _hazard(hazards.hazard_transition(actor=request.user, hazard_id=hazard_id, **payload.dict()))
+
+
+class HazardPage(Schema):
+    items: list[HazardOut]
+    count: int
+
+
+@router.get("/safety/hazards", response={200: HazardPage, **ERRORS})
+def hazard_list(request, state: str = "", page: int = 1, page_size: int | None = None):
+    qs = hazards.hazards_visible(user=request.user).order_by("-found_at")
+    if state:
+        qs = qs.filter(state=state)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [_hazard(h) for h in items], "count": count}
+
+
+class ChecklistOut(Schema):
+    id: int
+    code: str
+    name: str
+    version: int
+    items: int
+
+
+@router.get("/safety/checklists", response={200: list[ChecklistOut], **ERRORS})
+def checklist_list(request):
+    """Checklists with their versions (the State Council's 15 measures are built in)."""
+    from django.db.models import Count
+
+    from .checklists import ensure_state_council_15
+    from .models import Checklist
+
+    ensure_state_council_15()
+    return [
+        {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.n}
+        for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")
+    ]
+
+
+@router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
+def checklist_import(request, code: str, name: Form[str] = "", file: File[UploadedFile] = None):  # type: ignore[assignment]
+    """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused."""
+    from .checklists import checklist_import as run
+
+    if file is None:
+        from fangkong.core.errors import FieldError
+
+        raise FieldError("file", "Attach the sheet.")
+    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=file.read())
+    return Status(201, {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.items.count()})

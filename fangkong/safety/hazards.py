@@ -1,0 +1,241 @@
+"""Hazards from finding to closure (销号), each step by the role it belongs to:
+
+    found → registered → ordered → rectifying → applied → accepted → closed
+                                       ↑___________|  (re-inspection not passed)
+
+- the regulator (or an inspector) finds, registers, orders rectification, re-inspects, accepts and closes;
+- the enterprise rectifies and applies for acceptance (and may find, register and rectify general hazards of its
+  own self-inspection without an order);
+- a major hazard cannot enter rectification without its five assurances (responsibility, measures, funds, time
+  limit, contingency plan); nothing is closed that was not re-inspected and accepted;
+- overdue rectification and a regulator's review pending more than 10 days are read from the clock.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.registry.models import Unit
+
+from .models import Hazard, HazardStep, IndustryDepartment
+
+ASSURANCES = ("responsibility", "measures", "funds", "time_limit", "contingency")
+REVIEW_DAYS = 10
+S = Hazard.State
+
+# to-state → (allowed from-states, who: "regulator" | "enterprise")
+MOVES: dict[str, tuple[tuple[str, ...], str]] = {
+    S.REGISTERED: ((S.FOUND,), "either"),
+    S.ORDERED: ((S.REGISTERED,), "regulator"),
+    S.RECTIFYING: ((S.ORDERED, S.REGISTERED, S.APPLIED), "depends"),
+    S.APPLIED: ((S.RECTIFYING,), "enterprise"),
+    S.ACCEPTED: ((S.APPLIED,), "regulator"),
+    S.CLOSED: ((S.ACCEPTED,), "regulator"),
+}
+
+
+def enterprises_visible(*, user) -> QuerySet[Unit]:
+    """Enterprises within the caller's jurisdiction; those a regulator's department supervises (directly or by
+    the industry matrix); an enterprise officer's own."""
+    q = Q(pk__in=[])
+    scope = scope_for(user, Cap.SAFETY_VIEW)
+    if not scope.empty:
+        q |= scope.q("jpath")
+    depts = unit_ids_for(user, Cap.SAFETY_REGULATE)
+    if depts:
+        industries = list(IndustryDepartment.objects.filter(department_id__in=depts).values_list("industry", flat=True))
+        q |= Q(supervising_department_id__in=depts) | Q(safety_profile__industry__in=industries)
+    own = unit_ids_for(user, Cap.SAFETY_SELF)
+    if own:
+        q |= Q(pk__in=own)
+    return Unit.objects.filter(q, kind=Unit.Kind.ENTERPRISE).distinct().order_by("jpath", "name")
+
+
+def _role(user, enterprise: Unit) -> str:
+    if enterprise.pk in unit_ids_for(user, Cap.SAFETY_SELF):
+        return "enterprise"
+    if enterprises_visible(user=user).filter(pk=enterprise.pk).exists() and (
+        unit_ids_for(user, Cap.SAFETY_REGULATE) or scope_for(user, Cap.SAFETY_REGULATE).covers(enterprise.jpath)
+    ):
+        return "regulator"
+    return ""
+
+
+def hazards_visible(*, user) -> QuerySet[Hazard]:
+    return Hazard.objects.filter(enterprise__in=enterprises_visible(user=user)).select_related("enterprise")
+
+
+@transaction.atomic
+def hazard_create(
+    *, actor, enterprise_id: int, grade: str, description: str, deadline: datetime | None, source: str = ""
+) -> Hazard:
+    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise NotFound
+    role = _role(actor, enterprise)
+    if not role:
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    if grade not in Hazard.Grade.values:
+        raise FieldError("grade", _("A hazard is general or major."))
+    if len((description or "").strip()) < 4:
+        raise FieldError("description", _("Describe the hazard."))
+    if deadline is None or deadline <= clock.now():
+        raise FieldError("deadline", _("The rectification deadline must be in the future."))
+    hazard = Hazard.objects.create(
+        enterprise=enterprise,
+        grade=grade,
+        description=description.strip(),
+        source=source or ("self" if role == "enterprise" else "inspection"),
+        found_by=actor,
+        deadline=deadline,
+        jpath=enterprise.jpath,
+    )
+    HazardStep.objects.create(hazard=hazard, to=S.FOUND, by=actor)
+    audit_record(actor=actor, action="hazard.found", obj=hazard, fields={"grade": grade, "source": hazard.source})
+    return hazard
+
+
+def _check_who(role: str, to: str, hazard: Hazard) -> None:
+    _allowed, who = MOVES[to]
+    if to == S.RECTIFYING:
+        # Rectifying starts on the enterprise's side; after a failed re-inspection the regulator sends it back.
+        if hazard.state == S.APPLIED:
+            who = "regulator"
+        elif hazard.state == S.REGISTERED:
+            # Without an order only for a general hazard the enterprise found itself.
+            if not (hazard.source == "self" and hazard.grade == Hazard.Grade.GENERAL):
+                raise FieldError("to", _("This hazard needs a rectification order first."))
+            who = "enterprise"
+        else:
+            who = "enterprise"
+    if who == "either":
+        return
+    if role != who:
+        raise Forbidden(
+            _("The enterprise does this step.") if who == "enterprise" else _("The regulator does this step.")
+        )
+
+
+@transaction.atomic
+def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assurances: dict | None = None) -> Hazard:
+    hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
+    if hazard is None or not enterprises_visible(user=actor).filter(pk=hazard.enterprise_id).exists():
+        raise NotFound
+    if to not in MOVES:
+        raise FieldError("to", _("Unknown state."))
+    allowed_from, _who = MOVES[to]
+    if hazard.state not in allowed_from:
+        if to == S.CLOSED:
+            raise FieldError("to", _("A hazard is closed only after re-inspection has accepted its rectification."))
+        raise FieldError(
+            "to",
+            _("Not from “%(now)s” to “%(to)s”.") % {"now": hazard.get_state_display(), "to": S(to).label},
+        )
+    role = _role(actor, hazard.enterprise)
+    if not role:
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    _check_who(role, to, hazard)
+    if assurances:
+        unknown = set(assurances) - set(ASSURANCES)
+        if unknown:
+            raise FieldError("assurances", _("The five assurances are: %(a)s.") % {"a": ", ".join(ASSURANCES)})
+        hazard.assurances = {**hazard.assurances, **{k: str(v).strip() for k, v in assurances.items()}}
+    if to == S.RECTIFYING and hazard.grade == Hazard.Grade.MAJOR:
+        missing = [a for a in ASSURANCES if not hazard.assurances.get(a)]
+        if missing:
+            raise FieldError(
+                "assurances",
+                _("A major hazard needs its five assurances before rectification; missing: %(m)s.")
+                % {"m": ", ".join(missing)},
+            )
+    now = clock.now()
+    hazard.state = to
+    if to == S.APPLIED:
+        hazard.applied_at = now
+    if to == S.CLOSED:
+        hazard.closed_at = now
+    hazard.save(update_fields=["state", "assurances", "applied_at", "closed_at"])
+    HazardStep.objects.create(hazard=hazard, to=to, by=actor, note=(note or "").strip())
+    audit_record(actor=actor, action=f"hazard.{to}", obj=hazard, fields={"role": role}, reason=(note or "")[:300])
+    return hazard
+
+
+@transaction.atomic
+def hazard_extend(*, actor, hazard_id: int, deadline: datetime, note: str) -> Hazard:
+    """The regulator grants more time (recorded; the count shows on the hazard)."""
+    hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
+    if hazard is None or not enterprises_visible(user=actor).filter(pk=hazard.enterprise_id).exists():
+        raise NotFound
+    if _role(actor, hazard.enterprise) != "regulator":
+        raise Forbidden(_("The regulator does this step."))
+    if deadline <= hazard.deadline:
+        raise FieldError("deadline", _("An extension comes after the current deadline."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Give the reason for the extension."))
+    hazard.deadline, hazard.extensions = deadline, hazard.extensions + 1
+    hazard.save(update_fields=["deadline", "extensions"])
+    HazardStep.objects.create(hazard=hazard, to="extended", by=actor, note=note.strip())
+    audit_record(actor=actor, action="hazard.extend", obj=hazard, fields={"deadline": deadline.isoformat()})
+    return hazard
+
+
+def flags(hazard: Hazard, now: datetime | None = None) -> dict[str, bool]:
+    """Overdue rectification; the regulator's review pending longer than 10 days."""
+    now = now or clock.now()
+    return {
+        "overdue": hazard.state not in (S.ACCEPTED, S.CLOSED) and now > hazard.deadline,
+        "review_overdue": hazard.state == S.APPLIED
+        and hazard.applied_at is not None
+        and now > hazard.applied_at + timedelta(days=REVIEW_DAYS),
+    }
+
+
+def responsibility(*, user, enterprise_id: int) -> dict:
+    """三管三必须: the department supervising the enterprise's industry, those that approved its licences, and
+    those whose people inspected it."""
+    from .models import Licence
+
+    enterprise = (
+        enterprises_visible(user=user).select_related("supervising_department").filter(pk=enterprise_id).first()
+    )
+    if enterprise is None:
+        raise NotFound
+    supervising = [enterprise.supervising_department.name] if enterprise.supervising_department else []
+    industry = getattr(getattr(enterprise, "safety_profile", None), "industry", "")
+    supervising += (
+        [m.department.name for m in IndustryDepartment.objects.filter(industry=industry).select_related("department")]
+        if industry
+        else []
+    )
+    approving = sorted(
+        {lic.approved_by.name for lic in Licence.objects.filter(enterprise=enterprise).select_related("approved_by")}
+    )
+    from fangkong.registry.models import RoleAssignment
+
+    inspectors = HazardStep.objects.filter(hazard__enterprise=enterprise, hazard__source="inspection").values_list(
+        "by_id", flat=True
+    )
+    inspecting = sorted(
+        {
+            a.unit.name
+            for a in RoleAssignment.objects.filter(
+                user_id__in=inspectors, unit__kind=Unit.Kind.DEPARTMENT
+            ).select_related("unit")
+            if a.unit is not None
+        }
+    )
+    return {
+        "enterprise": enterprise.name,
+        "supervising": list(dict.fromkeys(supervising)),
+        "approving": approving,
+        "inspecting": inspecting,
+    }

@@ -1,0 +1,116 @@
+"""Work safety: enterprises (registry units of kind "enterprise") with their profile and licences, the
+industry → supervising department matrix, checklists as data, and hazards from finding to closure (销号)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Unit
+
+
+class IndustryDepartment(models.Model):
+    """三管三必须: who supervises an industry. Data the district edits."""
+
+    industry = models.CharField(_("industry"), max_length=40, unique=True)
+    department = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", limit_choices_to={"kind": "department"}
+    )
+
+
+class EnterpriseProfile(models.Model):
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="safety_profile")
+    industry = models.CharField(_("industry"), max_length=40, blank=True)
+    size = models.CharField(_("size"), max_length=20, blank=True)
+    principal = models.CharField(_("principal (first responsible person)"), max_length=64, blank=True)
+    special_risks = models.JSONField(_("special risks"), default=list, blank=True)  # hazardous_chemicals, dust …
+
+
+class Licence(models.Model):
+    enterprise = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="licences")
+    kind = models.CharField(_("licence"), max_length=60)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    approved_by = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")  # the approving department
+    valid_until = models.DateField(null=True, blank=True)
+
+
+class Checklist(models.Model):
+    code = models.SlugField(max_length=40)
+    name = models.CharField(_("name"), max_length=100)
+    version = models.PositiveIntegerField(default=1)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="checklist_version_once")]
+
+
+class ChecklistItem(models.Model):
+    class Severity(models.TextChoices):
+        GENERAL = "general", _("General")
+        MAJOR = "major", _("Major")
+
+    checklist = models.ForeignKey(Checklist, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(max_length=20)
+    text = models.TextField()
+    category = models.CharField(max_length=40, blank=True)
+    severity = models.CharField(max_length=8, choices=Severity.choices, default=Severity.GENERAL)
+    order = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [models.UniqueConstraint(fields=["checklist", "code"], name="checklist_item_once")]
+
+
+class Hazard(models.Model):
+    """A hazard (隐患), general or major, through its closed loop."""
+
+    class Grade(models.TextChoices):
+        GENERAL = "general", _("General")
+        MAJOR = "major", _("Major")
+
+    class State(models.TextChoices):
+        FOUND = "found", _("Found")
+        REGISTERED = "registered", _("Registered")
+        ORDERED = "ordered", _("Rectification ordered")
+        RECTIFYING = "rectifying", _("Rectifying")
+        APPLIED = "applied", _("Acceptance applied for")
+        ACCEPTED = "accepted", _("Re-inspected and accepted")
+        CLOSED = "closed", _("Closed (销号)")
+
+    enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="hazards")
+    grade = models.CharField(max_length=8, choices=Grade.choices)
+    description = models.TextField()
+    source = models.CharField(max_length=12, default="inspection")  # inspection | self | public
+    state = models.CharField(max_length=10, choices=State.choices, default=State.FOUND)
+    found_at = models.DateTimeField(default=clock.now)
+    found_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    deadline = models.DateTimeField(_("deadline"))
+    extensions = models.PositiveSmallIntegerField(default=0)
+    # Major hazards: 五落实 — responsibility, measures, funds, time limit, contingency plan.
+    assurances = models.JSONField(default=dict, blank=True)
+    listed = models.BooleanField(_("listed supervision (挂牌督办)"), default=False)
+    applied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    jpath = models.CharField(max_length=128)  # the enterprise's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["enterprise", "state"], name="hazard_enterprise_state"),
+            models.Index(fields=["jpath"], name="hazard_jpath", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
+        ]
+
+
+class HazardStep(models.Model):
+    """Each transition: who, when, what they wrote (the hazard's history)."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="steps")
+    to = models.CharField(max_length=10)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=clock.now)
+    note = models.TextField(blank=True)
