@@ -10,6 +10,7 @@ from fangkong.command import seeding as command_seeding
 from fangkong.containment import seeding as containment_seeding
 from fangkong.registry import seeding as registry_seeding
 from fangkong.registry.models import Jurisdiction
+from fangkong.safety import seeding as safety_seeding
 from fangkong.screening import seeding as screening_seeding
 from fangkong.testing import seeding as testing_seeding
 
@@ -18,7 +19,8 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
     say = progress or (lambda message: None)
     with transaction.atomic():
         if fresh and Jurisdiction.objects.exists():
-            command_seeding.wipe()  # modules that point at the register go first
+            safety_seeding.wipe()  # modules that point at the register go first
+            command_seeding.wipe()
             containment_seeding.wipe()
             testing_seeding.wipe()
             screening_seeding.wipe()
@@ -27,6 +29,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
         testing_seeding.seed(progress=say)
         containment_seeding.seed(progress=say)
         command_seeding.seed(progress=say)
+        safety_seeding.seed(progress=say)
     say("analysing tables")
     registry_seeding.analyse(
         ["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction", "containment_personstatus"]

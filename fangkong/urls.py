@@ -26,4 +26,5 @@ urlpatterns = [
     path("containment/", include("fangkong.containment.urls")),
     path("me/", include("fangkong.portal.urls")),
     path("command/", include("fangkong.command.urls")),
+    path("safety/", include("fangkong.safety.urls")),
 ]

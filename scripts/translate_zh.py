@@ -1209,6 +1209,17 @@ ZH = {
     "Re-inspected and accepted": "复查验收合格",
     "Closed (销号)": "已销号",
     "listed supervision (挂牌督办)": "挂牌督办",
+    "Hazards": "隐患",
+    "Hazard": "隐患",
+    "overdue": "逾期",
+    "review overdue": "验收审查超期",
+    "Steps": "办理过程",
+    "The five assurances": "五落实",
+    "No hazards.": "暂无隐患。",
+    "Record a hazard": "登记隐患",
+    "Grade": "等级",
+    "Description": "描述",
+    "Rectify by": "整改期限",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

@@ -37,6 +37,9 @@ def navigation(request) -> dict:
             "transfers": has_cap(user, Cap.CASE_WORK) or has_cap(user, Cap.TRANSFER_WORK),
             "tasks": has_cap(user, Cap.TASK_WORK),
             "supervise": has_cap(user, Cap.SUPERVISE),
+            "safety": has_cap(user, Cap.SAFETY_VIEW)
+            or has_cap(user, Cap.SAFETY_REGULATE)
+            or has_cap(user, Cap.SAFETY_SELF),
             "directives": has_cap(user, Cap.DIRECTIVE_ISSUE) or has_cap(user, Cap.TASK_OVERSEE),
         },
         "unread": _unread(user),
