@@ -61,6 +61,8 @@ class Cap:
     SAFETY_VIEW = "safety.view"  # enterprises and hazards within one's jurisdiction
     SAFETY_REGULATE = "safety.regulate"  # find, order, re-inspect, accept, close (regulators, inspectors)
     SAFETY_SELF = "safety.self"  # an enterprise's own safety officer: self-inspection, rectification
+    SAFETY_TIPS = "safety.tips"  # handle public hazard reports (without the reporter's identity)
+    SAFETY_TIP_IDENTITY = "safety.tip_identity"  # designated staff: reveal a named reporter (audited)
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
 
 
@@ -106,7 +108,7 @@ ROLES: dict[str, Role] = {
             | _CONTAINMENT_HQ
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
-            | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE}
+            | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
             | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
         ),
         Role(
@@ -146,7 +148,12 @@ ROLES: dict[str, Role] = {
         Role("lab_staff", _("Laboratory staff"), "unit", frozenset({Cap.TESTING_LAB})),
         Role("clinic_staff", _("Clinic staff"), "unit", frozenset({Cap.SENTINEL_REPORT, Cap.TASK_WORK})),
         Role("pharmacy_staff", _("Pharmacy staff"), "unit", frozenset({Cap.SENTINEL_REPORT})),
-        Role("safety_regulator", _("Work-safety regulator"), "unit", frozenset({Cap.TASK_WORK, Cap.SAFETY_REGULATE})),
+        Role(
+            "safety_regulator",
+            _("Work-safety regulator"),
+            "unit",
+            frozenset({Cap.TASK_WORK, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS}),
+        ),
         Role("enterprise_officer", _("Enterprise safety officer"), "unit", frozenset({Cap.TASK_WORK, Cap.SAFETY_SELF})),
         Role("venue_staff", _("Venue staff (scans visitors' codes)"), "unit", frozenset({Cap.STATUS_SCAN})),
         Role("transfer_crew", _("Transfer team"), "unit", frozenset({Cap.TRANSFER_WORK})),

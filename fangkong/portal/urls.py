@@ -11,4 +11,5 @@ urlpatterns = [
     path("logout/", views.logout, name="logout"),
     path("", views.me, name="me"),
     path("appeals/<int:change_id>/", views.appeal, name="appeal"),
+    path("report-hazard/", views.report_hazard, name="report_hazard"),
 ]

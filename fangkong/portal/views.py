@@ -93,3 +93,27 @@ def appeal(request, people: list[int], change_id: int):
     except FieldError as exc:
         messages.error(request, exc.message)
     return redirect("portal:me")
+
+
+def report_hazard(request):
+    """Anyone reports a work-safety hazard, anonymously or named (no sign-in needed)."""
+    from fangkong.core.ratelimit import RateLimited, hit
+    from fangkong.safety.tips import tip_submit
+
+    error, done = None, False
+    if request.method == "POST":
+        try:
+            hit(f"tip:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+            tip_submit(
+                enterprise_id=None,
+                place=request.POST.get("place", ""),
+                description=request.POST.get("description", ""),
+                name=request.POST.get("name", "") if request.POST.get("named") else "",
+                phone=request.POST.get("phone", "") if request.POST.get("named") else "",
+            )
+            done = True
+        except FieldError as exc:
+            error = exc
+        except RateLimited:
+            error = FieldError("description", _("Too many reports from here; try again in a minute."))
+    return render(request, "portal/report_hazard.html", {"error": error, "done": done}, status=400 if error else 200)

@@ -114,3 +114,28 @@ class HazardStep(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now)
     note = models.TextField(blank=True)
+
+
+class PublicReport(models.Model):
+    """A hazard reported by the public (portal), anonymously or named. The reporter's identity is encrypted and
+    shown only to designated staff, with each reveal audited; an enterprise never sees it (重奖举报隐患，保护举报人)."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        VERIFIED = "verified", _("Verified: registered as a hazard")
+        REJECTED = "rejected", _("Not confirmed")
+
+    enterprise = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    place = models.CharField(_("where"), max_length=200)
+    description = models.TextField(_("what"))
+    reported_at = models.DateTimeField(default=clock.now)
+    anonymous = models.BooleanField(default=True)
+    name_cipher = models.BinaryField(null=True, blank=True)
+    phone_cipher = models.BinaryField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    hazard = models.OneToOneField(
+        Hazard, null=True, blank=True, on_delete=models.SET_NULL, related_name="public_report"
+    )
+    reward = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    reward_note = models.CharField(max_length=200, blank=True)
+    jpath = models.CharField(max_length=128)  # the enterprise's, or the district's when unknown

@@ -95,3 +95,17 @@ def test_i_cannot_appeal_someone_elses_change(resident, district):
     status_change_approve(actor=deputy, change_id=change.pk)
     assert resident.post(f"/me/appeals/{change.pk}/", {"text": "不是我"}).status_code == 404
     assert not Appeal.objects.exists()
+
+
+def test_anyone_reports_a_hazard_from_the_portal(district):
+    from fangkong.safety.models import PublicReport
+
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    r = c.post("/me/report-hazard/", {"place": "园丁小区南门", "description": "燃气管道裸露在外，无防护"})
+    assert r.status_code == 200 and "Thank you" in r.content.decode()
+    named = c.post(
+        "/me/report-hazard/",
+        {"place": "某厂", "description": "夜间违规动火作业", "named": "1", "name": "市民甲", "phone": "13800003333"},
+    )
+    assert named.status_code == 200
+    assert list(PublicReport.objects.order_by("pk").values_list("anonymous", flat=True)) == [True, False]
