@@ -1243,6 +1243,9 @@ ZH = {
     "Only designated staff see who reported.": "只有指定工作人员可以查看举报人。",
     "This report was anonymous.": "该举报为匿名举报。",
     "Give the reason for seeing who reported.": "请填写查看举报人的理由。",
+    "A quarter like 2026Q3 or a year like 2026.": "季度如 2026Q3，年度如 2026。",
+    "A period is filed once it has ended.": "统计期结束后才能报送。",
+    "This period's statistics were filed already.": "该期统计已报送。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

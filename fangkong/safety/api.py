@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, paginate
 
-from . import hazards, tips
+from . import hazards, statistics, tips
 
 router = Router(tags=["safety"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -259,3 +259,38 @@ def tip_reveal(request, report_id: int, payload: RevealIn):
     """Who reported (a named report), for designated staff only; audited with the reason."""
     name, phone = tips.tip_reveal(actor=request.user, report_id=report_id, reason=payload.reason)
     return {"name": name, "phone": phone}
+
+
+# ---------------------------------------------------------------- enterprises' hazard statistics
+
+
+class StatsIn(Schema):
+    period: str  # 2026Q3 (due the 15th of the next month) or 2026 (due 31 January)
+    enterprise_id: int | None = None
+
+
+class StatsOut(Schema):
+    period: str
+    figures: dict[str, int]
+    late: bool
+
+
+@router.post("/safety/statistics", response={201: StatsOut, **ERRORS})
+def stats_create(request, payload: StatsIn):
+    """The enterprise files its hazard statistics (computed from its hazards); once per period."""
+    f = statistics.stats_file(actor=request.user, **payload.dict())
+    return Status(201, {"period": f.period, "figures": f.figures, "late": f.filed_at > f.due_at})
+
+
+class FilingStateOut(Schema):
+    enterprise_id: int
+    name: str
+    filed: bool
+    late: bool
+    missing: bool
+
+
+@router.get("/safety/statistics", response={200: list[FilingStateOut], **ERRORS})
+def stats_overview(request, period: str):
+    """Who filed a period's statistics, who filed late, who is missing."""
+    return [s.__dict__ for s in statistics.stats_overview(user=request.user, period=period)]

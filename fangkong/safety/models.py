@@ -139,3 +139,18 @@ class PublicReport(models.Model):
     reward = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     reward_note = models.CharField(max_length=200, blank=True)
     jpath = models.CharField(max_length=128)  # the enterprise's, or the district's when unknown
+
+
+class StatsFiling(models.Model):
+    """An enterprise's hazard statistics for a quarter (due the 15th of the month after) or a year (due 31 January
+    of the next); the figures are computed from its hazards when filed."""
+
+    enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    period = models.CharField(max_length=7)  # "2026Q3" or "2026"
+    figures = models.JSONField(default=dict)
+    filed_at = models.DateTimeField(default=clock.now)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["enterprise", "period"], name="stats_once_per_period")]
