@@ -294,3 +294,9 @@ class FilingStateOut(Schema):
 def stats_overview(request, period: str):
     """Who filed a period's statistics, who filed late, who is missing."""
     return [s.__dict__ for s in statistics.stats_overview(user=request.user, period=period)]
+
+
+@router.get("/safety/hazards/statistics", response={200: dict, **ERRORS})
+def hazard_stats(request):
+    """Hazards by grade and state, by street; the rectification rate; how many are overdue."""
+    return hazards.hazard_statistics(user=request.user)

