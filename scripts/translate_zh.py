@@ -1246,6 +1246,16 @@ ZH = {
     "A quarter like 2026Q3 or a year like 2026.": "季度如 2026Q3，年度如 2026。",
     "A period is filed once it has ended.": "统计期结束后才能报送。",
     "This period's statistics were filed already.": "该期统计已报送。",
+    "The end comes after the start.": "结束时间须晚于开始时间。",
+    "Unknown checklist.": "未知检查清单。",
+    "Unknown enterprise, or outside your reach.": "未知企业，或不在你的监管范围内。",
+    "This enterprise is listed twice.": "该企业重复列出。",
+    "This enterprise is not yours in that plan.": "该计划中此企业不由你检查。",
+    "Only the inspector who walks an inspection records and signs it.": "只有实施检查的检查员本人可以记录和签字。",
+    "This inspection is signed.": "该检查已签字。",
+    "This item is not on the inspection's checklist.": "该条目不在本次检查清单中。",
+    "Say what is wrong.": "请说明存在的问题。",
+    "Every item of the checklist needs a result before signing.": "签字前须对清单每一项给出结果。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

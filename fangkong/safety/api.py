@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, paginate
 
-from . import hazards, statistics, tips
+from . import hazards, inspections, statistics, tips
 
 router = Router(tags=["safety"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -300,3 +300,62 @@ def stats_overview(request, period: str):
 def hazard_stats(request):
     """Hazards by grade and state, by street; the rectification rate; how many are overdue."""
     return hazards.hazard_statistics(user=request.user)
+
+
+# ---------------------------------------------------------------- inspections
+
+
+class InspectionIn(Schema):
+    enterprise_id: int
+    checklist_id: int
+    plan_id: int | None = None
+
+
+class InspectionOut(Schema):
+    id: int
+    enterprise_id: int
+    checklist_id: int
+    items: int
+    recorded: int
+    signed: bool
+    hazards: list[int]
+
+
+def _inspection(i) -> dict:
+    results = list(i.results.all())
+    return {
+        "id": i.pk,
+        "enterprise_id": i.enterprise_id,
+        "checklist_id": i.checklist_id,
+        "items": i.checklist.items.count(),
+        "recorded": len(results),
+        "signed": i.signed_at is not None,
+        "hazards": [r.hazard_id for r in results if r.hazard_id],
+    }
+
+
+@router.post("/safety/inspections", response={201: InspectionOut, **ERRORS})
+def inspection_create(request, payload: InspectionIn):
+    return Status(201, _inspection(inspections.inspection_start(actor=request.user, **payload.dict())))
+
+
+@router.post("/safety/inspections/{int:inspection_id}/results", response={200: InspectionOut, **ERRORS})
+def inspection_result(request, inspection_id: int, item_id: Form[int], passed: Form[bool], note: Form[str] = ""):
+    """One checklist item: passed or not (with a note, and a `photo` file if taken). Multipart form."""
+    inspections.inspection_record(
+        actor=request.user,
+        inspection_id=inspection_id,
+        item_id=item_id,
+        passed=passed,
+        note=note,
+        photo=request.FILES.get("photo"),
+    )
+    from .models import Inspection
+
+    return _inspection(Inspection.objects.get(pk=inspection_id))
+
+
+@router.post("/safety/inspections/{int:inspection_id}/sign", response={200: InspectionOut, **ERRORS})
+def inspection_sign(request, inspection_id: int):
+    """Signed by the inspector who walked it (403 for anyone else); each failed item becomes a hazard."""
+    return _inspection(inspections.inspection_sign(actor=request.user, inspection_id=inspection_id))

@@ -154,3 +154,47 @@ class StatsFiling(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["enterprise", "period"], name="stats_once_per_period")]
+
+
+class InspectionPlan(models.Model):
+    """A campaign or a holiday check: enterprises assigned to inspectors."""
+
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+
+
+class PlanAssignment(models.Model):
+    plan = models.ForeignKey(InspectionPlan, on_delete=models.CASCADE, related_name="assignments")
+    enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["plan", "enterprise"], name="plan_enterprise_once")]
+
+
+class Inspection(models.Model):
+    """One inspector walks a checklist at one enterprise; signed by that inspector, each failed item becomes a
+    hazard."""
+
+    enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    checklist = models.ForeignKey(Checklist, on_delete=models.PROTECT, related_name="+")
+    plan = models.ForeignKey(InspectionPlan, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    started_at = models.DateTimeField(default=clock.now)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    jpath = models.CharField(max_length=128)
+
+
+class InspectionResult(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="results")
+    item = models.ForeignKey(ChecklistItem, on_delete=models.PROTECT, related_name="+")
+    passed = models.BooleanField()
+    note = models.CharField(max_length=300, blank=True)
+    photo = models.FileField(upload_to="inspections/%Y/%m/", blank=True)
+    hazard = models.OneToOneField(Hazard, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="inspection_item_once")]

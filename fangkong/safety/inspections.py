@@ -1,0 +1,136 @@
+"""Inspections: plans assign enterprises to inspectors; an inspector walks a checklist at the enterprise (item by
+item, with notes and photos) and signs — only the inspector themself can sign — and each failed item becomes a
+hazard of the enterprise, its grade the item's severity."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from .hazards import enterprises_visible, hazard_create
+from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, PlanAssignment
+
+DEADLINE_DAYS = {"general": 7, "major": 30}
+
+
+@transaction.atomic
+def plan_create(
+    *, actor, name: str, starts_on: date, ends_on: date, checklist_id: int, assignments: list[tuple[int, int]]
+) -> InspectionPlan:
+    """A campaign: (enterprise, inspector) pairs within the planner's reach."""
+    if not has_cap(actor, Cap.SAFETY_REGULATE):
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    if ends_on < starts_on:
+        raise FieldError("ends_on", _("The end comes after the start."))
+    checklist = Checklist.objects.filter(pk=checklist_id).first()
+    if checklist is None:
+        raise FieldError("checklist_id", _("Unknown checklist."))
+    plan = InspectionPlan.objects.create(
+        name=(name or "").strip()[:100] or checklist.name,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor,
+        checklist=checklist,
+    )
+    visible = set(enterprises_visible(user=actor).values_list("pk", flat=True))
+    for row, (enterprise_id, inspector_id) in enumerate(assignments):
+        if enterprise_id not in visible:
+            raise FieldError("assignments", _("Unknown enterprise, or outside your reach."), row=row)
+        try:
+            with transaction.atomic():
+                PlanAssignment.objects.create(plan=plan, enterprise_id=enterprise_id, inspector_id=inspector_id)
+        except IntegrityError as exc:
+            raise FieldError("assignments", _("This enterprise is listed twice."), row=row) from exc
+    audit_record(actor=actor, action="safety.plan", obj=plan, fields={"enterprises": len(assignments)})
+    return plan
+
+
+@transaction.atomic
+def inspection_start(*, actor, enterprise_id: int, checklist_id: int, plan_id: int | None = None) -> Inspection:
+    if not has_cap(actor, Cap.SAFETY_REGULATE):
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise NotFound
+    checklist = Checklist.objects.filter(pk=checklist_id).first()
+    if checklist is None:
+        raise FieldError("checklist_id", _("Unknown checklist."))
+    if (
+        plan_id is not None
+        and not PlanAssignment.objects.filter(plan_id=plan_id, enterprise=enterprise, inspector=actor).exists()
+    ):
+        raise FieldError("plan_id", _("This enterprise is not yours in that plan."))
+    inspection = Inspection.objects.create(
+        enterprise=enterprise, checklist=checklist, plan_id=plan_id, inspector=actor, jpath=enterprise.jpath
+    )
+    audit_record(actor=actor, action="safety.inspection_start", obj=inspection)
+    return inspection
+
+
+def _mine(actor, inspection_id: int) -> Inspection:
+    inspection = Inspection.objects.select_for_update().select_related("enterprise").filter(pk=inspection_id).first()
+    if inspection is None or not enterprises_visible(user=actor).filter(pk=inspection.enterprise_id).exists():
+        raise NotFound
+    if inspection.inspector_id != actor.pk:
+        raise Forbidden(_("Only the inspector who walks an inspection records and signs it."))
+    if inspection.signed_at is not None:
+        raise FieldError("state", _("This inspection is signed."))
+    return inspection
+
+
+@transaction.atomic
+def inspection_record(
+    *, actor, inspection_id: int, item_id: int, passed: bool, note: str = "", photo=None
+) -> InspectionResult:
+    inspection = _mine(actor, inspection_id)
+    item = ChecklistItem.objects.filter(pk=item_id, checklist_id=inspection.checklist_id).first()
+    if item is None:
+        raise FieldError("item_id", _("This item is not on the inspection's checklist."))
+    if not passed and not (note or "").strip():
+        raise FieldError("note", _("Say what is wrong."))
+    result, _created = InspectionResult.objects.update_or_create(
+        inspection=inspection, item=item, defaults={"passed": passed, "note": (note or "").strip()[:300]}
+    )
+    if photo is not None:
+        result.photo = photo
+        result.save(update_fields=["photo"])
+    return result
+
+
+@transaction.atomic
+def inspection_sign(*, actor, inspection_id: int) -> Inspection:
+    """The inspector signs; every failed item becomes a hazard (a major one for a major item)."""
+    inspection = _mine(actor, inspection_id)
+    results = list(inspection.results.select_related("item"))
+    if len(results) < inspection.checklist.items.count():
+        raise FieldError("results", _("Every item of the checklist needs a result before signing."))
+    now = clock.now()
+    for r in results:
+        if not r.passed:
+            grade = r.item.severity
+            r.hazard = hazard_create(
+                actor=actor,
+                enterprise_id=inspection.enterprise_id,
+                grade=grade,
+                description=f"[{inspection.checklist.name} {r.item.code}] {r.item.text}: {r.note}",
+                deadline=now + timedelta(days=DEADLINE_DAYS[grade]),
+                source="inspection",
+            )
+            r.save(update_fields=["hazard"])
+    inspection.signed_at = now
+    inspection.save(update_fields=["signed_at"])
+    audit_record(
+        actor=actor,
+        action="safety.inspection_sign",
+        obj=inspection,
+        fields={"failed": sum(1 for r in results if not r.passed)},
+    )
+    return inspection

@@ -1,0 +1,84 @@
+"""Inspections: walk a checklist, only the inspector signs, failed items become hazards of their severity."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from fangkong.conftest import make_user
+from fangkong.safety.checklists import ensure_state_council_15
+from fangkong.safety.inspections import plan_create
+from fangkong.safety.models import ChecklistItem, Hazard
+
+from .test_hazards import safety  # noqa: F401  (the fixture)
+
+JSON = "application/json"
+
+
+def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api_token):  # noqa: F811
+    checklist = ensure_state_council_15()
+    items = list(checklist.items.order_by("order"))
+    ChecklistItem.objects.filter(pk=items[4].pk).update(severity="major")
+    reg = api_token(safety["regulator"])
+    r = client.post(
+        "/api/v1/safety/inspections",
+        {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk},
+        content_type=JSON,
+        **reg,
+    )
+    assert r.status_code == 201 and r.json()["items"] == 15
+    iid = r.json()["id"]
+    early = client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg)
+    assert early.status_code == 400
+    for item in items:
+        failed = item.pk in (items[4].pk, items[8].pk)
+        data = {"item_id": item.pk, "passed": "false" if failed else "true", "note": "未落实" if failed else ""}
+        if failed:
+            data["photo"] = SimpleUploadedFile("p.jpg", b"\xff\xd8x")
+        assert client.post(f"/api/v1/safety/inspections/{iid}/results", data, **reg).status_code == 200
+    colleague = make_user("reg2", "safety_regulator", unit=safety["regulator"].roles.first().unit)
+    other = client.post(f"/api/v1/safety/inspections/{iid}/sign", **api_token(colleague))
+    assert other.status_code == 403  # nobody signs for the inspector
+    signed = client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg)
+    assert signed.status_code == 200 and len(signed.json()["hazards"]) == 2
+    grades = sorted(Hazard.objects.filter(pk__in=signed.json()["hazards"]).values_list("grade", flat=True))
+    assert grades == ["general", "major"]
+    assert client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg).status_code == 400
+
+
+def test_plans_and_who_may_inspect(client, district, safety, api_token):  # noqa: F811
+    checklist = ensure_state_council_15()
+    from datetime import date
+
+    from fangkong.core.errors import FieldError
+
+    plan = plan_create(
+        actor=safety["regulator"],
+        name="安全生产大检查",
+        starts_on=date(2026, 5, 1),
+        ends_on=date(2026, 5, 31),
+        checklist_id=checklist.pk,
+        assignments=[(safety["plant"].pk, safety["regulator"].pk)],
+    )
+    assert plan.assignments.count() == 1
+    try:
+        plan_create(
+            actor=safety["regulator"],
+            name="x",
+            starts_on=date(2026, 5, 1),
+            ends_on=date(2026, 5, 2),
+            checklist_id=checklist.pk,
+            assignments=[(safety["other"].pk, safety["regulator"].pk)],
+        )
+        raise AssertionError("an enterprise outside the regulator's reach was accepted")
+    except FieldError as exc:
+        assert exc.row == 0
+    ent = api_token(safety["officer"])
+    assert (
+        client.post(
+            "/api/v1/safety/inspections",
+            {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk},
+            content_type=JSON,
+            **ent,
+        ).status_code
+        == 403
+    )
