@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from fangkong.core import clock
+from fangkong.demo import seed_demo
+from fangkong.registry.models import RoleAssignment
+from fangkong.safety.models import Hazard
+
+from .test_people_browser import _login
+
+pytestmark = pytest.mark.browser
+
+
+def test_major_hazard_found_rectified_accepted_closed(browser, live_server, transactional_db, screenshot_dir):
+    seed_demo(people=300)
+    firm = RoleAssignment.objects.get(user__username="enterprise_officer").unit
+
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "safety_regulator")
+    page.goto(f"{live_server.url}/safety/")
+    page.get_by_label(re.compile("^企业$")).select_option(str(firm.pk))
+    page.get_by_label(re.compile("^等级$")).select_option("major")
+    page.get_by_label(re.compile("^描述$")).fill("液氨制冷机房泄漏报警装置失效")
+    deadline = timezone.localtime(clock.now() + timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label(re.compile("^整改期限$")).fill(deadline)
+    page.get_by_role("button", name=re.compile("^记录$")).click()
+    page.get_by_role("button", name="已登记").click()
+    page.get_by_role("button", name="已下达整改").click()
+    page.get_by_text(re.compile("已下达整改")).first.wait_for()
+    hazard = Hazard.objects.get(description__startswith="液氨制冷机房")
+    page.screenshot(path=str(screenshot_dir / "inspector-major-hazard-phone.png"), full_page=True)
+
+    ent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    epage = ent.new_page()
+    _login(epage, live_server, "enterprise_officer")
+    epage.goto(f"{live_server.url}/safety/hazards/{hazard.pk}/")
+    five = {
+        "responsibility": "厂长王某",
+        "measures": "更换报警探头",
+        "funds": "3万元",
+        "time_limit": "5天",
+        "contingency": "泄漏应急处置预案",
+    }
+    for key, value in five.items():
+        epage.locator(f"#a-{key}").fill(value)
+    epage.get_by_role("button", name="整改中").click()
+    epage.get_by_role("button", name="已申请验收").wait_for()
+    epage.get_by_role("button", name="已申请验收").click()
+    epage.get_by_role("button", name="复查验收合格").wait_for()
+
+    page.goto(f"{live_server.url}/safety/hazards/{hazard.pk}/")
+    page.get_by_role("button", name="复查验收合格").click()
+    page.get_by_role("button", name="已销号").click()
+    page.get_by_text(re.compile("已销号")).first.wait_for()
+    hazard.refresh_from_db()
+    assert hazard.state == "closed" and set(hazard.assurances) == set(five)
+    page.screenshot(path=str(screenshot_dir / "regulator-closes-hazard-phone.png"), full_page=True)
+    for ctx in (phone, ent):
+        ctx.close()
