@@ -1256,6 +1256,13 @@ ZH = {
     "This item is not on the inspection's checklist.": "该条目不在本次检查清单中。",
     "Say what is wrong.": "请说明存在的问题。",
     "Every item of the checklist needs a result before signing.": "签字前须对清单每一项给出结果。",
+    "Listed supervision is for major hazards.": "挂牌督办仅适用于重大隐患。",
+    "Give the basis (the supervising document).": "请填写依据（督办文件）。",
+    "A photo from before or after the rectification.": "整改前或整改后的照片。",
+    "The approving department.": "请选择审批部门。",
+    "Name the licence.": "请填写许可证名称。",
+    "The supervising department.": "请选择主管部门。",
+    "Name the industry.": "请填写行业名称。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

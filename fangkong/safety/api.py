@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ninja import File, Form, Router, Schema, Status
@@ -359,3 +359,72 @@ def inspection_result(request, inspection_id: int, item_id: Form[int], passed: F
 def inspection_sign(request, inspection_id: int):
     """Signed by the inspector who walked it (403 for anyone else); each failed item becomes a hazard."""
     return _inspection(inspections.inspection_sign(actor=request.user, inspection_id=inspection_id))
+
+
+# ---------------------------------------------------------------- registry of enterprises, the matrix, listing, photos
+
+
+class ProfileIn(Schema):
+    industry: str | None = None
+    size: str | None = None
+    principal: str | None = None
+    special_risks: list[str] | None = None  # hazardous_chemicals, dust, confined_spaces, ammonia, construction
+
+
+@router.put("/safety/enterprises/{int:enterprise_id}/profile", response={200: EnterpriseOut, **ERRORS})
+def profile_put(request, enterprise_id: int, payload: ProfileIn):
+    u = hazards.profile_update(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
+    return {
+        "id": u.pk,
+        "name": u.name,
+        "code": u.code,
+        "industry": u.safety_profile.industry,
+        "open_hazards": u.hazards.exclude(state="closed").count(),
+    }
+
+
+class LicenceIn(Schema):
+    kind: str
+    number: str = ""
+    approved_by_id: int
+    valid_until: date | None = None
+
+
+@router.post("/safety/enterprises/{int:enterprise_id}/licences", response={201: dict, **ERRORS})
+def licence_create(request, enterprise_id: int, payload: LicenceIn):
+    lic = hazards.licence_add(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
+    return Status(201, {"id": lic.pk, "kind": lic.kind})
+
+
+class IndustryIn(Schema):
+    department_id: int
+
+
+@router.put("/safety/industries/{industry}", response={200: dict, **ERRORS})
+def industry_put(request, industry: str, payload: IndustryIn):
+    """Which department supervises an industry (district HQ)."""
+    row = hazards.industry_assign(actor=request.user, industry=industry, department_id=payload.department_id)
+    return {"industry": row.industry, "department": row.department.name}
+
+
+class ListedIn(Schema):
+    listed: bool = True
+    note: str
+
+
+@router.post("/safety/hazards/{int:hazard_id}/listed", response={200: HazardOut, **ERRORS})
+def hazard_listed(request, hazard_id: int, payload: ListedIn):
+    """挂牌督办 for a major hazard (the regulator, with the supervising document)."""
+    return _hazard(hazards.hazard_list_supervision(actor=request.user, hazard_id=hazard_id, **payload.dict()))
+
+
+@router.post("/safety/hazards/{int:hazard_id}/photos", response={201: dict, **ERRORS})
+def hazard_photo(request, hazard_id: int, stage: Form[str]):
+    """A `photo` (multipart) from before or after the rectification."""
+    photo = request.FILES.get("photo")
+    if photo is None:
+        from fangkong.core.errors import FieldError
+
+        raise FieldError("photo", "Attach the photo.")
+    step = hazards.hazard_photo(actor=request.user, hazard_id=hazard_id, photo=photo, stage=stage)
+    return Status(201, {"id": step.pk, "stage": stage})

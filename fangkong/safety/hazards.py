@@ -290,3 +290,101 @@ def hazard_statistics(*, user) -> dict:
         "rectification_rate": round(closed / total, 4) if total else 1.0,
         "overdue": overdue,
     }
+
+
+@transaction.atomic
+def hazard_list_supervision(*, actor, hazard_id: int, listed: bool, note: str) -> Hazard:
+    """挂牌督办: a major hazard put under listed supervision (or taken off), by the regulator, on the record."""
+    hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
+    if hazard is None or not enterprises_visible(user=actor).filter(pk=hazard.enterprise_id).exists():
+        raise NotFound
+    if _role(actor, hazard.enterprise) != "regulator":
+        raise Forbidden(_("The regulator does this step."))
+    if hazard.grade != Hazard.Grade.MAJOR:
+        raise FieldError("listed", _("Listed supervision is for major hazards."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Give the basis (the supervising document)."))
+    hazard.listed = listed
+    hazard.save(update_fields=["listed"])
+    HazardStep.objects.create(hazard=hazard, to="listed" if listed else "unlisted", by=actor, note=note.strip())
+    audit_record(actor=actor, action="hazard.listed", obj=hazard, fields={"listed": listed})
+    return hazard
+
+
+@transaction.atomic
+def hazard_photo(*, actor, hazard_id: int, photo, stage: str) -> HazardStep:
+    """A before or after photo (the enterprise's or the regulator's), kept with the hazard's steps."""
+    hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
+    if hazard is None or not _role(actor, hazard.enterprise):
+        raise NotFound
+    if stage not in ("before", "after"):
+        raise FieldError("stage", _("A photo from before or after the rectification."))
+    step = HazardStep.objects.create(hazard=hazard, to=f"photo_{stage}", by=actor, photo=photo)
+    audit_record(actor=actor, action="hazard.photo", obj=hazard, fields={"stage": stage})
+    return step
+
+
+@transaction.atomic
+def profile_update(*, actor, enterprise_id: int, **fields) -> Unit:
+    """The enterprise's profile: its own officer or a regulator keeps it."""
+    from .models import EnterpriseProfile
+
+    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
+    if enterprise is None or not _role(actor, enterprise):
+        raise NotFound
+    profile, _created = EnterpriseProfile.objects.get_or_create(unit=enterprise)
+    for key in ("industry", "size", "principal"):
+        if key in fields and fields[key] is not None:
+            setattr(profile, key, str(fields[key]).strip()[:64])
+    if fields.get("special_risks") is not None:
+        profile.special_risks = [str(r)[:40] for r in fields["special_risks"]][:20]
+    profile.save()
+    audit_record(actor=actor, action="safety.profile", obj=enterprise)
+    return enterprise
+
+
+@transaction.atomic
+def licence_add(*, actor, enterprise_id: int, kind: str, number: str, approved_by_id: int, valid_until=None):
+    from .models import Licence
+
+    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
+    if enterprise is None or _role(actor, enterprise) != "regulator":
+        raise NotFound
+    dept = Unit.objects.filter(pk=approved_by_id, kind=Unit.Kind.DEPARTMENT).first()
+    if dept is None:
+        raise FieldError("approved_by_id", _("The approving department."))
+    if not (kind or "").strip():
+        raise FieldError("kind", _("Name the licence."))
+    licence = Licence.objects.create(
+        enterprise=enterprise,
+        kind=kind.strip()[:60],
+        number=(number or "").strip()[:60],
+        approved_by=dept,
+        valid_until=valid_until,
+    )
+    audit_record(actor=actor, action="safety.licence", obj=enterprise, fields={"kind": licence.kind})
+    return licence
+
+
+@transaction.atomic
+def industry_assign(*, actor, industry: str, department_id: int) -> IndustryDepartment:
+    """三管三必须 as data: district HQ says which department supervises an industry."""
+    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.SAFETY_REGULATE).paths):
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    dept = Unit.objects.filter(pk=department_id, kind=Unit.Kind.DEPARTMENT).first()
+    if dept is None:
+        raise FieldError("department_id", _("The supervising department."))
+    if not (industry or "").strip():
+        raise FieldError("industry", _("Name the industry."))
+    row, _created = IndustryDepartment.objects.update_or_create(
+        industry=industry.strip()[:40], defaults={"department": dept}
+    )
+    audit_record(
+        actor=actor,
+        action="safety.industry",
+        object_type="safety.industrydepartment",
+        object_id=row.pk,
+        object_repr=row.industry,
+        fields={"department": dept.name},
+    )
+    return row

@@ -114,6 +114,7 @@ class HazardStep(models.Model):
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now)
     note = models.TextField(blank=True)
+    photo = models.FileField(upload_to="hazards/%Y/%m/", blank=True)  # before / after rectification
 
 
 class PublicReport(models.Model):

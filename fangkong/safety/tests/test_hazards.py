@@ -189,3 +189,58 @@ def test_statistics(client, district, safety, api_token):
     }
     assert s["by_street"][0]["street"] == "新工街道"
     assert client.get("/api/v1/safety/hazards/statistics", **api_token(district.worker_b)).json()["total"] == 0
+
+
+def test_registry_matrix_listing_and_photos(client, district, safety, api_token):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ent, reg, hq = api_token(safety["officer"]), api_token(safety["regulator"]), api_token(district.hq)
+    p = client.put(
+        f"/api/v1/safety/enterprises/{safety['plant'].pk}/profile",
+        {"principal": "张某", "special_risks": ["hazardous_chemicals", "ammonia"]},
+        content_type=JSON,
+        **ent,
+    )
+    assert p.status_code == 200
+    assert (
+        client.put(
+            f"/api/v1/safety/enterprises/{safety['other'].pk}/profile", {"principal": "x"}, content_type=JSON, **ent
+        ).status_code
+        == 404
+    )
+    dept = Unit.objects.get(code="SJ")
+    assert (
+        client.post(
+            f"/api/v1/safety/enterprises/{safety['plant'].pk}/licences",
+            {"kind": "食品经营许可证", "approved_by_id": dept.pk},
+            content_type=JSON,
+            **reg,
+        ).status_code
+        == 201
+    )
+    assert (
+        client.put(
+            "/api/v1/safety/industries/危险化学品", {"department_id": dept.pk}, content_type=JSON, **reg
+        ).status_code
+        == 403
+    )  # district HQ sets the matrix
+    assert (
+        client.put("/api/v1/safety/industries/危险化学品", {"department_id": dept.pk}, content_type=JSON, **hq).json()[
+            "department"
+        ]
+        == "区市场监管局"
+    )
+    hid = _create(client, reg, safety["plant"]).json()["id"]
+    listed = client.post(
+        f"/api/v1/safety/hazards/{hid}/listed", {"note": "兴安委〔2022〕3号"}, content_type=JSON, **reg
+    )
+    assert listed.status_code == 200
+    assert (
+        client.post(f"/api/v1/safety/hazards/{hid}/listed", {"note": "x"}, content_type=JSON, **ent).status_code == 403
+    )
+    photo = client.post(
+        f"/api/v1/safety/hazards/{hid}/photos",
+        {"stage": "before", "photo": SimpleUploadedFile("b.jpg", b"\xff\xd8x")},
+        **ent,
+    )
+    assert photo.status_code == 201
