@@ -110,7 +110,7 @@ class HazardStep(models.Model):
     """Each transition: who, when, what they wrote (the hazard's history)."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.CASCADE, related_name="steps")
-    to = models.CharField(max_length=10)
+    to = models.CharField(max_length=16)  # a state, or extended / listed / photo_before / photo_after
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=clock.now)
     note = models.TextField(blank=True)
