@@ -1263,6 +1263,16 @@ ZH = {
     "Name the licence.": "请填写许可证名称。",
     "The supervising department.": "请选择主管部门。",
     "Name the industry.": "请填写行业名称。",
+    "Start an inspection": "开始检查",
+    "Inspection": "检查",
+    "Signed": "已签字",
+    "Meets it": "符合",
+    "Does not": "不符合",
+    "What is wrong": "存在的问题",
+    "Photo": "照片",
+    "Sign the inspection": "检查签字",
+    "Checklist": "检查清单",
+    "Signed. Failed items are registered as hazards.": "已签字，不符合项已登记为隐患。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

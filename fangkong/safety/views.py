@@ -95,3 +95,79 @@ def hazard_detail(request, hazard_id: int):
         },
         status=400 if error else 200,
     )
+
+
+@scoped
+def inspection_new(request):
+    """Start an inspection: an enterprise and a checklist (the 15 measures by default)."""
+    from .checklists import ensure_state_council_15
+    from .inspections import inspection_start
+    from .models import Checklist
+
+    ensure_state_council_15()
+    if request.method == "POST":
+        try:
+            i = inspection_start(
+                actor=request.user,
+                enterprise_id=int(request.POST.get("enterprise") or 0),
+                checklist_id=int(request.POST.get("checklist") or 0),
+            )
+            return redirect("safety:inspection", i.pk)
+        except FieldError as exc:
+            messages.error(request, exc.message)
+    enterprises = hazards.enterprises_visible(user=request.user)[:500]
+    latest = {}
+    for c in Checklist.objects.order_by("code", "-version"):
+        latest.setdefault(c.code, c)
+    return render(request, "safety/inspection_new.html", {"enterprises": enterprises, "checklists": latest.values()})
+
+
+@scoped
+def inspection_walk(request, inspection_id: int):
+    """Walk the checklist on a phone: each item passed or not (a note, a photo), then sign."""
+    from .inspections import inspection_record, inspection_sign
+    from .models import Inspection
+
+    inspection = (
+        Inspection.objects.select_related("enterprise", "checklist")
+        .filter(pk=inspection_id, enterprise__in=hazards.enterprises_visible(user=request.user))
+        .first()
+    )
+    if inspection is None:
+        raise NotFound
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "sign":
+                inspection_sign(actor=request.user, inspection_id=inspection.pk)
+                messages.success(request, _("Signed. Failed items are registered as hazards."))
+            else:
+                for item in inspection.checklist.items.all():
+                    verdict = request.POST.get(f"item-{item.pk}")
+                    if verdict in ("pass", "fail"):
+                        inspection_record(
+                            actor=request.user,
+                            inspection_id=inspection.pk,
+                            item_id=item.pk,
+                            passed=verdict == "pass",
+                            note=request.POST.get(f"note-{item.pk}", ""),
+                            photo=request.FILES.get(f"photo-{item.pk}"),
+                        )
+                messages.success(request, _("Saved."))
+            return redirect("safety:inspection", inspection.pk)
+        except Forbidden as exc:
+            error = FieldError("state", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    results = {r.item_id: r for r in inspection.results.all()}
+    return render(
+        request,
+        "safety/inspection.html",
+        {
+            "inspection": inspection,
+            "rows": [(item, results.get(item.pk)) for item in inspection.checklist.items.all()],
+            "complete": len(results) == inspection.checklist.items.count(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )

@@ -82,3 +82,18 @@ def test_plans_and_who_may_inspect(client, district, safety, api_token):  # noqa
         ).status_code
         == 403
     )
+
+
+def test_walk_an_inspection_on_the_page(district, safety):  # noqa: F811
+    checklist = ensure_state_council_15()
+    reg = district.client(safety["regulator"])
+    r = reg.post("/safety/inspections/new/", {"enterprise": safety["plant"].pk, "checklist": checklist.pk})
+    assert r.status_code == 302
+    url = r["Location"]
+    items = list(checklist.items.all())
+    data = {f"item-{i.pk}": "pass" for i in items} | {f"item-{items[0].pk}": "fail", f"note-{items[0].pk}": "未落实"}
+    assert reg.post(url, data).status_code == 302
+    assert "Sign the inspection" in reg.get(url).content.decode()
+    assert reg.post(url, {"action": "sign"}).status_code == 302
+    assert Hazard.objects.filter(source="inspection").count() == 1
+    assert district.client(district.worker_b).get(url).status_code == 404
