@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
@@ -16,7 +15,8 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
-from fangkong.registry.models import Jurisdiction, RoleAssignment, Unit
+from fangkong.registry.models import Jurisdiction, Unit
+from fangkong.registry.selectors import users_with_cap
 
 from .models import Directive, Task, TaskUpdate
 from .notifications import notify
@@ -120,9 +120,14 @@ def directive_issue(
         obj=directive,
         fields={"recipients": [r.name for r in parsed], "deadline": deadline.isoformat()},
     )
+    workers = users_with_cap(
+        Cap.TASK_WORK,
+        jurisdiction_ids=[t.jurisdiction_id for t in tasks if t.jurisdiction_id],
+        unit_ids=[t.unit_id for t in tasks if t.unit_id],
+    )  # one query for all recipients, not one per task
     for task in tasks:
         notify(
-            workers_of(task),
+            workers.get(_post(task), []),
             title=_("New task: %(t)s") % {"t": title},
             body=_("Due %(at)s.") % {"at": clock.localtime(deadline)},
             link=f"/command/tasks/{task.pk}/",
@@ -130,24 +135,16 @@ def directive_issue(
     return directive
 
 
-def workers_of(task: Task) -> list:
-    """Who works a task: the users holding a task-working role exactly at its jurisdiction or unit."""
-    from fangkong.core.roles import ROLES
-
-    roles = [code for code, role in ROLES.items() if Cap.TASK_WORK in role.caps]
-    assignments = RoleAssignment.objects.filter(role__in=roles).select_related("user")
-    if task.jurisdiction_id is not None:
-        assignments = assignments.filter(jurisdiction_id=task.jurisdiction_id)
-    elif task.unit_id is not None:
-        assignments = assignments.filter(unit_id=task.unit_id)
-    return [a.user for a in assignments]
+def _post(task: Task) -> tuple[str, int]:
+    """A task's post as `users_with_cap` keys it."""
+    return ("j", task.jurisdiction_id) if task.jurisdiction_id else ("u", task.unit_id)  # type: ignore[return-value]
 
 
 def _mine_q(user) -> Q:
+    from fangkong.core.roles import ROLES
+
     juris, units = [], []
     for a in roles_for(user):
-        from fangkong.core.roles import ROLES
-
         role = ROLES.get(a.role)
         if role is None or Cap.TASK_WORK not in role.caps:
             continue
@@ -249,27 +246,23 @@ def escalate_overdue(now: datetime | None = None) -> int:
     overseers and the issuer. Idempotent; run by `fangkong escalate` from cron, and on opening task lists."""
     now = now or clock.now()
     count = 0
-    User = get_user_model()
-    for task in (
+    due = list(
         Task.objects.filter(deadline__lt=now, escalated_at__isnull=True)
         .exclude(state=Task.State.DONE)
         .select_related("directive", "directive__issued_by", "jurisdiction", "unit")[:1000]
-    ):
+    )
+    if not due:
+        return 0
+    overseers = users_with_cap(  # one query for every level above, not one per task
+        Cap.TASK_OVERSEE, jurisdiction_ids={t.jurisdiction.parent_id for t in due if t.jurisdiction}
+    )
+    for task in due:
         with transaction.atomic():
             if Task.objects.filter(pk=task.pk, escalated_at__isnull=True).update(escalated_at=now) == 0:
                 continue  # another process took it
-            above = []
-            if task.jurisdiction and task.jurisdiction.parent_id:
-                from fangkong.core.roles import ROLES
-
-                roles = [code for code, role in ROLES.items() if Cap.TASK_OVERSEE in role.caps]
-                above = list(
-                    User.objects.filter(
-                        roles__role__in=roles, roles__jurisdiction_id=task.jurisdiction.parent_id
-                    ).distinct()
-                )
+            parent = task.jurisdiction.parent_id or 0 if task.jurisdiction else 0
             notify(
-                [*above, task.directive.issued_by],
+                [*overseers.get(("j", parent), []), task.directive.issued_by],
                 title=_("Overdue: %(t)s — %(r)s") % {"t": task.directive.title, "r": task.recipient.name},
                 body=_("It was due %(at)s.") % {"at": clock.localtime(task.deadline)},
                 link=f"/command/directives/{task.directive_id}/",

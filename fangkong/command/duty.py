@@ -18,6 +18,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
+from fangkong.registry.selectors import district_users
 
 from .models import DutyAssignment, DutyLogEntry, DutyShift
 from .notifications import notify
@@ -162,10 +163,11 @@ def duty_log_promote(*, actor, entry_id: int) -> DutyLogEntry:
         entry.significant, entry.promoted_by, entry.promoted_at = True, actor, clock.now()
         entry.save(update_fields=["significant", "promoted_by", "promoted_at"])
         audit_record(actor=actor, action="duty.significant", obj=entry.shift, jpath=entry.shift.jpath)
-        managers = (
-            get_user_model().objects.filter(roles__role="hq_admin", roles__jurisdiction__parent__isnull=True).distinct()
+        notify(
+            district_users(Cap.SITUATION_APPROVE),
+            title=_("Significant event: %(t)s") % {"t": entry.text[:150]},
+            link="/command/duty/",
         )
-        notify(list(managers), title=_("Significant event: %(t)s") % {"t": entry.text[:150]}, link="/command/duty/")
     return entry
 
 

@@ -16,6 +16,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction
+from fangkong.registry.selectors import district_users
 
 from .models import Incident, IncidentLevel, IncidentReport
 from .notifications import notify
@@ -78,11 +79,8 @@ def incident_report_initial(
     )
     IncidentReport.objects.create(incident=incident, kind=IncidentReport.Kind.INITIAL, text=text.strip(), author=actor)
     audit_record(actor=actor, action="incident.initial", obj=incident, fields={"level": lvl.code})
-    from django.contrib.auth import get_user_model
-
-    hq = get_user_model().objects.filter(roles__role="hq_admin", roles__jurisdiction__parent__isnull=True).distinct()
     notify(
-        list(hq),
+        district_users(Cap.SITUATION_APPROVE),
         title=_("Incident (%(l)s): %(t)s") % {"l": lvl.name, "t": incident.title},
         link=f"/command/incidents/{incident.pk}/",
     )
@@ -160,7 +158,7 @@ def initial_late_minutes(incident: Incident) -> int:
 @transaction.atomic
 def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_hours: int, rank: int) -> IncidentLevel:
     """District HQ sets an event level's limits (or adds a level); audited with before and after."""
-    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.SITUATION_APPROVE).paths):
+    if not scope_for(actor, Cap.SITUATION_APPROVE).district_wide:
         raise Forbidden(Cap.SITUATION_APPROVE)
     if not 5 <= initial_minutes <= 24 * 60:
         raise FieldError("initial_minutes", _("From 5 minutes to a day."))

@@ -69,6 +69,12 @@ class Task(models.Model):
             models.Index(fields=["unit", "state", "deadline"], name="task_unit_open"),
             models.Index(fields=["jpath"], name="task_jpath", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "deadline"], name="task_state_deadline"),
+            # What escalation looks for on each task page: small, whatever the number of tasks.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(escalated_at__isnull=True) & ~models.Q(state="done"),
+                name="task_to_escalate",
+            ),
         ]
 
     @property

@@ -155,7 +155,7 @@ SECTIONS: list[tuple[str, str, Callable[[date], Figures]]] = [
 
 
 def _controller(actor) -> None:
-    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.SITUATION_APPROVE).paths):
+    if not scope_for(actor, Cap.SITUATION_APPROVE).district_wide:
         raise Forbidden(Cap.SITUATION_APPROVE)  # a district-wide report: district HQ
 
 

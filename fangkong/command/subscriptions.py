@@ -14,19 +14,16 @@ def _sentinel_alert(payload: dict[str, Any]) -> None:
     """A clinic saw someone of a community who came from a risk area or was recently positive: tell the
     community's workers (after commit: the report stands whether or not the messages go out)."""
     from fangkong.containment.models import SentinelAlert
-    from fangkong.registry.models import RoleAssignment
+    from fangkong.core.roles import Cap
+    from fangkong.registry.selectors import users_with_cap
 
     from .notifications import notify
 
     alert = SentinelAlert.objects.select_related("person").filter(pk=payload["alert_id"]).first()
     if alert is None or alert.person.community_id is None:
         return
-    workers = [
-        a.user
-        for a in RoleAssignment.objects.filter(
-            role="community_worker", jurisdiction_id=alert.person.community_id
-        ).select_related("user")
-    ]
+    community = alert.person.community_id
+    workers = users_with_cap(Cap.TASK_WORK, jurisdiction_ids=[community]).get(("j", community), [])
     with transaction.atomic():
         notify(workers, title=_("Sentinel alert: %(r)s") % {"r": alert.reason[:150]}, link="/containment/alerts/")
 

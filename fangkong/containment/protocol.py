@@ -53,7 +53,7 @@ def level_update(
 
     from .models import Colour
 
-    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.ZONE_PROTOCOL).paths):
+    if not scope_for(actor, Cap.ZONE_PROTOCOL).district_wide:
         raise Forbidden(Cap.ZONE_PROTOCOL)  # a district-wide rule: district HQ only
     if colour not in Colour.values:
         raise FieldError("colour", _("The colour is green, yellow or red."))

@@ -37,6 +37,11 @@ class Scope:
     def empty(self) -> bool:
         return not self.paths
 
+    @property
+    def district_wide(self) -> bool:
+        """Held over the district itself (a root path such as "211103/"), not only over part of it."""
+        return any(p.count("/") == 1 for p in self.paths)
+
     def q(self, field: str = "jpath") -> Q:
         if not self.paths:
             return Q(pk__in=[])

@@ -40,6 +40,6 @@ def audit_events(
 
 
 def _district_wide(scope) -> Q:
-    if any(p.count("/") == 1 for p in scope.paths):
+    if scope.district_wide:
         return Q(jpath="")
     return Q(pk__in=[])

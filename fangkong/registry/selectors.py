@@ -138,3 +138,31 @@ def person_get(*, user, person_id: int) -> Person:
         )
     except Person.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def users_with_cap(
+    cap: str, *, jurisdiction_ids=(), unit_ids=(), district: bool = False
+) -> dict[tuple[str, int], list]:
+    """Who holds `cap` exactly at each of these posts — {("j", id) | ("u", id): [users]} — in one query. With
+    `district`, also at the district itself (key ("j", its id)). For notices: the workers of a task's post, the
+    overseers one level up, district HQ."""
+    from fangkong.core.roles import ROLES
+
+    from .models import RoleAssignment
+
+    roles = [code for code, role in ROLES.items() if cap in role.caps]
+    j_ids = list(jurisdiction_ids)
+    if district:
+        j_ids += list(Jurisdiction.objects.filter(parent__isnull=True).values_list("pk", flat=True))
+    q = Q(jurisdiction_id__in=j_ids) | Q(unit_id__in=list(unit_ids))
+    out: dict[tuple[str, int], list] = {}
+    for a in RoleAssignment.objects.filter(q, role__in=roles, user__is_active=True).select_related("user"):
+        key = ("j", a.jurisdiction_id) if a.jurisdiction_id is not None else ("u", a.unit_id or 0)
+        if a.user not in out.setdefault(key, []):
+            out[key].append(a.user)
+    return out
+
+
+def district_users(cap: str) -> list:
+    """Those holding `cap` over the whole district (district HQ)."""
+    return list({u.pk: u for users in users_with_cap(cap, district=True).values() for u in users}.values())

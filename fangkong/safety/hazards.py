@@ -369,7 +369,7 @@ def licence_add(*, actor, enterprise_id: int, kind: str, number: str, approved_b
 @transaction.atomic
 def industry_assign(*, actor, industry: str, department_id: int) -> IndustryDepartment:
     """三管三必须 as data: district HQ says which department supervises an industry."""
-    if not any(p.count("/") == 1 for p in scope_for(actor, Cap.SAFETY_REGULATE).paths):
+    if not scope_for(actor, Cap.SAFETY_REGULATE).district_wide:
         raise Forbidden(Cap.SAFETY_REGULATE)
     dept = Unit.objects.filter(pk=department_id, kind=Unit.Kind.DEPARTMENT).first()
     if dept is None:
