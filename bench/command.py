@@ -22,8 +22,6 @@ import os
 import random
 import sys
 import tempfile
-import time
-import urllib.request
 from datetime import datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
@@ -31,33 +29,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-
-
-def login(base: str, username: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/api/v1/auth/token",
-        data=json.dumps({"username": username, "password": "fangkong-demo"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())["token"]
-
-
-def timed_get(url: str, token: str, n: int) -> list[float]:
-    times = []
-    for _ in range(n):
-        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
-        started = time.perf_counter()
-        with urllib.request.urlopen(req, timeout=60) as r:
-            r.read()
-            assert r.status == 200
-        times.append((time.perf_counter() - started) * 1000)
-    return times
-
-
-def pct(values: list[float], p: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def seed_reports(days: int) -> tuple[int, int]:
@@ -157,23 +128,12 @@ def main() -> None:
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fangkong_bench_command"),
     )
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    from registry import pgbench_select, recreate_database
+    from common import fresh_city, login, pct, server, timed_get
+    from registry import pgbench_select
 
-    recreate_database(args.database_url)
-    import django
-
-    django.setup()
-    from common import server
-    from django.core.management import call_command
-
+    fresh_city(args.database_url, args.people)
     from fangkong.core import clock
-    from fangkong.demo import seed_demo
 
-    call_command("migrate", verbosity=0)
-    print(f"seeding {args.people:,} people …", flush=True)
-    seed_demo(people=args.people)
     template_id, reports = seed_reports(args.days)
     tasks = seed_tasks(args.tasks)
     print(f"{reports:,} report submissions, {tasks:,} tasks", flush=True)

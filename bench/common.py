@@ -1,8 +1,10 @@
-"""What the benchmarks share: a production-like `fangkong serve` on this machine, started and stopped around a run."""
+"""What the benchmarks share: a fresh demo city in its own PostgreSQL database, a production-like `fangkong serve`
+on this machine started and stopped around a run, and timed requests to it."""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -59,3 +61,49 @@ def server(*, port: int, workers: int, threads: int, log: Path, home: str | None
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+
+
+def fresh_city(database_url: str, people: int) -> None:
+    """Drop and recreate the database, set Django up on it, migrate and seed the demo city of `people`."""
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
+    from registry import recreate_database
+
+    recreate_database(database_url)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from fangkong.demo import seed_demo
+
+    call_command("migrate", verbosity=0)
+    print(f"seeding {people:,} people …", flush=True)
+    seed_demo(people=people)
+
+
+def login(base: str, username: str) -> str:
+    req = urllib.request.Request(
+        f"{base}/api/v1/auth/token",
+        data=json.dumps({"username": username, "password": "fangkong-demo"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=30) as r:
+        return json.loads(r.read())["token"]
+
+
+def timed_get(url: str, token: str, n: int) -> list[float]:
+    times = []
+    for _ in range(n):
+        req = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}"})
+        started = time.perf_counter()
+        with urllib.request.urlopen(req, timeout=60) as r:
+            r.read()
+            assert r.status == 200
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]

@@ -114,23 +114,10 @@ def main() -> None:
         default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fangkong_bench_safety"),
     )
     args = parser.parse_args()
-    os.environ["DATABASE_URL"] = args.database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
-    from registry import pgbench_select, recreate_database
+    from common import fresh_city, login, pct, server, timed_get
+    from registry import pgbench_select
 
-    recreate_database(args.database_url)
-    import django
-
-    django.setup()
-    from command import login, pct, timed_get
-    from common import server
-    from django.core.management import call_command
-
-    from fangkong.demo import seed_demo
-
-    call_command("migrate", verbosity=0)
-    print(f"seeding {args.people:,} people …", flush=True)
-    seed_demo(people=args.people)
+    fresh_city(args.database_url, args.people)
     seed(args.enterprises, args.hazards)
     print(f"{args.enterprises:,} enterprises, {args.hazards:,} hazards", flush=True)
     pgbench_tps = pgbench_select(args.database_url)

@@ -71,16 +71,6 @@ def post(base: str, path: str, token: str, body: dict) -> tuple[int, dict]:
         return exc.code, json.loads(exc.read() or b"{}")
 
 
-def login(base: str, username: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/api/v1/auth/token",
-        data=json.dumps({"username": username, "password": "fangkong-demo"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())["token"]
-
-
 def device_tokens(n: int) -> list[str]:
     """n scanner devices of the demo checkpoint (rows written directly: this is setup, not what is measured)."""
     from datetime import timedelta
@@ -171,7 +161,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from common import server
+    from common import login, server
     from django.core.management import call_command
 
     from fangkong.demo import seed_demo

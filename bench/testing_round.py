@@ -49,16 +49,6 @@ def post(base: str, path: str, token: str, body: dict | None = None) -> dict:
         return json.loads(r.read())
 
 
-def token(base: str, username: str) -> str:
-    req = urllib.request.Request(
-        f"{base}/api/v1/auth/token",
-        data=json.dumps({"username": username, "password": "fangkong-demo"}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=30) as r:
-        return json.loads(r.read())["token"]
-
-
 def plan_scans(round_id: int, by_document: float = 0.2):
     """Every resident, with their community's site, in tubes of ten (alone for closed-loop and key population);
     a share `by_document` shows an ID card (its number is read), the others their personal code's QR."""
@@ -171,7 +161,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from common import server
+    from common import login, server
     from django.core.management import call_command
 
     from fangkong.demo import seed_demo
@@ -185,7 +175,7 @@ def main() -> None:
     stages: dict[str, tuple[int, float]] = {}
     print(f"server log: {tmp}/server.log", flush=True)
     with server(port=args.port, workers=args.workers, threads=1, log=Path(tmp) / "server.log", home=tmp) as base:
-        hq, sampler, lab = token(base, "hq_admin"), token(base, "sampler"), token(base, "lab_staff")
+        hq, sampler, lab = login(base, "hq_admin"), login(base, "sampler"), login(base, "lab_staff")
         round_id = post(
             base,
             "/api/v1/testing/rounds",

@@ -43,9 +43,10 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-def enterprises_visible(*, user) -> QuerySet[Unit]:
-    """Enterprises within the caller's jurisdiction; those a regulator's department supervises (directly or by
-    the industry matrix); an enterprise officer's own."""
+def _reach_q(user, via: str = "") -> Q:
+    """Who sees which enterprises, once for both uses: enterprises within the caller's jurisdiction; those a
+    regulator's department supervises (directly or by the industry matrix); an enterprise officer's own. `via`
+    "enterprise__" reads it from a hazard (whose `jpath` is its enterprise's copy: no join for the common case)."""
     q = Q(pk__in=[])
     scope = scope_for(user, Cap.SAFETY_VIEW)
     if not scope.empty:
@@ -53,11 +54,17 @@ def enterprises_visible(*, user) -> QuerySet[Unit]:
     depts = unit_ids_for(user, Cap.SAFETY_REGULATE)
     if depts:
         industries = list(IndustryDepartment.objects.filter(department_id__in=depts).values_list("industry", flat=True))
-        q |= Q(supervising_department_id__in=depts) | Q(safety_profile__industry__in=industries)
+        q |= Q(**{f"{via}supervising_department_id__in": depts})
+        if industries:
+            q |= Q(**{f"{via}safety_profile__industry__in": industries})
     own = unit_ids_for(user, Cap.SAFETY_SELF)
     if own:
-        q |= Q(pk__in=own)
-    return Unit.objects.filter(q, kind=Unit.Kind.ENTERPRISE).distinct().order_by("jpath", "name")
+        q |= Q(**{f"{via}pk__in": own})
+    return q
+
+
+def enterprises_visible(*, user) -> QuerySet[Unit]:
+    return Unit.objects.filter(_reach_q(user), kind=Unit.Kind.ENTERPRISE).distinct().order_by("jpath", "name")
 
 
 def _role(user, enterprise: Unit) -> str:
@@ -70,27 +77,10 @@ def _role(user, enterprise: Unit) -> str:
     return ""
 
 
-def _hazard_q(user) -> Q:
-    """The same reach as `enterprises_visible`, written on the hazard's own columns (its copy of the enterprise's
-    path): at 200,000 hazards a subquery over enterprises with DISTINCT cost twice as much (measured)."""
-    q = Q(pk__in=[])
-    scope = scope_for(user, Cap.SAFETY_VIEW)
-    if not scope.empty:
-        q |= scope.q("jpath")
-    depts = unit_ids_for(user, Cap.SAFETY_REGULATE)
-    if depts:
-        industries = list(IndustryDepartment.objects.filter(department_id__in=depts).values_list("industry", flat=True))
-        q |= Q(enterprise__supervising_department_id__in=depts)
-        if industries:
-            q |= Q(enterprise__safety_profile__industry__in=industries)
-    own = unit_ids_for(user, Cap.SAFETY_SELF)
-    if own:
-        q |= Q(enterprise_id__in=own)
-    return q
-
-
 def hazards_visible(*, user) -> QuerySet[Hazard]:
-    return Hazard.objects.filter(_hazard_q(user)).select_related("enterprise")
+    # Measured at 200,000 hazards: reading the reach on the hazard's own columns halves the time of a subquery
+    # over the visible enterprises.
+    return Hazard.objects.filter(_reach_q(user, via="enterprise__")).select_related("enterprise")
 
 
 @transaction.atomic
@@ -268,7 +258,7 @@ def hazard_statistics(*, user) -> dict:
 
     from fangkong.registry.models import Jurisdiction
 
-    qs = Hazard.objects.filter(_hazard_q(user))
+    qs = Hazard.objects.filter(_reach_q(user, via="enterprise__"))
     by_state = list(qs.values("grade", "state").annotate(n=Count("id")).order_by("grade", "state"))
     # A street's path is the district's segment and its own: "211103/004/" — the first 11 characters.
     by_street_rows = (
