@@ -7,7 +7,6 @@ from typing import Any
 
 from ninja import Form, Router, Schema, Status
 
-from fangkong.core import clock
 from fangkong.core.api import ErrorOut, paginate
 
 from . import chain, directives, duty, incidents, notifications, reporting, situation, supervision
@@ -202,21 +201,17 @@ class AssignmentOut(Schema):
 @router.get("/reports/due", response={200: list[AssignmentOut], **ERRORS})
 def reports_due(request):
     """The reports the caller files, with the current period's due moment and whether it is filed."""
-    today = clock.localdate()
-    out = []
-    for a in reporting.assignments_mine(user=request.user):
-        period = a.template.period_of(today)
-        out.append(
-            {
-                "id": a.pk,
-                "template_id": a.template_id,
-                "name": a.template.name,
-                "fields": a.template.fields,
-                "due_at": a.template.due_at(period),
-                "filed": a.submissions.filter(period=period).exists(),
-            }
-        )
-    return out
+    return [
+        {
+            "id": a.pk,
+            "template_id": a.template_id,
+            "name": a.template.name,
+            "fields": a.template.fields,
+            "due_at": due_at,
+            "filed": filed is not None,
+        }
+        for a, due_at, filed in reporting.due_now(user=request.user)
+    ]
 
 
 class SubmissionIn(Schema):

@@ -4,7 +4,7 @@ completeness / timeliness figures with the missing reports flagged."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -101,6 +101,24 @@ def template_assign(*, actor, template_id: int, recipients: list, since: date | 
 
 def assignments_mine(*, user):
     return ReportAssignment.objects.filter(_mine_q(user), template__active=True).select_related("template")
+
+
+def due_now(*, user) -> list[tuple[ReportAssignment, datetime, ReportSubmission | None]]:
+    """The reports the user files, each with the current period's due moment and its filing if any — two
+    queries whatever the number of reports (the page and the API both show this)."""
+    today = clock.localdate()
+    assignments = list(assignments_mine(user=user))
+    periods = {a.pk: a.template.period_of(today) for a in assignments}
+    filed = {
+        (s.assignment_id, s.period): s
+        for s in ReportSubmission.objects.filter(assignment__in=assignments, period__in=set(periods.values()))
+    }
+    return [(a, a.template.due_at(periods[a.pk]), filed.get((a.pk, periods[a.pk]))) for a in assignments]
+
+
+def templates_visible(*, user):
+    """The report templates the user oversees (for the completeness view)."""
+    return ReportTemplate.objects.filter(scope_for(user, Cap.TASK_OVERSEE).q("jpath")).order_by("name")
 
 
 def _clean_values(template: ReportTemplate, values: dict) -> dict:

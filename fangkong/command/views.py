@@ -174,23 +174,18 @@ def my_reports(request):
             return redirect("command:reports")
         except FieldError as exc:
             error = exc
-    today = clock.localdate()
-    rows = []
-    for a in assignments:
-        period = a.template.period_of(today)
-        rows.append((a, a.template.due_at(period), a.submissions.filter(period=period).first()))
+    rows = reporting.due_now(user=request.user)
     return render(request, "command/reports.html", {"rows": rows, "error": error}, status=400 if error else 200)
 
 
 @scoped
 def report_overview(request):
     """Completeness and timeliness per reporter, with the missing periods, for a template and a period."""
-    from .models import ReportTemplate
-    from .reporting import completeness
+    from .reporting import completeness, templates_visible
 
     if not has_cap(request.user, Cap.TASK_OVERSEE):
         raise Forbidden(Cap.TASK_OVERSEE)
-    templates = ReportTemplate.objects.filter(scope_for(request.user, Cap.TASK_OVERSEE).q("jpath")).order_by("name")
+    templates = templates_visible(user=request.user)
     chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
     today = clock.localdate()
     since = parse_moment("since", request.GET.get("since")) if request.GET.get("since") else None

@@ -95,3 +95,21 @@ def sealed_places() -> list[int]:
             ),
         ).values_list("pk", flat=True)
     )
+
+
+def zone_places(*, user) -> list:
+    """The compounds a user may draw zones over."""
+    from fangkong.registry.models import Place
+
+    reach = scope_for(user, Cap.ZONE_REQUEST)
+    if reach.empty:
+        return []
+    return list(Place.objects.filter(reach.q("jpath"), kind=Place.Kind.COMPOUND).order_by("jpath", "name")[:2000])
+
+
+def zone_jurisdictions(*, user) -> list:
+    """The jurisdictions a user may draw zones over."""
+    from fangkong.registry.models import Jurisdiction
+
+    reach = scope_for(user, Cap.ZONE_REQUEST)
+    return [] if reach.empty else list(Jurisdiction.objects.filter(reach.q("path")).order_by("path")[:2000])

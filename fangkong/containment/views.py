@@ -14,7 +14,6 @@ from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
-from fangkong.registry.models import Jurisdiction, Place
 
 from . import changes, selectors, zones
 from .models import Colour, StatusChange, Zone
@@ -64,14 +63,8 @@ def zone_list(request):
             "state": request.GET.get("state", ""),
             "can_request": not reach.empty,
             "levels": selectors.levels(),
-            "compounds": Place.objects.filter(reach.q("jpath"), kind=Place.Kind.COMPOUND).order_by("jpath", "name")[
-                :2000
-            ]
-            if not reach.empty
-            else [],
-            "jurisdictions": Jurisdiction.objects.filter(reach.q("path")).order_by("path")[:2000]
-            if not reach.empty
-            else [],
+            "compounds": selectors.zone_places(user=request.user),
+            "jurisdictions": selectors.zone_jurisdictions(user=request.user),
             "error": error,
             "form": request.POST if error else {},
         },
