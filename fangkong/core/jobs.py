@@ -59,10 +59,16 @@ def _import_owner(name: str) -> None:
 
 
 def _in_thread(name: str, args: list) -> None:
+    from django.db import connections
+
     try:
         run_registered(name, args)
     except Exception:
         log.exception("background job %s failed", name)
+    finally:
+        # The thread's own database connections end with it (left open, they outlive the job: a test database
+        # could not be dropped, a server would hold idle connections).
+        connections.close_all()
 
 
 def run_after_commit(func: Callable[..., Any], *args: Any) -> None:
