@@ -51,10 +51,29 @@ def incident_report_initial(
 ) -> Incident:
     """The first written report of an event (`known_at`: when the duty room learned of it, by phone perhaps —
     the level's limit for the written report runs from then); HQ is told at once."""
-    ensure_levels()
     place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
     if place is None or not scope_for(actor, Cap.TASK_WORK).covers(place.path):
         raise NotFound
+    return incident_open(
+        actor=actor, title=title, level=level, occurred_at=occurred_at, place=place, text=text, known_at=known_at
+    )
+
+
+@transaction.atomic
+def incident_open(
+    *,
+    actor,
+    title: str,
+    level: str,
+    occurred_at: datetime,
+    place: Jurisdiction,
+    text: str,
+    known_at: datetime | None = None,
+    link: str = "",
+) -> Incident:
+    """Open an incident with its initial report, for callers that have checked the actor may (a duty room here;
+    an enterprise reporting an accident in work safety, which holds a unit role, not a jurisdiction one)."""
+    ensure_levels()
     lvl = IncidentLevel.objects.filter(code=level).first()
     if lvl is None:
         raise FieldError("level", _("Unknown event level."))
@@ -82,7 +101,7 @@ def incident_report_initial(
     notify(
         district_users(Cap.SITUATION_APPROVE),
         title=_("Incident (%(l)s): %(t)s") % {"l": lvl.name, "t": incident.title},
-        link=f"/command/incidents/{incident.pk}/",
+        link=link or f"/command/incidents/{incident.pk}/",
     )
     return incident
 
@@ -95,6 +114,12 @@ def incident_report_add(*, actor, incident_id: int, kind: str, text: str) -> Inc
         raise NotFound
     if not scope_for(actor, Cap.TASK_WORK).covers(incident.jpath):
         raise Forbidden(Cap.TASK_WORK)
+    return incident_append(actor=actor, incident=incident, kind=kind, text=text)
+
+
+@transaction.atomic
+def incident_append(*, actor, incident: Incident, kind: str, text: str) -> IncidentReport:
+    """A follow-up or the final report on a locked incident, for callers that have checked the actor may."""
     if incident.closed_at is not None:
         raise FieldError("kind", _("The final report is in: the incident is closed."))
     if kind not in (IncidentReport.Kind.FOLLOWUP, IncidentReport.Kind.FINAL):
