@@ -105,10 +105,67 @@ def inspection_record(
     return result
 
 
+SIGNATURE_MAX_BYTES = 300_000
+
+
+def data_url_png(value: str) -> bytes | None:
+    """The pad's "data:image/png;base64,…" as bytes (None when the pad was left empty)."""
+    import base64
+    import binascii
+
+    prefix = "data:image/png;base64,"
+    if not value:
+        return None
+    if not value.startswith(prefix) or len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."))
+    try:
+        return base64.b64decode(value[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB.")) from exc
+
+
+def read_upload(upload) -> bytes | None:
+    """An uploaded signature's bytes, read no further than one byte past the limit (so an oversized upload is
+    refused by the check, not held in memory)."""
+    if upload is None:
+        return None
+    return upload.read(SIGNATURE_MAX_BYTES + 1)
+
+
+def _signature_png(data: bytes | None) -> bytes:
+    """The drawn signature: a PNG of sensible size with ink on it (a blank pad is not a signature)."""
+    from io import BytesIO
+
+    from PIL import Image, ImageChops, UnidentifiedImageError
+
+    if not data:
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."))
+    if len(data) > SIGNATURE_MAX_BYTES or not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."))
+    try:
+        with Image.open(BytesIO(data)) as img:
+            if not (50 <= img.width <= 2000 and 30 <= img.height <= 1000):
+                raise FieldError("signature", _("The signature image has an odd size."))
+            rgba = img.convert("RGBA")
+            # Ink: opaque pixels darker than paper (a transparent or white pad has none), counted by Pillow.
+            opaque = rgba.getchannel("A").point(lambda a: 255 if a > 128 else 0)
+            dark = rgba.convert("L").point(lambda g: 255 if g < 160 else 0)
+            ink = ImageChops.multiply(opaque, dark).histogram()[255]
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB.")) from exc
+    if ink < 30:
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."))
+    return data
+
+
 @transaction.atomic
-def inspection_sign(*, actor, inspection_id: int) -> Inspection:
-    """The inspector signs; every failed item becomes a hazard (a major one for a major item)."""
+def inspection_sign(*, actor, inspection_id: int, signature: bytes | None = None) -> Inspection:
+    """The inspector signs — the signing is theirs alone, the drawn signature its visible form — and every failed
+    item becomes a hazard (a major one for a major item)."""
+    from django.core.files.base import ContentFile
+
     inspection = _mine(actor, inspection_id)
+    png = _signature_png(signature)
     results = list(inspection.results.select_related("item"))
     if len(results) < inspection.checklist.items.count():
         raise FieldError("results", _("Every item of the checklist needs a result before signing."))
@@ -126,7 +183,8 @@ def inspection_sign(*, actor, inspection_id: int) -> Inspection:
             )
             r.save(update_fields=["hazard"])
     inspection.signed_at = now
-    inspection.save(update_fields=["signed_at"])
+    inspection.signature.save(f"inspection-{inspection.pk}.png", ContentFile(png), save=False)
+    inspection.save(update_fields=["signed_at", "signature"])
     audit_record(
         actor=actor,
         action="safety.inspection_sign",

@@ -96,6 +96,9 @@ class Hazard(models.Model):
     listed = models.BooleanField(_("listed supervision (挂牌督办)"), default=False)
     applied_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the overdue rectification / the overdue review was announced (each once; see escalation.py).
+    overdue_notified_at = models.DateTimeField(null=True, blank=True)
+    review_notified_at = models.DateTimeField(null=True, blank=True)
     jpath = models.CharField(max_length=128)  # the enterprise's
 
     class Meta:
@@ -103,6 +106,12 @@ class Hazard(models.Model):
             models.Index(fields=["enterprise", "state"], name="hazard_enterprise_state"),
             models.Index(fields=["jpath"], name="hazard_jpath", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
+            # What escalation scans each run: small, whatever the number of hazards.
+            models.Index(
+                fields=["deadline"],
+                condition=models.Q(overdue_notified_at__isnull=True) & ~models.Q(state__in=["accepted", "closed"]),
+                name="hazard_to_escalate",
+            ),
         ]
 
 
@@ -186,6 +195,9 @@ class Inspection(models.Model):
     inspector = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     started_at = models.DateTimeField(default=clock.now)
     signed_at = models.DateTimeField(null=True, blank=True)
+    # The signature drawn on the phone when signing (a PNG): what the enterprise sees on the printed record. The
+    # binding act is the inspector's own authenticated signing; the drawing is its visible form.
+    signature = models.FileField(upload_to="signatures/%Y/%m/", blank=True)
     jpath = models.CharField(max_length=128)
 
 
@@ -199,3 +211,37 @@ class InspectionResult(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["inspection", "item"], name="inspection_item_once")]
+
+
+class Accident(models.Model):
+    """A production-safety accident (生产安全事故) at an enterprise. Its reports are the command module's incident
+    reports (initial → follow-ups → final, with the level's time limits that district HQ configures): one record
+    of the event for the duty room and for the regulator. The grade follows the State Council's regulation
+    (生产安全事故报告和调查处理条例, art. 3) from the casualties and the direct economic loss."""
+
+    class Kind(models.TextChoices):
+        FIRE = "fire", _("Fire")
+        EXPLOSION = "explosion", _("Explosion")
+        POISONING = "poisoning", _("Poisoning or asphyxiation")
+        FALL = "fall", _("Fall from height")
+        STRUCK = "struck", _("Struck by an object")
+        MACHINERY = "machinery", _("Machinery")
+        ELECTRIC = "electric", _("Electric shock")
+        COLLAPSE = "collapse", _("Collapse")
+        VEHICLE = "vehicle", _("Vehicle")
+        OTHER = "other", _("Other")
+
+    enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    incident = models.OneToOneField("command.Incident", on_delete=models.PROTECT, related_name="accident")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    deaths = models.PositiveIntegerField(_("deaths"), default=0)
+    serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)
+    missing = models.PositiveIntegerField(_("missing"), default=0)
+    economic_loss = models.DecimalField(  # direct economic loss, in 10,000 yuan (万元)
+        _("direct economic loss (10,000 yuan)"), max_digits=12, decimal_places=2, default=0
+    )
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)  # the enterprise's
+
+    class Meta:
+        indexes = [models.Index(fields=["jpath"], name="accident_jpath", opclasses=["varchar_pattern_ops"])]

@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from fangkong.core import clock
 from fangkong.registry.models import RoleAssignment, Unit
 
-from .models import Checklist, EnterpriseProfile, Hazard, HazardStep, IndustryDepartment, Licence
+from .models import Accident, Checklist, EnterpriseProfile, Hazard, HazardStep, IndustryDepartment, Licence
 
 INDUSTRIES = [  # a word in the enterprise's name → its industry, and the department that supervises it
     ("石化", "危险化学品", "emergency"),
@@ -22,7 +22,7 @@ INDUSTRIES = [  # a word in the enterprise's name → its industry, and the depa
 
 
 def wipe() -> None:
-    for model in (HazardStep, Hazard, Licence, EnterpriseProfile, IndustryDepartment, Checklist):
+    for model in (Accident, HazardStep, Hazard, Licence, EnterpriseProfile, IndustryDepartment, Checklist):
         model.objects.all().delete()
 
 
@@ -68,5 +68,18 @@ def seed(*, progress=lambda message: None) -> dict:
         )
         hazard_transition(actor=regulator, hazard_id=h2.pk, to="registered")
         hazards = 2
+        from .accidents import accident_followup, accident_report
+
+        accident = accident_report(
+            actor=officer.user,
+            enterprise_id=firm.pk,
+            kind="fall",
+            occurred_at=clock.now() - timedelta(hours=3),
+            text="检修平台护栏缺失，一名维修工高处坠落，已送区人民医院救治；现场已停工并设置警戒",
+            serious_injuries=1,
+        )
+        accident_followup(
+            actor=officer.user, accident_id=accident.pk, text="伤者生命体征平稳；已组织全厂高处作业安全排查"
+        )
     progress(f"{len(profiles)} enterprise profiles, {hazards} demo hazards")
     return {"enterprises": len(profiles), "hazards": hazards}

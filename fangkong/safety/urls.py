@@ -9,6 +9,12 @@ app_name = "safety"
 urlpatterns = [
     path("", views.hazard_list, name="hazards"),
     path("hazards/<int:hazard_id>/", views.hazard_detail, name="hazard"),
+    path("review/", views.review_queue, name="review"),
+    path("statistics/", views.statistics_page, name="statistics"),
+    path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
+    path("accidents/", views.accident_list, name="accidents"),
+    path("accidents/<int:accident_id>/", views.accident_detail, name="accident"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:inspection_id>/", views.inspection_walk, name="inspection"),
+    path("inspections/<int:inspection_id>/signature.png", views.inspection_signature, name="inspection_signature"),
 ]

@@ -19,9 +19,12 @@ from .models import Hazard
 
 @scoped
 def hazard_list(request):
+    from .escalation import escalate_hazards
+
     enterprises = hazards.enterprises_visible(user=request.user)
     if not enterprises.exists():
         raise NotFound
+    escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
     error = None
     if request.method == "POST":
         try:
@@ -125,11 +128,11 @@ def inspection_new(request):
 @scoped
 def inspection_walk(request, inspection_id: int):
     """Walk the checklist on a phone: each item passed or not (a note, a photo), then sign."""
-    from .inspections import inspection_record, inspection_sign
+    from .inspections import data_url_png, inspection_record, inspection_sign
     from .models import Inspection
 
     inspection = (
-        Inspection.objects.select_related("enterprise", "checklist")
+        Inspection.objects.select_related("enterprise", "checklist", "inspector")
         .filter(pk=inspection_id, enterprise__in=hazards.enterprises_visible(user=request.user))
         .first()
     )
@@ -139,7 +142,11 @@ def inspection_walk(request, inspection_id: int):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "sign":
-                inspection_sign(actor=request.user, inspection_id=inspection.pk)
+                inspection_sign(
+                    actor=request.user,
+                    inspection_id=inspection.pk,
+                    signature=data_url_png(request.POST.get("signature", "")),
+                )
                 messages.success(request, _("Signed. Failed items are registered as hazards."))
             else:
                 for item in inspection.checklist.items.all():
@@ -167,6 +174,179 @@ def inspection_walk(request, inspection_id: int):
             "inspection": inspection,
             "rows": [(item, results.get(item.pk)) for item in inspection.checklist.items.all()],
             "complete": len(results) == inspection.checklist.items.count(),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def inspection_signature(request, inspection_id: int):
+    """The drawn signature, to whoever may see the inspection (media files are not served publicly)."""
+    from django.http import FileResponse
+
+    from .models import Inspection
+
+    inspection = Inspection.objects.filter(
+        pk=inspection_id, enterprise__in=hazards.enterprises_visible(user=request.user)
+    ).first()
+    if inspection is None or not inspection.signature:
+        raise NotFound
+    return FileResponse(inspection.signature.open("rb"), content_type="image/png")
+
+
+@scoped
+def review_queue(request):
+    """The regulator's desk: applications for acceptance waiting for re-inspection (the 10-day limit counted
+    down), major hazards still without their five assurances, public reports not yet verified, and the overdue."""
+    from django.utils import timezone as tz
+
+    from .escalation import escalate_hazards
+    from .statistics import overdue_hazards
+    from .tips import tips_visible
+
+    if not hazards.enterprises_visible(user=request.user).exists():
+        raise NotFound
+    escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
+    visible = hazards.hazards_visible(user=request.user)
+    now = tz.now()
+    applied = [
+        (h, hazards.REVIEW_DAYS - (now - h.applied_at).days)
+        for h in visible.filter(state=Hazard.State.APPLIED).order_by("applied_at")[:200]
+    ]
+    pending = [
+        h
+        for h in visible.filter(
+            grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED]
+        ).order_by("deadline")[:200]
+        if any(not h.assurances.get(a) for a in hazards.ASSURANCES)
+    ]
+    tips = list(tips_visible(user=request.user).filter(state="received").order_by("reported_at")[:200])
+    return render(
+        request,
+        "safety/review.html",
+        {
+            "applied": applied,
+            "pending": pending,
+            "tips": tips,
+            "overdue": list(overdue_hazards(user=request.user, limit=200)),
+        },
+    )
+
+
+@scoped
+def statistics_page(request):
+    from .statistics import hazard_statistics
+
+    if not hazards.enterprises_visible(user=request.user).exists():
+        raise NotFound
+    s = hazard_statistics(user=request.user)
+    states, grades = dict(Hazard.State.choices), dict(Hazard.Grade.choices)
+    by_grade_state = [(grades.get(r["grade"]), states.get(r["state"]), r["n"]) for r in s["by_grade_state"]]
+    return render(request, "safety/statistics.html", {"s": s, "by_grade_state": by_grade_state})
+
+
+@scoped
+def statistics_xlsx(request):
+    from django.http import HttpResponse
+
+    from . import statistics
+
+    response = HttpResponse(
+        statistics.statistics_xlsx(user=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="hazard-statistics.xlsx"'
+    return response
+
+
+@scoped
+def accident_list(request):
+    """Accidents in reach, and the initial report form (the enterprise, or a regulator on the spot)."""
+    from .accidents import accident_report, accidents_visible
+    from .models import Accident
+
+    enterprises = hazards.enterprises_visible(user=request.user)
+    if not enterprises.exists():
+        raise NotFound
+    error = None
+    if request.method == "POST":
+        try:
+            a = accident_report(
+                actor=request.user,
+                enterprise_id=int(request.POST.get("enterprise") or 0),
+                kind=request.POST.get("kind", ""),
+                occurred_at=parse_moment("occurred_at", request.POST.get("occurred_at")),
+                known_at=parse_moment("known_at", request.POST.get("known_at"))
+                if request.POST.get("known_at")
+                else None,
+                text=request.POST.get("text", ""),
+                deaths=request.POST.get("deaths") or 0,
+                serious_injuries=request.POST.get("serious_injuries") or 0,
+                missing=request.POST.get("missing") or 0,
+                economic_loss=request.POST.get("economic_loss") or 0,
+            )
+            messages.success(request, _("Reported. The regulator and district HQ have been told."))
+            return redirect("safety:accident", a.pk)
+        except Forbidden as exc:
+            error = FieldError("enterprise", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    page, query = page_of(request, accidents_visible(user=request.user))
+    return render(
+        request,
+        "safety/accidents.html",
+        {
+            "page": page,
+            "query": query,
+            "enterprises": enterprises[:500],
+            "kinds": Accident.Kind.choices,
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def accident_detail(request, accident_id: int):
+    from fangkong.command import incidents
+
+    from .accidents import accident_followup, accidents_visible
+
+    accident = accidents_visible(user=request.user).filter(pk=accident_id).first()
+    if accident is None:
+        raise NotFound
+    error = None
+    if request.method == "POST":
+        try:
+            accident_followup(
+                actor=request.user,
+                accident_id=accident.pk,
+                text=request.POST.get("text", ""),
+                final=request.POST.get("kind") == "final",
+                **{
+                    k: request.POST[k]
+                    for k in ("deaths", "serious_injuries", "missing", "economic_loss")
+                    if request.POST.get(k, "").strip()
+                },
+            )
+            messages.success(request, _("Sent."))
+            return redirect("safety:accident", accident.pk)
+        except Forbidden as exc:
+            error = FieldError("text", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    incident = accident.incident
+    return render(
+        request,
+        "safety/accident.html",
+        {
+            "accident": accident,
+            "incident": incident,
+            "reports": incident.reports.select_related("author").order_by("at", "pk"),
+            "due": incidents.next_due(incident),
+            "late_initial": incidents.initial_late_minutes(incident),
             "error": error,
         },
         status=400 if error else 200,

@@ -63,3 +63,58 @@ def test_major_hazard_found_rectified_accepted_closed(browser, live_server, tran
     page.screenshot(path=str(screenshot_dir / "regulator-closes-hazard-phone.png"), full_page=True)
     for ctx in (phone, ent):
         ctx.close()
+
+
+def test_inspector_signs_on_a_phone_and_the_enterprise_reports_an_accident(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    from fangkong.safety.models import Accident, Inspection
+
+    seed_demo(people=300)
+    firm = RoleAssignment.objects.get(user__username="enterprise_officer").unit
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "safety_regulator")
+    page.goto(f"{live_server.url}/safety/inspections/new/")
+    page.locator("select[name=enterprise]").select_option(str(firm.pk))
+    page.locator("form.card button.primary").click()
+    page.get_by_role("button", name="保存").first.wait_for()
+    radios = page.locator("input[type=radio][value=pass]")
+    for i in range(radios.count()):
+        radios.nth(i).check()
+    page.locator("input[type=radio][value=fail]").first.check()
+    page.locator("input[name^=note-]").first.fill("应急预案未演练")
+    page.get_by_role("button", name="保存").first.click()
+    page.get_by_role("button", name="检查签字").click()  # nothing drawn: refused
+    page.get_by_role("alert").wait_for()
+    pad = page.locator("canvas.signature-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
+    page.mouse.up()
+    page.get_by_role("button", name="检查签字").click()
+    page.locator("img.signature").wait_for()
+    inspection = Inspection.objects.get()
+    assert inspection.signed_at is not None and inspection.signature
+    page.screenshot(path=str(screenshot_dir / "inspection-signed-phone.png"), full_page=True)
+
+    ent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    epage = ent.new_page()
+    _login(epage, live_server, "enterprise_officer")
+    epage.goto(f"{live_server.url}/safety/accidents/")
+    occurred = timezone.localtime(clock.now() - timedelta(minutes=15)).strftime("%Y-%m-%dT%H:%M")
+    epage.get_by_label("发生时间", exact=True).fill(occurred)
+    epage.get_by_label("类别").select_option("fall")
+    epage.get_by_label("重伤").fill("1")
+    epage.get_by_label(re.compile("^事故经过")).fill("脚手架高处坠落一人，已送医")
+    epage.locator("form button.primary").click()
+    epage.get_by_text(re.compile("下次报告")).first.wait_for()
+    accident = Accident.objects.get()
+    assert accident.serious_injuries == 1 and accident.incident.level.code == "IV"
+    epage.screenshot(path=str(screenshot_dir / "accident-initial-report-phone.png"), full_page=True)
+    for ctx in (phone, ent):
+        ctx.close()

@@ -1,19 +1,15 @@
-"""Work-safety endpoints: enterprises in scope and who is responsible for each, hazards and their transitions."""
+"""Enterprises in scope and who is responsible for each, hazards and their transitions, statistics."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
-from ninja import File, Form, Router, Schema, Status
-from ninja.files import UploadedFile
+from ninja import Form, Schema, Status
 
-from fangkong.core.api import ErrorOut, paginate
+from fangkong.core.api import paginate
 
-from . import hazards, inspections, statistics, tips
-
-router = Router(tags=["safety"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+from .. import hazards, statistics
+from . import ERRORS, router
 
 
 class EnterpriseOut(Schema):
@@ -131,136 +127,6 @@ def hazard_list(request, state: str = "", page: int = 1, page_size: int | None =
     return {"items": [_hazard(h) for h in items], "count": count}
 
 
-class ChecklistOut(Schema):
-    id: int
-    code: str
-    name: str
-    version: int
-    items: int
-
-
-@router.get("/safety/checklists", response={200: list[ChecklistOut], **ERRORS})
-def checklist_list(request):
-    """Checklists with their versions (the State Council's 15 measures are built in)."""
-    from django.db.models import Count
-
-    from .checklists import ensure_state_council_15
-    from .models import Checklist
-
-    ensure_state_council_15()
-    return [
-        {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.n}
-        for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")
-    ]
-
-
-@router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
-def checklist_import(request, code: str, name: Form[str] = "", file: File[UploadedFile] = None):  # type: ignore[assignment]
-    """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused."""
-    from .checklists import checklist_import as run
-
-    if file is None:
-        from fangkong.core.errors import FieldError
-
-        raise FieldError("file", "Attach the sheet.")
-    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=file.read())
-    return Status(201, {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.items.count()})
-
-
-# ---------------------------------------------------------------- public hazard reports
-
-
-class TipIn(Schema):
-    enterprise_id: int | None = None
-    place: str = ""
-    description: str
-    name: str = ""  # leave name and phone out to report anonymously
-    phone: str = ""
-
-
-class TipReceipt(Schema):
-    id: int
-    anonymous: bool
-
-
-@router.post("/public/hazard-reports", auth=None, response={201: TipReceipt, **ERRORS})
-def tip_create(request, payload: TipIn):
-    """Anyone may report a hazard, anonymously or named (no account needed). Rate-limited per address."""
-    from fangkong.core.ratelimit import hit
-
-    hit(f"tip:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
-    r = tips.tip_submit(**payload.dict())
-    return Status(201, {"id": r.pk, "anonymous": r.anonymous})
-
-
-class TipOut(Schema):
-    id: int
-    enterprise: str | None
-    place: str
-    description: str
-    reported_at: datetime
-    anonymous: bool
-    state: str
-    hazard_id: int | None
-    reward: str | None
-
-
-def _tip(r) -> dict:
-    return {
-        "id": r.pk,
-        "enterprise": r.enterprise.name if r.enterprise else None,
-        "place": r.place,
-        "description": r.description,
-        "reported_at": r.reported_at,
-        "anonymous": r.anonymous,
-        "state": r.state,
-        "hazard_id": r.hazard_id,
-        "reward": f"{r.reward:.2f}" if r.reward is not None else None,
-    }
-
-
-@router.get("/safety/public-reports", response={200: list[TipOut], **ERRORS})
-def tip_list(request):
-    """Reports for regulators and HQ — without who reported."""
-    return [_tip(r) for r in tips.tips_visible(user=request.user)[:500]]
-
-
-class VerifyIn(Schema):
-    grade: str
-    deadline: datetime
-
-
-@router.post("/safety/public-reports/{int:report_id}/verify", response={200: TipOut, **ERRORS})
-def tip_verify(request, report_id: int, payload: VerifyIn):
-    return _tip(tips.tip_verify(actor=request.user, report_id=report_id, **payload.dict()))
-
-
-class RewardIn(Schema):
-    amount: str
-    note: str = ""
-
-
-@router.post("/safety/public-reports/{int:report_id}/reward", response={200: TipOut, **ERRORS})
-def tip_reward(request, report_id: int, payload: RewardIn):
-    return _tip(tips.tip_reward(actor=request.user, report_id=report_id, **payload.dict()))
-
-
-class RevealIn(Schema):
-    reason: str
-
-
-class RevealOut(Schema):
-    name: str
-    phone: str
-
-
-@router.post("/safety/public-reports/{int:report_id}/reveal", response={200: RevealOut, **ERRORS})
-def tip_reveal(request, report_id: int, payload: RevealIn):
-    """Who reported (a named report), for designated staff only; audited with the reason."""
-    name, phone = tips.tip_reveal(actor=request.user, report_id=report_id, reason=payload.reason)
-    return {"name": name, "phone": phone}
-
-
 # ---------------------------------------------------------------- enterprises' hazard statistics
 
 
@@ -298,67 +164,28 @@ def stats_overview(request, period: str):
 
 @router.get("/safety/hazards/statistics", response={200: dict, **ERRORS})
 def hazard_stats(request):
-    """Hazards by grade and state, by street; the rectification rate; how many are overdue."""
-    return hazards.hazard_statistics(user=request.user)
+    """Hazards by grade and state, by street and by industry; the rectification rate; how many are overdue."""
+    return statistics.hazard_statistics(user=request.user)
 
 
-# ---------------------------------------------------------------- inspections
+@router.get("/safety/hazards/statistics.xlsx", response={200: None, **ERRORS})
+def hazard_stats_xlsx(request):
+    """The same as a workbook, with the overdue list."""
+    from django.http import HttpResponse
 
-
-class InspectionIn(Schema):
-    enterprise_id: int
-    checklist_id: int
-    plan_id: int | None = None
-
-
-class InspectionOut(Schema):
-    id: int
-    enterprise_id: int
-    checklist_id: int
-    items: int
-    recorded: int
-    signed: bool
-    hazards: list[int]
-
-
-def _inspection(i) -> dict:
-    results = list(i.results.all())
-    return {
-        "id": i.pk,
-        "enterprise_id": i.enterprise_id,
-        "checklist_id": i.checklist_id,
-        "items": i.checklist.items.count(),
-        "recorded": len(results),
-        "signed": i.signed_at is not None,
-        "hazards": [r.hazard_id for r in results if r.hazard_id],
-    }
-
-
-@router.post("/safety/inspections", response={201: InspectionOut, **ERRORS})
-def inspection_create(request, payload: InspectionIn):
-    return Status(201, _inspection(inspections.inspection_start(actor=request.user, **payload.dict())))
-
-
-@router.post("/safety/inspections/{int:inspection_id}/results", response={200: InspectionOut, **ERRORS})
-def inspection_result(request, inspection_id: int, item_id: Form[int], passed: Form[bool], note: Form[str] = ""):
-    """One checklist item: passed or not (with a note, and a `photo` file if taken). Multipart form."""
-    inspections.inspection_record(
-        actor=request.user,
-        inspection_id=inspection_id,
-        item_id=item_id,
-        passed=passed,
-        note=note,
-        photo=request.FILES.get("photo"),
+    response = HttpResponse(
+        statistics.statistics_xlsx(user=request.user),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    from .models import Inspection
+    response["Content-Disposition"] = 'attachment; filename="hazard-statistics.xlsx"'
+    return response
 
-    return _inspection(Inspection.objects.get(pk=inspection_id))
 
-
-@router.post("/safety/inspections/{int:inspection_id}/sign", response={200: InspectionOut, **ERRORS})
-def inspection_sign(request, inspection_id: int):
-    """Signed by the inspector who walked it (403 for anyone else); each failed item becomes a hazard."""
-    return _inspection(inspections.inspection_sign(actor=request.user, inspection_id=inspection_id))
+@router.get("/safety/hazards/overdue", response={200: HazardPage, **ERRORS})
+def hazard_overdue(request, page: int = 1, page_size: int | None = None):
+    """Hazards past their rectification deadline, oldest first."""
+    items, count = paginate(statistics.overdue_hazards(user=request.user, limit=100_000), page, page_size)
+    return {"items": [_hazard(h) for h in items], "count": count}
 
 
 # ---------------------------------------------------------------- registry of enterprises, the matrix, listing, photos

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.conftest import make_user
@@ -9,12 +11,28 @@ from fangkong.safety.checklists import ensure_state_council_15
 from fangkong.safety.inspections import plan_create
 from fangkong.safety.models import ChecklistItem, Hazard
 
-from .test_hazards import safety  # noqa: F401  (the fixture)
-
 JSON = "application/json"
 
 
-def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api_token):  # noqa: F811
+def signature_png(*, ink: bool = True, size: tuple[int, int] = (300, 120)) -> bytes:
+    """What the pad sends: a white PNG with (or without) a stroke across it."""
+    from io import BytesIO
+
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", size, "white")
+    if ink:
+        ImageDraw.Draw(img).line([(20, 80), (120, 30), (200, 90), (280, 40)], fill="black", width=4)
+    out = BytesIO()
+    img.save(out, "PNG")
+    return out.getvalue()
+
+
+def _sig(data: bytes, name: str = "signature.png") -> dict:
+    return {"signature": SimpleUploadedFile(name, data, content_type="image/png")}
+
+
+def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api_token):
     checklist = ensure_state_council_15()
     items = list(checklist.items.order_by("order"))
     ChecklistItem.objects.filter(pk=items[4].pk).update(severity="major")
@@ -36,16 +54,23 @@ def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api
             data["photo"] = SimpleUploadedFile("p.jpg", b"\xff\xd8x")
         assert client.post(f"/api/v1/safety/inspections/{iid}/results", data, **reg).status_code == 200
     colleague = make_user("reg2", "safety_regulator", unit=safety["regulator"].roles.first().unit)
-    other = client.post(f"/api/v1/safety/inspections/{iid}/sign", **api_token(colleague))
+    other = client.post(f"/api/v1/safety/inspections/{iid}/sign", _sig(signature_png()), **api_token(colleague))
     assert other.status_code == 403  # nobody signs for the inspector
-    signed = client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg)
+    # The drawn signature: required, a PNG, with ink on it, not oversized; nothing happens until it is right.
+    for bad in ({}, _sig(signature_png(ink=False)), _sig(b"GIF89a....", "s.gif"), _sig(b"\x89PNG\r\n\x1a\n" * 40000)):
+        r = client.post(f"/api/v1/safety/inspections/{iid}/sign", bad, **reg)
+        assert r.status_code == 400 and r.json()["errors"][0]["field"] == "signature", r.content
+    assert Hazard.objects.count() == 0
+    signed = client.post(f"/api/v1/safety/inspections/{iid}/sign", _sig(signature_png()), **reg)
     assert signed.status_code == 200 and len(signed.json()["hazards"]) == 2
+    assert signed.json()["signature"]
     grades = sorted(Hazard.objects.filter(pk__in=signed.json()["hazards"]).values_list("grade", flat=True))
     assert grades == ["general", "major"]
-    assert client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg).status_code == 400
+    again = client.post(f"/api/v1/safety/inspections/{iid}/sign", _sig(signature_png()), **reg)
+    assert again.status_code == 400
 
 
-def test_plans_and_who_may_inspect(client, district, safety, api_token):  # noqa: F811
+def test_plans_and_who_may_inspect(client, district, safety, api_token):
     checklist = ensure_state_council_15()
     from datetime import date
 
@@ -84,7 +109,7 @@ def test_plans_and_who_may_inspect(client, district, safety, api_token):  # noqa
     )
 
 
-def test_walk_an_inspection_on_the_page(district, safety):  # noqa: F811
+def test_walk_an_inspection_on_the_page(district, safety):
     checklist = ensure_state_council_15()
     reg = district.client(safety["regulator"])
     r = reg.post("/safety/inspections/new/", {"enterprise": safety["plant"].pk, "checklist": checklist.pk})
@@ -94,6 +119,13 @@ def test_walk_an_inspection_on_the_page(district, safety):  # noqa: F811
     data = {f"item-{i.pk}": "pass" for i in items} | {f"item-{items[0].pk}": "fail", f"note-{items[0].pk}": "未落实"}
     assert reg.post(url, data).status_code == 302
     assert "Sign the inspection" in reg.get(url).content.decode()
-    assert reg.post(url, {"action": "sign"}).status_code == 302
+    assert reg.post(url, {"action": "sign"}).status_code == 400  # the pad left empty
+    data_url = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
+    assert reg.post(url, {"action": "sign", "signature": data_url}).status_code == 302
     assert Hazard.objects.filter(source="inspection").count() == 1
+    page = reg.get(url).content.decode()
+    assert "signature.png" in page
+    png = reg.get(f"{url}signature.png")
+    assert png.status_code == 200 and b"".join(png.streaming_content).startswith(b"\x89PNG")
     assert district.client(district.worker_b).get(url).status_code == 404
+    assert district.client(district.worker_b).get(f"{url}signature.png").status_code == 404

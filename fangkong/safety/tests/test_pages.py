@@ -9,10 +9,8 @@ from django.utils import timezone
 from fangkong.core import clock
 from fangkong.safety.models import Hazard
 
-from .test_hazards import safety  # noqa: F401  (the fixture)
 
-
-def test_record_and_work_a_major_hazard_on_the_pages(district, safety):  # noqa: F811
+def test_record_and_work_a_major_hazard_on_the_pages(district, safety):
     reg = district.client(safety["regulator"])
     deadline = timezone.localtime(clock.now() + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M")
     r = reg.post(

@@ -9,8 +9,6 @@ from django.utils import timezone
 from fangkong.core import clock
 from fangkong.safety.statistics import period_bounds
 
-from .test_hazards import safety  # noqa: F401  (the fixture)
-
 JSON = "application/json"
 
 
@@ -24,7 +22,7 @@ def test_due_dates():
     assert period_bounds("2026")[2] == at("2027-01-31T23:59")
 
 
-def test_filing_late_and_missing(client, district, safety, api_token):  # noqa: F811
+def test_filing_late_and_missing(client, district, safety, api_token):
     with clock.frozen_at(at("2026-08-01T10:00")):
         reg = api_token(safety["regulator"])
         client.post(
@@ -62,3 +60,47 @@ def test_filing_late_and_missing(client, district, safety, api_token):  # noqa: 
         ).status_code
         == 403
     )
+
+
+def test_hazards_by_industry_overdue_list_and_export(client, district, safety, api_token):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from fangkong.safety.hazards import hazard_create
+
+    for enterprise, days in ((safety["plant"], 1), (safety["plant"], 30), (safety["other"], 2)):
+        hazard_create(
+            actor=district.hq,
+            enterprise_id=enterprise.pk,
+            grade="general",
+            description=f"消防隐患{days}",
+            deadline=clock.now() + timedelta(days=days),
+        )
+    with clock.advanced(timedelta(days=3)):
+        hq = api_token(district.hq)  # tokens expire: one taken now
+        s = client.get("/api/v1/safety/hazards/statistics", **hq).json()
+        assert {r["industry"]: r["hazards"] for r in s["by_industry"]} == {"危险化学品": 2, "食品": 1}
+        assert s["overdue"] == 2
+        overdue = client.get("/api/v1/safety/hazards/overdue", **hq).json()
+        assert [h["description"] for h in overdue["items"]] == ["消防隐患1", "消防隐患2"] and overdue["count"] == 2
+        # The regulator of the emergency bureau sees its own enterprise only.
+        mine = client.get("/api/v1/safety/hazards/overdue", **api_token(safety["regulator"])).json()
+        assert [h["description"] for h in mine["items"]] == ["消防隐患1"]
+        x = client.get("/api/v1/safety/hazards/statistics.xlsx", **hq)
+        assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
+        wb = load_workbook(BytesIO(x.content), read_only=True)
+        assert len(wb.sheetnames) == 4
+        rows = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+        industries = rows[wb.sheetnames[2]]
+        assert ("危险化学品", 2, 2) in industries and ("食品", 1, 1) in industries
+        overdue_rows = rows[wb.sheetnames[3]]
+        assert len(overdue_rows) == 3 and overdue_rows[1][0] == "兴隆化工" and overdue_rows[1][5] == 2
+        page = district.client(district.hq).get("/safety/statistics/")
+        assert page.status_code == 200 and "危险化学品" in page.content.decode()
+        assert district.client(district.hq).get("/safety/statistics.xlsx").status_code == 200
+    outsider = api_token(district.worker_b)
+    for url in ("statistics", "statistics.xlsx", "overdue"):
+        assert client.get(f"/api/v1/safety/hazards/{url}", **outsider).status_code == 403
+    assert district.client(district.worker_b).get("/safety/statistics/").status_code == 404
+    assert district.client(district.worker_b).get("/safety/statistics.xlsx").status_code == 404

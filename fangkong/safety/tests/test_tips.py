@@ -9,12 +9,10 @@ from fangkong.core import clock
 from fangkong.core.models import AuditEvent
 from fangkong.safety.models import Hazard, PublicReport
 
-from .test_hazards import safety  # noqa: F401  (the fixture)
-
 JSON = "application/json"
 
 
-def test_report_verify_reward_and_who_sees_the_reporter(client, district, safety, api_token):  # noqa: F811
+def test_report_verify_reward_and_who_sees_the_reporter(client, district, safety, api_token):
     r = client.post(
         "/api/v1/public/hazard-reports",
         {
@@ -75,7 +73,7 @@ def test_report_verify_reward_and_who_sees_the_reporter(client, district, safety
     assert AuditEvent.objects.filter(action="safety.tip_reveal", reason="发放举报奖励").count() == 1
 
 
-def test_anonymous_and_bad_reports(client, district, safety, api_token):  # noqa: F811
+def test_anonymous_and_bad_reports(client, district, safety, api_token):
     anon = client.post(
         "/api/v1/public/hazard-reports",
         {"place": "园丁小区南门加油站", "description": "加油站旁堆放易燃物"},

@@ -1,0 +1,108 @@
+"""Checklists as data, and inspections walked item by item and signed."""
+
+from __future__ import annotations
+
+from ninja import File, Form, Schema, Status
+from ninja.files import UploadedFile
+
+from .. import inspections
+from . import ERRORS, router
+
+
+class ChecklistOut(Schema):
+    id: int
+    code: str
+    name: str
+    version: int
+    items: int
+
+
+@router.get("/safety/checklists", response={200: list[ChecklistOut], **ERRORS})
+def checklist_list(request):
+    """Checklists with their versions (the State Council's 15 measures are built in)."""
+    from django.db.models import Count
+
+    from ..checklists import ensure_state_council_15
+    from ..models import Checklist
+
+    ensure_state_council_15()
+    return [
+        {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.n}
+        for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")
+    ]
+
+
+@router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
+def checklist_import(request, code: str, name: Form[str] = "", file: File[UploadedFile] = None):  # type: ignore[assignment]
+    """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused."""
+    from ..checklists import checklist_import as run
+
+    if file is None:
+        from fangkong.core.errors import FieldError
+
+        raise FieldError("file", "Attach the sheet.")
+    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=file.read())
+    return Status(201, {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.items.count()})
+
+
+# ---------------------------------------------------------------- inspections
+
+
+class InspectionIn(Schema):
+    enterprise_id: int
+    checklist_id: int
+    plan_id: int | None = None
+
+
+class InspectionOut(Schema):
+    id: int
+    enterprise_id: int
+    checklist_id: int
+    items: int
+    recorded: int
+    signed: bool
+    signature: str | None  # the drawn signature's image
+    hazards: list[int]
+
+
+def _inspection(i) -> dict:
+    results = list(i.results.all())
+    return {
+        "id": i.pk,
+        "enterprise_id": i.enterprise_id,
+        "checklist_id": i.checklist_id,
+        "items": i.checklist.items.count(),
+        "recorded": len(results),
+        "signed": i.signed_at is not None,
+        "signature": i.signature.url if i.signature else None,
+        "hazards": [r.hazard_id for r in results if r.hazard_id],
+    }
+
+
+@router.post("/safety/inspections", response={201: InspectionOut, **ERRORS})
+def inspection_create(request, payload: InspectionIn):
+    return Status(201, _inspection(inspections.inspection_start(actor=request.user, **payload.dict())))
+
+
+@router.post("/safety/inspections/{int:inspection_id}/results", response={200: InspectionOut, **ERRORS})
+def inspection_result(request, inspection_id: int, item_id: Form[int], passed: Form[bool], note: Form[str] = ""):
+    """One checklist item: passed or not (with a note, and a `photo` file if taken). Multipart form."""
+    inspections.inspection_record(
+        actor=request.user,
+        inspection_id=inspection_id,
+        item_id=item_id,
+        passed=passed,
+        note=note,
+        photo=request.FILES.get("photo"),
+    )
+    from ..models import Inspection
+
+    return _inspection(Inspection.objects.get(pk=inspection_id))
+
+
+@router.post("/safety/inspections/{int:inspection_id}/sign", response={200: InspectionOut, **ERRORS})
+def inspection_sign(request, inspection_id: int):
+    """Signed by the inspector who walked it (403 for anyone else), with the drawn signature as a `signature`
+    PNG file (multipart); each failed item becomes a hazard."""
+    png = inspections.read_upload(request.FILES.get("signature"))
+    return _inspection(inspections.inspection_sign(actor=request.user, inspection_id=inspection_id, signature=png))
