@@ -1,0 +1,129 @@
+"""Rich text as the portal accepts it: an allow-list of tags and attributes (nh3, the Rust `ammonia` sanitiser),
+after a pass that removes hidden elements *with their content* — the way injected spam hides on defaced sites
+(`display:none`, the `hidden` attribute, zero-size text, `<dfn>` wrappers). Links go to this site or to the
+domains in FANGKONG["PORTAL_LINK_DOMAINS"]; anything else loses its href (the words stay)."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from urllib.parse import urlsplit
+
+import nh3
+import tinyhtml5
+from django.conf import settings
+
+TAGS = {
+    "p", "br", "h2", "h3", "h4", "strong", "b", "em", "i", "u", "s", "sub", "sup", "blockquote", "ul", "ol", "li",
+    "a", "img", "figure", "figcaption", "table", "caption", "thead", "tbody", "tr", "th", "td", "hr", "span",
+}  # fmt: skip
+ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+# Dropped with everything inside them (not just unwrapped).
+DROP_WITH_CONTENT = {
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math", "dfn", "title",
+    "textarea", "select", "button", "form", "input", "frame", "frameset", "applet", "head", "meta", "link",
+}  # fmt: skip
+HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0(?![.\d]*[1-9])|opacity\s*:\s*0(?![.\d]*[1-9])"
+    r"|(?:left|top|text-indent)\s*:\s*-\d{3,}|(?:height|width|max-height)\s*:\s*0(?:px)?\s*(?:;|$)",
+    re.I,
+)
+HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|invisible|sr-only|visually-hidden)(?:\s|$)", re.I)
+MAX_HTML = 200_000  # characters of rich text in one article
+
+
+def _hidden(el: ET.Element) -> bool:
+    if el.tag in DROP_WITH_CONTENT:
+        return True
+    if "hidden" in el.attrib:
+        return True
+    if HIDDEN_STYLE.search(el.attrib.get("style", "")):
+        return True
+    return bool(HIDDEN_CLASS.search(el.attrib.get("class", "")))
+
+
+def _prune(parent: ET.Element) -> None:
+    """Remove hidden children with their content, keeping the text that follows each (its tail)."""
+    previous: ET.Element | None = None
+    for child in list(parent):
+        if not isinstance(child.tag, str):  # a comment or processing instruction
+            keep_tail(parent, previous, child.tail)
+            parent.remove(child)
+            continue
+        if _hidden(child):
+            keep_tail(parent, previous, child.tail)
+            parent.remove(child)
+            continue
+        _prune(child)
+        previous = child
+
+
+def keep_tail(parent: ET.Element, previous: ET.Element | None, tail: str | None) -> None:
+    if not tail:
+        return
+    if previous is None:
+        parent.text = (parent.text or "") + tail
+    else:
+        previous.tail = (previous.tail or "") + tail
+
+
+def _allowed_url(value: str, *, images: bool = False) -> bool:
+    value = value.strip()
+    if not value:
+        return False
+    parts = urlsplit(value)
+    if not parts.scheme and not parts.netloc:
+        return True  # relative: this site
+    if parts.scheme not in ("http", "https", "mailto") or (images and parts.scheme == "mailto"):
+        return False
+    if parts.scheme == "mailto":
+        return True
+    host = (parts.hostname or "").lower()
+    domains = [d.lower() for d in settings.FANGKONG.get("PORTAL_LINK_DOMAINS", [])]
+    return any(host == d or host.endswith("." + d) for d in domains)
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if tag == "a" and attr == "href":
+        return value if _allowed_url(value) else None
+    if tag == "img" and attr == "src":
+        return value if _allowed_url(value, images=True) else None
+    return value
+
+
+def sanitise(html: str) -> str:
+    """Allowed markup only; hidden content gone; links and images to allowed places only."""
+    root = tinyhtml5.parse(html or "", namespace_html_elements=False)
+    body = root.find("body")
+    if body is None:
+        return ""
+    _prune(body)
+    inner = (body.text or "").replace("&", "&amp;").replace("<", "&lt;") + "".join(
+        ET.tostring(child, encoding="unicode", method="html") for child in body
+    )
+    return nh3.clean(
+        inner,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        clean_content_tags=DROP_WITH_CONTENT,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        attribute_filter=_attribute_filter,
+        strip_comments=True,
+    ).strip()
+
+
+def plain_text(html: str) -> str:
+    """The words of sanitised HTML (for search and feeds)."""
+    import html as html_lib
+
+    spaced = re.sub(r"<(?:/p|br|/h\d|/li|/td|/th|/div|/blockquote|/figcaption)\b[^>]*>", " ", html or "")
+    text = nh3.clean(spaced, tags=set(), clean_content_tags=DROP_WITH_CONTENT)
+
+    return re.sub(r"\s+", " ", html_lib.unescape(text)).strip()
