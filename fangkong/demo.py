@@ -8,6 +8,7 @@ from django.db import transaction
 
 from fangkong.command import seeding as command_seeding
 from fangkong.containment import seeding as containment_seeding
+from fangkong.portal import seeding as portal_seeding
 from fangkong.registry import seeding as registry_seeding
 from fangkong.registry.models import Jurisdiction
 from fangkong.safety import seeding as safety_seeding
@@ -19,6 +20,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
     say = progress or (lambda message: None)
     with transaction.atomic():
         if fresh and Jurisdiction.objects.exists():
+            portal_seeding.wipe()
             safety_seeding.wipe()  # modules that point at the register go first
             command_seeding.wipe()
             containment_seeding.wipe()
@@ -30,6 +32,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
         containment_seeding.seed(progress=say)
         command_seeding.seed(progress=say)
         safety_seeding.seed(progress=say)
+        portal_seeding.seed(progress=say)
     say("analysing tables")
     registry_seeding.analyse(
         ["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction", "containment_personstatus"]

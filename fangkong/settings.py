@@ -10,6 +10,8 @@ CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) whe
 FANGKONG_CACHE_URL  e.g. redis://127.0.0.1:6379/1: the cache all workers share (scanner rate limits)
 FANGKONG_STATUS_RATE  status look-ups per scanner device per minute (default 600)
 FANGKONG_SMS_CHANNEL  dotted path of the text-message channel (default: write messages to the log)
+FANGKONG_PORTAL_LINK_DOMAINS  comma-separated domains portal articles may link to (default gov.cn,…)
+FANGKONG_PORTAL_CACHE  seconds a rendered public page is cached (default 60; publishing clears it at once)
 """
 
 from __future__ import annotations
@@ -203,4 +205,11 @@ FANGKONG: dict[str, Any] = {
     "TITLE": _("Xinglongtai District Prevention and Control Platform"),
     "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),
     "SMS_CHANNEL": os.environ.get("FANGKONG_SMS_CHANNEL", "fangkong.core.sms.LogChannel"),
+    # Off-site links and images the portal's articles may point to (and their subdomains); others are removed.
+    "PORTAL_LINK_DOMAINS": [
+        d.strip()
+        for d in os.environ.get("FANGKONG_PORTAL_LINK_DOMAINS", "gov.cn,xlt.gov.cn,panjin.gov.cn").split(",")
+        if d.strip()
+    ],
+    "PORTAL_PAGE_CACHE_SECONDS": int(os.environ.get("FANGKONG_PORTAL_CACHE", "60")),
 }

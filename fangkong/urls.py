@@ -5,6 +5,7 @@ from django.urls import include, path
 from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
+from fangkong.portal.api import router as portal_router
 from fangkong.registry.api import router as registry_router
 from fangkong.safety.api import router as safety_router
 from fangkong.screening.api import router as screening_router
@@ -16,6 +17,7 @@ api.add_router("/", testing_router)
 api.add_router("/", containment_router)
 api.add_router("/", command_router)
 api.add_router("/", safety_router)
+api.add_router("/", portal_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -25,6 +27,8 @@ urlpatterns = [
     path("testing/", include("fangkong.testing.urls")),
     path("containment/", include("fangkong.containment.urls")),
     path("me/", include("fangkong.portal.urls")),
+    path("news/manage/", include("fangkong.portal.manage_urls")),
+    path("news/", include("fangkong.portal.news_urls")),
     path("command/", include("fangkong.command.urls")),
     path("safety/", include("fangkong.safety.urls")),
 ]

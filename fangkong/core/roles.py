@@ -64,6 +64,9 @@ class Cap:
     SAFETY_TIPS = "safety.tips"  # handle public hazard reports (without the reporter's identity)
     SAFETY_TIP_IDENTITY = "safety.tip_identity"  # designated staff: reveal a named reporter (audited)
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
+    # public portal
+    PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
+    PORTAL_REVIEW = "portal.review"  # approve (publish, schedule) or reject others' drafts, withdraw, restore
 
 
 _PEOPLE_WORK = frozenset(
@@ -160,6 +163,9 @@ ROLES: dict[str, Role] = {
         Role(
             "isolation_staff", _("Isolation site / designated hospital staff"), "unit", frozenset({Cap.TRANSFER_WORK})
         ),
+        Role("portal_editor", _("Portal editor"), "unit", frozenset({Cap.PORTAL_EDIT})),
+        # A reviewer may write too, but never approves their own text (checked per version).
+        Role("portal_reviewer", _("Portal reviewer"), "unit", frozenset({Cap.PORTAL_EDIT, Cap.PORTAL_REVIEW})),
     ]
 }
 

@@ -20,3 +20,7 @@ class OneTimeCode(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["phone_hash", "created_at"], name="otc_phone_created")]
+
+
+# News and notices live in their own module; Django finds models through this one.
+from .content_models import Article, ArticleVersion, Category  # noqa: E402, F401

@@ -47,6 +47,8 @@ DEMO_USERS = [
     ("safety_regulator", "safety_regulator", "dept_emergency", "区应急管理局 (work safety)"),
     ("enterprise_officer", "enterprise_officer", "enterprise", "one enterprise"),
     ("employer_hr", "employer_hr", "employer", "HR of an employer (files staff's travel reports)"),
+    ("editor", "portal_editor", "dept_publicity", "区委宣传部: drafts news and notices for the portal"),
+    ("reviewer", "portal_reviewer", "dept_publicity", "区委宣传部: approves and publishes them"),
     ("unit_leader", "unit_leader", "dept_housing", "leader of 区住建局 (approves officials' trips)"),
     (
         "discipline_inspector",
@@ -172,6 +174,7 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list
         "dept_emergency": depts["emergency"],
         "dept_housing": depts["housing"],
         "dept_discipline": depts["discipline"],
+        "dept_publicity": depts["publicity"],
         "hospital": unit("clinic", "兴隆台区人民医院", district, depts["health"]),
         "lab": unit("lab", "兴隆台区核酸检测实验室", district, depts["health"]),
     }

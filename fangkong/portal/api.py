@@ -1,0 +1,269 @@
+"""Portal endpoints: articles through the editorial workflow (editors, reviewers) and, for anyone, what is online."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core.api import BearerAuth, ErrorOut, paginate
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, has_cap
+
+from . import articles, integrity
+from .content_models import Article, Category
+
+router = Router(tags=["portal"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+def _anonymous(request):
+    """The public: whatever session the browser has, an unauthenticated caller reads what is online only."""
+    request.user = AnonymousUser()
+    return True
+
+
+OPTIONAL = [BearerAuth(), _anonymous]
+
+
+class ArticleIn(Schema):
+    title: str
+    body_html: str
+    category: int | str  # id, slug, or path "动态要闻 › 兴隆要闻"
+    kind: str = "news"  # news | notice
+    department: str = ""
+    pinned: bool = False
+    expires_at: datetime | None = None
+
+
+class ArticleUpdate(Schema):
+    title: str
+    body_html: str
+    note: str = ""
+    category: int | str | None = None
+    pinned: bool | None = None
+    expires_at: datetime | None = None
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    body_html: str
+    state: str
+    published_at: datetime | None
+    category: str
+    kind: str
+    department: str
+    pinned: bool
+    version: int  # the latest version's number (editors) or the published one's (public)
+
+
+class ArticlePage(Schema):
+    items: list[ArticleOut]
+    count: int
+
+
+def _staff(request) -> bool:
+    return request.user.is_authenticated and has_cap(request.user, Cap.PORTAL_EDIT)
+
+
+def _out(a: Article, *, staff: bool) -> dict:
+    if staff:
+        v = articles.latest_version(a)
+        title, body, number = v.title, v.body_html, v.number
+    else:
+        text = integrity.verified_text(a)
+        if text is None:
+            raise NotFound
+        title, body = text
+        number = a.published_version.number if a.published_version else 0
+    return {
+        "id": a.pk,
+        "title": title,
+        "body_html": body,
+        "state": a.state,
+        "published_at": a.published_at,
+        "category": a.category.name,
+        "kind": a.kind,
+        "department": a.department,
+        "pinned": a.pinned,
+        "version": number,
+    }
+
+
+@router.post("/portal/articles", response={201: ArticleOut, **ERRORS})
+def article_create(request, payload: ArticleIn):
+    """A draft (editors). The text is sanitised: an allow-list of tags, no scripts, hidden content removed."""
+    a = articles.article_create(actor=request.user, **payload.dict())
+    return Status(201, _out(a, staff=True))
+
+
+@router.get("/portal/articles", auth=OPTIONAL, response={200: ArticlePage, **ERRORS})
+def article_list(request, category: str = "", q: str = "", page: int = 1, page_size: int | None = None):
+    """What is online (newest first, pinned first); editors and reviewers see every article."""
+    from .selectors import search_public
+
+    staff = _staff(request)
+    qs = articles.articles_for(user=request.user if staff else None)
+    if q and not staff:
+        qs = search_public(q[:100])
+    if category:
+        cat = articles.category_resolve(category)
+        qs = qs.filter(category_id__in=[cat.pk, *cat.children.values_list("pk", flat=True)])
+    items, count = paginate(qs.select_related("published_version"), page, page_size)
+    return {"items": [_out(a, staff=staff) for a in items], "count": count}
+
+
+@router.get("/portal/articles/{int:article_id}", auth=OPTIONAL, response={200: ArticleOut, **ERRORS})
+def article_get(request, article_id: int):
+    """Anonymous callers: published articles only (404 otherwise). Editors: any, with its latest version."""
+    staff = _staff(request)
+    a = articles.articles_for(user=request.user if staff else None).filter(pk=article_id).first()
+    if a is None:
+        raise NotFound
+    return _out(a, staff=staff)
+
+
+@router.put("/portal/articles/{int:article_id}", response={200: ArticleOut, **ERRORS})
+def article_update(request, article_id: int, payload: ArticleUpdate):
+    """A new version (earlier ones are kept); the article goes back to draft."""
+    articles.article_update(actor=request.user, article_id=article_id, **payload.dict())
+    return _out(Article.objects.select_related("category").get(pk=article_id), staff=True)
+
+
+class DecisionIn(Schema):
+    note: str = ""
+    publish_at: datetime | None = None  # approve: schedule publication (empty: now)
+
+
+@router.post("/portal/articles/{int:article_id}/submit", response={200: ArticleOut, **ERRORS})
+def article_submit(request, article_id: int):
+    return _out(articles.article_submit(actor=request.user, article_id=article_id), staff=True)
+
+
+@router.post("/portal/articles/{int:article_id}/approve", response={200: ArticleOut, **ERRORS})
+def article_approve(request, article_id: int):
+    """A reviewer publishes (now or at `publish_at`); 403 for the article's author. The body is optional:
+    `{"publish_at", "note"}`."""
+    import json
+
+    from pydantic import ValidationError
+
+    from fangkong.core.errors import FieldError
+
+    try:
+        is_json = request.content_type == "application/json" and request.body.strip()
+        p = DecisionIn(**(json.loads(request.body) if is_json else {}))
+    except (ValueError, TypeError, ValidationError) as exc:
+        raise FieldError("publish_at", 'A JSON body {"publish_at", "note"}, or none.') from exc
+    a = articles.article_approve(actor=request.user, article_id=article_id, publish_at=p.publish_at, note=p.note)
+    return _out(a, staff=True)
+
+
+@router.post("/portal/articles/{int:article_id}/reject", response={200: ArticleOut, **ERRORS})
+def article_reject(request, article_id: int, payload: DecisionIn):
+    return _out(articles.article_reject(actor=request.user, article_id=article_id, note=payload.note), staff=True)
+
+
+@router.post("/portal/articles/{int:article_id}/withdraw", response={200: ArticleOut, **ERRORS})
+def article_withdraw(request, article_id: int, payload: DecisionIn):
+    return _out(articles.article_withdraw(actor=request.user, article_id=article_id, note=payload.note), staff=True)
+
+
+class VersionOut(Schema):
+    number: int
+    title: str
+    created_at: datetime
+    created_by: str
+    note: str
+    approved: bool
+
+
+@router.get("/portal/articles/{int:article_id}/versions", response={200: list[VersionOut], **ERRORS})
+def article_versions(request, article_id: int):
+    if not _staff(request):
+        raise NotFound
+    a = Article.objects.filter(pk=article_id).first()
+    if a is None:
+        raise NotFound
+    return [
+        {
+            "number": v.number,
+            "title": v.title,
+            "created_at": v.created_at,
+            "created_by": v.created_by.get_username(),
+            "note": v.note,
+            "approved": v.approved_at is not None,
+        }
+        for v in a.versions.select_related("created_by")
+    ]
+
+
+class ImportOut(Schema):
+    id: int
+    title: str
+    dropped: list[str]  # lines removed (navigation, spam), for the editor to check
+    simplified: bool
+
+
+@router.post("/portal/articles:import", response={201: ImportOut, **ERRORS})
+def article_import(request, category: Form[str] = "", convert: Form[str] = "auto", file: File[UploadedFile] = None):  # type: ignore[assignment]
+    """A legacy page (HTML or text) as a cleaned draft. `convert`: auto | yes | no (Traditional → Simplified)."""
+    from fangkong.core.errors import FieldError
+
+    from .legacy import MAX_IMPORT_BYTES
+    from .legacy import article_import as run
+
+    if file is None:
+        raise FieldError("file", "Attach the page.")
+    if file.size and file.size > MAX_IMPORT_BYTES:
+        raise FieldError("file", "The file is too large (at most 2 MB).")
+    a, cleaned = run(
+        actor=request.user,
+        raw=file.read(MAX_IMPORT_BYTES + 1),
+        source=file.name or "",
+        category=category or None,
+        simplify={"auto": None, "yes": True, "no": False}.get(convert),
+    )
+    return Status(
+        201, {"id": a.pk, "title": cleaned.title, "dropped": cleaned.dropped, "simplified": cleaned.simplified}
+    )
+
+
+class CategoryOut(Schema):
+    id: int
+    name: str
+    slug: str
+    parent_id: int | None
+
+
+@router.get("/portal/categories", auth=OPTIONAL, response={200: list[CategoryOut], **ERRORS})
+def category_list(request):
+    return list(Category.objects.order_by("parent_id", "order", "pk"))
+
+
+class FindingOut(Schema):
+    article_id: int
+    title: str
+    problem: str
+    restored: str
+
+
+@router.get("/portal/integrity", response={200: list[FindingOut], **ERRORS})
+def integrity_check(request):
+    """Published articles whose stored text no longer matches the approved version."""
+    if not _staff(request):
+        raise NotFound
+    return [f.__dict__ for f in integrity.check()]
+
+
+@router.post("/portal/integrity:restore", response={200: list[FindingOut], **ERRORS})
+def integrity_restore(request):
+    from fangkong.core.scoping import Forbidden
+
+    if not has_cap(request.user, Cap.PORTAL_REVIEW):
+        raise Forbidden(Cap.PORTAL_REVIEW)
+    return [f.__dict__ for f in integrity.check(restore=True, actor=request.user)]

@@ -1,0 +1,319 @@
+"""The editorial workflow: an editor drafts (every save a new version, sanitised), submits; a reviewer who did not
+write that version approves — publishing at once or at a set time — or returns it; a published article can be
+edited again (its approved version stays online until the new one is approved) and withdrawn.
+
+Publishing copies the approved version into the served copy together with its keyed hash; `integrity.py` checks
+the two still agree."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Max, Q, QuerySet
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from . import cache as page_cache
+from .content_models import Article, ArticleVersion, Category
+from .sanitise import MAX_HTML, sanitise
+
+S = Article.State
+
+
+def content_mac(title: str, body_html: str) -> str:
+    """The keyed hash of a text (HMAC-SHA256 with the server's secret key): someone who can write to the database
+    but does not hold the key cannot make a defaced text look approved."""
+    return salted_hmac("fangkong.portal.content", f"{title}\x00{body_html}", algorithm="sha256").hexdigest()
+
+
+def category_resolve(value: int | str | None) -> Category:
+    """A category by id, slug, name or path ("动态要闻 › 兴隆要闻")."""
+    if value in (None, ""):
+        raise FieldError("category", _("Choose a category."))
+    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+        found = Category.objects.filter(pk=int(value)).first()
+    else:
+        text = str(value).strip()
+        found = Category.objects.filter(slug=text).first()
+        if found is None:
+            parts = [p.strip() for p in text.replace(">", "›").split("›") if p.strip()]
+            parent = None
+            for part in parts:
+                found = Category.objects.filter(parent=parent, name=part).first()
+                if found is None:
+                    break
+                parent = found
+            if found is None and len(parts) == 1:
+                found = Category.objects.filter(name=parts[0]).order_by("pk").first()
+    if found is None:
+        raise FieldError("category", _("Unknown category."))
+    return found
+
+
+def _clean(title: str, body_html: str) -> tuple[str, str]:
+    title = " ".join((title or "").split())
+    if not title:
+        raise FieldError("title", _("Give the article a title."))
+    if len(title) > 200:
+        raise FieldError("title", _("A title of at most 200 characters."))
+    if len(body_html or "") > MAX_HTML:
+        raise FieldError("body_html", _("The text is too long (at most 200,000 characters)."))
+    body = sanitise(body_html or "")
+    if not body:
+        raise FieldError("body_html", _("Write the article."))
+    return title, body
+
+
+def _new_version(article: Article, *, actor, title: str, body: str, note: str = "") -> ArticleVersion:
+    number = (article.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return ArticleVersion.objects.create(
+        article=article,
+        number=number,
+        title=title,
+        body_html=body,
+        created_by=actor,
+        note=(note or "").strip()[:300],
+        mac=content_mac(title, body),
+    )
+
+
+@transaction.atomic
+def article_create(
+    *,
+    actor,
+    title: str,
+    body_html: str,
+    category: int | str,
+    kind: str = Article.Kind.NEWS,
+    department: str = "",
+    pinned: bool = False,
+    expires_at: datetime | None = None,
+    source: str = "",
+) -> Article:
+    if not has_cap(actor, Cap.PORTAL_EDIT):
+        raise Forbidden(Cap.PORTAL_EDIT)
+    if kind not in Article.Kind.values:
+        raise FieldError("kind", _("News or a notice."))
+    cat = category_resolve(category)
+    title, body = _clean(title, body_html)
+    if expires_at is not None and expires_at <= clock.now():
+        raise FieldError("expires_at", _("An expiry in the future."))
+    article = Article.objects.create(
+        category=cat,
+        kind=kind,
+        department=(department or _department_of(actor)).strip()[:60],
+        author=actor,
+        pinned=bool(pinned),
+        expires_at=expires_at,
+        source=(source or "")[:300],
+    )
+    version = _new_version(article, actor=actor, title=title, body=body)
+    audit_record(actor=actor, action="portal.article_create", obj=article, fields={"version": version.number})
+    return article
+
+
+def _department_of(user) -> str:
+    from fangkong.registry.models import RoleAssignment
+
+    a = RoleAssignment.objects.filter(user=user, unit__isnull=False).select_related("unit").first()
+    return a.unit.name if a and a.unit else ""
+
+
+def _editable(actor, article_id: int) -> Article:
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None or not has_cap(actor, Cap.PORTAL_EDIT):
+        raise NotFound
+    return article
+
+
+@transaction.atomic
+def article_update(
+    *,
+    actor,
+    article_id: int,
+    title: str,
+    body_html: str,
+    note: str = "",
+    category: int | str | None = None,
+    pinned: bool | None = None,
+    expires_at: datetime | None = None,
+) -> ArticleVersion:
+    """A new version (the earlier ones stay). A submitted text goes back to draft: what is reviewed is what was
+    submitted."""
+    article = _editable(actor, article_id)
+    if article.state == S.WITHDRAWN:
+        raise FieldError("state", _("A withdrawn article is not edited; write a new one."))
+    title, body = _clean(title, body_html)
+    if category not in (None, ""):
+        article.category = category_resolve(category)
+    if pinned is not None:
+        article.pinned = pinned
+    if expires_at is not None:
+        article.expires_at = expires_at
+    version = _new_version(article, actor=actor, title=title, body=body, note=note)
+    article.state = S.DRAFT
+    article.save(update_fields=["category", "pinned", "expires_at", "state"])
+    audit_record(actor=actor, action="portal.article_update", obj=article, fields={"version": version.number})
+    return version
+
+
+def latest_version(article: Article) -> ArticleVersion:
+    return article.versions.order_by("-number").first()  # type: ignore[return-value]
+
+
+@transaction.atomic
+def article_submit(*, actor, article_id: int) -> Article:
+    article = _editable(actor, article_id)
+    if article.state not in (S.DRAFT, S.REJECTED):
+        raise FieldError("state", _("Only a draft is submitted for review."))
+    article.state = S.SUBMITTED
+    article.save(update_fields=["state"])
+    audit_record(actor=actor, action="portal.article_submit", obj=article)
+    _tell_reviewers(article, actor)
+    return article
+
+
+def _tell_reviewers(article: Article, actor) -> None:
+    from fangkong.command.notifications import notify
+    from fangkong.registry.models import RoleAssignment
+
+    reviewers = [
+        a.user
+        for a in RoleAssignment.objects.filter(role="portal_reviewer", user__is_active=True).select_related("user")
+        if a.user_id != actor.pk
+    ]
+    notify(
+        reviewers,
+        title=_("To review: %(t)s") % {"t": latest_version(article).title},
+        link=f"/news/manage/{article.pk}/",
+    )
+
+
+@transaction.atomic
+def article_approve(*, actor, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
+    """Approve the submitted version and publish it (now, or at `publish_at`). Never by its author."""
+    if not has_cap(actor, Cap.PORTAL_REVIEW):
+        raise Forbidden(Cap.PORTAL_REVIEW)
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    if article.state != S.SUBMITTED:
+        raise FieldError("state", _("Only a submitted article is approved."))
+    version = latest_version(article)
+    if version.created_by_id == actor.pk or article.author_id == actor.pk:
+        raise Forbidden(_("The author does not approve their own text; another reviewer does."))
+    if version.mac != content_mac(version.title, version.body_html):
+        raise FieldError("state", _("This version was altered after it was written; it cannot be approved."))
+    now = clock.now()
+    if publish_at is not None and publish_at < now:
+        publish_at = now
+    version.approved_by, version.approved_at = actor, now
+    version.save(update_fields=["approved_by", "approved_at"])
+    article.title, article.body_html = version.title, version.body_html
+    article.content_mac = version.mac
+    article.published_version = version
+    # Republishing an edit keeps the first publication date (readers and the archive order by it).
+    if article.published_at is None or article.published_at > now or publish_at is not None:
+        article.published_at = publish_at or now
+    article.state = S.PUBLISHED
+    article.withdrawn_at = None
+    article.save()
+    audit_record(
+        actor=actor,
+        action="portal.article_approve",
+        obj=article,
+        fields={"version": version.number, "publish_at": article.published_at.isoformat()},
+        reason=(note or "")[:300],
+    )
+    page_cache.bump_now_and_on_commit()
+    return article
+
+
+@transaction.atomic
+def article_reject(*, actor, article_id: int, note: str) -> Article:
+    if not has_cap(actor, Cap.PORTAL_REVIEW):
+        raise Forbidden(Cap.PORTAL_REVIEW)
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    if article.state != S.SUBMITTED:
+        raise FieldError("state", _("Only a submitted article is returned."))
+    if not (note or "").strip():
+        raise FieldError("note", _("Say what to change."))
+    article.state = S.REJECTED
+    article.save(update_fields=["state"])
+    audit_record(actor=actor, action="portal.article_reject", obj=article, reason=note.strip()[:300])
+    from fangkong.command.notifications import notify
+
+    notify([latest_version(article).created_by], title=_("Returned: %(t)s") % {"t": latest_version(article).title},
+           body=note.strip(), link=f"/news/manage/{article.pk}/")  # fmt: skip
+    return article
+
+
+@transaction.atomic
+def article_withdraw(*, actor, article_id: int, note: str) -> Article:
+    """Take an article off the site (kept with its versions)."""
+    if not has_cap(actor, Cap.PORTAL_REVIEW):
+        raise Forbidden(Cap.PORTAL_REVIEW)
+    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    if not (note or "").strip():
+        raise FieldError("note", _("Give the reason for withdrawing it."))
+    article.state, article.withdrawn_at = S.WITHDRAWN, clock.now()
+    article.save(update_fields=["state", "withdrawn_at"])
+    audit_record(actor=actor, action="portal.article_withdraw", obj=article, reason=note.strip()[:300])
+    page_cache.bump_now_and_on_commit()
+    return article
+
+
+# ---------------------------------------------------------------- reading
+
+
+def live_q(now: datetime | None = None) -> Q:
+    """Online now: approved, its time come, not withdrawn, not expired — all read from the clock."""
+    now = now or clock.now()
+    return Q(published_version__isnull=False, published_at__lte=now, withdrawn_at__isnull=True) & (
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+
+
+def articles_public() -> QuerySet[Article]:
+    return Article.objects.filter(live_q()).select_related("category").order_by("-pinned", "-published_at", "-pk")
+
+
+def articles_for(*, user) -> QuerySet[Article]:
+    """Everything, for editors and reviewers; the public's for anyone else."""
+    if user is not None and user.is_authenticated and has_cap(user, Cap.PORTAL_EDIT):
+        return Article.objects.select_related("category", "author").order_by("-created_at", "-pk")
+    return articles_public()
+
+
+def neighbours(article: Article) -> tuple[Article | None, Article | None]:
+    """上一篇 / 下一篇: the previous (older) and next (newer) live article of the same category."""
+    same = articles_public().filter(category_id=article.category_id)
+    older = (
+        same.filter(Q(published_at__lt=article.published_at) | Q(published_at=article.published_at, pk__lt=article.pk))
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+    newer = (
+        same.filter(Q(published_at__gt=article.published_at) | Q(published_at=article.published_at, pk__gt=article.pk))
+        .order_by("published_at", "pk")
+        .first()
+    )
+    return older, newer
+
+
+def breadcrumb(category: Category) -> list[Category]:
+    chain = [category]
+    while chain[0].parent_id is not None and len(chain) < 8:
+        chain.insert(0, chain[0].parent)  # type: ignore[arg-type]
+    return chain

@@ -1,0 +1,90 @@
+"""News and notices: categories as a tree, articles with every version kept, and the copy the public is served.
+
+The served copy (`Article.title` / `body_html`) is what pages render; each approved version carries a keyed hash
+(HMAC with the server's secret) of its title and body, and the served copy must hash to the published version's
+value. A defaced row — spam injected into the database, a page rewritten behind the editors' backs — no longer
+matches: pages fall back to the approved version and raise the alarm, and `fangkong check-content` reports and
+restores it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+
+
+class Category(models.Model):
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    name = models.CharField(_("name"), max_length=60)
+    slug = models.SlugField(max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="category_name_once")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        NEWS = "news", _("News")
+        NOTICE = "notice", _("Notice")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        PUBLISHED = "published", _("Published")
+        REJECTED = "rejected", _("Returned to the editor")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="articles")
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.NEWS)
+    # The workflow state of the latest version. A published article edited again is "draft" while its approved
+    # version stays online until the new one is approved.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
+    department = models.CharField(_("department"), max_length=60, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)  # notices: gone from lists after this
+    source = models.CharField(max_length=300, blank=True)  # a legacy import: where it came from
+    # The served copy and its publication.
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    body_html = models.TextField(blank=True)
+    published_version = models.ForeignKey(
+        "ArticleVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)  # in the future: scheduled
+    content_mac = models.CharField(max_length=64, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["category", "published_at"], name="article_category_published"),
+            models.Index(fields=["published_at"], name="article_published"),
+        ]
+
+
+class ArticleVersion(models.Model):
+    """One text of an article, as written; never changed after it is saved (the mac proves it)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    body_html = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    note = models.CharField(max_length=300, blank=True)
+    mac = models.CharField(max_length=64)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_once")]

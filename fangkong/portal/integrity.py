@@ -1,0 +1,111 @@
+"""Content integrity: every published article's served copy must hash (keyed) to its approved version, and that
+version to its own stored hash. Pages check on rendering (falling back to the approved text and raising the
+alarm); `fangkong check-content` checks them all and, with --restore, puts the approved text back — or, when the
+approved version itself was altered, the newest earlier approved version that is intact, or takes the article
+offline when none is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+
+from . import cache as page_cache
+from .articles import content_mac
+from .content_models import Article, ArticleVersion
+
+
+@dataclass
+class Finding:
+    article_id: int
+    title: str
+    problem: str  # "defaced": the served copy differs | "version_altered": the approved version itself was changed
+    restored: str = ""  # after --restore: "version N" | "offline"
+
+
+def _version_ok(v: ArticleVersion | None) -> bool:
+    return v is not None and v.mac == content_mac(v.title, v.body_html)
+
+
+def served_ok(article: Article) -> bool:
+    v = article.published_version
+    return (
+        v is not None
+        and article.content_mac == v.mac
+        and content_mac(article.title, article.body_html) == v.mac
+        and _version_ok(v)
+    )
+
+
+def verified_text(article: Article) -> tuple[str, str] | None:
+    """What a page may show: the served copy when intact, else the approved version when that is intact (and the
+    alarm is raised), else nothing."""
+    if served_ok(article):
+        return article.title, article.body_html
+    alarm(article)
+    v = article.published_version
+    if _version_ok(v):
+        assert v is not None
+        return v.title, v.body_html
+    return None
+
+
+def alarm(article: Article) -> None:
+    """Once an hour per article: an audit event and a message to the reviewers."""
+    if not cache.add(f"portal:alarm:{article.pk}", 1, 3600):
+        return
+    from fangkong.command.notifications import notify
+    from fangkong.registry.models import RoleAssignment
+
+    with transaction.atomic():
+        audit_record(actor=None, action="portal.integrity_alarm", obj=article)
+        notify(
+            [a.user for a in RoleAssignment.objects.filter(role="portal_reviewer").select_related("user")],
+            title=_("Published page altered: %(t)s") % {"t": article.title[:80]},
+            body=_("Its stored text no longer matches the approved version. Run `fangkong check-content --restore`."),
+            link=f"/news/manage/{article.pk}/",
+        )
+
+
+def check(*, restore: bool = False, actor=None) -> list[Finding]:
+    findings = []
+    qs = Article.objects.filter(published_version__isnull=False).select_related("published_version")
+    for article in qs.iterator(chunk_size=500):
+        if served_ok(article):
+            continue
+        problem = "defaced" if _version_ok(article.published_version) else "version_altered"
+        finding = Finding(article.pk, article.title, problem)
+        if restore:
+            finding.restored = restore_article(article_id=article.pk, actor=actor)
+        findings.append(finding)
+    return findings
+
+
+@transaction.atomic
+def restore_article(*, article_id: int, actor=None) -> str:
+    article = Article.objects.select_for_update().get(pk=article_id)
+    candidates = [article.published_version] if article.published_version else []
+    candidates += list(
+        article.versions.filter(approved_at__isnull=False)
+        .exclude(pk=article.published_version_id or 0)
+        .order_by("-number")
+    )
+    good = next((v for v in candidates if _version_ok(v)), None)
+    if good is None:
+        article.withdrawn_at = clock.now()
+        article.state = Article.State.WITHDRAWN
+        article.save(update_fields=["withdrawn_at", "state"])
+        outcome = "offline"
+    else:
+        article.title, article.body_html, article.content_mac = good.title, good.body_html, good.mac
+        article.published_version = good
+        article.save(update_fields=["title", "body_html", "content_mac", "published_version"])
+        outcome = f"version {good.number}"
+    audit_record(actor=actor, action="portal.content_restore", obj=article, fields={"outcome": outcome})
+    page_cache.bump_now_and_on_commit()
+    return outcome

@@ -1,0 +1,222 @@
+"""The editors' pages: articles to write and to review, one article with its versions (diffable) and the workflow
+actions, the legacy import, the integrity check."""
+
+from __future__ import annotations
+
+import difflib
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from . import articles, integrity
+from .content_models import Article, ArticleVersion, Category
+from .sanitise import plain_text
+
+
+def _editor(request) -> None:
+    if not has_cap(request.user, Cap.PORTAL_EDIT):
+        raise NotFound
+
+
+def _categories() -> list[tuple[int, str]]:
+    out = []
+    for c in Category.objects.select_related("parent").order_by("parent_id", "order", "pk"):
+        out.append((c.pk, f"{c.parent.name} › {c.name}" if c.parent else c.name))
+    return sorted(out, key=lambda x: x[1])
+
+
+@scoped
+def manage_list(request):
+    _editor(request)
+    qs = articles.articles_for(user=request.user)
+    which = request.GET.get("show", "")
+    if which == "review":
+        qs = qs.filter(state=Article.State.SUBMITTED)
+    elif which == "mine":
+        qs = qs.filter(author=request.user)
+    page, query = page_of(request, qs)
+    return render(
+        request,
+        "portal/manage/list.html",
+        {"page": page, "query": query, "show": which, "reviewer": has_cap(request.user, Cap.PORTAL_REVIEW)},
+    )
+
+
+def _form_values(request) -> dict:
+    return {
+        "title": request.POST.get("title", ""),
+        "body_html": request.POST.get("body_html", ""),
+        "category": request.POST.get("category", ""),
+        "pinned": request.POST.get("pinned") == "on",
+        "expires_at": parse_moment("expires_at", request.POST.get("expires_at"), end=True),
+    }
+
+
+@scoped
+def manage_new(request):
+    _editor(request)
+    error = None
+    if request.method == "POST":
+        try:
+            values = _form_values(request)
+            a = articles.article_create(actor=request.user, kind=request.POST.get("kind", "news"), **values)
+            messages.success(request, _("Draft saved."))
+            return redirect("news_manage:article", a.pk)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "portal/manage/edit.html",
+        {"categories": _categories(), "form": request.POST, "error": error, "kinds": Article.Kind.choices},
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def manage_article(request, article_id: int):
+    _editor(request)
+    article = Article.objects.select_related("category", "author", "published_version").filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "save":
+                v = _form_values(request)
+                articles.article_update(
+                    actor=request.user, article_id=article.pk, note=request.POST.get("note", ""), **v
+                )
+                messages.success(request, _("Saved as a new version."))
+            elif action == "submit":
+                articles.article_submit(actor=request.user, article_id=article.pk)
+                messages.success(request, _("Submitted for review."))
+            elif action == "approve":
+                articles.article_approve(
+                    actor=request.user,
+                    article_id=article.pk,
+                    publish_at=parse_moment("publish_at", request.POST.get("publish_at")),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, _("Approved and published."))
+            elif action == "reject":
+                articles.article_reject(actor=request.user, article_id=article.pk, note=request.POST.get("note", ""))
+                messages.success(request, _("Returned to the editor."))
+            elif action == "withdraw":
+                articles.article_withdraw(actor=request.user, article_id=article.pk, note=request.POST.get("note", ""))
+                messages.success(request, _("Withdrawn from the site."))
+            else:
+                raise FieldError("action", _("Unknown action."))
+            return redirect("news_manage:article", article.pk)
+        except Forbidden as exc:
+            error = FieldError("action", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    versions = list(article.versions.select_related("created_by", "approved_by").order_by("-number"))
+    latest = versions[0]
+    return render(
+        request,
+        "portal/manage/article.html",
+        {
+            "article": article,
+            "versions": versions,
+            "latest": latest,
+            "categories": _categories(),
+            "error": error,
+            "reviewer": has_cap(request.user, Cap.PORTAL_REVIEW),
+            "own": latest.created_by_id == request.user.pk or article.author_id == request.user.pk,
+            "intact": integrity.served_ok(article) if article.published_version_id else None,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _lines(v: ArticleVersion) -> list[str]:
+    text = v.title + "\n" + v.body_html.replace("</p>", "</p>\n").replace("<br>", "<br>\n")
+    return [plain_text(line) or "" for line in text.split("\n") if plain_text(line)]
+
+
+@scoped
+def manage_diff(request, article_id: int):
+    """Two versions side by side, changes marked (the words, not the markup)."""
+    _editor(request)
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    versions = {v.number: v for v in article.versions.all()}
+    try:
+        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
+    except ValueError:
+        a = b = 0
+    if a not in versions or b not in versions:
+        b = max(versions)
+        a = max(1, b - 1)
+    table = difflib.HtmlDiff(wrapcolumn=60).make_table(
+        _lines(versions[a]), _lines(versions[b]), fromdesc=_("Version %(n)s") % {"n": a},
+        todesc=_("Version %(n)s") % {"n": b}, context=False,
+    )  # fmt: skip
+    return render(
+        request,
+        "portal/manage/diff.html",
+        {"article": article, "table": table, "a": a, "b": b, "numbers": sorted(versions)},
+    )
+
+
+@scoped
+def manage_import(request):
+    """Upload an old site's page (HTML or text): a cleaned draft, with what was dropped listed for the editor."""
+    from .legacy import MAX_IMPORT_BYTES, article_import
+
+    _editor(request)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise FieldError("file", _("Choose the file to import."))
+            if upload.size and upload.size > MAX_IMPORT_BYTES:
+                raise FieldError("file", _("The file is too large (at most 2 MB)."))
+            choice = request.POST.get("convert", "auto")
+            article, cleaned = article_import(
+                actor=request.user,
+                raw=upload.read(MAX_IMPORT_BYTES + 1),
+                source=upload.name or "",
+                category=request.POST.get("category") or None,
+                simplify={"auto": None, "yes": True, "no": False}.get(choice),
+            )
+            messages.success(
+                request,
+                _("Imported as a draft; %(n)s lines dropped (navigation, spam).") % {"n": len(cleaned.dropped)},
+            )
+            return redirect("news_manage:article", article.pk)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "portal/manage/import.html",
+        {"categories": _categories(), "error": error},
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def manage_integrity(request):
+    _editor(request)
+    restore = request.method == "POST" and has_cap(request.user, Cap.PORTAL_REVIEW)
+    findings = integrity.check(restore=restore, actor=request.user if restore else None)
+    if restore:
+        messages.success(request, _("%(n)s article(s) restored.") % {"n": len(findings)})
+        return redirect("news_manage:integrity")
+    return render(
+        request,
+        "portal/manage/integrity.html",
+        {"findings": findings, "reviewer": has_cap(request.user, Cap.PORTAL_REVIEW)},
+    )

@@ -1,0 +1,133 @@
+"""The public news site: the front page (pinned notices, the latest of each category), category pages, article
+pages with the breadcrumb and previous/next, a print view, PDF, search, Atom and RSS feeds. Anonymous pages are
+cached (portal.cache); every article is checked against its approved version before it is shown."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+
+from fangkong.core.paging import page_of
+
+from . import articles, integrity
+from .cache import cached_page
+from .content_models import Article, Category
+
+
+def _live(article_id: int) -> tuple[Article, str, str]:
+    article = articles.articles_public().select_related("published_version").filter(pk=article_id).first()
+    if article is None:
+        raise Http404
+    text = integrity.verified_text(article)
+    if text is None:  # altered, and no intact approved text to show instead
+        raise Http404
+    return article, text[0], text[1]
+
+
+def _nav() -> list[Category]:
+    return list(Category.objects.filter(parent__isnull=True))
+
+
+@cached_page
+def index(request):
+    public = articles.articles_public()
+    top = _nav()
+    sections = []
+    for cat in top:
+        ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
+        sections.append((cat, list(public.filter(category_id__in=ids)[:8])))
+    pinned = list(public.filter(pinned=True)[:5])
+    return render(request, "portal/news/index.html", {"nav": top, "sections": sections, "pinned": pinned})
+
+
+@cached_page
+def category(request, slug: str):
+    cat = Category.objects.filter(slug=slug).first()
+    if cat is None:
+        raise Http404
+    ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
+    page, query = page_of(request, articles.articles_public().filter(category_id__in=ids))
+    return render(
+        request,
+        "portal/news/category.html",
+        {
+            "nav": _nav(),
+            "category": cat,
+            "crumbs": articles.breadcrumb(cat),
+            "children": cat.children.all(),
+            "page": page,
+            "query": query,
+        },
+    )
+
+
+@cached_page
+def article(request, article_id: int):
+    a, title, body = _live(article_id)
+    older, newer = articles.neighbours(a)
+    return render(
+        request,
+        "portal/news/article.html",
+        {
+            "nav": _nav(),
+            "article": a,
+            "title": title,
+            "body": body,
+            "crumbs": articles.breadcrumb(a.category),
+            "previous": older,
+            "next": newer,
+        },
+    )
+
+
+@cached_page
+def article_print(request, article_id: int):
+    a, title, body = _live(article_id)
+    return render(
+        request,
+        "portal/news/print.html",
+        {"article": a, "title": title, "body": body, "crumbs": articles.breadcrumb(a.category)},
+    )
+
+
+def article_pdf(request, article_id: int):
+    from weasyprint import HTML
+
+    a, title, body = _live(article_id)
+    html = render_to_string(
+        "portal/news/pdf.html", {"article": a, "title": title, "body": body, "crumbs": articles.breadcrumb(a.category)}
+    )
+    try:
+        pdf = HTML(string=html).write_pdf()
+    except OSError:  # WeasyPrint's system libraries (Pango) are missing on this server
+        return HttpResponse(_("PDF export needs Pango on the server (apt-get install libpango-1.0-0)."), status=503)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="article-{a.pk}.pdf"'
+    return response
+
+
+def search(request):
+    from .selectors import search_public
+
+    q = (request.GET.get("q") or "").strip()[:100]
+    page, query = page_of(request, search_public(q) if q else Article.objects.none())
+    return render(request, "portal/news/search.html", {"nav": _nav(), "q": q, "page": page, "query": query})
+
+
+def set_language(request, code: str):
+    """Switch the reading language from a link (public pages carry no forms, so they can be cached)."""
+    from django.conf import settings
+
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    target = request.GET.get("next") or "/news/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/news/"
+    response = HttpResponseRedirect(target)
+    response.set_cookie(settings.LANGUAGE_COOKIE_NAME, code, max_age=365 * 24 * 3600, samesite="Lax")
+    translation.activate(code)
+    return response
