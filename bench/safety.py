@@ -52,10 +52,8 @@ def seed(enterprises: int, hazards: int) -> None:
         )
         for i in range(enterprises)
     )
-    EnterpriseProfile.objects.bulk_create(
-        EnterpriseProfile(unit=u, industry=rng.choice(["危险化学品", "建筑施工", "冷库（涉氨制冷）", "城镇燃气"]))
-        for u in units
-    )
+    industries = {u.pk: rng.choice(["危险化学品", "建筑施工", "冷库（涉氨制冷）", "城镇燃气"]) for u in units}
+    EnterpriseProfile.objects.bulk_create(EnterpriseProfile(unit=u, industry=industries[u.pk]) for u in units)
     inspector = get_user_model().objects.get(username="safety_regulator")
     now = clock.now()
     states = [s for s, _l in Hazard.State.choices]
@@ -79,6 +77,7 @@ def seed(enterprises: int, hazards: int) -> None:
                 False,
                 found + timedelta(days=20) if state == "closed" else None,
                 u.jpath,
+                industries[u.pk],
             )
 
     write_rows(
@@ -97,6 +96,7 @@ def seed(enterprises: int, hazards: int) -> None:
             "listed",
             "closed_at",
             "jpath",
+            "industry",
         ],
         rows(),
     )

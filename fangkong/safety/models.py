@@ -100,12 +100,21 @@ class Hazard(models.Model):
     overdue_notified_at = models.DateTimeField(null=True, blank=True)
     review_notified_at = models.DateTimeField(null=True, blank=True)
     jpath = models.CharField(max_length=128)  # the enterprise's
+    # The enterprise's industry, copied like its path (kept in step by profile_update): the statistics and a
+    # regulator's reach by the industry matrix read it without joining two tables per hazard.
+    industry = models.CharField(max_length=40, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["enterprise", "state"], name="hazard_enterprise_state"),
             models.Index(fields=["jpath"], name="hazard_jpath", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["state", "deadline"], name="hazard_state_deadline"),
+            # The list's order (newest first): read in index order and stopped at a page, not sorted in full.
+            models.Index(fields=["-found_at", "-id"], name="hazard_found"),
+            # The overdue list: open hazards by deadline.
+            models.Index(
+                fields=["deadline"], condition=~models.Q(state__in=["accepted", "closed"]), name="hazard_open_deadline"
+            ),
             # What escalation scans each run: small, whatever the number of hazards.
             models.Index(
                 fields=["deadline"],

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,37 +121,38 @@ def stats_overview(*, user, period: str) -> list[FilingState]:
 
 
 def hazard_statistics(*, user) -> dict:
-    """Hazards in the caller's scope by grade and state, by street, the rectification rate and the overdue count —
-    grouped in the database (one query each), so they hold at 200,000 hazards."""
+    """Hazards in the caller's scope by grade and state, by street and by industry, the rectification rate and the
+    overdue count — from one grouped scan (grade × state × street × industry is a few hundred groups), summed here:
+    four separate GROUP BYs read the 200,000 rows four times."""
     _require_reach(user)
-    qs = Hazard.objects.filter(reach_q(user, via="enterprise__"))
-    by_state = list(qs.values("grade", "state").annotate(n=Count("id")).order_by("grade", "state"))
+    qs = Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry"))
+    done = [Hazard.State.ACCEPTED, Hazard.State.CLOSED]
     # A street's path is the district's segment and its own: "211103/004/" — the first 11 characters.
-    by_street_rows = (
+    groups = (
         qs.annotate(street=Substr("jpath", 1, 11))
-        .values("street")
-        .annotate(n=Count("id"), open=Count("id", filter=~Q(state=Hazard.State.CLOSED)))
+        .values("grade", "state", "street", "industry")
+        .annotate(n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=clock.now()) & ~Q(state__in=done)))
+        .order_by()
     )
-    by_industry_rows = (
-        qs.values(industry=F("enterprise__safety_profile__industry"))
-        .annotate(n=Count("id"), open=Count("id", filter=~Q(state=Hazard.State.CLOSED)))
-        .order_by("industry")
-    )
+    by_state: dict[tuple[str, str], int] = {}
+    by_street: dict[str, list[int]] = {}
+    by_industry: dict[str, list[int]] = {}
+    overdue = 0
+    for r in groups:
+        n, is_open = r["n"], r["state"] != Hazard.State.CLOSED
+        by_state[(r["grade"], r["state"])] = by_state.get((r["grade"], r["state"]), 0) + n
+        for table, key in ((by_street, r["street"]), (by_industry, r["industry"] or "")):
+            row = table.setdefault(key, [0, 0])
+            row[0] += n
+            row[1] += n if is_open else 0
+        overdue += r["overdue"]
     names = dict(Jurisdiction.objects.filter(level="street").values_list("path", "name"))
-    total = sum(r["n"] for r in by_state)
-    closed = sum(r["n"] for r in by_state if r["state"] == Hazard.State.CLOSED)
-    overdue = (
-        qs.exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED]).filter(deadline__lt=clock.now()).count()
-    )
+    total = sum(by_state.values())
+    closed = sum(n for (_g, state), n in by_state.items() if state == Hazard.State.CLOSED)
     return {
-        "by_grade_state": by_state,
-        "by_street": [
-            {"street": names.get(r["street"], r["street"]), "hazards": r["n"], "open": r["open"]}
-            for r in by_street_rows
-        ],
-        "by_industry": [
-            {"industry": r["industry"] or "", "hazards": r["n"], "open": r["open"]} for r in by_industry_rows
-        ],
+        "by_grade_state": [{"grade": g, "state": st, "n": n} for (g, st), n in sorted(by_state.items())],
+        "by_street": [{"street": names.get(k, k), "hazards": v[0], "open": v[1]} for k, v in sorted(by_street.items())],
+        "by_industry": [{"industry": k, "hazards": v[0], "open": v[1]} for k, v in sorted(by_industry.items())],
         "total": total,
         "rectification_rate": round(closed / total, 4) if total else 1.0,
         "overdue": overdue,
@@ -164,14 +165,19 @@ def _require_reach(user) -> None:
         raise Forbidden(Cap.SAFETY_VIEW)
 
 
-def overdue_hazards(*, user, limit: int = 500) -> QuerySet[Hazard]:
-    """Hazards past their rectification deadline (not yet accepted or closed), oldest deadline first."""
+# The workbook carries the oldest overdue hazards (openpyxl spends ~20 µs a cell); the whole list is the CSV.
+EXPORT_OVERDUE_ROWS = 20_000
+
+
+def overdue_hazards(*, user) -> QuerySet[Hazard]:
+    """Hazards past their rectification deadline (not yet accepted or closed), oldest deadline first (read along
+    a partial index of open hazards' deadlines)."""
     _require_reach(user)
     return (
-        Hazard.objects.filter(reach_q(user, via="enterprise__"), deadline__lt=clock.now())
+        Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry"), deadline__lt=clock.now())
         .exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED])
         .select_related("enterprise")
-        .order_by("deadline")[:limit]
+        .order_by("deadline", "pk")
     )
 
 
@@ -183,8 +189,8 @@ def statistics_xlsx(*, user) -> bytes:
     from openpyxl import Workbook
 
     s = hazard_statistics(user=user)
-    states = dict(Hazard.State.choices)
-    grades = dict(Hazard.Grade.choices)
+    states = {k: str(v) for k, v in Hazard.State.choices}  # translated once, not per row
+    grades = {k: str(v) for k, v in Hazard.Grade.choices}
     wb = Workbook(write_only=True)
     summary = wb.create_sheet(_("Summary"))
     summary.append([_("Hazards"), s["total"]])
@@ -205,17 +211,59 @@ def statistics_xlsx(*, user) -> bytes:
     overdue = wb.create_sheet(pgettext("hazard", "Overdue"))
     overdue.append([_("Enterprise"), _("Grade"), _("State"), _("Description"), _("Deadline"), _("Days overdue")])
     now = clock.now()
-    for h in overdue_hazards(user=user, limit=100_000).iterator(chunk_size=2000):
+    rows = overdue_hazards(user=user).values_list("enterprise__name", "grade", "state", "description", "deadline")
+    # Plain tuples, not model instances: the list can be a hundred thousand rows long.
+    for name, grade, state, description, deadline in rows[:EXPORT_OVERDUE_ROWS].iterator(chunk_size=5000):
         overdue.append(
             [
-                h.enterprise.name,
-                str(grades.get(h.grade, h.grade)),
-                str(states.get(h.state, h.state)),
-                h.description,
-                clock.localtime(h.deadline),
-                (now - h.deadline).days,
+                name,
+                grades.get(grade, grade),
+                states.get(state, state),
+                description,
+                clock.localtime(deadline),
+                (now - deadline).days,
+            ]
+        )
+    if s["overdue"] > EXPORT_OVERDUE_ROWS:
+        overdue.append([])
+        overdue.append(
+            [
+                _("The oldest %(n)s of %(total)s overdue hazards; the whole list: overdue.csv")
+                % {"n": f"{EXPORT_OVERDUE_ROWS:,}", "total": f"{s['overdue']:,}"}
             ]
         )
     out = BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def overdue_csv(*, user):
+    """The whole overdue list as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese), streamed."""
+    import csv
+    import io
+
+    states = {k: str(v) for k, v in Hazard.State.choices}
+    grades = {k: str(v) for k, v in Hazard.Grade.choices}
+    now = clock.now()
+    rows = overdue_hazards(user=user).values_list(
+        "pk", "enterprise__name", "grade", "state", "description", "deadline", "jpath"
+    )
+    header = ["id", _("Enterprise"), _("Grade"), _("State"), _("Description"), _("Deadline"), _("Days overdue")]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+
+    def chunks():
+        yield "\ufeff"
+        writer.writerow(header)
+        for i, (pk, name, grade, state, text, deadline, _jpath) in enumerate(rows.iterator(chunk_size=5000)):
+            writer.writerow(
+                [pk, name, grades.get(grade, grade), states.get(state, state), text, clock.localtime(deadline),
+                 (now - deadline).days]
+            )  # fmt: skip
+            if i % 2000 == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return chunks()

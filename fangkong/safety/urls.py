@@ -12,6 +12,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("statistics/", views.statistics_page, name="statistics"),
     path("statistics.xlsx", views.statistics_xlsx, name="statistics_xlsx"),
+    path("overdue.csv", views.overdue_csv, name="overdue_csv"),
     path("accidents/", views.accident_list, name="accidents"),
     path("accidents/<int:accident_id>/", views.accident_detail, name="accident"),
     path("inspections/new/", views.inspection_new, name="inspection_new"),

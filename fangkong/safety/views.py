@@ -40,7 +40,7 @@ def hazard_list(request):
             error = exc
     qs = hazards.hazards_visible(user=request.user)
     state = request.GET.get("state", "")
-    page, query = page_of(request, (qs.filter(state=state) if state else qs).order_by("-found_at"))
+    page, query = page_of(request, (qs.filter(state=state) if state else qs).order_by("-found_at", "-id"))
     stats = {(r["state"], r["grade"]): r["n"] for r in qs.values("state", "grade").annotate(n=Count("id"))}
     return render(
         request,
@@ -229,7 +229,7 @@ def review_queue(request):
             "applied": applied,
             "pending": pending,
             "tips": tips,
-            "overdue": list(overdue_hazards(user=request.user, limit=200)),
+            "overdue": list(overdue_hazards(user=request.user)[:200]),
         },
     )
 
@@ -257,6 +257,17 @@ def statistics_xlsx(request):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = 'attachment; filename="hazard-statistics.xlsx"'
+    return response
+
+
+@scoped
+def overdue_csv(request):
+    from django.http import StreamingHttpResponse
+
+    from . import statistics
+
+    response = StreamingHttpResponse(statistics.overdue_csv(user=request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="overdue-hazards.csv"'
     return response
 
 

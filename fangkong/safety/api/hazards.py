@@ -120,7 +120,7 @@ class HazardPage(Schema):
 
 @router.get("/safety/hazards", response={200: HazardPage, **ERRORS})
 def hazard_list(request, state: str = "", page: int = 1, page_size: int | None = None):
-    qs = hazards.hazards_visible(user=request.user).order_by("-found_at")
+    qs = hazards.hazards_visible(user=request.user).order_by("-found_at", "-id")
     if state:
         qs = qs.filter(state=state)
     items, count = paginate(qs, page, page_size)
@@ -181,10 +181,20 @@ def hazard_stats_xlsx(request):
     return response
 
 
+@router.get("/safety/hazards/overdue.csv", response={200: None, **ERRORS})
+def hazard_overdue_csv(request):
+    """The whole overdue list as CSV (streamed)."""
+    from django.http import StreamingHttpResponse
+
+    response = StreamingHttpResponse(statistics.overdue_csv(user=request.user), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="overdue-hazards.csv"'
+    return response
+
+
 @router.get("/safety/hazards/overdue", response={200: HazardPage, **ERRORS})
 def hazard_overdue(request, page: int = 1, page_size: int | None = None):
     """Hazards past their rectification deadline, oldest first."""
-    items, count = paginate(statistics.overdue_hazards(user=request.user, limit=100_000), page, page_size)
+    items, count = paginate(statistics.overdue_hazards(user=request.user), page, page_size)
     return {"items": [_hazard(h) for h in items], "count": count}
 
 

@@ -96,11 +96,17 @@ def test_hazards_by_industry_overdue_list_and_export(client, district, safety, a
         assert ("危险化学品", 2, 2) in industries and ("食品", 1, 1) in industries
         overdue_rows = rows[wb.sheetnames[3]]
         assert len(overdue_rows) == 3 and overdue_rows[1][0] == "兴隆化工" and overdue_rows[1][5] == 2
+        csv_response = client.get("/api/v1/safety/hazards/overdue.csv", **hq)
+        text = b"".join(csv_response.streaming_content).decode("utf-8-sig")
+        assert text.count("\n") == 3 and "消防隐患1" in text and "兴隆化工" in text
+        page_csv = district.client(district.hq).get("/safety/overdue.csv")
+        assert page_csv.status_code == 200
         page = district.client(district.hq).get("/safety/statistics/")
         assert page.status_code == 200 and "危险化学品" in page.content.decode()
         assert district.client(district.hq).get("/safety/statistics.xlsx").status_code == 200
     outsider = api_token(district.worker_b)
-    for url in ("statistics", "statistics.xlsx", "overdue"):
+    for url in ("statistics", "statistics.xlsx", "overdue", "overdue.csv"):
         assert client.get(f"/api/v1/safety/hazards/{url}", **outsider).status_code == 403
     assert district.client(district.worker_b).get("/safety/statistics/").status_code == 404
     assert district.client(district.worker_b).get("/safety/statistics.xlsx").status_code == 404
+    assert district.client(district.worker_b).get("/safety/overdue.csv").status_code == 404
