@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "fangkong.portal",
     "fangkong.command",
     "fangkong.safety",
+    "fangkong.livelihood",
 ]
 
 MIDDLEWARE = [

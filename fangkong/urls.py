@@ -31,4 +31,5 @@ urlpatterns = [
     path("news/", include("fangkong.portal.news_urls")),
     path("command/", include("fangkong.command.urls")),
     path("safety/", include("fangkong.safety.urls")),
+    path("livelihood/", include("fangkong.livelihood.urls")),
 ]

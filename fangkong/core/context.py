@@ -41,6 +41,9 @@ def navigation(request) -> dict:
             or has_cap(user, Cap.SAFETY_REGULATE)
             or has_cap(user, Cap.SAFETY_SELF),
             "directives": has_cap(user, Cap.DIRECTIVE_ISSUE) or has_cap(user, Cap.TASK_OVERSEE),
+            "livelihood": has_cap(user, Cap.LIVELIHOOD_WORK),
+            "prices": has_cap(user, Cap.PRICE_WATCH),
+            "portal": has_cap(user, Cap.PORTAL_EDIT),
         },
         "unread": _unread(user),
         "user_roles": [

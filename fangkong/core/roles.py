@@ -64,6 +64,10 @@ class Cap:
     SAFETY_TIPS = "safety.tips"  # handle public hazard reports (without the reporter's identity)
     SAFETY_TIP_IDENTITY = "safety.tip_identity"  # designated staff: reveal a named reporter (audited)
     TRANSFER_WORK = "containment.transfer_work"  # the transfer team's steps; an isolation site's receipt/release
+    # livelihood
+    LIVELIHOOD_WORK = "livelihood.work"  # supply requests and volunteers of one's jurisdiction
+    PRICE_WATCH = "livelihood.price_watch"  # the public's reports of price gouging and hoarding
+    PRICE_REPORTER_IDENTITY = "livelihood.price_identity"  # reveal a named reporter (audited)
     # public portal
     PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
     PORTAL_REVIEW = "portal.review"  # approve (publish, schedule) or reject others' drafts, withdraw, restore
@@ -112,19 +116,29 @@ ROLES: dict[str, Role] = {
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
-            | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN},
+            | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
+            | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY},
         ),
         Role(
             "street_officer",
             _("Street officer"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LEAD | _TESTING_LOCAL | _CONTAINMENT_LEAD | _COMMAND_LEAD | {Cap.SAFETY_VIEW},
+            _PEOPLE_WORK
+            | _SCREENING_LEAD
+            | _TESTING_LOCAL
+            | _CONTAINMENT_LEAD
+            | _COMMAND_LEAD
+            | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK},
         ),
         Role(
             "community_worker",
             _("Community / grid worker"),
             "jurisdiction",
-            _PEOPLE_WORK | _SCREENING_LOCAL | _TESTING_LOCAL | _CONTAINMENT_LOCAL | {Cap.TASK_WORK},
+            _PEOPLE_WORK
+            | _SCREENING_LOCAL
+            | _TESTING_LOCAL
+            | _CONTAINMENT_LOCAL
+            | {Cap.TASK_WORK, Cap.LIVELIHOOD_WORK},
         ),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
@@ -163,6 +177,7 @@ ROLES: dict[str, Role] = {
         Role(
             "isolation_staff", _("Isolation site / designated hospital staff"), "unit", frozenset({Cap.TRANSFER_WORK})
         ),
+        Role("market_regulator", _("Market regulator"), "unit", frozenset({Cap.PRICE_WATCH, Cap.TASK_WORK})),
         Role("portal_editor", _("Portal editor"), "unit", frozenset({Cap.PORTAL_EDIT})),
         # A reviewer may write too, but never approves their own text (checked per version).
         Role("portal_reviewer", _("Portal reviewer"), "unit", frozenset({Cap.PORTAL_EDIT, Cap.PORTAL_REVIEW})),

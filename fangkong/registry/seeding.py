@@ -47,6 +47,7 @@ DEMO_USERS = [
     ("safety_regulator", "safety_regulator", "dept_emergency", "区应急管理局 (work safety)"),
     ("enterprise_officer", "enterprise_officer", "enterprise", "one enterprise"),
     ("employer_hr", "employer_hr", "employer", "HR of an employer (files staff's travel reports)"),
+    ("market_regulator", "market_regulator", "dept_market", "区市场监督管理局: price gouging and hoarding reports"),
     ("editor", "portal_editor", "dept_publicity", "区委宣传部: drafts news and notices for the portal"),
     ("reviewer", "portal_reviewer", "dept_publicity", "区委宣传部: approves and publishes them"),
     ("unit_leader", "unit_leader", "dept_housing", "leader of 区住建局 (approves officials' trips)"),
@@ -175,6 +176,7 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list
         "dept_housing": depts["housing"],
         "dept_discipline": depts["discipline"],
         "dept_publicity": depts["publicity"],
+        "dept_market": depts["market"],
         "hospital": unit("clinic", "兴隆台区人民医院", district, depts["health"]),
         "lab": unit("lab", "兴隆台区核酸检测实验室", district, depts["health"]),
     }

@@ -1,0 +1,114 @@
+"""Livelihood (民生保障): supplies requested by households in sealed or controlled zones and delivered by their
+community; volunteers signing up and accepted by their community; the public's reports of price gouging and
+hoarding (哄抬物价、囤积居奇), worked by the market regulator."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Person
+
+
+class SupplyRequest(models.Model):
+    class Kind(models.TextChoices):
+        GROCERIES = "groceries", _("Food and daily necessities")
+        MEDICINE = "medicine", _("Medicine")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        ACCEPTED = "accepted", _("Being delivered")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey("containment.Zone", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    items = models.TextField(_("what is needed"))
+    urgent = models.BooleanField(_("urgent (medicine, infants, the sick or elderly)"), default=False)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    created_at = models.DateTimeField(default=clock.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)  # the person's
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["jpath"], name="supply_jpath", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["state", "created_at"], name="supply_state"),
+        ]
+
+
+class Volunteer(models.Model):
+    class Skill(models.TextChoices):
+        DELIVERY = "delivery", _("Delivering supplies")
+        CHECKPOINT = "checkpoint", _("Checkpoint duty")
+        TESTING = "testing", _("Helping at testing sites")
+        MEDICAL = "medical", _("Medical training")
+        DRIVING = "driving", _("Driving")
+        COUNSELLING = "counselling", _("Counselling")
+        TRANSLATION = "translation", _("Languages")
+
+    class State(models.TextChoices):
+        APPLIED = "applied", _("Applied")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    skills = models.JSONField(default=list)
+    availability = models.CharField(_("when available"), max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.APPLIED)
+    applied_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)
+
+    class Meta:
+        constraints = [
+            # One open application or enrolment per person.
+            models.UniqueConstraint(
+                fields=["person"], condition=models.Q(state__in=["applied", "accepted"]), name="volunteer_once"
+            )
+        ]
+        indexes = [models.Index(fields=["jpath"], name="volunteer_jpath", opclasses=["varchar_pattern_ops"])]
+
+
+class PriceReport(models.Model):
+    """A report of price gouging or hoarding from the public, anonymous or named (the reporter's identity is
+    encrypted; the shop never sees it)."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        CONFIRMED = "confirmed", _("Confirmed: action taken")
+        DISMISSED = "dismissed", _("Not confirmed")
+
+    shop = models.CharField(_("shop or seller"), max_length=100)
+    place = models.CharField(_("where"), max_length=200)
+    goods = models.CharField(_("goods"), max_length=100)
+    price = models.CharField(_("price asked"), max_length=60, blank=True)
+    hoarding = models.BooleanField(_("hoarding (goods withheld)"), default=False)
+    description = models.TextField(_("what happened"))
+    reported_at = models.DateTimeField(default=clock.now)
+    anonymous = models.BooleanField(default=True)
+    name_cipher = models.BinaryField(null=True, blank=True)
+    phone_cipher = models.BinaryField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "reported_at"], name="price_state")]

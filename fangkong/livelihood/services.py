@@ -1,0 +1,263 @@
+"""Livelihood services. Residents (signed in at /me/ with a one-time code, so identified by the people their phone
+is registered for) request supplies while their home is in a sealed or controlled zone and sign up as
+volunteers; their community works both. Anyone reports price gouging or hoarding; the market regulator (and
+district HQ) verifies, the reporter's identity shown only to designated staff, each reveal audited."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import FieldError
+from fangkong.core.ids import InvalidDocument, clean_phone
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.registry.models import Person
+
+from .models import PriceReport, SupplyRequest, Volunteer
+
+# Zone colours whose residents stay home (sealed: red; controlled: yellow) and so have supplies brought.
+STAY_HOME_COLOURS = ("red", "yellow")
+
+
+def zone_keeping_home(person_id: int) -> int | None:
+    """The zone in force that keeps this person at home, if any (read from the person's status reasons)."""
+    from fangkong.containment.status import status_of
+
+    for reason in status_of(person_id).reasons:
+        if reason.get("kind") == "zone" and reason.get("colour") in STAY_HOME_COLOURS:
+            return int(reason["ref"])
+    return None
+
+
+def _notify_community(person: Person, title: str, link: str) -> None:
+    from fangkong.command.notifications import notify
+    from fangkong.registry.models import Jurisdiction
+    from fangkong.registry.selectors import users_with_cap
+
+    community = Jurisdiction.objects.filter(path=person.jpath).first()
+    while community is not None and community.level not in ("community", "village") and community.parent_id:
+        community = community.parent
+    if community is None:
+        return
+    users = users_with_cap(Cap.LIVELIHOOD_WORK, jurisdiction_ids=[community.pk])
+    notify([u for us in users.values() for u in us], title=title, link=link)
+
+
+@transaction.atomic
+def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, items: str, urgent: bool = False):
+    """A resident asks for supplies for a household member (`person_ids`: the people the session may act for)."""
+    if person_id not in person_ids:
+        raise NotFound
+    person = Person.objects.get(pk=person_id)
+    zone_id = zone_keeping_home(person.pk)
+    if zone_id is None:
+        raise FieldError("person_id", _("Supplies are brought to homes in sealed or controlled zones only."))
+    if kind not in SupplyRequest.Kind.values:
+        raise FieldError("kind", _("Food, medicine or other."))
+    items = (items or "").strip()
+    if len(items) < 2:
+        raise FieldError("items", _("Say what you need."))
+    if (
+        SupplyRequest.objects.filter(
+            person=person, state__in=[SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
+        ).count()
+        >= 3
+    ):
+        raise FieldError("items", _("Three requests are open already; the community will contact you."))
+    request = SupplyRequest.objects.create(
+        person=person, zone_id=zone_id, kind=kind, items=items[:2000], urgent=bool(urgent), jpath=person.jpath
+    )
+    audit_record(actor=None, action="livelihood.supply_request", obj=request, fields={"urgent": request.urgent})
+    _notify_community(
+        person,
+        title=(_("Urgent supplies: %(k)s") if urgent else _("Supplies requested: %(k)s"))
+        % {"k": SupplyRequest.Kind(kind).label},
+        link="/livelihood/",
+    )
+    return request
+
+
+def supply_requests_visible(*, user) -> QuerySet[SupplyRequest]:
+    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
+    if scope.empty:
+        return SupplyRequest.objects.none()
+    return (
+        SupplyRequest.objects.filter(scope.q("jpath"))
+        .select_related("person", "zone", "handled_by")
+        .order_by("-urgent", "created_at")
+    )
+
+
+SUPPLY_MOVES: dict[str, tuple[str, ...]] = {
+    SupplyRequest.State.ACCEPTED: (SupplyRequest.State.RECEIVED,),
+    SupplyRequest.State.DELIVERED: (SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED),
+    SupplyRequest.State.CANCELLED: (SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED),
+}
+
+
+@transaction.atomic
+def supply_request_move(*, actor, request_id: int, to: str, note: str = "") -> SupplyRequest:
+    request = supply_requests_visible(user=actor).select_for_update(of=("self",)).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound
+    if to not in SUPPLY_MOVES:
+        raise FieldError("to", _("Unknown state."))
+    if request.state not in SUPPLY_MOVES[to]:
+        raise FieldError("to", _("Not from “%(now)s”.") % {"now": request.get_state_display()})
+    if to == SupplyRequest.State.CANCELLED and not (note or "").strip():
+        raise FieldError("note", _("Say why it is cancelled."))
+    now = clock.now()
+    request.state, request.handled_by, request.note = to, actor, (note or "").strip()[:300]
+    if to == SupplyRequest.State.ACCEPTED:
+        request.accepted_at = now
+    if to == SupplyRequest.State.DELIVERED:
+        request.delivered_at = now
+    request.save()
+    audit_record(actor=actor, action=f"livelihood.supply_{to}", obj=request)
+    return request
+
+
+# ---------------------------------------------------------------- volunteers
+
+
+@transaction.atomic
+def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str], availability: str) -> Volunteer:
+    if person_id not in person_ids:
+        raise NotFound
+    person = Person.objects.get(pk=person_id)
+    skills = [s for s in dict.fromkeys(skills or []) if s]
+    unknown = [s for s in skills if s not in Volunteer.Skill.values]
+    if unknown or not skills:
+        raise FieldError("skills", _("Choose what you can help with."))
+    availability = " ".join((availability or "").split())
+    if not availability:
+        raise FieldError("availability", _("Say when you are available (days, hours)."))
+    from fangkong.containment.status import status_of
+
+    if status_of(person.pk).colour == "red":
+        raise FieldError("person_id", _("Thank you — once your status is no longer red you can sign up."))
+    try:
+        with transaction.atomic():
+            v = Volunteer.objects.create(
+                person=person, skills=skills, availability=availability[:200], jpath=person.jpath
+            )
+    except IntegrityError as exc:
+        raise FieldError("person_id", _("You have signed up already.")) from exc
+    audit_record(actor=None, action="livelihood.volunteer_sign_up", obj=v, fields={"skills": skills})
+    _notify_community(person, title=_("A volunteer signed up"), link="/livelihood/")
+    return v
+
+
+def volunteers_visible(*, user) -> QuerySet[Volunteer]:
+    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
+    if scope.empty:
+        return Volunteer.objects.none()
+    return Volunteer.objects.filter(scope.q("jpath")).select_related("person").order_by("state", "-applied_at")
+
+
+@transaction.atomic
+def volunteer_decide(*, actor, volunteer_id: int, accept: bool, note: str = "") -> Volunteer:
+    v = volunteers_visible(user=actor).select_for_update(of=("self",)).filter(pk=volunteer_id).first()
+    if v is None:
+        raise NotFound
+    if v.state != Volunteer.State.APPLIED:
+        raise FieldError("state", _("Decided already."))
+    if not accept and not (note or "").strip():
+        raise FieldError("note", _("Say why (the volunteer is told)."))
+    v.state = Volunteer.State.ACCEPTED if accept else Volunteer.State.DECLINED
+    v.decided_by, v.decided_at, v.note = actor, clock.now(), (note or "").strip()[:300]
+    v.save()
+    audit_record(actor=actor, action="livelihood.volunteer_decide", obj=v, fields={"accept": accept})
+    return v
+
+
+def mine(person_ids: list[int]) -> dict:
+    """What a signed-in resident sees of their own requests and sign-ups."""
+    return {
+        "supplies": list(SupplyRequest.objects.filter(person_id__in=person_ids).order_by("-created_at")[:20]),
+        "volunteering": list(Volunteer.objects.filter(person_id__in=person_ids).order_by("-applied_at")[:5]),
+    }
+
+
+# ---------------------------------------------------------------- price gouging and hoarding
+
+
+@transaction.atomic
+def price_report_submit(
+    *, shop: str, place: str, goods: str, description: str, price: str = "", hoarding: bool = False,
+    name: str = "", phone: str = "",
+) -> PriceReport:  # fmt: skip
+    """From the portal, no account needed; named only if both a name and a phone are given."""
+    shop, place, goods = (" ".join((x or "").split()) for x in (shop, place, goods))
+    if not shop:
+        raise FieldError("shop", _("Name the shop or seller."))
+    if not place:
+        raise FieldError("place", _("Say where it is."))
+    if not goods:
+        raise FieldError("goods", _("Which goods?"))
+    if len((description or "").strip()) < 4:
+        raise FieldError("description", _("Say what happened (the price asked, what was refused)."))
+    named = bool((name or "").strip() and (phone or "").strip())
+    if named:
+        try:
+            phone = clean_phone(phone)
+        except InvalidDocument as exc:
+            raise FieldError("phone", str(exc)) from exc
+    report = PriceReport.objects.create(
+        shop=shop[:100],
+        place=place[:200],
+        goods=goods[:100],
+        price=(price or "").strip()[:60],
+        hoarding=bool(hoarding),
+        description=description.strip()[:4000],
+        anonymous=not named,
+        name_cipher=pii.encrypt(name.strip()[:64]) if named else None,
+        phone_cipher=pii.encrypt(phone) if named else None,
+    )
+    audit_record(actor=None, action="livelihood.price_report", obj=report, fields={"anonymous": report.anonymous})
+    return report
+
+
+def price_reports_visible(*, user) -> QuerySet[PriceReport]:
+    if not has_cap(user, Cap.PRICE_WATCH):
+        return PriceReport.objects.none()
+    return PriceReport.objects.order_by("state", "-reported_at")
+
+
+@transaction.atomic
+def price_report_decide(*, actor, report_id: int, confirmed: bool, outcome: str) -> PriceReport:
+    if not has_cap(actor, Cap.PRICE_WATCH):
+        raise Forbidden(Cap.PRICE_WATCH)
+    report = PriceReport.objects.select_for_update().filter(pk=report_id).first()
+    if report is None:
+        raise NotFound
+    if report.state != PriceReport.State.RECEIVED:
+        raise FieldError("state", _("Decided already."))
+    if not (outcome or "").strip():
+        raise FieldError("outcome", _("Record what was found and done."))
+    report.state = PriceReport.State.CONFIRMED if confirmed else PriceReport.State.DISMISSED
+    report.handled_by, report.handled_at, report.outcome = actor, clock.now(), outcome.strip()[:300]
+    report.save()
+    audit_record(actor=actor, action="livelihood.price_decide", obj=report, fields={"confirmed": confirmed})
+    return report
+
+
+@transaction.atomic
+def price_reporter_reveal(*, actor, report_id: int, reason: str) -> tuple[str, str]:
+    """A named reporter's name and phone, to designated staff only, with a reason; audited."""
+    if not has_cap(actor, Cap.PRICE_REPORTER_IDENTITY):
+        raise Forbidden(Cap.PRICE_REPORTER_IDENTITY)
+    report = PriceReport.objects.filter(pk=report_id).first()
+    if report is None:
+        raise NotFound
+    if report.anonymous:
+        raise FieldError("report_id", _("This report is anonymous."))
+    if len((reason or "").strip()) < 4:
+        raise FieldError("reason", _("Give the reason for revealing the reporter."))
+    audit_record(actor=actor, action="livelihood.price_reveal", obj=report, reason=reason.strip()[:300])
+    assert report.name_cipher is not None and report.phone_cipher is not None  # named reports carry both
+    return pii.decrypt(bytes(report.name_cipher)), pii.decrypt(bytes(report.phone_cipher))

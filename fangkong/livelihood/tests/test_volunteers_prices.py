@@ -1,0 +1,72 @@
+"""Volunteers sign up on the portal and are accepted by their community; price gouging reports from anyone,
+decided by the market regulator, the reporter protected."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+from fangkong.core.models import AuditEvent
+from fangkong.livelihood.models import PriceReport, Volunteer
+
+
+def test_volunteer_sign_up_and_acceptance(district, resident):
+    bad = resident.post("/me/volunteer/", {"person": district.person_a.pk, "availability": "周末"})
+    assert bad.status_code == 400  # no skill chosen
+    r = resident.post(
+        "/me/volunteer/",
+        {"person": district.person_a.pk, "skills": ["delivery", "driving"], "availability": "周末全天"},
+    )
+    assert r.status_code == 302
+    again = resident.post(
+        "/me/volunteer/", {"person": district.person_a.pk, "skills": ["delivery"], "availability": "晚上"}
+    )
+    assert again.status_code == 400 and "already" in again.content.decode()
+    v = Volunteer.objects.get()
+    assert v.skills == ["delivery", "driving"]
+    worker = district.client(district.worker_a)
+    assert "周末全天" in worker.get("/livelihood/").content.decode()
+    worker.post("/livelihood/", {"volunteer": v.pk, "accept": "0"})  # declining needs a reason
+    v.refresh_from_db()
+    assert v.state == "applied"
+    worker.post("/livelihood/", {"volunteer": v.pk, "accept": "1"})
+    v.refresh_from_db()
+    assert v.state == "accepted" and v.decided_by == district.worker_a
+    assert "Accepted" in resident.get("/me/volunteer/").content.decode()
+    district.client(district.worker_b).post("/livelihood/", {"volunteer": v.pk, "accept": "0", "note": "x"})
+    v.refresh_from_db()
+    assert v.state == "accepted"  # outside B's reach
+
+
+def test_price_reports_anonymous_or_named_and_decided(district, market, api_token, client):
+    anon = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert anon.get("/me/report-price/").status_code == 200
+    bad = anon.post("/me/report-price/", {"shop": "", "place": "x", "goods": "口罩", "description": "涨价十倍"})
+    assert bad.status_code == 400
+    ok = anon.post(
+        "/me/report-price/",
+        {"shop": "平价超市", "place": "兴隆大街1号", "goods": "口罩", "price": "10元/个", "description": "涨价十倍"},
+    )
+    assert ok.status_code == 200 and "Thank you" in ok.content.decode()
+    named = anon.post(
+        "/me/report-price/",
+        {"shop": "某药店", "place": "振兴街", "goods": "退烧药", "hoarding": "on", "description": "有货不卖",
+         "named": "1", "name": "张三", "phone": "13800001111"},
+    )  # fmt: skip
+    assert named.status_code == 200
+    r1, r2 = PriceReport.objects.order_by("pk")
+    assert r1.anonymous and not r2.anonymous and r2.hoarding and b"13800001111" not in bytes(r2.phone_cipher)
+    page = district.client(market).get("/livelihood/prices/").content.decode()
+    assert "平价超市" in page and "张三" not in page and "13800001111" not in page
+    district.client(market).post("/livelihood/prices/", {"report": r1.pk, "confirmed": "1", "outcome": "已立案查处"})
+    r1.refresh_from_db()
+    assert r1.state == "confirmed" and r1.handled_by == market
+    assert district.client(district.worker_a).get("/livelihood/prices/").status_code == 404
+    import pytest
+
+    from fangkong.core.scoping import Forbidden
+    from fangkong.livelihood.services import price_reporter_reveal
+
+    with pytest.raises(Forbidden):
+        price_reporter_reveal(actor=market, report_id=r2.pk, reason="核实奖励")  # not designated
+    assert price_reporter_reveal(actor=district.hq, report_id=r2.pk, reason="核实奖励") == ("张三", "13800001111")
+    assert AuditEvent.objects.filter(action="livelihood.price_reveal").count() == 1

@@ -1,0 +1,73 @@
+"""Staff pages: the community's supply requests and volunteers; the market regulator's price reports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import NotFound, has_cap
+
+from . import services
+from .models import PriceReport, SupplyRequest
+
+
+@scoped
+def community(request):
+    if not has_cap(request.user, Cap.LIVELIHOOD_WORK):
+        raise NotFound
+    if request.method == "POST":
+        try:
+            if request.POST.get("volunteer"):
+                services.volunteer_decide(
+                    actor=request.user,
+                    volunteer_id=int(request.POST["volunteer"]),
+                    accept=request.POST.get("accept") == "1",
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                services.supply_request_move(
+                    actor=request.user,
+                    request_id=int(request.POST.get("request") or 0),
+                    to=request.POST.get("to", ""),
+                    note=request.POST.get("note", ""),
+                )
+            messages.success(request, _("Saved."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("livelihood:community")
+    open_states = [SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
+    return render(
+        request,
+        "livelihood/community.html",
+        {
+            "requests": services.supply_requests_visible(user=request.user).filter(state__in=open_states)[:300],
+            "volunteers": services.volunteers_visible(user=request.user)[:300],
+        },
+    )
+
+
+@scoped
+def prices(request):
+    if not has_cap(request.user, Cap.PRICE_WATCH):
+        raise NotFound
+    if request.method == "POST":
+        try:
+            services.price_report_decide(
+                actor=request.user,
+                report_id=int(request.POST.get("report") or 0),
+                confirmed=request.POST.get("confirmed") == "1",
+                outcome=request.POST.get("outcome", ""),
+            )
+            messages.success(request, _("Saved."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("livelihood:prices")
+    return render(
+        request,
+        "livelihood/prices.html",
+        {"reports": services.price_reports_visible(user=request.user)[:300], "states": PriceReport.State},
+    )
