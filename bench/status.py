@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import random
-import re
 import secrets
 import shutil
 import subprocess
@@ -116,22 +115,6 @@ def communities_for(target: int) -> tuple[list[int], int]:
     return chosen, total
 
 
-def wrk(base: str, script: Path, seconds: int, connections: int) -> tuple[float, float, int]:
-    out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", str(script), base],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
-    assert p99 is not None, out
-    value, unit = float(p99.group(1)), p99.group(2)
-    p99_ms = value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return rps, p99_ms, int(errors.group(1)) if errors else 0
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_400_000)
@@ -161,7 +144,7 @@ def main() -> None:
     import django
 
     django.setup()
-    from common import login, server
+    from common import login, server, wrk
     from django.core.management import call_command
 
     from fangkong.demo import seed_demo

@@ -34,6 +34,21 @@ def parse_moment(field: str, value, *, end: bool = False) -> datetime | None:
     return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
 
 
+def parse_day(field: str, value) -> date | None:
+    """A calendar date (2022-05-01) from a form or file; None when empty; otherwise a FieldError naming `field`."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        day = parse_date(str(value).strip()[:10])
+    except ValueError:
+        day = None
+    if day is None:
+        raise FieldError(field, _("Give a date (2022-05-01)."))
+    return day
+
+
 def period(since, until, *, days: int = 7) -> tuple[datetime, datetime]:
     """A reporting period from two optional values; by default the last `days` days up to now."""
     end = parse_moment("until", until) or clock.now()

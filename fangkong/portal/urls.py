@@ -12,4 +12,8 @@ urlpatterns = [
     path("", views.me, name="me"),
     path("appeals/<int:change_id>/", views.appeal, name="appeal"),
     path("report-hazard/", views.report_hazard, name="report_hazard"),
+    path("report-price/", views.report_price, name="report_price"),
+    path("travel/", views.travel, name="travel"),
+    path("supplies/", views.supplies, name="supplies"),
+    path("volunteer/", views.volunteer, name="volunteer"),
 ]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
+from fangkong.core.scoping import NotFound
 
 from . import residents
 
@@ -27,7 +28,10 @@ def resident_required(view):
         if not people:
             return redirect("portal:login")
         request.session.set_expiry(IDLE_SECONDS)  # sliding: half an hour without a click signs out
-        return view(request, people, *args, **kwargs)
+        try:
+            return view(request, people, *args, **kwargs)
+        except NotFound as exc:  # another person's data: as if it did not exist
+            raise Http404 from exc
 
     return wrapper
 
@@ -117,3 +121,145 @@ def report_hazard(request):
         except RateLimited:
             error = FieldError("description", _("Too many reports from here; try again in a minute."))
     return render(request, "portal/report_hazard.html", {"error": error, "done": done}, status=400 if error else 200)
+
+
+def _people(person_ids: list[int]):
+    from fangkong.registry.models import Person
+
+    return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+
+
+def _person_choice(request, people: list[int]) -> int:
+    try:
+        return int(request.POST.get("person") or people[0])
+    except ValueError:
+        return 0
+
+
+@resident_required
+def travel(request, people: list[int]):
+    """离盘报备: report my own trip before leaving the city (the community and employer see it as any other)."""
+    from fangkong.core.dates import parse_day
+    from fangkong.screening.models import TravelReport
+    from fangkong.screening.travel import travel_report_self
+
+    error = None
+    if request.method == "POST":
+        try:
+            travel_report_self(
+                person_ids=people,
+                person_id=_person_choice(request, people),
+                destination=request.POST.get("destination", ""),
+                depart_on=parse_day("depart_on", request.POST.get("depart_on")),
+                return_on=parse_day("return_on", request.POST.get("return_on")),
+                reason=request.POST.get("reason", ""),
+                transport=request.POST.get("transport", ""),
+            )
+            messages.success(request, _("Reported. Your community has it; report again if your plans change."))
+            return redirect("portal:travel")
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "portal/travel.html",
+        {
+            "people": _people(people),
+            "reports": TravelReport.objects.filter(person_id__in=people).order_by("-filed_at")[:20],
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@resident_required
+def supplies(request, people: list[int]):
+    """Supplies brought home while the home is in a sealed or controlled zone."""
+    from fangkong.livelihood import services
+    from fangkong.livelihood.models import SupplyRequest
+
+    error = None
+    if request.method == "POST":
+        try:
+            services.supply_request_file(
+                person_ids=people,
+                person_id=_person_choice(request, people),
+                kind=request.POST.get("kind", ""),
+                items=request.POST.get("items", ""),
+                urgent=request.POST.get("urgent") == "on",
+            )
+            messages.success(request, _("Your request was sent to your community."))
+            return redirect("portal:supplies")
+        except FieldError as exc:
+            error = exc
+    eligible = [p for p in _people(people) if services.zone_keeping_home(p.pk) is not None]
+    return render(
+        request,
+        "portal/supplies.html",
+        {
+            "people": eligible,
+            "kinds": SupplyRequest.Kind.choices,
+            "mine": services.mine(people)["supplies"],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@resident_required
+def volunteer(request, people: list[int]):
+    from fangkong.livelihood import services
+    from fangkong.livelihood.models import Volunteer
+
+    error = None
+    if request.method == "POST":
+        try:
+            services.volunteer_sign_up(
+                person_ids=people,
+                person_id=_person_choice(request, people),
+                skills=request.POST.getlist("skills"),
+                availability=request.POST.get("availability", ""),
+            )
+            messages.success(request, _("Thank you for signing up. Your community will contact you."))
+            return redirect("portal:volunteer")
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "portal/volunteer.html",
+        {
+            "people": _people(people),
+            "skills": Volunteer.Skill.choices,
+            "mine": services.mine(people)["volunteering"],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def report_price(request):
+    """Anyone reports price gouging or hoarding, anonymously or named (no sign-in needed)."""
+    from fangkong.core.ratelimit import RateLimited, hit
+    from fangkong.livelihood.services import price_report_submit
+
+    error, done = None, False
+    if request.method == "POST":
+        try:
+            hit(f"price:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+            named = bool(request.POST.get("named"))
+            price_report_submit(
+                shop=request.POST.get("shop", ""),
+                place=request.POST.get("place", ""),
+                goods=request.POST.get("goods", ""),
+                price=request.POST.get("price", ""),
+                hoarding=request.POST.get("hoarding") == "on",
+                description=request.POST.get("description", ""),
+                name=request.POST.get("name", "") if named else "",
+                phone=request.POST.get("phone", "") if named else "",
+            )
+            done = True
+        except FieldError as exc:
+            error = exc
+        except RateLimited:
+            error = FieldError("description", _("Too many reports from here; try again in a minute."))
+    return render(request, "portal/report_price.html", {"error": error, "done": done}, status=400 if error else 200)

@@ -335,7 +335,10 @@ class TravelReport(models.Model):
     return_on = models.DateField(_("returning on"))
     reason = models.CharField(_("reason"), max_length=200)
     transport = models.CharField(_("transport"), max_length=64)
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: the traveller reported it themself on the portal (signed in with a one-time code to their phone).
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     filed_at = models.DateTimeField(default=clock.now)
     jpath = models.CharField(max_length=128)  # the person's, when filed
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")  # employer

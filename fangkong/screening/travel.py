@@ -53,6 +53,57 @@ def travel_report_file(
 ) -> TravelReport:
     if not _reporter_may_file_for(actor, person):
         raise NotFound
+    return _file(
+        actor=actor,
+        person=person,
+        destination=destination,
+        depart_on=depart_on,
+        return_on=return_on,
+        reason=reason,
+        transport=transport,
+    )
+
+
+@transaction.atomic
+def travel_report_self(
+    *,
+    person_ids: list[int],
+    person_id: int,
+    destination: str,
+    depart_on: date | None,
+    return_on: date | None,
+    reason: str,
+    transport: str,
+) -> TravelReport:
+    """The traveller reports their own trip on the portal (`person_ids`: whom the signed-in phone may act for);
+    the community and the employer acknowledge it as any other."""
+    if person_id not in person_ids:
+        raise NotFound
+    return _file(
+        actor=None,
+        person=Person.objects.get(pk=person_id),
+        destination=destination,
+        depart_on=depart_on,
+        return_on=return_on,
+        reason=reason,
+        transport=transport,
+    )
+
+
+def _file(
+    *,
+    actor,
+    person: Person,
+    destination: str,
+    depart_on: date | None,
+    return_on: date | None,
+    reason: str,
+    transport: str,
+) -> TravelReport:
+    if depart_on is None:
+        raise FieldError("depart_on", _("When do you leave?"))
+    if return_on is None:
+        raise FieldError("return_on", _("When do you come back?"))
     today = clock.localdate()
     destination = " ".join((destination or "").split())
     if not destination:
@@ -90,6 +141,7 @@ def travel_report_file(
             "depart_on": depart_on.isoformat(),
             "return_on": return_on.isoformat(),
             "approval": report.approval,
+            "self_reported": actor is None,
         },
     )
     return report

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fangkong.demo import seed_demo
+from fangkong.portal.models import Article, Category
+
+from .test_people_browser import _login
+
+pytestmark = pytest.mark.browser
+
+
+def test_editor_writes_reviewer_approves_public_reads_and_prints(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    seed_demo(people=200)
+    notices = Category.objects.get(slug="epidemic-notices")
+
+    ed = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = ed.new_page()
+    _login(page, live_server, "editor")
+    page.goto(f"{live_server.url}/news/manage/new/")
+    page.get_by_label("标题").fill("关于做好“五一”期间疫情防控工作的通告")
+    page.get_by_label("栏目").select_option(str(notices.pk))
+    page.get_by_label(re.compile("^正文")).fill(
+        "<p>“五一”期间，请广大居民非必要不离盘。</p>"
+        '<p onclick="alert(1)">确需离盘的，请提前报备。<script>alert(1)</script></p>'
+    )
+    page.get_by_label("类别").select_option("notice")
+    page.get_by_role("button", name="保存草稿").click()
+    page.get_by_role("button", name="送审").click()
+    page.get_by_text("等待其他审核人").wait_for()
+    article = Article.objects.get(title="", versions__title__startswith="关于做好“五一”期间")
+
+    rev = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    rpage = rev.new_page()
+    _login(rpage, live_server, "reviewer")
+    rpage.goto(f"{live_server.url}/news/manage/{article.pk}/")
+    rpage.get_by_role("button", name="审核通过并发布").click()
+    rpage.get_by_text("已审核通过并发布").wait_for()
+
+    public = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    ppage = public.new_page()
+    ppage.goto(f"{live_server.url}/news/")
+    ppage.get_by_role("link", name=re.compile("关于做好“五一”期间")).first.click()
+    ppage.get_by_role("heading", name=re.compile("关于做好“五一”期间")).wait_for()
+    body = ppage.content()
+    assert "当前位置" in body and "通知公告" in body and "防控通告" in body
+    assert "<script>alert" not in body and "onclick" not in body
+    ppage.get_by_role("link", name=re.compile("关于进一步加强来")).click()  # 上一篇: the older notice
+    ppage.get_by_role("heading", name=re.compile("关于进一步加强来")).wait_for()
+    ppage.get_by_role("link", name=re.compile("关于做好“五一”期间")).click()  # 下一篇: back again
+    ppage.get_by_role("heading", name=re.compile("关于做好“五一”期间")).wait_for()
+    ppage.get_by_role("link", name="打印").click()
+    ppage.wait_for_url(re.compile(r"/print/$"))
+    ppage.get_by_role("button", name="打印").wait_for()
+    ppage.emulate_media(media="print")
+    ppage.screenshot(path=str(screenshot_dir / "portal-print-view.png"), full_page=True)
+    assert not ppage.get_by_role("button", name="打印").is_visible()  # the print button does not print
+    for ctx in (ed, rev, public):
+        ctx.close()
