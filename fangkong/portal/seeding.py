@@ -51,7 +51,11 @@ def wipe() -> None:
 
 def seed(*, progress=lambda message: None) -> dict:
     from .articles import article_approve, article_create, article_submit
+    from .content_models import Category
+    from .defaults import ensure_categories
     from .legacy import article_import
+
+    ensure_categories(Category)
 
     User = get_user_model()
     editor, reviewer = User.objects.filter(username="editor").first(), User.objects.filter(username="reviewer").first()

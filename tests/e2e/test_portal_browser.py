@@ -22,13 +22,13 @@ def test_editor_writes_reviewer_approves_public_reads_and_prints(
     page = ed.new_page()
     _login(page, live_server, "editor")
     page.goto(f"{live_server.url}/news/manage/new/")
-    page.get_by_label("标题").fill("关于做好“五一”期间疫情防控工作的通告")
-    page.get_by_label("栏目").select_option(str(notices.pk))
+    page.get_by_label("标题", exact=True).fill("关于做好“五一”期间疫情防控工作的通告")
+    page.get_by_label("栏目", exact=True).select_option(str(notices.pk))
     page.get_by_label(re.compile("^正文")).fill(
         "<p>“五一”期间，请广大居民非必要不离盘。</p>"
         '<p onclick="alert(1)">确需离盘的，请提前报备。<script>alert(1)</script></p>'
     )
-    page.get_by_label("类别").select_option("notice")
+    page.get_by_label("类别", exact=True).select_option("notice")
     page.get_by_role("button", name="保存草稿").click()
     page.get_by_role("button", name="送审").click()
     page.get_by_text("等待其他审核人").wait_for()
