@@ -8,6 +8,7 @@ from django.db import transaction
 
 from fangkong.command import seeding as command_seeding
 from fangkong.containment import seeding as containment_seeding
+from fangkong.livelihood import seeding as livelihood_seeding
 from fangkong.portal import seeding as portal_seeding
 from fangkong.registry import seeding as registry_seeding
 from fangkong.registry.models import Jurisdiction
@@ -21,6 +22,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
     with transaction.atomic():
         if fresh and Jurisdiction.objects.exists():
             portal_seeding.wipe()
+            livelihood_seeding.wipe()
             safety_seeding.wipe()  # modules that point at the register go first
             command_seeding.wipe()
             containment_seeding.wipe()
@@ -32,6 +34,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
         containment_seeding.seed(progress=say)
         command_seeding.seed(progress=say)
         safety_seeding.seed(progress=say)
+        livelihood_seeding.seed(progress=say)
         portal_seeding.seed(progress=say)
     say("analysing tables")
     registry_seeding.analyse(

@@ -65,7 +65,13 @@ def _clean(title: str, body_html: str) -> tuple[str, str]:
         raise FieldError("title", _("A title of at most 200 characters."))
     if len(body_html or "") > MAX_HTML:
         raise FieldError("body_html", _("The text is too long (at most 200,000 characters)."))
-    body = sanitise(body_html or "")
+    body_html = body_html or ""
+    if "<" not in body_html:
+        # Plain text pasted in (from a document or a chat): each line a paragraph.
+        import html
+
+        body_html = "".join(f"<p>{html.escape(line.strip())}</p>" for line in body_html.splitlines() if line.strip())
+    body = sanitise(body_html)
     if not body:
         raise FieldError("body_html", _("Write the article."))
     return title, body

@@ -16,7 +16,9 @@ class LatestRss(Feed):
     description = _("The latest news and notices of the district.")
 
     def items(self):
-        return articles_public()[:30]
+        from .integrity import verified_list
+
+        return verified_list(articles_public().select_related("published_version")[:30])
 
     def item_title(self, item):
         return item.title

@@ -55,6 +55,19 @@ def verified_text(article: Article) -> tuple[str, str] | None:
     return None
 
 
+def verified_list(articles) -> list[Article]:
+    """Articles for a list, feed or search result: each with its verified title and text (an altered one shows
+    its approved version, one with nothing intact is left out)."""
+    out = []
+    for article in articles:
+        text = verified_text(article)
+        if text is None:
+            continue
+        article.title, article.body_html = text
+        out.append(article)
+    return out
+
+
 def alarm(article: Article) -> None:
     """Once an hour per article: an audit event and a message to the reviewers."""
     if not cache.add(f"portal:alarm:{article.pk}", 1, 3600):

@@ -34,13 +34,13 @@ def _nav() -> list[Category]:
 
 @cached_page
 def index(request):
-    public = articles.articles_public()
+    public = articles.articles_public().select_related("published_version")
     top = _nav()
     sections = []
     for cat in top:
         ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
-        sections.append((cat, list(public.filter(category_id__in=ids)[:8])))
-    pinned = list(public.filter(pinned=True)[:5])
+        sections.append((cat, integrity.verified_list(public.filter(category_id__in=ids)[:8])))
+    pinned = integrity.verified_list(public.filter(pinned=True)[:5])
     return render(request, "portal/news/index.html", {"nav": top, "sections": sections, "pinned": pinned})
 
 
@@ -50,7 +50,10 @@ def category(request, slug: str):
     if cat is None:
         raise Http404
     ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
-    page, query = page_of(request, articles.articles_public().filter(category_id__in=ids))
+    page, query = page_of(
+        request, articles.articles_public().select_related("published_version").filter(category_id__in=ids)
+    )
+    page.object_list = integrity.verified_list(page.object_list)
     return render(
         request,
         "portal/news/category.html",
@@ -68,7 +71,8 @@ def category(request, slug: str):
 @cached_page
 def article(request, article_id: int):
     a, title, body = _live(article_id)
-    older, newer = articles.neighbours(a)
+    # The neighbours' titles are shown too: verified like the article's own.
+    older, newer = ((integrity.verified_list([n]) or [None])[0] if n else None for n in articles.neighbours(a))
     return render(
         request,
         "portal/news/article.html",
@@ -114,7 +118,10 @@ def search(request):
     from .selectors import search_public
 
     q = (request.GET.get("q") or "").strip()[:100]
-    page, query = page_of(request, search_public(q) if q else Article.objects.none())
+    page, query = page_of(
+        request, search_public(q).select_related("published_version") if q else Article.objects.none()
+    )
+    page.object_list = integrity.verified_list(page.object_list)
     return render(request, "portal/news/search.html", {"nav": _nav(), "q": q, "page": page, "query": query})
 
 

@@ -90,3 +90,12 @@ def test_integrity_page_for_editors_restore_for_reviewers(district, newsroom, pu
     district.client(newsroom["reviewer"]).post("/news/manage/integrity/")
     assert "精品" not in Article.objects.get(pk=a.pk).body_html
     assert district.client(district.worker_b).get("/news/manage/integrity/").status_code == 404
+
+
+def test_lists_feeds_and_search_never_show_an_altered_title(district, newsroom, publish):
+    a = publish(title="正常标题", body="<p>核酸检测安排</p>")
+    Article.objects.filter(pk=a.pk).update(title="精品国产免费观看网址")
+    anon = Client()
+    for path in ("/news/", "/news/c/news/", "/news/search/?q=核酸", "/news/feed/atom/", "/news/feed/rss/"):
+        body = anon.get(path).content.decode()
+        assert "精品" not in body and "正常标题" in body, path

@@ -83,3 +83,11 @@ def test_what_editors_write_survives(settings):
 
 def test_plain_text():
     assert plain_text("<p>会议 &amp; 部署</p><p>第二段</p>") == "会议 & 部署 第二段"
+
+
+def test_the_reference_article_as_rich_text_keeps_no_injected_markup():
+    from pathlib import Path
+
+    raw = (Path(__file__).resolve().parents[1] / "demo" / "meeting-article.txt").read_text()
+    out = sanitise(raw)
+    assert "<dfn" not in out and "8iawn" not in out and "會議" in out  # sanitising keeps words, drops the markup

@@ -123,3 +123,12 @@ def test_bad_input_and_outsiders(client, district, newsroom, api_token):
     assert client.get("/api/v1/portal/integrity", **outsider).status_code == 404
     assert client.post("/api/v1/portal/integrity:restore", **outsider).status_code == 403
     assert Client().post("/api/v1/portal/articles", {}, content_type=JSON).status_code == 401
+
+
+def test_plain_text_becomes_paragraphs(district, newsroom):
+    from fangkong.portal.articles import article_create, latest_version
+
+    a = article_create(
+        actor=newsroom["editor"], title="通知", body_html="第一段 & 说明\n\n  第二段  \n", category="防控通告"
+    )
+    assert latest_version(a).body_html == "<p>第一段 &amp; 说明</p><p>第二段</p>"
