@@ -20,12 +20,18 @@ def seed(*, progress=lambda message: None) -> dict:
 
     made = 0
     sealed = Zone.objects.filter(state=Zone.State.ACTIVE, level__colour="red").first()
-    inside = people_in_zone_ids(sealed)[:3] if sealed else []
+    everyone_inside = people_in_zone_ids(sealed) if sealed else []
+    inside = everyone_inside[:3]
     wishes = [("medicine", "降压药（硝苯地平缓释片）一盒", True), ("groceries", "大米10斤、鸡蛋、青菜", False)]
     for pid, (kind, items, urgent) in zip(inside, wishes, strict=False):
         supply_request_file(person_ids=[pid], person_id=pid, kind=kind, items=items, urgent=urgent)
         made += 1
-    outside = Person.objects.exclude(pk__in=inside).filter(jpath__startswith=sealed.jpath if sealed else "").first()
+    outside = (
+        Person.objects.exclude(pk__in=everyone_inside)
+        .filter(jpath__startswith=sealed.jpath if sealed else "")
+        .order_by("pk")
+        .first()
+    )
     if outside is not None:
         volunteer_sign_up(
             person_ids=[outside.pk], person_id=outside.pk, skills=["delivery", "driving"], availability="周末全天"

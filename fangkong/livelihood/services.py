@@ -9,10 +9,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, pii
+from fangkong.core import clock, reporters
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
-from fangkong.core.ids import InvalidDocument, clean_phone
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.registry.models import Person
@@ -201,12 +200,7 @@ def price_report_submit(
         raise FieldError("goods", _("Which goods?"))
     if len((description or "").strip()) < 4:
         raise FieldError("description", _("Say what happened (the price asked, what was refused)."))
-    named = bool((name or "").strip() and (phone or "").strip())
-    if named:
-        try:
-            phone = clean_phone(phone)
-        except InvalidDocument as exc:
-            raise FieldError("phone", str(exc)) from exc
+    anonymous, name_cipher, phone_cipher = reporters.identity(name, phone)
     report = PriceReport.objects.create(
         shop=shop[:100],
         place=place[:200],
@@ -214,9 +208,9 @@ def price_report_submit(
         price=(price or "").strip()[:60],
         hoarding=bool(hoarding),
         description=description.strip()[:4000],
-        anonymous=not named,
-        name_cipher=pii.encrypt(name.strip()[:64]) if named else None,
-        phone_cipher=pii.encrypt(phone) if named else None,
+        anonymous=anonymous,
+        name_cipher=name_cipher,
+        phone_cipher=phone_cipher,
     )
     audit_record(actor=None, action="livelihood.price_report", obj=report, fields={"anonymous": report.anonymous})
     return report
@@ -254,10 +248,8 @@ def price_reporter_reveal(*, actor, report_id: int, reason: str) -> tuple[str, s
     report = PriceReport.objects.filter(pk=report_id).first()
     if report is None:
         raise NotFound
-    if report.anonymous:
-        raise FieldError("report_id", _("This report is anonymous."))
-    if len((reason or "").strip()) < 4:
+    if len((reason or "").strip()) < 4 and not report.anonymous:
         raise FieldError("reason", _("Give the reason for revealing the reporter."))
+    who = reporters.reveal(report)
     audit_record(actor=actor, action="livelihood.price_reveal", obj=report, reason=reason.strip()[:300])
-    assert report.name_cipher is not None and report.phone_cipher is not None  # named reports carry both
-    return pii.decrypt(bytes(report.name_cipher)), pii.decrypt(bytes(report.phone_cipher))
+    return who

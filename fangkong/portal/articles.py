@@ -205,11 +205,7 @@ def _tell_reviewers(article: Article, actor) -> None:
 @transaction.atomic
 def article_approve(*, actor, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
     """Approve the submitted version and publish it (now, or at `publish_at`). Never by its author."""
-    if not has_cap(actor, Cap.PORTAL_REVIEW):
-        raise Forbidden(Cap.PORTAL_REVIEW)
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
+    article = _reviewed(actor, article_id)
     if article.state != S.SUBMITTED:
         raise FieldError("state", _("Only a submitted article is approved."))
     version = latest_version(article)
@@ -242,13 +238,19 @@ def article_approve(*, actor, article_id: int, publish_at: datetime | None = Non
     return article
 
 
-@transaction.atomic
-def article_reject(*, actor, article_id: int, note: str) -> Article:
+def _reviewed(actor, article_id: int) -> Article:
+    """The article, locked, for a reviewer's decision."""
     if not has_cap(actor, Cap.PORTAL_REVIEW):
         raise Forbidden(Cap.PORTAL_REVIEW)
     article = Article.objects.select_for_update().filter(pk=article_id).first()
     if article is None:
         raise NotFound
+    return article
+
+
+@transaction.atomic
+def article_reject(*, actor, article_id: int, note: str) -> Article:
+    article = _reviewed(actor, article_id)
     if article.state != S.SUBMITTED:
         raise FieldError("state", _("Only a submitted article is returned."))
     if not (note or "").strip():
@@ -266,11 +268,7 @@ def article_reject(*, actor, article_id: int, note: str) -> Article:
 @transaction.atomic
 def article_withdraw(*, actor, article_id: int, note: str) -> Article:
     """Take an article off the site (kept with its versions)."""
-    if not has_cap(actor, Cap.PORTAL_REVIEW):
-        raise Forbidden(Cap.PORTAL_REVIEW)
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
+    article = _reviewed(actor, article_id)
     if not (note or "").strip():
         raise FieldError("note", _("Give the reason for withdrawing it."))
     article.state, article.withdrawn_at = S.WITHDRAWN, clock.now()

@@ -28,6 +28,11 @@ def _live(article_id: int) -> tuple[Article, str, str]:
     return article, text[0], text[1]
 
 
+def _verified(article: Article | None) -> Article | None:
+    found = integrity.verified_list([article]) if article is not None else []
+    return found[0] if found else None
+
+
 def _nav() -> list[Category]:
     return list(Category.objects.filter(parent__isnull=True))
 
@@ -72,7 +77,7 @@ def category(request, slug: str):
 def article(request, article_id: int):
     a, title, body = _live(article_id)
     # The neighbours' titles are shown too: verified like the article's own.
-    older, newer = ((integrity.verified_list([n]) or [None])[0] if n else None for n in articles.neighbours(a))
+    older, newer = (_verified(n) for n in articles.neighbours(a))
     return render(
         request,
         "portal/news/article.html",

@@ -11,10 +11,9 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from fangkong.core import pii
+from fangkong.core import reporters
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
-from fangkong.core.ids import InvalidDocument, clean_phone
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Unit
@@ -36,20 +35,15 @@ def tip_submit(
         raise FieldError("place", _("Say where the hazard is."))
     if len((description or "").strip()) < 6:
         raise FieldError("description", _("Describe the hazard (what, where exactly)."))
-    named = bool((name or "").strip() and (phone or "").strip())
-    if named:
-        try:
-            phone = clean_phone(phone)
-        except InvalidDocument as exc:
-            raise FieldError("phone", str(exc)) from exc
+    anonymous, name_cipher, phone_cipher = reporters.identity(name, phone)
     district = Jurisdiction.objects.filter(parent__isnull=True).order_by("pk").first()
     report = PublicReport.objects.create(
         enterprise=enterprise,
         place=place or (enterprise.name if enterprise else ""),
         description=description.strip()[:4000],
-        anonymous=not named,
-        name_cipher=pii.encrypt(name.strip()[:64]) if named else None,
-        phone_cipher=pii.encrypt(phone) if named else None,
+        anonymous=anonymous,
+        name_cipher=name_cipher,
+        phone_cipher=phone_cipher,
         jpath=enterprise.jpath if enterprise else (district.path if district else ""),
     )
     audit_record(actor=None, action="safety.tip", obj=report, fields={"anonymous": report.anonymous})
@@ -132,9 +126,8 @@ def tip_reveal(*, actor, report_id: int, reason: str) -> tuple[str, str]:
         raise NotFound
     if scope_for(actor, Cap.SAFETY_TIP_IDENTITY).empty and not unit_ids_for(actor, Cap.SAFETY_TIP_IDENTITY):
         raise Forbidden(_("Only designated staff see who reported."))
-    if report.anonymous:
-        raise FieldError("report", _("This report was anonymous."))
-    if len((reason or "").strip()) < 4:
+    if len((reason or "").strip()) < 4 and not report.anonymous:
         raise FieldError("reason", _("Give the reason for seeing who reported."))
+    who = reporters.reveal(report)
     audit_record(actor=actor, action="safety.tip_reveal", obj=report, reason=reason.strip()[:300])
-    return pii.decrypt(bytes(report.name_cipher or b"")), pii.decrypt(bytes(report.phone_cipher or b""))
+    return who
