@@ -5,6 +5,7 @@ from django.urls import include, path
 from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
+from fangkong.livelihood.api import router as livelihood_router
 from fangkong.portal.api import router as portal_router
 from fangkong.registry.api import router as registry_router
 from fangkong.safety.api import router as safety_router
@@ -18,6 +19,7 @@ api.add_router("/", containment_router)
 api.add_router("/", command_router)
 api.add_router("/", safety_router)
 api.add_router("/", portal_router)
+api.add_router("/", livelihood_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),

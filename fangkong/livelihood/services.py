@@ -86,7 +86,7 @@ def supply_requests_visible(*, user) -> QuerySet[SupplyRequest]:
         return SupplyRequest.objects.none()
     return (
         SupplyRequest.objects.filter(scope.q("jpath"))
-        .select_related("person", "zone", "handled_by")
+        .select_related("person", "person__household", "zone", "handled_by")
         .order_by("-urgent", "created_at")
     )
 

@@ -1,0 +1,160 @@
+"""Livelihood endpoints: the community's supply requests and volunteers, the market regulator's price reports, and
+the public's price reports (no account needed)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Router, Schema, Status
+
+from fangkong.core.api import ErrorOut, paginate
+from fangkong.registry.api import PersonRef, person_ref
+
+from . import services
+
+router = Router(tags=["livelihood"])
+ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+
+
+class SupplyOut(Schema):
+    id: int
+    person: PersonRef  # the community delivers: name and (masked) document
+    kind: str
+    items: str
+    urgent: bool
+    state: str
+    created_at: datetime
+    zone: str | None
+
+
+class SupplyPage(Schema):
+    items: list[SupplyOut]
+    count: int
+
+
+def _supply(r) -> dict:
+    return {
+        "id": r.pk,
+        "person": person_ref(r.person),
+        "kind": r.kind,
+        "items": r.items,
+        "urgent": r.urgent,
+        "state": r.state,
+        "created_at": r.created_at,
+        "zone": r.zone.name if r.zone else None,
+    }
+
+
+@router.get("/livelihood/supply-requests", response={200: SupplyPage, **ERRORS})
+def supply_list(request, state: str = "", page: int = 1, page_size: int | None = None):
+    """Supply requests of the caller's jurisdiction, urgent first."""
+    qs = services.supply_requests_visible(user=request.user)
+    if state:
+        qs = qs.filter(state=state)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [_supply(r) for r in items], "count": count}
+
+
+class MoveIn(Schema):
+    to: str  # accepted | delivered | cancelled
+    note: str = ""
+
+
+@router.post("/livelihood/supply-requests/{int:request_id}/transition", response={200: SupplyOut, **ERRORS})
+def supply_move(request, request_id: int, payload: MoveIn):
+    return _supply(services.supply_request_move(actor=request.user, request_id=request_id, **payload.dict()))
+
+
+class VolunteerOut(Schema):
+    id: int
+    person: PersonRef
+    skills: list[str]
+    availability: str
+    state: str
+    applied_at: datetime
+
+
+def _volunteer(v) -> dict:
+    return {
+        "id": v.pk,
+        "person": person_ref(v.person),
+        "skills": v.skills,
+        "availability": v.availability,
+        "state": v.state,
+        "applied_at": v.applied_at,
+    }
+
+
+@router.get("/livelihood/volunteers", response={200: list[VolunteerOut], **ERRORS})
+def volunteer_list(request):
+    return [_volunteer(v) for v in services.volunteers_visible(user=request.user)[:500]]
+
+
+class DecideIn(Schema):
+    accept: bool
+    note: str = ""
+
+
+@router.post("/livelihood/volunteers/{int:volunteer_id}/decide", response={200: VolunteerOut, **ERRORS})
+def volunteer_decide(request, volunteer_id: int, payload: DecideIn):
+    return _volunteer(services.volunteer_decide(actor=request.user, volunteer_id=volunteer_id, **payload.dict()))
+
+
+class PriceIn(Schema):
+    shop: str
+    place: str
+    goods: str
+    description: str
+    price: str = ""
+    hoarding: bool = False
+    name: str = ""  # leave name and phone out to report anonymously
+    phone: str = ""
+
+
+class PriceOut(Schema):
+    id: int
+    shop: str
+    place: str
+    goods: str
+    price: str
+    hoarding: bool
+    description: str
+    anonymous: bool
+    state: str
+    reported_at: datetime
+    outcome: str
+
+
+def _price(r) -> dict:
+    return {k: getattr(r, k) for k in PriceOut.model_fields if k != "id"} | {"id": r.pk}
+
+
+@router.post("/public/price-reports", auth=None, response={201: PriceOut, **ERRORS})
+def price_create(request, payload: PriceIn):
+    """Anyone may report price gouging or hoarding (no account). Rate-limited per address."""
+    from fangkong.core.ratelimit import hit
+
+    hit(f"price:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+    return Status(201, _price(services.price_report_submit(**payload.dict())))
+
+
+@router.get("/livelihood/price-reports", response={200: list[PriceOut], **ERRORS})
+def price_list(request):
+    """For the market regulator and district HQ; never the reporter's identity."""
+    from fangkong.core.roles import Cap
+    from fangkong.core.scoping import Forbidden, has_cap
+
+    if not has_cap(request.user, Cap.PRICE_WATCH):
+        raise Forbidden(Cap.PRICE_WATCH)
+    return [_price(r) for r in services.price_reports_visible(user=request.user)[:500]]
+
+
+class PriceDecideIn(Schema):
+    confirmed: bool
+    outcome: str
+
+
+@router.post("/livelihood/price-reports/{int:report_id}/decide", response={200: PriceOut, **ERRORS})
+def price_decide(request, report_id: int, payload: PriceDecideIn):
+    return _price(services.price_report_decide(actor=request.user, report_id=report_id, **payload.dict()))
