@@ -87,3 +87,15 @@ def test_import_page_upload_and_limits(district, newsroom):
     assert empty.status_code == 400
     assert Article.objects.count() == 1
     assert district.client(district.worker_b).get("/news/manage/import/").status_code == 404
+
+
+def test_import_over_the_api(client, district, newsroom, api_token):
+    ed = api_token(newsroom["editor"])
+    r = client.post(
+        "/api/v1/portal/articles:import", {"file": SimpleUploadedFile("page.txt", REFERENCE.read_bytes())}, **ed
+    )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["title"] == TITLE and body["simplified"] and any("精品" in d for d in body["dropped"])
+    draft = client.get(f"/api/v1/portal/articles/{body['id']}", **ed).json()
+    assert draft["state"] == "draft" and "<dfn" not in draft["body_html"] and "(dāng)" not in draft["body_html"]

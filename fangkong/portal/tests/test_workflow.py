@@ -121,6 +121,17 @@ def test_bad_input_and_outsiders(client, district, newsroom, api_token):
     assert client.post(f"/api/v1/portal/articles/{aid}/submit", **outsider).status_code == 404
     assert client.get(f"/api/v1/portal/articles/{aid}/versions", **outsider).status_code == 404
     assert client.get("/api/v1/portal/integrity", **outsider).status_code == 404
+    upd = {"title": "改", "body_html": "<p>改</p>"}
+    assert client.put(f"/api/v1/portal/articles/{aid}", upd, content_type=JSON, **outsider).status_code == 404
+    for action in ("approve", "reject", "withdraw"):
+        r = client.post(f"/api/v1/portal/articles/{aid}/{action}", {"note": "x"}, content_type=JSON, **outsider)
+        assert r.status_code == 403, action
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    imported = client.post(
+        "/api/v1/portal/articles:import", {"file": SimpleUploadedFile("a.txt", "标题\n\n正文。".encode())}, **outsider
+    )
+    assert imported.status_code == 403
     assert client.post("/api/v1/portal/integrity:restore", **outsider).status_code == 403
     assert Client().post("/api/v1/portal/articles", {}, content_type=JSON).status_code == 401
 
