@@ -9,7 +9,7 @@ On PostgreSQL (`fangkong_bench_safety` is dropped and recreated) with `fangkong 
   list       — GET /api/v1/safety/hazards (first page, with the count) as district HQ and as the regulator;
   statistics — GET /api/v1/safety/hazards/statistics (by grade and state, street, industry; rate; overdue) as HQ;
   overdue    — GET /api/v1/safety/hazards/overdue (first page of the overdue list, with its count) as HQ;
-  export     — GET /api/v1/safety/hazards/statistics.xlsx (the workbook: figures and the oldest 20,000 overdue), 3 times;
+  export     — GET /api/v1/safety/hazards/statistics.xlsx (figures and the oldest 20,000 overdue), 3 times;
   raw        — `pgbench -S` in the same run.
 Target (2 cores): p95 ≤ 200 ms each. Ends with one line: RESULT name=value ...
 """

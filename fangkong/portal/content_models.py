@@ -64,7 +64,7 @@ class Article(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["category", "published_at"], name="article_category_published"),
+            models.Index(fields=["category", "published_at", "id"], name="article_category_published"),
             models.Index(fields=["published_at"], name="article_published"),
         ]
 
