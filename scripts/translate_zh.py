@@ -1555,6 +1555,8 @@ ZH = {
     "The whole overdue list (.csv)": "完整逾期清单（.csv）",
     "When do you leave?": "哪天出发？",
     "When do you come back?": "哪天返回？",
+    "Residents:": "居民：",
+    "Pinned notices": "置顶公告",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).
