@@ -33,6 +33,12 @@ def content_mac(title: str, body_html: str) -> str:
     return salted_hmac("fangkong.portal.content", f"{title}\x00{body_html}", algorithm="sha256").hexdigest()
 
 
+def approval_mac(article_id: int, number: int, title: str, body_html: str) -> str:
+    """The keyed hash that makes a text publishable: this article, this version, this text, approved."""
+    value = f"{article_id}\x00{number}\x00{title}\x00{body_html}"
+    return salted_hmac("fangkong.portal.approved", value, algorithm="sha256").hexdigest()
+
+
 def category_resolve(value: int | str | None) -> Category:
     """A category by id, slug, name or path ("动态要闻 › 兴隆要闻")."""
     if value in (None, ""):
@@ -217,9 +223,10 @@ def article_approve(*, actor, article_id: int, publish_at: datetime | None = Non
     if publish_at is not None and publish_at < now:
         publish_at = now
     version.approved_by, version.approved_at = actor, now
-    version.save(update_fields=["approved_by", "approved_at"])
+    version.approved_mac = approval_mac(article.pk, version.number, version.title, version.body_html)
+    version.save(update_fields=["approved_by", "approved_at", "approved_mac"])
     article.title, article.body_html = version.title, version.body_html
-    article.content_mac = version.mac
+    article.content_mac = version.approved_mac
     article.published_version = version
     # Republishing an edit keeps the first publication date (readers and the archive order by it).
     if article.published_at is None or article.published_at > now or publish_at is not None:

@@ -1,10 +1,10 @@
 """News and notices: categories as a tree, articles with every version kept, and the copy the public is served.
 
 The served copy (`Article.title` / `body_html`) is what pages render; each approved version carries a keyed hash
-(HMAC with the server's secret) of its title and body, and the served copy must hash to the published version's
-value. A defaced row — spam injected into the database, a page rewritten behind the editors' backs — no longer
-matches: pages fall back to the approved version and raise the alarm, and `fangkong check-content` reports and
-restores it."""
+(HMAC with the server's secret) of the article, the version number, its title and body, made when it was approved,
+and the served copy must hash to the published version's value. A defaced row — spam injected into the database,
+a page rewritten behind the editors' backs, a draft pointed at — no longer matches: pages fall back to the
+approved version and raise the alarm, and `fangkong check-content` reports and restores it."""
 
 from __future__ import annotations
 
@@ -84,6 +84,9 @@ class ArticleVersion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    # Set at approval: binds this article, this version and its text to the approval. A version written but never
+    # approved has none, so nobody can publish a draft by pointing the article at it in the database.
+    approved_mac = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["number"]

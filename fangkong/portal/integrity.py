@@ -16,7 +16,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 
 from . import cache as page_cache
-from .articles import content_mac
+from .articles import approval_mac
 from .content_models import Article, ArticleVersion
 
 
@@ -29,15 +29,21 @@ class Finding:
 
 
 def _version_ok(v: ArticleVersion | None) -> bool:
-    return v is not None and v.mac == content_mac(v.title, v.body_html)
+    """An approved version, unchanged since its approval."""
+    return (
+        v is not None
+        and bool(v.approved_mac)
+        and v.approved_mac == approval_mac(v.article_id, v.number, v.title, v.body_html)
+    )
 
 
 def served_ok(article: Article) -> bool:
+    """The served copy is the approved text of its published version, of this article."""
     v = article.published_version
     return (
         v is not None
-        and article.content_mac == v.mac
-        and content_mac(article.title, article.body_html) == v.mac
+        and article.content_mac == v.approved_mac
+        and approval_mac(article.pk, v.number, article.title, article.body_html) == v.approved_mac
         and _version_ok(v)
     )
 
@@ -115,7 +121,7 @@ def restore_article(*, article_id: int, actor=None) -> str:
         article.save(update_fields=["withdrawn_at", "state"])
         outcome = "offline"
     else:
-        article.title, article.body_html, article.content_mac = good.title, good.body_html, good.mac
+        article.title, article.body_html, article.content_mac = good.title, good.body_html, good.approved_mac
         article.published_version = good
         article.save(update_fields=["title", "body_html", "content_mac", "published_version"])
         outcome = f"version {good.number}"

@@ -99,3 +99,30 @@ def test_lists_feeds_and_search_never_show_an_altered_title(district, newsroom, 
     for path in ("/news/", "/news/c/news/", "/news/search/?q=核酸", "/news/feed/atom/", "/news/feed/rss/"):
         body = anon.get(path).content.decode()
         assert "精品" not in body and "正常标题" in body, path
+
+
+def test_a_draft_cannot_be_published_in_the_database(district, newsroom, publish):
+    from fangkong.portal.articles import article_update
+
+    a = publish(title="已审定", body="<p>审定内容</p>")
+    draft = article_update(actor=newsroom["editor"], article_id=a.pk, title="未审定", body_html="<p>未经审核</p>")
+    # An intruder points the article at the unapproved draft, copies its text and even marks it approved.
+    ArticleVersion.objects.filter(pk=draft.pk).update(approved_at=draft.created_at)
+    Article.objects.filter(pk=a.pk).update(
+        published_version=draft, title=draft.title, body_html=draft.body_html, content_mac=draft.mac
+    )
+    assert Client().get(f"/news/{a.pk}/").status_code == 404  # nothing approved to show for that version
+    call_command("check_content", "--restore", stdout=StringIO())
+    page = Client().get(f"/news/{a.pk}/").content.decode()
+    assert "审定内容" in page and "未经审核" not in page
+
+
+def test_an_approved_text_cannot_be_moved_to_another_article(district, newsroom, publish):
+    one = publish(title="第一篇", body="<p>一</p>")
+    two = publish(title="第二篇", body="<p>二</p>")
+    copied = Article.objects.get(pk=one.pk)
+    Article.objects.filter(pk=two.pk).update(
+        title=copied.title, body_html=copied.body_html, content_mac=copied.content_mac
+    )
+    page = Client().get(f"/news/{two.pk}/").content.decode()
+    assert "<h1>第二篇</h1>" in page and "<h1>第一篇</h1>" not in page  # its own approved text, not the copy
