@@ -1557,6 +1557,14 @@ ZH = {
     "When do you come back?": "哪天返回？",
     "Residents:": "居民：",
     "Pinned notices": "置顶公告",
+    "Formatting": "格式",
+    "Paragraph": "段落",
+    "Heading": "小标题",
+    "Bold": "加粗",
+    "List": "列表",
+    "link text": "链接文字",
+    "Link": "链接",
+    "Plain text is fine too: each line becomes a paragraph.": "也可直接粘贴纯文本：每行自动成为一段。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

@@ -213,6 +213,7 @@ def article_import(
     from django.db import transaction
     from django.utils.translation import gettext as _
 
+    from fangkong.core.audit import audit_record
     from fangkong.core.errors import FieldError
     from fangkong.core.roles import Cap
     from fangkong.core.scoping import Forbidden, has_cap
@@ -237,6 +238,7 @@ def article_import(
                 node = Category.objects.filter(parent=parent, name=name[:60]).first()
                 if node is None:
                     node = Category.objects.create(parent=parent, name=name[:60], slug=_free_slug(name))
+                    audit_record(actor=actor, action="portal.category_create", obj=node, fields={"from": source})
                 parent = node
             category = parent.pk if parent else None
         article = article_create(

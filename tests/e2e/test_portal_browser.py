@@ -24,6 +24,11 @@ def test_editor_writes_reviewer_approves_public_reads_and_prints(
     page.goto(f"{live_server.url}/news/manage/new/")
     page.get_by_label("标题", exact=True).fill("关于做好“五一”期间疫情防控工作的通告")
     page.get_by_label("栏目", exact=True).select_option(str(notices.pk))
+    body = page.get_by_label(re.compile("^正文"))
+    body.fill("外防输入\n内防反弹")
+    body.press("Control+a")
+    page.get_by_role("button", name="列表").click()  # the toolbar wraps the selected lines
+    assert "<li>外防输入</li>" in body.input_value() and "<li>内防反弹</li>" in body.input_value()
     page.get_by_label(re.compile("^正文")).fill(
         "<p>“五一”期间，请广大居民非必要不离盘。</p>"
         '<p onclick="alert(1)">确需离盘的，请提前报备。<script>alert(1)</script></p>'
