@@ -199,7 +199,7 @@ def inspection_signature(request, inspection_id: int):
 def review_queue(request):
     """The regulator's desk: applications for acceptance waiting for re-inspection (the 10-day limit counted
     down), major hazards still without their five assurances, public reports not yet verified, and the overdue."""
-    from django.utils import timezone as tz
+    from fangkong.core import clock
 
     from .escalation import escalate_hazards
     from .statistics import overdue_hazards
@@ -209,7 +209,7 @@ def review_queue(request):
         raise NotFound
     escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
     visible = hazards.hazards_visible(user=request.user)
-    now = tz.now()
+    now = clock.now()
     applied = [
         (h, hazards.REVIEW_DAYS - (now - h.applied_at).days)
         for h in visible.filter(state=Hazard.State.APPLIED).order_by("applied_at")[:200]

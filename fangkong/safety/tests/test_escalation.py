@@ -91,3 +91,21 @@ def test_escalate_command_and_the_review_page(district, safety):
         assert page.status_code == 200 and "灭火器过期" in page.content.decode()
     assert Hazard.objects.get(pk=h.pk).overdue_notified_at is not None
     assert district.client(district.worker_b).get("/safety/review/").status_code == 404
+
+
+def test_the_review_page_counts_down_the_ten_days(district, safety):
+    reg, ent = safety["regulator"], safety["officer"]
+    h = hazard_create(
+        actor=reg, enterprise_id=safety["plant"].pk, grade="major", description="储罐液位计失灵",
+        deadline=clock.now() + timedelta(days=60),
+    )  # fmt: skip
+    hazard_transition(actor=reg, hazard_id=h.pk, to="registered")
+    hazard_transition(actor=reg, hazard_id=h.pk, to="ordered")
+    page = district.client(reg).get("/safety/review/").content.decode()
+    assert "储罐液位计失灵" in page  # a major hazard still without its five assurances
+    hazard_transition(actor=ent, hazard_id=h.pk, to="rectifying", assurances=FIVE)
+    hazard_transition(actor=ent, hazard_id=h.pk, to="applied")
+    with clock.advanced(timedelta(days=3)):
+        assert "7 days left" in district.client(reg).get("/safety/review/").content.decode()
+    with clock.advanced(timedelta(days=12, hours=1)):
+        assert "review 2 days overdue" in district.client(reg).get("/safety/review/").content.decode()
