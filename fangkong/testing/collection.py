@@ -80,9 +80,10 @@ class _Person:
     household: int | None  # in a household compound of the round: their household, whose tube they share
 
 
-def _person_columns(round_: Round) -> tuple[str, list]:
+def _person_columns(round_: Round, check_sampled: bool = True) -> tuple[str, list]:
     """What the rules need of each person, read with the person in the same statement (one array parameter per
-    batch instead of four: at 10,000 scans the arrays cost more to send than the look-ups)."""
+    batch instead of four: at 10,000 scans the arrays cost more to send than the look-ups). Without
+    `check_sampled` the "already sampled" look-up is left to the unique index the insert maintains anyway."""
     from fangkong.screening.models import FollowUp
 
     household, household_params = "NULL", []
@@ -97,19 +98,26 @@ def _person_columns(round_: Round) -> tuple[str, list]:
     # Scalar sub-selects with LIMIT 1, not EXISTS: PostgreSQL may answer an EXISTS by hashing every sample of the
     # round, and with statistics taken when the round was young it does (measured: 70 → 510 ms per batch once a
     # round held a million samples). A scalar sub-select is always one index probe per person.
+    sampled, sampled_params = "FALSE", []
+    if check_sampled:
+        sampled = (
+            f"(SELECT 1 FROM {Sample._meta.db_table} s"
+            f" WHERE s.round_id = %s AND s.person_id = p.id AND NOT s.retest LIMIT 1) IS NOT NULL"
+        )
+        sampled_params = [round_.pk]
     return (
-        f"p.id, p.jpath,"
-        f" (SELECT 1 FROM {Sample._meta.db_table} s"
-        f"  WHERE s.round_id = %s AND s.person_id = p.id AND NOT s.retest LIMIT 1) IS NOT NULL,"
+        f"p.id, p.jpath, {sampled},"
         f" (SELECT 1 FROM {PersonTag._meta.db_table} t WHERE t.person_id = p.id AND t.tag = %s LIMIT 1) IS NOT NULL"
         f" OR (SELECT 1 FROM {FollowUp._meta.db_table} f"
         f"  WHERE f.person_id = p.id AND f.released_at IS NULL LIMIT 1) IS NOT NULL,"
         f" {household}",
-        [round_.pk, PersonTag.Tag.KEY_POPULATION, *household_params],
+        [*sampled_params, PersonTag.Tag.KEY_POPULATION, *household_params],
     )
 
 
-def _resolve_people(round_: Round, scans: list[Scan], rejected: dict[int, str]) -> dict[int, _Person]:
+def _resolve_people(
+    round_: Round, scans: list[Scan], rejected: dict[int, str], check_sampled: bool = True
+) -> dict[int, _Person]:
     """index → person, from codes and document numbers, in one query for each kind."""
     by_code: dict[str, list[int]] = {}
     by_hash: dict[tuple[str, str], list[int]] = {}
@@ -129,7 +137,7 @@ def _resolve_people(round_: Round, scans: list[Scan], rejected: dict[int, str]) 
             by_hash.setdefault((doc_type, pii.lookup_hash(number)), []).append(s.index)
         else:
             rejected[s.index] = _("Give the person's code or document number.")
-    columns, column_params = _person_columns(round_)
+    columns, column_params = _person_columns(round_, check_sampled)
     found: dict[int, _Person] = {}
     if by_id:
         sql, params = in_list("p.id", list(by_id))
@@ -181,19 +189,23 @@ def _sites(actor, scans: list[Scan]) -> dict[int, Site]:
 
 def collections_ingest(*, actor, round_id: int, scans: list[Scan]) -> dict:
     """Write the valid scans of a batch and report the others by index (see the module's rules)."""
-    for attempt in range(3):
+    for attempt in range(4):
         try:
             with transaction.atomic():
-                return _ingest(actor, round_id, scans)
+                # First pass: nobody of the batch is assumed sampled already — the unique index (round, person)
+                # refuses a second sample as the rows go in, for the price of the insert it makes anyway, instead
+                # of one more index probe per scan beforehand. A refusal rolls the batch back and the next pass
+                # looks (and rejects those people by name).
+                return _ingest(actor, round_id, scans, check_sampled=attempt > 0)
         except IntegrityError:
-            # A concurrent batch created one of our tubes (or sampled one of our people) between our read and our
-            # write. Its transaction has committed now: the next pass sees its rows and applies the rules to them.
-            if attempt == 2:
+            # Someone of the batch was sampled already, or a concurrent batch created one of our tubes (or sampled
+            # one of our people) between our read and our write: the next pass sees those rows and applies the rules.
+            if attempt == 3:
                 raise
     raise AssertionError("unreachable")
 
 
-def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
+def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True) -> dict:
     from .selectors import round_get
 
     round_ = round_get(user=actor, round_id=round_id)
@@ -204,7 +216,7 @@ def _ingest(actor, round_id: int, scans: list[Scan]) -> dict:
     now = clock.now()
     rejected: dict[int, str] = {}
     sites = _sites(actor, scans)
-    people = _resolve_people(round_, scans, rejected)
+    people = _resolve_people(round_, scans, rejected, check_sampled)
     scope_paths = list(round_.scope.values_list("path", flat=True))
     codes: dict[int, str] = {}
     for s in scans:
