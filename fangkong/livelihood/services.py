@@ -34,15 +34,11 @@ def zone_keeping_home(person_id: int) -> int | None:
 
 def _notify_community(person: Person, title: str, link: str) -> None:
     from fangkong.command.notifications import notify
-    from fangkong.registry.models import Jurisdiction
     from fangkong.registry.selectors import users_with_cap
 
-    community = Jurisdiction.objects.filter(path=person.jpath).first()
-    while community is not None and community.level not in ("community", "village") and community.parent_id:
-        community = community.parent
-    if community is None:
+    if person.community_id is None:
         return
-    users = users_with_cap(Cap.LIVELIHOOD_WORK, jurisdiction_ids=[community.pk])
+    users = users_with_cap(Cap.LIVELIHOOD_WORK, jurisdiction_ids=[person.community_id])
     notify([u for us in users.values() for u in us], title=title, link=link)
 
 

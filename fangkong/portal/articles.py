@@ -194,13 +194,9 @@ def article_submit(*, actor, article_id: int) -> Article:
 
 def _tell_reviewers(article: Article, actor) -> None:
     from fangkong.command.notifications import notify
-    from fangkong.registry.models import RoleAssignment
+    from fangkong.registry.selectors import users_holding
 
-    reviewers = [
-        a.user
-        for a in RoleAssignment.objects.filter(role="portal_reviewer", user__is_active=True).select_related("user")
-        if a.user_id != actor.pk
-    ]
+    reviewers = [u for u in users_holding(Cap.PORTAL_REVIEW) if u.pk != actor.pk]
     notify(
         reviewers,
         title=_("To review: %(t)s") % {"t": latest_version(article).title},

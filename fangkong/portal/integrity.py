@@ -79,12 +79,13 @@ def alarm(article: Article) -> None:
     if not cache.add(f"portal:alarm:{article.pk}", 1, 3600):
         return
     from fangkong.command.notifications import notify
-    from fangkong.registry.models import RoleAssignment
+    from fangkong.core.roles import Cap
+    from fangkong.registry.selectors import users_holding
 
     with transaction.atomic():
         audit_record(actor=None, action="portal.integrity_alarm", obj=article)
         notify(
-            [a.user for a in RoleAssignment.objects.filter(role="portal_reviewer").select_related("user")],
+            users_holding(Cap.PORTAL_REVIEW),
             title=_("Published page altered: %(t)s") % {"t": article.title[:80]},
             body=_("Its stored text no longer matches the approved version. Run `fangkong check-content --restore`."),
             link=f"/news/manage/{article.pk}/",

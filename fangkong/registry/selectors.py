@@ -163,6 +163,17 @@ def users_with_cap(
     return out
 
 
+def users_holding(cap: str) -> list:
+    """Everyone holding `cap` at any post (a role like the portal's reviewers, wherever it is assigned)."""
+    from fangkong.core.roles import ROLES
+
+    from .models import RoleAssignment
+
+    roles = [code for code, role in ROLES.items() if cap in role.caps]
+    rows = RoleAssignment.objects.filter(role__in=roles, user__is_active=True).select_related("user")
+    return list({a.user.pk: a.user for a in rows}.values())
+
+
 def district_users(cap: str) -> list:
     """Those holding `cap` over the whole district (district HQ)."""
     return list({u.pk: u for users in users_with_cap(cap, district=True).values() for u in users}.values())
