@@ -21,7 +21,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
 
-from .hazards import enterprises_visible, reach_q, role_of
+from .hazards import enterprises_visible, reach_q, role_of, supervising_departments
 from .models import Accident
 
 # (level, deaths ≥, serious injuries ≥, direct loss ≥ in 10,000 yuan): 特别重大, 重大, 较大; otherwise 一般 (IV).
@@ -56,16 +56,10 @@ def _counts(deaths, serious_injuries, missing, economic_loss) -> tuple[int, int,
 
 
 def _regulators(enterprise) -> list:
-    """The district regulator: the departments supervising the enterprise (directly and by its industry) and
-    district HQ's work-safety staff."""
+    """The district regulator: the departments supervising the enterprise and district HQ's work-safety staff."""
     from fangkong.registry.selectors import district_users, users_with_cap
 
-    from .models import IndustryDepartment
-
-    industry = getattr(getattr(enterprise, "safety_profile", None), "industry", "")
-    depts = set(IndustryDepartment.objects.filter(industry=industry).values_list("department_id", flat=True))
-    if enterprise.supervising_department_id:
-        depts.add(enterprise.supervising_department_id)
+    depts = supervising_departments([enterprise])[enterprise.pk]
     at_depts = users_with_cap(Cap.SAFETY_REGULATE, unit_ids=depts)
     return [u for users in at_depts.values() for u in users] + district_users(Cap.SAFETY_REGULATE)
 

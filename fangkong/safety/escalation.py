@@ -15,8 +15,8 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.roles import Cap
 
-from .hazards import REVIEW_DAYS
-from .models import Hazard, IndustryDepartment
+from .hazards import REVIEW_DAYS, supervising_departments
+from .models import Hazard
 
 S = Hazard.State
 BATCH = 1000
@@ -27,12 +27,8 @@ def _recipients(hazards: list[Hazard]) -> dict[int, list]:
     industry) — in two queries for the whole batch."""
     from fangkong.registry.selectors import users_with_cap
 
-    matrix = dict(IndustryDepartment.objects.values_list("industry", "department_id"))
-    depts_of: dict[int, set[int]] = {}
-    for h in hazards:
-        e = h.enterprise
-        industry = getattr(getattr(e, "safety_profile", None), "industry", "")
-        depts_of[h.pk] = {d for d in (e.supervising_department_id, matrix.get(industry)) if d}
+    by_enterprise = supervising_departments({h.enterprise_id: h.enterprise for h in hazards}.values())
+    depts_of = {h.pk: by_enterprise[h.enterprise_id] for h in hazards}
     units = {h.enterprise_id for h in hazards} | {d for ds in depts_of.values() for d in ds}
     officers = users_with_cap(Cap.SAFETY_SELF, unit_ids=units)
     regulators = users_with_cap(Cap.SAFETY_REGULATE, unit_ids=units)

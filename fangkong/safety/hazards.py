@@ -210,23 +210,30 @@ def flags(hazard: Hazard, now: datetime | None = None) -> dict[str, bool]:
     }
 
 
+def supervising_departments(enterprises) -> dict[int, set[int]]:
+    """enterprise id → the departments supervising it: its own supervising department and the one the industry
+    matrix names for its industry (三管三必须) — one query for the matrix, whatever the number of enterprises
+    (their `safety_profile` should be selected with them)."""
+    matrix = dict(IndustryDepartment.objects.values_list("industry", "department_id"))
+    out = {}
+    for e in enterprises:
+        industry = getattr(getattr(e, "safety_profile", None), "industry", "")
+        out[e.pk] = {d for d in (e.supervising_department_id, matrix.get(industry)) if d}
+    return out
+
+
 def responsibility(*, user, enterprise_id: int) -> dict:
     """三管三必须: the department supervising the enterprise's industry, those that approved its licences, and
     those whose people inspected it."""
     from .models import Licence
 
-    enterprise = (
-        enterprises_visible(user=user).select_related("supervising_department").filter(pk=enterprise_id).first()
-    )
+    enterprise = enterprises_visible(user=user).select_related("safety_profile").filter(pk=enterprise_id).first()
     if enterprise is None:
         raise NotFound
-    supervising = [enterprise.supervising_department.name] if enterprise.supervising_department else []
-    industry = getattr(getattr(enterprise, "safety_profile", None), "industry", "")
-    supervising += (
-        [m.department.name for m in IndustryDepartment.objects.filter(industry=industry).select_related("department")]
-        if industry
-        else []
-    )
+    depts = supervising_departments([enterprise])[enterprise.pk]
+    names = dict(Unit.objects.filter(pk__in=depts).values_list("pk", "name"))
+    # The enterprise's own supervising department first, then the industry's.
+    supervising = [names[d] for d in sorted(depts, key=lambda d: d != enterprise.supervising_department_id)]
     approving = sorted(
         {lic.approved_by.name for lic in Licence.objects.filter(enterprise=enterprise).select_related("approved_by")}
     )
@@ -246,7 +253,7 @@ def responsibility(*, user, enterprise_id: int) -> dict:
     )
     return {
         "enterprise": enterprise.name,
-        "supervising": list(dict.fromkeys(supervising)),
+        "supervising": supervising,
         "approving": approving,
         "inspecting": inspecting,
     }
