@@ -171,6 +171,17 @@ def next_due(incident: Incident, now: datetime | None = None) -> Due | None:
     return Due(what=what, at=at, late=minutes < 0, minutes_left=minutes)
 
 
+def timing(incident: Incident) -> dict:
+    """What every view of an incident shows of its time limits (its reports prefetched, for lists)."""
+    due = next_due(incident)
+    return {
+        "closed": incident.closed_at is not None,
+        "initial_late_minutes": initial_late_minutes(incident),
+        "next_due": due.at if due else None,
+        "minutes_left": due.minutes_left if due else None,
+    }
+
+
 def initial_late_minutes(incident: Incident) -> int:
     """How late the initial written report came (0: in time)."""
     initial = next((r for r in incident.reports.all() if r.kind == IncidentReport.Kind.INITIAL), None)

@@ -299,7 +299,14 @@ def articles_public() -> QuerySet[Article]:
 def articles_for(*, user) -> QuerySet[Article]:
     """Everything, for editors and reviewers; the public's for anyone else."""
     if user is not None and user.is_authenticated and has_cap(user, Cap.PORTAL_EDIT):
-        return Article.objects.select_related("category", "author").order_by("-created_at", "-pk")
+        from django.db.models import OuterRef, Subquery
+
+        latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("title")[:1]
+        return (
+            Article.objects.select_related("category", "author")
+            .annotate(latest_title=Subquery(latest))  # what the editors' list shows, without a query per row
+            .order_by("-created_at", "-pk")
+        )
     return articles_public()
 
 

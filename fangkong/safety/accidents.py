@@ -203,5 +203,6 @@ def accidents_visible(*, user) -> QuerySet[Accident]:
     return (
         Accident.objects.filter(reach_q(user, via="enterprise__"))
         .select_related("enterprise", "incident", "incident__level")
+        .prefetch_related("incident__reports")  # the reports and the countdown of each, in one more query
         .order_by("-incident__known_at")
     )

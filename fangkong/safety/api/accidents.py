@@ -71,7 +71,6 @@ def _accident(a) -> dict:
     from fangkong.command import incidents
 
     i = a.incident
-    due = incidents.next_due(i)
     return {
         "id": a.pk,
         "enterprise_id": a.enterprise_id,
@@ -84,12 +83,10 @@ def _accident(a) -> dict:
         "serious_injuries": a.serious_injuries,
         "missing": a.missing,
         "economic_loss": a.economic_loss,
-        "closed": i.closed_at is not None,
-        "initial_late_minutes": incidents.initial_late_minutes(i),
-        "next_due": due.at if due else None,
-        "minutes_left": due.minutes_left if due else None,
+        **incidents.timing(i),
         "reports": [
-            {"kind": r.kind, "number": r.number, "at": r.at, "text": r.text} for r in i.reports.order_by("at", "pk")
+            {"kind": r.kind, "number": r.number, "at": r.at, "text": r.text}
+            for r in sorted(i.reports.all(), key=lambda r: (r.at, r.pk))
         ],
     }
 

@@ -167,3 +167,19 @@ def test_report_and_follow_up_on_the_pages(district, safety):
     assert district.client(district.worker_b).get(r["Location"]).status_code == 404
     hq_incident = district.client(district.hq).get(f"/command/incidents/{Accident.objects.get().incident_id}/")
     assert "/safety/accidents/" in hq_incident.content.decode()
+
+
+def test_the_accident_list_reads_in_a_constant_number_of_queries(client, district, safety, api_token):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ent = api_token(safety["officer"])
+    _report(client, ent, safety["plant"])
+    client.get("/api/v1/safety/accidents", **ent)  # the token's memo is warm now
+    with CaptureQueriesContext(connection) as one:
+        client.get("/api/v1/safety/accidents", **ent)
+    for _ in range(3):
+        _report(client, ent, safety["plant"])
+    with CaptureQueriesContext(connection) as four:
+        assert client.get("/api/v1/safety/accidents", **ent).json()["count"] == 4
+    assert len(four.captured_queries) == len(one.captured_queries)
