@@ -131,7 +131,7 @@ def article_get(request, article_id: int):
 def article_update(request, article_id: int, payload: ArticleUpdate):
     """A new version (earlier ones are kept); the article goes back to draft."""
     articles.article_update(actor=request.user, article_id=article_id, **payload.dict())
-    return _out(Article.objects.select_related("category").get(pk=article_id), staff=True)
+    return _out(articles.article_for_editor(user=request.user, article_id=article_id), staff=True)
 
 
 class DecisionIn(Schema):
@@ -184,11 +184,7 @@ class VersionOut(Schema):
 
 @router.get("/portal/articles/{int:article_id}/versions", response={200: list[VersionOut], **ERRORS})
 def article_versions(request, article_id: int):
-    if not _staff(request):
-        raise NotFound
-    a = Article.objects.filter(pk=article_id).first()
-    if a is None:
-        raise NotFound
+    a = articles.article_for_editor(user=request.user, article_id=article_id)
     return [
         {
             "number": v.number,

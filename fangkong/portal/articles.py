@@ -310,6 +310,16 @@ def articles_for(*, user) -> QuerySet[Article]:
     return articles_public()
 
 
+def article_for_editor(*, user, article_id: int) -> Article:
+    """One article with everything about it, for editors and reviewers (404 for anyone else)."""
+    if user is None or not user.is_authenticated or not has_cap(user, Cap.PORTAL_EDIT):
+        raise NotFound
+    article = articles_for(user=user).select_related("published_version").filter(pk=article_id).first()
+    if article is None:
+        raise NotFound
+    return article
+
+
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:
     """上一篇 / 下一篇: the previous (older) and next (newer) live article of the same category. Ties in the
     publication time (two notices scheduled for 08:00) are ordered by id; each side is asked as "same time, by id"

@@ -82,10 +82,7 @@ def manage_new(request):
 
 @scoped
 def manage_article(request, article_id: int):
-    _editor(request)
-    article = Article.objects.select_related("category", "author", "published_version").filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
+    article = articles.article_for_editor(user=request.user, article_id=article_id)
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -147,10 +144,7 @@ def _lines(v: ArticleVersion) -> list[str]:
 @scoped
 def manage_diff(request, article_id: int):
     """Two versions side by side, changes marked (the words, not the markup)."""
-    _editor(request)
-    article = Article.objects.filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
+    article = articles.article_for_editor(user=request.user, article_id=article_id)
     versions = {v.number: v for v in article.versions.all()}
     try:
         a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
