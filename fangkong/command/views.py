@@ -16,6 +16,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.core.xlsx import xlsx_response
 from fangkong.registry.models import Jurisdiction, Unit
 
 from . import directives, notifications
@@ -453,9 +454,7 @@ def situation_export(request, report_id: int, fmt: str):
     report = situation.report_get(user=request.user, report_id=report_id)
     name = f"situation-{report.day.isoformat()}"
     if fmt == "xlsx":
-        response = HttpResponse(
-            situation.as_xlsx(report), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        return xlsx_response(f"{name}.xlsx", situation.as_xlsx(report))
     else:
         try:
             pdf = situation.as_pdf(report)

@@ -1,11 +1,12 @@
-"""Lists to .xlsx: one sheet, a header row, values as they are shown on the page (masked)."""
+"""Lists to .xlsx (one sheet, a header row, values as they are shown on the page, masked) and the download
+responses for .xlsx and streamed .csv files."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Sequence
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from openpyxl import Workbook
 
@@ -36,5 +37,12 @@ def _cell(value):
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_response(filename: str, chunks) -> StreamingHttpResponse:
+    """A CSV download streamed from `chunks` (text, the first carrying a byte-order mark so Excel reads UTF-8)."""
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

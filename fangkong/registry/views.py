@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,14 +12,13 @@ from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.xlsx import xlsx_response
 
 from . import selectors, services
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_start
 from .models import Person, PersonTag
 from .roster import field_label
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int(value: str | None) -> int | None:
@@ -74,10 +72,7 @@ def people_list(request):
 
 @scoped
 def people_export(request):
-    content = people_export_xlsx(actor=request.user, **_people_filters(request))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="people.xlsx"'
-    return response
+    return xlsx_response("people.xlsx", people_export_xlsx(actor=request.user, **_people_filters(request)))
 
 
 @scoped
@@ -147,13 +142,9 @@ def people_import_job(request, job_id: int):
 @scoped
 def people_import_rejections(request, job_id: int):
     job = import_job_get(user=request.user, job_id=job_id)
-    response = HttpResponse(rejections_xlsx(job.result.get("rejected", [])), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="rejected-rows-{job.pk}.xlsx"'
-    return response
+    return xlsx_response(f"rejected-rows-{job.pk}.xlsx", rejections_xlsx(job.result.get("rejected", [])))
 
 
 @login_required
 def roster_template(request):
-    response = HttpResponse(roster_template_xlsx(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="roster-template.xlsx"'
-    return response
+    return xlsx_response("roster-template.xlsx", roster_template_xlsx())

@@ -248,27 +248,20 @@ def statistics_page(request):
 
 @scoped
 def statistics_xlsx(request):
-    from django.http import HttpResponse
+    from fangkong.core.xlsx import xlsx_response
 
     from . import statistics
 
-    response = HttpResponse(
-        statistics.statistics_xlsx(user=request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="hazard-statistics.xlsx"'
-    return response
+    return xlsx_response("hazard-statistics.xlsx", statistics.statistics_xlsx(user=request.user))
 
 
 @scoped
 def overdue_csv(request):
-    from django.http import StreamingHttpResponse
+    from fangkong.core.xlsx import csv_response
 
     from . import statistics
 
-    response = StreamingHttpResponse(statistics.overdue_csv(user=request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="overdue-hazards.csv"'
-    return response
+    return csv_response("overdue-hazards.csv", statistics.overdue_csv(user=request.user))
 
 
 @scoped

@@ -170,25 +170,18 @@ def hazard_stats(request):
 
 @router.get("/safety/hazards/statistics.xlsx", response={200: None, **ERRORS})
 def hazard_stats_xlsx(request):
-    """The same as a workbook, with the overdue list."""
-    from django.http import HttpResponse
+    """The same as a workbook, with the oldest overdue hazards."""
+    from fangkong.core.xlsx import xlsx_response
 
-    response = HttpResponse(
-        statistics.statistics_xlsx(user=request.user),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="hazard-statistics.xlsx"'
-    return response
+    return xlsx_response("hazard-statistics.xlsx", statistics.statistics_xlsx(user=request.user))
 
 
 @router.get("/safety/hazards/overdue.csv", response={200: None, **ERRORS})
 def hazard_overdue_csv(request):
     """The whole overdue list as CSV (streamed)."""
-    from django.http import StreamingHttpResponse
+    from fangkong.core.xlsx import csv_response
 
-    response = StreamingHttpResponse(statistics.overdue_csv(user=request.user), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="overdue-hazards.csv"'
-    return response
+    return csv_response("overdue-hazards.csv", statistics.overdue_csv(user=request.user))
 
 
 @router.get("/safety/hazards/overdue", response={200: HazardPage, **ERRORS})
