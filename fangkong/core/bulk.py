@@ -157,10 +157,14 @@ def write_rows(table: str, columns: Sequence[str], rows) -> int:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cols = ", ".join(connection.ops.quote_name(c) for c in columns)
+            types = _binary_types(cursor, table, columns)
+            sql = f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN"
             with (
                 connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({cols}) FROM STDIN") as copy,
+                cursor.cursor.copy(sql + (" (FORMAT binary)" if types else "")) as copy,
             ):
+                if types:
+                    copy.set_types(types)
                 for row in rows:
                     copy.write_row(row)
                     count += 1
@@ -178,6 +182,53 @@ def write_rows(table: str, columns: Sequence[str], rows) -> int:
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+# Column types whose binary form psycopg writes from the Python values these paths hold (int, bool, str, aware
+# datetime, date): binary COPY costs a fifth of text COPY in Python and less in the server (measured on 10,000
+# samples: 14.7 → 2.7 ms in Python, 37 → 32 ms in PostgreSQL). A table with any other column type (json, where a
+# str would be written as a JSON string) is copied as text.
+_BINARY_SAFE = frozenset(["int2", "int4", "int8", "bool", "text", "varchar", "bpchar", "timestamptz", "date"])
+_COPY_TYPES: dict[tuple[str, str, tuple[str, ...]], list[str] | None] = {}
+
+
+def _binary_types(cursor, table: str, columns: Sequence[str]) -> list[str] | None:
+    key = (connection.settings_dict["NAME"], table, tuple(columns))
+    if key not in _COPY_TYPES:
+        cursor.execute(
+            "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid"
+            " WHERE a.attrelid = %s::regclass AND a.attnum > 0 AND NOT a.attisdropped",
+            [connection.ops.quote_name(table)],
+        )
+        found = dict(cursor.fetchall())
+        types = [found.get(c, "") for c in columns]
+        # Temporary staging tables are per session: their types are the same every time, so caching by name is
+        # right; what is not cached is only their existence.
+        _COPY_TYPES[key] = types if all(t in _BINARY_SAFE for t in types) else None
+    return _COPY_TYPES[key]
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[tuple]) -> list[int]:
+    """Insert tuples and return their new ids (column `id`), in order: for bulk paths that need the ids of the rows
+    they create (a batch's new tubes, which its samples point to) without building model instances.
+    PostgreSQL: ids reserved from the table's sequence, then COPY; elsewhere one INSERT per row."""
+    if not rows:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+            )
+            ids = [pk for (pk,) in cursor.fetchall()]
+            write_rows(table, ["id", *columns], [(pk, *row) for pk, row in zip(ids, rows, strict=True)])
+            return ids
+        q = connection.ops.quote_name
+        sql = f"INSERT INTO {q(table)} ({', '.join(q(c) for c in columns)}) VALUES ({', '.join(['%s'] * len(columns))})"
+        ids = []
+        for row in rows:
+            cursor.execute(sql, _sqlite_row(row))
+            ids.append(cursor.lastrowid)
+        return ids
 
 
 def _sqlite_row(row) -> tuple:
@@ -233,8 +284,18 @@ def in_list(column: str, values: Sequence) -> tuple[str, list]:
         # A semi-join over unnest, not `= ANY(array)`: with stale statistics (a table that grew from empty during a
         # round) the planner may scan rows and compare each with the whole array — 18 s per batch at 700,000
         # samples, measured. The semi-join is hashed or driven through the index whatever the statistics.
-        kind = "bigint[]" if values and all(isinstance(v, int) for v in values) else "text[]"
-        return f"{column} IN (SELECT unnest(%s::{kind}))", [list(values)]
+        if values and all(isinstance(v, int) for v in values):
+            return f"{column} IN (SELECT unnest(%s::bigint[]))", [list(values)]
+        # Strings (codes, hashes) as one comma-separated text split by the server: psycopg quotes each element of
+        # an array parameter in Python, which cost more than the look-ups (measured: 2,000 hashes 10.5 → 8.2 ms).
+        # Only when no value holds a comma (and not for one empty string, which splits into no element at all).
+        try:
+            joined = ",".join(values)
+        except TypeError:
+            joined = ""
+        if joined and joined.count(",") == len(values) - 1:
+            return f"{column} IN (SELECT unnest(string_to_array(%s, ',')))", [joined]
+        return f"{column} IN (SELECT unnest(%s::text[]))", [list(values)]
     if not values:
         return "1 = 0", []
     return f"{column} IN ({', '.join(['%s'] * len(values))})", list(values)

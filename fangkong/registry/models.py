@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, pii
 from fangkong.core.ids import DocType
+from fangkong.core.indexes import HashIndex
 from fangkong.core.memo import ttl_memo
 
 
@@ -165,12 +166,14 @@ class Person(models.Model):
 
     class Meta:
         constraints = [
-            # Hash first: dedup and search look people up by the hash alone, and this index serves them.
+            # Hash first: dedup looks people up by the hash alone (and so could search, see person_doc_hash).
             models.UniqueConstraint(fields=["doc_hash", "doc_type"], name="person_unique_document"),
         ]
         indexes = [
             # Exact lookups only: no "_like" twin that db_index would add on PostgreSQL.
             models.Index(fields=["phone_hash"], name="person_phone_hash"),
+            # Checkpoints and testing batches look people up by the hash alone, thousands at a time.
+            HashIndex(fields=["doc_hash"], name="person_doc_hash"),
             # The scope filter is `jpath LIKE 'prefix%'`: pattern ops serve it whatever the collation.
             models.Index(fields=["jpath"], name="person_jpath_prefix", opclasses=["varchar_pattern_ops"]),
         ]
@@ -202,7 +205,9 @@ class PersonTag(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "tag"], name="person_tag_unique")]
-        indexes = [models.Index(fields=["tag"])]
+        # (tag, person): everyone with a tag in an index-only scan — testing reads the key population for every
+        # batch of scans (they are tested alone).
+        indexes = [models.Index(fields=["tag", "person"], name="person_tag_members")]
 
 
 class RoleAssignment(models.Model):
