@@ -118,7 +118,7 @@ class CollectionsIn(Schema):
     # Validated per scan by the service (each rejection names its index); a schema per item would cost more than
     # the ingest itself and reject the whole batch for one bad scan. Each item: {"person_code" or
     # "document_number" (+ "document_type"), "tube_code", "site_id", "collected_at" (ISO 8601 with offset)}.
-    scans: list[dict[str, Any]]
+    scans: list[Any]
 
 
 class Rejection(Schema):
@@ -126,22 +126,47 @@ class Rejection(Schema):
     message: str
 
 
-def scan_from(index: int, item: dict) -> Scan:
-    collected = item.get("collected_at")
-    try:
-        at = datetime.fromisoformat(collected) if isinstance(collected, str) else None
-    except ValueError:
-        at = None
-    site = item.get("site_id")
-    return Scan(
-        index=index,
-        person_code=str(item.get("person_code") or ""),
-        document_type=str(item.get("document_type") or ""),
-        document_number=str(item.get("document_number") or ""),
-        tube_code=str(item.get("tube_code") or ""),
-        site_id=site if isinstance(site, int) else None,
-        collected_at=at,
-    )
+def scans_from(items: list) -> list[Scan]:
+    """The service's scans from the request's items, as they come: what is malformed here (not an object, a time
+    that does not parse, a site that is not a number) is left empty, and the service names it for that index."""
+    times: dict[str, datetime | None] = {}  # a site's batch repeats its timestamps (a queue scanned per minute)
+    scans = []
+    for index, item in enumerate(items):
+        if item.__class__ is not dict:
+            scans.append(Scan(index=index))
+            continue
+        get = item.get
+        collected = get("collected_at")
+        if collected.__class__ is str:
+            at = times.get(collected, _MISSING)
+            if at is _MISSING:
+                try:
+                    at = times[collected] = datetime.fromisoformat(collected)
+                except ValueError:
+                    at = times[collected] = None
+        else:
+            at = None
+        site = get("site_id")
+        scans.append(
+            Scan(
+                index,
+                _text(get("person_code")),
+                _text(get("document_type")),
+                _text(get("document_number")),
+                _text(get("tube_code")),
+                site if site.__class__ is int else None,
+                None,
+                at,  # type: ignore[arg-type]
+            )
+        )
+    return scans
+
+
+_MISSING = object()
+
+
+def _text(value) -> str:
+    return value if value.__class__ is str else str(value) if value else ""
 
 
 class BulkOut(Schema):
@@ -161,7 +186,7 @@ def _batch(request, scope: str, batch_id: str, run):
 @router.post("/testing/rounds/{int:round_id}/collections:bulk", response={200: BulkOut, **ERRORS})
 def collections_bulk(request, round_id: int, payload: CollectionsIn):
     """Up to 10,000 scans. Valid scans are written; each rejected one is listed by index with the reason."""
-    scans = [scan_from(i, s) for i, s in enumerate(payload.scans)]
+    scans = scans_from(payload.scans)
 
     def run():
         return 200, collections_ingest(actor=request.user, round_id=round_id, scans=scans)

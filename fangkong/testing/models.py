@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.indexes import HashIndex
 from fangkong.registry.models import Jurisdiction, Person, Place, Unit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at 2 a.m.
@@ -39,8 +40,13 @@ class PersonCode(models.Model):
     """A person's pre-registration code (shown as a QR): random, so it reveals nothing and cannot be guessed."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="testing_code")
-    code = models.CharField(max_length=16, unique=True, default=new_person_code)
+    code = models.CharField(max_length=16, default=new_person_code)
     created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["code"], name="person_code_unique")]
+        # Codes are looked up by equality only (a scan, a status check), thousands a second when a city is tested.
+        indexes = [HashIndex(fields=["code"], name="person_code_hash")]
 
 
 def new_household_code() -> str:
@@ -142,9 +148,16 @@ class Tube(models.Model):
         POSITIVE = "positive", _("Positive")
         INVALID = "invalid", _("Invalid")
 
-    code = models.CharField(_("tube code"), max_length=32, unique=True)
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="tubes", db_index=False)  # (round, result)
-    site = models.ForeignKey(Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes")
+    code = models.CharField(_("tube code"), max_length=32)
+    # No foreign-key constraints to the round, the site and the household, as with Sample (see there): a batch opens
+    # a thousand tubes and PostgreSQL would check three references for each at commit, for nothing — the ingest has
+    # just read all three. The ORM's PROTECT still refuses deleting what a tube points to.
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="tubes", db_index=False, db_constraint=False
+    )  # (round, result) serves it
+    site = models.ForeignKey(
+        Site, null=True, blank=True, on_delete=models.PROTECT, related_name="tubes", db_constraint=False
+    )
     pool_size = models.PositiveSmallIntegerField()
     count = models.PositiveSmallIntegerField(default=0)  # samples in it (kept with each write, read on every scan)
     retest = models.BooleanField(default=False)  # a recall's single tube
@@ -156,10 +169,12 @@ class Tube(models.Model):
     resulted_at = models.DateTimeField(null=True, blank=True)
     jpath = models.CharField(max_length=128)  # the site's
     household = models.ForeignKey(  # a household tube: this family only (see Round.household_places)
-        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+        Place, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
 
     class Meta:
+        # A constraint, not unique=True: that would add a "_like" twin index nobody reads, written for every tube.
+        constraints = [models.UniqueConstraint(fields=["code"], name="tube_code_unique")]
         indexes = [models.Index(fields=["round", "result"], name="tube_round_result")]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
-from fangkong.core.bulk import insert_many
+from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
@@ -105,34 +105,45 @@ def _recall_pools(positive: list[Tube]) -> int:
     confirmed at once."""
     if not positive:
         return 0
-    samples = Sample.objects.filter(tube__in=positive).select_related("person")
-    members: dict[int, list[Sample]] = {}
-    for s in samples:
-        members.setdefault(s.tube_id, []).append(s)
+    members: dict[int, list[tuple[int, str]]] = {}  # tube → (person, jpath) of each sample in it
+    for tube_id, person_id, jpath in _members([t.pk for t in positive]):
+        members.setdefault(tube_id, []).append((person_id, jpath))
     orders = []
     announcements: list[tuple[str, dict]] = []
     for tube in positive:
         group = members.get(tube.pk, [])
         if len(group) == 1:
             announcements.append(
-                (
-                    "testing.case_confirmed",
-                    {"person_id": group[0].person_id, "tube": tube.code, "round_id": tube.round_id},
-                )
+                ("testing.case_confirmed", {"person_id": group[0][0], "tube": tube.code, "round_id": tube.round_id})
             )
             continue
-        for s in group:
-            orders.append(Recall(round_id=tube.round_id, person_id=s.person_id, source_tube=tube, jpath=s.jpath))
+        for person_id, jpath in group:
+            orders.append(Recall(round_id=tube.round_id, person_id=person_id, source_tube=tube, jpath=jpath))
         announcements.append(
             (
                 "testing.pool_positive",
-                {"tube": tube.code, "round_id": tube.round_id, "person_ids": [s.person_id for s in group]},
+                {"tube": tube.code, "round_id": tube.round_id, "person_ids": [p for p, _j in group]},
             )
         )
     insert_many(orders)
     for name, payload in announcements:  # after the orders exist: status subscribers read them
         events.emit(name, payload)
     return len(orders)
+
+
+def _members(tube_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(tube, person, jpath) of every sample in these tubes. On PostgreSQL one index probe per tube, whatever the
+    statistics say: a sample table that grew by a million rows since it was last analysed is taken to hold a
+    two-hundredth of its rows per tube, and the planner then scans all of it (measured: 1.1 s per batch of results
+    with ten positive pools, among 16 million samples). `OFFSET 0` keeps the LATERAL sub-select from being pulled
+    up into a join that the planner would hash the same way."""
+    if connection.vendor != "postgresql":
+        return list(Sample.objects.filter(tube_id__in=tube_ids).values_list("tube_id", "person_id", "jpath"))
+    return select_rows(
+        f"SELECT t.id, s.person_id, s.jpath FROM unnest(%s::bigint[]) AS t(id)"
+        f" CROSS JOIN LATERAL (SELECT person_id, jpath FROM {Sample._meta.db_table} WHERE tube_id = t.id OFFSET 0) s",
+        [tube_ids],
+    )
 
 
 def _resolve_retests(tubes: list[Tube]) -> int:
