@@ -219,7 +219,12 @@ def main() -> None:
                 raise SystemExit(f"rejected scans: {reply['rejected'][:3]}")
             return reply["accepted"]
 
-        stage("collect", range(0, len(scans), BATCH), collect)
+        # The batches in an order where the ones in flight together come from different parts of the city, as from
+        # many sites' devices at once: consecutive slices of the site-ordered list share their boundary tube, and
+        # sent together they would queue on its lock (each site's device sends its own batches one after another).
+        starts = list(range(0, len(scans), BATCH))
+        stride = -(-len(starts) // args.clients)
+        stage("collect", [starts[j] for k in range(stride) for j in range(k, len(starts), stride)], collect)
         open_tubes = list(Tube.objects.filter(round_id=round_id, closed_at__isnull=True).values_list("code", flat=True))
         stage("close", open_tubes, lambda code: post(base, f"/api/v1/testing/tubes/{code}/close", sampler) and 1)
         by_site: dict[int, list[str]] = {}

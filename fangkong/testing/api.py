@@ -128,32 +128,38 @@ class Rejection(Schema):
 
 def scans_from(items: list) -> list[Scan]:
     """The service's scans from the request's items, as they come: what is malformed here (not an object, a time
-    that does not parse, a site that is not a number) is left empty, and the service names it for that index."""
+    that does not parse, a site that is not a number) is left empty, and the service names it for that index.
+    Written for speed (a batch is 10,000 items): the common case — strings where strings belong — costs a type
+    check; anything else is turned into text or left out."""
     times: dict[str, datetime | None] = {}  # a site's batch repeats its timestamps (a queue scanned per minute)
-    scans = []
+    scans: list[Scan] = []
+    append = scans.append
     for index, item in enumerate(items):
         if item.__class__ is not dict:
-            scans.append(Scan(index=index))
+            append(Scan(index))
             continue
         get = item.get
-        collected = get("collected_at")
-        if collected.__class__ is str:
-            at = times.get(collected, _MISSING)
-            if at is _MISSING:
-                try:
-                    at = times[collected] = datetime.fromisoformat(collected)
-                except ValueError:
-                    at = times[collected] = None
-        else:
-            at = None
+        collected: Any = get("collected_at")
+        at = times.get(collected, _MISSING) if collected.__class__ is str else None
+        if at is _MISSING:
+            try:
+                at = times[collected] = datetime.fromisoformat(collected)
+            except ValueError:
+                at = times[collected] = None
         site = get("site_id")
-        scans.append(
+        code, doc_type, number, tube = (
+            get("person_code"),
+            get("document_type"),
+            get("document_number"),
+            get("tube_code"),
+        )
+        append(
             Scan(
                 index,
-                _text(get("person_code")),
-                _text(get("document_type")),
-                _text(get("document_number")),
-                _text(get("tube_code")),
+                code if code.__class__ is str else _text(code),
+                doc_type if doc_type.__class__ is str else _text(doc_type),
+                number if number.__class__ is str else _text(number),
+                tube if tube.__class__ is str else _text(tube),
                 site if site.__class__ is int else None,
                 None,
                 at,  # type: ignore[arg-type]
@@ -166,7 +172,8 @@ _MISSING = object()
 
 
 def _text(value) -> str:
-    return value if value.__class__ is str else str(value) if value else ""
+    """A number typed where a string belongs is taken as its digits; null, false or an empty thing as nothing."""
+    return str(value) if value else ""
 
 
 class BulkOut(Schema):

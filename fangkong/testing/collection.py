@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from itertools import chain
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -156,13 +155,13 @@ def _resolve_people(
         else:
             into[key] = i
     columns, column_params = _person_columns(round_, check_sampled)
-    rows: dict[object, tuple] = {}  # key → person
+    found: dict[int, tuple] = {}
     if by_id:
         sql, params = in_list("p.id", list(by_id))
         for row in select_rows(
             f"SELECT {columns} FROM {Person._meta.db_table} p WHERE {sql}", [*column_params, *params]
         ):
-            rows[row[0]] = row
+            found[by_id[row[0]]] = row
     if by_code:
         sql, params = in_list("c.code", list(by_code))
         for row in select_rows(
@@ -170,28 +169,29 @@ def _resolve_people(
             f" ON p.id = c.person_id WHERE {sql}",
             [*column_params, *params],
         ):
-            rows[row[5]] = row
+            found[by_code[row[5]]] = row
     if by_hash:
         sql, params = in_list("p.doc_hash", [h for _, h in by_hash])
         for row in select_rows(
             f"SELECT {columns}, p.doc_type, p.doc_hash FROM {Person._meta.db_table} p WHERE {sql}",
             [*column_params, *params],
         ):
-            rows[(row[5], row[6])] = row
-    found: dict[int, tuple] = {}
+            index = by_hash.get((row[5], row[6]))  # the same hash under another document type is someone else
+            if index is not None:
+                found[index] = row
     unknown_code = _("Unknown personal code.")
     unregistered = _("This person is not in the register; register them first.")
-    for into, key, i in chain(
-        [(by_id, k, i) for k, i in by_id.items()],
-        [(by_code, k, i) for k, i in by_code.items()],
-        [(by_hash, k, i) for k, i in by_hash.items()],
-        more,
-    ):
-        person = rows.get(key)
-        if person is None:
-            rejected[i] = unknown_code if into is by_code else unregistered
+    if len(found) < len(by_id) + len(by_code) + len(by_hash):
+        for into, message in ((by_id, unregistered), (by_code, unknown_code), (by_hash, unregistered)):
+            for i in into.values():
+                if i not in found:
+                    rejected[i] = message
+    for into, key, i in more:
+        first = into[key]
+        if first in found:
+            found[i] = found[first]
         else:
-            found[i] = person
+            rejected[i] = unknown_code if into is by_code else unregistered
     return found
 
 
