@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from ninja import File, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
@@ -14,7 +14,7 @@ from fangkong.core.errors import FieldError
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import codes, custody, monitoring, rounds, selectors
-from .collection import Scan, collections_ingest, tube_close
+from .collection import MAX_SCANS, Scan, collections_ingest, tube_close
 from .results import ResultRow, recall_sample, results_file_ingest, results_ingest
 
 router = Router(tags=["testing"])
@@ -113,12 +113,26 @@ def site_list(request, page: int = 1, page_size: int | None = None):
     }
 
 
+# What a scan holds, for the API's documentation only: the scans are checked one by one by the service (each
+# rejection names its index), since a schema per item would cost more than the ingest itself and refuse the whole
+# batch for one bad scan.
+_SCAN_DOC: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "person_code": {"type": "string", "description": "the personal code's QR (or give document_number)"},
+        "document_number": {"type": "string"},
+        "document_type": {"type": "string", "description": "empty: resident ID"},
+        "tube_code": {"type": "string"},
+        "site_id": {"type": "integer"},
+        "collected_at": {"type": "string", "format": "date-time", "description": "ISO 8601 with its offset"},
+    },
+    "required": ["tube_code", "site_id", "collected_at"],
+}
+
+
 class CollectionsIn(Schema):
     batch_id: str
-    # Validated per scan by the service (each rejection names its index); a schema per item would cost more than
-    # the ingest itself and reject the whole batch for one bad scan. Each item: {"person_code" or
-    # "document_number" (+ "document_type"), "tube_code", "site_id", "collected_at" (ISO 8601 with offset)}.
-    scans: list[Any]
+    scans: list[Any] = Field(..., json_schema_extra={"items": _SCAN_DOC, "maxItems": MAX_SCANS})
 
 
 class Rejection(Schema):

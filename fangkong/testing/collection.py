@@ -46,11 +46,6 @@ class Scan:
     collected_at: datetime | None = None
 
 
-class _Reject(Exception):
-    def __init__(self, message: str):
-        self.message = message
-
-
 # What a scanner sends: already upper case, no blanks, at least one letter or digit — taken as it is.
 _CLEAN_CODE = re.compile(r"-*[A-Z0-9][A-Z0-9-]*")
 
@@ -413,14 +408,11 @@ def _household_sizes(households: set[int]) -> dict[int, int]:
 
 
 def _too_many():
-    from fangkong.core.errors import FieldError
-
     return FieldError("scans", _("At most %(n)d scans per batch.") % {"n": MAX_SCANS})
 
 
 def tube_close(*, actor, code: str) -> Tube:
     """Close a tube before it is full (end of the queue, end of the shift)."""
-    from fangkong.core.errors import FieldError
     from fangkong.core.scoping import NotFound
 
     tube = Tube.objects.filter(code=code_or_blank(code)).select_related("site").first()
