@@ -268,7 +268,7 @@ def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True)
     sizes = _household_sizes({p[_HOUSEHOLD] for p in people.values() if p[_HOUSEHOLD] and not p[_ALONE]})
     new_tubes: list[_Tube] = []
     touched: dict[str, _Tube] = {}
-    accepted: list[tuple[_Tube, int, int, datetime, str]] = []
+    accepted: list[tuple[_Tube, int, int | None, datetime, str]] = []
     seen: set[int] = set()
     pool_size, round_pk = round_.pool_size, round_.pk
     # One pass, in the order scanned (a tube fills in that order). It runs ten thousand times a batch, so it is
@@ -321,7 +321,7 @@ def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True)
         if tube.count >= tube.pool_size:
             tube.closed_at = at
         seen.add(pk)
-        accepted.append((tube, pk, site.pk, at, person[_JPATH]))
+        accepted.append((tube, pk, s.site_id, at, person[_JPATH]))
     _tubes_write(new_tubes, touched.values())
     # Ten thousand samples are rows, not model instances: building those would cost more than storing them.
     actor_pk = actor.pk
