@@ -15,7 +15,7 @@ from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import codes, custody, monitoring, rounds, selectors
 from .collection import MAX_SCANS, Scan, collections_ingest, tube_close
-from .results import ResultRow, recall_sample, results_file_ingest, results_ingest
+from .results import MAX_RESULTS, ResultRow, recall_sample, results_file_ingest, results_ingest
 
 router = Router(tags=["testing"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -274,21 +274,47 @@ def bag_receive(request, seal_code: str, payload: ReceiveIn | None = None):
     )
 
 
-class ResultIn(Schema):
-    tube_code: str
-    result: str
-    ct: float | None = None
+# As for scans: documented here, checked result by result by the service (each rejection names its index).
+_RESULT_DOC: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tube_code": {"type": "string"},
+        "result": {"type": "string", "enum": ["negative", "positive", "invalid"]},
+        "ct": {"type": "number", "description": "optional Ct value, such as 32.5"},
+    },
+    "required": ["tube_code", "result"],
+}
 
 
 class ResultsIn(Schema):
     batch_id: str
-    results: list[ResultIn]
+    results: list[Any] = Field(..., json_schema_extra={"items": _RESULT_DOC, "maxItems": MAX_RESULTS})
+
+
+def results_from(items: list) -> list[ResultRow]:
+    """The service's rows from the request's items; what is malformed is named by the service for its index."""
+    rows = []
+    for index, item in enumerate(items):
+        if item.__class__ is not dict:
+            rows.append(ResultRow(index, "", ""))
+            continue
+        code, result = item.get("tube_code"), item.get("result")
+        rows.append(
+            ResultRow(
+                index,
+                code if code.__class__ is str else _text(code),
+                result if result.__class__ is str else _text(result),
+                item.get("ct"),
+            )
+        )
+    return rows
 
 
 @router.post("/testing/results:bulk", response={200: BulkOut, **ERRORS})
 def results_bulk(request, payload: ResultsIn):
-    """Results per tube. A positive pooled tube recalls all its members at once."""
-    rows = [ResultRow(index=i, **r.dict()) for i, r in enumerate(payload.results)]
+    """Results per tube (up to 10,000). A positive pooled tube recalls all its members at once. Valid results are
+    stored; each rejected one is listed by index with the reason."""
+    rows = results_from(payload.results)
 
     def run():
         return 200, results_ingest(actor=request.user, rows=rows)

@@ -28,7 +28,7 @@ class ResultRow:
     index: int
     tube_code: str
     result: str
-    ct: str | float | None = None
+    ct: object = None  # a number, or text that should be one (a spreadsheet cell)
 
 
 @transaction.atomic
@@ -50,7 +50,9 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
     seen: set[str] = set()
     for r in rows:
         tube = tubes.get(codes[r.index])
-        if tube is None:
+        if not codes[r.index]:
+            rejected[r.index] = _("A tube code is 4 to 32 letters and digits.")
+        elif tube is None:
             rejected[r.index] = _("Unknown tube.")
         elif tube.bag is None or tube.bag.received_at is None:
             rejected[r.index] = _("This tube has not been received at the lab.")
@@ -59,11 +61,11 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         elif r.result not in (Tube.Result.NEGATIVE, Tube.Result.POSITIVE, Tube.Result.INVALID):
             rejected[r.index] = _("The result is negative, positive or invalid.")
         else:
-            try:
-                tube.ct = Decimal(str(r.ct)).quantize(Decimal("0.1")) if r.ct not in (None, "") else None
-            except InvalidOperation:
+            ct = _ct(r.ct)
+            if ct is False:
                 rejected[r.index] = _("The Ct value is a number such as 32.5.")
                 continue
+            tube.ct = ct
             tube.result, tube.resulted_at = r.result, now
             seen.add(tube.code)
             done.append(tube)
@@ -83,6 +85,20 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         },
     )
     return {"accepted": len(done), "rejected": [{"index": i, "message": m} for i, m in sorted(rejected.items())]}
+
+
+def _ct(value) -> Decimal | bool | None:
+    """The Ct value as stored (one decimal), None when not given, False when it is not a cycle count (a PCR runs
+    at most 45 cycles; the column holds up to 99.9)."""
+    if value is None or value == "":
+        return None
+    if value.__class__ is bool:
+        return False
+    try:
+        ct = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+    except InvalidOperation:
+        return False
+    return ct if ct.is_finite() and 0 <= ct < 100 else False
 
 
 def _store(tubes: list[Tube], now) -> None:

@@ -235,3 +235,34 @@ def test_api_contract(district, testing, client, api_token, received, django_cap
         **api_token(testing.sampler),
     )
     assert bad_bag.status_code == 400 and bad_bag.json()["errors"][0]["field"] == "tube_codes"
+
+
+def test_bulk_results_name_each_malformed_item(district, testing, received, client, api_token):
+    reply = client.post(
+        "/api/v1/testing/results:bulk",
+        json.dumps(
+            {
+                "batch_id": "lab-malformed",
+                "results": [
+                    "POOL-A negative",  # not an object
+                    {"tube_code": "POOL-A", "result": "negative", "ct": "abc"},
+                    {"tube_code": "POOL-A", "result": "negative", "ct": 1000},  # no PCR runs a thousand cycles
+                    {"tube_code": "POOL-A", "result": 1},
+                    {"result": "negative"},  # no tube
+                    {"tube_code": "POOL-B", "result": "negative", "ct": 33.26},
+                ],
+            }
+        ),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+        **api_token(testing.lab),
+    )
+    assert reply.status_code == 200
+    body = reply.json()
+    messages = {r["index"]: r["message"] for r in body["rejected"]}
+    assert body["accepted"] == 1 and sorted(messages) == [0, 1, 2, 3, 4]
+    assert "tube code" in messages[0] and "tube code" in messages[4]
+    assert "Ct value" in messages[1] and "Ct value" in messages[2]
+    assert "negative, positive or invalid" in messages[3]
+    pool_a, pool_b = Tube.objects.get(code="POOL-A"), Tube.objects.get(code="POOL-B")
+    assert pool_a.result == "" and (pool_b.result, str(pool_b.ct)) == ("negative", "33.3")
