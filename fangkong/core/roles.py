@@ -185,6 +185,11 @@ ROLES: dict[str, Role] = {
 }
 
 
+def roles_with(cap: str) -> list[str]:
+    """The codes of the roles that grant `cap` (to find who holds it, whatever the role's name)."""
+    return [code for code, role in ROLES.items() if cap in role.caps]
+
+
 def role_label(code: str) -> str:
     role = ROLES.get(code)
     return str(role.label) if role else code

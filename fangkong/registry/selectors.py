@@ -146,11 +146,11 @@ def users_with_cap(
     """Who holds `cap` exactly at each of these posts — {("j", id) | ("u", id): [users]} — in one query. With
     `district`, also at the district itself (key ("j", its id)). For notices: the workers of a task's post, the
     overseers one level up, district HQ."""
-    from fangkong.core.roles import ROLES
+    from fangkong.core.roles import roles_with
 
     from .models import RoleAssignment
 
-    roles = [code for code, role in ROLES.items() if cap in role.caps]
+    roles = roles_with(cap)
     j_ids = list(jurisdiction_ids)
     if district:
         j_ids += list(Jurisdiction.objects.filter(parent__isnull=True).values_list("pk", flat=True))
@@ -165,12 +165,11 @@ def users_with_cap(
 
 def users_holding(cap: str) -> list:
     """Everyone holding `cap` at any post (a role like the portal's reviewers, wherever it is assigned)."""
-    from fangkong.core.roles import ROLES
+    from fangkong.core.roles import roles_with
 
     from .models import RoleAssignment
 
-    roles = [code for code, role in ROLES.items() if cap in role.caps]
-    rows = RoleAssignment.objects.filter(role__in=roles, user__is_active=True).select_related("user")
+    rows = RoleAssignment.objects.filter(role__in=roles_with(cap), user__is_active=True).select_related("user")
     return list({a.user.pk: a.user for a in rows}.values())
 
 
