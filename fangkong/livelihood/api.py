@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from fangkong.core.api import ErrorOut, paginate
 from fangkong.registry.api import PersonRef, person_ref
 
-from . import services
+from . import selectors, services
 
 router = Router(tags=["livelihood"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
@@ -49,7 +49,7 @@ def _supply(r) -> dict:
 @router.get("/livelihood/supply-requests", response={200: SupplyPage, **ERRORS})
 def supply_list(request, state: str = "", page: int = 1, page_size: int | None = None):
     """Supply requests of the caller's jurisdiction, urgent first."""
-    qs = services.supply_requests_visible(user=request.user)
+    qs = selectors.supply_requests_visible(user=request.user)
     if state:
         qs = qs.filter(state=state)
     items, count = paginate(qs, page, page_size)
@@ -88,7 +88,7 @@ def _volunteer(v) -> dict:
 
 @router.get("/livelihood/volunteers", response={200: list[VolunteerOut], **ERRORS})
 def volunteer_list(request):
-    return [_volunteer(v) for v in services.volunteers_visible(user=request.user)[:500]]
+    return [_volunteer(v) for v in selectors.volunteers_visible(user=request.user)[:500]]
 
 
 class DecideIn(Schema):
@@ -147,7 +147,7 @@ def price_list(request):
 
     if not has_cap(request.user, Cap.PRICE_WATCH):
         raise Forbidden(Cap.PRICE_WATCH)
-    return [_price(r) for r in services.price_reports_visible(user=request.user)[:500]]
+    return [_price(r) for r in selectors.price_reports_visible(user=request.user)[:500]]
 
 
 class PriceDecideIn(Schema):

@@ -6,30 +6,17 @@ district HQ) verifies, the reporter's identity shown only to designated staff, e
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, reporters
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
 
 from .models import PriceReport, SupplyRequest, Volunteer
-
-# Zone colours whose residents stay home (sealed: red; controlled: yellow) and so have supplies brought.
-STAY_HOME_COLOURS = ("red", "yellow")
-
-
-def zone_keeping_home(person_id: int) -> int | None:
-    """The zone in force that keeps this person at home, if any (read from the person's status reasons)."""
-    from fangkong.containment.status import status_of
-
-    for reason in status_of(person_id).reasons:
-        if reason.get("kind") == "zone" and reason.get("colour") in STAY_HOME_COLOURS:
-            return int(reason["ref"])
-    return None
+from .selectors import supply_requests_visible, volunteers_visible, zone_keeping_home
 
 
 def _notify_community(person: Person, title: str, link: str) -> None:
@@ -74,17 +61,6 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
         link="/livelihood/",
     )
     return request
-
-
-def supply_requests_visible(*, user) -> QuerySet[SupplyRequest]:
-    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
-    if scope.empty:
-        return SupplyRequest.objects.none()
-    return (
-        SupplyRequest.objects.filter(scope.q("jpath"))
-        .select_related("person", "person__household", "zone", "handled_by")
-        .order_by("-urgent", "created_at")
-    )
 
 
 SUPPLY_MOVES: dict[str, tuple[str, ...]] = {
@@ -147,13 +123,6 @@ def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str
     return v
 
 
-def volunteers_visible(*, user) -> QuerySet[Volunteer]:
-    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
-    if scope.empty:
-        return Volunteer.objects.none()
-    return Volunteer.objects.filter(scope.q("jpath")).select_related("person").order_by("state", "-applied_at")
-
-
 @transaction.atomic
 def volunteer_decide(*, actor, volunteer_id: int, accept: bool, note: str = "") -> Volunteer:
     v = volunteers_visible(user=actor).select_for_update(of=("self",)).filter(pk=volunteer_id).first()
@@ -168,14 +137,6 @@ def volunteer_decide(*, actor, volunteer_id: int, accept: bool, note: str = "") 
     v.save()
     audit_record(actor=actor, action="livelihood.volunteer_decide", obj=v, fields={"accept": accept})
     return v
-
-
-def mine(person_ids: list[int]) -> dict:
-    """What a signed-in resident sees of their own requests and sign-ups."""
-    return {
-        "supplies": list(SupplyRequest.objects.filter(person_id__in=person_ids).order_by("-created_at")[:20]),
-        "volunteering": list(Volunteer.objects.filter(person_id__in=person_ids).order_by("-applied_at")[:5]),
-    }
 
 
 # ---------------------------------------------------------------- price gouging and hoarding
@@ -210,12 +171,6 @@ def price_report_submit(
     )
     audit_record(actor=None, action="livelihood.price_report", obj=report, fields={"anonymous": report.anonymous})
     return report
-
-
-def price_reports_visible(*, user) -> QuerySet[PriceReport]:
-    if not has_cap(user, Cap.PRICE_WATCH):
-        return PriceReport.objects.none()
-    return PriceReport.objects.order_by("state", "-reported_at")
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
-from . import services
+from . import selectors, services
 from .models import PriceReport, SupplyRequest
 
 
@@ -44,8 +44,8 @@ def community(request):
         request,
         "livelihood/community.html",
         {
-            "requests": services.supply_requests_visible(user=request.user).filter(state__in=open_states)[:300],
-            "volunteers": services.volunteers_visible(user=request.user)[:300],
+            "requests": selectors.supply_requests_visible(user=request.user).filter(state__in=open_states)[:300],
+            "volunteers": selectors.volunteers_visible(user=request.user)[:300],
         },
     )
 
@@ -69,5 +69,5 @@ def prices(request):
     return render(
         request,
         "livelihood/prices.html",
-        {"reports": services.price_reports_visible(user=request.user)[:300], "states": PriceReport.State},
+        {"reports": selectors.price_reports_visible(user=request.user)[:300], "states": PriceReport.State},
     )

@@ -106,6 +106,17 @@ class Mine:
     results: list
 
 
+def my_people(person_ids: list[int]) -> list[Person]:
+    """The people the signed-in phone may act for (the forms' "for whom")."""
+    return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+
+
+def my_travel_reports(person_ids: list[int]) -> list:
+    from fangkong.screening.models import TravelReport
+
+    return list(TravelReport.objects.filter(person_id__in=person_ids).order_by("-filed_at")[:20])
+
+
 def my_page(person_ids: list[int]) -> list[Mine]:
     """What each of the signed-in resident's people sees: status with reasons, personal code, manual changes
     (with the notice and the appeal), test results."""
@@ -115,7 +126,7 @@ def my_page(person_ids: list[int]) -> list[Mine]:
     from fangkong.testing.selectors import results_of
 
     out = []
-    for person in Person.objects.filter(pk__in=person_ids).order_by("pk"):
+    for person in my_people(person_ids):
         status = status_of(person.pk)
         out.append(
             Mine(

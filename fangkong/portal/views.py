@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -99,34 +99,63 @@ def appeal(request, people: list[int], change_id: int):
     return redirect("portal:me")
 
 
-def report_hazard(request):
-    """Anyone reports a work-safety hazard, anonymously or named (no sign-in needed)."""
+def _public_report(request, *, limit_key: str, template: str, submit) -> HttpResponse:
+    """A report from the public (no sign-in): rate-limited per address; `submit(post, name, phone)` files it, the
+    name and phone only when the reporter chose to be named."""
     from fangkong.core.ratelimit import RateLimited, hit
-    from fangkong.safety.tips import tip_submit
 
     error, done = None, False
     if request.method == "POST":
+        post = request.POST
+        named = bool(post.get("named"))
         try:
-            hit(f"tip:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
-            tip_submit(
-                enterprise_id=None,
-                place=request.POST.get("place", ""),
-                description=request.POST.get("description", ""),
-                name=request.POST.get("name", "") if request.POST.get("named") else "",
-                phone=request.POST.get("phone", "") if request.POST.get("named") else "",
-            )
+            hit(f"{limit_key}:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+            submit(post, post.get("name", "") if named else "", post.get("phone", "") if named else "")
             done = True
         except FieldError as exc:
             error = exc
         except RateLimited:
             error = FieldError("description", _("Too many reports from here; try again in a minute."))
-    return render(request, "portal/report_hazard.html", {"error": error, "done": done}, status=400 if error else 200)
+    return render(request, template, {"error": error, "done": done}, status=400 if error else 200)
 
 
-def _people(person_ids: list[int]):
-    from fangkong.registry.models import Person
+def report_hazard(request):
+    """Anyone reports a work-safety hazard, anonymously or named."""
+    from fangkong.safety.tips import tip_submit
 
-    return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
+    return _public_report(
+        request,
+        limit_key="tip",
+        template="portal/report_hazard.html",
+        submit=lambda post, name, phone: tip_submit(
+            enterprise_id=None,
+            place=post.get("place", ""),
+            description=post.get("description", ""),
+            name=name,
+            phone=phone,
+        ),
+    )
+
+
+def report_price(request):
+    """Anyone reports price gouging or hoarding, anonymously or named."""
+    from fangkong.livelihood.services import price_report_submit
+
+    return _public_report(
+        request,
+        limit_key="price",
+        template="portal/report_price.html",
+        submit=lambda post, name, phone: price_report_submit(
+            shop=post.get("shop", ""),
+            place=post.get("place", ""),
+            goods=post.get("goods", ""),
+            price=post.get("price", ""),
+            hoarding=post.get("hoarding") == "on",
+            description=post.get("description", ""),
+            name=name,
+            phone=phone,
+        ),
+    )
 
 
 def _person_choice(request, people: list[int]) -> int:
@@ -140,7 +169,6 @@ def _person_choice(request, people: list[int]) -> int:
 def travel(request, people: list[int]):
     """离盘报备: report my own trip before leaving the city (the community and employer see it as any other)."""
     from fangkong.core.dates import parse_day
-    from fangkong.screening.models import TravelReport
     from fangkong.screening.travel import travel_report_self
 
     error = None
@@ -163,8 +191,8 @@ def travel(request, people: list[int]):
         request,
         "portal/travel.html",
         {
-            "people": _people(people),
-            "reports": TravelReport.objects.filter(person_id__in=people).order_by("-filed_at")[:20],
+            "people": residents.my_people(people),
+            "reports": residents.my_travel_reports(people),
             "error": error,
             "form": request.POST if error else {},
         },
@@ -175,7 +203,7 @@ def travel(request, people: list[int]):
 @resident_required
 def supplies(request, people: list[int]):
     """Supplies brought home while the home is in a sealed or controlled zone."""
-    from fangkong.livelihood import services
+    from fangkong.livelihood import selectors, services
     from fangkong.livelihood.models import SupplyRequest
 
     error = None
@@ -192,14 +220,14 @@ def supplies(request, people: list[int]):
             return redirect("portal:supplies")
         except FieldError as exc:
             error = exc
-    eligible = [p for p in _people(people) if services.zone_keeping_home(p.pk) is not None]
+    eligible = [p for p in residents.my_people(people) if selectors.zone_keeping_home(p.pk) is not None]
     return render(
         request,
         "portal/supplies.html",
         {
             "people": eligible,
             "kinds": SupplyRequest.Kind.choices,
-            "mine": services.mine(people)["supplies"],
+            "mine": selectors.my_supply_requests(people),
             "error": error,
         },
         status=400 if error else 200,
@@ -208,7 +236,7 @@ def supplies(request, people: list[int]):
 
 @resident_required
 def volunteer(request, people: list[int]):
-    from fangkong.livelihood import services
+    from fangkong.livelihood import selectors, services
     from fangkong.livelihood.models import Volunteer
 
     error = None
@@ -228,38 +256,10 @@ def volunteer(request, people: list[int]):
         request,
         "portal/volunteer.html",
         {
-            "people": _people(people),
+            "people": residents.my_people(people),
             "skills": Volunteer.Skill.choices,
-            "mine": services.mine(people)["volunteering"],
+            "mine": selectors.my_volunteering(people),
             "error": error,
         },
         status=400 if error else 200,
     )
-
-
-def report_price(request):
-    """Anyone reports price gouging or hoarding, anonymously or named (no sign-in needed)."""
-    from fangkong.core.ratelimit import RateLimited, hit
-    from fangkong.livelihood.services import price_report_submit
-
-    error, done = None, False
-    if request.method == "POST":
-        try:
-            hit(f"price:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
-            named = bool(request.POST.get("named"))
-            price_report_submit(
-                shop=request.POST.get("shop", ""),
-                place=request.POST.get("place", ""),
-                goods=request.POST.get("goods", ""),
-                price=request.POST.get("price", ""),
-                hoarding=request.POST.get("hoarding") == "on",
-                description=request.POST.get("description", ""),
-                name=request.POST.get("name", "") if named else "",
-                phone=request.POST.get("phone", "") if named else "",
-            )
-            done = True
-        except FieldError as exc:
-            error = exc
-        except RateLimited:
-            error = FieldError("description", _("Too many reports from here; try again in a minute."))
-    return render(request, "portal/report_price.html", {"error": error, "done": done}, status=400 if error else 200)
