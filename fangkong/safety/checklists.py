@@ -45,6 +45,15 @@ COLUMNS = TableSpec(
 SEVERITY_WORDS = {"general": "general", "一般": "general", "major": "major", "重大": "major"}
 
 
+def checklists_latest() -> list[Checklist]:
+    """The latest version of each checklist (what a new inspection is walked against), the 15 measures built in."""
+    ensure_state_council_15()
+    latest: dict[str, Checklist] = {}
+    for c in Checklist.objects.order_by("code", "-version"):
+        latest.setdefault(c.code, c)
+    return list(latest.values())
+
+
 def ensure_state_council_15() -> Checklist:
     existing = Checklist.objects.filter(code="state-council-15").order_by("-version").first()
     if existing:

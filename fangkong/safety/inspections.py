@@ -75,6 +75,18 @@ def inspection_start(*, actor, enterprise_id: int, checklist_id: int, plan_id: i
     return inspection
 
 
+def inspection_visible(*, user, inspection_id: int) -> Inspection:
+    """An inspection of an enterprise in the user's reach, with what its page shows (NotFound otherwise)."""
+    inspection = (
+        Inspection.objects.select_related("enterprise", "checklist", "inspector")
+        .filter(pk=inspection_id, enterprise__in=enterprises_visible(user=user))
+        .first()
+    )
+    if inspection is None:
+        raise NotFound
+    return inspection
+
+
 def _mine(actor, inspection_id: int) -> Inspection:
     inspection = Inspection.objects.select_for_update().select_related("enterprise").filter(pk=inspection_id).first()
     if inspection is None or not enterprises_visible(user=actor).filter(pk=inspection.enterprise_id).exists():

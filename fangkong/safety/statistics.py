@@ -267,3 +267,25 @@ def overdue_csv(*, user):
         yield buffer.getvalue()
 
     return chunks()
+
+
+def review_desk(*, user, limit: int = 200) -> dict:
+    """What the regulator's desk lists: applications for acceptance with the days left of the 10-day review,
+    major hazards still missing one of the five assurances, public reports not yet verified, the overdue."""
+    from fangkong.core import clock
+
+    from .hazards import ASSURANCES, REVIEW_DAYS, hazards_visible
+    from .tips import tips_visible
+
+    visible = hazards_visible(user=user)
+    now = clock.now()
+    majors = visible.filter(grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED])
+    return {
+        "applied": [
+            (h, REVIEW_DAYS - (now - h.applied_at).days)  # type: ignore[operator]  # set when applied
+            for h in visible.filter(state=Hazard.State.APPLIED).order_by("applied_at")[:limit]
+        ],
+        "pending": [h for h in majors.order_by("deadline")[:limit] if any(not h.assurances.get(a) for a in ASSURANCES)],
+        "tips": list(tips_visible(user=user).filter(state="received").order_by("reported_at")[:limit]),
+        "overdue": list(overdue_hazards(user=user)[:limit]),
+    }

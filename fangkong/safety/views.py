@@ -103,11 +103,9 @@ def hazard_detail(request, hazard_id: int):
 @scoped
 def inspection_new(request):
     """Start an inspection: an enterprise and a checklist (the 15 measures by default)."""
-    from .checklists import ensure_state_council_15
+    from .checklists import checklists_latest
     from .inspections import inspection_start
-    from .models import Checklist
 
-    ensure_state_council_15()
     if request.method == "POST":
         try:
             i = inspection_start(
@@ -119,25 +117,17 @@ def inspection_new(request):
         except FieldError as exc:
             messages.error(request, exc.message)
     enterprises = hazards.enterprises_visible(user=request.user)[:500]
-    latest = {}
-    for c in Checklist.objects.order_by("code", "-version"):
-        latest.setdefault(c.code, c)
-    return render(request, "safety/inspection_new.html", {"enterprises": enterprises, "checklists": latest.values()})
+    return render(
+        request, "safety/inspection_new.html", {"enterprises": enterprises, "checklists": checklists_latest()}
+    )
 
 
 @scoped
 def inspection_walk(request, inspection_id: int):
     """Walk the checklist on a phone: each item passed or not (a note, a photo), then sign."""
-    from .inspections import data_url_png, inspection_record, inspection_sign
-    from .models import Inspection
+    from .inspections import data_url_png, inspection_record, inspection_sign, inspection_visible
 
-    inspection = (
-        Inspection.objects.select_related("enterprise", "checklist", "inspector")
-        .filter(pk=inspection_id, enterprise__in=hazards.enterprises_visible(user=request.user))
-        .first()
-    )
-    if inspection is None:
-        raise NotFound
+    inspection = inspection_visible(user=request.user, inspection_id=inspection_id)
     error = None
     if request.method == "POST":
         try:
@@ -185,12 +175,10 @@ def inspection_signature(request, inspection_id: int):
     """The drawn signature, to whoever may see the inspection (media files are not served publicly)."""
     from django.http import FileResponse
 
-    from .models import Inspection
+    from .inspections import inspection_visible
 
-    inspection = Inspection.objects.filter(
-        pk=inspection_id, enterprise__in=hazards.enterprises_visible(user=request.user)
-    ).first()
-    if inspection is None or not inspection.signature:
+    inspection = inspection_visible(user=request.user, inspection_id=inspection_id)
+    if not inspection.signature:
         raise NotFound
     return FileResponse(inspection.signature.open("rb"), content_type="image/png")
 
@@ -199,39 +187,13 @@ def inspection_signature(request, inspection_id: int):
 def review_queue(request):
     """The regulator's desk: applications for acceptance waiting for re-inspection (the 10-day limit counted
     down), major hazards still without their five assurances, public reports not yet verified, and the overdue."""
-    from fangkong.core import clock
-
     from .escalation import escalate_hazards
-    from .statistics import overdue_hazards
-    from .tips import tips_visible
+    from .statistics import review_desk
 
     if not hazards.enterprises_visible(user=request.user).exists():
         raise NotFound
     escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
-    visible = hazards.hazards_visible(user=request.user)
-    now = clock.now()
-    applied = [
-        (h, hazards.REVIEW_DAYS - (now - h.applied_at).days)
-        for h in visible.filter(state=Hazard.State.APPLIED).order_by("applied_at")[:200]
-    ]
-    pending = [
-        h
-        for h in visible.filter(
-            grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED]
-        ).order_by("deadline")[:200]
-        if any(not h.assurances.get(a) for a in hazards.ASSURANCES)
-    ]
-    tips = list(tips_visible(user=request.user).filter(state="received").order_by("reported_at")[:200])
-    return render(
-        request,
-        "safety/review.html",
-        {
-            "applied": applied,
-            "pending": pending,
-            "tips": tips,
-            "overdue": list(overdue_hazards(user=request.user)[:200]),
-        },
-    )
+    return render(request, "safety/review.html", review_desk(user=request.user))
 
 
 @scoped
