@@ -13,7 +13,7 @@ from fangkong.core.api import BearerAuth, ErrorOut, paginate
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
-from . import articles, integrity
+from . import articles, integrity, selectors
 from .content_models import Article, Category
 
 router = Router(tags=["portal"])
@@ -104,15 +104,13 @@ def article_create(request, payload: ArticleIn):
 @router.get("/portal/articles", auth=OPTIONAL, response={200: ArticlePage, **ERRORS})
 def article_list(request, category: str = "", q: str = "", page: int = 1, page_size: int | None = None):
     """What is online (newest first, pinned first); editors and reviewers see every article."""
-    from .selectors import search_public
-
     staff = _staff(request)
-    qs = articles.articles_for(user=request.user if staff else None)
+    qs = selectors.articles_for(user=request.user if staff else None)
     if q and not staff:
-        qs = search_public(q[:100])
+        qs = selectors.search_public(q[:100])
     if category:
         cat = articles.category_resolve(category)
-        qs = qs.filter(category_id__in=[cat.pk, *cat.children.values_list("pk", flat=True)])
+        qs = qs.filter(category_id__in=selectors.category_ids(cat))
     items, count = paginate(qs.select_related("published_version"), page, page_size)
     return {"items": [_out(a, staff=staff) for a in items], "count": count}
 
@@ -121,7 +119,7 @@ def article_list(request, category: str = "", q: str = "", page: int = 1, page_s
 def article_get(request, article_id: int):
     """Anonymous callers: published articles only (404 otherwise). Editors: any, with its latest version."""
     staff = _staff(request)
-    a = articles.articles_for(user=request.user if staff else None).filter(pk=article_id).first()
+    a = selectors.articles_for(user=request.user if staff else None).filter(pk=article_id).first()
     if a is None:
         raise NotFound
     return _out(a, staff=staff)
@@ -131,7 +129,7 @@ def article_get(request, article_id: int):
 def article_update(request, article_id: int, payload: ArticleUpdate):
     """A new version (earlier ones are kept); the article goes back to draft."""
     articles.article_update(actor=request.user, article_id=article_id, **payload.dict())
-    return _out(articles.article_for_editor(user=request.user, article_id=article_id), staff=True)
+    return _out(selectors.article_for_editor(user=request.user, article_id=article_id), staff=True)
 
 
 class DecisionIn(Schema):
@@ -184,7 +182,7 @@ class VersionOut(Schema):
 
 @router.get("/portal/articles/{int:article_id}/versions", response={200: list[VersionOut], **ERRORS})
 def article_versions(request, article_id: int):
-    a = articles.article_for_editor(user=request.user, article_id=article_id)
+    a = selectors.article_for_editor(user=request.user, article_id=article_id)
     return [
         {
             "number": v.number,

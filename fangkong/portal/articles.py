@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Max
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
@@ -279,66 +279,3 @@ def article_withdraw(*, actor, article_id: int, note: str) -> Article:
     audit_record(actor=actor, action="portal.article_withdraw", obj=article, reason=note.strip()[:300])
     page_cache.bump_now_and_on_commit()
     return article
-
-
-# ---------------------------------------------------------------- reading
-
-
-def live_q(now: datetime | None = None) -> Q:
-    """Online now: approved, its time come, not withdrawn, not expired — all read from the clock."""
-    now = now or clock.now()
-    return Q(published_version__isnull=False, published_at__lte=now, withdrawn_at__isnull=True) & (
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
-
-
-def articles_public() -> QuerySet[Article]:
-    return Article.objects.filter(live_q()).select_related("category").order_by("-pinned", "-published_at", "-pk")
-
-
-def articles_for(*, user) -> QuerySet[Article]:
-    """Everything, for editors and reviewers; the public's for anyone else."""
-    if user is not None and user.is_authenticated and has_cap(user, Cap.PORTAL_EDIT):
-        from django.db.models import OuterRef, Subquery
-
-        latest = ArticleVersion.objects.filter(article=OuterRef("pk")).order_by("-number").values("title")[:1]
-        return (
-            Article.objects.select_related("category", "author")
-            .annotate(latest_title=Subquery(latest))  # what the editors' list shows, without a query per row
-            .order_by("-created_at", "-pk")
-        )
-    return articles_public()
-
-
-def article_for_editor(*, user, article_id: int) -> Article:
-    """One article with everything about it, for editors and reviewers (404 for anyone else)."""
-    if user is None or not user.is_authenticated or not has_cap(user, Cap.PORTAL_EDIT):
-        raise NotFound
-    article = articles_for(user=user).select_related("published_version").filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
-    return article
-
-
-def neighbours(article: Article) -> tuple[Article | None, Article | None]:
-    """上一篇 / 下一篇: the previous (older) and next (newer) live article of the same category. Ties in the
-    publication time (two notices scheduled for 08:00) are ordered by id; each side is asked as "same time, by id"
-    and then "strictly before/after", two index range reads, rather than one OR that the planner cannot walk."""
-    same = articles_public().filter(category_id=article.category_id).select_related("published_version")
-    at = article.published_at
-    older = (
-        same.filter(published_at=at, pk__lt=article.pk).order_by("-pk").first()
-        or same.filter(published_at__lt=at).order_by("-published_at", "-pk").first()
-    )
-    newer = (
-        same.filter(published_at=at, pk__gt=article.pk).order_by("pk").first()
-        or same.filter(published_at__gt=at).order_by("published_at", "pk").first()
-    )
-    return older, newer
-
-
-def breadcrumb(category: Category) -> list[Category]:
-    chain = [category]
-    while chain[0].parent_id is not None and len(chain) < 8:
-        chain.insert(0, chain[0].parent)  # type: ignore[arg-type]
-    return chain

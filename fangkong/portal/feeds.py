@@ -6,8 +6,8 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from .articles import articles_public
 from .sanitise import plain_text
+from .selectors import articles_public
 
 
 class LatestRss(Feed):

@@ -16,7 +16,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
-from . import articles, integrity
+from . import articles, integrity, selectors
 from .content_models import Article, ArticleVersion, Category
 from .sanitise import plain_text
 
@@ -36,7 +36,7 @@ def _categories() -> list[tuple[int, str]]:
 @scoped
 def manage_list(request):
     _editor(request)
-    qs = articles.articles_for(user=request.user)
+    qs = selectors.articles_for(user=request.user)
     which = request.GET.get("show", "")
     if which == "review":
         qs = qs.filter(state=Article.State.SUBMITTED)
@@ -82,7 +82,7 @@ def manage_new(request):
 
 @scoped
 def manage_article(request, article_id: int):
-    article = articles.article_for_editor(user=request.user, article_id=article_id)
+    article = selectors.article_for_editor(user=request.user, article_id=article_id)
     error = None
     if request.method == "POST":
         action = request.POST.get("action", "")
@@ -144,7 +144,7 @@ def _lines(v: ArticleVersion) -> list[str]:
 @scoped
 def manage_diff(request, article_id: int):
     """Two versions side by side, changes marked (the words, not the markup)."""
-    article = articles.article_for_editor(user=request.user, article_id=article_id)
+    article = selectors.article_for_editor(user=request.user, article_id=article_id)
     versions = {v.number: v for v in article.versions.all()}
     try:
         a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))

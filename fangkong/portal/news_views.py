@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.paging import page_of
 
-from . import articles, integrity
+from . import integrity, selectors
 from .cache import cached_page
 from .content_models import Article, Category
 
 
 def _live(article_id: int) -> tuple[Article, str, str]:
-    article = articles.articles_public().select_related("published_version").filter(pk=article_id).first()
+    article = selectors.articles_public().select_related("published_version").filter(pk=article_id).first()
     if article is None:
         raise Http404
     text = integrity.verified_text(article)
@@ -39,11 +39,11 @@ def _nav() -> list[Category]:
 
 @cached_page
 def index(request):
-    public = articles.articles_public().select_related("published_version")
+    public = selectors.articles_public().select_related("published_version")
     top = _nav()
     sections = []
     for cat in top:
-        ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
+        ids = selectors.category_ids(cat)
         sections.append((cat, integrity.verified_list(public.filter(category_id__in=ids)[:8])))
     pinned = integrity.verified_list(public.filter(pinned=True)[:5])
     return render(request, "portal/news/index.html", {"nav": top, "sections": sections, "pinned": pinned})
@@ -54,9 +54,9 @@ def category(request, slug: str):
     cat = Category.objects.filter(slug=slug).first()
     if cat is None:
         raise Http404
-    ids = [cat.pk, *Category.objects.filter(parent=cat).values_list("pk", flat=True)]
+    ids = selectors.category_ids(cat)
     page, query = page_of(
-        request, articles.articles_public().select_related("published_version").filter(category_id__in=ids)
+        request, selectors.articles_public().select_related("published_version").filter(category_id__in=ids)
     )
     page.object_list = integrity.verified_list(page.object_list)
     return render(
@@ -65,7 +65,7 @@ def category(request, slug: str):
         {
             "nav": _nav(),
             "category": cat,
-            "crumbs": articles.breadcrumb(cat),
+            "crumbs": selectors.breadcrumb(cat),
             "children": cat.children.all(),
             "page": page,
             "query": query,
@@ -77,7 +77,7 @@ def category(request, slug: str):
 def article(request, article_id: int):
     a, title, body = _live(article_id)
     # The neighbours' titles are shown too: verified like the article's own.
-    older, newer = (_verified(n) for n in articles.neighbours(a))
+    older, newer = (_verified(n) for n in selectors.neighbours(a))
     return render(
         request,
         "portal/news/article.html",
@@ -86,7 +86,7 @@ def article(request, article_id: int):
             "article": a,
             "title": title,
             "body": body,
-            "crumbs": articles.breadcrumb(a.category),
+            "crumbs": selectors.breadcrumb(a.category),
             "previous": older,
             "next": newer,
         },
@@ -99,7 +99,7 @@ def article_print(request, article_id: int):
     return render(
         request,
         "portal/news/print.html",
-        {"article": a, "title": title, "body": body, "crumbs": articles.breadcrumb(a.category)},
+        {"article": a, "title": title, "body": body, "crumbs": selectors.breadcrumb(a.category)},
     )
 
 
@@ -108,7 +108,7 @@ def article_pdf(request, article_id: int):
 
     a, title, body = _live(article_id)
     html = render_to_string(
-        "portal/news/pdf.html", {"article": a, "title": title, "body": body, "crumbs": articles.breadcrumb(a.category)}
+        "portal/news/pdf.html", {"article": a, "title": title, "body": body, "crumbs": selectors.breadcrumb(a.category)}
     )
     try:
         pdf = HTML(string=html).write_pdf()
