@@ -5,6 +5,7 @@ from django.urls import include, path
 from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
+from fangkong.core.auth import router as auth_router
 from fangkong.livelihood.api import router as livelihood_router
 from fangkong.portal.api import router as portal_router
 from fangkong.registry.api import router as registry_router
@@ -12,6 +13,7 @@ from fangkong.safety.api import router as safety_router
 from fangkong.screening.api import router as screening_router
 from fangkong.testing.api import router as testing_router
 
+api.add_router("/", auth_router)
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", testing_router)

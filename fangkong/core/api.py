@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import secrets
 import time
-from collections.abc import Callable
-from datetime import timedelta
 from typing import Any
 
 import orjson
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, transaction
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema, Status
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from . import clock, memo
-from .audit import audit_record
 from .errors import FieldError
-from .models import ApiToken, IdempotencyRecord
+from .models import ApiToken
 from .ratelimit import RateLimited
 from .scoping import Forbidden, NotFound, roles_for
-
-TOKEN_LIFETIME = timedelta(hours=12)
-
 
 # Field devices call many times a second with the same token. A server process remembers a token's user, with
 # the roles loaded, for a few seconds: revoking a token, deactivating a user or changing their roles takes
@@ -142,41 +131,8 @@ def _http_error(request, exc: HttpError):
     return _error(request, exc.status_code, str(exc))
 
 
-# ---------------------------------------------------------------- auth
-
-
-class TokenIn(Schema):
-    username: str
-    password: str
-
-
-class TokenOut(Schema):
-    token: str
-    expires_at: str
-
-
 class ErrorOut(Schema):
     detail: str
-
-
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut}, tags=["auth"])
-def token_create(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (valid 12 hours)."""
-    user = authenticate(request, username=payload.username, password=payload.password)
-    if user is None or not user.is_active:
-        return Status(401, {"detail": "Wrong username or password."})
-    token = secrets.token_urlsafe(32)
-    expires = clock.now() + TOKEN_LIFETIME
-    row = ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)
-    audit_record(
-        actor=user,
-        action="auth.token",
-        object_type="core.apitoken",
-        object_id=row.pk,
-        object_repr=user.get_username(),
-        fields={"expires_at": expires.isoformat()},
-    )
-    return {"token": token, "expires_at": expires.isoformat()}
 
 
 # ---------------------------------------------------------------- pagination
@@ -202,70 +158,7 @@ def paginate(qs, page: int, page_size: int | None) -> tuple[list, int]:
     return list(qs[start : start + size]), qs.count()
 
 
-# ---------------------------------------------------------------- idempotency
+# Re-exported: endpoints import the idempotency helper from here.
+from .idempotency import idempotent  # noqa: E402
 
-
-IN_PROGRESS = 0
-
-
-def idempotent(
-    request: HttpRequest,
-    scope: str,
-    run: Callable[[], tuple[int, dict]],
-    *,
-    replay_status: int | None = None,
-    fingerprint: bytes | None = None,
-    required: bool = False,
-    key: str | None = None,
-) -> tuple[int, dict]:
-    """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply (with
-    `replay_status` if given: 200 instead of 201 tells a scanner its retry was recognised).
-
-    The key is claimed (unique row) before the work starts, so two concurrent retries cannot both run it.
-    `fingerprint` (the request body) makes a reused key with a different request an error instead of a replay.
-    """
-    key = (key if key is not None else request.headers.get("Idempotency-Key", "")).strip()
-    if not key:
-        if required:
-            raise FieldError(
-                "Idempotency-Key", "This endpoint needs an Idempotency-Key header (a fresh one per request)."
-            )
-        return run()
-    if len(key) > 128:
-        raise FieldError("Idempotency-Key", "at most 128 characters")
-    user: Any = request.user  # set by the authentication: always an authenticated User here
-    digest = hashlib.sha256(fingerprint).hexdigest() if fingerprint is not None else ""
-    # The claim, the work and the stored reply commit together: a failure leaves no trace (the key is free for
-    # a corrected retry), and a concurrent retry waits on the claim's unique index until the first one commits,
-    # then replays it. One commit per request, not three.
-    with transaction.atomic():
-        # INSERT … ON CONFLICT DO NOTHING claims the key without an exception (and so without a savepoint);
-        # a concurrent holder of the same key makes this statement wait until it commits or rolls back.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {IdempotencyRecord._meta.db_table} (user_id, scope, key, request_hash, status_code, body,"
-                " created_at) VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, scope, key) DO NOTHING",
-                [user.pk, scope, key, digest, IN_PROGRESS, "{}", clock.now()],
-            )
-            claimed = cursor.rowcount == 1
-        if not claimed:
-            first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
-            if first.request_hash != digest:
-                return 409, {
-                    "detail": "This Idempotency-Key was used for a different request.",
-                    "errors": [{"field": "Idempotency-Key", "message": "reused with a different request"}],
-                }
-            if first.status_code == IN_PROGRESS:
-                return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
-            return (replay_status or first.status_code) if first.status_code < 300 else first.status_code, first.body
-        status, body = run()
-        if status >= 500:
-            transaction.set_rollback(True)
-        else:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, body = %s"
-                    " WHERE user_id = %s AND scope = %s AND key = %s",
-                    [status, json.dumps(body, cls=DjangoJSONEncoder), user.pk, scope, key],
-                )
-    return status, body
+__all__ = ["ErrorOut", "Page", "api", "idempotent", "page_params", "paginate", "token_row"]
