@@ -82,8 +82,9 @@ api = NinjaAPI(
 )
 
 
-def _error(request, status: int, detail: str, errors: list[dict] | None = None):
-    body: dict[str, Any] = {"detail": detail}
+def _error(request, status: int, detail: str, code: str, errors: list[dict] | None = None):
+    """Every API error has this shape: {"detail": a sentence, "code": a stable word, "errors": [per field]}."""
+    body: dict[str, Any] = {"detail": detail, "code": code}
     if errors is not None:
         body["errors"] = errors
     return api.create_response(request, body, status=status)
@@ -91,7 +92,7 @@ def _error(request, status: int, detail: str, errors: list[dict] | None = None):
 
 @api.exception_handler(FieldError)
 def _field_error(request, exc: FieldError):
-    return _error(request, 400, exc.message, [exc.as_dict()])
+    return _error(request, 400, exc.message, exc.code, [exc.as_dict()])
 
 
 @api.exception_handler(NinjaValidationError)
@@ -99,36 +100,39 @@ def _validation_error(request, exc: NinjaValidationError):
     errors = []
     for e in exc.errors:
         loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
-        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "invalid")})
+        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "invalid"), "code": "invalid"})
     first = errors[0] if errors else {"field": "body", "message": "invalid"}
-    return _error(request, 422, f"{first['field']}: {first['message']}", errors)
+    return _error(request, 422, f"{first['field']}: {first['message']}", "invalid", errors)
 
 
 @api.exception_handler(NotFound)
 def _not_found(request, exc):
-    return _error(request, 404, "Not found.")
+    return _error(request, 404, "Not found.", "not_found")
 
 
 @api.exception_handler(Forbidden)
 def _forbidden(request, exc):
-    return _error(request, 403, exc.reason or "You do not have permission for this action.")
+    return _error(request, 403, exc.reason or "You do not have permission for this action.", "forbidden")
 
 
 @api.exception_handler(RateLimited)
 def _rate_limited(request, exc: RateLimited):
-    response = _error(request, 429, "Too many requests from this device; slow down.")
+    response = _error(request, 429, "Too many requests from this device; slow down.", "rate_limited")
     response["Retry-After"] = str(exc.retry_after)
     return response
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthorised(request, exc):
-    return _error(request, 401, "Authentication required: send Authorization: Bearer <token>.")
+    return _error(request, 401, "Authentication required: send Authorization: Bearer <token>.", "unauthenticated")
 
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
-    return _error(request, exc.status_code, str(exc))
+    return _error(request, exc.status_code, str(exc), _HTTP_CODES.get(exc.status_code, "error"))
+
+
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large"}
 
 
 class ErrorOut(Schema):

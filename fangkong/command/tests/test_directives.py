@@ -84,6 +84,7 @@ def test_bad_directives_are_refused_whole(client, district, api_token):
         "field": "recipients",
         "message": unknown.json()["errors"][0]["message"],
         "row": 1,
+        "code": "invalid",
     }
     street = api_token(district.street1)
     outside = _issue(client, street, [district.a.pk, district.b.pk])  # b lies in the other street

@@ -102,7 +102,7 @@ def test_bulk_changes_without_a_record_per_person_are_refused(client, district, 
     }
     r = client.post("/api/v1/status-changes:bulk", body, content_type=JSON, **api_token(district.hq))
     assert r.status_code == 400
-    assert r.json()["errors"][0] == {"field": "record", "message": r.json()["errors"][0]["message"], "row": 0}
+    assert r.json()["errors"][0] == {"field": "record", "message": r.json()["errors"][0]["message"], "row": 0, "code": "invalid"}
 
 
 def test_outsiders_are_refused_everywhere(client, district, containment, api_token):

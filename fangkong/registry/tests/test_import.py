@@ -117,7 +117,7 @@ def test_rows_repeated_in_one_file_count_once(district):
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
     assert result.rejected == [
-        {"row": 4, "field": "document_number", "message": "The same document number is on row 2 with different data."}
+        {"row": 4, "field": "document_number", "message": "The same document number is on row 2 with different data.", "code": "invalid"}
     ]
 
 
@@ -175,7 +175,7 @@ def test_api_import_reply_shape_and_idempotency_key(district, client, api_token,
         "created": 3,
         "updated": 0,
         "unchanged": 0,
-        "rejected": [{"row": 5, "field": "name", "message": "The name is required."}],
+        "rejected": [{"row": 5, "field": "name", "message": "The name is required.", "code": "invalid"}],
     }
     # A retry with the same key replays the first reply (not "unchanged: 3").
     r2 = client.post(
