@@ -158,6 +158,7 @@ class Rejection(Schema):
     row: int
     field: str
     message: str
+    code: str = "invalid"
 
 
 class ImportOut(Schema):
