@@ -135,8 +135,19 @@ def _http_error(request, exc: HttpError):
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large"}
 
 
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+    code: str
+    row: int | None = None
+
+
 class ErrorOut(Schema):
+    """Every API error: a sentence, a stable code, and the fields at fault where there are any."""
+
     detail: str
+    code: str = "error"
+    errors: list[FieldErrorOut] | None = None
 
 
 # ---------------------------------------------------------------- pagination

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from . import clock
 from .errors import FieldError
@@ -32,19 +33,23 @@ def idempotent(
     `replay_status` if given: 200 instead of 201 tells a scanner its retry was recognised).
 
     The key is claimed (unique row) before the work starts, so two concurrent retries cannot both run it.
-    `fingerprint` (the request body) makes a reused key with a different request an error instead of a replay.
+    A key that comes again with a different request is 409, never a replay: two rosters sent with one key would
+    otherwise both get the first file's reply and the second would silently never be imported. What "the same
+    request" means is `request_fingerprint` unless the caller passes the bytes that identify it (`fingerprint`).
     """
     key = (key if key is not None else request.headers.get("Idempotency-Key", "")).strip()
     if not key:
         if required:
             raise FieldError(
-                "Idempotency-Key", "This endpoint needs an Idempotency-Key header (a fresh one per request)."
+                "Idempotency-Key",
+                _("This endpoint needs an Idempotency-Key header (a fresh one per request)."),
+                code="required",
             )
         return run()
     if len(key) > 128:
-        raise FieldError("Idempotency-Key", "at most 128 characters")
+        raise FieldError("Idempotency-Key", _("at most 128 characters"), code="too_long")
     user: Any = request.user  # set by the authentication: always an authenticated User here
-    digest = hashlib.sha256(fingerprint).hexdigest() if fingerprint is not None else ""
+    digest = hashlib.sha256(fingerprint if fingerprint is not None else request_fingerprint(request)).hexdigest()
     # The claim, the work and the stored reply commit together: a failure leaves no trace (the key is free for
     # a corrected retry), and a concurrent retry waits on the claim's unique index until the first one commits,
     # then replays it. One commit per request, not three.
@@ -62,11 +67,21 @@ def idempotent(
             first = IdempotencyRecord.objects.get(user=user, scope=scope, key=key)
             if first.request_hash != digest:
                 return 409, {
-                    "detail": "This Idempotency-Key was used for a different request.",
-                    "errors": [{"field": "Idempotency-Key", "message": "reused with a different request"}],
+                    "detail": _("This Idempotency-Key was used for a different request."),
+                    "code": "idempotency_key_reused",
+                    "errors": [
+                        {
+                            "field": "Idempotency-Key",
+                            "message": _("reused with a different request"),
+                            "code": "idempotency_key_reused",
+                        }
+                    ],
                 }
             if first.status_code == IN_PROGRESS:
-                return 409, {"detail": "A request with this Idempotency-Key is still being processed; retry shortly."}
+                return 409, {
+                    "detail": _("A request with this Idempotency-Key is still being processed; retry shortly."),
+                    "code": "idempotency_key_in_progress",
+                }
             return (replay_status or first.status_code) if first.status_code < 300 else first.status_code, first.body
         status, body = run()
         if status >= 500:
@@ -79,3 +94,25 @@ def idempotent(
                     [status, json.dumps(body, cls=DjangoJSONEncoder), user.pk, scope, key],
                 )
     return status, body
+
+
+def request_fingerprint(request: HttpRequest) -> bytes:
+    """What makes two requests the same request, for idempotency: the method, the path and the query, and the body —
+    the raw bytes of a JSON body (a client's retry resends them unchanged), but the fields and each file's content
+    for a form (a multipart retry has a fresh boundary; a page's form carries a fresh CSRF token each time it is
+    drawn, which is not part of what is asked)."""
+    parts = [request.method or "", request.get_full_path()]
+    content_type = request.content_type or ""
+    if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        for name in sorted(request.POST):
+            if name != "csrfmiddlewaretoken":
+                parts.append(f"{name}={request.POST.getlist(name)!r}")
+        for name in sorted(request.FILES):
+            for upload in request.FILES.getlist(name):
+                digest = hashlib.sha256()
+                for chunk in upload.chunks():
+                    digest.update(chunk)
+                upload.seek(0)
+                parts.append(f"{name}:{digest.hexdigest()}")
+        return "\n".join(parts).encode()
+    return "\n".join(parts).encode() + b"\n" + request.body
