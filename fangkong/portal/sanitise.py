@@ -73,8 +73,15 @@ def keep_tail(parent: ET.Element, previous: ET.Element | None, tail: str | None)
         previous.tail = (previous.tail or "") + tail
 
 
+def browser_url(value: str) -> str:
+    """The URL as a browser reads it (WHATWG URL parsing): leading and trailing controls and spaces dropped, tabs
+    and newlines removed anywhere, and a backslash read as a slash — so `/\\evil.example/` is `//evil.example/`,
+    another host, and `java\tscript:` is `javascript:`. Checking the text as written would let those through."""
+    value = value.strip("".join(chr(c) for c in range(0x21)))
+    return re.sub(r"[\t\n\r]", "", value).replace("\\", "/")
+
+
 def _allowed_url(value: str, *, images: bool = False) -> bool:
-    value = value.strip()
     if not value:
         return False
     parts = urlsplit(value)
@@ -91,8 +98,10 @@ def _allowed_url(value: str, *, images: bool = False) -> bool:
 
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if tag == "a" and attr == "href":
+        value = browser_url(value)  # what is kept is what was checked
         return value if _allowed_url(value) else None
     if tag == "img" and attr == "src":
+        value = browser_url(value)
         return value if _allowed_url(value, images=True) else None
     return value
 

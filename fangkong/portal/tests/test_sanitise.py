@@ -31,6 +31,15 @@ PAYLOADS = [
     "<details open ontoggle=alert(1)><p>ok</p></details>",
     '<a href="https://evil.example/casino">ok</a>',
     '<table background="javascript:alert(1)"><tr><td>ok</td></tr></table>',
+    # Browsers read a backslash as a slash and drop tabs and newlines: these are other hosts or javascript: links.
+    '<a href="/\\evil.example/">ok</a>',
+    '<a href="\\\\evil.example/">ok</a>',
+    '<a href="/\t/evil.example/">ok</a>',
+    '<a href="\n//evil.example/">ok</a>',
+    '<a href="java\tscript:alert(1)">ok</a>',
+    '<a href="https:\\\\evil.example/">ok</a>',
+    '<img src="/\\evil.example/x.png"><p>ok</p>',
+    '<a href="\x01//evil.example/">ok</a>',
 ]
 
 
