@@ -48,6 +48,8 @@ def case_confirm(*, actor, person_id: int, source: str, reference: str = "") -> 
 @transaction.atomic
 def case_release(*, actor, case_id: int, note: str) -> Case:
     """Discharged and out of isolation: the case no longer turns the person red."""
+    if scope_for(actor, Cap.CASE_WORK).empty:
+        raise Forbidden(Cap.CASE_WORK)
     case = Case.objects.select_for_update().filter(pk=case_id).first()
     if case is None or not scope_for(actor, Cap.CASE_WORK).covers(case.jpath):
         raise NotFound
@@ -64,12 +66,17 @@ def case_release(*, actor, case_id: int, note: str) -> Case:
 
 @transaction.atomic
 def contact_add(*, actor, case_id: int, person_id: int, last_contact_at: datetime, note: str = "") -> CloseContact:
+    """A close contact of a case. The contact must be within the actor's view like every person named: one
+    elsewhere in the district is recorded by whoever holds both (the street office above, or HQ) — otherwise
+    trying ids would tell which exist."""
+    if scope_for(actor, Cap.CASE_WORK).empty:
+        raise Forbidden(Cap.CASE_WORK)
     case = Case.objects.filter(pk=case_id).first()
     if case is None or not scope_for(actor, Cap.CASE_WORK).covers(case.jpath):
         raise NotFound
-    person = Person.objects.filter(pk=person_id).first()
+    person = Person.objects.filter(scope_for(actor, Cap.STATUS_VIEW).q(), pk=person_id).first()
     if person is None:
-        raise FieldError("person_id", _("Unknown person."))
+        raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code="not_found")
     if person.pk == case.person_id:
         raise FieldError("person_id", _("A case is not their own close contact."))
     if last_contact_at > clock.now():

@@ -20,7 +20,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.registry.models import Person
 
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
@@ -37,9 +37,18 @@ class BulkItem:
     record: str  # "case:12", "contact:5", "followup:34", "recall:7": the record concerning this person
 
 
+def _require(actor, cap: str) -> None:
+    """The capability comes first: a role that may never do this is refused the same way whatever it names."""
+    if not has_cap(actor, cap):
+        raise Forbidden(cap)
+
+
 def _person_in(actor, person_id: int, cap: str) -> Person:
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or not scope_for(actor, Cap.STATUS_VIEW).covers(person.jpath):
+    """The person if the actor may act on them: 403 for a role without `cap`, 404 for a person outside the
+    actor's view (exactly as for one who does not exist), 403 for one they see but may not act on."""
+    _require(actor, cap)
+    person = Person.objects.filter(scope_for(actor, Cap.STATUS_VIEW).q(), pk=person_id).first()
+    if person is None:
         raise NotFound
     if not scope_for(actor, cap).covers(person.jpath):
         raise Forbidden(cap)
@@ -92,15 +101,27 @@ def status_changes_request_bulk(
     *, actor, colour: str, expires_at: datetime | None, items: list[BulkItem]
 ) -> list[StatusChange]:
     """Several people at once — each with their own basis and a record that concerns them; one missing and
-    nothing is requested."""
+    nothing is requested.
+
+    The order of the checks is the point: the capability, then each person within the actor's reach (a person
+    outside it is refused exactly as one who does not exist), and only then the records. Checking a record before
+    the person's scope answered differently for "case 12 concerns person 7" — a health-status oracle for any
+    signed-in role."""
+    _require(actor, Cap.STATUS_REQUEST)
     if not items:
-        raise FieldError("items", _("List the people, each with their basis."))
+        raise FieldError("items", _("List the people, each with their basis."), code="required")
     if len(items) > MAX_BULK:
-        raise FieldError("items", _("At most %(n)d people per request.") % {"n": MAX_BULK})
+        raise FieldError("items", _("At most %(n)d people per request.") % {"n": MAX_BULK}, code="too_large")
     seen: set[int] = set()
     for row, item in enumerate(items):
+        try:
+            _person_in(actor, item.person_id, Cap.STATUS_REQUEST)
+        except NotFound as exc:
+            raise FieldError(
+                "person_id", _("Unknown person, or outside your jurisdiction."), row=row, code="not_found"
+            ) from exc
         if item.person_id in seen:
-            raise FieldError("person_id", _("This person is listed twice."), row=row)
+            raise FieldError("person_id", _("This person is listed twice."), row=row, code="duplicate")
         seen.add(item.person_id)
         if len((item.basis or "").strip()) < 10:
             raise FieldError("basis", _("Each person needs their own basis, at least 10 characters."), row=row)
@@ -128,13 +149,13 @@ def status_changes_request_bulk(
                 )
             )
         except FieldError as exc:
-            raise FieldError(exc.field, exc.message, row=row) from exc
-        except NotFound as exc:
-            raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), row=row) from exc
+            raise FieldError(exc.field, exc.message, row=row, code=exc.code) from exc
     return out
 
 
 def _record_concerns(record: str, person_id: int) -> bool:
+    """Whether `record` concerns the person. Called only for a person already within the actor's reach, so the
+    answer says nothing about anyone else."""
     kind, _sep, ref = (record or "").partition(":")
     if not ref.isdigit():
         return False
@@ -155,6 +176,7 @@ def _record_concerns(record: str, person_id: int) -> bool:
 
 
 def _pending(actor, change_id: int) -> StatusChange:
+    _require(actor, Cap.STATUS_APPROVE)
     change = StatusChange.objects.select_for_update().select_related("person").filter(pk=change_id).first()
     if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
         raise NotFound
@@ -216,7 +238,13 @@ def status_change_reject(*, actor, change_id: int, note: str) -> StatusChange:
     change.state, change.decided_by, change.decided_at = StatusChange.State.REJECTED, actor, clock.now()
     change.decision_note = note.strip()[:300]
     change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit_record(actor=actor, action="status_change.reject", obj=change, reason=change.decision_note)
+    audit_record(
+        actor=actor,
+        action="status_change.reject",
+        obj=change,
+        fields={"person": change.person_id},
+        reason=change.decision_note,
+    )
     return change
 
 
@@ -230,6 +258,7 @@ def _revoke(actor, change: StatusChange, action: str, note: str) -> None:
 @transaction.atomic
 def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
     """End an applied change early (the facts changed). Anyone who may approve may revoke, with a reason."""
+    _require(actor, Cap.STATUS_APPROVE)
     change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
     if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
         raise NotFound
@@ -246,6 +275,8 @@ def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
 @transaction.atomic
 def appeal_file(*, actor, change_id: int, text: str, person: Person | None = None) -> Appeal:
     """The person appeals (from the portal: `person` is who they are), or a worker writes it down for them."""
+    if person is None:
+        _require(actor, Cap.STATUS_VIEW)
     change = StatusChange.objects.filter(pk=change_id).first()
     if change is None:
         raise NotFound
@@ -271,6 +302,7 @@ def appeal_file(*, actor, change_id: int, text: str, person: Person | None = Non
 @transaction.atomic
 def appeal_decide(*, actor, appeal_id: int, upheld: bool, note: str) -> Appeal:
     """Decided by someone who neither asked for nor approved the change; upheld revokes it at once."""
+    _require(actor, Cap.STATUS_APPROVE)
     appeal = Appeal.objects.select_for_update().select_related("change").filter(pk=appeal_id).first()
     if appeal is None or not scope_for(actor, Cap.STATUS_VIEW).covers(appeal.change.jpath):
         raise NotFound

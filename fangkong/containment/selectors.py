@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import NotFound, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.registry.models import Person
 
 from .models import Appeal, Case, StatusChange, Zone, ZoneLevel
@@ -43,7 +43,10 @@ def levels() -> QuerySet[ZoneLevel]:
 
 
 def person_status(*, user, person_id: int) -> tuple[Person, Status]:
-    """A person's status with every reason, for staff whose jurisdiction holds them."""
+    """A person's status with every reason, for staff whose jurisdiction holds them (403 for a role that never
+    sees statuses, 404 for anyone outside the jurisdiction, as for nobody)."""
+    if not has_cap(user, Cap.STATUS_VIEW):
+        raise Forbidden(Cap.STATUS_VIEW)
     person = Person.objects.filter(scope_for(user, Cap.STATUS_VIEW).q(), pk=person_id).first()
     if person is None:
         raise NotFound

@@ -52,8 +52,10 @@ def transfer_dispatch(
     contact_id: int | None = None,
 ) -> Transfer:
     """Order a transfer for a confirmed case or a close contact."""
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or not scope_for(actor, Cap.STATUS_VIEW).covers(person.jpath):
+    if scope_for(actor, Cap.CASE_WORK).empty:
+        raise Forbidden(Cap.CASE_WORK)  # before any look-up: the refusal must not depend on who exists
+    person = Person.objects.filter(scope_for(actor, Cap.STATUS_VIEW).q(), pk=person_id).first()
+    if person is None:
         raise NotFound
     if not scope_for(actor, Cap.CASE_WORK).covers(person.jpath):
         raise Forbidden(Cap.CASE_WORK)
@@ -112,6 +114,8 @@ def _may_step(actor, transfer: Transfer, step: str) -> bool:
 
 @transaction.atomic
 def transfer_step(*, actor, transfer_id: int, step: str, note: str = "") -> Transfer:
+    if not (unit_ids_for(actor, Cap.TRANSFER_WORK) or not scope_for(actor, Cap.CASE_WORK).empty):
+        raise Forbidden(Cap.TRANSFER_WORK)
     if step not in STEPS:
         raise FieldError("step", _("The steps are pick_up, arrive, receive and release."))
     transfer = Transfer.objects.select_for_update().select_related("destination").filter(pk=transfer_id).first()

@@ -28,6 +28,8 @@ MAX_TRACE_DAYS = 28  # the longest incubation-based look-back a tracer needs
 
 
 def _venue_in(actor, venue_id: int, cap: str) -> Unit:
+    if scope_for(actor, cap).empty:
+        raise Forbidden(cap)
     venue = Unit.objects.filter(pk=venue_id, kind=Unit.Kind.VENUE).first()
     if venue is None or not scope_for(actor, cap).covers(venue.jpath):
         raise NotFound
@@ -52,6 +54,8 @@ def venue_code(*, actor, venue_id: int) -> VenueCode:
 @transaction.atomic
 def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tuple[VenueScan, Status]:
     """The venue's scanner reads a visitor's code: the visit is recorded and the door learns the colour."""
+    if not unit_ids_for(actor, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
     code = VenueCode.objects.select_related("venue").filter(code="".join(venue_code.split()).upper()).first()
     if code is None:
         raise NotFound
@@ -114,8 +118,11 @@ def visits_at(*, actor, venue_id: int, since: datetime, until: datetime, reason:
 
 def whereabouts(*, actor, person_id: int, days: int, reason: str) -> tuple[Person, list[Visit]]:
     """Where the person scanned in during the last `days`: for a tracer whose jurisdiction holds the person."""
-    person = Person.objects.filter(pk=person_id).first()
-    if person is None or not scope_for(actor, Cap.TRACE).covers(person.jpath):
+    scope = scope_for(actor, Cap.TRACE)
+    if scope.empty:
+        raise Forbidden(Cap.TRACE)
+    person = Person.objects.filter(scope.q(), pk=person_id).first()
+    if person is None:
         raise NotFound
     reason = _reason(reason)
     if not 1 <= days <= MAX_TRACE_DAYS:

@@ -56,6 +56,21 @@ def zone_request(
     reach = scope_for(actor, Cap.ZONE_REQUEST)
     if reach.empty:
         raise Forbidden(Cap.ZONE_REQUEST)
+    # The places first, read within the requester's reach only: one outside it is refused exactly as one that
+    # does not exist (naming it would tell an outsider what lies where).
+    place_ids, jurisdiction_ids = list(dict.fromkeys(places or [])), list(dict.fromkeys(jurisdictions or []))
+    place_rows = list(Place.objects.filter(reach.q("jpath"), pk__in=place_ids, kind__in=ZONE_PLACE_KINDS))
+    if len(place_rows) != len(place_ids):
+        raise FieldError(
+            "places",
+            _("Unknown place, or outside your jurisdiction: zones are drawn over compounds, buildings or households."),
+            code="not_found",
+        )
+    juris_rows = list(Jurisdiction.objects.filter(reach.q("path"), pk__in=jurisdiction_ids))
+    if len(juris_rows) != len(jurisdiction_ids):
+        raise FieldError("jurisdictions", _("Unknown jurisdiction, or outside your jurisdiction."), code="not_found")
+    if not place_rows and not juris_rows:
+        raise FieldError("places", _("A zone covers at least one compound, building or jurisdiction."))
     ensure_default_levels()
     zone_level = ZoneLevel.objects.filter(code=(level or "").strip(), active=True).first()
     if zone_level is None:
@@ -67,21 +82,6 @@ def zone_request(
     basis = (basis or "").strip()
     if len(basis) < 4:
         raise FieldError("basis", _("Give the basis of the decision (the case, the assessment, the order)."))
-    place_ids, jurisdiction_ids = list(dict.fromkeys(places or [])), list(dict.fromkeys(jurisdictions or []))
-    if not place_ids and not jurisdiction_ids:
-        raise FieldError("places", _("A zone covers at least one compound, building or jurisdiction."))
-    place_rows = list(Place.objects.filter(pk__in=place_ids, kind__in=ZONE_PLACE_KINDS))
-    if len(place_rows) != len(place_ids):
-        raise FieldError("places", _("Unknown place: zones are drawn over compounds, buildings or households."))
-    juris_rows = list(Jurisdiction.objects.filter(pk__in=jurisdiction_ids))
-    if len(juris_rows) != len(jurisdiction_ids):
-        raise FieldError("jurisdictions", _("Unknown jurisdiction."))
-    for p in place_rows:
-        if not reach.covers(p.jpath):
-            raise FieldError("places", _("%(p)s lies outside your jurisdiction.") % {"p": p.name})
-    for j in juris_rows:
-        if not reach.covers(j.path):
-            raise FieldError("jurisdictions", _("%(j)s lies outside your jurisdiction.") % {"j": j.name})
     _check_no_overlap(place_rows, juris_rows)
     start = starts_at or clock.now()
     if planned_end is not None and planned_end <= start:
@@ -139,6 +139,8 @@ def _check_no_overlap(places: list[Place], jurisdictions: list[Jurisdiction]) ->
 
 
 def _decidable(actor, zone_id: int, cap: str) -> Zone:
+    if scope_for(actor, cap).empty:
+        raise Forbidden(cap)
     zone = Zone.objects.select_for_update().filter(pk=zone_id).first()
     if zone is None or not scope_for(actor, Cap.ZONE_VIEW).covers(zone.jpath):
         raise NotFound

@@ -102,7 +102,12 @@ def test_bulk_changes_without_a_record_per_person_are_refused(client, district, 
     }
     r = client.post("/api/v1/status-changes:bulk", body, content_type=JSON, **api_token(district.hq))
     assert r.status_code == 400
-    assert r.json()["errors"][0] == {"field": "record", "message": r.json()["errors"][0]["message"], "row": 0, "code": "invalid"}
+    assert r.json()["errors"][0] == {
+        "field": "record",
+        "message": r.json()["errors"][0]["message"],
+        "row": 0,
+        "code": "invalid",
+    }
 
 
 def test_outsiders_are_refused_everywhere(client, district, containment, api_token):
@@ -114,7 +119,9 @@ def test_outsiders_are_refused_everywhere(client, district, containment, api_tok
         **api_token(district.hq),
     ).json()["id"]
     assert client.get(f"/api/v1/zones/{zone}", **outsider).status_code == 404
-    assert client.post(f"/api/v1/zones/{zone}/approve", content_type=JSON, **outsider).status_code == 404
+    # A grid worker never approves zones: refused for the capability, before the zone is looked up.
+    assert client.post(f"/api/v1/zones/{zone}/approve", content_type=JSON, **outsider).status_code == 403
+    assert client.post("/api/v1/zones/987654/approve", content_type=JSON, **outsider).status_code == 403
     assert client.get("/api/v1/zones", **outsider).json()["count"] == 0
     assert client.post(
         "/api/v1/zones",

@@ -82,9 +82,12 @@ def test_a_change_needs_basis_expiry_and_a_colour(district, kw, field):
 
 
 def test_an_outsider_cannot_even_ask(district):
-    with pytest.raises(NotFound):
+    from fangkong.conftest import make_user
+
+    street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
+    with pytest.raises(NotFound):  # may ask, but not about community A
         status_change_request(
-            actor=district.worker_b,
+            actor=street2,
             person_id=district.person_a.pk,
             colour="red",
             basis=BASIS,

@@ -108,6 +108,8 @@ def test_overdue_steps_are_derived_from_the_clock(client, district, site, api_to
 def test_outsiders_cannot_dispatch_or_see(client, district, site, api_token):
     case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
     outsider = api_token(district.worker_b)
-    assert _dispatch(client, outsider, district.person_a, site).status_code == 404
+    assert _dispatch(client, outsider, district.person_a, site).status_code == 403  # a grid worker never dispatches
+    street2 = api_token(make_user("street2", "street_officer", jurisdiction=district.s2))
+    assert _dispatch(client, street2, district.person_a, site).status_code == 404  # another street's resident
     assert client.get("/api/v1/transfers", **outsider).json()["count"] == 0
     assert client.get("/api/v1/isolation-sites", **outsider).status_code == 403

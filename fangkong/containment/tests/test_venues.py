@@ -75,21 +75,29 @@ def test_tracing_both_ways_is_audited_and_scoped(client, district, venue, door, 
     assert w.status_code == 200 and w.json()[0]["venue"] == "兴隆大家庭超市"
     reasons = set(AuditEvent.objects.filter(action__startswith="trace.").values_list("action", "reason"))
     assert reasons == {("trace.venue", "病例12密接排查"), ("trace.person", "病例12轨迹")}
-    # a grid worker does not trace; an outsider does not see the venue or the person
+    # a grid worker does not trace (refused for the capability, whatever the venue or person); a tracer of
+    # another street does not see the venue or the person
     assert (
         client.get(
             f"/api/v1/venues/{venue.pk}/visits",
             {"since": since, "until": until, "reason": "x" * 5},
             **api_token(district.worker_a),
         ).status_code
-        == 404
+        == 403
     )
     assert (
         client.get(
             f"/api/v1/people/{district.person_a.pk}/whereabouts", {"reason": "x" * 5}, **api_token(district.worker_b)
         ).status_code
-        == 404
+        == 403
     )
+    street2 = api_token(make_user("street2", "street_officer", jurisdiction=district.s2))
+    assert (
+        client.get(f"/api/v1/venues/{venue.pk}/visits", {"since": since, "until": until, "reason": "x" * 5}, **street2)
+    ).status_code == 404
+    assert (
+        client.get(f"/api/v1/people/{district.person_a.pk}/whereabouts", {"reason": "x" * 5}, **street2)
+    ).status_code == 404
 
 
 def test_tracing_needs_a_reason_and_a_sane_period(client, district, venue, api_token):
