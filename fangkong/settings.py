@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",  # serves Swagger UI from local static files (no CDN on district intranets)
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "fangkong.core",
     "fangkong.registry",
     "fangkong.screening",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "fangkong.core.signin.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fangkong.core.middleware.RequestContextMiddleware",
@@ -139,10 +143,14 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}}
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 LOGIN_URL = "login"
+OTP_TOTP_ISSUER = "fangkong"
+OTP_TOTP_THROTTLE_FACTOR = 0  # failures are limited by core.signin (per account, address and overall) instead
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
@@ -214,3 +222,6 @@ FANGKONG: dict[str, Any] = {
     ],
     "PORTAL_PAGE_CACHE_SECONDS": int(os.environ.get("FANGKONG_PORTAL_CACHE", "60")),
 }
+    # District HQ and administrators sign in with a second factor (TOTP). On in production; the demo and the
+    # tests turn it on where they mean to (FANGKONG_REQUIRE_2FA=1).
+    "REQUIRE_2FA": os.environ.get("FANGKONG_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1",

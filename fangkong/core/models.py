@@ -88,3 +88,16 @@ class StaffContact(models.Model):
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contact")
     phone_cipher = models.BinaryField()
+
+
+class RateCount(models.Model):
+    """One counter of a fixed time window, shared by every server process (sign-in attempts, one-time codes,
+    public forms): a limit that each worker counted alone would be the limit times the number of workers."""
+
+    subject = models.CharField(max_length=200)  # what is counted and for whom: "signin-fail-account:hq_admin"
+    starts = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["subject", "starts"], name="ratecount_subject_starts")]
+        indexes = [models.Index(fields=["starts"], name="ratecount_starts")]  # the purge

@@ -20,6 +20,7 @@ class Cap:
     PEOPLE_EXPORT = "people.export"
     REGISTRY_VIEW = "registry.view"
     AUDIT_VIEW = "audit.view"
+    ACCOUNTS_ADMIN = "accounts.admin"  # staff accounts: revoke a user's API tokens
     # screening
     RISK_EDIT = "screening.risk_edit"
     CHECKPOINT_WORK = "screening.checkpoint_work"  # register passages, record pass requests
@@ -116,7 +117,8 @@ ROLES: dict[str, Role] = {
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
-            | {Cap.AUDIT_VIEW, Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
+            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN}
+            | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
             | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY},
         ),
         Role(

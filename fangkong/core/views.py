@@ -2,34 +2,16 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from .audit import audit_record
 from .paging import page_of
 from .roles import Cap
 from .scoping import Forbidden, has_cap
 from .selectors import audit_events
-
-
-class LoginView(auth_views.LoginView):
-    template_name = "core/login.html"
-    redirect_authenticated_user = True
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        audit_record(
-            actor=self.request.user,
-            action="auth.login",
-            object_type="auth.user",
-            object_id=self.request.user.pk,
-            object_repr=self.request.user.get_username(),
-        )
-        return response
 
 
 @login_required

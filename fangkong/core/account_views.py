@@ -1,0 +1,124 @@
+"""Staff sign-in pages: the password (with attempt limits), the second factor (set up once, then a code at every
+sign-in), and changing one's password."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .audit import audit_record
+from .errors import FieldError
+from .ratelimit import RateLimited
+from .signin import check_second_factor, confirmed_device, signin_failed, signin_guard, signin_succeeded
+
+
+def _locked(request, exc: RateLimited, template: str, context: dict):
+    minutes = max(1, (exc.retry_after + 59) // 60)
+    context["locked"] = _("Too many failed attempts. Try again in %(n)d minutes.") % {"n": minutes}
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        username = request.POST.get("username", "")
+        try:
+            signin_guard(request, username=username, via="page")
+        except RateLimited as exc:
+            return _locked(request, exc, self.template_name, self.get_context_data(form=self.get_form()))
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        signin_failed(self.request, username=self.request.POST.get("username", ""), via="page")
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        signin_succeeded(username=self.request.user.get_username())
+        audit_record(
+            actor=self.request.user,
+            action="auth.login",
+            object_type="auth.user",
+            object_id=self.request.user.pk,
+            object_repr=self.request.user.get_username(),
+        )
+        return response
+
+
+def _qr_svg(text: str) -> str:
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = io.BytesIO()
+    image.save(out)
+    return "data:image/svg+xml;base64," + base64.b64encode(out.getvalue()).decode()
+
+
+@login_required
+def second_factor(request):
+    """The first time: a new authenticator key as a QR code, confirmed by its first code. After that: the code."""
+    user = request.user
+    if getattr(user, "is_verified", lambda: False)():
+        return redirect("home")
+    device = confirmed_device(user)
+    setting_up = device is None
+    if setting_up:
+        # One unconfirmed key per user, kept across reloads so the QR code scanned stays the one checked.
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=user, name="authenticator", confirmed=False
+        )
+    context: dict = {"setting_up": setting_up}
+    if setting_up:
+        context["qr"] = _qr_svg(device.config_url)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    status = 200
+    if request.method == "POST":
+        token = "".join(request.POST.get("code", "").split())
+        try:
+            signin_guard(request, username=user.get_username(), via="second_factor")
+            if setting_up:
+                if not device.verify_token(token):
+                    signin_failed(request, username=user.get_username(), via="page", why="second_factor")
+                    raise FieldError("code", _("Wrong or expired code from the authenticator app."), code="otp_invalid")
+                with transaction.atomic():
+                    device.confirmed = True
+                    device.save(update_fields=["confirmed"])
+                    audit_record(actor=user, action="auth.second_factor_set_up", obj=user)
+            else:
+                device = check_second_factor(request, user=user, token=token, via="page")
+            otp_login(request, device)
+            signin_succeeded(username=user.get_username())
+            messages.success(request, _("Signed in with the second factor."))
+            return redirect(request.GET.get("next") or "home")
+        except RateLimited as exc:
+            return _locked(request, exc, "core/second_factor.html", context)
+        except FieldError as exc:
+            context["error"] = exc.message
+            status = 400
+    return render(request, "core/second_factor.html", context, status=status)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+    success_url = "/"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        update_session_auth_hash(self.request, form.user)
+        audit_record(actor=self.request.user, action="auth.password_change", obj=self.request.user)
+        messages.success(self.request, _("Your password was changed."))
+        return response
