@@ -9,6 +9,11 @@ class ContainmentConfig(AppConfig):
     verbose_name = "Containment"
 
     def ready(self) -> None:
+        from fangkong.screening import platform_status
+
         from . import subscriptions
+        from .scanning import checkpoint_status
 
         subscriptions.connect()
+        # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
+        platform_status.register(checkpoint_status)

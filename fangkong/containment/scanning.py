@@ -21,7 +21,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
 
 from .models import PersonStatus
-from .status import _ROW_COLUMNS, ACTIONS, Status, reason_text, status_from_row
+from .status import _ROW_COLUMNS, ACTIONS, Status, reason_text, status_from_row, status_of
 
 HEX = frozenset("0123456789abcdef")
 
@@ -95,6 +95,19 @@ def scanner_reason(reason: dict[str, Any]) -> str:
     if reason["kind"] == "change":
         return _("Manual change (approved)")
     return reason_text(reason)
+
+
+def checkpoint_status(person_id: int):
+    """The status as screening's checkpoints read it (registered as screening's provider in apps.py): the
+    colour, what to do and the short reasons a scanner gets — the basis of a manual change stays out."""
+    from fangkong.screening.platform_status import PlatformStatus
+
+    status = status_of(person_id)
+    return PlatformStatus(
+        colour=status.colour,
+        action_text=action_text(ACTIONS[status.colour]),
+        reasons=tuple(scanner_reason(r) for r in status.reasons),
+    )
 
 
 def scan_reply(status: Status) -> dict[str, Any]:

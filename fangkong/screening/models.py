@@ -29,6 +29,7 @@ class Instruction(models.TextChoices):
     """What checkpoint staff are told to do, most urgent first."""
 
     CENTRAL_ISOLATION = "central_isolation", _("Send to central isolation")
+    TURN_BACK = "turn_back", _("Turn back and notify the community")  # 劝返: leaving while red or yellow
     FEVER_CLINIC = "fever_clinic", _("Escort to a fever clinic")
     REGISTER_NOTIFY = "register_notify", _("Register and notify the community")
     LET_PASS = "let_pass", _("Let pass")

@@ -28,7 +28,7 @@ from fangkong.core.ids import (
 from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdictions_by_id
 from fangkong.registry.services import person_record_visitor
 
-from . import rules
+from . import platform_status, rules
 from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelReport, Violation, risk_areas_all
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
@@ -168,6 +168,9 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     person = existing or _new_person(data, doc_type, number, destination, root_path)
 
     protocol = RiskProtocol.current()
+    # The platform's own status decides, not only the code shown on a phone (a red person in a sealed zone was
+    # let through on a green screenshot).
+    platform = platform_status.status_for(person.pk)
     facts = rules.Facts(
         direction=data.direction,
         origin=_text(data.origin, 100),
@@ -178,6 +181,8 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
         temperature=temperature,
         status_code=data.status_code,
         at=at,
+        platform_colour=platform.colour if platform else "",
+        platform_reasons=platform.reasons if platform else (),
     )
     decision = rules.decide(
         facts,

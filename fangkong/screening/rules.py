@@ -1,10 +1,16 @@
 """What the checkpoint tells its staff to do with a passage, and which rule decided it. Pure: the facts and the
 protocol in, a decision out; the services load and store.
 
-Precedence (most urgent first): a red status code or a high-risk travel history → central isolation; a fever →
-fever clinic; a medium- or low-risk history or a yellow code → register and notify the community; else let pass.
-A closed-loop follow-up opens for the highest risk found, whatever the instruction (a feverish arrival from a
-medium-risk area is escorted to the clinic *and* owned by the destination community).
+Precedence (most urgent first): red on the platform's own status (a case, a sealed zone, isolation …) → entering:
+central isolation (the transfer team takes over), leaving: turned back (劝返) and the community told; a red code
+shown or a high-risk travel history → central isolation; a fever → fever clinic; yellow on the platform's status →
+leaving: turned back, entering: registered and the community told; a medium- or low-risk history or a yellow code
+shown → register and notify the community; else let pass. The platform's status is what the checkpoint goes by —
+the code a traveller shows on their phone can be old, borrowed or faked — and its short reasons are the rule's
+detail (never the basis of a manual change: that is the person's business).
+A closed-loop follow-up opens for the highest risk of the travel history or the code shown, whatever the
+instruction (a feverish arrival from a medium-risk area is escorted to the clinic *and* owned by the destination
+community); the platform's status opens none by itself: a case, a zone or a recall has its owner already.
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ class Facts:
     visited: Sequence[str]
     trip_destinations: Sequence[str]  # destinations of the person's recent travel reports
     temperature: Decimal | None
-    status_code: str
+    status_code: str  # the code the traveller showed (as the staff saw it)
     at: datetime
+    platform_colour: str = ""  # the platform's own status of the person; "" when no status service answers
+    platform_reasons: Sequence[str] = ()  # its short reasons
 
 
 @dataclass(frozen=True)
@@ -78,6 +86,15 @@ def decide(facts: Facts, areas: Sequence[RiskArea], protocol: dict[str, str], fe
     match = worst_match(places, active(areas, facts.at))
     fever = facts.temperature is not None and facts.temperature >= fever_threshold
 
+    leaving = facts.direction == "out"
+    reasons = "；".join(r for r in facts.platform_reasons if r)[:200]
+    shown_level = RiskLevel.HIGH if facts.status_code == "red" else None
+
+    if facts.platform_colour == "red":
+        # Entering: held for the transfer team; leaving: turned back and the community told (劝返).
+        instruction: str = Instruction.TURN_BACK if leaving else Instruction.CENTRAL_ISOLATION
+        level = shown_level or (match[0].level if match else None)
+        return Decision(instruction, "status_red", reasons, level, match[0] if match else None)
     if facts.status_code == "red":
         return Decision(Instruction.CENTRAL_ISOLATION, "red_code", "", RiskLevel.HIGH, None)
     if match and match[0].level == RiskLevel.HIGH:
@@ -86,19 +103,35 @@ def decide(facts: Facts, areas: Sequence[RiskArea], protocol: dict[str, str], fe
     area, place = (match[0], match[1]) if match else (None, "")
     if fever:
         return Decision(Instruction.FEVER_CLINIC, "fever", f"{facts.temperature}", level, area)
+    if facts.platform_colour == "yellow":
+        if leaving:
+            return Decision(Instruction.TURN_BACK, "status_yellow", reasons, None, None)
+        if not match:
+            return Decision(_registering(protocol[RiskLevel.LOW]), "status_yellow", reasons, level, None)
     if match:
-        return Decision(protocol[match[0].level], f"risk_area_{match[0].level}", place, level, area)
+        instruction = str(protocol[match[0].level])
+        if facts.platform_colour == "yellow":
+            instruction = _registering(instruction)
+        return Decision(instruction, f"risk_area_{match[0].level}", place, level, area)
     if facts.status_code == "yellow":
-        return Decision(protocol[RiskLevel.LOW], "yellow_code", "", RiskLevel.LOW, None)
-    if facts.direction == "out":
+        return Decision(_registering(protocol[RiskLevel.LOW]), "yellow_code", "", RiskLevel.LOW, None)
+    checked = facts.platform_colour == "green"
+    if leaving:
         return Decision(Instruction.LET_PASS, "leaving", "", None, None)
-    return Decision(Instruction.LET_PASS, "no_risk", "", None, None)
+    return Decision(Instruction.LET_PASS, "clear" if checked else "no_risk", "", None, None)
+
+
+def _registering(instruction: str) -> str:
+    """A yellow person is never simply let through, whatever the protocol's low level says."""
+    return Instruction.REGISTER_NOTIFY if instruction == Instruction.LET_PASS else instruction
 
 
 def describe(rule: str, area: RiskArea | None, detail: str) -> str:
     """The rule in words, in the reader's language."""
     where = f"{area.name}" + (f"（{area.notice}）" if area and area.notice else "") if area else ""
     texts = {
+        "status_red": _("Red on the platform's status: %(detail)s."),
+        "status_yellow": _("Yellow on the platform's status: %(detail)s."),
         "red_code": _("Red status code: hand over for central isolation."),
         "risk_area_high": _("Travel history in a high-risk area: %(where)s (given as “%(detail)s”)."),
         "risk_area_medium": _("Travel history in a medium-risk area: %(where)s (given as “%(detail)s”)."),
@@ -106,6 +139,10 @@ def describe(rule: str, area: RiskArea | None, detail: str) -> str:
         "fever": _("Temperature %(detail)s °C is at or above the fever threshold."),
         "yellow_code": _("Yellow status code: register, tests as for a low-risk arrival."),
         "leaving": _("Leaving the district."),
+        "clear": _(
+            "No risk area in the travel history, no fever; green on the platform's status and on the code shown."
+        ),
+        # Passages registered before the checkpoint read the platform's status (or without a status service).
         "no_risk": _("No risk area in the travel history, no fever, status code not yellow or red."),
     }
     text = texts.get(rule, rule)

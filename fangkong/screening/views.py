@@ -24,7 +24,7 @@ from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
 from . import checkpoints as checkpoint_services
 from . import followups as followup_services
-from . import riskareas, selectors, travel
+from . import platform_status, riskareas, selectors, travel
 from .forms import passage_input
 from .models import (
     FollowUp,
@@ -126,13 +126,9 @@ def checkpoint_lookup(request, checkpoint_id: int):
     except InvalidDocument as exc:
         error = str(exc)
     masked = (person.name[:1] + "*" * (len(person.name) - 1)) if person else ""
-    scan = None
-    if person is not None:
-        # The checkpoint sees what a status scanner sees: colour, what to do, the short reasons (containment).
-        from fangkong.containment.scanning import scan_reply
-        from fangkong.containment.status import status_of
-
-        scan = scan_reply(status_of(person.pk))
+    # The checkpoint sees what a status scanner sees: colour, what to do, the short reasons (from containment,
+    # through the provider it registers: screening does not import containment).
+    scan = platform_status.status_for(person.pk) if person is not None else None
     return render(
         request, "screening/_lookup.html", {"person": person, "masked_name": masked, "error": error, "scan": scan}
     )

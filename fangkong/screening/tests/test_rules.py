@@ -100,3 +100,41 @@ def test_protocol_decides_the_instruction():
 def test_leaving_ignores_travel_history():
     d = decide(facts(direction="out", origin="上海市浦东新区"), AREAS, PROTOCOL, Decimal("37.3"))
     assert (d.instruction, d.rule, d.level) == ("let_pass", "leaving", None)
+
+
+@pytest.mark.parametrize(
+    ("direction", "colour", "instruction", "rule"),
+    [
+        ("in", "red", "central_isolation", "status_red"),  # held for the transfer team
+        ("out", "red", "turn_back", "status_red"),  # 劝返
+        ("in", "yellow", "register_notify", "status_yellow"),
+        ("out", "yellow", "turn_back", "status_yellow"),
+        ("in", "green", "let_pass", "clear"),
+        ("out", "green", "let_pass", "leaving"),
+    ],
+)
+def test_the_platforms_status_decides_whatever_code_is_shown(direction, colour, instruction, rule):
+    d = decide(
+        facts(
+            direction=direction, status_code="green", platform_colour=colour, platform_reasons=["住在封控区“幸福里”"]
+        ),
+        AREAS,
+        PROTOCOL,
+        Decimal("37.3"),
+    )
+    assert (d.instruction, d.rule) == (instruction, rule)
+    if colour != "green":
+        assert d.detail == "住在封控区“幸福里”" and d.level is None  # the status has its owner: no new follow-up
+
+
+def test_a_yellow_person_is_never_simply_let_through_even_if_the_protocol_says_so():
+    lenient = {**PROTOCOL, "low": "let_pass", "medium": "let_pass"}
+    alone = decide(facts(platform_colour="yellow", platform_reasons=["x"]), AREAS, lenient, Decimal("37.3"))
+    from_area = decide(facts(platform_colour="yellow", origin="吉林省长春市"), AREAS, lenient, Decimal("37.3"))
+    assert alone.instruction == from_area.instruction == "register_notify"
+    assert from_area.rule == "risk_area_medium" and from_area.level == "medium"  # the follow-up still opens
+
+
+def test_without_a_status_service_the_old_rule_stands():
+    d = decide(facts(), AREAS, PROTOCOL, Decimal("37.3"))
+    assert (d.instruction, d.rule) == ("let_pass", "no_risk")

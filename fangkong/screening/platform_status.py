@@ -1,0 +1,35 @@
+"""The platform's own status of a person — green, yellow or red with its short reasons — as a checkpoint needs it.
+
+Containment derives the status (zones, cases, closed-loop management, recalls, isolation, manual changes) and
+sits above screening: containment reads screening's follow-ups, so screening may not import containment, not
+even inside a function. Containment registers its provider here when its app is ready; the checkpoint asks
+through `status_for`. Without a provider (containment not installed) the answer is None and the checkpoint
+decides on what it sees, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PlatformStatus:
+    colour: str  # green | yellow | red
+    action_text: str  # what a scanner is told to do, in the reader's language
+    reasons: tuple[str, ...]  # short, as a scanner reads them: never the basis of a manual change
+
+
+Provider = Callable[[int], PlatformStatus]
+_provider: Provider | None = None
+
+
+def register(provider: Provider) -> None:
+    """Called once by the app that computes the status (containment's AppConfig.ready)."""
+    global _provider
+    _provider = provider
+
+
+def status_for(person_id: int) -> PlatformStatus | None:
+    """The person's current status, or None when no module provides one."""
+    return _provider(person_id) if _provider is not None else None
