@@ -75,3 +75,14 @@ def clear(limit: Limit, subject: str) -> None:
 def purge(*, older_than: timedelta = timedelta(days=1)) -> int:
     deleted, _ = RateCount.objects.filter(starts__lt=int((clock.now() - older_than).timestamp())).delete()
     return deleted
+
+
+PUBLIC_FORM = Limit("public-form", 10, 60)
+
+
+def public_form_hit(request, form: str) -> None:
+    """A public form (no sign-in: hazard and price reports) from this address: at most PUBLIC_FORM.limit a minute
+    each, across every server process."""
+    from .middleware import client_address
+
+    hit(PUBLIC_FORM, f"{form}:{client_address(request)}")

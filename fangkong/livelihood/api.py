@@ -133,9 +133,9 @@ def _price(r) -> dict:
 @router.post("/public/price-reports", auth=None, response={201: PriceOut, **ERRORS})
 def price_create(request, payload: PriceIn):
     """Anyone may report price gouging or hoarding (no account). Rate-limited per address."""
-    from fangkong.core.ratelimit import hit
+    from fangkong.core.throttle import public_form_hit
 
-    hit(f"price:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+    public_form_hit(request, "price")
     return Status(201, _price(services.price_report_submit(**payload.dict())))
 
 

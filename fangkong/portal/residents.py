@@ -11,10 +11,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, pii
+from fangkong.core import clock, jobs, pii, throttle
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_phone
+from fangkong.core.ratelimit import RateLimited
 from fangkong.core.sms import send_sms
 from fangkong.registry.models import Person
 
@@ -37,26 +38,63 @@ def _code_hash(phone_hash: str, code: str) -> str:
     return hmac.new(phone_hash.encode(), code.encode(), hashlib.sha256).hexdigest()
 
 
-@transaction.atomic
-def login_code_send(*, phone: str) -> None:
-    """Send a code if people are registered with this phone. The reply is the same either way: the sign-in
-    page must not tell a stranger whether a number is in the register."""
+# Limits on asking for codes, counted per number whether or not it is registered (so the replies and their
+# limits are the same for both), per address and overall (a text message costs money and annoys its recipient).
+SEND_PER_PHONE_MINUTE = throttle.Limit("otp-send-phone-minute", 1, RESEND_SECONDS)
+SEND_PER_PHONE_HOUR = throttle.Limit("otp-send-phone-hour", MAX_PER_HOUR, 3600)
+SEND_PER_ADDRESS = throttle.Limit("otp-send-address", 10, 3600)
+SEND_OVERALL = throttle.Limit("otp-send-all", 5000, 3600)
+VERIFY_FAILURES_PER_ADDRESS = throttle.Limit("otp-fail-address", 20, 15 * 60)
+
+
+def login_code_send(*, phone: str, address: str) -> None:
+    """Send a code if people are registered with this phone. Nothing in the reply tells a stranger whether a
+    number is in the register: the same limits apply to every number, the same row is written either way (an
+    unregistered number's code can never be typed right: nobody received it), and the text message itself
+    leaves after the reply, in the background, so its gateway's delay does not show in the reply's timing."""
     phone_hash = _phone_hash(phone)
+    try:
+        throttle.hit(SEND_PER_PHONE_MINUTE, phone_hash)
+    except RateLimited as exc:
+        raise FieldError(
+            "phone", _("A code was sent less than a minute ago; wait for it."), code="code_sent_recently"
+        ) from exc
+    try:
+        throttle.hit(SEND_PER_PHONE_HOUR, phone_hash)
+    except RateLimited as exc:
+        raise FieldError(
+            "phone", _("Too many codes for this number; try again in an hour."), code="too_many_codes"
+        ) from exc
+    throttle.hit(SEND_PER_ADDRESS, address)  # RateLimited: the page answers 429
+    throttle.hit(SEND_OVERALL, "all")
     now = clock.now()
-    recent = OneTimeCode.objects.filter(phone_hash=phone_hash, created_at__gte=now - timedelta(hours=1))
-    if recent.filter(created_at__gte=now - timedelta(seconds=RESEND_SECONDS)).exists():
-        raise FieldError("phone", _("A code was sent less than a minute ago; wait for it."))
-    if recent.count() >= MAX_PER_HOUR:
-        raise FieldError("phone", _("Too many codes for this number; try again in an hour."))
-    if not Person.objects.filter(phone_hash=phone_hash).exists():
-        return
     code = f"{secrets.randbelow(1_000_000):06d}"
-    OneTimeCode.objects.create(
-        phone_hash=phone_hash, code_hash=_code_hash(phone_hash, code), expires_at=now + timedelta(minutes=CODE_MINUTES)
-    )
-    send_sms(
-        clean_phone(phone), _("Your sign-in code: %(code)s (valid %(n)d minutes).") % {"code": code, "n": CODE_MINUTES}
-    )
+    registered = Person.objects.filter(phone_hash=phone_hash).exists()
+    with transaction.atomic():
+        OneTimeCode.objects.create(
+            phone_hash=phone_hash,
+            # An unregistered number gets a row whose code hash matches no six digits.
+            code_hash=_code_hash(phone_hash, code) if registered else secrets.token_hex(32),
+            expires_at=now + timedelta(minutes=CODE_MINUTES),
+        )
+        if registered:
+            message = _("Your sign-in code: %(code)s (valid %(n)d minutes).") % {"code": code, "n": CODE_MINUTES}
+            # Encrypted on its way through the job queue: a broker is no place for a phone and a live code.
+            jobs.run_after_commit(login_code_deliver, pii.encrypt(clean_phone(phone)).hex(), pii.encrypt(message).hex())
+
+
+@jobs.job
+def login_code_deliver(phone_hex: str, message_hex: str) -> None:
+    send_sms(pii.decrypt(bytes.fromhex(phone_hex)), pii.decrypt(bytes.fromhex(message_hex)))
+
+
+def login_code_failed(*, address: str) -> None:
+    """A wrong code from this address: many wrong codes for many numbers from one place is a guessing machine."""
+    throttle.count(VERIFY_FAILURES_PER_ADDRESS, address)
+
+
+def login_code_guard(*, address: str) -> None:
+    throttle.check((VERIFY_FAILURES_PER_ADDRESS, address))
 
 
 def login_code_verify(*, phone: str, code: str) -> list[int]:

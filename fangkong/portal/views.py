@@ -13,6 +13,8 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
+from fangkong.core.middleware import client_address
+from fangkong.core.ratelimit import RateLimited
 from fangkong.core.scoping import NotFound
 
 from . import residents
@@ -38,18 +40,39 @@ def resident_required(view):
 
 def login(request):
     step, error, phone = "phone", None, request.POST.get("phone", "")
+    address = client_address(request)
     if request.method == "POST":
         try:
             if "code" in request.POST:
-                people = residents.login_code_verify(phone=phone, code=request.POST["code"])
+                residents.login_code_guard(address=address)
+                try:
+                    people = residents.login_code_verify(phone=phone, code=request.POST["code"])
+                except FieldError:
+                    residents.login_code_failed(address=address)
+                    raise
                 request.session.cycle_key()  # a new session id at sign-in
                 request.session[SESSION_KEY] = people
                 request.session.set_expiry(IDLE_SECONDS)
                 return redirect("portal:me")
-            residents.login_code_send(phone=phone)
+            residents.login_code_send(phone=phone, address=address)
             step = "code"
         except FieldError as exc:
             error, step = exc, ("code" if exc.field == "code" else "phone")
+        except RateLimited as exc:
+            response = render(
+                request,
+                "portal/login.html",
+                {
+                    "step": "phone",
+                    "phone": phone,
+                    "error": FieldError(
+                        "phone", _("Too many attempts from here; try again later."), code="rate_limited"
+                    ),
+                },
+                status=429,
+            )
+            response["Retry-After"] = str(exc.retry_after)
+            return response
     return render(
         request,
         "portal/login.html",
@@ -102,14 +125,14 @@ def appeal(request, people: list[int], change_id: int):
 def _public_report(request, *, limit_key: str, template: str, submit) -> HttpResponse:
     """A report from the public (no sign-in): rate-limited per address; `submit(post, name, phone)` files it, the
     name and phone only when the reporter chose to be named."""
-    from fangkong.core.ratelimit import RateLimited, hit
+    from fangkong.core.throttle import public_form_hit
 
     error, done = None, False
     if request.method == "POST":
         post = request.POST
         named = bool(post.get("named"))
         try:
-            hit(f"{limit_key}:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+            public_form_hit(request, limit_key)
             submit(post, post.get("name", "") if named else "", post.get("phone", "") if named else "")
             done = True
         except FieldError as exc:

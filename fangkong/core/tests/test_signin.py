@@ -196,3 +196,17 @@ def test_a_password_change_is_held_to_the_validators(district):
     user.refresh_from_db()
     assert user.check_password("Harbour lights 2026")
     assert AuditEvent.objects.filter(action="auth.password_change", actor_id=user.pk).exists()
+
+
+def test_public_forms_are_limited_per_address_in_the_shared_table(district):
+    from fangkong.core.models import RateCount
+
+    reporter = Client(REMOTE_ADDR="203.0.113.20")
+    body = {"place": "园丁小区南门加油站", "description": "加油站旁堆放易燃物"}
+    for _ in range(throttle.PUBLIC_FORM.limit):
+        assert reporter.post("/api/v1/public/hazard-reports", body, content_type=JSON).status_code == 201
+    limited = reporter.post("/api/v1/public/hazard-reports", body, content_type=JSON)
+    assert limited.status_code == 429 and limited.json()["code"] == "rate_limited"
+    assert RateCount.objects.get(subject="public-form:tip:203.0.113.20").count == throttle.PUBLIC_FORM.limit + 1
+    page = Client(REMOTE_ADDR="203.0.113.20", HTTP_ACCEPT_LANGUAGE="en").post("/me/report-hazard/", body)
+    assert page.status_code == 400 and b"Too many reports from here" in page.content  # the page shares the count

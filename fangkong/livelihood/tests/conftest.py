@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from fangkong.conftest import make_user
 from fangkong.core.sms import LogChannel
@@ -19,7 +19,8 @@ PHONE = "13912345678"  # person_a's, in community A
 def resident(district):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     LogChannel.sent.clear()
-    c.post("/me/login/", {"phone": PHONE})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the text message leaves after the commit
+        c.post("/me/login/", {"phone": PHONE})
     code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
     assert c.post("/me/login/", {"phone": PHONE, "code": code}).status_code == 302
     return c

@@ -6,7 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from fangkong.conftest import make_user
 from fangkong.containment.changes import status_change_approve, status_change_request
@@ -19,6 +19,12 @@ from fangkong.portal.models import OneTimeCode
 PHONE = "13912345678"  # person_a's
 
 
+def _ask(c: Client, phone: str = PHONE):
+    """Ask for a code; the text message leaves after the commit (in the background on a server)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return c.post("/me/login/", {"phone": phone})
+
+
 def _code() -> str:
     return re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
 
@@ -27,7 +33,7 @@ def _code() -> str:
 def resident(district):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     LogChannel.sent.clear()
-    c.post("/me/login/", {"phone": PHONE})
+    _ask(c)
     r = c.post("/me/login/", {"phone": PHONE, "code": _code()})
     assert r.status_code == 302 and r["Location"] == "/me/"
     return c
@@ -45,10 +51,10 @@ def test_sign_in_with_a_code_and_see_my_status(resident, district):
 def test_a_stranger_learns_nothing_and_wrong_codes_run_out(district):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     LogChannel.sent.clear()
-    r = c.post("/me/login/", {"phone": "13000000000"})
+    r = _ask(c, "13000000000")
     assert r.status_code == 200 and "If this number is registered" in r.content.decode()
-    assert LogChannel.sent == [] and not OneTimeCode.objects.exists()
-    c.post("/me/login/", {"phone": PHONE})
+    assert LogChannel.sent == []
+    _ask(c)
     for _ in range(5):
         assert c.post("/me/login/", {"phone": PHONE, "code": "000000"}).status_code == 400
     right = _code()
@@ -58,8 +64,8 @@ def test_a_stranger_learns_nothing_and_wrong_codes_run_out(district):
 
 def test_codes_expire_and_are_not_resent_at_once(district):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    c.post("/me/login/", {"phone": PHONE})
-    again = c.post("/me/login/", {"phone": PHONE})
+    _ask(c)
+    again = _ask(c)
     assert again.status_code == 400 and "less than a minute" in again.content.decode()
     code = _code()
     with clock.advanced(timedelta(minutes=6)):
@@ -109,3 +115,38 @@ def test_anyone_reports_a_hazard_from_the_portal(district):
     )
     assert named.status_code == 200
     assert list(PublicReport.objects.order_by("pk").values_list("anonymous", flat=True)) == [True, False]
+
+
+def test_a_second_request_answers_alike_for_registered_and_unregistered_numbers(district):
+    """Phone enumeration: the replies, their limits and what is stored do not depend on registration."""
+    replies = {}
+    for phone in (PHONE, "13000000000"):
+        c = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="192.0.2.1")
+        first, second = _ask(c, phone), _ask(c, phone)
+        replies[phone] = [
+            (
+                r.status_code,
+                re.sub(r'name="csrfmiddlewaretoken" value="\w+"', "", r.content.decode().replace(phone, "N")),
+            )
+            for r in (first, second)
+        ]
+    assert replies[PHONE] == replies["13000000000"]
+    assert [s for s, _ in replies[PHONE]] == [200, 400]
+    assert OneTimeCode.objects.count() == 2  # one row each: the same writes either way
+
+
+def test_codes_are_limited_per_address_across_numbers(district):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="203.0.113.5")
+    for i in range(10):
+        assert _ask(c, f"1300000{i:04d}").status_code == 200
+    limited = _ask(c, "13000009999")
+    assert limited.status_code == 429 and limited["Retry-After"]
+    assert _ask(Client(REMOTE_ADDR="198.51.100.1"), PHONE).status_code == 200
+
+
+def test_wrong_codes_from_one_address_are_limited_across_numbers(district):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="203.0.113.6")
+    for i in range(20):
+        c.post("/me/login/", {"phone": f"1300000{i:04d}", "code": "123456"})
+    _ask(Client(REMOTE_ADDR="198.51.100.1"))
+    assert c.post("/me/login/", {"phone": PHONE, "code": _code()}).status_code == 429

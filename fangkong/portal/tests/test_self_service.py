@@ -7,7 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from fangkong.core import clock
 from fangkong.core.sms import LogChannel
@@ -18,7 +18,8 @@ from fangkong.screening.models import TravelReport
 def resident(district):
     c = Client(HTTP_ACCEPT_LANGUAGE="en")
     LogChannel.sent.clear()
-    c.post("/me/login/", {"phone": "13912345678"})
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the text message leaves after the commit
+        c.post("/me/login/", {"phone": "13912345678"})
     code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
     c.post("/me/login/", {"phone": "13912345678", "code": code})
     return c

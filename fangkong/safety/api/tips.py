@@ -28,9 +28,9 @@ class TipReceipt(Schema):
 @router.post("/public/hazard-reports", auth=None, response={201: TipReceipt, **ERRORS})
 def tip_create(request, payload: TipIn):
     """Anyone may report a hazard, anonymously or named (no account needed). Rate-limited per address."""
-    from fangkong.core.ratelimit import hit
+    from fangkong.core.throttle import public_form_hit
 
-    hit(f"tip:{request.META.get('REMOTE_ADDR', '')}", per_minute=10)
+    public_form_hit(request, "tip")
     r = tips.tip_submit(**payload.dict())
     return Status(201, {"id": r.pk, "anonymous": r.anonymous})
 
@@ -87,17 +87,17 @@ def tip_reward(request, report_id: int, payload: RewardIn):
     return _tip(tips.tip_reward(actor=request.user, report_id=report_id, **payload.dict()))
 
 
-class RevealIn(Schema):
+class ReporterRevealIn(Schema):
     reason: str
 
 
-class RevealOut(Schema):
+class ReporterRevealOut(Schema):
     name: str
     phone: str
 
 
-@router.post("/safety/public-reports/{int:report_id}/reveal", response={200: RevealOut, **ERRORS})
-def tip_reveal(request, report_id: int, payload: RevealIn):
+@router.post("/safety/public-reports/{int:report_id}/reveal", response={200: ReporterRevealOut, **ERRORS})
+def tip_reveal(request, report_id: int, payload: ReporterRevealIn):
     """Who reported (a named report), for designated staff only; audited with the reason."""
     name, phone = tips.tip_reveal(actor=request.user, report_id=report_id, reason=payload.reason)
     return {"name": name, "phone": phone}
