@@ -351,6 +351,9 @@ class Inpatient(models.Model):
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    # The name as the hospital took it from the patient: what its register shows. The population register's
+    # name is never echoed to a hospital (it would confirm who is registered under a number).
+    name = models.CharField(_("name"), max_length=64, blank=True)
     ward = models.CharField(_("ward"), max_length=40)
     bed = models.CharField(_("bed"), max_length=20, blank=True)
     admitted_at = models.DateTimeField(default=clock.now)
@@ -369,6 +372,7 @@ class Inpatient(models.Model):
 class Escort(models.Model):
     inpatient = models.ForeignKey(Inpatient, on_delete=models.CASCADE, related_name="escorts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=64, blank=True)  # as the hospital took it (see Inpatient)
     since = models.DateTimeField(default=clock.now)
     until = models.DateTimeField(null=True, blank=True)
 

@@ -50,30 +50,42 @@ def _unit_for(actor, unit_id: int | None, cap: str) -> Unit:
     return Unit.objects.select_related("jurisdiction").get(pk=chosen)
 
 
-def _person(who: Who, unit: Unit) -> Person:
+def _person(who: Who, unit: Unit, *, name_required: bool = False) -> tuple[Person, str]:
+    """The person the clinic has in front of it, and their name as the clinic took it.
+
+    What the clinic typed is checked before the register is read, and the same way whether or not the number is
+    registered: the name is asked for every time (not "only if not in the register"), the phone is checked every
+    time, and nothing of the register's record comes back — so the form cannot tell a clinic whether a number is
+    registered, or under which name. A personal code is the person's own (shown by them, like at a scanner)."""
+    name = " ".join((who.name or "").split())[:64]
     if who.person_code:
+        if name_required and not name:
+            raise FieldError("name", _("Give the patient's name."), code="required")
         from .scanning import status_for_code
 
         status = status_for_code(who.person_code)
         if status is None:
-            raise FieldError("person_code", _("Unknown personal code."))
-        return Person.objects.get(pk=status.person_id)
+            raise FieldError("person_code", _("Unknown personal code."), code="not_found")
+        return Person.objects.get(pk=status.person_id), name
     try:
         doc_type = parse_doc_type(who.document_type)
         number = clean_document(doc_type, who.document_number)
     except InvalidDocument as exc:
         raise FieldError("document_number", str(exc)) from exc
-    existing = Person.objects.filter(doc_type=doc_type, doc_hash=pii.lookup_hash(number)).first()
-    if existing is not None:
-        return existing
+    if not name:
+        raise FieldError("name", _("Give the name as on the document."), code="required")
     try:
         phone = clean_phone(who.phone) if (who.phone or "").strip() else ""
     except InvalidDocument as exc:
         raise FieldError("phone", str(exc)) from exc
+    existing = Person.objects.filter(doc_type=doc_type, doc_hash=pii.lookup_hash(number)).first()
+    if existing is not None:
+        return existing, name
     community = unit.jurisdiction if unit.jurisdiction.level == Jurisdiction.Level.COMMUNITY else None
-    return person_record_visitor(
-        name=who.name, doc_type=doc_type, number=number, phone=phone, place=unit.jurisdiction, community=community
+    person = person_record_visitor(
+        name=name, doc_type=doc_type, number=number, phone=phone, place=unit.jurisdiction, community=community
     )
+    return person, name
 
 
 def _temperature(value) -> Decimal | None:
@@ -99,7 +111,9 @@ def sentinel_report(
     drugs: list[str] | None = None,
     unit_id: int | None = None,
 ) -> SentinelReport:
-    """Record a report; raise an alert for the person's community if their status or history calls for one."""
+    """Record a report; raise an alert for the person's community if their status or history calls for one.
+    Whether an alert was raised is the community's to know, not the reporter's: told to a clinic or a pharmacy it
+    would say who is a case, a close contact or under closed-loop management to anyone who types a number."""
     unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
     if kind not in SentinelReport.Kind.values:
         raise FieldError("kind", _("A report is of a fever patient, a triage or a drug purchase."))
@@ -109,7 +123,7 @@ def sentinel_report(
     if kind == SentinelReport.Kind.PURCHASE and not drugs:
         raise FieldError("drugs", _("Say which drugs were bought."))
     temp = _temperature(temperature)
-    person = _person(who, unit)
+    person, _name = _person(who, unit)
     report = SentinelReport.objects.create(
         unit=unit,
         kind=kind,
@@ -176,12 +190,13 @@ def inpatient_admit(*, actor, who: Who, ward: str, bed: str = "", unit_id: int |
     unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
     if not (ward or "").strip():
         raise FieldError("ward", _("Required."))
-    person = _person(who, unit)
+    person, name = _person(who, unit, name_required=True)
     if Inpatient.objects.filter(unit=unit, person=person, discharged_at__isnull=True).exists():
         raise FieldError("person", _("This person is already admitted here."))
     patient = Inpatient.objects.create(
         unit=unit,
         person=person,
+        name=name,
         ward=ward.strip()[:40],
         bed=(bed or "").strip()[:20],
         recorded_by=actor,
@@ -220,9 +235,9 @@ def escort_add(*, actor, inpatient_id: int, who: Who) -> Escort:
     patient = _own_patient(actor, inpatient_id)
     if patient.discharged_at is not None:
         raise FieldError("state", _("The patient is discharged."))
-    person = _person(who, patient.unit)
+    person, name = _person(who, patient.unit, name_required=True)
     now = clock.now()
     patient.escorts.filter(until__isnull=True).update(until=now)
-    escort = Escort.objects.create(inpatient=patient, person=person, since=now)
+    escort = Escort.objects.create(inpatient=patient, person=person, name=name, since=now)
     audit_record(actor=actor, action="inpatient.escort", obj=patient, fields={"escort": person.pk})
     return escort

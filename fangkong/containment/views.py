@@ -319,7 +319,7 @@ def sentinel_form(request):
     error = None
     if request.method == "POST":
         try:
-            report = sentinel_report(
+            sentinel_report(
                 actor=request.user,
                 kind=request.POST.get("kind", ""),
                 who=Who(
@@ -332,10 +332,8 @@ def sentinel_form(request):
                 symptoms=request.POST.get("symptoms", ""),
                 drugs=request.POST.getlist("drugs"),
             )
-            if getattr(report, "alert", None) is not None:
-                messages.warning(request, _("Reported. The person's community has been alerted."))
-            else:
-                messages.success(request, _("Reported."))
+            # The same message whoever the person is: an alert is the community's business (see sentinel_report).
+            messages.success(request, _("Reported."))
             return redirect("containment:sentinel")
         except FieldError as exc:
             error = exc
@@ -433,8 +431,7 @@ def inpatients(request):
         return redirect("containment:inpatients")
     patients = (
         Inpatient.objects.filter(unit_id__in=units, discharged_at__isnull=True)
-        .select_related("person")
-        .prefetch_related("escorts__person")
+        .prefetch_related("escorts")
         .order_by("ward", "bed")
     )
     return render(request, "containment/inpatients.html", {"patients": patients})

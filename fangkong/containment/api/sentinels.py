@@ -14,10 +14,10 @@ from . import ERRORS, DecisionIn, router
 
 
 class WhoIn(Schema):
-    person_code: str = ""
+    person_code: str = ""  # the person's own code (scanned), or:
     document_type: str = ""
     document_number: str = ""
-    name: str = ""  # for someone not in the register yet
+    name: str = ""  # as on the document: required with a document number (and for inpatients and escorts)
     phone: str = ""
 
 
@@ -32,8 +32,6 @@ class SentinelIn(WhoIn):
 class SentinelOut(Schema):
     id: int
     kind: str
-    alert: bool
-    alert_reason: str
 
 
 def _who(payload) -> sentinels.Who:
@@ -49,7 +47,8 @@ def _who(payload) -> sentinels.Who:
 @router.post("/sentinel-reports", response={200: SentinelOut, 201: SentinelOut, **ERRORS})
 def sentinel_create(request, payload: SentinelIn):
     """A clinic, fever clinic or pharmacy reports. Needs an Idempotency-Key header (a retried report is recorded
-    once). The reply says whether the person's community was alerted (not why: that is for the community)."""
+    once). The reply is the same whoever the person is: whether their community was alerted is the community's
+    business (told to the reporter, it would say who is a case or a close contact)."""
 
     def run():
         report = sentinels.sentinel_report(
@@ -61,8 +60,7 @@ def sentinel_create(request, payload: SentinelIn):
             drugs=payload.drugs,
             unit_id=payload.unit_id,
         )
-        alert = getattr(report, "alert", None)
-        return 201, {"id": report.pk, "kind": report.kind, "alert": alert is not None, "alert_reason": ""}
+        return 201, {"id": report.pk, "kind": report.kind}
 
     return Status(*idempotent(request, "sentinel", run, replay_status=200, fingerprint=request.body, required=True))
 
@@ -108,26 +106,33 @@ class InpatientIn(WhoIn):
     unit_id: int | None = None
 
 
+class PatientRef(Schema):
+    """A patient or escort as the hospital registered them: the name it took, nothing from the population
+    register (no id, no registered name: those would confirm who is registered under a number)."""
+
+    name: str
+
+
 class InpatientOut(Schema):
     id: int
-    person: PersonRef
+    person: PatientRef
     ward: str
     bed: str
     admitted_at: datetime
     discharged_at: datetime | None
-    escort: PersonRef | None
+    escort: PatientRef | None
 
 
 def _inpatient(p) -> dict:
     escort = next((e for e in p.escorts.all() if e.until is None), None)
     return {
         "id": p.pk,
-        "person": person_ref(p.person),
+        "person": {"name": p.name},
         "ward": p.ward,
         "bed": p.bed,
         "admitted_at": p.admitted_at,
         "discharged_at": p.discharged_at,
-        "escort": person_ref(escort.person) if escort else None,
+        "escort": {"name": escort.name} if escort else None,
     }
 
 

@@ -18,10 +18,16 @@ def test_clinic_reports_on_the_page_and_the_community_handles_the_alert(district
     assert bad.status_code == 400 and "temperature" in bad.content.decode().lower()
     r = doctor.post(
         "/containment/sentinel/",
-        {"kind": "fever", "document_number": pii.decrypt(district.person_a.doc_cipher), "temperature": "38.5"},
+        {
+            "kind": "fever",
+            "document_number": pii.decrypt(district.person_a.doc_cipher),
+            "name": "李四",
+            "temperature": "38.5",
+        },
         follow=True,
     )
-    assert "community has been alerted" in r.content.decode()
+    # The clinic reads the same message whoever the person is; the community gets the alert.
+    assert "Reported." in r.content.decode() and "alerted" not in r.content.decode()
     worker = district.client(district.worker_a)
     page = worker.get("/containment/alerts/").content.decode()
     assert district.person_a.name in page and "Confirmed positive" in page
@@ -71,8 +77,10 @@ def test_dispatch_from_the_status_page_and_the_inpatient_register(district):
     doctor = district.client(make_user("ward", "clinic_staff", unit=unit))
     number = pii.decrypt(district.person_a.doc_cipher)
     doctor.post(
-        "/containment/inpatients/", {"action": "admit", "document_number": number, "ward": "感染科", "bed": "3"}
+        "/containment/inpatients/",
+        {"action": "admit", "document_number": number, "name": "李小四", "ward": "感染科", "bed": "3"},
     )
     page = doctor.get("/containment/inpatients/").content.decode()
-    assert district.person_a.name in page and "感染科" in page
+    # The hospital's register shows the name it took, never the population register's (李四).
+    assert "李小四" in page and "李四<" not in page and "感染科" in page
     assert district.client(district.worker_a).get("/containment/inpatients/").status_code == 404

@@ -53,10 +53,11 @@ def test_a_fever_patient_with_no_history_raises_no_alert(client, district, clini
         "f1",
         kind="fever",
         document_number=_number(district.person_a),
+        name="李四",
         temperature="38.4",
         symptoms="咳嗽",
     )
-    assert r.status_code == 201 and r.json()["alert"] is False
+    assert r.status_code == 201 and set(r.json()) == {"id", "kind"}
     assert (
         _report(
             client,
@@ -64,6 +65,7 @@ def test_a_fever_patient_with_no_history_raises_no_alert(client, district, clini
             "f1",
             kind="fever",
             document_number=_number(district.person_a),
+            name="李四",
             temperature="38.4",
             symptoms="咳嗽",
         ).status_code
@@ -81,9 +83,11 @@ def test_a_recent_positive_buying_antivirals_alerts_their_community(client, dist
         "p1",
         kind="purchase",
         document_number=_number(district.person_a),
+        name="李四",
         drugs=["antiviral", "antipyretic"],
     )
-    assert r.status_code == 201 and r.json()["alert"] is True and r.json()["alert_reason"] == ""
+    # The pharmacy is not told (it would learn who is a case); the community is.
+    assert r.status_code == 201 and set(r.json()) == {"id", "kind"}
     alerts = client.get("/api/v1/sentinel-alerts", **api_token(district.worker_a)).json()
     assert len(alerts) == 1 and "Positive within the last 14 days" in alerts[0]["reason"]
     assert alerts[0]["reported_by_unit"] == "老百姓大药房"
@@ -102,9 +106,10 @@ def test_a_recent_positive_buying_antivirals_alerts_their_community(client, dist
             "p2",
             kind="purchase",
             document_number=_number(district.person_a),
+            name="李四",
             drugs=["cough"],
         )
-        assert later.json()["alert"] is False
+        assert later.status_code == 201 and SentinelAlert.objects.count() == 1
 
 
 def test_someone_not_in_the_register_is_recorded_as_a_visitor(client, district, clinic, api_token):
@@ -135,7 +140,7 @@ def test_someone_not_in_the_register_is_recorded_as_a_visitor(client, district, 
     ],
 )
 def test_bad_reports_name_the_field(client, district, clinic, api_token, body, field):
-    body = {"document_number": _number(district.person_a)} | body
+    body = {"document_number": _number(district.person_a), "name": "李四"} | body
     r = _report(client, api_token(clinic), f"bad-{field}-{body['kind']}", **body)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == field
     assert not SentinelReport.objects.exists()
@@ -150,26 +155,26 @@ def test_inpatient_register_with_one_escort_at_a_time(client, district, clinic, 
     doctor = api_token(clinic)
     r = client.post(
         "/api/v1/inpatients",
-        {"document_number": _number(district.person_a), "ward": "呼吸科", "bed": "12"},
+        {"document_number": _number(district.person_a), "name": "李四", "ward": "呼吸科", "bed": "12"},
         content_type=JSON,
         **doctor,
     )
-    assert r.status_code == 201
+    assert r.status_code == 201 and r.json()["person"] == {"name": "李四"}
     pid = r.json()["id"]
     again = client.post(
         "/api/v1/inpatients",
-        {"document_number": _number(district.person_a), "ward": "呼吸科"},
+        {"document_number": _number(district.person_a), "name": "李四", "ward": "呼吸科"},
         content_type=JSON,
         **doctor,
     )
     assert again.status_code == 400
     e1 = client.post(
         f"/api/v1/inpatients/{pid}/escorts",
-        {"document_number": _number(district.person_b)},
+        {"document_number": _number(district.person_b), "name": "王五"},
         content_type=JSON,
         **doctor,
     )
-    assert e1.json()["escort"]["id"] == district.person_b.pk
+    assert e1.json()["escort"] == {"name": "王五"}
     other = make_id_number()
     e2 = client.post(
         f"/api/v1/inpatients/{pid}/escorts", {"document_number": other, "name": "陪护乙"}, content_type=JSON, **doctor
@@ -181,3 +186,53 @@ def test_inpatient_register_with_one_escort_at_a_time(client, district, clinic, 
         client.post(f"/api/v1/inpatients/{pid}/discharge", content_type=JSON, **api_token(district.hq)).status_code
         == 404
     )
+
+
+def test_a_clinic_cannot_tell_whether_a_number_is_registered_or_under_which_name(client, district, pharmacy, api_token):
+    """A pharmacy of community B types numbers: person A's (registered, a case) and a number nobody has."""
+    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    chemist = api_token(pharmacy)
+    nobody = make_id_number()
+    # Without a name: refused alike (not "give the name: not in the register" for the unknown one only).
+    without = [
+        _report(client, chemist, f"n-{i}", kind="purchase", drugs=["antiviral"], document_number=number)
+        for i, number in enumerate([_number(district.person_a), nobody])
+    ]
+    first, second = ((r.status_code, r.json()) for r in without)
+    assert first == second
+    assert without[0].json()["errors"][0]["field"] == "name"
+    # A bad phone: refused alike (it used to be checked only for a number not in the register).
+    bad_phone = [
+        _report(
+            client, chemist, f"p-{i}", kind="purchase", drugs=["antiviral"], document_number=n, name="某", phone="1"
+        )
+        for i, n in enumerate([_number(district.person_a), nobody])
+    ]
+    assert bad_phone[0].json() == bad_phone[1].json() and bad_phone[0].status_code == 400
+    # Accepted alike: the same fields, no alert flag, no name.
+    done = [
+        _report(client, chemist, f"d-{i}", kind="purchase", drugs=["antiviral"], document_number=n, name="某人")
+        for i, n in enumerate([_number(district.person_a), nobody])
+    ]
+    assert [r.status_code for r in done] == [201, 201]
+    assert set(done[0].json()) == set(done[1].json()) == {"id", "kind"}
+    assert done[0].json()["kind"] == done[1].json()["kind"]
+    assert SentinelAlert.objects.count() == 1  # person A's community was told
+
+
+def test_a_hospital_sees_the_name_it_took_not_the_registers(client, district, clinic, api_token):
+    doctor = api_token(clinic)
+    r = client.post(
+        "/api/v1/inpatients",
+        {"document_number": _number(district.person_a), "name": "张冒名", "ward": "呼吸科"},
+        content_type=JSON,
+        **doctor,
+    )
+    assert r.status_code == 201 and r.json()["person"] == {"name": "张冒名"}
+    assert district.person_a.name not in r.content.decode() and "id" not in r.json()["person"]
+    no_name = [
+        client.post("/api/v1/inpatients", {"document_number": n, "ward": "呼吸科"}, content_type=JSON, **doctor)
+        for n in (_number(district.person_b), make_id_number())
+    ]
+    assert (no_name[0].status_code, no_name[0].json()) == (no_name[1].status_code, no_name[1].json())
+    assert no_name[0].status_code == 400 and no_name[0].json()["errors"][0]["field"] == "name"
