@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -20,7 +21,7 @@ from . import protocol, riskareas, selectors, travel
 from .followups import release_blockers
 from .models import FollowUp, Passage, ScreeningSettings, TravelReport, Violation
 from .models import RiskProtocol as ScreeningProtocol
-from .passages import PassageInput, passage_register
+from .passages import PassageInput, passage_register, traveller_name
 
 router = Router(tags=["screening"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -271,7 +272,8 @@ def passage_create(request, checkpoint_id: int, payload: PassageIn):
             "rule_code": p.rule,
             "followup_id": result.followup.pk if result.followup else None,
             "violation_id": result.violation.pk if result.violation else None,
-            "person": person_ref(p.person),
+            # The register's name only to those who may read it: staff see 李* (they hold the person's document).
+            "person": {**person_ref(p.person), "name": traveller_name(request.user)(p)},
         }
 
     return Status(
@@ -301,13 +303,13 @@ class PassagePage(Schema):
     count: int
 
 
-def passage_out(p: Passage) -> dict:
+def passage_out(p: Passage, name: Callable[[Passage], str]) -> dict:
     return {
         "id": p.pk,
         "at": p.at,
         "direction": p.direction,
         "checkpoint": _ref(p.checkpoint),
-        "person": person_ref(p.person),
+        "person": {**person_ref(p.person), "name": name(p)},
         "origin": p.origin,
         "visited": p.visited,
         "destination_community": _ref(p.destination_community),
@@ -338,7 +340,8 @@ def passage_list(
     if until:
         qs = qs.filter(at__lt=until)
     items, count = paginate(qs, page, page_size)
-    return {"items": [passage_out(p) for p in items], "count": count}
+    name = traveller_name(request.user)
+    return {"items": [passage_out(p, name) for p in items], "count": count}
 
 
 class PassRequestIn(Schema):

@@ -7,6 +7,7 @@ risk area and the violation for an unreported exit — or nothing.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -25,6 +26,8 @@ from fangkong.core.ids import (
     clean_plate,
     parse_doc_type,
 )
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import scope_for
 from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdictions_by_id
 from fangkong.registry.services import person_record_visitor
 
@@ -62,6 +65,19 @@ class PassageResult:
     followup: FollowUp | None
     violation: Violation | None
     new_followup: bool
+
+
+def masked_name(name: str) -> str:
+    """李四 → 李*: enough for checkpoint staff to confirm the person in front of them."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""
+
+
+def traveller_name(user) -> Callable[[Passage], str]:
+    """How `user` reads the traveller's name on passages: in full where their jurisdiction holds the passage (the
+    destination community follows the arrival up), masked (李*) for checkpoint staff, who see their checkpoint's
+    passages but nothing of the register — the name on a passage is the register's, not the one they typed."""
+    scope = scope_for(user, Cap.PASSAGE_VIEW)
+    return lambda p: p.person.name if scope.covers(p.jpath) else masked_name(p.person.name)
 
 
 def _text(value: str, limit: int) -> str:

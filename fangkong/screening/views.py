@@ -38,7 +38,7 @@ from .models import (
     ScreeningSettings,
     Violation,
 )
-from .passages import passage_register
+from .passages import passage_register, traveller_name
 
 
 def _export(request, action: str, filename: str, title: str, header, rows):
@@ -183,13 +183,14 @@ def passage_list(request):
     if not has_cap(request.user, Cap.PASSAGE_VIEW):
         raise Forbidden(Cap.PASSAGE_VIEW)
     qs = _passages(request)
+    name = traveller_name(request.user)  # checkpoint staff read 李*: the register's name is not theirs
     if request.GET.get("format") == "xlsx":
         rows = (
             (
                 p.at,
                 p.get_direction_display(),
                 p.checkpoint.name,
-                p.person.name,
+                name(p),
                 p.person.document_masked,
                 p.plate,
                 p.origin,
@@ -210,6 +211,9 @@ def passage_list(request):
             rows,
         )
     page, query = page_of(request, qs)
+    page.object_list = list(page.object_list)
+    for p in page.object_list:
+        p.shown_name = name(p)
     return render(
         request,
         "screening/passage_list.html",
