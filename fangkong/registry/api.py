@@ -117,10 +117,26 @@ class PersonIn(Schema):
     address: str = ""
 
 
-@router.post("/people", response={201: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut})
+class RegistrationPendingOut(Schema):
+    state: str  # "pending"
+    detail: str
+
+
+@router.post(
+    "/people",
+    response={
+        201: PersonDetail,
+        202: RegistrationPendingOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+    },
+)
 def person_create(request, payload: PersonIn):
     """Register one person in a community (or grid) of your jurisdiction. Send `Idempotency-Key` so that a
-    retried request does not fail on its own first success."""
+    retried request does not fail on its own first success. 202 `pending`: the registration awaits confirmation
+    (the number is held where you cannot see it; that jurisdiction decides) — nothing more is said about it."""
 
     def run():
         person = services.person_register(
@@ -133,6 +149,8 @@ def person_create(request, payload: PersonIn):
             grid_id=payload.grid,
             address=payload.address,
         )
+        if isinstance(person, services.RegistrationPending):
+            return 202, {"state": "pending", "detail": person.detail}
         return 201, _detail(selectors.person_get(user=request.user, person_id=person.pk))
 
     return Status(*idempotent(request, "people.create", run))

@@ -24,7 +24,14 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for
 
 from .models import ImportJob, Jurisdiction, Person
 from .roster import open_roster, row_values
-from .services import PersonData, audit_fields, person_data_clean, person_fields
+from .services import (
+    PersonData,
+    audit_fields,
+    pending_detail,
+    person_data_clean,
+    person_fields,
+    transfer_request_event,
+)
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
@@ -202,13 +209,11 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
                 created.append((new, event))
                 continue
             if not places.scope.covers(person.jpath):
-                # Existence outside one's jurisdiction is the one thing uniqueness cannot hide.
+                # Held where the importer cannot see: handed to that jurisdiction as a request, and the row
+                # answered as "recorded for confirmation" without where, whose or what name (services.person_create).
+                events.append(transfer_request_event(actor=actor, person=person, data=data))
                 out.rejected.append(
-                    FieldError(
-                        "document_number",
-                        _("Registered in another jurisdiction; ask the street office or HQ to move them."),
-                        row_number,
-                    ).as_dict()
+                    FieldError("document_number", pending_detail(), row_number, code="pending").as_dict()
                 )
                 continue
             changes = _changes(person, data)

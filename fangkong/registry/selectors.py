@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db.models import Count, Q, QuerySet
 
-from fangkong.core import pii
+from fangkong.core import clock, pii
+from fangkong.core.models import AuditEvent
 from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, normalise
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
@@ -176,3 +178,26 @@ def users_holding(cap: str) -> list:
 def district_users(cap: str) -> list:
     """Those holding `cap` over the whole district (district HQ)."""
     return list({u.pk: u for users in users_with_cap(cap, district=True).values() for u in users}.values())
+
+
+def transfer_requests(*, user, days: int = 30) -> list:
+    """Requests from other jurisdictions to register here a person this user's jurisdiction holds (audit events
+    `person.transfer_request`, see services.person_create), newest first: those of the last `days` whose person
+    is still outside the requested jurisdiction."""
+    scope = scope_for(user, Cap.PEOPLE_EDIT)
+    if scope.empty:
+        return []
+    events = list(
+        AuditEvent.objects.filter(
+            scope.q("jpath"), action="person.transfer_request", at__gte=clock.now() - timedelta(days=days)
+        ).order_by("-at")[:200]
+    )
+    people = Person.objects.filter(scope.q(), pk__in={int(e.object_id) for e in events if e.object_id.isdigit()})
+    where = {p.pk: p for p in people.select_related("community")}
+    out = []
+    for e in events:
+        person = where.get(int(e.object_id)) if e.object_id.isdigit() else None
+        to_path = e.fields.get("to_path") or ""
+        if person is not None and not (to_path and person.jpath.startswith(to_path)):
+            out.append((e, person))
+    return out

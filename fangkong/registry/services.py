@@ -118,12 +118,63 @@ def _require(actor, cap: str, path: str) -> None:
         raise Forbidden(cap)
 
 
+@dataclass(frozen=True)
+class RegistrationPending:
+    """A registration handed to the jurisdiction that holds the number (see `person_create`)."""
+
+    detail: str
+
+
+TRANSFER_REQUEST = "person.transfer_request"  # the audit action the holding jurisdiction lists
+
+
+def transfer_request_event(*, actor, person: Person, data: PersonData):
+    """The request, as an (unsaved) audit event on the person, in the holder's jurisdiction: who asked, for which
+    community, with the name they gave masked. The holder's staff list these (selectors.transfer_requests)."""
+    from fangkong.core.audit import audit_event
+
+    return audit_event(
+        actor=actor,
+        action=TRANSFER_REQUEST,
+        obj=person,
+        object_repr=f"{data.name[:1]}*",
+        fields={
+            "to": data.jurisdiction.code,
+            "to_path": data.jurisdiction.path,
+            "to_name": data.jurisdiction.name,
+            "name_given": f"{data.name[:1]}*",
+        },
+    )
+
+
+def pending_detail() -> str:
+    return _(
+        "Recorded for confirmation: the person appears in your register once the registration is confirmed. "
+        "Nothing more to do for now."
+    )
+
+
 @transaction.atomic
-def person_create(*, actor, data: PersonData) -> Person:
+def person_create(*, actor, data: PersonData) -> Person | RegistrationPending:
+    """Register a person — or, when the number is already registered outside the actor's jurisdiction, hand the
+    registration to the jurisdiction that holds it as a request and answer "recorded for confirmation".
+
+    The register is one for the district, so a number can be registered once; refusing with "registered
+    elsewhere" told anyone with an editing role that a number is in the register (and, before, where). The
+    request says nothing of where, whose or what name; the holder sees who asked and decides (moves the person,
+    or not). A number already in the actor's own jurisdiction is refused as a duplicate: they can see it."""
     _require(actor, Cap.PEOPLE_EDIT, data.jurisdiction.path)
     doc_hash = pii.lookup_hash(data.document_number)
-    if Person.objects.filter(doc_type=data.doc_type, doc_hash=doc_hash).exists():
-        raise FieldError("document_number", _("A person with this document number is already registered."))
+    existing = Person.objects.filter(doc_type=data.doc_type, doc_hash=doc_hash).first()
+    if existing is not None:
+        if scope_for(actor, Cap.PEOPLE_VIEW).covers(existing.jpath):
+            raise FieldError(
+                "document_number", _("A person with this document number is already registered."), code="duplicate"
+            )
+        from fangkong.core.bulk import insert_one
+
+        insert_one(transfer_request_event(actor=actor, person=existing, data=data))
+        return RegistrationPending(pending_detail())
     person = Person.objects.create(**person_fields(data))
     audit_record(actor=actor, action="person.create", obj=person, fields=audit_fields(data))
     return person
@@ -139,8 +190,9 @@ def person_register(
     community_id: int,
     grid_id: int | None = None,
     address: str = "",
-) -> Person:
-    """Validate raw input (naming the bad field) and create the person; jurisdictions outside scope are 404."""
+) -> Person | RegistrationPending:
+    """Validate raw input (naming the bad field) and create the person (or hand the registration over, see
+    `person_create`); jurisdictions outside scope are 404."""
     community = jurisdiction_get(user=actor, jurisdiction_id=community_id)
     if community.level != Jurisdiction.Level.COMMUNITY:
         raise FieldError("community", _("Choose a community or village."))

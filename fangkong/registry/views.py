@@ -65,6 +65,10 @@ def people_list(request):
         "query": query,
         "tags": PersonTag.Tag.choices,
         "can_export": has_cap(request.user, Cap.PEOPLE_EXPORT),
+        # Registrations other jurisdictions asked for, of people held here (see services.person_create).
+        "transfer_requests": (
+            [] if request.headers.get("HX-Request") else selectors.transfer_requests(user=request.user)
+        ),
     }
     template = "registry/_people_rows.html" if request.headers.get("HX-Request") else "registry/people_list.html"
     return render(request, template, context)

@@ -127,8 +127,11 @@ def test_person_registered_elsewhere_is_not_taken_over(district):
         actor=district.worker_a, filename="r.xlsx", content=xlsx([["王五", "", number, "", "园丁社区", "", ""]])
     )
     assert result.created == 0 and result.rejected[0]["row"] == 2
+    # Neither "registered elsewhere" nor where: recorded for the holding jurisdiction to decide.
+    assert result.rejected[0]["code"] == "pending" and "another jurisdiction" not in result.rejected[0]["message"]
     district.person_b.refresh_from_db()
     assert district.person_b.community == district.b
+    assert AuditEvent.objects.filter(action="person.transfer_request", object_id=str(district.person_b.pk)).exists()
 
 
 def test_excel_number_cells(district):

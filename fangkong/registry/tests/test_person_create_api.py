@@ -85,3 +85,35 @@ def test_outsider_cannot_register_into_a_foreign_community(district, client, api
     assert _post(client, api_token(district.worker_b), body).status_code == 404
     assert _post(client, api_token(district.unit_staff), body).status_code == 404
     assert not Person.objects.filter(name="外来").exists()
+
+
+def test_a_number_held_elsewhere_is_recorded_for_confirmation_without_saying_where(district, client, api_token):
+    """Community A registers person B's number: not "registered in another jurisdiction" (which confirmed that the
+    number is in the register, and before that where) but "recorded for confirmation" — and B's community sees
+    the request on its people page and decides."""
+    number = pii.decrypt(district.person_b.doc_cipher)
+    r = _post(
+        client, api_token(district.worker_a), {"name": "王五", "document_number": number, "community": district.a.pk}
+    )
+    assert r.status_code == 202, r.content
+    assert r.json()["state"] == "pending"
+    text = r.content.decode()
+    assert "王五" not in text and district.b.name not in text and str(district.person_b.pk) not in text
+    assert Person.objects.filter(doc_hash=district.person_b.doc_hash).count() == 1
+    district.person_b.refresh_from_db()
+    assert district.person_b.community_id == district.b.pk  # not taken over
+    event = AuditEvent.objects.get(action="person.transfer_request")
+    assert event.object_id == str(district.person_b.pk) and event.jpath == district.person_b.jpath
+    assert number not in str(event.fields) and event.fields["to"] == district.a.code
+    page = district.client(district.worker_b).get("/people/").content.decode()
+    assert "transfer-requests" in page and district.a.name in page
+    assert "transfer-requests" not in district.client(district.worker_a).get("/people/").content.decode()
+
+
+def test_a_number_in_ones_own_jurisdiction_is_a_plain_duplicate(district, client, api_token):
+    number = pii.decrypt(district.person_a.doc_cipher)
+    r = _post(
+        client, api_token(district.worker_a), {"name": "李四", "document_number": number, "community": district.a.pk}
+    )
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "duplicate"
+    assert not AuditEvent.objects.filter(action="person.transfer_request").exists()
