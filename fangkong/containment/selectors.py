@@ -116,3 +116,38 @@ def zone_jurisdictions(*, user) -> list:
 
     reach = scope_for(user, Cap.ZONE_REQUEST)
     return [] if reach.empty else list(Jurisdiction.objects.filter(reach.q("path")).order_by("path")[:2000])
+
+
+def audit_objects_about(person: Person) -> list:
+    """Containment's audit rows that concern `person`, for the person's own access log (registered with
+    registry.selectors at app ready): tracing queries about them, each step of a manual change of their status
+    (recorded on the change: found through the change's id), and tracing queries over a venue while they were
+    there (recorded once on the venue with its period: shown to those who scanned in within it)."""
+    from datetime import datetime
+
+    from fangkong.registry.selectors import AuditObjects
+
+    from .models import VenueScan
+
+    change_ids = tuple(str(pk) for pk in StatusChange.objects.filter(person=person).values_list("pk", flat=True))
+    visits: dict[str, list[datetime]] = {}
+    for venue_id, at in VenueScan.objects.filter(person_id=person.pk).values_list("venue_id", "at"):
+        visits.setdefault(str(venue_id), []).append(at)
+
+    def was_there(event) -> bool:
+        try:
+            since = datetime.fromisoformat(event.fields["since"])
+            until = datetime.fromisoformat(event.fields["until"])
+        except (KeyError, TypeError, ValueError):
+            return False
+        return any(since <= at < until for at in visits.get(event.object_id, []))
+
+    steps = {
+        f"status_change.{step}": "status_change"
+        for step in ("request", "approve", "reject", "revoke", "revoke_on_appeal")
+    }
+    return [
+        AuditObjects("registry.person", (str(person.pk),), {"trace.person": "whereabouts"}),
+        AuditObjects("containment.statuschange", change_ids, steps),
+        AuditObjects("registry.unit", tuple(visits), {"trace.venue": "venue_trace"}, keep=was_there),
+    ]

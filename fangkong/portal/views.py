@@ -100,6 +100,12 @@ def me(request, people: list[int]):
 
 
 @resident_required
+def access_log(request, people: list[int]):
+    """谁查看了我的信息: every reveal of my numbers, tracing query and manual status step that concerned me."""
+    return render(request, "portal/access_log.html", {"log": residents.my_access_log(people)})
+
+
+@resident_required
 @require_POST
 def appeal(request, people: list[int], change_id: int):
     from fangkong.containment.changes import appeal_file

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
 from fangkong.core import clock, pii
-from fangkong.core.models import AuditEvent
 from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, normalise
+from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 
@@ -201,3 +202,98 @@ def transfer_requests(*, user, days: int = 30) -> list:
         if person is not None and not (to_path and person.jpath.startswith(to_path)):
             out.append((e, person))
     return out
+
+
+# ---------------------------------------------------------------- who looked at a person's data (for the person)
+
+
+@dataclass(frozen=True)
+class AuditObjects:
+    """Audit rows on these objects that concern a person: read through the (object_type, object_id) index.
+    `actions` maps each action counted to its kind; `keep` narrows rows that concern many people (a venue traced
+    over a period concerns those who were there then)."""
+
+    object_type: str
+    object_ids: tuple[str, ...]
+    actions: dict[str, str]
+    keep: Callable[[AuditEvent], bool] | None = None
+
+
+AccessSource = Callable[[Person], list[AuditObjects]]
+_access_sources: list[AccessSource] = []
+
+
+def register_access_source(source: AccessSource) -> None:
+    """A module whose audit rows concern people on objects of its own (containment: manual status changes on the
+    change, venue tracing on the venue) says which, at app ready; registry never imports it."""
+    if source not in _access_sources:
+        _access_sources.append(source)
+
+
+def _own_access(person: Person) -> list[AuditObjects]:
+    return [AuditObjects("registry.person", (str(person.pk),), {"person.reveal": "reveal"})]
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime
+    kind: str  # reveal | whereabouts | venue_trace | status_change
+    action: str
+    about: str  # the audit row's object as recorded (a venue's name, a masked name)
+    purpose: str  # the reason the officer gave
+    where: str  # the officer's unit or jurisdiction
+    officer: str  # their name masked: 张*
+    fields: dict
+
+
+def masked_officer(user) -> str:
+    """张三 → 张*: residents learn which office looked, and that a person (not "the system") did."""
+    name = f"{user.last_name}{user.first_name}".strip() if user is not None else ""
+    name = name or (user.get_username() if user is not None else "")
+    return f"{name[:1]}*" if name else "*"
+
+
+def access_log_for_person(person: Person, *, limit: int = 500) -> list[AccessEntry]:
+    """Every reveal of the person's ID number or phone, every tracing query and every step of a manual status
+    change that concerned them, newest first: what the officer gave as the purpose, their office and the time.
+    For the person themselves (the resident pages); no user scope applies."""
+    from django.contrib.auth import get_user_model
+
+    from .models import RoleAssignment
+
+    groups = _own_access(person) + [g for source in _access_sources for g in source(person)]
+    query = Q(pk__in=[])
+    for g in groups:
+        if g.object_ids:
+            query |= Q(object_type=g.object_type, object_id__in=list(g.object_ids), action__in=list(g.actions))
+    rows = list(AuditEvent.objects.filter(query).order_by("-at", "-id")[: limit * 2])
+    kinds: dict[tuple[str, str], list[AuditObjects]] = {}
+    for g in groups:
+        for action in g.actions:
+            kinds.setdefault((g.object_type, action), []).append(g)
+    events = []
+    for e in rows:
+        for g in kinds.get((e.object_type, e.action), []):
+            if e.object_id in g.object_ids and (g.keep is None or g.keep(e)):
+                events.append((e, g.actions[e.action]))
+                break
+    events = events[:limit]
+    actor_ids = {e.actor_id for e, _kind in events if e.actor_id}
+    users = {u.pk: u for u in get_user_model().objects.filter(pk__in=actor_ids)}
+    offices: dict[int, str] = {}
+    for a in RoleAssignment.objects.filter(user_id__in=actor_ids).select_related("jurisdiction", "unit").order_by("pk"):
+        post = a.unit or a.jurisdiction  # the unit (a department, a clinic …) or the jurisdiction they serve
+        offices.setdefault(a.user_id, post.name if post is not None else "")
+    return [
+        AccessEntry(
+            at=e.at,
+            kind=kind,
+            action=e.action,
+            about=e.object_repr,
+            purpose=e.reason,
+            where=offices.get(e.actor_id or 0, ""),
+            officer=masked_officer(users.get(e.actor_id or 0)),
+            fields=dict(e.fields or {}),
+        )
+        for e, kind in events
+    ]
