@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.bulk import insert_one
 from fangkong.core.errors import FieldError
 from fangkong.core.ratelimit import hit
@@ -87,10 +87,7 @@ class Visit:
 
 
 def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 4:
-        raise FieldError("reason", _("Give the reason for this tracing query (the case it is for)."))
-    return reason[:300]
+    return stated_reason(reason, message=_("Give the reason for this tracing query (the case it is for)."))[:300]
 
 
 def visits_at(*, actor, venue_id: int, since: datetime, until: datetime, reason: str) -> list[Visit]:

@@ -17,7 +17,9 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        # Ours, always: an id the client sent would let it choose what the audit trail records (or make two
+        # requests look like one). The reply carries ours, for the client to quote.
+        request_id = uuid.uuid4().hex
         token = current_request.set(RequestInfo(request_id=request_id, client_addr=client_address(request)))
         try:
             response = self.get_response(request)

@@ -36,12 +36,20 @@ class AuditEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     client_addr = models.CharField(_("client address"), max_length=64, blank=True)
+    # The chain (core.auditchain): each event, once sealed, carries its place and a keyed hash over its content
+    # and the hash of the one before, so that an event altered, removed or cut off the end shows.
+    seq = models.BigIntegerField(null=True, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64, blank=True)
 
     objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+        ]
         verbose_name = _("audit event")
 
     def save(self, *args, **kwargs):
@@ -54,6 +62,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.action} {self.object_type}:{self.object_id}"
+
+
+class AuditChainHead(models.Model):
+    """The end of the audit chain: the last sealed event's place and hash. One row. Removing events from the end of
+    the trail (or the whole trail) leaves this pointing past what remains, which verification reports."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, blank=True)
 
 
 class IdempotencyRecord(models.Model):

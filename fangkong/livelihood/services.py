@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, reporters
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -199,8 +199,8 @@ def price_reporter_reveal(*, actor, report_id: int, reason: str) -> tuple[str, s
     report = PriceReport.objects.filter(pk=report_id).first()
     if report is None:
         raise NotFound
-    if len((reason or "").strip()) < 4 and not report.anonymous:
-        raise FieldError("reason", _("Give the reason for revealing the reporter."))
+    if not report.anonymous:
+        reason = stated_reason(reason, message=_("Give the reason for revealing the reporter."))
     who = reporters.reveal(report)
     audit_record(actor=actor, action="livelihood.price_reveal", obj=report, reason=reason.strip()[:300])
     return who

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import pii
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import (
     DocType,
@@ -220,12 +220,9 @@ def person_reveal(*, actor, person_id: int, reason: str) -> Revealed:
     """Clear document number and phone, for a stated reason, into the audit trail first."""
     person = person_get(user=actor, person_id=person_id)  # 404 outside scope
     _require(actor, Cap.PEOPLE_REVEAL, person.jpath)
-    reason = " ".join((reason or "").split())
-    if len(reason) < MIN_REASON_LENGTH:
-        raise FieldError(
-            "reason",
-            _("Say why you need the full numbers (at least %(n)d characters).") % {"n": MIN_REASON_LENGTH},
-        )
+    reason = stated_reason(
+        reason, message=_("Say why you need the full numbers (at least %(n)d characters).") % {"n": MIN_REASON_LENGTH}
+    )
     audit_record(
         actor=actor,
         action="person.reveal",

@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core import reporters
-from fangkong.core.audit import audit_record
+from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
@@ -126,8 +126,8 @@ def tip_reveal(*, actor, report_id: int, reason: str) -> tuple[str, str]:
         raise NotFound
     if scope_for(actor, Cap.SAFETY_TIP_IDENTITY).empty and not unit_ids_for(actor, Cap.SAFETY_TIP_IDENTITY):
         raise Forbidden(_("Only designated staff see who reported."))
-    if len((reason or "").strip()) < 4 and not report.anonymous:
-        raise FieldError("reason", _("Give the reason for seeing who reported."))
+    if not report.anonymous:
+        reason = stated_reason(reason, message=_("Give the reason for seeing who reported."))
     who = reporters.reveal(report)
     audit_record(actor=actor, action="safety.tip_reveal", obj=report, reason=reason.strip()[:300])
     return who

@@ -1,0 +1,156 @@
+"""The audit trail made tamper-evident: a chain of keyed hashes.
+
+Each event is *sealed* once its transaction has committed: it gets the next place in the chain (`seq`), the hash
+of the event before it (`prev_hash`) and its own `hash` = HMAC(key, prev_hash ‖ its content). The key is derived
+from FANGKONG_DATA_KEY, which lives outside the database and its backups, so someone who can write to the
+database can neither alter an event nor rebuild the chain after removing one. The chain's end is kept in
+AuditChainHead, so cutting events off the end (or emptying the table) shows too.
+
+Why seal after commit instead of at insert: chaining at insert would make every audited transaction wait for the
+one before it to commit (the next event needs the previous hash), serialising checkpoints, imports and approvals
+on one row. Sealing runs in its own short transaction after each commit, seals every committed unsealed event in
+id order, and holds the head row's lock for milliseconds. An event whose seal did not run (a crash between the
+commit and the seal) is sealed by the next one, or by `fangkong verify-audit`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass, field
+from datetime import UTC
+from functools import lru_cache
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.db import connection, transaction
+
+from .models import AuditChainHead, AuditEvent
+
+BATCH = 2000
+_CONTENT = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "jpath",
+    "fields",
+    "reason",
+    "request_id",
+    "client_addr",
+)
+
+
+@lru_cache(maxsize=1)
+def _key() -> bytes:
+    import base64
+
+    raw = base64.b64decode(settings.DATA_KEY)
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"fangkong audit chain v1").derive(raw)
+
+
+def _content(row: dict) -> bytes:
+    values = dict(row)
+    values["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    values["id"] = int(values["id"])
+    return json.dumps([values[k] for k in _CONTENT], ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def event_hash(prev_hash: str, row: dict) -> str:
+    return hmac.new(_key(), prev_hash.encode() + b"\n" + _content(row), hashlib.sha256).hexdigest()
+
+
+def seal() -> int:
+    """Seal every committed, unsealed event in id order; the number sealed."""
+    sealed = 0
+    while True:
+        with transaction.atomic():
+            head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+            rows = list(AuditEvent.objects.filter(seq__isnull=True).order_by("id").values(*_CONTENT)[:BATCH])
+            if not rows:
+                return sealed
+            seq, prev = head.seq, head.hash
+            updates = []
+            for row in rows:
+                seq += 1
+                digest = event_hash(prev, row)
+                updates.append((seq, prev, digest, row["id"]))
+                prev = digest
+            # Raw SQL: the ORM refuses every update of an audit event; the database allows this one only (filling
+            # an unsealed event's seal, nothing else: see migration 0007's trigger).
+            with connection.cursor() as cursor:
+                cursor.executemany(
+                    f"UPDATE {AuditEvent._meta.db_table} SET seq = %s, prev_hash = %s, hash = %s "
+                    "WHERE id = %s AND seq IS NULL",
+                    updates,
+                )
+            head.seq, head.hash = seq, prev
+            head.save(update_fields=["seq", "hash"])
+            sealed += len(rows)
+
+
+def seal_after_commit() -> None:
+    """Called by audit_record: one seal per outermost transaction, after it commits (a rolled-back transaction
+    drops its callbacks, and with them this one)."""
+    if not connection.in_atomic_block:
+        _seal_quietly()
+    elif not any(entry[1] is _seal_quietly for entry in connection.run_on_commit):
+        transaction.on_commit(_seal_quietly)
+
+
+def _seal_quietly() -> None:
+    # The event is committed whatever happens here; a failed seal (a lock timeout) is retried by the next one.
+    import logging
+
+    try:
+        seal()
+    except Exception:
+        logging.getLogger(__name__).exception("sealing the audit chain failed; the next seal will retry")
+
+
+@dataclass
+class Verdict:
+    checked: int = 0
+    unsealed: int = 0
+    broken_at: int | None = None  # the seq of the first event that does not fit the chain
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify() -> Verdict:
+    """Walk the chain from the start; report the first broken link, a gap, and an end that does not match the head."""
+    verdict = Verdict()
+    verdict.unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
+    head = AuditChainHead.objects.filter(pk=1).first()
+    expected_seq, prev = 0, ""
+    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*_CONTENT, "seq", "prev_hash", "hash")
+    for row in rows.iterator(chunk_size=BATCH):
+        expected_seq += 1
+        verdict.checked += 1
+        if row["seq"] != expected_seq:
+            verdict.broken_at = expected_seq
+            verdict.problems.append(f"event #{expected_seq} is missing (the next one is #{row['seq']})")
+            return verdict
+        if row["prev_hash"] != prev or row["hash"] != event_hash(prev, row):
+            verdict.broken_at = row["seq"]
+            verdict.problems.append(
+                f"event #{row['seq']} (id {row['id']}) was altered or does not follow #{row['seq'] - 1}"
+            )
+            return verdict
+        prev = row["hash"]
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
+    if (expected_seq, prev) != (head_seq, head_hash):
+        verdict.broken_at = expected_seq + 1
+        verdict.problems.append(
+            f"the chain ends at #{expected_seq} but {head_seq} events were sealed: events were removed from the end"
+        )
+    return verdict
