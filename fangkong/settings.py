@@ -9,6 +9,9 @@ FANGKONG_ENV        "production" turns off debug and demands real keys
 CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) when set; else they run in-process
 FANGKONG_CACHE_URL  e.g. redis://127.0.0.1:6379/1: the cache all workers share (scanner rate limits)
 FANGKONG_STATUS_RATE  status look-ups per scanner device per minute (default 600)
+FANGKONG_STATUS_USER_RATE  status look-ups per account per minute, all its devices together (default 3000)
+FANGKONG_REQUIRE_2FA  "1": district HQ signs in with a TOTP second factor (default 1 in production, 0 otherwise)
+FANGKONG_SSL_REDIRECT, FANGKONG_HSTS_SECONDS, FANGKONG_HSTS_SUBDOMAINS  production's HTTPS settings (on, 1 year, on)
 FANGKONG_SMS_CHANNEL  dotted path of the text-message channel (default: write messages to the log)
 FANGKONG_PORTAL_LINK_DOMAINS  comma-separated domains portal articles may link to (default gov.cn,…)
 FANGKONG_PORTAL_CACHE  seconds a rendered public page is cached (default 60; publishing clears it at once)
@@ -145,19 +148,29 @@ else:
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-]
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-LOGIN_URL = "login"
+]
 OTP_TOTP_ISSUER = "fangkong"
 OTP_TOTP_THROTTLE_FACTOR = 0  # failures are limited by core.signin (per account, address and overall) instead
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+LOGIN_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one duty shift
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
 
 # Chinese first: a request without Accept-Language gets Simplified Chinese.
+# Production is served over TLS behind a reverse proxy (docs/deployment.md): browsers are told to use HTTPS only
+# (HSTS), plain HTTP is redirected, and the proxy's X-Forwarded-Proto says whether the client's connection was
+# TLS — the proxy must set it (and strip any the client sent). `fangkong check --deploy` is clean with these.
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = os.environ.get("FANGKONG_SSL_REDIRECT", "1") == "1"
+    SECURE_HSTS_SECONDS = int(os.environ.get("FANGKONG_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("FANGKONG_HSTS_SUBDOMAINS", "1") == "1"
+    # Allows the domain onto browsers' HTTPS-only list (it submits nothing; set 0 if a subdomain must stay HTTP).
+    SECURE_HSTS_PRELOAD = os.environ.get("FANGKONG_HSTS_PRELOAD", "1") == "1"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -212,7 +225,8 @@ FANGKONG: dict[str, Any] = {
     "DEMO_PASSWORD": os.environ.get("FANGKONG_DEMO_PASSWORD", "fangkong-demo"),
     "INLINE_JOBS_IN_THREAD": os.environ.get("FANGKONG_INLINE_JOBS_IN_THREAD", "1") == "1",
     "TITLE": _("Xinglongtai District Prevention and Control Platform"),
-    "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),
+    "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),  # per scanner (API token)
+    "STATUS_USER_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_USER_RATE", "3000")),  # per account
     "SMS_CHANNEL": os.environ.get("FANGKONG_SMS_CHANNEL", "fangkong.core.sms.LogChannel"),
     # Off-site links and images the portal's articles may point to (and their subdomains); others are removed.
     "PORTAL_LINK_DOMAINS": [
@@ -221,7 +235,7 @@ FANGKONG: dict[str, Any] = {
         if d.strip()
     ],
     "PORTAL_PAGE_CACHE_SECONDS": int(os.environ.get("FANGKONG_PORTAL_CACHE", "60")),
-}
     # District HQ and administrators sign in with a second factor (TOTP). On in production; the demo and the
     # tests turn it on where they mean to (FANGKONG_REQUIRE_2FA=1).
     "REQUIRE_2FA": os.environ.get("FANGKONG_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1",
+}

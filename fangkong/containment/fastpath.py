@@ -97,8 +97,36 @@ def install(application: Callable[[dict, Start], Iterable[bytes]]) -> Callable[[
     """Wrap Django's WSGI application: the status route goes to `answer`, everything else to Django."""
 
     def app(environ: dict, start: Start) -> Iterable[bytes]:
-        if environ.get("REQUEST_METHOD") == "GET" and environ.get("PATH_INFO", "").startswith(PREFIX):
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and environ.get("PATH_INFO", "").startswith(PREFIX)
+            and passes_django_checks(environ)
+        ):
             return answer(environ, start)
         return application(environ, start)
 
     return app
+def passes_django_checks(environ: dict) -> bool:
+    """Whether Django's own request checks would let this request through: a Host header among ALLOWED_HOSTS, and
+    HTTPS where production redirects plain HTTP. A request that fails them goes to Django, which answers it as
+    it answers every other (400 for a forged Host, a redirect to HTTPS) — this layer never serves what Django
+    would refuse."""
+    from django.conf import settings
+    from django.http.request import split_domain_port, validate_host
+
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        host = environ["HTTP_X_FORWARDED_HOST"]
+    else:
+        host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+    domain, _port = split_domain_port(host)
+    allowed = settings.ALLOWED_HOSTS or ([".localhost", "127.0.0.1", "[::1]"] if settings.DEBUG else [])
+    if not domain or not validate_host(domain, allowed):
+        return False
+    if settings.SECURE_SSL_REDIRECT:
+        if settings.SECURE_PROXY_SSL_HEADER:
+            header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+            return environ.get(header, "").split(",")[0].strip() == secure_value
+        return environ.get("wsgi.url_scheme") == "https"
+    return True
+
+

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from fangkong.core.bulk import select_rows
-from fangkong.core.ratelimit import hit
+from fangkong.core.ratelimit import scanner_hit
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
@@ -83,7 +82,7 @@ def status_scan(*, actor, code: str, device: str) -> Status:
     anyone has it)."""
     if not has_cap(actor, Cap.STATUS_SCAN):
         raise Forbidden(Cap.STATUS_SCAN)
-    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    scanner_hit(user_id=actor.pk, device=device)
     status = status_for_code(code)
     if status is None:
         raise NotFound

@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -15,7 +14,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.bulk import insert_one
 from fangkong.core.errors import FieldError
-from fangkong.core.ratelimit import hit
+from fangkong.core.ratelimit import scanner_hit
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, Unit
@@ -61,7 +60,7 @@ def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tupl
         raise NotFound
     if code.venue_id not in unit_ids_for(actor, Cap.STATUS_SCAN):
         raise Forbidden(_("This scanner does not belong to this venue."))
-    hit(f"status:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    scanner_hit(user_id=actor.pk, device=device)
     status = status_for_code(person_code)
     if status is None:
         raise FieldError("person_code", _("Unknown personal code."))

@@ -61,3 +61,11 @@ def clear() -> None:
 
 
 memo.register(clear)
+
+
+def scanner_hit(*, user_id: int, device: str) -> None:
+    """One status look-up by a scanner: limited per device (its API token) and per account across all of its
+    devices — so that minting a new token does not start the count again. Counted in the shared cache, which
+    every process sees (FANGKONG_CACHE_URL; production must set it: see `manage.py check --deploy`)."""
+    hit(f"status:device:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
+    hit(f"status:user:{user_id}", per_minute=settings.FANGKONG["STATUS_USER_RATE_PER_MINUTE"])

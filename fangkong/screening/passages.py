@@ -185,8 +185,9 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
 
     protocol = RiskProtocol.current()
     # The platform's own status decides, not only the code shown on a phone (a red person in a sealed zone was
-    # let through on a green screenshot).
-    platform = platform_status.status_for(person.pk)
+    # let through on a green screenshot). Someone first recorded by this passage has no status of their own yet
+    # (and computing one for every new visitor would cost the checkpoint's busiest path a dozen queries).
+    platform = platform_status.status_for(person.pk) if existing is not None else None
     facts = rules.Facts(
         direction=data.direction,
         origin=_text(data.origin, 100),

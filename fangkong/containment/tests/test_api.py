@@ -67,6 +67,45 @@ def test_status_is_rate_limited_per_device(client, district, containment, api_to
             assert client.get(f"/api/v1/status/{code}", **device).status_code == 200
 
 
+def test_status_limit_per_account_survives_a_new_token(client, district, containment, api_token):
+    code = person_code(actor=district.hq, person_id=district.person_a.pk)
+    first = api_token(containment.scanner)
+    limits = {**settings.FANGKONG, "STATUS_RATE_PER_MINUTE": 3, "STATUS_USER_RATE_PER_MINUTE": 5}
+    with override_settings(FANGKONG=limits), clock.frozen_at(clock.now().replace(second=0, microsecond=0)):
+        assert [client.get(f"/api/v1/status/{code}", **first).status_code for _ in range(4)] == [200, 200, 200, 429]
+        fresh = api_token(containment.scanner)  # minting a token does not reset the account's count
+        assert [client.get(f"/api/v1/status/{code}", **fresh).status_code for _ in range(3)] == [200, 200, 429]  # 3 + 2 = 5
+
+
+def test_status_limits_count_in_the_shared_cache(client, district, containment, api_token):
+    """With a shared cache (Redis, as in production) the count lives there: another process sees it."""
+    import redis
+    from django.core.cache import caches
+
+    try:
+        redis.Redis(host="127.0.0.1", port=6379, socket_connect_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    code = person_code(actor=district.hq, person_id=district.person_a.pk)
+    device = api_token(containment.scanner)
+    shared = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}
+    }
+    limits = {**settings.FANGKONG, "STATUS_RATE_PER_MINUTE": 2}
+    with (
+        override_settings(CACHES=shared, FANGKONG=limits),
+        clock.frozen_at(clock.now().replace(second=0, microsecond=0)),
+    ):
+        caches["default"].clear()
+        try:
+            assert client.get(f"/api/v1/status/{code}", **device).status_code == 200
+            assert any(b"status:user:" in k for k in redis.Redis(port=6379, db=9).keys("*"))
+            assert client.get(f"/api/v1/status/{code}", **device).status_code == 200
+            assert client.get(f"/api/v1/status/{code}", **device).status_code == 429
+        finally:
+            caches["default"].clear()
+
+
 def test_person_status_in_full_for_staff_in_scope_only(client, district, api_token):
     url = f"/api/v1/people/{district.person_a.pk}/status"
     r = client.get(url, **api_token(district.worker_a))

@@ -11,7 +11,7 @@ from fangkong.containment.zones import zone_approve, zone_request
 from fangkong.testing.codes import person_code
 
 
-def call(path: str, token: str | None = None, lang: str = "en") -> tuple[str, dict, dict]:
+def call(path: str, token: str | None = None, lang: str = "en", **extra) -> tuple[str, dict, dict]:
     from fangkong.wsgi import application
 
     environ = {
@@ -25,6 +25,7 @@ def call(path: str, token: str | None = None, lang: str = "en") -> tuple[str, di
         "wsgi.errors": io.StringIO(),
         "HTTP_ACCEPT_LANGUAGE": lang,
         "REMOTE_ADDR": "127.0.0.1",
+        **extra,
     }
     if token:
         environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
@@ -73,3 +74,52 @@ def test_refusals(district, containment, scanner_token, api_token):
 def test_other_routes_go_to_django(district):
     status, headers, _ = call("/login/")
     assert status.startswith("200") and "Content-Security-Policy" in headers
+
+
+def test_a_forged_host_is_refused_as_django_refuses_it(district, containment, scanner_token):
+    code = person_code(actor=district.hq, person_id=containment.residents[0].pk)
+    status, _, _ = call(f"/api/v1/status/{code}", scanner_token, HTTP_HOST="evil.example")
+    assert status.startswith("400")
+    assert call(f"/api/v1/status/{code}", scanner_token, HTTP_HOST="testserver")[0] == "200 OK"
+
+
+def test_plain_http_goes_to_django_where_production_asks_for_https(settings):
+    """Django redirects it (SecurityMiddleware, which reads the setting when the server starts); the fast path
+    must not answer it over plain HTTP meanwhile."""
+    from fangkong.containment.fastpath import passes_django_checks
+
+    plain = {"HTTP_HOST": "testserver", "wsgi.url_scheme": "http"}
+    assert passes_django_checks(plain)
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    assert not passes_django_checks(plain)
+    assert passes_django_checks({**plain, "HTTP_X_FORWARDED_PROTO": "https"})
+    assert not passes_django_checks({"HTTP_HOST": "testserver.evil.example", "HTTP_X_FORWARDED_PROTO": "https"})
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    """`fangkong check --deploy` with the production settings: no warning (HSTS, SSL redirect, secure cookies…)."""
+    import base64
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "FANGKONG_ENV": "production",
+        "FANGKONG_HOME": str(tmp_path),
+        "FANGKONG_SECRET_KEY": secrets.token_urlsafe(50),
+        "FANGKONG_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "FANGKONG_ALLOWED_HOSTS": "fangkong.example.gov.cn",
+        "FANGKONG_CACHE_URL": "redis://127.0.0.1:6379/1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    out = subprocess.run(
+        [sys.executable, "-m", "fangkong.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "no issues" in out.stdout
