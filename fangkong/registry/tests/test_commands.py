@@ -37,3 +37,9 @@ def test_cli_accepts_dashed_command_names(district, tmp_path, capsys):
     path.write_bytes(csv_bytes([["横线", "", make_id_number(), "", "园丁社区", "", ""]], "utf-8"))
     cli_main(["fangkong", "import-people", str(path), "--as", "worker_a"])
     assert "created 1" in capsys.readouterr().out
+
+
+def test_seed_demo_fresh_refuses_to_run_in_production(db, settings):
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="refuses to run in production"):
+        call_command("seed_demo", "--people", "10", "--fresh")

@@ -19,6 +19,9 @@ class Command(BaseCommand):
     def handle(self, *args, people: int, fresh: bool, if_empty: bool, **options):
         if people < 1:
             raise CommandError("--people must be at least 1")
+        if fresh and settings.PRODUCTION:
+            # --fresh deletes the district first: on a production database that is every real record.
+            raise CommandError("seed-demo --fresh refuses to run in production (FANGKONG_ENV=production)")
         if if_empty and Jurisdiction.objects.exists():
             self.stdout.write("The demo district is already seeded (use `fangkong seed-demo --fresh` to replace it).")
             self._print_logins()
