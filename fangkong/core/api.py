@@ -34,13 +34,13 @@ _REVOKED_KEY = "fangkong:tokens-revoked-at"
 
 def forget_tokens() -> None:
     _token_memo.clear()
-
     if _shared_cache():
         cache.set(_REVOKED_KEY, time.time(), timeout=int(TOKEN_MEMO_SECONDS * 10))
 
 
 def _shared_cache() -> bool:
     return "locmem" not in settings.CACHES["default"]["BACKEND"]
+
 
 memo.register(forget_tokens)
 
@@ -62,7 +62,6 @@ def token_row(token: str):
     return row
 
 
-class BearerAuth(HttpBearer):
 def _revoked_since(age: float) -> bool:
     """Whether some process revoked a token after this memo was taken (`age` seconds ago)."""
     if not _shared_cache():
@@ -71,6 +70,7 @@ def _revoked_since(age: float) -> bool:
     return stamp is not None and stamp > time.time() - age
 
 
+class BearerAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
         row = token_row(token)
         if row is None:
@@ -82,9 +82,7 @@ def _revoked_since(age: float) -> bool:
 
 class _Parser(Parser):
     """Request bodies parsed by orjson: a 10,000-scan batch (1 MB) takes a third of the time json takes, and
-    field devices send many. (Stricter than json: NaN and lone surrogates are refused, with a 400.) Every string
-    is cleaned of control and bidirectional formatting characters (core.text) — unless the bytes show there can
-    be none, which is what a scanner's batch looks like."""
+    field devices send many. (Stricter than json: NaN and lone surrogates are refused, with a 400.)"""
 
     def parse_body(self, request: HttpRequest):
         return orjson.loads(request.body)
