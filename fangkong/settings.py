@@ -187,8 +187,32 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders; no collectstatic step
 MEDIA_ROOT = HOME / "media"
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 50 * 1024 * 1024
+# Uploads and the tables read from them (fangkong.core.uploads, fangkong.core.tables). A file past
+# UPLOAD_MAX_BYTES stops being stored while it arrives (core.uploads.UploadLimitHandler) and is refused with a
+# 400 "too_large"; a front proxy should still cap request bodies (nginx client_max_body_size 60m).
+FILE_UPLOAD_HANDLERS = [
+    "fangkong.core.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024  # larger files wait in a temporary file, not in memory
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024  # a JSON body or form fields; a 10,000-scan batch is 1 MB
+_MB = 1024 * 1024
+UPLOAD_LIMITS: dict[str, int] = {
+    "UPLOAD_MAX_BYTES": 50 * _MB,  # any one file
+    "UPLOAD_MAX_REQUEST_BYTES": 200 * _MB,  # all files of one request (an inspection sends a photo per item)
+    "IMAGE_MAX_BYTES": 20 * _MB,  # photos
+    "IMAGE_MAX_PIXELS": 64_000_000,  # a 64-megapixel phone photo; decompression bombs claim far more
+    "ATTACHMENT_MAX_BYTES": 20 * _MB,  # task attachments (photos, PDF, Excel, Word)
+    "TABLE_MAX_BYTES": 50 * _MB,  # imported sheets and CSV files
+    "TABLE_MAX_UNPACKED_BYTES": 200 * _MB,  # an .xlsx unpacked (a 100,000-row roster: 49 MB)
+    "TABLE_MAX_RATIO": 100,  # unpacked / packed per entry (sheets pack 1:10-1:15; a zip bomb 1:1000)
+    "TABLE_MAX_ZIP_ENTRIES": 1000,
+    "TABLE_MAX_ROWS": 300_000,  # a roster of a whole community is 20,000; a city round's results 200,000
+    "TABLE_MAX_COLUMNS": 200,
+    "TABLE_MAX_CELLS": 5_000_000,  # rows × columns of the used range, which the reader allocates at once
+    "IMPORT_JOB_STALE_MINUTES": 10,  # an import that reported nothing for this long has lost its worker
+}
 
 # Content-Security-Policy on every page: only our own scripts and styles, no inline code, no framing.
 CONTENT_SECURITY_POLICY = {
@@ -220,6 +244,7 @@ LOGGING = {
 
 # Scale knobs of the people list: above this many rows the exact count is replaced by the planner's estimate.
 FANGKONG: dict[str, Any] = {
+    **UPLOAD_LIMITS,
     "PAGE_SIZE": 50,
     "MAX_PAGE_SIZE": 500,
     "DEMO_PASSWORD": os.environ.get("FANGKONG_DEMO_PASSWORD", "fangkong-demo"),
