@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, pii
@@ -21,6 +23,7 @@ from fangkong.core.jobs import job, run_after_commit
 from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.tables import table_check
 
 from .models import ImportJob, Jurisdiction, Person
 from .roster import open_roster, row_values
@@ -240,51 +243,100 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
 
 
 # ---------------------------------------------------------------- import jobs (the upload page)
+#
+# A job runs after commit (a thread of the web process, or a Celery worker) and renews heartbeat_at with each
+# progress report. A worker that dies (a restart, a killed process, a lost message) leaves the job pending or
+# running: after IMPORT_JOB_STALE_MINUTES without a heartbeat it shows as failed ("stopped") and its owner may
+# restart it while the file is kept (retention clears any file a day after the upload, whatever the job's state).
+# Whoever runs a job first claims it in one UPDATE, so a restarted job, or one Celery hands to a second worker
+# after the first died, runs once at a time.
+
+
+def _stale_minutes() -> int:
+    return int(settings.FANGKONG.get("IMPORT_JOB_STALE_MINUTES", 10))
+
+
+def _silent_since(moment) -> Q:
+    """Jobs whose last sign of life (heartbeat, else start, else creation) is before `moment`."""
+    return (
+        Q(heartbeat_at__lt=moment)
+        | Q(heartbeat_at__isnull=True, started_at__lt=moment)
+        | Q(heartbeat_at__isnull=True, started_at__isnull=True, created_at__lt=moment)
+    )
 
 
 def import_job_start(*, actor, filename: str, content: bytes) -> ImportJob:
-    """Queue an import; it runs after commit (in a background thread when serving) and reports progress."""
+    """Queue an import; it runs after commit (in a background thread when serving) and reports progress.
+    A file too large to read, or no table at all, is refused here (FieldError) and never stored."""
     if scope_for(actor, Cap.PEOPLE_IMPORT).empty:
         raise Forbidden(Cap.PEOPLE_IMPORT)
+    table_check(filename, content)
     with transaction.atomic():
         job = ImportJob.objects.create(user=actor, filename=filename[:200], content=content)
         run_after_commit(import_job_run, job.pk)
     return job
 
 
+def _claim(job_id: int) -> bool:
+    """Take the job: pending, or running with a silent worker (a dead one), and its file still there."""
+    now = clock.now()
+    claimable = Q(status=ImportJob.Status.PENDING) | (
+        Q(status=ImportJob.Status.RUNNING) & _silent_since(now - timedelta(minutes=_stale_minutes()))
+    )
+    taken = (
+        ImportJob.objects.filter(claimable, pk=job_id)
+        .exclude(content=b"")
+        .update(
+            status=ImportJob.Status.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            phase="",
+            processed_rows=0,
+            error="",
+            error_code="",
+        )
+    )
+    return taken == 1
+
+
+def _end(job_id: int, **fields) -> None:
+    # The uploaded file holds personal data in clear: it goes as soon as the job ends, whichever way.
+    ImportJob.objects.filter(pk=job_id).update(content=b"", finished_at=clock.now(), **fields)
+
+
 @job
 def import_job_run(job_id: int) -> None:
+    if not _claim(job_id):
+        return  # done, failed, taken by a live worker, or its file already cleared
     job = ImportJob.objects.select_related("user").get(pk=job_id)
-    ImportJob.objects.filter(pk=job_id).update(status=ImportJob.Status.RUNNING)
 
     def progress(phase: str, done: int, total: int) -> None:
-        ImportJob.objects.filter(pk=job_id).update(processed_rows=done, total_rows=total, phase=phase)
+        ImportJob.objects.filter(pk=job_id).update(
+            processed_rows=done, total_rows=total, phase=phase, heartbeat_at=clock.now()
+        )
 
     try:
         result = people_import(actor=job.user, filename=job.filename, content=bytes(job.content), progress=progress)
     except FieldError as exc:
         if exc.row is None:
             exc.row = 1
-        ImportJob.objects.filter(pk=job_id).update(
+        _end(
+            job_id,
             status=ImportJob.Status.FAILED,
             error=exc.message,
+            error_code=exc.code,
             result={"file_error": exc.as_dict()},
-            content=b"",
-            finished_at=clock.now(),
         )
         return
     except Exception:
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED, error="internal error", content=b"", finished_at=clock.now()
-        )
+        _end(job_id, status=ImportJob.Status.FAILED, error="", error_code="internal")
         raise
-    # The uploaded file holds personal data in clear: drop it as soon as the import is done.
-    ImportJob.objects.filter(pk=job_id).update(
+    _end(
+        job_id,
         status=ImportJob.Status.DONE,
         result=result.as_dict(),
-        content=b"",
-        finished_at=clock.now(),
         processed_rows=F("total_rows"),
+        heartbeat_at=clock.now(),
     )
 
 
@@ -294,3 +346,40 @@ def import_job_get(*, user, job_id: int) -> ImportJob:
         return ImportJob.objects.defer("content").get(pk=job_id, user=user)
     except ImportJob.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def import_job_restartable(job: ImportJob) -> bool:
+    """Stopped (its worker died) and its file still kept."""
+    return job.stopped and ImportJob.objects.filter(pk=job.pk).exclude(content=b"").exists()
+
+
+def import_job_restart(*, actor, job_id: int) -> ImportJob:
+    """Run again an import whose worker died, from the file kept for it."""
+    job = import_job_get(user=actor, job_id=job_id)
+    if scope_for(actor, Cap.PEOPLE_IMPORT).empty:
+        raise Forbidden(Cap.PEOPLE_IMPORT)
+    now = clock.now()
+    with transaction.atomic():
+        restarted = (
+            ImportJob.objects.filter(
+                _silent_since(now - timedelta(minutes=_stale_minutes())),
+                pk=job.pk,
+                status__in=[ImportJob.Status.PENDING, ImportJob.Status.RUNNING],
+            )
+            .exclude(content=b"")
+            .update(status=ImportJob.Status.PENDING, heartbeat_at=now, phase="", processed_rows=0)
+        )
+        if not restarted:
+            if job.stopped:
+                raise FieldError("file", _("The uploaded file is no longer kept; upload it again."), code="expired")
+            raise FieldError("job", _("Only an import that stopped can be restarted."), code="not_stopped")
+        audit_record(
+            actor=actor,
+            action="people.import_restart",
+            object_type="registry.importjob",
+            object_id=str(job.pk),
+            object_repr=job.filename[:200],
+        )
+        run_after_commit(import_job_run, job.pk)
+    job.refresh_from_db(fields=["status", "heartbeat_at", "phase", "processed_rows"])
+    return job

@@ -7,6 +7,8 @@ condition (core.scoping); the trailing slash keeps `…/01/` from matching `…/
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -241,15 +243,39 @@ class ImportJob(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     filename = models.CharField(max_length=200)
-    content = models.BinaryField()  # kept until the job is done, then cleared (it holds personal data)
+    # Kept until the job ends (done or failed), then cleared: it holds personal data in clear. What a dead worker
+    # left behind is cleared by retention (the "import_files" data class, a day after the upload by default).
+    content = models.BinaryField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     phase = models.CharField(max_length=16, blank=True)  # "reading" rows, then "writing" them
     total_rows = models.PositiveIntegerField(default=0)
     processed_rows = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict)
     error = models.TextField(blank=True)
+    # Why it failed, as a stable word: a file error's code, "internal", or "stopped" (its worker died).
+    error_code = models.CharField(max_length=32, blank=True)
     created_at = models.DateTimeField(default=clock.now)
+    started_at = models.DateTimeField(null=True)
+    # Each progress report renews it: a pending or running job silent for IMPORT_JOB_STALE_MINUTES has lost its
+    # worker (a server restart, a killed process) and shows as failed, to be restarted while its file is kept.
+    heartbeat_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
+
+    def last_sign_of_life(self):
+        return self.heartbeat_at or self.started_at or self.created_at
+
+    @property
+    def stopped(self) -> bool:
+        """Pending or running, but no word from its worker for too long: the worker died."""
+        if self.status not in (self.Status.PENDING, self.Status.RUNNING):
+            return False
+        minutes = settings.FANGKONG.get("IMPORT_JOB_STALE_MINUTES", 10)
+        return self.last_sign_of_life() < clock.now() - timedelta(minutes=minutes)
+
+    @property
+    def shown_status(self) -> str:
+        """The status as the page shows it: a stopped job is a failed one."""
+        return self.Status.FAILED if self.stopped else self.status
 
 
 @ttl_memo(60.0)

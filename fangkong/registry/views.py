@@ -12,11 +12,12 @@ from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import xlsx_response
 
 from . import selectors, services
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
-from .importing import import_job_get, import_job_start
+from .importing import import_job_get, import_job_restart, import_job_restartable, import_job_start
 from .models import Person, PersonTag
 from .roster import field_label
 
@@ -119,28 +120,45 @@ def person_reveal(request, person_id: int):
 def people_import(request):
     if not has_cap(request.user, Cap.PEOPLE_IMPORT):
         raise Forbidden(Cap.PEOPLE_IMPORT)
-    error = ""
+    error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
-        if upload is None:
-            error = _("Choose a file to import.")
-        elif upload.size > 50 * 1024 * 1024:
-            error = _("The file is larger than 50 MB; split it.")
-        else:
-            job = import_job_start(actor=request.user, filename=upload.name, content=upload.read())
+        try:
+            if upload is None:
+                raise FieldError("file", _("Choose a file to import."), code="required")
+            content = read_table_upload(upload)
+            job = import_job_start(actor=request.user, filename=upload.name or "", content=content)
             return redirect("people-import-job", job_id=job.pk)
-    return render(request, "registry/import.html", {"error": error})
+        except FieldError as exc:
+            error = exc
+    return render(request, "registry/import.html", {"error": error}, status=400 if error else 200)
 
 
 @scoped
 def people_import_job(request, job_id: int):
     job = import_job_get(user=request.user, job_id=job_id)
+    error = None
+    if request.method == "POST":
+        try:
+            job = import_job_restart(actor=request.user, job_id=job.pk)
+            return redirect("people-import-job", job_id=job.pk)
+        except FieldError as exc:
+            error = exc
     percent = int(100 * job.processed_rows / job.total_rows) if job.total_rows else 0
     rejected = [{**r, "label": field_label(r["field"])} for r in job.result.get("rejected", [])[:200]]
-    context = {"job": job, "percent": min(percent, 100), "result": job.result, "rejected": rejected}
+    context = {
+        "job": job,
+        "status": job.shown_status,
+        "restartable": import_job_restartable(job),
+        "percent": min(percent, 100),
+        "result": job.result,
+        "rejected": rejected,
+        "error": error,
+    }
+    status = 400 if error else 200
     if request.headers.get("HX-Request"):
-        return render(request, "registry/_import_progress.html", context)
-    return render(request, "registry/import_job.html", context)
+        return render(request, "registry/_import_progress.html", context, status=status)
+    return render(request, "registry/import_job.html", context, status=status)
 
 
 @scoped
