@@ -33,12 +33,13 @@ def test_staff_page_registers_and_shows_the_instruction(district, screening):
     assert c.get("/screening/checkpoints/").status_code == 302  # straight to their only checkpoint
     page = c.get(f"/screening/checkpoints/{screening.cp1.pk}/")
     assert page.status_code == 200 and "高速道口" in page.content.decode()
-    r = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district))
+    data = form(district)
+    r = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", data)
     body = r.content.decode()
     assert r.status_code == 200 and "Send to central isolation" in body and "上海市浦东新区" in body
     assert "instr-central_isolation" in body
     # The same form sent again (double tap, reload) registers nothing new and shows the same result.
-    again = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district))
+    again = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", data)
     assert "Send to central isolation" in again.content.decode()
     assert Passage.objects.count() == 1 and FollowUp.objects.count() == 1
 
