@@ -101,7 +101,8 @@ class UpdateOut(Schema):
 
 @router.post("/tasks/{int:task_id}/updates", response={201: UpdateOut, **ERRORS})
 def task_update(request, task_id: int, text: Form[str]):
-    """Progress on a task, with an optional `attachment` file (multipart form)."""
+    """Progress on a task, with an optional `attachment` file (multipart form): a JPEG/PNG/WebP photo, a PDF, an
+    Excel or a Word file, recognised by its content (a name claiming another type is refused)."""
     attachment = request.FILES.get("attachment")
     u = directives.task_report(actor=request.user, task_id=task_id, text=text, attachment=attachment)
     return Status(201, {"id": u.pk, "text": u.text, "at": u.at, "attachment": bool(u.attachment)})

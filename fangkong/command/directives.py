@@ -15,11 +15,14 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
+from fangkong.core.uploads import stored_upload
 from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import users_with_cap
 
 from .models import Directive, Task, TaskUpdate
 from .notifications import notify
+
+ATTACHMENT_KINDS = {"image", "pdf", "sheet", "document"}
 
 MAX_RECIPIENTS = 500
 
@@ -206,11 +209,15 @@ def task_acknowledge(*, actor, task_id: int) -> Task:
 
 @transaction.atomic
 def task_report(*, actor, task_id: int, text: str, attachment=None) -> TaskUpdate:
+    """Progress on a task, with an optional attachment: a photo, a PDF, an Excel or Word file, checked by its
+    content and stored under a name we make (core.uploads), never the one the client sent."""
     task = _my_task(actor, task_id)
     if task.state == Task.State.DONE:
         raise FieldError("state", _("This task is done."))
     if not (text or "").strip():
         raise FieldError("text", _("Say what has been done so far."))
+    if attachment is not None:
+        attachment = stored_upload(attachment, field="attachment", kinds=ATTACHMENT_KINDS)
     if task.state == Task.State.OPEN:  # reporting progress acknowledges
         task.state, task.acknowledged_at, task.acknowledged_by = Task.State.ACKNOWLEDGED, clock.now(), actor
         task.save(update_fields=["state", "acknowledged_at", "acknowledged_by"])

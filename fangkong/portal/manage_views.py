@@ -167,6 +167,8 @@ def manage_diff(request, article_id: int):
 @scoped
 def manage_import(request):
     """Upload an old site's page (HTML or text): a cleaned draft, with what was dropped listed for the editor."""
+    from fangkong.core.uploads import text_upload
+
     from .legacy import MAX_IMPORT_BYTES, article_import
 
     _editor(request)
@@ -175,13 +177,12 @@ def manage_import(request):
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise FieldError("file", _("Choose the file to import."))
-            if upload.size and upload.size > MAX_IMPORT_BYTES:
-                raise FieldError("file", _("The file is too large (at most 2 MB)."))
+                raise FieldError("file", _("Choose the file to import."), code="required")
+            raw = text_upload(upload, max_bytes=MAX_IMPORT_BYTES)
             choice = request.POST.get("convert", "auto")
             article, cleaned = article_import(
                 actor=request.user,
-                raw=upload.read(MAX_IMPORT_BYTES + 1),
+                raw=raw,
                 source=upload.name or "",
                 category=request.POST.get("category") or None,
                 simplify={"auto": None, "yes": True, "no": False}.get(choice),

@@ -11,6 +11,7 @@ from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.tables import read_table_upload
 
 from . import selectors, services
 from .importing import people_import
@@ -192,9 +193,7 @@ def people_import_endpoint(request, file: File[UploadedFile]):
     its spreadsheet row number (header = row 1) and field. Send `Idempotency-Key` to make retries safe."""
     if not has_cap(request.user, Cap.PEOPLE_IMPORT):
         raise Forbidden(Cap.PEOPLE_IMPORT)
-    if (file.size or 0) > 50 * 1024 * 1024:
-        raise FieldError("file", "The file is larger than 50 MB; split it.")
-    content = file.read()
+    content = read_table_upload(file)
 
     def run():
         result = people_import(actor=request.user, filename=file.name or "", content=content)

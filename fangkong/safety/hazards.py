@@ -24,6 +24,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.core.uploads import stored_upload
 from fangkong.registry.models import Unit
 
 from .models import Hazard, HazardStep, IndustryDepartment
@@ -280,13 +281,15 @@ def hazard_list_supervision(*, actor, hazard_id: int, listed: bool, note: str) -
 
 @transaction.atomic
 def hazard_photo(*, actor, hazard_id: int, photo, stage: str) -> HazardStep:
-    """A before or after photo (the enterprise's or the regulator's), kept with the hazard's steps."""
+    """A before or after photo (the enterprise's or the regulator's), kept with the hazard's steps: a JPEG, PNG
+    or WebP image checked by its content, stored under a name we make (core.uploads)."""
     hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
     if hazard is None or not role_of(actor, hazard.enterprise):
         raise NotFound
     if stage not in ("before", "after"):
         raise FieldError("stage", _("A photo from before or after the rectification."))
-    step = HazardStep.objects.create(hazard=hazard, to=f"photo_{stage}", by=actor, photo=photo)
+    image = stored_upload(photo, field="photo", kinds={"image"})
+    step = HazardStep.objects.create(hazard=hazard, to=f"photo_{stage}", by=actor, photo=image)
     audit_record(actor=actor, action="hazard.photo", obj=hazard, fields={"stage": stage})
     return step
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, uploads
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -108,11 +108,14 @@ def inspection_record(
         raise FieldError("item_id", _("This item is not on the inspection's checklist."))
     if not passed and not (note or "").strip():
         raise FieldError("note", _("Say what is wrong."))
+    # The photo checked first (a JPEG, PNG or WebP image by its content, core.uploads): a refused one records
+    # nothing of the item.
+    image = uploads.stored_upload(photo, field="photo", kinds={"image"}) if photo is not None else None
     result, _created = InspectionResult.objects.update_or_create(
         inspection=inspection, item=item, defaults={"passed": passed, "note": (note or "").strip()[:300]}
     )
-    if photo is not None:
-        result.photo = photo
+    if image is not None:
+        result.photo = image
         result.save(update_fields=["photo"])
     return result
 
@@ -128,20 +131,21 @@ def data_url_png(value: str) -> bytes | None:
     prefix = "data:image/png;base64,"
     if not value:
         return None
-    if not value.startswith(prefix) or len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."))
+    if not value.startswith(prefix):
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unsupported_type")
+    if len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="too_large")
     try:
         return base64.b64decode(value[len(prefix) :], validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB.")) from exc
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unreadable") from exc
 
 
 def read_upload(upload) -> bytes | None:
-    """An uploaded signature's bytes, read no further than one byte past the limit (so an oversized upload is
-    refused by the check, not held in memory)."""
+    """An uploaded signature's bytes, refused past the limit ("too_large") without reading further."""
     if upload is None:
         return None
-    return upload.read(SIGNATURE_MAX_BYTES + 1)
+    return uploads.read_upload(upload, max_bytes=SIGNATURE_MAX_BYTES, field="signature")
 
 
 def _signature_png(data: bytes | None) -> bytes:
@@ -151,11 +155,14 @@ def _signature_png(data: bytes | None) -> bytes:
     from PIL import Image, ImageChops, UnidentifiedImageError
 
     if not data:
-        raise FieldError("signature", _("Sign on the pad before signing the inspection."))
-    if len(data) > SIGNATURE_MAX_BYTES or not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."))
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code="required")
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="too_large")
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unsupported_type")
     try:
-        with Image.open(BytesIO(data)) as img:
+        with Image.open(BytesIO(data), formats=["PNG"]) as img:
+            # The size from the header, before anything is decoded: a few kB of PNG can claim gigapixels.
             if not (50 <= img.width <= 2000 and 30 <= img.height <= 1000):
                 raise FieldError("signature", _("The signature image has an odd size."))
             rgba = img.convert("RGBA")
@@ -163,10 +170,14 @@ def _signature_png(data: bytes | None) -> bytes:
             opaque = rgba.getchannel("A").point(lambda a: 255 if a > 128 else 0)
             dark = rgba.convert("L").point(lambda g: 255 if g < 160 else 0)
             ink = ImageChops.multiply(opaque, dark).histogram()[255]
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB.")) from exc
+    except FieldError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise FieldError("signature", _("The signature image has an odd size."), code="too_large") from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unreadable") from exc
     if ink < 30:
-        raise FieldError("signature", _("Sign on the pad before signing the inspection."))
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code="required")
     return data
 
 

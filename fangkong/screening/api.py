@@ -13,6 +13,7 @@ from fangkong.core import clock
 from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.dates import period
 from fangkong.core.errors import FieldError
+from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import checkpoints as checkpoint_services
@@ -94,7 +95,7 @@ class ImportOut(Schema):
 def risk_area_import(request, file: File[UploadedFile]):
     """An .xlsx with columns 地区/name, 区划代码/code, 风险等级/level, 开始时间/valid_from, 结束时间/valid_to,
     通告/notice. All rows or none."""
-    return riskareas.risk_areas_import(actor=request.user, content=file.read(), filename=file.name or "")
+    return riskareas.risk_areas_import(actor=request.user, content=read_table_upload(file), filename=file.name or "")
 
 
 # ---------------------------------------------------------------- protocol and time limits

@@ -20,6 +20,7 @@ from fangkong.core.ids import InvalidDocument
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
 from . import checkpoints as checkpoint_services
@@ -369,7 +370,7 @@ def risk_area_list(request):
             if "file" in request.FILES:
                 upload = request.FILES["file"]
                 import_result = riskareas.risk_areas_import(
-                    actor=request.user, content=upload.read(), filename=upload.name
+                    actor=request.user, content=read_table_upload(upload), filename=upload.name or ""
                 )
             elif request.POST.get("end"):
                 riskareas.risk_area_end(actor=request.user, area_id=int(request.POST["end"]))
@@ -409,6 +410,7 @@ def risk_area_list(request):
             "editing": editing,
             "now": clock.now(),
         },
+        status=400 if error else 200,
     )
 
 

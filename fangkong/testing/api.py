@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.errors import FieldError
+from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from . import codes, custody, monitoring, rounds, selectors
@@ -335,7 +336,7 @@ class FileOut(Schema):
 @router.post("/testing/results:upload", response={200: FileOut, **ERRORS})
 def results_upload(request, file: File[UploadedFile]):
     """A result sheet (.xlsx, or .csv in UTF-8/GBK): columns 管号/tube_code, 结果/result (阴性/阳性/无效), Ct."""
-    content = file.read()
+    content = read_table_upload(file)
 
     def run():
         return 200, results_file_ingest(actor=request.user, filename=file.name or "", content=content)

@@ -15,6 +15,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.tables import read_table_upload
 from fangkong.registry.selectors import jurisdiction_get
 
 from . import codes, custody, rounds, selectors
@@ -173,7 +174,9 @@ def lab_page(request):
         try:
             if "file" in request.FILES:
                 upload = request.FILES["file"]
-                result = results_file_ingest(actor=request.user, filename=upload.name, content=upload.read())
+                result = results_file_ingest(
+                    actor=request.user, filename=upload.name or "", content=read_table_upload(upload)
+                )
             else:
                 codes = [c for c in request.POST.get("tube_codes", "").replace(",", "\n").split() if c]
                 received = custody.bag_receive(
@@ -183,7 +186,10 @@ def lab_page(request):
             error = exc
     recent = Bag.objects.filter(received_by=request.user).order_by("-received_at")[:20]
     return render(
-        request, "testing/lab.html", {"error": error, "received": received, "result": result, "recent": recent}
+        request,
+        "testing/lab.html",
+        {"error": error, "received": received, "result": result, "recent": recent},
+        status=400 if error else 200,
     )
 
 

@@ -12,6 +12,7 @@ from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
+from fangkong.core.tests import files
 
 JSON = "application/json"
 
@@ -162,7 +163,7 @@ def test_progress_with_an_attachment_and_outsiders(client, district, api_token):
     task = d.tasks.get()
     r = client.post(
         f"/api/v1/tasks/{task.pk}/updates",
-        {"text": "已完成一半", "attachment": SimpleUploadedFile("photo.jpg", b"\xff\xd8jpeg")},
+        {"text": "已完成一半", "attachment": SimpleUploadedFile("photo.jpg", files.jpeg())},
         **api_token(district.street1),
     )
     assert r.status_code == 201 and r.json()["attachment"] is True

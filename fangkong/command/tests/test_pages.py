@@ -10,6 +10,7 @@ from django.utils import timezone
 from fangkong.command.directives import directive_issue
 from fangkong.command.models import Directive, Task
 from fangkong.core import clock
+from fangkong.core.tests import files
 
 
 def test_issue_on_the_page_and_follow_it(district):
@@ -44,7 +45,7 @@ def test_work_a_task_on_the_page_with_an_attachment(district):
     street.post(f"/command/tasks/{task.pk}/", {"action": "acknowledge"})
     street.post(
         f"/command/tasks/{task.pk}/",
-        {"action": "report", "text": "已完成", "attachment": SimpleUploadedFile("p.jpg", b"\xff\xd8x")},
+        {"action": "report", "text": "已完成", "attachment": SimpleUploadedFile("p.jpg", files.jpeg())},
     )
     update = task.updates.get()
     assert street.get(f"/command/attachments/{update.pk}/").status_code == 200

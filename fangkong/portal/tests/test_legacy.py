@@ -82,7 +82,7 @@ def test_import_page_upload_and_limits(district, newsroom):
     assert r.status_code == 302
     assert Article.objects.get().versions.get().title == TITLE
     big = c.post("/news/manage/import/", {"file": SimpleUploadedFile("b.html", b"<p>x</p>" * 300_000)})
-    assert big.status_code == 400 and "too large" in big.content.decode()
+    assert big.status_code == 400 and 'data-code="too_large"' in big.content.decode()
     empty = c.post("/news/manage/import/", {"file": SimpleUploadedFile("c.txt", "打印\n关闭".encode())})
     assert empty.status_code == 400
     assert Article.objects.count() == 1

@@ -250,11 +250,11 @@ def hazard_listed(request, hazard_id: int, payload: ListedIn):
 
 @router.post("/safety/hazards/{int:hazard_id}/photos", response={201: dict, **ERRORS})
 def hazard_photo(request, hazard_id: int, stage: Form[str]):
-    """A `photo` (multipart) from before or after the rectification."""
+    """A `photo` (multipart) from before or after the rectification: JPEG, PNG or WebP, checked by its content."""
     photo = request.FILES.get("photo")
     if photo is None:
         from fangkong.core.errors import FieldError
 
-        raise FieldError("photo", "Attach the photo.")
+        raise FieldError("photo", "Attach the photo.", code="required")
     step = hazards.hazard_photo(actor=request.user, hazard_id=hazard_id, photo=photo, stage=stage)
     return Status(201, {"id": step.pk, "stage": stage})

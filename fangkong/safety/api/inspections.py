@@ -35,13 +35,12 @@ def checklist_list(request):
 @router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
 def checklist_import(request, code: str, name: Form[str] = "", file: File[UploadedFile] = None):  # type: ignore[assignment]
     """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused."""
+    from fangkong.core.tables import read_table_upload
+
     from ..checklists import checklist_import as run
 
-    if file is None:
-        from fangkong.core.errors import FieldError
-
-        raise FieldError("file", "Attach the sheet.")
-    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=file.read())
+    content = read_table_upload(file)  # "required" when no file came
+    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=content)
     return Status(201, {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.items.count()})
 
 

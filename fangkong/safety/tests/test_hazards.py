@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent
+from fangkong.core.tests import files
 from fangkong.registry.models import Unit
 
 JSON = "application/json"
@@ -204,7 +205,7 @@ def test_registry_matrix_listing_and_photos(client, district, safety, api_token)
     )
     photo = client.post(
         f"/api/v1/safety/hazards/{hid}/photos",
-        {"stage": "before", "photo": SimpleUploadedFile("b.jpg", b"\xff\xd8x")},
+        {"stage": "before", "photo": SimpleUploadedFile("b.jpg", files.jpeg())},
         **ent,
     )
     assert photo.status_code == 201

@@ -7,6 +7,7 @@ import base64
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.conftest import make_user
+from fangkong.core.tests import files
 from fangkong.safety.checklists import ensure_state_council_15
 from fangkong.safety.inspections import plan_create
 from fangkong.safety.models import ChecklistItem, Hazard
@@ -51,7 +52,7 @@ def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api
         failed = item.pk in (items[4].pk, items[8].pk)
         data = {"item_id": item.pk, "passed": "false" if failed else "true", "note": "未落实" if failed else ""}
         if failed:
-            data["photo"] = SimpleUploadedFile("p.jpg", b"\xff\xd8x")
+            data["photo"] = SimpleUploadedFile("p.jpg", files.jpeg())
         assert client.post(f"/api/v1/safety/inspections/{iid}/results", data, **reg).status_code == 200
     colleague = make_user("reg2", "safety_regulator", unit=safety["regulator"].roles.first().unit)
     other = client.post(f"/api/v1/safety/inspections/{iid}/sign", _sig(signature_png()), **api_token(colleague))
