@@ -9,6 +9,7 @@ with it.
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 from datetime import timedelta
@@ -255,6 +256,18 @@ def test_inspection_signature_api(client, district, safety, inspection, api_toke
     _refused(api, url, "signature", hostile)
     status, _code, body = api(f"/api/v1/safety/inspections/{inspection.pk}/results", {"item_id": 0, "passed": "true"})
     assert status == 400 and body["errors"][0]["field"] == "item_id"  # alive, and answering as before
+    # The page sends the drawn pad as a data URL.
+    page = district.client(safety["regulator"])
+    for value, code in (
+        ("data:image/png;base64," + base64.b64encode(b"\x1b[2J not an image").decode(), "unsupported_type"),
+        ("data:image/png;base64," + base64.b64encode(files.png_bomb()).decode(), "too_large"),
+        ("data:image/png;base64,not base64!", "unreadable"),
+        ("data:text/html;base64,PHNjcmlwdD4=", "unsupported_type"),
+        ("data:image/png;base64," + "A" * 500_000, "too_large"),
+    ):
+        r = page.post(f"/safety/inspections/{inspection.pk}/", {"action": "sign", "signature": value})
+        assert r.status_code == 400 and f'data-code="{code}"' in r.content.decode(), (code, r.content[-2000:])
+    assert page.get(f"/safety/inspections/{inspection.pk}/").status_code == 200
 
 
 def test_task_attachments_api_and_page(client, district, api_token):
