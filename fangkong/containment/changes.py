@@ -257,7 +257,9 @@ def _revoke(actor, change: StatusChange, action: str, note: str) -> None:
 
 @transaction.atomic
 def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
-    """End an applied change early (the facts changed). Anyone who may approve may revoke, with a reason."""
+    """End an applied change early (the facts changed) — a two-person decision like the change itself: the first
+    officer asks with the reason (the change stays applied), a second one confirms and it is revoked. The one who
+    asked cannot confirm."""
     _require(actor, Cap.STATUS_APPROVE)
     change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
     if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
@@ -265,10 +267,53 @@ def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
     if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
         raise Forbidden(Cap.STATUS_APPROVE)
     if change.state != StatusChange.State.APPLIED:
-        raise FieldError("state", _("Only an applied change can be revoked."))
+        raise FieldError("state", _("Only an applied change can be revoked."), code="not_applied")
+    note = (note or "").strip()
+    if change.revoke_requested_by_id is None:
+        if not note:
+            raise FieldError("note", _("Say why the change is revoked."), code="required")
+        change.revoke_requested_by, change.revoke_requested_at = actor, clock.now()
+        change.revoke_request_note = note[:300]
+        change.save(update_fields=["revoke_requested_by", "revoke_requested_at", "revoke_request_note"])
+        audit_record(
+            actor=actor,
+            action="status_change.revoke_request",
+            obj=change,
+            fields={"person": change.person_id},
+            reason=change.revoke_request_note,
+        )
+        return change
+    if change.revoke_requested_by_id == actor.pk:
+        raise Forbidden(_("The person who asked for the revocation cannot confirm it."))
+    _revoke(actor, change, "status_change.revoke", note or change.revoke_request_note)
+    return change
+
+
+@transaction.atomic
+def status_change_revoke_reject(*, actor, change_id: int, note: str) -> StatusChange:
+    """The second officer declines a requested revocation: the change stays in force, the request is cleared."""
+    _require(actor, Cap.STATUS_APPROVE)
+    change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
+    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
+        raise NotFound
+    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
+        raise Forbidden(Cap.STATUS_APPROVE)
+    if change.state != StatusChange.State.APPLIED or change.revoke_requested_by_id is None:
+        raise FieldError("state", _("No revocation of this change is awaiting a decision."), code="not_pending")
+    if change.revoke_requested_by_id == actor.pk:
+        raise Forbidden(_("The person who asked for the revocation cannot decide on it."))
     if not (note or "").strip():
-        raise FieldError("note", _("Say why the change is revoked."))
-    _revoke(actor, change, "status_change.revoke", note.strip())
+        raise FieldError("note", _("Say why the revocation is declined."), code="required")
+    requested_by = change.revoke_requested_by_id
+    change.revoke_requested_by, change.revoke_requested_at, change.revoke_request_note = None, None, ""
+    change.save(update_fields=["revoke_requested_by", "revoke_requested_at", "revoke_request_note"])
+    audit_record(
+        actor=actor,
+        action="status_change.revoke_reject",
+        obj=change,
+        fields={"person": change.person_id, "requested_by": requested_by},
+        reason=note.strip()[:300],
+    )
     return change
 
 

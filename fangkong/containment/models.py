@@ -79,6 +79,13 @@ class Zone(models.Model):
     )
     lifted_at = models.DateTimeField(null=True, blank=True)
     lift_note = models.CharField(max_length=300, blank=True)
+    # Lifting early (criteria unmet) is a two-person decision like putting the zone in force: one officer asks
+    # with the reason, another confirms.
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_requested_at = models.DateTimeField(null=True, blank=True)
+    lift_request_note = models.CharField(max_length=300, blank=True)
     jpath = models.CharField(max_length=128)  # the narrowest jurisdiction holding all of it: who sees the zone
 
     class Meta:
@@ -155,6 +162,13 @@ class StatusChange(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Revoking an applied change early needs a second officer too (it frees or releases someone as surely as the
+    # change restricted them): one asks with the reason, another confirms.
+    revoke_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_requested_at = models.DateTimeField(null=True, blank=True)
+    revoke_request_note = models.CharField(max_length=300, blank=True)
     jpath = models.CharField(max_length=128)  # the person's
 
     class Meta:

@@ -22,7 +22,9 @@ def zones_visible(*, user, state: str = "") -> QuerySet[Zone]:
         # A zone drawn higher up (over a whole street) concerns the community inside it too.
         prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
         above |= Q(jpath__in=prefixes)
-    qs = Zone.objects.filter(scope.q("jpath") | above).select_related("level", "requested_by", "decided_by")
+    qs = Zone.objects.filter(scope.q("jpath") | above).select_related(
+        "level", "requested_by", "decided_by", "lift_requested_by"
+    )
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-requested_at")
@@ -55,7 +57,7 @@ def person_status(*, user, person_id: int) -> tuple[Person, Status]:
 
 def changes_visible(*, user, state: str = "") -> QuerySet[StatusChange]:
     qs = StatusChange.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath")).select_related(
-        "person", "requested_by", "decided_by"
+        "person", "requested_by", "decided_by", "revoke_requested_by"
     )
     if state:
         qs = qs.filter(state=state)

@@ -85,10 +85,13 @@ def zone_detail(request, zone_id: int):
             elif action == "reject":
                 zones.zone_reject(actor=request.user, zone_id=zone.pk, note=note)
             elif action == "lift":
-                zones.zone_lift(
+                lifted = zones.zone_lift(
                     actor=request.user, zone_id=zone.pk, note=note, override=request.POST.get("override") == "1"
                 )
-                messages.success(request, _("Zone lifted."))
+                if lifted.state == Zone.State.LIFTED:
+                    messages.success(request, _("Zone lifted."))
+                else:
+                    messages.success(request, _("Early lifting asked: a second officer confirms it."))
             return redirect("containment:zone", zone.pk)
         except Forbidden as exc:
             error = _refused(exc)
@@ -217,7 +220,14 @@ def change_decide(request, change_id: int):
         elif action == "reject":
             changes.status_change_reject(actor=request.user, change_id=change_id, note=note)
         elif action == "revoke":
-            changes.status_change_revoke(actor=request.user, change_id=change_id, note=note)
+            change = changes.status_change_revoke(actor=request.user, change_id=change_id, note=note)
+            if change.state == StatusChange.State.REVOKED:
+                messages.success(request, _("Change revoked; the person's status has been recomputed."))
+            else:
+                messages.success(request, _("Revocation asked: a second officer confirms it."))
+        elif action == "revoke_reject":
+            changes.status_change_revoke_reject(actor=request.user, change_id=change_id, note=note)
+            messages.success(request, _("Revocation declined: the change stays in force."))
     except Forbidden as exc:
         messages.error(request, _refused(exc).message)
     except FieldError as exc:

@@ -183,22 +183,35 @@ def zone_reject(*, actor, zone_id: int, note: str) -> Zone:
 
 @transaction.atomic
 def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone:
-    """Lift a zone whose lifting criteria are met (or, with `override` and a note, one whose are not: the
-    record shows which criteria stood unmet)."""
+    """Lift a zone whose lifting criteria are met. One whose criteria are not met is lifted early only by two
+    officers, like putting it in force: the first asks (`override`, the reason written down), a second confirms
+    (`override` again); the record shows which criteria stood unmet. The one who asked cannot confirm."""
     zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
     if zone.state != Zone.State.ACTIVE:
-        raise FieldError("state", _("Only a zone in force can be lifted."))
+        raise FieldError("state", _("Only a zone in force can be lifted."), code="not_active")
     note = (note or "").strip()
     unmet = [c.label for c in lifting_criteria(zone) if not c.met]
     if unmet and not override:
-        raise FieldError("state", _("Lifting criteria not met: %(c)s.") % {"c": "; ".join(unmet)})
-    if unmet and len(note) < 10:
-        raise FieldError("note", _("Lifting with criteria unmet needs the reason written down."))
+        raise FieldError("state", _("Lifting criteria not met: %(c)s.") % {"c": "; ".join(unmet)}, code="unmet")
+    if unmet and zone.lift_requested_by_id is None:
+        if len(note) < 10:
+            raise FieldError("note", _("Lifting with criteria unmet needs the reason written down."), code="required")
+        zone.lift_requested_by, zone.lift_requested_at, zone.lift_request_note = actor, clock.now(), note[:300]
+        zone.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_request_note"])
+        audit_record(actor=actor, action="zone.lift_request", obj=zone, fields={"unmet": unmet}, reason=note[:300])
+        return zone
+    if unmet and zone.lift_requested_by_id == actor.pk:
+        raise Forbidden(_("The person who asked to lift the zone early cannot confirm it."))
+    note = note or zone.lift_request_note
     zone.state, zone.lifted_by, zone.lifted_at, zone.lift_note = Zone.State.LIFTED, actor, clock.now(), note[:300]
     zone.save(update_fields=["state", "lifted_by", "lifted_at", "lift_note"])
     refreshed = status_refresh(people_in_zone_ids(zone))
     audit_record(
-        actor=actor, action="zone.lift", obj=zone, fields={"people": refreshed, "unmet": unmet}, reason=note[:300]
+        actor=actor,
+        action="zone.lift",
+        obj=zone,
+        fields={"people": refreshed, "unmet": unmet, "requested_by": zone.lift_requested_by_id},
+        reason=note[:300],
     )
     return zone
 

@@ -30,6 +30,7 @@ class ChangeOut(Schema):
     requested_by: str
     decided_by: str | None
     notice: str
+    revoke_requested_by: str | None = None  # a revocation awaiting a second officer
 
 
 def _change(c) -> dict:
@@ -43,6 +44,7 @@ def _change(c) -> dict:
         "requested_by": c.requested_by.get_username(),
         "decided_by": c.decided_by.get_username() if c.decided_by else None,
         "notice": c.notice,
+        "revoke_requested_by": c.revoke_requested_by.get_username() if c.revoke_requested_by_id else None,
     }
 
 
@@ -100,7 +102,15 @@ def change_reject(request, change_id: int, payload: DecisionIn):
 
 @router.post("/status-changes/{int:change_id}/revoke", response={200: ChangeOut, **ERRORS})
 def change_revoke(request, change_id: int, payload: DecisionIn):
+    """Revoke an applied change: the first officer asks (with the reason; `revoke_requested_by` is set and the
+    change stays applied), a second officer confirms with the same call and it is revoked."""
     return _change(changes.status_change_revoke(actor=request.user, change_id=change_id, note=payload.note))
+
+
+@router.post("/status-changes/{int:change_id}/revoke/reject", response={200: ChangeOut, **ERRORS})
+def change_revoke_reject(request, change_id: int, payload: DecisionIn):
+    """A second officer declines a requested revocation (with the reason): the change stays in force."""
+    return _change(changes.status_change_revoke_reject(actor=request.user, change_id=change_id, note=payload.note))
 
 
 class AppealIn(Schema):

@@ -37,6 +37,7 @@ class ZoneOut(Schema):
     planned_end: datetime | None
     requested_by: str
     decided_by: str | None
+    lift_requested_by: str | None = None  # an early lift awaiting a second officer
 
 
 def _zone(z) -> dict:
@@ -52,6 +53,7 @@ def _zone(z) -> dict:
         "planned_end": z.planned_end,
         "requested_by": z.requested_by.get_username(),
         "decided_by": z.decided_by.get_username() if z.decided_by else None,
+        "lift_requested_by": z.lift_requested_by.get_username() if z.lift_requested_by_id else None,
     }
 
 
@@ -117,7 +119,8 @@ def zone_reject(request, zone_id: int, payload: DecisionIn):
 
 @router.post("/zones/{int:zone_id}/lift", response={200: ZoneOut, **ERRORS})
 def zone_lift(request, zone_id: int, payload: LiftIn):
-    """Lift when the criteria are met; `override` with a written reason lifts anyway, on the record."""
+    """Lift when the criteria are met. With criteria unmet, `override` and a written reason ask to lift early
+    (`lift_requested_by` is set); a second officer confirms with `override` and the zone is lifted, on the record."""
     return _zone(zones.zone_lift(actor=request.user, zone_id=zone_id, note=payload.note, override=payload.override))
 
 

@@ -151,3 +151,65 @@ def test_an_appeal_is_decided_by_someone_outside_the_change(district, containmen
     change.refresh_from_db()
     assert change.state == "revoked"
     assert status_of(district.person_a.pk).colour == "green"
+
+
+def test_revoking_an_applied_change_needs_a_second_officer(district, containment):
+    from fangkong.conftest import make_user
+    from fangkong.containment.changes import status_change_revoke, status_change_revoke_reject
+
+    change = _request(district, district.person_a, colour="red")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    with pytest.raises(FieldError) as exc:
+        status_change_revoke(actor=district.hq, change_id=change.pk, note="")
+    assert exc.value.code == "required"
+    status_change_revoke(actor=district.hq, change_id=change.pk, note="复核：已解除密接判定")
+    change.refresh_from_db()
+    assert change.state == "applied" and change.revoke_requested_by_id == district.hq.pk
+    assert status_of(district.person_a.pk).colour == "red"  # nothing changes on one officer's word
+    with pytest.raises(Forbidden):
+        status_change_revoke(actor=district.hq, change_id=change.pk, note="")
+    # A second officer may decline (with a reason) …
+    third = make_user("hq3", "hq_admin", jurisdiction=district.d)
+    with pytest.raises(FieldError):
+        status_change_revoke_reject(actor=third, change_id=change.pk, note="")
+    status_change_revoke_reject(actor=third, change_id=change.pk, note="密接判定仍成立")
+    change.refresh_from_db()
+    assert change.revoke_requested_by_id is None and change.state == "applied"
+    # … or, asked again, confirm it.
+    status_change_revoke(actor=third, change_id=change.pk, note="复核：流调排除密接")
+    status_change_revoke(actor=containment.hq2, change_id=change.pk, note="")
+    change.refresh_from_db()
+    assert change.state == "revoked" and change.revoked_by_id == containment.hq2.pk
+    assert status_of(district.person_a.pk).colour == "green"
+    actions = list(
+        AuditEvent.objects.filter(object_type="containment.statuschange", object_id=str(change.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions[-4:] == [
+        "status_change.revoke_request",
+        "status_change.revoke_reject",
+        "status_change.revoke_request",
+        "status_change.revoke",
+    ]
+
+
+def test_revocation_and_early_lift_over_the_api_and_pages(client, district, containment, api_token):
+    change = _request(district, district.person_a, colour="red")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    first = client.post(
+        f"/api/v1/status-changes/{change.pk}/revoke",
+        {"note": "复核：已解除密接判定"},
+        content_type="application/json",
+        **api_token(district.hq),
+    )
+    assert first.status_code == 200 and first.json()["state"] == "applied"
+    assert first.json()["revoke_requested_by"] == "hq"
+    page = district.client(containment.hq2).get("/containment/changes/", {"state": "applied"}).content.decode()
+    assert "Confirm: revoke the change" in page
+    confirmed = district.client(containment.hq2).post(
+        f"/containment/changes/{change.pk}/decide/", {"action": "revoke", "note": ""}, follow=True
+    )
+    assert "Change revoked" in confirmed.content.decode()
+    change.refresh_from_db()
+    assert change.state == "revoked"

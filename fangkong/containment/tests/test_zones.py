@@ -129,10 +129,30 @@ def test_lifting_waits_for_the_criteria_or_an_override_on_the_record(district, c
     assert "14 days without a new case" in exc.value.message
     with pytest.raises(FieldError):
         zone_lift(actor=district.hq, zone_id=zone.pk, note="short", override=True)
+    # Early, with criteria unmet: two officers, like putting it in force. The first asks; nothing changes yet.
     zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
+    zone.refresh_from_db()
+    assert zone.state == "active" and zone.lift_requested_by_id == district.hq.pk
+    assert status_of(containment.residents[0].pk).colour == "red"
+    with pytest.raises(Forbidden):
+        zone_lift(actor=district.hq, zone_id=zone.pk, note="", override=True)  # not the one who asked
+    zone_lift(actor=containment.hq2, zone_id=zone.pk, note="", override=True)
     assert status_of(containment.residents[0].pk).colour == "green"
     event = AuditEvent.objects.get(action="zone.lift")
-    assert len(event.fields["unmet"]) == 2
+    assert len(event.fields["unmet"]) == 2 and event.fields["requested_by"] == district.hq.pk
+    assert event.actor_id == containment.hq2.pk and event.reason == "上级通知提前解封，风险评估通过"
+    assert AuditEvent.objects.filter(action="zone.lift_request", actor_id=district.hq.pk).exists()
+
+
+def test_a_zone_whose_criteria_are_met_is_lifted_by_one_officer(district, containment):
+    zone = _seal(district, containment, starts_at=clock.now() - timedelta(days=15))
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    for criterion in lifting_criteria(zone):
+        assert criterion.met or criterion.code == "negative_days"
+    if all(c.met for c in lifting_criteria(zone)):
+        zone_lift(actor=district.hq, zone_id=zone.pk, note="")
+        zone.refresh_from_db()
+        assert zone.state == "lifted"
 
 
 def test_quiet_days_are_met_after_fourteen_days(district, containment):
