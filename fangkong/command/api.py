@@ -572,6 +572,21 @@ class SectionOut(Schema):
     figures: list[list[Any]]
     text: str
     approved: bool
+    written_by: str | None = None  # the latest text's author
+    written_at: datetime | None = None
+
+
+def _section(s) -> dict:
+    return {
+        "id": s.pk,
+        "key": s.key,
+        "title": s.title,
+        "figures": s.figures,
+        "text": s.text,
+        "approved": s.approved_at is not None,
+        "written_by": s.written_by.get_username() if s.written_by_id else None,
+        "written_at": s.written_at,
+    }
 
 
 class SituationOut(Schema):
@@ -586,17 +601,7 @@ def _situation(r) -> dict:
         "id": r.pk,
         "day": r.day,
         "state": r.state,
-        "sections": [
-            {
-                "id": s.pk,
-                "key": s.key,
-                "title": s.title,
-                "figures": s.figures,
-                "text": s.text,
-                "approved": s.approved_at is not None,
-            }
-            for s in r.sections.all()
-        ],
+        "sections": [_section(s) for s in r.sections.select_related("written_by")],
     }
 
 
@@ -621,14 +626,29 @@ class SectionTextIn(Schema):
 
 @router.post("/situation-reports/sections/{int:section_id}/text", response={200: SectionOut, **ERRORS})
 def section_text(request, section_id: int, payload: SectionTextIn):
-    s = situation.section_write(actor=request.user, section_id=section_id, text=payload.text)
-    return {"id": s.pk, "key": s.key, "title": s.title, "figures": s.figures, "text": s.text, "approved": False}
+    """A contributor's words for a section: each save is a version, with its author (an approval lapses)."""
+    return _section(situation.section_write(actor=request.user, section_id=section_id, text=payload.text))
+
+
+class SectionVersionOut(Schema):
+    number: int
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@router.get("/situation-reports/sections/{int:section_id}/versions", response={200: list[SectionVersionOut], **ERRORS})
+def section_versions(request, section_id: int):
+    """Every text the section was given, newest first, with who wrote it and when."""
+    return [
+        {"number": v.number, "text": v.text, "written_by": v.written_by.get_username(), "written_at": v.written_at}
+        for v in situation.section_versions(user=request.user, section_id=section_id)
+    ]
 
 
 @router.post("/situation-reports/sections/{int:section_id}/approve", response={200: SectionOut, **ERRORS})
 def section_approve(request, section_id: int):
-    s = situation.section_approve(actor=request.user, section_id=section_id)
-    return {"id": s.pk, "key": s.key, "title": s.title, "figures": s.figures, "text": s.text, "approved": True}
+    return _section(situation.section_approve(actor=request.user, section_id=section_id))
 
 
 @router.post("/situation-reports/{int:report_id}/publish", response={200: SituationOut, **ERRORS})

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 
-from .models import SituationReport, SituationSection
+from .models import SituationReport, SituationSection, SituationSectionVersion
 
 Figures = list[list]
 
@@ -198,11 +198,30 @@ def section_write(*, actor, section_id: int, text: str) -> SituationSection:
     if section is None or scope_for(actor, Cap.TASK_OVERSEE).empty:
         raise NotFound
     if section.report.state == SituationReport.State.PUBLISHED:
-        raise FieldError("text", _("The report is published."))
-    section.text, section.approved_by, section.approved_at = (text or "").strip(), None, None
-    section.save(update_fields=["text", "approved_by", "approved_at"])
-    audit_record(actor=actor, action="situation.write", obj=section.report, fields={"section": section.key})
+        raise FieldError("text", _("The report is published."), code="published")
+    text = (text or "").strip()
+    if text == section.text and section.written_by_id is not None:
+        return section  # saved again unchanged: no new version, the approval stands
+    number = (section.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    now = clock.now()
+    SituationSectionVersion.objects.create(section=section, number=number, text=text, written_by=actor, written_at=now)
+    section.text, section.written_by, section.written_at = text, actor, now
+    section.approved_by, section.approved_at = None, None
+    section.save(update_fields=["text", "written_by", "written_at", "approved_by", "approved_at"])
+    audit_record(
+        actor=actor,
+        action="situation.write",
+        obj=section.report,
+        fields={"section": section.key, "version": number},
+    )
     return section
+
+
+def section_versions(*, user, section_id: int) -> list[SituationSectionVersion]:
+    """A section's texts, newest first, with their authors (whoever may see the report)."""
+    if scope_for(user, Cap.TASK_OVERSEE).empty:
+        raise NotFound
+    return list(SituationSectionVersion.objects.filter(section_id=section_id).select_related("written_by"))
 
 
 @transaction.atomic

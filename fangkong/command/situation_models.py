@@ -31,7 +31,11 @@ class SituationSection(models.Model):
     order = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=100)
     figures = models.JSONField(default=list)  # [[label, value], …] as compiled
-    text = models.TextField(blank=True)  # the contributors' words
+    text = models.TextField(blank=True)  # the contributors' words: the latest version's
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    written_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -40,3 +44,18 @@ class SituationSection(models.Model):
     class Meta:
         ordering = ["order"]
         constraints = [models.UniqueConstraint(fields=["report", "key"], name="situation_section_once")]
+
+
+class SituationSectionVersion(models.Model):
+    """Every text a section was given, with who wrote it and when: what was approved and published can be traced
+    to its author, and an earlier wording is never lost to a later edit."""
+
+    section = models.ForeignKey(SituationSection, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        ordering = ["section", "-number"]
+        constraints = [models.UniqueConstraint(fields=["section", "number"], name="situation_version_once")]

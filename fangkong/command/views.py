@@ -439,7 +439,9 @@ def situation_detail(request, report_id: int):
         "command/situation.html",
         {
             "report": report,
-            "sections": report.sections.select_related("approved_by"),
+            "sections": report.sections.select_related("approved_by", "written_by").prefetch_related(
+                "versions__written_by"
+            ),
             "controller": has_cap(request.user, Cap.SITUATION_APPROVE),
         },
     )

@@ -56,3 +56,25 @@ def test_compile_approve_publish_and_export(client, district, api_token):
         pytest.skip("WeasyPrint's system libraries are not installed here")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert client.get(f"/api/v1/situation-reports/{report['id']}", **api_token(district.worker_b)).status_code == 404
+
+
+def test_sections_keep_every_version_and_who_wrote_it(client, district, api_token):
+    hq, street = api_token(district.hq), api_token(district.street1)
+    report = client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq).json()
+    section = report["sections"][0]
+    url = f"/api/v1/situation-reports/sections/{section['id']}"
+    first = client.post(f"{url}/text", {"text": "初稿：新增1例"}, content_type=JSON, **street).json()
+    assert first["written_by"] == "street1"
+    assert client.post(f"{url}/approve", **hq).json()["approved"] is True
+    again = client.post(f"{url}/text", {"text": "初稿：新增1例"}, content_type=JSON, **street).json()
+    assert again["approved"] is True  # saved unchanged: no new version, the approval stands
+    second = client.post(f"{url}/text", {"text": "修订：新增1例，已转运"}, content_type=JSON, **hq).json()
+    assert second["written_by"] == "hq" and second["approved"] is False  # an edit lapses the approval
+    versions = client.get(f"{url}/versions", **hq).json()
+    assert [(v["number"], v["written_by"], v["text"]) for v in versions] == [
+        (2, "hq", "修订：新增1例，已转运"),
+        (1, "street1", "初稿：新增1例"),
+    ]
+    assert client.get(f"{url}/versions", **api_token(district.worker_a)).status_code == 404
+    page = district.client(district.hq).get(f"/command/situation/{report['id']}/").content.decode()
+    assert "Written by hq" in page and "2 versions" in page and "初稿：新增1例" in page
