@@ -1,18 +1,20 @@
-"""Deleting what is no longer needed, module by module (`fangkong purge-expired`, run daily from cron or a timer)."""
+"""Deleting what is no longer needed: `fangkong purge` (run daily from cron or a timer; `purge-expired` is its old
+name). Personal data goes class by class by the district's retention periods (fangkong.dataprotection, stored API
+replies included); `housekeeping` is the platform's own leftovers that hold no personal data of their own — add
+such jobs there, and both commands run them."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from fangkong.dataprotection.services import purge_run
 
-from fangkong.core import clock
-from fangkong.core.models import IdempotencyRecord
-from fangkong.screening.retention import passages_purge
 
-IDEMPOTENCY_DAYS = 2  # a device retries within minutes; after two days a key has done its work
+def housekeeping() -> dict[str, int]:
+    """The platform's own leftovers past their time, by name → rows deleted (run after the personal data)."""
+    return {}
 
 
 def purge_all() -> dict[str, int]:
-    replies, _ = IdempotencyRecord.objects.filter(
-        created_at__lt=clock.now() - timedelta(days=IDEMPOTENCY_DAYS)
-    ).delete()
-    return {"passages": passages_purge(), "idempotency_replies": replies}
+    """Everything past its time: each class of personal data (by its total count), then the housekeeping."""
+    counts = {r.key: r.total for r in purge_run()}
+    counts.update(housekeeping())
+    return counts

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "fangkong.command",
     "fangkong.safety",
     "fangkong.livelihood",
+    "fangkong.dataprotection",  # above the domain apps: retention of every class of personal data, backups
 ]
 
 MIDDLEWARE = [

@@ -6,6 +6,7 @@ from fangkong.command.api import router as command_router
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
 from fangkong.core.auth import router as auth_router
+from fangkong.dataprotection.api import router as dataprotection_router
 from fangkong.livelihood.api import router as livelihood_router
 from fangkong.portal.api import router as portal_router
 from fangkong.registry.api import router as registry_router
@@ -22,6 +23,7 @@ api.add_router("/", command_router)
 api.add_router("/", safety_router)
 api.add_router("/", portal_router)
 api.add_router("/", livelihood_router)
+api.add_router("/", dataprotection_router)
 
 urlpatterns = [
     path("api/v1/", api.urls),
@@ -36,4 +38,5 @@ urlpatterns = [
     path("command/", include("fangkong.command.urls")),
     path("safety/", include("fangkong.safety.urls")),
     path("livelihood/", include("fangkong.livelihood.urls")),
+    path("dataprotection/", include("fangkong.dataprotection.urls")),
 ]

@@ -17,6 +17,7 @@ def navigation(request) -> dict:
             "import": has_cap(user, Cap.PEOPLE_IMPORT),
             "registry": has_cap(user, Cap.REGISTRY_VIEW),
             "audit": has_cap(user, Cap.AUDIT_VIEW),
+            "retention": has_cap(user, Cap.RETENTION),
             "checkpoints": has_cap(user, Cap.CHECKPOINT_WORK),
             "passages": has_cap(user, Cap.PASSAGE_VIEW),
             "followups": has_cap(user, Cap.FOLLOWUP_WORK),

@@ -26,4 +26,9 @@ def reveal(report) -> tuple[str, str]:
     """A named report's name and phone (the caller has checked who asks and audits the reason)."""
     if report.anonymous:
         raise FieldError("report", _("This report was anonymous."))
+    if report.name_cipher is None and report.phone_cipher is None:
+        # Retention (fangkong.dataprotection) erases a closed report's reporter after the district's period.
+        raise FieldError(
+            "report", _("The reporter's name and phone were erased when their retention period ended."), code="erased"
+        )
     return pii.decrypt(bytes(report.name_cipher or b"")), pii.decrypt(bytes(report.phone_cipher or b""))

@@ -72,6 +72,8 @@ class Cap:
     # public portal
     PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
     PORTAL_REVIEW = "portal.review"  # approve (publish, schedule) or reject others' drafts, withdraw, restore
+    # data protection
+    RETENTION = "dataprotection.retention"  # how long each class of personal data is kept (district-wide)
 
 
 _PEOPLE_WORK = frozenset(
@@ -119,7 +121,8 @@ ROLES: dict[str, Role] = {
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
             | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
-            | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY},
+            | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY}
+            | {Cap.RETENTION},
         ),
         Role(
             "street_officer",

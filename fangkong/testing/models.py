@@ -197,7 +197,9 @@ class Sample(models.Model):
         Round, on_delete=models.PROTECT, related_name="samples", db_index=False, db_constraint=False
     )
     tube = models.ForeignKey(Tube, on_delete=models.PROTECT, related_name="samples", db_constraint=False)
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="samples", db_constraint=False)
+    # Empty once the round is past the district's retention period (testing/retention.py): the sample still counts
+    # for the round's coverage and timings, but no longer says whose it was.
+    person = models.ForeignKey(Person, null=True, on_delete=models.PROTECT, related_name="samples", db_constraint=False)
     site = models.ForeignKey(
         Site,
         null=True,

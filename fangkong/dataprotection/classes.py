@@ -1,0 +1,191 @@
+"""The classes of personal data the platform keeps, each with its default period, what the period counts from,
+what happens at its end and what is held back. The functions doing it live in each module's retention.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.containment import retention as containment
+from fangkong.core.models import IdempotencyRecord
+from fangkong.core.purging import Tally, in_ranges, raw_delete
+from fangkong.livelihood import retention as livelihood
+from fangkong.registry import retention as registry
+from fangkong.safety import retention as safety
+from fangkong.screening import retention as screening
+from fangkong.testing import retention as testing
+
+Run = Callable[[datetime, bool, Tally], dict[str, int]]
+
+
+@dataclass(frozen=True)
+class DataClass:
+    key: str
+    label: str | Promise
+    counted_from: str | Promise  # "… days after <this>"
+    default_days: int
+    min_days: int
+    max_days: int
+    outcome: str | Promise  # what happens at the end of the period
+    held_back: str | Promise  # what stays beyond it
+    run: Run
+
+
+def _api_replies(before: datetime, dry_run: bool, tally: Tally) -> dict[str, int]:
+    # A device retries within minutes; after that a stored reply (which repeats what the device was told about a
+    # person) has done its work.
+    old = IdempotencyRecord.objects.filter(created_at__lt=before)
+    return {"deleted": in_ranges(old, raw_delete, dry_run=dry_run)}
+
+
+CLASSES: list[DataClass] = [
+    DataClass(
+        "passages",
+        _("Checkpoint passages"),
+        _("the passage"),
+        30,
+        7,  # the screening settings' own limits (the same number)
+        365,
+        _("deleted; arrivals per day and community counted"),
+        _("a passage that opened a closed-loop case still running"),
+        lambda before, dry_run, tally: {
+            "deleted": screening.passages_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "venue_scans",
+        _("Venue scans"),
+        _("the scan"),
+        28,
+        7,
+        365,
+        _("deleted; scans per day and venue counted"),
+        _("the scans of a person whose confirmed case is still open"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.venue_scans_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "travel_reports",
+        _("Travel reports"),
+        _("the end of the trip"),
+        30,
+        1,
+        365,
+        _("deleted; reports per day and community counted"),
+        _("the reports of a person with a violation still to be handled"),
+        lambda before, dry_run, tally: {
+            "deleted": screening.travel_reports_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "samples",
+        _("Test samples and results"),
+        _("the round's deadline"),
+        90,
+        7,
+        730,
+        _("samples lose their person (coverage and timings stay); recalls deleted"),
+        _("rounds with a recall not yet resolved; the samples of a person whose confirmed case is still open"),
+        lambda before, dry_run, tally: testing.samples_purge(before=before, dry_run=dry_run, tally=tally),
+    ),
+    DataClass(
+        "followups",
+        _("Closed-loop cases"),
+        _("the release"),
+        30,
+        1,
+        365,
+        _("deleted with their tests; cases per day and community counted"),
+        _("cases not yet released"),
+        lambda before, dry_run, tally: {
+            "deleted": screening.followups_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "sentinel_reports",
+        _("Sentinel reports"),
+        _("the report"),
+        30,
+        1,
+        365,
+        _("deleted with their alerts; reports per day and unit counted"),
+        _("reports whose alert the community has not handled"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.sentinel_reports_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "reporter_identities",
+        _("Reporters' identities"),
+        _("the closing of the report"),
+        365,
+        30,
+        1825,
+        _("name and phone erased; the report stays"),
+        _("reports not yet closed"),
+        lambda before, dry_run, tally: {
+            "erased": safety.reporter_identities_purge(before=before, dry_run=dry_run)
+            + livelihood.reporter_identities_purge(before=before, dry_run=dry_run)
+        },
+    ),
+    DataClass(
+        "import_files",
+        _("Uploaded roster files"),
+        _("the upload"),
+        1,
+        1,
+        30,
+        _("file cleared; the import's report stays"),
+        _("nothing"),
+        lambda before, dry_run, tally: {"cleared": registry.import_files_purge(before=before, dry_run=dry_run)},
+    ),
+    DataClass(
+        "visitors",
+        _("Non-residents met in the field"),
+        _("their registration"),
+        30,
+        7,
+        365,
+        _("deleted once nothing refers to them"),
+        _("anyone a record of any module still refers to"),
+        lambda before, dry_run, tally: {
+            "deleted": registry.visitors_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "api_replies",
+        _("Stored API replies"),
+        _("the request"),
+        2,
+        1,
+        7,
+        _("deleted"),
+        _("nothing"),
+        _api_replies,
+    ),
+]
+
+
+BY_KEY: dict[str, DataClass] = {c.key: c for c in CLASSES}
+
+
+@dataclass(frozen=True)
+class Destroyer:
+    module: str
+    destroy: Callable[..., dict[str, int]]
+
+
+# The end of the emergency, in an order that leaves nothing pointing at a deleted row: containment's records
+# point at people and at cases; screening's at passages; the non-residents go last, once nothing refers to them.
+EMERGENCY: list[Destroyer] = [
+    Destroyer("containment", containment.emergency_destroy),
+    Destroyer("screening", screening.emergency_destroy),
+    Destroyer("testing", testing.emergency_destroy),
+    Destroyer("livelihood", livelihood.emergency_destroy),
+    Destroyer("registry", registry.emergency_destroy),
+]

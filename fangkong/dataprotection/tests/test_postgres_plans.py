@@ -1,0 +1,57 @@
+"""On PostgreSQL every statement the purge writes with (each DELETE and UPDATE of a range, with its sub-selects)
+must be able to find its rows through an index: planned with sequential scans priced out of reach, none may be
+left in the plan. A missing index shows up here as a Seq Scan, before a city-sized table shows it as minutes."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from fangkong.core import clock
+from fangkong.dataprotection.services import emergency_end, purge_run
+
+from .test_purge import (
+    test_passages_go_their_counts_stay_a_running_case_keeps_its_own as passages_scenario,
+)
+
+pytestmark = pytest.mark.postgres
+
+
+def _writes(queries) -> list[str]:
+    return [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("DELETE", "UPDATE"))]
+
+
+def _seq_scans(sql: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+        cursor.execute("SET LOCAL enable_seqscan = on")
+    return [line for line in plan if "Seq Scan" in line]
+
+
+def test_every_purge_statement_uses_an_index(district, screening, testing):
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    passages_scenario(district, screening)  # leaves data behind in several modules
+    with clock.advanced(timedelta(days=400)), CaptureQueriesContext(connection) as seen:
+        purge_run()
+    writes = _writes(seen.captured_queries)
+    assert writes, "the purge wrote nothing: the scenario is not exercising it"
+    for sql in writes:
+        assert not _seq_scans(sql), sql
+
+
+def test_every_end_of_emergency_statement_uses_an_index(district, screening, testing):
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    passages_scenario(district, screening)
+    with CaptureQueriesContext(connection) as seen:
+        emergency_end(confirm=district.d.code)
+    writes = _writes(seen.captured_queries)
+    assert len(writes) > 10
+    for sql in writes:
+        assert not _seq_scans(sql), sql

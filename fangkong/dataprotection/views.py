@@ -1,0 +1,37 @@
+"""District HQ's retention page: the period of each class of personal data, what happens at its end, what is
+held back, and when it last ran. Thin: parse, call the service, render."""
+
+from __future__ import annotations
+
+from django.shortcuts import redirect, render
+
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import scope_for
+
+from . import selectors, services
+
+
+@scoped
+def retention_page(request):
+    error = None
+    if request.method == "POST":
+        try:
+            services.retention_period_update(
+                actor=request.user, data_class=request.POST.get("data_class", ""), days=request.POST.get("days", "")
+            )
+            return redirect("dataprotection:retention")
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "dataprotection/retention.html",
+        {
+            "rows": selectors.periods(user=request.user),
+            "can_edit": scope_for(request.user, Cap.RETENTION).district_wide,
+            "error": error,
+            "failed": request.POST.get("data_class", "") if error else "",
+            "district_code": services.district_code(),
+        },
+    )
