@@ -3,7 +3,6 @@ words written by contributors, each section approved by a controller, then publi
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
@@ -255,32 +254,24 @@ def situation_publish(*, actor, report_id: int) -> SituationReport:
 
 
 def as_xlsx(report: SituationReport) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from fangkong.core.xlsx import Sheet, Styled, workbook_sheets
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = report.day.isoformat()
-    ws.append(
-        [
-            f"兴隆台区疫情防控和安全生产日报 {report.day.isoformat()}"
-            + ("" if report.state == "published" else "（草稿）")
+    def rows():
+        yield [
+            Styled(
+                f"兴隆台区疫情防控和安全生产日报 {report.day.isoformat()}"
+                + ("" if report.state == "published" else "（草稿）"),
+                size=14,
+            )
         ]
-    )
-    ws["A1"].font = Font(bold=True, size=14)
-    for section in report.sections.all():
-        ws.append([])
-        ws.append([section.title])
-        ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
-        for label, value in section.figures:
-            ws.append([label, value])
-        if section.text:
-            ws.append([section.text])
-    ws.column_dimensions["A"].width = 40
-    ws.column_dimensions["B"].width = 16
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        for section in report.sections.all():
+            yield []
+            yield [Styled(section.title)]
+            yield from ([label, value] for label, value in section.figures)
+            if section.text:
+                yield [section.text]
+
+    return workbook_sheets([Sheet(report.day.isoformat(), rows(), widths={"A": 40, "B": 16})])
 
 
 def as_pdf(report: SituationReport) -> bytes:

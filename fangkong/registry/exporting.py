@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from fangkong.core.audit import audit_record
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.xlsx import workbook_bytes
 
 from .roster import TEMPLATE_HEADER, field_label
 from .selectors import people_list
@@ -21,26 +19,24 @@ def people_export_xlsx(*, actor, jurisdiction_id: int | None = None, text: str =
     if not has_cap(actor, Cap.PEOPLE_EXPORT):
         raise Forbidden(Cap.PEOPLE_EXPORT)
     qs = people_list(user=actor, jurisdiction_id=jurisdiction_id, text=text, tag=tag)
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("People"))
-    sheet.append(
-        [
-            _("Name"),
-            _("Document type"),
-            _("Document number"),
-            _("Phone"),
-            _("Sex"),
-            _("Birth date"),
-            _("Community"),
-            _("Grid"),
-            _("Address"),
-        ]
-    )
+    header = [
+        _("Name"),
+        _("Document type"),
+        _("Document number"),
+        _("Phone"),
+        _("Sex"),
+        _("Birth date"),
+        _("Community"),
+        _("Grid"),
+        _("Address"),
+    ]
     count = 0
-    for p in qs.iterator(chunk_size=2000):
-        grid = p.jurisdiction.name if p.community_id and p.jurisdiction_id != p.community_id else ""
-        sheet.append(
-            [
+
+    def rows():
+        nonlocal count
+        for p in qs.iterator(chunk_size=2000):
+            grid = p.jurisdiction.name if p.community_id and p.jurisdiction_id != p.community_id else ""
+            yield [
                 p.name,
                 p.get_doc_type_display(),
                 p.document_masked,
@@ -51,36 +47,27 @@ def people_export_xlsx(*, actor, jurisdiction_id: int | None = None, text: str =
                 grid,
                 p.address,
             ]
-        )
-        count += 1
-        if count >= EXPORT_LIMIT:
-            break
+            count += 1
+            if count >= EXPORT_LIMIT:
+                break
+
+    content = workbook_bytes(_("People"), header, rows())
     audit_record(
         actor=actor,
         action="people.export",
         object_type="registry.person",
         fields={"jurisdiction": jurisdiction_id, "text": "…" if text else "", "tag": tag, "rows": count},
     )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return content
 
 
 def rejections_xlsx(rejected: list[dict]) -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Rejected rows"))
-    sheet.append([_("Row"), _("Field"), _("Reason")])
-    for r in rejected:
-        sheet.append([r.get("row"), field_label(r.get("field", "")), r.get("message")])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes(
+        _("Rejected rows"),
+        [_("Row"), _("Field"), _("Reason")],
+        ([r.get("row"), field_label(r.get("field", "")), r.get("message")] for r in rejected),
+    )
 
 
 def roster_template_xlsx() -> bytes:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("roster")
-    sheet.append(TEMPLATE_HEADER)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return workbook_bytes("roster", TEMPLATE_HEADER, [])

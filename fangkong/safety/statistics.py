@@ -6,6 +6,7 @@ and missing filings read from the clock."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
@@ -21,18 +22,31 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, unit_ids_for
+from fangkong.core.text import foreign_digits
+from fangkong.core.xlsx import Sheet, csv_chunks, workbook_sheets
 from fangkong.registry.models import Jurisdiction
 
 from .hazards import enterprises_visible, reach_q
 from .models import Hazard, StatsFiling
 
-PERIOD = re.compile(r"^(\d{4})(?:Q([1-4]))?$")
+PERIOD = re.compile(r"([0-9]{4})(?:Q([1-4]))?")  # [0-9], not \d: "٢٠٢٦" would be a second 2026
+
+
+def period_clean(period: str) -> str:
+    """The period as it is filed and looked up ("2026Q3" or "2026") from what was typed: full-width digits and a
+    lower-case q are the same period (stored as typed, each was a second filing)."""
+    text = unicodedata.normalize("NFKC", period or "").strip().upper()
+    if foreign_digits(text):
+        raise FieldError("period", _("Write the period with the digits 0-9, like 2026Q3."), code="digits")
+    if not PERIOD.fullmatch(text):
+        raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."))
+    return text
 
 
 def period_bounds(period: str) -> tuple[date, date, datetime]:
     """First day, day after the last, and the due moment of "2026Q3" or "2026"."""
-    m = PERIOD.match(period or "")
-    if not m:
+    m = PERIOD.fullmatch(period_clean(period))
+    if m is None:  # period_clean refused it already; this tells the type checker
         raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."))
     year, quarter = int(m.group(1)), m.group(2)
     tz = timezone.get_default_timezone()
@@ -67,6 +81,7 @@ def stats_file(*, actor, period: str, enterprise_id: int | None = None) -> Stats
     enterprise_id = enterprise_id or min(own)
     if enterprise_id not in own:
         raise Forbidden(Cap.SAFETY_SELF)
+    period = period_clean(period)
     start, end, due = period_bounds(period)
     if clock.localdate() < end:
         raise FieldError("period", _("A period is filed once it has ended."))
@@ -101,6 +116,7 @@ class FilingState:
 
 def stats_overview(*, user, period: str) -> list[FilingState]:
     """For regulators and HQ: who filed, who filed late, who is missing (once due)."""
+    period = period_clean(period)
     _start, _end, due = period_bounds(period)
     now = clock.now()
     enterprises = list(enterprises_visible(user=user).values_list("pk", "name"))
@@ -184,38 +200,35 @@ def overdue_hazards(*, user) -> QuerySet[Hazard]:
 def statistics_xlsx(*, user) -> bytes:
     """The statistics as a workbook: a sheet each for grade × state, streets, industries and the overdue list
     (streamed: openpyxl's write-only mode keeps memory flat however long the list)."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-
     s = hazard_statistics(user=user)
     states = {k: str(v) for k, v in Hazard.State.choices}  # translated once, not per row
     grades = {k: str(v) for k, v in Hazard.Grade.choices}
-    wb = Workbook(write_only=True)
-    summary = wb.create_sheet(_("Summary"))
-    summary.append([_("Hazards"), s["total"]])
-    summary.append([_("Rectification rate"), s["rectification_rate"]])
-    summary.append([pgettext("hazard", "Overdue"), s["overdue"]])
-    summary.append([])
-    summary.append([_("Grade"), _("State"), _("Hazards")])
-    for r in s["by_grade_state"]:
-        summary.append([str(grades.get(r["grade"], r["grade"])), str(states.get(r["state"], r["state"])), r["n"]])
+    summary = [
+        [_("Hazards"), s["total"]],
+        [_("Rectification rate"), s["rectification_rate"]],
+        [pgettext("hazard", "Overdue"), s["overdue"]],
+        [],
+        [_("Grade"), _("State"), _("Hazards")],
+        *(
+            [grades.get(r["grade"], r["grade"]), states.get(r["state"], r["state"]), r["n"]]
+            for r in s["by_grade_state"]
+        ),
+    ]
+    sheets = [Sheet(_("Summary"), summary)]
     for title, key, rows in (
         (_("Streets"), "street", s["by_street"]),
         (_("Industries"), "industry", s["by_industry"]),
     ):
-        sheet = wb.create_sheet(title)
-        sheet.append([title, _("Hazards"), pgettext("hazard", "Open")])
-        for r in rows:
-            sheet.append([r[key] or "—", r["hazards"], r["open"]])
-    overdue = wb.create_sheet(pgettext("hazard", "Overdue"))
-    overdue.append([_("Enterprise"), _("Grade"), _("State"), _("Description"), _("Deadline"), _("Days overdue")])
+        # A list, built now: a generator would read `key` after the loop moved on.
+        table = [[r[key] or "—", r["hazards"], r["open"]] for r in rows]
+        sheets.append(Sheet(title, table, [title, _("Hazards"), pgettext("hazard", "Open")]))
     now = clock.now()
-    rows = overdue_hazards(user=user).values_list("enterprise__name", "grade", "state", "description", "deadline")
-    # Plain tuples, not model instances: the list can be a hundred thousand rows long.
-    for name, grade, state, description, deadline in rows[:EXPORT_OVERDUE_ROWS].iterator(chunk_size=5000):
-        overdue.append(
-            [
+    overdue = overdue_hazards(user=user).values_list("enterprise__name", "grade", "state", "description", "deadline")
+
+    def overdue_rows():
+        # Plain tuples, not model instances: the list can be a hundred thousand rows long.
+        for name, grade, state, description, deadline in overdue[:EXPORT_OVERDUE_ROWS].iterator(chunk_size=5000):
+            yield [
                 name,
                 grades.get(grade, grade),
                 states.get(state, state),
@@ -223,50 +236,41 @@ def statistics_xlsx(*, user) -> bytes:
                 clock.localtime(deadline),
                 (now - deadline).days,
             ]
-        )
-    if s["overdue"] > EXPORT_OVERDUE_ROWS:
-        overdue.append([])
-        overdue.append(
-            [
+        if s["overdue"] > EXPORT_OVERDUE_ROWS:
+            yield []
+            yield [
                 _("The oldest %(n)s of %(total)s overdue hazards; the whole list: overdue.csv")
                 % {"n": f"{EXPORT_OVERDUE_ROWS:,}", "total": f"{s['overdue']:,}"}
             ]
-        )
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+
+    header = [_("Enterprise"), _("Grade"), _("State"), _("Description"), _("Deadline"), _("Days overdue")]
+    sheets.append(Sheet(pgettext("hazard", "Overdue"), overdue_rows(), header))
+    return workbook_sheets(sheets)
 
 
 def overdue_csv(*, user):
-    """The whole overdue list as CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese), streamed."""
-    import csv
-    import io
-
+    """The whole overdue list as CSV text chunks (UTF-8 with a byte-order mark, so Excel reads the Chinese),
+    streamed."""
     states = {k: str(v) for k, v in Hazard.State.choices}
     grades = {k: str(v) for k, v in Hazard.Grade.choices}
     now = clock.now()
-    rows = overdue_hazards(user=user).values_list(
-        "pk", "enterprise__name", "grade", "state", "description", "deadline", "jpath"
-    )
+    rows = overdue_hazards(user=user).values_list("pk", "enterprise__name", "grade", "state", "description", "deadline")
     header = ["id", _("Enterprise"), _("Grade"), _("State"), _("Description"), _("Deadline"), _("Days overdue")]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-
-    def chunks():
-        yield "\ufeff"
-        writer.writerow(header)
-        for i, (pk, name, grade, state, text, deadline, _jpath) in enumerate(rows.iterator(chunk_size=5000)):
-            writer.writerow(
-                [pk, name, grades.get(grade, grade), states.get(state, state), text, clock.localtime(deadline),
-                 (now - deadline).days]
-            )  # fmt: skip
-            if i % 2000 == 0:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
-
-    return chunks()
+    return csv_chunks(
+        header,
+        (
+            [
+                pk,
+                name,
+                grades.get(grade, grade),
+                states.get(state, state),
+                text,
+                clock.localtime(deadline),
+                (now - deadline).days,
+            ]
+            for pk, name, grade, state, text, deadline in rows.iterator(chunk_size=5000)
+        ),
+    )
 
 
 def review_desk(*, user, limit: int = 200) -> dict:

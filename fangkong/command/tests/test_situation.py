@@ -58,6 +58,29 @@ def test_compile_approve_publish_and_export(client, district, api_token):
     assert client.get(f"/api/v1/situation-reports/{report['id']}", **api_token(district.worker_b)).status_code == 404
 
 
+def test_situation_workbook_quotes_formulas_and_drops_controls(district):
+    from datetime import date
+
+    from fangkong.command.situation import as_xlsx
+    from fangkong.command.situation_models import SituationReport, SituationSection
+
+    report = SituationReport.objects.create(day=date(2022, 5, 1), compiled_by=district.hq)
+    SituationSection.objects.create(
+        report=report,
+        key="cases",
+        order=1,
+        title="@疫情",
+        figures=[["新增", 3], ["=1+1", -1]],
+        text="=cmd|' /c calc'!A0\x01",
+    )
+    rows = list(load_workbook(io.BytesIO(as_xlsx(report))).active.iter_rows())
+    values = [[c.value for c in row if c.value is not None] for row in rows]
+    assert ["'@疫情"] in values and ["新增", 3] in values and ["'=1+1", -1] in values
+    assert ["'=cmd|' /c calc'!A0"] in values
+    assert all(c.data_type != "f" for row in rows for c in row)
+    assert rows[0][0].font.b and rows[0][0].font.sz == 14  # the title still stands out
+
+
 def test_sections_keep_every_version_and_who_wrote_it(client, district, api_token):
     hq, street = api_token(district.hq), api_token(district.street1)
     report = client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq).json()

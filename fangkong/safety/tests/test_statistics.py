@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from django.utils import timezone
 
 from fangkong.core import clock
@@ -110,3 +111,60 @@ def test_hazards_by_industry_overdue_list_and_export(client, district, safety, a
     assert district.client(district.worker_b).get("/safety/statistics/").status_code == 404
     assert district.client(district.worker_b).get("/safety/statistics.xlsx").status_code == 404
     assert district.client(district.worker_b).get("/safety/overdue.csv").status_code == 404
+
+
+def test_period_in_other_digits_is_one_period(client, district, safety, api_token):
+    from fangkong.core.errors import FieldError
+    from fangkong.safety.statistics import period_clean
+
+    assert period_clean("２０２６q3") == period_clean(" 2026Q3 ") == "2026Q3"
+    with pytest.raises(FieldError) as exc:
+        period_clean("٢٠٢٦Q3")
+    assert exc.value.code == "digits"
+    with clock.frozen_at(at("2026-10-10T09:00")):
+        ent = api_token(safety["officer"])
+        first = client.post("/api/v1/safety/statistics", {"period": "2026Q3"}, content_type=JSON, **ent)
+        assert first.status_code == 201
+        # Stored as typed, each of these was a second filing of the same quarter.
+        for typed in ("２０２６Q3", "2026q3"):
+            again = client.post("/api/v1/safety/statistics", {"period": typed}, content_type=JSON, **ent)
+            assert again.status_code == 400, typed
+        arabic = client.post("/api/v1/safety/statistics", {"period": "٢٠٢٦Q3"}, content_type=JSON, **ent)
+        assert arabic.status_code == 400 and arabic.json()["code"] == "digits"
+        rows = client.get("/api/v1/safety/statistics?period=２０２６Q3", **api_token(district.hq)).json()
+        assert {r["name"]: r["filed"] for r in rows}["兴隆化工"] is True
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example/","x")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+
+
+def test_exports_neutralise_formulas_and_survive_control_characters(client, district, safety, api_token):
+    import csv
+    from io import BytesIO, StringIO
+
+    from openpyxl import load_workbook
+
+    from fangkong.safety.hazards import hazard_create
+    from fangkong.safety.models import Hazard
+
+    for i, text in enumerate([*FORMULAS, "储罐区\x08泄漏\x1b报警器失效"]):
+        h = hazard_create(
+            actor=district.hq,
+            enterprise_id=safety["plant"].pk,
+            grade="general",
+            description=f"消防隐患{i}",
+            deadline=clock.now() + timedelta(days=1, minutes=i),
+        )
+        Hazard.objects.filter(pk=h.pk).update(description=text)  # as stored before input was cleaned
+    with clock.advanced(timedelta(days=3)):
+        hq = api_token(district.hq)
+        x = client.get("/api/v1/safety/hazards/statistics.xlsx", **hq)
+        assert x.status_code == 200  # openpyxl refused the control characters: a 500
+        overdue = load_workbook(BytesIO(x.content)).worksheets[3]
+        cells = [row[3] for row in overdue.iter_rows(min_row=2)]
+        assert cells[-1].value == "储罐区泄漏报警器失效"
+        for cell in cells[:-1]:
+            assert cell.data_type != "f" and cell.value.startswith("'"), cell.value
+        text = b"".join(client.get("/api/v1/safety/hazards/overdue.csv", **hq).streaming_content).decode("utf-8-sig")
+        descriptions = [row[4] for row in csv.reader(StringIO(text))][1:]
+        assert descriptions == [*("'" + f for f in FORMULAS), "储罐区泄漏报警器失效"]

@@ -229,3 +229,29 @@ def test_violations_page_lists_and_counts(district, screening):
     assert "王五" in page and "胜利社区: <strong>1</strong>" in page
     listing = district.client(screening.inspector).get("/screening/pass-requests/")
     assert listing.status_code == 200
+
+
+def test_passages_export_neutralises_formulas_and_survives_control_characters(district, screening):
+    from fangkong.registry.models import Person
+
+    formulas = ['=HYPERLINK("http://evil.example/","x")', "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
+    for text in formulas:
+        r = arrive(screening.staff1, screening.cp1, origin="沈阳市", destination_community=district.a.pk)
+        # As rows stored before input was cleaned would be.
+        Passage.objects.filter(pk=r.passage.pk).update(origin=text)
+        Person.objects.filter(pk=r.passage.person_id).update(name=text)
+    r = arrive(
+        screening.staff1, screening.cp1, origin="沈阳市", destination_community=district.a.pk, temperature="36.6"
+    )
+    Passage.objects.filter(pk=r.passage.pk).update(origin="吉林\x1f省\x1b长春市")
+    export = district.client(district.hq).get("/screening/passages/", {"format": "xlsx"})
+    assert export.status_code == 200  # openpyxl refused the control characters: a 500
+    rows = list(openpyxl.load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(min_row=2))
+    origins = [row[6] for row in rows]
+    assert "吉林省长春市" in [c.value for c in origins]
+    risky = [row for row in rows if row[6].value != "吉林省长春市"]
+    assert len(risky) == len(formulas)
+    for row in risky:
+        for cell in (row[3], row[6]):  # the name, where they came from
+            assert cell.data_type != "f" and cell.value.startswith("'"), cell.value
+    assert next(row[9] for row in rows if row[9].value is not None).data_type == "n"  # a number stays a number
