@@ -15,6 +15,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
+from fangkong.core.text import ascii_digits
 from fangkong.core.uploads import stored_upload
 from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import users_with_cap
@@ -48,7 +49,7 @@ def parse_recipients(values: list) -> list[Recipient]:
     for row, value in enumerate(values):
         text = str(value).strip().lower()
         kind, _sep, ref = text.rpartition(":")
-        if not ref.isdigit() or kind not in ("", "j", "jurisdiction", "u", "unit"):
+        if not ascii_digits(ref) or kind not in ("", "j", "jurisdiction", "u", "unit"):
             raise FieldError("recipients", _("A recipient is a jurisdiction id or unit:ID."), row=row)
         (u_ids if kind in ("u", "unit") else j_ids)[int(ref)] = row
     found_j = Jurisdiction.objects.in_bulk(list(j_ids))

@@ -157,7 +157,7 @@ def _record_concerns(record: str, person_id: int) -> bool:
     """Whether `record` concerns the person. Called only for a person already within the actor's reach, so the
     answer says nothing about anyone else."""
     kind, _sep, ref = (record or "").partition(":")
-    if not ref.isdigit():
+    if not (ref.isascii() and ref.isdigit()):  # "²".isdigit() too, and int("²") fails
         return False
     pk = int(ref)
     if kind == "case":

@@ -71,13 +71,13 @@ def _person(who: Who, unit: Unit, *, name_required: bool = False) -> tuple[Perso
         doc_type = parse_doc_type(who.document_type)
         number = clean_document(doc_type, who.document_number)
     except InvalidDocument as exc:
-        raise FieldError("document_number", str(exc)) from exc
+        raise FieldError("document_number", str(exc), code=exc.code) from exc
     if not name:
         raise FieldError("name", _("Give the name as on the document."), code="required")
     try:
         phone = clean_phone(who.phone) if (who.phone or "").strip() else ""
     except InvalidDocument as exc:
-        raise FieldError("phone", str(exc)) from exc
+        raise FieldError("phone", str(exc), code=exc.code) from exc
     existing = Person.objects.filter(doc_type=doc_type, doc_hash=pii.lookup_hash(number)).first()
     if existing is not None:
         return existing, name

@@ -10,6 +10,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
+from .errors import FieldError
+from .text import foreign_digits
+
 
 class DocType(models.TextChoices):
     RESIDENT_ID = "resident_id", _("Resident ID card")
@@ -37,7 +40,16 @@ DOC_TYPE_ALIASES: dict[str, str] = {
 
 
 class InvalidDocument(ValueError):
-    """The message is for the person who typed the number; it never repeats the number itself."""
+    """The message is for the person who typed the number; it never repeats the number itself. `code` is the
+    stable word the FieldError that reports it carries ("invalid", or "digits" for another script's digits)."""
+
+    def __init__(self, message, code: str = "invalid"):
+        super().__init__(message)
+        self.code = code
+
+
+def _digits_refused() -> InvalidDocument:
+    return InvalidDocument(_("Write the number with the digits 0-9."), code="digits")
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,8 @@ def parse_doc_type(value: str | None) -> str:
 
 
 def normalise(number: str) -> str:
-    """Full-width digits and letters to ASCII, drop spaces and dashes, upper-case (the check character x → X)."""
+    """Full-width digits and letters to ASCII, drop spaces and dashes, upper-case (the check character x → X).
+    Other scripts' digits are left as they are (and refused by clean_document and clean_phone)."""
     if number and number.isascii() and number.isalnum():  # what a card reader or scanner sends: nothing to normalise
         return number.upper()
     text = unicodedata.normalize("NFKC", number or "")
@@ -78,6 +91,15 @@ def clean_document(doc_type: str, number: str) -> str:
     value = normalise(number)
     if not value:
         raise InvalidDocument(_("The document number is empty."))
+    if not value.isascii():
+        if foreign_digits(value):
+            # "١١٠١٠٥..." passes the checksum (int() reads every script's digits) but is not the string
+            # "110105...": the same person would be registered twice.
+            raise _digits_refused()
+        if doc_type not in (DocType.RESIDENT_ID, DocType.OTHER):
+            # Passports and permits are written in Latin letters and digits; a Cyrillic "Е" looks like "E" and
+            # would be someone else. ("Other" documents may carry Chinese characters.)
+            raise InvalidDocument(_("A document number has at most 32 letters and digits."))
     if doc_type == DocType.RESIDENT_ID:
         return _clean_resident_id(value)
     if not value.isalnum() or len(value) > 32:
@@ -88,6 +110,7 @@ def clean_document(doc_type: str, number: str) -> str:
 def _clean_resident_id(value: str) -> str:
     # stdnum's ric.validate also looks the area code up in its table; the brief says unknown area codes
     # must pass (codes are retired and renumbered), so we use its parts: length, checksum, birth date.
+    # (`value` is normalised and has no other script's digits, see clean_document: isdigit() means 0-9 here.)
     if len(value) == 15 and value.isdigit():
         # First-generation card: 19YYMMDD implied, no check character. Upgrade it to the 18-character
         # form so the same person is one record whichever card they show.
@@ -127,6 +150,8 @@ MOBILE_LEN = 11
 def clean_phone(phone: str) -> str:
     """Mainland mobile (11 digits, starts with 1), landline or +international; stored without separators."""
     text = unicodedata.normalize("NFKC", phone or "")
+    if foreign_digits(text):
+        raise _digits_refused()
     value = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     if value.startswith("+86"):
         value = value[3:]
@@ -141,4 +166,6 @@ def clean_phone(phone: str) -> str:
 def clean_plate(plate: str) -> str:
     """A vehicle plate as written on it: 辽L·12345 and 辽l 12345 are the same plate, 辽L12345."""
     text = unicodedata.normalize("NFKC", plate or "")
+    if foreign_digits(text):
+        raise FieldError("plate", str(_("Write the plate with the digits 0-9.")), code="digits")
     return "".join(ch for ch in text if not ch.isspace() and ch not in "·.-").upper()[:16]

@@ -18,7 +18,7 @@ def identity(name: str, phone: str) -> tuple[bool, bytes | None, bytes | None]:
     try:
         phone = clean_phone(phone)
     except InvalidDocument as exc:
-        raise FieldError("phone", str(exc)) from exc
+        raise FieldError("phone", str(exc), code=exc.code) from exc
     return False, pii.encrypt(name.strip()[:64]), pii.encrypt(phone)
 
 

@@ -19,6 +19,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
 from .content_models import Article, ArticleVersion, Category
@@ -43,7 +44,7 @@ def category_resolve(value: int | str | None) -> Category:
     """A category by id, slug, name or path ("动态要闻 › 兴隆要闻")."""
     if value in (None, ""):
         raise FieldError("category", _("Choose a category."))
-    if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+    if isinstance(value, int) or (isinstance(value, str) and ascii_digits(value)):
         found = Category.objects.filter(pk=int(value)).first()
     else:
         text = str(value).strip()

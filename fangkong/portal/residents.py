@@ -31,7 +31,7 @@ def _phone_hash(phone: str) -> str:
     try:
         return pii.lookup_hash(clean_phone(phone))
     except InvalidDocument as exc:
-        raise FieldError("phone", str(exc)) from exc
+        raise FieldError("phone", str(exc), code=exc.code) from exc
 
 
 def _code_hash(phone_hash: str, code: str) -> str:

@@ -69,11 +69,11 @@ def person_data_clean(
     try:
         number = clean_document(doc_type, document_number)
     except InvalidDocument as exc:
-        raise FieldError("document_number", str(exc)) from exc
+        raise FieldError("document_number", str(exc), code=exc.code) from exc
     try:
         phone_clean = clean_phone(phone) if (phone or "").strip() else ""
     except InvalidDocument as exc:
-        raise FieldError("phone", str(exc)) from exc
+        raise FieldError("phone", str(exc), code=exc.code) from exc
     if grid is not None and grid.parent_id != community.pk:
         raise FieldError("grid", _("The grid does not belong to the community."))
     return PersonData(name, doc_type, number, phone_clean, community, grid, (address or "").strip()[:200])

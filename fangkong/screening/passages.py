@@ -164,11 +164,11 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     try:
         number = clean_document(doc_type, data.document_number)
     except InvalidDocument as exc:
-        raise FieldError("document_number", str(exc)) from exc
+        raise FieldError("document_number", str(exc), code=exc.code) from exc
     try:
         phone = clean_phone(data.phone) if (data.phone or "").strip() else ""
     except InvalidDocument as exc:
-        raise FieldError("phone", str(exc)) from exc
+        raise FieldError("phone", str(exc), code=exc.code) from exc
     if data.status_code not in Passage.StatusCode.values:
         raise FieldError("status_code", _("The status code seen is green, yellow, red or empty."))
     if len(data.visited) > MAX_VISITED:

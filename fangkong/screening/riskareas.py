@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,6 +16,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import TableSpec, open_table
+from fangkong.core.text import ascii_digits, foreign_digits
 
 from .models import RiskArea, RiskLevel, risk_areas_all
 
@@ -55,8 +57,10 @@ def risk_area_clean(
     end = parse_moment("valid_to", valid_to, end=True)
     if end is not None and end <= start:
         raise FieldError("valid_to", _("The end must come after the start."))
-    code = (code or "").strip()
-    if code and not (code.isdigit() and len(code) <= 12):
+    code = unicodedata.normalize("NFKC", code or "").strip()  # full-width digits are the same code
+    if foreign_digits(code):  # "٣١٠١١٥" would never match a place typed 310115…
+        raise FieldError("code", _("Write the area code with the digits 0-9."), code="digits")
+    if code and not (ascii_digits(code) and len(code) <= 12):
         raise FieldError("code", _("An area code is up to 12 digits."))
     return RiskAreaData(name[:100], level, start, end, code, (notice or "").strip()[:200])
 

@@ -23,6 +23,8 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from fangkong.core.text import ascii_digits, fold_digits
+
 from .models import Instruction, RiskArea, RiskLevel
 
 LEVEL_ORDER: dict[str, int] = {RiskLevel.HIGH: 3, RiskLevel.MEDIUM: 2, RiskLevel.LOW: 1}
@@ -51,7 +53,8 @@ class Decision:
 
 
 def _norm(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
+    # Every script's digits read as 0-9: a place typed "٣١٠١١٥…" is inside area 310115 all the same.
+    return fold_digits("".join(unicodedata.normalize("NFKC", text or "").split()))
 
 
 def area_matches(place: str, area: RiskArea) -> bool:
@@ -63,7 +66,7 @@ def area_matches(place: str, area: RiskArea) -> bool:
         return False
     if name and (name in typed or (len(typed) >= 2 and name.endswith(typed))):
         return True
-    return bool(area.code) and typed.isdigit() and typed.startswith(area.code)
+    return bool(area.code) and ascii_digits(typed) and typed.startswith(area.code)
 
 
 def active(areas: Iterable[RiskArea], at: datetime) -> list[RiskArea]:

@@ -40,7 +40,7 @@ def person_for_report(
             doc_type = parse_doc_type(document_type)
             number = clean_document(doc_type, document_number)
         except InvalidDocument as exc:
-            raise FieldError("document_number", str(exc)) from exc
+            raise FieldError("document_number", str(exc), code=exc.code) from exc
         person = Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first()
     if person is None or not _reporter_may_file_for(actor, person):
         raise NotFound

@@ -12,6 +12,7 @@ transaction and each rejected one is reported by its index with the reason. Pool
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -26,6 +27,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.ids import DocType, InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
+from fangkong.core.text import foreign_digits
 from fangkong.registry.models import Person, PersonTag, Place
 
 from .models import PersonCode, Round, Sample, Site, Tube
@@ -54,8 +56,12 @@ def clean_code(field: str, value: str) -> str:
     """A tube or seal barcode as scanned or typed: blanks dropped, upper case, 4 to 32 letters, digits and dashes."""
     if value.__class__ is str and 4 <= len(value) <= 32 and _CLEAN_CODE.fullmatch(value):
         return value
-    code = "".join((value or "").split()).upper()
-    if not (4 <= len(code) <= 32 and code.replace("-", "").isalnum()):
+    # Full-width letters and digits are the same code (NFKC); another script's digits or letters are not a
+    # barcode: "AB١٢٣٤" or a Cyrillic "А" would open a second tube beside the real one.
+    code = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
+    if foreign_digits(code):
+        raise FieldError(field, _("Write the code with the digits 0-9."), code="digits")
+    if not (4 <= len(code) <= 32 and code.isascii() and code.replace("-", "").isalnum()):
         message = (
             _("A seal code is 4 to 32 letters and digits.")
             if field == "seal_code"

@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from fangkong.conftest import make_id_number
 from fangkong.core.ids import (
     DocType,
     InvalidDocument,
@@ -124,3 +125,99 @@ def test_phone_normalised(typed, expected):
 def test_bad_phone_rejected(typed):
     with pytest.raises(InvalidDocument):
         clean_phone(typed)
+
+
+# ---------------------------------------------------------------- other scripts' digits (issue 14)
+
+ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+DEVANAGARI = str.maketrans("0123456789", "०१२३४५६७८९")
+
+
+@pytest.mark.parametrize("script", [ARABIC_INDIC, DEVANAGARI], ids=["arabic-indic", "devanagari"])
+def test_resident_id_in_another_scripts_digits_is_refused(script):
+    # int() reads these digits, so the checksum passed and "١١٠١٠٥..." became a second person beside "110105...".
+    for typed in (
+        VALID.translate(script),
+        "110105491231002".translate(script),
+        VALID[:6] + VALID[6:].translate(script),
+    ):
+        with pytest.raises(InvalidDocument) as exc:
+            clean_document(DocType.RESIDENT_ID, typed)
+        assert exc.value.code == "digits"
+
+
+@pytest.mark.parametrize("doc_type", [DocType.PASSPORT, DocType.HK_MACAO, DocType.TAIWAN, DocType.OTHER])
+def test_other_documents_in_another_scripts_digits_are_refused(doc_type):
+    with pytest.raises(InvalidDocument) as exc:
+        clean_document(doc_type, "E12345678".translate(ARABIC_INDIC))
+    assert exc.value.code == "digits"
+
+
+def test_passport_with_lookalike_letters_is_refused():
+    with pytest.raises(InvalidDocument):
+        clean_document(DocType.PASSPORT, "\u0415" + "12345678")  # Cyrillic Е, not Latin E
+
+
+def test_full_width_still_folds_and_other_documents_keep_chinese():
+    assert clean_document(DocType.PASSPORT, "Ｅ１２３４５６７８") == "E12345678"
+    assert clean_document(DocType.OTHER, "军字第123456号") == "军字第123456号"
+
+
+@pytest.mark.parametrize("script", [ARABIC_INDIC, DEVANAGARI], ids=["arabic-indic", "devanagari"])
+def test_phone_in_another_scripts_digits_is_refused(script):
+    with pytest.raises(InvalidDocument) as exc:
+        clean_phone("13812345678".translate(script))
+    assert exc.value.code == "digits"
+    assert clean_phone("１３８１２３４５６７８") == "13812345678"
+
+
+def test_plate_in_another_scripts_digits_is_refused():
+    from fangkong.core.errors import FieldError
+    from fangkong.core.ids import clean_plate
+
+    with pytest.raises(FieldError) as exc:
+        clean_plate("辽L١٢٣٤٥")
+    assert exc.value.code == "digits"
+    assert clean_plate("辽Ｌ·１２３４５") == "辽L12345"
+
+
+def test_api_refuses_a_second_person_in_another_script(district, client, api_token):
+    from fangkong.core import pii
+    from fangkong.registry.models import Person
+
+    number = pii.decrypt(district.person_a.doc_cipher)
+    r = client.post(
+        "/api/v1/people",
+        {"name": "李四", "document_number": number.translate(ARABIC_INDIC), "community": district.a.pk},
+        content_type="application/json",
+        **api_token(district.worker_a),
+    )
+    assert r.status_code == 400 and r.json()["errors"][0] == {
+        "field": "document_number",
+        "message": r.json()["errors"][0]["message"],
+        "code": "digits",
+    }
+    phone = client.post(
+        "/api/v1/people",
+        {"name": "赵六", "document_number": make_id_number(), "phone": "١٣٨١٢٣٤٥٦٧٨", "community": district.a.pk},
+        content_type="application/json",
+        **api_token(district.worker_a),
+    )
+    assert phone.status_code == 400 and phone.json()["errors"][0]["code"] == "digits"
+    assert Person.objects.count() == 2  # the district's two people, nobody new
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "٣", "j:²", "unit:३"])
+def test_ids_in_text_are_ascii_digits(district, typed):
+    # str.isdigit() said yes to all of these, and int() then failed ("²": a 500) or read another script's digits.
+    from fangkong.command.directives import parse_recipients
+    from fangkong.containment.changes import _record_concerns
+    from fangkong.core.errors import FieldError
+    from fangkong.portal.articles import category_resolve
+
+    with pytest.raises(FieldError) as exc:
+        parse_recipients([typed])
+    assert exc.value.field == "recipients"
+    assert _record_concerns(f"case:{typed}", district.person_a.pk) is False
+    with pytest.raises(FieldError):
+        category_resolve(typed)

@@ -204,3 +204,20 @@ def test_missing_protocol_rows_fall_back_to_the_defaults(district, screening):
     r = arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk)
     assert r.followup.measure == "home_isolation" and r.followup.test_days == [1, 4, 7]
     assert RiskProtocol.objects.count() == 3
+
+
+def test_a_document_in_another_scripts_digits_is_not_a_stranger(district, screening):
+    # "١١٠١٠٥..." passed the checksum and registered a new visitor instead of the resident it names.
+    number = pii.decrypt(district.person_a.doc_cipher)
+    arabic = number.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    for overrides, field in (
+        ({"document_number": arabic}, "document_number"),
+        ({"document_number": number, "phone": "١٣٨٠٠٠٠١١١١"}, "phone"),
+        ({"document_number": number, "plate": "辽L१२३४५"}, "plate"),
+    ):
+        with pytest.raises(FieldError) as exc:
+            arrive(screening.staff1, screening.cp1, destination_community=district.a.pk, **overrides)
+        assert (exc.value.field, exc.value.code) == (field, "digits")
+    assert Passage.objects.count() == 0 and Person.objects.count() == 2
+    r = arrive(screening.staff1, screening.cp1, document_number="".join(chr(ord(c) + 0xFEE0) for c in number))
+    assert r.passage.person == district.person_a  # full-width digits are the same person

@@ -59,6 +59,14 @@ def test_area_input_checked(district):
         assert exc.value.field == field
 
 
+def test_area_code_digits(district):
+    kw = {"name": "上海市浦东新区", "level": "high", "valid_from": "2022-05-01"}
+    with pytest.raises(FieldError) as exc:
+        risk_area_clean(**kw, code="٣١٠١١٥")  # stored so, it would never match a place typed 310115…
+    assert (exc.value.field, exc.value.code) == ("code", "digits")
+    assert risk_area_clean(**kw, code="３１０１１５").code == "310115"
+
+
 def _sheet(rows) -> bytes:
     book = openpyxl.Workbook()
     for row in rows:

@@ -41,6 +41,8 @@ def facts(**kw) -> Facts:
         ("上海市闵行区", "上海市浦东新区", "", False),
         ("310115001", "上海市浦东新区", "310115", True),  # area code prefix
         ("３１０１１５", "上海市浦东新区", "310115", True),  # full-width digits
+        ("٣١٠١١٥", "上海市浦东新区", "310115", True),  # Arabic-Indic digits: still inside the area
+        ("上海市浦东新区٣", "上海市浦东新区", "310115", True),
         ("", "上海市浦东新区", "", False),
     ],
 )

@@ -122,3 +122,25 @@ def test_close_api(district, testing, client, api_token):
     r = client.post("/api/v1/testing/tubes/api-close/close", **api_token(testing.sampler))
     assert r.status_code == 200 and r.json()["count"] == 1 and r.json()["closed_at"]
     assert client.post("/api/v1/testing/tubes/API-CLOSE/close", **api_token(testing.other_sampler)).status_code == 404
+
+
+def test_a_tube_code_in_another_script_is_not_a_second_tube(district, testing):
+    from fangkong.core.errors import FieldError
+    from fangkong.testing.collection import clean_code
+
+    p = testing.people_a
+    reply = collect(
+        testing.sampler,
+        testing.round,
+        [
+            scan(p[0], "TB12", testing.site, 0),
+            scan(p[1], "ＴＢ１２", testing.site, 1),  # full-width: the same tube
+            scan(p[2], "TB١٢", testing.site, 2),  # Arabic-Indic digits: was a second tube "TB١٢"
+            scan(p[3], "\u0422B12", testing.site, 3),  # a Cyrillic Т
+        ],
+    )
+    assert reply["accepted"] == 2 and [r["index"] for r in reply["rejected"]] == [2, 3]
+    assert list(Tube.objects.values_list("code", "count")) == [("TB12", 2)]
+    with pytest.raises(FieldError) as exc:
+        clean_code("seal_code", "BAG١٢٣")
+    assert exc.value.code == "digits"
