@@ -25,6 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import FieldError
+from .text import clean_text
 from .uploads import OLE_MAGIC, ZIP_MAGIC, CompoundFile, read_upload, unreadable, zip_entries, zip_read
 
 XLSX_MAGIC = ZIP_MAGIC
@@ -40,8 +41,6 @@ DEFAULTS = {
 }
 
 
-# C0 controls but tab, line feed and carriage return; DEL; C1 controls; bidirectional overrides and isolates.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def table_limit(name: str) -> int:
@@ -94,7 +93,7 @@ def _cell_text(spec: TableSpec, column: str, value) -> str:
         return str(int(value)) if value.is_integer() else str(value)
     # Control characters out, as from any form: a cell is typed input like any other (a NUL is refused by
     # PostgreSQL, the others break every later .xlsx export of the row).
-    return _CONTROL.sub("", str(value)).strip()
+    return clean_text(str(value)).strip()
 
 
 def decode_text(content: bytes) -> str:
@@ -121,7 +120,7 @@ def _map_header(spec: TableSpec, header: list) -> dict[str, int]:
             columns[column] = index
         elif spec.strict and _key(title) and not column:
             raise FieldError(
-                "file", _("Unknown column “%(c)s”.") % {"c": _CONTROL.sub("", str(title)).strip()[:50]}, row=1
+                "file", _("Unknown column “%(c)s”.") % {"c": clean_text(str(title)).strip()[:50]}, row=1
             )
     missing = [c for c in spec.required if c not in columns]
     if missing:
