@@ -39,6 +39,21 @@ def _audit_rows_here() -> list[tuple]:
         return [tuple(row) for row in conn.execute(AUDIT).fetchall()]
 
 
+def _verify_audit(url: str, tmp_path) -> subprocess.CompletedProcess:
+    """`fangkong verify-audit` run on the restored database, in a process of its own with this data key (the
+    chain's key comes from it, never from the database). --no-seal: check what was restored, add nothing."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "FANGKONG_DATA_KEY": settings.DATA_KEY,
+        "FANGKONG_HOME": str(tmp_path / "verify-home"),
+    }
+    code = "from fangkong.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, "verify-audit", "--no-seal"], env=env, capture_output=True, text=True, timeout=300
+    )
+
+
 def _some_history(district) -> None:
     for i in range(5):
         audit_record(actor=district.hq, action="test.event", object_type="x", object_id=i, fields={"n": i})
@@ -60,6 +75,14 @@ def test_sqlite_backup_restores_every_row_and_the_audit_trail(district, tmp_path
     assert here["registry_person"] == 2 and here["core_auditevent"] >= 6
     assert _audit_rows_sqlite(restored) == _audit_rows_here()
     assert "decrypts the restored personal data" in capsys.readouterr().out
+    verified = _verify_audit(f"sqlite:///{restored}", tmp_path)
+    assert verified.returncode == 0 and "intact" in verified.stdout, verified.stderr
+    # The check is not a formality: an event altered in the copy breaks the chain.
+    conn = sqlite3.connect(restored)
+    conn.execute("UPDATE core_auditevent SET reason = 'altered' WHERE id = (SELECT min(id) FROM core_auditevent)")
+    conn.commit()
+    conn.close()
+    assert _verify_audit(f"sqlite:///{restored}", tmp_path).returncode == 1
     # The key is in no backup: neither its text nor its bytes.
     content = out.read_bytes()
     assert settings.DATA_KEY.encode() not in content and base64.b64decode(settings.DATA_KEY) not in content
@@ -152,6 +175,8 @@ def test_postgres_backup_restores_into_a_new_database(district, tmp_path):
         with backups._pg_connect(target) as restored:
             rows = [tuple(r) for r in restored.execute(AUDIT).fetchall()]
         assert rows == _audit_rows_here() and len(rows) >= 6
+        verified = _verify_audit(url, tmp_path)
+        assert verified.returncode == 0 and "intact" in verified.stdout, verified.stderr
         assert backups.key_readable(target) is True
         # The trigger that keeps the trail append-only came back with it.
         with backups._pg_connect(target) as restored, pytest.raises(Exception, match="append-only"):

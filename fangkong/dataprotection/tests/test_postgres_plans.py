@@ -55,3 +55,18 @@ def test_every_end_of_emergency_statement_uses_an_index(district, screening, tes
     assert len(writes) > 10
     for sql in writes:
         assert not _seq_scans(sql), sql
+
+
+def test_a_second_purge_at_the_same_time_is_refused(district):
+    if connection.vendor != "postgresql":
+        pytest.skip("an advisory lock of PostgreSQL's")
+    from fangkong.core.errors import FieldError
+    from fangkong.dataprotection import backups
+    from fangkong.dataprotection.services import PURGE_LOCK
+
+    with backups._pg_connect(connection.settings_dict) as other:  # another session, as a second `fangkong purge`
+        other.execute("SELECT pg_advisory_lock(%s)", [PURGE_LOCK])
+        with pytest.raises(FieldError) as exc:
+            purge_run()
+        assert exc.value.code == "running"
+    assert purge_run()  # the other session ended: its lock went with it
