@@ -210,3 +210,15 @@ def test_public_forms_are_limited_per_address_in_the_shared_table(district):
     assert RateCount.objects.get(subject="public-form:tip:203.0.113.20").count == throttle.PUBLIC_FORM.limit + 1
     page = Client(REMOTE_ADDR="203.0.113.20", HTTP_ACCEPT_LANGUAGE="en").post("/me/report-hazard/", body)
     assert page.status_code == 400 and b"Too many reports from here" in page.content  # the page shares the count
+
+
+def test_a_lost_phone_is_reset_by_an_administrator(district, two_factor):
+    from django.core.management import call_command
+
+    TOTPDevice.objects.create(user=district.hq, name="phone", confirmed=True)
+    call_command("reset_second_factor", "hq", "--reason", "手机丢失，本人申请")
+    assert not TOTPDevice.objects.filter(user=district.hq).exists()
+    assert AuditEvent.objects.filter(action="auth.second_factor_reset", reason="手机丢失，本人申请").exists()
+    browser = Client()
+    browser.post("/login/", {"username": "hq", "password": PASSWORD})
+    assert b"data:image/svg+xml" in browser.get("/account/second-factor/").content  # set up anew
