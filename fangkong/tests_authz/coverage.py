@@ -1,0 +1,452 @@
+"""The declared coverage: how every URL pattern and every API operation is checked for scope.
+
+To cover a new endpoint, add one line to PAGES (keyed by the URL name, "app:name") or OPERATIONS (keyed by the
+operationId, as /api/v1/openapi.json shows it) — test_inventory fails, naming it, until you do:
+
+- `scoped(kind)` — its path (or, with `query=`/`body=`, its query or body: "{ref}" stands for the object) names an
+  object of `kind`. The outsiders get the same 403/404 for A's object as for an id that does not exist, and the
+  insider gets anything but 404. Other path parameters go in `path=`; POST/PUT bodies are generated from the
+  operation's schema, `body=` overrides fields.
+- `listing(kind)`, `export(kind)`, `search(kind)` — the outsider's reply (HTML, JSON, CSV or .xlsx) never holds
+  the marker of A's object; the insider's does.
+- `unit(kind)` — as scoped, for work done at a unit (a checkpoint, a site): the other unit's staff are outsiders.
+- `public(why)`, `self_(why)` — no login (the public portal, sign-in) / acts on the caller only (inbox, logout).
+- `district(why)` — district-wide data or configuration with nothing of a community in it; capability-checked.
+- `creates(why)` — makes a new object; what its body refers to is checked by the service (or by a scoped line).
+A kind is made by fangkong/tests_authz/world.py (one object in A, one in B); its personas are in KINDS below.
+An entry that finds a real hole and cannot be fixed at once gets `known_hole="..."`: the check is then an xfail
+that must fail (strict), so fixing the hole turns it red until the mark is removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Cov:
+    how: str
+    kind: str = ""
+    why: str = ""
+    param: str = ""  # the path parameter that carries the object (default: the first one)
+    path: dict[str, Any] = field(default_factory=dict)  # the other path parameters
+    query: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] | None = None
+    method: str = ""  # pages: GET unless told; API: the operation's
+    insider: str = ""  # default: KINDS[kind].insider
+    outsiders: tuple[str, ...] = ()  # default: KINDS[kind].outsiders
+    insider_kind: str = ""  # the insider is shown this kind's object (a published article, not the draft)
+    known_hole: str = ""
+
+
+def public(why: str) -> Cov:
+    return Cov("public", why=why)
+
+
+def self_(why: str) -> Cov:
+    return Cov("self", why=why)
+
+
+def district(why: str) -> Cov:
+    return Cov("district", why=why)
+
+
+def creates(why: str) -> Cov:
+    return Cov("creates", why=why)
+
+
+def scoped(kind: str, **kw) -> Cov:
+    return Cov("scoped", kind, **kw)
+
+
+def unit(kind: str, **kw) -> Cov:
+    return Cov("unit", kind, **kw)
+
+
+def listing(kind: str, **kw) -> Cov:
+    return Cov("list", kind, **kw)
+
+
+def export(kind: str, **kw) -> Cov:
+    return Cov("export", kind, **kw)
+
+
+def search(kind: str, **kw) -> Cov:
+    return Cov("search", kind, **kw)
+
+
+@dataclass(frozen=True)
+class Personas:
+    insider: str  # reaches A's object
+    outsiders: tuple[str, ...]  # must not reach A's object
+    b_outsiders: tuple[str, ...] = ("street1", "worker_a")  # must not reach B's object
+
+
+_A_OUT = ("worker_b", "street2", "unit_staff")
+KINDS: dict[str, Personas] = {
+    "person": Personas("worker_a", _A_OUT),
+    "import_job": Personas("worker_a", ("worker_b", "street1", "hq", "unit_staff")),  # the uploader's own
+    "jurisdiction": Personas("worker_a", _A_OUT),
+    "checkpoint": Personas("staff1", ("staff_b", "worker_b", "street2", "unit_staff"), ("staff1", "street1")),
+    "passage": Personas("street1", ("staff_b", *_A_OUT), ("staff1", "street1")),
+    "followup": Personas("worker_a", ("staff1", *_A_OUT)),
+    "violation": Personas("worker_a", _A_OUT),
+    "travel_report": Personas("worker_a", ("hr", "leader", *_A_OUT)),
+    "pass_request": Personas("hq", ("street2", "worker_b", "staff_b"), ("staff1",)),
+    "site": Personas("sampler", ("other_sampler", *_A_OUT), ("sampler", "street1", "worker_a")),
+    "tube": Personas("sampler", ("other_sampler", "lab", *_A_OUT), ("sampler",)),
+    "bag": Personas("sampler", ("other_sampler", *_A_OUT), ("sampler",)),
+    "zone": Personas("worker_a", _A_OUT),
+    "status_change": Personas("worker_a", _A_OUT),
+    "appeal": Personas("hq", _A_OUT),
+    "case": Personas("street1", _A_OUT),
+    "transfer": Personas("hq", _A_OUT),
+    "venue": Personas("worker_a", _A_OUT),
+    "sentinel_alert": Personas("worker_a", ("doctor_b", "doctor_a", *_A_OUT)),
+    "inpatient": Personas("doctor_a", ("doctor_b", *_A_OUT), ("doctor_a",)),
+    "directive": Personas("street1", _A_OUT),
+    "task": Personas("worker_a", _A_OUT),
+    "task_update": Personas("worker_a", _A_OUT),
+    "duty_shift": Personas("street1", _A_OUT),
+    "duty_entry": Personas("street1", _A_OUT),
+    "finding": Personas("hq", _A_OUT),
+    "outcome": Personas("hq", _A_OUT),
+    "incident": Personas("street1", _A_OUT),
+    "enterprise": Personas("officer", ("other_officer", *_A_OUT), ("officer", "street1", "worker_a")),
+    "hazard": Personas("officer", ("other_officer", *_A_OUT), ("officer", "street1", "worker_a")),
+    "inspection": Personas("hq", ("other_officer", *_A_OUT), ("officer", "street1")),
+    "accident": Personas("officer", ("other_officer", *_A_OUT), ("officer", "street1", "worker_a")),
+    # The enterprise a public report names never learns of it.
+    "public_report": Personas("hq", ("officer", "other_officer", *_A_OUT), ("other_officer",)),
+    "supply_request": Personas("worker_a", _A_OUT),
+    "volunteer": Personas("worker_a", _A_OUT),
+    "price_report": Personas("hq", ("worker_b", "street1", "officer", "unit_staff"), ()),
+    # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
+    "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
+    "article_published": Personas("anon", (), ()),
+}
+
+
+PAGES: dict[str, Cov] = {
+    "home": self_("the caller's own start page"),
+    "login": public("sign-in"),
+    "second_factor": public("sign-in, second step"),
+    "password_change": self_("the caller's own password"),
+    "logout": self_("signs the caller out"),
+    "audit": listing("person", insider="hq", outsiders=("worker_b", "street2", "unit_staff")),
+    "set_language": public("the language cookie"),
+    "jurisdictions": listing("jurisdiction", outsiders=("unit_staff",)),
+    "jurisdiction": scoped("jurisdiction"),
+    "people": listing("person"),
+    "people-export": export("person"),
+    "people-import": self_("the upload form and the caller's own jobs"),
+    "roster-template": public("an empty template (login required, nothing in it)"),
+    "people-import-job": scoped("import_job"),
+    "people-import-rejections": scoped("import_job"),
+    "person": scoped("person"),
+    "person-reveal": scoped("person", method="POST", body={"field": "phone", "reason": "核实身份信息"}),
+    "screening:checkpoints": listing("checkpoint", insider="staff1", outsiders=("staff_b", "street2", "worker_b")),
+    "screening:checkpoint": unit("checkpoint"),
+    "screening:lookup": unit("checkpoint", query={"document_number": "110101199001011237"}),
+    "screening:pass_request_new": unit("checkpoint"),
+    "screening:passages": listing("passage"),
+    "screening:followups": listing("followup"),
+    "screening:followup": scoped("followup"),
+    "screening:followup_action": scoped("followup", path={"action": "contact"}, method="POST", body={}),
+    "screening:reconciliation": listing("followup", insider="street1", outsiders=("street2",)),
+    "screening:risk_areas": district("risk areas are the district's list of places elsewhere"),
+    "screening:protocol": district("the district's screening protocol"),
+    "screening:shifts": listing("checkpoint", insider="street1", outsiders=("street2", "worker_b")),
+    "screening:pass_requests": listing("pass_request", outsiders=("street2", "worker_b", "staff_b")),
+    "screening:travel": listing("travel_report"),
+    "screening:travel_action": scoped("travel_report", path={"action": "acknowledge"}, method="POST", body={}),
+    "screening:violations": listing("violation"),
+    "screening:violation_action": scoped("violation", method="POST", body={"outcome": "warned"}),
+    "testing:rounds": district("rounds are the district's; their figures per place are checked under coverage"),
+    "testing:round": district("a round is district-wide (its coverage by place: testing API coverage/missing)"),
+    "testing:site": unit("site"),
+    "testing:bags": listing("bag"),
+    "testing:lab": district("the lab's queue of bags handed over (a unit role's work, district-wide)"),
+    "testing:recalls": listing("person", insider="worker_a"),
+    "testing:codes": scoped("jurisdiction"),
+    "testing:household_codes": scoped("jurisdiction"),
+    "testing:codes_issue": scoped("jurisdiction", method="POST", body={}),
+    "containment:zones": listing("zone"),
+    "containment:zone": scoped("zone"),
+    "containment:person": scoped("person"),
+    "containment:changes": listing("appeal", insider="hq"),
+    "containment:change_decide": scoped("status_change", method="POST", body={"decision": "reject", "note": "x"}),
+    "containment:appeal_decide": scoped("appeal", method="POST", body={"decision": "dismiss", "note": "x"}),
+    "containment:venue_poster": scoped("venue"),
+    "containment:tracing": self_("a form; each query it sends is scoped (the venue and whereabouts API lines)"),
+    "containment:sentinel": self_("the reporting form of the caller's clinic or pharmacy"),
+    "containment:alerts": listing("sentinel_alert"),
+    "containment:transfers": listing("transfer"),
+    "containment:inpatients": listing("inpatient"),
+    "portal:login": public("residents sign in with their phone"),
+    "portal:logout": self_("signs the resident out"),
+    "portal:me": self_("the signed-in resident's own page (the session holds their person ids)"),
+    "portal:access_log": self_("who looked at the signed-in resident's data"),
+    "portal:appeal": self_("a resident appeals a change concerning a person of their own session"),
+    "portal:report_hazard": public("the public hazard report form"),
+    "portal:report_price": public("the public price report form"),
+    "portal:travel": self_("the signed-in resident's own trips"),
+    "portal:supplies": self_("the signed-in resident's own supply requests"),
+    "portal:volunteer": self_("the signed-in resident signs up"),
+    "news_manage:list": listing("article"),
+    "news_manage:new": district("the newsroom's editor (a unit role, district-wide)"),
+    "news_manage:import": district("the newsroom's import form"),
+    "news_manage:integrity": district("the newsroom's integrity check"),
+    "news_manage:article": scoped("article"),
+    "news_manage:diff": scoped("article"),
+    "news:index": listing("article", insider="anon", outsiders=("anon",), insider_kind="article_published"),
+    "news:category": listing(
+        "article", path={"slug": "xinglong"}, insider="anon", outsiders=("anon",), insider_kind="article_published"
+    ),
+    "news:article": scoped("article", insider="anon", insider_kind="article_published"),
+    "news:print": scoped("article", insider="anon", insider_kind="article_published"),
+    "news:pdf": scoped("article", insider="anon", insider_kind="article_published"),
+    "news:search": search(
+        "article", query={"q": "{marker}"}, insider="anon", outsiders=("anon",), insider_kind="article_published"
+    ),
+    "news:rss": listing("article", insider="anon", outsiders=("anon",), insider_kind="article_published"),
+    "news:atom": listing("article", insider="anon", outsiders=("anon",), insider_kind="article_published"),
+    "news:lang": public("the public portal's language switch"),
+    "command:tasks": listing("task"),
+    "command:task": scoped("task"),
+    "command:attachment": scoped("task_update"),
+    "command:directives": listing("directive"),
+    "command:directive": scoped("directive"),
+    "command:inbox": self_("the caller's own notifications"),
+    "command:reports": self_("the report assignments of the caller's own post"),
+    "command:duty": listing("duty_shift"),
+    "command:supervision": listing("finding"),
+    "command:incidents": listing("incident"),
+    "command:chain": scoped("task", query={"kind": "task", "id": "{ref}"}),
+    "command:situations": district("the district's daily situation reports (HQ)"),
+    "command:situation": district("a district-wide daily report (HQ only)"),
+    "command:situation_export": district("a district-wide daily report (HQ only)"),
+    "command:incident": scoped("incident"),
+    "command:report_overview": district("completeness of reports the caller assigned"),
+    "safety:hazards": listing("hazard"),
+    "safety:hazard": scoped("hazard"),
+    "safety:review": listing("hazard", insider="hq", outsiders=("street2", "other_officer")),
+    "safety:statistics": listing("enterprise", insider="street1", outsiders=("street2", "other_officer")),
+    "safety:statistics_xlsx": export("enterprise", insider="street1", outsiders=("street2", "other_officer")),
+    "safety:overdue_csv": export("hazard", insider="hq", outsiders=("street2", "other_officer")),
+    "safety:accidents": listing("accident"),
+    "safety:accident": scoped("accident"),
+    "safety:inspection_new": listing("enterprise", insider="hq", outsiders=("other_officer", "street2")),
+    "safety:inspection": scoped("inspection"),
+    "safety:inspection_signature": scoped("inspection"),
+    "livelihood:community": listing("supply_request"),
+    "livelihood:prices": listing("price_report"),
+    "dataprotection:retention": district("retention periods, district-wide"),
+}
+
+_P = "fangkong_"
+OPERATIONS: dict[str, Cov] = {
+    _P + "core_auth_token_create": public("sign-in"),
+    _P + "core_auth_logout": self_("revokes the caller's own token"),
+    _P + "core_auth_tokens_revoke_mine": self_("revokes the caller's own tokens"),
+    _P + "core_auth_tokens_revoke_user": district("accounts admin (HQ) revokes a user's tokens"),
+    _P + "registry_api_people_list": listing("person"),
+    _P + "registry_api_person_create": creates("a person in the caller's reach (community checked)"),
+    _P + "registry_api_person_detail": scoped("person"),
+    _P + "registry_api_person_reveal": scoped("person", body={"field": "phone", "reason": "核实身份信息"}),
+    _P + "registry_api_people_import_endpoint": creates("an import job of the caller's own"),
+    _P + "registry_api_jurisdictions": listing("jurisdiction", outsiders=("unit_staff",)),
+    _P + "screening_api_risk_area_list": district("risk areas are places elsewhere, the district's list"),
+    _P + "screening_api_risk_area_create": district("risk areas, district-wide"),
+    _P + "screening_api_risk_area_update": district("risk areas, district-wide"),
+    _P + "screening_api_risk_area_end": district("risk areas, district-wide"),
+    _P + "screening_api_risk_area_import": district("risk areas, district-wide"),
+    _P + "screening_api_protocol_get": district("the district's protocol"),
+    _P + "screening_api_protocol_put": district("the district's protocol"),
+    _P + "screening_api_settings_put": district("the district's screening settings"),
+    _P + "screening_api_checkpoint_list": listing(
+        "checkpoint", insider="staff1", outsiders=("staff_b", "street2", "worker_b")
+    ),
+    _P + "screening_api_shift_list": scoped("checkpoint", insider="street1"),
+    _P + "screening_api_shift_create": scoped("checkpoint", insider="street1"),
+    _P + "screening_api_passage_create": unit("checkpoint"),
+    _P + "screening_api_passage_list": listing("passage"),
+    _P + "screening_api_pass_request_create": unit("checkpoint"),
+    _P + "screening_api_pass_request_list": listing("pass_request", outsiders=("street2", "worker_b", "staff_b")),
+    _P + "screening_api_followup_list": listing("followup"),
+    _P + "screening_api_followup_detail": scoped("followup"),
+    _P + "screening_api_followup_contact": scoped("followup"),
+    _P + "screening_api_followup_location": scoped("followup"),
+    _P + "screening_api_followup_test": scoped("followup"),
+    _P + "screening_api_followup_release": scoped("followup"),
+    _P + "screening_api_reconciliation": listing("followup", insider="street1", outsiders=("street2",)),
+    _P + "screening_api_travel_list": listing("travel_report"),
+    _P + "screening_api_travel_create": scoped("person", body={"person_id": "{ref}"}),
+    _P + "screening_api_travel_acknowledge": scoped("travel_report"),
+    _P + "screening_api_travel_decide": scoped("travel_report"),
+    _P + "screening_api_travel_cancel": scoped("travel_report"),
+    _P + "screening_api_violation_list": listing("violation"),
+    _P + "screening_api_violation_explain": scoped("violation"),
+    _P + "screening_api_violation_handle": scoped("violation"),
+    _P + "testing_api_person_code": scoped("person"),
+    _P + "testing_api_codes_issue": scoped("jurisdiction", body={"jurisdiction_id": "{ref}"}),
+    _P + "testing_api_round_create": district("rounds are the district's (testing admin)"),
+    _P + "testing_api_round_list": district("rounds are the district's"),
+    _P + "testing_api_site_list": listing("site", insider="hq", outsiders=("other_sampler",)),
+    _P + "testing_api_collections_bulk": district("scans name their site; a sampler's own sites (collection tests)"),
+    _P + "testing_api_tube_close_api": unit("tube"),
+    _P + "testing_api_bag_seal": creates("a bag of the sampler's own closed tubes"),
+    _P + "testing_api_bag_handover": unit("bag"),
+    _P + "testing_api_bag_receive": unit("bag", insider="lab", outsiders=("other_sampler", "worker_b", "street2")),
+    _P + "testing_api_results_bulk": creates("the lab's results for tubes it received"),
+    _P + "testing_api_results_upload": creates("the lab's results for tubes it received"),
+    _P + "testing_api_recall_list": listing("person", path={"round_id": 1}),
+    _P + "testing_api_round_monitoring": district("stage timings of a round, district-wide figures"),
+    _P + "testing_api_round_coverage": scoped("jurisdiction", path={"round_id": 1}, query={"jurisdiction": "{ref}"}),
+    _P + "testing_api_round_missing": scoped("jurisdiction", path={"round_id": 1}, query={"jurisdiction": "{ref}"}),
+    _P + "testing_api_recall_retest": creates("a recall's retest by the sampler (recalls: testing tests)"),
+    _P + "containment_api_cases_case_create": scoped("person", body={"person_id": "{ref}", "source": "testing"}),
+    _P + "containment_api_cases_case_release": scoped("case"),
+    _P + "containment_api_cases_contact_create": scoped("case"),
+    _P + "containment_api_cases_isolation_sites": district("isolation sites are the district's"),
+    _P + "containment_api_cases_transfer_create": scoped("person", insider="hq", body={"person_id": "{ref}"}),
+    _P + "containment_api_cases_transfer_list": listing("transfer"),
+    _P + "containment_api_cases_transfer_step": scoped("transfer"),
+    _P + "containment_api_changes_change_create": scoped("person", insider="street1", body={"person_id": "{ref}"}),
+    _P + "containment_api_changes_change_list": listing("appeal", insider="hq"),
+    _P + "containment_api_changes_change_create_bulk": creates("each item's person checked like change_create"),
+    _P + "containment_api_changes_change_approve": scoped("status_change", insider="hq"),
+    _P + "containment_api_changes_change_reject": scoped("status_change", insider="hq"),
+    _P + "containment_api_changes_change_revoke": scoped("status_change", insider="hq"),
+    _P + "containment_api_changes_change_revoke_reject": scoped("status_change", insider="hq"),
+    _P + "containment_api_changes_appeal_create": scoped("status_change"),
+    _P + "containment_api_changes_appeal_decide": scoped("appeal"),
+    _P + "containment_api_sentinels_sentinel_create": creates("a clinic's or pharmacy's own report"),
+    _P + "containment_api_sentinels_alert_list": listing("sentinel_alert"),
+    _P + "containment_api_sentinels_alert_handle": scoped("sentinel_alert"),
+    _P + "containment_api_sentinels_inpatient_create": creates("a hospital's own register"),
+    _P + "containment_api_sentinels_inpatient_discharge": unit("inpatient"),
+    _P + "containment_api_sentinels_escort_create": unit("inpatient"),
+    _P + "containment_api_status_status_for_scanner": district("a scanner reads a code shown to it: colour only"),
+    _P + "containment_api_status_person_status": scoped("person"),
+    _P + "containment_api_venues_venue_code": scoped("venue"),
+    _P + "containment_api_venues_venue_scan": district("a venue's scanner, by the code on its poster"),
+    _P + "containment_api_venues_venue_visits": scoped("venue", insider="street1", query={"reason": "流调溯源查询"}),
+    _P + "containment_api_venues_person_whereabouts": scoped(
+        "person", insider="street1", query={"reason": "流调溯源查询"}
+    ),
+    _P + "containment_api_zones_zone_create": creates("a zone over places in the caller's reach"),
+    _P + "containment_api_zones_zone_list": listing("zone"),
+    _P + "containment_api_zones_zone_detail": scoped("zone"),
+    _P + "containment_api_zones_zone_approve": scoped("zone", insider="hq"),
+    _P + "containment_api_zones_zone_reject": scoped("zone", insider="hq"),
+    _P + "containment_api_zones_zone_lift": scoped("zone", insider="street1"),
+    _P + "containment_api_zones_level_list": district("zone levels, district-wide"),
+    _P + "containment_api_zones_level_put": district("zone levels, district-wide"),
+    _P + "command_api_directive_create": creates("recipients below the issuer (directive tests)"),
+    _P + "command_api_task_list": listing("task"),
+    _P + "command_api_task_detail": scoped("task"),
+    _P + "command_api_task_acknowledge": scoped("task"),
+    _P + "command_api_task_complete": scoped("task"),
+    _P + "command_api_task_update": scoped("task", body={"text": "进展"}),
+    _P + "command_api_task_split": scoped("task"),
+    _P + "command_api_inbox": self_("the caller's own notifications"),
+    _P + "command_api_inbox_read": self_("the caller's own notifications"),
+    _P + "command_api_template_create": district("report templates are the district's"),
+    _P + "command_api_template_assign": creates("recipients below the caller (reporting tests)"),
+    _P + "command_api_reports_due": self_("the caller's own post's assignments"),
+    _P + "command_api_report_create": creates("a report for an assignment of the caller's post"),
+    _P + "command_api_report_completeness": district("completeness of a template the caller assigned"),
+    _P + "command_api_roster_create": scoped("jurisdiction", insider="street1", body={"jurisdiction_id": "{ref}"}),
+    _P + "command_api_duty_board": listing("duty_shift"),
+    _P + "command_api_duty_assign": scoped("duty_shift"),
+    _P + "command_api_duty_check_in": scoped("duty_shift", insider="worker_a"),
+    _P + "command_api_duty_check_out": scoped("duty_shift", insider="worker_a"),
+    _P + "command_api_duty_log": scoped("duty_shift", insider="worker_a"),
+    _P + "command_api_duty_promote": scoped("duty_entry"),
+    _P + "command_api_finding_create": scoped(
+        "jurisdiction", insider="hq", body={"target_kind": "jurisdiction", "target_id": "{ref}"}
+    ),
+    _P + "command_api_finding_list": listing("finding"),
+    _P + "command_api_outcome_create": scoped("finding"),
+    _P + "command_api_outcome_decide": scoped("outcome"),
+    _P + "command_api_unit_record": scoped("jurisdiction", insider="hq", query={"jurisdiction_id": "{ref}"}),
+    _P + "command_api_incident_levels": district("incident levels, district-wide"),
+    _P + "command_api_incident_level_put": district("incident levels, district-wide"),
+    _P + "command_api_incident_create": scoped("jurisdiction", insider="street1", body={"jurisdiction_id": "{ref}"}),
+    _P + "command_api_incident_list": listing("incident"),
+    _P + "command_api_incident_report": scoped("incident"),
+    _P + "command_api_responsibility": scoped("task", query={"kind": "task", "id": "{ref}"}),
+    _P + "command_api_situation_create": district("the district's daily report (HQ)"),
+    _P + "command_api_situation_get": district("the district's daily report (HQ)"),
+    _P + "command_api_section_text": district("the district's daily report (HQ)"),
+    _P + "command_api_section_versions": district("the district's daily report (HQ)"),
+    _P + "command_api_section_approve": district("the district's daily report (HQ)"),
+    _P + "command_api_situation_publish": district("the district's daily report (HQ)"),
+    _P + "safety_api_accidents_accident_create": scoped("enterprise", body={"enterprise_id": "{ref}"}),
+    _P + "safety_api_accidents_accident_list": listing("accident"),
+    _P + "safety_api_accidents_accident_get": scoped("accident"),
+    _P + "safety_api_accidents_accident_report": scoped("accident"),
+    _P + "safety_api_hazards_enterprise_list": listing("enterprise"),
+    _P + "safety_api_hazards_enterprise_responsibility": scoped("enterprise"),
+    _P + "safety_api_hazards_hazard_create": scoped("enterprise", insider="hq", body={"enterprise_id": "{ref}"}),
+    _P + "safety_api_hazards_hazard_list": listing("hazard"),
+    _P + "safety_api_hazards_hazard_transition": scoped("hazard"),
+    _P + "safety_api_hazards_stats_create": scoped("enterprise", body={"enterprise_id": "{ref}"}),
+    _P + "safety_api_hazards_stats_overview": listing("enterprise", insider="street1", outsiders=("street2",)),
+    _P + "safety_api_hazards_hazard_stats": listing("enterprise", insider="street1", outsiders=("street2",)),
+    _P + "safety_api_hazards_hazard_stats_xlsx": export("enterprise", insider="street1", outsiders=("street2",)),
+    _P + "safety_api_hazards_hazard_overdue_csv": export("hazard", insider="hq", outsiders=("street2",)),
+    _P + "safety_api_hazards_hazard_overdue": listing("hazard", insider="hq", outsiders=("street2",)),
+    _P + "safety_api_hazards_profile_put": scoped("enterprise"),
+    _P + "safety_api_hazards_licence_create": scoped("enterprise", insider="hq"),
+    _P + "safety_api_hazards_industry_put": district("the industry → department matrix, district-wide"),
+    _P + "safety_api_hazards_hazard_listed": scoped("hazard", insider="hq"),
+    _P + "safety_api_hazards_hazard_photo": scoped("hazard"),
+    _P + "safety_api_inspections_checklist_list": district("checklists are the district's"),
+    _P + "safety_api_inspections_checklist_import": district("checklists are the district's"),
+    _P + "safety_api_inspections_inspection_create": scoped(
+        "enterprise", insider="hq", body={"enterprise_id": "{ref}"}
+    ),
+    _P + "safety_api_inspections_inspection_result": scoped("inspection"),
+    _P + "safety_api_inspections_inspection_sign": scoped("inspection"),
+    _P + "safety_api_tips_tip_create": public("the public reports a hazard"),
+    _P + "safety_api_tips_tip_list": listing("public_report"),
+    _P + "safety_api_tips_tip_verify": scoped("public_report"),
+    _P + "safety_api_tips_tip_reward": scoped("public_report"),
+    _P + "safety_api_tips_tip_reveal": scoped("public_report"),
+    _P + "portal_api_article_create": district("the newsroom writes (a unit role, district-wide)"),
+    _P + "portal_api_article_list": listing(
+        "article", insider="anon", outsiders=("anon",), insider_kind="article_published"
+    ),
+    _P + "portal_api_article_get": scoped("article", insider="anon", insider_kind="article_published"),
+    _P + "portal_api_article_update": scoped("article"),
+    _P + "portal_api_article_submit": scoped("article"),
+    _P + "portal_api_article_approve": scoped("article", insider="reviewer"),
+    _P + "portal_api_article_reject": scoped("article", insider="reviewer"),
+    _P + "portal_api_article_withdraw": scoped("article", insider="reviewer"),
+    _P + "portal_api_article_versions": scoped("article"),
+    _P + "portal_api_article_import": district("the newsroom imports legacy pages"),
+    _P + "portal_api_category_list": public("the portal's category tree"),
+    _P + "portal_api_integrity_check": district("the newsroom's integrity check"),
+    _P + "portal_api_integrity_restore": district("the newsroom's integrity restore"),
+    _P + "livelihood_api_supply_list": listing("supply_request"),
+    _P + "livelihood_api_supply_move": scoped("supply_request"),
+    _P + "livelihood_api_volunteer_list": listing("volunteer"),
+    _P + "livelihood_api_volunteer_decide": scoped("volunteer"),
+    _P + "livelihood_api_price_create": public("the public reports price gouging"),
+    _P + "livelihood_api_price_list": listing("price_report"),
+    _P + "livelihood_api_price_decide": scoped("price_report"),
+    _P + "dataprotection_api_periods_get": district("retention periods, district-wide"),
+    _P + "dataprotection_api_period_put": district("retention periods, district-wide"),
+    _P + "dataprotection_api_daily_counts": district("counts per data class, district-wide"),
+}
+
+# URL patterns of the API itself that are not operations.
+API_PATTERNS: dict[str, Cov] = {
+    "api:openapi-json": public("the OpenAPI document"),
+    "api:openapi-view": public("the API's documentation page"),
+    "api:api-root": public("the API's root"),
+    "api/v1/^.*$": public("any other path under /api/v1/: a JSON 404"),
+}
