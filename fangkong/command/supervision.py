@@ -29,28 +29,28 @@ def _reach_q(user, field: str = "jpath") -> Q | None:
     return None if scope.empty else scope.q(field)
 
 
-def _target(kind: str, target_id: int) -> tuple[Unit | None, Jurisdiction | None, str]:
+def _target(kind: str, target_id: int) -> tuple[Unit | None, Jurisdiction | None, str] | None:
+    """What a finding is about, or None if there is no such thing (the caller answers that exactly as it answers
+    "outside your jurisdiction": which task or unit ids exist elsewhere is not the caller's to learn)."""
     if kind == Finding.Target.TASK:
         task = Task.objects.select_related("unit", "jurisdiction").filter(pk=target_id).first()
-        if task is None:
-            raise FieldError("target_id", _("Unknown task."))
-        return task.unit, task.jurisdiction, task.jpath
+        return (task.unit, task.jurisdiction, task.jpath) if task else None
     if kind == Finding.Target.REPORT:
         a = ReportAssignment.objects.select_related("unit", "jurisdiction").filter(pk=target_id).first()
-        if a is None:
-            raise FieldError("target_id", _("Unknown report assignment."))
-        return a.unit, a.jurisdiction, a.jpath
+        return (a.unit, a.jurisdiction, a.jpath) if a else None
     if kind in (Finding.Target.UNIT, Finding.Target.CHECKPOINT):
         unit = Unit.objects.filter(pk=target_id).first()
         if unit is None or (kind == Finding.Target.CHECKPOINT and unit.kind != Unit.Kind.CHECKPOINT):
-            raise FieldError("target_id", _("Unknown unit."))
+            return None
         return unit, None, unit.jpath
     if kind == Finding.Target.JURISDICTION:
         place = Jurisdiction.objects.filter(pk=target_id).first()
-        if place is None:
-            raise FieldError("target_id", _("Unknown jurisdiction."))
-        return None, place, place.path
-    raise FieldError("target_kind", _("A finding is about a task, a checkpoint, a report, a unit or a jurisdiction."))
+        return (None, place, place.path) if place else None
+    raise FieldError(
+        "target_kind",
+        _("A finding is about a task, a checkpoint, a report, a unit or a jurisdiction."),
+        code="invalid",
+    )
 
 
 @transaction.atomic
@@ -58,9 +58,12 @@ def finding_record(*, actor, target_kind: str, target_id: int, text: str) -> Fin
     reach = _reach_q(actor)
     if reach is None:
         raise Forbidden(Cap.SUPERVISE)
-    unit, place, path = _target(target_kind, target_id)
-    if not unit_ids_for(actor, Cap.SUPERVISE) and not scope_for(actor, Cap.SUPERVISE).covers(path):
-        raise FieldError("target_id", _("This lies outside your jurisdiction."))
+    target = _target(target_kind, target_id)
+    if target is None or (
+        not unit_ids_for(actor, Cap.SUPERVISE) and not scope_for(actor, Cap.SUPERVISE).covers(target[2])
+    ):
+        raise FieldError("target_id", _("Unknown, or outside your jurisdiction."), code="not_found")
+    unit, place, path = target
     if len((text or "").strip()) < 4:
         raise FieldError("text", _("Describe what was found."))
     finding = Finding.objects.create(

@@ -112,3 +112,24 @@ def test_the_record_lists_screenings_pass_requests_and_violations(client, distri
     assert (r["pass_requests"], r["violations"]) == (1, 1)
     assert r["pass_request_items"][0]["who"].startswith("某局长")
     assert r["violation_items"][0]["who"] == "李*"
+
+
+def test_a_finding_outside_ones_reach_reads_like_one_about_nothing(client, district, api_token):
+    """A supervisor bound to one street learns nothing about the other street's units or places by naming ids."""
+    other = Unit.objects.create(
+        kind="school", name="胜利小学", code="SCH-B", jurisdiction=district.b, jpath=district.b.path
+    )
+    street = api_token(make_user("hq_s1", "hq_admin", jurisdiction=district.s1))
+
+    def record(kind: str, target: int):
+        return client.post(
+            "/api/v1/supervision/findings",
+            {"target_kind": kind, "target_id": target, "text": "值班人员脱岗"},
+            content_type=JSON,
+            **street,
+        )
+
+    outside, nothing = record("unit", other.pk), record("unit", 999_999)
+    assert outside.status_code == nothing.status_code == 400
+    assert outside.json() == nothing.json() and outside.json()["errors"][0]["code"] == "not_found"
+    assert record("jurisdiction", district.b.pk).json() == record("jurisdiction", 999_999).json()
