@@ -130,7 +130,7 @@ def backup(*, output: Path | None = None, alias: str = "default") -> BackupResul
     db = connection.settings_dict
     engine = _engine(db)
     path = Path(output) if output else default_path(engine)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # a new directory for backups: its owner's only
     audit_record(actor=None, action="database.backup", fields={"engine": engine, "path": str(path)})
     partial = path.with_name(path.name + ".part")
     partial.unlink(missing_ok=True)

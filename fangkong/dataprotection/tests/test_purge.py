@@ -276,7 +276,7 @@ def test_purge_command_reports_each_class_and_its_dry_run_changes_nothing(distri
     ImportJob.objects.filter(pk=job.pk).update(created_at=clock.now() - timedelta(days=3))
     call_command("purge", "--dry-run")
     out = capsys.readouterr().out
-    assert "import_files: 1 cleared (kept 2 days" in out and "dry run" in out
+    assert "import_files: 1 cleared (period 2 days" in out and "dry run" in out
     assert bytes(ImportJob.objects.get(pk=job.pk).content) == b"rows"
     call_command("purge")
     out = capsys.readouterr().out

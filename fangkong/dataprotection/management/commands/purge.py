@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from fangkong.core.errors import FieldError
 from fangkong.dataprotection import services
@@ -40,7 +41,8 @@ class Command(BaseCommand):
                 self.stderr.write(f"{r.key}: FAILED {r.error}")
                 continue
             done = ", ".join(f"{n} {what}" for what, n in r.counts.items())
-            self.stdout.write(f"{r.key}: {done} (kept {r.days} days: before {r.before:%Y-%m-%d %H:%M}){suffix}")
+            before = timezone.localtime(r.before)
+            self.stdout.write(f"{r.key}: {done} (period {r.days} days: before {before:%Y-%m-%d %H:%M}){suffix}")
         if not options["dry_run"] and not options["only"]:
             from fangkong.retention import housekeeping  # the platform's composition module, above this app
 
@@ -60,7 +62,8 @@ class Command(BaseCommand):
                 f"{exc.message} [{exc.code}] — run: fangkong purge --end-of-emergency --confirm <district code>"
             ) from exc
         verb = "would destroy (dry run: nothing changed)" if dry_run else "destroyed"
-        self.stdout.write(f"End of the emergency, district {report.district}, {report.at:%Y-%m-%d %H:%M %Z}: {verb}")
+        at = timezone.localtime(report.at)
+        self.stdout.write(f"End of the emergency, district {report.district}, {at:%Y-%m-%d %H:%M %Z}: {verb}")
         for module, tables in report.counts.items():
             for table, n in tables.items():
                 self.stdout.write(f"  {module}.{table}: {n}")
