@@ -10,7 +10,15 @@ from fangkong.dataprotection.services import purge_run
 
 def housekeeping() -> dict[str, int]:
     """The platform's own leftovers past their time, by name → rows deleted (run after the personal data)."""
-    return {}
+    from fangkong.core.auth import tokens_purge
+    from fangkong.core.throttle import purge as rate_counts_purge
+    from fangkong.portal.residents import login_codes_purge
+
+    return {
+        "api_tokens": tokens_purge(),  # a week after they expired
+        "rate_counts": rate_counts_purge(),  # windows over a day old (they hold addresses and account names)
+        "login_codes": login_codes_purge(),  # residents' one-time codes, a day after they expired
+    }
 
 
 def purge_all() -> dict[str, int]:

@@ -97,6 +97,13 @@ def login_code_guard(*, address: str) -> None:
     throttle.check((VERIFY_FAILURES_PER_ADDRESS, address))
 
 
+def login_codes_purge() -> int:
+    """One-time codes a day after they expired (only a keyed hash of each is kept, but the rows say which phone
+    asked when)."""
+    deleted, _ = OneTimeCode.objects.filter(expires_at__lt=clock.now() - timedelta(days=1)).delete()
+    return deleted
+
+
 def login_code_verify(*, phone: str, code: str) -> list[int]:
     """The people registered with this phone, if the code is right; each failure counts against the code (and
     that count is committed even though the sign-in fails)."""
