@@ -8,8 +8,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Person, PersonTag
@@ -166,7 +168,17 @@ def missing(*, user, round_id: int, jurisdiction_id: int):
     place = Jurisdiction.objects.filter(scope.q("path"), pk=jurisdiction_id).first()
     if place is None:
         raise NotFound
-    sampled = Sample.objects.filter(round=round_, retest=False, jpath__startswith=place.path).values("person_id")
+    if Sample.objects.filter(round=round_, person__isnull=True).exists():
+        # Past its retention period the round's samples no longer name their person (fangkong purge): who was
+        # sampled is not known any more, so who is missing cannot be said — not "nobody", not "everybody".
+        raise FieldError(
+            "round",
+            _("This round is past its retention period: who was sampled is no longer kept."),
+            code="past_retention",
+        )
+    sampled = Sample.objects.filter(
+        round=round_, retest=False, jpath__startswith=place.path, person__isnull=False
+    ).values("person_id")
     people = list(
         _expected(round_, scope.q())
         .filter(jpath__startswith=place.path)

@@ -127,3 +127,21 @@ def test_result_limits_per_site_kind(district, testing):
 
     with pytest.raises(FieldError):
         round_create(actor=district.hq, name="x", result_limits={"mass": 3})
+
+
+def test_who_is_missing_is_not_guessed_once_the_round_is_past_retention(district, testing):
+    """Anonymised samples (no person) made the NOT IN empty: the list said nobody was missing."""
+    from fangkong.testing.models import Sample
+
+    people = testing.people_a
+    collect(testing.sampler, testing.round, [scan(p, "RET-1", testing.site, i) for i, p in enumerate(people[:3])])
+    Sample.objects.filter(round=testing.round).update(person=None)  # what fangkong purge does past the period
+    import pytest
+
+    from fangkong.core.errors import FieldError
+
+    with pytest.raises(FieldError) as exc:
+        missing(user=district.worker_a, round_id=testing.round.pk, jurisdiction_id=district.a1.pk)
+    assert exc.value.code == "past_retention"
+    page = district.client(district.worker_a).get(f"/testing/rounds/{testing.round.pk}/", {"missing": district.a1.pk})
+    assert page.status_code == 200 and b'data-code="past_retention"' in page.content
