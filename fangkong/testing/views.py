@@ -226,17 +226,19 @@ def round_detail(request, round_id: int):
     from . import monitoring
 
     round_ = selectors.round_get(user=request.user, round_id=round_id)
+    parent = request.GET.get("jurisdiction")
     context: dict = {"round": round_}
     if has_cap(request.user, Cap.TESTING_ADMIN):
         context["timings"] = monitoring.stage_timings(user=request.user, round_id=round_id)
     if has_cap(request.user, Cap.TESTING_RECALL):
         context["coverage"] = monitoring.coverage(
-            user=request.user, round_id=round_id, parent_id=param_id(request.GET, "jurisdiction")
+            user=request.user, round_id=round_id, parent_id=int(parent) if parent and parent.isdigit() else None
         )
-        if missing_for := param_id(request.GET, "missing"):
+        missing_for = request.GET.get("missing")
+        if missing_for and missing_for.isdigit():
             try:
                 context["missing"] = monitoring.missing(
-                    user=request.user, round_id=round_id, jurisdiction_id=missing_for
+                    user=request.user, round_id=round_id, jurisdiction_id=int(missing_for)
                 )
             except FieldError as exc:
                 context["missing_error"] = exc
