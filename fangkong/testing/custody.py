@@ -23,6 +23,17 @@ def _may_sample(actor) -> bool:
     return bool(unit_ids_for(actor, Cap.TESTING_SAMPLE)) or not scope_for(actor, Cap.TESTING_ADMIN).empty
 
 
+def _reaches(actor, tube: Tube) -> bool:
+    """A site's tube is a sampling team's own when one of the team's units runs the site (as tube_close asks), or
+    it lies within a testing admin's scope: another team's tubes and bags are not theirs to seal or hand over. A
+    retest tube has no site (whichever team the person went to took it) and stays anyone's who samples."""
+    if tube.site_id is None:
+        return _may_sample(actor)
+    return tube.site.unit_id in unit_ids_for(actor, Cap.TESTING_SAMPLE) or scope_for(actor, Cap.TESTING_ADMIN).covers(
+        tube.jpath
+    )
+
+
 @transaction.atomic
 def bag_seal(*, actor, seal_code: str, tube_codes: list[str]) -> Bag:
     """All tubes must exist, be closed and be in no other bag; else nothing is sealed and the tube is named."""
@@ -36,10 +47,12 @@ def bag_seal(*, actor, seal_code: str, tube_codes: list[str]) -> Bag:
         raise FieldError("tube_codes", _("A bag holds at least one tube."))
     if len(set(codes)) != len(codes):
         raise FieldError("tube_codes", _("A tube is listed twice."))
-    tubes = {t.code: t for t in Tube.objects.select_for_update().filter(code__in=codes)}
+    tubes = {
+        t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(code__in=codes).select_related("site")
+    }
     for code, raw in zip(codes, tube_codes, strict=True):
         tube = tubes.get(code)
-        if tube is None:
+        if tube is None or not _reaches(actor, tube):  # another team's tube is as unknown as a missing one
             raise FieldError("tube_codes", _("Unknown tube %(c)s.") % {"c": raw})
         if tube.closed_at is None:
             raise FieldError("tube_codes", _("Tube %(c)s is still open: close it first.") % {"c": raw})
@@ -70,6 +83,9 @@ def bag_handover(*, actor, seal_code: str) -> Bag:
     if not _may_sample(actor):
         raise Forbidden(Cap.TESTING_SAMPLE)
     bag = _bag(seal_code)
+    tubes = list(bag.tubes.select_related("site"))
+    if not tubes or not all(_reaches(actor, t) for t in tubes):
+        raise NotFound  # another team's bag, answered as a seal code that does not exist
     if bag.handed_over_at is None:
         bag.handed_over_at, bag.handed_over_by = clock.now(), actor
         bag.save(update_fields=["handed_over_at", "handed_over_by"])
