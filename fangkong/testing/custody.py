@@ -27,7 +27,7 @@ def _reaches(actor, tube: Tube) -> bool:
     """A site's tube is a sampling team's own when one of the team's units runs the site (as tube_close asks), or
     it lies within a testing admin's scope: another team's tubes and bags are not theirs to seal or hand over. A
     retest tube has no site (whichever team the person went to took it) and stays anyone's who samples."""
-    if tube.site_id is None:
+    if tube.site is None:
         return _may_sample(actor)
     return tube.site.unit_id in unit_ids_for(actor, Cap.TESTING_SAMPLE) or scope_for(actor, Cap.TESTING_ADMIN).covers(
         tube.jpath
