@@ -30,7 +30,7 @@ class Cov:
     kind: str = ""
     why: str = ""
     param: str = ""  # the path parameter that carries the object (default: the first one)
-    path: dict[str, Any] = field(default_factory=dict)  # the other path parameters
+    path: dict[str, Any] = field(default_factory=dict)  # the other path parameters ("{round}": the round's id)
     query: dict[str, Any] = field(default_factory=dict)
     body: dict[str, Any] | None = None
     method: str = ""  # pages: GET unless told; API: the operation's
@@ -312,10 +312,14 @@ OPERATIONS: dict[str, Cov] = {
     _P + "testing_api_bag_receive": unit("bag", insider="lab", outsiders=("other_sampler", "worker_b", "street2")),
     _P + "testing_api_results_bulk": creates("the lab's results for tubes it received"),
     _P + "testing_api_results_upload": creates("the lab's results for tubes it received"),
-    _P + "testing_api_recall_list": listing("recall", path={"round_id": 1}),
+    _P + "testing_api_recall_list": listing("recall", path={"round_id": "{round}"}),
     _P + "testing_api_round_monitoring": district("stage timings of a round, district-wide figures"),
-    _P + "testing_api_round_coverage": scoped("jurisdiction", path={"round_id": 1}, query={"jurisdiction": "{ref}"}),
-    _P + "testing_api_round_missing": scoped("jurisdiction", path={"round_id": 1}, query={"jurisdiction": "{ref}"}),
+    _P + "testing_api_round_coverage": scoped(
+        "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}
+    ),
+    _P + "testing_api_round_missing": scoped(
+        "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}
+    ),
     _P + "testing_api_recall_retest": scoped("recall", body={"tube_code": "RETEST-AUTHZ"}),
     _P + "containment_api_cases_case_create": scoped("person", body={"person_id": "{ref}", "source": "testing"}),
     _P + "containment_api_cases_case_release": scoped("case"),
