@@ -4,6 +4,8 @@ before the next check."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.db import transaction
 from django.test import override_settings
@@ -12,7 +14,7 @@ from .world import World, build
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker, tmp_path_factory) -> World:
+def world(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[World]:
     from django.conf import settings
     from django.core.cache import cache
 

@@ -86,7 +86,7 @@ class Caller:
 
     def _api(self, persona, op: Operation, cov: Cov, values, query, ref):
         url = op.url(**{p: values.get(p, MISSING_INT) for p in op.path_params})
-        headers = {"HTTP_IDEMPOTENCY_KEY": f"authz-{next(_keys)}", "HTTP_ACCEPT_LANGUAGE": "en"}
+        headers: dict[str, Any] = {"HTTP_IDEMPOTENCY_KEY": f"authz-{next(_keys)}", "HTTP_ACCEPT_LANGUAGE": "en"}
         if persona != "anon":
             headers["HTTP_AUTHORIZATION"] = f"Bearer {self.world.tokens[persona]}"
         c = Client()

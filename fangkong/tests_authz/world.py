@@ -60,13 +60,13 @@ def build() -> World:
     from fangkong.screening.tests import conftest as scconf
     from fangkong.testing.tests import conftest as tconf
 
-    d: District = root.district.__wrapped__(None)
-    scr = scconf.screening.__wrapped__(d)
+    d: District = root.district.__wrapped__(None)  # type: ignore[attr-defined]
+    scr = scconf.screening.__wrapped__(d)  # type: ignore[attr-defined]
     # The screening and safety fixtures each name a unit "E1" (never together elsewhere).
     type(scr.employer).objects.filter(pk=scr.employer.pk).update(code="AZ-EMPLOYER")
-    tst = tconf.testing.__wrapped__(d)
-    con = cconf.containment.__wrapped__(d)
-    saf = sconf.safety.__wrapped__(d)
+    tst = tconf.testing.__wrapped__(d)  # type: ignore[attr-defined]
+    con = cconf.containment.__wrapped__(d)  # type: ignore[attr-defined]
+    saf = sconf.safety.__wrapped__(d)  # type: ignore[attr-defined]
 
     street2 = make_user("street2", "street_officer", jurisdiction=d.s2)
     users: dict[str, Any] = {
@@ -299,7 +299,7 @@ def _containment(w: World) -> None:
     )
     case_people = (make_person(d.a, d.a1, name="甲区病例"), make_person(d.b, d.b1, name="乙区病例"))
     cases = [case_confirm(actor=hq, person_id=p.pk, source="testing") for p in case_people]
-    w.kinds["case"] = Pair(*cases)
+    w.kinds["case"] = Pair(cases[0], cases[1])
     iso_unit = _unit("clinic", "隔离酒店", d.d)
     site = IsolationSite.objects.create(name="隔离点", kind="isolation", capacity=10, unit=iso_unit, jpath=d.d.path)
     transfers = [
@@ -308,7 +308,7 @@ def _containment(w: World) -> None:
         )
         for p, addr in zip(case_people, (f"{MARK_A}址", f"{MARK_B}址"), strict=True)
     ]
-    w.kinds["transfer"] = Pair(*transfers, f"{MARK_A}址", f"{MARK_B}址")
+    w.kinds["transfer"] = Pair(transfers[0], transfers[1], f"{MARK_A}址", f"{MARK_B}址")
     venue_a = _unit("venue", f"{MARK_A}场所", d.a)
     venue_b = _unit("venue", f"{MARK_B}场所", d.b)
     w.kinds["venue"] = Pair(venue_a, venue_b, f"{MARK_A}场所", f"{MARK_B}场所")
@@ -362,8 +362,8 @@ def _command(w: World) -> None:
     sa = roster_generate(actor=d.street1, jurisdiction_id=d.a.pk, first=today, days=1, label=f"{MARK_A}班")[0]
     sb = roster_generate(actor=street2, jurisdiction_id=d.b.pk, first=today, days=1, label=f"{MARK_B}班")[0]
     w.kinds["duty_shift"] = Pair(sa, sb, "worker_a", "worker_b")  # the board shows who is on duty
-    duty_assign(actor=d.street1, shift_id=sa.pk, user_id=d.worker_a.pk, role="leader")
-    duty_assign(actor=street2, shift_id=sb.pk, user_id=d.worker_b.pk, role="leader")
+    duty_assign(actor=d.street1, shift_id=sa.pk, user_id=d.worker_a.pk, role="leader")  # type: ignore[attr-defined]
+    duty_assign(actor=street2, shift_id=sb.pk, user_id=d.worker_b.pk, role="leader")  # type: ignore[attr-defined]
     w.kinds["duty_entry"] = Pair(
         duty_log(actor=d.worker_a, shift_id=sa.pk, text=f"{MARK_A}值班记录"),
         duty_log(actor=d.worker_b, shift_id=sb.pk, text=f"{MARK_B}值班记录"),
