@@ -40,3 +40,9 @@ urlpatterns = [
     path("livelihood/", include("fangkong.livelihood.urls")),
     path("dataprotection/", include("fangkong.dataprotection.urls")),
 ]
+
+# JSON for the API, our templates for pages, when a request fails outside a view (fangkong.core.views).
+handler400 = "fangkong.core.views.bad_request"
+handler403 = "fangkong.core.views.permission_denied"
+handler404 = "fangkong.core.views.page_not_found"
+handler500 = "fangkong.core.views.server_error"

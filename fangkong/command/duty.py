@@ -61,7 +61,9 @@ def roster_generate(
     tz = timezone.get_default_timezone()
     made = []
     for d in range(days):
-        start = timezone.make_aware(datetime.combine(first + timedelta(days=d), change_at), tz)
+        start = datetime.combine(first + timedelta(days=d), change_at)
+        # A change time with an offset (08:00+09:00) is that instant; without one, the district's clock time.
+        start = start.astimezone(tz) if timezone.is_aware(start) else timezone.make_aware(start, tz)
         shift, created = DutyShift.objects.get_or_create(
             jurisdiction=place,
             unit=unit,

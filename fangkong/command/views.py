@@ -14,6 +14,7 @@ from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.core.xlsx import xlsx_response
@@ -161,7 +162,7 @@ def my_reports(request):
         raise Forbidden(Cap.TASK_WORK)
     error = None
     if request.method == "POST":
-        aid = int(request.POST.get("assignment") or 0)
+        aid = param_id(request.POST, "assignment") or 0
         try:
             chosen = next((a for a in assignments if a.pk == aid), None)
             values = {f["key"]: request.POST.get(f["key"], "") for f in chosen.template.fields} if chosen else {}
@@ -187,10 +188,9 @@ def report_overview(request):
     if not has_cap(request.user, Cap.TASK_OVERSEE):
         raise Forbidden(Cap.TASK_OVERSEE)
     templates = templates_visible(user=request.user)
-    chosen = templates.filter(pk=request.GET.get("template") or 0).first() or templates.first()
+    chosen = templates.filter(pk=param_id(request.GET, "template") or 0).first() or templates.first()
     today = clock.localdate()
-    since = parse_moment("since", request.GET.get("since")) if request.GET.get("since") else None
-    start = clock.localdate(since) if since else today - timedelta(days=6)
+    start = param_day(request.GET, "since") or today - timedelta(days=6)
     rows = completeness(user=request.user, template_id=chosen.pk, since=start, until=today) if chosen else []
     return render(
         request,
@@ -206,7 +206,7 @@ def duty_page(request):
 
     error = None
     if request.method == "POST":
-        action, shift_id = request.POST.get("action"), int(request.POST.get("shift") or 0)
+        action, shift_id = request.POST.get("action"), param_id(request.POST, "shift") or 0
         try:
             if action == "check_in":
                 duty.duty_check_in(actor=request.user, shift_id=shift_id)
@@ -215,7 +215,7 @@ def duty_page(request):
             elif action == "log":
                 duty.duty_log(actor=request.user, shift_id=shift_id, text=request.POST.get("text", ""))
             elif action == "promote":
-                duty.duty_log_promote(actor=request.user, entry_id=int(request.POST.get("entry") or 0))
+                duty.duty_log_promote(actor=request.user, entry_id=param_id(request.POST, "entry") or 0)
             messages.success(request, _("Saved."))
             return redirect("command:duty")
         except Forbidden as exc:
@@ -254,20 +254,20 @@ def supervision_page(request):
                 supervision.finding_record(
                     actor=request.user,
                     target_kind=request.POST.get("target_kind", ""),
-                    target_id=int(request.POST.get("target_id") or 0),
+                    target_id=param_id(request.POST, "target_id") or 0,
                     text=request.POST.get("text", ""),
                 )
             elif action == "propose":
                 supervision.outcome_propose(
                     actor=request.user,
-                    finding_id=int(request.POST.get("finding") or 0),
+                    finding_id=param_id(request.POST, "finding") or 0,
                     kind=request.POST.get("kind", ""),
                     note=request.POST.get("note", ""),
                 )
             elif action in ("approve", "reject"):
                 supervision.outcome_decide(
                     actor=request.user,
-                    outcome_id=int(request.POST.get("outcome") or 0),
+                    outcome_id=param_id(request.POST, "outcome") or 0,
                     approve=action == "approve",
                     note=request.POST.get("note", ""),
                 )
@@ -278,12 +278,9 @@ def supervision_page(request):
         except FieldError as exc:
             error = exc
     record = None
-    if request.GET.get("unit") or request.GET.get("jurisdiction"):
-        record = supervision.unit_record(
-            user=request.user,
-            unit_id=int(request.GET["unit"]) if request.GET.get("unit", "").isdigit() else None,
-            jurisdiction_id=int(request.GET["jurisdiction"]) if request.GET.get("jurisdiction", "").isdigit() else None,
-        )
+    unit_id, jurisdiction_id = param_id(request.GET, "unit"), param_id(request.GET, "jurisdiction")
+    if unit_id or jurisdiction_id:
+        record = supervision.unit_record(user=request.user, unit_id=unit_id, jurisdiction_id=jurisdiction_id)
     page, query = page_of(request, supervision.findings_visible(user=request.user))
     return render(
         request,
@@ -320,7 +317,7 @@ def incident_list(request):
                 level=request.POST.get("level", ""),
                 occurred_at=occurred,
                 known_at=parse_moment("known_at", request.POST.get("known_at")),
-                jurisdiction_id=int(request.POST.get("jurisdiction") or 0),
+                jurisdiction_id=param_id(request.POST, "jurisdiction") or 0,
                 text=request.POST.get("text", ""),
             )
             return redirect("command:incident", incident.pk)
@@ -379,7 +376,10 @@ def chain_page(request):
     """The responsibility chain of a task, a zone, a checkpoint or an enterprise."""
     from .chain import chain
 
-    levels = chain(user=request.user, kind=request.GET.get("kind", ""), object_id=int(request.GET.get("id") or 0))
+    object_id = param_id(request.GET, "id")
+    if object_id is None:
+        raise Http404  # nothing named (the page is linked from a task, a zone, a checkpoint or an enterprise)
+    levels = chain(user=request.user, kind=request.GET.get("kind", ""), object_id=object_id)
     return render(request, "command/chain.html", {"levels": levels})
 
 
@@ -419,11 +419,11 @@ def situation_detail(request, report_id: int):
             if action == "write":
                 situation.section_write(
                     actor=request.user,
-                    section_id=int(request.POST.get("section") or 0),
+                    section_id=param_id(request.POST, "section") or 0,
                     text=request.POST.get("text", ""),
                 )
             elif action == "approve":
-                situation.section_approve(actor=request.user, section_id=int(request.POST.get("section") or 0))
+                situation.section_approve(actor=request.user, section_id=param_id(request.POST, "section") or 0)
             elif action == "recompile":
                 situation.situation_compile(actor=request.user, day=report.day)
             elif action == "publish":

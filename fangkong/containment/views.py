@@ -12,16 +12,13 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id, param_ids, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
 
 from . import changes, selectors, zones
 from .models import Colour, StatusChange, Zone
 from .status import reason_text
-
-
-def _ids(values: list[str]) -> list[int]:
-    return [int(v) for v in values if v.strip().isdigit()]
 
 
 def _refused(exc: Forbidden) -> FieldError:
@@ -43,8 +40,8 @@ def zone_list(request):
                 level=request.POST.get("level", ""),
                 basis=request.POST.get("basis", ""),
                 document_number=request.POST.get("document_number", ""),
-                places=_ids(request.POST.getlist("places")),
-                jurisdictions=_ids(request.POST.getlist("jurisdictions")),
+                places=param_ids(request.POST, "places"),
+                jurisdictions=param_ids(request.POST, "jurisdictions"),
                 starts_at=parse_moment("starts_at", request.POST.get("starts_at")),
                 planned_end=parse_moment("planned_end", request.POST.get("planned_end"), end=True),
             )
@@ -143,7 +140,7 @@ def person_status(request, person_id: int):
                 transfer_dispatch(
                     actor=request.user,
                     person_id=person.pk,
-                    destination_id=int(request.POST.get("destination") or 0),
+                    destination_id=param_id(request.POST, "destination") or 0,
                     pickup_address=request.POST.get("pickup_address", ""),
                     vehicle=request.POST.get("vehicle", ""),
                     crew=request.POST.get("crew", ""),
@@ -152,7 +149,7 @@ def person_status(request, person_id: int):
             elif request.POST.get("action") == "appeal":
                 changes.appeal_file(
                     actor=request.user,
-                    change_id=int(request.POST.get("change") or 0),
+                    change_id=param_id(request.POST, "change") or 0,
                     text=request.POST.get("text", ""),
                 )
                 messages.success(request, _("Appeal recorded."))
@@ -287,7 +284,7 @@ def tracing(request):
                 raise FieldError("since", _("Give the period."))
             visits = visits_at(
                 actor=request.user,
-                venue_id=int(request.GET["venue"]),
+                venue_id=param_id(request.GET, "venue") or 0,
                 since=since,
                 until=until,
                 reason=request.GET.get("reason", ""),
@@ -295,14 +292,12 @@ def tracing(request):
         elif request.GET.get("person") and "reason" in request.GET:
             person, places = whereabouts(
                 actor=request.user,
-                person_id=int(request.GET["person"]),
-                days=int(request.GET.get("days") or 7),
+                person_id=param_id(request.GET, "person") or 0,
+                days=param_int(request.GET, "days", 7) or 0,
                 reason=request.GET.get("reason", ""),
             )
     except FieldError as exc:
         error = exc
-    except ValueError:
-        error = FieldError("days", _("Give a number."))
     return render(
         request,
         "containment/tracing.html",
@@ -370,7 +365,7 @@ def alert_list(request):
     if request.method == "POST":
         try:
             alert_handle(
-                actor=request.user, alert_id=int(request.POST.get("alert") or 0), note=request.POST.get("note", "")
+                actor=request.user, alert_id=param_id(request.POST, "alert") or 0, note=request.POST.get("note", "")
             )
             messages.success(request, _("Alert handled."))
         except FieldError as exc:
@@ -391,7 +386,7 @@ def transfer_list(request):
         try:
             transfers.transfer_step(
                 actor=request.user,
-                transfer_id=int(request.POST.get("transfer") or 0),
+                transfer_id=param_id(request.POST, "transfer") or 0,
                 step=request.POST.get("step", ""),
                 note=request.POST.get("note", ""),
             )
@@ -432,9 +427,9 @@ def inpatients(request):
                     actor=request.user, who=who, ward=request.POST.get("ward", ""), bed=request.POST.get("bed", "")
                 )
             elif action == "escort":
-                escort_add(actor=request.user, inpatient_id=int(request.POST.get("inpatient") or 0), who=who)
+                escort_add(actor=request.user, inpatient_id=param_id(request.POST, "inpatient") or 0, who=who)
             elif action == "discharge":
-                inpatient_discharge(actor=request.user, inpatient_id=int(request.POST.get("inpatient") or 0))
+                inpatient_discharge(actor=request.user, inpatient_id=param_id(request.POST, "inpatient") or 0)
             messages.success(request, _("Saved."))
         except FieldError as exc:
             messages.error(request, exc.message)

@@ -4,12 +4,16 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.shortcuts import render
 
+from .errors import FieldError
 from .scoping import Forbidden, NotFound
 
 
 def scoped(view):
-    """Objects outside one's scope do not exist (404), and missing powers look the same from outside."""
+    """Objects outside one's scope do not exist (404), and missing powers look the same from outside. Bad input
+    that a page did not turn into a message of its own (a FieldError from a link's parameters) is a 400 page
+    saying what is wrong, not a 500."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
@@ -17,5 +21,7 @@ def scoped(view):
             return view(request, *args, **kwargs)
         except (NotFound, Forbidden) as exc:
             raise Http404 from exc
+        except FieldError as exc:
+            return render(request, "400.html", {"error": exc}, status=400)
 
     return login_required(wrapper)

@@ -1,14 +1,16 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.views import defaults
 
 from .paging import page_of
+from .params import param_day
 from .roles import Cap
 from .scoping import Forbidden, has_cap
 from .selectors import audit_events
@@ -23,8 +25,7 @@ def home(request):
     return render(request, "core/home.html", {"missed": missed})
 
 
-def _day(value: str, end: bool = False) -> datetime | None:
-    d = parse_date(value or "")
+def _day(d: date | None, end: bool = False) -> datetime | None:
     if d is None:
         return None
     moment = datetime.combine(d, time.min, tzinfo=timezone.get_current_timezone())
@@ -41,10 +42,50 @@ def audit_list(request):
             actor=g.get("actor", "").strip(),
             object_type=g.get("object_type", "").strip(),
             object_id=g.get("object_id", "").strip(),
-            since=_day(g.get("since", "")),
-            until=_day(g.get("until", ""), end=True),
+            since=_day(param_day(g, "since")),
+            until=_day(param_day(g, "until"), end=True),
         )
     except Forbidden as exc:
         raise Http404 from exc
     page, query = page_of(request, qs)
     return render(request, "core/audit_list.html", {"page": page, "filters": g, "query": query})
+
+
+# ---------------------------------------------------------------- Django's error views
+# What Django answers when a request fails before or outside a view (a path no pattern matches, a refusal in a
+# middleware, a body over the limit, an exception a page let through). Pages get our templates (templates/4xx.html,
+# 500.html: translated, never a traceback); the API gets JSON {detail, code} like every other API error.
+
+
+def _api_error(status: int, detail: str, code: str) -> JsonResponse:
+    return JsonResponse({"detail": detail, "code": code}, status=status, json_dumps_params={"ensure_ascii": False})
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def bad_request(request, exception):
+    if not _is_api(request):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        return _api_error(413, "The request body is too large.", "too_large")
+    return _api_error(400, "The request could not be read.", "bad_request")
+
+
+def permission_denied(request, exception):
+    if not _is_api(request):
+        return defaults.permission_denied(request, exception)
+    return _api_error(403, "You do not have permission for this action.", "forbidden")
+
+
+def page_not_found(request, exception):
+    if not _is_api(request):
+        return defaults.page_not_found(request, exception)
+    return _api_error(404, "Not found.", "not_found")
+
+
+def server_error(request):
+    if not _is_api(request):
+        return defaults.server_error(request)
+    return _api_error(500, "Server error; it has been logged.", "server_error")

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
@@ -24,14 +25,14 @@ def community(request):
             if request.POST.get("volunteer"):
                 services.volunteer_decide(
                     actor=request.user,
-                    volunteer_id=int(request.POST["volunteer"]),
+                    volunteer_id=param_id(request.POST, "volunteer") or 0,
                     accept=request.POST.get("accept") == "1",
                     note=request.POST.get("note", ""),
                 )
             else:
                 services.supply_request_move(
                     actor=request.user,
-                    request_id=int(request.POST.get("request") or 0),
+                    request_id=param_id(request.POST, "request") or 0,
                     to=request.POST.get("to", ""),
                     note=request.POST.get("note", ""),
                 )
@@ -58,7 +59,7 @@ def prices(request):
         try:
             services.price_report_decide(
                 actor=request.user,
-                report_id=int(request.POST.get("report") or 0),
+                report_id=param_id(request.POST, "report") or 0,
                 confirmed=request.POST.get("confirmed") == "1",
                 outcome=request.POST.get("outcome", ""),
             )

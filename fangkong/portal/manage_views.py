@@ -13,6 +13,7 @@ from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
@@ -146,10 +147,7 @@ def manage_diff(request, article_id: int):
     """Two versions side by side, changes marked (the words, not the markup)."""
     article = selectors.article_for_editor(user=request.user, article_id=article_id)
     versions = {v.number: v for v in article.versions.all()}
-    try:
-        a, b = int(request.GET.get("a", 0)), int(request.GET.get("b", 0))
-    except ValueError:
-        a = b = 0
+    a, b = param_int(request.GET, "a", 0), param_int(request.GET, "b", 0)
     if a not in versions or b not in versions:
         b = max(versions)
         a = max(1, b - 1)

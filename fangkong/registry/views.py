@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
@@ -20,13 +21,6 @@ from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_restart, import_job_restartable, import_job_start
 from .models import Person, PersonTag
 from .roster import field_label
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 @scoped
@@ -41,7 +35,7 @@ def jurisdiction_tree(request, jurisdiction_id: int | None = None):
 
 def _people_filters(request) -> dict:
     return {
-        "jurisdiction_id": _int(request.GET.get("jurisdiction")),
+        "jurisdiction_id": param_id(request.GET, "jurisdiction"),
         "text": request.GET.get("q", "").strip()[:64],
         "tag": request.GET.get("tag", "") if request.GET.get("tag", "") in PersonTag.Tag.values else "",
     }

@@ -11,6 +11,7 @@ from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
 from fangkong.core.scoping import Forbidden, NotFound
 
 from . import hazards
@@ -30,7 +31,7 @@ def hazard_list(request):
         try:
             h = hazards.hazard_create(
                 actor=request.user,
-                enterprise_id=int(request.POST.get("enterprise") or 0),
+                enterprise_id=param_id(request.POST, "enterprise") or 0,
                 grade=request.POST.get("grade", ""),
                 description=request.POST.get("description", ""),
                 deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
@@ -110,8 +111,8 @@ def inspection_new(request):
         try:
             i = inspection_start(
                 actor=request.user,
-                enterprise_id=int(request.POST.get("enterprise") or 0),
-                checklist_id=int(request.POST.get("checklist") or 0),
+                enterprise_id=param_id(request.POST, "enterprise") or 0,
+                checklist_id=param_id(request.POST, "checklist") or 0,
             )
             return redirect("safety:inspection", i.pk)
         except FieldError as exc:
@@ -240,7 +241,7 @@ def accident_list(request):
         try:
             a = accident_report(
                 actor=request.user,
-                enterprise_id=int(request.POST.get("enterprise") or 0),
+                enterprise_id=param_id(request.POST, "enterprise") or 0,
                 kind=request.POST.get("kind", ""),
                 occurred_at=parse_moment("occurred_at", request.POST.get("occurred_at")),
                 known_at=parse_moment("known_at", request.POST.get("known_at"))

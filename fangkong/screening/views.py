@@ -6,18 +6,18 @@ import uuid
 from datetime import timedelta
 
 from django.shortcuts import redirect, render
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.audit import audit_record
-from fangkong.core.dates import parse_moment, period
+from fangkong.core.dates import parse_day, parse_moment, period
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_day, param_id, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
@@ -174,7 +174,7 @@ def _passages(request):
         qs = qs.filter(direction=g["direction"])
     if g.get("instruction"):
         qs = qs.filter(instruction=g["instruction"])
-    if day := parse_date(g.get("day", "")):
+    if day := param_day(g, "day"):
         qs = qs.filter(at__date=day)
     return qs
 
@@ -295,7 +295,7 @@ def followup_action(request, followup_id: int, action: str):
                 actor=request.user, followup_id=followup_id, where=request.POST.get("where", "")
             )
         elif action == "test":
-            day = int(request.POST.get("day") or 0)
+            day = param_int(request.POST, "day", 0) or 0
             followup_services.followup_record_test(
                 actor=request.user, followup_id=followup_id, day=day, result=request.POST.get("result", "")
             )
@@ -373,7 +373,7 @@ def risk_area_list(request):
                     actor=request.user, content=read_table_upload(upload), filename=upload.name or ""
                 )
             elif request.POST.get("end"):
-                riskareas.risk_area_end(actor=request.user, area_id=int(request.POST["end"]))
+                riskareas.risk_area_end(actor=request.user, area_id=param_id(request.POST, "end") or 0)
             else:
                 data = riskareas.risk_area_clean(
                     **{
@@ -382,7 +382,9 @@ def risk_area_list(request):
                     }
                 )
                 if request.POST.get("area"):
-                    riskareas.risk_area_update(actor=request.user, area_id=int(request.POST["area"]), data=data)
+                    riskareas.risk_area_update(
+                        actor=request.user, area_id=param_id(request.POST, "area") or 0, data=data
+                    )
                 else:
                     riskareas.risk_area_create(actor=request.user, data=data)
             if not import_result or not import_result["rejected"]:
@@ -390,8 +392,8 @@ def risk_area_list(request):
         except FieldError as exc:
             error = exc
     editing = None
-    if can_edit and request.GET.get("edit", "").isdigit():
-        editing = selectors.risk_areas(user=request.user).filter(pk=int(request.GET["edit"])).first()
+    if can_edit and (edit_id := param_id(request.GET, "edit")):
+        editing = selectors.risk_areas(user=request.user).filter(pk=edit_id).first()
     show = request.GET.get("show", "active")
     qs = selectors.risk_areas(user=request.user, active_at=clock.now() if show == "active" else None)
     page, query = page_of(request, qs)
@@ -475,7 +477,8 @@ def travel_list(request):
                 document_type=request.POST.get("document_type", ""),
                 document_number=request.POST.get("document_number", ""),
             )
-            depart, back = parse_date(request.POST.get("depart_on", "")), parse_date(request.POST.get("return_on", ""))
+            depart = parse_day("depart_on", request.POST.get("depart_on"))
+            back = parse_day("return_on", request.POST.get("return_on"))
             if depart is None:
                 raise FieldError("depart_on", _("Give the departure date."))
             if back is None:
@@ -635,10 +638,9 @@ def protocol_page(request):
     if request.method == "POST":
         try:
             if request.POST.get("level"):
-                try:
-                    days = int(request.POST.get("days") or 0)
-                except ValueError:
-                    raise FieldError("days", _("A whole number.")) from None
+                days = param_int(request.POST, "days", -1) if request.POST.get("days") else 0
+                if days is None or days < 0:
+                    raise FieldError("days", _("A whole number."))
                 protocol.protocol_update(
                     actor=request.user,
                     level=request.POST["level"],
@@ -687,7 +689,7 @@ def shift_page(request):
                 raise FieldError("ends_at", _("Give the end."))
             checkpoint_services.shift_create(
                 actor=request.user,
-                checkpoint_id=int(request.POST.get("checkpoint") or 0),
+                checkpoint_id=param_id(request.POST, "checkpoint") or 0,
                 starts_at=starts,
                 ends_at=ends,
                 leader=request.POST.get("leader", "").strip(),

@@ -13,6 +13,7 @@ from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id, param_ids, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
@@ -36,17 +37,16 @@ def round_list(request):
             rounds.round_create(
                 actor=request.user,
                 name=request.POST.get("name", ""),
-                pool_size=int(request.POST.get("pool_size") or 10),
+                # Unreadable is 0, which the service refuses with the sizes it takes; empty is the default.
+                pool_size=param_int(request.POST, "pool_size", 0) if request.POST.get("pool_size") else 10,
                 deadline=deadline,
-                household_places=[int(x) for x in request.POST.getlist("household_places") if x.isdigit()]
+                household_places=param_ids(request.POST, "household_places")
                 if "household_places_shown" in request.POST
                 else None,
             )
             return redirect("testing:rounds")
-        except (FieldError, ValueError) as exc:
-            error = (
-                exc if isinstance(exc, FieldError) else FieldError("pool_size", _("People per tube: 1, 5, 10 or 20."))
-            )
+        except FieldError as exc:
+            error = exc
     return render(
         request,
         "testing/rounds.html",
@@ -70,7 +70,7 @@ def site_page(request, site_id: int):
         raise NotFound
     now = clock.now()
     current = list(selectors.rounds_visible(user=request.user).filter(starts_at__lte=now, deadline__gt=now))
-    round_id = int(request.POST.get("round") or request.GET.get("round") or (current[0].pk if current else 0))
+    round_id = param_id(request.POST, "round") or param_id(request.GET, "round") or (current[0].pk if current else 0)
     message, error, household = None, None, None
     if request.method == "POST":
         try:
@@ -202,7 +202,7 @@ def recall_list(request):
         try:
             recall_sample(
                 actor=request.user,
-                recall_id=int(request.POST.get("recall") or 0),
+                recall_id=param_id(request.POST, "recall") or 0,
                 tube_code=request.POST.get("tube_code", ""),
             )
             return redirect("testing:recalls")
@@ -226,19 +226,17 @@ def round_detail(request, round_id: int):
     from . import monitoring
 
     round_ = selectors.round_get(user=request.user, round_id=round_id)
-    parent = request.GET.get("jurisdiction")
     context: dict = {"round": round_}
     if has_cap(request.user, Cap.TESTING_ADMIN):
         context["timings"] = monitoring.stage_timings(user=request.user, round_id=round_id)
     if has_cap(request.user, Cap.TESTING_RECALL):
         context["coverage"] = monitoring.coverage(
-            user=request.user, round_id=round_id, parent_id=int(parent) if parent and parent.isdigit() else None
+            user=request.user, round_id=round_id, parent_id=param_id(request.GET, "jurisdiction")
         )
-        missing_for = request.GET.get("missing")
-        if missing_for and missing_for.isdigit():
+        if missing_for := param_id(request.GET, "missing"):
             try:
                 context["missing"] = monitoring.missing(
-                    user=request.user, round_id=round_id, jurisdiction_id=int(missing_for)
+                    user=request.user, round_id=round_id, jurisdiction_id=missing_for
                 )
             except FieldError as exc:
                 context["missing_error"] = exc
