@@ -8,6 +8,7 @@ from typing import Any
 from ninja import Form, Router, Schema, Status
 
 from fangkong.core.api import ErrorOut, paginate
+from fangkong.core.dates import ClockTime, Day, Moment
 
 from . import chain, directives, duty, incidents, notifications, reporting, situation, supervision
 from .models import IncidentLevel
@@ -19,7 +20,7 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 class DirectiveIn(Schema):
     title: str
     body: str = ""
-    deadline: datetime
+    deadline: Moment
     recipients: list[int | str]  # jurisdiction ids, or "unit:ID"
     evidence: str = ""  # what completing needs (a photo of the posted notice, a list …)
 
@@ -161,7 +162,7 @@ class TemplateIn(Schema):
     name: str
     fields: list[dict[str, Any]]  # [{"key", "label", "type": "number|text|choice", "choices", "required"}]
     schedule: str = "daily"  # daily | weekly
-    due_time: time | None = None  # default 16:00
+    due_time: ClockTime | None = None  # default 16:00
     weekday: int = 0  # weekly: the day it is due (0 = Monday)
 
 
@@ -181,7 +182,7 @@ def template_create(request, payload: TemplateIn):
 
 class AssignIn(Schema):
     recipients: list[int | str]
-    since: date | None = None
+    since: Day | None = None
 
 
 @router.post("/report-templates/{int:template_id}/assign", response={200: dict, **ERRORS})
@@ -217,7 +218,7 @@ def reports_due(request):
 
 class SubmissionIn(Schema):
     assignment_id: int
-    period: date | None = None
+    period: Day | None = None
     values: dict[str, Any] = {}
     zero: bool = False  # 零报告: nothing to report
 
@@ -247,7 +248,7 @@ class CompletenessOut(Schema):
 
 
 @router.get("/reports/completeness", response={200: list[CompletenessOut], **ERRORS})
-def report_completeness(request, template_id: int, since: date, until: date):
+def report_completeness(request, template_id: int, since: Day, until: Day):
     """Completeness and on-time rates per reporter over a period, with the latest missing periods."""
     rows = reporting.completeness(user=request.user, template_id=template_id, since=since, until=until)
     return [
@@ -270,13 +271,13 @@ def report_completeness(request, template_id: int, since: date, until: date):
 class RosterIn(Schema):
     jurisdiction_id: int | None = None  # a jurisdiction's duty room …
     unit_id: int | None = None  # … or a unit's
-    first: date
+    first: Day
     days: int = 1
-    change_at: time = time(8, 0)
+    change_at: ClockTime = time(8, 0)
     label: str = ""  # e.g. 五一假期
 
 
-class ShiftOut(Schema):
+class DutyShiftOut(Schema):
     id: int
     post: str
     starts_at: datetime
@@ -293,8 +294,8 @@ def roster_create(request, payload: RosterIn):
     return Status(201, [s.pk for s in duty.roster_generate(actor=request.user, **payload.dict())])
 
 
-@router.get("/duty/board", response={200: list[ShiftOut], **ERRORS})
-def duty_board(request, day: date | None = None):
+@router.get("/duty/board", response={200: list[DutyShiftOut], **ERRORS})
+def duty_board(request, day: Day | None = None):
     """The day's shifts within reach, flagged: no leader on duty; started and nobody checked in."""
     return [
         {
@@ -367,7 +368,7 @@ class OutcomeOut(Schema):
     decided_by: str | None
 
 
-class FindingOut(Schema):
+class SupervisionFindingOut(Schema):
     id: int
     target_kind: str
     target_id: int
@@ -399,24 +400,24 @@ def _finding(f) -> dict:
     }
 
 
-@router.post("/supervision/findings", response={201: FindingOut, **ERRORS})
+@router.post("/supervision/findings", response={201: SupervisionFindingOut, **ERRORS})
 def finding_create(request, payload: FindingIn):
     f = supervision.finding_record(actor=request.user, **payload.dict())
     return Status(201, _finding(f))
 
 
-@router.get("/supervision/findings", response={200: list[FindingOut], **ERRORS})
+@router.get("/supervision/findings", response={200: list[SupervisionFindingOut], **ERRORS})
 def finding_list(request):
     return [_finding(f) for f in supervision.findings_visible(user=request.user)[:200]]
 
 
-class OutcomeIn(Schema):
+class SupervisionOutcomeIn(Schema):
     kind: str  # reminder | criticism | accountability
     note: str = ""
 
 
 @router.post("/supervision/findings/{int:finding_id}/outcomes", response={201: OutcomeOut, **ERRORS})
-def outcome_create(request, finding_id: int, payload: OutcomeIn):
+def outcome_create(request, finding_id: int, payload: SupervisionOutcomeIn):
     return Status(
         201, _outcome(supervision.outcome_propose(actor=request.user, finding_id=finding_id, **payload.dict()))
     )
@@ -441,7 +442,7 @@ class RecordItem(Schema):
 
 
 class RecordOut(Schema):
-    findings: list[FindingOut]
+    findings: list[SupervisionFindingOut]
     pass_requests: int  # requests by its people to pass a checkpoint unregistered (screening)
     violations: int  # its people's unreported exits (screening)
     pass_request_items: list[RecordItem]
@@ -477,8 +478,8 @@ def unit_record(request, unit_id: int | None = None, jurisdiction_id: int | None
 class IncidentIn(Schema):
     title: str
     level: str  # I | II | III | IV (data: /incidents/levels)
-    occurred_at: datetime
-    known_at: datetime | None = None
+    occurred_at: Moment
+    known_at: Moment | None = None
     jurisdiction_id: int
     text: str  # the initial written report
 
@@ -550,13 +551,13 @@ def incident_list(request):
 # ---------------------------------------------------------------- responsibility chain
 
 
-class LevelOut(Schema):
+class ChainLevelOut(Schema):
     party: str  # territorial | industry | unit | individual
     where: str
     people: list[str]
 
 
-@router.get("/responsibility", response={200: list[LevelOut], **ERRORS})
+@router.get("/responsibility", response={200: list[ChainLevelOut], **ERRORS})
 def responsibility(request, kind: str, id: int):
     """Who answers for a task, zone, checkpoint or enterprise at each level (三级书记, 四方责任)."""
     return [lv.__dict__ for lv in chain.chain(user=request.user, kind=kind, object_id=id)]
@@ -606,7 +607,7 @@ def _situation(r) -> dict:
 
 
 class CompileIn(Schema):
-    day: date | None = None
+    day: Day | None = None
 
 
 @router.post("/situation-reports", response={201: SituationOut, **ERRORS})

@@ -54,6 +54,7 @@ def _respond(start: Start, status: str, body: dict, extra: list[tuple[str, str]]
 def answer(environ: dict, start: Start) -> list[bytes]:
     """The status route, answered directly."""
     from fangkong.core.api import token_row
+    from fangkong.core.errors import FieldError
     from fangkong.core.ratelimit import RateLimited
     from fangkong.core.scoping import Forbidden, NotFound
 
@@ -63,23 +64,37 @@ def answer(environ: dict, start: Start) -> list[bytes]:
     scheme, _sep, token = auth.partition(" ")
     row = token_row(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
     if row is None:
-        return _respond(start, "401 Unauthorized", {"detail": "Unauthorized"}, [("WWW-Authenticate", "Bearer")])
+        return _respond(
+            start,
+            "401 Unauthorized",
+            {"detail": "Authentication required: send Authorization: Bearer <token>.", "code": "unauthenticated"},
+            [("WWW-Authenticate", "Bearer")],
+        )
     code = environ.get("PATH_INFO", "")[len(PREFIX) :].strip("/")
     _tidy_connections()
     try:
         with translation.override(_language(environ)):
             reply = scan_reply(status_scan(actor=row.user, code=code, device=str(row.pk)))
         return _respond(start, "200 OK", reply)
-    except Forbidden:
-        return _respond(start, "403 Forbidden", {"detail": "You do not have permission for this action."})
+    # The same replies as the API's exception handlers (core.api): {detail, code}, JSON whatever happens.
+    except FieldError as exc:
+        return _respond(start, "400 Bad Request", {"detail": exc.message, "code": exc.code, "errors": [exc.as_dict()]})
+    except Forbidden as exc:
+        detail = exc.reason or "You do not have permission for this action."
+        return _respond(start, "403 Forbidden", {"detail": detail, "code": "forbidden"})
     except NotFound:
-        return _respond(start, "404 Not Found", {"detail": "Not Found"})
+        return _respond(start, "404 Not Found", {"detail": "Not found.", "code": "not_found"})
     except RateLimited as exc:
         return _respond(
             start,
             "429 Too Many Requests",
-            {"detail": "Too many requests from this device; slow down."},
+            {"detail": "Too many requests from this device; slow down.", "code": "rate_limited"},
             [("Retry-After", str(exc.retry_after))],
+        )
+    except Exception:
+        log.exception("status look-up failed: %s", code)
+        return _respond(
+            start, "500 Internal Server Error", {"detail": "Server error; it has been logged.", "code": "server_error"}
         )
     finally:
         _tidy_connections()

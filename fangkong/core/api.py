@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
+from functools import wraps
 from typing import Any
 
 import orjson
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import DataError
+from django.http import Http404, HttpRequest, HttpResponseNotAllowed
+from django.urls import re_path
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -17,6 +22,7 @@ from ninja.parser import Parser
 from ninja.security import HttpBearer
 
 from . import clock, memo
+from .context_vars import current_request
 from .errors import FieldError
 from .models import ApiToken
 from .ratelimit import RateLimited
@@ -93,7 +99,24 @@ class _Parser(Parser):
         return clean_data(data) if json_needs_cleaning(body) else data
 
 
-api = NinjaAPI(
+class _Api(NinjaAPI):
+    """The API answers JSON {detail, code} for everything a client can get wrong, not only inside an operation:
+    a path that names no operation (404), a method the path does not take (405), an id no column can hold (404);
+    and its OpenAPI document lists every operation's error replies (core.openapi)."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        for pattern in urls:
+            pattern.callback = _guarded(pattern.callback)
+        return [*urls, re_path(r"^.*$", _no_such_path)]
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        from .openapi import complete
+
+        return complete(self, super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = _Api(
     title="fangkong API",
     version="1",
     description="District epidemic prevention and work-safety platform. Authenticate with POST /auth/token, then "
@@ -110,6 +133,37 @@ def _error(request, status: int, detail: str, code: str, errors: list[dict] | No
     if errors is not None:
         body["errors"] = errors
     return api.create_response(request, body, status=status)
+
+
+log = logging.getLogger("fangkong.api")
+
+# The largest value of a bigint column: a larger id in a path names nothing (and would overflow the query).
+_BIGINT_MAX = 2**63 - 1
+
+
+def _guarded(view):
+    """An operation's URL view, answering 404 for an integer path parameter beyond any id and JSON for 405."""
+
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        if any(isinstance(v, int) and not -_BIGINT_MAX <= v <= _BIGINT_MAX for v in kwargs.values()):
+            return _error(request, 404, "Not found.", "not_found")
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            response = _error(request, 405, f"Method not allowed here; use {allowed}.", "method_not_allowed")
+            response["Allow"] = allowed
+        return response
+
+    guarded.csrf_exempt = True  # type: ignore[attr-defined]  # as Ninja's own views: bearer tokens, not cookies
+    return guarded
+
+
+def _no_such_path(request, *args, **kwargs):
+    return _error(request, 404, "No API operation at this path.", "not_found")
+
+
+_no_such_path.csrf_exempt = True  # type: ignore[attr-defined]
 
 
 @api.exception_handler(FieldError)
@@ -151,7 +205,48 @@ def _unauthorised(request, exc):
 
 @api.exception_handler(HttpError)
 def _http_error(request, exc: HttpError):
+    if exc.status_code == 400 and isinstance(exc.__cause__, ValueError):
+        # Ninja's "Cannot parse request body": the JSON parser's complaint (where, what) helps the client.
+        return _error(request, 400, f"The request body is not valid JSON: {exc.__cause__}", "invalid_json")
     return _error(request, exc.status_code, str(exc), _HTTP_CODES.get(exc.status_code, "error"))
+
+
+@api.exception_handler(Http404)
+def _http404(request, exc):
+    return _error(request, 404, "Not found.", "not_found")
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request, exc: SuspiciousOperation):
+    # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields or files, a malformed form: the
+    # client's doing, and answered as such (Django itself would answer an HTML 400).
+    log.warning("refused request %s: %s", _request_id(), exc)
+    if isinstance(exc, RequestDataTooBig):
+        largest = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        return _error(request, 413, f"The request body is too large (at most {largest:,} bytes).", "too_large")
+    return _error(request, 400, "The request could not be read.", "bad_request")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request, exc: Exception):
+    # A number or date the database (or the calendar) cannot hold — an id of 2**70 in a body, a date in year 9999
+    # plus a day: the input's fault, but logged in full in case it was ours.
+    log.warning("value out of range, request %s", _request_id(), exc_info=exc)
+    return _error(request, 400, "A value is out of range.", "out_of_range")
+
+
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    # Whatever else went wrong is ours: logged with the request id the client got in X-Request-ID, answered with
+    # a sentence and a code — never a traceback (Ninja's default in DEBUG) or Django's HTML page.
+    request_id = _request_id()
+    log.error("unexpected error, request %s: %s %s", request_id, request.method, request.path, exc_info=exc)
+    return _error(request, 500, f"Server error; it has been logged (request {request_id}).", "server_error")
+
+
+def _request_id() -> str:
+    return current_request.get().request_id
 
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "too_large"}
@@ -168,7 +263,7 @@ class ErrorOut(Schema):
     """Every API error: a sentence, a stable code, and the fields at fault where there are any."""
 
     detail: str
-    code: str = "error"
+    code: str
     errors: list[FieldErrorOut] | None = None
 
 
@@ -191,8 +286,11 @@ def page_params(page: int, page_size: int | None) -> tuple[int, int]:
 
 def paginate(qs, page: int, page_size: int | None) -> tuple[list, int]:
     page, size = page_params(page, page_size)
+    total = qs.count()
     start = (page - 1) * size
-    return list(qs[start : start + size]), qs.count()
+    if start >= total:
+        return [], total  # past the end: an empty page (an offset of 2**63 would overflow the query)
+    return list(qs[start : start + size]), total
 
 
 # Re-exported: endpoints import the idempotency helper from here.

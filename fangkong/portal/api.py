@@ -10,6 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import BearerAuth, ErrorOut, paginate
+from fangkong.core.dates import Moment
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
@@ -36,7 +37,7 @@ class ArticleIn(Schema):
     kind: str = "news"  # news | notice
     department: str = ""
     pinned: bool = False
-    expires_at: datetime | None = None
+    expires_at: Moment | None = None
 
 
 class ArticleUpdate(Schema):
@@ -45,7 +46,7 @@ class ArticleUpdate(Schema):
     note: str = ""
     category: int | str | None = None
     pinned: bool | None = None
-    expires_at: datetime | None = None
+    expires_at: Moment | None = None
 
 
 class ArticleOut(Schema):
@@ -132,9 +133,9 @@ def article_update(request, article_id: int, payload: ArticleUpdate):
     return _out(selectors.article_for_editor(user=request.user, article_id=article_id), staff=True)
 
 
-class DecisionIn(Schema):
+class ArticleDecisionIn(Schema):
     note: str = ""
-    publish_at: datetime | None = None  # approve: schedule publication (empty: now)
+    publish_at: Moment | None = None  # approve: schedule publication (empty: now)
 
 
 @router.post("/portal/articles/{int:article_id}/submit", response={200: ArticleOut, **ERRORS})
@@ -162,12 +163,12 @@ def article_approve(request, article_id: int):
 
 
 @router.post("/portal/articles/{int:article_id}/reject", response={200: ArticleOut, **ERRORS})
-def article_reject(request, article_id: int, payload: DecisionIn):
+def article_reject(request, article_id: int, payload: ArticleDecisionIn):
     return _out(articles.article_reject(actor=request.user, article_id=article_id, note=payload.note), staff=True)
 
 
 @router.post("/portal/articles/{int:article_id}/withdraw", response={200: ArticleOut, **ERRORS})
-def article_withdraw(request, article_id: int, payload: DecisionIn):
+def article_withdraw(request, article_id: int, payload: ArticleDecisionIn):
     return _out(articles.article_withdraw(actor=request.user, article_id=article_id, note=payload.note), staff=True)
 
 
@@ -196,14 +197,14 @@ def article_versions(request, article_id: int):
     ]
 
 
-class ImportOut(Schema):
+class ArticleImportOut(Schema):
     id: int
     title: str
     dropped: list[str]  # lines removed (navigation, spam), for the editor to check
     simplified: bool
 
 
-@router.post("/portal/articles:import", response={201: ImportOut, **ERRORS})
+@router.post("/portal/articles:import", response={201: ArticleImportOut, **ERRORS})
 def article_import(request, category: Form[str] = "", convert: Form[str] = "auto", file: File[UploadedFile] = None):  # type: ignore[assignment]
     """A legacy page (HTML or text) as a cleaned draft. `convert`: auto | yes | no (Traditional → Simplified)."""
     from fangkong.core.uploads import text_upload
@@ -237,14 +238,14 @@ def category_list(request):
     return list(Category.objects.order_by("parent_id", "order", "pk"))
 
 
-class FindingOut(Schema):
+class IntegrityFindingOut(Schema):
     article_id: int
     title: str
     problem: str
     restored: str
 
 
-@router.get("/portal/integrity", response={200: list[FindingOut], **ERRORS})
+@router.get("/portal/integrity", response={200: list[IntegrityFindingOut], **ERRORS})
 def integrity_check(request):
     """Published articles whose stored text no longer matches the approved version."""
     if not _staff(request):
@@ -252,7 +253,7 @@ def integrity_check(request):
     return [f.__dict__ for f in integrity.check()]
 
 
-@router.post("/portal/integrity:restore", response={200: list[FindingOut], **ERRORS})
+@router.post("/portal/integrity:restore", response={200: list[IntegrityFindingOut], **ERRORS})
 def integrity_restore(request):
     from fangkong.core.scoping import Forbidden
 

@@ -157,37 +157,39 @@ def person_create(request, payload: PersonIn):
     return Status(*idempotent(request, "people.create", run))
 
 
-class RevealIn(Schema):
+class PersonRevealIn(Schema):
     reason: str
 
 
-class RevealOut(Schema):
+class PersonRevealOut(Schema):
     document_number: str
     phone: str
 
 
-@router.post("/people/{int:person_id}/reveal", response={200: RevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def person_reveal(request, person_id: int, payload: RevealIn):
+@router.post(
+    "/people/{int:person_id}/reveal", response={200: PersonRevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def person_reveal(request, person_id: int, payload: PersonRevealIn):
     """The full document number and phone. Needs the reveal permission and a reason; recorded in the audit."""
     revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=payload.reason)
     return {"document_number": revealed.document_number, "phone": revealed.phone}
 
 
-class Rejection(Schema):
+class RosterRejection(Schema):
     row: int
     field: str
     message: str
     code: str = "invalid"
 
 
-class ImportOut(Schema):
+class RosterImportOut(Schema):
     created: int
     updated: int
     unchanged: int
-    rejected: list[Rejection]
+    rejected: list[RosterRejection]
 
 
-@router.post("/people/import", response={200: ImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+@router.post("/people/import", response={200: RosterImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def people_import_endpoint(request, file: File[UploadedFile]):
     """Import a roster (.xlsx, or .csv in UTF-8/GBK). Valid rows are written; each rejected row is listed with
     its spreadsheet row number (header = row 1) and field. Send `Idempotency-Key` to make retries safe."""

@@ -11,7 +11,7 @@ from ninja.files import UploadedFile
 
 from fangkong.core import clock
 from fangkong.core.api import ErrorOut, idempotent, paginate
-from fangkong.core.dates import period
+from fangkong.core.dates import Day, Moment, period
 from fangkong.core.errors import FieldError
 from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
@@ -86,12 +86,12 @@ def risk_area_end(request, area_id: int):
     return riskareas.risk_area_end(actor=request.user, area_id=area_id)
 
 
-class ImportOut(Schema):
+class RiskAreaImportOut(Schema):
     created: int
     rejected: list[dict]
 
 
-@router.post("/risk-areas/import", response={200: ImportOut, **ERRORS})
+@router.post("/risk-areas/import", response={200: RiskAreaImportOut, **ERRORS})
 def risk_area_import(request, file: File[UploadedFile]):
     """An .xlsx with columns 地区/name, 区划代码/code, 风险等级/level, 开始时间/valid_from, 结束时间/valid_to,
     通告/notice. All rows or none."""
@@ -191,13 +191,13 @@ def checkpoint_list(request):
 
 
 class ShiftIn(Schema):
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     leader: str = ""
     staff: list[str] = []
 
 
-class ShiftOut(Schema):
+class CheckpointShiftOut(Schema):
     id: int
     starts_at: datetime
     ends_at: datetime
@@ -215,14 +215,14 @@ def _shift(shift) -> dict:
     }
 
 
-@router.get("/checkpoints/{int:checkpoint_id}/shifts", response={200: list[ShiftOut], **ERRORS})
+@router.get("/checkpoints/{int:checkpoint_id}/shifts", response={200: list[CheckpointShiftOut], **ERRORS})
 def shift_list(request, checkpoint_id: int, days: int = 7):
     """Shifts from now on (and the current one) for `days` days, for those who manage the checkpoint."""
     checkpoint = checkpoint_services.checkpoint_managed(actor=request.user, checkpoint_id=checkpoint_id)
     return [_shift(s) for s in checkpoint_services.shifts_ahead(checkpoint, days=days)]
 
 
-@router.post("/checkpoints/{int:checkpoint_id}/shifts", response={201: ShiftOut, **ERRORS})
+@router.post("/checkpoints/{int:checkpoint_id}/shifts", response={201: CheckpointShiftOut, **ERRORS})
 def shift_create(request, checkpoint_id: int, payload: ShiftIn):
     """Put staff of this checkpoint on duty, with a leader, for a period."""
     shift = checkpoint_services.shift_create(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
@@ -243,7 +243,7 @@ class PassageIn(Schema):
     temperature: float | None = None
     status_code: str = ""
     negative_test_48h: bool = False
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
 
 
 class PassageReply(Schema):
@@ -326,8 +326,8 @@ def passage_list(
     request,
     checkpoint: int | None = None,
     direction: str = "",
-    since: datetime | None = None,
-    until: datetime | None = None,
+    since: Moment | None = None,
+    until: Moment | None = None,
     page: int = 1,
     page_size: int | None = None,
 ):
@@ -548,8 +548,8 @@ class TravelIn(Schema):
     document_type: str = ""
     document_number: str = ""
     destination: str
-    depart_on: date
-    return_on: date
+    depart_on: Day
+    return_on: Day
     reason: str
     transport: str
 
@@ -626,13 +626,13 @@ def travel_acknowledge(request, report_id: int):
     return travel_out(travel.travel_report_acknowledge(actor=request.user, report_id=report_id))
 
 
-class DecisionIn(Schema):
+class TripDecisionIn(Schema):
     approve: bool
     note: str = ""
 
 
 @router.post("/travel-reports/{int:report_id}/decide", response={200: TravelOut, **ERRORS})
-def travel_decide(request, report_id: int, payload: DecisionIn):
+def travel_decide(request, report_id: int, payload: TripDecisionIn):
     """A public official's trip: approved or rejected (with a reason) by a leader of their unit."""
     return travel_out(
         travel.travel_report_decide(actor=request.user, report_id=report_id, approve=payload.approve, note=payload.note)
@@ -695,7 +695,7 @@ class ExplainIn(Schema):
     explanation: str
 
 
-class OutcomeIn(Schema):
+class ViolationOutcomeIn(Schema):
     outcome: str
 
 
@@ -707,7 +707,7 @@ def violation_explain(request, violation_id: int, payload: ExplainIn):
 
 
 @router.post("/violations/{int:violation_id}/handle", response={200: ViolationOut, **ERRORS})
-def violation_handle(request, violation_id: int, payload: OutcomeIn):
+def violation_handle(request, violation_id: int, payload: ViolationOutcomeIn):
     return violation_out(
         travel.violation_handle(actor=request.user, violation_id=violation_id, outcome=payload.outcome)
     )

@@ -10,6 +10,7 @@ from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
+from fangkong.core.dates import Moment
 from fangkong.core.errors import FieldError
 from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
@@ -49,8 +50,8 @@ def codes_issue(request, payload: CodesIssueIn):
 class RoundIn(Schema):
     name: str
     pool_size: int = 10
-    deadline: datetime | None = None
-    starts_at: datetime | None = None
+    deadline: Moment | None = None
+    starts_at: Moment | None = None
     result_limit_hours: int = 24  # mass screening
     result_limits: dict[str, int] = {}  # {"fever_clinic": 6, "hospital": 12} (defaults from the domain brief)
     scope: list[int] = []
@@ -78,7 +79,7 @@ def round_list(request):
     return list(selectors.rounds_visible(user=request.user)[:100])
 
 
-class SiteOut(Schema):
+class SamplingSiteOut(Schema):
     id: int
     name: str
     kind: str
@@ -89,7 +90,7 @@ class SiteOut(Schema):
 
 
 class SitePage(Schema):
-    items: list[SiteOut]
+    items: list[SamplingSiteOut]
     count: int
 
 
@@ -136,7 +137,7 @@ class CollectionsIn(Schema):
     scans: list[Any] = Field(..., json_schema_extra={"items": _SCAN_DOC, "maxItems": MAX_SCANS})
 
 
-class Rejection(Schema):
+class ScanRejection(Schema):
     index: int
     message: str
 
@@ -193,7 +194,7 @@ def _text(value) -> str:
 
 class BulkOut(Schema):
     accepted: int
-    rejected: list[Rejection]
+    rejected: list[ScanRejection]
 
 
 def _batch(request, scope: str, batch_id: str, run):

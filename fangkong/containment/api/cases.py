@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import idempotent, paginate
+from fangkong.core.dates import Moment
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.api import PersonRef, person_ref
@@ -60,7 +61,7 @@ def case_release(request, case_id: int, payload: DecisionIn):
 
 class ContactIn(Schema):
     person_id: int
-    last_contact_at: datetime
+    last_contact_at: Moment
     note: str = ""
 
 
@@ -85,7 +86,7 @@ def contact_create(request, case_id: int, payload: ContactIn):
     )
 
 
-class SiteOut(Schema):
+class IsolationSiteOut(Schema):
     id: int
     name: str
     kind: str
@@ -93,7 +94,7 @@ class SiteOut(Schema):
     occupied: int
 
 
-@router.get("/isolation-sites", response={200: list[SiteOut], **ERRORS})
+@router.get("/isolation-sites", response={200: list[IsolationSiteOut], **ERRORS})
 def isolation_sites(request):
     """Designated hospitals and isolation sites with their beds taken (received or on the way)."""
     if not (has_cap(request.user, Cap.CASE_WORK) or has_cap(request.user, Cap.TRANSFER_WORK)):

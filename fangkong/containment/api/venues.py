@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import idempotent
+from fangkong.core.dates import Moment
 from fangkong.registry.api import PersonRef, person_ref
 
 from .. import venues
@@ -56,7 +57,7 @@ class VisitOut(Schema):
 
 
 @router.get("/venues/{int:venue_id}/visits", response={200: list[VisitOut], **ERRORS})
-def venue_visits(request, venue_id: int, since: datetime, until: datetime, reason: str):
+def venue_visits(request, venue_id: int, since: Moment, until: Moment, reason: str):
     """Tracing: who was at the venue between `since` and `until` — names revealed, the query audited with
     `reason`."""
     visits = venues.visits_at(actor=request.user, venue_id=venue_id, since=since, until=until, reason=reason)

@@ -7,6 +7,7 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
+from fangkong.core.dates import Moment
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
@@ -21,8 +22,8 @@ class ZoneIn(Schema):
     places: list[int] = []
     jurisdictions: list[int] = []
     document_number: str = ""
-    starts_at: datetime | None = None
-    planned_end: datetime | None = None
+    starts_at: Moment | None = None
+    planned_end: Moment | None = None
 
 
 class ZoneOut(Schema):
@@ -137,11 +138,11 @@ class LevelIO(Schema):
     active: bool = True
 
 
-class LevelOut(LevelIO):
+class ZoneLevelOut(LevelIO):
     version: int
 
 
-@router.get("/zones/levels", response={200: list[LevelOut], **ERRORS})
+@router.get("/zones/levels", response={200: list[ZoneLevelOut], **ERRORS})
 def level_list(request):
     """The zone protocol: levels, the colour they give the people inside, their lifting criteria."""
     from ..models import ZoneLevel
@@ -153,7 +154,7 @@ def level_list(request):
     return list(ZoneLevel.objects.all())
 
 
-@router.put("/zones/levels/{code}", response={200: LevelOut, **ERRORS})
+@router.put("/zones/levels/{code}", response={200: ZoneLevelOut, **ERRORS})
 def level_put(request, code: str, payload: LevelIO):
     """District HQ edits (or adds) a level; audited with before and after."""
     from ..protocol import level_update

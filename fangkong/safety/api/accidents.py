@@ -9,6 +9,7 @@ from decimal import Decimal
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
+from fangkong.core.dates import Moment
 from fangkong.core.scoping import NotFound
 
 from .. import accidents
@@ -18,8 +19,8 @@ from . import ERRORS, router
 class AccidentIn(Schema):
     enterprise_id: int
     kind: str  # fire | explosion | poisoning | fall | struck | machinery | electric | collapse | vehicle | other
-    occurred_at: datetime
-    known_at: datetime | None = None  # when the enterprise's principal learned of it: the time limit runs from then
+    occurred_at: Moment
+    known_at: Moment | None = None  # when the enterprise's principal learned of it: the time limit runs from then
     text: str  # what, where, when, casualties, measures taken
     deaths: int = 0
     serious_injuries: int = 0

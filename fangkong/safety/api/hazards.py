@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from ninja import Form, Schema, Status
 
 from fangkong.core.api import paginate
+from fangkong.core.dates import Day, Moment
 
 from .. import hazards, statistics
 from . import ERRORS, router
@@ -68,7 +69,7 @@ class HazardIn(Schema):
     enterprise_id: int
     grade: str  # general | major
     description: str
-    deadline: datetime
+    deadline: Moment
 
 
 class HazardOut(Schema):
@@ -217,7 +218,7 @@ class LicenceIn(Schema):
     kind: str
     number: str = ""
     approved_by_id: int
-    valid_until: date | None = None
+    valid_until: Day | None = None
 
 
 @router.post("/safety/enterprises/{int:enterprise_id}/licences", response={201: dict, **ERRORS})

@@ -6,6 +6,8 @@ from datetime import datetime
 
 from ninja import Schema, Status
 
+from fangkong.core.dates import Moment
+
 from .. import tips
 from . import ERRORS, router
 
@@ -69,7 +71,7 @@ def tip_list(request):
 
 class VerifyIn(Schema):
     grade: str
-    deadline: datetime
+    deadline: Moment
 
 
 @router.post("/safety/public-reports/{int:report_id}/verify", response={200: TipOut, **ERRORS})
