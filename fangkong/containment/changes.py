@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import aware
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
@@ -62,8 +63,9 @@ def _check(colour: str, basis: str, expires_at: datetime | None) -> tuple[str, d
     if len(basis) < 10:
         raise FieldError("basis", _("Give the legal basis (the regulation and the facts), at least 10 characters."))
     now = clock.now()
-    if expires_at is None or expires_at <= now:
+    if expires_at is None or aware(expires_at) <= now:  # the API hands over a bare date or no offset naive
         raise FieldError("expires_at", _("Give an expiry in the future."))
+    expires_at = aware(expires_at)
     if expires_at > now + timedelta(days=MAX_DAYS):
         raise FieldError("expires_at", _("A manual change lasts at most %(n)d days.") % {"n": MAX_DAYS})
     return basis, expires_at

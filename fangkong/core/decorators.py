@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .errors import FieldError
+from .params import BIGINT_MAX
 from .scoping import Forbidden, NotFound
 
 
@@ -17,6 +18,9 @@ def scoped(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        # An id in the path beyond any bigint column names nothing: Django's int converter takes any digits.
+        if any(isinstance(v, int) and not -BIGINT_MAX <= v <= BIGINT_MAX for v in kwargs.values()):
+            raise Http404
         try:
             return view(request, *args, **kwargs)
         except (NotFound, Forbidden) as exc:

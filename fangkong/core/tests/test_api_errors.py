@@ -158,3 +158,14 @@ def test_a_refusal_before_the_api_is_json_too(client, district, api_token, setti
     # Pages keep their HTML pages.
     page = client.get("/people/%0C")
     assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+
+
+def test_a_status_change_expiry_given_as_a_date(client, district, api_token):
+    body = {
+        "person_id": district.person_a.pk,
+        "colour": "red",
+        "basis": "《传染病防治法》第三十九条；密接判定",
+        "expires_at": (clock.localdate() + timedelta(days=7)).isoformat(),  # no time, no offset
+    }
+    r = client.post("/api/v1/status-changes", body, content_type=JSON, **api_token(district.hq))
+    assert r.status_code == 201, r.content
