@@ -85,9 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "fangkong.core.signin.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fangkong.core.middleware.RequestContextMiddleware",
@@ -155,14 +155,12 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 OTP_TOTP_ISSUER = "fangkong"
 OTP_TOTP_THROTTLE_FACTOR = 0  # failures are limited by core.signin (per account, address and overall) instead
+LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-LOGIN_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 12 * 3600  # one duty shift
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = PRODUCTION
-
-# Chinese first: a request without Accept-Language gets Simplified Chinese.
 # Production is served over TLS behind a reverse proxy (docs/deployment.md): browsers are told to use HTTPS only
 # (HSTS), plain HTTP is redirected, and the proxy's X-Forwarded-Proto says whether the client's connection was
 # TLS — the proxy must set it (and strip any the client sent). `fangkong check --deploy` is clean with these.
@@ -173,6 +171,8 @@ if PRODUCTION:
     # Allows the domain onto browsers' HTTPS-only list (it submits nothing; set 0 if a subdomain must stay HTTP).
     SECURE_HSTS_PRELOAD = os.environ.get("FANGKONG_HSTS_PRELOAD", "1") == "1"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Chinese first: a request without Accept-Language gets Simplified Chinese.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]

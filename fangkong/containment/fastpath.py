@@ -108,19 +108,6 @@ def _tidy_connections() -> None:
             conn.close_if_unusable_or_obsolete()
 
 
-def install(application: Callable[[dict, Start], Iterable[bytes]]) -> Callable[[dict, Start], Iterable[bytes]]:
-    """Wrap Django's WSGI application: the status route goes to `answer`, everything else to Django."""
-
-    def app(environ: dict, start: Start) -> Iterable[bytes]:
-        if (
-            environ.get("REQUEST_METHOD") == "GET"
-            and environ.get("PATH_INFO", "").startswith(PREFIX)
-            and passes_django_checks(environ)
-        ):
-            return answer(environ, start)
-        return application(environ, start)
-
-    return app
 def passes_django_checks(environ: dict) -> bool:
     """Whether Django's own request checks would let this request through: a Host header among ALLOWED_HOSTS, and
     HTTPS where production redirects plain HTTP. A request that fails them goes to Django, which answers it as
@@ -145,3 +132,16 @@ def passes_django_checks(environ: dict) -> bool:
     return True
 
 
+def install(application: Callable[[dict, Start], Iterable[bytes]]) -> Callable[[dict, Start], Iterable[bytes]]:
+    """Wrap Django's WSGI application: the status route goes to `answer`, everything else to Django."""
+
+    def app(environ: dict, start: Start) -> Iterable[bytes]:
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and environ.get("PATH_INFO", "").startswith(PREFIX)
+            and passes_django_checks(environ)
+        ):
+            return answer(environ, start)
+        return application(environ, start)
+
+    return app

@@ -35,8 +35,8 @@ from .text import clean_data, json_needs_cleaning
 # checked on every call. A revoked token (logout) is refused at once everywhere when a shared cache is configured:
 # revoking stamps the time in the cache, and a memo older than the stamp is read again from the database.
 TOKEN_MEMO_SECONDS = 5.0
-_token_memo: dict[str, tuple[float, Any]] = {}
 _REVOKED_KEY = "fangkong:tokens-revoked-at"
+_token_memo: dict[str, tuple[float, Any]] = {}
 
 
 def forget_tokens() -> None:
