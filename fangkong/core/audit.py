@@ -77,12 +77,7 @@ def stated_reason(reason: str, *, field: str = "reason", message: str = "") -> s
 
     text = " ".join((reason or "").split())
     chars = [c for c in text.lower() if c.isalnum()]
-    if (
-        len(chars) < 4
-        or len(set(chars)) < 3
-        or not any(c.isalpha() for c in chars)
-        or text.lower() in _PLACEHOLDERS
-    ):
+    if len(chars) < 4 or len(set(chars)) < 3 or not any(c.isalpha() for c in chars) or text.lower() in _PLACEHOLDERS:
         raise FieldError(
             field,
             message or _("Give the real reason (at least four characters, not repeated letters or digits)."),

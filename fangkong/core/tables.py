@@ -41,8 +41,6 @@ DEFAULTS = {
 }
 
 
-
-
 def table_limit(name: str) -> int:
     return int(settings.FANGKONG.get(name, DEFAULTS[name]))
 
@@ -119,9 +117,7 @@ def _map_header(spec: TableSpec, header: list) -> dict[str, int]:
         if column and column not in columns:
             columns[column] = index
         elif spec.strict and _key(title) and not column:
-            raise FieldError(
-                "file", _("Unknown column “%(c)s”.") % {"c": clean_text(str(title)).strip()[:50]}, row=1
-            )
+            raise FieldError("file", _("Unknown column “%(c)s”.") % {"c": clean_text(str(title)).strip()[:50]}, row=1)
     missing = [c for c in spec.required if c not in columns]
     if missing:
         raise FieldError(

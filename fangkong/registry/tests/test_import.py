@@ -117,7 +117,12 @@ def test_rows_repeated_in_one_file_count_once(district):
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
     assert result.rejected == [
-        {"row": 4, "field": "document_number", "message": "The same document number is on row 2 with different data.", "code": "invalid"}
+        {
+            "row": 4,
+            "field": "document_number",
+            "message": "The same document number is on row 2 with different data.",
+            "code": "invalid",
+        }
     ]
 
 

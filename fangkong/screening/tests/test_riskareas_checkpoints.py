@@ -86,7 +86,9 @@ def test_import_is_all_or_nothing(district):
     bad = [*good, ["", "", "低", "2022-04-01", "", ""]]
     assert risk_areas_import(actor=district.hq, content=_sheet(bad)) == {
         "created": 0,
-        "rejected": [{"row": 4, "field": "name", "message": "Name the region (e.g. 上海市浦东新区).", "code": "invalid"}],
+        "rejected": [
+            {"row": 4, "field": "name", "message": "Name the region (e.g. 上海市浦东新区).", "code": "invalid"}
+        ],
     }
     assert RiskArea.objects.count() == 0
     assert risk_areas_import(actor=district.hq, content=_sheet(good))["created"] == 2
