@@ -156,11 +156,12 @@ def duty_log(*, actor, shift_id: int, text: str) -> DutyLogEntry:
 def duty_log_promote(*, actor, entry_id: int) -> DutyLogEntry:
     """A significant event: HQ (or the post's manager) is told at once."""
     entry = DutyLogEntry.objects.select_for_update().select_related("shift").filter(pk=entry_id).first()
-    if entry is None:
-        raise NotFound
-    leader = entry.shift.assignments.filter(user=actor, role=DutyAssignment.Role.LEADER).exists()
-    if not (leader or scope_for(actor, Cap.DUTY_MANAGE).covers(entry.shift.jpath)):
-        raise Forbidden(Cap.DUTY_MANAGE)
+    roles = set(entry.shift.assignments.filter(user=actor).values_list("role", flat=True)) if entry else set()
+    manages = entry is not None and scope_for(actor, Cap.DUTY_MANAGE).covers(entry.shift.jpath)
+    if entry is None or not (roles or manages):
+        raise NotFound  # an entry of a shift one neither serves on nor manages reads like none at all
+    if not (manages or DutyAssignment.Role.LEADER in roles):
+        raise Forbidden(Cap.DUTY_MANAGE)  # an officer of the shift sees it; the leader or a manager promotes
     if not entry.significant:
         entry.significant, entry.promoted_by, entry.promoted_at = True, actor, clock.now()
         entry.save(update_fields=["significant", "promoted_by", "promoted_at"])

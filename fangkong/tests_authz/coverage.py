@@ -381,11 +381,7 @@ OPERATIONS: dict[str, Cov] = {
     _P + "command_api_duty_check_in": scoped("duty_shift", insider="worker_a"),
     _P + "command_api_duty_check_out": scoped("duty_shift", insider="worker_a"),
     _P + "command_api_duty_log": scoped("duty_shift", insider="worker_a"),
-    _P + "command_api_duty_promote": scoped(
-        "duty_entry",
-        known_hole="duty.duty_log_promote answers 403 for an entry outside one's reach and 404 for one that does not "
-        "exist: whether a duty log entry exists can be probed (command/duty.py is being edited by someone else)",
-    ),
+    _P + "command_api_duty_promote": scoped("duty_entry"),
     _P + "command_api_finding_create": scoped(
         "jurisdiction", insider="hq", body={"target_kind": "jurisdiction", "target_id": "{ref}"}
     ),
