@@ -45,7 +45,7 @@ pytestmark = [
     ),
 ]
 
-EXAMPLES = int(os.environ.get("FANGKONG_FUZZ_EXAMPLES", "10"))  # per operation, each run as HQ and as a worker
+EXAMPLES = int(os.environ.get("FANGKONG_FUZZ_EXAMPLES", "25"))  # per operation, each run as HQ and as a worker
 
 EXCLUDED = re.compile(
     r"/auth/|/tokens:revoke"  # sign-in, sign-out, revocation: the fuzzing session itself
