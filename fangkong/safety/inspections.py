@@ -164,7 +164,11 @@ def _signature_png(data: bytes | None) -> bytes:
         with Image.open(BytesIO(data), formats=["PNG"]) as img:
             # The size from the header, before anything is decoded: a few kB of PNG can claim gigapixels.
             if not (50 <= img.width <= 2000 and 30 <= img.height <= 1000):
-                raise FieldError("signature", _("The signature image has an odd size."))
+                raise FieldError("signature", _("The signature image has an odd size."), code="invalid")
+            # Every chunk and its checksum, to the end: decoding alone would let a truncated file through once
+            # WeasyPrint (the PDF exports) has set Pillow's process-wide LOAD_TRUNCATED_IMAGES.
+            img.verify()
+        with Image.open(BytesIO(data), formats=["PNG"]) as img:
             rgba = img.convert("RGBA")
             # Ink: opaque pixels darker than paper (a transparent or white pad has none), counted by Pillow.
             opaque = rgba.getchannel("A").point(lambda a: 255 if a > 128 else 0)

@@ -406,3 +406,15 @@ def test_zip_tricks_are_refused():
     assert _code("a.xlsx", good[: len(good) // 2]) == "unreadable"  # truncated
     word = files.xlsx([("A1", "x")]).replace(b"xl/workbook.xml", b"xl/workbooq.xml")
     assert _code("a.xlsx", word) == "unreadable"  # a zip, but no workbook in it
+
+
+def test_truncated_images_are_refused_even_after_weasyprint_loosened_pillow(client, safety, inspection, api_token):  # noqa: F811
+    """WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported (any PDF export): the checks
+    must not rely on decoding to find a truncated file."""
+    import weasyprint  # noqa: F401  (what a PDF export in the same worker does)
+    from PIL import ImageFile
+
+    assert ImageFile.LOAD_TRUNCATED_IMAGES
+    api = _api(client, api_token(safety["regulator"]))
+    truncated = {"truncated PNG": ("s.png", files.png((300, 120))[:60], "unreadable")}
+    _refused(api, f"/api/v1/safety/inspections/{inspection.pk}/sign", "signature", truncated)
