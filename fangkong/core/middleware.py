@@ -43,7 +43,11 @@ class CleanInputMiddleware:
 
     def __call__(self, request):
         if has_control(request.path_info):
-            raise Http404
+            # Answered here with the site's own 404 (JSON under /api/), not by raising: in demo mode (DEBUG) a
+            # raised Http404 would be Django's technical page, HTML even for the API.
+            from .views import page_not_found
+
+            return page_not_found(request, Http404())
         request.GET = _cleaned(request.GET)
         # The form is parsed when something first reads it, as before (an upload's size limits and parse errors
         # surface where they always did): the parse is wrapped, not run here.

@@ -190,3 +190,9 @@ def test_shared_writer_quotes_formulas_keeps_numbers_and_drops_controls():
         ["'=h"],
         ["'=1+1", "'+1", "'-2+3", "'@SUM(A1)", "'\t=1", "'＝1", "-3", "2.5", "-1.5", "2022-05-01", "ab", "'-"],
     ]
+
+
+def test_a_control_character_in_an_api_path_is_a_json_404_even_in_demo_mode(client, settings, db):
+    settings.DEBUG = True
+    r = client.get("/api/v1/people/\x01")
+    assert r.status_code == 404 and r.json()["code"] == "not_found"
