@@ -115,6 +115,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "FANGKONG_CACHE_URL": "redis://127.0.0.1:6379/1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # the browser tests set it in this process; a deployment does not
     out = subprocess.run(
         [sys.executable, "-m", "fangkong.cli", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
