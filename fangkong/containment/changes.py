@@ -356,8 +356,11 @@ def appeal_decide(*, actor, appeal_id: int, upheld: bool, note: str) -> Appeal:
     change = appeal.change
     if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
         raise Forbidden(Cap.STATUS_APPROVE)
-    if actor.pk in (change.requested_by_id, change.decided_by_id):
+    if actor.pk in (change.requested_by_id, change.decided_by_id, change.revoke_requested_by_id):
         raise Forbidden(_("Those who made a change cannot decide the appeal against it."))
+    if actor.pk == appeal.filed_by_id:
+        # An officer who wrote the appeal down and then upheld it would revoke the change alone.
+        raise Forbidden(_("The person who filed an appeal cannot decide it."))
     if appeal.state != Appeal.State.OPEN:
         raise FieldError("state", _("This appeal is decided already."))
     note = (note or "").strip()

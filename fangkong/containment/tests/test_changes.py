@@ -213,3 +213,22 @@ def test_revocation_and_early_lift_over_the_api_and_pages(client, district, cont
     assert "Change revoked" in confirmed.content.decode()
     change.refresh_from_db()
     assert change.state == "revoked"
+
+
+def test_an_officer_who_filed_an_appeal_cannot_uphold_it(district, containment):
+    """Otherwise one officer files an appeal 'for' the person, upholds it, and revokes the change alone."""
+    from fangkong.conftest import make_user
+
+    change = _request(district, district.person_a, colour="red")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    third = make_user("hq3", "hq_admin", jurisdiction=district.d)
+    appeal = appeal_file(actor=third, change_id=change.pk, text="本人电话申诉，称从未去过该地")
+    with pytest.raises(Forbidden):
+        appeal_decide(actor=third, appeal_id=appeal.pk, upheld=True, note="核实无误")
+    change.refresh_from_db()
+    assert change.state == "applied"
+    appeal_decide(
+        actor=make_user("hq4", "hq_admin", jurisdiction=district.d), appeal_id=appeal.pk, upheld=True, note="行程核实"
+    )
+    change.refresh_from_db()
+    assert change.state == "revoked"
