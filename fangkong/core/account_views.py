@@ -14,15 +14,24 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
+from .auth import tokens_revoke
 from .errors import FieldError
 from .ratelimit import RateLimited
-from .signin import check_second_factor, confirmed_device, signin_failed, signin_guard, signin_succeeded
+from .signin import (
+    check_second_factor,
+    confirmed_device,
+    needs_second_factor,
+    signin_failed,
+    signin_guard,
+    signin_succeeded,
+)
 
 # Django 5.2 changed the msgid of its short-password message and its own Chinese catalog has not caught up: ours
 # carries the translation (makemessages finds it here).
@@ -59,7 +68,10 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        signin_succeeded(username=self.request.user.get_username())
+        if not needs_second_factor(self.request.user):
+            # With a second factor the failures stand until the code is right too: a right password alone must
+            # not wipe the wrong codes before it (4 guesses, sign in again, 4 more …).
+            signin_succeeded(username=self.request.user.get_username())
         audit_record(
             actor=self.request.user,
             action="auth.login",
@@ -112,7 +124,9 @@ def second_factor(request):
             otp_login(request, device)
             signin_succeeded(username=user.get_username())
             messages.success(request, _("Signed in with the second factor."))
-            return redirect(request.GET.get("next") or "home")
+            target = request.GET.get("next", "")
+            safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
+            return redirect(target if target and safe else "home")  # never off-site: a phishing page would ask again
         except RateLimited as exc:
             return _locked(request, exc, "core/second_factor.html", context)
         except FieldError as exc:
@@ -129,5 +143,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         response = super().form_valid(form)
         update_session_auth_hash(self.request, form.user)
         audit_record(actor=self.request.user, action="auth.password_change", obj=self.request.user)
+        # A changed password (a suspected leak, often) ends the API tokens minted with the old one too.
+        tokens_revoke(actor=self.request.user, user=self.request.user)
         messages.success(self.request, _("Your password was changed."))
         return response

@@ -30,6 +30,7 @@ from .scoping import roles_for
 FAIL_ACCOUNT = throttle.Limit("signin-fail-account", 5, 15 * 60)
 FAIL_ADDRESS = throttle.Limit("signin-fail-address", 30, 15 * 60)
 FAIL_ALL = throttle.Limit("signin-fail-all", 500, 60)
+REFUSAL_AUDITED = throttle.Limit("signin-refusal-audited", 1, 15 * 60)
 
 # Roles whose holders must use a second factor (with superusers): they can change the whole district.
 SECOND_FACTOR_ROLES = frozenset({"hq_admin"})
@@ -55,7 +56,10 @@ def signin_guard(request, *, username: str, via: str) -> None:
     try:
         throttle.check(*_limits(username, client_address(request)))
     except RateLimited:
-        _audit("auth.refused", username=username, via=via, why="locked")
+        # Once per account and address in a window: a flood of refused attempts must not grow the trail without
+        # bound (the failures that caused the lock are each recorded already).
+        if throttle.count(REFUSAL_AUDITED, f"{username.strip().lower()}|{client_address(request)}") == 1:
+            _audit("auth.refused", username=username, via=via, why="locked")
         raise
 
 

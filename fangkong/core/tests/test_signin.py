@@ -236,3 +236,41 @@ def test_the_daily_purge_clears_old_tokens_counters_and_codes(district, client, 
         done = housekeeping()
     assert done["api_tokens"] == 1 and done["rate_counts"] >= 3 and done["login_codes"] == 1
     assert not ApiToken.objects.exists() and not OneTimeCode.objects.exists()
+
+
+def test_signing_in_again_does_not_forgive_wrong_codes(district, two_factor):
+    """A right password alone must not clear the wrong codes before it (4 guesses, sign in again, 4 more …)."""
+    TOTPDevice.objects.create(user=district.hq, name="phone", confirmed=True)
+    statuses = []
+    for _ in range(3):
+        browser = Client()
+        browser.post("/login/", {"username": "hq", "password": PASSWORD})
+        for _ in range(2):
+            statuses.append(browser.post("/account/second-factor/", {"code": "000000"}).status_code)
+    assert statuses[-1] == 429  # six wrong codes: the account is locked, however often the password was right
+
+
+def test_after_the_second_factor_the_next_page_stays_on_this_site(district, two_factor):
+    device = TOTPDevice.objects.create(user=district.hq, name="phone", confirmed=True)
+    browser = Client()
+    browser.post("/login/", {"username": "hq", "password": PASSWORD})
+    r = browser.post("/account/second-factor/?next=https://evil.example/x", {"code": _code(device)})
+    assert r.status_code == 302 and r["Location"] == "/"
+
+
+def test_changing_ones_password_ends_ones_api_tokens(district, client, api_token):
+    headers = api_token(district.worker_a)
+    browser = Client()
+    browser.force_login(district.worker_a)
+    new = "Harbour lights 2026"
+    r = browser.post("/account/password/", {"old_password": PASSWORD, "new_password1": new, "new_password2": new})
+    assert r.status_code == 302
+    assert client.get("/api/v1/people", **headers).status_code == 401
+
+
+def test_a_flood_of_refused_attempts_is_audited_once_per_window(district, client):
+    for _ in range(5):
+        _token(client, "hq", "wrong-password")
+    for _ in range(20):
+        assert _token(client, "hq").status_code == 429
+    assert AuditEvent.objects.filter(action="auth.refused").count() == 1
