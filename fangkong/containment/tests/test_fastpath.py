@@ -124,3 +124,17 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
     )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "no issues" in out.stdout
+
+
+def test_the_deploy_check_requires_a_shared_cache_in_production(monkeypatch):
+    from django.conf import settings
+
+    from fangkong.core.checks import shared_cache
+
+    # Set directly, not through pytest-django's `settings`: that would swap the live cache for the fake one.
+    monkeypatch.setattr(settings, "PRODUCTION", True)
+    monkeypatch.setattr(settings, "CACHES", {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}})
+    assert [e.id for e in shared_cache(None)] == ["fangkong.E001"]
+    redis = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}}
+    monkeypatch.setattr(settings, "CACHES", redis)
+    assert shared_cache(None) == []
