@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import clock
-from .auditchain import seal_after_commit
+from .auditchain import event_mac, seal_after_commit
 from .bulk import insert_many, insert_one
 from .context_vars import current_request
 from .errors import FieldError
@@ -38,19 +39,21 @@ def audit_event(
         object_repr = object_repr or str(obj)
         jpath = jpath or getattr(obj, "jpath", "") or ""
     info = current_request.get()
-    return AuditEvent(
-        at=clock.now(),
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        object_repr=object_repr[:200],
-        jpath=jpath,
-        fields=dict(fields or {}),
-        reason=reason,
-        request_id=info.request_id,
-        client_addr=info.client_addr,
+    values = {
+        "at": clock.now(),
+        "action": action,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "object_repr": object_repr[:200],
+        "jpath": jpath,
+        # Through JSON once, so that the MAC is made over what the database will give back (tuples become lists).
+        "fields": json.loads(json.dumps(dict(fields or {}), default=str)),
+        "reason": reason,
+        "request_id": info.request_id,
+        "client_addr": info.client_addr,
         **_actor_fields(actor),
-    )
+    }
+    return AuditEvent(**values, mac=event_mac({"id": 0, **values}))
 
 
 def audit_record(**kwargs: Any) -> AuditEvent:

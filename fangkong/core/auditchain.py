@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -31,6 +32,7 @@ from django.db import connection, transaction
 from . import memo
 from .models import AuditChainHead, AuditEvent
 
+log = logging.getLogger("fangkong.audit")
 BATCH = 2000
 _CONTENT = (
     "id",
@@ -62,6 +64,15 @@ def _content(row: dict) -> bytes:
     values["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
     values["id"] = int(values["id"])
     return json.dumps([values[k] for k in _CONTENT], ensure_ascii=False, sort_keys=True, default=str).encode()
+
+
+def event_mac(row: dict) -> str:
+    """The MAC the platform gives an event as it writes it: over its content but its id (not known before the
+    insert; the chain binds the id later)."""
+    values = dict(row)
+    values["at"] = values["at"].astimezone(UTC).isoformat(timespec="microseconds")
+    payload = json.dumps([values[k] for k in _CONTENT[1:]], ensure_ascii=False, sort_keys=True, default=str)
+    return hmac.new(_key(), b"mac\n" + payload.encode(), hashlib.sha256).hexdigest()
 
 
 def event_hash(prev_hash: str, row: dict) -> str:
@@ -110,6 +121,9 @@ def seal(*, wait: bool = True, batches: int | None = None) -> int:
             head.seq, head.hash = seq, prev
             head.save(update_fields=["seq", "hash"])
             sealed += len(rows)
+        # The anchor, outside the database (the system journal, a remote log): whoever can rewrite the database
+        # cannot rewrite this line, and `fangkong verify-audit --anchor SEQ:HASH` checks the chain still reaches it.
+        log.info("audit chain head seq=%d hash=%s", seq, prev)
     return sealed
 
 
@@ -161,13 +175,19 @@ class Verdict:
         return not self.problems
 
 
-def verify() -> Verdict:
-    """Walk the chain from the start; report the first broken link, a gap, and an end that does not match the head."""
+def verify(*, anchors: tuple[tuple[int, str], ...] = ()) -> Verdict:
+    """Walk the chain from the start; report the first event that was altered, was not written by the platform
+    (no MAC that verifies), is missing, or does not follow the one before; an end that does not match the head;
+    and an anchor (seq, hash) recorded outside the database that the chain no longer reaches."""
     verdict = Verdict()
     verdict.unsealed = AuditEvent.objects.filter(seq__isnull=True).count()
     head = AuditChainHead.objects.filter(pk=1).first()
+    macs_from = head.macs_from_id if head else 0
+    wanted = dict(anchors)
     expected_seq, prev = 0, ""
-    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(*_CONTENT, "seq", "prev_hash", "hash")
+    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(
+        *_CONTENT, "mac", "seq", "prev_hash", "hash"
+    )
     for row in rows.iterator(chunk_size=BATCH):
         expected_seq += 1
         verdict.checked += 1
@@ -181,7 +201,18 @@ def verify() -> Verdict:
                 f"event #{row['seq']} (id {row['id']}) was altered or does not follow #{row['seq'] - 1}"
             )
             return verdict
+        if row["id"] >= macs_from and row["mac"] != event_mac(row):
+            verdict.broken_at = row["seq"]
+            verdict.problems.append(f"event #{row['seq']} (id {row['id']}) was not written by the platform")
+            return verdict
+        if row["seq"] in wanted and wanted.pop(row["seq"]) != row["hash"]:
+            verdict.broken_at = row["seq"]
+            verdict.problems.append(f"event #{row['seq']} does not match the anchor recorded outside the database")
+            return verdict
         prev = row["hash"]
+    for seq in sorted(wanted):
+        verdict.broken_at = verdict.broken_at or seq
+        verdict.problems.append(f"the chain no longer reaches event #{seq}, recorded outside the database")
     head_seq, head_hash = (head.seq, head.hash) if head else (0, "")
     if (expected_seq, prev) != (head_seq, head_hash):
         verdict.broken_at = expected_seq + 1

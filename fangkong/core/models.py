@@ -38,6 +38,9 @@ class AuditEvent(models.Model):
     client_addr = models.CharField(_("client address"), max_length=64, blank=True)
     # The chain (core.auditchain): each event, once sealed, carries its place and a keyed hash over its content
     # and the hash of the one before, so that an event altered, removed or cut off the end shows.
+    # A keyed MAC over the content, made when the platform writes the event: a row put into the table by anyone
+    # else (the database's owner, an injection) carries none that verifies.
+    mac = models.CharField(max_length=64, blank=True)
     seq = models.BigIntegerField(null=True, unique=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
@@ -70,6 +73,7 @@ class AuditChainHead(models.Model):
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, blank=True)
+    macs_from_id = models.BigIntegerField(default=0)  # events with a larger id must carry a MAC (older ones predate it)
 
 
 class IdempotencyRecord(models.Model):

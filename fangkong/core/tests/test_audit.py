@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.utils import DatabaseError
 
-from fangkong.core import auditchain
+from fangkong.core import auditchain, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.models import AuditEvent
 
@@ -165,3 +165,58 @@ def test_real_reasons_are_accepted(reason):
     from fangkong.core.audit import stated_reason
 
     assert stated_reason(reason) == reason
+
+
+def test_a_row_put_into_the_table_by_someone_else_is_found(db):
+    """The database's owner (or an injection) inserts a plausible event: the chain would seal it as genuine, but it
+    carries no MAC the platform made."""
+    _events(2)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditevent (at, actor_id, actor_name, action, object_type, object_id, object_repr, jpath,"
+            " fields, reason, request_id, client_addr, mac, prev_hash, hash) VALUES"
+            " (%s, 1, 'hq_admin', 'person.reveal', 'registry.person', '7', '李*', '', '{}', %s, '', '', '', '', '')",
+            [clock.now(), "核对身份"],
+        )
+    auditchain.seal()
+    verdict = auditchain.verify()
+    assert not verdict.ok and verdict.broken_at == 3 and "not written by the platform" in verdict.problems[0]
+
+
+def test_a_rewound_head_is_found_by_the_anchor_kept_outside(db, caplog):
+    import logging
+
+    events = _events(5)
+    with caplog.at_level(logging.INFO, logger="fangkong.audit"):
+        audit_record(actor=None, action="test.more", object_type="x", object_id=9)
+        auditchain.seal()
+    anchor = caplog.records[-1].getMessage()  # "audit chain head seq=6 hash=…"
+    seq, digest = int(anchor.split("seq=")[1].split()[0]), anchor.split("hash=")[1]
+    assert seq == 6
+    # Cut off the end and set the head back to what survives: the chain alone looks whole …
+    head_seq, head_hash = AuditEvent.objects.filter(pk=events[2].pk).values_list("seq", "hash").get()
+    _tamper("DELETE FROM core_auditevent WHERE id > %s", [events[2].pk])
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditchainhead DISABLE TRIGGER USER")
+        cursor.execute("UPDATE core_auditchainhead SET seq = %s, hash = %s", [head_seq, head_hash])
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE core_auditchainhead ENABLE TRIGGER USER")
+    assert auditchain.verify().ok
+    # … but not against the anchor recorded outside the database.
+    verdict = auditchain.verify(anchors=((seq, digest),))
+    assert not verdict.ok and "no longer reaches event #6" in verdict.problems[0]
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError):
+        call_command("verify_audit", "--no-seal", "--anchor", f"{seq}:{digest}")
+
+
+@pytest.mark.postgres
+def test_postgres_refuses_to_rewind_or_delete_the_chains_head(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigger exists on PostgreSQL only")
+    _events(3)
+    for sql in ("UPDATE core_auditchainhead SET seq = 1", "DELETE FROM core_auditchainhead"):
+        with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic(), connection.cursor() as c:
+            c.execute(sql)
