@@ -1742,6 +1742,7 @@ ZH = {
     "Six-digit code": "六位验证码",
     "Protection against abuse": "防滥用",
     "This password is too short. It must contain at least %d character.": "密码太短，至少需要 %d 个字符。",
+    "The person who filed an appeal cannot decide it.": "提交申诉的人不能决定该申诉。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).
