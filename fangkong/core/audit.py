@@ -12,6 +12,7 @@ from .bulk import insert_many, insert_one
 from .context_vars import current_request
 from .errors import FieldError
 from .models import AuditEvent
+from .pii import mask_name
 
 
 def _actor_fields(actor) -> dict[str, Any]:
@@ -36,7 +37,10 @@ def audit_event(
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-        object_repr = object_repr or str(obj)
+        # A person is named in the trail masked (李*), like every personal value in it: the trail is kept for
+        # good and shown to auditors; the object id leads to the person for whoever may see them.
+        person = object_type == "registry.person" and hasattr(obj, "name")
+        object_repr = object_repr or (mask_name(obj.name) if person else str(obj))
         jpath = jpath or getattr(obj, "jpath", "") or ""
     info = current_request.get()
     values = {

@@ -90,3 +90,8 @@ def mask_phone(phone: str) -> str:
     if n >= 11:
         return phone[:3] + "*" * (n - 7) + phone[-4:]
     return "*" * (n - 2) + phone[-2:]
+
+
+def mask_name(name: str) -> str:
+    """李四 → 李*: a person's name where the full one is not needed (the audit trail, checkpoint staff)."""
+    return name[:1] + "*" * (len(name) - 1) if name else ""

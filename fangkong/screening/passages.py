@@ -67,9 +67,6 @@ class PassageResult:
     new_followup: bool
 
 
-def masked_name(name: str) -> str:
-    """李四 → 李*: enough for checkpoint staff to confirm the person in front of them."""
-    return name[:1] + "*" * (len(name) - 1) if name else ""
 
 
 def traveller_name(user) -> Callable[[Passage], str]:
@@ -77,7 +74,7 @@ def traveller_name(user) -> Callable[[Passage], str]:
     destination community follows the arrival up), masked (李*) for checkpoint staff, who see their checkpoint's
     passages but nothing of the register — the name on a passage is the register's, not the one they typed."""
     scope = scope_for(user, Cap.PASSAGE_VIEW)
-    return lambda p: p.person.name if scope.covers(p.jpath) else masked_name(p.person.name)
+    return lambda p: p.person.name if scope.covers(p.jpath) else pii.mask_name(p.person.name)
 
 
 def _text(value: str, limit: int) -> str:

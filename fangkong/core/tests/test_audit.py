@@ -220,3 +220,8 @@ def test_postgres_refuses_to_rewind_or_delete_the_chains_head(db):
     for sql in ("UPDATE core_auditchainhead SET seq = 1", "DELETE FROM core_auditchainhead"):
         with pytest.raises(DatabaseError, match="only moves forward"), transaction.atomic(), connection.cursor() as c:
             c.execute(sql)
+
+
+def test_people_are_named_masked_in_the_trail(district):
+    audit_record(actor=district.hq, action="person.reveal", obj=district.person_a, reason="核对密接身份")
+    assert AuditEvent.objects.get(action="person.reveal").object_repr == "李*"
