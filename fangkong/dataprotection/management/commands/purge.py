@@ -44,7 +44,7 @@ class Command(BaseCommand):
             before = timezone.localtime(r.before)
             self.stdout.write(f"{r.key}: {done} (period {r.days} days: before {before:%Y-%m-%d %H:%M}){suffix}")
         if not options["dry_run"] and not options["only"]:
-            from fangkong.retention import housekeeping  # the platform's composition module, above this app
+            from fangkong.dataprotection.housekeeping import housekeeping
 
             for name, n in housekeeping().items():
                 self.stdout.write(f"{name}: {n} deleted")

@@ -1,0 +1,17 @@
+"""The platform's own leftovers past their time, deleted by `fangkong purge` after the personal data: rows that
+hold no record of their own but say who did what (tokens, counters of attempts, one-time codes)."""
+
+from __future__ import annotations
+
+
+def housekeeping() -> dict[str, int]:
+    """By name → rows deleted."""
+    from fangkong.core.auth import tokens_purge
+    from fangkong.core.throttle import purge as rate_counts_purge
+    from fangkong.portal.residents import login_codes_purge
+
+    return {
+        "api_tokens": tokens_purge(),  # a week after they expired
+        "rate_counts": rate_counts_purge(),  # windows over a day old (they hold addresses and account names)
+        "login_codes": login_codes_purge(),  # residents' one-time codes, a day after they expired
+    }
