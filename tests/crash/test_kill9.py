@@ -232,6 +232,10 @@ def test_collection_batches_survive_kill9_and_retries(city):
             url, "SELECT count(*), count(DISTINCT person_id) FROM testing_sample WHERE round_id = %s", (round_id,)
         )
         assert total[0][0] == total[0][1]
+    # A kill between a commit and its seal leaves events unsealed, never a broken chain: verify-audit seals them
+    # and finds every event the platform wrote, in order.
+    check = subprocess.run([*FANGKONG, "verify-audit"], env=env, cwd=ROOT, capture_output=True, text=True)
+    assert check.returncode == 0 and "intact" in check.stdout, check.stdout + check.stderr
 
 
 def _roster(n: int, community: str, tag: str) -> tuple[bytes, list[str]]:
