@@ -6,6 +6,8 @@ import io
 import json
 
 import pytest
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from fangkong.containment.zones import zone_approve, zone_request
 from fangkong.testing.codes import person_code
@@ -34,7 +36,15 @@ def call(path: str, token: str | None = None, lang: str = "en", **extra) -> tupl
     def start(status, headers):
         seen["status"], seen["headers"] = status, dict(headers)
 
-    body = b"".join(application(environ, start))  # type: ignore[arg-type]
+    # What Django's test client does around a request: the start and end of a request handed to Django would
+    # otherwise close the test's database connection (it is inside the test's transaction).
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        body = b"".join(application(environ, start))  # type: ignore[arg-type]
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
     return seen["status"], seen["headers"], json.loads(body) if body.startswith(b"{") else {}
 
 
