@@ -1743,6 +1743,11 @@ ZH = {
     "Protection against abuse": "防滥用",
     "This password is too short. It must contain at least %d character.": "密码太短，至少需要 %d 个字符。",
     "The person who filed an appeal cannot decide it.": "提交申诉的人不能决定该申诉。",
+    "Decline: the zone stays in force": "不同意：区域继续管控",
+    "Early lifting declined: the zone stays in force.": "已不同意提前解除，区域继续管控。",
+    "No early lifting of this zone is awaiting a decision.": "此区域没有待决定的提前解除申请。",
+    "The person who asked to lift the zone early cannot decide on it.": "申请提前解除的人不能决定此申请。",
+    "Say why the zone stays in force.": "请说明区域继续管控的理由。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

@@ -89,6 +89,9 @@ def zone_detail(request, zone_id: int):
                     messages.success(request, _("Zone lifted."))
                 else:
                     messages.success(request, _("Early lifting asked: a second officer confirms it."))
+            elif action == "lift_reject":
+                zones.zone_lift_reject(actor=request.user, zone_id=zone.pk, note=note)
+                messages.success(request, _("Early lifting declined: the zone stays in force."))
             return redirect("containment:zone", zone.pk)
         except Forbidden as exc:
             error = _refused(exc)

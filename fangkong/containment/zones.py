@@ -216,6 +216,24 @@ def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone
     return zone
 
 
+@transaction.atomic
+def zone_lift_reject(*, actor, zone_id: int, note: str) -> Zone:
+    """The second officer declines an early lifting (with the reason): the zone stays in force, the request goes."""
+    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
+    if zone.state != Zone.State.ACTIVE or zone.lift_requested_by_id is None:
+        raise FieldError("state", _("No early lifting of this zone is awaiting a decision."), code="not_pending")
+    if zone.lift_requested_by_id == actor.pk:
+        raise Forbidden(_("The person who asked to lift the zone early cannot decide on it."))
+    note = (note or "").strip()
+    if not note:
+        raise FieldError("note", _("Say why the zone stays in force."), code="required")
+    requested_by = zone.lift_requested_by_id
+    zone.lift_requested_by, zone.lift_requested_at, zone.lift_request_note = None, None, ""
+    zone.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_request_note"])
+    audit_record(actor=actor, action="zone.lift_reject", obj=zone, fields={"requested_by": requested_by}, reason=note)
+    return zone
+
+
 def households_in(place_ids: list[int]) -> list[int]:
     """Households at or under these places (compound → building → household)."""
     if not place_ids:

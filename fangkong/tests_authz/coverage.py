@@ -359,6 +359,7 @@ OPERATIONS: dict[str, Cov] = {
     _P + "containment_api_zones_zone_approve": scoped("zone", insider="hq"),
     _P + "containment_api_zones_zone_reject": scoped("zone", insider="hq"),
     _P + "containment_api_zones_zone_lift": scoped("zone", insider="street1"),
+    _P + "containment_api_zones_zone_lift_reject": scoped("zone", insider="street1"),
     _P + "containment_api_zones_level_list": district("zone levels, district-wide"),
     _P + "containment_api_zones_level_put": district("zone levels, district-wide"),
     _P + "command_api_directive_create": creates("recipients below the issuer (directive tests)"),

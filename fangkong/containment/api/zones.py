@@ -142,6 +142,12 @@ class ZoneLevelOut(LevelIO):
     version: int
 
 
+@router.post("/zones/{int:zone_id}/lift/reject", response={200: ZoneOut, **ERRORS})
+def zone_lift_reject(request, zone_id: int, payload: DecisionIn):
+    """A second officer declines an early lifting (with the reason): the zone stays in force."""
+    return _zone(zones.zone_lift_reject(actor=request.user, zone_id=zone_id, note=payload.note))
+
+
 @router.get("/zones/levels", response={200: list[ZoneLevelOut], **ERRORS})
 def level_list(request):
     """The zone protocol: levels, the colour they give the people inside, their lifting criteria."""

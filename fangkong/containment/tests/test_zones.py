@@ -214,3 +214,21 @@ def test_a_recent_close_contact_holds_the_zone(district, containment):
     criteria = {c.code: c for c in lifting_criteria(zone)}
     assert not criteria["contact_days"].met and "1 within the period" in criteria["contact_days"].detail
     assert not criteria["quiet_days"].met  # the case was confirmed today
+
+
+def test_an_early_lifting_can_be_declined_by_a_second_officer(district, containment):
+    from fangkong.containment.zones import zone_lift_reject
+
+    zone = _seal(district, containment)
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
+    with pytest.raises(Forbidden):
+        zone_lift_reject(actor=district.hq, zone_id=zone.pk, note="撤回")
+    with pytest.raises(FieldError):
+        zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="")
+    zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="仍有密接未满14天")
+    zone.refresh_from_db()
+    assert zone.state == "active" and zone.lift_requested_by_id is None
+    assert AuditEvent.objects.filter(action="zone.lift_reject", actor_id=containment.hq2.pk).exists()
+    with pytest.raises(FieldError):
+        zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="again")  # nothing pending any more
