@@ -185,8 +185,10 @@ def verify(*, anchors: tuple[tuple[int, str], ...] = ()) -> Verdict:
     macs_from = head.macs_from_id if head else 0
     wanted = dict(anchors)
     expected_seq, prev = 0, ""
-    rows = AuditEvent.objects.filter(seq__isnull=False).order_by("seq").values(
-        *_CONTENT, "mac", "seq", "prev_hash", "hash"
+    rows = (
+        AuditEvent.objects.filter(seq__isnull=False)
+        .order_by("seq")
+        .values(*_CONTENT, "mac", "seq", "prev_hash", "hash")
     )
     for row in rows.iterator(chunk_size=BATCH):
         expected_seq += 1

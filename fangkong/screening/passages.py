@@ -67,8 +67,6 @@ class PassageResult:
     new_followup: bool
 
 
-
-
 def traveller_name(user) -> Callable[[Passage], str]:
     """How `user` reads the traveller's name on passages: in full where their jurisdiction holds the passage (the
     destination community follows the arrival up), masked (李*) for checkpoint staff, who see their checkpoint's
