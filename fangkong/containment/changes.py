@@ -22,6 +22,7 @@ from fangkong.core.dates import aware
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.core.text import ascii_digits
 from fangkong.registry.models import Person
 
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
@@ -159,7 +160,7 @@ def _record_concerns(record: str, person_id: int) -> bool:
     """Whether `record` concerns the person. Called only for a person already within the actor's reach, so the
     answer says nothing about anyone else."""
     kind, _sep, ref = (record or "").partition(":")
-    if not (ref.isascii() and ref.isdigit()):  # "²".isdigit() too, and int("²") fails
+    if not ascii_digits(ref):
         return False
     pk = int(ref)
     if kind == "case":

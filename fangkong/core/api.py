@@ -25,6 +25,7 @@ from . import clock, memo
 from .context_vars import current_request
 from .errors import FieldError
 from .models import ApiToken
+from .params import beyond_bigint
 from .ratelimit import RateLimited
 from .scoping import Forbidden, NotFound, roles_for
 from .text import clean_data, json_needs_cleaning
@@ -137,16 +138,13 @@ def _error(request, status: int, detail: str, code: str, errors: list[dict] | No
 
 log = logging.getLogger("fangkong.api")
 
-# The largest value of a bigint column: a larger id in a path names nothing (and would overflow the query).
-_BIGINT_MAX = 2**63 - 1
-
 
 def _guarded(view):
     """An operation's URL view, answering 404 for an integer path parameter beyond any id and JSON for 405."""
 
     @wraps(view)
     def guarded(request, *args, **kwargs):
-        if any(isinstance(v, int) and not -_BIGINT_MAX <= v <= _BIGINT_MAX for v in kwargs.values()):
+        if beyond_bigint(kwargs.values()):
             return _error(request, 404, "Not found.", "not_found")
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from .errors import FieldError
-from .params import BIGINT_MAX
+from .params import beyond_bigint
 from .scoping import Forbidden, NotFound
 
 
@@ -19,7 +19,7 @@ def scoped(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         # An id in the path beyond any bigint column names nothing: Django's int converter takes any digits.
-        if any(isinstance(v, int) and not -BIGINT_MAX <= v <= BIGINT_MAX for v in kwargs.values()):
+        if beyond_bigint(kwargs.values()):
             raise Http404
         try:
             return view(request, *args, **kwargs)

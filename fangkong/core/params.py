@@ -17,6 +17,14 @@ from .errors import FieldError
 
 # The largest value of a bigint column (ids, counts): a larger integer overflows the query instead of matching nothing.
 BIGINT_MAX = 2**63 - 1
+
+
+def beyond_bigint(values) -> bool:
+    """Whether any integer among `values` (a URL's path parameters) lies beyond every bigint id: it names nothing,
+    and a query with it would overflow instead of matching nothing."""
+    return any(isinstance(v, int) and not -BIGINT_MAX <= v <= BIGINT_MAX for v in values)
+
+
 _INTEGER = re.compile(r"[+-]?[0-9]{1,19}")  # ASCII digits only: "²".isdigit() is True but int("²") fails
 
 

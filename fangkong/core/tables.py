@@ -25,7 +25,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .errors import FieldError
-from .text import clean_text
+from .text import ascii_digits, clean_text
 from .uploads import OLE_MAGIC, ZIP_MAGIC, CompoundFile, read_upload, unreadable, zip_entries, zip_read
 
 XLSX_MAGIC = ZIP_MAGIC
@@ -350,7 +350,7 @@ def _xml_extent(chunks: Iterable[bytes]) -> tuple[int, int]:
 
 def _number(text: str) -> int:
     text = text.strip()
-    if not text.isascii() or not text.isdigit():
+    if not ascii_digits(text):
         raise unreadable("file")
     return _digits(text.encode())
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock
+from fangkong.core import clock, pii
 from fangkong.core.api import idempotent
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import parse_day, parse_moment, period
@@ -126,7 +126,7 @@ def checkpoint_lookup(request, checkpoint_id: int):
         )
     except InvalidDocument as exc:
         error = str(exc)
-    masked = (person.name[:1] + "*" * (len(person.name) - 1)) if person else ""
+    masked = pii.mask_name(person.name) if person else ""
     # The checkpoint sees what a status scanner sees: colour, what to do, the short reasons (from containment,
     # through the provider it registers: screening does not import containment).
     scan = platform_status.status_for(person.pk) if person is not None else None
