@@ -53,16 +53,20 @@ def pick_origin(rng: random.Random) -> str:
     return MIX[0][1]
 
 
-def bodies(n: int, residents: list[str], communities: list[int], rng: random.Random) -> list[str]:
-    """Request bodies: 70 % returning residents (numbers from the register), 30 % first-time visitors."""
+def bodies(n: int, residents: list[tuple[str, str, int]], communities: list[int], rng: random.Random) -> list[str]:
+    """Request bodies: 70 % returning residents (number, name and home community from the register, as staff type
+    them off the card), 30 % first-time visitors."""
     from fangkong.core.ids import check_char
 
     out = []
     for i in range(n):
         if rng.random() < 0.7:
+            number, name, home = rng.choice(residents)
             body = {
                 "direction": "in",
-                "document_number": rng.choice(residents),
+                "document_number": number,
+                "name": name,
+                "destination_community": home,
                 "origin": pick_origin(rng),
                 "temperature": 36.5,
             }
@@ -299,8 +303,10 @@ def main() -> None:
 
     rng = random.Random(5)
     residents = [
-        pii.decrypt(c)
-        for c in Person.objects.filter(is_resident=True).order_by("?").values_list("doc_cipher", flat=True)[:20_000]
+        (pii.decrypt(c), name, home)
+        for c, name, home in Person.objects.filter(is_resident=True, community__isnull=False)
+        .order_by("?")
+        .values_list("doc_cipher", "name", "community_id")[:20_000]
     ]
     communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
     checkpoint = Checkpoint.objects.get(unit__roleassignment__user__username="checkpoint_staff")

@@ -1748,6 +1748,12 @@ ZH = {
     "No early lifting of this zone is awaiting a decision.": "此区域没有待决定的提前解除申请。",
     "The person who asked to lift the zone early cannot decide on it.": "申请提前解除的人不能决定此申请。",
     "Say why the zone stays in force.": "请说明区域继续管控的理由。",
+    "name as given": "登记时所报姓名",
+    "Give the name as it is on the document.": "请填写证件上的姓名。",
+    "Handed to %(c)s for closed-loop follow-up: the community contacts the person.": "已移交%(c)s闭环管理：由社区联系本人。",
+    "Another document, phone": "其他证件、电话",
+    "— outside the district: give the address below —": "— 去往区外：请在下方填写地址 —",
+    "The platform does not restrict this number. Register as the rules say.": "平台未对该证件号码设限，按规则登记。",
 }
 
 # Same English word, different Chinese by context ({% trans "Name" context "jurisdiction" %}).

@@ -13,6 +13,8 @@ from fangkong.core import clock
 from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.dates import Day, Moment, period
 from fangkong.core.errors import FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
@@ -22,7 +24,7 @@ from . import protocol, riskareas, selectors, travel
 from .followups import release_blockers
 from .models import FollowUp, Passage, ScreeningSettings, TravelReport, Violation
 from .models import RiskProtocol as ScreeningProtocol
-from .passages import PassageInput, passage_register, traveller_name
+from .passages import PassageInput, passage_register, passage_reply, traveller_name
 
 router = Router(tags=["screening"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -246,15 +248,22 @@ class PassageIn(Schema):
     occurred_at: Moment | None = None
 
 
+class TravellerRef(Schema):
+    id: int | None = None  # only where the caller's jurisdiction holds the passage
+    name: str  # the register's there; elsewhere the name as typed at the checkpoint, masked (李*)
+    document_number: str
+
+
 class PassageReply(Schema):
     id: int
     instruction: str
     instruction_text: str
     rule: str
     rule_code: str
-    followup_id: int | None
-    violation_id: int | None
-    person: PersonRef
+    followed_up_by: str | None  # the destination community that follows a risk arrival up
+    followup_id: int | None  # a risk arrival's case (new, or the one still open)
+    violation_id: int | None  # an unreported exit's: only where the caller's jurisdiction holds it
+    person: TravellerRef
 
 
 @router.post("/checkpoints/{int:checkpoint_id}/passages", response={201: PassageReply, 200: PassageReply, **ERRORS})
@@ -264,18 +273,7 @@ def passage_create(request, checkpoint_id: int, payload: PassageIn):
 
     def run():
         result = passage_register(actor=request.user, checkpoint_id=checkpoint_id, data=PassageInput(**payload.dict()))
-        p = result.passage
-        return 201, {
-            "id": p.pk,
-            "instruction": p.instruction,
-            "instruction_text": str(p.get_instruction_display()),
-            "rule": p.rule_text,
-            "rule_code": p.rule,
-            "followup_id": result.followup.pk if result.followup else None,
-            "violation_id": result.violation.pk if result.violation else None,
-            # The register's name only to those who may read it: staff see 李* (they hold the person's document).
-            "person": {**person_ref(p.person), "name": traveller_name(request.user)(p)},
-        }
+        return 201, passage_reply(request.user, result)
 
     return Status(
         *idempotent(
@@ -289,7 +287,7 @@ class PassageOut(Schema):
     at: datetime
     direction: str
     checkpoint: Ref
-    person: PersonRef
+    person: TravellerRef
     origin: str
     visited: list[str]
     destination_community: Ref | None
@@ -304,13 +302,17 @@ class PassagePage(Schema):
     count: int
 
 
-def passage_out(p: Passage, name: Callable[[Passage], str]) -> dict:
+def passage_out(p: Passage, name: Callable[[Passage], str], in_reach: Callable[[str], bool]) -> dict:
     return {
         "id": p.pk,
         "at": p.at,
         "direction": p.direction,
         "checkpoint": _ref(p.checkpoint),
-        "person": {**person_ref(p.person), "name": name(p)},
+        "person": {
+            "id": p.person_id if in_reach(p.jpath) else None,
+            "name": name(p),
+            "document_number": p.person.document_masked,
+        },
         "origin": p.origin,
         "visited": p.visited,
         "destination_community": _ref(p.destination_community),
@@ -341,8 +343,8 @@ def passage_list(
     if until:
         qs = qs.filter(at__lt=until)
     items, count = paginate(qs, page, page_size)
-    name = traveller_name(request.user)
-    return {"items": [passage_out(p, name) for p in items], "count": count}
+    name, scope = traveller_name(request.user), scope_for(request.user, Cap.PASSAGE_VIEW)
+    return {"items": [passage_out(p, name, scope.covers) for p in items], "count": count}
 
 
 class PassRequestIn(Schema):

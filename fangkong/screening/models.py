@@ -177,6 +177,9 @@ class Passage(models.Model):
     checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="passages")
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="passages")
+    # The name as the staff read it off the document: what they are shown back. The register's name is the
+    # jurisdiction's to read; echoing it would tell staff that a typed number is registered, and whose it is.
+    name = models.CharField(_("name as given"), max_length=64, blank=True)
     phone_cipher = models.BinaryField(null=True)  # the phone given at the checkpoint (encrypted)
     plate = models.CharField(_("vehicle plate"), max_length=16, blank=True)
     origin = models.CharField(_("coming from"), max_length=100, blank=True)

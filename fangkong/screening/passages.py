@@ -68,11 +68,41 @@ class PassageResult:
 
 
 def traveller_name(user) -> Callable[[Passage], str]:
-    """How `user` reads the traveller's name on passages: in full where their jurisdiction holds the passage (the
-    destination community follows the arrival up), masked (李*) for checkpoint staff, who see their checkpoint's
-    passages but nothing of the register — the name on a passage is the register's, not the one they typed."""
+    """How `user` reads the traveller's name on passages: the register's name in full where their jurisdiction
+    holds the passage (the destination community follows the arrival up); for checkpoint staff, who see their
+    checkpoint's passages but nothing of the register, the name they typed, masked (李*). Never the register's
+    name to them: it would tell them that a typed number is registered, and whose it is."""
     scope = scope_for(user, Cap.PASSAGE_VIEW)
-    return lambda p: p.person.name if scope.covers(p.jpath) else pii.mask_name(p.person.name)
+    return lambda p: p.person.name if scope.covers(p.jpath) else pii.mask_name(p.name)
+
+
+def passage_reply(user, result: PassageResult) -> dict:
+    """What the one who registered a passage is told. Everything in it follows from what they typed and the rules,
+    never from whether the number was already registered: a known person with no risk and a number seen for the
+    first time read the same. The register's facts (the person's id, their name, an exit without a travel report,
+    which only a registered resident can commit) only to those whose jurisdiction holds them. A risk arrival
+    always has a case, new or still open, known or not: its id is the scanners' contract and says nothing of the
+    register (the case page is the community's; staff get a 404)."""
+    p = result.passage
+    scope = scope_for(user, Cap.PASSAGE_VIEW)
+    in_reach = scope.covers(p.jpath)
+    followup, violation = result.followup, result.violation
+    return {
+        "id": p.pk,
+        "instruction": p.instruction,
+        "instruction_text": str(p.get_instruction_display()),
+        "rule": p.rule_text,
+        "rule_code": p.rule,
+        # The typed destination follows a risk arrival up (a case still open may be elsewhere: not said).
+        "followed_up_by": p.destination_community.name if followup and p.destination_community else None,
+        "followup_id": followup.pk if followup else None,
+        "violation_id": violation.pk if violation and scope.covers(violation.jpath) else None,
+        "person": {
+            "id": p.person_id if in_reach else None,
+            "name": traveller_name(user)(p),
+            "document_number": p.person.document_masked,
+        },
+    }
 
 
 def _text(value: str, limit: int) -> str:
@@ -107,15 +137,14 @@ def _moment(value: datetime | None, settings_row: ScreeningSettings) -> datetime
     return value
 
 
-def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | None:
-    places = jurisdictions_by_id()
+def _destination(data: PassageInput) -> Jurisdiction | None:
+    # Always as told: a default from the register (a resident going home) would answer differently for a
+    # registered number than for an unknown one, and so tell the staff which numbers are registered.
     if data.destination_community is not None:
-        community = places.get(data.destination_community)
+        community = jurisdictions_by_id().get(data.destination_community)
         if community is None or community.level != Jurisdiction.Level.COMMUNITY:
             raise FieldError("destination_community", _("No community or village with this id in the district."))
         return community
-    if person is not None and person.community_id and data.direction == "in" and not data.destination_address:
-        return places[person.community_id]  # a returning resident goes home unless told otherwise
     if data.direction == "in" and not _text(data.destination_address, 200):
         raise FieldError(
             "destination_address",
@@ -124,13 +153,12 @@ def _destination(data: PassageInput, person: Person | None) -> Jurisdiction | No
     return None
 
 
-def _new_person(data: PassageInput, doc_type: str, number: str, destination: Jurisdiction | None, root_path: str):
+def _new_person(name: str, doc_type: str, number: str, phone: str, destination: Jurisdiction | None, root_path: str):
     # Not registered yet: a non-resident record in the destination community, or at district level when they
     # are passing through.
     place = destination or next(j for j in jurisdictions_by_id().values() if j.path == root_path)
-    phone = clean_phone(data.phone) if data.phone.strip() else ""
     return person_record_visitor(
-        name=_text(data.name, 64), doc_type=doc_type, number=number, phone=phone, place=place, community=destination
+        name=name, doc_type=doc_type, number=number, phone=phone, place=place, community=destination
     )
 
 
@@ -164,6 +192,10 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
         phone = clean_phone(data.phone) if (data.phone or "").strip() else ""
     except InvalidDocument as exc:
         raise FieldError("phone", str(exc), code=exc.code) from exc
+    # Asked of everyone, registered or not: asking only for unknown numbers would say which numbers are known.
+    name = _text(data.name, 64)
+    if not name:
+        raise FieldError("name", _("Give the name as it is on the document."), code="required")
     if data.status_code not in Passage.StatusCode.values:
         raise FieldError("status_code", _("The status code seen is green, yellow, red or empty."))
     if len(data.visited) > MAX_VISITED:
@@ -173,10 +205,10 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     at = _moment(data.occurred_at, settings_row)
 
     existing = get_by(Person, doc_hash=pii.lookup_hash(number), doc_type=doc_type)
-    destination = _destination(data, existing)
+    destination = _destination(data)
     root_path = checkpoint.jpath.split("/", 1)[0] + "/"
     created_person = existing is None
-    person = existing or _new_person(data, doc_type, number, destination, root_path)
+    person = existing or _new_person(name, doc_type, number, phone, destination, root_path)
 
     protocol = RiskProtocol.current()
     # The platform's own status decides, not only the code shown on a phone (a red person in a sealed zone was
@@ -207,6 +239,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             checkpoint=checkpoint,
             direction=data.direction,
             person=person,
+            name=name,
             phone_cipher=pii.encrypt(phone) if phone else None,
             plate=clean_plate(data.plate),
             origin=facts.origin,

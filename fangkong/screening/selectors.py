@@ -18,6 +18,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Person
 
+from . import platform_status
 from .models import Checkpoint, FollowUp, Passage, PassRequest, RiskArea, TravelReport, Violation
 
 
@@ -244,14 +245,18 @@ def pass_request_counts(qs: QuerySet[PassRequest]) -> list[dict]:
     ]
 
 
-def person_at_checkpoint(*, user, checkpoint_id: int, document_type: str, document_number: str):
-    """For staff at their checkpoint: is this document in the register? (Raises InvalidDocument for a bad one.)"""
+def restriction_at_checkpoint(*, user, checkpoint_id: int, document_type: str, document_number: str):
+    """For staff at their checkpoint: the platform's status of this document's holder when it restricts them
+    (yellow or red), else None — for a green holder as for a number nobody holds, so that the answer never says
+    whether a number is registered. Raises InvalidDocument for a malformed number."""
     checkpoint_for_work(user=user, checkpoint_id=checkpoint_id)
     doc_type = parse_doc_type(document_type)
     number = clean_document(doc_type, document_number)
-    return (
-        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).select_related("community").first()
+    person_id = (
+        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).values_list("pk", flat=True).first()
     )
+    status = platform_status.status_for(person_id) if person_id is not None else None
+    return status if status is not None and status.colour != "green" else None
 
 
 def destination_choices() -> list[tuple[str, list[Jurisdiction]]]:

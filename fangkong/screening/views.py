@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock, pii
+from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import parse_day, parse_moment, period
@@ -25,7 +25,7 @@ from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
 from . import checkpoints as checkpoint_services
 from . import followups as followup_services
-from . import platform_status, riskareas, selectors, travel
+from . import riskareas, selectors, travel
 from .forms import passage_input
 from .models import (
     FollowUp,
@@ -39,7 +39,7 @@ from .models import (
     ScreeningSettings,
     Violation,
 )
-from .passages import passage_register, traveller_name
+from .passages import passage_register, passage_reply, traveller_name
 
 
 def _export(request, action: str, filename: str, title: str, header, rows):
@@ -67,13 +67,23 @@ def checkpoint_list(request):
     return render(request, "screening/checkpoint_list.html", {"checkpoints": items})
 
 
+def _named(user, passages) -> list:
+    name = traveller_name(user)  # staff read the name they typed, masked; never the register's
+    passages = list(passages)
+    for p in passages:
+        p.shown_name = name(p)
+    return passages
+
+
 def _register_context(request, checkpoint, **extra) -> dict:
     return {
         "checkpoint": checkpoint,
         "communities": selectors.destination_choices(),
         "key": uuid.uuid4().hex,
         "shifts": checkpoint_services.shifts_now(checkpoint),
-        "recent": selectors.passages_visible(user=request.user).filter(checkpoint=checkpoint)[:10],
+        "recent": _named(
+            request.user, selectors.passages_visible(user=request.user).filter(checkpoint=checkpoint)[:10]
+        ),
         "active_areas": selectors.risk_areas(user=request.user, active_at=clock.now())[:30],
         **extra,
     }
@@ -87,12 +97,12 @@ def checkpoint_register(request, checkpoint_id: int):
         return render(request, "screening/register.html", _register_context(request, checkpoint))
     # The form carries a fresh key: a double tap or a resubmitted page shows the first result, registers nothing
     # (the same mechanism as the API's Idempotency-Key).
-    fresh: dict = {}
 
     def run() -> tuple[int, dict]:
         result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=passage_input(request.POST))
-        fresh["followup"] = result.followup
-        return 201, {"passage": result.passage.pk}
+        reply = passage_reply(request.user, result)  # what the API answers: nothing from the register for staff
+        told = ("followed_up_by", "violation_id")
+        return 201, {"passage": result.passage.pk, "name": reply["person"]["name"], **{k: reply[k] for k in told}}
 
     try:
         _status, body = idempotent(request, f"page-passage:{checkpoint.pk}", run, key=request.POST.get("key", "")[:64])
@@ -106,19 +116,17 @@ def checkpoint_register(request, checkpoint_id: int):
     if "passage" not in body:  # a 409: the same form is still being registered by another request
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
-    return render(
-        request,
-        "screening/register.html",
-        _register_context(request, checkpoint, result=passage, followup=fresh.get("followup")),
-    )
+    return render(request, "screening/register.html", _register_context(request, checkpoint, result=passage, told=body))
 
 
 @scoped
 def checkpoint_lookup(request, checkpoint_id: int):
-    """HTMX: is this document number in the register? Shows a masked name and the home community only."""
-    person, error = None, ""
+    """HTMX, as the number is typed: is it well formed, and does the platform restrict its holder (yellow or red,
+    what to do, the short reasons)? Nothing of the register: a number seen for the first time and a registered
+    one with no restriction read the same."""
+    scan, error = None, ""
     try:
-        person = selectors.person_at_checkpoint(
+        scan = selectors.restriction_at_checkpoint(
             user=request.user,
             checkpoint_id=checkpoint_id,
             document_type=request.GET.get("document_type", ""),
@@ -126,13 +134,8 @@ def checkpoint_lookup(request, checkpoint_id: int):
         )
     except InvalidDocument as exc:
         error = str(exc)
-    masked = pii.mask_name(person.name) if person else ""
-    # The checkpoint sees what a status scanner sees: colour, what to do, the short reasons (from containment,
-    # through the provider it registers: screening does not import containment).
-    scan = platform_status.status_for(person.pk) if person is not None else None
-    return render(
-        request, "screening/_lookup.html", {"person": person, "masked_name": masked, "error": error, "scan": scan}
-    )
+    checked = not error and bool(request.GET.get("document_number", "").strip())
+    return render(request, "screening/_lookup.html", {"error": error, "scan": scan, "checked": checked})
 
 
 @scoped
@@ -212,9 +215,7 @@ def passage_list(request):
             rows,
         )
     page, query = page_of(request, qs)
-    page.object_list = list(page.object_list)
-    for p in page.object_list:
-        p.shown_name = name(p)
+    page.object_list = _named(request.user, page.object_list)
     return render(
         request,
         "screening/passage_list.html",

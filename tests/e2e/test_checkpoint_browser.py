@@ -25,9 +25,8 @@ def test_arrival_from_high_risk_reaches_the_grid_worker(browser, live_server, tr
     _login(page, live_server, "checkpoint_staff")
     page.goto(f"{live_server.url}/screening/checkpoints/")  # one checkpoint: straight to its form
     page.get_by_label(re.compile("证件号码")).fill(number)
-    page.get_by_text(re.compile("不在花名册|Not in the register")).first.wait_for()  # the HTMX lookup answered
-    page.locator("details summary").click()
-    page.get_by_label(re.compile("^姓名$")).fill("赵来客")
+    page.get_by_text(re.compile("平台未对该证件号码设限")).first.wait_for()  # the HTMX check answered
+    page.get_by_label(re.compile("^姓名")).fill("赵来客")
     page.get_by_label(re.compile("来自")).fill("上海市浦东新区张江镇")
     page.get_by_label(re.compile("目的社区")).select_option(label=community_a.name)
     page.get_by_label(re.compile("体温")).fill("36.7")

@@ -39,8 +39,10 @@ def _register(client, staff, checkpoint, person, direction="in", key="k"):
     body = {
         "direction": direction,
         "document_number": pii.decrypt(person.doc_cipher),
+        "name": person.name,
         "status_code": "green",  # what the phone showed
         "origin": "沈阳市铁西区" if direction == "in" else "",
+        "destination_community": person.community_id if direction == "in" else None,
     }
     r = client.post(
         f"/api/v1/checkpoints/{checkpoint.pk}/passages",

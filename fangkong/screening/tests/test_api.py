@@ -8,7 +8,7 @@ import pytest
 
 from fangkong.conftest import make_id_number
 from fangkong.core import clock, pii
-from fangkong.screening.models import FollowUp, Passage
+from fangkong.screening.models import FollowUp, Passage, Violation
 
 MASKED_ID = re.compile(r"^\d{4}\*{10}[\dX]{4}$")
 
@@ -165,11 +165,12 @@ def test_travel_reports_and_violations_api(district, screening, api):
     # An unreported exit by person B becomes a violation in B's community.
     out = api(screening.staff1).post(
         f"/checkpoints/{screening.cp1.pk}/passages",
-        {"direction": "out", "document_number": pii.decrypt(district.person_b.doc_cipher)},
+        {"direction": "out", "document_number": pii.decrypt(district.person_b.doc_cipher), "name": "王五"},
         HTTP_IDEMPOTENCY_KEY="o",
     )
-    violation_id = out.json()["violation_id"]
-    assert violation_id
+    # The staff are not told (only a registered resident can commit one): B's community finds it in its list.
+    assert out.status_code == 201 and out.json()["violation_id"] is None
+    violation_id = Violation.objects.get().pk
     listed = api(district.worker_b).get("/violations").json()
     assert listed["count"] == 1 and listed["by_community"] == [{"community": "胜利社区", "count": 1}]
     assert api(district.worker_a).get("/violations").json()["count"] == 0

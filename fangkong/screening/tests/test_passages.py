@@ -44,10 +44,26 @@ def test_arrival_from_high_risk_opens_a_case_for_the_destination(district, scree
 
 def test_returning_resident_goes_home_and_lands_on_their_grid(district, screening):
     number = pii.decrypt(district.person_a.doc_cipher)
-    r = arrive(screening.staff1, screening.cp1, document_number=number, name="", origin="吉林省长春市")
-    assert r.passage.destination_community == district.a
+    r = arrive(
+        screening.staff1,
+        screening.cp1,
+        document_number=number,
+        origin="吉林省长春市",
+        destination_community=district.a.pk,
+    )
+    assert r.passage.destination_community == district.a and r.passage.name == "来客"  # as typed
     assert r.followup.jurisdiction == district.a1 and r.followup.measure == "home_isolation"
-    assert Person.objects.count() == 2  # nobody new
+    assert Person.objects.count() == 2 and Person.objects.get(pk=district.person_a.pk).name == "李四"  # nobody new
+
+
+def test_the_name_and_the_destination_are_asked_of_everyone(district, screening):
+    # Asking them only of numbers the register does not know would tell the staff which numbers it knows.
+    for number in (pii.decrypt(district.person_a.doc_cipher), make_id_number()):
+        for overrides, field in (({"name": " "}, "name"), ({"destination_community": None}, "destination_address")):
+            with pytest.raises(FieldError) as exc:
+                arrive(screening.staff1, screening.cp1, document_number=number, origin="吉林省长春市", **overrides)
+            assert exc.value.field == field
+    assert Passage.objects.count() == 0 and Person.objects.count() == 2
 
 
 def test_no_risk_lets_pass_without_a_case(district, screening):
@@ -140,7 +156,7 @@ def test_unreported_exit_is_a_violation(district, screening):
     r = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=number),
+        data=PassageInput(direction="out", document_number=number, name="出行人"),
     )
     assert r.passage.instruction == "let_pass"
     v = r.violation
@@ -162,7 +178,7 @@ def test_reported_exit_is_not_a_violation(district, screening):
     r = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=number),
+        data=PassageInput(direction="out", document_number=number, name="出行人"),
     )
     assert r.violation is None and not Violation.objects.exists()
 
@@ -193,8 +209,8 @@ def test_trip_destination_applies_on_return(district, screening):
             screening.staff1,
             screening.cp1,
             document_number=pii.decrypt(person.doc_cipher),
-            name="",
             origin="辽宁省盘锦市",
+            destination_community=district.a.pk,
         )
     assert r.passage.rule == "risk_area_high" and r.followup.level == "high"
 
@@ -219,5 +235,10 @@ def test_a_document_in_another_scripts_digits_is_not_a_stranger(district, screen
             arrive(screening.staff1, screening.cp1, destination_community=district.a.pk, **overrides)
         assert (exc.value.field, exc.value.code) == (field, "digits")
     assert Passage.objects.count() == 0 and Person.objects.count() == 2
-    r = arrive(screening.staff1, screening.cp1, document_number="".join(chr(ord(c) + 0xFEE0) for c in number))
+    r = arrive(
+        screening.staff1,
+        screening.cp1,
+        document_number="".join(chr(ord(c) + 0xFEE0) for c in number),
+        destination_community=district.a.pk,
+    )
     assert r.passage.person == district.person_a  # full-width digits are the same person

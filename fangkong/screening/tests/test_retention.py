@@ -24,7 +24,9 @@ def test_old_passages_go_running_cases_keep_theirs(district, screening, capsys):
     exit_ = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=pii.decrypt(district.person_b.doc_cipher), occurred_at=old),
+        data=PassageInput(
+            direction="out", document_number=pii.decrypt(district.person_b.doc_cipher), name="出行人", occurred_at=old
+        ),
     )
     recent = arrive(screening.staff1, screening.cp1, origin="辽宁省盘锦市", destination_community=district.a.pk).passage
     with clock.advanced(timedelta(days=2)):  # now 31 days after the old ones; retention is 30

@@ -81,7 +81,7 @@ def test_officials_need_their_units_approval(district, screening):
     r = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=pii.decrypt(official.doc_cipher)),
+        data=PassageInput(direction="out", document_number=pii.decrypt(official.doc_cipher), name="出行人"),
     )
     assert r.violation is not None  # the dates would cover today's exit (leaving a day early); the rejection does not
 
@@ -108,7 +108,7 @@ def test_cancelled_report_no_longer_covers(district, screening):
     r = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=pii.decrypt(district.person_a.doc_cipher)),
+        data=PassageInput(direction="out", document_number=pii.decrypt(district.person_a.doc_cipher), name="出行人"),
     )
     assert r.violation is not None
 
@@ -120,7 +120,7 @@ def test_violation_explained_then_handled_and_scoped(district, screening):
     r = passage_register(
         actor=screening.staff1,
         checkpoint_id=screening.cp1.pk,
-        data=PassageInput(direction="out", document_number=pii.decrypt(worker.doc_cipher)),
+        data=PassageInput(direction="out", document_number=pii.decrypt(worker.doc_cipher), name="出行人"),
     )
     v = r.violation
     assert v.unit == screening.employer
