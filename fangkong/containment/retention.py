@@ -5,6 +5,18 @@ these functions take the moment before which a record has expired).
   the scans of a person whose confirmed case is still open (their contacts may still be traced).
 - Sentinel reports (a clinic's fever patient, a pharmacy's drug purchase) are deleted with their alert once
   older than the period, except those whose alert the community has not handled yet.
+- Transfers (转运) are deleted once the person was released from isolation (or the transfer was cancelled) longer
+  ago than the period.
+- Close contacts are deleted once their last contact with the case is older than the period, except the contacts
+  of a case still open and those a transfer still refers to.
+- Confirmed cases are deleted once released longer ago than the period — after their contacts and transfers
+  (a case that one of them still refers to waits for it).
+- Manual status changes are deleted with their appeals once they ended (expired, revoked or refused) longer ago
+  than the period; a change awaiting a decision, or with an appeal not yet decided, stays.
+- Hospital inpatients are deleted with their escorts once discharged longer ago than the period.
+
+None of these touches anyone's status: it is derived from open cases, isolation in progress and changes in
+force, never from what a purge can reach.
 
 Deleted rows leave their counts per day and jurisdiction behind (the `tally`).
 """
@@ -15,7 +27,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
-from fangkong.core.purging import Tally, daily, in_ranges, raw_delete, tally_and
+from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
 from .models import (
     Appeal,
@@ -63,6 +75,78 @@ def sentinel_reports_purge(*, before: datetime, dry_run: bool = False, tally: Ta
         SentinelReport.objects.filter(at__lt=before),
         tally_and(tally, "sentinel_reports", _sentinel_counts, _sentinels_delete),
         keep=Q(unhandled),
+        dry_run=dry_run,
+    )
+
+
+def transfers_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete transfers released from isolation (or cancelled: counted from the dispatch) before `before`."""
+    ended = Q(state=Transfer.State.RELEASED, released_at__lt=before) | Q(
+        state=Transfer.State.CANCELLED, dispatched_at__lt=before
+    )
+    return in_ranges(
+        Transfer.objects.filter(ended),
+        tally_and(tally, "transfers", by_day("dispatched_at", "state"), raw_delete),
+        dry_run=dry_run,
+    )
+
+
+def close_contacts_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete close contacts whose last contact was before `before`, except those of an open case and those a
+    transfer still refers to."""
+    open_case = Exists(Case.objects.filter(pk=OuterRef("case_id"), released_at__isnull=True))
+    transferred = Exists(Transfer.objects.filter(contact=OuterRef("pk")))
+    return in_ranges(
+        CloseContact.objects.filter(last_contact_at__lt=before),
+        tally_and(tally, "close_contacts", by_day("last_contact_at", "case__source"), raw_delete),
+        keep=[Q(open_case), Q(transferred)],
+        dry_run=dry_run,
+    )
+
+
+def cases_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete cases released before `before`, except those a close contact or a transfer still refers to."""
+    contacts = Exists(CloseContact.objects.filter(case=OuterRef("pk")))
+    transfers = Exists(Transfer.objects.filter(case=OuterRef("pk")))
+    return in_ranges(
+        Case.objects.filter(released_at__lt=before),
+        tally_and(tally, "cases", by_day("confirmed_at", "source"), raw_delete),
+        keep=[Q(contacts), Q(transfers)],
+        dry_run=dry_run,
+    )
+
+
+def _changes_delete(rows) -> int:
+    raw_delete(Appeal.objects.filter(change__in=rows.values("pk")))
+    return raw_delete(rows)
+
+
+def status_changes_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete manual status changes that ended before `before` — applied ones at their expiry, revoked ones at the
+    revocation, refused ones at the refusal — with their appeals, except those with an appeal still open."""
+    applied = Q(state=StatusChange.State.APPLIED, expires_at__lt=before)
+    revoked = Q(state=StatusChange.State.REVOKED, revoked_at__lt=before)
+    refused = Q(state=StatusChange.State.REJECTED, decided_at__lt=before)
+    open_appeal = Exists(Appeal.objects.filter(change=OuterRef("pk"), state=Appeal.State.OPEN))
+    return in_ranges(
+        StatusChange.objects.filter(applied | revoked | refused),
+        tally_and(tally, "status_changes", by_day("requested_at", "state"), _changes_delete),
+        keep=Q(open_appeal),
+        dry_run=dry_run,
+    )
+
+
+def _inpatients_delete(rows) -> int:
+    raw_delete(Escort.objects.filter(inpatient__in=rows.values("pk")))
+    return raw_delete(rows)
+
+
+def inpatients_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete inpatients discharged before `before`, with their escorts (admissions per day and hospital
+    counted)."""
+    return in_ranges(
+        Inpatient.objects.filter(discharged_at__lt=before),
+        tally_and(tally, "inpatients", by_day("admitted_at", "unit__name"), _inpatients_delete),
         dry_run=dry_run,
     )
 

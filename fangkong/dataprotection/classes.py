@@ -119,6 +119,111 @@ CLASSES: list[DataClass] = [
             "deleted": containment.sentinel_reports_purge(before=before, dry_run=dry_run, tally=tally)
         },
     ),
+    # Transfers, then close contacts, then cases: each refers to the next, so one run takes all three.
+    DataClass(
+        "transfers",
+        _("Transfers to isolation"),
+        _("the release from isolation (a cancelled transfer: its dispatch)"),
+        90,
+        14,
+        730,
+        _("deleted; transfers per day and jurisdiction counted"),
+        _("transfers under way or in isolation"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.transfers_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "close_contacts",
+        _("Close contacts"),
+        _("the last contact with the case"),
+        60,
+        14,
+        730,
+        _("deleted; contacts per day and jurisdiction counted"),
+        _("the contacts of a case still open; a contact a transfer still refers to"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.close_contacts_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "cases",
+        _("Confirmed cases"),
+        _("the release"),
+        180,
+        30,
+        1825,
+        _("deleted; cases per day and jurisdiction counted"),
+        _("cases not yet released; a case a close contact or a transfer still refers to"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.cases_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "status_changes",
+        _("Manual status changes and appeals"),
+        _("the end of the change (expiry, revocation or refusal)"),
+        365,  # the record that protects against abuse of status changes: kept long enough to be looked into
+        90,
+        1825,
+        _("deleted with their appeals; changes per day and jurisdiction counted"),
+        _("changes in force or awaiting a decision; changes with an appeal not yet decided"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.status_changes_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "inpatients",
+        _("Hospital inpatients and escorts"),
+        _("the discharge"),
+        30,
+        7,
+        365,
+        _("deleted with their escorts; admissions per day and hospital counted"),
+        _("patients not yet discharged"),
+        lambda before, dry_run, tally: {
+            "deleted": containment.inpatients_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "violations",
+        _("Violations (exits without a travel report)"),
+        _("the handling"),
+        180,
+        30,
+        730,
+        _("deleted; violations per day and community counted by outcome"),
+        _("violations still to be handled"),
+        lambda before, dry_run, tally: {
+            "deleted": screening.violations_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "supply_requests",
+        _("Supply requests of sealed homes"),
+        _("the delivery or cancellation"),
+        30,
+        7,
+        365,
+        _("deleted; requests per day, community and kind counted"),
+        _("requests still open"),
+        lambda before, dry_run, tally: {
+            "deleted": livelihood.supply_requests_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
+    DataClass(
+        "volunteers",
+        _("Volunteers' sign-ups"),
+        _("the refusal or withdrawal"),
+        30,
+        7,
+        365,
+        _("deleted; sign-ups per day and community counted"),
+        _("volunteers serving or awaiting an answer (they go at the end of the emergency)"),
+        lambda before, dry_run, tally: {
+            "deleted": livelihood.volunteers_purge(before=before, dry_run=dry_run, tally=tally)
+        },
+    ),
     DataClass(
         "reporter_identities",
         _("Reporters' identities"),

@@ -36,6 +36,7 @@ class SupplyRequest(models.Model):
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)  # delivered or cancelled: retention counts from it
     note = models.CharField(max_length=300, blank=True)
     jpath = models.CharField(max_length=128)  # the person's
 

@@ -1,8 +1,12 @@
 """How long livelihood keeps personal data (the district sets the periods: fangkong.dataprotection).
 
-A named price-gouging reporter's name and phone are erased once the market regulator closed the report
-(confirmed or dismissed) longer ago than the period; the report stays. At the end of the emergency the supply
-requests of sealed homes and the volunteers' sign-ups go too.
+- A named price-gouging reporter's name and phone are erased once the market regulator closed the report
+  (confirmed or dismissed) longer ago than the period; the report stays.
+- Supply requests of sealed homes are deleted once delivered or cancelled longer ago than the period.
+- Volunteers' sign-ups are deleted once declined (or withdrawn) longer ago than the period; a volunteer still
+  serving, or still waiting for an answer, stays.
+
+At the end of the emergency all of them go, whatever their state.
 """
 
 from __future__ import annotations
@@ -30,6 +34,31 @@ def reporter_identities_purge(*, before: datetime, dry_run: bool = False) -> int
         state__in=[PriceReport.State.CONFIRMED, PriceReport.State.DISMISSED], handled_at__lt=before
     )
     return in_ranges(closed, _erase, dry_run=dry_run)
+
+
+def supply_requests_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete supply requests delivered or cancelled before `before` (requests per day, community and kind
+    counted)."""
+    closed = SupplyRequest.objects.filter(
+        state__in=[SupplyRequest.State.DELIVERED, SupplyRequest.State.CANCELLED], closed_at__lt=before
+    )
+    return in_ranges(
+        closed, tally_and(tally, "supply_requests", by_day("created_at", "kind"), raw_delete), dry_run=dry_run
+    )
+
+
+def volunteers_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete sign-ups declined or withdrawn before `before` (a withdrawal without a date: counted from the
+    sign-up)."""
+    ended = Q(state=Volunteer.State.DECLINED, decided_at__lt=before) | Q(
+        Q(decided_at__lt=before) | Q(decided_at__isnull=True, applied_at__lt=before),
+        state=Volunteer.State.WITHDRAWN,
+    )
+    return in_ranges(
+        Volunteer.objects.filter(ended),
+        tally_and(tally, "volunteers", by_day("applied_at", "state"), raw_delete),
+        dry_run=dry_run,
+    )
 
 
 # ---------------------------------------------------------------- the end of the emergency

@@ -87,6 +87,8 @@ def supply_request_move(*, actor, request_id: int, to: str, note: str = "") -> S
         request.accepted_at = now
     if to == SupplyRequest.State.DELIVERED:
         request.delivered_at = now
+    if to in (SupplyRequest.State.DELIVERED, SupplyRequest.State.CANCELLED):
+        request.closed_at = now
     request.save()
     audit_record(actor=actor, action=f"livelihood.supply_{to}", obj=request)
     return request

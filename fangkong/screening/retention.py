@@ -6,6 +6,7 @@ fangkong.dataprotection; these functions take the moment before which a record h
 - Travel reports (离盘报备) are deleted once the trip ended longer ago than the period — except those of a person
   with a violation still to be handled (the reports are what the violation is judged against).
 - Closed-loop cases (follow-ups) are deleted with their tests once released longer ago than the period.
+- Violations (an exit without a travel report) are deleted once handled longer ago than the period.
 
 Deleted rows leave their counts per day and jurisdiction behind (the `tally`), so the statistics outlive them.
 """
@@ -90,6 +91,12 @@ def _followup_counts(rows) -> list[tuple]:
 def _followups_delete(rows) -> int:
     FollowUpTest.objects.filter(followup__in=rows.values("pk")).delete()
     return raw_delete(rows)
+
+
+def violations_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
+    """Delete violations handled before `before` (the open ones stay)."""
+    handled = Violation.objects.exclude(outcome=Violation.Outcome.OPEN).filter(handled_at__lt=before)
+    return in_ranges(handled, tally_and(tally, "violations", by_day("at", "outcome"), raw_delete), dry_run=dry_run)
 
 
 # ---------------------------------------------------------------- the end of the emergency

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from fangkong.core import clock
 from fangkong.dataprotection.services import emergency_end, purge_run
 
+from . import test_purge_records as records
 from .test_purge import (
     test_passages_go_their_counts_stay_a_running_case_keeps_its_own as passages_scenario,
 )
@@ -41,6 +42,23 @@ def test_every_purge_statement_uses_an_index(district, screening, testing):
         purge_run()
     writes = _writes(seen.captured_queries)
     assert writes, "the purge wrote nothing: the scenario is not exercising it"
+    for sql in writes:
+        assert not _seq_scans(sql), sql
+
+
+def test_every_purge_of_cases_changes_and_requests_uses_an_index(district, screening):
+    if connection.vendor != "postgresql":
+        pytest.skip("plans are PostgreSQL's")
+    site = records.site.__wrapped__(district)  # type: ignore[attr-defined]  # the fixture's body, called plainly
+    with CaptureQueriesContext(connection) as seen:
+        records.test_transfers_contacts_and_cases_go_in_one_run_in_their_order(district, site)
+        records.test_status_changes_go_with_their_appeals_once_ended(district)
+        records.test_inpatients_go_with_their_escorts_after_discharge(district)
+        records.test_violations_go_once_handled_and_the_period_past(district, screening)
+        records.test_supply_requests_go_after_delivery_or_cancellation(district)
+        records.test_declined_sign_ups_go_volunteers_serving_stay(district)
+    writes = _writes(seen.captured_queries)
+    assert len(writes) > 6
     for sql in writes:
         assert not _seq_scans(sql), sql
 
