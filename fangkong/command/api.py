@@ -7,10 +7,11 @@ from typing import Any
 
 from ninja import Form, Router, Schema, Status
 
+from fangkong.core import inbox as notifications
 from fangkong.core.api import ErrorOut, paginate
 from fangkong.core.dates import ClockTime, Day, Moment
 
-from . import chain, directives, duty, incidents, notifications, reporting, situation, supervision
+from . import chain, directives, duty, incidents, reporting, situation, supervision
 from .models import IncidentLevel
 
 router = Router(tags=["command"])

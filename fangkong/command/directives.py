@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
+from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
 from fangkong.core.text import ascii_digits
@@ -21,7 +22,6 @@ from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import users_with_cap
 
 from .models import Directive, Task, TaskUpdate
-from .notifications import notify
 
 ATTACHMENT_KINDS = {"image", "pdf", "sheet", "document"}
 

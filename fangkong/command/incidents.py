@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
+from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction
 from fangkong.registry.selectors import district_users
 
 from .models import Incident, IncidentLevel, IncidentReport
-from .notifications import notify
 
 # code, name, initial report within (minutes), follow-up every (hours), rank
 DEFAULT_LEVELS = [

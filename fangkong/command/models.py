@@ -98,20 +98,6 @@ class TaskUpdate(models.Model):
     attachment = models.FileField(upload_to="task-updates/%Y/%m/", blank=True)
 
 
-class Notification(models.Model):
-    """One user's inbox line. Text messages and e-mail, where configured, are sent after commit by a job."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    at = models.DateTimeField(default=clock.now)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    link = models.CharField(max_length=200, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]
-
-
 # Information reporting lives in its own module; Django finds models through this one.
 from .chain_models import Responsible  # noqa: E402, F401
 from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401

@@ -14,10 +14,9 @@ def _sentinel_alert(payload: dict[str, Any]) -> None:
     """A clinic saw someone of a community who came from a risk area or was recently positive: tell the
     community's workers (after commit: the report stands whether or not the messages go out)."""
     from fangkong.containment.models import SentinelAlert
+    from fangkong.core.inbox import notify
     from fangkong.core.roles import Cap
     from fangkong.registry.selectors import users_with_cap
-
-    from .notifications import notify
 
     alert = SentinelAlert.objects.select_related("person").filter(pk=payload["alert_id"]).first()
     if alert is None or alert.person.community_id is None:

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core import inbox as notifications
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
@@ -20,7 +21,7 @@ from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.core.xlsx import xlsx_response
 from fangkong.registry.models import Jurisdiction, Unit
 
-from . import directives, notifications
+from . import directives
 
 
 @scoped

@@ -55,6 +55,6 @@ def navigation(request) -> dict:
 
 
 def _unread(user) -> int:
-    from fangkong.command.notifications import unread_count
+    from fangkong.core.inbox import unread_count
 
     return unread_count(user=user)

@@ -20,6 +20,8 @@ from django.db import close_old_connections, transaction
 
 log = logging.getLogger(__name__)
 _JOBS: dict[str, Callable[..., Any]] = {}
+# A job whose function moved keeps its old name here: one queued before an upgrade still runs after it.
+MOVED = {"fangkong.command.notifications.send_messages": "fangkong.core.inbox.send_messages"}
 
 
 def job(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -35,6 +37,7 @@ def _name(func: Callable[..., Any]) -> str:
 
 
 def run_registered(name: str, args: list) -> None:
+    name = MOVED.get(name, name)
     func = _JOBS.get(name)
     if func is None:
         _import_owner(name)

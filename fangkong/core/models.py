@@ -121,3 +121,19 @@ class RateCount(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["subject", "starts"], name="ratecount_subject_starts")]
         indexes = [models.Index(fields=["starts"], name="ratecount_starts")]  # the purge
+
+
+class Notification(models.Model):
+    """One user's inbox line. Text messages and e-mail, where configured, are sent after commit by a job
+    (core.inbox). Every module tells people through it, so it lives in core, beneath them all."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    at = models.DateTimeField(default=clock.now)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=200, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "command_notification"  # where it was born (moved from command without copying a row)
+        indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]

@@ -20,7 +20,7 @@ from .selectors import supply_requests_visible, volunteers_visible, zone_keeping
 
 
 def _notify_community(person: Person, title: str, link: str) -> None:
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
     from fangkong.registry.selectors import users_with_cap
 
     if person.community_id is None:

@@ -194,7 +194,7 @@ def article_submit(*, actor, article_id: int) -> Article:
 
 
 def _tell_reviewers(article: Article, actor) -> None:
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
     from fangkong.registry.selectors import users_holding
 
     reviewers = [u for u in users_holding(Cap.PORTAL_REVIEW) if u.pk != actor.pk]
@@ -262,7 +262,7 @@ def article_reject(*, actor, article_id: int, note: str) -> Article:
     article.state = S.REJECTED
     article.save(update_fields=["state"])
     audit_record(actor=actor, action="portal.article_reject", obj=article, reason=note.strip()[:300])
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
 
     notify([latest_version(article).created_by], title=_("Returned: %(t)s") % {"t": latest_version(article).title},
            body=note.strip(), link=f"/news/manage/{article.pk}/")  # fmt: skip

@@ -78,7 +78,7 @@ def alarm(article: Article) -> None:
     """Once an hour per article: an audit event and a message to the reviewers."""
     if not cache.add(f"portal:alarm:{article.pk}", 1, 3600):
         return
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
     from fangkong.core.roles import Cap
     from fangkong.registry.selectors import users_holding
 

@@ -80,7 +80,7 @@ def accident_report(
 ) -> Accident:
     """The initial report: what happened, where, when, the casualties so far and the measures taken."""
     from fangkong.command.incidents import incident_open
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
 
     enterprise = enterprises_visible(user=actor).select_related("jurisdiction").filter(pk=enterprise_id).first()
     if enterprise is None:

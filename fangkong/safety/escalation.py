@@ -44,7 +44,7 @@ def _recipients(hazards: list[Hazard]) -> dict[int, list]:
 def escalate_hazards(now: datetime | None = None) -> int:
     """Announce newly overdue rectifications and reviews; idempotent (a stamp per hazard, taken atomically, so
     two processes never announce one twice)."""
-    from fangkong.command.notifications import notify
+    from fangkong.core.inbox import notify
     from fangkong.registry.selectors import district_users
 
     now = now or clock.now()

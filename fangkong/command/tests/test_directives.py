@@ -7,11 +7,11 @@ from datetime import timedelta
 import pytest
 
 from fangkong.command.directives import directive_issue, escalate_overdue
-from fangkong.command.models import Notification, Task
+from fangkong.command.models import Task
 from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
-from fangkong.core.models import AuditEvent
+from fangkong.core.models import AuditEvent, Notification
 from fangkong.core.tests import files
 
 JSON = "application/json"

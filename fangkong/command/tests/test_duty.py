@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from fangkong.command.duty import board, duty_assign, duty_check_in, duty_log, duty_log_promote, roster_generate
-from fangkong.command.models import Notification
 from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
+from fangkong.core.models import Notification
 
 JSON = "application/json"
 

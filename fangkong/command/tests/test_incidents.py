@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fangkong.command.incidents import incident_report_initial, next_due
-from fangkong.command.models import Notification
 from fangkong.core import clock
+from fangkong.core.models import Notification
 
 JSON = "application/json"
 

@@ -69,3 +69,11 @@ def test_import_job_runs_on_a_celery_worker_through_redis(district, settings):
     assert job.status == "done", (job.status, job.error)
     assert job.result["created"] == 1
     assert Person.objects.filter(name="队列").exists()
+
+
+def test_a_job_queued_under_its_old_name_still_runs(district, mailoutbox):
+    # Queued by a server before the inbox moved from command to core, run by a worker after the upgrade.
+    district.hq.email = "hq@example.org"
+    district.hq.save(update_fields=["email"])
+    jobs.run_registered("fangkong.command.notifications.send_messages", [[district.hq.pk], "标题", "正文", ""])
+    assert [m.subject for m in mailoutbox] == ["标题"]

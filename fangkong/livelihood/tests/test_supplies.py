@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from fangkong.command.models import Notification
 from fangkong.core.errors import FieldError
-from fangkong.core.models import AuditEvent
+from fangkong.core.models import AuditEvent, Notification
 from fangkong.livelihood.models import SupplyRequest
 from fangkong.livelihood.services import supply_request_file, supply_request_move
 

@@ -9,8 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from fangkong.command.models import Notification
-from fangkong.core.models import AuditEvent
+from fangkong.core.models import AuditEvent, Notification
 from fangkong.portal.models import Article, ArticleVersion
 
 SPAM = '<p>高清对白精彩国产国语,亚洲国产99精品国自产</p><dfn id="8iawn"></dfn>'

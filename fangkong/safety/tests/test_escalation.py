@@ -8,9 +8,9 @@ from io import StringIO
 
 from django.core.management import call_command
 
-from fangkong.command.models import Notification
 from fangkong.conftest import make_user
 from fangkong.core import clock
+from fangkong.core.models import Notification
 from fangkong.registry.models import Unit
 from fangkong.safety.escalation import escalate_hazards
 from fangkong.safety.hazards import hazard_create, hazard_transition

@@ -10,9 +10,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 
-from fangkong.core import jobs
-from fangkong.core.bulk import insert_many
-
+from . import jobs
+from .bulk import insert_many
 from .models import Notification
 
 
