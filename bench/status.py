@@ -152,8 +152,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from fangkong.demo import seed_demo
-    from fangkong.registry.models import Jurisdiction
-    from fangkong.testing.models import PersonCode
+    from fangkong.registry.models import Jurisdiction, PersonCode
 
     tmp = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
     if not args.reuse:
@@ -162,7 +161,7 @@ def main() -> None:
         seed_demo(people=args.people)
         from django.contrib.auth import get_user_model
 
-        from fangkong.testing.codes import person_codes_issue
+        from fangkong.registry.codes import person_codes_issue
 
         hq = get_user_model().objects.get(username="hq_admin")
         issued = person_codes_issue(actor=hq, jurisdiction_id=Jurisdiction.objects.get(level="district").pk)

@@ -53,9 +53,9 @@ def plan_scans(round_id: int, by_document: float = 0.2):
     """Every resident, with their community's site, in tubes of ten (alone for closed-loop and key population);
     a share `by_document` shows an ID card (its number is read), the others their personal code's QR."""
     from fangkong.core import clock, pii
-    from fangkong.registry.models import Person, PersonTag
+    from fangkong.registry.models import Person, PersonCode, PersonTag
     from fangkong.screening.models import FollowUp
-    from fangkong.testing.models import PersonCode, Site
+    from fangkong.testing.models import Site
 
     site_of = {path: pk for path, pk in Site.objects.values_list("jpath", "pk")}
     alone = set(PersonTag.objects.filter(tag=PersonTag.Tag.KEY_POPULATION).values_list("person_id", flat=True))

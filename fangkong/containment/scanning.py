@@ -36,7 +36,7 @@ def action_text(action: str) -> str:
 def _lookup_sql(code: str) -> tuple[str, list] | None:
     """The statement finding a scanned code's person with their stored status: a pre-registration code
     (testing), or the keyed hash of a document number (what an ID-card reader's app sends, never the number)."""
-    from fangkong.testing.models import PersonCode
+    from fangkong.registry.models import PersonCode
 
     text = "".join((code or "").split())
     status = PersonStatus._meta.db_table

@@ -256,7 +256,7 @@ def appeal_decide(request, appeal_id: int):
 @scoped
 def venue_poster(request, venue_id: int):
     """The printable poster with the venue's code as a QR."""
-    from fangkong.testing.codes import qr_svg
+    from fangkong.registry.codes import qr_svg
 
     from .venues import venue_code
 

@@ -167,7 +167,7 @@ def my_page(person_ids: list[int]) -> list[Mine]:
     (with the notice and the appeal), test results."""
     from fangkong.containment.models import StatusChange
     from fangkong.containment.status import reason_text, status_of
-    from fangkong.testing.codes import code_of
+    from fangkong.registry.codes import code_of
     from fangkong.testing.selectors import results_of
 
     out = []

@@ -89,7 +89,7 @@ def logout(request):
 
 @resident_required
 def me(request, people: list[int]):
-    from fangkong.testing.codes import qr_svg
+    from fangkong.registry.codes import qr_svg
 
     mine = residents.my_page(people)
     return render(

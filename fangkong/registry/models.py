@@ -7,6 +7,7 @@ condition (core.scoping); the trailing slash keeps `…/01/` from matching `…/
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -284,3 +285,54 @@ def jurisdictions_by_id() -> dict[int, Jurisdiction]:
     or grid without a query. Jurisdictions change by reorganisation, rarely; a minute of staleness is harmless,
     and this process forgets at once when it changes one."""
     return {j.pk: j for j in Jurisdiction.objects.all()}
+
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at 2 a.m.
+
+
+def new_person_code() -> str:
+    return new_person_codes(1)[0]
+
+
+def new_person_codes(n: int) -> list[str]:
+    """n random codes: 11 characters of a 32-letter alphabet (55 bits) each. One read of the system's randomness
+    for all of them, so that issuing a district's codes takes seconds; 32 letters make `byte & 31` unbiased."""
+    assert len(CODE_ALPHABET) == 32
+    letters = os.urandom(11 * n).translate(_CODE_TABLE).decode("ascii")
+    return ["P" + letters[i : i + 11] for i in range(0, 11 * n, 11)]
+
+
+_CODE_TABLE = bytes(ord(CODE_ALPHABET[b & 31]) for b in range(256))
+
+
+class PersonCode(models.Model):
+    """A person's own code (shown as a QR): random, so it reveals nothing and cannot be guessed. Sampling sites,
+    venue doors and status scanners read it; it is an identity, so it lives with the register."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="testing_code")
+    code = models.CharField(max_length=16, default=new_person_code)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        db_table = "testing_personcode"  # born in testing (moved here without copying a row)
+        constraints = [models.UniqueConstraint(fields=["code"], name="person_code_unique")]
+        # Codes are looked up by equality only (a scan, a status check), thousands a second when a city is tested.
+        indexes = [HashIndex(fields=["code"], name="person_code_hash")]
+
+
+def new_household_code() -> str:
+    return "H" + new_person_codes(1)[0][1:]
+
+
+class HouseholdCode(models.Model):
+    """A household's code (QR on the door or the family's phone): scanned at a site, it lists the household's
+    members so that a family is sampled into one tube in one go."""
+
+    household = models.OneToOneField(
+        Place, on_delete=models.CASCADE, related_name="testing_code", limit_choices_to={"kind": "household"}
+    )
+    code = models.CharField(max_length=16, unique=True, default=new_household_code)
+    created_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        db_table = "testing_householdcode"  # born in testing (moved here without copying a row)

@@ -17,7 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from fangkong.core.purging import Tally, daily, in_ranges, raw_delete, tally_and
 
-from .models import ImportJob, Person, PersonTag
+from .models import HouseholdCode, ImportJob, Person, PersonCode, PersonTag
 
 
 def import_files_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
@@ -78,11 +78,14 @@ def visitors_purge(*, before: datetime, dry_run: bool = False, tally: Tally | No
 
 
 def emergency_destroy(*, dry_run: bool = False, tally: Tally | None = None) -> dict[str, int]:
-    """What the registry holds because of the emergency: uploaded roster files, the "key population" tag, and
-    the non-residents met in the field (once the other modules have deleted what referred to them). The register
-    of residents, their households and the other tags (elderly living alone, bedridden …) stay: grid work goes on."""
+    """What the registry holds because of the emergency: uploaded roster files, personal and household codes,
+    the "key population" tag, and the non-residents met in the field (once the other modules have deleted what
+    referred to them). The register of residents, their households and the other tags (elderly living alone,
+    bedridden …) stay: grid work goes on."""
     visitors = Person.objects.filter(is_resident=False)
     return {
+        "personal_codes": in_ranges(PersonCode.objects.all(), raw_delete, dry_run=dry_run),
+        "household_codes": in_ranges(HouseholdCode.objects.all(), raw_delete, dry_run=dry_run),
         "import_files": in_ranges(
             ImportJob.objects.exclude(content=b""), lambda rows: rows.update(content=b""), dry_run=dry_run
         ),

@@ -13,9 +13,10 @@ from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.dates import Moment
 from fangkong.core.errors import FieldError
 from fangkong.core.tables import read_table_upload
+from fangkong.registry import codes
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
-from . import codes, custody, monitoring, rounds, selectors
+from . import custody, monitoring, rounds, selectors
 from .collection import MAX_SCANS, Scan, collections_ingest, tube_close
 from .results import MAX_RESULTS, ResultRow, recall_sample, results_file_ingest, results_ingest
 

@@ -28,9 +28,9 @@ from fangkong.core.ids import DocType, InvalidDocument, clean_document, parse_do
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
 from fangkong.core.text import foreign_digits
-from fangkong.registry.models import Person, PersonTag, Place
+from fangkong.registry.models import Person, PersonCode, PersonTag, Place
 
-from .models import PersonCode, Round, Sample, Site, Tube
+from .models import Round, Sample, Site, Tube
 
 MAX_SCANS = 10_000
 CLOCK_SKEW = timedelta(minutes=5)

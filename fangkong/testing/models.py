@@ -1,5 +1,5 @@
-"""Mass nucleic-acid testing (采、送、检、报): rounds, sites, personal codes, pooled tubes, bags with a chain of
-custody, lab results and the recall of every member of a positive pool.
+"""Mass nucleic-acid testing (采、送、检、报): rounds, sites, pooled tubes, bags with a chain of custody, lab
+results and the recall of every member of a positive pool.
 
 A tube belongs to one round for ever (a code reused in another round is refused). A person is sampled once per
 round; a recall retest is a separate single tube. Time-based state (late stages, overdue results) is derived
@@ -8,60 +8,14 @@ from the timestamps when read.
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
-from fangkong.core.indexes import HashIndex
-from fangkong.registry.models import Jurisdiction, Person, Place, Unit
 
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at 2 a.m.
-
-
-def new_person_code() -> str:
-    return new_person_codes(1)[0]
-
-
-def new_person_codes(n: int) -> list[str]:
-    """n random codes: 11 characters of a 32-letter alphabet (55 bits) each. One read of the system's randomness
-    for all of them, so that issuing a district's codes takes seconds; 32 letters make `byte & 31` unbiased."""
-    assert len(CODE_ALPHABET) == 32
-    letters = os.urandom(11 * n).translate(_CODE_TABLE).decode("ascii")
-    return ["P" + letters[i : i + 11] for i in range(0, 11 * n, 11)]
-
-
-_CODE_TABLE = bytes(ord(CODE_ALPHABET[b & 31]) for b in range(256))
-
-
-class PersonCode(models.Model):
-    """A person's pre-registration code (shown as a QR): random, so it reveals nothing and cannot be guessed."""
-
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="testing_code")
-    code = models.CharField(max_length=16, default=new_person_code)
-    created_at = models.DateTimeField(default=clock.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["code"], name="person_code_unique")]
-        # Codes are looked up by equality only (a scan, a status check), thousands a second when a city is tested.
-        indexes = [HashIndex(fields=["code"], name="person_code_hash")]
-
-
-def new_household_code() -> str:
-    return "H" + new_person_codes(1)[0][1:]
-
-
-class HouseholdCode(models.Model):
-    """A household's code (QR on the door or the family's phone): scanned at a site, it lists the household's
-    members so that a family is sampled into one tube in one go."""
-
-    household = models.OneToOneField(
-        Place, on_delete=models.CASCADE, related_name="testing_code", limit_choices_to={"kind": "household"}
-    )
-    code = models.CharField(max_length=16, unique=True, default=new_household_code)
-    created_at = models.DateTimeField(default=clock.now)
+# Personal and household codes are the register's (registry.models); old migrations name these defaults here.
+from fangkong.registry.models import Jurisdiction, Person, Place, Unit, new_household_code, new_person_code  # noqa: F401
 
 
 class Round(models.Model):

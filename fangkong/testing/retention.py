@@ -16,7 +16,7 @@ from django.db.models.functions import Cast, Concat
 
 from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
-from .models import HouseholdCode, PersonCode, Recall, Round, Sample, Tube
+from .models import Recall, Round, Sample, Tube
 
 UNRESOLVED = (Recall.State.ORDERED, Recall.State.SAMPLED)
 
@@ -61,8 +61,8 @@ def _recall_counts(rows) -> list[tuple]:
 
 def emergency_destroy(*, dry_run: bool = False, tally: Tally | None = None) -> dict[str, int]:
     """Every record of testing that concerns a person: recalls, samples (their counts per day, grid and round
-    kept), personal and household codes, and the household a tube was kept for. Rounds, sites, bags and tubes
-    (a tube is a lab's result for a site, no longer anyone's) stay."""
+    kept) and the household a tube was kept for (personal and household codes are the register's). Rounds,
+    sites, bags and tubes (a tube is a lab's result for a site, no longer anyone's) stay."""
     counts = {
         "recalls": in_ranges(
             Recall.objects.all(), tally_and(tally, "recalls", _recall_counts, raw_delete), dry_run=dry_run
@@ -74,8 +74,6 @@ def emergency_destroy(*, dry_run: bool = False, tally: Tally | None = None) -> d
         tally_and(tally, "samples", by_day("collected_at", which_round), raw_delete),
         dry_run=dry_run,
     )
-    counts["personal_codes"] = in_ranges(PersonCode.objects.all(), raw_delete, dry_run=dry_run)
-    counts["household_codes"] = in_ranges(HouseholdCode.objects.all(), raw_delete, dry_run=dry_run)
     counts["household_tubes"] = in_ranges(
         Tube.objects.filter(household__isnull=False), lambda rows: rows.update(household=None), dry_run=dry_run
     )

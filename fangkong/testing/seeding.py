@@ -8,9 +8,9 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 
 from fangkong.core import clock
-from fangkong.registry.models import Jurisdiction, RoleAssignment
+from fangkong.registry.models import Jurisdiction, PersonCode, RoleAssignment
 
-from .models import Bag, PersonCode, Recall, Round, Sample, Site, Tube
+from .models import Bag, Recall, Round, Sample, Site, Tube
 
 
 def wipe() -> None:

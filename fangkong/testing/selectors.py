@@ -85,7 +85,7 @@ def open_recalls_of(person_ids: list[int]) -> list[tuple[int, str, object]]:
 
 def person_id_for_code(code: str) -> int | None:
     """The person a pre-registration code belongs to (for the status service's scanners)."""
-    from .models import PersonCode
+    from fangkong.registry.models import PersonCode
 
     text = "".join((code or "").split()).upper()
     return PersonCode.objects.filter(code=text).values_list("person_id", flat=True).first()

@@ -17,9 +17,10 @@ from fangkong.core.params import param_id, param_ids, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
+from fangkong.registry import codes
 from fangkong.registry.selectors import jurisdiction_get
 
-from . import codes, custody, rounds, selectors
+from . import custody, rounds, selectors
 from .collection import Scan, collections_ingest, open_tube, tube_close
 from .models import Bag, Recall, Sample
 from .results import recall_sample, results_file_ingest
@@ -248,7 +249,7 @@ def round_detail(request, round_id: int):
 @scoped
 def code_sheet(request, jurisdiction_id: int):
     """A printable sheet of personal codes (QR) for the residents of a grid or community."""
-    from .codes import codes_for_print, qr_svg
+    from fangkong.registry.codes import codes_for_print, qr_svg
 
     if not has_cap(request.user, Cap.PEOPLE_VIEW):
         raise Forbidden(Cap.PEOPLE_VIEW)
@@ -262,7 +263,7 @@ def code_sheet(request, jurisdiction_id: int):
 @scoped
 def household_sheet(request, jurisdiction_id: int):
     """A printable sheet of household codes (one card per door) for a grid or community."""
-    from .codes import household_codes_for_print, qr_svg
+    from fangkong.registry.codes import household_codes_for_print, qr_svg
 
     if not has_cap(request.user, Cap.PEOPLE_VIEW):
         raise Forbidden(Cap.PEOPLE_VIEW)
@@ -278,7 +279,7 @@ def household_sheet(request, jurisdiction_id: int):
 @require_POST
 def codes_issue(request, jurisdiction_id: int):
     """Codes for every resident here who has none (before a round: sites then scan codes, not ID numbers)."""
-    from .codes import person_codes_issue
+    from fangkong.registry.codes import person_codes_issue
 
     created = person_codes_issue(actor=request.user, jurisdiction_id=jurisdiction_id)
     messages.success(request, _("%(n)d personal codes issued.") % {"n": created})

@@ -10,7 +10,7 @@ from django.test import override_settings
 
 from fangkong.core import clock, pii
 from fangkong.core.ids import clean_document
-from fangkong.testing.codes import person_code
+from fangkong.registry.codes import person_code
 
 JSON = "application/json"
 

@@ -10,7 +10,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 
 from fangkong.containment.zones import zone_approve, zone_request
-from fangkong.testing.codes import person_code
+from fangkong.registry.codes import person_code
 
 
 def call(path: str, token: str | None = None, lang: str = "en", **extra) -> tuple[str, dict, dict]:

@@ -10,8 +10,8 @@ from fangkong.conftest import make_user
 from fangkong.containment.models import VenueScan
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent
+from fangkong.registry.codes import person_code
 from fangkong.registry.models import Unit
-from fangkong.testing.codes import person_code
 
 JSON = "application/json"
 

@@ -156,10 +156,10 @@ def _first_ids() -> dict[str, object]:
     from fangkong.command.models import SituationReport, Task
     from fangkong.containment.models import Zone
     from fangkong.portal.content_models import Article
-    from fangkong.registry.models import Person, Unit
+    from fangkong.registry.models import Person, PersonCode, Unit
     from fangkong.safety.models import Accident
     from fangkong.screening.models import FollowUp
-    from fangkong.testing.models import PersonCode, Round
+    from fangkong.testing.models import Round
 
     rows = {
         "/people/": Person.objects.order_by("pk").first(),

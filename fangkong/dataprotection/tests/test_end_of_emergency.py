@@ -13,10 +13,10 @@ from fangkong.core.models import AuditEvent, IdempotencyRecord
 from fangkong.dataprotection.models import DailyCount
 from fangkong.livelihood.models import PriceReport, SupplyRequest, Volunteer
 from fangkong.livelihood.services import price_report_submit
-from fangkong.registry.models import ImportJob, Person, PersonTag, Place, Unit
+from fangkong.registry.models import HouseholdCode, ImportJob, Person, PersonCode, PersonTag, Place, Unit
 from fangkong.screening.models import FollowUp, FollowUpTest, Passage, TravelReport, Violation
 from fangkong.screening.tests.test_passages import arrive
-from fangkong.testing.models import HouseholdCode, PersonCode, Recall, Round, Sample, Tube
+from fangkong.testing.models import Recall, Round, Sample, Tube
 from fangkong.testing.tests.conftest import collect, scan
 
 # What must be empty after the end of the emergency: every record of it that concerns a person.

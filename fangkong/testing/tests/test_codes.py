@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fangkong.conftest import make_person
 from fangkong.core.models import AuditEvent
-from fangkong.testing.codes import person_codes_issue
-from fangkong.testing.models import PersonCode, new_person_codes
+from fangkong.registry.codes import person_codes_issue
+from fangkong.registry.models import PersonCode, new_person_codes
 
 
 def test_issue_creates_codes_for_residents_without_one_and_only_once(district):

@@ -7,8 +7,8 @@ import pytest
 from fangkong.conftest import make_person
 from fangkong.core import clock
 from fangkong.core.scoping import Forbidden
+from fangkong.registry.codes import person_code
 from fangkong.registry.models import PersonTag
-from fangkong.testing.codes import person_code
 from fangkong.testing.collection import Scan, tube_close
 from fangkong.testing.models import Sample, Tube
 from fangkong.testing.rounds import round_create

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 
 from fangkong.core import clock
-from fangkong.testing.codes import person_code
+from fangkong.registry.codes import person_code
 from fangkong.testing.models import Sample, Tube
 
 

@@ -9,8 +9,8 @@ import pytest
 from fangkong.conftest import make_person
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
+from fangkong.registry.codes import household_codes_for_print
 from fangkong.registry.models import PersonTag, Place
-from fangkong.testing.codes import household_codes_for_print
 from fangkong.testing.models import Sample, Tube
 from fangkong.testing.rounds import round_create
 

@@ -97,7 +97,7 @@ def test_round_page(district, testing):
 
 def test_code_sheet_for_a_grid(district, testing):
     from fangkong.core.models import AuditEvent
-    from fangkong.testing.models import PersonCode
+    from fangkong.registry.models import PersonCode
 
     c = district.client(district.worker_a)
     page = c.get(f"/testing/codes/{district.a1.pk}/").content.decode()

@@ -1,4 +1,5 @@
-"""Personal pre-registration codes: created on first request, read through the register's scoping."""
+"""Personal and household codes: created on first request, read through the register's scoping. Testing samples
+by them, venues and status scanners read them, residents show theirs: an identity, below every domain."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from django.db import IntegrityError, transaction
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, write_rows
-from fangkong.registry.models import Person, Place
-from fangkong.registry.selectors import jurisdiction_get, people_list, person_get
 
-from .models import HouseholdCode, PersonCode, new_person_codes
+from .models import HouseholdCode, Person, PersonCode, Place, new_person_codes
+from .selectors import jurisdiction_get, people_list, person_get
 
 PRINT_LIMIT = 500  # one sheet run; a grid has a few hundred residents
 
