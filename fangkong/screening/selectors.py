@@ -210,8 +210,11 @@ def travel_reports_visible(*, user) -> QuerySet[TravelReport]:
     return TravelReport.objects.filter(query).select_related("person", "unit")
 
 
-def travel_report_get(*, user, report_id: int) -> TravelReport:
-    return _get(travel_reports_visible(user=user), report_id)
+def travel_report_get(*, user, report_id: int, for_update: bool = False) -> TravelReport:
+    """A travel report the user sees (404 otherwise). `for_update`: locked until the transaction ends (the report's
+    row only, not the joined person and unit), for a change decided on its current state."""
+    qs = travel_reports_visible(user=user)
+    return _get(qs.select_for_update(of=("self",)) if for_update else qs, report_id)
 
 
 def violations_visible(*, user) -> QuerySet[Violation]:
@@ -220,8 +223,10 @@ def violations_visible(*, user) -> QuerySet[Violation]:
     )
 
 
-def violation_get(*, user, violation_id: int) -> Violation:
-    return _get(violations_visible(user=user), violation_id)
+def violation_get(*, user, violation_id: int, for_update: bool = False) -> Violation:
+    """A violation the user sees (404 otherwise). `for_update`: its row locked until the transaction ends."""
+    qs = violations_visible(user=user)
+    return _get(qs.select_for_update(of=("self",)) if for_update else qs, violation_id)
 
 
 def violation_counts(qs: QuerySet[Violation]) -> tuple[list[dict], list[dict]]:

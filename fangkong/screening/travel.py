@@ -150,7 +150,7 @@ def _file(
 @transaction.atomic
 def travel_report_acknowledge(*, actor, report_id: int) -> TravelReport:
     """The community acknowledges with a jurisdiction role; the employer with its HR (unit) role."""
-    report = travel_report_get(user=actor, report_id=report_id)
+    report = travel_report_get(user=actor, report_id=report_id, for_update=True)
     now, fields = clock.now(), []
     if scope_for(actor, Cap.TRAVEL_REPORT).covers(report.jpath) and not report.community_ack_at:
         report.community_ack_at, report.community_ack_by = now, actor
@@ -173,7 +173,7 @@ def travel_report_acknowledge(*, actor, report_id: int) -> TravelReport:
 @transaction.atomic
 def travel_report_decide(*, actor, report_id: int, approve: bool, note: str = "") -> TravelReport:
     """A public official's trip, approved or rejected by a leader of their own unit."""
-    report = travel_report_get(user=actor, report_id=report_id)
+    report = travel_report_get(user=actor, report_id=report_id, for_update=True)
     if report.unit_id is None or report.unit_id not in unit_ids_for(actor, Cap.TRAVEL_APPROVE):
         raise Forbidden(Cap.TRAVEL_APPROVE)
     if report.approval != TravelReport.Approval.PENDING:
@@ -196,7 +196,7 @@ def travel_report_decide(*, actor, report_id: int, approve: bool, note: str = ""
 
 @transaction.atomic
 def travel_report_cancel(*, actor, report_id: int) -> TravelReport:
-    report = travel_report_get(user=actor, report_id=report_id)
+    report = travel_report_get(user=actor, report_id=report_id, for_update=True)
     if report.cancelled_at is None:
         report.cancelled_at = clock.now()
         report.save(update_fields=["cancelled_at"])
@@ -212,7 +212,7 @@ def trips_covering(person: Person, day: date):
 
 @transaction.atomic
 def violation_explain(*, actor, violation_id: int, explanation: str) -> Violation:
-    violation = violation_get(user=actor, violation_id=violation_id)
+    violation = violation_get(user=actor, violation_id=violation_id, for_update=True)
     explanation = " ".join((explanation or "").split())
     if not explanation:
         raise FieldError("explanation", _("Write down what the person says."))
@@ -224,7 +224,7 @@ def violation_explain(*, actor, violation_id: int, explanation: str) -> Violatio
 
 @transaction.atomic
 def violation_handle(*, actor, violation_id: int, outcome: str) -> Violation:
-    violation = violation_get(user=actor, violation_id=violation_id)
+    violation = violation_get(user=actor, violation_id=violation_id, for_update=True)
     if outcome not in Violation.Outcome.values or outcome == Violation.Outcome.OPEN:
         raise FieldError("outcome", _("The outcome is excused, warned or referred."))
     if not violation.explanation:

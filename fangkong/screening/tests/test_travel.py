@@ -1,14 +1,18 @@
 from __future__ import annotations
 
+import contextlib
+import threading
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 
-from fangkong.conftest import make_person
+from fangkong.conftest import make_person, make_user
 from fangkong.core import clock, pii
 from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden, NotFound
-from fangkong.screening.models import Violation
+from fangkong.screening.models import TravelReport, Violation
 from fangkong.screening.passages import PassageInput, passage_register
 from fangkong.screening.selectors import travel_reports_visible, violations_visible
 from fangkong.screening.tests.conftest import tag
@@ -134,3 +138,83 @@ def test_violation_explained_then_handled_and_scoped(district, screening):
     assert Violation.objects.get().outcome == "excused"
     with pytest.raises(NotFound):
         violation_explain(actor=district.worker_b, violation_id=v.pk, explanation="x")
+
+
+def _pending_official_trip(district, screening):
+    official = make_person(district.a, name="干部")
+    official.unit = screening.dept
+    official.save()
+    tag(official)
+    report = file(district.worker_a, official)
+    assert report.approval == "pending"
+    return report
+
+
+def test_a_decided_trip_is_not_decided_again(district, screening):
+    report = _pending_official_trip(district, screening)
+    travel_report_decide(actor=screening.leader, report_id=report.pk, approve=True)
+    for approve, note in ((False, "防控期间暂缓"), (True, "")):
+        with pytest.raises(FieldError) as exc:
+            travel_report_decide(actor=screening.leader, report_id=report.pk, approve=approve, note=note)
+        assert (exc.value.field, exc.value.code) == ("approval", "invalid")
+    report.refresh_from_db()
+    assert report.approval == "approved" and report.decided_by == screening.leader
+    assert AuditEvent.objects.filter(action="travel_report.decide", object_id=str(report.pk)).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_leaders_deciding_the_same_trip_at_once_one_wins(district, screening, monkeypatch):
+    """One leader approves while another rejects the same pending trip: the second waits on the row lock, then
+    finds the trip decided. Without the lock both read "pending", both save (the last write wins) and the trail
+    holds two contradictory decisions."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks: SQLite serialises whole transactions")
+    report = _pending_official_trip(district, screening)
+    second_leader = make_user("leader2", "unit_leader", unit=screening.dept)
+
+    # Hold each decision between its read and its write until the other has read too. A decision that locks
+    # the row keeps the other waiting at its read, so this wait runs out and the first one goes on alone.
+    both_read = threading.Barrier(2, timeout=2)
+    save = TravelReport.save
+
+    def save_when_both_read(self, *args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait()
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(TravelReport, "save", save_when_both_read)
+    start = threading.Barrier(2, timeout=10)
+    decided: dict = {}
+    refused: dict = {}
+    crashed: list = []
+
+    def decide(actor, approve: bool) -> None:
+        try:
+            start.wait()
+            travel_report_decide(actor=actor, report_id=report.pk, approve=approve, note="" if approve else "暂缓出行")
+            decided[actor.pk] = "approved" if approve else "rejected"
+        except FieldError as exc:
+            refused[actor.pk] = exc
+        except Exception as exc:  # reported below, not lost in the thread
+            crashed.append(exc)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=decide, args=(screening.leader, True)),
+        threading.Thread(target=decide, args=(second_leader, False)),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert not crashed and not any(t.is_alive() for t in threads)
+    assert len(decided) == 1 and len(refused) == 1, (decided, refused)
+    [(winner_id, outcome)] = decided.items()
+    [error] = refused.values()
+    assert (error.field, error.code) == ("approval", "invalid")
+    report.refresh_from_db()
+    assert (report.approval, report.decided_by_id) == (outcome, winner_id)
+    events = list(AuditEvent.objects.filter(action="travel_report.decide", object_id=str(report.pk)))
+    assert [(e.actor_id, e.fields["approval"]) for e in events] == [(winner_id, outcome)]
