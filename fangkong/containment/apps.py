@@ -9,15 +9,26 @@ class ContainmentConfig(AppConfig):
     verbose_name = "Containment"
 
     def ready(self) -> None:
+        from django.db.models import Exists, OuterRef, Q
+
         from fangkong.registry.selectors import register_access_source
         from fangkong.screening import platform_status
+        from fangkong.testing import providers as testing
 
         from . import subscriptions
+        from .models import Case
         from .scanning import checkpoint_status
-        from .selectors import audit_objects_about
+        from .selectors import audit_objects_about, sealed_places
 
         subscriptions.connect()
         # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
         platform_status.register(checkpoint_status)
         # A resident's access log (registry) counts containment's tracing and status-change rows about them.
         register_access_source(audit_objects_about)
+        # Testing sits below containment too: a new round pools one household per tube in the sealed compounds,
+        # and the purge keeps the samples of a person whose confirmed case is still open.
+        testing.register_sealed_places(sealed_places)
+        testing.register_sample_hold(
+            "open_case",
+            lambda: Q(Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))),
+        )

@@ -11,27 +11,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db.models import CharField, Exists, OuterRef, Q, Value
+from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
 from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
 from .models import Recall, Round, Sample, Tube
+from .providers import sample_holds
 
 UNRESOLVED = (Recall.State.ORDERED, Recall.State.SAMPLED)
-
-
-def _open_case() -> Exists:
-    from fangkong.containment.models import Case
-
-    return Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))
 
 
 def samples_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> dict[str, int]:
     """Anonymise the samples and delete the recalls of rounds whose deadline passed before `before`."""
     pending = Exists(Recall.objects.filter(round=OuterRef("pk"), state__in=UNRESOLVED))
     rounds = Round.objects.filter(deadline__lt=before).exclude(pending).order_by("pk").values_list("pk", flat=True)
-    keep = Q(_open_case())
+    keep = sample_holds()  # a person whose confirmed case is still open (containment's rule)
     counts = {"anonymised": 0, "recalls_deleted": 0}
     for round_id in rounds:
         # Cheap probes first: a round done on an earlier night answers from the (round, person) index.

@@ -15,6 +15,7 @@ from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.registry.models import Jurisdiction, Place, Unit
 
 from .models import Round, Site, SiteKind
+from .providers import sealed_places
 
 POOL_SIZES = (1, 5, 10, 20)  # re-pooling in the lab is not allowed, so the site's choice is final
 
@@ -58,10 +59,9 @@ def round_create(
     if any(not admin.covers(p.path) for p in places):
         raise FieldError("scope", _("The scope reaches outside your jurisdiction."))
     if household_places is None:
-        # Not chosen: the compounds and buildings of the sealed zones in force (containment) — the brief's
+        # Not chosen: the compounds and buildings of the sealed zones in force (containment's, through
+        # providers) — the brief's
         # "one household per tube in sealed compounds" without HQ having to list them.
-        from fangkong.containment.selectors import sealed_places
-
         household_places = [pk for pk in sealed_places() if admin.covers(Place.objects.get(pk=pk).jpath)]
     compounds = list(Place.objects.filter(pk__in=household_places or [], kind__in=["compound", "building"]))
     if len(compounds) != len(set(household_places or [])):

@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.containment.selectors import sealed_places
 from fangkong.core import clock
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
@@ -23,6 +22,7 @@ from fangkong.registry.selectors import jurisdiction_get
 from . import custody, rounds, selectors
 from .collection import Scan, collections_ingest, open_tube, tube_close
 from .models import Bag, Recall, Sample
+from .providers import sealed_places
 from .results import recall_sample, results_file_ingest
 
 
