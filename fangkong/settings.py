@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "fangkong.core",
     "fangkong.registry",
+    "fangkong.incidents",
     "fangkong.screening",
     "fangkong.testing",
     "fangkong.containment",

@@ -10,9 +10,10 @@ from ninja import Form, Router, Schema, Status
 from fangkong.core import inbox as notifications
 from fangkong.core.api import ErrorOut, paginate
 from fangkong.core.dates import ClockTime, Day, Moment
+from fangkong.incidents import services as incidents
+from fangkong.incidents.models import IncidentLevel
 
-from . import chain, directives, duty, incidents, reporting, situation, supervision
-from .models import IncidentLevel
+from . import chain, directives, duty, reporting, situation, supervision
 
 router = Router(tags=["command"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}

@@ -101,7 +101,6 @@ class TaskUpdate(models.Model):
 # Information reporting lives in its own module; Django finds models through this one.
 from .chain_models import Responsible  # noqa: E402, F401
 from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401
-from .incident_models import Incident, IncidentLevel, IncidentReport  # noqa: E402, F401
 from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401
 from .situation_models import SituationReport, SituationSection, SituationSectionVersion  # noqa: E402, F401
 from .supervision_models import Finding, Outcome  # noqa: E402, F401

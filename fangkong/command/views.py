@@ -300,8 +300,8 @@ def supervision_page(request):
 
 @scoped
 def incident_list(request):
-    from . import incidents
-    from .models import IncidentLevel
+    from fangkong.incidents import services as incidents
+    from fangkong.incidents.models import IncidentLevel
 
     if not has_cap(request.user, Cap.TASK_WORK):
         raise Forbidden(Cap.TASK_WORK)
@@ -341,7 +341,7 @@ def incident_list(request):
 
 @scoped
 def incident_detail(request, incident_id: int):
-    from . import incidents
+    from fangkong.incidents import services as incidents
 
     incident = incidents.incidents_visible(user=request.user).filter(pk=incident_id).first()
     if incident is None:

@@ -79,8 +79,8 @@ def accident_report(
     economic_loss: Decimal | str | int = 0,
 ) -> Accident:
     """The initial report: what happened, where, when, the casualties so far and the measures taken."""
-    from fangkong.command.incidents import incident_open
     from fangkong.core.inbox import notify
+    from fangkong.incidents.services import incident_open
 
     enterprise = enterprises_visible(user=actor).select_related("jurisdiction").filter(pk=enterprise_id).first()
     if enterprise is None:
@@ -143,8 +143,8 @@ def accident_followup(
 ) -> Accident:
     """A numbered follow-up (or the final report), with the casualties as now known (补报): a higher grade moves
     the incident to that level, recorded in the report's text and the audit."""
-    from fangkong.command.incidents import incident_append
-    from fangkong.command.models import Incident, IncidentLevel
+    from fangkong.incidents.models import Incident, IncidentLevel
+    from fangkong.incidents.services import incident_append
 
     accident = accidents_visible(user=actor).filter(pk=accident_id).first()
     if accident is None:

@@ -241,7 +241,7 @@ class Accident(models.Model):
         OTHER = "other", _("Other")
 
     enterprise = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    incident = models.OneToOneField("command.Incident", on_delete=models.PROTECT, related_name="accident")
+    incident = models.OneToOneField("incidents.Incident", on_delete=models.PROTECT, related_name="accident")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     deaths = models.PositiveIntegerField(_("deaths"), default=0)
     serious_injuries = models.PositiveIntegerField(_("serious injuries"), default=0)

@@ -277,7 +277,7 @@ def accident_list(request):
 
 @scoped
 def accident_detail(request, accident_id: int):
-    from fangkong.command import incidents
+    from fangkong.incidents import services as incidents
 
     from .accidents import accident_followup, accidents_visible
 

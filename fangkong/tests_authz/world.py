@@ -341,11 +341,11 @@ def _containment(w: World) -> None:
 def _command(w: World) -> None:
     from fangkong.command.directives import directive_issue, task_report
     from fangkong.command.duty import duty_assign, duty_log, roster_generate
-    from fangkong.command.incidents import incident_report_initial
     from fangkong.command.models import Task
     from fangkong.command.reporting import template_assign, template_create
     from fangkong.command.supervision import finding_record, outcome_propose
     from fangkong.core import clock
+    from fangkong.incidents.services import incident_report_initial
 
     d = w.district
     street2 = w.users["street2"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fangkong.command.incidents import incident_report_initial, next_due
 from fangkong.core import clock
 from fangkong.core.models import Notification
+from fangkong.incidents.services import incident_report_initial, next_due
 
 JSON = "application/json"
 
@@ -59,7 +59,7 @@ def test_late_initial_and_the_countdown(district):
         jurisdiction_id=district.a.pk,
         text="已扑灭",
     )
-    from fangkong.command.incidents import initial_late_minutes
+    from fangkong.incidents.services import initial_late_minutes
 
     assert 29 <= initial_late_minutes(incident) <= 31  # an hour allowed, filed after ninety minutes
     assert not next_due(incident).late

@@ -69,7 +69,7 @@ class AccidentPage(Schema):
 
 
 def _accident(a) -> dict:
-    from fangkong.command import incidents
+    from fangkong.incidents import services as incidents
 
     i = a.incident
     return {

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 import pytest
 
-from fangkong.command.models import Incident
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent, Notification
+from fangkong.incidents.models import Incident
 from fangkong.safety.accidents import grade_of
 from fangkong.safety.models import Accident
 

@@ -19,6 +19,7 @@ class IncidentLevel(models.Model):
     rank = models.PositiveSmallIntegerField(default=4)  # 1 = most serious
 
     class Meta:
+        db_table = "command_incidentlevel"  # born in command (moved here without copying a row)
         ordering = ["rank"]
 
     def __str__(self) -> str:
@@ -35,6 +36,9 @@ class Incident(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)  # the final report
     jpath = models.CharField(max_length=128)
 
+    class Meta:
+        db_table = "command_incident"  # born in command (moved here without copying a row)
+
 
 class IncidentReport(models.Model):
     class Kind(models.TextChoices):
@@ -50,4 +54,5 @@ class IncidentReport(models.Model):
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
+        db_table = "command_incidentreport"  # born in command (moved here without copying a row)
         constraints = [models.UniqueConstraint(fields=["incident", "kind", "number"], name="incident_report_once")]

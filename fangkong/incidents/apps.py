@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class IncidentsConfig(AppConfig):
+    """Incident fast reports (突发事件快报): below the domains, so that work safety (an accident is an incident)
+    and command (the duty desk, the hall) both build on them."""
+
+    name = "fangkong.incidents"
+    label = "incidents"
+    verbose_name = "Incidents"
