@@ -76,7 +76,7 @@ def fresh_city(database_url: str, people: int) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from fangkong.demo import seed_demo
+    from fangkong.site.demo import seed_demo
 
     call_command("migrate", verbosity=0)
     print(f"seeding {people:,} people …", flush=True)

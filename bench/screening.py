@@ -270,9 +270,9 @@ def main() -> None:
     from django.core.management import call_command
 
     from fangkong.core import pii
-    from fangkong.demo import seed_demo
     from fangkong.registry.models import Jurisdiction, Person
     from fangkong.screening.models import Checkpoint, Passage
+    from fangkong.site.demo import seed_demo
 
     if not args.reuse:
         call_command("migrate", verbosity=0)

@@ -151,8 +151,8 @@ def main() -> None:
     from common import login, server, wrk
     from django.core.management import call_command
 
-    from fangkong.demo import seed_demo
     from fangkong.registry.models import Jurisdiction, PersonCode
+    from fangkong.site.demo import seed_demo
 
     tmp = Path(tempfile.mkdtemp(prefix="fangkong-bench-"))
     if not args.reuse:

@@ -164,8 +164,8 @@ def main() -> None:
     from common import login, server
     from django.core.management import call_command
 
-    from fangkong.demo import seed_demo
     from fangkong.registry.models import Jurisdiction
+    from fangkong.site.demo import seed_demo
     from fangkong.testing.models import Recall, Sample, Tube
 
     if not args.reuse or args.sqlite:

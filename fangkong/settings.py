@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "fangkong.safety",
     "fangkong.livelihood",
     "fangkong.dataprotection",  # above the domain apps: retention of every class of personal data, backups
+    "fangkong.site",  # the composition root: URLs, WSGI, the home page, the demo, the platform's commands
 ]
 
 MIDDLEWARE = [
@@ -94,8 +95,8 @@ MIDDLEWARE = [
     "fangkong.core.middleware.RequestContextMiddleware",
 ]
 
-ROOT_URLCONF = "fangkong.urls"
-WSGI_APPLICATION = "fangkong.wsgi.application"
+ROOT_URLCONF = "fangkong.site.urls"
+WSGI_APPLICATION = "fangkong.site.wsgi.application"
 
 TEMPLATES = [
     {

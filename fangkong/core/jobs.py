@@ -77,7 +77,7 @@ def _in_thread(name: str, args: list) -> None:
 def run_after_commit(func: Callable[..., Any], *args: Any) -> None:
     name = _name(func)
     if settings.CELERY_BROKER_URL:
-        from fangkong.celery import app
+        from fangkong.core.celery_app import app
 
         transaction.on_commit(lambda: app.send_task("fangkong.run_job", args=[name, list(args)]))
     elif settings.FANGKONG["INLINE_JOBS_IN_THREAD"]:

@@ -6,7 +6,6 @@ from django.urls import include, path
 from . import account_views, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("login/", account_views.LoginView.as_view(), name="login"),
     path("account/second-factor/", account_views.second_factor, name="second_factor"),
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),

@@ -11,18 +11,8 @@ from django.views import defaults
 
 from .paging import page_of
 from .params import param_day
-from .roles import Cap
-from .scoping import Forbidden, has_cap
+from .scoping import Forbidden
 from .selectors import audit_events
-
-
-@login_required
-def home(request):
-    # The street's and HQ's standing alert: arrivals nobody contacted in time (screening).
-    from fangkong.screening.selectors import followups_missed
-
-    missed = followups_missed(user=request.user).count() if has_cap(request.user, Cap.RECONCILE_VIEW) else 0
-    return render(request, "core/home.html", {"missed": missed})
 
 
 def _day(d: date | None, end: bool = False) -> datetime | None:

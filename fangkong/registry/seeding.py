@@ -469,7 +469,7 @@ def _wipe() -> None:
 
 
 def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], None] | None = None) -> SeedReport:
-    """The registry's part of the demo (fangkong.demo runs every module's part in one transaction)."""
+    """The registry's part of the demo (fangkong.site.demo runs every module's part in one transaction)."""
     started = time.perf_counter()
     say = progress or (lambda message: None)
     report = SeedReport()

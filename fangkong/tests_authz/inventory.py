@@ -1,6 +1,6 @@
 """Every URL pattern and every API operation the project serves, read from the running configuration.
 
-`url_patterns()` walks fangkong.urls through every include (name, namespace, converters); `api_operations()` reads
+`url_patterns()` walks fangkong.site.urls through every include (name, namespace, converters); `api_operations()` reads
 the Ninja routers behind /api/v1/ (method, path, operationId) — the same operations `api.get_openapi_schema()`
 lists, read without building the JSON schema so a schema problem elsewhere cannot hide an endpoint.
 """
@@ -55,7 +55,7 @@ _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def url_patterns() -> list[Pattern]:
-    import fangkong.urls  # noqa: F401  (the API's routers are attached on import)
+    import fangkong.site.urls  # noqa: F401  (the API's routers are attached on import)
 
     out: list[Pattern] = []
 
@@ -77,7 +77,7 @@ def url_patterns() -> list[Pattern]:
 
 
 def api_operations() -> list[Operation]:
-    import fangkong.urls  # noqa: F401
+    import fangkong.site.urls  # noqa: F401
     from fangkong.core.api import api
 
     out: list[Operation] = []

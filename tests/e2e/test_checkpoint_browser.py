@@ -5,9 +5,9 @@ import re
 import pytest
 
 from fangkong.core.ids import check_char
-from fangkong.demo import seed_demo
 from fangkong.registry.models import RoleAssignment
 from fangkong.screening.models import FollowUp
+from fangkong.site.demo import seed_demo
 
 from .test_people_browser import _login
 

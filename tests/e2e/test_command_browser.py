@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from fangkong.core import clock
-from fangkong.demo import seed_demo
 from fangkong.registry.models import Jurisdiction
+from fangkong.site.demo import seed_demo
 
 from .test_people_browser import _login
 

@@ -6,8 +6,8 @@ import pytest
 
 from fangkong.core import pii
 from fangkong.core.sms import LogChannel
-from fangkong.demo import seed_demo
 from fangkong.registry.models import Person, Place, RoleAssignment
+from fangkong.site.demo import seed_demo
 
 from .test_people_browser import _login
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from fangkong.demo import seed_demo
 from fangkong.registry.models import RoleAssignment
+from fangkong.site.demo import seed_demo
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from fangkong.demo import seed_demo
 from fangkong.portal.models import Article, Category
+from fangkong.site.demo import seed_demo
 
 from .test_people_browser import _login
 

@@ -5,8 +5,8 @@ import re
 import pytest
 
 from fangkong.core import pii
-from fangkong.demo import seed_demo
 from fangkong.registry.models import Person, RoleAssignment
+from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Recall, Site
 
 from .test_people_browser import _login

@@ -14,7 +14,7 @@ from fangkong.registry.codes import person_code
 
 
 def call(path: str, token: str | None = None, lang: str = "en", **extra) -> tuple[str, dict, dict]:
-    from fangkong.wsgi import application
+    from fangkong.site.wsgi import application
 
     environ = {
         "REQUEST_METHOD": "GET",

@@ -35,7 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from fangkong.core.tests.test_no_500 import _token
-from fangkong.demo import seed_demo
+from fangkong.site.demo import seed_demo
 
 pytestmark = [
     pytest.mark.postgres,
@@ -57,7 +57,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, status_code_conforman
 
 @pytest.fixture
 def api_schema(db):
-    from fangkong.wsgi import application
+    from fangkong.site.wsgi import application
 
     # As Django's test client does: a request's end must not close the connection holding the test's transaction.
     signals.request_started.disconnect(close_old_connections)

@@ -9,8 +9,8 @@ from django.test import Client
 
 from fangkong.command import supervision
 from fangkong.core.params import param_day, param_id, param_ids, param_int, param_moment
-from fangkong.demo import seed_demo
 from fangkong.registry.models import Unit
+from fangkong.site.demo import seed_demo
 
 BIG = str(2**70)
 

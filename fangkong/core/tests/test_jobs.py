@@ -40,7 +40,7 @@ def test_import_job_runs_on_a_celery_worker_through_redis(district, settings):
         pytest.skip("no Redis on this machine")
     from celery.contrib.testing.worker import start_worker
 
-    from fangkong.celery import app
+    from fangkong.core.celery_app import app
 
     settings.CELERY_BROKER_URL = REDIS
     app.conf.broker_url = REDIS

@@ -26,7 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from fangkong.core import clock
 from fangkong.core.api import api
 from fangkong.core.models import ApiToken
-from fangkong.demo import seed_demo
+from fangkong.site.demo import seed_demo
 
 BIG = str(2**70)
 BIGINT = "9223372036854775807"
@@ -154,7 +154,7 @@ def test_no_page_answers_500(demo):
 
 
 def _operations() -> Iterator[tuple[str, str, dict]]:
-    import fangkong.urls  # noqa: F401  (adds the routers to the API)
+    import fangkong.site.urls  # noqa: F401  (adds the routers to the API)
 
     doc = api.get_openapi_schema(path_prefix="/api/v1")
     for path, methods in doc["paths"].items():

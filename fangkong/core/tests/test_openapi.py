@@ -18,13 +18,13 @@ from fangkong.core import clock
 from fangkong.core.api import api
 from fangkong.core.openapi import FILE_TYPES, error_codes
 from fangkong.core.tests.test_no_500 import _token
-from fangkong.demo import seed_demo
+from fangkong.site.demo import seed_demo
 
 JSON = "application/json"
 
 
 def _document() -> dict:
-    import fangkong.urls  # noqa: F401  (adds the routers to the API)
+    import fangkong.site.urls  # noqa: F401  (adds the routers to the API)
 
     return api.get_openapi_schema(path_prefix="/api/v1")
 

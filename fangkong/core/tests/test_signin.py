@@ -226,7 +226,7 @@ def test_a_lost_phone_is_reset_by_an_administrator(district, two_factor):
 
 def test_the_daily_purge_clears_old_tokens_counters_and_codes(district, client, api_token):
     from fangkong.portal.models import OneTimeCode
-    from fangkong.retention import housekeeping
+    from fangkong.site.retention import housekeeping
 
     api_token(district.worker_a)
     _token(client, "hq", "wrong-password")

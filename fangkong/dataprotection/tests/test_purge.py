@@ -297,7 +297,7 @@ def test_purge_command_refuses_an_unknown_class(db):
 
 def test_purge_all_and_the_old_command_run_the_same_purge(district, capsys):
     from fangkong.core.models import IdempotencyRecord
-    from fangkong.retention import purge_all
+    from fangkong.site.retention import purge_all
 
     old = IdempotencyRecord.objects.create(user=district.hq, scope="passages", key="k1", status_code=201, body={})
     IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=clock.now() - timedelta(days=3))

@@ -8,5 +8,5 @@ class Command(BaseCommand):
     help = "The old name of `fangkong purge`: delete or anonymise data past its retention period. Run daily."
 
     def handle(self, *args, **options):
-        # By name, not by import: core sits beneath the data-protection app that owns the command.
+        # The data-protection app owns the command; this old name only hands over to it.
         call_command("purge", stdout=self.stdout, stderr=self.stderr)

@@ -32,14 +32,14 @@ class Command(BaseCommand):
         if workers < 1:
             from waitress import serve
 
-            from fangkong.wsgi import application
+            from fangkong.site.wsgi import application
 
             serve(application, host=host, port=port, threads=max(threads * workers, 4), ident="fangkong")
             return
         # Granian's HTTP handling is native code: the status look-up ran at 2,600/s under gunicorn (whose HTTP
         # parsing is Python, about two thirds of each request's CPU) and at 6,500/s under Granian (measured).
         Server(
-            "fangkong.wsgi:application",
+            "fangkong.site.wsgi:application",
             address=host,
             port=port,
             interface=Interfaces.WSGI,

@@ -3,9 +3,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from fangkong.demo import seed_demo
 from fangkong.registry.models import Jurisdiction
 from fangkong.registry.seeding import AlreadySeeded
+from fangkong.site.demo import seed_demo
 
 
 class Command(BaseCommand):

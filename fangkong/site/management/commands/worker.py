@@ -14,6 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, concurrency: int, loglevel: str, **options):
         if not settings.CELERY_BROKER_URL:
             raise CommandError("CELERY_BROKER_URL is not set: jobs run inside the web process, no worker needed.")
-        from fangkong.celery import app
+        from fangkong.core.celery_app import app
 
         app.worker_main(["worker", f"--concurrency={concurrency}", f"--loglevel={loglevel}"])

@@ -14,6 +14,8 @@ from fangkong.safety.api import router as safety_router
 from fangkong.screening.api import router as screening_router
 from fangkong.testing.api import router as testing_router
 
+from . import views
+
 api.add_router("/", auth_router)
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
@@ -26,6 +28,7 @@ api.add_router("/", livelihood_router)
 api.add_router("/", dataprotection_router)
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("api/v1/", api.urls),
     path("", include("fangkong.core.urls")),
     path("", include("fangkong.registry.urls")),

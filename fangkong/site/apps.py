@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    """The composition root, above every domain app: the URL map, the WSGI entry point, the home page (built from
+    what the domains register with core.dashboard), the demo district and the commands that run the whole
+    platform (serve, worker, seed-demo, purge-expired). Nothing imports it."""
+
+    name = "fangkong.site"
+    label = "site"
+    verbose_name = "Site"
