@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from fangkong.containment.events import SENTINEL_ALERT, SentinelAlerted
 from fangkong.core import events
 
 
-def _sentinel_alert(payload: dict[str, Any]) -> None:
+def _sentinel_alert(payload: SentinelAlerted) -> None:
     """A clinic saw someone of a community who came from a risk area or was recently positive: tell the
     community's workers (after commit: the report stands whether or not the messages go out)."""
     from fangkong.containment.models import SentinelAlert
@@ -28,4 +27,4 @@ def _sentinel_alert(payload: dict[str, Any]) -> None:
 
 
 def connect() -> None:
-    events.subscribe("containment.sentinel_alert", _sentinel_alert)
+    events.subscribe(SENTINEL_ALERT, _sentinel_alert)

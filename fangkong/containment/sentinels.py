@@ -21,6 +21,7 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Person, Unit
 from fangkong.registry.services import person_record_visitor
 
+from .events import SENTINEL_ALERT, SentinelAlerted
 from .models import Case, Escort, Inpatient, SentinelAlert, SentinelReport
 from .status import reason_text, status_of
 
@@ -139,7 +140,7 @@ def sentinel_report(
     if reason:
         alert = SentinelAlert.objects.create(report=report, person=person, reason=reason[:300], jpath=person.jpath)
         audit_record(actor=actor, action="sentinel.alert", obj=alert, fields={"report": report.pk})
-        events.emit("containment.sentinel_alert", {"alert_id": alert.pk, "person_id": person.pk})
+        events.emit(SENTINEL_ALERT, SentinelAlerted(alert_id=alert.pk, person_id=person.pk))
     return report
 
 

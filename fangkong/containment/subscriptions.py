@@ -3,32 +3,39 @@ must change in the same commit as the fact behind it (see core.events)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fangkong.core import events
+from fangkong.screening.events import FOLLOWUP_OPENED, FOLLOWUP_RELEASED, FollowupChanged
+from fangkong.testing.events import (
+    CASE_CONFIRMED,
+    POOL_POSITIVE,
+    RECALL_RESOLVED,
+    CaseConfirmed,
+    PoolPositive,
+    RecallResolved,
+)
 
 from .status import status_invalidate
 
 
 # The hot paths (a checkpoint registration, a lab's result batch) only expire the stored status: the next read
 # recomputes it. Containment's own, rarer changes recompute at once (zones, cases, changes, transfers).
-def _expire_one(payload: dict[str, Any]) -> None:
+def _expire_one(payload: RecallResolved | FollowupChanged) -> None:
     status_invalidate([payload["person_id"]])
 
 
-def _expire_many(payload: dict[str, Any]) -> None:
+def _expire_many(payload: PoolPositive) -> None:
     status_invalidate(payload["person_ids"])
 
 
-def _case_confirmed(payload: dict[str, Any]) -> None:
+def _case_confirmed(payload: CaseConfirmed) -> None:
     from .cases import case_confirm
 
     case_confirm(actor=None, person_id=payload["person_id"], source="testing", reference=payload.get("tube", ""))
 
 
 def connect() -> None:
-    events.subscribe("testing.pool_positive", _expire_many, in_transaction=True)
-    events.subscribe("testing.recall_resolved", _expire_one, in_transaction=True)
-    events.subscribe("testing.case_confirmed", _case_confirmed, in_transaction=True)
-    events.subscribe("screening.followup_opened", _expire_one, in_transaction=True)
-    events.subscribe("screening.followup_released", _expire_one, in_transaction=True)
+    events.subscribe(POOL_POSITIVE, _expire_many, in_transaction=True)
+    events.subscribe(RECALL_RESOLVED, _expire_one, in_transaction=True)
+    events.subscribe(CASE_CONFIRMED, _case_confirmed, in_transaction=True)
+    events.subscribe(FOLLOWUP_OPENED, _expire_one, in_transaction=True)
+    events.subscribe(FOLLOWUP_RELEASED, _expire_one, in_transaction=True)

@@ -7,38 +7,39 @@ Two kinds of subscriber:
   status a checkpoint scans turns yellow in the same commit as the positive pool that caused it, or neither
   happens. Such a handler's error rolls the fact back.
 
-Testing announces "testing.pool_positive", "testing.case_confirmed" and "testing.recall_resolved"; screening
-"screening.followup_opened" and "screening.followup_released"; containment subscribes. Payloads are ids, never
-personal data.
+Each announcing app names its events and their payloads (TypedDicts of ids, never personal data) in its own
+events.py; docs/architecture.md lists every event with who announces it, who listens and when.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.db import transaction
 
 log = logging.getLogger(__name__)
-_handlers: dict[str, list[Callable[[dict[str, Any]], None]]] = defaultdict(list)
-_in_transaction: dict[str, list[Callable[[dict[str, Any]], None]]] = defaultdict(list)
+# A handler takes the payload TypedDict its event names (events.py of the announcing app).
+Handler = Callable[[Any], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+_in_transaction: dict[str, list[Handler]] = defaultdict(list)
 
 
-def subscribe(name: str, handler: Callable[[dict[str, Any]], None], *, in_transaction: bool = False) -> None:
+def subscribe(name: str, handler: Handler, *, in_transaction: bool = False) -> None:
     handlers = _in_transaction if in_transaction else _handlers
     if handler not in handlers[name]:
         handlers[name].append(handler)
 
 
-def unsubscribe(name: str, handler: Callable[[dict[str, Any]], None]) -> None:
+def unsubscribe(name: str, handler: Handler) -> None:
     for handlers in (_handlers, _in_transaction):
         if handler in handlers[name]:
             handlers[name].remove(handler)
 
 
-def emit(name: str, payload: dict[str, Any]) -> None:
+def emit(name: str, payload: Mapping[str, Any]) -> None:
     """Run the in-transaction subscribers of `name` now, and deliver `payload` to the others once the current
     transaction commits (at once outside one)."""
     for handler in list(_in_transaction[name]):

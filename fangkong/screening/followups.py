@@ -9,6 +9,7 @@ from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 
+from .events import FOLLOWUP_RELEASED, FollowupChanged
 from .models import FollowUp, FollowUpTest
 from .selectors import followup_get
 
@@ -109,5 +110,5 @@ def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
     followup.release_note = (note or "").strip()[:300]
     followup.save(update_fields=["released_at", "released_by", "release_note"])
     audit_record(actor=actor, action="followup.release", obj=followup, object_repr=followup.person.name)
-    events.emit("screening.followup_released", {"person_id": followup.person_id, "followup_id": followup.pk})
+    events.emit(FOLLOWUP_RELEASED, FollowupChanged(person_id=followup.person_id, followup_id=followup.pk))
     return followup

@@ -32,6 +32,7 @@ from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdicti
 from fangkong.registry.services import person_record_visitor
 
 from . import platform_status, rules
+from .events import FOLLOWUP_OPENED, FollowupChanged
 from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelReport, Violation, risk_areas_all
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
@@ -315,7 +316,7 @@ def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, 
         object_repr=person.name,
         fields={"level": followup.level, "measure": followup.measure, "passage": passage.pk},
     )
-    events.emit("screening.followup_opened", {"person_id": person.pk, "followup_id": followup.pk})
+    events.emit(FOLLOWUP_OPENED, FollowupChanged(person_id=person.pk, followup_id=followup.pk))
     return followup, True
 
 

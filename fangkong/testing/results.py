@@ -18,6 +18,7 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .collection import clean_code, code_or_blank
+from .events import CASE_CONFIRMED, POOL_POSITIVE, RECALL_RESOLVED, CaseConfirmed, PoolPositive, RecallResolved
 from .models import Recall, Sample, Tube
 
 MAX_RESULTS = 10_000
@@ -125,20 +126,20 @@ def _recall_pools(positive: list[Tube]) -> int:
     for tube_id, person_id, jpath in _members([t.pk for t in positive]):
         members.setdefault(tube_id, []).append((person_id, jpath))
     orders = []
-    announcements: list[tuple[str, dict]] = []
+    announcements: list[tuple[str, CaseConfirmed | PoolPositive]] = []
     for tube in positive:
         group = members.get(tube.pk, [])
         if len(group) == 1:
             announcements.append(
-                ("testing.case_confirmed", {"person_id": group[0][0], "tube": tube.code, "round_id": tube.round_id})
+                (CASE_CONFIRMED, CaseConfirmed(person_id=group[0][0], tube=tube.code, round_id=tube.round_id))
             )
             continue
         for person_id, jpath in group:
             orders.append(Recall(round_id=tube.round_id, person_id=person_id, source_tube=tube, jpath=jpath))
         announcements.append(
             (
-                "testing.pool_positive",
-                {"tube": tube.code, "round_id": tube.round_id, "person_ids": [p for p, _j in group]},
+                POOL_POSITIVE,
+                PoolPositive(tube=tube.code, round_id=tube.round_id, person_ids=[p for p, _j in group]),
             )
         )
     insert_many(orders)
@@ -172,13 +173,13 @@ def _resolve_retests(tubes: list[Tube]) -> int:
         recall.resolved_at = now
         recall.save(update_fields=["state", "resolved_at"])
         events.emit(
-            "testing.recall_resolved", {"person_id": recall.person_id, "recall_id": recall.pk, "state": recall.state}
+            RECALL_RESOLVED, RecallResolved(person_id=recall.person_id, recall_id=recall.pk, state=recall.state)
         )
         if positive:
             confirmed += 1
             events.emit(
-                "testing.case_confirmed",
-                {"person_id": recall.person_id, "tube": recall.retest_tube.code, "round_id": recall.round_id},
+                CASE_CONFIRMED,
+                CaseConfirmed(person_id=recall.person_id, tube=recall.retest_tube.code, round_id=recall.round_id),
             )
     return confirmed
 

@@ -1,0 +1,14 @@
+"""The facts screening announces (core.events), with their payloads: ids, never personal data. Subscribers import
+the names from here; docs/architecture.md lists who listens."""
+
+from __future__ import annotations
+
+from typing import TypedDict
+
+FOLLOWUP_OPENED = "screening.followup_opened"  # an arrival from a risk area starts a closed-loop case
+FOLLOWUP_RELEASED = "screening.followup_released"  # the case is released
+
+
+class FollowupChanged(TypedDict):
+    person_id: int
+    followup_id: int
