@@ -32,8 +32,19 @@ def test_a_resident_asks_only_for_their_own_household(district, resident, seal):
     seal(district.b1)
     r = resident.post("/me/supplies/", {"person": district.person_b.pk, "kind": "groceries", "items": "米面油"})
     assert r.status_code == 404
-    with pytest.raises(FieldError):
-        supply_request_file(person_ids=[district.person_a.pk], person_id=district.person_a.pk, kind="x", items="米")
+    assert not SupplyRequest.objects.exists()
+
+
+def test_an_unknown_kind_is_refused_for_the_kind(district, resident, seal):
+    seal(district.a1)  # person_a's home is in a zone and the items are fine: only the kind is wrong
+    mine = {"person_ids": [district.person_a.pk], "person_id": district.person_a.pk, "items": "米面油"}
+    with pytest.raises(FieldError) as exc:
+        supply_request_file(**mine, kind="x")
+    assert (exc.value.field, exc.value.code) == ("kind", "invalid")
+    r = resident.post("/me/supplies/", {"person": district.person_a.pk, "kind": "x", "items": "米面油"})
+    assert r.status_code == 400 and exc.value.message in r.content.decode()
+    assert not SupplyRequest.objects.exists()
+    assert supply_request_file(**mine, kind="groceries").kind == "groceries"  # the same request, a known kind
 
 
 def test_the_community_delivers(district, seal):
@@ -48,11 +59,13 @@ def test_the_community_delivers(district, seal):
     worker.post("/livelihood/", {"request": req.pk, "to": "delivered"})
     req.refresh_from_db()
     assert req.state == "delivered" and req.handled_by == district.worker_a and req.delivered_at
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         supply_request_move(actor=district.worker_a, request_id=req.pk, to="accepted")
+    assert (exc.value.field, exc.value.code) == ("to", "invalid")  # not from delivered
     other = supply_request_file(person_ids=ids, person_id=district.person_a.pk, kind="other", items="尿不湿")
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         supply_request_move(actor=district.worker_a, request_id=other.pk, to="cancelled")  # needs a reason
+    assert (exc.value.field, exc.value.code) == ("note", "invalid")
     from fangkong.core.scoping import NotFound
 
     with pytest.raises(NotFound):
