@@ -519,7 +519,6 @@ class IncidentLevelIO(Schema):
 
 @router.get("/incidents/levels", response={200: list[IncidentLevelIO], **ERRORS})
 def incident_levels(request):
-    incidents.ensure_levels()
     return list(IncidentLevel.objects.all())
 
 

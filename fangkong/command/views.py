@@ -305,7 +305,6 @@ def incident_list(request):
 
     if not has_cap(request.user, Cap.TASK_WORK):
         raise Forbidden(Cap.TASK_WORK)
-    incidents.ensure_levels()
     error = None
     if request.method == "POST":
         try:

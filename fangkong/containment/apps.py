@@ -11,16 +11,19 @@ class ContainmentConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Exists, OuterRef, Q
 
+        from fangkong.core import defaults
         from fangkong.registry.selectors import register_access_source
         from fangkong.screening import platform_status
         from fangkong.testing import providers as testing
 
         from . import subscriptions
         from .models import Case
+        from .protocol import ensure_default_levels
         from .scanning import checkpoint_status
         from .selectors import audit_objects_about, sealed_places
 
         subscriptions.connect()
+        defaults.register("containment.zone_levels", ensure_default_levels)
         # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
         platform_status.register(checkpoint_status)
         # A resident's access log (registry) counts containment's tracing and status-change rows about them.

@@ -1,5 +1,5 @@
 """The zone protocol's defaults (domain brief). Migration 0002 seeded them; `ensure_default_levels` puts them
-back wherever the table was emptied (a database flushed by tests, a district that deleted them all)."""
+back after a migrate or flush wherever the table was emptied (core.defaults; never on a read)."""
 
 from __future__ import annotations
 

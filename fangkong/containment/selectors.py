@@ -38,9 +38,6 @@ def zone_get(*, user, zone_id: int) -> Zone:
 
 
 def levels() -> QuerySet[ZoneLevel]:
-    from .protocol import ensure_default_levels
-
-    ensure_default_levels()
     return ZoneLevel.objects.filter(active=True)
 
 

@@ -10,3 +10,10 @@ class IncidentsConfig(AppConfig):
     name = "fangkong.incidents"
     label = "incidents"
     verbose_name = "Incidents"
+
+    def ready(self) -> None:
+        from fangkong.core import defaults
+
+        from .services import ensure_levels
+
+        defaults.register("incidents.levels", ensure_levels)

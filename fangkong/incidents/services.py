@@ -31,6 +31,7 @@ DEFAULT_LEVELS = [
 
 
 def ensure_levels() -> None:
+    """The default levels where the table is empty: run after migrate (core.defaults), never on a read."""
     if not IncidentLevel.objects.exists():
         IncidentLevel.objects.bulk_create(
             IncidentLevel(code=c, name=n, initial_minutes=m, followup_hours=h, rank=r)
@@ -73,7 +74,6 @@ def incident_open(
 ) -> Incident:
     """Open an incident with its initial report, for callers that have checked the actor may (a duty room here;
     an enterprise reporting an accident in work safety, which holds a unit role, not a jurisdiction one)."""
-    ensure_levels()
     lvl = IncidentLevel.objects.filter(code=level).first()
     if lvl is None:
         raise FieldError("level", _("Unknown event level."))
@@ -202,7 +202,6 @@ def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_
         raise FieldError("followup_hours", _("From 1 hour to a week."))
     if not (name or "").strip() or not (code or "").strip():
         raise FieldError("name", _("Name the level."))
-    ensure_levels()
     row = IncidentLevel.objects.select_for_update().filter(code=code).first()
     before = {"initial_minutes": row.initial_minutes, "followup_hours": row.followup_hours} if row else {}
     row = row or IncidentLevel(code=code[:8])

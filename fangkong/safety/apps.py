@@ -7,3 +7,10 @@ class SafetyConfig(AppConfig):
     name = "fangkong.safety"
     label = "safety"
     verbose_name = "Work safety"
+
+    def ready(self) -> None:
+        from fangkong.core import defaults
+
+        from .checklists import ensure_state_council_15
+
+        defaults.register("safety.state_council_15", ensure_state_council_15)

@@ -9,8 +9,12 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
+        from fangkong.core import defaults
         from fangkong.core.dashboard import register_alert
 
         from .alerts import missed_followups
+        from .models import RiskProtocol, ScreeningSettings
 
         register_alert("screening.missed_followups", missed_followups)
+        defaults.register("screening.protocol", RiskProtocol.ensure_defaults)
+        defaults.register("screening.settings", ScreeningSettings.ensure_defaults)

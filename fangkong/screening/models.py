@@ -58,20 +58,24 @@ class RiskProtocol(models.Model):
 
     @classmethod
     def current(cls) -> dict[str, Any]:
-        """Every level's row; a level the district has not configured gets the domain brief's default (the data
-        migration writes them, but a database restored or flushed without them must still work)."""
+        """Every level's row; a level the district has not configured reads as the domain brief's default, unsaved
+        (migrate writes the defaults: core.defaults; a read never writes)."""
         return _protocol()
 
     @classmethod
     def load(cls) -> dict[str, Any]:
-        rows = {p.level: p for p in cls.objects.all()}
+        rows: dict[str, Any] = {p.level: p for p in cls.objects.all()}
         for level, instruction, measure, days, test_days in DEFAULT_PROTOCOL:
             if level not in rows:
-                rows[level], _created = cls.objects.get_or_create(
-                    level=level,
-                    defaults={"instruction": instruction, "measure": measure, "days": days, "test_days": test_days},
-                )
+                rows[level] = cls(level=level, instruction=instruction, measure=measure, days=days, test_days=test_days)
         return rows
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        """Write the brief's default for every level without a row (after migrate: core.defaults)."""
+        for row in cls.load().values():
+            if row.pk is None:
+                row.save()
 
 
 # The domain brief's defaults: (level, checkpoint instruction, measure, days, test days).
@@ -97,8 +101,13 @@ class ScreeningSettings(models.Model):
 
     @classmethod
     def load(cls) -> ScreeningSettings:
-        row = cls.objects.order_by("pk").first()
-        return row or cls.objects.create()
+        """The row, or the defaults unsaved (migrate writes the row: core.defaults; a read never writes)."""
+        return cls.objects.order_by("pk").first() or cls()
+
+    @classmethod
+    def ensure_defaults(cls) -> None:
+        if not cls.objects.exists():
+            cls.objects.create()
 
 
 class RiskArea(models.Model):

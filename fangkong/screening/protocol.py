@@ -54,8 +54,8 @@ def protocol_update(*, actor, level: str, instruction: str, measure: str, days: 
     parsed = parse_test_days(test_days)
     if parsed and parsed[-1] > days:
         raise FieldError("test_days", _("A test day falls after the measure ends."))
-    row = RiskProtocol.current()[level]
-    row = RiskProtocol.objects.select_for_update().get(pk=row.pk)
+    # The row locked; a level without one (a database whose defaults were removed) starts from the default.
+    row = RiskProtocol.objects.select_for_update().filter(level=level).first() or RiskProtocol.load()[level]
     before = {"instruction": row.instruction, "measure": row.measure, "days": row.days, "test_days": row.test_days}
     row.instruction, row.measure, row.days, row.test_days = instruction, measure, days, parsed
     after = {"instruction": row.instruction, "measure": row.measure, "days": row.days, "test_days": row.test_days}
@@ -85,7 +85,7 @@ LIMITS = {
 @transaction.atomic
 def settings_update(*, actor, **values) -> ScreeningSettings:
     _require(actor)
-    row = ScreeningSettings.objects.select_for_update().get(pk=ScreeningSettings.current().pk)
+    row = ScreeningSettings.objects.select_for_update().order_by("pk").first() or ScreeningSettings()
     changes = {}
     for name, value in values.items():
         parsed: Decimal | int

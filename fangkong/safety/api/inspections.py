@@ -22,10 +22,8 @@ def checklist_list(request):
     """Checklists with their versions (the State Council's 15 measures are built in)."""
     from django.db.models import Count
 
-    from ..checklists import ensure_state_council_15
     from ..models import Checklist
 
-    ensure_state_council_15()
     return [
         {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.n}
         for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")

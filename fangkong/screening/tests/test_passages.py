@@ -219,7 +219,7 @@ def test_missing_protocol_rows_fall_back_to_the_defaults(district, screening):
     RiskProtocol.objects.all().delete()
     r = arrive(screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk)
     assert r.followup.measure == "home_isolation" and r.followup.test_days == [1, 4, 7]
-    assert RiskProtocol.objects.count() == 3
+    assert RiskProtocol.objects.count() == 0  # read, never written on the way: migrate writes defaults (core.defaults)
 
 
 def test_a_document_in_another_scripts_digits_is_not_a_stranger(district, screening):
