@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from fangkong.command.directives import directive_issue, task_acknowledge
 from fangkong.command.models import Responsible
+from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.registry.models import Unit
 
@@ -38,8 +39,11 @@ def test_chain_of_a_task_and_an_enterprise(client, district, api_token):
     levels = client.get(f"/api/v1/responsibility?kind=enterprise&id={firm.pk}", **api_token(district.hq)).json()
     assert [lv["party"] for lv in levels][-2:] == ["industry", "unit"]
     assert "局长丙" in levels[-2]["people"][0] and "厂长丁" in levels[-1]["people"][0]
-    assert client.get(
-        f"/api/v1/responsibility?kind=enterprise&id={firm.pk}", **api_token(district.worker_b)
-    ).status_code in (403, 404)
+    # Out of reach reads as "does not exist": for a worker without oversight and for a street officer elsewhere.
+    street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
+    for outsider in (district.worker_b, street2):
+        for ref in (firm.pk, 987654):
+            r = client.get(f"/api/v1/responsibility?kind=enterprise&id={ref}", **api_token(outsider))
+            assert r.status_code == 404, (outsider, ref)
     page = district.client(district.hq).get(f"/command/chain/?kind=task&id={task.pk}")
     assert page.status_code == 200 and "区委书记甲" in page.content.decode()

@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+from fangkong.conftest import make_user
 from fangkong.core import clock, pii
 from fangkong.core.ids import clean_document
 from fangkong.registry.codes import person_code
@@ -164,10 +165,28 @@ def test_outsiders_are_refused_everywhere(client, district, containment, api_tok
     assert client.post(f"/api/v1/zones/{zone}/approve", content_type=JSON, **outsider).status_code == 403
     assert client.post("/api/v1/zones/987654/approve", content_type=JSON, **outsider).status_code == 403
     assert client.get("/api/v1/zones", **outsider).json()["count"] == 0
-    assert client.post(
-        "/api/v1/zones",
-        {"level": "sealed", "places": [containment.compound.pk], "basis": "越权划定"},
-        content_type=JSON,
-        **outsider,
-    ).status_code in (400, 403)
+    # A grid worker never proposes zones (403, the capability); a street officer elsewhere does, but A's compound is
+    # not in their reach: refused as a place that does not exist (400 on `places`, not_found), nothing named.
+    assert (
+        client.post(
+            "/api/v1/zones",
+            {"level": "sealed", "places": [containment.compound.pk], "basis": "越权划定"},
+            content_type=JSON,
+            **outsider,
+        ).status_code
+        == 403
+    )
+    street2 = api_token(make_user("street2", "street_officer", jurisdiction=district.s2))
+    replies = [
+        client.post(
+            "/api/v1/zones",
+            {"level": "sealed", "places": [place], "basis": "越权划定"},
+            content_type=JSON,
+            **street2,
+        )
+        for place in (containment.compound.pk, 987654)
+    ]
+    assert [r.status_code for r in replies] == [400, 400]
+    assert replies[0].json() == replies[1].json()
+    assert [(e["field"], e["code"]) for e in replies[0].json()["errors"]] == [("places", "not_found")]
     assert client.get("/api/v1/status-changes", **outsider).json()["count"] == 0
