@@ -1,0 +1,155 @@
+"""Closed-loop pages: the grid worker's cases, a case's actions, the reconciliation (nobody missed)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from fangkong.core import clock
+from fangkong.core.dates import period
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.params import param_int
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from .. import followups as followup_services
+from .. import selectors
+from ..models import FollowUp, FollowUpTest
+from ._shared import _export
+
+# ---------------------------------------------------------------- follow-ups
+
+
+@scoped
+def followup_list(request):
+    if not has_cap(request.user, Cap.FOLLOWUP_WORK):
+        raise Forbidden(Cap.FOLLOWUP_WORK)
+    state = request.GET.get("state", "active")
+    qs = selectors.followups_visible(user=request.user, state=state if state != "all" else "")
+    if request.GET.get("format") == "xlsx":
+        rows = (
+            (
+                f.person.name,
+                f.person.document_masked,
+                f.get_level_display(),
+                f.get_measure_display(),
+                f.community.name,
+                f.opened_at,
+                f.contact_due_at,
+                FollowUp.State(f.state).label,
+                f.contacted_at,
+                f.released_at,
+            )
+            for f in qs
+        )
+        return _export(
+            request,
+            "followups.export",
+            "followups.xlsx",
+            "followups",
+            ["姓名", "证件号码", "风险等级", "管控措施", "社区", "开始", "联系时限", "状态", "联系时间", "解除时间"],
+            rows,
+        )
+    counts = {
+        s: selectors.followups_visible(user=request.user, state=s).count()
+        for s in ("open", "missed", "contacted", "released")
+    }
+    page, query = page_of(request, qs)
+    return render(
+        request,
+        "screening/followup_list.html",
+        {"page": page, "query": query, "state": state, "counts": counts, "now": clock.now()},
+    )
+
+
+def _followup_context(request, followup_id: int, **extra) -> dict:
+    followup = selectors.followup_get(user=request.user, followup_id=followup_id)
+    results = {t.day: t for t in followup.tests.all()}
+    return {
+        "f": followup,
+        "tests": [(day, when, results.get(day)) for day, when in followup.test_dates()],
+        "blockers": followup_services.release_blockers(followup),
+        "results": FollowUpTest.Result.choices,
+        **extra,
+    }
+
+
+@scoped
+def followup_detail(request, followup_id: int):
+    return render(request, "screening/followup_detail.html", _followup_context(request, followup_id))
+
+
+@require_POST
+@scoped
+def followup_action(request, followup_id: int, action: str):
+    try:
+        if action == "contact":
+            followup_services.followup_contact(actor=request.user, followup_id=followup_id)
+        elif action == "location":
+            followup_services.followup_confirm_location(
+                actor=request.user, followup_id=followup_id, where=request.POST.get("where", "")
+            )
+        elif action == "test":
+            day = param_int(request.POST, "day", 0) or 0
+            followup_services.followup_record_test(
+                actor=request.user, followup_id=followup_id, day=day, result=request.POST.get("result", "")
+            )
+        elif action == "release":
+            followup_services.followup_release(
+                actor=request.user, followup_id=followup_id, note=request.POST.get("note", "")
+            )
+        else:
+            raise NotFound
+    except FieldError as exc:
+        return render(
+            request, "screening/_followup_card.html", _followup_context(request, followup_id, error=exc), status=400
+        )
+    return render(request, "screening/_followup_card.html", _followup_context(request, followup_id, done=action))
+
+
+@scoped
+def reconciliation(request):
+    try:
+        since, until = period(request.GET.get("since"), request.GET.get("until"))
+    except FieldError:
+        since, until = period(None, None)
+    rows = selectors.reconciliation(user=request.user, since=since, until=until)
+    if request.GET.get("format") == "xlsx":
+        return _export(
+            request,
+            "reconciliation.export",
+            "reconciliation.xlsx",
+            "reconciliation",
+            ["社区/村", "抵达", "纳入闭环", "按时联系", "超时联系", "逾期未联系", "已解除"],
+            (
+                (
+                    r["community"].name,
+                    r["arrivals"],
+                    r["owned"],
+                    r["contacted_in_time"],
+                    r["contacted_late"],
+                    r["overdue"],
+                    r["released"],
+                )
+                for r in rows
+            ),
+        )
+    totals = {
+        k: sum(r[k] for r in rows)
+        for k in ("arrivals", "owned", "contacted_in_time", "contacted_late", "overdue", "released")
+    }
+    query = request.GET.copy()
+    return render(
+        request,
+        "screening/reconciliation.html",
+        {
+            "rows": rows,
+            "totals": totals,
+            "since": since,
+            "until": until,
+            "query": query.urlencode(),
+            "missed": selectors.followups_missed(user=request.user)[:100],
+        },
+    )
