@@ -31,14 +31,15 @@ def test_a_holiday_roster_and_its_rules(district, may_day):
     duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=leader.pk, role="leader")
     with pytest.raises(FieldError) as exc:
         duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.street1.pk, role="leader")
-    assert exc.value.field == "role"
+    assert (exc.value.field, exc.value.code) == ("role", "invalid")
     duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.worker_a.pk, role="officer")
     overlapping = roster_generate(actor=district.hq, jurisdiction_id=district.d.pk, first=date(2026, 5, 1), days=1)
     with pytest.raises(FieldError) as exc:
         duty_assign(actor=district.hq, shift_id=overlapping[0].pk, user_id=district.worker_a.pk, role="officer")
-    assert exc.value.field == "user_id" and "another shift" in exc.value.message
-    with pytest.raises(FieldError):
+    assert (exc.value.field, exc.value.code) == ("user_id", "invalid") and "another shift" in exc.value.message
+    with pytest.raises(FieldError) as exc:
         roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=date(2026, 6, 1), days=100)
+    assert (exc.value.field, exc.value.code) == ("days", "invalid")
 
 
 def test_flags_check_in_and_significant_events(district, may_day):
@@ -54,8 +55,9 @@ def test_flags_check_in_and_significant_events(district, may_day):
         entry = duty_log(actor=district.worker_a, shift_id=shift.pk, text="某小区发生火情，已处置")
         duty_log_promote(actor=district.street1, entry_id=entry.pk)
     assert Notification.objects.filter(user=district.hq, title__contains="某小区发生火情").exists()
-    with clock.frozen_at(shift.ends_at + timedelta(hours=2)), pytest.raises(FieldError):
+    with clock.frozen_at(shift.ends_at + timedelta(hours=2)), pytest.raises(FieldError) as exc:
         duty_check_in(actor=district.worker_a, shift_id=shift.pk)
+    assert (exc.value.field, exc.value.code) == ("shift", "invalid")
 
 
 def test_duty_api_and_outsiders(client, district, api_token):

@@ -42,10 +42,13 @@ def test_file_once_a_day_or_a_zero_report(district, daily):
         assert s.values == {"arrivals": 12, "level": "低"} and s.submitted_at <= s.due_at
         with pytest.raises(FieldError) as exc:
             report_submit(actor=district.street1, assignment_id=a1.pk, values={"arrivals": 3})
-        assert exc.value.field == "period"
-        with pytest.raises(FieldError) as exc:
-            report_submit(actor=street2, assignment_id=a2.pk, values={"level": "紫"})
-        assert exc.value.field in ("arrivals", "level")
+        assert (exc.value.field, exc.value.code) == ("period", "invalid")
+        with pytest.raises(FieldError) as exc:  # a required field left out
+            report_submit(actor=street2, assignment_id=a2.pk, values={"level": "低"})
+        assert (exc.value.field, exc.value.code) == ("arrivals", "invalid")
+        with pytest.raises(FieldError) as exc:  # a choice not offered, everything else in order
+            report_submit(actor=street2, assignment_id=a2.pk, values={"arrivals": "2", "level": "紫"})
+        assert (exc.value.field, exc.value.code) == ("level", "invalid")
     with clock.frozen_at(at("2026-05-01", 18)):
         late = report_submit(actor=street2, assignment_id=a2.pk, zero=True)
         assert late.zero and late.submitted_at > late.due_at

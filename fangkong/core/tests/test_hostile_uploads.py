@@ -319,7 +319,7 @@ def test_upload_handler_keeps_nothing_past_the_limit(settings):
     assert oversized.size == 120 and oversized.read() == b""
     with pytest.raises(FieldError) as refused:
         uploads.read_upload(oversized, max_bytes=10_000)
-    assert refused.value.code == "too_large"
+    assert (refused.value.field, refused.value.code) == ("file", "too_large")
     handler.new_file("file", "c.csv", "text/csv", None)
     assert handler.receive_data_chunk(b"x" * 80, 0) is None  # the request's files passed 250 bytes together
 

@@ -177,7 +177,7 @@ def test_plate_in_another_scripts_digits_is_refused():
 
     with pytest.raises(FieldError) as exc:
         clean_plate("辽L١٢٣٤٥")
-    assert exc.value.code == "digits"
+    assert (exc.value.field, exc.value.code) == ("plate", "digits")
     assert clean_plate("辽Ｌ·１２３４５") == "辽L12345"
 
 
@@ -217,7 +217,8 @@ def test_ids_in_text_are_ascii_digits(district, typed):
 
     with pytest.raises(FieldError) as exc:
         parse_recipients([typed])
-    assert exc.value.field == "recipients"
+    assert (exc.value.field, exc.value.code, exc.value.row) == ("recipients", "invalid", 0)
     assert _record_concerns(f"case:{typed}", district.person_a.pk) is False
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         category_resolve(typed)
+    assert (exc.value.field, exc.value.code) == ("category", "invalid")

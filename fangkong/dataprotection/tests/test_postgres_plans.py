@@ -86,5 +86,5 @@ def test_a_second_purge_at_the_same_time_is_refused(district):
         other.execute("SELECT pg_advisory_lock(%s)", [PURGE_LOCK])
         with pytest.raises(FieldError) as exc:
             purge_run()
-        assert exc.value.code == "running"
+        assert (exc.value.field, exc.value.code) == ("purge", "running")
     assert purge_run()  # the other session ended: its lock went with it

@@ -226,7 +226,7 @@ def test_reporters_are_erased_a_year_after_the_report_closed(district):
     for reveal, report_id in ((tip_reveal, closed.pk), (price_reporter_reveal, price.pk)):
         with pytest.raises(FieldError) as exc:
             reveal(actor=district.hq, report_id=report_id, reason="发放奖励")
-        assert exc.value.code == "erased"
+        assert (exc.value.field, exc.value.code) == ("report", "erased")
     assert PriceReport.objects.get(pk=price.pk).outcome == "已立案查处"
 
 

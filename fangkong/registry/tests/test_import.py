@@ -168,7 +168,7 @@ def test_missing_column_names_the_column(district):
         people_import(
             actor=district.worker_a, filename="r.csv", content=csv_bytes([], "utf-8", header=["姓名", "社区"])
         )
-    assert exc.value.field == "document_number" and exc.value.row == 1
+    assert (exc.value.field, exc.value.code, exc.value.row) == ("document_number", "missing_column", 1)
 
 
 def test_api_import_reply_shape_and_idempotency_key(district, client, api_token, good_rows):

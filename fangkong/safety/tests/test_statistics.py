@@ -120,7 +120,7 @@ def test_period_in_other_digits_is_one_period(client, district, safety, api_toke
     assert period_clean("２０２６q3") == period_clean(" 2026Q3 ") == "2026Q3"
     with pytest.raises(FieldError) as exc:
         period_clean("٢٠٢٦Q3")
-    assert exc.value.code == "digits"
+    assert (exc.value.field, exc.value.code) == ("period", "digits")
     with clock.frozen_at(at("2026-10-10T09:00")):
         ent = api_token(safety["officer"])
         first = client.post("/api/v1/safety/statistics", {"period": "2026Q3"}, content_type=JSON, **ent)

@@ -121,8 +121,9 @@ def test_shifts_only_with_the_checkpoints_own_staff(district, screening):
             staff=["staff2"],
         )
     assert exc.value.field == "staff"
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         shift_create(actor=district.hq, checkpoint_id=screening.cp1.pk, starts_at=now, ends_at=now)
+    assert (exc.value.field, exc.value.code) == ("ends_at", "invalid")
     with pytest.raises(NotFound):
         shift_create(
             actor=screening.staff1, checkpoint_id=screening.cp1.pk, starts_at=now, ends_at=now + timedelta(hours=1)

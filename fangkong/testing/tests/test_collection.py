@@ -143,4 +143,4 @@ def test_a_tube_code_in_another_script_is_not_a_second_tube(district, testing):
     assert list(Tube.objects.values_list("code", "count")) == [("TB12", 2)]
     with pytest.raises(FieldError) as exc:
         clean_code("seal_code", "BAG١٢٣")
-    assert exc.value.code == "digits"
+    assert (exc.value.field, exc.value.code) == ("seal_code", "digits")

@@ -125,8 +125,9 @@ def test_result_limits_per_site_kind(district, testing):
     assert strict.limit_hours("fever_clinic") == 4 and strict.limit_hours("hospital") == 12
     import pytest
 
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         round_create(actor=district.hq, name="x", result_limits={"mass": 3})
+    assert (exc.value.field, exc.value.code) == ("result_limits", "invalid")
 
 
 def test_who_is_missing_is_not_guessed_once_the_round_is_past_retention(district, testing):
@@ -142,6 +143,6 @@ def test_who_is_missing_is_not_guessed_once_the_round_is_past_retention(district
 
     with pytest.raises(FieldError) as exc:
         missing(user=district.worker_a, round_id=testing.round.pk, jurisdiction_id=district.a1.pk)
-    assert exc.value.code == "past_retention"
+    assert (exc.value.field, exc.value.code) == ("round", "past_retention")
     page = district.client(district.worker_a).get(f"/testing/rounds/{testing.round.pk}/", {"missing": district.a1.pk})
     assert page.status_code == 200 and b'data-code="past_retention"' in page.content

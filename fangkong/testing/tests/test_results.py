@@ -126,19 +126,23 @@ def test_bag_rules(district, testing):
         ([], "at least"),
     ]
     for codes, message in cases:
-        with pytest.raises(FieldError, match=message):
+        with pytest.raises(FieldError, match=message) as exc:
             bag_seal(actor=testing.sampler, seal_code="BAG-X", tube_codes=codes)
+        assert (exc.value.field, exc.value.code) == ("tube_codes", "invalid")
     bag_seal(actor=testing.sampler, seal_code="BAG-1", tube_codes=["FULL-1"])
-    with pytest.raises(FieldError, match="already used"):
+    with pytest.raises(FieldError, match="already used") as exc:
         bag_seal(actor=testing.sampler, seal_code="BAG-1", tube_codes=["FULL-1"])
+    assert (exc.value.field, exc.value.code) == ("seal_code", "invalid")
     with pytest.raises(Forbidden):
         bag_receive(actor=testing.sampler, seal_code="BAG-1")
-    with pytest.raises(FieldError, match="do not match"):
+    with pytest.raises(FieldError, match="do not match") as exc:
         bag_receive(actor=testing.lab, seal_code="BAG-1", tube_codes=["FULL-1", "OPEN-1"])
+    assert (exc.value.field, exc.value.code) == ("tube_codes", "invalid")
     bag = bag_receive(actor=testing.lab, seal_code="BAG-1", tube_codes=["FULL-1"])
     assert bag.received_at and bag.handed_over_at  # handed straight to the lab
-    with pytest.raises(FieldError, match="received already"):
+    with pytest.raises(FieldError, match="received already") as exc:
         bag_receive(actor=testing.lab, seal_code="BAG-1")
+    assert (exc.value.field, exc.value.code) == ("seal_code", "invalid")
 
 
 def test_only_labs_report_results(district, testing):
