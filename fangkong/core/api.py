@@ -111,6 +111,15 @@ class _Api(NinjaAPI):
             pattern.callback = _guarded(pattern.callback)
         return [*urls, re_path(r"^.*$", _no_such_path)]
 
+    def get_openapi_operation_id(self, operation) -> str:
+        """`fangkong_<app>_api_<function>` wherever in the app's api package the function lives: an operation's id
+        is a client's contract and must not change when a module is split (fangkong.testing.api.rounds.round_list
+        is fangkong_testing_api_round_list, as it was when api.py was one file)."""
+        parts = operation.view_func.__module__.split(".")
+        if "api" in parts:
+            parts = parts[: parts.index("api") + 1]
+        return "_".join([*parts, operation.view_func.__name__])
+
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         from .openapi import complete
 

@@ -1,0 +1,130 @@
+"""Lab results in bulk or as a file, recalls and their single-tube retests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ninja import Field, File, Schema, Status
+from ninja.files import UploadedFile
+
+from fangkong.core.api import idempotent, paginate
+from fangkong.core.tables import read_table_upload
+from fangkong.registry.api import PersonRef, person_ref
+
+from .. import selectors
+from ..results import MAX_RESULTS, ResultRow, recall_sample, results_file_ingest, results_ingest
+from . import ERRORS, BulkOut, _batch, _text, router
+
+# As for scans: documented here, checked result by result by the service (each rejection names its index).
+_RESULT_DOC: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "tube_code": {"type": "string"},
+        "result": {"type": "string", "enum": ["negative", "positive", "invalid"]},
+        "ct": {"type": "number", "description": "optional Ct value, such as 32.5"},
+    },
+    "required": ["tube_code", "result"],
+}
+
+
+class ResultsIn(Schema):
+    batch_id: str
+    results: list[Any] = Field(..., json_schema_extra={"items": _RESULT_DOC, "maxItems": MAX_RESULTS})
+
+
+def results_from(items: list) -> list[ResultRow]:
+    """The service's rows from the request's items; what is malformed is named by the service for its index."""
+    rows = []
+    for index, item in enumerate(items):
+        if item.__class__ is not dict:
+            rows.append(ResultRow(index, "", ""))
+            continue
+        code, result = item.get("tube_code"), item.get("result")
+        rows.append(
+            ResultRow(
+                index,
+                code if code.__class__ is str else _text(code),
+                result if result.__class__ is str else _text(result),
+                item.get("ct"),
+            )
+        )
+    return rows
+
+
+@router.post("/testing/results:bulk", response={200: BulkOut, **ERRORS})
+def results_bulk(request, payload: ResultsIn):
+    """Results per tube (up to 10,000). A positive pooled tube recalls all its members at once. Valid results are
+    stored; each rejected one is listed by index with the reason."""
+    rows = results_from(payload.results)
+
+    def run():
+        return 200, results_ingest(actor=request.user, rows=rows)
+
+    return _batch(request, "results", payload.batch_id, run)
+
+
+class FileRejection(Schema):
+    row: int
+    message: str
+
+
+class FileOut(Schema):
+    accepted: int
+    rejected: list[FileRejection]
+
+
+@router.post("/testing/results:upload", response={200: FileOut, **ERRORS})
+def results_upload(request, file: File[UploadedFile]):
+    """A result sheet (.xlsx, or .csv in UTF-8/GBK): columns 管号/tube_code, 结果/result (阴性/阳性/无效), Ct."""
+    content = read_table_upload(file)
+
+    def run():
+        return 200, results_file_ingest(actor=request.user, filename=file.name or "", content=content)
+
+    return Status(*idempotent(request, "results-file", run, replay_status=200, fingerprint=content))
+
+
+class RecallOut(Schema):
+    id: int
+    person: PersonRef
+    tube_code: str
+    retest_tube_code: str | None
+    state: str
+    ordered_at: datetime
+
+
+class RecallPage(Schema):
+    items: list[RecallOut]
+    count: int
+
+
+def _recall(r) -> dict:
+    return {
+        "id": r.pk,
+        "person": person_ref(r.person),
+        "tube_code": r.source_tube.code,
+        "retest_tube_code": r.retest_tube.code if r.retest_tube else None,
+        "state": r.state,
+        "ordered_at": r.ordered_at,
+    }
+
+
+@router.get("/testing/rounds/{int:round_id}/recalls", response={200: RecallPage, **ERRORS})
+def recall_list(request, round_id: int, state: str = "", page: int = 1, page_size: int | None = None):
+    """Retest orders in your jurisdiction: members of positive pools, under temporary control until retested."""
+    selectors.round_get(user=request.user, round_id=round_id)
+    qs = selectors.recalls_visible(user=request.user).filter(round_id=round_id).order_by("ordered_at", "id")
+    if state:
+        qs = qs.filter(state=state)
+    items, count = paginate(qs, page, page_size)
+    return {"items": [_recall(r) for r in items], "count": count}
+
+
+class RetestIn(Schema):
+    tube_code: str
+
+
+@router.post("/testing/recalls/{int:recall_id}/sample", response={200: RecallOut, **ERRORS})
+def recall_retest(request, recall_id: int, payload: RetestIn):
+    return _recall(recall_sample(actor=request.user, recall_id=recall_id, tube_code=payload.tube_code))
