@@ -1,0 +1,100 @@
+"""Incident fast reports on the duty desk, and a responsibility chain."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.params import param_id
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.registry.models import Jurisdiction
+
+
+@scoped
+def incident_list(request):
+    from fangkong.incidents import services as incidents
+    from fangkong.incidents.models import IncidentLevel
+
+    if not has_cap(request.user, Cap.TASK_WORK):
+        raise Forbidden(Cap.TASK_WORK)
+    error = None
+    if request.method == "POST":
+        try:
+            occurred = parse_moment("occurred_at", request.POST.get("occurred_at"))
+            if occurred is None:
+                raise FieldError("occurred_at", _("Give the time."))
+            incident = incidents.incident_report_initial(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                level=request.POST.get("level", ""),
+                occurred_at=occurred,
+                known_at=parse_moment("known_at", request.POST.get("known_at")),
+                jurisdiction_id=param_id(request.POST, "jurisdiction") or 0,
+                text=request.POST.get("text", ""),
+            )
+            return redirect("command:incident", incident.pk)
+        except FieldError as exc:
+            error = exc
+    rows = [(i, incidents.next_due(i)) for i in incidents.incidents_visible(user=request.user)[:100]]
+    scope = scope_for(request.user, Cap.TASK_WORK)
+    return render(
+        request,
+        "command/incidents.html",
+        {
+            "rows": rows,
+            "levels": IncidentLevel.objects.all(),
+            "places": Jurisdiction.objects.filter(scope.q("path")).order_by("path")[:500],
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def incident_detail(request, incident_id: int):
+    from fangkong.incidents import services as incidents
+
+    incident = incidents.incidents_visible(user=request.user).filter(pk=incident_id).first()
+    if incident is None:
+        raise Http404
+    error = None
+    if request.method == "POST":
+        try:
+            incidents.incident_report_add(
+                actor=request.user,
+                incident_id=incident.pk,
+                kind=request.POST.get("kind", ""),
+                text=request.POST.get("text", ""),
+            )
+            return redirect("command:incident", incident.pk)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "command/incident.html",
+        {
+            "incident": incident,
+            "reports": incident.reports.select_related("author").order_by("at"),
+            "due": incidents.next_due(incident),
+            "late_initial": incidents.initial_late_minutes(incident),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def chain_page(request):
+    """The responsibility chain of a task, a zone, a checkpoint or an enterprise."""
+    from ..chain import chain
+
+    object_id = param_id(request.GET, "id")
+    if object_id is None:
+        raise Http404  # nothing named (the page is linked from a task, a zone, a checkpoint or an enterprise)
+    levels = chain(user=request.user, kind=request.GET.get("kind", ""), object_id=object_id)
+    return render(request, "command/chain.html", {"levels": levels})

@@ -1,0 +1,148 @@
+"""Command pages: my tasks, a task, directives (issue and follow), the inbox."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core import inbox as notifications
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.registry.models import Jurisdiction, Unit
+
+from .. import directives
+
+
+@scoped
+def my_tasks(request):
+    if not has_cap(request.user, Cap.TASK_WORK):
+        raise Forbidden(Cap.TASK_WORK)
+    directives.escalate_overdue()  # overdue tasks are told upwards without waiting for cron
+    page, query = page_of(request, directives.tasks_mine(user=request.user))
+    return render(request, "command/tasks.html", {"page": page, "query": query})
+
+
+@scoped
+def task_detail(request, task_id: int):
+    task = directives.task_get(user=request.user, task_id=task_id)
+    error = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "acknowledge":
+                directives.task_acknowledge(actor=request.user, task_id=task.pk)
+            elif action == "report":
+                directives.task_report(
+                    actor=request.user,
+                    task_id=task.pk,
+                    text=request.POST.get("text", ""),
+                    attachment=request.FILES.get("attachment"),
+                )
+            elif action == "complete":
+                directives.task_complete(actor=request.user, task_id=task.pk, note=request.POST.get("note", ""))
+            elif action == "split":
+                directives.directive_issue(
+                    actor=request.user,
+                    from_task=task,
+                    title=request.POST.get("title", "") or task.directive.title,
+                    body=request.POST.get("body", ""),
+                    deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
+                    recipients=request.POST.getlist("recipients"),
+                )
+            messages.success(request, _("Saved."))
+            return redirect("command:task", task.pk)
+        except Forbidden as exc:
+            error = FieldError("state", exc.reason or _("You may not take this decision."))
+        except FieldError as exc:
+            error = exc
+    below = Jurisdiction.objects.filter(parent_id=task.jurisdiction_id).order_by("path") if task.jurisdiction_id else []
+    return render(
+        request,
+        "command/task.html",
+        {
+            "task": task,
+            "state": task.state_now(),
+            "updates": task.updates.select_related("author").order_by("at"),
+            "mine": directives.tasks_mine(user=request.user).filter(pk=task.pk).exists(),
+            "can_split": has_cap(request.user, Cap.DIRECTIVE_ISSUE) and bool(below),
+            "below": below,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def attachment(request, update_id: int):
+    """A progress report's attachment, for those who may see the task."""
+    from ..models import TaskUpdate
+
+    update = TaskUpdate.objects.filter(pk=update_id).exclude(attachment="").first()
+    if update is None:
+        raise Http404
+    directives.task_get(user=request.user, task_id=update.task_id)  # 404 outside
+    return FileResponse(update.attachment.open("rb"), as_attachment=True)
+
+
+@scoped
+def directive_list(request):
+    reach = scope_for(request.user, Cap.DIRECTIVE_ISSUE)
+    if reach.empty and not has_cap(request.user, Cap.TASK_OVERSEE):
+        raise Forbidden(Cap.DIRECTIVE_ISSUE)
+    error = None
+    if request.method == "POST":
+        try:
+            d = directives.directive_issue(
+                actor=request.user,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+                evidence=request.POST.get("evidence", ""),
+                deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
+                recipients=request.POST.getlist("recipients"),
+            )
+            messages.success(request, _("Directive issued to %(n)d recipients.") % {"n": d.tasks.count()})
+            return redirect("command:directive", d.pk)
+        except FieldError as exc:
+            error = exc
+    page, query = page_of(request, directives.directives_visible(user=request.user))
+    # Who one may address: the jurisdictions right below one's own, and the units within reach.
+    roots = [p for p in reach.paths]
+    below = Jurisdiction.objects.filter(parent__path__in=roots).order_by("path") if roots else []
+    units = (
+        Unit.objects.filter(reach.q("jpath"), kind__in=["department", "clinic", "enterprise"]).order_by("kind", "name")[
+            :300
+        ]
+        if roots
+        else []
+    )
+    return render(
+        request,
+        "command/directives.html",
+        {"page": page, "query": query, "below": below, "units": units, "error": error, "form": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def directive_detail(request, directive_id: int):
+    directive = directives.directive_get(user=request.user, directive_id=directive_id)
+    directives.escalate_overdue()
+    tasks = list(directive.tasks.select_related("jurisdiction", "unit").order_by("pk"))
+    rows = [(t, t.state_now()) for t in tasks]
+    counts = {s: sum(1 for _t, st in rows if st == s) for s in ("open", "acknowledged", "done", "overdue")}
+    return render(request, "command/directive.html", {"directive": directive, "rows": rows, "counts": counts})
+
+
+@scoped
+def inbox(request):
+    if request.method == "POST":
+        notifications.mark_read(user=request.user)
+        return redirect("command:inbox")
+    page, query = page_of(request, notifications.inbox(user=request.user))
+    return render(request, "command/inbox.html", {"page": page, "query": query})
