@@ -1,0 +1,165 @@
+"""The demo district: 兴隆台区 with its streets, 106 communities, 13 villages, grids, places, units, people and
+demo users. Deterministic: the same --people gives the same district.
+
+People are generated as rows with explicit ids and written with COPY on PostgreSQL (executemany on SQLite),
+because 1.4 million ORM saves would take an hour and this must finish in minutes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+
+from fangkong.core import memo
+from fangkong.core.audit import audit_record
+
+from .. import demo_names as names
+from ..models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssignment, Unit
+from .district import _make_jurisdictions, _make_places, _make_units
+from .people import _make_people
+
+DEMO_USERS = [
+    # username, role, where (a key into the seeded objects), description
+    ("hq_admin", "hq_admin", "district", "district HQ — sees everything"),
+    ("hq_deputy", "hq_admin", "district", "district HQ, second officer (the other person of two-person decisions)"),
+    ("street_officer", "street_officer", "street_a", "新工街道 street office"),
+    ("grid_worker_a", "community_worker", "community_a", "community A (新工街道)"),
+    ("grid_worker_b", "community_worker", "community_b", "community B (振兴街道)"),
+    ("checkpoint_staff", "checkpoint_staff", "checkpoint", "an entry-road checkpoint"),
+    ("sampler", "sampler", "hospital", "sampling team of the district hospital"),
+    ("lab_staff", "lab_staff", "lab", "the testing laboratory"),
+    ("clinic_staff", "clinic_staff", "clinic", "a community clinic"),
+    ("safety_regulator", "safety_regulator", "dept_emergency", "区应急管理局 (work safety)"),
+    ("enterprise_officer", "enterprise_officer", "enterprise", "one enterprise"),
+    ("employer_hr", "employer_hr", "employer", "HR of an employer (files staff's travel reports)"),
+    ("market_regulator", "market_regulator", "dept_market", "区市场监督管理局: price gouging and hoarding reports"),
+    ("editor", "portal_editor", "dept_publicity", "区委宣传部: drafts news and notices for the portal"),
+    ("reviewer", "portal_reviewer", "dept_publicity", "区委宣传部: approves and publishes them"),
+    ("unit_leader", "unit_leader", "dept_housing", "leader of 区住建局 (approves officials' trips)"),
+    (
+        "discipline_inspector",
+        "discipline_inspector",
+        "dept_discipline",
+        "区纪委监委 (pass-without-registration records)",
+    ),
+]
+
+
+class AlreadySeeded(Exception):
+    pass
+
+
+@dataclass
+class SeedReport:
+    people: int = 0
+    households: int = 0
+    communities: int = 0
+    villages: int = 0
+    grids: int = 0
+    units: int = 0
+    seconds: float = 0.0
+    users: list[tuple[str, str]] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- users
+
+
+def _make_users(key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, str]]:
+    User = get_user_model()
+    password = make_password(str(settings.FANGKONG["DEMO_PASSWORD"]))  # hashed once: ten users, one slow hash
+    streets = j["streets"]
+    communities = j["communities"]
+    where = {
+        "district": j["district"][0],
+        "street_a": streets[0],
+        "community_a": next(c for c in communities if c.parent_id == streets[0].pk),
+        "community_b": next(c for c in communities if c.parent_id == streets[1].pk),
+        **key,
+    }
+    out = []
+    for username, role, place, description in DEMO_USERS:
+        user, _ = User.objects.update_or_create(username=username, defaults={"password": password, "is_active": True})
+        user.roles.all().delete()
+        target = where[place]
+        if isinstance(target, Jurisdiction):
+            RoleAssignment.objects.create(user=user, role=role, jurisdiction=target)
+            out.append((username, f"{description}: {target.name}"))
+        else:
+            RoleAssignment.objects.create(user=user, role=role, unit=target)
+            out.append((username, f"{description}: {target.name}"))
+    return out
+
+
+def _wipe() -> None:
+    RoleAssignment.objects.all().delete()
+    ImportJob.objects.all().delete()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Django's foreign keys are deferred; TRUNCATE refuses to run while checks are pending.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "TRUNCATE registry_persontag, registry_person, registry_place, registry_unit, "
+                "registry_jurisdiction RESTART IDENTITY CASCADE"
+            )
+        return
+    PersonTag.objects.all().delete()
+    Person.objects.all().delete()
+    # Places and units reference themselves; delete children before parents.
+    for kind in ("household", "building", "compound"):
+        Place.objects.filter(kind=kind).delete()
+    Unit.objects.exclude(kind="department").delete()
+    Unit.objects.all().delete()
+    for level in ("grid", "community", "street", "district"):
+        Jurisdiction.objects.filter(level=level).delete()
+
+
+def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], None] | None = None) -> SeedReport:
+    """The registry's part of the demo (fangkong.site.demo runs every module's part in one transaction)."""
+    started = time.perf_counter()
+    say = progress or (lambda message: None)
+    report = SeedReport()
+    with transaction.atomic():
+        if Jurisdiction.objects.exists():
+            if not fresh:
+                raise AlreadySeeded("the district is already seeded; pass --fresh to replace it")
+            say("removing the previous demo district")
+            _wipe()
+        memo.clear_all()  # memoised jurisdictions of an earlier district are gone
+        j = _make_jurisdictions()
+        key, units = _make_units(j)
+        report.communities = sum(1 for c in j["communities"] if c.kind == "community")
+        report.villages = sum(1 for c in j["communities"] if c.kind == "village")
+        report.grids = len(j["grids"])
+        report.units = len(units)
+        say(f"{report.communities} communities, {report.villages} villages, {report.grids} grids, {report.units} units")
+        households = _make_places(j, people)
+        report.households = len(households)
+        say(f"{report.households} households; generating {people} residents")
+        report.people = _make_people(people, households, units, lambda i: say(f"  {i} residents"))
+        report.users = _make_users(key, j)
+        audit_record(
+            actor=None,
+            action="demo.seed",
+            object_type="registry.district",
+            object_repr=names.DISTRICT[1],
+            fields={"people": report.people, "fresh": fresh},
+        )
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def analyse(tables: list[str]) -> None:
+    """Fresh statistics and visibility map after a bulk load, so the first pages use their indexes.
+    VACUUM cannot run inside a transaction (as in tests); ANALYZE can."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {table}")
