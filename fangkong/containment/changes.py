@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import aware
 from fangkong.core.errors import FieldError
@@ -26,6 +26,7 @@ from fangkong.core.text import ascii_digits
 from fangkong.registry.models import Person
 
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
+from .selectors import appeals_visible, changes_visible
 from .status import status_refresh
 
 MAX_DAYS = 30
@@ -178,26 +179,39 @@ def _record_concerns(record: str, person_id: int) -> bool:
     return False
 
 
-def _pending(actor, change_id: int) -> StatusChange:
+def _change_locked(actor, change_id: int) -> StatusChange:
+    """The change for a decision on its current state: read through the changes the actor sees (404 otherwise)
+    and locked, its row only, until the transaction ends; 403 without the power to approve over it."""
     _require(actor, Cap.STATUS_APPROVE)
-    change = StatusChange.objects.select_for_update().select_related("person").filter(pk=change_id).first()
-    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
+    change = changes_visible(user=actor).select_for_update(of=("self",)).filter(pk=change_id).first()
+    if change is None:
         raise NotFound
     if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
         raise Forbidden(Cap.STATUS_APPROVE)
-    if change.requested_by_id == actor.pk:
-        raise Forbidden(_("The person who asked for a change cannot approve it."))
     return change
+
+
+def _change_decision(actor, change: StatusChange, *, approve: bool, note: str) -> approvals.Decision:
+    return approvals.check(
+        actor=actor,
+        requested_by=change.requested_by_id,
+        pending=change.state == StatusChange.State.PENDING,
+        old=change.state,
+        new=StatusChange.State.APPLIED if approve else StatusChange.State.REJECTED,
+        approve=approve,
+        note=note,
+        own=_("The person who asked for a change cannot approve it."),
+        not_pending=_("This change is not awaiting approval."),
+        note_missing=_("Say why the change is rejected."),
+    )
 
 
 @transaction.atomic
 def status_change_approve(*, actor, change_id: int, note: str = "") -> StatusChange:
     """The second person: applies the change, writes the notice the person reads, rewrites their status."""
-    change = _pending(actor, change_id)
-    if change.state != StatusChange.State.PENDING:
-        raise FieldError("state", _("This change is not awaiting approval."))
-    change.state, change.decided_by, change.decided_at = StatusChange.State.APPLIED, actor, clock.now()
-    change.decision_note = (note or "").strip()[:300]
+    change = _change_locked(actor, change_id)
+    decision = _change_decision(actor, change, approve=True, note=note)
+    change.state = decision.new
     change.notice = _(
         "Your status was set to %(colour)s until %(until)s. Basis: %(basis)s. You may appeal; the appeal is "
         "decided by someone who took no part in this change."
@@ -206,16 +220,14 @@ def status_change_approve(*, actor, change_id: int, note: str = "") -> StatusCha
         "until": clock.localtime(change.expires_at),
         "basis": change.basis,
     }
-    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note", "notice"])
+    change.save(update_fields=["state", "notice", *decision.stamp(change)])
     status_refresh([change.person_id])
     _notify(change)
-    audit_record(
-        actor=actor,
+    decision.audit(
         action="status_change.approve",
         obj=change,
         object_repr=f"{change.person.name[:1]}*",
         fields={"person": change.person_id, "colour": change.colour, "requested_by": change.requested_by_id},
-        reason=change.decision_note,
     )
     return change
 
@@ -233,29 +245,24 @@ def _notify(change: StatusChange) -> None:
 
 @transaction.atomic
 def status_change_reject(*, actor, change_id: int, note: str) -> StatusChange:
-    change = _pending(actor, change_id)
-    if change.state != StatusChange.State.PENDING:
-        raise FieldError("state", _("This change is not awaiting approval."))
-    if not (note or "").strip():
-        raise FieldError("note", _("Say why the change is rejected."))
-    change.state, change.decided_by, change.decided_at = StatusChange.State.REJECTED, actor, clock.now()
-    change.decision_note = note.strip()[:300]
-    change.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit_record(
-        actor=actor,
+    """The second person declines the change (with the reason): it never applies."""
+    change = _change_locked(actor, change_id)
+    decision = _change_decision(actor, change, approve=False, note=note)
+    change.state = decision.new
+    change.save(update_fields=["state", *decision.stamp(change)])
+    decision.audit(
         action="status_change.reject",
         obj=change,
         fields={"person": change.person_id},
-        reason=change.decision_note,
     )
     return change
 
 
-def _revoke(actor, change: StatusChange, action: str, note: str) -> None:
-    change.state, change.revoked_by, change.revoked_at = StatusChange.State.REVOKED, actor, clock.now()
-    change.save(update_fields=["state", "revoked_by", "revoked_at"])
+def _revoke(decision: approvals.Decision, change: StatusChange, action: str) -> None:
+    change.state = decision.new
+    change.save(update_fields=["state", *decision.stamp(change, by="revoked_by", at="revoked_at", note=None)])
     status_refresh([change.person_id])
-    audit_record(actor=actor, action=action, obj=change, fields={"person": change.person_id}, reason=note[:300])
+    decision.audit(action=action, obj=change, fields={"person": change.person_id})
 
 
 @transaction.atomic
@@ -263,12 +270,7 @@ def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
     """End an applied change early (the facts changed) — a two-person decision like the change itself: the first
     officer asks with the reason (the change stays applied), a second one confirms and it is revoked. The one who
     asked cannot confirm."""
-    _require(actor, Cap.STATUS_APPROVE)
-    change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
-    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
-        raise NotFound
-    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
-        raise Forbidden(Cap.STATUS_APPROVE)
+    change = _change_locked(actor, change_id)
     if change.state != StatusChange.State.APPLIED:
         raise FieldError("state", _("Only an applied change can be revoked."), code="not_applied")
     note = (note or "").strip()
@@ -286,36 +288,44 @@ def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
             reason=change.revoke_request_note,
         )
         return change
-    if change.revoke_requested_by_id == actor.pk:
-        raise Forbidden(_("The person who asked for the revocation cannot confirm it."))
-    _revoke(actor, change, "status_change.revoke", note or change.revoke_request_note)
+    decision = approvals.check(
+        actor=actor,
+        requested_by=change.revoke_requested_by_id,
+        pending=True,
+        old=change.state,
+        new=StatusChange.State.REVOKED,
+        approve=True,
+        note=note or change.revoke_request_note,
+        own=_("The person who asked for the revocation cannot confirm it."),
+    )
+    _revoke(decision, change, "status_change.revoke")
     return change
 
 
 @transaction.atomic
 def status_change_revoke_reject(*, actor, change_id: int, note: str) -> StatusChange:
     """The second officer declines a requested revocation: the change stays in force, the request is cleared."""
-    _require(actor, Cap.STATUS_APPROVE)
-    change = StatusChange.objects.select_for_update().filter(pk=change_id).first()
-    if change is None or not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
-        raise NotFound
-    if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
-        raise Forbidden(Cap.STATUS_APPROVE)
-    if change.state != StatusChange.State.APPLIED or change.revoke_requested_by_id is None:
-        raise FieldError("state", _("No revocation of this change is awaiting a decision."), code="not_pending")
-    if change.revoke_requested_by_id == actor.pk:
-        raise Forbidden(_("The person who asked for the revocation cannot decide on it."))
-    if not (note or "").strip():
-        raise FieldError("note", _("Say why the revocation is declined."), code="required")
+    change = _change_locked(actor, change_id)
     requested_by = change.revoke_requested_by_id
+    decision = approvals.check(
+        actor=actor,
+        requested_by=requested_by,
+        pending=change.state == StatusChange.State.APPLIED and requested_by is not None,
+        key="revocation",
+        old="requested",
+        new="rejected",
+        approve=False,
+        note=note,
+        own=_("The person who asked for the revocation cannot decide on it."),
+        not_pending=_("No revocation of this change is awaiting a decision."),
+        note_missing=_("Say why the revocation is declined."),
+    )
     change.revoke_requested_by, change.revoke_requested_at, change.revoke_request_note = None, None, ""
     change.save(update_fields=["revoke_requested_by", "revoke_requested_at", "revoke_request_note"])
-    audit_record(
-        actor=actor,
+    decision.audit(
         action="status_change.revoke_reject",
         obj=change,
         fields={"person": change.person_id, "requested_by": requested_by},
-        reason=note.strip()[:300],
     )
     return change
 
@@ -349,28 +359,41 @@ def appeal_file(*, actor, change_id: int, text: str, person: Person | None = Non
 
 @transaction.atomic
 def appeal_decide(*, actor, appeal_id: int, upheld: bool, note: str) -> Appeal:
-    """Decided by someone who neither asked for nor approved the change; upheld revokes it at once."""
+    """Decided by someone who neither asked for nor approved the change (nor asked to revoke it), nor filed the
+    appeal; with the reasons, either way. Upheld revokes the change at once."""
     _require(actor, Cap.STATUS_APPROVE)
-    appeal = Appeal.objects.select_for_update().select_related("change").filter(pk=appeal_id).first()
-    if appeal is None or not scope_for(actor, Cap.STATUS_VIEW).covers(appeal.change.jpath):
+    appeal = appeals_visible(user=actor).select_for_update(of=("self",)).filter(pk=appeal_id).first()
+    if appeal is None:
         raise NotFound
-    change = appeal.change
+    # The change too: an upheld appeal revokes it, and a revocation may be being confirmed at the same moment.
+    change = StatusChange.objects.select_for_update().get(pk=appeal.change_id)
     if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
         raise Forbidden(Cap.STATUS_APPROVE)
-    if actor.pk in (change.requested_by_id, change.decided_by_id, change.revoke_requested_by_id):
-        raise Forbidden(_("Those who made a change cannot decide the appeal against it."))
-    if actor.pk == appeal.filed_by_id:
+    approvals.refuse_own(
+        actor,
+        (change.requested_by_id, change.decided_by_id, change.revoke_requested_by_id),
+        _("Those who made a change cannot decide the appeal against it."),
+    )
+    decision = approvals.check(
+        actor=actor,
         # An officer who wrote the appeal down and then upheld it would revoke the change alone.
-        raise Forbidden(_("The person who filed an appeal cannot decide it."))
-    if appeal.state != Appeal.State.OPEN:
-        raise FieldError("state", _("This appeal is decided already."))
-    note = (note or "").strip()
-    if not note:
-        raise FieldError("note", _("Give the reasons for the decision."))
-    appeal.state = Appeal.State.UPHELD if upheld else Appeal.State.DISMISSED
-    appeal.decided_by, appeal.decided_at, appeal.decision_note = actor, clock.now(), note[:300]
-    appeal.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+        requested_by=appeal.filed_by_id,
+        pending=appeal.state == Appeal.State.OPEN,
+        old=appeal.state,
+        new=Appeal.State.UPHELD if upheld else Appeal.State.DISMISSED,
+        approve=upheld,
+        note=note,
+        note_needed=True,
+        own=_("The person who filed an appeal cannot decide it."),
+        not_pending=_("This appeal is decided already."),
+        note_missing=_("Give the reasons for the decision."),
+    )
+    appeal.state = decision.new
+    appeal.save(update_fields=["state", *decision.stamp(appeal)])
     if upheld and change.state == StatusChange.State.APPLIED:
-        _revoke(actor, change, "status_change.revoke_on_appeal", note)
-    audit_record(actor=actor, action="appeal.decide", obj=appeal, jpath=change.jpath, fields={"upheld": upheld})
+        revocation = approvals.Decision(
+            actor=actor, at=decision.at, note=decision.note, old=change.state, new=StatusChange.State.REVOKED
+        )
+        _revoke(revocation, change, "status_change.revoke_on_appeal")
+    decision.audit(action="appeal.decide", obj=appeal, jpath=change.jpath, fields={"upheld": upheld})
     return appeal

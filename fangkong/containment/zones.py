@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -22,6 +22,7 @@ from fangkong.registry.models import Jurisdiction, Person, Place
 
 from .models import Case, CloseContact, Zone, ZoneLevel
 from .protocol import ensure_default_levels
+from .selectors import zones_visible
 from .status import status_refresh
 
 ZONE_PLACE_KINDS = (Place.Kind.COMPOUND, Place.Kind.BUILDING, Place.Kind.HOUSEHOLD)
@@ -138,46 +139,56 @@ def _check_no_overlap(places: list[Place], jurisdictions: list[Jurisdiction]) ->
                 )
 
 
-def _decidable(actor, zone_id: int, cap: str) -> Zone:
+def _zone_locked(actor, zone_id: int, cap: str) -> Zone:
+    """The zone for a decision on its current state: read through the zones the actor sees (404 otherwise) and
+    locked, its row only, until the transaction ends; 403 without `cap` over it."""
     if scope_for(actor, cap).empty:
         raise Forbidden(cap)
-    zone = Zone.objects.select_for_update().filter(pk=zone_id).first()
-    if zone is None or not scope_for(actor, Cap.ZONE_VIEW).covers(zone.jpath):
+    zone = zones_visible(user=actor).select_for_update(of=("self",)).filter(pk=zone_id).first()
+    if zone is None:
         raise NotFound
     if not scope_for(actor, cap).covers(zone.jpath):
         raise Forbidden(cap)
     return zone
 
 
+def _zone_decision(actor, zone: Zone, *, approve: bool, note: str) -> approvals.Decision:
+    return approvals.check(
+        actor=actor,
+        requested_by=zone.requested_by_id,
+        pending=zone.state == Zone.State.PENDING,
+        old=zone.state,
+        new=Zone.State.ACTIVE if approve else Zone.State.REJECTED,
+        approve=approve,
+        note=note,
+        own=_("The person who proposed a zone cannot approve it.")
+        if approve
+        else _("The person who proposed a zone cannot decide on it."),
+        not_pending=_("This zone is not awaiting approval."),
+        note_missing=_("Say why the zone is rejected."),
+    )
+
+
 @transaction.atomic
 def zone_approve(*, actor, zone_id: int, note: str = "") -> Zone:
     """The second person: puts the zone in force and turns the status of everyone inside."""
-    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
-    if zone.requested_by_id == actor.pk:
-        raise Forbidden(_("The person who proposed a zone cannot approve it."))
-    if zone.state != Zone.State.PENDING:
-        raise FieldError("state", _("This zone is not awaiting approval."))
-    zone.state, zone.decided_by, zone.decided_at = Zone.State.ACTIVE, actor, clock.now()
-    zone.decision_note = (note or "").strip()[:300]
-    zone.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    zone = _zone_locked(actor, zone_id, Cap.ZONE_APPROVE)
+    decision = _zone_decision(actor, zone, approve=True, note=note)
+    zone.state = decision.new
+    zone.save(update_fields=["state", *decision.stamp(zone)])
     refreshed = status_refresh(people_in_zone_ids(zone))
-    audit_record(actor=actor, action="zone.approve", obj=zone, fields={"people": refreshed}, reason=zone.decision_note)
+    decision.audit(action="zone.approve", obj=zone, fields={"people": refreshed})
     return zone
 
 
 @transaction.atomic
 def zone_reject(*, actor, zone_id: int, note: str) -> Zone:
-    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
-    if zone.requested_by_id == actor.pk:
-        raise Forbidden(_("The person who proposed a zone cannot decide on it."))
-    if zone.state != Zone.State.PENDING:
-        raise FieldError("state", _("This zone is not awaiting approval."))
-    if not (note or "").strip():
-        raise FieldError("note", _("Say why the zone is rejected."))
-    zone.state, zone.decided_by, zone.decided_at = Zone.State.REJECTED, actor, clock.now()
-    zone.decision_note = note.strip()[:300]
-    zone.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit_record(actor=actor, action="zone.reject", obj=zone, reason=zone.decision_note)
+    """The second person declines the zone (with the reason): it never takes effect."""
+    zone = _zone_locked(actor, zone_id, Cap.ZONE_APPROVE)
+    decision = _zone_decision(actor, zone, approve=False, note=note)
+    zone.state = decision.new
+    zone.save(update_fields=["state", *decision.stamp(zone)])
+    decision.audit(action="zone.reject", obj=zone)
     return zone
 
 
@@ -186,7 +197,7 @@ def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone
     """Lift a zone whose lifting criteria are met. One whose criteria are not met is lifted early only by two
     officers, like putting it in force: the first asks (`override`, the reason written down), a second confirms
     (`override` again); the record shows which criteria stood unmet. The one who asked cannot confirm."""
-    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
+    zone = _zone_locked(actor, zone_id, Cap.ZONE_APPROVE)
     if zone.state != Zone.State.ACTIVE:
         raise FieldError("state", _("Only a zone in force can be lifted."), code="not_active")
     note = (note or "").strip()
@@ -200,18 +211,24 @@ def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone
         zone.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_request_note"])
         audit_record(actor=actor, action="zone.lift_request", obj=zone, fields={"unmet": unmet}, reason=note[:300])
         return zone
-    if unmet and zone.lift_requested_by_id == actor.pk:
-        raise Forbidden(_("The person who asked to lift the zone early cannot confirm it."))
-    note = note or zone.lift_request_note
-    zone.state, zone.lifted_by, zone.lifted_at, zone.lift_note = Zone.State.LIFTED, actor, clock.now(), note[:300]
-    zone.save(update_fields=["state", "lifted_by", "lifted_at", "lift_note"])
-    refreshed = status_refresh(people_in_zone_ids(zone))
-    audit_record(
+    # Criteria met: one officer lifts. Unmet: the second officer confirms the first one's request.
+    decision = approvals.check(
         actor=actor,
+        requested_by=zone.lift_requested_by_id if unmet else None,
+        pending=True,
+        old=zone.state,
+        new=Zone.State.LIFTED,
+        approve=True,
+        note=note or zone.lift_request_note,
+        own=_("The person who asked to lift the zone early cannot confirm it."),
+    )
+    zone.state = decision.new
+    zone.save(update_fields=["state", *decision.stamp(zone, by="lifted_by", at="lifted_at", note="lift_note")])
+    refreshed = status_refresh(people_in_zone_ids(zone))
+    decision.audit(
         action="zone.lift",
         obj=zone,
         fields={"people": refreshed, "unmet": unmet, "requested_by": zone.lift_requested_by_id},
-        reason=note[:300],
     )
     return zone
 
@@ -219,18 +236,24 @@ def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone
 @transaction.atomic
 def zone_lift_reject(*, actor, zone_id: int, note: str) -> Zone:
     """The second officer declines an early lifting (with the reason): the zone stays in force, the request goes."""
-    zone = _decidable(actor, zone_id, Cap.ZONE_APPROVE)
-    if zone.state != Zone.State.ACTIVE or zone.lift_requested_by_id is None:
-        raise FieldError("state", _("No early lifting of this zone is awaiting a decision."), code="not_pending")
-    if zone.lift_requested_by_id == actor.pk:
-        raise Forbidden(_("The person who asked to lift the zone early cannot decide on it."))
-    note = (note or "").strip()
-    if not note:
-        raise FieldError("note", _("Say why the zone stays in force."), code="required")
+    zone = _zone_locked(actor, zone_id, Cap.ZONE_APPROVE)
     requested_by = zone.lift_requested_by_id
+    decision = approvals.check(
+        actor=actor,
+        requested_by=requested_by,
+        pending=zone.state == Zone.State.ACTIVE and requested_by is not None,
+        key="lift",
+        old="requested",
+        new="rejected",
+        approve=False,
+        note=note,
+        own=_("The person who asked to lift the zone early cannot decide on it."),
+        not_pending=_("No early lifting of this zone is awaiting a decision."),
+        note_missing=_("Say why the zone stays in force."),
+    )
     zone.lift_requested_by, zone.lift_requested_at, zone.lift_request_note = None, None, ""
     zone.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_request_note"])
-    audit_record(actor=actor, action="zone.lift_reject", obj=zone, fields={"requested_by": requested_by}, reason=note)
+    decision.audit(action="zone.lift_reject", obj=zone, fields={"requested_by": requested_by})
     return zone
 
 

@@ -232,3 +232,113 @@ def test_an_officer_who_filed_an_appeal_cannot_uphold_it(district, containment):
     )
     change.refresh_from_db()
     assert change.state == "revoked"
+
+
+def test_a_change_is_rejected_by_a_second_officer_with_the_reason(district, containment):
+    from fangkong.containment.changes import status_change_reject
+    from fangkong.core.approvals import OwnRequest
+
+    change = _request(district, district.person_a, colour="red")
+    with pytest.raises(OwnRequest) as own:
+        status_change_reject(actor=district.hq, change_id=change.pk, note="撤回")
+    assert own.value.code == "own_request"
+    with pytest.raises(Forbidden):  # a street officer asks for changes but does not decide them
+        status_change_reject(actor=district.street1, change_id=change.pk, note="不同意")
+    with pytest.raises(FieldError) as exc:
+        status_change_reject(actor=containment.hq2, change_id=change.pk, note="")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
+    status_change_reject(actor=containment.hq2, change_id=change.pk, note="依据不足")
+    change.refresh_from_db()
+    assert (change.state, change.decided_by, change.decision_note) == ("rejected", containment.hq2, "依据不足")
+    assert change.decided_at is not None and change.notice == ""
+    assert status_of(district.person_a.pk).colour == "green"
+    event = AuditEvent.objects.get(action="status_change.reject")
+    assert event.actor_id == containment.hq2.pk and event.fields["state"] == {"from": "pending", "to": "rejected"}
+    with pytest.raises(FieldError) as exc:
+        status_change_approve(actor=containment.hq2, change_id=change.pk)
+    assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+    with pytest.raises(FieldError) as exc:
+        appeal_file(actor=district.worker_a, change_id=change.pk, text="从未去过该地")  # nothing in force
+    assert exc.value.field == "change"
+
+
+def test_revocation_codes_stamps_and_trail(district, containment):
+    from fangkong.conftest import make_user
+    from fangkong.containment.changes import status_change_revoke, status_change_revoke_reject
+    from fangkong.core.approvals import OwnRequest
+
+    change = _request(district, district.person_a, colour="red")
+    with pytest.raises(FieldError) as exc:  # nothing applied yet
+        status_change_revoke(actor=containment.hq2, change_id=change.pk, note="复核：已解除密接判定")
+    assert (exc.value.field, exc.value.code) == ("state", "not_applied")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    with pytest.raises(FieldError) as exc:  # nothing asked yet
+        status_change_revoke_reject(actor=containment.hq2, change_id=change.pk, note="密接判定仍成立")
+    assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+    status_change_revoke(actor=district.hq, change_id=change.pk, note="复核：已解除密接判定")
+    with pytest.raises(OwnRequest) as own:
+        status_change_revoke(actor=district.hq, change_id=change.pk, note="")
+    assert own.value.code == "own_request"
+    with pytest.raises(OwnRequest):
+        status_change_revoke_reject(actor=district.hq, change_id=change.pk, note="撤回")
+    third = make_user("hq3", "hq_admin", jurisdiction=district.d)
+    with pytest.raises(FieldError) as exc:
+        status_change_revoke_reject(actor=third, change_id=change.pk, note=" ")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
+    status_change_revoke(actor=third, change_id=change.pk, note="")
+    change.refresh_from_db()
+    assert (change.state, change.revoked_by) == ("revoked", third) and change.revoked_at is not None
+    event = AuditEvent.objects.get(action="status_change.revoke")
+    assert event.fields["state"] == {"from": "applied", "to": "revoked"}
+    assert event.reason == "复核：已解除密接判定"  # the request's reason, confirmed without one of its own
+    with pytest.raises(FieldError) as exc:
+        status_change_revoke(actor=third, change_id=change.pk, note="再次撤销")
+    assert (exc.value.field, exc.value.code) == ("state", "not_applied")
+    with pytest.raises(FieldError) as exc:
+        status_change_revoke_reject(actor=third, change_id=change.pk, note="再次")
+    assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+
+
+def test_the_guards_of_an_appeal_decision(district, containment):
+    from fangkong.conftest import make_user
+    from fangkong.containment.changes import status_change_revoke
+    from fangkong.containment.models import Appeal
+    from fangkong.core.approvals import OwnRequest
+
+    change = _request(district, district.person_a, colour="red")
+    status_change_approve(actor=containment.hq2, change_id=change.pk)
+    third = make_user("hq3", "hq_admin", jurisdiction=district.d)
+    status_change_revoke(actor=third, change_id=change.pk, note="复核：已解除密接判定")  # asked, not confirmed
+    filer = make_user("hq4", "hq_admin", jurisdiction=district.d)
+    appeal = appeal_file(actor=filer, change_id=change.pk, text="本人电话申诉，称从未去过该地")
+    judge = make_user("hq5", "hq_admin", jurisdiction=district.d)
+    street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
+    with pytest.raises(Forbidden):  # sees statuses, does not decide appeals
+        appeal_decide(actor=district.worker_a, appeal_id=appeal.pk, upheld=True, note="核实")
+    with pytest.raises(Forbidden):  # a street officer does not either
+        appeal_decide(actor=street2, appeal_id=appeal.pk, upheld=True, note="核实")
+    with pytest.raises(NotFound):
+        appeal_decide(actor=judge, appeal_id=appeal.pk + 1000, upheld=True, note="核实")
+    # Who asked for the change, who approved it, who asked to revoke it, who filed the appeal: none decides it.
+    for involved in (district.hq, containment.hq2, third, filer):
+        for upheld in (True, False):
+            with pytest.raises(OwnRequest) as own:
+                appeal_decide(actor=involved, appeal_id=appeal.pk, upheld=upheld, note="核实")
+            assert own.value.code == "own_request"
+    for upheld in (True, False):  # reasons either way
+        with pytest.raises(FieldError) as exc:
+            appeal_decide(actor=judge, appeal_id=appeal.pk, upheld=upheld, note="")
+        assert (exc.value.field, exc.value.code) == ("note", "note_required")
+    appeal_decide(actor=judge, appeal_id=appeal.pk, upheld=False, note="密接判定有流调为据")
+    appeal.refresh_from_db()
+    assert (appeal.state, appeal.decided_by, appeal.decision_note) == ("dismissed", judge, "密接判定有流调为据")
+    assert appeal.decided_at is not None
+    change.refresh_from_db()
+    assert change.state == "applied"  # dismissed: the change stands
+    event = AuditEvent.objects.get(action="appeal.decide")
+    assert event.fields["state"] == {"from": "open", "to": "dismissed"} and event.fields["upheld"] is False
+    for upheld in (True, False):
+        with pytest.raises(FieldError) as exc:
+            appeal_decide(actor=judge, appeal_id=appeal.pk, upheld=upheld, note="再议")
+        assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+    assert Appeal.objects.get().state == "dismissed"

@@ -232,3 +232,59 @@ def test_an_early_lifting_can_be_declined_by_a_second_officer(district, containm
     assert AuditEvent.objects.filter(action="zone.lift_reject", actor_id=containment.hq2.pk).exists()
     with pytest.raises(FieldError):
         zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="again")  # nothing pending any more
+
+
+def test_a_zone_is_rejected_by_a_second_officer_with_the_reason(district, containment):
+    from fangkong.containment.zones import zone_reject
+    from fangkong.core.approvals import OwnRequest
+    from fangkong.core.scoping import NotFound
+
+    zone = _seal(district, containment)
+    with pytest.raises(OwnRequest) as own:
+        zone_reject(actor=district.hq, zone_id=zone.pk, note="撤回")
+    assert own.value.code == "own_request"
+    with pytest.raises(Forbidden):  # sees the zone, may not decide on it
+        zone_reject(actor=district.street1, zone_id=zone.pk, note="不同意")
+    with pytest.raises(NotFound):
+        zone_reject(actor=containment.hq2, zone_id=zone.pk + 1000, note="不同意")
+    with pytest.raises(FieldError) as exc:
+        zone_reject(actor=containment.hq2, zone_id=zone.pk, note="  ")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
+    zone_reject(actor=containment.hq2, zone_id=zone.pk, note="依据不足")
+    zone.refresh_from_db()
+    assert (zone.state, zone.decided_by, zone.decision_note) == ("rejected", containment.hq2, "依据不足")
+    assert zone.decided_at is not None
+    assert status_of(containment.residents[0].pk).colour == "green"  # never in force
+    event = AuditEvent.objects.get(action="zone.reject")
+    assert event.actor_id == containment.hq2.pk and event.fields["state"] == {"from": "pending", "to": "rejected"}
+    for decide in (zone_approve, zone_reject):
+        with pytest.raises(FieldError) as exc:
+            decide(actor=containment.hq2, zone_id=zone.pk, note="再次决定")
+        assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+
+
+def test_an_early_lifting_is_decided_once(district, containment):
+    from fangkong.containment.zones import zone_lift_reject
+    from fangkong.core.approvals import OwnRequest
+
+    zone = _seal(district, containment)
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
+    with pytest.raises(OwnRequest) as own:
+        zone_lift(actor=district.hq, zone_id=zone.pk, note="自己确认", override=True)
+    assert own.value.code == "own_request"
+    with pytest.raises(OwnRequest):
+        zone_lift_reject(actor=district.hq, zone_id=zone.pk, note="撤回")
+    with pytest.raises(FieldError) as exc:
+        zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
+    zone_lift(actor=containment.hq2, zone_id=zone.pk, note="", override=True)
+    zone.refresh_from_db()
+    assert (zone.state, zone.lifted_by) == ("lifted", containment.hq2) and zone.lifted_at is not None
+    assert AuditEvent.objects.get(action="zone.lift").fields["state"] == {"from": "active", "to": "lifted"}
+    with pytest.raises(FieldError) as exc:
+        zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="仍有密接")
+    assert (exc.value.field, exc.value.code) == ("state", "not_pending")
+    with pytest.raises(FieldError) as exc:
+        zone_lift(actor=containment.hq2, zone_id=zone.pk, note="", override=True)
+    assert (exc.value.field, exc.value.code) == ("state", "not_active")  # lifting needs a zone in force
