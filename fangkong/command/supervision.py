@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import approvals
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -105,29 +105,43 @@ def outcome_propose(*, actor, finding_id: int, kind: str, note: str = "") -> Out
     return outcome
 
 
+def outcome_get(*, user, outcome_id: int, for_update: bool = False) -> Outcome:
+    """An outcome of a finding the user sees (404 otherwise). `for_update`: its row locked until the transaction
+    ends (not the finding's), for a decision on its current state."""
+    reach = _reach_q(user, "finding__jpath")
+    qs = Outcome.objects.filter(reach if reach is not None else Q(pk__in=[])).select_related("finding")
+    outcome = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=outcome_id).first()
+    if outcome is None:
+        raise NotFound
+    return outcome
+
+
 @transaction.atomic
 def outcome_decide(*, actor, outcome_id: int, approve: bool, note: str = "") -> Outcome:
-    """A second person decides; whoever proposed it cannot."""
-    outcome = Outcome.objects.select_for_update().select_related("finding").filter(pk=outcome_id).first()
-    if outcome is None or not findings_visible(user=actor).filter(pk=outcome.finding_id).exists():
-        raise NotFound
+    """A second person decides (a rejection with the reason); whoever proposed it cannot."""
+    outcome = outcome_get(user=actor, outcome_id=outcome_id, for_update=True)
     if not (
         unit_ids_for(actor, Cap.ACCOUNTABILITY_APPROVE)
         or scope_for(actor, Cap.ACCOUNTABILITY_APPROVE).covers(outcome.finding.jpath)
     ):
         raise Forbidden(Cap.ACCOUNTABILITY_APPROVE)
-    if outcome.proposed_by_id == actor.pk:
-        raise Forbidden(_("Whoever proposed an outcome cannot approve it."))
-    if outcome.state != Outcome.State.PROPOSED:
-        raise FieldError("state", _("This outcome is decided already."))
-    outcome.state = Outcome.State.APPROVED if approve else Outcome.State.REJECTED
-    outcome.decided_by, outcome.decided_at, outcome.decision_note = actor, clock.now(), (note or "").strip()[:300]
-    outcome.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
-    audit_record(
+    decision = approvals.check(
         actor=actor,
+        requested_by=outcome.proposed_by_id,
+        pending=outcome.state == Outcome.State.PROPOSED,
+        old=outcome.state,
+        new=Outcome.State.APPROVED if approve else Outcome.State.REJECTED,
+        approve=approve,
+        note=note,
+        own=_("Whoever proposed an outcome cannot approve it."),
+        not_pending=_("This outcome is decided already."),
+    )
+    outcome.state = decision.new
+    outcome.save(update_fields=["state", *decision.stamp(outcome)])
+    decision.audit(
         action="supervision.decide",
         obj=outcome.finding,
-        fields={"outcome": outcome.kind, "approved": approve},
+        fields={"outcome": outcome.kind, "outcome_id": outcome.pk, "approved": approve},
     )
     return outcome
 

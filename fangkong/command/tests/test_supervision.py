@@ -133,3 +133,31 @@ def test_a_finding_outside_ones_reach_reads_like_one_about_nothing(client, distr
     assert outside.status_code == nothing.status_code == 400
     assert outside.json() == nothing.json() and outside.json()["errors"][0]["code"] == "not_found"
     assert record("jurisdiction", district.b.pk).json() == record("jurisdiction", 999_999).json()
+
+
+def test_an_outcome_is_rejected_with_the_reason_and_decided_once(client, district, api_token):
+    hq = api_token(district.hq)
+    f = client.post(
+        "/api/v1/supervision/findings",
+        {"target_kind": "jurisdiction", "target_id": district.a.pk, "text": "值班人员脱岗"},
+        content_type=JSON,
+        **hq,
+    ).json()
+    proposer = make_user("hq_p", "hq_admin", jurisdiction=district.d)
+    o = client.post(
+        f"/api/v1/supervision/findings/{f['id']}/outcomes", {"kind": "reminder"}, content_type=JSON,
+        **api_token(proposer),
+    ).json()  # fmt: skip
+    url = f"/api/v1/supervision/outcomes/{o['id']}/decide"
+    bare = client.post(url, {"approve": False}, content_type=JSON, **hq)
+    assert bare.status_code == 400 and bare.json()["errors"][0]["field"] == "note"
+    assert bare.json()["code"] == "note_required"
+    ok = client.post(url, {"approve": False, "note": "已当场整改"}, content_type=JSON, **hq)
+    assert ok.status_code == 200 and ok.json()["state"] == "rejected" and ok.json()["decided_by"] == "hq"
+    event = AuditEvent.objects.get(action="supervision.decide")
+    assert event.fields["state"] == {"from": "proposed", "to": "rejected"} and event.reason == "已当场整改"
+    for body in ({"approve": True}, {"approve": False, "note": "再议"}):
+        again = client.post(url, body, content_type=JSON, **hq)
+        assert again.status_code == 400 and again.json()["code"] == "not_pending"
+    outsider = api_token(make_user("hq_s2", "hq_admin", jurisdiction=district.s2))
+    assert client.post(url, {"approve": True}, content_type=JSON, **outsider).status_code == 404
