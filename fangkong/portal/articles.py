@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -205,48 +205,60 @@ def _tell_reviewers(article: Article, actor) -> None:
     )
 
 
+def _article_decision(actor, article: Article, version: ArticleVersion, *, approve: bool, note: str):
+    """The reviewer's decision on the submitted version: never by its author (nor the article's)."""
+    not_pending = _("Only a submitted article is approved.") if approve else _("Only a submitted article is returned.")
+    return approvals.check(
+        actor=actor,
+        requested_by=(version.created_by_id, article.author_id),
+        pending=article.state == S.SUBMITTED,
+        old=article.state,
+        new=S.PUBLISHED if approve else S.REJECTED,
+        approve=approve,
+        note=note,
+        own=_("The author does not approve their own text; another reviewer does."),
+        not_pending=not_pending,
+        note_missing=_("Say what to change."),
+    )
+
+
 @transaction.atomic
 def article_approve(*, actor, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
     """Approve the submitted version and publish it (now, or at `publish_at`). Never by its author."""
     article = _reviewed(actor, article_id)
-    if article.state != S.SUBMITTED:
-        raise FieldError("state", _("Only a submitted article is approved."))
     version = latest_version(article)
-    if version.created_by_id == actor.pk or article.author_id == actor.pk:
-        raise Forbidden(_("The author does not approve their own text; another reviewer does."))
+    decision = _article_decision(actor, article, version, approve=True, note=note)
     if version.mac != content_mac(version.title, version.body_html):
         raise FieldError("state", _("This version was altered after it was written; it cannot be approved."))
-    now = clock.now()
+    now = decision.at
     if publish_at is not None and publish_at < now:
         publish_at = now
-    version.approved_by, version.approved_at = actor, now
+    fields = decision.stamp(version, by="approved_by", at="approved_at", note=None)
     version.approved_mac = approval_mac(article.pk, version.number, version.title, version.body_html)
-    version.save(update_fields=["approved_by", "approved_at", "approved_mac"])
+    version.save(update_fields=[*fields, "approved_mac"])
     article.title, article.body_html = version.title, version.body_html
     article.content_mac = version.approved_mac
     article.published_version = version
     # Republishing an edit keeps the first publication date (readers and the archive order by it).
     if article.published_at is None or article.published_at > now or publish_at is not None:
         article.published_at = publish_at or now
-    article.state = S.PUBLISHED
+    article.state = decision.new
     article.withdrawn_at = None
     article.save()
-    audit_record(
-        actor=actor,
+    decision.audit(
         action="portal.article_approve",
         obj=article,
         fields={"version": version.number, "publish_at": article.published_at.isoformat()},
-        reason=(note or "")[:300],
     )
     page_cache.bump_now_and_on_commit()
     return article
 
 
 def _reviewed(actor, article_id: int) -> Article:
-    """The article, locked, for a reviewer's decision."""
+    """The article, locked (its row only), for a reviewer's decision."""
     if not has_cap(actor, Cap.PORTAL_REVIEW):
         raise Forbidden(Cap.PORTAL_REVIEW)
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
+    article = Article.objects.select_for_update(of=("self",)).filter(pk=article_id).first()
     if article is None:
         raise NotFound
     return article
@@ -254,18 +266,18 @@ def _reviewed(actor, article_id: int) -> Article:
 
 @transaction.atomic
 def article_reject(*, actor, article_id: int, note: str) -> Article:
+    """Return the submitted version to its editor, saying what to change (the returning reviewer is in the
+    audit trail: the article keeps no column for it)."""
     article = _reviewed(actor, article_id)
-    if article.state != S.SUBMITTED:
-        raise FieldError("state", _("Only a submitted article is returned."))
-    if not (note or "").strip():
-        raise FieldError("note", _("Say what to change."))
-    article.state = S.REJECTED
+    version = latest_version(article)
+    decision = _article_decision(actor, article, version, approve=False, note=note)
+    article.state = decision.new
     article.save(update_fields=["state"])
-    audit_record(actor=actor, action="portal.article_reject", obj=article, reason=note.strip()[:300])
+    decision.audit(action="portal.article_reject", obj=article, fields={"version": version.number})
     from fangkong.core.inbox import notify
 
-    notify([latest_version(article).created_by], title=_("Returned: %(t)s") % {"t": latest_version(article).title},
-           body=note.strip(), link=f"/news/manage/{article.pk}/")  # fmt: skip
+    notify([version.created_by], title=_("Returned: %(t)s") % {"t": version.title}, body=decision.note,
+           link=f"/news/manage/{article.pk}/")  # fmt: skip
     return article
 
 

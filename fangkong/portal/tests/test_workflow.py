@@ -44,9 +44,13 @@ def test_a_reviewer_never_approves_their_own_text(client, district, newsroom, ap
     rev, rev2 = api_token(newsroom["reviewer"]), api_token(newsroom["reviewer2"])
     aid = _draft(client, rev).json()["id"]
     client.post(f"/api/v1/portal/articles/{aid}/submit", **rev)
-    r = client.post(f"/api/v1/portal/articles/{aid}/approve", HTTP_ACCEPT_LANGUAGE="en", **rev)
-    assert r.status_code == 403 and "own text" in r.json()["detail"]
+    assert client.post(f"/api/v1/portal/articles/{aid}/approve", **rev).status_code == 403
+    own = client.post(f"/api/v1/portal/articles/{aid}/reject", {"note": "撤回"}, content_type=JSON, **rev)
+    assert own.status_code == 403  # nor returns it: whoever submitted a text does not decide on it
     assert client.post(f"/api/v1/portal/articles/{aid}/approve", **rev2).status_code == 200
+    again = client.post(f"/api/v1/portal/articles/{aid}/approve", **rev2)
+    error = again.json()["errors"][0]
+    assert again.status_code == 400 and (error["field"], error["code"]) == ("state", "not_pending")
 
 
 def test_versions_kept_and_an_edit_waits_for_approval(client, district, newsroom, api_token, publish):
@@ -96,9 +100,13 @@ def test_returned_with_a_note(client, district, newsroom, api_token):
     aid = _draft(client, ed).json()["id"]
     client.post(f"/api/v1/portal/articles/{aid}/submit", **ed)
     empty = client.post(f"/api/v1/portal/articles/{aid}/reject", {"note": ""}, content_type=JSON, **rev)
-    assert empty.status_code == 400
+    assert empty.status_code == 400 and empty.json()["code"] == "note_required"
     r = client.post(f"/api/v1/portal/articles/{aid}/reject", {"note": "标题不准确"}, content_type=JSON, **rev)
     assert r.json()["state"] == "rejected"
+    event = AuditEvent.objects.get(action="portal.article_reject")
+    assert event.fields["state"] == {"from": "submitted", "to": "rejected"} and event.reason == "标题不准确"
+    again = client.post(f"/api/v1/portal/articles/{aid}/reject", {"note": "再退"}, content_type=JSON, **rev)
+    assert again.status_code == 400 and again.json()["code"] == "not_pending"
     assert client.post(f"/api/v1/portal/articles/{aid}/submit", **ed).json()["state"] == "submitted"
 
 
