@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, pii
+from fangkong.core import approvals, clock, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
@@ -172,31 +172,47 @@ def travel_report_acknowledge(*, actor, report_id: int) -> TravelReport:
 
 @transaction.atomic
 def travel_report_decide(*, actor, report_id: int, approve: bool, note: str = "") -> TravelReport:
-    """A public official's trip, approved or rejected by a leader of their own unit."""
+    """A public official's trip, approved or rejected (with the reason) by a leader of their own unit — not by
+    whoever filed it, and not once the trip is withdrawn."""
     report = travel_report_get(user=actor, report_id=report_id, for_update=True)
     if report.unit_id is None or report.unit_id not in unit_ids_for(actor, Cap.TRAVEL_APPROVE):
         raise Forbidden(Cap.TRAVEL_APPROVE)
-    if report.approval != TravelReport.Approval.PENDING:
-        raise FieldError("approval", _("This report is not waiting for approval."))
-    if not approve and not (note or "").strip():
-        raise FieldError("note", _("Say why the trip is not approved."))
-    report.approval = TravelReport.Approval.APPROVED if approve else TravelReport.Approval.REJECTED
-    report.decided_at, report.decided_by, report.decision_note = clock.now(), actor, (note or "").strip()[:200]
-    report.save(update_fields=["approval", "decided_at", "decided_by", "decision_note"])
-    audit_record(
+    decision = approvals.check(
         actor=actor,
-        action="travel_report.decide",
-        obj=report,
-        object_repr=report.person.name,
-        fields={"approval": report.approval},
-        reason=report.decision_note,
+        requested_by=report.filed_by_id,
+        pending=report.approval == TravelReport.Approval.PENDING and report.cancelled_at is None,
+        field="approval",
+        old=report.approval,
+        new=TravelReport.Approval.APPROVED if approve else TravelReport.Approval.REJECTED,
+        approve=approve,
+        note=note,
+        note_length=200,
+        own=_("Whoever filed a trip does not approve it; another leader of the unit does."),
+        not_pending=_("This report is not waiting for approval."),
+        note_missing=_("Say why the trip is not approved."),
     )
+    report.approval = decision.new
+    report.save(update_fields=["approval", *decision.stamp(report)])
+    decision.audit(action="travel_report.decide", obj=report, object_repr=report.person.name)
     return report
+
+
+def _may_withdraw(actor, report: TravelReport) -> bool:
+    """Whoever filed the trip (the community's worker, the employer's HR, a unit leader for their staff), or the
+    traveller's community (its street, HQ), which answers for the traveller's whereabouts and withdraws for one
+    who reported on the portal. Not another HR officer or leader who merely sees it: a leader who could withdraw
+    an official's trip would refuse it with no reason on the record."""
+    return (report.filed_by_id is not None and report.filed_by_id == actor.pk) or scope_for(
+        actor, Cap.TRAVEL_REPORT
+    ).covers(report.jpath)
 
 
 @transaction.atomic
 def travel_report_cancel(*, actor, report_id: int) -> TravelReport:
+    """Withdraw a trip (it no longer covers an exit, and is no longer decided)."""
     report = travel_report_get(user=actor, report_id=report_id, for_update=True)
+    if not _may_withdraw(actor, report):
+        raise Forbidden(_("Only whoever filed a trip, or the traveller's community, withdraws it."))
     if report.cancelled_at is None:
         report.cancelled_at = clock.now()
         report.save(update_fields=["cancelled_at"])
@@ -224,9 +240,13 @@ def violation_explain(*, actor, violation_id: int, explanation: str) -> Violatio
 
 @transaction.atomic
 def violation_handle(*, actor, violation_id: int, outcome: str) -> Violation:
+    """Decide an open violation once: excused, warned or referred. A handled one is not handled again (a warning
+    quietly turned into an excuse would leave the trail saying both)."""
     violation = violation_get(user=actor, violation_id=violation_id, for_update=True)
     if outcome not in Violation.Outcome.values or outcome == Violation.Outcome.OPEN:
         raise FieldError("outcome", _("The outcome is excused, warned or referred."))
+    if violation.outcome != Violation.Outcome.OPEN:
+        raise FieldError("outcome", _("This violation is handled already."), code=approvals.NOT_PENDING)
     if not violation.explanation:
         raise FieldError("explanation", _("Record the person's explanation before deciding."))
     violation.outcome, violation.handled_at, violation.handled_by = outcome, clock.now(), actor

@@ -136,6 +136,14 @@ def test_violation_explained_then_handled_and_scoped(district, screening):
     violation_explain(actor=district.worker_a, violation_id=v.pk, explanation="急诊陪护，未及报备")
     violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="excused")
     assert Violation.objects.get().outcome == "excused"
+    # Handled once: not handled again, with another outcome or the same, by anyone.
+    for actor, outcome in ((district.worker_a, "referred"), (screening.hr, "warned"), (district.worker_a, "excused")):
+        with pytest.raises(FieldError) as exc:
+            violation_handle(actor=actor, violation_id=v.pk, outcome=outcome)
+        assert (exc.value.field, exc.value.code) == ("outcome", "not_pending")
+    v.refresh_from_db()
+    assert (v.outcome, v.handled_by) == ("excused", district.worker_a)
+    assert AuditEvent.objects.filter(action="violation.handle", object_id=str(v.pk)).count() == 1
     with pytest.raises(NotFound):
         violation_explain(actor=district.worker_b, violation_id=v.pk, explanation="x")
 
@@ -156,10 +164,79 @@ def test_a_decided_trip_is_not_decided_again(district, screening):
     for approve, note in ((False, "防控期间暂缓"), (True, "")):
         with pytest.raises(FieldError) as exc:
             travel_report_decide(actor=screening.leader, report_id=report.pk, approve=approve, note=note)
-        assert (exc.value.field, exc.value.code) == ("approval", "invalid")
+        assert (exc.value.field, exc.value.code) == ("approval", "not_pending")
     report.refresh_from_db()
     assert report.approval == "approved" and report.decided_by == screening.leader
     assert AuditEvent.objects.filter(action="travel_report.decide", object_id=str(report.pk)).count() == 1
+
+
+def test_a_withdrawn_trip_is_not_decided(district, screening):
+    report = _pending_official_trip(district, screening)
+    travel_report_cancel(actor=district.worker_a, report_id=report.pk)
+    for approve, note in ((True, ""), (False, "防控期间暂缓")):
+        with pytest.raises(FieldError) as exc:
+            travel_report_decide(actor=screening.leader, report_id=report.pk, approve=approve, note=note)
+        assert (exc.value.field, exc.value.code) == ("approval", "not_pending")
+    report.refresh_from_db()
+    assert (report.approval, report.decided_by) == ("pending", None)
+    assert not AuditEvent.objects.filter(action="travel_report.decide").exists()
+
+
+def test_a_leader_who_filed_a_trip_does_not_approve_it(district, screening):
+    from fangkong.core.approvals import OwnRequest
+
+    official = make_person(district.a, name="干部")
+    official.unit = screening.dept
+    official.save()
+    tag(official)
+    report = file(screening.leader, official)  # a unit leader may file for the unit's staff, too
+    with pytest.raises(OwnRequest) as exc:
+        travel_report_decide(actor=screening.leader, report_id=report.pk, approve=True)
+    assert exc.value.code == "own_request"
+    second_leader = make_user("leader2", "unit_leader", unit=screening.dept)
+    travel_report_decide(actor=second_leader, report_id=report.pk, approve=True)
+    report.refresh_from_db()
+    assert (report.approval, report.decided_by) == ("approved", second_leader)
+
+
+def test_who_may_withdraw_a_trip(district, screening):
+    """Whoever filed it, or the traveller's community (its street, HQ); not the employer's HR or the deciding
+    leader, who see it too, unless they filed it."""
+    official = make_person(district.a, name="干部")
+    official.unit = screening.dept
+    official.save()
+    tag(official)
+    filed_by_community = file(district.worker_a, official)
+    staff = make_person(district.a, name="职工")
+    staff.unit = screening.employer
+    staff.save()
+    filed_by_hr = file(screening.hr, staff)
+    assert filed_by_community in travel_reports_visible(user=screening.leader)
+    with pytest.raises(Forbidden):
+        travel_report_cancel(actor=screening.leader, report_id=filed_by_community.pk)
+    with pytest.raises(NotFound):  # another community's worker does not even see it
+        travel_report_cancel(actor=district.worker_b, report_id=filed_by_community.pk)
+    other_hr = make_user("hr2", "employer_hr", unit=screening.employer)
+    with pytest.raises(Forbidden):
+        travel_report_cancel(actor=other_hr, report_id=filed_by_hr.pk)
+    assert not TravelReport.objects.filter(cancelled_at__isnull=False).exists()
+    travel_report_cancel(actor=screening.hr, report_id=filed_by_hr.pk)  # the filer
+    travel_report_cancel(actor=district.hq, report_id=filed_by_community.pk)  # the traveller's district
+    assert TravelReport.objects.filter(cancelled_at__isnull=False).count() == 2
+    # A trip the traveller reported on the portal: their community withdraws it.
+    from fangkong.screening.travel import travel_report_self
+
+    today = clock.localdate()
+    own = travel_report_self(
+        person_ids=[district.person_a.pk],
+        person_id=district.person_a.pk,
+        destination="北京市",
+        depart_on=today + timedelta(days=1),
+        return_on=today + timedelta(days=2),
+        reason="探亲",
+        transport="高铁",
+    )
+    assert travel_report_cancel(actor=district.worker_a, report_id=own.pk).cancelled_at is not None
 
 
 @pytest.mark.postgres
@@ -213,8 +290,8 @@ def test_two_leaders_deciding_the_same_trip_at_once_one_wins(district, screening
     assert len(decided) == 1 and len(refused) == 1, (decided, refused)
     [(winner_id, outcome)] = decided.items()
     [error] = refused.values()
-    assert (error.field, error.code) == ("approval", "invalid")
+    assert (error.field, error.code) == ("approval", "not_pending")
     report.refresh_from_db()
     assert (report.approval, report.decided_by_id) == (outcome, winner_id)
     events = list(AuditEvent.objects.filter(action="travel_report.decide", object_id=str(report.pk)))
-    assert [(e.actor_id, e.fields["approval"]) for e in events] == [(winner_id, outcome)]
+    assert [(e.actor_id, e.fields["approval"]) for e in events] == [(winner_id, {"from": "pending", "to": outcome})]
