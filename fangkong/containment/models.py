@@ -393,12 +393,16 @@ class Escort(models.Model):
 
 class PersonStatus(models.Model):
     """The derived status, kept so that a scanner's look-up is one row: rewritten by every change of its inputs
-    (which lock the row first, then read), and recomputed on reading when it has expired or the person moved."""
+    (which lock the row first, then read), and recomputed on reading when it has expired or the person moved.
+
+    `colour` is NULL while the row is invalidated (`status_invalidate`: a source changed and nobody recomputed
+    yet): a report reading the table counts such a person as unknown, never as green. Otherwise it is the
+    colour computed at `computed_at`, good until `valid_until` (a manual change running out, a zone starting)."""
 
     person = models.OneToOneField(
         Person, primary_key=True, on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
-    colour = models.CharField(max_length=6, choices=Colour.choices)
+    colour = models.CharField(max_length=6, choices=Colour.choices, null=True)  # NULL: invalidated, not known
     since = models.DateTimeField(null=True, blank=True)
     reasons = models.JSONField(default=list)
     valid_until = models.DateTimeField(null=True, blank=True)  # the earliest expiry among the reasons

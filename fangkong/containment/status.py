@@ -8,7 +8,13 @@ it expires). The status is the strictest colour; every reason is kept and shown.
 `PersonStatus` keeps the result so that a scanner reads one row. Whoever changes a source calls
 `status_refresh` in the same transaction: it locks the people's rows first and reads the sources after, so two
 concurrent changes for one person cannot leave the row computed without either. A row is recomputed on reading
-when it has expired (a manual change ran out, a zone's start came) or the person moved house.
+when it has been invalidated (`status_invalidate`), has expired (a manual change ran out, a zone's start came) or
+the person moved house.
+
+The stored colour never claims what is not known: an invalidated row holds no colour (NULL) until a reader or a
+writer recomputes it, so that a report or SQL counting the table directly sees "unknown", not a stale green, for
+a person whose pool just came back positive. A row that lapsed by time keeps the colour that held until
+`valid_until`; a direct reader honours that column.
 """
 
 from __future__ import annotations
@@ -227,9 +233,11 @@ EXPIRED = datetime(2000, 1, 1, tzinfo=UTC)
 def status_invalidate(person_ids: list[int] | set[int]) -> None:
     """Mark these people's stored status stale, in the transaction that changed a source, for hot paths where a
     full recompute would cost more than the change itself (a checkpoint registration that opens a closed-loop
-    case). The next read recomputes it. One statement: an upsert that expires the row and moves `computed_at`,
-    so a reader that computed from the state before this change cannot store its result (its conditional write
-    sees another `computed_at`, or finds the row there already)."""
+    case). The next read recomputes it. One statement: an upsert that empties the colour (NULL: not known, so
+    that nothing reading the table takes the old colour for the person's), expires the row and moves
+    `computed_at`, so a reader that computed from the state before this change cannot store its result (its
+    conditional write sees another `computed_at`, or finds the row there already). The expired `valid_until`
+    stays as a second mark, for readers that filter on it."""
     ids = sorted(set(person_ids))
     if not ids:
         return
@@ -237,13 +245,14 @@ def status_invalidate(person_ids: list[int] | set[int]) -> None:
     upsert_rows(
         PersonStatus._meta.db_table,
         ["person_id", "colour", "since", "reasons", "valid_until", "computed_at", "household_id", "jpath"],
-        ((pid, Colour.GREEN, None, "[]", EXPIRED, now, None, "") for pid in ids),
+        ((pid, None, None, "[]", EXPIRED, now, None, "") for pid in ids),
         key="person_id",
     )
 
 
 def _lock(ids: list[int], now: datetime) -> None:
-    """Take the people's status rows (creating missing ones) so that a concurrent change waits for us."""
+    """Take the people's status rows (creating missing ones, without a colour until the recompute in the same
+    transaction fills it) so that a concurrent change waits for us."""
     table = PersonStatus._meta.db_table
     if connection.vendor != "postgresql":
         return  # SQLite runs one writing transaction at a time (BEGIN IMMEDIATE)
@@ -252,9 +261,9 @@ def _lock(ids: list[int], now: datetime) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {table} (person_id, colour, reasons, computed_at, jpath)"
-                f" SELECT p.id, %s, '[]', %s, p.jpath FROM {Person._meta.db_table} p WHERE {sql} ORDER BY p.id"
+                f" SELECT p.id, NULL, '[]', %s, p.jpath FROM {Person._meta.db_table} p WHERE {sql} ORDER BY p.id"
                 f" ON CONFLICT (person_id) DO UPDATE SET computed_at = EXCLUDED.computed_at",
-                [Colour.GREEN, now, *params],
+                [now, *params],
             )
 
 
@@ -290,7 +299,8 @@ def status_of(person_id: int) -> Status:
 
 def status_from_row(row: tuple) -> Status:
     """A person's status from a row of `_ROW_COLUMNS` (the person joined with their stored status): the stored one
-    while it is current, else recomputed now."""
+    while it is current, else recomputed now — no row, an invalidated one (no colour), an expired one, or one
+    computed for another home. The same branch, and the same statements, whichever made it stale."""
     person_id, household, jpath, colour, since, reasons, valid_until, s_household, s_jpath, computed_at = row
     now = clock.now()
     if (
