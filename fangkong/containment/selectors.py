@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
 from fangkong.registry.models import Person
 
-from .models import Appeal, Case, StatusChange, Zone, ZoneLevel
+from .models import Appeal, Case, Inpatient, StatusChange, Zone, ZoneLevel
 from .status import Status, status_of
 
 
@@ -35,6 +35,33 @@ def zone_get(*, user, zone_id: int) -> Zone:
     if zone is None:
         raise NotFound
     return zone
+
+
+def zone_decidable(*, user, zone: Zone) -> bool:
+    """Whether the user's reach to approve zones covers this one (the page shows the decision buttons)."""
+    return scope_for(user, Cap.ZONE_APPROVE).covers(zone.jpath)
+
+
+def person_actions(*, user, person: Person) -> dict[str, bool]:
+    """What the user may start about a person whose status they see: ask for a status change, a transfer."""
+    return {
+        "can_request": scope_for(user, Cap.STATUS_REQUEST).covers(person.jpath),
+        "can_transfer": scope_for(user, Cap.CASE_WORK).covers(person.jpath),
+    }
+
+
+def reporting_units(*, user) -> frozenset[int]:
+    """The clinics, pharmacies and hospitals the user reports for (sentinels, inpatients)."""
+    return unit_ids_for(user, Cap.SENTINEL_REPORT)
+
+
+def inpatients_current(*, user) -> QuerySet[Inpatient]:
+    """The patients still in the user's hospitals, with their escorts."""
+    return (
+        Inpatient.objects.filter(unit_id__in=reporting_units(user=user), discharged_at__isnull=True)
+        .prefetch_related("escorts")
+        .order_by("ward", "bed")
+    )
 
 
 def levels() -> QuerySet[ZoneLevel]:

@@ -14,7 +14,8 @@ from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id, param_ids, param_int
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.selectors import units_within
 
 from . import changes, selectors, zones
 from .models import Colour, StatusChange, Zone
@@ -31,7 +32,6 @@ def zone_list(request):
     if not has_cap(request.user, Cap.ZONE_VIEW):
         raise Forbidden(Cap.ZONE_VIEW)
     error = None
-    reach = scope_for(request.user, Cap.ZONE_REQUEST)
     if request.method == "POST":
         try:
             zone = zones.zone_request(
@@ -58,7 +58,7 @@ def zone_list(request):
             "query": query,
             "states": Zone.State.choices,
             "state": request.GET.get("state", ""),
-            "can_request": not reach.empty,
+            "can_request": has_cap(request.user, Cap.ZONE_REQUEST),
             "levels": selectors.levels(),
             "compounds": selectors.zone_places(user=request.user),
             "jurisdictions": selectors.zone_jurisdictions(user=request.user),
@@ -100,7 +100,7 @@ def zone_detail(request, zone_id: int):
         zone = selectors.zone_get(user=request.user, zone_id=zone_id)
     people = zones.people_in_zone(zone).select_related("jurisdiction").order_by("jpath", "pk")
     page, query = page_of(request, people)
-    decides = scope_for(request.user, Cap.ZONE_APPROVE).covers(zone.jpath)
+    decides = selectors.zone_decidable(user=request.user, zone=zone)
     return render(
         request,
         "containment/zone.html",
@@ -172,8 +172,7 @@ def person_status(request, person_id: int):
             .select_related("requested_by", "decided_by")
             .prefetch_related("appeals")
             .order_by("-requested_at"),
-            "can_request": scope_for(request.user, Cap.STATUS_REQUEST).covers(person.jpath),
-            "can_transfer": scope_for(request.user, Cap.CASE_WORK).covers(person.jpath),
+            **selectors.person_actions(user=request.user, person=person),
             "sites": _sites(),
             "colours": Colour.choices,
             "error": error,
@@ -274,8 +273,7 @@ def tracing(request):
 
     from .venues import visits_at, whereabouts
 
-    scope = scope_for(request.user, Cap.TRACE)
-    if scope.empty:
+    if not has_cap(request.user, Cap.TRACE):
         raise Forbidden(Cap.TRACE)
     error, visits, places, person = None, None, None, None
     try:
@@ -305,7 +303,7 @@ def tracing(request):
         request,
         "containment/tracing.html",
         {
-            "venues": Unit.objects.filter(scope.q("jpath"), kind=Unit.Kind.VENUE).order_by("name")[:1000],
+            "venues": units_within(user=request.user, cap=Cap.TRACE, kinds=[Unit.Kind.VENUE]).order_by("name")[:1000],
             "visits": visits,
             "places": places,
             "person": person,
@@ -322,7 +320,7 @@ def sentinel_form(request):
     from .models import SentinelReport
     from .sentinels import Who, sentinel_report
 
-    if not unit_ids_for(request.user, Cap.SENTINEL_REPORT):
+    if not selectors.reporting_units(user=request.user):
         raise Forbidden(Cap.SENTINEL_REPORT)
     error = None
     if request.method == "POST":
@@ -411,11 +409,9 @@ def transfer_list(request):
 @scoped
 def inpatients(request):
     """A hospital's inpatient register with each patient's escort (one at a time)."""
-    from .models import Inpatient
     from .sentinels import Who, escort_add, inpatient_admit, inpatient_discharge
 
-    units = unit_ids_for(request.user, Cap.SENTINEL_REPORT)
-    if not units:
+    if not selectors.reporting_units(user=request.user):
         raise Forbidden(Cap.SENTINEL_REPORT)
     if request.method == "POST":
         try:
@@ -437,9 +433,4 @@ def inpatients(request):
         except FieldError as exc:
             messages.error(request, exc.message)
         return redirect("containment:inpatients")
-    patients = (
-        Inpatient.objects.filter(unit_id__in=units, discharged_at__isnull=True)
-        .prefetch_related("escorts")
-        .order_by("ward", "bed")
-    )
-    return render(request, "containment/inpatients.html", {"patients": patients})
+    return render(request, "containment/inpatients.html", {"patients": selectors.inpatients_current(user=request.user)})

@@ -32,6 +32,11 @@ def _require(user) -> None:
         raise NotFound
 
 
+def retention_editable(*, user) -> bool:
+    """Whether the user may change the periods: one period for the whole district, so district-wide power only."""
+    return scope_for(user, Cap.RETENTION).district_wide
+
+
 def periods(*, user) -> list[PeriodRow]:
     """Each class with the period in force (never creating a row: a missing one reads as the default)."""
     _require(user)

@@ -7,8 +7,6 @@ from django.shortcuts import redirect, render
 
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
-from fangkong.core.roles import Cap
-from fangkong.core.scoping import scope_for
 
 from . import selectors, services
 
@@ -29,7 +27,7 @@ def retention_page(request):
         "dataprotection/retention.html",
         {
             "rows": selectors.periods(user=request.user),
-            "can_edit": scope_for(request.user, Cap.RETENTION).district_wide,
+            "can_edit": selectors.retention_editable(user=request.user),
             "error": error,
             "failed": request.POST.get("data_class", "") if error else "",
             "district_code": services.district_code(),

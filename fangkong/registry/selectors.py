@@ -14,7 +14,7 @@ from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 
-from .models import Jurisdiction, Person
+from .models import Jurisdiction, Person, Unit
 
 
 def jurisdictions_visible(*, user) -> QuerySet[Jurisdiction]:
@@ -26,6 +26,22 @@ def jurisdiction_get(*, user, jurisdiction_id: int) -> Jurisdiction:
         return jurisdictions_visible(user=user).get(pk=jurisdiction_id)
     except Jurisdiction.DoesNotExist as exc:
         raise NotFound from exc
+
+
+def jurisdictions_within(*, user, cap: str) -> QuerySet[Jurisdiction]:
+    """Every jurisdiction within the user's reach for `cap`: their own and all below (for a form's choices)."""
+    return Jurisdiction.objects.filter(scope_for(user, cap).q("path"))
+
+
+def jurisdictions_below(*, user, cap: str) -> QuerySet[Jurisdiction]:
+    """The jurisdictions right below the user's own for `cap` (whom a directive is addressed to)."""
+    return Jurisdiction.objects.filter(parent__path__in=scope_for(user, cap).paths)
+
+
+def units_within(*, user, cap: str, kinds: list[str] | None = None) -> QuerySet[Unit]:
+    """The units within the user's reach for `cap`, of these kinds if given."""
+    units = Unit.objects.filter(scope_for(user, cap).q("jpath"))
+    return units.filter(kind__in=kinds) if kinds else units
 
 
 def jurisdiction_roots(*, user) -> list[Jurisdiction]:

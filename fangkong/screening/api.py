@@ -13,8 +13,6 @@ from fangkong.core import clock
 from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.dates import Day, Moment, period
 from fangkong.core.errors import FieldError
-from fangkong.core.roles import Cap
-from fangkong.core.scoping import scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
@@ -24,7 +22,7 @@ from . import protocol, riskareas, selectors, travel
 from .followups import release_blockers
 from .models import FollowUp, Passage, ScreeningSettings, TravelReport, Violation
 from .models import RiskProtocol as ScreeningProtocol
-from .passages import PassageInput, passage_register, passage_reply, traveller_name
+from .passages import PassageInput, passage_register, passage_reply, traveller_ref
 
 router = Router(tags=["screening"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -302,17 +300,13 @@ class PassagePage(Schema):
     count: int
 
 
-def passage_out(p: Passage, name: Callable[[Passage], str], in_reach: Callable[[str], bool]) -> dict:
+def passage_out(p: Passage, traveller: Callable[[Passage], dict]) -> dict:
     return {
         "id": p.pk,
         "at": p.at,
         "direction": p.direction,
         "checkpoint": _ref(p.checkpoint),
-        "person": {
-            "id": p.person_id if in_reach(p.jpath) else None,
-            "name": name(p),
-            "document_number": p.person.document_masked,
-        },
+        "person": traveller(p),
         "origin": p.origin,
         "visited": p.visited,
         "destination_community": _ref(p.destination_community),
@@ -343,8 +337,8 @@ def passage_list(
     if until:
         qs = qs.filter(at__lt=until)
     items, count = paginate(qs, page, page_size)
-    name, scope = traveller_name(request.user), scope_for(request.user, Cap.PASSAGE_VIEW)
-    return {"items": [passage_out(p, name, scope.covers) for p in items], "count": count}
+    traveller = traveller_ref(request.user)
+    return {"items": [passage_out(p, traveller) for p in items], "count": count}
 
 
 class PassRequestIn(Schema):

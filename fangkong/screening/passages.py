@@ -77,6 +77,17 @@ def traveller_name(user) -> Callable[[Passage], str]:
     return lambda p: p.person.name if scope.covers(p.jpath) else pii.mask_name(p.name)
 
 
+def traveller_ref(user) -> Callable[[Passage], dict]:
+    """The traveller of a passage as `user` may read it in a list: the person's id and the register's name where
+    their jurisdiction holds the passage, the typed name masked elsewhere (see traveller_name)."""
+    scope, name = scope_for(user, Cap.PASSAGE_VIEW), traveller_name(user)
+    return lambda p: {
+        "id": p.person_id if scope.covers(p.jpath) else None,
+        "name": name(p),
+        "document_number": p.person.document_masked,
+    }
+
+
 def passage_reply(user, result: PassageResult) -> dict:
     """What the one who registered a passage is told. Everything in it follows from what they typed and the rules,
     never from whether the number was already registered: a known person with no risk and a number seen for the

@@ -11,8 +11,8 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap, scope_for
-from fangkong.registry.models import Jurisdiction
+from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdictions_within
 
 
 @scoped
@@ -41,14 +41,13 @@ def incident_list(request):
         except FieldError as exc:
             error = exc
     rows = [(i, incidents.next_due(i)) for i in incidents.incidents_visible(user=request.user)[:100]]
-    scope = scope_for(request.user, Cap.TASK_WORK)
     return render(
         request,
         "command/incidents.html",
         {
             "rows": rows,
             "levels": IncidentLevel.objects.all(),
-            "places": Jurisdiction.objects.filter(scope.q("path")).order_by("path")[:500],
+            "places": jurisdictions_within(user=request.user, cap=Cap.TASK_WORK).order_by("path")[:500],
             "error": error,
         },
         status=400 if error else 200,

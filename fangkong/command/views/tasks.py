@@ -13,8 +13,9 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap, scope_for
-from fangkong.registry.models import Jurisdiction, Unit
+from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.models import Jurisdiction
+from fangkong.registry.selectors import jurisdictions_below, units_within
 
 from .. import directives
 
@@ -92,8 +93,7 @@ def attachment(request, update_id: int):
 
 @scoped
 def directive_list(request):
-    reach = scope_for(request.user, Cap.DIRECTIVE_ISSUE)
-    if reach.empty and not has_cap(request.user, Cap.TASK_OVERSEE):
+    if not has_cap(request.user, Cap.DIRECTIVE_ISSUE) and not has_cap(request.user, Cap.TASK_OVERSEE):
         raise Forbidden(Cap.DIRECTIVE_ISSUE)
     error = None
     if request.method == "POST":
@@ -112,15 +112,9 @@ def directive_list(request):
             error = exc
     page, query = page_of(request, directives.directives_visible(user=request.user))
     # Who one may address: the jurisdictions right below one's own, and the units within reach.
-    roots = [p for p in reach.paths]
-    below = Jurisdiction.objects.filter(parent__path__in=roots).order_by("path") if roots else []
-    units = (
-        Unit.objects.filter(reach.q("jpath"), kind__in=["department", "clinic", "enterprise"]).order_by("kind", "name")[
-            :300
-        ]
-        if roots
-        else []
-    )
+    below = jurisdictions_below(user=request.user, cap=Cap.DIRECTIVE_ISSUE).order_by("path")
+    kinds = ["department", "clinic", "enterprise"]
+    units = units_within(user=request.user, cap=Cap.DIRECTIVE_ISSUE, kinds=kinds).order_by("kind", "name")[:300]
     return render(
         request,
         "command/directives.html",
