@@ -114,5 +114,5 @@ def check(
         raise FieldError(field, not_pending or _("This is not awaiting a decision."), code=NOT_PENDING)
     note = (note or "").strip()
     if (not approve if note_needed is None else note_needed) and not note:
-        raise FieldError("note", note_missing or _("Give the reason for the decision."), code=NOTE_REQUIRED)
+        raise FieldError("note", note_missing or _("Give the reasons for the decision."), code=NOTE_REQUIRED)
     return Decision(actor=actor, at=clock.now(), note=note[:note_length], old=str(old), new=str(new), key=key or field)
