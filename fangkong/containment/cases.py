@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.actors import is_system, require_actor
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -19,12 +20,16 @@ from .status import status_refresh
 
 
 @transaction.atomic
-def case_confirm(*, actor, person_id: int, source: str, reference: str = "") -> Case:
-    """A confirmed positive (from testing's event, or recorded by hand): red at once. One open case a person."""
-    if actor is not None and scope_for(actor, Cap.CASE_WORK).empty:
+def case_confirm(*, actor: object, person_id: int, source: str, reference: str = "") -> Case:
+    """A confirmed positive (from testing's event, or recorded by hand): red at once. One open case a person.
+    `actor` is the user recording it (capability and scope checked) or `System` when testing's positive retest
+    confirms it (the fact is established; nothing to check)."""
+    require_actor(actor)
+    trusted = is_system(actor)
+    if not trusted and scope_for(actor, Cap.CASE_WORK).empty:
         raise Forbidden(Cap.CASE_WORK)
     person = Person.objects.filter(pk=person_id).first()
-    if person is None or (actor is not None and not scope_for(actor, Cap.CASE_WORK).covers(person.jpath)):
+    if person is None or (not trusted and not scope_for(actor, Cap.CASE_WORK).covers(person.jpath)):
         raise NotFound
     existing = Case.objects.filter(person=person, released_at__isnull=True).first()
     if existing is not None:

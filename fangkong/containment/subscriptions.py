@@ -4,6 +4,7 @@ must change in the same commit as the fact behind it (see core.events)."""
 from __future__ import annotations
 
 from fangkong.core import events
+from fangkong.core.actors import System
 from fangkong.screening.events import FOLLOWUP_OPENED, FOLLOWUP_RELEASED, FollowupChanged
 from fangkong.testing.events import (
     CASE_CONFIRMED,
@@ -30,7 +31,8 @@ def _expire_many(payload: PoolPositive) -> None:
 def _case_confirmed(payload: CaseConfirmed) -> None:
     from .cases import case_confirm
 
-    case_confirm(actor=None, person_id=payload["person_id"], source="testing", reference=payload.get("tube", ""))
+    actor = System(CASE_CONFIRMED)  # testing established the fact: a positive single-tube retest
+    case_confirm(actor=actor, person_id=payload["person_id"], source="testing", reference=payload.get("tube", ""))
 
 
 def connect() -> None:

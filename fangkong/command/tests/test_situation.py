@@ -11,12 +11,13 @@ from openpyxl import load_workbook
 from fangkong.command.directives import directive_issue
 from fangkong.containment.cases import case_confirm
 from fangkong.core import clock
+from fangkong.core.actors import System
 
 JSON = "application/json"
 
 
 def test_compile_approve_publish_and_export(client, district, api_token):
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     directive_issue(
         actor=district.hq, title="x", deadline=clock.now() + timedelta(hours=1), recipients=[district.s1.pk]
     )

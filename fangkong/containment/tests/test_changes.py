@@ -18,6 +18,7 @@ from fangkong.containment.changes import (
 from fangkong.containment.models import StatusChange
 from fangkong.containment.status import status_of
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden, NotFound
@@ -104,7 +105,7 @@ def test_an_outsider_cannot_even_ask(district):
 
 
 def test_bulk_changes_are_refused_unless_each_person_has_a_record(district, containment):
-    case = case_confirm(actor=None, person_id=containment.residents[0].pk, source="testing")
+    case = case_confirm(actor=System("test"), person_id=containment.residents[0].pk, source="testing")
     from fangkong.containment.cases import contact_add
 
     contact = contact_add(

@@ -7,13 +7,14 @@ from fangkong.containment.cases import case_confirm
 from fangkong.containment.models import IsolationSite, SentinelAlert, Transfer
 from fangkong.containment.transfers import transfer_dispatch
 from fangkong.core import pii
+from fangkong.core.actors import System
 from fangkong.registry.models import Unit
 
 
 def test_clinic_reports_on_the_page_and_the_community_handles_the_alert(district):
     unit = Unit.objects.create(kind="clinic", name="卫生站", code="C-9", jurisdiction=district.a, jpath=district.a.path)
     doctor = district.client(make_user("doc9", "clinic_staff", unit=unit))
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     bad = doctor.post("/containment/sentinel/", {"kind": "fever", "temperature": "55"})
     assert bad.status_code == 400 and "temperature" in bad.content.decode().lower()
     r = doctor.post(
@@ -43,7 +44,7 @@ def test_transfers_board_steps_and_outsiders(district):
         kind="clinic", name="定点医院", code="H-9", jurisdiction=district.d, jpath=district.d.path
     )
     site = IsolationSite.objects.create(name="定点医院", kind="hospital", capacity=5, unit=unit, jpath=district.d.path)
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     transfer_dispatch(
         actor=district.hq,
         person_id=district.person_a.pk,
@@ -67,7 +68,7 @@ def test_dispatch_from_the_status_page_and_the_inpatient_register(district):
         kind="clinic", name="定点医院", code="H-8", jurisdiction=district.d, jpath=district.d.path
     )
     site = IsolationSite.objects.create(name="定点医院", kind="hospital", capacity=5, unit=unit, jpath=district.d.path)
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     hq = district.client(district.hq)
     r = hq.post(
         f"/containment/people/{district.person_a.pk}/",

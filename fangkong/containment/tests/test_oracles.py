@@ -10,6 +10,7 @@ import pytest
 from fangkong.conftest import make_user
 from fangkong.containment.cases import case_confirm
 from fangkong.core import clock
+from fangkong.core.actors import System
 
 JSON = "application/json"
 NOBODY = 987_654_321
@@ -36,7 +37,7 @@ def _bulk(client, headers, person_id: int, record: str):
 
 @pytest.mark.parametrize("who", ["unit_staff", "street2"])
 def test_bulk_changes_say_nothing_about_a_case_outside_the_callers_reach(client, district, street2, api_token, who):
-    case = case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case = case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     headers = api_token(street2 if who == "street2" else district.unit_staff)
     the_case = _bulk(client, headers, district.person_a.pk, f"case:{case.pk}")
     not_a_case = _bulk(client, headers, district.person_a.pk, f"case:{case.pk + 1000}")
@@ -50,7 +51,7 @@ def test_bulk_changes_say_nothing_about_a_case_outside_the_callers_reach(client,
 
 
 def test_bulk_changes_still_check_the_record_for_people_in_reach(client, district, api_token):
-    case = case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case = case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     headers = api_token(district.hq)
     status, body = _bulk(client, headers, district.person_b.pk, f"case:{case.pk}")  # person B's: not theirs
     assert status == 400 and body["errors"][0]["field"] == "record"

@@ -10,6 +10,7 @@ from fangkong.conftest import make_id_number, make_user
 from fangkong.containment.cases import case_confirm, case_release
 from fangkong.containment.models import SentinelAlert, SentinelReport
 from fangkong.core import clock, pii
+from fangkong.core.actors import System
 from fangkong.registry.models import Person, Unit
 
 JSON = "application/json"
@@ -75,7 +76,7 @@ def test_a_fever_patient_with_no_history_raises_no_alert(client, district, clini
 
 
 def test_a_recent_positive_buying_antivirals_alerts_their_community(client, district, pharmacy, api_token):
-    case = case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case = case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     case_release(actor=district.hq, case_id=case.pk, note="出院")
     r = _report(
         client,
@@ -190,7 +191,7 @@ def test_inpatient_register_with_one_escort_at_a_time(client, district, clinic, 
 
 def test_a_clinic_cannot_tell_whether_a_number_is_registered_or_under_which_name(client, district, pharmacy, api_token):
     """A pharmacy of community B types numbers: person A's (registered, a case) and a number nobody has."""
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     chemist = api_token(pharmacy)
     nobody = make_id_number()
     # Without a name: refused alike (not "give the name: not in the register" for the unknown one only).

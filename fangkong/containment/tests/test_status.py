@@ -11,6 +11,7 @@ from fangkong.containment.models import PersonStatus
 from fangkong.containment.status import status_of, status_refresh
 from fangkong.containment.zones import zone_approve, zone_request
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.screening.models import FollowUp
 
 
@@ -51,9 +52,11 @@ def test_a_closed_loop_case_colours_the_status_until_released(district, measure,
 
 
 def test_a_confirmed_case_is_red_until_released(district):
-    case = case_confirm(actor=None, person_id=district.person_a.pk, source="testing", reference="T1")
+    case = case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing", reference="T1")
     assert status_of(district.person_a.pk).colour == "red"
-    assert case_confirm(actor=None, person_id=district.person_a.pk, source="testing").pk == case.pk  # one open
+    assert (
+        case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing").pk == case.pk
+    )  # one open
     case_release(actor=district.hq, case_id=case.pk, note="治愈出院，隔离期满")
     assert status_of(district.person_a.pk).colour == "green"
 
@@ -65,7 +68,7 @@ def test_the_strictest_reason_wins_and_all_are_kept(district, containment):
     )
     zone_approve(actor=containment.hq2, zone_id=zone.pk)
     assert status_of(person.pk).colour == "yellow"
-    case_confirm(actor=None, person_id=person.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=person.pk, source="testing")
     s = status_of(person.pk)
     assert s.colour == "red"
     assert [r["kind"] for r in s.reasons] == ["case", "zone"]
@@ -76,7 +79,7 @@ def test_the_cache_is_rewritten_by_each_change_and_read_back(district):
     status_refresh([person])
     row = PersonStatus.objects.get(pk=person)
     assert row.colour == "green"
-    case_confirm(actor=None, person_id=person, source="testing")
+    case_confirm(actor=System("test"), person_id=person, source="testing")
     assert PersonStatus.objects.get(pk=person).colour == "red"
 
 
@@ -98,7 +101,7 @@ def test_a_writer_wins_over_a_readers_stale_recompute(district):
 
     person = district.person_a.pk
     stale = compute([person])[person]  # a reader computed green …
-    case_confirm(actor=None, person_id=person, source="testing")  # … then a writer made it red
+    case_confirm(actor=System("test"), person_id=person, source="testing")  # … then a writer made it red
     _store_if_unchanged(stale, None, clock.now())  # the reader's insert must not overwrite
     assert PersonStatus.objects.get(pk=person).colour == "red"
 
@@ -119,3 +122,15 @@ def test_an_invalidated_status_is_recomputed_on_reading_and_a_stale_reader_canno
     assert s.colour == "red" and s.reasons[0]["kind"] == "followup"
     assert PersonStatus.objects.get(pk=person).colour == "red"  # stored by the reading
     f.delete()
+
+
+def test_a_case_needs_an_actor_and_the_system_is_named_in_the_trail(district):
+    import pytest
+
+    from fangkong.core.models import AuditEvent
+
+    with pytest.raises(TypeError):  # None no longer waves the checks through
+        case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("testing.case_confirmed"), person_id=district.person_a.pk, source="testing")
+    event = AuditEvent.objects.get(action="case.confirm")
+    assert (event.actor_id, event.actor_name) == (None, "system:testing.case_confirmed")

@@ -12,6 +12,7 @@ from fangkong.containment.models import IsolationSite
 from fangkong.containment.status import status_of
 from fangkong.containment.transfers import due_step
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.core.models import AuditEvent
 from fangkong.registry.models import Unit
 
@@ -54,7 +55,7 @@ def _dispatch(client, hq, person, site):
 
 def test_a_transfer_runs_in_order_to_isolation_and_release(client, district, site, crew, api_token):
     hq = api_token(district.hq)
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     r = _dispatch(client, hq, district.person_a, site)
     assert r.status_code == 201 and r.json()["state"] == "dispatched" and r.json()["next_step"] == "pick_up"
     tid = r.json()["id"]
@@ -88,8 +89,8 @@ def test_a_full_site_and_a_person_without_a_case_are_refused(client, district, s
     hq = api_token(district.hq)
     r = _dispatch(client, hq, district.person_a, site)
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "person_id"  # no case, no contact
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
-    case_confirm(actor=None, person_id=district.person_b.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
     assert _dispatch(client, hq, district.person_a, site).status_code == 201
     full = _dispatch(client, hq, district.person_b, site)
     assert full.status_code == 400 and "full" in full.json()["errors"][0]["message"]
@@ -97,7 +98,7 @@ def test_a_full_site_and_a_person_without_a_case_are_refused(client, district, s
 
 
 def test_overdue_steps_are_derived_from_the_clock(client, district, site, api_token):
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     _dispatch(client, api_token(district.hq), district.person_a, site)
     from fangkong.containment.models import Transfer
 
@@ -107,7 +108,7 @@ def test_overdue_steps_are_derived_from_the_clock(client, district, site, api_to
 
 
 def test_outsiders_cannot_dispatch_or_see(client, district, site, api_token):
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     outsider = api_token(district.worker_b)
     assert _dispatch(client, outsider, district.person_a, site).status_code == 403  # a grid worker never dispatches
     street2 = api_token(make_user("street2", "street_officer", jurisdiction=district.s2))

@@ -10,6 +10,7 @@ from fangkong.containment.models import Zone, ZoneLevel
 from fangkong.containment.status import status_of
 from fangkong.containment.zones import lifting_criteria, people_in_zone_ids, zone_approve, zone_lift, zone_request
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden
@@ -204,7 +205,7 @@ def test_a_recent_close_contact_holds_the_zone(district, containment):
 
     zone = _seal(district, containment, starts_at=clock.now() - timedelta(days=20))
     zone_approve(actor=containment.hq2, zone_id=zone.pk)
-    case = case_confirm(actor=None, person_id=containment.residents[0].pk, source="testing")
+    case = case_confirm(actor=System("test"), person_id=containment.residents[0].pk, source="testing")
     contact_add(
         actor=district.hq,
         case_id=case.pk,

@@ -8,6 +8,7 @@ import pytest
 
 from fangkong.conftest import make_id_number
 from fangkong.core import clock, pii
+from fangkong.core.actors import System
 from fangkong.core.models import AuditEvent
 from fangkong.screening.models import FollowUp, Passage, RiskArea
 from fangkong.screening.passages import PassageInput, passage_register
@@ -62,7 +63,7 @@ def test_staff_cannot_open_another_checkpoint(district, screening):
 def test_lookup_shows_the_status_and_what_to_do(district, screening):
     from fangkong.containment.cases import case_confirm
 
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     c = district.client(screening.staff1)
     number = pii.decrypt(district.person_a.doc_cipher)
     body = c.get(f"/screening/checkpoints/{screening.cp1.pk}/lookup", {"document_number": number}).content.decode()

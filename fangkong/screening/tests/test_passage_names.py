@@ -15,6 +15,7 @@ import pytest
 from fangkong.conftest import make_id_number
 from fangkong.containment.cases import case_confirm
 from fangkong.core import pii
+from fangkong.core.actors import System
 from fangkong.registry.models import Person
 from fangkong.screening.models import Passage, Violation
 
@@ -109,7 +110,7 @@ def test_the_number_check_says_nothing_of_the_register(district, screening):
     assert known == unknown and "李" not in known and "园丁社区" not in known
     assert "does not restrict" in known
     # A restricted holder is what the check is for (as a status scanner shows it).
-    case_confirm(actor=None, person_id=district.person_a.pk, source="testing")
+    case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     red = c.get(url, {"document_number": _number(district.person_a)}).content.decode()
     assert "status-red" in red and "李" not in red
     bad = c.get(url, {"document_number": "123"}).content.decode()
