@@ -195,7 +195,9 @@ def _not_found(request, exc):
 
 @api.exception_handler(Forbidden)
 def _forbidden(request, exc):
-    return _error(request, 403, exc.reason or "You do not have permission for this action.", "forbidden")
+    # A refusal with a rule of its own (the requester deciding: own_request) keeps its code; others are "forbidden".
+    code = getattr(exc, "code", "forbidden")
+    return _error(request, 403, exc.reason or "You do not have permission for this action.", code)
 
 
 @api.exception_handler(RateLimited)

@@ -161,3 +161,28 @@ def test_an_outcome_is_rejected_with_the_reason_and_decided_once(client, distric
         assert again.status_code == 400 and again.json()["code"] == "not_pending"
     outsider = api_token(make_user("hq_s2", "hq_admin", jurisdiction=district.s2))
     assert client.post(url, {"approve": True}, content_type=JSON, **outsider).status_code == 404
+
+
+def test_a_second_person_rejects_an_outcome_on_the_page_with_a_note(district):
+    from fangkong.command.models import Finding, Outcome
+    from fangkong.conftest import make_user
+
+    hq = district.client(district.hq)
+    hq.post(
+        "/command/supervision/",
+        {"action": "finding", "target_kind": "jurisdiction", "target_id": district.a.pk, "text": "值班人员脱岗"},
+    )
+    finding = Finding.objects.get()
+    hq.post("/command/supervision/", {"action": "propose", "finding": finding.pk, "kind": "reminder", "note": "提醒"})
+    outcome = Outcome.objects.get()
+    other = district.client(make_user("hq2", "hq_admin", jurisdiction=district.d))
+    page = other.get("/command/supervision/").content.decode()
+    assert f'id="note-{outcome.pk}"' in page  # the Reject button has its note
+    refused = other.post("/command/supervision/", {"action": "reject", "outcome": outcome.pk, "note": ""})
+    assert refused.status_code == 400 and refused.context["error"].code == "note_required"
+    done = other.post(
+        "/command/supervision/", {"action": "reject", "outcome": outcome.pk, "note": "情节轻微，批评教育"}
+    )
+    assert done.status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.state == "rejected" and outcome.decision_note == "情节轻微，批评教育"

@@ -284,3 +284,9 @@ def test_one_rule_for_every_two_person_decision(district, make):
         d.approve(d.decider, "再次同意")
     assert exc.value.code == d.approve_again
     assert len(events()) == 1 and getattr(d.stamped(), d.by) == d.decider
+
+
+def test_the_api_names_the_rule_that_refused(client, district, api_token):
+    zone_id = _zone_requested(district).pk
+    r = client.post(f"/api/v1/zones/{zone_id}/approve", {}, content_type="application/json", **api_token(district.hq))
+    assert r.status_code == 403 and r.json()["code"] == OWN_REQUEST
