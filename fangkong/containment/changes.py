@@ -26,7 +26,7 @@ from fangkong.core.text import ascii_digits
 from fangkong.registry.models import Person
 
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
-from .selectors import appeals_visible, changes_visible
+from .selectors import appeals_visible, change_get
 from .status import status_refresh
 
 MAX_DAYS = 30
@@ -183,9 +183,7 @@ def _change_locked(actor, change_id: int) -> StatusChange:
     """The change for a decision on its current state: read through the changes the actor sees (404 otherwise)
     and locked, its row only, until the transaction ends; 403 without the power to approve over it."""
     _require(actor, Cap.STATUS_APPROVE)
-    change = changes_visible(user=actor).select_for_update(of=("self",)).filter(pk=change_id).first()
-    if change is None:
-        raise NotFound
+    change = change_get(user=actor, change_id=change_id, for_update=True)
     if not scope_for(actor, Cap.STATUS_APPROVE).covers(change.jpath):
         raise Forbidden(Cap.STATUS_APPROVE)
     return change

@@ -30,8 +30,11 @@ def zones_visible(*, user, state: str = "") -> QuerySet[Zone]:
     return qs.order_by("-requested_at")
 
 
-def zone_get(*, user, zone_id: int) -> Zone:
-    zone = zones_visible(user=user).filter(pk=zone_id).first()
+def zone_get(*, user, zone_id: int, for_update: bool = False) -> Zone:
+    """The one access path to a zone: 404 outside the user's reach; `for_update` locks its row (of self) for a
+    check-then-write until the transaction ends."""
+    qs = zones_visible(user=user)
+    zone = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=zone_id).first()
     if zone is None:
         raise NotFound
     return zone
@@ -88,8 +91,11 @@ def changes_visible(*, user, state: str = "") -> QuerySet[StatusChange]:
     return qs.order_by("-requested_at")
 
 
-def change_get(*, user, change_id: int) -> StatusChange:
-    change = changes_visible(user=user).filter(pk=change_id).first()
+def change_get(*, user, change_id: int, for_update: bool = False) -> StatusChange:
+    """The one access path to a status change: 404 outside the user's reach; `for_update` locks its row (of
+    self)."""
+    qs = changes_visible(user=user)
+    change = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=change_id).first()
     if change is None:
         raise NotFound
     return change

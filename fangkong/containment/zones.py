@@ -17,12 +17,12 @@ from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.registry.models import Jurisdiction, Person, Place
 
 from .models import Case, CloseContact, Zone, ZoneLevel
 from .protocol import ensure_default_levels
-from .selectors import zones_visible
+from .selectors import zone_get
 from .status import status_refresh
 
 ZONE_PLACE_KINDS = (Place.Kind.COMPOUND, Place.Kind.BUILDING, Place.Kind.HOUSEHOLD)
@@ -144,9 +144,7 @@ def _zone_locked(actor, zone_id: int, cap: str) -> Zone:
     locked, its row only, until the transaction ends; 403 without `cap` over it."""
     if scope_for(actor, cap).empty:
         raise Forbidden(cap)
-    zone = zones_visible(user=actor).select_for_update(of=("self",)).filter(pk=zone_id).first()
-    if zone is None:
-        raise NotFound
+    zone = zone_get(user=actor, zone_id=zone_id, for_update=True)
     if not scope_for(actor, cap).covers(zone.jpath):
         raise Forbidden(cap)
     return zone
