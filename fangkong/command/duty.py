@@ -105,8 +105,11 @@ def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignm
     return assignment
 
 
-def _mine(actor, shift_id: int) -> DutyAssignment:
-    a = DutyAssignment.objects.select_for_update().select_related("shift").filter(shift_id=shift_id, user=actor).first()
+def duty_assignment_get(*, user, shift_id: int, for_update: bool = False) -> DutyAssignment:
+    """The one access path to a duty assignment: the user's own on that shift (404 otherwise); `for_update` locks
+    its row (of self)."""
+    qs = DutyAssignment.objects.select_related("shift").filter(shift_id=shift_id, user=user)
+    a = (qs.select_for_update(of=("self",)) if for_update else qs).first()
     if a is None:
         raise NotFound
     return a
@@ -114,7 +117,7 @@ def _mine(actor, shift_id: int) -> DutyAssignment:
 
 @transaction.atomic
 def duty_check_in(*, actor, shift_id: int) -> DutyAssignment:
-    a = _mine(actor, shift_id)
+    a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     now = clock.now()
     if now < a.starts_at - timedelta(hours=1) or now >= a.ends_at:
         raise FieldError("shift", _("Check in during your shift (from an hour before it)."))
@@ -127,7 +130,7 @@ def duty_check_in(*, actor, shift_id: int) -> DutyAssignment:
 
 @transaction.atomic
 def duty_check_out(*, actor, shift_id: int) -> DutyAssignment:
-    a = _mine(actor, shift_id)
+    a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     if a.checked_in_at is None:
         raise FieldError("shift", _("You have not checked in."))
     if a.checked_out_at is None:
@@ -146,7 +149,7 @@ def duty_check_out(*, actor, shift_id: int) -> DutyAssignment:
 @transaction.atomic
 def duty_log(*, actor, shift_id: int, text: str) -> DutyLogEntry:
     """Entries are written by whoever is on the shift."""
-    a = _mine(actor, shift_id)
+    a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     if not (text or "").strip():
         raise FieldError("text", _("Write what happened."))
     return DutyLogEntry.objects.create(shift=a.shift, author=actor, text=text.strip())

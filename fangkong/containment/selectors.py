@@ -58,6 +58,16 @@ def reporting_units(*, user) -> frozenset[int]:
     return unit_ids_for(user, Cap.SENTINEL_REPORT)
 
 
+def inpatient_get(*, user, inpatient_id: int, for_update: bool = False) -> Inpatient:
+    """The one access path to an inpatient: of one of the user's hospitals (404 otherwise); `for_update` locks its
+    row (of self)."""
+    qs = Inpatient.objects.filter(unit_id__in=reporting_units(user=user))
+    patient = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=inpatient_id).first()
+    if patient is None:
+        raise NotFound
+    return patient
+
+
 def inpatients_current(*, user) -> QuerySet[Inpatient]:
     """The patients still in the user's hospitals, with their escorts."""
     return (

@@ -23,6 +23,7 @@ from fangkong.registry.services import person_record_visitor
 
 from .events import SENTINEL_ALERT, SentinelAlerted
 from .models import Case, Escort, Inpatient, SentinelAlert, SentinelReport
+from .selectors import inpatient_get
 from .status import reason_text, status_of
 
 ALERT_KINDS = {"followup", "case", "recall", "isolation"}
@@ -207,20 +208,9 @@ def inpatient_admit(*, actor, who: Who, ward: str, bed: str = "", unit_id: int |
     return patient
 
 
-def _own_patient(actor, inpatient_id: int) -> Inpatient:
-    patient = (
-        Inpatient.objects.select_for_update()
-        .filter(pk=inpatient_id, unit_id__in=unit_ids_for(actor, Cap.SENTINEL_REPORT))
-        .first()
-    )
-    if patient is None:
-        raise NotFound
-    return patient
-
-
 @transaction.atomic
 def inpatient_discharge(*, actor, inpatient_id: int) -> Inpatient:
-    patient = _own_patient(actor, inpatient_id)
+    patient = inpatient_get(user=actor, inpatient_id=inpatient_id, for_update=True)
     if patient.discharged_at is not None:
         raise FieldError("state", _("Discharged already."))
     patient.discharged_at = clock.now()
@@ -233,7 +223,7 @@ def inpatient_discharge(*, actor, inpatient_id: int) -> Inpatient:
 @transaction.atomic
 def escort_add(*, actor, inpatient_id: int, who: Who) -> Escort:
     """One escort at a time per patient (the ward rule during an outbreak): a new one ends the previous."""
-    patient = _own_patient(actor, inpatient_id)
+    patient = inpatient_get(user=actor, inpatient_id=inpatient_id, for_update=True)
     if patient.discharged_at is not None:
         raise FieldError("state", _("The patient is discharged."))
     person, name = _person(who, patient.unit, name_required=True)

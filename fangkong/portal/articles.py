@@ -18,12 +18,13 @@ from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
 from .content_models import Article, ArticleVersion, Category
 from .sanitise import MAX_HTML, sanitise
+from .selectors import article_for_editor
 
 S = Article.State
 
@@ -140,10 +141,7 @@ def _department_of(user) -> str:
 
 
 def _editable(actor, article_id: int) -> Article:
-    article = Article.objects.select_for_update().filter(pk=article_id).first()
-    if article is None or not has_cap(actor, Cap.PORTAL_EDIT):
-        raise NotFound
-    return article
+    return article_for_editor(user=actor, article_id=article_id, for_update=True)
 
 
 @transaction.atomic
@@ -258,10 +256,7 @@ def _reviewed(actor, article_id: int) -> Article:
     """The article, locked (its row only), for a reviewer's decision."""
     if not has_cap(actor, Cap.PORTAL_REVIEW):
         raise Forbidden(Cap.PORTAL_REVIEW)
-    article = Article.objects.select_for_update(of=("self",)).filter(pk=article_id).first()
-    if article is None:
-        raise NotFound
-    return article
+    return article_for_editor(user=actor, article_id=article_id, for_update=True)
 
 
 @transaction.atomic

@@ -47,11 +47,13 @@ def articles_for(*, user) -> QuerySet[Article]:
     return articles_public()
 
 
-def article_for_editor(*, user, article_id: int) -> Article:
-    """One article with everything about it, for editors and reviewers (404 for anyone else)."""
+def article_for_editor(*, user, article_id: int, for_update: bool = False) -> Article:
+    """The one access path to an article as the newsroom sees it, with everything about it, for editors and
+    reviewers (404 for anyone else); `for_update` locks its row (of self) for a decision or an edit."""
     if user is None or not user.is_authenticated or not has_cap(user, Cap.PORTAL_EDIT):
         raise NotFound
-    article = articles_for(user=user).select_related("published_version").filter(pk=article_id).first()
+    qs = articles_for(user=user).select_related("published_version")
+    article = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=article_id).first()
     if article is None:
         raise NotFound
     return article

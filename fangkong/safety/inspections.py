@@ -87,10 +87,18 @@ def inspection_visible(*, user, inspection_id: int) -> Inspection:
     return inspection
 
 
-def _mine(actor, inspection_id: int) -> Inspection:
-    inspection = Inspection.objects.select_for_update().select_related("enterprise").filter(pk=inspection_id).first()
-    if inspection is None or not enterprises_visible(user=actor).filter(pk=inspection.enterprise_id).exists():
+def inspection_get(*, user, inspection_id: int, for_update: bool = False) -> Inspection:
+    """The one access path to an inspection: of an enterprise the user sees (404 otherwise); `for_update` locks
+    its row (of self)."""
+    qs = Inspection.objects.select_related("enterprise").filter(enterprise__in=enterprises_visible(user=user))
+    inspection = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=inspection_id).first()
+    if inspection is None:
         raise NotFound
+    return inspection
+
+
+def _mine(actor, inspection_id: int) -> Inspection:
+    inspection = inspection_get(user=actor, inspection_id=inspection_id, for_update=True)
     if inspection.inspector_id != actor.pk:
         raise Forbidden(_("Only the inspector who walks an inspection records and signs it."))
     if inspection.signed_at is not None:

@@ -14,11 +14,6 @@ from .models import FollowUp, FollowUpTest
 from .selectors import followup_get
 
 
-def _locked(actor, followup_id: int) -> FollowUp:
-    followup_get(user=actor, followup_id=followup_id)  # 404 outside scope
-    return FollowUp.objects.select_for_update().get(pk=followup_id)
-
-
 def _active(followup: FollowUp) -> None:
     if followup.released_at:
         raise FieldError("state", _("This case is already released."))
@@ -27,7 +22,7 @@ def _active(followup: FollowUp) -> None:
 @transaction.atomic
 def followup_contact(*, actor, followup_id: int, note: str = "") -> FollowUp:
     """The person was reached. Contact after the limit still counts, as late: the case stays on the record."""
-    followup = _locked(actor, followup_id)
+    followup = followup_get(user=actor, followup_id=followup_id, for_update=True)
     _active(followup)
     if followup.contacted_at:
         return followup  # a second tap changes nothing
@@ -46,7 +41,7 @@ def followup_contact(*, actor, followup_id: int, note: str = "") -> FollowUp:
 
 @transaction.atomic
 def followup_confirm_location(*, actor, followup_id: int, where: str) -> FollowUp:
-    followup = _locked(actor, followup_id)
+    followup = followup_get(user=actor, followup_id=followup_id, for_update=True)
     _active(followup)
     where = " ".join((where or "").split())
     if not where:
@@ -63,7 +58,7 @@ def followup_confirm_location(*, actor, followup_id: int, where: str) -> FollowU
 
 @transaction.atomic
 def followup_record_test(*, actor, followup_id: int, day: int, result: str) -> FollowUpTest:
-    followup = _locked(actor, followup_id)
+    followup = followup_get(user=actor, followup_id=followup_id, for_update=True)
     _active(followup)
     if day not in followup.test_days:
         raise FieldError(
@@ -101,7 +96,7 @@ def release_blockers(followup: FollowUp) -> list[str]:
 
 @transaction.atomic
 def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
-    followup = _locked(actor, followup_id)
+    followup = followup_get(user=actor, followup_id=followup_id, for_update=True)
     _active(followup)
     blockers = release_blockers(followup)
     if blockers:

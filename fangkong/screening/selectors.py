@@ -122,7 +122,10 @@ def followups_visible(*, user, state: str = "") -> QuerySet[FollowUp]:
     return qs
 
 
-def followup_get(*, user, followup_id: int) -> FollowUp:
+def followup_get(*, user, followup_id: int, for_update: bool = False) -> FollowUp:
+    """The one access path to a closed-loop case (404 outside the user's reach); `for_update` locks its row."""
+    if for_update:
+        return _get(followups_visible(user=user).select_for_update(of=("self",)), followup_id)
     return _get(followups_visible(user=user).prefetch_related("tests"), followup_id)
 
 
