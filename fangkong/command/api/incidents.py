@@ -1,0 +1,103 @@
+"""Incident fast reports and their levels; the responsibility chain."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ninja import Schema, Status
+
+from fangkong.core.dates import Moment
+from fangkong.incidents import services as incidents
+from fangkong.incidents.models import IncidentLevel
+
+from .. import chain
+from . import ERRORS, router
+
+# ---------------------------------------------------------------- incident fast reports
+
+
+class IncidentIn(Schema):
+    title: str
+    level: str  # I | II | III | IV (data: /incidents/levels)
+    occurred_at: Moment
+    known_at: Moment | None = None
+    jurisdiction_id: int
+    text: str  # the initial written report
+
+
+class IncidentOut(Schema):
+    id: int
+    title: str
+    level: str
+    occurred_at: datetime
+    reports: int
+    closed: bool
+    initial_late_minutes: int
+    next_due: datetime | None
+    minutes_left: int | None  # the countdown; negative: late
+
+
+def _incident(i) -> dict:
+    return {
+        "id": i.pk,
+        "title": i.title,
+        "level": i.level.code,
+        "occurred_at": i.occurred_at,
+        "reports": len(i.reports.all()),
+        **incidents.timing(i),
+    }
+
+
+class IncidentLevelIO(Schema):
+    code: str
+    name: str
+    initial_minutes: int
+    followup_hours: int
+    rank: int = 4
+
+
+@router.get("/incidents/levels", response={200: list[IncidentLevelIO], **ERRORS})
+def incident_levels(request):
+    return list(IncidentLevel.objects.all())
+
+
+@router.put("/incidents/levels/{code}", response={200: IncidentLevelIO, **ERRORS})
+def incident_level_put(request, code: str, payload: IncidentLevelIO):
+    """District HQ sets an event level's time limits (configurable; by default a written report within an hour)."""
+    return incidents.level_update(actor=request.user, **{**payload.dict(), "code": code})
+
+
+@router.post("/incidents", response={201: IncidentOut, **ERRORS})
+def incident_create(request, payload: IncidentIn):
+    return Status(201, _incident(incidents.incident_report_initial(actor=request.user, **payload.dict())))
+
+
+class IncidentReportIn(Schema):
+    kind: str  # followup | final
+    text: str
+
+
+@router.post("/incidents/{int:incident_id}/reports", response={201: IncidentOut, **ERRORS})
+def incident_report(request, incident_id: int, payload: IncidentReportIn):
+    r = incidents.incident_report_add(actor=request.user, incident_id=incident_id, **payload.dict())
+    return Status(201, _incident(r.incident))
+
+
+@router.get("/incidents", response={200: list[IncidentOut], **ERRORS})
+def incident_list(request):
+    return [_incident(i) for i in incidents.incidents_visible(user=request.user).prefetch_related("reports")[:200]]
+
+
+# ---------------------------------------------------------------- responsibility chain
+
+
+class ChainLevelOut(Schema):
+    party: str  # territorial | industry | unit | individual
+    where: str
+    people: list[str]
+
+
+@router.get("/responsibility", response={200: list[ChainLevelOut], **ERRORS})
+def responsibility(request, kind: str, id: int):
+    """Who answers for a task, zone, checkpoint or enterprise at each level (三级书记, 四方责任)."""
+    return [lv.__dict__ for lv in chain.chain(user=request.user, kind=kind, object_id=id)]

@@ -1,0 +1,107 @@
+"""The daily situation report: compiled, sections written and approved, published."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Schema, Status
+
+from fangkong.core.dates import Day
+
+from .. import situation
+from . import ERRORS, router
+
+# ---------------------------------------------------------------- daily situation report
+
+
+class SectionOut(Schema):
+    id: int
+    key: str
+    title: str
+    figures: list[list[Any]]
+    text: str
+    approved: bool
+    written_by: str | None = None  # the latest text's author
+    written_at: datetime | None = None
+
+
+def _section(s) -> dict:
+    return {
+        "id": s.pk,
+        "key": s.key,
+        "title": s.title,
+        "figures": s.figures,
+        "text": s.text,
+        "approved": s.approved_at is not None,
+        "written_by": s.written_by.get_username() if s.written_by_id else None,
+        "written_at": s.written_at,
+    }
+
+
+class SituationOut(Schema):
+    id: int
+    day: date
+    state: str
+    sections: list[SectionOut]
+
+
+def _situation(r) -> dict:
+    return {
+        "id": r.pk,
+        "day": r.day,
+        "state": r.state,
+        "sections": [_section(s) for s in r.sections.select_related("written_by")],
+    }
+
+
+class CompileIn(Schema):
+    day: Day | None = None
+
+
+@router.post("/situation-reports", response={201: SituationOut, **ERRORS})
+def situation_create(request, payload: CompileIn):
+    """Compile (or recompile) a day's report from every module (district HQ)."""
+    return Status(201, _situation(situation.situation_compile(actor=request.user, day=payload.day)))
+
+
+@router.get("/situation-reports/{int:report_id}", response={200: SituationOut, **ERRORS})
+def situation_get(request, report_id: int):
+    return _situation(situation.report_get(user=request.user, report_id=report_id))
+
+
+class SectionTextIn(Schema):
+    text: str
+
+
+@router.post("/situation-reports/sections/{int:section_id}/text", response={200: SectionOut, **ERRORS})
+def section_text(request, section_id: int, payload: SectionTextIn):
+    """A contributor's words for a section: each save is a version, with its author (an approval lapses)."""
+    return _section(situation.section_write(actor=request.user, section_id=section_id, text=payload.text))
+
+
+class SectionVersionOut(Schema):
+    number: int
+    text: str
+    written_by: str
+    written_at: datetime
+
+
+@router.get("/situation-reports/sections/{int:section_id}/versions", response={200: list[SectionVersionOut], **ERRORS})
+def section_versions(request, section_id: int):
+    """Every text the section was given, newest first, with who wrote it and when."""
+    return [
+        {"number": v.number, "text": v.text, "written_by": v.written_by.get_username(), "written_at": v.written_at}
+        for v in situation.section_versions(user=request.user, section_id=section_id)
+    ]
+
+
+@router.post("/situation-reports/sections/{int:section_id}/approve", response={200: SectionOut, **ERRORS})
+def section_approve(request, section_id: int):
+    return _section(situation.section_approve(actor=request.user, section_id=section_id))
+
+
+@router.post("/situation-reports/{int:report_id}/publish", response={200: SituationOut, **ERRORS})
+def situation_publish(request, report_id: int):
+    """Publish once every section is approved."""
+    return _situation(situation.situation_publish(actor=request.user, report_id=report_id))
