@@ -1,0 +1,24 @@
+"""Containment pages: zones, a person's status, manual changes and appeals. Thin: services do the work."""
+
+from __future__ import annotations
+
+from .care import inpatients, transfer_list
+from .people import appeal_decide, change_decide, change_list, person_status
+from .sentinels import alert_list, sentinel_form
+from .venues import tracing, venue_poster
+from .zones import zone_detail, zone_list
+
+__all__ = [
+    "alert_list",
+    "appeal_decide",
+    "change_decide",
+    "change_list",
+    "inpatients",
+    "person_status",
+    "sentinel_form",
+    "tracing",
+    "transfer_list",
+    "venue_poster",
+    "zone_detail",
+    "zone_list",
+]

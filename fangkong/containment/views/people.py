@@ -1,0 +1,146 @@
+"""A person's status with its reasons; manual status changes and appeals, decided by another."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+
+from .. import changes, selectors
+from ..models import Colour, StatusChange
+from ..status import reason_text
+from ._shared import _refused, _sites
+
+
+@scoped
+def person_status(request, person_id: int):
+    """A person's status with its reasons, their manual changes (ask, decide, appeal) — for staff in scope."""
+    person, status = selectors.person_status(user=request.user, person_id=person_id)
+    error = None
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "request":
+                changes.status_change_request(
+                    actor=request.user,
+                    person_id=person.pk,
+                    colour=request.POST.get("colour", ""),
+                    basis=request.POST.get("basis", ""),
+                    expires_at=parse_moment("expires_at", request.POST.get("expires_at"), end=True),
+                )
+                messages.success(request, _("Change requested: a second person must approve it."))
+            elif request.POST.get("action") == "transfer":
+                from ..transfers import transfer_dispatch
+
+                transfer_dispatch(
+                    actor=request.user,
+                    person_id=person.pk,
+                    destination_id=param_id(request.POST, "destination") or 0,
+                    pickup_address=request.POST.get("pickup_address", ""),
+                    vehicle=request.POST.get("vehicle", ""),
+                    crew=request.POST.get("crew", ""),
+                )
+                messages.success(request, _("Transfer dispatched."))
+            elif request.POST.get("action") == "appeal":
+                changes.appeal_file(
+                    actor=request.user,
+                    change_id=param_id(request.POST, "change") or 0,
+                    text=request.POST.get("text", ""),
+                )
+                messages.success(request, _("Appeal recorded."))
+            return redirect("containment:person", person.pk)
+        except (FieldError, NotFound) as exc:
+            error = exc if isinstance(exc, FieldError) else FieldError("change", _("Unknown change."))
+        except Forbidden as exc:
+            error = _refused(exc)
+    return render(
+        request,
+        "containment/person.html",
+        {
+            "person": person,
+            "status": status,
+            "reasons": [(r, reason_text(r)) for r in status.reasons],
+            "changes": StatusChange.objects.filter(person=person)
+            .select_related("requested_by", "decided_by")
+            .prefetch_related("appeals")
+            .order_by("-requested_at"),
+            **selectors.person_actions(user=request.user, person=person),
+            "sites": _sites(),
+            "colours": Colour.choices,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def change_list(request):
+    """Manual changes awaiting a second person, those in force, and open appeals."""
+    if not has_cap(request.user, Cap.STATUS_VIEW):
+        raise Forbidden(Cap.STATUS_VIEW)
+    state = request.GET.get("state", StatusChange.State.PENDING)
+    page, query = page_of(request, selectors.changes_visible(user=request.user, state=state))
+    return render(
+        request,
+        "containment/changes.html",
+        {
+            "page": page,
+            "query": query,
+            "state": state,
+            "states": StatusChange.State.choices,
+            "appeals": selectors.appeals_visible(user=request.user, state="open")[:100],
+            "can_approve": has_cap(request.user, Cap.STATUS_APPROVE),
+        },
+    )
+
+
+@scoped
+@require_POST
+def change_decide(request, change_id: int):
+    action, note = request.POST.get("action"), request.POST.get("note", "")
+    try:
+        if action == "approve":
+            changes.status_change_approve(actor=request.user, change_id=change_id, note=note)
+            messages.success(request, _("Change applied; the person has been given notice."))
+        elif action == "reject":
+            changes.status_change_reject(actor=request.user, change_id=change_id, note=note)
+        elif action == "revoke":
+            change = changes.status_change_revoke(actor=request.user, change_id=change_id, note=note)
+            if change.state == StatusChange.State.REVOKED:
+                messages.success(request, _("Change revoked; the person's status has been recomputed."))
+            else:
+                messages.success(request, _("Revocation asked: a second officer confirms it."))
+        elif action == "revoke_reject":
+            changes.status_change_revoke_reject(actor=request.user, change_id=change_id, note=note)
+            messages.success(request, _("Revocation declined: the change stays in force."))
+    except Forbidden as exc:
+        messages.error(request, _refused(exc).message)
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("containment:changes")
+
+
+@scoped
+@require_POST
+def appeal_decide(request, appeal_id: int):
+    try:
+        changes.appeal_decide(
+            actor=request.user,
+            appeal_id=appeal_id,
+            upheld=request.POST.get("upheld") == "1",
+            note=request.POST.get("note", ""),
+        )
+        messages.success(request, _("Appeal decided."))
+    except Forbidden as exc:
+        messages.error(request, _refused(exc).message)
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("containment:changes")

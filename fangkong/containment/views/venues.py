@@ -1,0 +1,76 @@
+"""Venue posters and tracing (who was where, with a reason given for every query)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.params import param_id, param_int
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import units_within
+
+
+@scoped
+def venue_poster(request, venue_id: int):
+    """The printable poster with the venue's code as a QR."""
+    from fangkong.registry.codes import qr_svg
+
+    from ..venues import venue_code
+
+    code = venue_code(actor=request.user, venue_id=venue_id)
+    return render(
+        request, "containment/venue_poster.html", {"venue": code.venue, "code": code.code, "svg": qr_svg(code.code)}
+    )
+
+
+@scoped
+def tracing(request):
+    """Who was at a venue in a period; where a person was in the last days. Each query is audited with its
+    reason."""
+    from fangkong.registry.models import Unit
+
+    from ..venues import visits_at, whereabouts
+
+    if not has_cap(request.user, Cap.TRACE):
+        raise Forbidden(Cap.TRACE)
+    error, visits, places, person = None, None, None, None
+    try:
+        # A link may pre-fill the form (person=…); a query runs only when submitted with its reason field.
+        if request.GET.get("venue") and "reason" in request.GET:
+            since = parse_moment("since", request.GET.get("since"))
+            until = parse_moment("until", request.GET.get("until"), end=True)
+            if since is None or until is None:
+                raise FieldError("since", _("Give the period."))
+            visits = visits_at(
+                actor=request.user,
+                venue_id=param_id(request.GET, "venue") or 0,
+                since=since,
+                until=until,
+                reason=request.GET.get("reason", ""),
+            )
+        elif request.GET.get("person") and "reason" in request.GET:
+            person, places = whereabouts(
+                actor=request.user,
+                person_id=param_id(request.GET, "person") or 0,
+                days=param_int(request.GET, "days", 7) or 0,
+                reason=request.GET.get("reason", ""),
+            )
+    except FieldError as exc:
+        error = exc
+    return render(
+        request,
+        "containment/tracing.html",
+        {
+            "venues": units_within(user=request.user, cap=Cap.TRACE, kinds=[Unit.Kind.VENUE]).order_by("name")[:1000],
+            "visits": visits,
+            "places": places,
+            "person": person,
+            "error": error,
+            "query": request.GET,
+        },
+        status=400 if error else 200,
+    )

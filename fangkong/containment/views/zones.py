@@ -1,0 +1,114 @@
+"""Zone pages: propose, decide (a second person), lift; the people inside."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.dates import parse_moment
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
+from fangkong.core.paging import page_of
+from fangkong.core.params import param_ids
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
+
+from .. import selectors, zones
+from ..models import Zone
+from ._shared import _refused
+
+
+@scoped
+def zone_list(request):
+    if not has_cap(request.user, Cap.ZONE_VIEW):
+        raise Forbidden(Cap.ZONE_VIEW)
+    error = None
+    if request.method == "POST":
+        try:
+            zone = zones.zone_request(
+                actor=request.user,
+                name=request.POST.get("name", ""),
+                level=request.POST.get("level", ""),
+                basis=request.POST.get("basis", ""),
+                document_number=request.POST.get("document_number", ""),
+                places=param_ids(request.POST, "places"),
+                jurisdictions=param_ids(request.POST, "jurisdictions"),
+                starts_at=parse_moment("starts_at", request.POST.get("starts_at")),
+                planned_end=parse_moment("planned_end", request.POST.get("planned_end"), end=True),
+            )
+            messages.success(request, _("Zone proposed: a second person must approve it."))
+            return redirect("containment:zone", zone.pk)
+        except FieldError as exc:
+            error = exc
+    page, query = page_of(request, selectors.zones_visible(user=request.user, state=request.GET.get("state", "")))
+    return render(
+        request,
+        "containment/zones.html",
+        {
+            "page": page,
+            "query": query,
+            "states": Zone.State.choices,
+            "state": request.GET.get("state", ""),
+            "can_request": has_cap(request.user, Cap.ZONE_REQUEST),
+            "levels": selectors.levels(),
+            "compounds": selectors.zone_places(user=request.user),
+            "jurisdictions": selectors.zone_jurisdictions(user=request.user),
+            "error": error,
+            "form": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def zone_detail(request, zone_id: int):
+    zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    error = None
+    if request.method == "POST":
+        action, note = request.POST.get("action"), request.POST.get("note", "")
+        try:
+            if action == "approve":
+                zones.zone_approve(actor=request.user, zone_id=zone.pk, note=note)
+                messages.success(request, _("Zone approved: it is in force."))
+            elif action == "reject":
+                zones.zone_reject(actor=request.user, zone_id=zone.pk, note=note)
+            elif action == "lift":
+                lifted = zones.zone_lift(
+                    actor=request.user, zone_id=zone.pk, note=note, override=request.POST.get("override") == "1"
+                )
+                if lifted.state == Zone.State.LIFTED:
+                    messages.success(request, _("Zone lifted."))
+                else:
+                    messages.success(request, _("Early lifting asked: a second officer confirms it."))
+            elif action == "lift_reject":
+                zones.zone_lift_reject(actor=request.user, zone_id=zone.pk, note=note)
+                messages.success(request, _("Early lifting declined: the zone stays in force."))
+            return redirect("containment:zone", zone.pk)
+        except Forbidden as exc:
+            error = _refused(exc)
+        except FieldError as exc:
+            error = exc
+        zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    people = zones.people_in_zone(zone).select_related("jurisdiction").order_by("jpath", "pk")
+    page, query = page_of(request, people)
+    decides = selectors.zone_decidable(user=request.user, zone=zone)
+    return render(
+        request,
+        "containment/zone.html",
+        {
+            "zone": zone,
+            "criteria": zones.lifting_criteria(zone) if zone.state == Zone.State.ACTIVE else [],
+            "page": page,
+            "query": query,
+            "history": AuditEvent.objects.filter(object_type="containment.zone", object_id=str(zone.pk)).order_by(
+                "at", "id"
+            ),
+            "can_decide": decides and zone.state == Zone.State.PENDING and zone.requested_by_id != request.user.pk,
+            "can_lift": decides and zone.state == Zone.State.ACTIVE,
+            "can_open_people": has_cap(request.user, Cap.PEOPLE_VIEW),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
