@@ -1,0 +1,113 @@
+"""Checkpoints, their shifts, and the passages registered at them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, Person, Unit
+
+from .protocol import Instruction, RiskArea
+
+
+class Checkpoint(models.Model):
+    """An entry-road checkpoint (道口). Staff work at it through a role bound to its unit."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.PROTECT, related_name="checkpoint")
+    name = models.CharField(_("name"), max_length=100)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    responsible_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("responsible unit")
+    )
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Shift(models.Model):
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.CASCADE, related_name="shifts")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("leader"),
+    )
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="checkpoint_shifts", blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")
+        ]
+
+
+class Passage(models.Model):
+    class Direction(models.TextChoices):
+        IN = "in", _("Entering")
+        OUT = "out", _("Leaving")
+
+    class StatusCode(models.TextChoices):
+        GREEN = "green", _("Green")
+        YELLOW = "yellow", _("Yellow")
+        RED = "red", _("Red")
+        NONE = "", _("Not shown")
+
+    checkpoint = models.ForeignKey(Checkpoint, on_delete=models.PROTECT, related_name="passages")
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="passages")
+    # The name as the staff read it off the document: what they are shown back. The register's name is the
+    # jurisdiction's to read; echoing it would tell staff that a typed number is registered, and whose it is.
+    name = models.CharField(_("name as given"), max_length=64, blank=True)
+    phone_cipher = models.BinaryField(null=True)  # the phone given at the checkpoint (encrypted)
+    plate = models.CharField(_("vehicle plate"), max_length=16, blank=True)
+    origin = models.CharField(_("coming from"), max_length=100, blank=True)
+    visited = models.JSONField(_("places visited in the last days"), default=list)
+    destination_community = models.ForeignKey(
+        Jurisdiction,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("destination community"),
+    )
+    destination_address = models.CharField(_("destination address"), max_length=200, blank=True)
+    temperature = models.DecimalField(_("temperature"), max_digits=3, decimal_places=1, null=True, blank=True)
+    status_code = models.CharField(_("status code seen"), max_length=6, choices=StatusCode.choices, blank=True)
+    negative_test_48h = models.BooleanField(_("negative test within 48 h"), default=False)
+    at = models.DateTimeField(_("time"), default=clock.now, db_index=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    instruction = models.CharField(_("instruction"), max_length=20, choices=Instruction.choices)
+    rule = models.CharField(_("rule"), max_length=32)  # rules.RULES; rendered in the reader's language
+    rule_detail = models.CharField(_("what matched"), max_length=200, blank=True)
+    risk_area = models.ForeignKey(RiskArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Where the passage belongs for scoping: the destination community, else the checkpoint's jurisdiction.
+    jpath = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["jpath"], name="passage_jpath_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["destination_community", "at"], name="passage_destination_at"),
+            models.Index(fields=["checkpoint", "at"], name="passage_checkpoint_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_direction_display()} {self.checkpoint} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def rule_text(self) -> str:
+        from ..rules import describe
+
+        return describe(self.rule, self.risk_area, self.rule_detail)

@@ -1,0 +1,97 @@
+"""Closed-loop cases (follow-ups) of arrivals from risk areas, and their tests."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, Person
+
+from .checkpoints import Passage
+from .protocol import Measure, RiskLevel
+
+
+class FollowUp(models.Model):
+    """A closed-loop case: an arrival from a risk area, owned by the destination community (and grid)."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for contact")
+        MISSED = "missed", _("Missed: not contacted in time")
+        CONTACTED = "contacted", _("Contacted")
+        RELEASED = "released", _("Released")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="followups")
+    # The arrival that opened the case; gone when passages expire (the case keeps its reason and dates).
+    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup")
+    level = models.CharField(_("level"), max_length=8, choices=RiskLevel.choices)
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")  # grid if known
+    jpath = models.CharField(max_length=128)
+    opened_at = models.DateTimeField(default=clock.now)
+    contact_due_at = models.DateTimeField(_("contact due"))
+    measure_ends_at = models.DateTimeField(_("measure ends"))
+    test_days = models.JSONField(_("test days"), default=list)
+    contacted_at = models.DateTimeField(null=True, blank=True)
+    contacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    location_confirmed_at = models.DateTimeField(null=True, blank=True)
+    location_note = models.CharField(_("where the person is"), max_length=200, blank=True)
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_note = models.CharField(_("release note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["contact_due_at", "id"]
+        indexes = [
+            models.Index(fields=["jpath"], name="followup_jpath_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["community", "opened_at"], name="followup_community_opened"),
+            # Who is under closed-loop management now: testing reads the whole set for every batch of scans
+            # (they are tested alone), so it is an index-only scan of the open ones, not of every follow-up ever.
+            models.Index(fields=["person"], name="followup_open_person", condition=models.Q(released_at__isnull=True)),
+        ]
+
+    def state_at(self, now) -> str:
+        if self.released_at:
+            return self.State.RELEASED
+        if self.contacted_at:
+            return self.State.CONTACTED
+        return self.State.MISSED if now > self.contact_due_at else self.State.OPEN
+
+    @property
+    def state(self) -> str:
+        return self.state_at(clock.now())
+
+    @property
+    def contacted_in_time(self) -> bool:
+        return self.contacted_at is not None and self.contacted_at <= self.contact_due_at
+
+    def test_dates(self):
+        """(day number, date) of each scheduled test; day 1 is the day of arrival."""
+        start = clock.localdate(self.opened_at)
+        return [(d, start + timedelta(days=d - 1)) for d in self.test_days]
+
+
+class FollowUpTest(models.Model):
+    class Result(models.TextChoices):
+        NEGATIVE = "negative", _("Negative")
+        POSITIVE = "positive", _("Positive")
+        PENDING = "pending", _("Sampled, waiting for the result")
+
+    followup = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="tests")
+    day = models.PositiveSmallIntegerField(_("day"))
+    result = models.CharField(_("result"), max_length=10, choices=Result.choices)
+    recorded_at = models.DateTimeField(default=clock.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [models.UniqueConstraint(fields=["followup", "day"], name="followup_test_once_a_day")]
