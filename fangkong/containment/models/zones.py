@@ -1,0 +1,92 @@
+"""Colours and the zone protocol's levels; zones over places and jurisdictions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.registry.models import Jurisdiction, Place
+
+
+class Colour(models.TextChoices):
+    GREEN = "green", _("Green")
+    YELLOW = "yellow", _("Yellow")
+    RED = "red", _("Red")
+
+
+SEVERITY: dict[str, int] = {Colour.GREEN: 0, Colour.YELLOW: 1, Colour.RED: 2}
+
+
+class ZoneLevel(models.Model):
+    """A level of the zone protocol: what it means for the people inside and when it may be lifted. Data the
+    district edits (defaults from the domain brief: sealed, controlled, prevention; the later high/medium/low
+    scheme is three more rows with 7-day criteria)."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    colour = models.CharField(_("status of the people inside"), max_length=6, choices=Colour.choices)
+    restrictions = models.TextField(_("restrictions"), blank=True)
+    rank = models.PositiveSmallIntegerField(_("rank (1 = strictest)"), default=1)
+    quiet_days = models.PositiveSmallIntegerField(_("days without a new case"), default=14)
+    contact_days = models.PositiveSmallIntegerField(
+        _("days since the last close contact (tested negative)"), default=14
+    )
+    negative_days = models.PositiveSmallIntegerField(_("whole area negative within (days; 0: not required)"), default=2)
+    lifts_with_others = models.BooleanField(_("lifts when no stricter zone remains"), default=False)
+    active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Zone(models.Model):
+    """A sealed / controlled / prevention zone: a decision with a record (document number, basis, who asked, who
+    approved — two different people) over compounds, buildings or whole jurisdictions."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Awaiting approval")
+        ACTIVE = "active", _("In force")
+        REJECTED = "rejected", _("Rejected")
+        LIFTED = "lifted", _("Lifted")
+
+    name = models.CharField(_("name"), max_length=100)
+    level = models.ForeignKey(ZoneLevel, on_delete=models.PROTECT, related_name="zones", verbose_name=_("level"))
+    places = models.ManyToManyField(Place, blank=True, related_name="+", verbose_name=_("compounds and buildings"))
+    jurisdictions = models.ManyToManyField(Jurisdiction, blank=True, related_name="+")
+    document_number = models.CharField(_("document number"), max_length=60, blank=True)
+    basis = models.TextField(_("basis"))
+    starts_at = models.DateTimeField(_("starts"))
+    planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=clock.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lift_note = models.CharField(max_length=300, blank=True)
+    # Lifting early (criteria unmet) is a two-person decision like putting the zone in force: one officer asks
+    # with the reason, another confirms.
+    lift_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    lift_requested_at = models.DateTimeField(null=True, blank=True)
+    lift_request_note = models.CharField(max_length=300, blank=True)
+    jpath = models.CharField(max_length=128)  # the narrowest jurisdiction holding all of it: who sees the zone
+
+    class Meta:
+        indexes = [models.Index(fields=["state"], name="zone_state")]
+
+    def __str__(self) -> str:
+        return self.name
