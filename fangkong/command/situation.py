@@ -113,7 +113,7 @@ def _hazards(day: date) -> Figures:
 
 
 def _duty(day: date) -> Figures:
-    from .duty_models import DutyShift
+    from .models import DutyShift
 
     start, end = _day_bounds(day)
     shifts = DutyShift.objects.filter(starts_at__lt=end, ends_at__gt=start).annotate(

@@ -62,8 +62,8 @@ def test_compile_approve_publish_and_export(client, district, api_token):
 def test_situation_workbook_quotes_formulas_and_drops_controls(district):
     from datetime import date
 
+    from fangkong.command.models import SituationReport, SituationSection
     from fangkong.command.situation import as_xlsx
-    from fangkong.command.situation_models import SituationReport, SituationSection
 
     report = SituationReport.objects.create(day=date(2022, 5, 1), compiled_by=district.hq)
     SituationSection.objects.create(

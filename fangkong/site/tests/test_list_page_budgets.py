@@ -149,7 +149,7 @@ def _grow_containment(w: World) -> None:
 def _grow_command(w: World) -> None:
     from fangkong.command.directives import directive_issue
     from fangkong.command.duty import duty_assign, roster_generate
-    from fangkong.command.situation_models import SituationReport
+    from fangkong.command.models import SituationReport
     from fangkong.command.supervision import finding_record
     from fangkong.core import clock
     from fangkong.incidents.services import incident_report_initial

@@ -1,4 +1,4 @@
-"""Command: directives going down the chain as tasks, and the notifications that carry them.
+"""Directives going down the chain as tasks.
 
 A directive is issued by someone to jurisdictions or units within their reach; each recipient gets a task. A task
 is acknowledged, reported on, completed — or, past its deadline, overdue (derived from the clock, never stored)
@@ -96,11 +96,3 @@ class TaskUpdate(models.Model):
     at = models.DateTimeField(default=clock.now)
     text = models.TextField()
     attachment = models.FileField(upload_to="task-updates/%Y/%m/", blank=True)
-
-
-# Information reporting lives in its own module; Django finds models through this one.
-from .chain_models import Responsible  # noqa: E402, F401
-from .duty_models import DutyAssignment, DutyLogEntry, DutyShift  # noqa: E402, F401
-from .reporting_models import ReportAssignment, ReportSubmission, ReportTemplate  # noqa: E402, F401
-from .situation_models import SituationReport, SituationSection, SituationSectionVersion  # noqa: E402, F401
-from .supervision_models import Finding, Outcome  # noqa: E402, F401
