@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "fangkong.core",
     "fangkong.registry",
+    "fangkong.residents",  # the residents' edge: sign-in by phone, the /me/ home the domains fill
     "fangkong.incidents",
     "fangkong.screening",
     "fangkong.testing",
@@ -110,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fangkong.core.context.navigation",
+                "fangkong.residents.context.resident_services",
             ],
         },
     },

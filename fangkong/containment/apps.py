@@ -23,6 +23,11 @@ class ContainmentConfig(AppConfig):
         from .selectors import audit_objects_about, sealed_places
 
         subscriptions.connect()
+        from fangkong.residents import home
+
+        from .resident import status_card
+
+        home.register_card("containment.status", status_card, order=10)
         defaults.register("containment.zone_levels", ensure_default_levels)
         # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
         platform_status.register(checkpoint_status)

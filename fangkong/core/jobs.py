@@ -21,7 +21,10 @@ from django.db import close_old_connections, transaction
 log = logging.getLogger(__name__)
 _JOBS: dict[str, Callable[..., Any]] = {}
 # A job whose function moved keeps its old name here: one queued before an upgrade still runs after it.
-MOVED = {"fangkong.command.notifications.send_messages": "fangkong.core.inbox.send_messages"}
+MOVED = {
+    "fangkong.command.notifications.send_messages": "fangkong.core.inbox.send_messages",
+    "fangkong.portal.residents.login_code_deliver": "fangkong.residents.signin.login_code_deliver",
+}
 
 
 def job(func: Callable[..., Any]) -> Callable[..., Any]:

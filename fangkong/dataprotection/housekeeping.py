@@ -8,7 +8,7 @@ def housekeeping() -> dict[str, int]:
     """By name → rows deleted."""
     from fangkong.core.auth import tokens_purge
     from fangkong.core.throttle import purge as rate_counts_purge
-    from fangkong.portal.residents import login_codes_purge
+    from fangkong.residents.signin import login_codes_purge
 
     return {
         "api_tokens": tokens_purge(),  # a week after they expired

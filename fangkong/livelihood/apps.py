@@ -7,3 +7,12 @@ class LivelihoodConfig(AppConfig):
     name = "fangkong.livelihood"
     label = "livelihood"
     verbose_name = "Livelihood"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.residents import home
+
+        home.register_service("me:supplies", _("Supplies"), order=30)
+        home.register_service("me:volunteer", _("Volunteer"), order=40)
+        home.register_service("me:report_price", _("Report price gouging"), order=60)

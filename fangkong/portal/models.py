@@ -1,26 +1,7 @@
-"""The public portal. Residents sign in with their phone number and a one-time code; no password, no account:
-a session that knows which registered people share that phone."""
+"""The public portal: news and notices (the CMS). Residents sign in through fangkong.residents."""
 
 from __future__ import annotations
 
-from django.db import models
+from .content_models import Article, ArticleVersion, Category
 
-from fangkong.core import clock
-
-
-class OneTimeCode(models.Model):
-    """A six-digit sign-in code sent by text message: only its keyed hash is kept; five tries, five minutes."""
-
-    phone_hash = models.CharField(max_length=64)
-    code_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(default=clock.now)
-    expires_at = models.DateTimeField()
-    attempts = models.PositiveSmallIntegerField(default=0)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["phone_hash", "created_at"], name="otc_phone_created")]
-
-
-# News and notices live in their own module; Django finds models through this one.
-from .content_models import Article, ArticleVersion, Category  # noqa: E402, F401
+__all__ = ["Article", "ArticleVersion", "Category"]

@@ -14,3 +14,9 @@ class SafetyConfig(AppConfig):
         from .checklists import ensure_state_council_15
 
         defaults.register("safety.state_council_15", ensure_state_council_15)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.residents import home
+
+        home.register_service("me:report_hazard", _("Report a hazard"), order=50)

@@ -18,3 +18,9 @@ class ScreeningConfig(AppConfig):
         register_alert("screening.missed_followups", missed_followups)
         defaults.register("screening.protocol", RiskProtocol.ensure_defaults)
         defaults.register("screening.settings", ScreeningSettings.ensure_defaults)
+
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.residents import home
+
+        home.register_service("me:travel", _("Report a trip"), order=20)

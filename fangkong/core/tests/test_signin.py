@@ -225,7 +225,7 @@ def test_a_lost_phone_is_reset_by_an_administrator(district, two_factor):
 
 
 def test_the_daily_purge_clears_old_tokens_counters_and_codes(district, client, api_token):
-    from fangkong.portal.models import OneTimeCode
+    from fangkong.residents.models import OneTimeCode
     from fangkong.site.retention import housekeeping
 
     api_token(district.worker_a)

@@ -14,7 +14,7 @@ from fangkong.containment.models import Appeal
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent
 from fangkong.core.sms import LogChannel
-from fangkong.portal.models import OneTimeCode
+from fangkong.residents.models import OneTimeCode
 
 PHONE = "13912345678"  # person_a's
 

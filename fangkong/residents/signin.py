@@ -1,11 +1,11 @@
-"""Resident sign-in by phone and one-time code, and what a resident may see and do about themselves."""
+"""Resident sign-in by phone and a one-time code sent by text message: no password, no account; a session that
+knows which registered people share that phone."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -139,111 +139,3 @@ def login_code_verify(*, phone: str, code: str) -> list[int]:
         fields={"people": people},
     )
     return people
-
-
-@dataclass
-class Mine:
-    person: Person
-    status: object
-    reasons: list[tuple[dict, str]]
-    code: str
-    changes: list
-    results: list
-
-
-def my_people(person_ids: list[int]) -> list[Person]:
-    """The people the signed-in phone may act for (the forms' "for whom")."""
-    return list(Person.objects.filter(pk__in=person_ids).order_by("pk"))
-
-
-def my_travel_reports(person_ids: list[int]) -> list:
-    from fangkong.screening.models import TravelReport
-
-    return list(TravelReport.objects.filter(person_id__in=person_ids).order_by("-filed_at")[:20])
-
-
-def my_page(person_ids: list[int]) -> list[Mine]:
-    """What each of the signed-in resident's people sees: status with reasons, personal code, manual changes
-    (with the notice and the appeal), test results."""
-    from fangkong.containment.models import StatusChange
-    from fangkong.containment.status import reason_text, status_of
-    from fangkong.registry.codes import code_of
-    from fangkong.testing.selectors import results_of
-
-    out = []
-    for person in my_people(person_ids):
-        status = status_of(person.pk)
-        out.append(
-            Mine(
-                person=person,
-                status=status,
-                reasons=[(r, reason_text(r)) for r in status.reasons],
-                code=code_of(person),
-                changes=list(
-                    StatusChange.objects.filter(person=person, state__in=["applied", "revoked"])
-                    .prefetch_related("appeals")
-                    .order_by("-decided_at")
-                ),
-                results=results_of(person.pk),
-            )
-        )
-    return out
-
-
-@dataclass
-class Access:
-    """One line of "who looked at my data"."""
-
-    at: object
-    what: str
-    purpose: str
-    where: str
-    officer: str
-
-
-def _access_text(entry) -> str:
-    from datetime import datetime
-
-    from fangkong.containment.models import Colour
-
-    fields = entry.fields
-    colour = Colour(fields["colour"]).label if fields.get("colour") in Colour.values else ""
-    if entry.kind == "reveal":
-        return _("Revealed your full ID number and phone")
-    if entry.kind == "whereabouts":
-        return _("Looked up where you scanned in during the last %(days)s days") % {"days": fields.get("days", "")}
-    if entry.kind == "venue_trace":
-        period = ""
-        try:
-            since, until = (clock.localtime(datetime.fromisoformat(fields[k])) for k in ("since", "until"))
-            period = f"{since:%m-%d %H:%M}–{until:%m-%d %H:%M}"
-        except (KeyError, TypeError, ValueError):
-            pass
-        return _("Looked up who was at %(venue)s (%(period)s), while you were there") % {
-            "venue": entry.about,
-            "period": period,
-        }
-    return {
-        "status_change.request": _("Asked for a manual change of your status to %(colour)s") % {"colour": colour},
-        "status_change.approve": _("Approved a manual change of your status to %(colour)s") % {"colour": colour},
-        "status_change.reject": _("Rejected a requested change of your status"),
-        "status_change.revoke": _("Revoked a manual change of your status"),
-        "status_change.revoke_on_appeal": _("Revoked a manual change of your status after your appeal"),
-    }.get(entry.action, entry.action)
-
-
-def my_access_log(person_ids: list[int]) -> list[tuple[Person, list[Access]]]:
-    """For each of the signed-in phone's people: who revealed their numbers, traced them or changed their status
-    by hand — what for, from which office, when (registry.selectors.access_log_for_person)."""
-    from fangkong.registry.selectors import access_log_for_person
-
-    return [
-        (
-            person,
-            [
-                Access(at=e.at, what=_access_text(e), purpose=e.purpose, where=e.where, officer=e.officer)
-                for e in access_log_for_person(person)
-            ],
-        )
-        for person in my_people(person_ids)
-    ]

@@ -1,0 +1,45 @@
+"""What containment shows and takes from a signed-in resident (the residents' edge renders it): the status with
+its reasons and the manual decisions about it, and an appeal against one."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core.errors import FieldError
+from fangkong.residents.home import Card
+from fangkong.residents.session import resident_required
+
+from .changes import appeal_file
+from .models import StatusChange
+from .status import reason_text, status_of
+
+
+def status_card(person) -> Card:
+    status = status_of(person.pk)
+    changes = (
+        StatusChange.objects.filter(person=person, state__in=["applied", "revoked"])
+        .prefetch_related("appeals")
+        .order_by("-decided_at")
+    )
+    return Card(
+        "containment/resident/_status.html",
+        {"status": status, "reasons": [(r, reason_text(r)) for r in status.reasons], "changes": list(changes)},
+    )
+
+
+@resident_required
+@require_POST
+def appeal(request, people: list[int], change_id: int):
+    change = StatusChange.objects.filter(pk=change_id, person_id__in=people).select_related("person").first()
+    if change is None:
+        raise Http404
+    try:
+        appeal_file(actor=None, change_id=change.pk, text=request.POST.get("text", ""), person=change.person)
+        messages.success(request, _("Your appeal was filed. Someone who took no part in the change will decide it."))
+    except FieldError as exc:
+        messages.error(request, exc.message)
+    return redirect("me:me")

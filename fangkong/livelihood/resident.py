@@ -1,0 +1,93 @@
+"""Livelihood's pages for residents: supplies brought to a sealed home, signing up to volunteer (signed in), and
+reporting price gouging or hoarding (anyone, no sign-in)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.errors import FieldError
+from fangkong.core.public_forms import public_report
+from fangkong.residents.session import my_people, person_choice, resident_required
+
+from . import selectors, services
+from .models import SupplyRequest, Volunteer
+
+
+@resident_required
+def supplies(request, people: list[int]):
+    """Supplies brought home while the home is in a sealed or controlled zone."""
+    error = None
+    if request.method == "POST":
+        try:
+            services.supply_request_file(
+                person_ids=people,
+                person_id=person_choice(request, people),
+                kind=request.POST.get("kind", ""),
+                items=request.POST.get("items", ""),
+                urgent=request.POST.get("urgent") == "on",
+            )
+            messages.success(request, _("Your request was sent to your community."))
+            return redirect("me:supplies")
+        except FieldError as exc:
+            error = exc
+    eligible = [p for p in my_people(people) if selectors.zone_keeping_home(p.pk) is not None]
+    return render(
+        request,
+        "livelihood/resident/supplies.html",
+        {
+            "people": eligible,
+            "kinds": SupplyRequest.Kind.choices,
+            "mine": selectors.my_supply_requests(people),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@resident_required
+def volunteer(request, people: list[int]):
+    error = None
+    if request.method == "POST":
+        try:
+            services.volunteer_sign_up(
+                person_ids=people,
+                person_id=person_choice(request, people),
+                skills=request.POST.getlist("skills"),
+                availability=request.POST.get("availability", ""),
+            )
+            messages.success(request, _("Thank you for signing up. Your community will contact you."))
+            return redirect("me:volunteer")
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "livelihood/resident/volunteer.html",
+        {
+            "people": my_people(people),
+            "skills": Volunteer.Skill.choices,
+            "mine": selectors.my_volunteering(people),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def report_price(request):
+    """Anyone reports price gouging or hoarding, anonymously or named."""
+    return public_report(
+        request,
+        limit_key="price",
+        template="livelihood/resident/report_price.html",
+        submit=lambda post, name, phone: services.price_report_submit(
+            shop=post.get("shop", ""),
+            place=post.get("place", ""),
+            goods=post.get("goods", ""),
+            price=post.get("price", ""),
+            hoarding=post.get("hoarding") == "on",
+            description=post.get("description", ""),
+            name=name,
+            phone=phone,
+        ),
+    )

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import resident
+
+# Mounted under /me/ in the "me" namespace by the composition root (site/urls.py).
+urlpatterns = [
+    path("supplies/", resident.supplies, name="supplies"),
+    path("volunteer/", resident.volunteer, name="volunteer"),
+    path("report-price/", resident.report_price, name="report_price"),
+]

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class ResidentsConfig(AppConfig):
+    """The residents' edge, below the domains: signing in by phone, the session that knows which registered people
+    share that phone, and the /me/ home that the domains fill with their cards and pages (residents.home)."""
+
+    name = "fangkong.residents"
+    label = "residents"
+    verbose_name = "Residents"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from . import home
+
+        home.register_service("me:me", _("My status"), order=0)
+        home.register_service("me:access_log", _("Who looked at my data"), order=10)
+        home.register_service("news:index", _("News and notices"), order=100)
