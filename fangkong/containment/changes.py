@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock
+from fangkong.core.actors import Resident, require_actor
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import aware
 from fangkong.core.errors import FieldError
@@ -329,15 +330,18 @@ def status_change_revoke_reject(*, actor, change_id: int, note: str) -> StatusCh
 
 
 @transaction.atomic
-def appeal_file(*, actor, change_id: int, text: str, person: Person | None = None) -> Appeal:
-    """The person appeals (from the portal: `person` is who they are), or a worker writes it down for them."""
-    if person is None:
+def appeal_file(*, actor, change_id: int, text: str) -> Appeal:
+    """The person appeals (from the portal: `actor` is core.actors.Resident, who may appeal only a change about
+    themselves), or a worker writes it down for them (capability and scope checked)."""
+    require_actor(actor)
+    resident = isinstance(actor, Resident)
+    if not resident:
         _require(actor, Cap.STATUS_VIEW)
     change = StatusChange.objects.filter(pk=change_id).first()
     if change is None:
         raise NotFound
-    if person is not None:
-        if change.person_id != person.pk:
+    if resident:
+        if change.person_id != actor.person_id:
             raise NotFound
     elif not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
         raise NotFound

@@ -9,6 +9,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fangkong.core.actors import Resident
 from fangkong.core.errors import FieldError
 from fangkong.residents.home import Card
 from fangkong.residents.session import resident_required
@@ -38,7 +39,7 @@ def appeal(request, people: list[int], change_id: int):
     if change is None:
         raise Http404
     try:
-        appeal_file(actor=None, change_id=change.pk, text=request.POST.get("text", ""), person=change.person)
+        appeal_file(actor=Resident(change.person_id), change_id=change.pk, text=request.POST.get("text", ""))
         messages.success(request, _("Your appeal was filed. Someone who took no part in the change will decide it."))
     except FieldError as exc:
         messages.error(request, exc.message)

@@ -22,6 +22,21 @@ class System:
         return f"system:{self.why}"
 
 
+@dataclass(frozen=True)
+class Resident:
+    """A resident acting for themselves on the portal: signed in by phone, they act for one registered person (the
+    residents' session has checked the phone may act for them). Services let a resident act on that person's own
+    records only; the audit trail names them as "resident"."""
+
+    person_id: int
+
+    is_authenticated = False
+    pk = None
+
+    def get_username(self) -> str:
+        return "resident"
+
+
 def is_system(actor) -> bool:
     return isinstance(actor, System)
 

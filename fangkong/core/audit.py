@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import clock
-from .actors import System
+from .actors import Resident, System
 from .auditchain import event_mac, seal_after_commit
 from .bulk import insert_many, insert_one
 from .context_vars import current_request
@@ -17,7 +17,7 @@ from .pii import mask_name
 
 
 def _actor_fields(actor) -> dict[str, Any]:
-    if isinstance(actor, System):
+    if isinstance(actor, System | Resident):
         return {"actor_id": None, "actor_name": actor.get_username()[:150]}
     if actor is None or not getattr(actor, "is_authenticated", False):
         return {"actor_id": None, "actor_name": "system"}

@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock, pii
+from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
@@ -80,7 +81,7 @@ def travel_report_self(
     if person_id not in person_ids:
         raise NotFound
     return _file(
-        actor=None,
+        actor=Resident(person_id),
         person=Person.objects.get(pk=person_id),
         destination=destination,
         depart_on=depart_on,
@@ -126,7 +127,7 @@ def _file(
         return_on=return_on,
         reason=reason.strip()[:200],
         transport=transport.strip()[:64],
-        filed_by=actor,
+        filed_by=None if isinstance(actor, Resident) else actor,
         jpath=person.jpath,
         unit_id=person.unit_id,
         approval=TravelReport.Approval.PENDING if official else TravelReport.Approval.NOT_REQUIRED,
@@ -141,7 +142,7 @@ def _file(
             "depart_on": depart_on.isoformat(),
             "return_on": return_on.isoformat(),
             "approval": report.approval,
-            "self_reported": actor is None,
+            "self_reported": isinstance(actor, Resident),
         },
     )
     return report

@@ -271,6 +271,7 @@ def _containment(w: World) -> None:
     from fangkong.containment.transfers import transfer_dispatch
     from fangkong.containment.zones import zone_approve, zone_request
     from fangkong.core import clock, pii
+    from fangkong.core.actors import Resident
 
     d, con = w.district, w.extra["containment"]
     hq, hq2 = d.hq, con.hq2
@@ -292,8 +293,8 @@ def _containment(w: World) -> None:
     ca, cb = change(pa, f"{MARK_A}依据：传染病防治法"), change(pb, f"{MARK_B}依据：传染病防治法")
     w.kinds["status_change"] = Pair(ca, cb, f"{MARK_A}依据", f"{MARK_B}依据")
     w.kinds["appeal"] = Pair(
-        appeal_file(actor=None, change_id=ca.pk, text=f"{MARK_A}诉", person=pa),
-        appeal_file(actor=None, change_id=cb.pk, text=f"{MARK_B}诉", person=pb),
+        appeal_file(actor=Resident(pa.pk), change_id=ca.pk, text=f"{MARK_A}诉"),
+        appeal_file(actor=Resident(pb.pk), change_id=cb.pk, text=f"{MARK_B}诉"),
         f"{MARK_A}诉",
         f"{MARK_B}诉",
     )

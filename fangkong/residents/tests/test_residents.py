@@ -87,6 +87,31 @@ def test_i_see_a_manual_change_with_its_basis_and_appeal_it(resident, district):
     r = resident.post(f"/me/appeals/{change.pk}/", {"text": "我当天不在车上，有监控为证"}, follow=True)
     assert "Your appeal was filed" in r.content.decode()
     assert Appeal.objects.get().change_id == change.pk
+    filed = AuditEvent.objects.get(action="appeal.file")
+    assert (filed.actor_id, filed.actor_name) == (None, "resident")  # the resident, named as such
+
+
+def test_a_resident_appeals_only_a_change_about_themselves_and_none_is_no_actor(district):
+    import pytest
+
+    from fangkong.containment.changes import appeal_file
+    from fangkong.core.actors import Resident
+    from fangkong.core.scoping import NotFound
+
+    deputy = make_user("deputy", "hq_admin", jurisdiction=district.d)
+    change = status_change_request(
+        actor=district.hq,
+        person_id=district.person_b.pk,
+        colour="yellow",
+        basis="《传染病防治法》第三十九条；同车密接",
+        expires_at=clock.now() + timedelta(days=3),
+    )
+    status_change_approve(actor=deputy, change_id=change.pk)
+    with pytest.raises(NotFound):
+        appeal_file(actor=Resident(district.person_a.pk), change_id=change.pk, text="不是我的变更")
+    with pytest.raises(TypeError):
+        appeal_file(actor=None, change_id=change.pk, text="没有人")
+    assert appeal_file(actor=Resident(district.person_b.pk), change_id=change.pk, text="我当天不在车上").pk
 
 
 def test_i_cannot_appeal_someone_elses_change(resident, district):
