@@ -223,5 +223,6 @@ def my_shifts(*, user):
     return (
         DutyAssignment.objects.filter(user=user, ends_at__gt=now - timedelta(days=1))
         .select_related("shift", "shift__jurisdiction", "shift__unit")
+        .prefetch_related("shift__log__author")  # the page lists each shift's log: not a query per shift
         .order_by("starts_at")
     )

@@ -21,7 +21,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, unit_ids_for
+from fangkong.core.scoping import Forbidden, NotFound, unit_ids_for
 from fangkong.core.text import foreign_digits
 from fangkong.core.xlsx import Sheet, csv_chunks, workbook_sheets
 from fangkong.registry.models import Jurisdiction
@@ -79,8 +79,8 @@ def stats_file(*, actor, period: str, enterprise_id: int | None = None) -> Stats
     if not own:
         raise Forbidden(Cap.SAFETY_SELF)
     enterprise_id = enterprise_id or min(own)
-    if enterprise_id not in own:
-        raise Forbidden(Cap.SAFETY_SELF)
+    if enterprise_id not in own:  # another enterprise's: as if it did not exist
+        raise NotFound
     period = period_clean(period)
     start, end, due = period_bounds(period)
     if clock.localdate() < end:

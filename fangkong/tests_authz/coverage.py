@@ -409,12 +409,7 @@ OPERATIONS: dict[str, Cov] = {
     _P + "safety_api_hazard_create": scoped("enterprise", insider="hq", body={"enterprise_id": "{ref}"}),
     _P + "safety_api_hazard_list": listing("hazard"),
     _P + "safety_api_hazard_transition": scoped("hazard"),
-    _P + "safety_api_stats_create": scoped(
-        "enterprise",
-        body={"enterprise_id": "{ref}"},
-        known_hole="an enterprise's officer filing for another enterprise gets 403, not 404 as for one that does not"
-        " exist (safety/statistics.stats_file raises Forbidden for an enterprise not its own, yet holds safety.self)",
-    ),
+    _P + "safety_api_stats_create": scoped("enterprise", body={"enterprise_id": "{ref}"}),
     _P + "safety_api_stats_overview": district("figures by period: counts, no enterprise named"),
     _P + "safety_api_hazard_stats": district("counts by grade, state, street and industry, no names"),
     _P + "safety_api_hazard_stats_xlsx": district("counts by grade, state, street and industry, no names"),

@@ -40,7 +40,8 @@ def incident_list(request):
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
             error = exc
-    rows = [(i, incidents.next_due(i)) for i in incidents.incidents_visible(user=request.user)[:100]]
+    listed = incidents.incidents_visible(user=request.user).prefetch_related("reports")[:100]  # next_due reads them
+    rows = [(i, incidents.next_due(i)) for i in listed]
     return render(
         request,
         "command/incidents.html",

@@ -167,8 +167,9 @@ def shift_page(request):
         except FieldError as exc:
             error = exc
     rows = []
+    ahead = checkpoint_services.shifts_ahead_of(checkpoints, days=7)
     for checkpoint in checkpoints:
-        shifts = checkpoint_services.shifts_ahead(checkpoint, days=7)
+        shifts = ahead[checkpoint.pk]
         rows.append(
             {
                 "checkpoint": checkpoint,

@@ -303,8 +303,6 @@ PAGES: dict[str, Page] = {
         "street1",
         "预算道口{i:02d}",
         10,  # 8 with one checkpoint
-        n_plus_one="screening/views/protocol.shift_page reads each checkpoint's shifts (shifts_ahead) in a query of "
-        "its own: " + _TIMES.format(one=8, rows=ROWS, today=30),
     ),
     "testing:rounds": Page("/testing/", "hq", "预算轮{i:02d}", 11),  # 9
     "testing:bags": Page("/testing/bags/", "sampler", "BB{i:04d}", 8),  # 6 (the latest 20 bags)
@@ -321,8 +319,6 @@ PAGES: dict[str, Page] = {
         "worker_a",
         'value="log"',  # one log form per shift of the caller's
         10,  # 8 with one shift
-        n_plus_one="command/duty.html reads each shift's log (a.shift.log.all; my_shifts prefetches none): "
-        + _TIMES.format(one=8, rows=ROWS, today=29),
     ),
     "command:supervision": Page("/command/supervision/", "hq", "预算发现{i:02d}", 11),  # 9
     "command:incidents": Page(
@@ -330,8 +326,6 @@ PAGES: dict[str, Page] = {
         "street1",
         "预算事件{i:02d}",
         12,  # 10 with one incident
-        n_plus_one="command/views.incident_list reads each incident's reports twice (incidents.next_due and the "
-        "template; incidents_visible prefetches none): " + _TIMES.format(one=10, rows=ROWS, today=52),
     ),
     "command:situations": Page("/command/situation/", "hq", "2025-01-{n:02d}", 8),  # 6
     "safety:hazards": Page("/safety/", "hq", "预算隐患{i:02d}", 14),  # 12
