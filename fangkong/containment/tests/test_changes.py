@@ -140,8 +140,9 @@ def test_an_appeal_is_decided_by_someone_outside_the_change(district, containmen
     change = _request(district, district.person_a, colour="red")
     status_change_approve(actor=containment.hq2, change_id=change.pk)
     appeal = appeal_file(actor=district.worker_a, change_id=change.pk, text="我从未去过该地，有行程记录为证")
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         appeal_file(actor=district.worker_a, change_id=change.pk, text="再次申诉")
+    assert (exc.value.field, exc.value.code) == ("change", "invalid")
     for involved in (district.hq, containment.hq2):
         with pytest.raises(Forbidden):
             appeal_decide(actor=involved, appeal_id=appeal.pk, upheld=True, note="核实无误")
@@ -171,8 +172,9 @@ def test_revoking_an_applied_change_needs_a_second_officer(district, containment
         status_change_revoke(actor=district.hq, change_id=change.pk, note="")
     # A second officer may decline (with a reason) …
     third = make_user("hq3", "hq_admin", jurisdiction=district.d)
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         status_change_revoke_reject(actor=third, change_id=change.pk, note="")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
     status_change_revoke_reject(actor=third, change_id=change.pk, note="密接判定仍成立")
     change.refresh_from_db()
     assert change.revoke_requested_by_id is None and change.state == "applied"

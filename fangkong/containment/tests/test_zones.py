@@ -127,9 +127,11 @@ def test_lifting_waits_for_the_criteria_or_an_override_on_the_record(district, c
     assert not criteria["negative_days"].met and "3 of 3" in criteria["negative_days"].detail
     with pytest.raises(FieldError) as exc:
         zone_lift(actor=district.hq, zone_id=zone.pk, note="")
+    assert (exc.value.field, exc.value.code) == ("state", "unmet")
     assert "14 days without a new case" in exc.value.message
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         zone_lift(actor=district.hq, zone_id=zone.pk, note="short", override=True)
+    assert (exc.value.field, exc.value.code) == ("note", "required")
     # Early, with criteria unmet: two officers, like putting it in force. The first asks; nothing changes yet.
     zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
     zone.refresh_from_db()
@@ -165,8 +167,9 @@ def test_quiet_days_are_met_after_fourteen_days(district, containment):
 def test_the_high_medium_low_scheme_is_data(district, containment):
     ZoneLevel.objects.filter(code__in=["sealed", "controlled", "prevention"]).update(active=False)
     ZoneLevel.objects.filter(code__in=["high", "medium", "low"]).update(active=True)
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         _seal(district, containment)
+    assert (exc.value.field, exc.value.code) == ("level", "invalid")
     zone = zone_request(
         actor=district.hq, name="高风险区", level="high", basis="新增病例所在楼栋", places=[containment.building.pk]
     )
@@ -225,14 +228,16 @@ def test_an_early_lifting_can_be_declined_by_a_second_officer(district, containm
     zone_lift(actor=district.hq, zone_id=zone.pk, note="上级通知提前解封，风险评估通过", override=True)
     with pytest.raises(Forbidden):
         zone_lift_reject(actor=district.hq, zone_id=zone.pk, note="撤回")
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="")
+    assert (exc.value.field, exc.value.code) == ("note", "note_required")
     zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="仍有密接未满14天")
     zone.refresh_from_db()
     assert zone.state == "active" and zone.lift_requested_by_id is None
     assert AuditEvent.objects.filter(action="zone.lift_reject", actor_id=containment.hq2.pk).exists()
-    with pytest.raises(FieldError):
+    with pytest.raises(FieldError) as exc:
         zone_lift_reject(actor=containment.hq2, zone_id=zone.pk, note="again")  # nothing pending any more
+    assert (exc.value.field, exc.value.code) == ("state", "not_pending")
 
 
 def test_a_zone_is_rejected_by_a_second_officer_with_the_reason(district, containment):
