@@ -6,19 +6,23 @@ risk area and the violation for an unreported exit — or nothing.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from ninja import Schema
 
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import get_by, insert_one
+from fangkong.core.dates import Moment
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import schema_from_form
 from fangkong.core.ids import (
     InvalidDocument,
     clean_document,
@@ -37,27 +41,57 @@ from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelRe
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
 
+PLACES_SPLIT = re.compile(r"[,，、;；\n]+")
 CLOCK_SKEW = timedelta(minutes=5)  # a scanner's clock may run a little ahead
 MAX_VISITED = 20
 TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 
 
-@dataclass
-class PassageInput:
+class PassageInput(Schema):
+    """A passage as a scanner posts it (the API's body), as the staff's page fills it (`from_form`) and as
+    `passage_register` takes it: one declaration of its shape. The service checks the values."""
+
     direction: str
-    document_number: str
     document_type: str = ""
+    document_number: str
     name: str = ""
     phone: str = ""
     plate: str = ""
     origin: str = ""
-    visited: list[str] = field(default_factory=list)
+    visited: list[str] = []
     destination_community: int | None = None
     destination_address: str = ""
-    temperature: Decimal | float | str | None = None
+    temperature: float | None = None
     status_code: str = ""
     negative_test_48h: bool = False
-    occurred_at: datetime | None = None
+    occurred_at: Moment | None = None
+
+    @classmethod
+    def from_form(cls, post) -> PassageInput:
+        """The staff's page: places visited typed as one line ("长春市、北京市朝阳区"), a checkbox, empty fields."""
+        return schema_from_form(
+            cls,
+            {
+                "direction": post.get("direction", "in"),
+                "document_type": post.get("document_type", ""),
+                "document_number": post.get("document_number", ""),
+                "name": post.get("name", ""),
+                "phone": post.get("phone", ""),
+                "plate": post.get("plate", ""),
+                "origin": post.get("origin", ""),
+                "visited": places(post.get("visited", "")),
+                "destination_community": post.get("destination_community") or None,
+                "destination_address": post.get("destination_address", ""),
+                "temperature": post.get("temperature") or None,
+                "status_code": post.get("status_code", ""),
+                "negative_test_48h": post.get("negative_test_48h") == "on",
+            },
+        )
+
+
+def places(text: str) -> list[str]:
+    """ "长春市、北京市朝阳区" → ["长春市", "北京市朝阳区"] (Chinese and Western separators)."""
+    return [p.strip() for p in PLACES_SPLIT.split(text or "") if p.strip()]
 
 
 @dataclass

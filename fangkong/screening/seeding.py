@@ -100,7 +100,7 @@ def _arrivals(actor, checkpoints: list[Checkpoint], now) -> int:
                 name=f"{'王李张刘陈'[i % 5]}{'某甲乙丙丁'[i % 5]}",
                 origin=origin,
                 destination_community=destination,
-                temperature=f"36.{rng.randint(1, 9)}",
+                temperature=36 + rng.randint(1, 9) / 10,
                 status_code="green",
                 plate=f"辽L{10000 + i}",
                 occurred_at=now - timedelta(minutes=20 + 30 * (40 - i)),

@@ -51,6 +51,9 @@ def test_staff_page_errors_keep_the_form(district, screening):
     body = r.content.decode()
     assert r.status_code == 400 and 'aria-invalid="true"' in body and "between 34 and 43" in body
     assert 'value="49"' in body and Passage.objects.count() == 0
+    # A value the input schema cannot read at all names its field the same way.
+    r = c.post(f"/screening/checkpoints/{screening.cp1.pk}/", form(district, temperature="hot", key="k-3"))
+    assert r.status_code == 400 and r.context["error"].field == "temperature" and 'value="hot"' in r.content.decode()
 
 
 def test_staff_cannot_open_another_checkpoint(district, screening):

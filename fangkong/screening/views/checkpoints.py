@@ -19,9 +19,8 @@ from fangkong.core.scoping import Forbidden, has_cap
 
 from .. import checkpoints as checkpoint_services
 from .. import selectors
-from ..forms import passage_input
 from ..models import Passage, PassRequest
-from ..passages import passage_register, passage_reply, traveller_name
+from ..passages import PassageInput, passage_register, passage_reply, traveller_name
 from ._shared import _export
 
 # ---------------------------------------------------------------- checkpoints
@@ -69,7 +68,9 @@ def checkpoint_register(request, checkpoint_id: int):
     # (the same mechanism as the API's Idempotency-Key).
 
     def run() -> tuple[int, dict]:
-        result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=passage_input(request.POST))
+        result = passage_register(
+            actor=request.user, checkpoint_id=checkpoint.pk, data=PassageInput.from_form(request.POST)
+        )
         reply = passage_reply(request.user, result)  # what the API answers: nothing from the register for staff
         told = ("followed_up_by", "violation_id")
         return 201, {"passage": result.passage.pk, "name": reply["person"]["name"], **{k: reply[k] for k in told}}
