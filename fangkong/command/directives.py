@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.inbox import notify
@@ -275,7 +276,7 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 body=_("It was due %(at)s.") % {"at": clock.localtime(task.deadline)},
                 link=f"/command/directives/{task.directive_id}/",
             )
-            audit_record(actor=None, action="task.escalate", obj=task)
+            audit_record(actor=System("task.escalate"), action="task.escalate", obj=task)
             count += 1
     return count
 

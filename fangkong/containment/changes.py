@@ -337,7 +337,8 @@ def appeal_file(*, actor, change_id: int, text: str) -> Appeal:
     resident = isinstance(actor, Resident)
     if not resident:
         _require(actor, Cap.STATUS_VIEW)
-    change = StatusChange.objects.filter(pk=change_id).first()
+    # Locked (its row only): two appeals filed at the same moment must not both pass the "already open" check.
+    change = StatusChange.objects.select_for_update(of=("self",)).filter(pk=change_id).first()
     if change is None:
         raise NotFound
     if resident:

@@ -74,7 +74,7 @@ CLASSES: list[DataClass] = [
         _("Travel reports"),
         _("the end of the trip"),
         30,
-        1,
+        30,  # a checkpoint looks back up to 30 days at the trips a traveller reported (screening settings)
         365,
         _("deleted; reports per day and community counted"),
         _("the reports of a person with a violation still to be handled"),
@@ -214,7 +214,7 @@ CLASSES: list[DataClass] = [
     DataClass(
         "volunteers",
         _("Volunteers' sign-ups"),
-        _("the refusal or withdrawal"),
+        _("the refusal"),
         30,
         7,
         365,

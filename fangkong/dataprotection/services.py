@@ -41,7 +41,9 @@ def period_days(data_class: DataClass) -> int:
 
         return ScreeningSettings.current().passage_retention_days
     row = RetentionPeriod.objects.filter(data_class=data_class.key).values_list("days", flat=True).first()
-    return row if row is not None else data_class.default_days
+    # A period set before its class's minimum was raised (travel reports: 30, what a checkpoint looks back over)
+    # counts as the minimum: the purge never deletes what the platform still reads.
+    return max(row, data_class.min_days) if row is not None else data_class.default_days
 
 
 def _require(actor) -> None:

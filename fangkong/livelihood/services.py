@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, reporters
+from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import FieldError
 from fangkong.core.roles import Cap
@@ -53,7 +54,9 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
     request = SupplyRequest.objects.create(
         person=person, zone_id=zone_id, kind=kind, items=items[:2000], urgent=bool(urgent), jpath=person.jpath
     )
-    audit_record(actor=None, action="livelihood.supply_request", obj=request, fields={"urgent": request.urgent})
+    audit_record(
+        actor=Resident(person.pk), action="livelihood.supply_request", obj=request, fields={"urgent": request.urgent}
+    )
     _notify_community(
         person,
         title=(_("Urgent supplies: %(k)s") if urgent else _("Supplies requested: %(k)s"))
@@ -120,7 +123,7 @@ def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str
             )
     except IntegrityError as exc:
         raise FieldError("person_id", _("You have signed up already.")) from exc
-    audit_record(actor=None, action="livelihood.volunteer_sign_up", obj=v, fields={"skills": skills})
+    audit_record(actor=Resident(person.pk), action="livelihood.volunteer_sign_up", obj=v, fields={"skills": skills})
     _notify_community(person, title=_("A volunteer signed up"), link="/livelihood/")
     return v
 

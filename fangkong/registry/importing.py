@@ -206,7 +206,7 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
                     action="person.import.create",
                     object_type="registry.person",
                     jpath=data.jurisdiction.path,
-                    object_repr=data.name,
+                    object_repr=pii.mask_name(data.name),
                     fields=audit_fields(data),
                 )
                 created.append((new, event))

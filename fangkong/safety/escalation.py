@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.actors import System
 from fangkong.core.audit import audit_record
 from fangkong.core.roles import Cap
 
@@ -72,7 +73,7 @@ def escalate_hazards(now: datetime | None = None) -> int:
                 body=_("Rectification was due %(at)s.") % {"at": clock.localtime(h.deadline)},
                 link=f"/safety/hazards/{h.pk}/",
             )
-            audit_record(actor=None, action="hazard.escalate_overdue", obj=h)
+            audit_record(actor=System("hazard.escalate_overdue"), action="hazard.escalate_overdue", obj=h)
             count += 1
     for h in review:
         assert h.applied_at is not None  # selected on applied_at
@@ -86,6 +87,6 @@ def escalate_hazards(now: datetime | None = None) -> int:
                 % {"at": clock.localtime(h.applied_at), "n": REVIEW_DAYS},
                 link=f"/safety/hazards/{h.pk}/",
             )
-            audit_record(actor=None, action="hazard.escalate_review", obj=h)
+            audit_record(actor=System("hazard.escalate_review"), action="hazard.escalate_review", obj=h)
             count += 1
     return count

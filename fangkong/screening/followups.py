@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, events
+from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 
@@ -32,7 +32,7 @@ def followup_contact(*, actor, followup_id: int, note: str = "") -> FollowUp:
         actor=actor,
         action="followup.contact",
         obj=followup,
-        object_repr=followup.person.name,
+        object_repr=pii.mask_name(followup.person.name),
         fields={"in_time": followup.contacted_in_time},
         reason=(note or "")[:300],
     )
@@ -51,7 +51,11 @@ def followup_confirm_location(*, actor, followup_id: int, where: str) -> FollowU
     followup.location_confirmed_at, followup.location_note = clock.now(), where[:200]
     followup.save(update_fields=["contacted_at", "contacted_by", "location_confirmed_at", "location_note"])
     audit_record(
-        actor=actor, action="followup.location", obj=followup, object_repr=followup.person.name, fields={"where": "…"}
+        actor=actor,
+        action="followup.location",
+        obj=followup,
+        object_repr=pii.mask_name(followup.person.name),
+        fields={"where": "…"},
     )
     return followup
 
@@ -73,7 +77,7 @@ def followup_record_test(*, actor, followup_id: int, day: int, result: str) -> F
         actor=actor,
         action="followup.test",
         obj=followup,
-        object_repr=followup.person.name,
+        object_repr=pii.mask_name(followup.person.name),
         fields={"day": day, "result": result},
     )
     return test
@@ -104,6 +108,6 @@ def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
     followup.released_at, followup.released_by = clock.now(), actor
     followup.release_note = (note or "").strip()[:300]
     followup.save(update_fields=["released_at", "released_by", "release_note"])
-    audit_record(actor=actor, action="followup.release", obj=followup, object_repr=followup.person.name)
+    audit_record(actor=actor, action="followup.release", obj=followup, object_repr=pii.mask_name(followup.person.name))
     events.emit(FOLLOWUP_RELEASED, FollowupChanged(person_id=followup.person_id, followup_id=followup.pk))
     return followup

@@ -126,9 +126,13 @@ def passage_reply(user, result: PassageResult) -> dict:
     """What the one who registered a passage is told. Everything in it follows from what they typed and the rules,
     never from whether the number was already registered: a known person with no risk and a number seen for the
     first time read the same. The register's facts (the person's id, their name, an exit without a travel report,
-    which only a registered resident can commit) only to those whose jurisdiction holds them. A risk arrival
-    always has a case, new or still open, known or not: its id is the scanners' contract and says nothing of the
-    register (the case page is the community's; staff get a 404)."""
+    which only a registered resident can commit) only to those whose jurisdiction holds them.
+
+    What does differ, by design, is what the checkpoint exists for: a person the platform restricts (red, yellow
+    — a case, a zone, closed-loop management, a recall) or who reported a trip ending in a risk area is told apart,
+    as a status scanner tells them apart, with short reasons and without naming where they went. A case still open
+    is one of those restrictions, so the id of that case (the scanners' contract: `followup_id`) says nothing the
+    instruction has not said; its page is the community's (staff get a 404)."""
     p = result.passage
     scope = scope_for(user, Cap.PASSAGE_VIEW)
     in_reach = scope.covers(p.jpath)
@@ -358,7 +362,7 @@ def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, 
         actor=actor,
         action="followup.open",
         obj=followup,
-        object_repr=person.name,
+        object_repr=pii.mask_name(person.name),
         fields={"level": followup.level, "measure": followup.measure, "passage": passage.pk},
     )
     events.emit(FOLLOWUP_OPENED, FollowupChanged(person_id=person.pk, followup_id=followup.pk))
@@ -386,7 +390,7 @@ def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
         actor=actor,
         action="violation.open",
         obj=violation,
-        object_repr=person.name,
+        object_repr=pii.mask_name(person.name),
         fields={"passage": passage.pk, "public_official": is_official},
     )
     return violation

@@ -82,11 +82,19 @@ def worst_match(places: Iterable[str], areas: Sequence[RiskArea]) -> tuple[RiskA
     return best
 
 
+REPORTED_TRIP = "@reported-trip"  # a match's detail when it came from the person's own travel report
+
+
 def decide(facts: Facts, areas: Sequence[RiskArea], protocol: dict[str, str], fever_threshold: Decimal) -> Decision:
     """`areas` are all risk areas (this function keeps the ones active at facts.at); `protocol` maps a level to
     its checkpoint instruction."""
-    places = [facts.origin, *facts.visited, *facts.trip_destinations] if facts.direction == "in" else []
+    typed = [facts.origin, *facts.visited] if facts.direction == "in" else []
+    places = [*typed, *facts.trip_destinations] if facts.direction == "in" else []
     match = worst_match(places, active(areas, facts.at))
+    if match and match[1] not in typed:
+        # The person's own travel report, not what was typed: say so without naming where they went (checkpoint
+        # staff do not read the register; the community, which follows the arrival up, has the report).
+        match = (match[0], REPORTED_TRIP)
     fever = facts.temperature is not None and facts.temperature >= fever_threshold
 
     leaving = facts.direction == "out"
@@ -132,6 +140,12 @@ def _registering(instruction: str) -> str:
 
 def describe(rule: str, area: RiskArea | None, detail: str) -> str:
     """The rule in words, in the reader's language."""
+    if detail == REPORTED_TRIP and rule.startswith("risk_area_"):
+        return {
+            "risk_area_high": _("A trip the person reported ends in a high-risk area."),
+            "risk_area_medium": _("A trip the person reported ends in a medium-risk area."),
+            "risk_area_low": _("A trip the person reported ends in a low-risk area."),
+        }[rule]
     where = f"{area.name}" + (f"（{area.notice}）" if area and area.notice else "") if area else ""
     texts = {
         "status_red": _("Red on the platform's status: %(detail)s."),

@@ -136,7 +136,7 @@ def _file(
         actor=actor,
         action="travel_report.file",
         obj=report,
-        object_repr=person.name,
+        object_repr=pii.mask_name(person.name),
         fields={
             "destination": report.destination,
             "depart_on": depart_on.isoformat(),
@@ -165,7 +165,7 @@ def travel_report_acknowledge(*, actor, report_id: int) -> TravelReport:
             actor=actor,
             action="travel_report.acknowledge",
             obj=report,
-            object_repr=report.person.name,
+            object_repr=pii.mask_name(report.person.name),
             fields={"by": "community" if "community_ack_at" in fields else "employer"},
         )
     return report
@@ -194,7 +194,7 @@ def travel_report_decide(*, actor, report_id: int, approve: bool, note: str = ""
     )
     report.approval = decision.new
     report.save(update_fields=["approval", *decision.stamp(report)])
-    decision.audit(action="travel_report.decide", obj=report, object_repr=report.person.name)
+    decision.audit(action="travel_report.decide", obj=report, object_repr=pii.mask_name(report.person.name))
     return report
 
 
@@ -217,7 +217,9 @@ def travel_report_cancel(*, actor, report_id: int) -> TravelReport:
     if report.cancelled_at is None:
         report.cancelled_at = clock.now()
         report.save(update_fields=["cancelled_at"])
-        audit_record(actor=actor, action="travel_report.cancel", obj=report, object_repr=report.person.name)
+        audit_record(
+            actor=actor, action="travel_report.cancel", obj=report, object_repr=pii.mask_name(report.person.name)
+        )
     return report
 
 
@@ -235,7 +237,9 @@ def violation_explain(*, actor, violation_id: int, explanation: str) -> Violatio
         raise FieldError("explanation", _("Write down what the person says."))
     violation.explanation = explanation[:300]
     violation.save(update_fields=["explanation"])
-    audit_record(actor=actor, action="violation.explain", obj=violation, object_repr=violation.person.name)
+    audit_record(
+        actor=actor, action="violation.explain", obj=violation, object_repr=pii.mask_name(violation.person.name)
+    )
     return violation
 
 
@@ -256,7 +260,7 @@ def violation_handle(*, actor, violation_id: int, outcome: str) -> Violation:
         actor=actor,
         action="violation.handle",
         obj=violation,
-        object_repr=violation.person.name,
+        object_repr=pii.mask_name(violation.person.name),
         fields={"outcome": outcome},
     )
     return violation

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, events
+from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import FieldError
@@ -222,7 +222,11 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
     recall.retest_tube, recall.state, recall.sampled_at = tube, Recall.State.SAMPLED, now
     recall.save(update_fields=["retest_tube", "state", "sampled_at"])
     audit_record(
-        actor=actor, action="testing.recall_sample", obj=recall, object_repr=recall.person.name, fields={"tube": code}
+        actor=actor,
+        action="testing.recall_sample",
+        obj=recall,
+        object_repr=pii.mask_name(recall.person.name),
+        fields={"tube": code},
     )
     return recall
 

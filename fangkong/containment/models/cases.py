@@ -37,8 +37,8 @@ class Case(models.Model):
 
 
 class CloseContact(models.Model):
-    """A person in close contact with a case (found by tracing: venue scans, interviews). Lifting a zone waits
-    until the last contact is long enough ago and was followed by a negative test."""
+    """A person in close contact with a case (found by tracing: venue scans, interviews), recorded with the time of
+    the last contact; a manual status change or a transfer may cite it."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")

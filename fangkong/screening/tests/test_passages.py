@@ -216,6 +216,8 @@ def test_trip_destination_applies_on_return(district, screening):
             destination_community=district.a.pk,
         )
     assert r.passage.rule == "risk_area_high" and r.followup.level == "high"
+    # Staff learn that a reported trip decided, not where it went (that is the register's, not theirs).
+    assert "上海" not in r.passage.rule_text and "reported" in r.passage.rule_text
 
 
 def test_missing_protocol_rows_fall_back_to_the_defaults(district, screening):
