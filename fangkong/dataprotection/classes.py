@@ -214,7 +214,7 @@ CLASSES: list[DataClass] = [
     DataClass(
         "volunteers",
         _("Volunteers' sign-ups"),
-        _("the refusal"),
+        _("the refusal or withdrawal"),
         30,
         7,
         365,

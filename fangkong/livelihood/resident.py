@@ -49,6 +49,15 @@ def supplies(request, people: list[int]):
 @resident_required
 def volunteer(request, people: list[int]):
     error = None
+    if request.method == "POST" and request.POST.get("action") == "withdraw":
+        try:
+            services.volunteer_withdraw(person_ids=people, volunteer_id=int(request.POST.get("volunteer") or 0))
+            messages.success(request, _("You are no longer signed up. Thank you for your help."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        except ValueError:
+            pass
+        return redirect("me:volunteer")
     if request.method == "POST":
         try:
             services.volunteer_sign_up(

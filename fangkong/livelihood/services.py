@@ -129,6 +129,27 @@ def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str
 
 
 @transaction.atomic
+def volunteer_withdraw(*, person_ids: list[int], volunteer_id: int) -> Volunteer:
+    """The volunteer stops (or takes back a sign-up not yet answered): from the portal, for one of the phone's
+    people. The community is told; the sign-up then goes 30 days later (retention: volunteers)."""
+    v = (
+        Volunteer.objects.select_for_update(of=("self",))
+        .filter(pk=volunteer_id, person_id__in=person_ids)
+        .select_related("person")
+        .first()
+    )
+    if v is None:
+        raise NotFound
+    if v.state not in (Volunteer.State.APPLIED, Volunteer.State.ACCEPTED):
+        raise FieldError("state", _("This sign-up has ended already."), code="not_active")
+    v.state, v.decided_at = Volunteer.State.WITHDRAWN, clock.now()
+    v.save(update_fields=["state", "decided_at"])
+    audit_record(actor=Resident(v.person_id), action="livelihood.volunteer_withdraw", obj=v)
+    _notify_community(v.person, title=_("A volunteer withdrew"), link="/livelihood/")
+    return v
+
+
+@transaction.atomic
 def volunteer_decide(*, actor, volunteer_id: int, accept: bool, note: str = "") -> Volunteer:
     v = volunteers_visible(user=actor).select_for_update(of=("self",)).filter(pk=volunteer_id).first()
     if v is None:

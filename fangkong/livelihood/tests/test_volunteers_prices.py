@@ -3,9 +3,12 @@ decided by the market regulator, the reporter protected."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 
+from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
+from fangkong.core.scoping import NotFound
 from fangkong.livelihood.models import PriceReport, Volunteer
 
 
@@ -35,6 +38,27 @@ def test_volunteer_sign_up_and_acceptance(district, resident):
     district.client(district.worker_b).post("/livelihood/", {"volunteer": v.pk, "accept": "0", "note": "x"})
     v.refresh_from_db()
     assert v.state == "accepted"  # outside B's reach
+
+
+def test_a_volunteer_stops_from_the_portal_and_the_community_is_told(district, resident):
+    from fangkong.core.models import Notification
+    from fangkong.livelihood.services import volunteer_withdraw
+
+    resident.post("/me/volunteer/", {"person": district.person_a.pk, "skills": ["delivery"], "availability": "周末"})
+    v = Volunteer.objects.get()
+    with pytest.raises(NotFound):  # another phone's people: as if it did not exist
+        volunteer_withdraw(person_ids=[district.person_b.pk], volunteer_id=v.pk)
+    assert "Stop volunteering" in resident.get("/me/volunteer/").content.decode()
+    r = resident.post("/me/volunteer/", {"action": "withdraw", "volunteer": v.pk}, follow=True)
+    assert "no longer signed up" in r.content.decode()
+    v.refresh_from_db()
+    assert v.state == "withdrawn" and v.decided_at is not None
+    assert Notification.objects.filter(user=district.worker_a, title__contains="withdrew").exists()
+    event = AuditEvent.objects.get(action="livelihood.volunteer_withdraw")
+    assert event.actor_name == "resident"
+    with pytest.raises(FieldError) as exc:  # ended already
+        volunteer_withdraw(person_ids=[district.person_a.pk], volunteer_id=v.pk)
+    assert (exc.value.field, exc.value.code) == ("state", "not_active")
 
 
 def test_price_reports_anonymous_or_named_and_decided(district, market, api_token, client):
