@@ -27,6 +27,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
+from fangkong.core import clock
 from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
 from .models import (
@@ -91,27 +92,36 @@ def transfers_purge(*, before: datetime, dry_run: bool = False, tally: Tally | N
     )
 
 
+def _change_running() -> Exists:
+    """The person has a manual status change still running — awaiting a decision, in force, or under an appeal
+    not yet decided: the case or contact it may cite as its basis ("[case:12]") stays for whoever decides."""
+    running = Q(state=StatusChange.State.PENDING) | Q(state=StatusChange.State.APPLIED, expires_at__gt=clock.now())
+    running |= Q(appeals__state=Appeal.State.OPEN)
+    return Exists(StatusChange.objects.filter(running, person_id=OuterRef("person_id")))
+
+
 def close_contacts_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
-    """Delete close contacts whose last contact was before `before`, except those of an open case and those a
-    transfer still refers to."""
+    """Delete close contacts whose last contact was before `before`, except those of an open case, those a
+    transfer still refers to and those of a person whose manual status change still runs."""
     open_case = Exists(Case.objects.filter(pk=OuterRef("case_id"), released_at__isnull=True))
     transferred = Exists(Transfer.objects.filter(contact=OuterRef("pk")))
     return in_ranges(
         CloseContact.objects.filter(last_contact_at__lt=before),
         tally_and(tally, "close_contacts", by_day("last_contact_at", "case__source"), raw_delete),
-        keep=[Q(open_case), Q(transferred)],
+        keep=[Q(open_case), Q(transferred), Q(_change_running())],
         dry_run=dry_run,
     )
 
 
 def cases_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
-    """Delete cases released before `before`, except those a close contact or a transfer still refers to."""
+    """Delete cases released before `before`, except those a close contact or a transfer still refers to and
+    those of a person whose manual status change still runs."""
     contacts = Exists(CloseContact.objects.filter(case=OuterRef("pk")))
     transfers = Exists(Transfer.objects.filter(case=OuterRef("pk")))
     return in_ranges(
         Case.objects.filter(released_at__lt=before),
         tally_and(tally, "cases", by_day("confirmed_at", "source"), raw_delete),
-        keep=[Q(contacts), Q(transfers)],
+        keep=[Q(contacts), Q(transfers), Q(_change_running())],
         dry_run=dry_run,
     )
 

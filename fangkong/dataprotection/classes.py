@@ -141,7 +141,7 @@ CLASSES: list[DataClass] = [
         14,
         730,
         _("deleted; contacts per day and jurisdiction counted"),
-        _("the contacts of a case still open; a contact a transfer still refers to"),
+        _("the contacts of a case still open; a contact a transfer refers to, or whose status change still runs"),
         lambda before, dry_run, tally: {
             "deleted": containment.close_contacts_purge(before=before, dry_run=dry_run, tally=tally)
         },
@@ -154,7 +154,7 @@ CLASSES: list[DataClass] = [
         30,
         1825,
         _("deleted; cases per day and jurisdiction counted"),
-        _("cases not yet released; a case a close contact or a transfer still refers to"),
+        _("cases not yet released; a case a contact or a transfer refers to, or whose status change still runs"),
         lambda before, dry_run, tally: {
             "deleted": containment.cases_purge(before=before, dry_run=dry_run, tally=tally)
         },

@@ -218,3 +218,17 @@ def test_every_class_says_when_its_period_starts_and_what_is_held_back(district)
         cls = BY_KEY[key]
         assert cls.min_days <= cls.default_days <= cls.max_days
         assert f'id="class-{key}"' in page
+
+
+def test_a_case_a_running_status_change_may_cite_stays(district):
+    # A manual change cites its basis as "[case:12]": while it runs (in force here), whoever decides an appeal
+    # must still find the case, however long ago it was released.
+    ill = make_person(district.a, district.a1, name="旧病例")
+    case = _case(ill, confirmed=400, released=200)
+    change = cm.StatusChange.objects.create(
+        person=ill, colour="yellow", basis=f"复阳观察 [case:{case.pk}]", state="applied", requested_by=district.hq,
+        requested_at=ago(2), decided_at=ago(1), expires_at=clock.now() + timedelta(days=5), jpath=ill.jpath,
+    )  # fmt: skip
+    assert purge(only=["cases"]) == {"cases": {"deleted": 0}}
+    cm.StatusChange.objects.filter(pk=change.pk).update(expires_at=ago(1))  # ended: the case may go
+    assert purge(only=["cases"]) == {"cases": {"deleted": 1}}
