@@ -27,7 +27,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, memo
 from fangkong.core.bulk import in_list, select_rows, upsert_rows
 from fangkong.registry.models import Person, Place
 
@@ -149,11 +149,37 @@ def _chunks(ids: list[int], size: int = 20_000):
         yield ids[i : i + size]
 
 
+# The zones in force with their places, kept per process and checked against the database at every use by one
+# small query: a zone's places and jurisdictions never change once requested, and a level's edit bumps its
+# version, so (id, level, level version, start, name) of the active zones says whether what is kept is still true.
+# A status is recomputed on the checkpoint's busiest path; loading the zones each time was half of it (measured).
+_zones_kept: dict[str, object] = {"key": None, "value": []}
+
+
 def _zones() -> list[tuple[Zone, set[int], list[str]]]:
-    zones = list(
-        Zone.objects.filter(state=Zone.State.ACTIVE).select_related("level").prefetch_related("places", "jurisdictions")
+    key = tuple(
+        Zone.objects.filter(state=Zone.State.ACTIVE)
+        .order_by("pk")
+        .values_list("pk", "level_id", "level__version", "starts_at", "name")
     )
-    return [(z, {p.pk for p in z.places.all()}, [j.path for j in z.jurisdictions.all()]) for z in zones]
+    if key != _zones_kept["key"]:
+        zones = list(
+            Zone.objects.filter(pk__in=[k[0] for k in key])
+            .select_related("level")
+            .prefetch_related("places", "jurisdictions")
+            .order_by("pk")
+        )
+        value = [(z, {p.pk for p in z.places.all()}, [j.path for j in z.jurisdictions.all()]) for z in zones]
+        _zones_kept.update(key=key, value=value)
+        return value
+    return _zones_kept["value"]  # type: ignore[return-value]
+
+
+def _forget_zones() -> None:
+    _zones_kept.update(key=None, value=[])
+
+
+memo.register(_forget_zones)
 
 
 def _zone_reason(status: Status, zone: Zone, now: datetime) -> None:

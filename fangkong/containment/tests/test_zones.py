@@ -294,3 +294,23 @@ def test_an_early_lifting_is_decided_once(district, containment):
     with pytest.raises(FieldError) as exc:
         zone_lift(actor=containment.hq2, zone_id=zone.pk, note="", override=True)
     assert (exc.value.field, exc.value.code) == ("state", "not_active")  # lifting needs a zone in force
+
+
+def test_the_zones_kept_per_process_follow_every_change(district, containment):
+    from fangkong.containment.protocol import level_update
+    from fangkong.containment.status import status_invalidate
+
+    person = containment.residents[0].pk
+    assert status_of(person).colour == "green"  # the (empty) zones in force are now kept in this process
+    zone = _seal(district, containment)
+    zone_approve(actor=containment.hq2, zone_id=zone.pk, note="同意")
+    status_invalidate([person])
+    assert status_of(person).colour == "red"  # a zone put in force: seen at once, nothing cleared by hand
+    sealed = ZoneLevel.objects.get(code="sealed")
+    level_update(
+        actor=district.hq, code="sealed", name=sealed.name, colour="yellow", restrictions=sealed.restrictions,
+        rank=sealed.rank, quiet_days=sealed.quiet_days, contact_days=sealed.contact_days,
+        negative_days=sealed.negative_days, lifts_with_others=sealed.lifts_with_others, active=True,
+    )  # fmt: skip
+    status_invalidate([person])
+    assert status_of(person).colour == "yellow"  # the level's edit (its version) is seen too
