@@ -1,5 +1,41 @@
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    """The codes every app may give a FieldError (and the API's own: forbidden, not_found …). An app with codes of
+    its own lists them in its errors.py (`class Code(StrEnum)`); core/tests/test_architecture.py checks that every
+    code a FieldError is raised with is one of these or its app's — so a client can rely on the list."""
+
+    REQUIRED = "required"
+    INVALID = "invalid"
+    NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    TOO_LARGE = "too_large"
+    TOO_LONG = "too_long"
+    EMPTY = "empty"
+    DIGITS = "digits"  # a number written in another script's digits
+    DUPLICATE = "duplicate"
+    EXPIRED = "expired"
+    UNREADABLE = "unreadable"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    TYPE_MISMATCH = "type_mismatch"
+    MISSING_COLUMN = "missing_column"
+    TOO_MANY_ROWS = "too_many_rows"
+    TOO_MANY_COLUMNS = "too_many_columns"
+    RATE_LIMITED = "rate_limited"
+    NOT_ACTIVE = "not_active"
+    NOT_PENDING = "not_pending"  # core.approvals
+    NOTE_REQUIRED = "note_required"  # core.approvals
+    OWN_REQUEST = "own_request"  # core.approvals
+    REASON_REQUIRED = "reason_required"
+    ERASED = "erased"
+    INVALID_CREDENTIALS = "invalid_credentials"
+    OTP_INVALID = "otp_invalid"
+    OTP_REQUIRED = "otp_required"
+    OTP_SETUP_REQUIRED = "otp_setup_required"
+
 
 class FieldError(ValueError):
     """Bad input, naming the field (and the row, for bulk input). Views and the API render it as such.

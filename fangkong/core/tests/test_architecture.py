@@ -36,3 +36,28 @@ def test_no_page_or_endpoint_scopes_by_hand():
             if name in SCOPING:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {name}")
     assert not offenders, "scope in a selector (or a service), not here:\n" + "\n".join(offenders)
+
+
+def test_every_error_code_is_declared():
+    """A FieldError's code is a client's contract: each is listed in core.errors.Code or in its app's errors.Code."""
+    import importlib
+
+    from fangkong.core.errors import Code as CoreCode
+
+    undeclared = []
+    for path in ROOT.rglob("*.py"):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "migrations" in parts or parts[0].startswith("tests") or len(parts) < 2:
+            continue
+        declared = {c.value for c in CoreCode}
+        if (ROOT / parts[0] / "errors.py").exists() and parts[0] != "core":
+            declared |= {c.value for c in importlib.import_module(f"fangkong.{parts[0]}.errors").Code}
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (
+                isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "FieldError"
+            ):
+                continue
+            for kw in node.keywords:
+                if kw.arg == "code" and isinstance(kw.value, ast.Constant) and kw.value.value not in declared:
+                    undeclared.append(f"{path.relative_to(ROOT)}:{node.lineno} {kw.value.value}")
+    assert not undeclared, "declare these codes in core.errors.Code or the app's errors.Code:\n" + "\n".join(undeclared)
