@@ -36,6 +36,12 @@ class ContainmentConfig(AppConfig):
         # Testing sits below containment too: a new round pools one household per tube in the sealed compounds,
         # and the purge keeps the samples of a person whose confirmed case is still open.
         testing.register_sealed_places(sealed_places)
+        from fangkong.screening.holds import register_followup_hold
+
+        from .retention import change_running
+
+        # A closed-loop case a running status change may cite stays past its period (screening's purge asks).
+        register_followup_hold("status_change_running", lambda: Q(change_running()))
         testing.register_sample_hold(
             "open_case",
             lambda: Q(Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))),

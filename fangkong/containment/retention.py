@@ -92,7 +92,7 @@ def transfers_purge(*, before: datetime, dry_run: bool = False, tally: Tally | N
     )
 
 
-def _change_running() -> Exists:
+def change_running() -> Exists:
     """The person has a manual status change still running — awaiting a decision, in force, or under an appeal
     not yet decided: the case or contact it may cite as its basis ("[case:12]") stays for whoever decides."""
     running = Q(state=StatusChange.State.PENDING) | Q(state=StatusChange.State.APPLIED, expires_at__gt=clock.now())
@@ -108,7 +108,7 @@ def close_contacts_purge(*, before: datetime, dry_run: bool = False, tally: Tall
     return in_ranges(
         CloseContact.objects.filter(last_contact_at__lt=before),
         tally_and(tally, "close_contacts", by_day("last_contact_at", "case__source"), raw_delete),
-        keep=[Q(open_case), Q(transferred), Q(_change_running())],
+        keep=[Q(open_case), Q(transferred), Q(change_running())],
         dry_run=dry_run,
     )
 
@@ -121,7 +121,7 @@ def cases_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None 
     return in_ranges(
         Case.objects.filter(released_at__lt=before),
         tally_and(tally, "cases", by_day("confirmed_at", "source"), raw_delete),
-        keep=[Q(contacts), Q(transfers), Q(_change_running())],
+        keep=[Q(contacts), Q(transfers), Q(change_running())],
         dry_run=dry_run,
     )
 

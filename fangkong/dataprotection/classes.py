@@ -101,7 +101,7 @@ CLASSES: list[DataClass] = [
         1,
         365,
         _("deleted with their tests; cases per day and community counted"),
-        _("cases not yet released"),
+        _("cases not yet released; a case of someone whose manual status change still runs"),
         lambda before, dry_run, tally: {
             "deleted": screening.followups_purge(before=before, dry_run=dry_run, tally=tally)
         },

@@ -21,6 +21,7 @@ from django.db.models.functions import Concat
 from fangkong.core import clock
 from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
+from .holds import followup_holds
 from .models import FollowUp, FollowUpTest, Passage, ScreeningSettings, TravelReport, Violation
 
 
@@ -69,10 +70,12 @@ def _travel_counts(rows) -> list[tuple]:
 
 
 def followups_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
-    """Delete closed-loop cases released before `before`, with their tests."""
+    """Delete closed-loop cases released before `before`, with their tests, except those a module above holds
+    (screening.holds: a person's status change still running may cite the case)."""
     return in_ranges(
         FollowUp.objects.filter(released_at__lt=before),
         tally_and(tally, "followups", _followup_counts, _followups_delete),
+        keep=followup_holds(),
         dry_run=dry_run,
     )
 

@@ -232,3 +232,21 @@ def test_a_case_a_running_status_change_may_cite_stays(district):
     assert purge(only=["cases"]) == {"cases": {"deleted": 0}}
     cm.StatusChange.objects.filter(pk=change.pk).update(expires_at=ago(1))  # ended: the case may go
     assert purge(only=["cases"]) == {"cases": {"deleted": 1}}
+
+
+def test_a_closed_loop_case_a_running_status_change_may_cite_stays(district, screening):
+    from fangkong.screening.models import FollowUp
+    from fangkong.screening.tests.test_passages import arrive
+
+    followup = arrive(
+        screening.staff1, screening.cp1, origin="吉林省长春市", destination_community=district.a.pk
+    ).followup
+    FollowUp.objects.filter(pk=followup.pk).update(released_at=ago(40))
+    person = followup.person
+    cm.StatusChange.objects.create(
+        person=person, colour="yellow", basis=f"闭环期满复核 [followup:{followup.pk}]", state="pending",
+        requested_by=district.hq, expires_at=clock.now() + timedelta(days=3), jpath=person.jpath,
+    )  # fmt: skip
+    assert purge(only=["followups"]) == {"followups": {"deleted": 0}}
+    cm.StatusChange.objects.filter(person=person).update(state="rejected", decided_at=ago(1))
+    assert purge(only=["followups"]) == {"followups": {"deleted": 1}}
