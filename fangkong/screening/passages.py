@@ -108,18 +108,22 @@ def traveller_name(user) -> Callable[[Passage], str]:
     checkpoint's passages but nothing of the register, the name they typed, masked (李*). Never the register's
     name to them: it would tell them that a typed number is registered, and whose it is."""
     scope = scope_for(user, Cap.PASSAGE_VIEW)
-    return lambda p: p.person.name if scope.covers(p.jpath) else pii.mask_name(p.name)
+    return lambda p: _name_for(scope, p)
 
 
 def traveller_ref(user) -> Callable[[Passage], dict]:
-    """The traveller of a passage as `user` may read it in a list: the person's id and the register's name where
-    their jurisdiction holds the passage, the typed name masked elsewhere (see traveller_name)."""
-    scope, name = scope_for(user, Cap.PASSAGE_VIEW), traveller_name(user)
+    """The traveller of a passage as `user` may read it: the person's id and the register's name where their
+    jurisdiction holds the passage, the typed name masked elsewhere (see traveller_name)."""
+    scope = scope_for(user, Cap.PASSAGE_VIEW)
     return lambda p: {
         "id": p.person_id if scope.covers(p.jpath) else None,
-        "name": name(p),
+        "name": _name_for(scope, p),
         "document_number": p.person.document_masked,
     }
+
+
+def _name_for(scope, p: Passage) -> str:
+    return p.person.name if scope.covers(p.jpath) else pii.mask_name(p.name)
 
 
 def passage_reply(user, result: PassageResult) -> dict:
@@ -135,7 +139,6 @@ def passage_reply(user, result: PassageResult) -> dict:
     instruction has not said; its page is the community's (staff get a 404)."""
     p = result.passage
     scope = scope_for(user, Cap.PASSAGE_VIEW)
-    in_reach = scope.covers(p.jpath)
     followup, violation = result.followup, result.violation
     return {
         "id": p.pk,
@@ -147,11 +150,7 @@ def passage_reply(user, result: PassageResult) -> dict:
         "followed_up_by": p.destination_community.name if followup and p.destination_community else None,
         "followup_id": followup.pk if followup else None,
         "violation_id": violation.pk if violation and scope.covers(violation.jpath) else None,
-        "person": {
-            "id": p.person_id if in_reach else None,
-            "name": traveller_name(user)(p),
-            "document_number": p.person.document_masked,
-        },
+        "person": traveller_ref(user)(p),
     }
 
 
