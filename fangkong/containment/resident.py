@@ -4,7 +4,6 @@ its reasons and the manual decisions about it, and an appeal against one."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,29 +14,26 @@ from fangkong.residents.home import Card
 from fangkong.residents.session import resident_required
 
 from .changes import appeal_file
-from .models import StatusChange
+from .selectors import change_of_residents, decisions_about
 from .status import reason_text, status_of
 
 
 def status_card(person) -> Card:
     status = status_of(person.pk)
-    changes = (
-        StatusChange.objects.filter(person=person, state__in=["applied", "revoked"])
-        .prefetch_related("appeals")
-        .order_by("-decided_at")
-    )
     return Card(
         "containment/resident/_status.html",
-        {"status": status, "reasons": [(r, reason_text(r)) for r in status.reasons], "changes": list(changes)},
+        {
+            "status": status,
+            "reasons": [(r, reason_text(r)) for r in status.reasons],
+            "changes": decisions_about(person),
+        },
     )
 
 
 @resident_required
 @require_POST
 def appeal(request, people: list[int], change_id: int):
-    change = StatusChange.objects.filter(pk=change_id, person_id__in=people).select_related("person").first()
-    if change is None:
-        raise Http404
+    change = change_of_residents(person_ids=people, change_id=change_id)  # 404 (resident_required) otherwise
     try:
         appeal_file(actor=Resident(change.person_id), change_id=change.pk, text=request.POST.get("text", ""))
         messages.success(request, _("Your appeal was filed. Someone who took no part in the change will decide it."))

@@ -40,6 +40,24 @@ def zone_get(*, user, zone_id: int, for_update: bool = False) -> Zone:
     return zone
 
 
+def decisions_about(person: Person) -> list[StatusChange]:
+    """The manual changes of a person's status they are shown (in force or revoked), with their appeals: for the
+    person themselves on the portal (the residents' session has established who they are)."""
+    return list(
+        StatusChange.objects.filter(person=person, state__in=[StatusChange.State.APPLIED, StatusChange.State.REVOKED])
+        .prefetch_related("appeals")
+        .order_by("-decided_at")
+    )
+
+
+def change_of_residents(*, person_ids: list[int], change_id: int) -> StatusChange:
+    """A change about one of the phone's people (404 for anyone else's, as for none)."""
+    change = StatusChange.objects.filter(pk=change_id, person_id__in=person_ids).first()
+    if change is None:
+        raise NotFound
+    return change
+
+
 def zone_decidable(*, user, zone: Zone) -> bool:
     """Whether the user's reach to approve zones covers this one (the page shows the decision buttons)."""
     return scope_for(user, Cap.ZONE_APPROVE).covers(zone.jpath)

@@ -11,7 +11,7 @@ from fangkong.core.dates import parse_day
 from fangkong.core.errors import FieldError
 from fangkong.residents.session import my_people, person_choice, resident_required
 
-from .models import TravelReport
+from .selectors import travel_reports_of
 from .travel import travel_report_self
 
 
@@ -38,7 +38,7 @@ def travel(request, people: list[int]):
         "screening/resident/travel.html",
         {
             "people": my_people(people),
-            "reports": TravelReport.objects.filter(person_id__in=people).order_by("-filed_at")[:20],
+            "reports": travel_reports_of(person_ids=people),
             "error": error,
             "form": request.POST if error else {},
         },

@@ -253,6 +253,11 @@ def pass_request_counts(qs: QuerySet[PassRequest]) -> list[dict]:
     ]
 
 
+def travel_reports_of(*, person_ids: list[int]) -> QuerySet[TravelReport]:
+    """The latest trips the phone's people reported (the residents' session has established who they are)."""
+    return TravelReport.objects.filter(person_id__in=person_ids).order_by("-filed_at")[:20]
+
+
 def restriction_at_checkpoint(*, user, checkpoint_id: int, document_type: str, document_number: str):
     """For staff at their checkpoint: the platform's status of this document's holder when it restricts them
     (yellow or red), else None — for a green holder as for a number nobody holds, so that the answer never says
