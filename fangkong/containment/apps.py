@@ -12,6 +12,7 @@ class ContainmentConfig(AppConfig):
         from django.db.models import Exists, OuterRef, Q
 
         from fangkong.core import defaults
+        from fangkong.core.purging import register_hold
         from fangkong.registry.selectors import register_access_source
         from fangkong.screening import platform_status
         from fangkong.testing import providers as testing
@@ -36,13 +37,12 @@ class ContainmentConfig(AppConfig):
         # Testing sits below containment too: a new round pools one household per tube in the sealed compounds,
         # and the purge keeps the samples of a person whose confirmed case is still open.
         testing.register_sealed_places(sealed_places)
-        from fangkong.screening.holds import register_followup_hold
-
         from .retention import change_running
 
         # A closed-loop case a running status change may cite stays past its period (screening's purge asks).
-        register_followup_hold("status_change_running", lambda: Q(change_running()))
-        testing.register_sample_hold(
+        register_hold("followups", "status_change_running", lambda: Q(change_running()))
+        register_hold(
+            "samples",
             "open_case",
             lambda: Q(Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))),
         )

@@ -112,3 +112,21 @@ def tally_and(
         return then(rows)
 
     return act
+
+
+# ---------------------------------------------------------------- holds from the modules above
+
+# What keeps a record of a lower module past its period, decided by a module above it (which the lower one may not
+# import): containment keeps the samples of a person whose case is open, and the closed-loop cases a running
+# status change may cite. Conditions on the purged rows (they may use OuterRef), by data class and a name (so that
+# a second ready() replaces rather than adds).
+_holds: dict[str, dict[str, Callable[[], Q]]] = {}
+
+
+def register_hold(data_class: str, name: str, condition: Callable[[], Q]) -> None:
+    _holds.setdefault(data_class, {})[name] = condition
+
+
+def holds(data_class: str) -> list[Q]:
+    """The registered conditions that keep rows of `data_class`: pass them as in_ranges(keep=…)."""
+    return [condition() for condition in _holds.get(data_class, {}).values()]

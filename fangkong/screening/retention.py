@@ -19,9 +19,8 @@ from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, Whe
 from django.db.models.functions import Concat
 
 from fangkong.core import clock
-from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
+from fangkong.core.purging import Tally, by_day, daily, holds, in_ranges, raw_delete, tally_and
 
-from .holds import followup_holds
 from .models import FollowUp, FollowUpTest, Passage, ScreeningSettings, TravelReport, Violation
 
 
@@ -71,11 +70,11 @@ def _travel_counts(rows) -> list[tuple]:
 
 def followups_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
     """Delete closed-loop cases released before `before`, with their tests, except those a module above holds
-    (screening.holds: a person's status change still running may cite the case)."""
+    (core.purging holds: a person's status change still running may cite the case)."""
     return in_ranges(
         FollowUp.objects.filter(released_at__lt=before),
         tally_and(tally, "followups", _followup_counts, _followups_delete),
-        keep=followup_holds(),
+        keep=holds("followups"),
         dry_run=dry_run,
     )
 

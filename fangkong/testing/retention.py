@@ -14,10 +14,9 @@ from datetime import datetime
 from django.db.models import CharField, Exists, OuterRef, Value
 from django.db.models.functions import Cast, Concat
 
-from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
+from fangkong.core.purging import Tally, by_day, daily, holds, in_ranges, raw_delete, tally_and
 
 from .models import Recall, Round, Sample, Tube
-from .providers import sample_holds
 
 UNRESOLVED = (Recall.State.ORDERED, Recall.State.SAMPLED)
 
@@ -26,7 +25,7 @@ def samples_purge(*, before: datetime, dry_run: bool = False, tally: Tally | Non
     """Anonymise the samples and delete the recalls of rounds whose deadline passed before `before`."""
     pending = Exists(Recall.objects.filter(round=OuterRef("pk"), state__in=UNRESOLVED))
     rounds = Round.objects.filter(deadline__lt=before).exclude(pending).order_by("pk").values_list("pk", flat=True)
-    keep = sample_holds()  # a person whose confirmed case is still open (containment's rule)
+    keep = holds("samples")  # a person whose confirmed case is still open (containment registers it)
     counts = {"anonymised": 0, "recalls_deleted": 0}
     for round_id in rounds:
         # Cheap probes first: a round done on an earlier night answers from the (round, person) index.
