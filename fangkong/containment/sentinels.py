@@ -12,13 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, events, pii
+from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, clean_phone, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Person, Unit
+from fangkong.registry.selectors import person_holding
 from fangkong.registry.services import person_record_visitor
 
 from .events import SENTINEL_ALERT, SentinelAlerted
@@ -80,7 +81,7 @@ def _person(who: Who, unit: Unit, *, name_required: bool = False) -> tuple[Perso
         phone = clean_phone(who.phone) if (who.phone or "").strip() else ""
     except InvalidDocument as exc:
         raise FieldError("phone", str(exc), code=exc.code) from exc
-    existing = Person.objects.filter(doc_type=doc_type, doc_hash=pii.lookup_hash(number)).first()
+    existing = person_holding(doc_type, number)
     if existing is not None:
         return existing, name
     community = unit.jurisdiction if unit.jurisdiction.level == Jurisdiction.Level.COMMUNITY else None

@@ -17,6 +17,13 @@ from fangkong.core.scoping import NotFound, scope_for
 from .models import Jurisdiction, Person, Unit
 
 
+def person_holding(doc_type: str, number: str) -> Person | None:
+    """The registered person holding this document (`number` already cleaned), or None. No user scope: for the
+    services that meet someone in the field (a checkpoint, a clinic, a trip filed for someone) and have made their
+    own check — what they tell the caller about the answer is theirs to keep from leaking."""
+    return Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first()
+
+
 def jurisdictions_visible(*, user) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(scope_for(user, Cap.REGISTRY_VIEW).q("path"))
 

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
 
-from fangkong.core import clock, pii
+from fangkong.core import clock
 from fangkong.core.ids import clean_document, parse_doc_type
 from fangkong.core.memo import ttl_memo
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for, unit_ids_for
-from fangkong.registry.models import Jurisdiction, Person
+from fangkong.registry.models import Jurisdiction
+from fangkong.registry.selectors import person_holding
 
 from . import platform_status
 from .models import Checkpoint, FollowUp, Passage, PassRequest, RiskArea, TravelReport, Violation
@@ -265,10 +266,8 @@ def restriction_at_checkpoint(*, user, checkpoint_id: int, document_type: str, d
     checkpoint_for_work(user=user, checkpoint_id=checkpoint_id)
     doc_type = parse_doc_type(document_type)
     number = clean_document(doc_type, document_number)
-    person_id = (
-        Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).values_list("pk", flat=True).first()
-    )
-    status = platform_status.status_for(person_id) if person_id is not None else None
+    person = person_holding(doc_type, number)
+    status = platform_status.status_for(person.pk) if person is not None else None
     return status if status is not None and status.colour != "green" else None
 
 

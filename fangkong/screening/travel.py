@@ -16,6 +16,7 @@ from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, PersonTag
+from fangkong.registry.selectors import person_holding
 
 from .models import TravelReport, Violation
 from .selectors import travel_report_get, violation_get
@@ -42,7 +43,7 @@ def person_for_report(
             number = clean_document(doc_type, document_number)
         except InvalidDocument as exc:
             raise FieldError("document_number", str(exc), code=exc.code) from exc
-        person = Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first()
+        person = person_holding(doc_type, number)
     if person is None or not _reporter_may_file_for(actor, person):
         raise NotFound
     return person
