@@ -7,4 +7,5 @@ from enum import StrEnum
 
 class Code(StrEnum):
     NOT_APPLIED = "not_applied"
-    UNMET = "unmet"
+    UNMET = "unmet"  # a zone's lifting criteria
+    NESTED = "nested"  # a zone lists a place together with a place or jurisdiction holding it

@@ -15,17 +15,40 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.registry.models import Jurisdiction, Person, Place
 
+from . import errors
 from .models import Case, CloseContact, Zone, ZoneLevel
-from .protocol import ensure_default_levels
 from .selectors import zone_get
 from .status import status_refresh
 
 ZONE_PLACE_KINDS = (Place.Kind.COMPOUND, Place.Kind.BUILDING, Place.Kind.HOUSEHOLD)
+
+
+class ZoneRequestInput(FormInput):
+    """A proposed zone, from the API's body or the zones page's form. Without a name it is called after its
+    document number, or else its level."""
+
+    name: str = ""
+    level: str
+    basis: str
+    places: list[int] = []
+    jurisdictions: list[int] = []
+    document_number: str = ""
+    starts_at: Moment | None = None
+    planned_end: EndMoment | None = None
+
+
+class ZoneLiftInput(FormInput):
+    """Lifting a zone; with its criteria unmet, `override` and a written reason ask for an early lifting."""
+
+    note: str = ""
+    override: bool = False
 
 
 def _common_path(paths: list[str]) -> str:
@@ -65,28 +88,31 @@ def zone_request(
         raise FieldError(
             "places",
             _("Unknown place, or outside your jurisdiction: zones are drawn over compounds, buildings or households."),
-            code="not_found",
+            code=Code.NOT_FOUND,
         )
     juris_rows = list(Jurisdiction.objects.filter(reach.q("path"), pk__in=jurisdiction_ids))
     if len(juris_rows) != len(jurisdiction_ids):
-        raise FieldError("jurisdictions", _("Unknown jurisdiction, or outside your jurisdiction."), code="not_found")
+        raise FieldError("jurisdictions", _("Unknown jurisdiction, or outside your jurisdiction."), code=Code.NOT_FOUND)
     if not place_rows and not juris_rows:
-        raise FieldError("places", _("A zone covers at least one compound, building or jurisdiction."))
-    ensure_default_levels()
+        raise FieldError(
+            "places", _("A zone covers at least one compound, building or jurisdiction."), code=Code.REQUIRED
+        )
     zone_level = ZoneLevel.objects.filter(code=(level or "").strip(), active=True).first()
     if zone_level is None:
         codes = ", ".join(ZoneLevel.objects.filter(active=True).values_list("code", flat=True))
-        raise FieldError("level", _("Unknown zone level; the levels are: %(codes)s.") % {"codes": codes})
-    name = " ".join((name or "").split())[:100]
-    if not name:
-        raise FieldError("name", _("Name the zone (e.g. the compound's name)."))
+        raise FieldError(
+            "level", _("Unknown zone level; the levels are: %(codes)s.") % {"codes": codes}, code=Code.UNKNOWN_CHOICE
+        )
+    name = " ".join((name or document_number or zone_level.name).split())[:100]
     basis = (basis or "").strip()
     if len(basis) < 4:
-        raise FieldError("basis", _("Give the basis of the decision (the case, the assessment, the order)."))
+        raise FieldError(
+            "basis", _("Give the basis of the decision (the case, the assessment, the order)."), code=Code.TOO_SHORT
+        )
     _check_no_overlap(place_rows, juris_rows)
     start = starts_at or clock.now()
     if planned_end is not None and planned_end <= start:
-        raise FieldError("planned_end", _("The planned end comes after the start."))
+        raise FieldError("planned_end", _("The planned end comes after the start."), code=Code.END_BEFORE_START)
     zone = Zone.objects.create(
         name=name,
         level=zone_level,
@@ -124,18 +150,26 @@ def _check_no_overlap(places: list[Place], jurisdictions: list[Jurisdiction]) ->
         while ancestor is not None:
             if ancestor.pk in ids:
                 raise FieldError(
-                    "places", _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": ancestor.name}
+                    "places",
+                    _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": ancestor.name},
+                    code=errors.Code.NESTED,
                 )
             ancestor = ancestor.parent
     for p in places:
         for j in jurisdictions:
             if p.jpath.startswith(j.path):
-                raise FieldError("places", _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": j.name})
+                raise FieldError(
+                    "places",
+                    _("%(a)s lies within %(b)s, listed too.") % {"a": p.name, "b": j.name},
+                    code=errors.Code.NESTED,
+                )
     for a in jurisdictions:
         for b in jurisdictions:
             if a.pk != b.pk and a.path.startswith(b.path):
                 raise FieldError(
-                    "jurisdictions", _("%(a)s lies within %(b)s, listed too.") % {"a": a.name, "b": b.name}
+                    "jurisdictions",
+                    _("%(a)s lies within %(b)s, listed too.") % {"a": a.name, "b": b.name},
+                    code=errors.Code.NESTED,
                 )
 
 
@@ -197,14 +231,18 @@ def zone_lift(*, actor, zone_id: int, note: str, override: bool = False) -> Zone
     (`override` again); the record shows which criteria stood unmet. The one who asked cannot confirm."""
     zone = _zone_locked(actor, zone_id, Cap.ZONE_APPROVE)
     if zone.state != Zone.State.ACTIVE:
-        raise FieldError("state", _("Only a zone in force can be lifted."), code="not_active")
+        raise FieldError("state", _("Only a zone in force can be lifted."), code=Code.NOT_ACTIVE)
     note = (note or "").strip()
     unmet = [c.label for c in lifting_criteria(zone) if not c.met]
     if unmet and not override:
-        raise FieldError("state", _("Lifting criteria not met: %(c)s.") % {"c": "; ".join(unmet)}, code="unmet")
+        raise FieldError(
+            "state", _("Lifting criteria not met: %(c)s.") % {"c": "; ".join(unmet)}, code=errors.Code.UNMET
+        )
     if unmet and zone.lift_requested_by_id is None:
         if len(note) < 10:
-            raise FieldError("note", _("Lifting with criteria unmet needs the reason written down."), code="required")
+            raise FieldError(
+                "note", _("Lifting with criteria unmet needs the reason written down."), code=Code.REQUIRED
+            )
         zone.lift_requested_by, zone.lift_requested_at, zone.lift_request_note = actor, clock.now(), note[:300]
         zone.save(update_fields=["lift_requested_by", "lift_requested_at", "lift_request_note"])
         audit_record(actor=actor, action="zone.lift_request", obj=zone, fields={"unmet": unmet}, reason=note[:300])

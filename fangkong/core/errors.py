@@ -14,6 +14,12 @@ class Code(StrEnum):
     FORBIDDEN = "forbidden"
     TOO_LARGE = "too_large"
     TOO_LONG = "too_long"
+    TOO_SHORT = "too_short"  # given, but too short to serve (a basis of four characters)
+    UNKNOWN_CHOICE = "unknown_choice"  # not one of the values offered (a kind, a level, a direction)
+    OUT_OF_RANGE = "out_of_range"  # a number or a date outside its bounds
+    END_BEFORE_START = "end_before_start"
+    IN_FUTURE = "in_future"  # a moment that has not come yet, where only the past makes sense
+    WRONG_STATE = "wrong_state"  # the record's state does not allow this action (already closed, not yet sent …)
     EMPTY = "empty"
     DIGITS = "digits"  # a number written in another script's digits
     DUPLICATE = "duplicate"

@@ -15,14 +15,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
-from ninja import Schema
 
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import get_by, insert_one
 from fangkong.core.dates import Moment
 from fangkong.core.errors import FieldError
-from fangkong.core.forms import schema_from_form
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import (
     InvalidDocument,
     clean_document,
@@ -47,7 +46,7 @@ MAX_VISITED = 20
 TEMPERATURE_RANGE = (Decimal("34.0"), Decimal("43.0"))
 
 
-class PassageInput(Schema):
+class PassageInput(FormInput):
     """A passage as a scanner posts it (the API's body), as the staff's page fills it (`from_form`) and as
     `passage_register` takes it: one declaration of its shape. The service checks the values."""
 
@@ -67,26 +66,13 @@ class PassageInput(Schema):
     occurred_at: Moment | None = None
 
     @classmethod
-    def from_form(cls, post) -> PassageInput:
-        """The staff's page: places visited typed as one line ("长春市、北京市朝阳区"), a checkbox, empty fields."""
-        return schema_from_form(
-            cls,
-            {
-                "direction": post.get("direction", "in"),
-                "document_type": post.get("document_type", ""),
-                "document_number": post.get("document_number", ""),
-                "name": post.get("name", ""),
-                "phone": post.get("phone", ""),
-                "plate": post.get("plate", ""),
-                "origin": post.get("origin", ""),
-                "visited": places(post.get("visited", "")),
-                "destination_community": post.get("destination_community") or None,
-                "destination_address": post.get("destination_address", ""),
-                "temperature": post.get("temperature") or None,
-                "status_code": post.get("status_code", ""),
-                "negative_test_48h": post.get("negative_test_48h") == "on",
-            },
-        )
+    def form_values(cls, post) -> dict:
+        """The staff's page types the places visited as one line ("长春市、北京市朝阳区") and leaves out the direction
+        of a plain registration (in)."""
+        values = super().form_values(post)
+        values["visited"] = places(post.get("visited", ""))
+        values.setdefault("direction", "in")
+        return values
 
 
 def places(text: str) -> list[str]:

@@ -7,23 +7,12 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Moment
+from fangkong.core.forms import NoteInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
 from .. import selectors, zones
-from . import ERRORS, DecisionIn, router
-
-
-class ZoneIn(Schema):
-    name: str = ""
-    level: str
-    basis: str
-    places: list[int] = []
-    jurisdictions: list[int] = []
-    document_number: str = ""
-    starts_at: Moment | None = None
-    planned_end: Moment | None = None
+from . import ERRORS, router
 
 
 class ZoneOut(Schema):
@@ -59,13 +48,10 @@ def _zone(z) -> dict:
 
 
 @router.post("/zones", response={201: ZoneOut, **ERRORS})
-def zone_create(request, payload: ZoneIn):
+def zone_create(request, payload: zones.ZoneRequestInput):
     """Propose a zone over compounds/buildings (`places`) or whole `jurisdictions`; pending until a second
     person approves it."""
-    data = payload.dict()
-    if not data["name"]:
-        data["name"] = data["document_number"] or data["level"]
-    return Status(201, _zone(zones.zone_request(actor=request.user, **data)))
+    return Status(201, _zone(zones.zone_request(actor=request.user, **payload.dict())))
 
 
 class ZonePage(Schema):
@@ -101,25 +87,20 @@ def zone_detail(request, zone_id: int):
     }
 
 
-class LiftIn(Schema):
-    note: str = ""
-    override: bool = False
-
-
 @router.post("/zones/{int:zone_id}/approve", response={200: ZoneOut, **ERRORS})
-def zone_approve(request, zone_id: int, payload: DecisionIn | None = None):
+def zone_approve(request, zone_id: int, payload: NoteInput | None = None):
     """The second person: the zone comes into force and everyone inside turns its colour. 403 for the proposer."""
     note = payload.note if payload else ""
     return _zone(zones.zone_approve(actor=request.user, zone_id=zone_id, note=note))
 
 
 @router.post("/zones/{int:zone_id}/reject", response={200: ZoneOut, **ERRORS})
-def zone_reject(request, zone_id: int, payload: DecisionIn):
+def zone_reject(request, zone_id: int, payload: NoteInput):
     return _zone(zones.zone_reject(actor=request.user, zone_id=zone_id, note=payload.note))
 
 
 @router.post("/zones/{int:zone_id}/lift", response={200: ZoneOut, **ERRORS})
-def zone_lift(request, zone_id: int, payload: LiftIn):
+def zone_lift(request, zone_id: int, payload: zones.ZoneLiftInput):
     """Lift when the criteria are met. With criteria unmet, `override` and a written reason ask to lift early
     (`lift_requested_by` is set); a second officer confirms with `override` and the zone is lifted, on the record."""
     return _zone(zones.zone_lift(actor=request.user, zone_id=zone_id, note=payload.note, override=payload.override))
@@ -143,7 +124,7 @@ class ZoneLevelOut(LevelIO):
 
 
 @router.post("/zones/{int:zone_id}/lift/reject", response={200: ZoneOut, **ERRORS})
-def zone_lift_reject(request, zone_id: int, payload: DecisionIn):
+def zone_lift_reject(request, zone_id: int, payload: NoteInput):
     """A second officer declines an early lifting (with the reason): the zone stays in force."""
     return _zone(zones.zone_lift_reject(actor=request.user, zone_id=zone_id, note=payload.note))
 

@@ -169,7 +169,7 @@ def test_the_high_medium_low_scheme_is_data(district, containment):
     ZoneLevel.objects.filter(code__in=["high", "medium", "low"]).update(active=True)
     with pytest.raises(FieldError) as exc:
         _seal(district, containment)
-    assert (exc.value.field, exc.value.code) == ("level", "invalid")
+    assert (exc.value.field, exc.value.code) == ("level", "unknown_choice")
     zone = zone_request(
         actor=district.hq, name="高风险区", level="high", basis="新增病例所在楼栋", places=[containment.building.pk]
     )

@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_ids
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
@@ -27,17 +26,8 @@ def zone_list(request):
     error = None
     if request.method == "POST":
         try:
-            zone = zones.zone_request(
-                actor=request.user,
-                name=request.POST.get("name", ""),
-                level=request.POST.get("level", ""),
-                basis=request.POST.get("basis", ""),
-                document_number=request.POST.get("document_number", ""),
-                places=param_ids(request.POST, "places"),
-                jurisdictions=param_ids(request.POST, "jurisdictions"),
-                starts_at=parse_moment("starts_at", request.POST.get("starts_at")),
-                planned_end=parse_moment("planned_end", request.POST.get("planned_end"), end=True),
-            )
+            data = zones.ZoneRequestInput.from_form(request.POST)
+            zone = zones.zone_request(actor=request.user, **data.dict())
             messages.success(request, _("Zone proposed: a second person must approve it."))
             return redirect("containment:zone", zone.pk)
         except FieldError as exc:
@@ -67,17 +57,17 @@ def zone_detail(request, zone_id: int):
     zone = selectors.zone_get(user=request.user, zone_id=zone_id)
     error = None
     if request.method == "POST":
-        action, note = request.POST.get("action"), request.POST.get("note", "")
+        action = request.POST.get("action")
         try:
+            note = NoteInput.from_form(request.POST).note
             if action == "approve":
                 zones.zone_approve(actor=request.user, zone_id=zone.pk, note=note)
                 messages.success(request, _("Zone approved: it is in force."))
             elif action == "reject":
                 zones.zone_reject(actor=request.user, zone_id=zone.pk, note=note)
             elif action == "lift":
-                lifted = zones.zone_lift(
-                    actor=request.user, zone_id=zone.pk, note=note, override=request.POST.get("override") == "1"
-                )
+                lifting = zones.ZoneLiftInput.from_form(request.POST)
+                lifted = zones.zone_lift(actor=request.user, zone_id=zone.pk, **lifting.dict())
                 if lifted.state == Zone.State.LIFTED:
                     messages.success(request, _("Zone lifted."))
                 else:
