@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
@@ -80,7 +80,7 @@ def chain(*, user, kind: str, object_id: int) -> list[Level]:
             raise NotFound
         path = unit.jpath
     else:
-        raise FieldError("kind", _("A task, a zone, a checkpoint or an enterprise."))
+        raise FieldError("kind", _("A task, a zone, a checkpoint or an enterprise."), code=Code.UNKNOWN_CHOICE)
     if not scope.covers(path):
         raise NotFound
     levels = _territorial(path) + _unit_levels(unit)

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.actors import System
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
@@ -22,11 +23,38 @@ from fangkong.core.uploads import stored_upload
 from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import users_with_cap
 
+from . import errors
 from .models import Directive, Task, TaskUpdate
 
 ATTACHMENT_KINDS = {"image", "pdf", "sheet", "document"}
 
 MAX_RECIPIENTS = 500
+
+
+class DirectiveIssueInput(FormInput):
+    """A directive, from the API's body or the directives page's form. Recipients are jurisdiction ids or
+    "unit:ID"; the deadline given as a bare date means the end of that day."""
+
+    title: str
+    body: str = ""
+    deadline: EndMoment
+    recipients: list[int | str]
+    evidence: str = ""  # what completing needs (a photo of the posted notice, a list …)
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        """A <select multiple> with nothing chosen is not sent at all: the service then asks for a recipient,
+        rather than the schema for a missing field."""
+        values = super().form_values(post)
+        values.setdefault("recipients", [])
+        return values
+
+
+class TaskSplitInput(DirectiveIssueInput):
+    """A task passed further down (a street to its communities): a directive of its own, called after the task
+    unless given a title of its own (the task's page asks for none)."""
+
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,16 +79,18 @@ def parse_recipients(values: list) -> list[Recipient]:
         text = str(value).strip().lower()
         kind, _sep, ref = text.rpartition(":")
         if not ascii_digits(ref) or kind not in ("", "j", "jurisdiction", "u", "unit"):
-            raise FieldError("recipients", _("A recipient is a jurisdiction id or unit:ID."), row=row)
+            raise FieldError(
+                "recipients", _("A recipient is a jurisdiction id or unit:ID."), row=row, code=Code.INVALID
+            )
         (u_ids if kind in ("u", "unit") else j_ids)[int(ref)] = row
     found_j = Jurisdiction.objects.in_bulk(list(j_ids))
     found_u = Unit.objects.in_bulk(list(u_ids))
     for pk, row in j_ids.items():
         if pk not in found_j:
-            raise FieldError("recipients", _("Unknown jurisdiction."), row=row)
+            raise FieldError("recipients", _("Unknown jurisdiction."), row=row, code=Code.NOT_FOUND)
     for pk, row in u_ids.items():
         if pk not in found_u:
-            raise FieldError("recipients", _("Unknown unit."), row=row)
+            raise FieldError("recipients", _("Unknown unit."), row=row, code=Code.NOT_FOUND)
     return [Recipient(jurisdiction=found_j[pk]) for pk in j_ids] + [Recipient(unit=found_u[pk]) for pk in u_ids]
 
 
@@ -78,6 +108,7 @@ def _check_reach(actor, recipients: list[Recipient], values: list, within: str |
                 "recipients",
                 _("%(r)s is not below you: directives go downwards within your reach.") % {"r": r.name},
                 row=row,
+                code=errors.Code.NOT_BELOW,
             )
     return within or min(reach.paths, key=len)
 
@@ -93,17 +124,21 @@ def directive_issue(
     evidence: str = "",
     from_task: Task | None = None,
 ) -> Directive:
-    title = " ".join((title or "").split())[:200]
+    title = " ".join((title or (from_task.directive.title if from_task else "")).split())[:200]
     if not title:
-        raise FieldError("title", _("Give the directive a title."))
-    if deadline is None or deadline <= clock.now():
-        raise FieldError("deadline", _("The deadline must be in the future."))
+        raise FieldError("title", _("Give the directive a title."), code=Code.REQUIRED)
+    if deadline is None:
+        raise FieldError("deadline", _("The deadline must be in the future."), code=Code.REQUIRED)
+    if deadline <= clock.now():
+        raise FieldError("deadline", _("The deadline must be in the future."), code=Code.OUT_OF_RANGE)
     if from_task is not None and deadline > from_task.deadline:
-        raise FieldError("deadline", _("A sub-task cannot be due after the task it comes from."))
+        raise FieldError(
+            "deadline", _("A sub-task cannot be due after the task it comes from."), code=Code.OUT_OF_RANGE
+        )
     if not recipients:
-        raise FieldError("recipients", _("Choose at least one recipient."))
+        raise FieldError("recipients", _("Choose at least one recipient."), code=Code.REQUIRED)
     if len(recipients) > MAX_RECIPIENTS:
-        raise FieldError("recipients", _("At most %(n)d recipients.") % {"n": MAX_RECIPIENTS})
+        raise FieldError("recipients", _("At most %(n)d recipients.") % {"n": MAX_RECIPIENTS}, code=Code.TOO_LARGE)
     parsed = parse_recipients(recipients)
     oversight = _check_reach(actor, parsed, recipients, from_task.jpath if from_task else None)
     directive = Directive.objects.create(
@@ -200,6 +235,31 @@ def _my_task(actor, task_id: int) -> Task:
 
 
 @transaction.atomic
+def task_split(
+    *,
+    actor,
+    task_id: int,
+    title: str = "",
+    body: str = "",
+    deadline: datetime | None,
+    recipients: list,
+    evidence: str = "",
+) -> Directive:
+    """Pass one's task further down: a directive of its own, within the task's reach and due no later. Only the
+    task's recipient does (its row locked while the directive is made)."""
+    task = _my_task(actor, task_id)
+    return directive_issue(
+        actor=actor,
+        from_task=task,
+        title=title,
+        body=body,
+        deadline=deadline,
+        recipients=recipients,
+        evidence=evidence,
+    )
+
+
+@transaction.atomic
 def task_acknowledge(*, actor, task_id: int) -> Task:
     task = _my_task(actor, task_id)
     if task.state == Task.State.OPEN:
@@ -215,9 +275,9 @@ def task_report(*, actor, task_id: int, text: str, attachment=None) -> TaskUpdat
     content and stored under a name we make (core.uploads), never the one the client sent."""
     task = _my_task(actor, task_id)
     if task.state == Task.State.DONE:
-        raise FieldError("state", _("This task is done."))
+        raise FieldError("state", _("This task is done."), code=Code.WRONG_STATE)
     if not (text or "").strip():
-        raise FieldError("text", _("Say what has been done so far."))
+        raise FieldError("text", _("Say what has been done so far."), code=Code.REQUIRED)
     if attachment is not None:
         attachment = stored_upload(attachment, field="attachment", kinds=ATTACHMENT_KINDS)
     if task.state == Task.State.OPEN:  # reporting progress acknowledges
@@ -232,10 +292,14 @@ def task_report(*, actor, task_id: int, text: str, attachment=None) -> TaskUpdat
 def task_complete(*, actor, task_id: int, note: str) -> Task:
     task = _my_task(actor, task_id)
     if task.state == Task.State.DONE:
-        raise FieldError("state", _("This task is done already."))
+        raise FieldError("state", _("This task is done already."), code=Code.WRONG_STATE)
     note = (note or "").strip()
     if task.directive.evidence and not note and not task.updates.exclude(attachment="").exists():
-        raise FieldError("note", _("This task needs evidence: %(e)s.") % {"e": task.directive.evidence})
+        raise FieldError(
+            "note",
+            _("This task needs evidence: %(e)s.") % {"e": task.directive.evidence},
+            code=errors.Code.EVIDENCE_REQUIRED,
+        )
     now = clock.now()
     if task.state == Task.State.OPEN:
         task.acknowledged_at, task.acknowledged_by = now, actor

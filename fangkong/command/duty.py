@@ -14,13 +14,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import district_users
 
+from . import errors
 from .models import DutyAssignment, DutyLogEntry, DutyShift
 
 MAX_DAYS = 62
@@ -35,7 +37,7 @@ def _post(actor, jurisdiction_id: int | None, unit_id: int | None) -> tuple[Juri
             raise NotFound
         return None, unit, unit.jpath
     if jurisdiction_id is None:
-        raise FieldError("jurisdiction_id", _("Choose the duty room: a jurisdiction or a unit."))
+        raise FieldError("jurisdiction_id", _("Choose the duty room: a jurisdiction or a unit."), code=Code.REQUIRED)
     place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
     if place is None or not reach.covers(place.path):
         raise NotFound
@@ -57,7 +59,7 @@ def roster_generate(
     jurisdiction's duty room or a unit's."""
     place, unit, path = _post(actor, jurisdiction_id, unit_id)
     if not 1 <= days <= MAX_DAYS:
-        raise FieldError("days", _("From 1 to %(n)d days.") % {"n": MAX_DAYS})
+        raise FieldError("days", _("From 1 to %(n)d days.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE)
     tz = timezone.get_default_timezone()
     made = []
     for d in range(days):
@@ -82,15 +84,19 @@ def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignm
     if shift is None or not scope_for(actor, Cap.DUTY_MANAGE).covers(shift.jpath):
         raise NotFound
     if role not in DutyAssignment.Role.values:
-        raise FieldError("role", _("Leader on duty or duty officer."))
+        raise FieldError("role", _("Leader on duty or duty officer."), code=Code.UNKNOWN_CHOICE)
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None:
-        raise FieldError("user_id", _("Unknown user."))
+        raise FieldError("user_id", _("Unknown user."), code=Code.NOT_FOUND)
     clash = DutyAssignment.objects.filter(user=user, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
     if clash.exists():
-        raise FieldError("user_id", _("%(u)s is on another shift at that time.") % {"u": user.get_username()})
+        raise FieldError(
+            "user_id",
+            _("%(u)s is on another shift at that time.") % {"u": user.get_username()},
+            code=errors.Code.SHIFT_CLASH,
+        )
     if role == DutyAssignment.Role.LEADER and shift.assignments.filter(role=role).exists():
-        raise FieldError("role", _("This shift has its leader on duty already."))
+        raise FieldError("role", _("This shift has its leader on duty already."), code=Code.DUPLICATE)
     assignment = DutyAssignment.objects.create(
         shift=shift, user=user, role=role, starts_at=shift.starts_at, ends_at=shift.ends_at
     )
@@ -120,7 +126,9 @@ def duty_check_in(*, actor, shift_id: int) -> DutyAssignment:
     a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     now = clock.now()
     if now < a.starts_at - timedelta(hours=1) or now >= a.ends_at:
-        raise FieldError("shift", _("Check in during your shift (from an hour before it)."))
+        raise FieldError(
+            "shift", _("Check in during your shift (from an hour before it)."), code=errors.Code.OUTSIDE_SHIFT
+        )
     if a.checked_in_at is None:
         a.checked_in_at = now
         a.save(update_fields=["checked_in_at"])
@@ -132,7 +140,7 @@ def duty_check_in(*, actor, shift_id: int) -> DutyAssignment:
 def duty_check_out(*, actor, shift_id: int) -> DutyAssignment:
     a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     if a.checked_in_at is None:
-        raise FieldError("shift", _("You have not checked in."))
+        raise FieldError("shift", _("You have not checked in."), code=Code.WRONG_STATE)
     if a.checked_out_at is None:
         a.checked_out_at = clock.now()
         a.save(update_fields=["checked_out_at"])
@@ -146,12 +154,18 @@ def duty_check_out(*, actor, shift_id: int) -> DutyAssignment:
     return a
 
 
+class DutyLogInput(FormInput):
+    """A duty log entry, from the API's body or the duty page's form."""
+
+    text: str
+
+
 @transaction.atomic
 def duty_log(*, actor, shift_id: int, text: str) -> DutyLogEntry:
     """Entries are written by whoever is on the shift."""
     a = duty_assignment_get(user=actor, shift_id=shift_id, for_update=True)
     if not (text or "").strip():
-        raise FieldError("text", _("Write what happened."))
+        raise FieldError("text", _("Write what happened."), code=Code.REQUIRED)
     return DutyLogEntry.objects.create(shift=a.shift, author=actor, text=text.strip())
 
 

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Day
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 
@@ -27,21 +29,32 @@ def _clean_fields(fields: list) -> list[dict]:
     out, keys = [], set()
     for row, f in enumerate(fields or []):
         if not isinstance(f, dict):
-            raise FieldError("fields", _("Each field is an object with key, label and type."), row=row)
+            raise FieldError(
+                "fields", _("Each field is an object with key, label and type."), row=row, code=Code.INVALID
+            )
         key, label, kind = str(f.get("key", "")).strip(), str(f.get("label", "")).strip(), f.get("type", "text")
-        if not key.replace("_", "").isalnum() or key in keys:
-            raise FieldError("fields", _("A field needs its own key of letters, digits and underscores."), row=row)
+        if not key.replace("_", "").isalnum():
+            raise FieldError(
+                "fields", _("A field needs its own key of letters, digits and underscores."), row=row, code=Code.INVALID
+            )
+        if key in keys:
+            raise FieldError(
+                "fields",
+                _("A field needs its own key of letters, digits and underscores."),
+                row=row,
+                code=Code.DUPLICATE,
+            )
         if not label:
-            raise FieldError("fields", _("A field needs a label."), row=row)
+            raise FieldError("fields", _("A field needs a label."), row=row, code=Code.REQUIRED)
         if kind not in FIELD_TYPES:
-            raise FieldError("fields", _("A field is a number, a text or a choice."), row=row)
+            raise FieldError("fields", _("A field is a number, a text or a choice."), row=row, code=Code.UNKNOWN_CHOICE)
         choices = [str(c) for c in f.get("choices", [])] if kind == "choice" else []
         if kind == "choice" and not choices:
-            raise FieldError("fields", _("A choice field lists its choices."), row=row)
+            raise FieldError("fields", _("A choice field lists its choices."), row=row, code=Code.REQUIRED)
         keys.add(key)
         out.append({"key": key, "label": label, "type": kind, "choices": choices, "required": bool(f.get("required"))})
     if not out:
-        raise FieldError("fields", _("A report has at least one field."))
+        raise FieldError("fields", _("A report has at least one field."), code=Code.REQUIRED)
     return out
 
 
@@ -53,11 +66,11 @@ def template_create(
     if reach.empty:
         raise Forbidden(Cap.DIRECTIVE_ISSUE)
     if not (name or "").strip():
-        raise FieldError("name", _("Name the report."))
+        raise FieldError("name", _("Name the report."), code=Code.REQUIRED)
     if schedule not in ReportTemplate.Schedule.values:
-        raise FieldError("schedule", _("Daily or weekly."))
+        raise FieldError("schedule", _("Daily or weekly."), code=Code.UNKNOWN_CHOICE)
     if not 0 <= weekday <= 6:
-        raise FieldError("weekday", _("0 (Monday) to 6 (Sunday)."))
+        raise FieldError("weekday", _("0 (Monday) to 6 (Sunday)."), code=Code.OUT_OF_RANGE)
     template = ReportTemplate.objects.create(
         name=name.strip()[:100],
         fields=_clean_fields(fields),
@@ -127,24 +140,47 @@ def _clean_values(template: ReportTemplate, values: dict) -> dict:
         raw = values.get(f["key"])
         if raw in (None, ""):
             if f["required"]:
-                raise FieldError(f["key"], _("Required."))
+                raise FieldError(f["key"], _("Required."), code=Code.REQUIRED)
             continue
         if f["type"] == "number":
             try:
                 number = float(raw)
             except (TypeError, ValueError) as exc:
-                raise FieldError(f["key"], _("A number.")) from exc
+                raise FieldError(f["key"], _("A number."), code=Code.INVALID) from exc
             out[f["key"]] = int(number) if number.is_integer() else number
         elif f["type"] == "choice":
             if str(raw) not in f["choices"]:
-                raise FieldError(f["key"], _("One of: %(c)s.") % {"c": ", ".join(f["choices"])})
+                raise FieldError(
+                    f["key"], _("One of: %(c)s.") % {"c": ", ".join(f["choices"])}, code=Code.UNKNOWN_CHOICE
+                )
             out[f["key"]] = str(raw)
         else:
             out[f["key"]] = str(raw)[:2000]
     unknown = set(values) - {f["key"] for f in template.fields}
     if unknown:
-        raise FieldError(sorted(unknown)[0], _("This report has no such field."))
+        raise FieldError(sorted(unknown)[0], _("This report has no such field."), code=Code.NOT_FOUND)
     return out
+
+
+class ReportSubmitInput(FormInput):
+    """A report filed (or a zero report: nothing to report), from the API's body or the reports page's form."""
+
+    assignment_id: int
+    period: Day | None = None  # today's period unless given
+    values: dict[str, Any] = {}  # by the report's field keys
+    zero: bool = False  # 零报告: nothing to report
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        """The page names each of the report's fields `values.<key>` (a key of the report's own may be any word,
+        "zero" too); one left empty is not reported, as the API's client leaves out what it does not report."""
+        values = super().form_values(post)
+        values["values"] = {
+            name.removeprefix("values."): value
+            for name, value in post.items()
+            if name.startswith("values.") and str(value).strip() != ""
+        }
+        return values
 
 
 def report_submit(
@@ -157,10 +193,12 @@ def report_submit(
     template = assignment.template
     period = template.period_of(period or clock.localdate())
     if period < assignment.since or period > template.period_of(clock.localdate()):
-        raise FieldError("period", _("No report is due for this period."))
+        raise FieldError("period", _("No report is due for this period."), code=Code.OUT_OF_RANGE)
     cleaned = {} if zero else _clean_values(template, values or {})
     if not zero and not cleaned:
-        raise FieldError("values", _("Fill in the report, or file a zero report (nothing to report)."))
+        raise FieldError(
+            "values", _("Fill in the report, or file a zero report (nothing to report)."), code=Code.REQUIRED
+        )
     try:
         with transaction.atomic():
             submission = ReportSubmission.objects.create(
@@ -183,7 +221,7 @@ def report_submit(
                 },
             )
     except IntegrityError as exc:
-        raise FieldError("period", _("This period's report was filed already.")) from exc
+        raise FieldError("period", _("This period's report was filed already."), code=Code.DUPLICATE) from exc
     return submission
 
 
@@ -209,7 +247,7 @@ def completeness(*, user, template_id: int, since: date, until: date, missing_li
     `missing_limit` each). One aggregate query for the counts; the periods are arithmetic."""
     template = _template(user, template_id)
     if until < since:
-        raise FieldError("until", _("The end of the period comes after its start."))
+        raise FieldError("until", _("The end of the period comes after its start."), code=Code.END_BEFORE_START)
     now = clock.now()
     due_periods = [p for p in template.periods(since, until) if template.due_at(p) <= now]
     assignments = list(

@@ -14,10 +14,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Day
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 
+from . import errors
 from .models import SituationReport, SituationSection, SituationSectionVersion
 
 Figures = list[list]
@@ -158,6 +161,12 @@ def _controller(actor) -> None:
         raise Forbidden(Cap.SITUATION_APPROVE)  # a district-wide report: district HQ
 
 
+class SituationCompileInput(FormInput):
+    """Which day's report to compile (today's unless given), from the API's body or the reports page's form."""
+
+    day: Day | None = None
+
+
 @transaction.atomic
 def situation_compile(*, actor, day: date | None = None) -> SituationReport:
     """Compile (or recompile) the day's report: figures refreshed; approved sections whose figures changed go
@@ -166,7 +175,7 @@ def situation_compile(*, actor, day: date | None = None) -> SituationReport:
     day = day or clock.localdate()
     report, _created = SituationReport.objects.get_or_create(day=day, defaults={"compiled_by": actor})
     if report.state == SituationReport.State.PUBLISHED:
-        raise FieldError("day", _("This day's report is published."))
+        raise FieldError("day", _("This day's report is published."), code=errors.Code.PUBLISHED)
     report.compiled_at, report.compiled_by = clock.now(), actor
     report.save(update_fields=["compiled_at", "compiled_by"])
     for order, (key, title, compute) in enumerate(SECTIONS):
@@ -190,6 +199,12 @@ def report_get(*, user, report_id: int) -> SituationReport:
     return report
 
 
+class SectionWriteInput(FormInput):
+    """A contributor's words for a section, from the API's body or the report's page."""
+
+    text: str
+
+
 @transaction.atomic
 def section_write(*, actor, section_id: int, text: str) -> SituationSection:
     """A contributor's words for a section (while the report is a draft); an approval lapses with an edit."""
@@ -197,7 +212,7 @@ def section_write(*, actor, section_id: int, text: str) -> SituationSection:
     if section is None or scope_for(actor, Cap.TASK_OVERSEE).empty:
         raise NotFound
     if section.report.state == SituationReport.State.PUBLISHED:
-        raise FieldError("text", _("The report is published."), code="published")
+        raise FieldError("text", _("The report is published."), code=errors.Code.PUBLISHED)
     text = (text or "").strip()
     if text == section.text and section.written_by_id is not None:
         return section  # saved again unchanged: no new version, the approval stands
@@ -230,7 +245,7 @@ def section_approve(*, actor, section_id: int) -> SituationSection:
     if section is None:
         raise NotFound
     if section.report.state == SituationReport.State.PUBLISHED:
-        raise FieldError("state", _("The report is published."))
+        raise FieldError("state", _("The report is published."), code=errors.Code.PUBLISHED)
     section.approved_by, section.approved_at = actor, clock.now()
     section.save(update_fields=["approved_by", "approved_at"])
     audit_record(actor=actor, action="situation.approve", obj=section.report, fields={"section": section.key})
@@ -245,7 +260,9 @@ def situation_publish(*, actor, report_id: int) -> SituationReport:
         raise NotFound
     waiting = [s.title for s in report.sections.filter(approved_at__isnull=True)]
     if waiting:
-        raise FieldError("state", _("Sections not approved yet: %(s)s.") % {"s": "、".join(waiting)})
+        raise FieldError(
+            "state", _("Sections not approved yet: %(s)s.") % {"s": "、".join(waiting)}, code=Code.WRONG_STATE
+        )
     if report.state != SituationReport.State.PUBLISHED:
         report.state, report.published_at, report.published_by = SituationReport.State.PUBLISHED, clock.now(), actor
         report.save(update_fields=["state", "published_at", "published_by"])

@@ -13,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import approvals
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Unit
@@ -49,8 +50,16 @@ def _target(kind: str, target_id: int) -> tuple[Unit | None, Jurisdiction | None
     raise FieldError(
         "target_kind",
         _("A finding is about a task, a checkpoint, a report, a unit or a jurisdiction."),
-        code="invalid",
+        code=Code.UNKNOWN_CHOICE,
     )
+
+
+class FindingRecordInput(FormInput):
+    """A finding, from the API's body or the supervision page's form."""
+
+    target_kind: str  # task | checkpoint | report | unit | jurisdiction
+    target_id: int
+    text: str
 
 
 @transaction.atomic
@@ -62,10 +71,12 @@ def finding_record(*, actor, target_kind: str, target_id: int, text: str) -> Fin
     if target is None or (
         not unit_ids_for(actor, Cap.SUPERVISE) and not scope_for(actor, Cap.SUPERVISE).covers(target[2])
     ):
-        raise FieldError("target_id", _("Unknown, or outside your jurisdiction."), code="not_found")
+        raise FieldError("target_id", _("Unknown, or outside your jurisdiction."), code=Code.NOT_FOUND)
     unit, place, path = target
-    if len((text or "").strip()) < 4:
-        raise FieldError("text", _("Describe what was found."))
+    if not (text or "").strip():
+        raise FieldError("text", _("Describe what was found."), code=Code.REQUIRED)
+    if len(text.strip()) < 4:
+        raise FieldError("text", _("Describe what was found."), code=Code.TOO_SHORT)
     finding = Finding.objects.create(
         target_kind=target_kind,
         target_id=target_id,
@@ -93,13 +104,20 @@ def findings_visible(*, user) -> QuerySet[Finding]:
     )
 
 
+class OutcomeProposeInput(FormInput):
+    """An outcome proposed for a finding, from the API's body or the supervision page's form."""
+
+    kind: str  # reminder | criticism | accountability
+    note: str = ""
+
+
 @transaction.atomic
 def outcome_propose(*, actor, finding_id: int, kind: str, note: str = "") -> Outcome:
     finding = findings_visible(user=actor).filter(pk=finding_id).first()
     if finding is None:
         raise NotFound
     if kind not in Outcome.Kind.values:
-        raise FieldError("kind", _("A reminder, a criticism or formal accountability."))
+        raise FieldError("kind", _("A reminder, a criticism or formal accountability."), code=Code.UNKNOWN_CHOICE)
     outcome = Outcome.objects.create(finding=finding, kind=kind, note=(note or "").strip(), proposed_by=actor)
     audit_record(actor=actor, action="supervision.propose", obj=finding, fields={"outcome": kind})
     return outcome
@@ -114,6 +132,22 @@ def outcome_get(*, user, outcome_id: int, for_update: bool = False) -> Outcome:
     if outcome is None:
         raise NotFound
     return outcome
+
+
+class OutcomeDecideInput(FormInput):
+    """A second person's decision on a proposed outcome (a rejection with the reason), from the API's body or
+    the supervision page's form."""
+
+    approve: bool
+    note: str = ""
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        """The page's form has two buttons, `action` approve or reject, rather than an `approve` box."""
+        values = super().form_values(post)
+        if "approve" not in post:
+            values["approve"] = post.get("action") == "approve"
+        return values
 
 
 @transaction.atomic
@@ -175,7 +209,7 @@ def unit_record(*, user, unit_id: int | None = None, jurisdiction_id: int | None
         requests = PassRequest.objects.filter(requester_unit__jpath__startswith=place.path)
         violations = Violation.objects.filter(jpath__startswith=place.path)
     else:
-        raise FieldError("unit_id", _("Choose a unit or a jurisdiction."))
+        raise FieldError("unit_id", _("Choose a unit or a jurisdiction."), code=Code.REQUIRED)
     return Record(
         findings=list(findings[:200]),
         pass_requests=requests.count(),

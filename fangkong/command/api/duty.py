@@ -81,13 +81,9 @@ def duty_check_out(request, shift_id: int):
     return {"checked_out_at": a.checked_out_at.isoformat() if a.checked_out_at else None}
 
 
-class LogIn(Schema):
-    text: str
-
-
 @router.post("/duty/shifts/{int:shift_id}/log", response={201: dict, **ERRORS})
-def duty_log(request, shift_id: int, payload: LogIn):
-    e = duty.duty_log(actor=request.user, shift_id=shift_id, text=payload.text)
+def duty_log(request, shift_id: int, payload: duty.DutyLogInput):
+    e = duty.duty_log(actor=request.user, shift_id=shift_id, **payload.dict())
     return Status(201, {"id": e.pk})
 
 

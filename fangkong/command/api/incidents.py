@@ -6,23 +6,14 @@ from datetime import datetime
 
 from ninja import Schema, Status
 
-from fangkong.core.dates import Moment
 from fangkong.incidents import services as incidents
 from fangkong.incidents.models import IncidentLevel
 
 from .. import chain
+from ..incidents import IncidentReportAddInput, IncidentReportInitialInput
 from . import ERRORS, router
 
 # ---------------------------------------------------------------- incident fast reports
-
-
-class IncidentIn(Schema):
-    title: str
-    level: str  # I | II | III | IV (data: /incidents/levels)
-    occurred_at: Moment
-    known_at: Moment | None = None
-    jurisdiction_id: int
-    text: str  # the initial written report
 
 
 class IncidentOut(Schema):
@@ -68,17 +59,12 @@ def incident_level_put(request, code: str, payload: IncidentLevelIO):
 
 
 @router.post("/incidents", response={201: IncidentOut, **ERRORS})
-def incident_create(request, payload: IncidentIn):
+def incident_create(request, payload: IncidentReportInitialInput):
     return Status(201, _incident(incidents.incident_report_initial(actor=request.user, **payload.dict())))
 
 
-class IncidentReportIn(Schema):
-    kind: str  # followup | final
-    text: str
-
-
 @router.post("/incidents/{int:incident_id}/reports", response={201: IncidentOut, **ERRORS})
-def incident_report(request, incident_id: int, payload: IncidentReportIn):
+def incident_report(request, incident_id: int, payload: IncidentReportAddInput):
     r = incidents.incident_report_add(actor=request.user, incident_id=incident_id, **payload.dict())
     return Status(201, _incident(r.incident))
 

@@ -73,13 +73,6 @@ def reports_due(request):
     ]
 
 
-class SubmissionIn(Schema):
-    assignment_id: int
-    period: Day | None = None
-    values: dict[str, Any] = {}
-    zero: bool = False  # 零报告: nothing to report
-
-
 class SubmissionOut(Schema):
     id: int
     period: date
@@ -88,7 +81,7 @@ class SubmissionOut(Schema):
 
 
 @router.post("/reports", response={201: SubmissionOut, **ERRORS})
-def report_create(request, payload: SubmissionIn):
+def report_create(request, payload: reporting.ReportSubmitInput):
     """File a report (or a zero report) for a period; a second one for the same period is refused."""
     s = reporting.report_submit(actor=request.user, **payload.dict())
     return Status(201, {"id": s.pk, "period": s.period, "zero": s.zero, "late": s.submitted_at > s.due_at})

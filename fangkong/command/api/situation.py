@@ -7,8 +7,6 @@ from typing import Any
 
 from ninja import Schema, Status
 
-from fangkong.core.dates import Day
-
 from .. import situation
 from . import ERRORS, router
 
@@ -55,14 +53,10 @@ def _situation(r) -> dict:
     }
 
 
-class CompileIn(Schema):
-    day: Day | None = None
-
-
 @router.post("/situation-reports", response={201: SituationOut, **ERRORS})
-def situation_create(request, payload: CompileIn):
+def situation_create(request, payload: situation.SituationCompileInput):
     """Compile (or recompile) a day's report from every module (district HQ)."""
-    return Status(201, _situation(situation.situation_compile(actor=request.user, day=payload.day)))
+    return Status(201, _situation(situation.situation_compile(actor=request.user, **payload.dict())))
 
 
 @router.get("/situation-reports/{int:report_id}", response={200: SituationOut, **ERRORS})
@@ -70,14 +64,10 @@ def situation_get(request, report_id: int):
     return _situation(situation.report_get(user=request.user, report_id=report_id))
 
 
-class SectionTextIn(Schema):
-    text: str
-
-
 @router.post("/situation-reports/sections/{int:section_id}/text", response={200: SectionOut, **ERRORS})
-def section_text(request, section_id: int, payload: SectionTextIn):
+def section_text(request, section_id: int, payload: situation.SectionWriteInput):
     """A contributor's words for a section: each save is a version, with its author (an approval lapses)."""
-    return _section(situation.section_write(actor=request.user, section_id=section_id, text=payload.text))
+    return _section(situation.section_write(actor=request.user, section_id=section_id, **payload.dict()))
 
 
 class SectionVersionOut(Schema):

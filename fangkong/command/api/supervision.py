@@ -12,12 +12,6 @@ from . import ERRORS, router
 # ---------------------------------------------------------------- supervision and accountability
 
 
-class FindingIn(Schema):
-    target_kind: str  # task | checkpoint | report | unit | jurisdiction
-    target_id: int
-    text: str
-
-
 class OutcomeOut(Schema):
     id: int
     kind: str
@@ -59,7 +53,7 @@ def _finding(f) -> dict:
 
 
 @router.post("/supervision/findings", response={201: SupervisionFindingOut, **ERRORS})
-def finding_create(request, payload: FindingIn):
+def finding_create(request, payload: supervision.FindingRecordInput):
     f = supervision.finding_record(actor=request.user, **payload.dict())
     return Status(201, _finding(f))
 
@@ -69,25 +63,15 @@ def finding_list(request):
     return [_finding(f) for f in supervision.findings_visible(user=request.user)[:200]]
 
 
-class SupervisionOutcomeIn(Schema):
-    kind: str  # reminder | criticism | accountability
-    note: str = ""
-
-
 @router.post("/supervision/findings/{int:finding_id}/outcomes", response={201: OutcomeOut, **ERRORS})
-def outcome_create(request, finding_id: int, payload: SupervisionOutcomeIn):
+def outcome_create(request, finding_id: int, payload: supervision.OutcomeProposeInput):
     return Status(
         201, _outcome(supervision.outcome_propose(actor=request.user, finding_id=finding_id, **payload.dict()))
     )
 
 
-class OutcomeDecisionIn(Schema):
-    approve: bool
-    note: str = ""
-
-
 @router.post("/supervision/outcomes/{int:outcome_id}/decide", response={200: OutcomeOut, **ERRORS})
-def outcome_decide(request, outcome_id: int, payload: OutcomeDecisionIn):
+def outcome_decide(request, outcome_id: int, payload: supervision.OutcomeDecideInput):
     """A second person approves or rejects; 403 for whoever proposed it."""
     return _outcome(supervision.outcome_decide(actor=request.user, outcome_id=outcome_id, **payload.dict()))
 

@@ -8,18 +8,10 @@ from ninja import Form, Schema, Status
 
 from fangkong.core import inbox as notifications
 from fangkong.core.api import paginate
-from fangkong.core.dates import Moment
+from fangkong.core.forms import NoteInput
 
 from .. import directives
 from . import ERRORS, router
-
-
-class DirectiveIn(Schema):
-    title: str
-    body: str = ""
-    deadline: Moment
-    recipients: list[int | str]  # jurisdiction ids, or "unit:ID"
-    evidence: str = ""  # what completing needs (a photo of the posted notice, a list …)
 
 
 class DirectiveOut(Schema):
@@ -28,7 +20,7 @@ class DirectiveOut(Schema):
 
 
 @router.post("/directives", response={201: DirectiveOut, **ERRORS})
-def directive_create(request, payload: DirectiveIn):
+def directive_create(request, payload: directives.DirectiveIssueInput):
     """Issue a directive downwards: one task per recipient, each notified."""
     d = directives.directive_issue(actor=request.user, **payload.dict())
     return Status(201, {"id": d.pk, "tasks": list(d.tasks.order_by("pk").values_list("pk", flat=True))})
@@ -80,12 +72,8 @@ def task_acknowledge(request, task_id: int):
     return _task(directives.task_acknowledge(actor=request.user, task_id=task_id))
 
 
-class CompleteIn(Schema):
-    note: str = ""
-
-
 @router.post("/tasks/{int:task_id}/complete", response={200: TaskOut, **ERRORS})
-def task_complete(request, task_id: int, payload: CompleteIn):
+def task_complete(request, task_id: int, payload: NoteInput):
     """Done, with the evidence the directive asked for (in the note, or as attachments reported before)."""
     return _task(directives.task_complete(actor=request.user, task_id=task_id, note=payload.note))
 
@@ -106,20 +94,11 @@ def task_update(request, task_id: int, text: Form[str]):
     return Status(201, {"id": u.pk, "text": u.text, "at": u.at, "attachment": bool(u.attachment)})
 
 
-class SubDirectiveIn(DirectiveIn):
-    pass
-
-
 @router.post("/tasks/{int:task_id}/subtasks", response={201: DirectiveOut, **ERRORS})
-def task_split(request, task_id: int, payload: SubDirectiveIn):
-    """Pass a task further down (a street to its communities): a directive of its own, due no later."""
-    from django.db import transaction
-
-    from ..directives import _my_task
-
-    with transaction.atomic():
-        task = _my_task(request.user, task_id)
-        d = directives.directive_issue(actor=request.user, from_task=task, **payload.dict())
+def task_split(request, task_id: int, payload: directives.TaskSplitInput):
+    """Pass a task further down (a street to its communities): a directive of its own, due no later; without a
+    `title`, called after the task."""
+    d = directives.task_split(actor=request.user, task_id=task_id, **payload.dict())
     return Status(201, {"id": d.pk, "tasks": list(d.tasks.order_by("pk").values_list("pk", flat=True))})
 
 

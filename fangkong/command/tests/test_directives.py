@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from fangkong.command.directives import directive_issue, escalate_overdue
-from fangkong.command.models import Task
+from fangkong.command.models import Directive, Task
 from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
@@ -80,18 +81,22 @@ def test_bad_directives_are_refused_whole(client, district, api_token):
     hq = api_token(district.hq)
     past = _issue(client, hq, [district.s1.pk], hours=-1)
     assert past.status_code == 400 and past.json()["errors"][0]["field"] == "deadline"
+    assert past.json()["code"] == "out_of_range"
     unknown = _issue(client, hq, [district.s1.pk, 999999])
     assert unknown.status_code == 400 and unknown.json()["errors"][0] == {
         "field": "recipients",
         "message": unknown.json()["errors"][0]["message"],
         "row": 1,
-        "code": "invalid",
+        "code": "not_found",
     }
+    malformed = _issue(client, hq, [district.s1.pk, "street:7"])
+    assert (malformed.json()["errors"][0]["row"], malformed.json()["code"]) == (1, "invalid")
     street = api_token(district.street1)
     outside = _issue(client, street, [district.a.pk, district.b.pk])  # b lies in the other street
     assert outside.status_code == 400 and outside.json()["errors"][0]["row"] == 1
+    assert outside.json()["code"] == "not_below"
     upward = _issue(client, street, [district.s1.pk])  # not below: its own street
-    assert upward.status_code == 400
+    assert upward.status_code == 400 and upward.json()["code"] == "not_below"
     assert not Task.objects.exists()
     assert _issue(client, api_token(district.worker_a), [district.a1.pk]).status_code == 403
 
@@ -109,7 +114,7 @@ def test_evidence_is_needed_to_complete(district):
     task = d.tasks.get()
     with pytest.raises(FieldError) as exc:
         task_complete(actor=district.street1, task_id=task.pk, note="")
-    assert exc.value.field == "note" and "现场照片" in exc.value.message
+    assert (exc.value.field, exc.value.code) == ("note", "evidence_required") and "现场照片" in exc.value.message
     task_complete(actor=district.street1, task_id=task.pk, note="照片已上传至群")
     task.refresh_from_db()
     assert task.state == "done"
@@ -132,6 +137,7 @@ def test_a_street_passes_its_task_down_to_its_communities(client, district, api_
         **street,
     )
     assert late.status_code == 400 and late.json()["errors"][0]["field"] == "deadline"
+    assert late.json()["code"] == "out_of_range"
     r = client.post(
         f"/api/v1/tasks/{task.pk}/subtasks",
         {
@@ -154,6 +160,63 @@ def test_a_street_passes_its_task_down_to_its_communities(client, district, api_
     # The task is street1's own; community B is simply not below it: the recipient is refused, by its row.
     assert other.status_code == 400
     assert [(e["field"], e["row"]) for e in other.json()["errors"]] == [("recipients", 0)]
+    untitled = client.post(
+        f"/api/v1/tasks/{task.pk}/subtasks",
+        {"deadline": (clock.now() + timedelta(days=1)).isoformat(), "recipients": [district.a.pk]},
+        content_type=JSON,
+        **street,
+    )
+    assert untitled.status_code == 201  # without a title of its own, called after the task
+    assert Directive.objects.get(pk=untitled.json()["id"]).title == "入户排查"
+    overseer = client.post(
+        f"/api/v1/tasks/{task.pk}/subtasks",
+        {"deadline": (clock.now() + timedelta(days=1)).isoformat(), "recipients": [district.a.pk]},
+        content_type=JSON,
+        **api_token(district.hq),
+    )
+    assert overseer.status_code == 403  # HQ sees the street's task; only the street passes it down
+
+
+def test_the_task_page_passes_a_task_down_through_the_apis_schema(district):
+    d = directive_issue(
+        actor=district.hq, title="入户排查", deadline=clock.now() + timedelta(days=2), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    street = district.client(district.street1)
+    tomorrow = timezone.localtime(clock.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    bad = street.post(
+        f"/command/tasks/{task.pk}/", {"action": "split", "deadline": "明天", "recipients": [district.a.pk]}
+    )
+    assert bad.status_code == 400
+    assert (bad.context["error"].field, bad.context["error"].code) == ("deadline", "invalid")
+    assert 'data-code="invalid"' in bad.content.decode()
+    ok = street.post(
+        f"/command/tasks/{task.pk}/", {"action": "split", "deadline": tomorrow, "recipients": [district.a.pk]}
+    )
+    assert ok.status_code == 302
+    sub = Directive.objects.exclude(pk=d.pk).get()
+    assert sub.title == "入户排查" and sub.from_task_id == task.pk
+    # HQ oversees the street's task and may open it, but passing it down is the street's.
+    hq = district.client(district.hq).post(
+        f"/command/tasks/{task.pk}/", {"action": "split", "deadline": tomorrow, "recipients": [district.a.pk]}
+    )
+    assert hq.status_code == 400 and hq.context["error"].code == "forbidden"
+    assert Directive.objects.count() == 2
+
+
+def test_the_directives_page_reads_its_form_through_the_apis_schema(district):
+    hq = district.client(district.hq)
+    late = timezone.localtime(clock.now() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
+    past = hq.post("/command/directives/", {"title": "张贴公告", "deadline": late, "recipients": [district.s1.pk]})
+    assert past.status_code == 400
+    assert (past.context["error"].field, past.context["error"].code) == ("deadline", "out_of_range")
+    nobody = hq.post("/command/directives/", {"title": "张贴公告", "deadline": "2099-01-01T08:00"})
+    assert (nobody.context["error"].field, nobody.context["error"].code) == ("recipients", "required")
+    day = (clock.localdate() + timedelta(days=1)).isoformat()
+    ok = hq.post("/command/directives/", {"title": "张贴公告", "deadline": day, "recipients": [district.s1.pk]})
+    assert ok.status_code == 302
+    # A bare date closes the day, on the page as in the API.
+    assert timezone.localtime(Directive.objects.get().deadline).strftime("%H:%M") == "23:59"
 
 
 def test_progress_with_an_attachment_and_outsiders(client, district, api_token):

@@ -31,15 +31,15 @@ def test_a_holiday_roster_and_its_rules(district, may_day):
     duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=leader.pk, role="leader")
     with pytest.raises(FieldError) as exc:
         duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.street1.pk, role="leader")
-    assert (exc.value.field, exc.value.code) == ("role", "invalid")
+    assert (exc.value.field, exc.value.code) == ("role", "duplicate")
     duty_assign(actor=district.street1, shift_id=may_day[0].pk, user_id=district.worker_a.pk, role="officer")
     overlapping = roster_generate(actor=district.hq, jurisdiction_id=district.d.pk, first=date(2026, 5, 1), days=1)
     with pytest.raises(FieldError) as exc:
         duty_assign(actor=district.hq, shift_id=overlapping[0].pk, user_id=district.worker_a.pk, role="officer")
-    assert (exc.value.field, exc.value.code) == ("user_id", "invalid") and "another shift" in exc.value.message
+    assert (exc.value.field, exc.value.code) == ("user_id", "shift_clash") and "another shift" in exc.value.message
     with pytest.raises(FieldError) as exc:
         roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=date(2026, 6, 1), days=100)
-    assert (exc.value.field, exc.value.code) == ("days", "invalid")
+    assert (exc.value.field, exc.value.code) == ("days", "out_of_range")
 
 
 def test_flags_check_in_and_significant_events(district, may_day):
@@ -57,7 +57,7 @@ def test_flags_check_in_and_significant_events(district, may_day):
     assert Notification.objects.filter(user=district.hq, title__contains="某小区发生火情").exists()
     with clock.frozen_at(shift.ends_at + timedelta(hours=2)), pytest.raises(FieldError) as exc:
         duty_check_in(actor=district.worker_a, shift_id=shift.pk)
-    assert (exc.value.field, exc.value.code) == ("shift", "invalid")
+    assert (exc.value.field, exc.value.code) == ("shift", "outside_shift")
 
 
 def test_duty_api_and_outsiders(client, district, api_token):
@@ -105,6 +105,13 @@ def test_duty_page(district):
     manager = district.client(district.street1).get("/command/duty/").content.decode()
     assert "worker_a" in manager
     assert district.client(district.unit_staff).get("/command/duty/").status_code == 404
+    # The log is written through the API's schema: a blank entry is refused, naming its field.
+    blank = worker.post("/command/duty/", {"action": "log", "shift": shifts[0].pk, "text": "  "})
+    assert blank.status_code == 400
+    assert (blank.context["error"].field, blank.context["error"].code) == ("text", "required")
+    assert 'data-code="required"' in blank.content.decode()
+    written = worker.post("/command/duty/", {"action": "log", "shift": shifts[0].pk, "text": "交接班正常"})
+    assert written.status_code == 302 and shifts[0].log.get().text == "交接班正常"
 
 
 def test_a_units_duty_room(district):

@@ -115,7 +115,7 @@ def test_incident_pages(district):
         {
             "title": "道路塌陷",
             "level": "IV",
-            "jurisdiction": district.a.pk,
+            "jurisdiction_id": district.a.pk,
             "occurred_at": occurred,
             "text": "无伤亡，已封闭",
         },
@@ -124,6 +124,19 @@ def test_incident_pages(district):
     page = street.get(r["Location"]).content.decode()
     assert "道路塌陷" in page and "next report due in" in page
     assert district.client(district.worker_b).get(r["Location"]).status_code == 404
+    # The page reads the report through the API's schema: a time it cannot read is named, as the API names it.
+    unread = street.post(
+        "/command/incidents/",
+        {"title": "道路塌陷", "level": "IV", "jurisdiction_id": district.a.pk, "occurred_at": "刚才", "text": "无伤亡"},
+    )
+    assert unread.status_code == 400
+    assert (unread.context["error"].field, unread.context["error"].code) == ("occurred_at", "invalid")
+    assert 'data-code="invalid"' in unread.content.decode()
+    untold = street.post(
+        "/command/incidents/",
+        {"title": "道路塌陷", "level": "IV", "occurred_at": occurred, "text": "无伤亡"},
+    )
+    assert (untold.context["error"].field, untold.context["error"].code) == ("jurisdiction_id", "required")
 
 
 def test_event_levels_are_configurable_by_district_hq(client, district, api_token):

@@ -42,13 +42,13 @@ def test_file_once_a_day_or_a_zero_report(district, daily):
         assert s.values == {"arrivals": 12, "level": "低"} and s.submitted_at <= s.due_at
         with pytest.raises(FieldError) as exc:
             report_submit(actor=district.street1, assignment_id=a1.pk, values={"arrivals": 3})
-        assert (exc.value.field, exc.value.code) == ("period", "invalid")
+        assert (exc.value.field, exc.value.code) == ("period", "duplicate")
         with pytest.raises(FieldError) as exc:  # a required field left out
             report_submit(actor=street2, assignment_id=a2.pk, values={"level": "低"})
-        assert (exc.value.field, exc.value.code) == ("arrivals", "invalid")
+        assert (exc.value.field, exc.value.code) == ("arrivals", "required")
         with pytest.raises(FieldError) as exc:  # a choice not offered, everything else in order
             report_submit(actor=street2, assignment_id=a2.pk, values={"arrivals": "2", "level": "紫"})
-        assert (exc.value.field, exc.value.code) == ("level", "invalid")
+        assert (exc.value.field, exc.value.code) == ("level", "unknown_choice")
     with clock.frozen_at(at("2026-05-01", 18)):
         late = report_submit(actor=street2, assignment_id=a2.pk, zero=True)
         assert late.zero and late.submitted_at > late.due_at
@@ -82,7 +82,14 @@ def test_api_flow_and_outsiders(client, district, api_token):
     bad = client.post(
         "/api/v1/report-templates", {"name": "x", "fields": [{"key": "a b", "label": "x"}]}, content_type=JSON, **hq
     )
-    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 0
+    assert bad.status_code == 400 and bad.json()["errors"][0]["row"] == 0 and bad.json()["code"] == "invalid"
+    twice_keyed = client.post(
+        "/api/v1/report-templates",
+        {"name": "x", "fields": [{"key": "a", "label": "甲"}, {"key": "a", "label": "乙"}]},
+        content_type=JSON,
+        **hq,
+    )
+    assert twice_keyed.json()["errors"][0]["row"] == 1 and twice_keyed.json()["code"] == "duplicate"
     assert client.post(
         f"/api/v1/report-templates/{tid}/assign", {"recipients": [district.s1.pk]}, content_type=JSON, **hq
     ).json() == {"assigned": 1}
@@ -92,7 +99,7 @@ def test_api_flow_and_outsiders(client, district, api_token):
     r = client.post("/api/v1/reports", {"assignment_id": due[0]["id"], "zero": True}, content_type=JSON, **street)
     assert r.status_code == 201 and r.json()["zero"] is True
     twice = client.post("/api/v1/reports", {"assignment_id": due[0]["id"], "zero": True}, content_type=JSON, **street)
-    assert twice.status_code == 400
+    assert twice.status_code == 400 and twice.json()["code"] == "duplicate"
     assert (
         client.post(
             "/api/v1/reports",
@@ -122,9 +129,15 @@ def test_report_pages(district):
     page = street.get("/command/reports/").content.decode()
     assert "返乡人数" in page and "风险等级" in page
     assignment = template.assignments.get()
-    missing = street.post("/command/reports/", {"assignment": assignment.pk, "level": "低"})
+    missing = street.post("/command/reports/", {"assignment_id": assignment.pk, "values.level": "低"})
     assert missing.status_code == 400  # arrivals is required
-    assert street.post("/command/reports/", {"assignment": assignment.pk, "zero": "1"}).status_code == 302
+    assert (missing.context["error"].field, missing.context["error"].code) == ("arrivals", "required")
+    assert 'data-code="required"' in missing.content.decode()
+    wrong = street.post(
+        "/command/reports/", {"assignment_id": assignment.pk, "values.arrivals": "十二", "values.level": "低"}
+    )
+    assert (wrong.context["error"].field, wrong.context["error"].code) == ("arrivals", "invalid")
+    assert street.post("/command/reports/", {"assignment_id": assignment.pk, "zero": "1"}).status_code == 302
     overview = district.client(district.hq).get(f"/command/reports/overview/?template={template.pk}")
     assert overview.status_code == 200 and "新工街道" in overview.content.decode()
     assert district.client(district.worker_b).get("/command/reports/").status_code == 404

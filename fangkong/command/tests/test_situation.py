@@ -28,7 +28,7 @@ def test_compile_approve_publish_and_export(client, district, api_token):
     positives = next(s for s in report["sections"] if s["key"] == "positives")
     assert positives["figures"][0][1] == 1  # confirmed today
     early = client.post(f"/api/v1/situation-reports/{report['id']}/publish", **hq)
-    assert early.status_code == 400
+    assert early.status_code == 400 and early.json()["code"] == "wrong_state"
     street = api_token(district.street1)
     assert (
         client.post(
@@ -46,7 +46,16 @@ def test_compile_approve_publish_and_export(client, district, api_token):
         assert client.post(f"/api/v1/situation-reports/sections/{s['id']}/approve", **hq).status_code == 200
     published = client.post(f"/api/v1/situation-reports/{report['id']}/publish", **hq)
     assert published.status_code == 200 and published.json()["state"] == "published"
-    assert client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq).status_code == 400  # published
+    again = client.post("/api/v1/situation-reports", {}, content_type=JSON, **hq)
+    assert again.status_code == 400 and again.json()["code"] == "published"
+    words = client.post(
+        f"/api/v1/situation-reports/sections/{positives['id']}/text", {"text": "补充"}, content_type=JSON, **street
+    )
+    assert words.status_code == 400 and words.json()["errors"][0] == {
+        "field": "text",
+        "message": words.json()["errors"][0]["message"],
+        "code": "published",
+    }
     page = district.client(district.hq)
     xlsx = page.get(f"/command/situation/{report['id']}.xlsx")
     assert xlsx.status_code == 200
@@ -102,3 +111,21 @@ def test_sections_keep_every_version_and_who_wrote_it(client, district, api_toke
     assert client.get(f"{url}/versions", **api_token(district.worker_a)).status_code == 404
     page = district.client(district.hq).get(f"/command/situation/{report['id']}/").content.decode()
     assert "Written by hq" in page and "2 versions" in page and "初稿：新增1例" in page
+
+
+def test_the_pages_read_their_forms_through_the_apis_schemas(district):
+    from fangkong.command.models import SituationReport, SituationSectionVersion
+
+    hq = district.client(district.hq)
+    unread = hq.post("/command/situation/", {"day": "昨天"}, follow=True)
+    assert "This value cannot be read; check it." in unread.content.decode()
+    assert not SituationReport.objects.exists()
+    day = (clock.localdate() - timedelta(days=1)).isoformat()
+    compiled = hq.post("/command/situation/", {"day": day})
+    report = SituationReport.objects.get()
+    assert compiled.status_code == 302 and report.day.isoformat() == day  # a day named by the form
+    section = report.sections.first()
+    hq.post(f"/command/situation/{report.pk}/", {"action": "write", "section": section.pk, "text": "平稳"})
+    assert SituationSectionVersion.objects.get(section=section).text == "平稳"
+    blank = hq.post(f"/command/situation/{report.pk}/", {"action": "write", "section": section.pk}, follow=True)
+    assert "This field is required." in blank.content.decode()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fangkong.command.directives import directive_issue
+from fangkong.command.models import Finding
 from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.models import AuditEvent
@@ -61,6 +62,7 @@ def test_bad_findings_and_outsiders(client, district, api_token):
         **hq,
     )
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "target_kind"
+    assert bad.json()["code"] == "unknown_choice"
     unknown = client.post(
         "/api/v1/supervision/findings",
         {"target_kind": "task", "target_id": 999, "text": "xxxx"},
@@ -91,6 +93,22 @@ def test_supervision_page(district):
     page = hq.get(f"/command/supervision/?jurisdiction={district.a.pk}").content.decode()
     assert "值班人员脱岗" in page and "unreported exits" in page
     assert district.client(district.worker_a).get("/command/supervision/").status_code == 404
+    # The page reads the finding through the API's schema: a number that is none, a finding too short to serve.
+    bad = hq.post(
+        "/command/supervision/",
+        {"action": "finding", "target_kind": "jurisdiction", "target_id": "园丁", "text": "值班人员脱岗"},
+    )
+    assert bad.status_code == 400
+    assert (bad.context["error"].field, bad.context["error"].code) == ("target_id", "invalid")
+    assert 'data-code="invalid"' in bad.content.decode()
+    short = hq.post(
+        "/command/supervision/",
+        {"action": "finding", "target_kind": "jurisdiction", "target_id": district.a.pk, "text": "脱岗"},
+    )
+    assert (short.context["error"].field, short.context["error"].code) == ("text", "too_short")
+    finding = Finding.objects.get()
+    kind = hq.post("/command/supervision/", {"action": "propose", "finding": finding.pk, "kind": "warning"})
+    assert (kind.context["error"].field, kind.context["error"].code) == ("kind", "unknown_choice")
 
 
 def test_the_record_lists_screenings_pass_requests_and_violations(client, district, screening, api_token):  # noqa: F811
@@ -180,6 +198,8 @@ def test_a_second_person_rejects_an_outcome_on_the_page_with_a_note(district):
     assert f'id="note-{outcome.pk}"' in page  # the Reject button has its note
     refused = other.post("/command/supervision/", {"action": "reject", "outcome": outcome.pk, "note": ""})
     assert refused.status_code == 400 and refused.context["error"].code == "note_required"
+    own = hq.post("/command/supervision/", {"action": "approve", "outcome": outcome.pk})
+    assert own.status_code == 400 and own.context["error"].code == "own_request"
     done = other.post(
         "/command/supervision/", {"action": "reject", "outcome": outcome.pk, "note": "情节轻微，批评教育"}
     )

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.selectors import jurisdictions_within
+
+from ..incidents import IncidentReportAddInput, IncidentReportInitialInput
 
 
 @scoped
@@ -25,18 +25,8 @@ def incident_list(request):
     error = None
     if request.method == "POST":
         try:
-            occurred = parse_moment("occurred_at", request.POST.get("occurred_at"))
-            if occurred is None:
-                raise FieldError("occurred_at", _("Give the time."))
-            incident = incidents.incident_report_initial(
-                actor=request.user,
-                title=request.POST.get("title", ""),
-                level=request.POST.get("level", ""),
-                occurred_at=occurred,
-                known_at=parse_moment("known_at", request.POST.get("known_at")),
-                jurisdiction_id=param_id(request.POST, "jurisdiction") or 0,
-                text=request.POST.get("text", ""),
-            )
+            data = IncidentReportInitialInput.from_form(request.POST)
+            incident = incidents.incident_report_initial(actor=request.user, **data.dict())
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
             error = exc
@@ -65,12 +55,8 @@ def incident_detail(request, incident_id: int):
     error = None
     if request.method == "POST":
         try:
-            incidents.incident_report_add(
-                actor=request.user,
-                incident_id=incident.pk,
-                kind=request.POST.get("kind", ""),
-                text=request.POST.get("text", ""),
-            )
+            report = IncidentReportAddInput.from_form(request.POST)
+            incidents.incident_report_add(actor=request.user, incident_id=incident.pk, **report.dict())
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
             error = exc

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
@@ -26,16 +26,9 @@ def my_reports(request):
         raise Forbidden(Cap.TASK_WORK)
     error = None
     if request.method == "POST":
-        aid = param_id(request.POST, "assignment") or 0
         try:
-            chosen = next((a for a in assignments if a.pk == aid), None)
-            values = {f["key"]: request.POST.get(f["key"], "") for f in chosen.template.fields} if chosen else {}
-            reporting.report_submit(
-                actor=request.user,
-                assignment_id=aid,
-                values={k: v for k, v in values.items() if v != ""},
-                zero=request.POST.get("zero") == "1",
-            )
+            data = reporting.ReportSubmitInput.from_form(request.POST)
+            reporting.report_submit(actor=request.user, **data.dict())
             messages.success(request, _("Report filed."))
             return redirect("command:reports")
         except FieldError as exc:
@@ -77,13 +70,14 @@ def duty_page(request):
             elif action == "check_out":
                 duty.duty_check_out(actor=request.user, shift_id=shift_id)
             elif action == "log":
-                duty.duty_log(actor=request.user, shift_id=shift_id, text=request.POST.get("text", ""))
+                entry = duty.DutyLogInput.from_form(request.POST)
+                duty.duty_log(actor=request.user, shift_id=shift_id, **entry.dict())
             elif action == "promote":
                 duty.duty_log_promote(actor=request.user, entry_id=param_id(request.POST, "entry") or 0)
             messages.success(request, _("Saved."))
             return redirect("command:duty")
         except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."))
+            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     mine = list(duty.my_shifts(user=request.user))

@@ -17,13 +17,14 @@ from fangkong.core.xlsx import xlsx_response
 @scoped
 def situation_list(request):
     from ..models import SituationReport
-    from ..situation import situation_compile
+    from ..situation import SituationCompileInput, situation_compile
 
     if not has_cap(request.user, Cap.TASK_OVERSEE):
         raise Forbidden(Cap.TASK_OVERSEE)
     if request.method == "POST":
         try:
-            report = situation_compile(actor=request.user)
+            data = SituationCompileInput.from_form(request.POST)  # today's, unless the form names a day
+            report = situation_compile(actor=request.user, **data.dict())
             return redirect("command:situation", report.pk)
         except Forbidden:
             messages.error(request, _("Only district HQ compiles the daily report."))
@@ -48,10 +49,9 @@ def situation_detail(request, report_id: int):
         action = request.POST.get("action")
         try:
             if action == "write":
+                words = situation.SectionWriteInput.from_form(request.POST)
                 situation.section_write(
-                    actor=request.user,
-                    section_id=param_id(request.POST, "section") or 0,
-                    text=request.POST.get("text", ""),
+                    actor=request.user, section_id=param_id(request.POST, "section") or 0, **words.dict()
                 )
             elif action == "approve":
                 situation.section_approve(actor=request.user, section_id=param_id(request.POST, "section") or 0)

@@ -6,8 +6,9 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core.approvals import OwnRequest
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -27,30 +28,24 @@ def supervision_page(request):
         action = request.POST.get("action")
         try:
             if action == "finding":
-                supervision.finding_record(
-                    actor=request.user,
-                    target_kind=request.POST.get("target_kind", ""),
-                    target_id=param_id(request.POST, "target_id") or 0,
-                    text=request.POST.get("text", ""),
-                )
+                finding = supervision.FindingRecordInput.from_form(request.POST)
+                supervision.finding_record(actor=request.user, **finding.dict())
             elif action == "propose":
+                proposal = supervision.OutcomeProposeInput.from_form(request.POST)
                 supervision.outcome_propose(
-                    actor=request.user,
-                    finding_id=param_id(request.POST, "finding") or 0,
-                    kind=request.POST.get("kind", ""),
-                    note=request.POST.get("note", ""),
+                    actor=request.user, finding_id=param_id(request.POST, "finding") or 0, **proposal.dict()
                 )
             elif action in ("approve", "reject"):
+                decision = supervision.OutcomeDecideInput.from_form(request.POST)
                 supervision.outcome_decide(
-                    actor=request.user,
-                    outcome_id=param_id(request.POST, "outcome") or 0,
-                    approve=action == "approve",
-                    note=request.POST.get("note", ""),
+                    actor=request.user, outcome_id=param_id(request.POST, "outcome") or 0, **decision.dict()
                 )
             messages.success(request, _("Saved."))
             return redirect("command:supervision")
+        except OwnRequest as exc:
+            error = FieldError(exc.field, exc.message, code=exc.code)
         except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."))
+            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     record = None

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from fangkong.core import inbox as notifications
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
@@ -46,20 +46,15 @@ def task_detail(request, task_id: int):
                     attachment=request.FILES.get("attachment"),
                 )
             elif action == "complete":
-                directives.task_complete(actor=request.user, task_id=task.pk, note=request.POST.get("note", ""))
+                note = NoteInput.from_form(request.POST).note
+                directives.task_complete(actor=request.user, task_id=task.pk, note=note)
             elif action == "split":
-                directives.directive_issue(
-                    actor=request.user,
-                    from_task=task,
-                    title=request.POST.get("title", "") or task.directive.title,
-                    body=request.POST.get("body", ""),
-                    deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
-                    recipients=request.POST.getlist("recipients"),
-                )
+                data = directives.TaskSplitInput.from_form(request.POST)
+                directives.task_split(actor=request.user, task_id=task.pk, **data.dict())
             messages.success(request, _("Saved."))
             return redirect("command:task", task.pk)
         except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."))
+            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     below = Jurisdiction.objects.filter(parent_id=task.jurisdiction_id).order_by("path") if task.jurisdiction_id else []
@@ -98,14 +93,8 @@ def directive_list(request):
     error = None
     if request.method == "POST":
         try:
-            d = directives.directive_issue(
-                actor=request.user,
-                title=request.POST.get("title", ""),
-                body=request.POST.get("body", ""),
-                evidence=request.POST.get("evidence", ""),
-                deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
-                recipients=request.POST.getlist("recipients"),
-            )
+            data = directives.DirectiveIssueInput.from_form(request.POST)
+            d = directives.directive_issue(actor=request.user, **data.dict())
             messages.success(request, _("Directive issued to %(n)d recipients.") % {"n": d.tasks.count()})
             return redirect("command:directive", d.pk)
         except FieldError as exc:
