@@ -10,7 +10,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import BearerAuth, ErrorOut, paginate
-from fangkong.core.dates import Moment
+from fangkong.core.forms import NoteInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
@@ -28,25 +28,6 @@ def _anonymous(request):
 
 
 OPTIONAL = [BearerAuth(), _anonymous]
-
-
-class ArticleIn(Schema):
-    title: str
-    body_html: str
-    category: int | str  # id, slug, or path "动态要闻 › 兴隆要闻"
-    kind: str = "news"  # news | notice
-    department: str = ""
-    pinned: bool = False
-    expires_at: Moment | None = None
-
-
-class ArticleUpdate(Schema):
-    title: str
-    body_html: str
-    note: str = ""
-    category: int | str | None = None
-    pinned: bool | None = None
-    expires_at: Moment | None = None
 
 
 class ArticleOut(Schema):
@@ -96,7 +77,7 @@ def _out(a: Article, *, staff: bool) -> dict:
 
 
 @router.post("/portal/articles", response={201: ArticleOut, **ERRORS})
-def article_create(request, payload: ArticleIn):
+def article_create(request, payload: articles.ArticleCreateInput):
     """A draft (editors). The text is sanitised: an allow-list of tags, no scripts, hidden content removed."""
     a = articles.article_create(actor=request.user, **payload.dict())
     return Status(201, _out(a, staff=True))
@@ -127,15 +108,10 @@ def article_get(request, article_id: int):
 
 
 @router.put("/portal/articles/{int:article_id}", response={200: ArticleOut, **ERRORS})
-def article_update(request, article_id: int, payload: ArticleUpdate):
+def article_update(request, article_id: int, payload: articles.ArticleUpdateInput):
     """A new version (earlier ones are kept); the article goes back to draft."""
     articles.article_update(actor=request.user, article_id=article_id, **payload.dict())
     return _out(selectors.article_for_editor(user=request.user, article_id=article_id), staff=True)
-
-
-class ArticleDecisionIn(Schema):
-    note: str = ""
-    publish_at: Moment | None = None  # approve: schedule publication (empty: now)
 
 
 @router.post("/portal/articles/{int:article_id}/submit", response={200: ArticleOut, **ERRORS})
@@ -150,25 +126,25 @@ def article_approve(request, article_id: int):
     from pydantic import ValidationError
 
     from fangkong.core.api import api
-    from fangkong.core.errors import FieldError
+    from fangkong.core.errors import Code, FieldError
 
     try:
         is_json = request.content_type == "application/json" and request.body.strip()
         # The API's own parser: the same JSON rules and the same cleaning of control characters as every body.
-        p = ArticleDecisionIn(**(api.parser.parse_body(request) if is_json else {}))
+        p = articles.ArticleApproveInput(**(api.parser.parse_body(request) if is_json else {}))
     except (ValueError, TypeError, ValidationError) as exc:
-        raise FieldError("publish_at", 'A JSON body {"publish_at", "note"}, or none.') from exc
-    a = articles.article_approve(actor=request.user, article_id=article_id, publish_at=p.publish_at, note=p.note)
+        raise FieldError("publish_at", 'A JSON body {"publish_at", "note"}, or none.', code=Code.INVALID) from exc
+    a = articles.article_approve(actor=request.user, article_id=article_id, **p.dict())
     return _out(a, staff=True)
 
 
 @router.post("/portal/articles/{int:article_id}/reject", response={200: ArticleOut, **ERRORS})
-def article_reject(request, article_id: int, payload: ArticleDecisionIn):
+def article_reject(request, article_id: int, payload: NoteInput):
     return _out(articles.article_reject(actor=request.user, article_id=article_id, note=payload.note), staff=True)
 
 
 @router.post("/portal/articles/{int:article_id}/withdraw", response={200: ArticleOut, **ERRORS})
-def article_withdraw(request, article_id: int, payload: ArticleDecisionIn):
+def article_withdraw(request, article_id: int, payload: NoteInput):
     return _out(articles.article_withdraw(actor=request.user, article_id=article_id, note=payload.note), staff=True)
 
 

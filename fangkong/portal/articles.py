@@ -16,12 +16,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
+from . import errors
 from .content_models import Article, ArticleVersion, Category
 from .sanitise import MAX_HTML, sanitise
 from .selectors import article_for_editor
@@ -44,7 +47,7 @@ def approval_mac(article_id: int, number: int, title: str, body_html: str) -> st
 def category_resolve(value: int | str | None) -> Category:
     """A category by id, slug, name or path ("动态要闻 › 兴隆要闻")."""
     if value in (None, ""):
-        raise FieldError("category", _("Choose a category."))
+        raise FieldError("category", _("Choose a category."), code=Code.REQUIRED)
     if isinstance(value, int) or (isinstance(value, str) and ascii_digits(value)):
         found = Category.objects.filter(pk=int(value)).first()
     else:
@@ -61,18 +64,18 @@ def category_resolve(value: int | str | None) -> Category:
             if found is None and len(parts) == 1:
                 found = Category.objects.filter(name=parts[0]).order_by("pk").first()
     if found is None:
-        raise FieldError("category", _("Unknown category."))
+        raise FieldError("category", _("Unknown category."), code=Code.NOT_FOUND)
     return found
 
 
 def _clean(title: str, body_html: str) -> tuple[str, str]:
     title = " ".join((title or "").split())
     if not title:
-        raise FieldError("title", _("Give the article a title."))
+        raise FieldError("title", _("Give the article a title."), code=Code.REQUIRED)
     if len(title) > 200:
-        raise FieldError("title", _("A title of at most 200 characters."))
+        raise FieldError("title", _("A title of at most 200 characters."), code=Code.TOO_LONG)
     if len(body_html or "") > MAX_HTML:
-        raise FieldError("body_html", _("The text is too long (at most 200,000 characters)."))
+        raise FieldError("body_html", _("The text is too long (at most 200,000 characters)."), code=Code.TOO_LONG)
     body_html = body_html or ""
     if "<" not in body_html:
         # Plain text pasted in (from a document or a chat): each line a paragraph.
@@ -81,7 +84,7 @@ def _clean(title: str, body_html: str) -> tuple[str, str]:
         body_html = "".join(f"<p>{html.escape(line.strip())}</p>" for line in body_html.splitlines() if line.strip())
     body = sanitise(body_html)
     if not body:
-        raise FieldError("body_html", _("Write the article."))
+        raise FieldError("body_html", _("Write the article."), code=Code.REQUIRED)
     return title, body
 
 
@@ -96,6 +99,19 @@ def _new_version(article: Article, *, actor, title: str, body: str, note: str = 
         note=(note or "").strip()[:300],
         mac=content_mac(title, body),
     )
+
+
+class ArticleCreateInput(FormInput):
+    """A draft, from the API's body or the newsroom's form. An expiry given as a bare date means the end of
+    that day."""
+
+    title: str
+    body_html: str
+    category: int | str  # id, slug, or path "动态要闻 › 兴隆要闻"
+    kind: str = "news"  # news | notice
+    department: str = ""  # the editor's unit unless given
+    pinned: bool = False
+    expires_at: EndMoment | None = None
 
 
 @transaction.atomic
@@ -114,11 +130,11 @@ def article_create(
     if not has_cap(actor, Cap.PORTAL_EDIT):
         raise Forbidden(Cap.PORTAL_EDIT)
     if kind not in Article.Kind.values:
-        raise FieldError("kind", _("News or a notice."))
+        raise FieldError("kind", _("News or a notice."), code=Code.UNKNOWN_CHOICE)
     cat = category_resolve(category)
     title, body = _clean(title, body_html)
     if expires_at is not None and expires_at <= clock.now():
-        raise FieldError("expires_at", _("An expiry in the future."))
+        raise FieldError("expires_at", _("An expiry in the future."), code=Code.OUT_OF_RANGE)
     article = Article.objects.create(
         category=cat,
         kind=kind,
@@ -144,6 +160,18 @@ def _editable(actor, article_id: int) -> Article:
     return article_for_editor(user=actor, article_id=article_id, for_update=True)
 
 
+class ArticleUpdateInput(FormInput):
+    """A new version, from the API's body or the article's page. A category, pin or expiry left out stays as
+    it is (the page's unticked pin box unpins)."""
+
+    title: str
+    body_html: str
+    note: str = ""  # what changed, for the reviewer
+    category: int | str | None = None
+    pinned: bool | None = None
+    expires_at: EndMoment | None = None
+
+
 @transaction.atomic
 def article_update(
     *,
@@ -160,7 +188,7 @@ def article_update(
     submitted."""
     article = _editable(actor, article_id)
     if article.state == S.WITHDRAWN:
-        raise FieldError("state", _("A withdrawn article is not edited; write a new one."))
+        raise FieldError("state", _("A withdrawn article is not edited; write a new one."), code=Code.WRONG_STATE)
     title, body = _clean(title, body_html)
     if category not in (None, ""):
         article.category = category_resolve(category)
@@ -183,7 +211,7 @@ def latest_version(article: Article) -> ArticleVersion:
 def article_submit(*, actor, article_id: int) -> Article:
     article = _editable(actor, article_id)
     if article.state not in (S.DRAFT, S.REJECTED):
-        raise FieldError("state", _("Only a draft is submitted for review."))
+        raise FieldError("state", _("Only a draft is submitted for review."), code=Code.WRONG_STATE)
     article.state = S.SUBMITTED
     article.save(update_fields=["state"])
     audit_record(actor=actor, action="portal.article_submit", obj=article)
@@ -220,6 +248,14 @@ def _article_decision(actor, article: Article, version: ArticleVersion, *, appro
     )
 
 
+class ArticleApproveInput(FormInput):
+    """A reviewer's approval, from the API's (optional) body or the article's page: publish now, or at
+    `publish_at`."""
+
+    note: str = ""
+    publish_at: Moment | None = None
+
+
 @transaction.atomic
 def article_approve(*, actor, article_id: int, publish_at: datetime | None = None, note: str = "") -> Article:
     """Approve the submitted version and publish it (now, or at `publish_at`). Never by its author."""
@@ -227,7 +263,11 @@ def article_approve(*, actor, article_id: int, publish_at: datetime | None = Non
     version = latest_version(article)
     decision = _article_decision(actor, article, version, approve=True, note=note)
     if version.mac != content_mac(version.title, version.body_html):
-        raise FieldError("state", _("This version was altered after it was written; it cannot be approved."))
+        raise FieldError(
+            "state",
+            _("This version was altered after it was written; it cannot be approved."),
+            code=errors.Code.VERSION_ALTERED,
+        )
     now = decision.at
     if publish_at is not None and publish_at < now:
         publish_at = now
@@ -281,7 +321,7 @@ def article_withdraw(*, actor, article_id: int, note: str) -> Article:
     """Take an article off the site (kept with its versions)."""
     article = _reviewed(actor, article_id)
     if not (note or "").strip():
-        raise FieldError("note", _("Give the reason for withdrawing it."))
+        raise FieldError("note", _("Give the reason for withdrawing it."), code=Code.REASON_REQUIRED)
     article.state, article.withdrawn_at = S.WITHDRAWN, clock.now()
     article.save(update_fields=["state", "withdrawn_at"])
     audit_record(actor=actor, action="portal.article_withdraw", obj=article, reason=note.strip()[:300])

@@ -214,7 +214,7 @@ def article_import(
     from django.utils.translation import gettext as _
 
     from fangkong.core.audit import audit_record
-    from fangkong.core.errors import FieldError
+    from fangkong.core.errors import Code, FieldError
     from fangkong.core.roles import Cap
     from fangkong.core.scoping import Forbidden, has_cap
 
@@ -225,14 +225,14 @@ def article_import(
         raise Forbidden(Cap.PORTAL_EDIT)
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > MAX_IMPORT_BYTES:
-        raise FieldError("file", _("The file is too large (at most 2 MB)."))
+        raise FieldError("file", _("The file is too large (at most 2 MB)."), code=Code.TOO_LARGE)
     cleaned = clean(raw, simplify=simplify)
     if not cleaned.title or not cleaned.paragraphs:
-        raise FieldError("file", _("No article found in this file (a title and some text)."))
+        raise FieldError("file", _("No article found in this file (a title and some text)."), code=Code.EMPTY)
     with transaction.atomic():
         if category in (None, ""):
             if not cleaned.breadcrumb:
-                raise FieldError("category", _("The page has no breadcrumb: choose a category."))
+                raise FieldError("category", _("The page has no breadcrumb: choose a category."), code=Code.REQUIRED)
             parent = None
             for name in cleaned.breadcrumb:
                 node = Category.objects.filter(parent=parent, name=name[:60]).first()

@@ -9,9 +9,10 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core.dates import parse_moment
+from fangkong.core.approvals import OwnRequest
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_int
 from fangkong.core.roles import Cap
@@ -51,24 +52,14 @@ def manage_list(request):
     )
 
 
-def _form_values(request) -> dict:
-    return {
-        "title": request.POST.get("title", ""),
-        "body_html": request.POST.get("body_html", ""),
-        "category": request.POST.get("category", ""),
-        "pinned": request.POST.get("pinned") == "on",
-        "expires_at": parse_moment("expires_at", request.POST.get("expires_at"), end=True),
-    }
-
-
 @scoped
 def manage_new(request):
     _editor(request)
     error = None
     if request.method == "POST":
         try:
-            values = _form_values(request)
-            a = articles.article_create(actor=request.user, kind=request.POST.get("kind", "news"), **values)
+            data = articles.ArticleCreateInput.from_form(request.POST)
+            a = articles.article_create(actor=request.user, **data.dict())
             messages.success(request, _("Draft saved."))
             return redirect("news_manage:article", a.pk)
         except FieldError as exc:
@@ -89,33 +80,31 @@ def manage_article(request, article_id: int):
         action = request.POST.get("action", "")
         try:
             if action == "save":
-                v = _form_values(request)
-                articles.article_update(
-                    actor=request.user, article_id=article.pk, note=request.POST.get("note", ""), **v
-                )
+                edit = articles.ArticleUpdateInput.from_form(request.POST)
+                articles.article_update(actor=request.user, article_id=article.pk, **edit.dict())
                 messages.success(request, _("Saved as a new version."))
             elif action == "submit":
                 articles.article_submit(actor=request.user, article_id=article.pk)
                 messages.success(request, _("Submitted for review."))
             elif action == "approve":
-                articles.article_approve(
-                    actor=request.user,
-                    article_id=article.pk,
-                    publish_at=parse_moment("publish_at", request.POST.get("publish_at")),
-                    note=request.POST.get("note", ""),
-                )
+                approval = articles.ArticleApproveInput.from_form(request.POST)
+                articles.article_approve(actor=request.user, article_id=article.pk, **approval.dict())
                 messages.success(request, _("Approved and published."))
             elif action == "reject":
-                articles.article_reject(actor=request.user, article_id=article.pk, note=request.POST.get("note", ""))
+                note = NoteInput.from_form(request.POST).note
+                articles.article_reject(actor=request.user, article_id=article.pk, note=note)
                 messages.success(request, _("Returned to the editor."))
             elif action == "withdraw":
-                articles.article_withdraw(actor=request.user, article_id=article.pk, note=request.POST.get("note", ""))
+                note = NoteInput.from_form(request.POST).note
+                articles.article_withdraw(actor=request.user, article_id=article.pk, note=note)
                 messages.success(request, _("Withdrawn from the site."))
             else:
-                raise FieldError("action", _("Unknown action."))
+                raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)
             return redirect("news_manage:article", article.pk)
+        except OwnRequest as exc:
+            error = FieldError("action", exc.message, code=exc.code)
         except Forbidden as exc:
-            error = FieldError("action", exc.reason or _("You may not take this decision."))
+            error = FieldError("action", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     versions = list(article.versions.select_related("created_by", "approved_by").order_by("-number"))
@@ -175,7 +164,7 @@ def manage_import(request):
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise FieldError("file", _("Choose the file to import."), code="required")
+                raise FieldError("file", _("Choose the file to import."), code=Code.REQUIRED)
             raw = text_upload(upload, max_bytes=MAX_IMPORT_BYTES)
             choice = request.POST.get("convert", "auto")
             article, cleaned = article_import(

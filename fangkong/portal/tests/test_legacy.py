@@ -84,7 +84,14 @@ def test_import_page_upload_and_limits(district, newsroom):
     big = c.post("/news/manage/import/", {"file": SimpleUploadedFile("b.html", b"<p>x</p>" * 300_000)})
     assert big.status_code == 400 and 'data-code="too_large"' in big.content.decode()
     empty = c.post("/news/manage/import/", {"file": SimpleUploadedFile("c.txt", "打印\n关闭".encode())})
-    assert empty.status_code == 400
+    assert empty.status_code == 400 and 'data-code="empty"' in empty.content.decode()
+    lost = c.post(
+        "/news/manage/import/", {"file": SimpleUploadedFile("d.txt", "会议通知\n\n请各社区准时参加。".encode())}
+    )
+    assert lost.status_code == 400 and (lost.context["error"].field, lost.context["error"].code) == (
+        "category",
+        "required",
+    )  # no breadcrumb to take the category from, and none chosen
     assert Article.objects.count() == 1
     assert district.client(district.worker_b).get("/news/manage/import/").status_code == 404
 

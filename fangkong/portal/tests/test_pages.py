@@ -82,6 +82,12 @@ def test_editor_writes_reviewer_publishes_on_the_pages(district, newsroom):
     assert ed.get("/news/manage/new/").status_code == 200
     bad = ed.post("/news/manage/new/", {"title": "", "body_html": "<p>x</p>", "category": "1"})
     assert bad.status_code == 400
+    assert (bad.context["error"].field, bad.context["error"].code) == ("title", "required")
+    assert 'data-code="required"' in bad.content.decode()
+    unread = ed.post(
+        "/news/manage/new/", {"title": "通告", "body_html": "<p>x</p>", "category": "1", "expires_at": "月底"}
+    )
+    assert (unread.context["error"].field, unread.context["error"].code) == ("expires_at", "invalid")
     from fangkong.portal.models import Category
 
     cat = Category.objects.get(slug="epidemic-notices")
@@ -99,8 +105,14 @@ def test_editor_writes_reviewer_publishes_on_the_pages(district, newsroom):
     ed.post(url, {"action": "submit"})
     own = ed.post(url, {"action": "approve"})
     assert own.status_code == 400  # an editor has no review power (shown as an error on the page)
+    assert (own.context["error"].field, own.context["error"].code) == ("action", "forbidden")
     rev = district.client(newsroom["reviewer"])
     assert "Approve and publish" in rev.get(url).content.decode()
+    when = rev.post(url, {"action": "approve", "publish_at": "明早"})
+    assert when.status_code == 400
+    assert (when.context["error"].field, when.context["error"].code) == ("publish_at", "invalid")
+    bare = rev.post(url, {"action": "reject", "note": " "})
+    assert (bare.context["error"].field, bare.context["error"].code) == ("note", "note_required")
     assert rev.post(url, {"action": "approve"}).status_code == 302
     assert "通告（修改）" in Client().get(f"/news/{a.pk}/").content.decode()
     listing = rev.get("/news/manage/?show=review")
@@ -108,3 +120,19 @@ def test_editor_writes_reviewer_publishes_on_the_pages(district, newsroom):
     outsider = district.client(district.worker_b)
     for path in ("/news/manage/", "/news/manage/new/", url, f"/news/manage/{a.pk}/diff/"):
         assert outsider.get(path).status_code == 404
+
+
+def test_a_reviewer_cannot_approve_their_own_text_on_the_page(district, newsroom):
+    from fangkong.portal.models import Category
+
+    rev = district.client(newsroom["reviewer"])
+    cat = Category.objects.get(slug="epidemic-notices")
+    r = rev.post("/news/manage/new/", {"title": "通告", "body_html": "<p>正文</p>", "category": cat.pk, "pinned": "on"})
+    a = Article.objects.get()
+    assert a.pinned and a.kind == "news"  # the box ticked; the kind the form left out is the schema's default
+    rev.post(r["Location"], {"action": "submit"})
+    own = rev.post(r["Location"], {"action": "approve"})
+    assert own.status_code == 400 and (own.context["error"].field, own.context["error"].code) == (
+        "action",
+        "own_request",
+    )

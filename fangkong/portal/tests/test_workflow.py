@@ -89,7 +89,7 @@ def test_scheduled_publishing_expiry_and_withdrawal(client, district, newsroom, 
         assert anon.get(f"/api/v1/portal/articles/{aid}").status_code == 404  # the notice expired
     with clock.advanced(timedelta(hours=3)):
         none = client.post(f"/api/v1/portal/articles/{aid}/withdraw", {"note": ""}, content_type=JSON, **rev)
-        assert none.status_code == 400
+        assert none.status_code == 400 and none.json()["code"] == "reason_required"
         w = client.post(f"/api/v1/portal/articles/{aid}/withdraw", {"note": "内容过时"}, content_type=JSON, **rev)
         assert w.status_code == 200 and w.json()["state"] == "withdrawn"
         assert anon.get(f"/api/v1/portal/articles/{aid}").status_code == 404
@@ -108,19 +108,25 @@ def test_returned_with_a_note(client, district, newsroom, api_token):
     again = client.post(f"/api/v1/portal/articles/{aid}/reject", {"note": "再退"}, content_type=JSON, **rev)
     assert again.status_code == 400 and again.json()["code"] == "not_pending"
     assert client.post(f"/api/v1/portal/articles/{aid}/submit", **ed).json()["state"] == "submitted"
+    twice = client.post(f"/api/v1/portal/articles/{aid}/submit", **ed)
+    assert twice.status_code == 400 and twice.json()["code"] == "wrong_state"
 
 
 def test_bad_input_and_outsiders(client, district, newsroom, api_token):
     ed = api_token(newsroom["editor"])
-    for extra, field in (
-        ({"title": " "}, "title"),
-        ({"category": "不存在的栏目"}, "category"),
-        ({"body_html": "<script>alert(1)</script>"}, "body_html"),  # nothing left after sanitising
-        ({"body_html": "<p>x</p>" * 40000}, "body_html"),
-        ({"kind": "ad"}, "kind"),
+    for extra, field, code in (
+        ({"title": " "}, "title", "required"),
+        ({"title": "长" * 201}, "title", "too_long"),
+        ({"category": "不存在的栏目"}, "category", "not_found"),
+        ({"category": ""}, "category", "required"),
+        ({"body_html": "<script>alert(1)</script>"}, "body_html", "required"),  # nothing left after sanitising
+        ({"body_html": "<p>x</p>" * 40000}, "body_html", "too_long"),
+        ({"kind": "ad"}, "kind", "unknown_choice"),
+        ({"expires_at": (clock.now() - timedelta(days=1)).isoformat()}, "expires_at", "out_of_range"),
     ):
         r = _draft(client, ed, **extra)
         assert r.status_code == 400 and r.json()["errors"][0]["field"] == field, (extra, r.content)
+        assert r.json()["code"] == code, (extra, r.content)
     assert not Article.objects.exists()
     outsider = api_token(district.worker_b)
     assert _draft(client, outsider).status_code == 403
@@ -151,3 +157,28 @@ def test_plain_text_becomes_paragraphs(district, newsroom):
         actor=newsroom["editor"], title="通知", body_html="第一段 & 说明\n\n  第二段  \n", category="防控通告"
     )
     assert latest_version(a).body_html == "<p>第一段 &amp; 说明</p><p>第二段</p>"
+
+
+def test_an_expiry_given_as_a_day_runs_to_its_end_in_the_api_as_on_the_page(client, district, newsroom, api_token):
+    from django.utils import timezone
+
+    day = (clock.localdate() + timedelta(days=3)).isoformat()
+    aid = _draft(client, api_token(newsroom["editor"]), kind="notice", expires_at=day).json()["id"]
+    expires = timezone.localtime(Article.objects.get(pk=aid).expires_at)
+    assert (expires.date().isoformat(), expires.strftime("%H:%M")) == (day, "23:59")
+
+
+def test_a_version_altered_after_it_was_written_is_not_approved(client, district, newsroom, api_token):
+    from fangkong.portal.content_models import ArticleVersion
+
+    ed, rev = api_token(newsroom["editor"]), api_token(newsroom["reviewer"])
+    aid = _draft(client, ed).json()["id"]
+    client.post(f"/api/v1/portal/articles/{aid}/submit", **ed)
+    ArticleVersion.objects.filter(article_id=aid).update(body_html="<p>篡改</p>")  # behind the platform's back
+    r = client.post(f"/api/v1/portal/articles/{aid}/approve", **rev)
+    assert r.status_code == 400 and (r.json()["errors"][0]["field"], r.json()["code"]) == ("state", "version_altered")
+    unread = client.post(f"/api/v1/portal/articles/{aid}/approve", {"publish_at": "下午"}, content_type=JSON, **rev)
+    assert unread.status_code == 400 and (unread.json()["errors"][0]["field"], unread.json()["code"]) == (
+        "publish_at",
+        "invalid",
+    )
