@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
@@ -76,17 +76,21 @@ def incident_open(
     an enterprise reporting an accident in work safety, which holds a unit role, not a jurisdiction one)."""
     lvl = IncidentLevel.objects.filter(code=level).first()
     if lvl is None:
-        raise FieldError("level", _("Unknown event level."))
+        raise FieldError("level", _("Unknown event level."), code=Code.UNKNOWN_CHOICE)
     if not (title or "").strip():
-        raise FieldError("title", _("Give the event a title."))
+        raise FieldError("title", _("Give the event a title."), code=Code.REQUIRED)
     now = clock.now()
     if occurred_at > now + timedelta(minutes=5):
-        raise FieldError("occurred_at", _("An event cannot have occurred in the future."))
+        raise FieldError("occurred_at", _("An event cannot have occurred in the future."), code=Code.IN_FUTURE)
     known = known_at or now
-    if known > now or known < occurred_at:
-        raise FieldError("known_at", _("Known after it occurred, and not in the future."))
+    if known > now:
+        raise FieldError("known_at", _("Known after it occurred, and not in the future."), code=Code.IN_FUTURE)
+    if known < occurred_at:
+        raise FieldError("known_at", _("Known after it occurred, and not in the future."), code=Code.END_BEFORE_START)
     if not (text or "").strip():
-        raise FieldError("text", _("Write the initial report: what, where, when, casualties, measures taken."))
+        raise FieldError(
+            "text", _("Write the initial report: what, where, when, casualties, measures taken."), code=Code.REQUIRED
+        )
     incident = Incident.objects.create(
         title=title.strip()[:200],
         level=lvl,
@@ -121,11 +125,13 @@ def incident_report_add(*, actor, incident_id: int, kind: str, text: str) -> Inc
 def incident_append(*, actor, incident: Incident, kind: str, text: str) -> IncidentReport:
     """A follow-up or the final report on a locked incident, for callers that have checked the actor may."""
     if incident.closed_at is not None:
-        raise FieldError("kind", _("The final report is in: the incident is closed."))
+        raise FieldError("kind", _("The final report is in: the incident is closed."), code=Code.WRONG_STATE)
     if kind not in (IncidentReport.Kind.FOLLOWUP, IncidentReport.Kind.FINAL):
-        raise FieldError("kind", _("A follow-up or the final report (the initial one opens the incident)."))
+        raise FieldError(
+            "kind", _("A follow-up or the final report (the initial one opens the incident)."), code=Code.UNKNOWN_CHOICE
+        )
     if not (text or "").strip():
-        raise FieldError("text", _("Write the report."))
+        raise FieldError("text", _("Write the report."), code=Code.REQUIRED)
     number = 0
     if kind == IncidentReport.Kind.FOLLOWUP:
         number = incident.reports.filter(kind=kind).count() + 1
@@ -135,7 +141,7 @@ def incident_append(*, actor, incident: Incident, kind: str, text: str) -> Incid
                 incident=incident, kind=kind, number=number, text=text.strip(), author=actor
             )
     except IntegrityError as exc:  # two clerks sending follow-up n at once
-        raise FieldError("kind", _("This report was just filed by someone else; reload.")) from exc
+        raise FieldError("kind", _("This report was just filed by someone else; reload."), code=Code.DUPLICATE) from exc
     if kind == IncidentReport.Kind.FINAL:
         incident.closed_at = report.at
         incident.save(update_fields=["closed_at"])
@@ -197,11 +203,11 @@ def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_
     if not scope_for(actor, Cap.SITUATION_APPROVE).district_wide:
         raise Forbidden(Cap.SITUATION_APPROVE)
     if not 5 <= initial_minutes <= 24 * 60:
-        raise FieldError("initial_minutes", _("From 5 minutes to a day."))
+        raise FieldError("initial_minutes", _("From 5 minutes to a day."), code=Code.OUT_OF_RANGE)
     if not 1 <= followup_hours <= 168:
-        raise FieldError("followup_hours", _("From 1 hour to a week."))
+        raise FieldError("followup_hours", _("From 1 hour to a week."), code=Code.OUT_OF_RANGE)
     if not (name or "").strip() or not (code or "").strip():
-        raise FieldError("name", _("Name the level."))
+        raise FieldError("name", _("Name the level."), code=Code.REQUIRED)
     row = IncidentLevel.objects.select_for_update().filter(code=code).first()
     before = {"initial_minutes": row.initial_minutes, "followup_hours": row.followup_hours} if row else {}
     row = row or IncidentLevel(code=code[:8])

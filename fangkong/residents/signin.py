@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, jobs, pii, throttle
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.ids import InvalidDocument, clean_phone
 from fangkong.core.ratelimit import RateLimited
 from fangkong.core.sms import send_sms
 from fangkong.registry.models import Person
 
+from . import errors
 from .models import OneTimeCode
 
 CODE_MINUTES = 5
@@ -57,13 +58,13 @@ def login_code_send(*, phone: str, address: str) -> None:
         throttle.hit(SEND_PER_PHONE_MINUTE, phone_hash)
     except RateLimited as exc:
         raise FieldError(
-            "phone", _("A code was sent less than a minute ago; wait for it."), code="code_sent_recently"
+            "phone", _("A code was sent less than a minute ago; wait for it."), code=errors.Code.CODE_SENT_RECENTLY
         ) from exc
     try:
         throttle.hit(SEND_PER_PHONE_HOUR, phone_hash)
     except RateLimited as exc:
         raise FieldError(
-            "phone", _("Too many codes for this number; try again in an hour."), code="too_many_codes"
+            "phone", _("Too many codes for this number; try again in an hour."), code=errors.Code.TOO_MANY_CODES
         ) from exc
     throttle.hit(SEND_PER_ADDRESS, address)  # RateLimited: the page answers 429
     throttle.hit(SEND_OVERALL, "all")
@@ -128,7 +129,7 @@ def login_code_verify(*, phone: str, code: str) -> list[int]:
             row.used_at = now
             row.save(update_fields=["used_at"])
     if not ok:
-        raise FieldError("code", _("Wrong or expired code."))
+        raise FieldError("code", _("Wrong or expired code."), code=Code.OTP_INVALID)
     people = list(Person.objects.filter(phone_hash=phone_hash).order_by("pk").values_list("pk", flat=True))
     audit_record(
         actor=None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.middleware import client_address
 from fangkong.core.ratelimit import RateLimited
 from fangkong.registry.codes import code_of, qr_svg
@@ -45,7 +45,7 @@ def login(request):
                     "step": "phone",
                     "phone": phone,
                     "error": FieldError(
-                        "phone", _("Too many attempts from here; try again later."), code="rate_limited"
+                        "phone", _("Too many attempts from here; try again later."), code=Code.RATE_LIMITED
                     ),
                 },
                 status=429,

@@ -56,7 +56,8 @@ def test_a_stranger_learns_nothing_and_wrong_codes_run_out(district):
     assert LogChannel.sent == []
     _ask(c)
     for _ in range(5):
-        assert c.post("/me/login/", {"phone": PHONE, "code": "000000"}).status_code == 400
+        wrong = c.post("/me/login/", {"phone": PHONE, "code": "000000"})
+        assert (wrong.status_code, wrong.context["error"].code) == (400, "otp_invalid")
     right = _code()
     assert c.post("/me/login/", {"phone": PHONE, "code": right}).status_code == 400  # five tries used up
     assert c.get("/me/").status_code == 302
@@ -67,6 +68,7 @@ def test_codes_expire_and_are_not_resent_at_once(district):
     _ask(c)
     again = _ask(c)
     assert again.status_code == 400 and "less than a minute" in again.content.decode()
+    assert again.context["error"].code == "code_sent_recently"
     code = _code()
     with clock.advanced(timedelta(minutes=6)):
         assert c.post("/me/login/", {"phone": PHONE, "code": code}).status_code == 400
@@ -166,6 +168,7 @@ def test_codes_are_limited_per_address_across_numbers(district):
         assert _ask(c, f"1300000{i:04d}").status_code == 200
     limited = _ask(c, "13000009999")
     assert limited.status_code == 429 and limited["Retry-After"]
+    assert limited.context["error"].code == "rate_limited"
     assert _ask(Client(REMOTE_ADDR="198.51.100.1"), PHONE).status_code == 200
 
 
