@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment
 from fangkong.core.ids import clean_plate
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, unit_ids_for
 from fangkong.registry.models import Unit
 
+from .forms import ScreeningInput
 from .models import Checkpoint, PassRequest, Shift
 from .selectors import checkpoint_for_work, checkpoints_managed
 
@@ -26,7 +29,9 @@ def _staff_of(checkpoint: Checkpoint, usernames: list[str]) -> list:
     for username in usernames:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None or checkpoint.unit_id not in unit_ids_for(user, Cap.CHECKPOINT_WORK):
-            raise FieldError("staff", _("%(u)s is not staff of this checkpoint.") % {"u": username})
+            raise FieldError(
+                "staff", _("%(u)s is not staff of this checkpoint.") % {"u": username}, code=Code.NOT_FOUND
+            )
         users.append(user)
     return users
 
@@ -80,6 +85,23 @@ def uncovered(checkpoint: Checkpoint, shifts: list[Shift], *, days: int = 1) -> 
     return gaps
 
 
+class ShiftCreateInput(ScreeningInput):
+    """A shift at a checkpoint: the staff on duty (usernames) and their leader, for a period. The page types the
+    staff as one line, separated by commas."""
+
+    starts_at: Moment
+    ends_at: EndMoment
+    leader: str = ""
+    staff: list[str] = []
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        typed = str(post.get("staff", "")).replace("，", ",")
+        values["staff"] = [u for u in (x.strip() for x in typed.split(",")) if u]
+        return values
+
+
 @transaction.atomic
 def shift_create(
     *,
@@ -91,8 +113,9 @@ def shift_create(
     staff: list[str] | None = None,
 ) -> Shift:
     checkpoint = checkpoint_managed(actor=actor, checkpoint_id=checkpoint_id)
+    leader = (leader or "").strip()
     if ends_at <= starts_at:
-        raise FieldError("ends_at", _("A shift ends after it starts."))
+        raise FieldError("ends_at", _("A shift ends after it starts."), code=Code.END_BEFORE_START)
     members = _staff_of(checkpoint, list(staff or []))
     leader_user = _staff_of(checkpoint, [leader])[0] if leader else None
     shift = Shift.objects.create(checkpoint=checkpoint, starts_at=starts_at, ends_at=ends_at, leader=leader_user)
@@ -121,6 +144,18 @@ def shifts_now(checkpoint: Checkpoint) -> list[Shift]:
     )
 
 
+class PassRequestRecordInput(ScreeningInput):
+    """Someone asked to be let through unregistered: who, from which unit, and what the staff did (`outcome`:
+    refused or let through)."""
+
+    requester_name: str
+    requester_unit_name: str
+    requester_post: str = ""
+    plate: str = ""
+    outcome: str
+    note: str = ""
+
+
 @transaction.atomic
 def pass_request_record(
     *,
@@ -138,11 +173,11 @@ def pass_request_record(
     name = " ".join((requester_name or "").split())
     unit_name = " ".join((requester_unit_name or "").split())
     if not name:
-        raise FieldError("requester_name", _("Record who asked."))
+        raise FieldError("requester_name", _("Record who asked."), code=Code.REQUIRED)
     if not unit_name:
-        raise FieldError("requester_unit_name", _("Record the unit of the person who asked."))
+        raise FieldError("requester_unit_name", _("Record the unit of the person who asked."), code=Code.REQUIRED)
     if outcome not in PassRequest.Outcome.values:
-        raise FieldError("outcome", _("Refused or let through."))
+        raise FieldError("outcome", _("Refused or let through."), code=Code.UNKNOWN_CHOICE)
     unit = Unit.objects.filter(name=unit_name).first()
     record = PassRequest.objects.create(
         checkpoint=checkpoint,

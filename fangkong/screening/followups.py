@@ -7,16 +7,31 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 
+from . import errors
 from .events import FOLLOWUP_RELEASED, FollowupChanged
+from .forms import ScreeningInput
 from .models import FollowUp, FollowUpTest
 from .selectors import followup_get
 
 
+class FollowupLocationInput(ScreeningInput):
+    """Where the person of a case is staying, as confirmed (which also means they were reached)."""
+
+    where: str
+
+
+class FollowupTestInput(ScreeningInput):
+    """A scheduled test's result: the day of the case it belongs to (one of its test days) and the result."""
+
+    day: int
+    result: str
+
+
 def _active(followup: FollowUp) -> None:
     if followup.released_at:
-        raise FieldError("state", _("This case is already released."))
+        raise FieldError("state", _("This case is already released."), code=Code.WRONG_STATE)
 
 
 @transaction.atomic
@@ -45,7 +60,7 @@ def followup_confirm_location(*, actor, followup_id: int, where: str) -> FollowU
     _active(followup)
     where = " ".join((where or "").split())
     if not where:
-        raise FieldError("where", _("Say where the person is staying."))
+        raise FieldError("where", _("Say where the person is staying."), code=Code.REQUIRED)
     if not followup.contacted_at:
         followup.contacted_at, followup.contacted_by = clock.now(), actor  # confirming means they were reached
     followup.location_confirmed_at, followup.location_note = clock.now(), where[:200]
@@ -66,10 +81,12 @@ def followup_record_test(*, actor, followup_id: int, day: int, result: str) -> F
     _active(followup)
     if day not in followup.test_days:
         raise FieldError(
-            "day", _("Tests are scheduled on days %(days)s.") % {"days": ", ".join(str(d) for d in followup.test_days)}
+            "day",
+            _("Tests are scheduled on days %(days)s.") % {"days": ", ".join(str(d) for d in followup.test_days)},
+            code=Code.UNKNOWN_CHOICE,
         )
     if result not in FollowUpTest.Result.values:
-        raise FieldError("result", _("The result is negative, positive or pending."))
+        raise FieldError("result", _("The result is negative, positive or pending."), code=Code.UNKNOWN_CHOICE)
     test, _created = FollowUpTest.objects.update_or_create(
         followup=followup, day=day, defaults={"result": result, "recorded_by": actor, "recorded_at": clock.now()}
     )
@@ -104,7 +121,9 @@ def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
     _active(followup)
     blockers = release_blockers(followup)
     if blockers:
-        raise FieldError("state", _("Cannot release yet: %(why)s.") % {"why": "; ".join(blockers)})
+        raise FieldError(
+            "state", _("Cannot release yet: %(why)s.") % {"why": "; ".join(blockers)}, code=errors.Code.UNMET
+        )
     followup.released_at, followup.released_by = clock.now(), actor
     followup.release_note = (note or "").strip()[:300]
     followup.save(update_fields=["released_at", "released_by", "release_note"])

@@ -20,7 +20,7 @@ from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import get_by, insert_one
 from fangkong.core.dates import Moment
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import (
     InvalidDocument,
@@ -150,9 +150,11 @@ def _temperature(value) -> Decimal | None:
     try:
         t = Decimal(str(value)).quantize(Decimal("0.1"))
     except InvalidOperation as exc:
-        raise FieldError("temperature", _("The temperature is a number such as 36.5.")) from exc
+        raise FieldError("temperature", _("The temperature is a number such as 36.5."), code=Code.INVALID) from exc
     if not TEMPERATURE_RANGE[0] <= t <= TEMPERATURE_RANGE[1]:
-        raise FieldError("temperature", _("A body temperature is between 34 and 43 °C; measure again."))
+        raise FieldError(
+            "temperature", _("A body temperature is between 34 and 43 °C; measure again."), code=Code.OUT_OF_RANGE
+        )
     return t
 
 
@@ -161,13 +163,16 @@ def _moment(value: datetime | None, settings_row: ScreeningSettings) -> datetime
     if value is None:
         return now
     if value.tzinfo is None:
-        raise FieldError("occurred_at", _("Give the time with its offset (e.g. 2022-05-01T08:30:00+08:00)."))
+        raise FieldError(
+            "occurred_at", _("Give the time with its offset (e.g. 2022-05-01T08:30:00+08:00)."), code=Code.INVALID
+        )
     if value > now + CLOCK_SKEW:
-        raise FieldError("occurred_at", _("The time is in the future; check the device's clock."))
+        raise FieldError("occurred_at", _("The time is in the future; check the device's clock."), code=Code.IN_FUTURE)
     if value < now - timedelta(days=settings_row.passage_retention_days):
         raise FieldError(
             "occurred_at",
             _("The time is older than passages are kept (%(d)d days).") % {"d": settings_row.passage_retention_days},
+            code=Code.OUT_OF_RANGE,
         )
     return value
 
@@ -178,12 +183,17 @@ def _destination(data: PassageInput) -> Jurisdiction | None:
     if data.destination_community is not None:
         community = jurisdictions_by_id().get(data.destination_community)
         if community is None or community.level != Jurisdiction.Level.COMMUNITY:
-            raise FieldError("destination_community", _("No community or village with this id in the district."))
+            raise FieldError(
+                "destination_community",
+                _("No community or village with this id in the district."),
+                code=Code.NOT_FOUND,
+            )
         return community
     if data.direction == "in" and not _text(data.destination_address, 200):
         raise FieldError(
             "destination_address",
             _("Give the destination community, or the address for a destination outside the district."),
+            code=Code.REQUIRED,
         )
     return None
 
@@ -214,11 +224,12 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)  # 404: unknown or not theirs
     settings_row = ScreeningSettings.current()
     if data.direction not in Passage.Direction.values:
-        raise FieldError("direction", _("The direction is in or out."))
+        raise FieldError("direction", _("The direction is in or out."), code=Code.UNKNOWN_CHOICE)
     try:
         doc_type = parse_doc_type(data.document_type)
     except InvalidDocument as exc:
-        raise FieldError("document_type", str(exc)) from exc
+        # parse_doc_type refuses only a type it does not know (empty is the resident ID).
+        raise FieldError("document_type", str(exc), code=Code.UNKNOWN_CHOICE) from exc
     try:
         number = clean_document(doc_type, data.document_number)
     except InvalidDocument as exc:
@@ -230,11 +241,13 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     # Asked of everyone, registered or not: asking only for unknown numbers would say which numbers are known.
     name = _text(data.name, 64)
     if not name:
-        raise FieldError("name", _("Give the name as it is on the document."), code="required")
+        raise FieldError("name", _("Give the name as it is on the document."), code=Code.REQUIRED)
     if data.status_code not in Passage.StatusCode.values:
-        raise FieldError("status_code", _("The status code seen is green, yellow, red or empty."))
+        raise FieldError(
+            "status_code", _("The status code seen is green, yellow, red or empty."), code=Code.UNKNOWN_CHOICE
+        )
     if len(data.visited) > MAX_VISITED:
-        raise FieldError("visited", _("List at most %(n)d places.") % {"n": MAX_VISITED})
+        raise FieldError("visited", _("List at most %(n)d places.") % {"n": MAX_VISITED}, code=Code.TOO_LONG)
     visited = [v for v in (_text(x, 100) for x in data.visited) if v]
     temperature = _temperature(data.temperature)
     at = _moment(data.occurred_at, settings_row)

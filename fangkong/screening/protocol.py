@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, memo
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
+from .forms import ScreeningInput
 from .models import Instruction, Measure, RiskLevel, RiskProtocol, ScreeningSettings
 
 MAX_DAYS = 60
@@ -34,26 +35,47 @@ def parse_test_days(value) -> list[int]:
     try:
         days = sorted({int(x) for x in items})
     except (TypeError, ValueError) as exc:
-        raise FieldError("test_days", _("Test days are whole numbers, e.g. 1, 4, 7.")) from exc
+        raise FieldError("test_days", _("Test days are whole numbers, e.g. 1, 4, 7."), code=Code.INVALID) from exc
     if any(d < 1 or d > MAX_DAYS for d in days):
-        raise FieldError("test_days", _("Test days run from 1 (the day of arrival) to %(n)d.") % {"n": MAX_DAYS})
+        raise FieldError(
+            "test_days",
+            _("Test days run from 1 (the day of arrival) to %(n)d.") % {"n": MAX_DAYS},
+            code=Code.OUT_OF_RANGE,
+        )
     return days
+
+
+class ProtocolUpdateInput(ScreeningInput):
+    """What a risk level means (the level itself is named by the address, or by the page's form): the checkpoint's
+    instruction, the measure, its days, and the test days counted from the day of arrival. The page types the test
+    days as one line ("1, 4, 7")."""
+
+    instruction: str
+    measure: str
+    days: int
+    test_days: list[int]
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        values["test_days"] = parse_test_days(post.get("test_days", ""))
+        return values
 
 
 @transaction.atomic
 def protocol_update(*, actor, level: str, instruction: str, measure: str, days: int, test_days) -> RiskProtocol:
     _require(actor)
     if level not in RiskLevel.values:
-        raise FieldError("level", _("The level is high, medium or low."))
+        raise FieldError("level", _("The level is high, medium or low."), code=Code.UNKNOWN_CHOICE)
     if instruction not in Instruction.values:
-        raise FieldError("instruction", _("Unknown instruction."))
+        raise FieldError("instruction", _("Unknown instruction."), code=Code.UNKNOWN_CHOICE)
     if measure not in Measure.values:
-        raise FieldError("measure", _("Unknown measure."))
+        raise FieldError("measure", _("Unknown measure."), code=Code.UNKNOWN_CHOICE)
     if not isinstance(days, int) or not 0 < days <= MAX_DAYS:
-        raise FieldError("days", _("Days under the measure: 1 to %(n)d.") % {"n": MAX_DAYS})
+        raise FieldError("days", _("Days under the measure: 1 to %(n)d.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE)
     parsed = parse_test_days(test_days)
     if parsed and parsed[-1] > days:
-        raise FieldError("test_days", _("A test day falls after the measure ends."))
+        raise FieldError("test_days", _("A test day falls after the measure ends."), code=Code.OUT_OF_RANGE)
     # The row locked; a level without one (a database whose defaults were removed) starts from the default.
     row = RiskProtocol.objects.select_for_update().filter(level=level).first() or RiskProtocol.load()[level]
     before = {"instruction": row.instruction, "measure": row.measure, "days": row.days, "test_days": row.test_days}
@@ -82,6 +104,19 @@ LIMITS = {
 }
 
 
+class SettingsUpdateInput(ScreeningInput):
+    """The time limits and thresholds, each changed only when given (None, or an empty field on the page, keeps
+    it)."""
+
+    contact_limit_minutes: int | None = None
+    fever_threshold: float | None = None
+    passage_retention_days: int | None = None
+    travel_lookback_days: int | None = None
+
+    def given(self) -> dict:
+        return {k: v for k, v in self.dict().items() if v is not None}
+
+
 @transaction.atomic
 def settings_update(*, actor, **values) -> ScreeningSettings:
     _require(actor)
@@ -90,22 +125,24 @@ def settings_update(*, actor, **values) -> ScreeningSettings:
     for name, value in values.items():
         parsed: Decimal | int
         if name not in SETTINGS_FIELDS:
-            raise FieldError(name, _("Unknown setting."))
+            raise FieldError(name, _("Unknown setting."), code=Code.UNKNOWN_CHOICE)
         if name == "fever_threshold":
             try:
                 parsed = Decimal(str(value)).quantize(Decimal("0.1"))
             except InvalidOperation as exc:
-                raise FieldError(name, _("A temperature such as 37.3.")) from exc
+                raise FieldError(name, _("A temperature such as 37.3."), code=Code.INVALID) from exc
             if not Decimal("37.0") <= parsed <= Decimal("38.5"):
-                raise FieldError(name, _("The fever threshold is between 37.0 and 38.5 °C."))
+                raise FieldError(name, _("The fever threshold is between 37.0 and 38.5 °C."), code=Code.OUT_OF_RANGE)
         else:
             low, high = LIMITS[name]
             try:
                 parsed = int(value)
             except (TypeError, ValueError) as exc:
-                raise FieldError(name, _("A whole number.")) from exc
+                raise FieldError(name, _("A whole number."), code=Code.INVALID) from exc
             if not low <= parsed <= high:
-                raise FieldError(name, _("Between %(low)d and %(high)d.") % {"low": low, "high": high})
+                raise FieldError(
+                    name, _("Between %(low)d and %(high)d.") % {"low": low, "high": high}, code=Code.OUT_OF_RANGE
+                )
         if getattr(row, name) != parsed:
             changes[name] = {"from": str(getattr(row, name)), "to": str(parsed)}
             setattr(row, name, parsed)

@@ -11,13 +11,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.dates import parse_moment
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Moment, parse_moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import TableSpec, open_table
 from fangkong.core.text import ascii_digits, foreign_digits
 
+from .forms import ScreeningInput
 from .models import RiskArea, RiskLevel, risk_areas_all
 
 LEVEL_ALIASES = {"高": "high", "高风险": "high", "中": "medium", "中风险": "medium", "低": "low", "低风险": "low"}
@@ -29,6 +31,19 @@ class RiskAreaData:
     level: str
     valid_from: datetime
     valid_to: datetime | None = None
+    code: str = ""
+    notice: str = ""
+
+
+class RiskAreaInput(ScreeningInput):
+    """A risk area as HQ declares or edits it, from the API's body or the risk areas page's form: in force from
+    `valid_from` (default now) to `valid_to` (open; a bare date is the end of that day). `risk_area_clean` checks
+    the values (a level may be written 高/中/低) for `risk_area_create` and `risk_area_update`."""
+
+    name: str
+    level: str
+    valid_from: Moment | None = None
+    valid_to: EndMoment | None = None
     code: str = ""
     notice: str = ""
 
@@ -49,19 +64,21 @@ def risk_area_clean(
 ) -> RiskAreaData:
     name = " ".join((name or "").split())
     if not name:
-        raise FieldError("name", _("Name the region (e.g. 上海市浦东新区)."))
+        raise FieldError("name", _("Name the region (e.g. 上海市浦东新区)."), code=Code.REQUIRED)
     level = LEVEL_ALIASES.get((level or "").strip(), (level or "").strip().lower())
     if level not in RiskLevel.values:
-        raise FieldError("level", _("The level is high, medium or low."))
+        raise FieldError("level", _("The level is high, medium or low."), code=Code.UNKNOWN_CHOICE)
     start = parse_moment("valid_from", valid_from) or clock.now()
     end = parse_moment("valid_to", valid_to, end=True)
     if end is not None and end <= start:
-        raise FieldError("valid_to", _("The end must come after the start."))
+        raise FieldError("valid_to", _("The end must come after the start."), code=Code.END_BEFORE_START)
     code = unicodedata.normalize("NFKC", code or "").strip()  # full-width digits are the same code
     if foreign_digits(code):  # "٣١٠١١٥" would never match a place typed 310115…
-        raise FieldError("code", _("Write the area code with the digits 0-9."), code="digits")
-    if code and not (ascii_digits(code) and len(code) <= 12):
-        raise FieldError("code", _("An area code is up to 12 digits."))
+        raise FieldError("code", _("Write the area code with the digits 0-9."), code=Code.DIGITS)
+    if code and not ascii_digits(code):
+        raise FieldError("code", _("An area code is up to 12 digits."), code=Code.INVALID)
+    if len(code) > 12:
+        raise FieldError("code", _("An area code is up to 12 digits."), code=Code.TOO_LONG)
     return RiskAreaData(name[:100], level, start, end, code, (notice or "").strip()[:200])
 
 
@@ -125,7 +142,9 @@ def risk_area_end(*, actor, area_id: int) -> RiskArea:
     now = clock.now()
     data = RiskAreaData(area.name, area.level, area.valid_from, max(now, area.valid_from), area.code, area.notice)
     if data.valid_to == data.valid_from:
-        raise FieldError("valid_to", _("This area has not started yet; change its start instead."))
+        raise FieldError(
+            "valid_to", _("This area has not started yet; change its start instead."), code=Code.WRONG_STATE
+        )
     return risk_area_update(actor=actor, area_id=area_id, data=data)
 
 

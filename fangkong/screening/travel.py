@@ -11,17 +11,56 @@ from django.utils.translation import gettext as _
 from fangkong.core import approvals, clock, pii
 from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Day
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, PersonTag
 from fangkong.registry.selectors import person_holding
 
+from .forms import ScreeningInput
 from .models import TravelReport, Violation
 from .selectors import travel_report_get, violation_get
 
 MAX_TRIP_DAYS = 90
+
+
+class TravelReportFileInput(ScreeningInput):
+    """A trip filed for a person one answers for: by `person` id (the community) or by document (the employer's HR;
+    the staff's page asks for the document), where to, when (both days included), why and how."""
+
+    person: int | None = None
+    document_type: str = ""
+    document_number: str = ""
+    destination: str
+    depart_on: Day
+    return_on: Day
+    reason: str
+    transport: str
+
+    def trip(self) -> dict:
+        """The trip's own values, as travel_report_file takes them (the traveller is found apart)."""
+        return self.dict(exclude={"person", "document_type", "document_number"})
+
+
+class TravelReportDecideInput(ScreeningInput):
+    """A public official's trip approved, or rejected with the reason (`note`)."""
+
+    approve: bool
+    note: str = ""
+
+
+class ViolationExplainInput(ScreeningInput):
+    """What the person says about leaving unreported."""
+
+    explanation: str
+
+
+class ViolationHandleInput(ScreeningInput):
+    """The decision on a violation: excused, warned or referred."""
+
+    outcome: str
 
 
 def _reporter_may_file_for(actor, person: Person) -> bool:
@@ -103,23 +142,27 @@ def _file(
     transport: str,
 ) -> TravelReport:
     if depart_on is None:
-        raise FieldError("depart_on", _("When do you leave?"))
+        raise FieldError("depart_on", _("When do you leave?"), code=Code.REQUIRED)
     if return_on is None:
-        raise FieldError("return_on", _("When do you come back?"))
+        raise FieldError("return_on", _("When do you come back?"), code=Code.REQUIRED)
     today = clock.localdate()
     destination = " ".join((destination or "").split())
     if not destination:
-        raise FieldError("destination", _("Where is the trip to?"))
+        raise FieldError("destination", _("Where is the trip to?"), code=Code.REQUIRED)
     if depart_on < today:
-        raise FieldError("depart_on", _("A trip is reported before leaving; this date has passed."))
+        raise FieldError(
+            "depart_on", _("A trip is reported before leaving; this date has passed."), code=Code.OUT_OF_RANGE
+        )
     if return_on < depart_on:
-        raise FieldError("return_on", _("The return comes on or after the departure."))
+        raise FieldError("return_on", _("The return comes on or after the departure."), code=Code.END_BEFORE_START)
     if (return_on - depart_on).days > MAX_TRIP_DAYS:
-        raise FieldError("return_on", _("A report covers at most %(n)d days.") % {"n": MAX_TRIP_DAYS})
+        raise FieldError(
+            "return_on", _("A report covers at most %(n)d days.") % {"n": MAX_TRIP_DAYS}, code=Code.OUT_OF_RANGE
+        )
     if not (reason or "").strip():
-        raise FieldError("reason", _("Give the reason for the trip."))
+        raise FieldError("reason", _("Give the reason for the trip."), code=Code.REQUIRED)
     if not (transport or "").strip():
-        raise FieldError("transport", _("Give the means of transport."))
+        raise FieldError("transport", _("Give the means of transport."), code=Code.REQUIRED)
     official = PersonTag.objects.filter(person=person, tag=PersonTag.Tag.PUBLIC_OFFICIAL).exists()
     report = TravelReport.objects.create(
         person=person,
@@ -235,7 +278,7 @@ def violation_explain(*, actor, violation_id: int, explanation: str) -> Violatio
     violation = violation_get(user=actor, violation_id=violation_id, for_update=True)
     explanation = " ".join((explanation or "").split())
     if not explanation:
-        raise FieldError("explanation", _("Write down what the person says."))
+        raise FieldError("explanation", _("Write down what the person says."), code=Code.REQUIRED)
     violation.explanation = explanation[:300]
     violation.save(update_fields=["explanation"])
     audit_record(
@@ -250,11 +293,11 @@ def violation_handle(*, actor, violation_id: int, outcome: str) -> Violation:
     quietly turned into an excuse would leave the trail saying both)."""
     violation = violation_get(user=actor, violation_id=violation_id, for_update=True)
     if outcome not in Violation.Outcome.values or outcome == Violation.Outcome.OPEN:
-        raise FieldError("outcome", _("The outcome is excused, warned or referred."))
+        raise FieldError("outcome", _("The outcome is excused, warned or referred."), code=Code.UNKNOWN_CHOICE)
     if violation.outcome != Violation.Outcome.OPEN:
-        raise FieldError("outcome", _("This violation is handled already."), code=approvals.NOT_PENDING)
+        raise FieldError("outcome", _("This violation is handled already."), code=Code.NOT_PENDING)
     if not violation.explanation:
-        raise FieldError("explanation", _("Record the person's explanation before deciding."))
+        raise FieldError("explanation", _("Record the person's explanation before deciding."), code=Code.REQUIRED)
     violation.outcome, violation.handled_at, violation.handled_by = outcome, clock.now(), actor
     violation.save(update_fields=["outcome", "handled_at", "handled_by"])
     audit_record(

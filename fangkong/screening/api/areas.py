@@ -19,15 +19,6 @@ from . import ERRORS, router
 # ---------------------------------------------------------------- risk areas
 
 
-class RiskAreaIn(Schema):
-    name: str
-    level: str
-    valid_from: str | None = None
-    valid_to: str | None = None
-    code: str = ""
-    notice: str = ""
-
-
 class RiskAreaOut(Schema):
     id: int
     name: str
@@ -52,14 +43,14 @@ def risk_area_list(request, active: bool = False, level: str = "", page: int = 1
 
 
 @router.post("/risk-areas", response={201: RiskAreaOut, **ERRORS})
-def risk_area_create(request, payload: RiskAreaIn):
+def risk_area_create(request, payload: riskareas.RiskAreaInput):
     """HQ: declare a region high, medium or low risk from `valid_from` (default now) to `valid_to` (open)."""
     data = riskareas.risk_area_clean(**payload.dict())
     return Status(201, riskareas.risk_area_create(actor=request.user, data=data))
 
 
 @router.put("/risk-areas/{int:area_id}", response={200: RiskAreaOut, **ERRORS})
-def risk_area_update(request, area_id: int, payload: RiskAreaIn):
+def risk_area_update(request, area_id: int, payload: riskareas.RiskAreaInput):
     data = riskareas.risk_area_clean(**payload.dict())
     return riskareas.risk_area_update(actor=request.user, area_id=area_id, data=data)
 
@@ -106,20 +97,6 @@ class ProtocolOut(Schema):
     settings: SettingsOut
 
 
-class ProtocolLevelIn(Schema):
-    instruction: str
-    measure: str
-    days: int
-    test_days: list[int]
-
-
-class SettingsIn(Schema):
-    contact_limit_minutes: int | None = None
-    fever_threshold: float | None = None
-    passage_retention_days: int | None = None
-    travel_lookback_days: int | None = None
-
-
 def _protocol_out() -> dict:
     rows = ScreeningProtocol.current()
     order = ["high", "medium", "low"]
@@ -136,14 +113,14 @@ def protocol_get(request):
 
 
 @router.put("/screening/protocol/{level}", response={200: ProtocolOut, **ERRORS})
-def protocol_put(request, level: str, payload: ProtocolLevelIn):
+def protocol_put(request, level: str, payload: protocol.ProtocolUpdateInput):
     """HQ: change what a level means. Audited with before and after; the level's version goes up."""
     protocol.protocol_update(actor=request.user, level=level, **payload.dict())
     return _protocol_out()
 
 
 @router.put("/screening/settings", response={200: ProtocolOut, **ERRORS})
-def settings_put(request, payload: SettingsIn):
+def settings_put(request, payload: protocol.SettingsUpdateInput):
     """HQ: contact limit for new arrivals, fever threshold, how long passages are kept, travel history window."""
-    protocol.settings_update(actor=request.user, **{k: v for k, v in payload.dict().items() if v is not None})
+    protocol.settings_update(actor=request.user, **payload.given())
     return _protocol_out()

@@ -42,13 +42,6 @@ def checkpoint_list(request):
     return {"items": items, "count": len(items)}
 
 
-class ShiftIn(Schema):
-    starts_at: Moment
-    ends_at: Moment
-    leader: str = ""
-    staff: list[str] = []
-
-
 class CheckpointShiftOut(Schema):
     id: int
     starts_at: datetime
@@ -75,7 +68,7 @@ def shift_list(request, checkpoint_id: int, days: int = 7):
 
 
 @router.post("/checkpoints/{int:checkpoint_id}/shifts", response={201: CheckpointShiftOut, **ERRORS})
-def shift_create(request, checkpoint_id: int, payload: ShiftIn):
+def shift_create(request, checkpoint_id: int, payload: checkpoint_services.ShiftCreateInput):
     """Put staff of this checkpoint on duty, with a leader, for a period."""
     shift = checkpoint_services.shift_create(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
     return Status(201, _shift(shift))
@@ -176,15 +169,6 @@ def passage_list(
     return {"items": [passage_out(p, traveller) for p in items], "count": count}
 
 
-class PassRequestIn(Schema):
-    requester_name: str
-    requester_unit_name: str
-    requester_post: str = ""
-    plate: str = ""
-    outcome: str
-    note: str = ""
-
-
 class PassRequestOut(Schema):
     id: int
     at: datetime
@@ -198,7 +182,7 @@ class PassRequestOut(Schema):
 
 
 @router.post("/checkpoints/{int:checkpoint_id}/pass-requests", response={201: PassRequestOut, **ERRORS})
-def pass_request_create(request, checkpoint_id: int, payload: PassRequestIn):
+def pass_request_create(request, checkpoint_id: int, payload: checkpoint_services.PassRequestRecordInput):
     """Record that someone asked to be let through unregistered (and what the staff did)."""
     record = checkpoint_services.pass_request_record(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
     return Status(201, _pass_request(record))

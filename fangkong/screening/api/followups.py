@@ -8,7 +8,8 @@ from ninja import Schema
 
 from fangkong.core.api import paginate
 from fangkong.core.dates import period
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from .. import followups as followup_services
@@ -76,7 +77,7 @@ def _followup_detail(request, followup_id: int) -> dict:
 def followup_list(request, state: str = "", page: int = 1, page_size: int | None = None):
     """Closed-loop cases in your jurisdiction; `state` = open, missed, contacted, released or active."""
     if state and state not in [*FollowUp.State.values, "active"]:
-        raise FieldError("state", "one of open, missed, contacted, released, active")
+        raise FieldError("state", "one of open, missed, contacted, released, active", code=Code.UNKNOWN_CHOICE)
     items, count = paginate(selectors.followups_visible(user=request.user, state=state), page, page_size)
     return {"items": [followup_out(f) for f in items], "count": count}
 
@@ -86,41 +87,26 @@ def followup_detail(request, followup_id: int):
     return _followup_detail(request, followup_id)
 
 
-class NoteIn(Schema):
-    note: str = ""
-
-
-class WhereIn(Schema):
-    where: str
-
-
-class TestIn(Schema):
-    day: int
-    result: str
-
-
 @router.post("/followups/{int:followup_id}/contact", response={200: FollowUpDetail, **ERRORS})
-def followup_contact(request, followup_id: int, payload: NoteIn):
+def followup_contact(request, followup_id: int, payload: NoteInput):
     followup_services.followup_contact(actor=request.user, followup_id=followup_id, note=payload.note)
     return _followup_detail(request, followup_id)
 
 
 @router.post("/followups/{int:followup_id}/location", response={200: FollowUpDetail, **ERRORS})
-def followup_location(request, followup_id: int, payload: WhereIn):
+def followup_location(request, followup_id: int, payload: followup_services.FollowupLocationInput):
     followup_services.followup_confirm_location(actor=request.user, followup_id=followup_id, where=payload.where)
     return _followup_detail(request, followup_id)
 
 
 @router.post("/followups/{int:followup_id}/tests", response={200: FollowUpDetail, **ERRORS})
-def followup_test(request, followup_id: int, payload: TestIn):
-    followup_services.followup_record_test(
-        actor=request.user, followup_id=followup_id, day=payload.day, result=payload.result
-    )
+def followup_test(request, followup_id: int, payload: followup_services.FollowupTestInput):
+    followup_services.followup_record_test(actor=request.user, followup_id=followup_id, **payload.dict())
     return _followup_detail(request, followup_id)
 
 
 @router.post("/followups/{int:followup_id}/release", response={200: FollowUpDetail, **ERRORS})
-def followup_release(request, followup_id: int, payload: NoteIn):
+def followup_release(request, followup_id: int, payload: NoteInput):
     followup_services.followup_release(actor=request.user, followup_id=followup_id, note=payload.note)
     return _followup_detail(request, followup_id)
 

@@ -7,8 +7,7 @@ from datetime import date, datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Day
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.registry.api import PersonRef, Ref, person_ref
 
 from .. import selectors, travel
@@ -16,17 +15,6 @@ from ..models import TravelReport, Violation
 from . import ERRORS, _ref, router
 
 # ---------------------------------------------------------------- travel reports and violations
-
-
-class TravelIn(Schema):
-    person: int | None = None
-    document_type: str = ""
-    document_number: str = ""
-    destination: str
-    depart_on: Day
-    return_on: Day
-    reason: str
-    transport: str
 
 
 class TravelOut(Schema):
@@ -74,25 +62,17 @@ def travel_list(request, approval: str = "", page: int = 1, page_size: int | Non
 
 
 @router.post("/travel-reports", response={201: TravelOut, **ERRORS})
-def travel_create(request, payload: TravelIn):
+def travel_create(request, payload: travel.TravelReportFileInput):
     """File a trip for a person you answer for: by `person` id (community) or document number (employer HR)."""
     if payload.person is None and not payload.document_number:
-        raise FieldError("document_number", "Give the person's id or document number.")
+        raise FieldError("document_number", "Give the person's id or document number.", code=Code.REQUIRED)
     person = travel.person_for_report(
         actor=request.user,
         person_id=payload.person,
         document_type=payload.document_type,
         document_number=payload.document_number,
     )
-    report = travel.travel_report_file(
-        actor=request.user,
-        person=person,
-        destination=payload.destination,
-        depart_on=payload.depart_on,
-        return_on=payload.return_on,
-        reason=payload.reason,
-        transport=payload.transport,
-    )
+    report = travel.travel_report_file(actor=request.user, person=person, **payload.trip())
     return Status(201, travel_out(report))
 
 
@@ -101,17 +81,10 @@ def travel_acknowledge(request, report_id: int):
     return travel_out(travel.travel_report_acknowledge(actor=request.user, report_id=report_id))
 
 
-class TripDecisionIn(Schema):
-    approve: bool
-    note: str = ""
-
-
 @router.post("/travel-reports/{int:report_id}/decide", response={200: TravelOut, **ERRORS})
-def travel_decide(request, report_id: int, payload: TripDecisionIn):
+def travel_decide(request, report_id: int, payload: travel.TravelReportDecideInput):
     """A public official's trip: approved or rejected (with a reason) by a leader of their unit."""
-    return travel_out(
-        travel.travel_report_decide(actor=request.user, report_id=report_id, approve=payload.approve, note=payload.note)
-    )
+    return travel_out(travel.travel_report_decide(actor=request.user, report_id=report_id, **payload.dict()))
 
 
 @router.post("/travel-reports/{int:report_id}/cancel", response={200: TravelOut, **ERRORS})
@@ -166,23 +139,15 @@ def violation_list(request, outcome: str = "", page: int = 1, page_size: int | N
     }
 
 
-class ExplainIn(Schema):
-    explanation: str
-
-
-class ViolationOutcomeIn(Schema):
-    outcome: str
-
-
 @router.post("/violations/{int:violation_id}/explain", response={200: ViolationOut, **ERRORS})
-def violation_explain(request, violation_id: int, payload: ExplainIn):
+def violation_explain(request, violation_id: int, payload: travel.ViolationExplainInput):
     return violation_out(
         travel.violation_explain(actor=request.user, violation_id=violation_id, explanation=payload.explanation)
     )
 
 
 @router.post("/violations/{int:violation_id}/handle", response={200: ViolationOut, **ERRORS})
-def violation_handle(request, violation_id: int, payload: ViolationOutcomeIn):
+def violation_handle(request, violation_id: int, payload: travel.ViolationHandleInput):
     return violation_out(
         travel.violation_handle(actor=request.user, violation_id=violation_id, outcome=payload.outcome)
     )

@@ -47,33 +47,33 @@ def test_contact_in_time_then_late_contact_is_still_recorded(district, case, scr
 def test_release_needs_contact_the_full_period_and_negative_tests(district, case):
     with pytest.raises(FieldError, match="not been contacted") as exc:
         followup_release(actor=district.worker_a, followup_id=case.pk)
-    assert (exc.value.field, exc.value.code) == ("state", "invalid")
+    assert (exc.value.field, exc.value.code) == ("state", "unmet")
     followup_confirm_location(actor=district.worker_a, followup_id=case.pk, where="园丁小区1号楼")
     followup_record_test(actor=district.worker_a, followup_id=case.pk, day=1, result="negative")
     followup_record_test(actor=district.worker_a, followup_id=case.pk, day=4, result="negative")
     with clock.advanced(timedelta(days=7)):
         with pytest.raises(FieldError, match="day 7") as exc:
             followup_release(actor=district.worker_a, followup_id=case.pk)
-        assert (exc.value.field, exc.value.code) == ("state", "invalid")
+        assert (exc.value.field, exc.value.code) == ("state", "unmet")
         followup_record_test(actor=district.worker_a, followup_id=case.pk, day=7, result="negative")
     with pytest.raises(FieldError, match="measure runs until") as exc:
         followup_release(actor=district.worker_a, followup_id=case.pk)
-    assert (exc.value.field, exc.value.code) == ("state", "invalid")
+    assert (exc.value.field, exc.value.code) == ("state", "unmet")
     with clock.advanced(timedelta(days=7, minutes=1)):
         released = followup_release(actor=district.worker_a, followup_id=case.pk, note="期满")
     assert released.state == "released"
     with pytest.raises(FieldError, match="already released") as exc:
         followup_contact(actor=district.worker_a, followup_id=case.pk)
-    assert (exc.value.field, exc.value.code) == ("state", "invalid")
+    assert (exc.value.field, exc.value.code) == ("state", "wrong_state")
 
 
 def test_test_days_and_results_are_checked(district, case):
     with pytest.raises(FieldError) as exc:
         followup_record_test(actor=district.worker_a, followup_id=case.pk, day=2, result="negative")
-    assert (exc.value.field, exc.value.code) == ("day", "invalid")
+    assert (exc.value.field, exc.value.code) == ("day", "unknown_choice")
     with pytest.raises(FieldError) as exc:
         followup_record_test(actor=district.worker_a, followup_id=case.pk, day=1, result="unclear")
-    assert (exc.value.field, exc.value.code) == ("result", "invalid")
+    assert (exc.value.field, exc.value.code) == ("result", "unknown_choice")
     followup_record_test(actor=district.worker_a, followup_id=case.pk, day=1, result="pending")
     followup_record_test(actor=district.worker_a, followup_id=case.pk, day=1, result="negative")  # corrected
     assert case.tests.get().result == "negative"

@@ -106,24 +106,25 @@ def test_passing_through_to_outside_the_district(district, screening):
 
 def test_bad_input_names_the_field_and_writes_nothing(district, screening):
     cases = [
-        ({"document_number": "110105194912310021"}, "document_number"),
-        ({"document_type": "驾照"}, "document_type"),
-        ({"direction": "sideways"}, "direction"),
-        ({"temperature": "45"}, "temperature"),
-        ({"status_code": "purple"}, "status_code"),
-        ({"phone": "12"}, "phone"),
-        ({"destination_community": district.a1.pk}, "destination_community"),  # a grid, not a community
-        ({"destination_community": None, "destination_address": ""}, "destination_address"),
-        ({"name": "", "destination_community": district.a.pk}, "name"),  # unknown person, no name
-        ({"visited": ["x"] * 21}, "visited"),
-        ({"occurred_at": clock.now() + timedelta(hours=1)}, "occurred_at"),
-        ({"occurred_at": clock.now() - timedelta(days=31)}, "occurred_at"),
+        ({"document_number": "110105194912310021"}, "document_number", "invalid"),
+        ({"document_type": "驾照"}, "document_type", "unknown_choice"),
+        ({"direction": "sideways"}, "direction", "unknown_choice"),
+        ({"temperature": "45"}, "temperature", "out_of_range"),
+        ({"status_code": "purple"}, "status_code", "unknown_choice"),
+        ({"phone": "12"}, "phone", "invalid"),
+        # a grid, not a community
+        ({"destination_community": district.a1.pk}, "destination_community", "not_found"),
+        ({"destination_community": None, "destination_address": ""}, "destination_address", "required"),
+        ({"name": "", "destination_community": district.a.pk}, "name", "required"),  # unknown person, no name
+        ({"visited": ["x"] * 21}, "visited", "too_long"),
+        ({"occurred_at": clock.now() + timedelta(hours=1)}, "occurred_at", "in_future"),
+        ({"occurred_at": clock.now() - timedelta(days=31)}, "occurred_at", "out_of_range"),
     ]
-    for overrides, field in cases:
+    for overrides, field, code in cases:
         kw = {"destination_community": district.a.pk, **overrides}
         with pytest.raises(FieldError) as exc:
             arrive(screening.staff1, screening.cp1, **kw)
-        assert exc.value.field == field, (overrides, exc.value.field)
+        assert (exc.value.field, exc.value.code) == (field, code), overrides
     assert Passage.objects.count() == 0 and Person.objects.count() == 2
 
 

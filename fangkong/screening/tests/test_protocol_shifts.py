@@ -33,17 +33,17 @@ def test_hq_edits_a_level_and_new_arrivals_follow_it(district, screening):
 def test_protocol_input_checked_and_hq_only(district):
     base = {"level": "low", "instruction": "let_pass", "measure": "tests_only", "days": 3, "test_days": [1, 3]}
     cases = [
-        ({"level": "extreme"}, "level"),
-        ({"instruction": "shoot"}, "instruction"),
-        ({"measure": "x"}, "measure"),
-        ({"days": 0}, "days"),
-        ({"test_days": "1,x"}, "test_days"),
-        ({"test_days": [1, 9]}, "test_days"),
+        ({"level": "extreme"}, "level", "unknown_choice"),
+        ({"instruction": "shoot"}, "instruction", "unknown_choice"),
+        ({"measure": "x"}, "measure", "unknown_choice"),
+        ({"days": 0}, "days", "out_of_range"),
+        ({"test_days": "1,x"}, "test_days", "invalid"),
+        ({"test_days": [1, 9]}, "test_days", "out_of_range"),
     ]
-    for overrides, field in cases:
+    for overrides, field, code in cases:
         with pytest.raises(FieldError) as exc:
             protocol_update(actor=district.hq, **{**base, **overrides})
-        assert exc.value.field == field
+        assert (exc.value.field, exc.value.code) == (field, code)
     with pytest.raises(Forbidden):
         protocol_update(actor=district.street1, **base)
     assert parse_test_days(" 7, 1 ，4 ") == [1, 4, 7]
@@ -57,10 +57,14 @@ def test_settings_change_the_contact_limit(district, screening):
     )
     assert r.passage.instruction == "register_notify"  # 37.4 is under the new threshold
     assert r.followup.contact_due_at == r.passage.at + timedelta(minutes=30)
-    for bad in ({"contact_limit_minutes": "2"}, {"fever_threshold": "39"}, {"passage_retention_days": "x"}):
+    for bad, code in (
+        ({"contact_limit_minutes": "2"}, "out_of_range"),
+        ({"fever_threshold": "39"}, "out_of_range"),
+        ({"passage_retention_days": "x"}, "invalid"),
+    ):
         with pytest.raises(FieldError) as exc:
             settings_update(actor=district.hq, **bad)
-        assert exc.value.field == next(iter(bad))
+        assert (exc.value.field, exc.value.code) == (next(iter(bad)), code)
     with pytest.raises(Forbidden):
         settings_update(actor=district.worker_a, contact_limit_minutes=60)
 

@@ -46,17 +46,18 @@ def test_only_hq_edits_areas(district, screening):
 
 def test_area_input_checked(district):
     cases = [
-        ({"name": ""}, "name"),
-        ({"level": "extreme"}, "level"),
-        ({"valid_from": "yesterday"}, "valid_from"),
-        ({"valid_to": "2022-04-01"}, "valid_to"),
-        ({"code": "31A"}, "code"),
+        ({"name": ""}, "name", "required"),
+        ({"level": "extreme"}, "level", "unknown_choice"),
+        ({"valid_from": "yesterday"}, "valid_from", "invalid"),
+        ({"valid_to": "2022-04-01"}, "valid_to", "end_before_start"),
+        ({"code": "31A"}, "code", "invalid"),
+        ({"code": "3101150010011"}, "code", "too_long"),
     ]
-    for overrides, field in cases:
+    for overrides, field, code in cases:
         kw = {"name": "北京市", "level": "low", "valid_from": "2022-05-01", **overrides}
         with pytest.raises(FieldError) as exc:
             risk_area_clean(**kw)
-        assert exc.value.field == field
+        assert (exc.value.field, exc.value.code) == (field, code)
 
 
 def test_area_code_digits(district):
@@ -87,7 +88,7 @@ def test_import_is_all_or_nothing(district):
     assert risk_areas_import(actor=district.hq, content=_sheet(bad)) == {
         "created": 0,
         "rejected": [
-            {"row": 4, "field": "name", "message": "Name the region (e.g. 上海市浦东新区).", "code": "invalid"}
+            {"row": 4, "field": "name", "message": "Name the region (e.g. 上海市浦东新区).", "code": "required"}
         ],
     }
     assert RiskArea.objects.count() == 0
@@ -123,7 +124,7 @@ def test_shifts_only_with_the_checkpoints_own_staff(district, screening):
     assert exc.value.field == "staff"
     with pytest.raises(FieldError) as exc:
         shift_create(actor=district.hq, checkpoint_id=screening.cp1.pk, starts_at=now, ends_at=now)
-    assert (exc.value.field, exc.value.code) == ("ends_at", "invalid")
+    assert (exc.value.field, exc.value.code) == ("ends_at", "end_before_start")
     with pytest.raises(NotFound):
         shift_create(
             actor=screening.staff1, checkpoint_id=screening.cp1.pk, starts_at=now, ends_at=now + timedelta(hours=1)

@@ -93,17 +93,17 @@ def test_officials_need_their_units_approval(district, screening):
 def test_report_dates_are_checked(district):
     today = clock.localdate()
     cases = [
-        ({"depart_on": today - timedelta(days=1)}, "depart_on"),
-        ({"return_on": today}, "return_on"),
-        ({"return_on": today + timedelta(days=100)}, "return_on"),
-        ({"destination": " "}, "destination"),
-        ({"reason": ""}, "reason"),
-        ({"transport": ""}, "transport"),
+        ({"depart_on": today - timedelta(days=1)}, "depart_on", "out_of_range"),
+        ({"return_on": today}, "return_on", "end_before_start"),
+        ({"return_on": today + timedelta(days=100)}, "return_on", "out_of_range"),
+        ({"destination": " "}, "destination", "required"),
+        ({"reason": ""}, "reason", "required"),
+        ({"transport": ""}, "transport", "required"),
     ]
-    for overrides, field in cases:
+    for overrides, field, code in cases:
         with pytest.raises(FieldError) as exc:
             file(district.worker_a, district.person_a, **overrides)
-        assert exc.value.field == field
+        assert (exc.value.field, exc.value.code) == (field, code)
 
 
 def test_cancelled_report_no_longer_covers(district, screening):
@@ -132,7 +132,10 @@ def test_violation_explained_then_handled_and_scoped(district, screening):
     assert list(violations_visible(user=district.worker_b)) == []
     with pytest.raises(FieldError) as exc:
         violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="warned")
-    assert exc.value.field == "explanation"
+    assert (exc.value.field, exc.value.code) == ("explanation", "required")
+    with pytest.raises(FieldError) as exc:
+        violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="forgiven")
+    assert (exc.value.field, exc.value.code) == ("outcome", "unknown_choice")
     violation_explain(actor=district.worker_a, violation_id=v.pk, explanation="急诊陪护，未及报备")
     violation_handle(actor=district.worker_a, violation_id=v.pk, outcome="excused")
     assert Violation.objects.get().outcome == "excused"

@@ -115,13 +115,9 @@ def pass_request_new(request, checkpoint_id: int):
     error, saved = None, None
     if request.method == "POST":
         try:
+            data = checkpoint_services.PassRequestRecordInput.from_form(request.POST)
             saved = checkpoint_services.pass_request_record(
-                actor=request.user,
-                checkpoint_id=checkpoint.pk,
-                **{
-                    k: request.POST.get(k, "")
-                    for k in ("requester_name", "requester_unit_name", "requester_post", "plate", "outcome", "note")
-                },
+                actor=request.user, checkpoint_id=checkpoint.pk, **data.dict()
             )
         except FieldError as exc:
             error = exc
@@ -135,6 +131,7 @@ def pass_request_new(request, checkpoint_id: int):
             "form": request.POST if error else {},
             "outcomes": PassRequest.Outcome.choices,
         },
+        status=400 if error else 200,
     )
 
 

@@ -9,9 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
-from fangkong.core.dates import parse_day
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -61,29 +60,19 @@ def travel_list(request):
     error = None
     if request.method == "POST":
         try:
+            data = travel.TravelReportFileInput.from_form(request.POST)
             person = travel.person_for_report(
                 actor=request.user,
-                document_type=request.POST.get("document_type", ""),
-                document_number=request.POST.get("document_number", ""),
+                person_id=data.person,
+                document_type=data.document_type,
+                document_number=data.document_number,
             )
-            depart = parse_day("depart_on", request.POST.get("depart_on"))
-            back = parse_day("return_on", request.POST.get("return_on"))
-            if depart is None:
-                raise FieldError("depart_on", _("Give the departure date."))
-            if back is None:
-                raise FieldError("return_on", _("Give the return date."))
-            travel.travel_report_file(
-                actor=request.user,
-                person=person,
-                destination=request.POST.get("destination", ""),
-                depart_on=depart,
-                return_on=back,
-                reason=request.POST.get("reason", ""),
-                transport=request.POST.get("transport", ""),
-            )
+            travel.travel_report_file(actor=request.user, person=person, **data.trip())
             return redirect("screening:travel")
         except NotFound:
-            error = FieldError("document_number", _("No one you answer for has this document number."))
+            error = FieldError(
+                "document_number", _("No one you answer for has this document number."), code=Code.NOT_FOUND
+            )
         except FieldError as exc:
             error = exc
     qs = selectors.travel_reports_visible(user=request.user)
@@ -125,6 +114,7 @@ def travel_list(request):
             "today": clock.localdate(),
             "tomorrow": clock.localdate() + timedelta(days=1),
         },
+        status=400 if error else 200,
     )
 
 
@@ -135,9 +125,11 @@ def travel_action(request, report_id: int, action: str):
         if action == "acknowledge":
             travel.travel_report_acknowledge(actor=request.user, report_id=report_id)
         elif action in ("approve", "reject"):
-            travel.travel_report_decide(
-                actor=request.user, report_id=report_id, approve=action == "approve", note=request.POST.get("note", "")
-            )
+            # The decision is the address's (…/approve, …/reject); the API's body carries it as `approve`.
+            form = request.POST.copy()
+            form["approve"] = "1" if action == "approve" else ""
+            decision = travel.TravelReportDecideInput.from_form(form)
+            travel.travel_report_decide(actor=request.user, report_id=report_id, **decision.dict())
         elif action == "cancel":
             travel.travel_report_cancel(actor=request.user, report_id=report_id)
         else:
@@ -202,11 +194,11 @@ def violation_action(request, violation_id: int):
     error = None
     try:
         if "explanation" in request.POST:
-            travel.violation_explain(
-                actor=request.user, violation_id=violation_id, explanation=request.POST["explanation"]
-            )
+            explained = travel.ViolationExplainInput.from_form(request.POST)
+            travel.violation_explain(actor=request.user, violation_id=violation_id, **explained.dict())
         if request.POST.get("outcome"):
-            travel.violation_handle(actor=request.user, violation_id=violation_id, outcome=request.POST["outcome"])
+            handled = travel.ViolationHandleInput.from_form(request.POST)
+            travel.violation_handle(actor=request.user, violation_id=violation_id, **handled.dict())
     except FieldError as exc:
         error = exc
     v = selectors.violation_get(user=request.user, violation_id=violation_id)

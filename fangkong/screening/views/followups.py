@@ -9,8 +9,8 @@ from fangkong.core import clock
 from fangkong.core.dates import period
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
@@ -86,20 +86,17 @@ def followup_detail(request, followup_id: int):
 def followup_action(request, followup_id: int, action: str):
     try:
         if action == "contact":
-            followup_services.followup_contact(actor=request.user, followup_id=followup_id)
+            note = NoteInput.from_form(request.POST).note
+            followup_services.followup_contact(actor=request.user, followup_id=followup_id, note=note)
         elif action == "location":
-            followup_services.followup_confirm_location(
-                actor=request.user, followup_id=followup_id, where=request.POST.get("where", "")
-            )
+            where = followup_services.FollowupLocationInput.from_form(request.POST)
+            followup_services.followup_confirm_location(actor=request.user, followup_id=followup_id, **where.dict())
         elif action == "test":
-            day = param_int(request.POST, "day", 0) or 0
-            followup_services.followup_record_test(
-                actor=request.user, followup_id=followup_id, day=day, result=request.POST.get("result", "")
-            )
+            test = followup_services.FollowupTestInput.from_form(request.POST)
+            followup_services.followup_record_test(actor=request.user, followup_id=followup_id, **test.dict())
         elif action == "release":
-            followup_services.followup_release(
-                actor=request.user, followup_id=followup_id, note=request.POST.get("note", "")
-            )
+            note = NoteInput.from_form(request.POST).note
+            followup_services.followup_release(actor=request.user, followup_id=followup_id, note=note)
         else:
             raise NotFound
     except FieldError as exc:

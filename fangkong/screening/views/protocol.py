@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 
 from fangkong.core import clock
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id, param_int
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
@@ -36,12 +34,7 @@ def risk_area_list(request):
             elif request.POST.get("end"):
                 riskareas.risk_area_end(actor=request.user, area_id=param_id(request.POST, "end") or 0)
             else:
-                data = riskareas.risk_area_clean(
-                    **{
-                        k: request.POST.get(k, "")
-                        for k in ("name", "level", "valid_from", "valid_to", "code", "notice")
-                    }
-                )
+                data = riskareas.risk_area_clean(**riskareas.RiskAreaInput.from_form(request.POST).dict())
                 if request.POST.get("area"):
                     riskareas.risk_area_update(
                         actor=request.user, area_id=param_id(request.POST, "area") or 0, data=data
@@ -104,22 +97,11 @@ def protocol_page(request):
     if request.method == "POST":
         try:
             if request.POST.get("level"):
-                days = param_int(request.POST, "days", -1) if request.POST.get("days") else 0
-                if days is None or days < 0:
-                    raise FieldError("days", _("A whole number."))
-                protocol.protocol_update(
-                    actor=request.user,
-                    level=request.POST["level"],
-                    instruction=request.POST.get("instruction", ""),
-                    measure=request.POST.get("measure", ""),
-                    days=days,
-                    test_days=request.POST.get("test_days", ""),
-                )
+                level = protocol.ProtocolUpdateInput.from_form(request.POST)
+                protocol.protocol_update(actor=request.user, level=request.POST["level"], **level.dict())
             else:
-                protocol.settings_update(
-                    actor=request.user,
-                    **{k: request.POST[k] for k in protocol.SETTINGS_FIELDS if request.POST.get(k, "") != ""},
-                )
+                limits = protocol.SettingsUpdateInput.from_form(request.POST)
+                protocol.settings_update(actor=request.user, **limits.given())
             return redirect("screening:protocol")
         except FieldError as exc:
             error = exc
@@ -135,6 +117,7 @@ def protocol_page(request):
             "instructions": Instruction.choices,
             "measures": Measure.choices,
         },
+        status=400 if error else 200,
     )
 
 
@@ -147,21 +130,9 @@ def shift_page(request):
     error = None
     if request.method == "POST":
         try:
-            starts = parse_moment("starts_at", request.POST.get("starts_at"))
-            ends = parse_moment("ends_at", request.POST.get("ends_at"))
-            if starts is None:
-                raise FieldError("starts_at", _("Give the start."))
-            if ends is None:
-                raise FieldError("ends_at", _("Give the end."))
+            shift = checkpoint_services.ShiftCreateInput.from_form(request.POST)
             checkpoint_services.shift_create(
-                actor=request.user,
-                checkpoint_id=param_id(request.POST, "checkpoint") or 0,
-                starts_at=starts,
-                ends_at=ends,
-                leader=request.POST.get("leader", "").strip(),
-                staff=[
-                    u for u in (x.strip() for x in request.POST.get("staff", "").replace("，", ",").split(",")) if u
-                ],
+                actor=request.user, checkpoint_id=param_id(request.POST, "checkpoint") or 0, **shift.dict()
             )
             return redirect("screening:shifts")
         except FieldError as exc:
@@ -178,5 +149,8 @@ def shift_page(request):
             }
         )
     return render(
-        request, "screening/shifts.html", {"rows": rows, "error": error, "form": request.POST if error else {}}
+        request,
+        "screening/shifts.html",
+        {"rows": rows, "error": error, "form": request.POST if error else {}},
+        status=400 if error else 200,
     )
