@@ -17,7 +17,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.dates import Moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
 
@@ -27,6 +29,32 @@ from .models import Accident
 # (level, deaths ≥, serious injuries ≥, direct loss ≥ in 10,000 yuan): 特别重大, 重大, 较大; otherwise 一般 (IV).
 GRADES = [("I", 30, 100, 10000), ("II", 10, 50, 5000), ("III", 3, 10, 1000)]
 LEVEL_RANK = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+class AccidentReportInput(FormInput):
+    """The initial report, from the API's body or the accidents page's form (`accident_report` takes its
+    values)."""
+
+    enterprise_id: int
+    kind: str  # fire | explosion | poisoning | fall | struck | machinery | electric | collapse | vehicle | other
+    occurred_at: Moment
+    known_at: Moment | None = None  # when the enterprise's principal learned of it: the time limit runs from then
+    text: str  # what, where, when, casualties, measures taken
+    deaths: int = 0
+    serious_injuries: int = 0
+    missing: int = 0
+    economic_loss: Decimal = Decimal(0)  # direct, in 10,000 yuan
+
+
+class AccidentFollowupInput(FormInput):
+    """A follow-up or, with `final`, the final report; a count left out stays as it was."""
+
+    text: str
+    final: bool = False
+    deaths: int | None = None
+    serious_injuries: int | None = None
+    missing: int | None = None
+    economic_loss: Decimal | None = None
 
 
 def grade_of(*, deaths: int, serious_injuries: int, economic_loss: Decimal) -> str:
@@ -42,16 +70,19 @@ def _counts(deaths, serious_injuries, missing, economic_loss) -> tuple[int, int,
         try:
             n = int(value or 0)
         except (TypeError, ValueError):
-            n = -1
+            raise FieldError(name, _("A number of people, 0 or more."), code=Code.INVALID) from None
         if not 0 <= n <= 100000:
-            raise FieldError(name, _("A number of people, 0 or more."))
+            raise FieldError(name, _("A number of people, 0 or more."), code=Code.OUT_OF_RANGE)
         out.append(n)
+    message = _("The direct economic loss in 10,000 yuan, 0 or more.")
     try:
         loss = Decimal(str(economic_loss or 0))
     except InvalidOperation:
-        loss = Decimal(-1)
-    if not loss.is_finite() or loss < 0 or loss >= Decimal("1e10"):
-        raise FieldError("economic_loss", _("The direct economic loss in 10,000 yuan, 0 or more."))
+        raise FieldError("economic_loss", message, code=Code.INVALID) from None
+    if not loss.is_finite():
+        raise FieldError("economic_loss", message, code=Code.INVALID)
+    if loss < 0 or loss >= Decimal("1e10"):
+        raise FieldError("economic_loss", message, code=Code.OUT_OF_RANGE)
     return out[0], out[1], out[2], loss.quantize(Decimal("0.01"))
 
 
@@ -88,9 +119,9 @@ def accident_report(
     if not role_of(actor, enterprise):
         raise Forbidden(_("The enterprise or its regulator reports an accident."))
     if kind not in Accident.Kind.values:
-        raise FieldError("kind", _("Choose the kind of accident."))
+        raise FieldError("kind", _("Choose the kind of accident."), code=Code.UNKNOWN_CHOICE)
     if occurred_at is None:
-        raise FieldError("occurred_at", _("When did it happen?"))
+        raise FieldError("occurred_at", _("When did it happen?"), code=Code.REQUIRED)
     d, i, m, loss = _counts(deaths, serious_injuries, missing, economic_loss)
     level = grade_of(deaths=d, serious_injuries=i, economic_loss=loss)
     title = _("%(e)s: %(k)s") % {"e": enterprise.name, "k": Accident.Kind(kind).label}

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import TableSpec, open_table
@@ -74,7 +74,7 @@ def checklist_import(*, actor, code: str, name: str, filename: str, content: byt
         raise Forbidden(Cap.SAFETY_REGULATE)
     code = (code or "").strip()
     if not code.replace("-", "").isalnum():
-        raise FieldError("code", _("A checklist code of letters, digits and dashes."))
+        raise FieldError("code", _("A checklist code of letters, digits and dashes."), code=Code.INVALID)
     table = open_table(COLUMNS, filename, content)
     items: list[tuple[str, str, str, str]] = []
     seen: dict[str, int] = {}
@@ -84,18 +84,21 @@ def checklist_import(*, actor, code: str, name: str, filename: str, content: byt
             continue
         item_code = values["code"].strip()
         if not item_code or not values["text"].strip():
-            raise FieldError("code" if not item_code else "text", _("Required."), row=number)
+            raise FieldError("code" if not item_code else "text", _("Required."), row=number, code=Code.REQUIRED)
         if item_code in seen:
             raise FieldError(
-                "code", _("Code %(c)s is also on row %(r)d.") % {"c": item_code, "r": seen[item_code]}, row=number
+                "code",
+                _("Code %(c)s is also on row %(r)d.") % {"c": item_code, "r": seen[item_code]},
+                row=number,
+                code=Code.DUPLICATE,
             )
         seen[item_code] = number
         severity = SEVERITY_WORDS.get((values.get("severity") or "general").strip().lower())
         if severity is None:
-            raise FieldError("severity", _("General (一般) or major (重大)."), row=number)
+            raise FieldError("severity", _("General (一般) or major (重大)."), row=number, code=Code.UNKNOWN_CHOICE)
         items.append((item_code, values["text"].strip(), (values.get("category") or "").strip()[:40], severity))
     if not items:
-        raise FieldError("file", _("The sheet has no items."))
+        raise FieldError("file", _("The sheet has no items."), code=Code.EMPTY)
     version = (Checklist.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0) + 1
     checklist = Checklist.objects.create(
         code=code, name=(name or code).strip()[:100], version=version, imported_by=actor

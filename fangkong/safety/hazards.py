@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.uploads import stored_upload
@@ -42,6 +43,33 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
     S.ACCEPTED: ((S.APPLIED,), "regulator"),
     S.CLOSED: ((S.ACCEPTED,), "regulator"),
 }
+
+
+class HazardCreateInput(FormInput):
+    """A hazard found, from the API's body or the hazards page's form. The deadline closes the time given to
+    rectify: a bare date means the end of that day."""
+
+    enterprise_id: int
+    grade: str  # general | major
+    description: str
+    deadline: EndMoment
+
+
+class HazardTransitionInput(FormInput):
+    """The next step of a hazard; `assurances` (responsibility, measures, funds, time_limit, contingency) go with
+    a major hazard's rectification."""
+
+    to: str  # registered | ordered | rectifying | applied | accepted | closed
+    note: str = ""
+    assurances: dict[str, str] | None = None
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        """The hazard's page has a field for each assurance; those filled in are the assurances."""
+        values = super().form_values(post)
+        assurances = {a: post.get(a, "") for a in ASSURANCES if str(post.get(a, "")).strip()}
+        values["assurances"] = assurances or None
+        return values
 
 
 def reach_q(user, via: str = "", industry: str = "") -> Q:
@@ -96,15 +124,18 @@ def hazard_create(
     if not role:
         raise Forbidden(Cap.SAFETY_REGULATE)
     if grade not in Hazard.Grade.values:
-        raise FieldError("grade", _("A hazard is general or major."))
-    if len((description or "").strip()) < 4:
-        raise FieldError("description", _("Describe the hazard."))
-    if deadline is None or deadline <= clock.now():
-        raise FieldError("deadline", _("The rectification deadline must be in the future."))
+        raise FieldError("grade", _("A hazard is general or major."), code=Code.UNKNOWN_CHOICE)
+    text = (description or "").strip()
+    if len(text) < 4:
+        raise FieldError("description", _("Describe the hazard."), code=Code.TOO_SHORT if text else Code.REQUIRED)
+    if deadline is None:
+        raise FieldError("deadline", _("The rectification deadline must be in the future."), code=Code.REQUIRED)
+    if deadline <= clock.now():
+        raise FieldError("deadline", _("The rectification deadline must be in the future."), code=Code.OUT_OF_RANGE)
     hazard = Hazard.objects.create(
         enterprise=enterprise,
         grade=grade,
-        description=description.strip(),
+        description=text,
         source=source or ("self" if role == "enterprise" else "inspection"),
         found_by=actor,
         deadline=deadline,
@@ -125,7 +156,7 @@ def _check_who(role: str, to: str, hazard: Hazard) -> None:
         elif hazard.state == S.REGISTERED:
             # Without an order only for a general hazard the enterprise found itself.
             if not (hazard.source == "self" and hazard.grade == Hazard.Grade.GENERAL):
-                raise FieldError("to", _("This hazard needs a rectification order first."))
+                raise FieldError("to", _("This hazard needs a rectification order first."), code=Code.WRONG_STATE)
             who = "enterprise"
         else:
             who = "enterprise"
@@ -143,14 +174,19 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
     if hazard is None or not enterprises_visible(user=actor).filter(pk=hazard.enterprise_id).exists():
         raise NotFound
     if to not in MOVES:
-        raise FieldError("to", _("Unknown state."))
+        raise FieldError("to", _("Unknown state."), code=Code.UNKNOWN_CHOICE)
     allowed_from, _who = MOVES[to]
     if hazard.state not in allowed_from:
         if to == S.CLOSED:
-            raise FieldError("to", _("A hazard is closed only after re-inspection has accepted its rectification."))
+            raise FieldError(
+                "to",
+                _("A hazard is closed only after re-inspection has accepted its rectification."),
+                code=Code.WRONG_STATE,
+            )
         raise FieldError(
             "to",
             _("Not from “%(now)s” to “%(to)s”.") % {"now": hazard.get_state_display(), "to": S(to).label},
+            code=Code.WRONG_STATE,
         )
     role = role_of(actor, hazard.enterprise)
     if not role:
@@ -159,7 +195,11 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
     if assurances:
         unknown = set(assurances) - set(ASSURANCES)
         if unknown:
-            raise FieldError("assurances", _("The five assurances are: %(a)s.") % {"a": ", ".join(ASSURANCES)})
+            raise FieldError(
+                "assurances",
+                _("The five assurances are: %(a)s.") % {"a": ", ".join(ASSURANCES)},
+                code=Code.UNKNOWN_CHOICE,
+            )
         hazard.assurances = {**hazard.assurances, **{k: str(v).strip() for k, v in assurances.items()}}
     if to == S.RECTIFYING and hazard.grade == Hazard.Grade.MAJOR:
         missing = [a for a in ASSURANCES if not hazard.assurances.get(a)]
@@ -168,6 +208,7 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
                 "assurances",
                 _("A major hazard needs its five assurances before rectification; missing: %(m)s.")
                 % {"m": ", ".join(missing)},
+                code=Code.REQUIRED,
             )
     now = clock.now()
     hazard.state = to
@@ -190,9 +231,9 @@ def hazard_extend(*, actor, hazard_id: int, deadline: datetime, note: str) -> Ha
     if role_of(actor, hazard.enterprise) != "regulator":
         raise Forbidden(_("The regulator does this step."))
     if deadline <= hazard.deadline:
-        raise FieldError("deadline", _("An extension comes after the current deadline."))
+        raise FieldError("deadline", _("An extension comes after the current deadline."), code=Code.OUT_OF_RANGE)
     if not (note or "").strip():
-        raise FieldError("note", _("Give the reason for the extension."))
+        raise FieldError("note", _("Give the reason for the extension."), code=Code.REASON_REQUIRED)
     hazard.deadline, hazard.extensions = deadline, hazard.extensions + 1
     hazard.save(update_fields=["deadline", "extensions"])
     HazardStep.objects.create(hazard=hazard, to="extended", by=actor, note=note.strip())
@@ -269,9 +310,9 @@ def hazard_list_supervision(*, actor, hazard_id: int, listed: bool, note: str) -
     if role_of(actor, hazard.enterprise) != "regulator":
         raise Forbidden(_("The regulator does this step."))
     if hazard.grade != Hazard.Grade.MAJOR:
-        raise FieldError("listed", _("Listed supervision is for major hazards."))
+        raise FieldError("listed", _("Listed supervision is for major hazards."), code=Code.WRONG_STATE)
     if not (note or "").strip():
-        raise FieldError("note", _("Give the basis (the supervising document)."))
+        raise FieldError("note", _("Give the basis (the supervising document)."), code=Code.REQUIRED)
     hazard.listed = listed
     hazard.save(update_fields=["listed"])
     HazardStep.objects.create(hazard=hazard, to="listed" if listed else "unlisted", by=actor, note=note.strip())
@@ -287,7 +328,7 @@ def hazard_photo(*, actor, hazard_id: int, photo, stage: str) -> HazardStep:
     if hazard is None or not role_of(actor, hazard.enterprise):
         raise NotFound
     if stage not in ("before", "after"):
-        raise FieldError("stage", _("A photo from before or after the rectification."))
+        raise FieldError("stage", _("A photo from before or after the rectification."), code=Code.UNKNOWN_CHOICE)
     image = stored_upload(photo, field="photo", kinds={"image"})
     step = HazardStep.objects.create(hazard=hazard, to=f"photo_{stage}", by=actor, photo=image)
     audit_record(actor=actor, action="hazard.photo", obj=hazard, fields={"stage": stage})
@@ -324,9 +365,9 @@ def licence_add(*, actor, enterprise_id: int, kind: str, number: str, approved_b
         raise NotFound
     dept = Unit.objects.filter(pk=approved_by_id, kind=Unit.Kind.DEPARTMENT).first()
     if dept is None:
-        raise FieldError("approved_by_id", _("The approving department."))
+        raise FieldError("approved_by_id", _("The approving department."), code=Code.NOT_FOUND)
     if not (kind or "").strip():
-        raise FieldError("kind", _("Name the licence."))
+        raise FieldError("kind", _("Name the licence."), code=Code.REQUIRED)
     licence = Licence.objects.create(
         enterprise=enterprise,
         kind=kind.strip()[:60],
@@ -345,9 +386,9 @@ def industry_assign(*, actor, industry: str, department_id: int) -> IndustryDepa
         raise Forbidden(Cap.SAFETY_REGULATE)
     dept = Unit.objects.filter(pk=department_id, kind=Unit.Kind.DEPARTMENT).first()
     if dept is None:
-        raise FieldError("department_id", _("The supervising department."))
+        raise FieldError("department_id", _("The supervising department."), code=Code.NOT_FOUND)
     if not (industry or "").strip():
-        raise FieldError("industry", _("Name the industry."))
+        raise FieldError("industry", _("Name the industry."), code=Code.REQUIRED)
     row, _created = IndustryDepartment.objects.update_or_create(
         industry=industry.strip()[:40], defaults={"department": dept}
     )

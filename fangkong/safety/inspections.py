@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, uploads
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
@@ -19,6 +20,15 @@ from .hazards import enterprises_visible, hazard_create
 from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, PlanAssignment
 
 DEADLINE_DAYS = {"general": 7, "major": 30}
+
+
+class InspectionStartInput(FormInput):
+    """An inspection begun, from the API's body or the new-inspection page's form: an enterprise, a checklist, and
+    the plan it belongs to if any."""
+
+    enterprise_id: int
+    checklist_id: int
+    plan_id: int | None = None
 
 
 @transaction.atomic
@@ -29,10 +39,10 @@ def plan_create(
     if not has_cap(actor, Cap.SAFETY_REGULATE):
         raise Forbidden(Cap.SAFETY_REGULATE)
     if ends_on < starts_on:
-        raise FieldError("ends_on", _("The end comes after the start."))
+        raise FieldError("ends_on", _("The end comes after the start."), code=Code.END_BEFORE_START)
     checklist = Checklist.objects.filter(pk=checklist_id).first()
     if checklist is None:
-        raise FieldError("checklist_id", _("Unknown checklist."))
+        raise FieldError("checklist_id", _("Unknown checklist."), code=Code.NOT_FOUND)
     plan = InspectionPlan.objects.create(
         name=(name or "").strip()[:100] or checklist.name,
         starts_on=starts_on,
@@ -43,12 +53,16 @@ def plan_create(
     visible = set(enterprises_visible(user=actor).values_list("pk", flat=True))
     for row, (enterprise_id, inspector_id) in enumerate(assignments):
         if enterprise_id not in visible:
-            raise FieldError("assignments", _("Unknown enterprise, or outside your reach."), row=row)
+            raise FieldError(
+                "assignments", _("Unknown enterprise, or outside your reach."), row=row, code=Code.NOT_FOUND
+            )
         try:
             with transaction.atomic():
                 PlanAssignment.objects.create(plan=plan, enterprise_id=enterprise_id, inspector_id=inspector_id)
         except IntegrityError as exc:
-            raise FieldError("assignments", _("This enterprise is listed twice."), row=row) from exc
+            raise FieldError(
+                "assignments", _("This enterprise is listed twice."), row=row, code=Code.DUPLICATE
+            ) from exc
     audit_record(actor=actor, action="safety.plan", obj=plan, fields={"enterprises": len(assignments)})
     return plan
 
@@ -62,12 +76,12 @@ def inspection_start(*, actor, enterprise_id: int, checklist_id: int, plan_id: i
         raise NotFound
     checklist = Checklist.objects.filter(pk=checklist_id).first()
     if checklist is None:
-        raise FieldError("checklist_id", _("Unknown checklist."))
+        raise FieldError("checklist_id", _("Unknown checklist."), code=Code.NOT_FOUND)
     if (
         plan_id is not None
         and not PlanAssignment.objects.filter(plan_id=plan_id, enterprise=enterprise, inspector=actor).exists()
     ):
-        raise FieldError("plan_id", _("This enterprise is not yours in that plan."))
+        raise FieldError("plan_id", _("This enterprise is not yours in that plan."), code=Code.NOT_FOUND)
     inspection = Inspection.objects.create(
         enterprise=enterprise, checklist=checklist, plan_id=plan_id, inspector=actor, jpath=enterprise.jpath
     )
@@ -102,7 +116,7 @@ def _mine(actor, inspection_id: int) -> Inspection:
     if inspection.inspector_id != actor.pk:
         raise Forbidden(_("Only the inspector who walks an inspection records and signs it."))
     if inspection.signed_at is not None:
-        raise FieldError("state", _("This inspection is signed."))
+        raise FieldError("state", _("This inspection is signed."), code=Code.WRONG_STATE)
     return inspection
 
 
@@ -113,9 +127,9 @@ def inspection_record(
     inspection = _mine(actor, inspection_id)
     item = ChecklistItem.objects.filter(pk=item_id, checklist_id=inspection.checklist_id).first()
     if item is None:
-        raise FieldError("item_id", _("This item is not on the inspection's checklist."))
+        raise FieldError("item_id", _("This item is not on the inspection's checklist."), code=Code.NOT_FOUND)
     if not passed and not (note or "").strip():
-        raise FieldError("note", _("Say what is wrong."))
+        raise FieldError("note", _("Say what is wrong."), code=Code.REQUIRED)
     # The photo checked first (a JPEG, PNG or WebP image by its content, core.uploads): a refused one records
     # nothing of the item.
     image = uploads.stored_upload(photo, field="photo", kinds={"image"}) if photo is not None else None
@@ -140,13 +154,15 @@ def data_url_png(value: str) -> bytes | None:
     if not value:
         return None
     if not value.startswith(prefix):
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unsupported_type")
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code=Code.UNSUPPORTED_TYPE)
     if len(value) > SIGNATURE_MAX_BYTES * 4 // 3 + 100:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="too_large")
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code=Code.TOO_LARGE)
     try:
         return base64.b64decode(value[len(prefix) :], validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unreadable") from exc
+        raise FieldError(
+            "signature", _("The signature is a PNG image of at most 300 kB."), code=Code.UNREADABLE
+        ) from exc
 
 
 def read_upload(upload) -> bytes | None:
@@ -163,16 +179,16 @@ def _signature_png(data: bytes | None) -> bytes:
     from PIL import Image, ImageChops, UnidentifiedImageError
 
     if not data:
-        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code="required")
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code=Code.REQUIRED)
     if len(data) > SIGNATURE_MAX_BYTES:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="too_large")
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code=Code.TOO_LARGE)
     if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unsupported_type")
+        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code=Code.UNSUPPORTED_TYPE)
     try:
         with Image.open(BytesIO(data), formats=["PNG"]) as img:
             # The size from the header, before anything is decoded: a few kB of PNG can claim gigapixels.
             if not (50 <= img.width <= 2000 and 30 <= img.height <= 1000):
-                raise FieldError("signature", _("The signature image has an odd size."), code="invalid")
+                raise FieldError("signature", _("The signature image has an odd size."), code=Code.INVALID)
             # Every chunk and its checksum, to the end: decoding alone would let a truncated file through once
             # WeasyPrint (the PDF exports) has set Pillow's process-wide LOAD_TRUNCATED_IMAGES.
             img.verify()
@@ -185,11 +201,13 @@ def _signature_png(data: bytes | None) -> bytes:
     except FieldError:
         raise
     except Image.DecompressionBombError as exc:
-        raise FieldError("signature", _("The signature image has an odd size."), code="too_large") from exc
+        raise FieldError("signature", _("The signature image has an odd size."), code=Code.TOO_LARGE) from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
-        raise FieldError("signature", _("The signature is a PNG image of at most 300 kB."), code="unreadable") from exc
+        raise FieldError(
+            "signature", _("The signature is a PNG image of at most 300 kB."), code=Code.UNREADABLE
+        ) from exc
     if ink < 30:
-        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code="required")
+        raise FieldError("signature", _("Sign on the pad before signing the inspection."), code=Code.REQUIRED)
     return data
 
 
@@ -203,7 +221,7 @@ def inspection_sign(*, actor, inspection_id: int, signature: bytes | None = None
     png = _signature_png(signature)
     results = list(inspection.results.select_related("item"))
     if len(results) < inspection.checklist.items.count():
-        raise FieldError("results", _("Every item of the checklist needs a result before signing."))
+        raise FieldError("results", _("Every item of the checklist needs a result before signing."), code=Code.REQUIRED)
     now = clock.now()
     for r in results:
         if not r.passed:

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, unit_ids_for
 from fangkong.core.text import foreign_digits
@@ -37,9 +37,9 @@ def period_clean(period: str) -> str:
     lower-case q are the same period (stored as typed, each was a second filing)."""
     text = unicodedata.normalize("NFKC", period or "").strip().upper()
     if foreign_digits(text):
-        raise FieldError("period", _("Write the period with the digits 0-9, like 2026Q3."), code="digits")
+        raise FieldError("period", _("Write the period with the digits 0-9, like 2026Q3."), code=Code.DIGITS)
     if not PERIOD.fullmatch(text):
-        raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."))
+        raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."), code=Code.INVALID)
     return text
 
 
@@ -47,7 +47,7 @@ def period_bounds(period: str) -> tuple[date, date, datetime]:
     """First day, day after the last, and the due moment of "2026Q3" or "2026"."""
     m = PERIOD.fullmatch(period_clean(period))
     if m is None:  # period_clean refused it already; this tells the type checker
-        raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."))
+        raise FieldError("period", _("A quarter like 2026Q3 or a year like 2026."), code=Code.INVALID)
     year, quarter = int(m.group(1)), m.group(2)
     tz = timezone.get_default_timezone()
     if quarter:
@@ -84,7 +84,7 @@ def stats_file(*, actor, period: str, enterprise_id: int | None = None) -> Stats
     period = period_clean(period)
     start, end, due = period_bounds(period)
     if clock.localdate() < end:
-        raise FieldError("period", _("A period is filed once it has ended."))
+        raise FieldError("period", _("A period is filed once it has ended."), code=Code.IN_FUTURE)
     try:
         with transaction.atomic():
             filing = StatsFiling.objects.create(
@@ -101,7 +101,7 @@ def stats_file(*, actor, period: str, enterprise_id: int | None = None) -> Stats
                 fields={"period": period, "late": filing.filed_at > due},
             )
     except IntegrityError as exc:
-        raise FieldError("period", _("This period's statistics were filed already.")) from exc
+        raise FieldError("period", _("This period's statistics were filed already."), code=Code.DUPLICATE) from exc
     return filing
 
 

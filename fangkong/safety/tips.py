@@ -13,13 +13,25 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import reporters
 from fangkong.core.audit import audit_record, stated_reason
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Unit
 
 from .hazards import hazard_create
 from .models import PublicReport
+
+
+class TipSubmitInput(FormInput):
+    """A hazard reported by the public, from the API's body or the portal's form. Leave name and phone out to
+    report anonymously (the portal's form sends them only when the reporter ticks "give my name")."""
+
+    enterprise_id: int | None = None
+    place: str = ""
+    description: str
+    name: str = ""
+    phone: str = ""
 
 
 @transaction.atomic
@@ -29,18 +41,23 @@ def tip_submit(
     """From the portal, no account needed. Named only if both a name and a phone are given."""
     enterprise = Unit.objects.filter(pk=enterprise_id, kind=Unit.Kind.ENTERPRISE).first() if enterprise_id else None
     if enterprise_id and enterprise is None:
-        raise FieldError("enterprise_id", _("Unknown enterprise."))
+        raise FieldError("enterprise_id", _("Unknown enterprise."), code=Code.NOT_FOUND)
     place = " ".join((place or "").split())[:200]
     if not place and enterprise is None:
-        raise FieldError("place", _("Say where the hazard is."))
-    if len((description or "").strip()) < 6:
-        raise FieldError("description", _("Describe the hazard (what, where exactly)."))
+        raise FieldError("place", _("Say where the hazard is."), code=Code.REQUIRED)
+    text = (description or "").strip()
+    if len(text) < 6:
+        raise FieldError(
+            "description",
+            _("Describe the hazard (what, where exactly)."),
+            code=Code.TOO_SHORT if text else Code.REQUIRED,
+        )
     anonymous, name_cipher, phone_cipher = reporters.identity(name, phone)
     district = Jurisdiction.objects.filter(parent__isnull=True).order_by("pk").first()
     report = PublicReport.objects.create(
         enterprise=enterprise,
         place=place or (enterprise.name if enterprise else ""),
-        description=description.strip()[:4000],
+        description=text[:4000],
         anonymous=anonymous,
         name_cipher=name_cipher,
         phone_cipher=phone_cipher,
@@ -72,9 +89,9 @@ def tip_verify(*, actor, report_id: int, grade: str, deadline: datetime | None) 
     """Confirmed on site: the report becomes a hazard of the enterprise (its source "public", no reporter)."""
     report = _tip(actor, report_id)
     if report.state != PublicReport.State.RECEIVED:
-        raise FieldError("state", _("This report is handled already."))
+        raise FieldError("state", _("This report is handled already."), code=Code.WRONG_STATE)
     if report.enterprise_id is None:
-        raise FieldError("enterprise_id", _("Name the enterprise before registering the hazard."))
+        raise FieldError("enterprise_id", _("Name the enterprise before registering the hazard."), code=Code.REQUIRED)
     hazard = hazard_create(
         actor=actor,
         enterprise_id=report.enterprise_id,
@@ -93,9 +110,9 @@ def tip_verify(*, actor, report_id: int, grade: str, deadline: datetime | None) 
 def tip_reject(*, actor, report_id: int, note: str) -> PublicReport:
     report = _tip(actor, report_id)
     if report.state != PublicReport.State.RECEIVED:
-        raise FieldError("state", _("This report is handled already."))
+        raise FieldError("state", _("This report is handled already."), code=Code.WRONG_STATE)
     if not (note or "").strip():
-        raise FieldError("note", _("Say what the inspection found."))
+        raise FieldError("note", _("Say what the inspection found."), code=Code.REQUIRED)
     report.state = PublicReport.State.REJECTED
     report.save(update_fields=["state"])
     audit_record(actor=actor, action="safety.tip_reject", obj=report, reason=note.strip()[:300])
@@ -106,13 +123,15 @@ def tip_reject(*, actor, report_id: int, note: str) -> PublicReport:
 def tip_reward(*, actor, report_id: int, amount: str, note: str = "") -> PublicReport:
     report = _tip(actor, report_id)
     if report.state != PublicReport.State.VERIFIED:
-        raise FieldError("state", _("A reward is for a verified report."))
+        raise FieldError("state", _("A reward is for a verified report."), code=Code.WRONG_STATE)
     try:
         value = Decimal(str(amount))
     except InvalidOperation as exc:
-        raise FieldError("amount", _("An amount in yuan.")) from exc
+        raise FieldError("amount", _("An amount in yuan."), code=Code.INVALID) from exc
+    if not value.is_finite():
+        raise FieldError("amount", _("An amount in yuan."), code=Code.INVALID)
     if value <= 0:
-        raise FieldError("amount", _("An amount in yuan."))
+        raise FieldError("amount", _("An amount in yuan."), code=Code.OUT_OF_RANGE)
     report.reward, report.reward_note = value, (note or "").strip()[:200]
     report.save(update_fields=["reward", "reward_note"])
     audit_record(actor=actor, action="safety.tip_reward", obj=report, fields={"amount": str(value)})

@@ -7,11 +7,9 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.scoping import Forbidden, NotFound
 
 from . import hazards
@@ -29,13 +27,8 @@ def hazard_list(request):
     error = None
     if request.method == "POST":
         try:
-            h = hazards.hazard_create(
-                actor=request.user,
-                enterprise_id=param_id(request.POST, "enterprise") or 0,
-                grade=request.POST.get("grade", ""),
-                description=request.POST.get("description", ""),
-                deadline=parse_moment("deadline", request.POST.get("deadline"), end=True),
-            )
+            data = hazards.HazardCreateInput.from_form(request.POST)
+            h = hazards.hazard_create(actor=request.user, **data.dict())
             return redirect("safety:hazard", h.pk)
         except FieldError as exc:
             error = exc
@@ -71,18 +64,12 @@ def hazard_detail(request, hazard_id: int):
     error = None
     if request.method == "POST":
         try:
-            assurances = {a: request.POST.get(a, "") for a in hazards.ASSURANCES if request.POST.get(a, "").strip()}
-            hazards.hazard_transition(
-                actor=request.user,
-                hazard_id=hazard.pk,
-                to=request.POST.get("to", ""),
-                note=request.POST.get("note", ""),
-                assurances=assurances or None,
-            )
+            data = hazards.HazardTransitionInput.from_form(request.POST)
+            hazards.hazard_transition(actor=request.user, hazard_id=hazard.pk, **data.dict())
             messages.success(request, _("Saved."))
             return redirect("safety:hazard", hazard.pk)
         except Forbidden as exc:
-            error = FieldError("to", exc.reason or _("You may not take this decision."))
+            error = FieldError("to", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     nexts = [to for to, (froms, _who) in hazards.MOVES.items() if hazard.state in froms]
@@ -105,21 +92,22 @@ def hazard_detail(request, hazard_id: int):
 def inspection_new(request):
     """Start an inspection: an enterprise and a checklist (the 15 measures by default)."""
     from .checklists import checklists_latest
-    from .inspections import inspection_start
+    from .inspections import InspectionStartInput, inspection_start
 
+    error = None
     if request.method == "POST":
         try:
-            i = inspection_start(
-                actor=request.user,
-                enterprise_id=param_id(request.POST, "enterprise") or 0,
-                checklist_id=param_id(request.POST, "checklist") or 0,
-            )
+            data = InspectionStartInput.from_form(request.POST)
+            i = inspection_start(actor=request.user, **data.dict())
             return redirect("safety:inspection", i.pk)
         except FieldError as exc:
-            messages.error(request, exc.message)
+            error = exc
     enterprises = hazards.enterprises_visible(user=request.user)[:500]
     return render(
-        request, "safety/inspection_new.html", {"enterprises": enterprises, "checklists": checklists_latest()}
+        request,
+        "safety/inspection_new.html",
+        {"enterprises": enterprises, "checklists": checklists_latest(), "error": error},
+        status=400 if error else 200,
     )
 
 
@@ -154,7 +142,7 @@ def inspection_walk(request, inspection_id: int):
                 messages.success(request, _("Saved."))
             return redirect("safety:inspection", inspection.pk)
         except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."))
+            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     results = {r.item_id: r for r in inspection.results.all()}
@@ -230,7 +218,7 @@ def overdue_csv(request):
 @scoped
 def accident_list(request):
     """Accidents in reach, and the initial report form (the enterprise, or a regulator on the spot)."""
-    from .accidents import accident_report, accidents_visible
+    from .accidents import AccidentReportInput, accident_report, accidents_visible
     from .models import Accident
 
     enterprises = hazards.enterprises_visible(user=request.user)
@@ -239,24 +227,12 @@ def accident_list(request):
     error = None
     if request.method == "POST":
         try:
-            a = accident_report(
-                actor=request.user,
-                enterprise_id=param_id(request.POST, "enterprise") or 0,
-                kind=request.POST.get("kind", ""),
-                occurred_at=parse_moment("occurred_at", request.POST.get("occurred_at")),
-                known_at=parse_moment("known_at", request.POST.get("known_at"))
-                if request.POST.get("known_at")
-                else None,
-                text=request.POST.get("text", ""),
-                deaths=request.POST.get("deaths") or 0,
-                serious_injuries=request.POST.get("serious_injuries") or 0,
-                missing=request.POST.get("missing") or 0,
-                economic_loss=request.POST.get("economic_loss") or 0,
-            )
+            data = AccidentReportInput.from_form(request.POST)
+            a = accident_report(actor=request.user, **data.dict())
             messages.success(request, _("Reported. The regulator and district HQ have been told."))
             return redirect("safety:accident", a.pk)
         except Forbidden as exc:
-            error = FieldError("enterprise", exc.reason or _("You may not take this decision."))
+            error = FieldError("enterprise_id", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     page, query = page_of(request, accidents_visible(user=request.user))
@@ -279,7 +255,7 @@ def accident_list(request):
 def accident_detail(request, accident_id: int):
     from fangkong.incidents import services as incidents
 
-    from .accidents import accident_followup, accidents_visible
+    from .accidents import AccidentFollowupInput, accident_followup, accidents_visible
 
     accident = accidents_visible(user=request.user).filter(pk=accident_id).first()
     if accident is None:
@@ -287,21 +263,12 @@ def accident_detail(request, accident_id: int):
     error = None
     if request.method == "POST":
         try:
-            accident_followup(
-                actor=request.user,
-                accident_id=accident.pk,
-                text=request.POST.get("text", ""),
-                final=request.POST.get("kind") == "final",
-                **{
-                    k: request.POST[k]
-                    for k in ("deaths", "serious_injuries", "missing", "economic_loss")
-                    if request.POST.get(k, "").strip()
-                },
-            )
+            data = AccidentFollowupInput.from_form(request.POST)
+            accident_followup(actor=request.user, accident_id=accident.pk, **data.dict())
             messages.success(request, _("Sent."))
             return redirect("safety:accident", accident.pk)
         except Forbidden as exc:
-            error = FieldError("text", exc.reason or _("You may not take this decision."))
+            error = FieldError("text", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
     incident = accident.incident

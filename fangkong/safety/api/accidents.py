@@ -9,32 +9,10 @@ from decimal import Decimal
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Moment
 from fangkong.core.scoping import NotFound
 
 from .. import accidents
 from . import ERRORS, router
-
-
-class AccidentIn(Schema):
-    enterprise_id: int
-    kind: str  # fire | explosion | poisoning | fall | struck | machinery | electric | collapse | vehicle | other
-    occurred_at: Moment
-    known_at: Moment | None = None  # when the enterprise's principal learned of it: the time limit runs from then
-    text: str  # what, where, when, casualties, measures taken
-    deaths: int = 0
-    serious_injuries: int = 0
-    missing: int = 0
-    economic_loss: Decimal = Decimal(0)  # direct, in 10,000 yuan
-
-
-class AccidentReportIn(Schema):
-    text: str
-    final: bool = False
-    deaths: int | None = None
-    serious_injuries: int | None = None
-    missing: int | None = None
-    economic_loss: Decimal | None = None
 
 
 class ReportOut(Schema):
@@ -93,7 +71,7 @@ def _accident(a) -> dict:
 
 
 @router.post("/safety/accidents", response={201: AccidentOut, **ERRORS})
-def accident_create(request, payload: AccidentIn):
+def accident_create(request, payload: accidents.AccidentReportInput):
     """The initial report (the enterprise, or a regulator on the spot); the grade follows from the casualties and
     the loss, and the regulators and district HQ are told at once."""
     return Status(201, _accident(accidents.accident_report(actor=request.user, **payload.dict())))
@@ -114,7 +92,7 @@ def accident_get(request, accident_id: int):
 
 
 @router.post("/safety/accidents/{int:accident_id}/reports", response={201: AccidentOut, **ERRORS})
-def accident_report(request, accident_id: int, payload: AccidentReportIn):
+def accident_report(request, accident_id: int, payload: accidents.AccidentFollowupInput):
     """A follow-up (casualties as now known; a higher grade re-grades the incident) or, with `final`, the final
     report, which closes it."""
     a = accidents.accident_followup(actor=request.user, accident_id=accident_id, **payload.dict())

@@ -7,7 +7,7 @@ from datetime import datetime
 from ninja import Form, Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Day, Moment
+from fangkong.core.dates import Day
 
 from .. import hazards, statistics
 from . import ERRORS, router
@@ -65,13 +65,6 @@ def enterprise_responsibility(request, enterprise_id: int):
     return hazards.responsibility(user=request.user, enterprise_id=enterprise_id)
 
 
-class HazardIn(Schema):
-    enterprise_id: int
-    grade: str  # general | major
-    description: str
-    deadline: Moment
-
-
 class HazardOut(Schema):
     id: int
     enterprise_id: int
@@ -98,18 +91,12 @@ def _hazard(h) -> dict:
 
 
 @router.post("/safety/hazards", response={201: HazardOut, **ERRORS})
-def hazard_create(request, payload: HazardIn):
+def hazard_create(request, payload: hazards.HazardCreateInput):
     return Status(201, _hazard(hazards.hazard_create(actor=request.user, **payload.dict())))
 
 
-class TransitionIn(Schema):
-    to: str  # registered | ordered | rectifying | applied | accepted | closed
-    note: str = ""
-    assurances: dict[str, str] | None = None  # responsibility, measures, funds, time_limit, contingency
-
-
 @router.post("/safety/hazards/{int:hazard_id}/transition", response={200: HazardOut, **ERRORS})
-def hazard_transition(request, hazard_id: int, payload: TransitionIn):
+def hazard_transition(request, hazard_id: int, payload: hazards.HazardTransitionInput):
     """The next step, by the role it belongs to; refused with the reason otherwise."""
     return _hazard(hazards.hazard_transition(actor=request.user, hazard_id=hazard_id, **payload.dict()))
 
@@ -254,8 +241,8 @@ def hazard_photo(request, hazard_id: int, stage: Form[str]):
     """A `photo` (multipart) from before or after the rectification: JPEG, PNG or WebP, checked by its content."""
     photo = request.FILES.get("photo")
     if photo is None:
-        from fangkong.core.errors import FieldError
+        from fangkong.core.errors import Code, FieldError
 
-        raise FieldError("photo", "Attach the photo.", code="required")
+        raise FieldError("photo", "Attach the photo.", code=Code.REQUIRED)
     step = hazards.hazard_photo(actor=request.user, hazard_id=hazard_id, photo=photo, stage=stage)
     return Status(201, {"id": step.pk, "stage": stage})

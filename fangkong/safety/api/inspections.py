@@ -45,12 +45,6 @@ def checklist_import(request, code: str, name: Form[str] = "", file: File[Upload
 # ---------------------------------------------------------------- inspections
 
 
-class InspectionIn(Schema):
-    enterprise_id: int
-    checklist_id: int
-    plan_id: int | None = None
-
-
 class InspectionOut(Schema):
     id: int
     enterprise_id: int
@@ -77,7 +71,7 @@ def _inspection(i) -> dict:
 
 
 @router.post("/safety/inspections", response={201: InspectionOut, **ERRORS})
-def inspection_create(request, payload: InspectionIn):
+def inspection_create(request, payload: inspections.InspectionStartInput):
     return Status(201, _inspection(inspections.inspection_start(actor=request.user, **payload.dict())))
 
 

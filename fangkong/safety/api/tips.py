@@ -14,21 +14,13 @@ from . import ERRORS, router
 # ---------------------------------------------------------------- public hazard reports
 
 
-class TipIn(Schema):
-    enterprise_id: int | None = None
-    place: str = ""
-    description: str
-    name: str = ""  # leave name and phone out to report anonymously
-    phone: str = ""
-
-
 class TipReceipt(Schema):
     id: int
     anonymous: bool
 
 
 @router.post("/public/hazard-reports", auth=None, response={201: TipReceipt, **ERRORS})
-def tip_create(request, payload: TipIn):
+def tip_create(request, payload: tips.TipSubmitInput):
     """Anyone may report a hazard, anonymously or named (no account needed). Rate-limited per address."""
     from fangkong.core.throttle import public_form_hit
 

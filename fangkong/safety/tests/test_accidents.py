@@ -150,20 +150,30 @@ def test_report_and_follow_up_on_the_pages(district, safety):
 
     ent = district.client(safety["officer"])
     occurred = timezone.localtime(clock.now() - timedelta(minutes=10)).strftime("%Y-%m-%dT%H:%M")
-    bad = ent.post(
-        "/safety/accidents/",
-        {"enterprise": safety["plant"].pk, "kind": "fall", "occurred_at": occurred, "deaths": "x", "text": "坠落"},
-    )
+    form = {"enterprise_id": safety["plant"].pk, "kind": "fall", "occurred_at": occurred, "text": "坠落"}
+    bad = ent.post("/safety/accidents/", {**form, "deaths": "x"})
     assert bad.status_code == 400 and "坠落" in bad.content.decode()  # the form comes back as typed
-    r = ent.post(
-        "/safety/accidents/",
-        {"enterprise": safety["plant"].pk, "kind": "fall", "occurred_at": occurred, "deaths": "1", "text": "坠落"},
+    assert (bad.context["error"].field, bad.context["error"].code) == ("deaths", "invalid")
+    meteor = ent.post("/safety/accidents/", {**form, "kind": "meteor"})
+    assert (meteor.status_code, meteor.context["error"].field, meteor.context["error"].code) == (
+        400,
+        "kind",
+        "unknown_choice",
     )
+    r = ent.post("/safety/accidents/", {**form, "deaths": "1"})
     assert r.status_code == 302
     page = ent.get(r["Location"]).content.decode()
     assert "next report due in" in page and "兴隆化工" in page
-    assert ent.post(r["Location"], {"kind": "followup", "text": "伤者送医", "serious_injuries": "2"}).status_code == 302
-    assert Accident.objects.get().serious_injuries == 2
+    bad = ent.post(r["Location"], {"final": "0", "text": "伤者送医", "serious_injuries": "两"})
+    assert (bad.status_code, bad.context["error"].field, bad.context["error"].code) == (
+        400,
+        "serious_injuries",
+        "invalid",
+    )
+    assert ent.post(r["Location"], {"final": "0", "text": "伤者送医", "serious_injuries": "2"}).status_code == 302
+    assert Accident.objects.get().serious_injuries == 2 and Accident.objects.get().incident.closed_at is None
+    assert ent.post(r["Location"], {"final": "1", "text": "终报"}).status_code == 302
+    assert Accident.objects.get().incident.closed_at is not None
     assert district.client(district.worker_b).get(r["Location"]).status_code == 404
     hq_incident = district.client(district.hq).get(f"/command/incidents/{Accident.objects.get().incident_id}/")
     assert "/safety/accidents/" in hq_incident.content.decode()

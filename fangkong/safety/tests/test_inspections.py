@@ -113,7 +113,11 @@ def test_plans_and_who_may_inspect(client, district, safety, api_token):
 def test_walk_an_inspection_on_the_page(district, safety):
     checklist = ensure_state_council_15()
     reg = district.client(safety["regulator"])
-    r = reg.post("/safety/inspections/new/", {"enterprise": safety["plant"].pk, "checklist": checklist.pk})
+    bad = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": "十五条"})
+    assert (bad.status_code, bad.context["error"].field, bad.context["error"].code) == (400, "checklist_id", "invalid")
+    unknown = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": 999999})
+    assert (unknown.status_code, unknown.context["error"].code) == (400, "not_found")
+    r = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk})
     assert r.status_code == 302
     url = r["Location"]
     items = list(checklist.items.all())

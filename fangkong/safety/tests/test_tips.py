@@ -81,7 +81,9 @@ def test_anonymous_and_bad_reports(client, district, safety, api_token):
     )
     assert anon.status_code == 201 and anon.json()["anonymous"] is True
     bad = client.post("/api/v1/public/hazard-reports", {"description": "短"}, content_type=JSON)
-    assert bad.status_code == 400
+    assert bad.status_code == 400 and (bad.json()["errors"][0]["field"], bad.json()["code"]) == ("place", "required")
+    short = client.post("/api/v1/public/hazard-reports", {"place": "南门", "description": "短"}, content_type=JSON)
+    assert (short.status_code, short.json()["code"]) == (400, "too_short")
     who = client.post(
         f"/api/v1/safety/public-reports/{anon.json()['id']}/reveal",
         {"reason": "发放奖励"},
@@ -89,3 +91,22 @@ def test_anonymous_and_bad_reports(client, district, safety, api_token):
         **api_token(district.hq),
     )
     assert who.status_code == 400
+
+
+def test_the_public_page_reads_its_form_as_the_api_reads_its_body(district, safety):
+    from django.test import Client
+
+    c = Client()
+    bad = c.post("/me/report-hazard/", {"place": "南门", "enterprise_id": "东门"})
+    assert (bad.status_code, bad.context["error"].field, bad.context["error"].code) == (400, "enterprise_id", "invalid")
+    short = c.post("/me/report-hazard/", {"place": "南门", "description": "漏气"})
+    assert (short.status_code, short.context["error"].field, short.context["error"].code) == (
+        400,
+        "description",
+        "too_short",
+    )
+    # The name and phone are kept only when the reporter ticks "give my name".
+    form = {"place": "南门", "description": "燃气管道裸露在外", "name": "王某", "phone": "13800002222"}
+    assert c.post("/me/report-hazard/", form).status_code == 200
+    assert c.post("/me/report-hazard/", {**form, "named": "1"}).status_code == 200
+    assert [r.anonymous for r in PublicReport.objects.order_by("pk")] == [True, False]
