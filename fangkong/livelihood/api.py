@@ -56,13 +56,8 @@ def supply_list(request, state: str = "", page: int = 1, page_size: int | None =
     return {"items": [_supply(r) for r in items], "count": count}
 
 
-class MoveIn(Schema):
-    to: str  # accepted | delivered | cancelled
-    note: str = ""
-
-
 @router.post("/livelihood/supply-requests/{int:request_id}/transition", response={200: SupplyOut, **ERRORS})
-def supply_move(request, request_id: int, payload: MoveIn):
+def supply_move(request, request_id: int, payload: services.SupplyRequestMoveInput):
     return _supply(services.supply_request_move(actor=request.user, request_id=request_id, **payload.dict()))
 
 
@@ -91,25 +86,9 @@ def volunteer_list(request):
     return [_volunteer(v) for v in selectors.volunteers_visible(user=request.user)[:500]]
 
 
-class DecideIn(Schema):
-    accept: bool
-    note: str = ""
-
-
 @router.post("/livelihood/volunteers/{int:volunteer_id}/decide", response={200: VolunteerOut, **ERRORS})
-def volunteer_decide(request, volunteer_id: int, payload: DecideIn):
+def volunteer_decide(request, volunteer_id: int, payload: services.VolunteerDecideInput):
     return _volunteer(services.volunteer_decide(actor=request.user, volunteer_id=volunteer_id, **payload.dict()))
-
-
-class PriceIn(Schema):
-    shop: str
-    place: str
-    goods: str
-    description: str
-    price: str = ""
-    hoarding: bool = False
-    name: str = ""  # leave name and phone out to report anonymously
-    phone: str = ""
 
 
 class PriceOut(Schema):
@@ -131,7 +110,7 @@ def _price(r) -> dict:
 
 
 @router.post("/public/price-reports", auth=None, response={201: PriceOut, **ERRORS})
-def price_create(request, payload: PriceIn):
+def price_create(request, payload: services.PriceReportSubmitInput):
     """Anyone may report price gouging or hoarding (no account). Rate-limited per address."""
     from fangkong.core.throttle import public_form_hit
 
@@ -150,11 +129,6 @@ def price_list(request):
     return [_price(r) for r in selectors.price_reports_visible(user=request.user)[:500]]
 
 
-class PriceDecideIn(Schema):
-    confirmed: bool
-    outcome: str
-
-
 @router.post("/livelihood/price-reports/{int:report_id}/decide", response={200: PriceOut, **ERRORS})
-def price_decide(request, report_id: int, payload: PriceDecideIn):
+def price_decide(request, report_id: int, payload: services.PriceReportDecideInput):
     return _price(services.price_report_decide(actor=request.user, report_id=report_id, **payload.dict()))

@@ -85,18 +85,10 @@ def volunteer(request, people: list[int]):
 
 def report_price(request):
     """Anyone reports price gouging or hoarding, anonymously or named."""
-    return public_report(
-        request,
-        limit_key="price",
-        template="livelihood/resident/report_price.html",
-        submit=lambda post, name, phone: services.price_report_submit(
-            shop=post.get("shop", ""),
-            place=post.get("place", ""),
-            goods=post.get("goods", ""),
-            price=post.get("price", ""),
-            hoarding=post.get("hoarding") == "on",
-            description=post.get("description", ""),
-            name=name,
-            phone=phone,
-        ),
-    )
+
+    def submit(post, name: str, phone: str):
+        # The name and phone as public_report passes them: only when the reporter chose to be named.
+        data = services.PriceReportSubmitInput.from_form(post).dict() | {"name": name, "phone": phone}
+        return services.price_report_submit(**data)
+
+    return public_report(request, limit_key="price", template="livelihood/resident/report_price.html", submit=submit)

@@ -11,13 +11,51 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, reporters
 from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record, stated_reason
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
 
+from . import errors
 from .models import PriceReport, SupplyRequest, Volunteer
 from .selectors import supply_requests_visible, volunteers_visible, zone_keeping_home
+
+
+class SupplyRequestMoveInput(FormInput):
+    """The community takes a supply request, delivers it or cancels it (with the reason), from the API's body or
+    the community's page."""
+
+    to: str  # accepted | delivered | cancelled
+    note: str = ""
+
+
+class VolunteerDecideInput(FormInput):
+    """The community accepts or declines a volunteer; a decline says why (the volunteer is told)."""
+
+    accept: bool
+    note: str = ""
+
+
+class PriceReportSubmitInput(FormInput):
+    """A report of price gouging or hoarding, from the API's body or the public page's form. Leave name and phone
+    out to report anonymously (the page sends them only when the reporter ticks "give my name")."""
+
+    shop: str
+    place: str
+    goods: str
+    description: str
+    price: str = ""
+    hoarding: bool = False
+    name: str = ""
+    phone: str = ""
+
+
+class PriceReportDecideInput(FormInput):
+    """The market regulator's finding on a price report: confirmed or not, and what was found and done."""
+
+    confirmed: bool
+    outcome: str
 
 
 def _notify_community(person: Person, title: str, link: str) -> None:
@@ -38,19 +76,27 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
     person = Person.objects.get(pk=person_id)
     zone_id = zone_keeping_home(person.pk)
     if zone_id is None:
-        raise FieldError("person_id", _("Supplies are brought to homes in sealed or controlled zones only."))
+        raise FieldError(
+            "person_id",
+            _("Supplies are brought to homes in sealed or controlled zones only."),
+            code=errors.Code.NOT_IN_ZONE,
+        )
     if kind not in SupplyRequest.Kind.values:
-        raise FieldError("kind", _("Food, medicine or other."))
+        raise FieldError("kind", _("Food, medicine or other."), code=Code.UNKNOWN_CHOICE)
     items = (items or "").strip()
     if len(items) < 2:
-        raise FieldError("items", _("Say what you need."))
+        raise FieldError("items", _("Say what you need."), code=Code.TOO_SHORT if items else Code.REQUIRED)
     if (
         SupplyRequest.objects.filter(
             person=person, state__in=[SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
         ).count()
         >= 3
     ):
-        raise FieldError("items", _("Three requests are open already; the community will contact you."))
+        raise FieldError(
+            "items",
+            _("Three requests are open already; the community will contact you."),
+            code=errors.Code.TOO_MANY_OPEN,
+        )
     request = SupplyRequest.objects.create(
         person=person, zone_id=zone_id, kind=kind, items=items[:2000], urgent=bool(urgent), jpath=person.jpath
     )
@@ -79,11 +125,11 @@ def supply_request_move(*, actor, request_id: int, to: str, note: str = "") -> S
     if request is None:
         raise NotFound
     if to not in SUPPLY_MOVES:
-        raise FieldError("to", _("Unknown state."))
+        raise FieldError("to", _("Unknown state."), code=Code.UNKNOWN_CHOICE)
     if request.state not in SUPPLY_MOVES[to]:
-        raise FieldError("to", _("Not from “%(now)s”.") % {"now": request.get_state_display()})
+        raise FieldError("to", _("Not from “%(now)s”.") % {"now": request.get_state_display()}, code=Code.WRONG_STATE)
     if to == SupplyRequest.State.CANCELLED and not (note or "").strip():
-        raise FieldError("note", _("Say why it is cancelled."))
+        raise FieldError("note", _("Say why it is cancelled."), code=Code.REASON_REQUIRED)
     now = clock.now()
     request.state, request.handled_by, request.note = to, actor, (note or "").strip()[:300]
     if to == SupplyRequest.State.ACCEPTED:
@@ -108,21 +154,27 @@ def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str
     skills = [s for s in dict.fromkeys(skills or []) if s]
     unknown = [s for s in skills if s not in Volunteer.Skill.values]
     if unknown or not skills:
-        raise FieldError("skills", _("Choose what you can help with."))
+        raise FieldError(
+            "skills", _("Choose what you can help with."), code=Code.UNKNOWN_CHOICE if unknown else Code.REQUIRED
+        )
     availability = " ".join((availability or "").split())
     if not availability:
-        raise FieldError("availability", _("Say when you are available (days, hours)."))
+        raise FieldError("availability", _("Say when you are available (days, hours)."), code=Code.REQUIRED)
     from fangkong.containment.status import status_of
 
     if status_of(person.pk).colour == "red":
-        raise FieldError("person_id", _("Thank you — once your status is no longer red you can sign up."))
+        raise FieldError(
+            "person_id",
+            _("Thank you — once your status is no longer red you can sign up."),
+            code=errors.Code.STATUS_RED,
+        )
     try:
         with transaction.atomic():
             v = Volunteer.objects.create(
                 person=person, skills=skills, availability=availability[:200], jpath=person.jpath
             )
     except IntegrityError as exc:
-        raise FieldError("person_id", _("You have signed up already.")) from exc
+        raise FieldError("person_id", _("You have signed up already."), code=Code.DUPLICATE) from exc
     audit_record(actor=Resident(person.pk), action="livelihood.volunteer_sign_up", obj=v, fields={"skills": skills})
     _notify_community(person, title=_("A volunteer signed up"), link="/livelihood/")
     return v
@@ -141,7 +193,7 @@ def volunteer_withdraw(*, person_ids: list[int], volunteer_id: int) -> Volunteer
     if v is None:
         raise NotFound
     if v.state not in (Volunteer.State.APPLIED, Volunteer.State.ACCEPTED):
-        raise FieldError("state", _("This sign-up has ended already."), code="not_active")
+        raise FieldError("state", _("This sign-up has ended already."), code=Code.NOT_ACTIVE)
     v.state, v.decided_at = Volunteer.State.WITHDRAWN, clock.now()
     v.save(update_fields=["state", "decided_at"])
     audit_record(actor=Resident(v.person_id), action="livelihood.volunteer_withdraw", obj=v)
@@ -155,9 +207,9 @@ def volunteer_decide(*, actor, volunteer_id: int, accept: bool, note: str = "") 
     if v is None:
         raise NotFound
     if v.state != Volunteer.State.APPLIED:
-        raise FieldError("state", _("Decided already."))
+        raise FieldError("state", _("Decided already."), code=Code.NOT_PENDING)
     if not accept and not (note or "").strip():
-        raise FieldError("note", _("Say why (the volunteer is told)."))
+        raise FieldError("note", _("Say why (the volunteer is told)."), code=Code.NOTE_REQUIRED)
     v.state = Volunteer.State.ACCEPTED if accept else Volunteer.State.DECLINED
     v.decided_by, v.decided_at, v.note = actor, clock.now(), (note or "").strip()[:300]
     v.save()
@@ -176,13 +228,18 @@ def price_report_submit(
     """From the portal, no account needed; named only if both a name and a phone are given."""
     shop, place, goods = (" ".join((x or "").split()) for x in (shop, place, goods))
     if not shop:
-        raise FieldError("shop", _("Name the shop or seller."))
+        raise FieldError("shop", _("Name the shop or seller."), code=Code.REQUIRED)
     if not place:
-        raise FieldError("place", _("Say where it is."))
+        raise FieldError("place", _("Say where it is."), code=Code.REQUIRED)
     if not goods:
-        raise FieldError("goods", _("Which goods?"))
-    if len((description or "").strip()) < 4:
-        raise FieldError("description", _("Say what happened (the price asked, what was refused)."))
+        raise FieldError("goods", _("Which goods?"), code=Code.REQUIRED)
+    text = (description or "").strip()
+    if len(text) < 4:
+        raise FieldError(
+            "description",
+            _("Say what happened (the price asked, what was refused)."),
+            code=Code.TOO_SHORT if text else Code.REQUIRED,
+        )
     anonymous, name_cipher, phone_cipher = reporters.identity(name, phone)
     report = PriceReport.objects.create(
         shop=shop[:100],
@@ -190,7 +247,7 @@ def price_report_submit(
         goods=goods[:100],
         price=(price or "").strip()[:60],
         hoarding=bool(hoarding),
-        description=description.strip()[:4000],
+        description=text[:4000],
         anonymous=anonymous,
         name_cipher=name_cipher,
         phone_cipher=phone_cipher,
@@ -207,9 +264,9 @@ def price_report_decide(*, actor, report_id: int, confirmed: bool, outcome: str)
     if report is None:
         raise NotFound
     if report.state != PriceReport.State.RECEIVED:
-        raise FieldError("state", _("Decided already."))
+        raise FieldError("state", _("Decided already."), code=Code.NOT_PENDING)
     if not (outcome or "").strip():
-        raise FieldError("outcome", _("Record what was found and done."))
+        raise FieldError("outcome", _("Record what was found and done."), code=Code.REQUIRED)
     report.state = PriceReport.State.CONFIRMED if confirmed else PriceReport.State.DISMISSED
     report.handled_by, report.handled_at, report.outcome = actor, clock.now(), outcome.strip()[:300]
     report.save()

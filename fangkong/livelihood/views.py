@@ -23,18 +23,14 @@ def community(request):
     if request.method == "POST":
         try:
             if request.POST.get("volunteer"):
+                decision = services.VolunteerDecideInput.from_form(request.POST)
                 services.volunteer_decide(
-                    actor=request.user,
-                    volunteer_id=param_id(request.POST, "volunteer") or 0,
-                    accept=request.POST.get("accept") == "1",
-                    note=request.POST.get("note", ""),
+                    actor=request.user, volunteer_id=param_id(request.POST, "volunteer") or 0, **decision.dict()
                 )
             else:
+                move = services.SupplyRequestMoveInput.from_form(request.POST)
                 services.supply_request_move(
-                    actor=request.user,
-                    request_id=param_id(request.POST, "request") or 0,
-                    to=request.POST.get("to", ""),
-                    note=request.POST.get("note", ""),
+                    actor=request.user, request_id=param_id(request.POST, "request") or 0, **move.dict()
                 )
             messages.success(request, _("Saved."))
         except FieldError as exc:
@@ -57,11 +53,9 @@ def prices(request):
         raise NotFound
     if request.method == "POST":
         try:
+            data = services.PriceReportDecideInput.from_form(request.POST)
             services.price_report_decide(
-                actor=request.user,
-                report_id=param_id(request.POST, "report") or 0,
-                confirmed=request.POST.get("confirmed") == "1",
-                outcome=request.POST.get("outcome", ""),
+                actor=request.user, report_id=param_id(request.POST, "report") or 0, **data.dict()
             )
             messages.success(request, _("Saved."))
         except FieldError as exc:

@@ -53,7 +53,7 @@ def test_price_reports_over_the_api(client, district, market, api_token):
     assert r.status_code == 201 and r.json()["anonymous"] is False and "phone" not in r.json()
     bad = anon.post("/api/v1/public/price-reports", {"shop": "", "place": "x", "goods": "y", "description": "涨价很多"},
                     content_type=JSON)  # fmt: skip
-    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "shop"
+    assert bad.status_code == 400 and (bad.json()["errors"][0]["field"], bad.json()["code"]) == ("shop", "required")
     reg = api_token(market)
     rows = client.get("/api/v1/livelihood/price-reports", **reg).json()
     assert len(rows) == 1 and "13800002222" not in str(rows)
@@ -62,6 +62,11 @@ def test_price_reports_over_the_api(client, district, market, api_token):
         content_type=JSON, **reg,
     )  # fmt: skip
     assert d.status_code == 200 and d.json()["state"] == "dismissed"
+    again = client.post(
+        f"/api/v1/livelihood/price-reports/{rows[0]['id']}/decide", {"confirmed": True, "outcome": "复查"},
+        content_type=JSON, **reg,
+    )  # fmt: skip
+    assert again.status_code == 400 and again.json()["code"] == "not_pending"
     outsider = api_token(district.worker_a)
     assert client.get("/api/v1/livelihood/price-reports", **outsider).status_code == 403
     assert client.post(

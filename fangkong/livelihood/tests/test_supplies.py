@@ -16,6 +16,7 @@ def test_only_homes_in_a_zone_request_supplies(district, resident, seal):
     assert "not in one now" in page.content.decode()
     r = resident.post("/me/supplies/", {"person": district.person_a.pk, "kind": "groceries", "items": "米面油"})
     assert r.status_code == 400 and not SupplyRequest.objects.exists()
+    assert (r.context["error"].field, r.context["error"].code) == ("person_id", "not_in_zone")
     seal(district.a1)
     r = resident.post(
         "/me/supplies/", {"person": district.person_a.pk, "kind": "medicine", "items": "降压药", "urgent": "on"}
@@ -40,7 +41,7 @@ def test_an_unknown_kind_is_refused_for_the_kind(district, resident, seal):
     mine = {"person_ids": [district.person_a.pk], "person_id": district.person_a.pk, "items": "米面油"}
     with pytest.raises(FieldError) as exc:
         supply_request_file(**mine, kind="x")
-    assert (exc.value.field, exc.value.code) == ("kind", "invalid")
+    assert (exc.value.field, exc.value.code) == ("kind", "unknown_choice")
     r = resident.post("/me/supplies/", {"person": district.person_a.pk, "kind": "x", "items": "米面油"})
     assert r.status_code == 400 and exc.value.message in r.content.decode()
     assert not SupplyRequest.objects.exists()
@@ -61,14 +62,29 @@ def test_the_community_delivers(district, seal):
     assert req.state == "delivered" and req.handled_by == district.worker_a and req.delivered_at
     with pytest.raises(FieldError) as exc:
         supply_request_move(actor=district.worker_a, request_id=req.pk, to="accepted")
-    assert (exc.value.field, exc.value.code) == ("to", "invalid")  # not from delivered
+    assert (exc.value.field, exc.value.code) == ("to", "wrong_state")  # not from delivered
     other = supply_request_file(person_ids=ids, person_id=district.person_a.pk, kind="other", items="尿不湿")
     with pytest.raises(FieldError) as exc:
         supply_request_move(actor=district.worker_a, request_id=other.pk, to="cancelled")  # needs a reason
-    assert (exc.value.field, exc.value.code) == ("note", "invalid")
+    assert (exc.value.field, exc.value.code) == ("note", "reason_required")
+    # The page reads its form as the API its body: an unknown step is refused, the request left as it was.
+    r = worker.post("/livelihood/", {"request": other.pk, "to": "lost"}, follow=True)
+    assert "Unknown state." in r.content.decode()
+    other.refresh_from_db()
+    assert other.state == "received"
     from fangkong.core.scoping import NotFound
 
     with pytest.raises(NotFound):
         supply_request_move(actor=district.worker_b, request_id=other.pk, to="delivered")
     assert AuditEvent.objects.filter(action="livelihood.supply_delivered").count() == 1
     assert district.client(district.unit_staff).get("/livelihood/").status_code == 404
+
+
+def test_a_fourth_open_request_waits(district, seal):
+    seal(district.a1)
+    mine = {"person_ids": [district.person_a.pk], "person_id": district.person_a.pk, "kind": "groceries"}
+    for items in ("米", "面", "油"):
+        supply_request_file(**mine, items=f"{items}一袋")
+    with pytest.raises(FieldError) as exc:
+        supply_request_file(**mine, items="盐一袋")
+    assert (exc.value.field, exc.value.code) == ("items", "too_many_open")

@@ -1,0 +1,11 @@
+"""This app's error codes, beside core.errors.Code: stable, for clients and tests to match."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Code(StrEnum):
+    NOT_IN_ZONE = "not_in_zone"  # supplies for a home that is in no sealed or controlled zone
+    TOO_MANY_OPEN = "too_many_open"  # a fourth supply request while three are still open
+    STATUS_RED = "status_red"  # a volunteer whose status is red signs up
