@@ -29,10 +29,6 @@ class PeriodOut(Schema):
     last_run: dict[str, Any] | None
 
 
-class PeriodIn(Schema):
-    days: int
-
-
 def _period(r: selectors.PeriodRow) -> dict:
     c = r.data_class
     return {
@@ -58,7 +54,7 @@ def periods_get(request):
 
 
 @router.put("/dataprotection/retention/{data_class}", response={200: list[PeriodOut], **ERRORS})
-def period_put(request, data_class: str, payload: PeriodIn):
+def period_put(request, data_class: str, payload: services.RetentionPeriodUpdateInput):
     """District HQ: change how many days a class is kept (within its bounds). Audited with before and after."""
     services.retention_period_update(actor=request.user, data_class=data_class, days=payload.days)
     return [_period(r) for r in selectors.periods(user=request.user)]

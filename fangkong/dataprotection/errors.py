@@ -12,6 +12,5 @@ class Code(StrEnum):
     OUT_OF_RANGE = "out_of_range"
     RUNNING = "running"
     TOOL_MISSING = "tool_missing"
-    UNKNOWN = "unknown"
     UNKNOWN_FORMAT = "unknown_format"
     UNSUPPORTED = "unsupported"

@@ -20,13 +20,15 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.models import IdempotencyRecord
 from fangkong.core.purging import in_ranges, raw_delete
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.registry.models import Jurisdiction
 
+from . import errors
 from .classes import BY_KEY, CLASSES, EMERGENCY, DataClass
 from .models import DailyCount, RetentionPeriod
 
@@ -52,23 +54,30 @@ def _require(actor) -> None:
         raise Forbidden(Cap.RETENTION)
 
 
+class RetentionPeriodUpdateInput(FormInput):
+    """A class's new period, from the API's body (the class in the path) or the retention page's form (the class
+    a hidden field beside it)."""
+
+    days: int
+
+
 @transaction.atomic
-def retention_period_update(*, actor, data_class: str, days) -> RetentionPeriod:
+def retention_period_update(*, actor, data_class: str, days: int | str) -> RetentionPeriod:
     """Set how many days a class of personal data is kept (within the class's bounds); audited with before and
     after. Passages' period is the screening settings' and is changed there too."""
     _require(actor)
     cls = BY_KEY.get(data_class)
     if cls is None:
-        raise FieldError("data_class", _("Unknown class of personal data."), code="unknown")
+        raise FieldError("data_class", _("Unknown class of personal data."), code=Code.UNKNOWN_CHOICE)
     try:
         value = int(str(days).strip())
     except (TypeError, ValueError):
-        raise FieldError("days", _("A whole number of days."), code="invalid") from None
+        raise FieldError("days", _("A whole number of days."), code=Code.INVALID) from None
     if not cls.min_days <= value <= cls.max_days:
         raise FieldError(
             "days",
             _("Between %(low)d and %(high)d days.") % {"low": cls.min_days, "high": cls.max_days},
-            code="out_of_range",
+            code=Code.OUT_OF_RANGE,
         )
     before = period_days(cls)
     if cls.key == "passages":
@@ -132,7 +141,7 @@ def _one_at_a_time():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_try_advisory_lock(%s)", [PURGE_LOCK])
         if not cursor.fetchone()[0]:
-            raise FieldError("purge", _("Another purge is running."), code="running")
+            raise FieldError("purge", _("Another purge is running."), code=errors.Code.RUNNING)
     try:
         yield
     finally:
@@ -146,7 +155,7 @@ def purge_run(*, dry_run: bool = False, only: list[str] | None = None) -> list[C
     caller sees its error."""
     unknown = [k for k in only or [] if k not in BY_KEY]
     if unknown:
-        raise FieldError("only", _("Unknown class of personal data."), code="unknown")
+        raise FieldError("only", _("Unknown class of personal data."), code=Code.UNKNOWN_CHOICE)
     with _one_at_a_time():
         return _purge_classes(dry_run, only)
 
@@ -212,7 +221,7 @@ def emergency_end(*, confirm: str, dry_run: bool = False, operator: str = "") ->
     a command copied from elsewhere cannot destroy this district's data. One audit event lists what went."""
     code = district_code()
     if not code or (confirm or "").strip() != code:
-        raise FieldError("confirm", _("Type the district's code to confirm."), code="mismatch")
+        raise FieldError("confirm", _("Type the district's code to confirm."), code=errors.Code.MISMATCH)
     at = clock.now()
     counts: dict[str, dict[str, int]] = {}
     with _one_at_a_time():

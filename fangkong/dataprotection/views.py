@@ -16,8 +16,9 @@ def retention_page(request):
     error = None
     if request.method == "POST":
         try:
+            data = services.RetentionPeriodUpdateInput.from_form(request.POST)
             services.retention_period_update(
-                actor=request.user, data_class=request.POST.get("data_class", ""), days=request.POST.get("days", "")
+                actor=request.user, data_class=request.POST.get("data_class", ""), days=data.days
             )
             return redirect("dataprotection:retention")
         except FieldError as exc:
@@ -32,4 +33,5 @@ def retention_page(request):
             "failed": request.POST.get("data_class", "") if error else "",
             "district_code": services.district_code(),
         },
+        status=400 if error else 200,
     )

@@ -7,7 +7,7 @@ from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden
 from fangkong.dataprotection.classes import CLASSES
 from fangkong.dataprotection.models import RetentionPeriod
-from fangkong.dataprotection.services import period_days, retention_period_update
+from fangkong.dataprotection.services import period_days, purge_run, retention_period_update
 from fangkong.screening.models import ScreeningSettings
 
 
@@ -36,7 +36,10 @@ def test_hq_sets_a_period_within_its_bounds_and_it_is_audited(district):
         assert (exc.value.field, exc.value.code) == ("days", code)
     with pytest.raises(FieldError) as exc:
         retention_period_update(actor=district.hq, data_class="nonsense", days=10)
-    assert (exc.value.field, exc.value.code) == ("data_class", "unknown")
+    assert (exc.value.field, exc.value.code) == ("data_class", "unknown_choice")
+    with pytest.raises(FieldError) as exc:
+        purge_run(only=["venue_scans", "nonsense"])
+    assert (exc.value.field, exc.value.code) == ("only", "unknown_choice")
 
 
 def test_only_district_hq_sets_periods(district):
@@ -67,7 +70,14 @@ def test_page_edits_a_period(district):
     assert r.status_code == 302
     assert RetentionPeriod.objects.get(data_class="sentinel_reports").days == 60
     r = c.post("/dataprotection/retention/", {"data_class": "sentinel_reports", "days": "0"})
-    assert r.status_code == 200 and 'aria-invalid="true"' in r.content.decode()
+    assert r.status_code == 400 and 'aria-invalid="true"' in r.content.decode()
+    assert (r.context["error"].field, r.context["error"].code) == ("days", "out_of_range")
+    # The form is read as the API reads its body: a value that is no number is refused before the service.
+    r = c.post("/dataprotection/retention/", {"data_class": "sentinel_reports", "days": "two months"})
+    assert r.status_code == 400 and 'aria-invalid="true"' in r.content.decode()
+    assert (r.context["error"].field, r.context["error"].code) == ("days", "invalid")
+    r = c.post("/dataprotection/retention/", {"data_class": "sentinel_reports"})
+    assert (r.status_code, r.context["error"].field, r.context["error"].code) == (400, "days", "required")
     assert RetentionPeriod.objects.get(data_class="sentinel_reports").days == 60
 
 
