@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.actors import is_system, require_actor
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Person
@@ -59,9 +59,9 @@ def case_release(*, actor, case_id: int, note: str) -> Case:
     if case is None or not scope_for(actor, Cap.CASE_WORK).covers(case.jpath):
         raise NotFound
     if case.released_at is not None:
-        raise FieldError("state", _("This case is released already."))
+        raise FieldError("state", _("This case is released already."), code=Code.WRONG_STATE)
     if not (note or "").strip():
-        raise FieldError("note", _("Give the basis of the release (discharge, end of isolation)."))
+        raise FieldError("note", _("Give the basis of the release (discharge, end of isolation)."), code=Code.REQUIRED)
     case.released_at, case.released_by, case.release_note = clock.now(), actor, note.strip()[:300]
     case.save(update_fields=["released_at", "released_by", "release_note"])
     status_refresh([case.person_id])
@@ -81,11 +81,11 @@ def contact_add(*, actor, case_id: int, person_id: int, last_contact_at: datetim
         raise NotFound
     person = Person.objects.filter(scope_for(actor, Cap.STATUS_VIEW).q(), pk=person_id).first()
     if person is None:
-        raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code="not_found")
+        raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code=Code.NOT_FOUND)
     if person.pk == case.person_id:
-        raise FieldError("person_id", _("A case is not their own close contact."))
+        raise FieldError("person_id", _("A case is not their own close contact."), code=Code.INVALID)
     if last_contact_at > clock.now():
-        raise FieldError("last_contact_at", _("The last contact cannot be in the future."))
+        raise FieldError("last_contact_at", _("The last contact cannot be in the future."), code=Code.IN_FUTURE)
     contact, created = CloseContact.objects.update_or_create(
         case=case,
         person=person,

@@ -20,12 +20,14 @@ from fangkong.core import approvals, clock
 from fangkong.core.actors import Resident, require_actor
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import aware
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.core.text import ascii_digits
 from fangkong.registry.models import Person
 
+from . import errors
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
 from .selectors import appeals_visible, change_get
 from .status import status_refresh
@@ -39,6 +41,29 @@ class BulkItem:
     person_id: int
     basis: str
     record: str  # "case:12", "contact:5", "followup:34", "recall:7": the record concerning this person
+
+
+class StatusChangeRequestInput(FormInput):
+    """A manual status change asked for one person: the API's body and the person page's form (the person from
+    the page's address). An expiry given as a date runs to the end of that day."""
+
+    person_id: int
+    colour: str
+    basis: str
+    expires_at: EndMoment | None = None
+
+
+class AppealFileInput(FormInput):
+    """An appeal against a change in force, written down by staff (residents write theirs on /me/)."""
+
+    text: str
+
+
+class AppealDecideInput(FormInput):
+    """The decision on an appeal: upheld revokes the change; the note says why either way."""
+
+    upheld: bool
+    note: str
 
 
 def _require(actor, cap: str) -> None:
@@ -61,16 +86,22 @@ def _person_in(actor, person_id: int, cap: str) -> Person:
 
 def _check(colour: str, basis: str, expires_at: datetime | None) -> tuple[str, datetime]:
     if colour not in (Colour.YELLOW, Colour.RED, Colour.GREEN):
-        raise FieldError("colour", _("The colour is green, yellow or red."))
+        raise FieldError("colour", _("The colour is green, yellow or red."), code=Code.UNKNOWN_CHOICE)
     basis = (basis or "").strip()
     if len(basis) < 10:
-        raise FieldError("basis", _("Give the legal basis (the regulation and the facts), at least 10 characters."))
+        raise FieldError(
+            "basis",
+            _("Give the legal basis (the regulation and the facts), at least 10 characters."),
+            code=Code.TOO_SHORT,
+        )
     now = clock.now()
     if expires_at is None or aware(expires_at) <= now:  # the API hands over a bare date or no offset naive
-        raise FieldError("expires_at", _("Give an expiry in the future."))
+        raise FieldError("expires_at", _("Give an expiry in the future."), code=Code.REQUIRED)
     expires_at = aware(expires_at)
     if expires_at > now + timedelta(days=MAX_DAYS):
-        raise FieldError("expires_at", _("A manual change lasts at most %(n)d days.") % {"n": MAX_DAYS})
+        raise FieldError(
+            "expires_at", _("A manual change lasts at most %(n)d days.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE
+        )
     return basis, expires_at
 
 
@@ -114,22 +145,24 @@ def status_changes_request_bulk(
     signed-in role."""
     _require(actor, Cap.STATUS_REQUEST)
     if not items:
-        raise FieldError("items", _("List the people, each with their basis."), code="required")
+        raise FieldError("items", _("List the people, each with their basis."), code=Code.REQUIRED)
     if len(items) > MAX_BULK:
-        raise FieldError("items", _("At most %(n)d people per request.") % {"n": MAX_BULK}, code="too_large")
+        raise FieldError("items", _("At most %(n)d people per request.") % {"n": MAX_BULK}, code=Code.TOO_LARGE)
     seen: set[int] = set()
     for row, item in enumerate(items):
         try:
             _person_in(actor, item.person_id, Cap.STATUS_REQUEST)
         except NotFound as exc:
             raise FieldError(
-                "person_id", _("Unknown person, or outside your jurisdiction."), row=row, code="not_found"
+                "person_id", _("Unknown person, or outside your jurisdiction."), row=row, code=Code.NOT_FOUND
             ) from exc
         if item.person_id in seen:
-            raise FieldError("person_id", _("This person is listed twice."), row=row, code="duplicate")
+            raise FieldError("person_id", _("This person is listed twice."), row=row, code=Code.DUPLICATE)
         seen.add(item.person_id)
         if len((item.basis or "").strip()) < 10:
-            raise FieldError("basis", _("Each person needs their own basis, at least 10 characters."), row=row)
+            raise FieldError(
+                "basis", _("Each person needs their own basis, at least 10 characters."), row=row, code=Code.TOO_SHORT
+            )
         if not _record_concerns(item.record, item.person_id):
             raise FieldError(
                 "record",
@@ -138,6 +171,7 @@ def status_changes_request_bulk(
                     "recall), e.g. case:12."
                 ),
                 row=row,
+                code=errors.Code.NOT_CONCERNED,
             )
     batch = secrets.token_hex(8)
     out = []
@@ -271,11 +305,11 @@ def status_change_revoke(*, actor, change_id: int, note: str) -> StatusChange:
     asked cannot confirm."""
     change = _change_locked(actor, change_id)
     if change.state != StatusChange.State.APPLIED:
-        raise FieldError("state", _("Only an applied change can be revoked."), code="not_applied")
+        raise FieldError("state", _("Only an applied change can be revoked."), code=errors.Code.NOT_APPLIED)
     note = (note or "").strip()
     if change.revoke_requested_by_id is None:
         if not note:
-            raise FieldError("note", _("Say why the change is revoked."), code="required")
+            raise FieldError("note", _("Say why the change is revoked."), code=Code.REQUIRED)
         change.revoke_requested_by, change.revoke_requested_at = actor, clock.now()
         change.revoke_request_note = note[:300]
         change.save(update_fields=["revoke_requested_by", "revoke_requested_at", "revoke_request_note"])
@@ -347,12 +381,12 @@ def appeal_file(*, actor, change_id: int, text: str) -> Appeal:
     elif not scope_for(actor, Cap.STATUS_VIEW).covers(change.jpath):
         raise NotFound
     if change.state != StatusChange.State.APPLIED:
-        raise FieldError("change", _("Only a change in force can be appealed."))
+        raise FieldError("change", _("Only a change in force can be appealed."), code=Code.WRONG_STATE)
     if change.appeals.filter(state=Appeal.State.OPEN).exists():
-        raise FieldError("change", _("An appeal against this change is already open."))
+        raise FieldError("change", _("An appeal against this change is already open."), code=Code.DUPLICATE)
     text = (text or "").strip()
     if len(text) < 4:
-        raise FieldError("text", _("Say why the change is wrong."))
+        raise FieldError("text", _("Say why the change is wrong."), code=Code.TOO_SHORT)
     appeal = Appeal.objects.create(
         change=change, text=text[:2000], filed_by=actor if getattr(actor, "is_authenticated", False) else None
     )

@@ -8,4 +8,9 @@ from enum import StrEnum
 class Code(StrEnum):
     NOT_APPLIED = "not_applied"
     UNMET = "unmet"  # a zone's lifting criteria
+    FULL = "full"  # an isolation site without a free bed
+    UNDER_WAY = "under_way"  # a transfer for this person is already under way
+    OUT_OF_ORDER = "out_of_order"  # a transfer's step before the one it follows
+    NOT_CONCERNED = "not_concerned"  # a record cited for a status change that is not about this person
+    NOT_ELIGIBLE = "not_eligible"  # a transfer for someone who is neither a case nor a close contact
     NESTED = "nested"  # a zone lists a place together with a place or jurisdiction holding it

@@ -47,7 +47,7 @@ def level_update(
     from django.utils.translation import gettext as _
 
     from fangkong.core.audit import audit_record
-    from fangkong.core.errors import FieldError
+    from fangkong.core.errors import Code, FieldError
     from fangkong.core.roles import Cap
     from fangkong.core.scoping import Forbidden, scope_for
 
@@ -56,14 +56,14 @@ def level_update(
     if not scope_for(actor, Cap.ZONE_PROTOCOL).district_wide:
         raise Forbidden(Cap.ZONE_PROTOCOL)  # a district-wide rule: district HQ only
     if colour not in Colour.values:
-        raise FieldError("colour", _("The colour is green, yellow or red."))
+        raise FieldError("colour", _("The colour is green, yellow or red."), code=Code.UNKNOWN_CHOICE)
     if not (name or "").strip():
-        raise FieldError("name", _("Name the level."))
+        raise FieldError("name", _("Name the level."), code=Code.REQUIRED)
     for field, value in (("quiet_days", quiet_days), ("contact_days", contact_days), ("negative_days", negative_days)):
         if not 0 <= value <= 60:
-            raise FieldError(field, _("From 0 to 60 days."))
+            raise FieldError(field, _("From 0 to 60 days."), code=Code.OUT_OF_RANGE)
     if not 1 <= rank <= 9:
-        raise FieldError("rank", _("A rank from 1 (strictest) to 9."))
+        raise FieldError("rank", _("A rank from 1 (strictest) to 9."), code=Code.OUT_OF_RANGE)
     with transaction.atomic():
         row = ZoneLevel.objects.select_for_update().filter(code=code).first()
         before = (
@@ -85,7 +85,7 @@ def level_update(
         )
         if row is None:
             if not code or not code.replace("_", "").isalnum():
-                raise FieldError("code", _("A code of letters, digits and underscores."))
+                raise FieldError("code", _("A code of letters, digits and underscores."), code=Code.INVALID)
             row = ZoneLevel(code=code)
         else:
             row.version += 1

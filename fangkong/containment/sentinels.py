@@ -5,7 +5,6 @@ their community. Hospitals keep an inpatient and escort register."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -14,7 +13,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_document, clean_phone, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
@@ -31,16 +31,41 @@ ALERT_KINDS = {"followup", "case", "recall", "isolation"}
 RECENT_POSITIVE_DAYS = 14
 
 
-@dataclass
-class Who:
+class Who(FormInput):
     """How a clinic identifies someone: their personal code, or their document (with name and phone for
-    someone not yet in the register)."""
+    someone not yet in the register). The escort's form and the API's escort body."""
 
-    person_code: str = ""
+    person_code: str = ""  # the person's own code (scanned), or:
     document_type: str = ""
     document_number: str = ""
-    name: str = ""
+    name: str = ""  # as on the document: required with a document number (and for inpatients and escorts)
     phone: str = ""
+
+
+class SentinelReportInput(Who):
+    """A clinic's, fever clinic's or pharmacy's report: the API's body and the sentinel page's form."""
+
+    kind: str  # fever | triage | purchase
+    temperature: float | str | None = None
+    symptoms: str = ""
+    drugs: list[str] = []  # antipyretic | cough | antiviral | antibiotic
+    unit_id: int | None = None  # when the reporter works at several units
+
+    @property
+    def who(self) -> Who:
+        return Who(**self.model_dump(include=set(Who.model_fields)))
+
+
+class InpatientAdmitInput(Who):
+    """Admitting a patient to the hospital's register."""
+
+    ward: str
+    bed: str = ""
+    unit_id: int | None = None
+
+    @property
+    def who(self) -> Who:
+        return Who(**self.model_dump(include=set(Who.model_fields)))
 
 
 def _unit_for(actor, unit_id: int | None, cap: str) -> Unit:
@@ -63,12 +88,12 @@ def _person(who: Who, unit: Unit, *, name_required: bool = False) -> tuple[Perso
     name = " ".join((who.name or "").split())[:64]
     if who.person_code:
         if name_required and not name:
-            raise FieldError("name", _("Give the patient's name."), code="required")
+            raise FieldError("name", _("Give the patient's name."), code=Code.REQUIRED)
         from .scanning import status_for_code
 
         status = status_for_code(who.person_code)
         if status is None:
-            raise FieldError("person_code", _("Unknown personal code."), code="not_found")
+            raise FieldError("person_code", _("Unknown personal code."), code=Code.NOT_FOUND)
         return Person.objects.get(pk=status.person_id), name
     try:
         doc_type = parse_doc_type(who.document_type)
@@ -76,7 +101,7 @@ def _person(who: Who, unit: Unit, *, name_required: bool = False) -> tuple[Perso
     except InvalidDocument as exc:
         raise FieldError("document_number", str(exc), code=exc.code) from exc
     if not name:
-        raise FieldError("name", _("Give the name as on the document."), code="required")
+        raise FieldError("name", _("Give the name as on the document."), code=Code.REQUIRED)
     try:
         phone = clean_phone(who.phone) if (who.phone or "").strip() else ""
     except InvalidDocument as exc:
@@ -97,9 +122,9 @@ def _temperature(value) -> Decimal | None:
     try:
         t = Decimal(str(value))
     except InvalidOperation as exc:
-        raise FieldError("temperature", _("A temperature like 38.2.")) from exc
+        raise FieldError("temperature", _("A temperature like 38.2."), code=Code.INVALID) from exc
     if not Decimal("34") <= t <= Decimal("43"):
-        raise FieldError("temperature", _("A body temperature is between 34 and 43 °C."))
+        raise FieldError("temperature", _("A body temperature is between 34 and 43 °C."), code=Code.OUT_OF_RANGE)
     return t
 
 
@@ -119,12 +144,14 @@ def sentinel_report(
     would say who is a case, a close contact or under closed-loop management to anyone who types a number."""
     unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
     if kind not in SentinelReport.Kind.values:
-        raise FieldError("kind", _("A report is of a fever patient, a triage or a drug purchase."))
+        raise FieldError(
+            "kind", _("A report is of a fever patient, a triage or a drug purchase."), code=Code.UNKNOWN_CHOICE
+        )
     drugs = list(dict.fromkeys(drugs or []))
     if any(d not in SentinelReport.Drug.values for d in drugs):
-        raise FieldError("drugs", _("Drugs are antipyretic, cough, antiviral or antibiotic."))
+        raise FieldError("drugs", _("Drugs are antipyretic, cough, antiviral or antibiotic."), code=Code.UNKNOWN_CHOICE)
     if kind == SentinelReport.Kind.PURCHASE and not drugs:
-        raise FieldError("drugs", _("Say which drugs were bought."))
+        raise FieldError("drugs", _("Say which drugs were bought."), code=Code.REQUIRED)
     temp = _temperature(temperature)
     person, _name = _person(who, unit)
     report = SentinelReport.objects.create(
@@ -176,9 +203,9 @@ def alert_handle(*, actor, alert_id: int, note: str) -> SentinelAlert:
     if alert is None:
         raise NotFound
     if alert.handled_at is not None:
-        raise FieldError("state", _("This alert is handled already."))
+        raise FieldError("state", _("This alert is handled already."), code=Code.WRONG_STATE)
     if not (note or "").strip():
-        raise FieldError("note", _("Say what was done (contacted, tested, transferred …)."))
+        raise FieldError("note", _("Say what was done (contacted, tested, transferred …)."), code=Code.REQUIRED)
     alert.handled_at, alert.handled_by, alert.note = clock.now(), actor, note.strip()[:300]
     alert.save(update_fields=["handled_at", "handled_by", "note"])
     audit_record(actor=actor, action="sentinel.alert_handle", obj=alert, reason=alert.note)
@@ -192,10 +219,10 @@ def alert_handle(*, actor, alert_id: int, note: str) -> SentinelAlert:
 def inpatient_admit(*, actor, who: Who, ward: str, bed: str = "", unit_id: int | None = None) -> Inpatient:
     unit = _unit_for(actor, unit_id, Cap.SENTINEL_REPORT)
     if not (ward or "").strip():
-        raise FieldError("ward", _("Required."))
+        raise FieldError("ward", _("Required."), code=Code.REQUIRED)
     person, name = _person(who, unit, name_required=True)
     if Inpatient.objects.filter(unit=unit, person=person, discharged_at__isnull=True).exists():
-        raise FieldError("person", _("This person is already admitted here."))
+        raise FieldError("person", _("This person is already admitted here."), code=Code.DUPLICATE)
     patient = Inpatient.objects.create(
         unit=unit,
         person=person,
@@ -213,7 +240,7 @@ def inpatient_admit(*, actor, who: Who, ward: str, bed: str = "", unit_id: int |
 def inpatient_discharge(*, actor, inpatient_id: int) -> Inpatient:
     patient = inpatient_get(user=actor, inpatient_id=inpatient_id, for_update=True)
     if patient.discharged_at is not None:
-        raise FieldError("state", _("Discharged already."))
+        raise FieldError("state", _("Discharged already."), code=Code.WRONG_STATE)
     patient.discharged_at = clock.now()
     patient.save(update_fields=["discharged_at"])
     patient.escorts.filter(until__isnull=True).update(until=patient.discharged_at)
@@ -226,7 +253,7 @@ def escort_add(*, actor, inpatient_id: int, who: Who) -> Escort:
     """One escort at a time per patient (the ward rule during an outbreak): a new one ends the previous."""
     patient = inpatient_get(user=actor, inpatient_id=inpatient_id, for_update=True)
     if patient.discharged_at is not None:
-        raise FieldError("state", _("The patient is discharged."))
+        raise FieldError("state", _("The patient is discharged."), code=Code.WRONG_STATE)
     person, name = _person(who, patient.unit, name_required=True)
     now = clock.now()
     patient.escorts.filter(until__isnull=True).update(until=now)

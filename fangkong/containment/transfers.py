@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person
 
+from . import errors
 from .models import Case, CloseContact, IsolationSite, Transfer, TransferLimits
 from .status import status_refresh
 
@@ -29,6 +31,25 @@ STEPS = {
     "receive": (Transfer.State.ARRIVED, Transfer.State.RECEIVED, "received_at", "received_by"),
     "release": (Transfer.State.RECEIVED, Transfer.State.RELEASED, "released_at", "released_by"),
 }
+
+
+class TransferDispatchInput(FormInput):
+    """A transfer to isolation: the API's body and the person page's form (the person from the page's address)."""
+
+    person_id: int
+    destination_id: int
+    pickup_address: str
+    vehicle: str
+    crew: str
+    case_id: int | None = None
+    contact_id: int | None = None
+
+
+class TransferStepInput(FormInput):
+    """The next step of a transfer, from the API or the transfers page."""
+
+    step: str  # pick_up | arrive | receive | release
+    note: str = ""
 
 
 def occupancy(site_ids: list[int] | None = None) -> dict[int, int]:
@@ -65,20 +86,25 @@ def transfer_dispatch(
         case = Case.objects.filter(person=person, released_at__isnull=True).first()
         contact = CloseContact.objects.filter(person=person).order_by("-last_contact_at").first()
     if case is None and contact is None:
-        raise FieldError("person_id", _("A transfer is for a confirmed case or a recorded close contact."))
+        raise FieldError(
+            "person_id",
+            _("A transfer is for a confirmed case or a recorded close contact."),
+            code=errors.Code.NOT_ELIGIBLE,
+        )
     site = IsolationSite.objects.select_for_update().filter(pk=destination_id, active=True).first()
     if site is None:
-        raise FieldError("destination_id", _("Unknown isolation site."))
+        raise FieldError("destination_id", _("Unknown isolation site."), code=Code.NOT_FOUND)
     if occupancy([site.pk]).get(site.pk, 0) >= site.capacity:
         raise FieldError(
             "destination_id",
             _("%(s)s is full (%(n)d beds): choose another site.") % {"s": site.name, "n": site.capacity},
+            code=errors.Code.FULL,
         )
     for field, value in (("pickup_address", pickup_address), ("vehicle", vehicle), ("crew", crew)):
         if not (value or "").strip():
-            raise FieldError(field, _("Required."))
+            raise FieldError(field, _("Required."), code=Code.REQUIRED)
     if Transfer.objects.filter(person=person, state__in=OPEN).exists():
-        raise FieldError("person_id", _("This person already has a transfer under way."))
+        raise FieldError("person_id", _("This person already has a transfer under way."), code=errors.Code.UNDER_WAY)
     transfer = Transfer.objects.create(
         person=person,
         case=case,
@@ -117,7 +143,7 @@ def transfer_step(*, actor, transfer_id: int, step: str, note: str = "") -> Tran
     if not (unit_ids_for(actor, Cap.TRANSFER_WORK) or not scope_for(actor, Cap.CASE_WORK).empty):
         raise Forbidden(Cap.TRANSFER_WORK)
     if step not in STEPS:
-        raise FieldError("step", _("The steps are pick_up, arrive, receive and release."))
+        raise FieldError("step", _("The steps are pick_up, arrive, receive and release."), code=Code.UNKNOWN_CHOICE)
     transfer = Transfer.objects.select_for_update().select_related("destination").filter(pk=transfer_id).first()
     if transfer is None or not _may_step(actor, transfer, step):
         raise NotFound
@@ -127,6 +153,7 @@ def transfer_step(*, actor, transfer_id: int, step: str, note: str = "") -> Tran
             "step",
             _("Out of order: the transfer is “%(now)s”; this step comes after “%(before)s”.")
             % {"now": transfer.get_state_display(), "before": Transfer.State(before).label},
+            code=errors.Code.OUT_OF_ORDER,
         )
     transfer.state = after
     setattr(transfer, at_field, clock.now())

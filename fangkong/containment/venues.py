@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.bulk import insert_one
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.ratelimit import scanner_hit
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
@@ -63,7 +63,7 @@ def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tupl
     scanner_hit(user_id=actor.pk, device=device)
     status = status_for_code(person_code)
     if status is None:
-        raise FieldError("person_code", _("Unknown personal code."))
+        raise FieldError("person_code", _("Unknown personal code."), code=Code.NOT_FOUND)
     scan = insert_one(
         VenueScan(
             venue_id=code.venue_id,
@@ -94,9 +94,11 @@ def visits_at(*, actor, venue_id: int, since: datetime, until: datetime, reason:
     venue = _venue_in(actor, venue_id, Cap.TRACE)
     reason = _reason(reason)
     if until <= since:
-        raise FieldError("until", _("The end of the period comes after its start."))
+        raise FieldError("until", _("The end of the period comes after its start."), code=Code.END_BEFORE_START)
     if until - since > timedelta(days=MAX_TRACE_DAYS):
-        raise FieldError("since", _("Trace at most %(n)d days at a time.") % {"n": MAX_TRACE_DAYS})
+        raise FieldError(
+            "since", _("Trace at most %(n)d days at a time.") % {"n": MAX_TRACE_DAYS}, code=Code.OUT_OF_RANGE
+        )
     scans = list(
         VenueScan.objects.filter(venue=venue, at__gte=since, at__lt=until)
         .select_related("person")
@@ -122,7 +124,7 @@ def whereabouts(*, actor, person_id: int, days: int, reason: str) -> tuple[Perso
         raise NotFound
     reason = _reason(reason)
     if not 1 <= days <= MAX_TRACE_DAYS:
-        raise FieldError("days", _("Trace 1 to %(n)d days back.") % {"n": MAX_TRACE_DAYS})
+        raise FieldError("days", _("Trace 1 to %(n)d days back.") % {"n": MAX_TRACE_DAYS}, code=Code.OUT_OF_RANGE)
     since = clock.now() - timedelta(days=days)
     scans = list(
         VenueScan.objects.filter(person_id=person.pk, at__gte=since).select_related("venue").order_by("-at")[:2000]

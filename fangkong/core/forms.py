@@ -87,14 +87,22 @@ class FormInput(Schema):
                 values[name] = name in post and str(post.get(name)).strip().lower() not in _UNSET_BOOL
             elif name in post:
                 value = post.get(name)
-                if isinstance(value, str) and value.strip() == "" and not field.is_required():
-                    continue  # an empty optional field keeps its default
+                if isinstance(value, str) and value.strip() == "":
+                    if not field.is_required():
+                        continue  # an empty optional field keeps its default
+                    if kind is not str:
+                        # A required date or number left blank was not given: `required`, naming the field, not
+                        # a value that cannot be read. A blank required text goes on to the service, which says
+                        # what it needs in its own words.
+                        continue
                 values[name] = value
         return values
 
     @classmethod
-    def from_form(cls, post) -> Self:
-        return schema_from_form(cls, cls.form_values(post))
+    def from_form(cls, post, **fixed: Any) -> Self:
+        """The schema from a page's form; `fixed` gives the values the page's address holds (the person whose page
+        it is), which the API's body carries itself."""
+        return schema_from_form(cls, cls.form_values(post) | fixed)
 
 
 class NoteInput(FormInput):

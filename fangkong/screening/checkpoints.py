@@ -12,13 +12,12 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.forms import EndMoment
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.ids import clean_plate
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, unit_ids_for
 from fangkong.registry.models import Unit
 
-from .forms import ScreeningInput
 from .models import Checkpoint, PassRequest, Shift
 from .selectors import checkpoint_for_work, checkpoints_managed
 
@@ -85,7 +84,7 @@ def uncovered(checkpoint: Checkpoint, shifts: list[Shift], *, days: int = 1) -> 
     return gaps
 
 
-class ShiftCreateInput(ScreeningInput):
+class ShiftCreateInput(FormInput):
     """A shift at a checkpoint: the staff on duty (usernames) and their leader, for a period. The page types the
     staff as one line, separated by commas."""
 
@@ -144,7 +143,7 @@ def shifts_now(checkpoint: Checkpoint) -> list[Shift]:
     )
 
 
-class PassRequestRecordInput(ScreeningInput):
+class PassRequestRecordInput(FormInput):
     """Someone asked to be let through unregistered: who, from which unit, and what the staff did (`outcome`:
     refused or let through)."""
 

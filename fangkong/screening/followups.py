@@ -8,21 +8,21 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 
 from . import errors
 from .events import FOLLOWUP_RELEASED, FollowupChanged
-from .forms import ScreeningInput
 from .models import FollowUp, FollowUpTest
 from .selectors import followup_get
 
 
-class FollowupLocationInput(ScreeningInput):
+class FollowupLocationInput(FormInput):
     """Where the person of a case is staying, as confirmed (which also means they were reached)."""
 
     where: str
 
 
-class FollowupTestInput(ScreeningInput):
+class FollowupTestInput(FormInput):
     """A scheduled test's result: the day of the case it belongs to (one of its test days) and the result."""
 
     day: int

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, memo
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 
-from .forms import ScreeningInput
 from .models import Instruction, Measure, RiskLevel, RiskProtocol, ScreeningSettings
 
 MAX_DAYS = 60
@@ -45,7 +45,7 @@ def parse_test_days(value) -> list[int]:
     return days
 
 
-class ProtocolUpdateInput(ScreeningInput):
+class ProtocolUpdateInput(FormInput):
     """What a risk level means (the level itself is named by the address, or by the page's form): the checkpoint's
     instruction, the measure, its days, and the test days counted from the day of arrival. The page types the test
     days as one line ("1, 4, 7")."""
@@ -104,7 +104,7 @@ LIMITS = {
 }
 
 
-class SettingsUpdateInput(ScreeningInput):
+class SettingsUpdateInput(FormInput):
     """The time limits and thresholds, each changed only when given (None, or an empty field on the page, keeps
     it)."""
 

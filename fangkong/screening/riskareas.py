@@ -13,13 +13,12 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment, parse_moment
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.forms import EndMoment
+from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import TableSpec, open_table
 from fangkong.core.text import ascii_digits, foreign_digits
 
-from .forms import ScreeningInput
 from .models import RiskArea, RiskLevel, risk_areas_all
 
 LEVEL_ALIASES = {"高": "high", "高风险": "high", "中": "medium", "中风险": "medium", "低": "low", "低风险": "low"}
@@ -35,7 +34,7 @@ class RiskAreaData:
     notice: str = ""
 
 
-class RiskAreaInput(ScreeningInput):
+class RiskAreaInput(FormInput):
     """A risk area as HQ declares or edits it, from the API's body or the risk areas page's form: in force from
     `valid_from` (default now) to `valid_to` (open; a bare date is the end of that day). `risk_area_clean` checks
     the values (a level may be written 高/中/低) for `risk_area_create` and `risk_area_update`."""

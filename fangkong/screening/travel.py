@@ -13,20 +13,20 @@ from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Day
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, PersonTag
 from fangkong.registry.selectors import person_holding
 
-from .forms import ScreeningInput
 from .models import TravelReport, Violation
 from .selectors import travel_report_get, violation_get
 
 MAX_TRIP_DAYS = 90
 
 
-class TravelReportFileInput(ScreeningInput):
+class TravelReportFileInput(FormInput):
     """A trip filed for a person one answers for: by `person` id (the community) or by document (the employer's HR;
     the staff's page asks for the document), where to, when (both days included), why and how."""
 
@@ -44,20 +44,20 @@ class TravelReportFileInput(ScreeningInput):
         return self.dict(exclude={"person", "document_type", "document_number"})
 
 
-class TravelReportDecideInput(ScreeningInput):
+class TravelReportDecideInput(FormInput):
     """A public official's trip approved, or rejected with the reason (`note`)."""
 
     approve: bool
     note: str = ""
 
 
-class ViolationExplainInput(ScreeningInput):
+class ViolationExplainInput(FormInput):
     """What the person says about leaving unreported."""
 
     explanation: str
 
 
-class ViolationHandleInput(ScreeningInput):
+class ViolationHandleInput(FormInput):
     """The decision on a violation: excused, warned or referred."""
 
     outcome: str

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import Router, Schema
+from ninja import Router
 
 from fangkong.core.api import ErrorOut
 
 router = Router(tags=["containment"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut, 429: ErrorOut}
-
-
-class DecisionIn(Schema):
-    note: str = ""
 
 
 # The parts register their routes on `router` when imported (after it exists).

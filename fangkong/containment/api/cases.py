@@ -8,12 +8,13 @@ from ninja import Schema, Status
 
 from fangkong.core.api import idempotent, paginate
 from fangkong.core.dates import Moment
+from fangkong.core.forms import NoteInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.api import PersonRef, person_ref
 
 from .. import cases, transfers
-from . import ERRORS, DecisionIn, router
+from . import ERRORS, router
 
 
 class CaseIn(Schema):
@@ -55,7 +56,7 @@ def case_create(request, payload: CaseIn):
 
 
 @router.post("/cases/{int:case_id}/release", response={200: CaseOut, **ERRORS})
-def case_release(request, case_id: int, payload: DecisionIn):
+def case_release(request, case_id: int, payload: NoteInput):
     return _case(cases.case_release(actor=request.user, case_id=case_id, note=payload.note))
 
 
@@ -105,16 +106,6 @@ def isolation_sites(request):
     ]
 
 
-class TransferIn(Schema):
-    person_id: int
-    destination_id: int
-    pickup_address: str
-    vehicle: str
-    crew: str
-    case_id: int | None = None
-    contact_id: int | None = None
-
-
 class TransferOut(Schema):
     id: int
     person: PersonRef
@@ -145,23 +136,18 @@ def _transfer(t) -> dict:
 
 
 @router.post("/transfers", response={201: TransferOut, **ERRORS})
-def transfer_create(request, payload: TransferIn):
+def transfer_create(request, payload: transfers.TransferDispatchInput):
     """Dispatch a transfer for a confirmed case or a close contact; a full site refuses it."""
     return Status(201, _transfer(transfers.transfer_dispatch(actor=request.user, **payload.dict())))
 
 
-class StepIn(Schema):
-    step: str  # pick_up | arrive | receive | release
-    note: str = ""
-
-
 @router.post("/transfers/{int:transfer_id}/steps", response={200: TransferOut, **ERRORS})
-def transfer_step(request, transfer_id: int, payload: StepIn):
+def transfer_step(request, transfer_id: int, payload: transfers.TransferStepInput):
     """The next step, in order, stamped with who and when. With an Idempotency-Key a retried step is answered
     with the first reply instead of "out of order"."""
 
     def run():
-        t = transfers.transfer_step(actor=request.user, transfer_id=transfer_id, step=payload.step, note=payload.note)
+        t = transfers.transfer_step(actor=request.user, transfer_id=transfer_id, **payload.dict())
         return 200, _transfer(t)
 
     return Status(*idempotent(request, f"transfer:{transfer_id}", run, fingerprint=request.body))

@@ -7,17 +7,11 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
+from fangkong.core.forms import NoteInput
 from fangkong.registry.api import PersonRef, person_ref
 
 from .. import changes, selectors
-from . import ERRORS, DecisionIn, router
-
-
-class ChangeIn(Schema):
-    person_id: int
-    colour: str
-    basis: str
-    expires_at: datetime | None = None
+from . import ERRORS, router
 
 
 class ChangeOut(Schema):
@@ -49,7 +43,7 @@ def _change(c) -> dict:
 
 
 @router.post("/status-changes", response={201: ChangeOut, **ERRORS})
-def change_create(request, payload: ChangeIn):
+def change_create(request, payload: changes.StatusChangeRequestInput):
     """Ask for a manual change: a legal basis and an expiry (at most 30 days); pending until a second person
     approves."""
     return Status(201, _change(changes.status_change_request(actor=request.user, **payload.dict())))
@@ -89,32 +83,28 @@ def change_list(request, state: str = "", page: int = 1, page_size: int | None =
 
 
 @router.post("/status-changes/{int:change_id}/approve", response={200: ChangeOut, **ERRORS})
-def change_approve(request, change_id: int, payload: DecisionIn | None = None):
+def change_approve(request, change_id: int, payload: NoteInput | None = None):
     """Apply the change (a second person; 403 for the requester); the person gets the notice."""
     note = payload.note if payload else ""
     return _change(changes.status_change_approve(actor=request.user, change_id=change_id, note=note))
 
 
 @router.post("/status-changes/{int:change_id}/reject", response={200: ChangeOut, **ERRORS})
-def change_reject(request, change_id: int, payload: DecisionIn):
+def change_reject(request, change_id: int, payload: NoteInput):
     return _change(changes.status_change_reject(actor=request.user, change_id=change_id, note=payload.note))
 
 
 @router.post("/status-changes/{int:change_id}/revoke", response={200: ChangeOut, **ERRORS})
-def change_revoke(request, change_id: int, payload: DecisionIn):
+def change_revoke(request, change_id: int, payload: NoteInput):
     """Revoke an applied change: the first officer asks (with the reason; `revoke_requested_by` is set and the
     change stays applied), a second officer confirms with the same call and it is revoked."""
     return _change(changes.status_change_revoke(actor=request.user, change_id=change_id, note=payload.note))
 
 
 @router.post("/status-changes/{int:change_id}/revoke/reject", response={200: ChangeOut, **ERRORS})
-def change_revoke_reject(request, change_id: int, payload: DecisionIn):
+def change_revoke_reject(request, change_id: int, payload: NoteInput):
     """A second officer declines a requested revocation (with the reason): the change stays in force."""
     return _change(changes.status_change_revoke_reject(actor=request.user, change_id=change_id, note=payload.note))
-
-
-class AppealIn(Schema):
-    text: str
 
 
 class AppealOut(Schema):
@@ -130,18 +120,13 @@ def _appeal(a) -> dict:
 
 
 @router.post("/status-changes/{int:change_id}/appeals", response={201: AppealOut, **ERRORS})
-def appeal_create(request, change_id: int, payload: AppealIn):
+def appeal_create(request, change_id: int, payload: changes.AppealFileInput):
     """An appeal written down for the person by staff (residents appeal from the portal)."""
     return Status(201, _appeal(changes.appeal_file(actor=request.user, change_id=change_id, text=payload.text)))
 
 
-class AppealDecisionIn(Schema):
-    upheld: bool
-    note: str
-
-
 @router.post("/appeals/{int:appeal_id}/decide", response={200: AppealOut, **ERRORS})
-def appeal_decide(request, appeal_id: int, payload: AppealDecisionIn):
+def appeal_decide(request, appeal_id: int, payload: changes.AppealDecideInput):
     """Decided by someone who took no part in the change; upheld revokes it."""
     return _appeal(
         changes.appeal_decide(actor=request.user, appeal_id=appeal_id, upheld=payload.upheld, note=payload.note)

@@ -7,26 +7,11 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import idempotent
+from fangkong.core.forms import NoteInput
 from fangkong.registry.api import PersonRef, person_ref
 
 from .. import sentinels
-from . import ERRORS, DecisionIn, router
-
-
-class WhoIn(Schema):
-    person_code: str = ""  # the person's own code (scanned), or:
-    document_type: str = ""
-    document_number: str = ""
-    name: str = ""  # as on the document: required with a document number (and for inpatients and escorts)
-    phone: str = ""
-
-
-class SentinelIn(WhoIn):
-    kind: str  # fever | triage | purchase
-    temperature: float | str | None = None
-    symptoms: str = ""
-    drugs: list[str] = []  # antipyretic | cough | antiviral | antibiotic
-    unit_id: int | None = None  # when the reporter works at several units
+from . import ERRORS, router
 
 
 class SentinelOut(Schema):
@@ -34,18 +19,8 @@ class SentinelOut(Schema):
     kind: str
 
 
-def _who(payload) -> sentinels.Who:
-    return sentinels.Who(
-        person_code=payload.person_code,
-        document_type=payload.document_type,
-        document_number=payload.document_number,
-        name=payload.name,
-        phone=payload.phone,
-    )
-
-
 @router.post("/sentinel-reports", response={200: SentinelOut, 201: SentinelOut, **ERRORS})
-def sentinel_create(request, payload: SentinelIn):
+def sentinel_create(request, payload: sentinels.SentinelReportInput):
     """A clinic, fever clinic or pharmacy reports. Needs an Idempotency-Key header (a retried report is recorded
     once). The reply is the same whoever the person is: whether their community was alerted is the community's
     business (told to the reporter, it would say who is a case or a close contact)."""
@@ -54,7 +29,7 @@ def sentinel_create(request, payload: SentinelIn):
         report = sentinels.sentinel_report(
             actor=request.user,
             kind=payload.kind,
-            who=_who(payload),
+            who=payload.who,
             temperature=payload.temperature,
             symptoms=payload.symptoms,
             drugs=payload.drugs,
@@ -96,14 +71,8 @@ def alert_list(request, open_only: bool = True):
 
 
 @router.post("/sentinel-alerts/{int:alert_id}/handle", response={200: AlertOut, **ERRORS})
-def alert_handle(request, alert_id: int, payload: DecisionIn):
+def alert_handle(request, alert_id: int, payload: NoteInput):
     return _alert(sentinels.alert_handle(actor=request.user, alert_id=alert_id, note=payload.note))
-
-
-class InpatientIn(WhoIn):
-    ward: str
-    bed: str = ""
-    unit_id: int | None = None
 
 
 class PatientRef(Schema):
@@ -137,10 +106,10 @@ def _inpatient(p) -> dict:
 
 
 @router.post("/inpatients", response={201: InpatientOut, **ERRORS})
-def inpatient_create(request, payload: InpatientIn):
+def inpatient_create(request, payload: sentinels.InpatientAdmitInput):
     """The hospital's inpatient register: admit."""
     patient = sentinels.inpatient_admit(
-        actor=request.user, who=_who(payload), ward=payload.ward, bed=payload.bed, unit_id=payload.unit_id
+        actor=request.user, who=payload.who, ward=payload.ward, bed=payload.bed, unit_id=payload.unit_id
     )
     return Status(201, _inpatient(patient))
 
@@ -151,7 +120,7 @@ def inpatient_discharge(request, inpatient_id: int):
 
 
 @router.post("/inpatients/{int:inpatient_id}/escorts", response={201: InpatientOut, **ERRORS})
-def escort_create(request, inpatient_id: int, payload: WhoIn):
+def escort_create(request, inpatient_id: int, payload: sentinels.Who):
     """The patient's escort (one at a time: a new one ends the previous one's stay)."""
-    escort = sentinels.escort_add(actor=request.user, inpatient_id=inpatient_id, who=_who(payload))
+    escort = sentinels.escort_add(actor=request.user, inpatient_id=inpatient_id, who=payload)
     return Status(201, _inpatient(escort.inpatient))

@@ -148,7 +148,7 @@ def test_bulk_changes_without_a_record_per_person_are_refused(client, district, 
         "field": "record",
         "message": r.json()["errors"][0]["message"],
         "row": 0,
-        "code": "invalid",
+        "code": "not_concerned",
     }
 
 

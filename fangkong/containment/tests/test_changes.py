@@ -142,7 +142,7 @@ def test_an_appeal_is_decided_by_someone_outside_the_change(district, containmen
     appeal = appeal_file(actor=district.worker_a, change_id=change.pk, text="我从未去过该地，有行程记录为证")
     with pytest.raises(FieldError) as exc:
         appeal_file(actor=district.worker_a, change_id=change.pk, text="再次申诉")
-    assert (exc.value.field, exc.value.code) == ("change", "invalid")
+    assert (exc.value.field, exc.value.code) == ("change", "duplicate")
     for involved in (district.hq, containment.hq2):
         with pytest.raises(Forbidden):
             appeal_decide(actor=involved, appeal_id=appeal.pk, upheld=True, note="核实无误")

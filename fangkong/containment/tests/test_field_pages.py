@@ -72,7 +72,13 @@ def test_dispatch_from_the_status_page_and_the_inpatient_register(district):
     hq = district.client(district.hq)
     r = hq.post(
         f"/containment/people/{district.person_a.pk}/",
-        {"action": "transfer", "destination": site.pk, "pickup_address": "园丁小区", "vehicle": "辽L2", "crew": "丙丁"},
+        {
+            "action": "transfer",
+            "destination_id": site.pk,
+            "pickup_address": "园丁小区",
+            "vehicle": "辽L2",
+            "crew": "丙丁",
+        },
     )
     assert r.status_code == 302 and Transfer.objects.get().destination == site
     doctor = district.client(make_user("ward", "clinic_staff", unit=unit))

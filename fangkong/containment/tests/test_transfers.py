@@ -67,7 +67,8 @@ def test_a_transfer_runs_in_order_to_isolation_and_release(client, district, sit
 
     out_of_order = step(api_token(staff), "receive")
     # The destination's staff may receive, only not yet: refused for the order of the steps, not hidden.
-    assert out_of_order.status_code == 400 and out_of_order.json()["errors"][0]["field"] == "step"
+    assert out_of_order.status_code == 400
+    assert (out_of_order.json()["errors"][0]["field"], out_of_order.json()["code"]) == ("step", "out_of_order")
     assert step(api_token(crew), "pick_up", "s1").json()["state"] == "picked_up"
     assert step(api_token(crew), "pick_up", "s1").status_code == 200  # the retry is answered, not refused
     bad = step(api_token(crew), "pick_up")
@@ -88,12 +89,19 @@ def test_a_transfer_runs_in_order_to_isolation_and_release(client, district, sit
 def test_a_full_site_and_a_person_without_a_case_are_refused(client, district, site, api_token):
     hq = api_token(district.hq)
     r = _dispatch(client, hq, district.person_a, site)
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "person_id"  # no case, no contact
+    assert r.status_code == 400  # no case, no contact
+    assert (r.json()["errors"][0]["field"], r.json()["code"]) == ("person_id", "not_eligible")
     case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
     assert _dispatch(client, hq, district.person_a, site).status_code == 201
     full = _dispatch(client, hq, district.person_b, site)
-    assert full.status_code == 400 and "full" in full.json()["errors"][0]["message"]
+    assert full.status_code == 400 and full.json()["errors"][0]["code"] == "full"
+    other = Unit.objects.create(
+        kind="clinic", name="第二隔离点", code="ISO2", jurisdiction=district.d, jpath=district.d.path
+    )
+    roomy = IsolationSite.objects.create(name="第二隔离点", kind="isolation", capacity=5, unit=other, jpath=site.jpath)
+    again = _dispatch(client, hq, district.person_a, roomy)
+    assert again.status_code == 400 and again.json()["errors"][0]["code"] == "under_way"
     assert client.get("/api/v1/isolation-sites", **hq).json()[0]["occupied"] == 1
 
 

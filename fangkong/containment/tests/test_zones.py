@@ -94,19 +94,43 @@ def test_a_zone_may_not_list_the_same_ground_twice(district, containment):
 
 
 @pytest.mark.parametrize(
-    ("kw", "field"),
+    ("kw", "field", "code"),
     [
-        ({"level": "nonsense"}, "level"),
-        ({"basis": ""}, "basis"),
-        ({"places": []}, "places"),
-        ({"planned_end": clock.now() - timedelta(days=1)}, "planned_end"),
+        ({"level": "nonsense"}, "level", "unknown_choice"),
+        ({"basis": ""}, "basis", "too_short"),
+        ({"places": []}, "places", "required"),
+        ({"planned_end": clock.now() - timedelta(days=1)}, "planned_end", "end_before_start"),
     ],
 )
-def test_bad_zone_requests_name_the_field(district, containment, kw, field):
+def test_bad_zone_requests_name_the_field(district, containment, kw, field, code):
     data = {"name": "x", "level": "sealed", "basis": "依据充分的说明", "places": [containment.compound.pk]} | kw
     with pytest.raises(FieldError) as exc:
         zone_request(actor=district.hq, **data)
-    assert exc.value.field == field
+    assert (exc.value.field, exc.value.code) == (field, code)
+
+
+def test_a_zone_without_a_name_is_called_after_its_document(district, containment):
+    """The page and the API read one schema: a zone proposed without a name takes its document number."""
+    zone = zone_request(
+        actor=district.hq,
+        name="",
+        level="sealed",
+        basis="依据充分的说明",
+        document_number="兴防控〔2022〕9号",
+        places=[containment.compound.pk],
+    )
+    assert zone.name == "兴防控〔2022〕9号"
+
+
+def test_the_zones_page_reads_the_apis_schema(district, containment):
+    """The page's form goes through ZoneRequestInput: a place id that is not a number is refused on the page,
+    naming the field, as the API refuses it."""
+    r = district.client(district.hq).post(
+        "/containment/zones/", {"name": "x", "level": "sealed", "basis": "依据充分的说明", "places": ["abc"]}
+    )
+    assert r.status_code == 400
+    assert (r.context["error"].field, r.context["error"].code) == ("places", "invalid")
+    assert not Zone.objects.exists()
 
 
 def test_a_street_officer_cannot_draw_outside_the_street(district, containment):

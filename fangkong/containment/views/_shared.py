@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.approvals import OwnRequest
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.scoping import Forbidden
 
 
 def _refused(exc: Forbidden) -> FieldError:
     """A two-person rule broken on a page: say so (outsiders never get here: the objects were found in scope)."""
-    return FieldError("state", exc.reason or _("You may not take this decision."))
+    return FieldError(
+        "state",
+        exc.reason or _("You may not take this decision."),
+        code=exc.code if isinstance(exc, OwnRequest) else Code.FORBIDDEN,
+    )
 
 
 def _sites():

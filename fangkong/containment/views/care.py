@@ -24,11 +24,9 @@ def transfer_list(request):
         raise Forbidden(Cap.CASE_WORK)
     if request.method == "POST":
         try:
+            data = transfers.TransferStepInput.from_form(request.POST)
             transfers.transfer_step(
-                actor=request.user,
-                transfer_id=param_id(request.POST, "transfer") or 0,
-                step=request.POST.get("step", ""),
-                note=request.POST.get("note", ""),
+                actor=request.user, transfer_id=param_id(request.POST, "transfer") or 0, **data.dict()
             )
             messages.success(request, _("Step recorded."))
         except FieldError as exc:
@@ -48,23 +46,20 @@ def transfer_list(request):
 @scoped
 def inpatients(request):
     """A hospital's inpatient register with each patient's escort (one at a time)."""
-    from ..sentinels import Who, escort_add, inpatient_admit, inpatient_discharge
+    from ..sentinels import InpatientAdmitInput, Who, escort_add, inpatient_admit, inpatient_discharge
 
     if not selectors.reporting_units(user=request.user):
         raise Forbidden(Cap.SENTINEL_REPORT)
     if request.method == "POST":
         try:
             action = request.POST.get("action")
-            who = Who(
-                document_number=request.POST.get("document_number", ""),
-                name=request.POST.get("name", ""),
-                phone=request.POST.get("phone", ""),
-            )
             if action == "admit":
+                admit = InpatientAdmitInput.from_form(request.POST)
                 inpatient_admit(
-                    actor=request.user, who=who, ward=request.POST.get("ward", ""), bed=request.POST.get("bed", "")
+                    actor=request.user, who=admit.who, ward=admit.ward, bed=admit.bed, unit_id=admit.unit_id
                 )
             elif action == "escort":
+                who = Who.from_form(request.POST)
                 escort_add(actor=request.user, inpatient_id=param_id(request.POST, "inpatient") or 0, who=who)
             elif action == "discharge":
                 inpatient_discharge(actor=request.user, inpatient_id=param_id(request.POST, "inpatient") or 0)

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -29,36 +29,26 @@ def person_status(request, person_id: int):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "request":
-                changes.status_change_request(
-                    actor=request.user,
-                    person_id=person.pk,
-                    colour=request.POST.get("colour", ""),
-                    basis=request.POST.get("basis", ""),
-                    expires_at=parse_moment("expires_at", request.POST.get("expires_at"), end=True),
-                )
+                asked = changes.StatusChangeRequestInput.from_form(request.POST, person_id=person.pk)
+                changes.status_change_request(actor=request.user, **asked.dict())
                 messages.success(request, _("Change requested: a second person must approve it."))
             elif request.POST.get("action") == "transfer":
-                from ..transfers import transfer_dispatch
+                from ..transfers import TransferDispatchInput, transfer_dispatch
 
-                transfer_dispatch(
-                    actor=request.user,
-                    person_id=person.pk,
-                    destination_id=param_id(request.POST, "destination") or 0,
-                    pickup_address=request.POST.get("pickup_address", ""),
-                    vehicle=request.POST.get("vehicle", ""),
-                    crew=request.POST.get("crew", ""),
-                )
+                dispatch = TransferDispatchInput.from_form(request.POST, person_id=person.pk)
+                transfer_dispatch(actor=request.user, **dispatch.dict())
                 messages.success(request, _("Transfer dispatched."))
             elif request.POST.get("action") == "appeal":
+                appeal = changes.AppealFileInput.from_form(request.POST)
                 changes.appeal_file(
-                    actor=request.user,
-                    change_id=param_id(request.POST, "change") or 0,
-                    text=request.POST.get("text", ""),
+                    actor=request.user, change_id=param_id(request.POST, "change") or 0, text=appeal.text
                 )
                 messages.success(request, _("Appeal recorded."))
             return redirect("containment:person", person.pk)
         except (FieldError, NotFound) as exc:
-            error = exc if isinstance(exc, FieldError) else FieldError("change", _("Unknown change."))
+            error = (
+                exc if isinstance(exc, FieldError) else FieldError("change", _("Unknown change."), code=Code.NOT_FOUND)
+            )
         except Forbidden as exc:
             error = _refused(exc)
     return render(
@@ -105,8 +95,9 @@ def change_list(request):
 @scoped
 @require_POST
 def change_decide(request, change_id: int):
-    action, note = request.POST.get("action"), request.POST.get("note", "")
+    action = request.POST.get("action")
     try:
+        note = NoteInput.from_form(request.POST).note
         if action == "approve":
             changes.status_change_approve(actor=request.user, change_id=change_id, note=note)
             messages.success(request, _("Change applied; the person has been given notice."))
@@ -132,12 +123,8 @@ def change_decide(request, change_id: int):
 @require_POST
 def appeal_decide(request, appeal_id: int):
     try:
-        changes.appeal_decide(
-            actor=request.user,
-            appeal_id=appeal_id,
-            upheld=request.POST.get("upheld") == "1",
-            note=request.POST.get("note", ""),
-        )
+        decision = changes.AppealDecideInput.from_form(request.POST)
+        changes.appeal_decide(actor=request.user, appeal_id=appeal_id, **decision.dict())
         messages.success(request, _("Appeal decided."))
     except Forbidden as exc:
         messages.error(request, _refused(exc).message)

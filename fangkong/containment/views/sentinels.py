@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
+from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -20,25 +21,22 @@ from .. import selectors
 def sentinel_form(request):
     """A clinic's or pharmacy's report form (phone-first)."""
     from ..models import SentinelReport
-    from ..sentinels import Who, sentinel_report
+    from ..sentinels import SentinelReportInput, sentinel_report
 
     if not selectors.reporting_units(user=request.user):
         raise Forbidden(Cap.SENTINEL_REPORT)
     error = None
     if request.method == "POST":
         try:
+            data = SentinelReportInput.from_form(request.POST)
             sentinel_report(
                 actor=request.user,
-                kind=request.POST.get("kind", ""),
-                who=Who(
-                    person_code=request.POST.get("person_code", "").strip(),
-                    document_number=request.POST.get("document_number", ""),
-                    name=request.POST.get("name", ""),
-                    phone=request.POST.get("phone", ""),
-                ),
-                temperature=request.POST.get("temperature") or None,
-                symptoms=request.POST.get("symptoms", ""),
-                drugs=request.POST.getlist("drugs"),
+                kind=data.kind,
+                who=data.who,
+                temperature=data.temperature,
+                symptoms=data.symptoms,
+                drugs=data.drugs,
+                unit_id=data.unit_id,
             )
             # The same message whoever the person is: an alert is the community's business (see sentinel_report).
             messages.success(request, _("Reported."))
@@ -67,9 +65,8 @@ def alert_list(request):
         raise Forbidden(Cap.STATUS_VIEW)
     if request.method == "POST":
         try:
-            alert_handle(
-                actor=request.user, alert_id=param_id(request.POST, "alert") or 0, note=request.POST.get("note", "")
-            )
+            note = NoteInput.from_form(request.POST).note
+            alert_handle(actor=request.user, alert_id=param_id(request.POST, "alert") or 0, note=note)
             messages.success(request, _("Alert handled."))
         except FieldError as exc:
             messages.error(request, exc.message)

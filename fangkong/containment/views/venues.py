@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_id, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
@@ -44,7 +44,7 @@ def tracing(request):
             since = parse_moment("since", request.GET.get("since"))
             until = parse_moment("until", request.GET.get("until"), end=True)
             if since is None or until is None:
-                raise FieldError("since", _("Give the period."))
+                raise FieldError("since", _("Give the period."), code=Code.REQUIRED)
             visits = visits_at(
                 actor=request.user,
                 venue_id=param_id(request.GET, "venue") or 0,
