@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .auth import tokens_revoke
-from .errors import FieldError
+from .errors import Code, FieldError
 from .ratelimit import RateLimited
 from .signin import (
     check_second_factor,
@@ -114,7 +114,9 @@ def second_factor(request):
             if setting_up:
                 if not device.verify_token(token):
                     signin_failed(request, username=user.get_username(), via="page", why="second_factor")
-                    raise FieldError("code", _("Wrong or expired code from the authenticator app."), code="otp_invalid")
+                    raise FieldError(
+                        "code", _("Wrong or expired code from the authenticator app."), code=Code.OTP_INVALID
+                    )
                 with transaction.atomic():
                     device.confirmed = True
                     device.save(update_fields=["confirmed"])

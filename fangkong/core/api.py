@@ -23,7 +23,7 @@ from ninja.security import HttpBearer
 
 from . import clock, memo
 from .context_vars import current_request
-from .errors import FieldError
+from .errors import Code, FieldError
 from .models import ApiToken
 from .params import beyond_bigint
 from .ratelimit import RateLimited
@@ -285,11 +285,11 @@ class Page(Schema):
 
 def page_params(page: int, page_size: int | None) -> tuple[int, int]:
     if page < 1:
-        raise FieldError("page", "page starts at 1")
+        raise FieldError("page", "page starts at 1", code=Code.OUT_OF_RANGE)
     size = page_size or settings.FANGKONG["PAGE_SIZE"]
     largest = settings.FANGKONG["MAX_PAGE_SIZE"]
     if not 1 <= size <= largest:
-        raise FieldError("page_size", f"page_size is between 1 and {largest}")
+        raise FieldError("page_size", f"page_size is between 1 and {largest}", code=Code.OUT_OF_RANGE)
     return page, size
 
 

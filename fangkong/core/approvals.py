@@ -27,13 +27,14 @@ from django.utils.translation import gettext as _
 
 from . import clock
 from .audit import audit_record
-from .errors import FieldError
+from .errors import Code, FieldError
 from .models import AuditEvent
 from .scoping import Forbidden
 
-OWN_REQUEST = "own_request"
-NOT_PENDING = "not_pending"
-NOTE_REQUIRED = "note_required"
+# The codes of its refusals (core.errors.Code), under the names callers and tests have long used.
+OWN_REQUEST = Code.OWN_REQUEST
+NOT_PENDING = Code.NOT_PENDING
+NOTE_REQUIRED = Code.NOTE_REQUIRED
 
 
 class OwnRequest(Forbidden):
@@ -111,8 +112,8 @@ def check(
     needs a note and an approval does not. `own`, `not_pending`, `note_missing`: the sentences (generic if empty)."""
     refuse_own(actor, requested_by, own)
     if not pending:
-        raise FieldError(field, not_pending or _("This is not awaiting a decision."), code=NOT_PENDING)
+        raise FieldError(field, not_pending or _("This is not awaiting a decision."), code=Code.NOT_PENDING)
     note = (note or "").strip()
     if (not approve if note_needed is None else note_needed) and not note:
-        raise FieldError("note", note_missing or _("Give the reasons for the decision."), code=NOTE_REQUIRED)
+        raise FieldError("note", note_missing or _("Give the reasons for the decision."), code=Code.NOTE_REQUIRED)
     return Decision(actor=actor, at=clock.now(), note=note[:note_length], old=str(old), new=str(new), key=key or field)

@@ -11,7 +11,7 @@ from .actors import Resident, System
 from .auditchain import event_mac, seal_after_commit
 from .bulk import insert_many, insert_one
 from .context_vars import current_request
-from .errors import FieldError
+from .errors import Code, FieldError
 from .models import AuditEvent
 from .pii import mask_name
 
@@ -91,6 +91,6 @@ def stated_reason(reason: str, *, field: str = "reason", message: str = "") -> s
         raise FieldError(
             field,
             message or _("Give the real reason (at least four characters, not repeated letters or digits)."),
-            code="reason_required",
+            code=Code.REASON_REQUIRED,
         )
     return text[:500]

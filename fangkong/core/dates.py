@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from pydantic import AfterValidator
 
 from . import clock
-from .errors import FieldError
+from .errors import Code, FieldError
 
 # The years a date may name. Nothing we record is older or newer, and near the calendar's ends (year 1, 9999) adding
 # a day or converting to UTC overflows: such a value is refused as input instead of failing later in a query.
@@ -24,7 +24,9 @@ def _in_range(value: date) -> bool:
 
 
 def _out_of_range(field: str) -> FieldError:
-    return FieldError(field, _("Give a date between %(a)d and %(b)d.") % {"a": MIN_YEAR, "b": MAX_YEAR})
+    return FieldError(
+        field, _("Give a date between %(a)d and %(b)d.") % {"a": MIN_YEAR, "b": MAX_YEAR}, code=Code.OUT_OF_RANGE
+    )
 
 
 def parse_moment(field: str, value, *, end: bool = False) -> datetime | None:
@@ -49,7 +51,7 @@ def parse_moment(field: str, value, *, end: bool = False) -> datetime | None:
             parsed = day = None
         if parsed is None:
             if day is None:
-                raise FieldError(field, _("Give a date (2022-05-01) or a date and time."))
+                raise FieldError(field, _("Give a date (2022-05-01) or a date and time."), code=Code.INVALID)
             parsed = datetime.combine(day, time.max if end else time.min)
         moment = parsed
     if not _in_range(moment):
@@ -71,7 +73,7 @@ def parse_day(field: str, value) -> date | None:
         except ValueError:
             day = None
     if day is None:
-        raise FieldError(field, _("Give a date (2022-05-01)."))
+        raise FieldError(field, _("Give a date (2022-05-01)."), code=Code.INVALID)
     if not _in_range(day):
         raise _out_of_range(field)
     return day
@@ -82,7 +84,7 @@ def period(since, until, *, days: int = 7) -> tuple[datetime, datetime]:
     end = parse_moment("until", until) or clock.now()
     start = parse_moment("since", since) or end - timedelta(days=days)
     if start >= end:
-        raise FieldError("since", _("The start comes before the end."))
+        raise FieldError("since", _("The start comes before the end."), code=Code.END_BEFORE_START)
     return start, end
 
 

@@ -13,7 +13,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from . import clock
-from .errors import FieldError
+from .errors import Code, FieldError
 from .models import IdempotencyRecord
 
 IN_PROGRESS = 0
@@ -43,11 +43,11 @@ def idempotent(
             raise FieldError(
                 "Idempotency-Key",
                 _("This endpoint needs an Idempotency-Key header (a fresh one per request)."),
-                code="required",
+                code=Code.REQUIRED,
             )
         return run()
     if len(key) > 128:
-        raise FieldError("Idempotency-Key", _("at most 128 characters"), code="too_long")
+        raise FieldError("Idempotency-Key", _("at most 128 characters"), code=Code.TOO_LONG)
     user: Any = request.user  # set by the authentication: always an authenticated User here
     digest = hashlib.sha256(fingerprint if fingerprint is not None else request_fingerprint(request)).hexdigest()
     # The claim, the work and the stored reply commit together: a failure leaves no trace (the key is free for

@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from stdnum.cn import ric
 
-from .errors import FieldError
+from .errors import Code, FieldError
 from .text import foreign_digits
 
 
@@ -41,15 +41,16 @@ DOC_TYPE_ALIASES: dict[str, str] = {
 
 class InvalidDocument(ValueError):
     """The message is for the person who typed the number; it never repeats the number itself. `code` is the
-    stable word the FieldError that reports it carries ("invalid", or "digits" for another script's digits)."""
+    stable word the FieldError that reports it carries (a core.errors.Code: "invalid", "required" for an empty
+    number, "digits" for another script's digits …)."""
 
-    def __init__(self, message, code: str = "invalid"):
+    def __init__(self, message, code: str = Code.INVALID):
         super().__init__(message)
         self.code = code
 
 
 def _digits_refused() -> InvalidDocument:
-    return InvalidDocument(_("Write the number with the digits 0-9."), code="digits")
+    return InvalidDocument(_("Write the number with the digits 0-9."), code=Code.DIGITS)
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ def parse_doc_type(value: str | None) -> str:
     for choice in DocType:
         if text.lower() == str(choice.label).lower():
             return choice.value
-    raise InvalidDocument(_("Unknown document type."))
+    raise InvalidDocument(_("Unknown document type."), code=Code.UNKNOWN_CHOICE)
 
 
 def normalise(number: str) -> str:
@@ -90,7 +91,7 @@ def clean_document(doc_type: str, number: str) -> str:
     """Return the normalised number or raise InvalidDocument with a reason a clerk can act on."""
     value = normalise(number)
     if not value:
-        raise InvalidDocument(_("The document number is empty."))
+        raise InvalidDocument(_("The document number is empty."), code=Code.REQUIRED)
     if not value.isascii():
         if foreign_digits(value):
             # "١١٠١٠٥..." passes the checksum (int() reads every script's digits) but is not the string
@@ -167,5 +168,5 @@ def clean_plate(plate: str) -> str:
     """A vehicle plate as written on it: 辽L·12345 and 辽l 12345 are the same plate, 辽L12345."""
     text = unicodedata.normalize("NFKC", plate or "")
     if foreign_digits(text):
-        raise FieldError("plate", str(_("Write the plate with the digits 0-9.")), code="digits")
+        raise FieldError("plate", str(_("Write the plate with the digits 0-9.")), code=Code.DIGITS)
     return "".join(ch for ch in text if not ch.isspace() and ch not in "·.-").upper()[:16]

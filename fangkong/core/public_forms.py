@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .errors import FieldError
+from .errors import Code, FieldError
 from .ratelimit import RateLimited
 from .throttle import public_form_hit
 
@@ -29,5 +29,7 @@ def public_report(
         except FieldError as exc:
             error = exc
         except RateLimited:
-            error = FieldError("description", _("Too many reports from here; try again in a minute."))
+            error = FieldError(
+                "description", _("Too many reports from here; try again in a minute."), code=Code.RATE_LIMITED
+            )
     return render(request, template, {"error": error, "done": done}, status=400 if error else 200)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from . import pii
-from .errors import FieldError
+from .errors import Code, FieldError
 from .ids import InvalidDocument, clean_phone
 
 
@@ -25,10 +25,12 @@ def identity(name: str, phone: str) -> tuple[bool, bytes | None, bytes | None]:
 def reveal(report) -> tuple[str, str]:
     """A named report's name and phone (the caller has checked who asks and audits the reason)."""
     if report.anonymous:
-        raise FieldError("report", _("This report was anonymous."))
+        raise FieldError("report", _("This report was anonymous."), code=Code.WRONG_STATE)
     if report.name_cipher is None and report.phone_cipher is None:
         # Retention (fangkong.dataprotection) erases a closed report's reporter after the district's period.
         raise FieldError(
-            "report", _("The reporter's name and phone were erased when their retention period ended."), code="erased"
+            "report",
+            _("The reporter's name and phone were erased when their retention period ended."),
+            code=Code.ERASED,
         )
     return pii.decrypt(bytes(report.name_cipher or b"")), pii.decrypt(bytes(report.phone_cipher or b""))

@@ -22,7 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import throttle
 from .audit import audit_record
-from .errors import FieldError
+from .errors import Code, FieldError
 from .middleware import client_address
 from .ratelimit import RateLimited
 from .scoping import roles_for
@@ -89,7 +89,7 @@ def check_second_factor(request, *, user, token: str, via: str):
     device = match_token(user, "".join((token or "").split())) if token else None
     if device is None:
         signin_failed(request, username=user.get_username(), via=via, why="second_factor")
-        raise FieldError("otp", _("Wrong or expired code from the authenticator app."), code="otp_invalid")
+        raise FieldError("otp", _("Wrong or expired code from the authenticator app."), code=Code.OTP_INVALID)
     return device
 
 
@@ -100,16 +100,16 @@ def api_signin(request, *, username: str, password: str, otp: str = ""):
     user = authenticate(request, username=username, password=password)
     if user is None or not user.is_active:
         signin_failed(request, username=username, via="api")
-        raise FieldError("password", _("Wrong username or password."), code="invalid_credentials")
+        raise FieldError("password", _("Wrong username or password."), code=Code.INVALID_CREDENTIALS)
     if needs_second_factor(user):
         if confirmed_device(user) is None:
             raise FieldError(
                 "otp",
                 _("Set up the authenticator app on the web first (sign in on a page); then send its code as otp."),
-                code="otp_setup_required",
+                code=Code.OTP_SETUP_REQUIRED,
             )
         if not otp:
-            raise FieldError("otp", _("Send the code from your authenticator app as otp."), code="otp_required")
+            raise FieldError("otp", _("Send the code from your authenticator app as otp."), code=Code.OTP_REQUIRED)
         check_second_factor(request, user=user, token=otp, via="api")
     signin_succeeded(username=username)
     return user

@@ -8,7 +8,7 @@ compression ratio and the number of entries, from the directory, then the used r
 cells (the <dimension> tag may lie); for an .xls the cells of its BIFF records; for a .csv the rows, the columns
 and each cell's length. python-calamine (Rust) allocates the whole used range at once: one cell at XFD1048576 in
 a 1.6 kB file asks for 549 GB and aborts the process — no exception to catch. What is too large is refused with
-FieldError("file", code="too_large" / "too_many_rows" / "too_many_columns"); what is malformed with "unreadable".
+FieldError("file", code=Code.TOO_LARGE / "too_many_rows" / "too_many_columns"); what is malformed with "unreadable".
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..errors import FieldError
+from ..errors import Code, FieldError
 from ..text import clean_text
 from ..uploads import OLE_MAGIC, ZIP_MAGIC, read_upload, unreadable
 from .extent import xls_extent, zip_extent
@@ -86,7 +86,11 @@ def _cell_text(spec: TableSpec, column: str, value) -> str:
     if isinstance(value, float):
         # Excel keeps numbers as doubles: an 18-digit ID typed into a number cell has lost its last digits.
         if column in spec.exact_numbers and (value >= 1e15 or not value.is_integer()):
-            raise FieldError(column, _("Excel stored this as a number and lost digits; format the column as text."))
+            raise FieldError(
+                column,
+                _("Excel stored this as a number and lost digits; format the column as text."),
+                code=Code.INVALID,
+            )
         return str(int(value)) if value.is_integer() else str(value)
     # Control characters out, as from any form: a cell is typed input like any other (a NUL is refused by
     # PostgreSQL, the others break every later .xlsx export of the row).
@@ -116,11 +120,16 @@ def _map_header(spec: TableSpec, header: list) -> dict[str, int]:
         if column and column not in columns:
             columns[column] = index
         elif spec.strict and _key(title) and not column:
-            raise FieldError("file", _("Unknown column “%(c)s”.") % {"c": clean_text(str(title)).strip()[:50]}, row=1)
+            raise FieldError(
+                "file",
+                _("Unknown column “%(c)s”.") % {"c": clean_text(str(title)).strip()[:50]},
+                row=1,
+                code=Code.UNKNOWN_CHOICE,
+            )
     missing = [c for c in spec.required if c not in columns]
     if missing:
         raise FieldError(
-            missing[0], _("The header row has no column “%(c)s”.") % {"c": missing[0]}, row=1, code="missing_column"
+            missing[0], _("The header row has no column “%(c)s”.") % {"c": missing[0]}, row=1, code=Code.MISSING_COLUMN
         )
     return columns
 
@@ -131,7 +140,7 @@ def open_table(spec: TableSpec, filename: str, content: bytes) -> Table:
     if lines is None:
         lines = _spreadsheet_rows(content)
     if not lines:
-        raise FieldError("file", _("The file is empty."), code="empty")
+        raise FieldError("file", _("The file is empty."), code=Code.EMPTY)
     columns = _map_header(spec, list(lines[0]))
     rows = ((i, list(r)) for i, r in enumerate(lines[1:], start=2))
     return Table(spec, columns, rows, len(lines) - 1)
@@ -149,7 +158,7 @@ def _checked(filename: str, content: bytes) -> list[list[str]] | None:
     max_bytes = table_limit("TABLE_MAX_BYTES")
     if len(content) > max_bytes:
         raise FieldError(
-            "file", _("The file is larger than %(mb)d MB; split it.") % {"mb": max_bytes // MB}, code="too_large"
+            "file", _("The file is larger than %(mb)d MB; split it.") % {"mb": max_bytes // MB}, code=Code.TOO_LARGE
         )
     if content.startswith(ZIP_MAGIC):
         _check_extent(*zip_extent(content))
@@ -162,7 +171,7 @@ def _checked(filename: str, content: bytes) -> list[list[str]] | None:
         raise unreadable("file", _("This is not a readable spreadsheet."))
     if name.endswith((".csv", ".txt")) or not name:
         return _csv_rows(content)
-    raise FieldError("file", _("Upload an .xlsx, .xls or .csv file."), code="unsupported_type")
+    raise FieldError("file", _("Upload an .xlsx, .xls or .csv file."), code=Code.UNSUPPORTED_TYPE)
 
 
 def _too_many_rows(rows: int) -> FieldError:
@@ -170,7 +179,7 @@ def _too_many_rows(rows: int) -> FieldError:
         "file",
         _("The sheet has %(n)s rows; at most %(max)s are read. Split it.")
         % {"n": f"{rows:,}", "max": f"{table_limit('TABLE_MAX_ROWS'):,}"},
-        code="too_many_rows",
+        code=Code.TOO_MANY_ROWS,
     )
 
 
@@ -179,7 +188,7 @@ def _too_many_columns(columns: int) -> FieldError:
         "file",
         _("The sheet has %(n)s columns; at most %(max)s are read.")
         % {"n": f"{columns:,}", "max": f"{table_limit('TABLE_MAX_COLUMNS'):,}"},
-        code="too_many_columns",
+        code=Code.TOO_MANY_COLUMNS,
     )
 
 
@@ -196,7 +205,7 @@ def _check_extent(rows: int, columns: int) -> None:
                 "delete the stray cells far from the table."
             )
             % {"r": f"{rows:,}", "c": f"{columns:,}"},
-            code="too_large",
+            code=Code.TOO_LARGE,
         )
 
 
@@ -222,7 +231,7 @@ def _csv_rows(content: bytes) -> list[list[str]]:
                 "file",
                 _("A cell is longer than %(n)s characters.") % {"n": f"{csv.field_size_limit():,}"},
                 row=len(lines) + 1,
-                code="too_large",
+                code=Code.TOO_LARGE,
             ) from exc
         raise unreadable("file", _("This is not a readable CSV file.")) from exc
     return lines

@@ -90,7 +90,7 @@ def test_a_page_past_the_end_is_empty(client, district, api_token):
         r = client.get(f"/api/v1/people?page={page}", **hq)
         assert r.status_code == 200, r.content
         assert r.json()["items"] == [] and r.json()["count"] == 2
-    _error(client.get("/api/v1/people?page=0", **hq), 400, "invalid")
+    _error(client.get("/api/v1/people?page=0", **hq), 400, "out_of_range")
     _error(client.get("/api/v1/people?page=abc", **hq), 422, "invalid")
 
 

@@ -50,6 +50,13 @@ def test_bad_resident_ids_are_rejected_with_a_reason(typed, reason):
     with pytest.raises(InvalidDocument) as exc:
         clean_document(DocType.RESIDENT_ID, typed)
     assert reason in str(exc.value)
+    assert exc.value.code == ("required" if typed == "" else "invalid")
+
+
+def test_an_unknown_document_type_is_not_one_of_the_choices():
+    with pytest.raises(InvalidDocument) as exc:
+        parse_doc_type("驾驶证")
+    assert exc.value.code == "unknown_choice"
 
 
 def test_impossible_birth_date_with_good_checksum_is_rejected():
@@ -221,4 +228,4 @@ def test_ids_in_text_are_ascii_digits(district, typed):
     assert _record_concerns(f"case:{typed}", district.person_a.pk) is False
     with pytest.raises(FieldError) as exc:
         category_resolve(typed)
-    assert (exc.value.field, exc.value.code) == ("category", "invalid")
+    assert (exc.value.field, exc.value.code) == ("category", "not_found")  # not a category id: none by that name

@@ -34,7 +34,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 from django.utils.translation import gettext as _
 
-from ..errors import FieldError
+from ..errors import Code, FieldError
 from .archives import OLE_MAGIC, ZIP_MAGIC, CompoundFile, ZipEntry, zip_entries, zip_read
 from .limits import DEFAULTS, MB, limit, too_large, unreadable
 
@@ -98,7 +98,7 @@ class UploadLimitHandler(FileUploadHandler):
 def read_upload(upload, *, max_bytes: int, field: str = "file") -> bytes:
     """The upload's bytes. Refused ("too_large") past `max_bytes`, reading one byte past it at most."""
     if upload is None:
-        raise FieldError(field, _("Choose a file."), code="required")
+        raise FieldError(field, _("Choose a file."), code=Code.REQUIRED)
     size = getattr(upload, "size", None)
     if getattr(upload, "oversized", False) or (size is not None and size > max_bytes):
         raise too_large(field, max_bytes)
@@ -214,7 +214,7 @@ def image_check(data: bytes, *, field: str, max_pixels: int | None = None) -> tu
 
     sniffed = sniff(data)
     if sniffed is None or sniffed.kind != "image":
-        raise FieldError(field, _("Upload a JPEG, PNG or WebP image."), code="unsupported_type")
+        raise FieldError(field, _("Upload a JPEG, PNG or WebP image."), code=Code.UNSUPPORTED_TYPE)
     max_pixels = max_pixels or limit("IMAGE_MAX_PIXELS")
     formats = {"jpg": ["JPEG"], "png": ["PNG"], "webp": ["WEBP"]}[sniffed.ext]
     try:
@@ -227,13 +227,13 @@ def image_check(data: bytes, *, field: str, max_pixels: int | None = None) -> tu
                         field,
                         _("The image is %(w)d × %(h)d pixels; at most %(mp)d megapixels are taken.")
                         % {"w": width, "h": height, "mp": max_pixels // 1_000_000},
-                        code="too_large",
+                        code=Code.TOO_LARGE,
                     )
                 img.verify()
     except FieldError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise FieldError(field, _("The image claims too many pixels."), code="too_large") from exc
+        raise FieldError(field, _("The image claims too many pixels."), code=Code.TOO_LARGE) from exc
     except UnidentifiedImageError as exc:
         raise unreadable(field, _("This image cannot be read.")) from exc
     except (OSError, ValueError, SyntaxError, EOFError, struct.error, IndexError, TypeError) as exc:
@@ -250,22 +250,22 @@ def stored_upload(upload, *, field: str, kinds: Iterable[str], max_bytes: int | 
         max_bytes = limit("IMAGE_MAX_BYTES") if kinds == {"image"} else limit("ATTACHMENT_MAX_BYTES")
     data = read_upload(upload, max_bytes=max_bytes, field=field)
     if not data:
-        raise FieldError(field, _("The file is empty."), code="required")
+        raise FieldError(field, _("The file is empty."), code=Code.REQUIRED)
     sniffed = sniff(data)
     allowed = ", ".join(KIND_LABELS[k] for k in sorted(kinds))
     if sniffed is MACROS:
         raise FieldError(
-            field, _("Office files with macros are not accepted; save it without them."), code="unsupported_type"
+            field, _("Office files with macros are not accepted; save it without them."), code=Code.UNSUPPORTED_TYPE
         )
     if sniffed is None or sniffed.kind not in kinds:
         raise FieldError(
             field,
             _("This type of file is not accepted; upload %(types)s.") % {"types": allowed},
-            code="unsupported_type",
+            code=Code.UNSUPPORTED_TYPE,
         )
     claimed = claimed_kind(getattr(upload, "name", "") or "")
     if claimed is not None and claimed != sniffed.kind:
-        raise FieldError(field, _("The file's name says one type and its content another."), code="type_mismatch")
+        raise FieldError(field, _("The file's name says one type and its content another."), code=Code.TYPE_MISMATCH)
     if sniffed.kind == "image":
         image_check(data, field=field)
     elif sniffed.ext in ("xlsx", "docx", "ods"):
@@ -293,5 +293,5 @@ def text_upload(upload, *, max_bytes: int, field: str = "file") -> bytes:
     (core.text)."""
     data = read_upload(upload, max_bytes=max_bytes, field=field)
     if data.startswith(BINARY_MAGICS) or sniff(data) is not None or b"\x00" in data:
-        raise FieldError(field, _("This is not a text or HTML file."), code="unsupported_type")
+        raise FieldError(field, _("This is not a text or HTML file."), code=Code.UNSUPPORTED_TYPE)
     return data.translate(None, _CONTROL_BYTES)

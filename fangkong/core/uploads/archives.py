@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..errors import FieldError
+from ..errors import Code, FieldError
 from .limits import MB, megabytes, unreadable
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -58,7 +58,7 @@ def zip_entries(data: bytes, *, field: str = "file", max_unpacked: int | None = 
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, struct.error) as exc:
         raise unreadable(field) from exc
     if len(infos) > _zip_limit("TABLE_MAX_ZIP_ENTRIES"):
-        raise FieldError(field, _("The archive has too many parts."), code="too_large")
+        raise FieldError(field, _("The archive has too many parts."), code=Code.TOO_LARGE)
     if len({i.filename for i in infos}) != len(infos):
         raise unreadable(field)
     entries, total = [], 0
@@ -72,10 +72,10 @@ def zip_entries(data: bytes, *, field: str = "file", max_unpacked: int | None = 
             raise FieldError(
                 field,
                 _("The file unpacks to more than %(mb)s MB.") % {"mb": megabytes(max_unpacked)},
-                code="too_large",
+                code=Code.TOO_LARGE,
             )
         if info.file_size > RATIO_MIN_BYTES and info.file_size > max_ratio * max(info.compress_size, 1):
-            raise FieldError(field, _("The file unpacks to far more than its size (a zip bomb?)."), code="too_large")
+            raise FieldError(field, _("The file unpacks to far more than its size (a zip bomb?)."), code=Code.TOO_LARGE)
         if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size:
             raise unreadable(field)
         offset = info.header_offset

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ..errors import FieldError
+from ..errors import Code, FieldError
 
 MB = 1024 * 1024
 # Defaults of the limits (settings.FANGKONG overrides each).
@@ -27,8 +27,10 @@ def megabytes(n: int) -> str:
 
 
 def too_large(field: str, max_bytes: int) -> FieldError:
-    return FieldError(field, _("The file is larger than %(mb)s MB.") % {"mb": megabytes(max_bytes)}, code="too_large")
+    return FieldError(
+        field, _("The file is larger than %(mb)s MB.") % {"mb": megabytes(max_bytes)}, code=Code.TOO_LARGE
+    )
 
 
 def unreadable(field: str, message: str | None = None) -> FieldError:
-    return FieldError(field, message or _("This file is damaged or not what it claims to be."), code="unreadable")
+    return FieldError(field, message or _("This file is damaged or not what it claims to be."), code=Code.UNREADABLE)
