@@ -8,7 +8,7 @@ from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import ErrorOut, idempotent, paginate
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
@@ -108,16 +108,6 @@ def _detail(p: Person) -> dict:
     }
 
 
-class PersonIn(Schema):
-    name: str
-    document_type: str = "resident_id"
-    document_number: str
-    phone: str = ""
-    community: int
-    grid: int | None = None
-    address: str = ""
-
-
 class RegistrationPendingOut(Schema):
     state: str  # "pending"
     detail: str
@@ -134,7 +124,7 @@ class RegistrationPendingOut(Schema):
         409: ErrorOut,
     },
 )
-def person_create(request, payload: PersonIn):
+def person_create(request, payload: services.PersonRegisterInput):
     """Register one person in a community (or grid) of your jurisdiction. Send `Idempotency-Key` so that a
     retried request does not fail on its own first success. 202 `pending`: the registration awaits confirmation
     (the number is held where you cannot see it; that jurisdiction decides) — nothing more is said about it."""
@@ -157,10 +147,6 @@ def person_create(request, payload: PersonIn):
     return Status(*idempotent(request, "people.create", run))
 
 
-class PersonRevealIn(Schema):
-    reason: str
-
-
 class PersonRevealOut(Schema):
     document_number: str
     phone: str
@@ -169,9 +155,9 @@ class PersonRevealOut(Schema):
 @router.post(
     "/people/{int:person_id}/reveal", response={200: PersonRevealOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
-def person_reveal(request, person_id: int, payload: PersonRevealIn):
+def person_reveal(request, person_id: int, payload: services.PersonRevealInput):
     """The full document number and phone. Needs the reveal permission and a reason; recorded in the audit."""
-    revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=payload.reason)
+    revealed = services.person_reveal(actor=request.user, person_id=person_id, **payload.dict())
     return {"document_number": revealed.document_number, "phone": revealed.phone}
 
 
@@ -225,7 +211,7 @@ def jurisdictions(request, level: str = "", parent: int | None = None, page: int
     qs = selectors.jurisdictions_visible(user=request.user).order_by("path")
     if level:
         if level not in Jurisdiction.Level.values:
-            raise FieldError("level", f"one of {', '.join(Jurisdiction.Level.values)}")
+            raise FieldError("level", f"one of {', '.join(Jurisdiction.Level.values)}", code=Code.UNKNOWN_CHOICE)
         qs = qs.filter(level=level)
     if parent is not None:
         qs = qs.filter(parent_id=parent)

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, write_rows
+from fangkong.core.forms import FormInput
 
 from .models import HouseholdCode, Person, PersonCode, Place, new_person_codes
 from .selectors import jurisdiction_get, people_list, person_get
@@ -70,6 +71,12 @@ def codes_for_print(*, actor, jurisdiction_id: int) -> list[tuple[Person, str]]:
         actor=actor, action="testing.codes_print", obj=place, fields={"people": len(people), "created": len(missing)}
     )
     return [(p, codes[p.pk]) for p in people]
+
+
+class PersonCodesIssueInput(FormInput):
+    """Where to issue codes: the API's body; the jurisdiction's page holds it in its address."""
+
+    jurisdiction_id: int
 
 
 def person_codes_issue(*, actor, jurisdiction_id: int) -> int:

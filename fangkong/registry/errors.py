@@ -6,6 +6,7 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    INTERNAL = "internal"
-    NOT_STOPPED = "not_stopped"
-    PENDING = "pending"
+    INTERNAL = "internal"  # an import job stopped by an error of ours, not of its file
+    NOT_STOPPED = "not_stopped"  # only an import that stopped can be restarted
+    PENDING = "pending"  # a registration handed to the jurisdiction holding the number, for it to decide
+    AMBIGUOUS = "ambiguous"  # a name that several communities share: give the code

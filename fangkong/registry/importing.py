@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_event, audit_record, audit_record_many
 from fangkong.core.bulk import insert_many
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.jobs import job, run_after_commit
 from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.core.tables import table_check
 
+from . import errors
 from .models import ImportJob, Jurisdiction, Person
 from .roster import open_roster, row_values
 from .services import (
@@ -77,9 +78,17 @@ class _Places:
     def community(self, text: str) -> Jurisdiction:
         found = self.by_key.get(text.strip(), [])
         if not found:
-            raise FieldError("community", _("No community or village of that name or code in your jurisdiction."))
+            raise FieldError(
+                "community",
+                _("No community or village of that name or code in your jurisdiction."),
+                code=Code.NOT_FOUND,
+            )
         if len(found) > 1:
-            raise FieldError("community", _("Several communities have this name; give the community code."))
+            raise FieldError(
+                "community",
+                _("Several communities have this name; give the community code."),
+                code=errors.Code.AMBIGUOUS,
+            )
         return found[0]
 
     def grid(self, community: Jurisdiction, text: str) -> Jurisdiction | None:
@@ -87,7 +96,7 @@ class _Places:
             return None
         grid = self.grids.get((community.pk, text.strip()))
         if grid is None:
-            raise FieldError("grid", _("No grid of that name or code in the community."))
+            raise FieldError("grid", _("No grid of that name or code in the community."), code=Code.NOT_FOUND)
         return grid
 
 
@@ -152,6 +161,7 @@ def people_import(*, actor, filename: str, content: bytes, progress: Progress | 
                         "document_number",
                         _("The same document number is on row %(row)d with different data.") % {"row": first_row},
                         row_number,
+                        code=Code.DUPLICATE,
                     ).as_dict()
                 )
             continue
@@ -216,7 +226,7 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
                 # answered as "recorded for confirmation" without where, whose or what name (services.person_create).
                 events.append(transfer_request_event(actor=actor, person=person, data=data))
                 out.rejected.append(
-                    FieldError("document_number", pending_detail(), row_number, code="pending").as_dict()
+                    FieldError("document_number", pending_detail(), row_number, code=errors.Code.PENDING).as_dict()
                 )
                 continue
             changes = _changes(person, data)
@@ -329,7 +339,7 @@ def import_job_run(job_id: int) -> None:
         )
         return
     except Exception:
-        _end(job_id, status=ImportJob.Status.FAILED, error="", error_code="internal")
+        _end(job_id, status=ImportJob.Status.FAILED, error="", error_code=errors.Code.INTERNAL)
         raise
     _end(
         job_id,
@@ -371,8 +381,8 @@ def import_job_restart(*, actor, job_id: int) -> ImportJob:
         )
         if not restarted:
             if job.stopped:
-                raise FieldError("file", _("The uploaded file is no longer kept; upload it again."), code="expired")
-            raise FieldError("job", _("Only an import that stopped can be restarted."), code="not_stopped")
+                raise FieldError("file", _("The uploaded file is no longer kept; upload it again."), code=Code.EXPIRED)
+            raise FieldError("job", _("Only an import that stopped can be restarted."), code=errors.Code.NOT_STOPPED)
         audit_record(
             actor=actor,
             action="people.import_restart",

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import pii
 from fangkong.core.audit import audit_record, stated_reason
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import (
     DocType,
     InvalidDocument,
@@ -60,12 +61,12 @@ def person_data_clean(
     try:
         doc_type = parse_doc_type(doc_type)
     except InvalidDocument as exc:
-        raise FieldError("document_type", str(exc)) from exc
+        raise FieldError("document_type", str(exc), code=exc.code) from exc
     name = " ".join((name or "").split())
     if not name:
-        raise FieldError("name", _("The name is required."))
+        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
     if len(name) > 64:
-        raise FieldError("name", _("The name is longer than 64 characters."))
+        raise FieldError("name", _("The name is longer than 64 characters."), code=Code.TOO_LONG)
     try:
         number = clean_document(doc_type, document_number)
     except InvalidDocument as exc:
@@ -75,7 +76,8 @@ def person_data_clean(
     except InvalidDocument as exc:
         raise FieldError("phone", str(exc), code=exc.code) from exc
     if grid is not None and grid.parent_id != community.pk:
-        raise FieldError("grid", _("The grid does not belong to the community."))
+        # Not one of the community's grids (the choices a form offers once the community is chosen).
+        raise FieldError("grid", _("The grid does not belong to the community."), code=Code.UNKNOWN_CHOICE)
     return PersonData(name, doc_type, number, phone_clean, community, grid, (address or "").strip()[:200])
 
 
@@ -169,7 +171,7 @@ def person_create(*, actor, data: PersonData) -> Person | RegistrationPending:
     if existing is not None:
         if scope_for(actor, Cap.PEOPLE_VIEW).covers(existing.jpath):
             raise FieldError(
-                "document_number", _("A person with this document number is already registered."), code="duplicate"
+                "document_number", _("A person with this document number is already registered."), code=Code.DUPLICATE
             )
         from fangkong.core.bulk import insert_one
 
@@ -178,6 +180,19 @@ def person_create(*, actor, data: PersonData) -> Person | RegistrationPending:
     person = Person.objects.create(**person_fields(data))
     audit_record(actor=actor, action="person.create", obj=person, fields=audit_fields(data))
     return person
+
+
+class PersonRegisterInput(FormInput):
+    """One person registered: the API's body (`community` and `grid` are jurisdiction ids; the document type a
+    code, a Chinese name or an English label)."""
+
+    name: str
+    document_type: str = "resident_id"
+    document_number: str
+    phone: str = ""
+    community: int
+    grid: int | None = None
+    address: str = ""
 
 
 def person_register(
@@ -195,7 +210,7 @@ def person_register(
     `person_create`); jurisdictions outside scope are 404."""
     community = jurisdiction_get(user=actor, jurisdiction_id=community_id)
     if community.level != Jurisdiction.Level.COMMUNITY:
-        raise FieldError("community", _("Choose a community or village."))
+        raise FieldError("community", _("Choose a community or village."), code=Code.UNKNOWN_CHOICE)
     grid = jurisdiction_get(user=actor, jurisdiction_id=grid_id) if grid_id is not None else None
     data = person_data_clean(
         name=name,
@@ -207,6 +222,13 @@ def person_register(
         address=address,
     )
     return person_create(actor=actor, data=data)
+
+
+class PersonRevealInput(FormInput):
+    """Why the full numbers are needed: the API's body and the person page's form (the rule on what makes a
+    reason is `core.audit.stated_reason`'s, in the service)."""
+
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -243,7 +265,7 @@ def person_record_visitor(
 
     name = " ".join((name or "").split())[:64]
     if not name:
-        raise FieldError("name", _("This person is not in the register: give their name."))
+        raise FieldError("name", _("This person is not in the register: give their name."), code=Code.REQUIRED)
     facts = resident_id_facts(number) if doc_type == "resident_id" else None
     return Person.objects.create(
         name=name,

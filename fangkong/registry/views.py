@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -100,13 +100,13 @@ def _household_path(person: Person) -> str:
 @require_POST
 @scoped
 def person_reveal(request, person_id: int):
-    reason = request.POST.get("reason", "")
     try:
-        revealed = services.person_reveal(actor=request.user, person_id=person_id, reason=reason)
+        data = services.PersonRevealInput.from_form(request.POST)
+        revealed = services.person_reveal(actor=request.user, person_id=person_id, **data.dict())
     except FieldError as exc:
-        return render(
-            request, "registry/_reveal.html", {"error": exc.message, "person_id": person_id, "reason": reason}
-        )
+        # 200, not 400: HTMX swaps only a successful answer, and the form with its error is what should show.
+        reason = request.POST.get("reason", "")
+        return render(request, "registry/_reveal.html", {"error": exc, "person_id": person_id, "reason": reason})
     return render(request, "registry/_reveal.html", {"revealed": revealed, "person_id": person_id})
 
 
@@ -119,7 +119,7 @@ def people_import(request):
         upload = request.FILES.get("file")
         try:
             if upload is None:
-                raise FieldError("file", _("Choose a file to import."), code="required")
+                raise FieldError("file", _("Choose a file to import."), code=Code.REQUIRED)
             content = read_table_upload(upload)
             job = import_job_start(actor=request.user, filename=upload.name or "", content=content)
             return redirect("people-import-job", job_id=job.pk)

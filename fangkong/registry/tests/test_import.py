@@ -95,16 +95,29 @@ def test_bad_rows_are_reported_by_row_and_field_and_good_rows_written(district):
     ]
     result = people_import(actor=district.worker_a, filename="r.xlsx", content=xlsx(rows))
     assert result.created == 1
-    assert [(r["row"], r["field"]) for r in result.rejected] == [
-        (3, "name"),
-        (4, "document_number"),
-        (5, "community"),
-        (6, "community"),
-        (7, "grid"),
-        (8, "phone"),
-        (9, "document_type"),
+    assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [
+        (3, "name", "required"),
+        (4, "document_number", "invalid"),
+        (5, "community", "not_found"),  # outside the importer's jurisdiction reads as unknown
+        (6, "community", "not_found"),
+        (7, "grid", "not_found"),
+        (8, "phone", "invalid"),
+        (9, "document_type", "unknown_choice"),
     ]
     assert all(r["message"] for r in result.rejected)
+
+
+def test_a_community_name_two_communities_share_is_ambiguous(district):
+    from fangkong.conftest import make_jurisdiction
+
+    make_jurisdiction("002", "园丁社区", "community", district.s2)
+    rows = [
+        ["同名", "", make_id_number(), "", "园丁社区", "", ""],
+        ["代码", "", make_id_number(), "", district.a.code, "", ""],
+    ]
+    result = people_import(actor=district.hq, filename="r.xlsx", content=xlsx(rows))
+    assert result.created == 1
+    assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [(2, "community", "ambiguous")]
 
 
 def test_rows_repeated_in_one_file_count_once(district):
@@ -121,7 +134,7 @@ def test_rows_repeated_in_one_file_count_once(district):
             "row": 4,
             "field": "document_number",
             "message": "The same document number is on row 2 with different data.",
-            "code": "invalid",
+            "code": "duplicate",
         }
     ]
 
@@ -184,7 +197,7 @@ def test_api_import_reply_shape_and_idempotency_key(district, client, api_token,
         "created": 3,
         "updated": 0,
         "unchanged": 0,
-        "rejected": [{"row": 5, "field": "name", "message": "The name is required.", "code": "invalid"}],
+        "rejected": [{"row": 5, "field": "name", "message": "The name is required.", "code": "required"}],
     }
     # A retry with the same key replays the first reply (not "unchanged: 3").
     r2 = client.post(

@@ -85,6 +85,7 @@ def test_reveal_needs_a_reason(district, client, api_token):
     url = f"/api/v1/people/{district.person_a.pk}/reveal"
     r = client.post(url, {"reason": " "}, content_type="application/json", **api_token(district.worker_a))
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "reason"
+    assert r.json()["errors"][0]["code"] == "reason_required"
     assert not AuditEvent.objects.filter(action="person.reveal").exists()
 
 
