@@ -7,12 +7,47 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 
+from . import errors
 from .collection import clean_code, code_or_blank
 from .models import Bag, Tube
+
+
+def _typed_codes(typed: list[str]) -> list[str]:
+    """Tube codes as a page's text box holds them: one per line, or separated by commas or blanks."""
+    return [c for text in typed for c in str(text).replace(",", "\n").split() if c]
+
+
+class BagSealInput(FormInput):
+    """A bag sealed: the API's body, or the bags page's form (its tubes typed one per line)."""
+
+    seal_code: str
+    tube_codes: list[str]
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        if "tube_codes" in values:
+            values["tube_codes"] = _typed_codes(values["tube_codes"])
+        return values
+
+
+class BagReceiveInput(FormInput):
+    """What the lab found inside a bag it receives (the seal is the API's address, a field of the lab page's
+    form). Without tubes the bag is taken as sealed; with them they must be exactly the sealed ones."""
+
+    tube_codes: list[str] | None = None
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        # The page's box is optional: left empty, nothing was counted (not "the bag was empty").
+        codes = _typed_codes(values.pop("tube_codes", None) or [])
+        return values | ({"tube_codes": codes} if codes else {})
 
 
 def _seal(code: str) -> str:
@@ -41,23 +76,27 @@ def bag_seal(*, actor, seal_code: str, tube_codes: list[str]) -> Bag:
         raise Forbidden(Cap.TESTING_SAMPLE)
     seal = _seal(seal_code)
     if Bag.objects.filter(seal_code=seal).exists():
-        raise FieldError("seal_code", _("This seal code is already used."))
+        raise FieldError("seal_code", _("This seal code is already used."), code=Code.DUPLICATE)
     codes = [code_or_blank(c) for c in tube_codes]
     if not codes:
-        raise FieldError("tube_codes", _("A bag holds at least one tube."))
+        raise FieldError("tube_codes", _("A bag holds at least one tube."), code=Code.REQUIRED)
     if len(set(codes)) != len(codes):
-        raise FieldError("tube_codes", _("A tube is listed twice."))
+        raise FieldError("tube_codes", _("A tube is listed twice."), code=Code.DUPLICATE)
     tubes = {
         t.code: t for t in Tube.objects.select_for_update(of=("self",)).filter(code__in=codes).select_related("site")
     }
     for code, raw in zip(codes, tube_codes, strict=True):
         tube = tubes.get(code)
         if tube is None or not _reaches(actor, tube):  # another team's tube is as unknown as a missing one
-            raise FieldError("tube_codes", _("Unknown tube %(c)s.") % {"c": raw})
+            raise FieldError("tube_codes", _("Unknown tube %(c)s.") % {"c": raw}, code=Code.NOT_FOUND)
         if tube.closed_at is None:
-            raise FieldError("tube_codes", _("Tube %(c)s is still open: close it first.") % {"c": raw})
+            raise FieldError(
+                "tube_codes", _("Tube %(c)s is still open: close it first.") % {"c": raw}, code=Code.WRONG_STATE
+            )
         if tube.bag_id is not None:
-            raise FieldError("tube_codes", _("Tube %(c)s is already in another bag.") % {"c": raw})
+            raise FieldError(
+                "tube_codes", _("Tube %(c)s is already in another bag.") % {"c": raw}, code=Code.WRONG_STATE
+            )
     bag = Bag.objects.create(seal_code=seal, sealed_by=actor)
     Tube.objects.filter(pk__in=[t.pk for t in tubes.values()]).update(bag=bag)
     audit_record(
@@ -107,7 +146,7 @@ def bag_receive(*, actor, seal_code: str, tube_codes: list[str] | None = None) -
         raise Forbidden(Cap.TESTING_LAB)
     bag = _bag(seal_code)
     if bag.received_at is not None:
-        raise FieldError("seal_code", _("This bag was received already."))
+        raise FieldError("seal_code", _("This bag was received already."), code=Code.WRONG_STATE)
     sealed = set(bag.tubes.values_list("code", flat=True))
     if tube_codes is not None:
         found = {code_or_blank(c) for c in tube_codes}
@@ -117,6 +156,7 @@ def bag_receive(*, actor, seal_code: str, tube_codes: list[str] | None = None) -
                 "tube_codes",
                 _("The tubes do not match the seal: missing %(m)s; not sealed in it %(e)s.")
                 % {"m": ", ".join(missing) or "—", "e": ", ".join(extra) or "—"},
+                code=errors.Code.MISMATCH,
             )
     now = clock.now()
     bag.received_at, bag.received_by, bag.lab_id = now, actor, min(labs)

@@ -6,4 +6,6 @@ from enum import StrEnum
 
 
 class Code(StrEnum):
-    PAST_RETENTION = "past_retention"
+    PAST_RETENTION = "past_retention"  # a round's samples no longer name their people: who is missing is unknown
+    MISMATCH = "mismatch"  # the tubes the lab found in a bag are not the ones sealed in it
+    SCAN_REFUSED = "scan_refused"  # a scan the sampling rules refuse (already sampled, tube closed …): see message

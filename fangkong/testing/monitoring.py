@@ -16,6 +16,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Person, PersonTag
 
+from . import errors
 from .models import Round, Sample, SiteKind, Tube
 from .selectors import round_get
 
@@ -174,7 +175,7 @@ def missing(*, user, round_id: int, jurisdiction_id: int):
         raise FieldError(
             "round",
             _("This round is past its retention period: who was sampled is no longer kept."),
-            code="past_retention",
+            code=errors.Code.PAST_RETENTION,
         )
     sampled = Sample.objects.filter(
         round=round_, retest=False, jpath__startswith=place.path, person__isnull=False

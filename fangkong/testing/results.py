@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.tables import TableSpec, open_table
@@ -37,7 +38,7 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
     if not unit_ids_for(actor, Cap.TESTING_LAB):
         raise Forbidden(Cap.TESTING_LAB)
     if len(rows) > MAX_RESULTS:
-        raise FieldError("results", _("At most %(n)d results per batch.") % {"n": MAX_RESULTS})
+        raise FieldError("results", _("At most %(n)d results per batch.") % {"n": MAX_RESULTS}, code=Code.TOO_LARGE)
     now = clock.now()
     rejected: dict[int, str] = {}
     codes = {r.index: code_or_blank(r.tube_code) for r in rows}
@@ -184,6 +185,12 @@ def _resolve_retests(tubes: list[Tube]) -> int:
     return confirmed
 
 
+class RecallSampleInput(FormInput):
+    """The retest's tube: the API's body, or the recalls page's form (which names the recall too)."""
+
+    tube_code: str
+
+
 @transaction.atomic
 def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
     """The retest: one person, one new tube (closed at once)."""
@@ -195,10 +202,10 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
     ):
         raise NotFound
     if recall.state != Recall.State.ORDERED:
-        raise FieldError("state", _("This retest was sampled already."))
+        raise FieldError("state", _("This retest was sampled already."), code=Code.WRONG_STATE)
     code = clean_code("tube_code", tube_code)
     if Tube.objects.filter(code=code).exists():
-        raise FieldError("tube_code", _("This tube was used already."))
+        raise FieldError("tube_code", _("This tube was used already."), code=Code.DUPLICATE)
     now = clock.now()
     tube = Tube.objects.create(
         code=code,

@@ -8,22 +8,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
-from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id, param_ids, param_int
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
-from fangkong.registry import codes
 from fangkong.registry.selectors import jurisdiction_get
 
 from . import custody, rounds, selectors
-from .collection import Scan, collections_ingest, open_tube, tube_close
+from .collection import open_tube, tube_close
+from .collection.site import SiteScanInput, site_scan
 from .models import Bag, Recall, Sample
 from .providers import sealed_places
-from .results import recall_sample, results_file_ingest
+from .results import RecallSampleInput, recall_sample, results_file_ingest
 
 
 @scoped
@@ -34,17 +33,8 @@ def round_list(request):
     error = None
     if request.method == "POST":
         try:
-            deadline = parse_moment("deadline", request.POST.get("deadline"))
-            rounds.round_create(
-                actor=request.user,
-                name=request.POST.get("name", ""),
-                # Unreadable is 0, which the service refuses with the sizes it takes; empty is the default.
-                pool_size=param_int(request.POST, "pool_size", 0) if request.POST.get("pool_size") else 10,
-                deadline=deadline,
-                household_places=param_ids(request.POST, "household_places")
-                if "household_places_shown" in request.POST
-                else None,
-            )
+            data = rounds.RoundCreateInput.from_form(request.POST)
+            rounds.round_create(actor=request.user, **data.dict())
             return redirect("testing:rounds")
         except FieldError as exc:
             error = exc
@@ -60,6 +50,7 @@ def round_list(request):
             "error": error,
             "now": clock.now(),
         },
+        status=400 if error else 200,
     )
 
 
@@ -78,22 +69,16 @@ def site_page(request, site_id: int):
             if request.POST.get("close"):
                 closed = tube_close(actor=request.user, code=request.POST["close"])
                 message = _("Tube %(c)s closed with %(n)d.") % {"c": closed.code, "n": closed.count}
-            elif codes.is_household_code(request.POST.get("person", "")):
-                household, message, error = _household_scan(request, site, round_id, now)
             else:
-                who = request.POST.get("person", "").strip()
-                scan = Scan(
-                    index=0,
-                    tube_code=request.POST.get("tube_code", ""),
-                    site_id=site.pk,
-                    collected_at=now,
-                    **({"person_code": who} if codes.is_person_code(who) else {"document_number": who}),
-                )
-                reply = collections_ingest(actor=request.user, round_id=round_id, scans=[scan])
-                if reply["rejected"]:
-                    error = FieldError("person", reply["rejected"][0]["message"])
-                else:
-                    message = _("Sampled.")
+                data = SiteScanInput.from_form(request.POST)
+                done = site_scan(actor=request.user, site_id=site.pk, round_id=round_id, **data.dict())
+                household, error = done.household, done.error
+                if done.sampled:
+                    message = (
+                        _("Sampled.")
+                        if data.member is None
+                        else _("%(n)d of the household sampled.") % {"n": done.sampled}
+                    )
         except FieldError as exc:
             error = exc
     tube = open_tube(actor=request.user, site_id=site.pk)
@@ -116,32 +101,6 @@ def site_page(request, site_id: int):
     )
 
 
-def _household_scan(request, site, round_id: int, now):
-    """A household code was scanned: first show its residents (all ticked), then sample the ticked ones into
-    the tube. Returns (household to show, message, error)."""
-    found = codes.household_by_code(request.POST.get("person", ""))
-    if found is None:
-        return None, None, FieldError("person", _("Unknown household code."))
-    household, members = found
-    shown = {"code": request.POST["person"].strip().upper(), "place": household, "members": members}
-    if "member" not in request.POST:
-        return shown, None, None
-    ticked = set(request.POST.getlist("member"))
-    chosen = [m for m in members if str(m.pk) in ticked]
-    if not chosen:
-        return shown, None, FieldError("member", _("Tick the members who were sampled."))
-    scans = [
-        Scan(index=i, person_id=m.pk, tube_code=request.POST.get("tube_code", ""), site_id=site.pk, collected_at=now)
-        for i, m in enumerate(chosen)
-    ]
-    reply = collections_ingest(actor=request.user, round_id=round_id, scans=scans)
-    accepted = _("%(n)d of the household sampled.") % {"n": reply["accepted"]}
-    if reply["rejected"]:
-        problems = "; ".join(f"{chosen[r['index']].name[:1]}*: {r['message']}" for r in reply["rejected"])
-        return None, accepted if reply["accepted"] else None, FieldError("member", problems)
-    return None, accepted, None
-
-
 @scoped
 def bag_page(request):
     if not (has_cap(request.user, Cap.TESTING_SAMPLE) or has_cap(request.user, Cap.TESTING_ADMIN)):
@@ -152,10 +111,8 @@ def bag_page(request):
             if request.POST.get("handover"):
                 bag = custody.bag_handover(actor=request.user, seal_code=request.POST["handover"])
             else:
-                codes = [c for c in request.POST.get("tube_codes", "").replace(",", "\n").split() if c]
-                bag = custody.bag_seal(
-                    actor=request.user, seal_code=request.POST.get("seal_code", ""), tube_codes=codes
-                )
+                data = custody.BagSealInput.from_form(request.POST)
+                bag = custody.bag_seal(actor=request.user, **data.dict())
         except FieldError as exc:
             error = exc
     recent = Bag.objects.filter(sealed_by=request.user).order_by("-sealed_at")[:20]
@@ -163,6 +120,7 @@ def bag_page(request):
         request,
         "testing/bags.html",
         {"error": error, "bag": bag, "recent": recent, "form": request.POST if error else {}},
+        status=400 if error else 200,
     )
 
 
@@ -179,9 +137,9 @@ def lab_page(request):
                     actor=request.user, filename=upload.name or "", content=read_table_upload(upload)
                 )
             else:
-                codes = [c for c in request.POST.get("tube_codes", "").replace(",", "\n").split() if c]
+                found = custody.BagReceiveInput.from_form(request.POST)
                 received = custody.bag_receive(
-                    actor=request.user, seal_code=request.POST.get("seal_code", ""), tube_codes=codes or None
+                    actor=request.user, seal_code=request.POST.get("seal_code", ""), **found.dict()
                 )
         except FieldError as exc:
             error = exc
@@ -201,11 +159,8 @@ def recall_list(request):
     error = None
     if request.method == "POST":
         try:
-            recall_sample(
-                actor=request.user,
-                recall_id=param_id(request.POST, "recall") or 0,
-                tube_code=request.POST.get("tube_code", ""),
-            )
+            data = RecallSampleInput.from_form(request.POST)
+            recall_sample(actor=request.user, recall_id=param_id(request.POST, "recall") or 0, **data.dict())
             return redirect("testing:recalls")
         except FieldError as exc:
             error = exc
@@ -218,6 +173,7 @@ def recall_list(request):
         request,
         "testing/recalls.html",
         {"page": page, "state": state, "error": error, "states": Recall.State.choices, "query": query},
+        status=400 if error else 200,
     )
 
 
@@ -279,8 +235,9 @@ def household_sheet(request, jurisdiction_id: int):
 @require_POST
 def codes_issue(request, jurisdiction_id: int):
     """Codes for every resident here who has none (before a round: sites then scan codes, not ID numbers)."""
-    from fangkong.registry.codes import person_codes_issue
+    from fangkong.registry.codes import PersonCodesIssueInput, person_codes_issue
 
-    created = person_codes_issue(actor=request.user, jurisdiction_id=jurisdiction_id)
+    data = PersonCodesIssueInput.from_form(request.POST, jurisdiction_id=jurisdiction_id)
+    created = person_codes_issue(actor=request.user, **data.dict())
     messages.success(request, _("%(n)d personal codes issued.") % {"n": created})
     return redirect("jurisdiction", jurisdiction_id)

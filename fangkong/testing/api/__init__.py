@@ -8,7 +8,7 @@ from typing import Any
 from ninja import Router, Schema, Status
 
 from fangkong.core.api import ErrorOut, idempotent
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 
 router = Router(tags=["testing"])
 ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -32,12 +32,15 @@ class BulkOut(Schema):
     rejected: list[ScanRejection]
 
 
+_BATCH_ID = "Give a batch_id (up to 128 characters, unique per batch): a resent batch is then ignored."
+
+
 def _batch(request, scope: str, batch_id: str, run):
     batch_id = (batch_id or "").strip()
-    if not batch_id or len(batch_id) > 128:
-        raise FieldError(
-            "batch_id", "Give a batch_id (up to 128 characters, unique per batch): a resent batch is then ignored."
-        )
+    if not batch_id:
+        raise FieldError("batch_id", _BATCH_ID, code=Code.REQUIRED)
+    if len(batch_id) > 128:
+        raise FieldError("batch_id", _BATCH_ID, code=Code.TOO_LONG)
     return Status(*idempotent(request, scope, run, replay_status=200, fingerprint=request.body, key=batch_id))
 
 

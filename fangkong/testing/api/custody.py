@@ -10,11 +10,6 @@ from .. import custody
 from . import ERRORS, router
 
 
-class BagIn(Schema):
-    seal_code: str
-    tube_codes: list[str]
-
-
 class BagOut(Schema):
     seal_code: str
     tubes: int
@@ -34,7 +29,7 @@ def _bag(bag) -> dict:
 
 
 @router.post("/testing/bags", response={201: BagOut, **ERRORS})
-def bag_seal(request, payload: BagIn):
+def bag_seal(request, payload: custody.BagSealInput):
     """Seal closed tubes into a bag. Nothing is sealed if any tube is unknown, open or already bagged."""
     return Status(201, _bag(custody.bag_seal(actor=request.user, **payload.dict())))
 
@@ -44,13 +39,8 @@ def bag_handover(request, seal_code: str):
     return _bag(custody.bag_handover(actor=request.user, seal_code=seal_code))
 
 
-class ReceiveIn(Schema):
-    tube_codes: list[str] | None = None
-
-
 @router.post("/testing/bags/{seal_code}/receive", response={200: BagOut, **ERRORS})
-def bag_receive(request, seal_code: str, payload: ReceiveIn | None = None):
+def bag_receive(request, seal_code: str, payload: custody.BagReceiveInput | None = None):
     """The lab receives a bag; give the tube codes found inside to reconcile them with the seal."""
-    return _bag(
-        custody.bag_receive(actor=request.user, seal_code=seal_code, tube_codes=payload.tube_codes if payload else None)
-    )
+    found = payload.dict() if payload else {}
+    return _bag(custody.bag_receive(actor=request.user, seal_code=seal_code, **found))

@@ -13,7 +13,14 @@ from fangkong.core.tables import read_table_upload
 from fangkong.registry.api import PersonRef, person_ref
 
 from .. import selectors
-from ..results import MAX_RESULTS, ResultRow, recall_sample, results_file_ingest, results_ingest
+from ..results import (
+    MAX_RESULTS,
+    RecallSampleInput,
+    ResultRow,
+    recall_sample,
+    results_file_ingest,
+    results_ingest,
+)
 from . import ERRORS, BulkOut, _batch, _text, router
 
 # As for scans: documented here, checked result by result by the service (each rejection names its index).
@@ -121,10 +128,6 @@ def recall_list(request, round_id: int, state: str = "", page: int = 1, page_siz
     return {"items": [_recall(r) for r in items], "count": count}
 
 
-class RetestIn(Schema):
-    tube_code: str
-
-
 @router.post("/testing/recalls/{int:recall_id}/sample", response={200: RecallOut, **ERRORS})
-def recall_retest(request, recall_id: int, payload: RetestIn):
-    return _recall(recall_sample(actor=request.user, recall_id=recall_id, tube_code=payload.tube_code))
+def recall_retest(request, recall_id: int, payload: RecallSampleInput):
+    return _recall(recall_sample(actor=request.user, recall_id=recall_id, **payload.dict()))

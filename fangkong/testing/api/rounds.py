@@ -7,7 +7,6 @@ from datetime import datetime
 from ninja import Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Moment
 from fangkong.registry import codes
 from fangkong.registry.api import Ref
 
@@ -25,30 +24,14 @@ def person_code(request, person_id: int):
     return {"code": codes.person_code(actor=request.user, person_id=person_id)}
 
 
-class CodesIssueIn(Schema):
-    jurisdiction_id: int
-
-
 class CodesIssueOut(Schema):
     created: int
 
 
 @router.post("/testing/codes:issue", response={200: CodesIssueOut, **ERRORS})
-def codes_issue(request, payload: CodesIssueIn):
+def codes_issue(request, payload: codes.PersonCodesIssueInput):
     """Codes for every resident of a jurisdiction who has none yet (repeating it creates nothing new)."""
-    return {"created": codes.person_codes_issue(actor=request.user, jurisdiction_id=payload.jurisdiction_id)}
-
-
-class RoundIn(Schema):
-    name: str
-    pool_size: int = 10
-    deadline: Moment | None = None
-    starts_at: Moment | None = None
-    result_limit_hours: int = 24  # mass screening
-    result_limits: dict[str, int] = {}  # {"fever_clinic": 6, "hospital": 12} (defaults from the domain brief)
-    scope: list[int] = []
-    # Compounds/buildings where each tube holds one household; left out: those of the sealed zones in force.
-    household_places: list[int] | None = None
+    return {"created": codes.person_codes_issue(actor=request.user, **payload.dict())}
 
 
 class RoundOut(Schema):
@@ -61,7 +44,7 @@ class RoundOut(Schema):
 
 
 @router.post("/testing/rounds", response={201: RoundOut, **ERRORS})
-def round_create(request, payload: RoundIn):
+def round_create(request, payload: rounds.RoundCreateInput):
     """HQ: a round with its pool size and deadline (default 24 h); `scope` = jurisdiction ids (empty: all)."""
     return Status(201, rounds.round_create(actor=request.user, **payload.dict()))
 

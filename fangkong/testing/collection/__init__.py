@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import write_rows
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
 
@@ -177,7 +177,9 @@ def tube_close(*, actor, code: str) -> Tube:
         raise NotFound
     if tube.closed_at is None:
         if tube.count == 0:
-            raise FieldError("tube_code", _("An empty tube is not closed; use it or discard it."))
+            raise FieldError(
+                "tube_code", _("An empty tube is not closed; use it or discard it."), code=Code.WRONG_STATE
+            )
         tube.closed_at = clock.now()
         tube.save(update_fields=["closed_at"])
         audit_record(actor=actor, action="testing.tube_close", obj=tube, fields={"count": tube.count})

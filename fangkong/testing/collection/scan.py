@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.text import foreign_digits
 
 MAX_SCANS = 10_000
@@ -38,14 +38,16 @@ def clean_code(field: str, value: str) -> str:
     # barcode: "AB١٢٣٤" or a Cyrillic "А" would open a second tube beside the real one.
     code = "".join(unicodedata.normalize("NFKC", value or "").split()).upper()
     if foreign_digits(code):
-        raise FieldError(field, _("Write the code with the digits 0-9."), code="digits")
+        raise FieldError(field, _("Write the code with the digits 0-9."), code=Code.DIGITS)
     if not (4 <= len(code) <= 32 and code.isascii() and code.replace("-", "").isalnum()):
         message = (
             _("A seal code is 4 to 32 letters and digits.")
             if field == "seal_code"
             else _("A tube code is 4 to 32 letters and digits.")
         )
-        raise FieldError(field, message)
+        if not code:
+            raise FieldError(field, message, code=Code.REQUIRED)
+        raise FieldError(field, message, code=Code.INVALID)
     return code
 
 

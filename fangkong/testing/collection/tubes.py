@@ -6,7 +6,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from fangkong.core.bulk import in_list, insert_rows, select_rows
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.registry.models import Person
 
 from ..models import Site, Tube
@@ -111,4 +111,4 @@ def _household_sizes(households: set[int]) -> dict[int, int]:
 
 
 def _too_many():
-    return FieldError("scans", _("At most %(n)d scans per batch.") % {"n": MAX_SCANS})
+    return FieldError("scans", _("At most %(n)d scans per batch.") % {"n": MAX_SCANS}, code=Code.TOO_LARGE)

@@ -103,14 +103,14 @@ def test_household_places_are_compounds_or_buildings_within_reach(district, test
     home = Place.objects.create(kind="household", name="x", jurisdiction=district.a, jpath=district.a.path)
     with pytest.raises(FieldError) as exc:
         round_create(actor=district.hq, name="r", household_places=[home.pk])
-    assert (exc.value.field, exc.value.code) == ("household_places", "invalid")
+    assert (exc.value.field, exc.value.code) == ("household_places", "not_found")
     far = Place.objects.create(kind="compound", name="远方", jurisdiction=district.b, jpath=district.b.path)
     from fangkong.conftest import make_user
 
     hq_a = make_user("hq_a", "hq_admin", jurisdiction=district.a)
     with pytest.raises(FieldError) as exc:
         round_create(actor=hq_a, name="r", household_places=[far.pk])
-    assert (exc.value.field, exc.value.code) == ("household_places", "invalid")
+    assert (exc.value.field, exc.value.code) == ("household_places", "not_found")
 
 
 def test_household_sheet_lists_each_household_with_a_code(district, testing):
@@ -153,6 +153,7 @@ def test_unknown_household_code_is_an_error_on_the_person_field(client, district
     )
     assert r.status_code == 400
     assert "Unknown household code" in r.content.decode()
+    assert (r.context["error"].field, r.context["error"].code) == ("person", "not_found")
 
 
 def test_rounds_page_sets_household_compounds(client, district, testing):
@@ -173,3 +174,16 @@ def test_rounds_page_sets_household_compounds(client, district, testing):
     from fangkong.testing.models import Round
 
     assert list(Round.objects.get(name="封控区第二轮").household_places.all()) == [compound]
+
+
+def test_rounds_page_with_no_compound_chosen_means_none(client, district, testing, monkeypatch):
+    """The list shown with nothing selected is a choice (one household per tube nowhere), not "the sealed ones"."""
+    compound, _ = _compound(district)
+    monkeypatch.setattr("fangkong.testing.rounds.sealed_places", lambda: [compound.pk])
+    client.force_login(district.hq)
+    assert client.post("/testing/", {"name": "不选", "household_places_shown": "1"}).status_code == 302
+    assert client.post("/testing/", {"name": "默认"}).status_code == 302
+    from fangkong.testing.models import Round
+
+    assert not Round.objects.get(name="不选").household_places.exists()
+    assert list(Round.objects.get(name="默认").household_places.all()) == [compound]

@@ -127,7 +127,7 @@ def test_result_limits_per_site_kind(district, testing):
 
     with pytest.raises(FieldError) as exc:
         round_create(actor=district.hq, name="x", result_limits={"mass": 3})
-    assert (exc.value.field, exc.value.code) == ("result_limits", "invalid")
+    assert (exc.value.field, exc.value.code) == ("result_limits", "unknown_choice")
 
 
 def test_who_is_missing_is_not_guessed_once_the_round_is_past_retention(district, testing):

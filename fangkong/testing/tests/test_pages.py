@@ -26,6 +26,7 @@ def test_sampler_fills_a_tube_on_the_site_page(district, testing):
         {"round": testing.round.pk, "person": pii.decrypt(testing.people_a[0].doc_cipher), "tube_code": "PG-2"},
     )
     assert again.status_code == 400 and "already sampled" in again.content.decode()
+    assert (again.context["error"].field, again.context["error"].code) == ("person", "scan_refused")
     assert district.client(testing.other_sampler).get(f"/testing/sites/{testing.site.pk}/").status_code == 404
     assert district.client(district.worker_a).get(f"/testing/sites/{testing.site.pk}/").status_code == 404
 
@@ -62,7 +63,30 @@ def test_bag_page_seals_and_hands_over(district, testing):
     r = c.post("/testing/bags/", {"handover": "S-PAGE"})
     assert "handed over" in r.content.decode()
     bad = c.post("/testing/bags/", {"seal_code": "S-BAD", "tube_codes": "GHOST"})
-    assert "Unknown tube GHOST" in bad.content.decode()
+    assert bad.status_code == 400 and "Unknown tube GHOST" in bad.content.decode()
+    assert (bad.context["error"].field, bad.context["error"].code) == ("tube_codes", "not_found")
+
+
+def _error(response) -> tuple[int, str, str]:
+    return response.status_code, response.context["error"].field, response.context["error"].code
+
+
+def test_bag_page_reads_its_form_as_the_api_its_body(district, testing):
+    c = district.client(testing.sampler)
+    assert _error(c.post("/testing/bags/", {"seal_code": "S-NONE"})) == (400, "tube_codes", "required")
+    assert _error(c.post("/testing/bags/", {"seal_code": "", "tube_codes": "X-1"})) == (400, "seal_code", "required")
+
+
+def test_lab_page_reconciles_the_tubes_typed(district, testing):
+    collect(
+        testing.sampler, testing.round, [scan(p, "LAB-T", testing.site, i) for i, p in enumerate(testing.people_a[:10])]
+    )
+    bag_seal(actor=testing.sampler, seal_code="S-LAB", tube_codes=["LAB-T"])
+    lab = district.client(testing.lab)
+    wrong = lab.post("/testing/lab/", {"seal_code": "S-LAB", "tube_codes": "LAB-T, GHOST-2"})
+    assert _error(wrong) == (400, "tube_codes", "mismatch")
+    assert lab.post("/testing/lab/", {"seal_code": "S-LAB", "tube_codes": ""}).status_code == 200  # none counted
+    assert Tube.objects.get(code="LAB-T").bag.received_at is not None
 
 
 def test_retest_recorded_from_the_recall_page(district, testing):
@@ -75,16 +99,32 @@ def test_retest_recorded_from_the_recall_page(district, testing):
 
     results_ingest(actor=testing.lab, rows=[ResultRow(0, "RC-1", "positive")])
     recall = Recall.objects.first()
-    r = district.client(district.worker_a).post("/testing/recalls/", {"recall": recall.pk, "tube_code": "RT-PAGE"})
+    worker = district.client(district.worker_a)
+    assert _error(worker.post("/testing/recalls/", {"recall": recall.pk})) == (400, "tube_code", "required")
+    r = worker.post("/testing/recalls/", {"recall": recall.pk, "tube_code": "RT-PAGE"})
     assert r.status_code == 302
     recall.refresh_from_db()
     assert recall.state == "sampled" and Sample.objects.filter(retest=True).count() == 1
+    other = Recall.objects.exclude(pk=recall.pk).first()
+    used = worker.post("/testing/recalls/", {"recall": other.pk, "tube_code": "RT-PAGE"})
+    assert _error(used) == (400, "tube_code", "duplicate")
+    assert _error(worker.post("/testing/recalls/", {"recall": recall.pk, "tube_code": "RT-2"})) == (
+        400,
+        "state",
+        "wrong_state",
+    )
 
 
 def test_round_page(district, testing):
     hq = district.client(district.hq)
     assert "第一轮全员核酸" in hq.get("/testing/").content.decode()
     assert hq.post("/testing/", {"name": "第二轮", "pool_size": "20"}).status_code == 302
+    # The form is read as the API reads its body (RoundCreateInput): what it refuses names the field and why.
+    assert _error(hq.post("/testing/", {"name": "第三轮", "pool_size": "abc"})) == (400, "pool_size", "invalid")
+    assert _error(hq.post("/testing/", {"name": "第三轮", "pool_size": "7"})) == (400, "pool_size", "unknown_choice")
+    past = hq.post("/testing/", {"name": "第三轮", "deadline": "2020-01-01T10:00"})
+    assert _error(past) == (400, "deadline", "end_before_start")
+    assert _error(hq.post("/testing/", {"pool_size": "10"})) == (400, "name", "required")
     assert district.client(testing.sampler).post("/testing/", {"name": "x"}).status_code == 404  # HQ only
     assert district.client(testing.sampler).get("/testing/").status_code == 200  # but the sampler sees the rounds
     from fangkong.conftest import make_user

@@ -120,34 +120,50 @@ def test_bag_rules(district, testing):
     )
     collect(testing.sampler, testing.round, [scan(testing.people_a[10], "OPEN-1", testing.site)])
     cases = [
-        (["OPEN-1"], "still open"),
-        (["GHOST-1"], "Unknown tube"),
-        (["FULL-1", "FULL-1"], "twice"),
-        ([], "at least"),
+        (["OPEN-1"], "still open", "wrong_state"),
+        (["GHOST-1"], "Unknown tube", "not_found"),
+        (["FULL-1", "FULL-1"], "twice", "duplicate"),
+        ([], "at least", "required"),
     ]
-    for codes, message in cases:
+    for codes, message, code in cases:
         with pytest.raises(FieldError, match=message) as exc:
             bag_seal(actor=testing.sampler, seal_code="BAG-X", tube_codes=codes)
-        assert (exc.value.field, exc.value.code) == ("tube_codes", "invalid")
+        assert (exc.value.field, exc.value.code) == ("tube_codes", code)
     bag_seal(actor=testing.sampler, seal_code="BAG-1", tube_codes=["FULL-1"])
     with pytest.raises(FieldError, match="already used") as exc:
         bag_seal(actor=testing.sampler, seal_code="BAG-1", tube_codes=["FULL-1"])
-    assert (exc.value.field, exc.value.code) == ("seal_code", "invalid")
+    assert (exc.value.field, exc.value.code) == ("seal_code", "duplicate")
     with pytest.raises(Forbidden):
         bag_receive(actor=testing.sampler, seal_code="BAG-1")
     with pytest.raises(FieldError, match="do not match") as exc:
         bag_receive(actor=testing.lab, seal_code="BAG-1", tube_codes=["FULL-1", "OPEN-1"])
-    assert (exc.value.field, exc.value.code) == ("tube_codes", "invalid")
+    assert (exc.value.field, exc.value.code) == ("tube_codes", "mismatch")
     bag = bag_receive(actor=testing.lab, seal_code="BAG-1", tube_codes=["FULL-1"])
     assert bag.received_at and bag.handed_over_at  # handed straight to the lab
     with pytest.raises(FieldError, match="received already") as exc:
         bag_receive(actor=testing.lab, seal_code="BAG-1")
-    assert (exc.value.field, exc.value.code) == ("seal_code", "invalid")
+    assert (exc.value.field, exc.value.code) == ("seal_code", "wrong_state")
 
 
 def test_only_labs_report_results(district, testing):
     with pytest.raises(Forbidden):
         results_ingest(actor=testing.sampler, rows=[])
+
+
+def test_a_rounds_deadline_given_as_a_day_lasts_to_its_end(district, client, api_token):
+    from django.utils import timezone
+
+    from fangkong.testing.models import Round
+
+    r = client.post(
+        "/api/v1/testing/rounds",
+        {"name": "第四轮", "deadline": "2030-01-05"},
+        content_type="application/json",
+        **api_token(district.hq),
+    )
+    assert r.status_code == 201, r.content
+    deadline = timezone.localtime(Round.objects.get(pk=r.json()["id"]).deadline)
+    assert (deadline.date().isoformat(), deadline.hour, deadline.minute) == ("2030-01-05", 23, 59)
 
 
 def test_api_contract(district, testing, client, api_token, received, django_capture_on_commit_callbacks):

@@ -1,0 +1,87 @@
+"""A scan on a sampling site's page (a phone at the queue), as the sampler types or scans it: a personal code, an
+ID number, or a household's code — whose members are then ticked. It becomes a batch of one (or of the household's
+members) for `collections_ingest`, the API's bulk path, under the same rules; the page's input is its own (one
+person or one household, no batch id), hence its own schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
+from fangkong.registry import codes
+
+from .. import errors
+from . import collections_ingest
+from .scan import Scan
+
+
+class SiteScanInput(FormInput):
+    """The site page's form."""
+
+    person: str  # a personal code, an ID number, or a household's code
+    tube_code: str = ""
+    member: list[int] | None = None  # a household's members ticked; None until the household was shown
+
+
+@dataclass
+class SiteScan:
+    """What a scan came to: how many were sampled; for a household's code not yet ticked (or ticked wrongly),
+    the household to show; the refusal, naming the field, if any — beside a partial success, not instead of it."""
+
+    sampled: int = 0
+    household: dict | None = None  # {"code", "place", "members"}
+    error: FieldError | None = None
+
+
+def site_scan(
+    *, actor, site_id: int, round_id: int, person: str, tube_code: str = "", member: list[int] | None = None
+) -> SiteScan:
+    """Sample the person (or the ticked members of the household) into the tube at this site, now."""
+    now = clock.now()
+    if codes.is_household_code(person):
+        return _household_scan(actor, site_id, round_id, person, tube_code, member, now)
+    who = person.strip()
+    by_code = codes.is_person_code(who)
+    scan = Scan(
+        index=0,
+        person_code=who if by_code else "",
+        document_number="" if by_code else who,
+        tube_code=tube_code,
+        site_id=site_id,
+        collected_at=now,
+    )
+    reply = collections_ingest(actor=actor, round_id=round_id, scans=[scan])
+    if reply["rejected"]:
+        return SiteScan(error=FieldError("person", reply["rejected"][0]["message"], code=errors.Code.SCAN_REFUSED))
+    return SiteScan(sampled=reply["accepted"])
+
+
+def _household_scan(actor, site_id: int, round_id: int, code: str, tube_code: str, member, now) -> SiteScan:
+    """First the household's residents are shown (all ticked), then the ticked ones are sampled into the tube."""
+    found = codes.household_by_code(code)
+    if found is None:
+        return SiteScan(error=FieldError("person", _("Unknown household code."), code=Code.NOT_FOUND))
+    household, members = found
+    shown = {"code": code.strip().upper(), "place": household, "members": members}
+    if member is None:
+        return SiteScan(household=shown)
+    ticked = set(member)
+    chosen = [m for m in members if m.pk in ticked]
+    if not chosen:
+        return SiteScan(
+            household=shown,
+            error=FieldError("member", _("Tick the members who were sampled."), code=Code.REQUIRED),
+        )
+    scans = [
+        Scan(index=i, person_id=m.pk, tube_code=tube_code, site_id=site_id, collected_at=now)
+        for i, m in enumerate(chosen)
+    ]
+    reply = collections_ingest(actor=actor, round_id=round_id, scans=scans)
+    if reply["rejected"]:
+        problems = "; ".join(f"{chosen[r['index']].name[:1]}*: {r['message']}" for r in reply["rejected"])
+        return SiteScan(sampled=reply["accepted"], error=FieldError("member", problems, code=errors.Code.SCAN_REFUSED))
+    return SiteScan(sampled=reply["accepted"])
