@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -12,7 +14,8 @@ urlpatterns = [
     path("attachments/<int:update_id>/", views.attachment, name="attachment"),
     path("directives/", views.directive_list, name="directives"),
     path("directives/<int:directive_id>/", views.directive_detail, name="directive"),
-    path("inbox/", views.inbox, name="inbox"),
+    # The inbox is core's (/inbox/); its old address keeps working for bookmarks.
+    path("inbox/", login_required(RedirectView.as_view(pattern_name="inbox", query_string=True)), name="inbox"),
     path("reports/", views.my_reports, name="reports"),
     path("duty/", views.duty_page, name="duty"),
     path("supervision/", views.supervision_page, name="supervision"),

@@ -46,3 +46,33 @@ class ContainmentConfig(AppConfig):
             "open_case",
             lambda: Q(Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))),
         )
+
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        status = navigation.any_cap(Cap.STATUS_VIEW)
+        sentinel = navigation.any_cap(Cap.SENTINEL_REPORT)
+        navigation.register("containment:zones", _("Zones"), order=190, visible=navigation.any_cap(Cap.ZONE_VIEW))
+        navigation.register("containment:alerts", _("Sentinel alerts"), order=200, visible=status)
+        navigation.register(
+            "containment:transfers",
+            _("Transfers"),
+            order=210,
+            visible=navigation.any_cap(Cap.CASE_WORK, Cap.TRANSFER_WORK),
+        )
+        navigation.register("containment:sentinel", _("Sentinel report"), order=220, visible=sentinel)
+        navigation.register("containment:inpatients", _("Inpatients"), order=230, visible=sentinel)
+        navigation.register("containment:tracing", _("Tracing"), order=290, visible=navigation.any_cap(Cap.TRACE))
+        navigation.register("containment:changes", _("Status changes"), order=300, visible=status)
+        # Registry's person page (below containment) links to the person's status and whereabouts here.
+        navigation.register_link(
+            "person.status", lambda person: reverse("containment:person", args=[person.pk]), visible=status
+        )
+        navigation.register_link(
+            "person.whereabouts",
+            lambda person: f"{reverse('containment:tracing')}?person={person.pk}&days=7",
+            visible=navigation.any_cap(Cap.TRACE),
+        )

@@ -8,6 +8,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -94,7 +95,7 @@ def second_factor(request):
     """The first time: a new authenticator key as a QR code, confirmed by its first code. After that: the code."""
     user = request.user
     if getattr(user, "is_verified", lambda: False)():
-        return redirect("home")
+        return redirect(settings.LOGIN_REDIRECT_URL)
     device = confirmed_device(user)
     setting_up = device is None
     if setting_up:
@@ -128,7 +129,8 @@ def second_factor(request):
             messages.success(request, _("Signed in with the second factor."))
             target = request.GET.get("next", "")
             safe = url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure())
-            return redirect(target if target and safe else "home")  # never off-site: a phishing page would ask again
+            # Never off-site: a phishing page would ask again. The start page is the one the settings name.
+            return redirect(target if target and safe else settings.LOGIN_REDIRECT_URL)
         except RateLimited as exc:
             return _locked(request, exc, "core/second_factor.html", context)
         except FieldError as exc:

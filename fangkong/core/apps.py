@@ -16,3 +16,13 @@ class CoreConfig(AppConfig):
 
         # Once per migrate (and flush), after every app's tables exist: the built-in defaults (core.defaults).
         post_migrate.connect(ensure_all, sender=self, dispatch_uid="fangkong.core.defaults")
+
+        from django.utils.translation import gettext_lazy as _
+
+        from . import navigation
+        from .inbox import unread_count
+        from .roles import Cap
+
+        # Core's own pages in the staff's navigation (core.navigation); the other entries are the apps' own.
+        navigation.register("inbox", _("Inbox"), order=80, badge=lambda user: unread_count(user=user))
+        navigation.register("audit", _("Audit"), order=310, visible=navigation.any_cap(Cap.AUDIT_VIEW))

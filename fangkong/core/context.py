@@ -2,16 +2,22 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from .navigation import Navigation, link_for
 from .roles import Cap, role_label
 from .scoping import has_cap
 
 
 def navigation(request) -> dict:
+    """The site's title and navigation for every page: `site_nav.main` (the staff's, core.navigation),
+    `site_nav.login` (the residents' links on the sign-in page), `home_url` (the start page, which the composition
+    root registers; the templates fall back on "/", as they must when Django renders an error page without a
+    request)."""
     user = getattr(request, "user", None)
+    common = {"site_title": settings.FANGKONG["TITLE"], "site_nav": Navigation(user), "home_url": link_for("home")}
     if user is None or not user.is_authenticated:
-        return {"site_title": settings.FANGKONG["TITLE"]}
+        return common
     return {
-        "site_title": settings.FANGKONG["TITLE"],
+        **common,
         "can": {
             "people": has_cap(user, Cap.PEOPLE_VIEW),
             "import": has_cap(user, Cap.PEOPLE_IMPORT),
@@ -46,15 +52,8 @@ def navigation(request) -> dict:
             "prices": has_cap(user, Cap.PRICE_WATCH),
             "portal": has_cap(user, Cap.PORTAL_EDIT),
         },
-        "unread": _unread(user),
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}
             for r in user.roles.select_related("jurisdiction", "unit")
         ],
     }
-
-
-def _unread(user) -> int:
-    from fangkong.core.inbox import unread_count
-
-    return unread_count(user=user)

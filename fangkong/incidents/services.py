@@ -14,6 +14,7 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.inbox import notify
+from fangkong.core.navigation import link_for
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction
@@ -105,7 +106,7 @@ def incident_open(
     notify(
         district_users(Cap.SITUATION_APPROVE),
         title=_("Incident (%(l)s): %(t)s") % {"l": lvl.name, "t": incident.title},
-        link=link or f"/command/incidents/{incident.pk}/",
+        link=link or link_for("incident", incident),  # the incident's page, where a higher app registered one
     )
     return incident
 

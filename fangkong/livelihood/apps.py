@@ -16,3 +16,16 @@ class LivelihoodConfig(AppConfig):
         home.register_service("me:supplies", _("Supplies"), order=30)
         home.register_service("me:volunteer", _("Volunteer"), order=40)
         home.register_service("me:report_price", _("Report price gouging"), order=60)
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        navigation.register(
+            "livelihood:community",
+            _("Supplies and volunteers"),
+            order=250,
+            visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+        )
+        navigation.register(
+            "livelihood:prices", _("Price reports"), order=260, visible=navigation.any_cap(Cap.PRICE_WATCH)
+        )

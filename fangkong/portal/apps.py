@@ -17,3 +17,16 @@ class PortalConfig(AppConfig):
         # The category tree, after every migrate and every flush (a reused test database emptied by a transactional
         # test gets it back, as a district that emptied the table would).
         defaults.register("portal.categories", lambda: ensure_categories(Category))
+
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+        from fangkong.residents import home
+
+        navigation.register(
+            "news_manage:list", _("Portal articles"), order=270, visible=navigation.any_cap(Cap.PORTAL_EDIT)
+        )
+        # The news for residents: under the sign-in form, and among the residents' own links.
+        navigation.register("news:index", _("News and notices"), order=10, section="login")
+        home.register_service("news:index", _("News and notices"), order=100)

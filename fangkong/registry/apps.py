@@ -7,3 +7,15 @@ class RegistryConfig(AppConfig):
     name = "fangkong.registry"
     label = "registry"
     verbose_name = "Registry"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        navigation.register(
+            "jurisdictions", _("Jurisdictions"), order=90, visible=navigation.any_cap(Cap.REGISTRY_VIEW)
+        )
+        navigation.register("people", _("People"), order=100, visible=navigation.any_cap(Cap.PEOPLE_VIEW))
+        navigation.register("people-import", _("Import"), order=110, visible=navigation.any_cap(Cap.PEOPLE_IMPORT))

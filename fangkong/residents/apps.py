@@ -18,4 +18,8 @@ class ResidentsConfig(AppConfig):
 
         home.register_service("me:me", _("My status"), order=0)
         home.register_service("me:access_log", _("Who looked at my data"), order=10)
-        home.register_service("news:index", _("News and notices"), order=100)
+
+        from fangkong.core import navigation
+
+        # Under the staff's sign-in form, for a resident who came to the wrong door.
+        navigation.register("me:me", _("My services"), order=20, section="login")

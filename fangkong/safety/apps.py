@@ -20,3 +20,13 @@ class SafetyConfig(AppConfig):
         from fangkong.residents import home
 
         home.register_service("me:report_hazard", _("Report a hazard"), order=50)
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        navigation.register(
+            "safety:hazards",
+            _("Hazards"),
+            order=240,
+            visible=navigation.any_cap(Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_SELF),
+        )

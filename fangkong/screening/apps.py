@@ -24,3 +24,20 @@ class ScreeningConfig(AppConfig):
         from fangkong.residents import home
 
         home.register_service("me:travel", _("Report a trip"), order=20)
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        navigation.register(
+            "screening:checkpoints", _("Checkpoint"), order=120, visible=navigation.any_cap(Cap.CHECKPOINT_WORK)
+        )
+        navigation.register("screening:followups", _("Cases"), order=130, visible=navigation.any_cap(Cap.FOLLOWUP_WORK))
+        navigation.register(
+            "screening:reconciliation", _("Nobody missed"), order=140, visible=navigation.any_cap(Cap.RECONCILE_VIEW)
+        )
+        navigation.register(
+            "screening:travel",
+            _("Travel reports"),
+            order=150,
+            visible=navigation.any_cap(Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE),
+        )

@@ -11,3 +11,13 @@ class SiteConfig(AppConfig):
     name = "fangkong.site"
     label = "site"
     verbose_name = "Site"
+
+    def ready(self) -> None:
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.core import navigation
+
+        # The start page: first in the staff's navigation, and where the brand and the error pages lead.
+        navigation.register("home", _("Home"), order=0)
+        navigation.register_link("home", lambda _obj: reverse("home"))

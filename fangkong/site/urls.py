@@ -7,6 +7,7 @@ from fangkong.containment import resident_urls as containment_me
 from fangkong.containment.api import router as containment_router
 from fangkong.core.api import api
 from fangkong.core.auth import router as auth_router
+from fangkong.core.inbox_api import router as inbox_router
 from fangkong.dataprotection.api import router as dataprotection_router
 from fangkong.livelihood import resident_urls as livelihood_me
 from fangkong.livelihood.api import router as livelihood_router
@@ -31,6 +32,7 @@ ME = [
 ]
 
 api.add_router("/", auth_router)
+api.add_router("/", inbox_router)
 api.add_router("/", registry_router)
 api.add_router("/", screening_router)
 api.add_router("/", testing_router)

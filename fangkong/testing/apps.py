@@ -14,3 +14,21 @@ class TestingConfig(AppConfig):
         from .resident import results_card
 
         home.register_card("testing.results", results_card, order=20)
+
+        from django.urls import reverse
+        from django.utils.translation import gettext_lazy as _
+
+        from fangkong.core import navigation
+        from fangkong.core.roles import Cap
+
+        navigation.register(
+            "testing:rounds", _("Testing"), order=160, visible=navigation.any_cap(Cap.TESTING_SAMPLE, Cap.TESTING_ADMIN)
+        )
+        navigation.register("testing:lab", _("Laboratory"), order=170, visible=navigation.any_cap(Cap.TESTING_LAB))
+        navigation.register("testing:recalls", _("Recalls"), order=180, visible=navigation.any_cap(Cap.TESTING_RECALL))
+        # Registry's jurisdiction page (below testing) offers the code sheets of a community or grid, and issuing.
+        navigation.register_link("jurisdiction.personal_codes", lambda j: reverse("testing:codes", args=[j.pk]))
+        navigation.register_link(
+            "jurisdiction.household_codes", lambda j: reverse("testing:household_codes", args=[j.pk])
+        )
+        navigation.register_link("jurisdiction.issue_codes", lambda j: reverse("testing:codes_issue", args=[j.pk]))

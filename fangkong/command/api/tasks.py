@@ -1,4 +1,4 @@
-"""Directives down the chain as tasks, their updates and sub-directives; the inbox."""
+"""Directives down the chain as tasks, their updates and sub-directives."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import datetime
 
 from ninja import Form, Schema, Status
 
-from fangkong.core import inbox as notifications
 from fangkong.core.api import paginate
 from fangkong.core.forms import NoteInput
 
@@ -100,32 +99,3 @@ def task_split(request, task_id: int, payload: directives.TaskSplitInput):
     `title`, called after the task."""
     d = directives.task_split(actor=request.user, task_id=task_id, **payload.dict())
     return Status(201, {"id": d.pk, "tasks": list(d.tasks.order_by("pk").values_list("pk", flat=True))})
-
-
-class NotificationOut(Schema):
-    id: int
-    at: datetime
-    title: str
-    body: str
-    link: str
-    read: bool
-
-
-@router.get("/inbox", response={200: list[NotificationOut], **ERRORS})
-def inbox(request, unread: bool = False):
-    qs = notifications.inbox(user=request.user)
-    if unread:
-        qs = qs.filter(read_at__isnull=True)
-    return [
-        {"id": n.pk, "at": n.at, "title": n.title, "body": n.body, "link": n.link, "read": n.read_at is not None}
-        for n in qs[:200]
-    ]
-
-
-class ReadIn(Schema):
-    ids: list[int] | None = None  # none: all
-
-
-@router.post("/inbox/read", response={200: dict, **ERRORS})
-def inbox_read(request, payload: ReadIn):
-    return {"marked": notifications.mark_read(user=request.user, notification_ids=payload.ids)}

@@ -60,7 +60,7 @@ def test_inbox_page_and_outsiders(district):
         actor=district.hq, title="会议通知", deadline=clock.now() + timedelta(hours=5), recipients=[district.s1.pk]
     )
     street = district.client(district.street1)
-    assert "会议通知" in street.get("/command/inbox/").content.decode()
+    assert "会议通知" in street.get("/command/inbox/", follow=True).content.decode()
     task = Task.objects.get()
     assert district.client(district.worker_b).get(f"/command/tasks/{task.pk}/").status_code == 404
     assert district.client(district.unit_staff).get("/command/directives/").status_code == 404

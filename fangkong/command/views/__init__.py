@@ -1,4 +1,4 @@
-"""Command pages: my tasks, a task, directives (issue and follow), the inbox."""
+"""Command pages: my tasks, a task, directives (issue and follow), reports, duty, incidents, the situation."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from .incidents import chain_page, incident_detail, incident_list
 from .reports import duty_page, my_reports, report_overview
 from .situation import situation_detail, situation_export, situation_list
 from .supervision import supervision_page
-from .tasks import attachment, directive_detail, directive_list, inbox, my_tasks, task_detail
+from .tasks import attachment, directive_detail, directive_list, my_tasks, task_detail
 
 __all__ = [
     "attachment",
@@ -14,7 +14,6 @@ __all__ = [
     "directive_detail",
     "directive_list",
     "duty_page",
-    "inbox",
     "incident_detail",
     "incident_list",
     "my_reports",

@@ -1,4 +1,4 @@
-"""Command pages: my tasks, a task, directives (issue and follow), the inbox."""
+"""Command pages: my tasks, a task, directives (issue and follow)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core import inbox as notifications
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import NoteInput
@@ -120,12 +119,3 @@ def directive_detail(request, directive_id: int):
     rows = [(t, t.state_now()) for t in tasks]
     counts = {s: sum(1 for _t, st in rows if st == s) for s in ("open", "acknowledged", "done", "overdue")}
     return render(request, "command/directive.html", {"directive": directive, "rows": rows, "counts": counts})
-
-
-@scoped
-def inbox(request):
-    if request.method == "POST":
-        notifications.mark_read(user=request.user)
-        return redirect("command:inbox")
-    page, query = page_of(request, notifications.inbox(user=request.user))
-    return render(request, "command/inbox.html", {"page": page, "query": query})
