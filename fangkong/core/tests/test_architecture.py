@@ -117,6 +117,15 @@ def _writes() -> set[str]:
     return names - {"idempotent"}
 
 
+def _type_names(annotation: ast.expr) -> set[str]:
+    """The classes an annotation names: `zones.ZoneRequestInput | None` → {"ZoneRequestInput"}."""
+    if isinstance(annotation, ast.BinOp):
+        return _type_names(annotation.left) | _type_names(annotation.right)
+    if isinstance(annotation, ast.Name | ast.Attribute):
+        return {ast.unparse(annotation).split(".")[-1]}
+    return set()
+
+
 def _called(fn: ast.AST) -> set[str]:
     return {
         str(getattr(n.func, "id", None) or getattr(n.func, "attr", "")) for n in ast.walk(fn) if isinstance(n, ast.Call)
@@ -147,13 +156,7 @@ def test_a_write_reads_its_page_and_its_api_through_one_schema():
                     bodies = api_bodies.setdefault(write, set())
                     for arg in fn.args.args + fn.args.kwonlyargs:
                         if arg.arg == "payload" and arg.annotation is not None:
-                            for n in ast.walk(arg.annotation):
-                                if (
-                                    isinstance(n, ast.Name | ast.Attribute)
-                                    and n is arg.annotation
-                                    or (isinstance(n, ast.Attribute | ast.Name) and "Input" in ast.unparse(n))
-                                ):
-                                    bodies.add(ast.unparse(n).split(".")[-1])
+                            bodies |= _type_names(arg.annotation)
                 else:
                     forms = page_forms.setdefault(write, set())
                     for n in ast.walk(fn):
