@@ -46,10 +46,11 @@ class Code(StrEnum):
 class FieldError(ValueError):
     """Bad input, naming the field (and the row, for bulk input). Views and the API render it as such.
 
-    `code` is stable (clients and tests match it, never the translated sentence): a short snake_case word such as
-    "required", "invalid", "too_large", "not_allowed". The default "invalid" fits any malformed value."""
+    `code` is stable (clients and tests match it, never the translated sentence): a member of `Code` above or of
+    the raising app's `errors.Code` — required, so that no refusal goes out with a vague default
+    (core/tests/test_architecture.py checks every raise)."""
 
-    def __init__(self, field: str, message: str, row: int | None = None, *, code: str = "invalid"):
+    def __init__(self, field: str, message: str, row: int | None = None, *, code: str):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = str(message)
