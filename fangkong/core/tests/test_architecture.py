@@ -93,12 +93,13 @@ def test_every_field_error_carries_a_declared_code():
 
 def _kind_of(parts: tuple[str, ...]) -> str | None:
     name = parts[-1]
-    if any(p == "api" for p in parts) or name == "api.py":
+    if any(p == "api" for p in parts) or name == "api.py" or name.endswith("_api.py"):
         return "api"
     if (
         any(p == "views" for p in parts)
-        or name.startswith(("views", "manage_views", "account_views"))
-        or (name == "resident.py")
+        or name.startswith("views")
+        or name.endswith("_views.py")
+        or name == "resident.py"
     ):
         return "page"
     return None
