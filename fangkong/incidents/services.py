@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.inbox import notify
 from fangkong.core.navigation import link_for
 from fangkong.core.roles import Cap
@@ -29,6 +31,24 @@ DEFAULT_LEVELS = [
     ("III", "较大", 60, 12, 3),
     ("IV", "一般", 60, 24, 4),
 ]
+
+
+class IncidentReportInitialInput(FormInput):
+    """The first written report, which opens an incident: the duty desk's API body and its page's form."""
+
+    title: str
+    level: str  # I | II | III | IV (data: /incidents/levels)
+    occurred_at: Moment
+    known_at: Moment | None = None  # when the duty room learned of it, if earlier than now
+    jurisdiction_id: int
+    text: str  # the initial written report
+
+
+class IncidentReportAddInput(FormInput):
+    """A follow-up or the final report."""
+
+    kind: str  # followup | final
+    text: str
 
 
 def ensure_levels() -> None:

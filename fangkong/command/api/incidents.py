@@ -10,7 +10,6 @@ from fangkong.incidents import services as incidents
 from fangkong.incidents.models import IncidentLevel
 
 from .. import chain
-from ..incidents import IncidentReportAddInput, IncidentReportInitialInput
 from . import ERRORS, router
 
 # ---------------------------------------------------------------- incident fast reports
@@ -59,12 +58,12 @@ def incident_level_put(request, code: str, payload: IncidentLevelIO):
 
 
 @router.post("/incidents", response={201: IncidentOut, **ERRORS})
-def incident_create(request, payload: IncidentReportInitialInput):
+def incident_create(request, payload: incidents.IncidentReportInitialInput):
     return Status(201, _incident(incidents.incident_report_initial(actor=request.user, **payload.dict())))
 
 
 @router.post("/incidents/{int:incident_id}/reports", response={201: IncidentOut, **ERRORS})
-def incident_report(request, incident_id: int, payload: IncidentReportAddInput):
+def incident_report(request, incident_id: int, payload: incidents.IncidentReportAddInput):
     r = incidents.incident_report_add(actor=request.user, incident_id=incident_id, **payload.dict())
     return Status(201, _incident(r.incident))
 

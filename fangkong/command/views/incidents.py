@@ -12,8 +12,6 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.selectors import jurisdictions_within
 
-from ..incidents import IncidentReportAddInput, IncidentReportInitialInput
-
 
 @scoped
 def incident_list(request):
@@ -25,7 +23,7 @@ def incident_list(request):
     error = None
     if request.method == "POST":
         try:
-            data = IncidentReportInitialInput.from_form(request.POST)
+            data = incidents.IncidentReportInitialInput.from_form(request.POST)
             incident = incidents.incident_report_initial(actor=request.user, **data.dict())
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
@@ -55,7 +53,7 @@ def incident_detail(request, incident_id: int):
     error = None
     if request.method == "POST":
         try:
-            report = IncidentReportAddInput.from_form(request.POST)
+            report = incidents.IncidentReportAddInput.from_form(request.POST)
             incidents.incident_report_add(actor=request.user, incident_id=incident.pk, **report.dict())
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
