@@ -7,11 +7,10 @@ worker_b (community worker of B: the outsider for anything in A), unit_staff (a 
 
 from __future__ import annotations
 
-import hashlib
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -36,94 +35,34 @@ def _allow_audit_truncate(sender, connection, **kwargs):
 connection_created.connect(_allow_audit_truncate)
 
 
-def _migrations_digest() -> str:
-    """A digest of every migration: the reused test database is named after it, so a new or edited migration
-    gets a fresh database instead of a stale one (`--reuse-db` alone would only apply new migrations)."""
-    digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*/migrations/*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:12]
+@pytest.fixture(scope="session")
+def _test_db_plan(request, django_db_modify_db_settings_parallel_suffix) -> Iterator[tuple[bool, bool]]:
+    """The test database kept between runs, safely (fangkong/testdb.py): (keepdb, createdb) for pytest-django."""
+    from django.conf import settings
 
+    from fangkong import testdb
 
-_reuse_lock = None  # held for the whole run: the reused test database is this run's alone
-
-
-def _claim(path: Path) -> bool:
-    """Hold `path` locked until the run ends; False when another run holds it (two runs in one checkout at once:
-    the second gets a database of its own instead of emptying the first one's tables under it)."""
-    global _reuse_lock
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock, every run reuses
-        return True
-    handle = path.open("a")
-    try:
-        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        handle.close()
-        return False
-    _reuse_lock = handle
-    return True
+    yield from testdb.settle(
+        settings.DATABASES["default"],
+        Path(settings.HOME),
+        reuse_db=bool(request.config.getvalue("reuse_db")),
+        create_db=bool(request.config.getvalue("create_db")),
+    )
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix) -> None:
-    """The test database outlives a run (`--reuse-db`, pyproject.toml), so a second run starts at its first test
-    instead of migrating for seconds; `--create-db` (CI) builds it afresh. It is named after the migrations: a new
-    or edited migration gets a fresh database, never a stale one. SQLite keeps it in a file under FANGKONG_HOME,
-    PostgreSQL as test_<name>_<digest>; older ones are removed. A run started while another holds the database
-    gets a throw-away one (SQLite in memory, PostgreSQL test_<name>_<digest>_<pid>)."""
-    import os
-
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    digest = _migrations_digest()
-    test = db.setdefault("TEST", {})
-    folder = Path(settings.HOME) / "test-db"
-    folder.mkdir(parents=True, exist_ok=True)
-    mine = _claim(folder / f"{digest}.lock")
-    if db["ENGINE"].endswith("sqlite3"):
-        if mine:
-            for stale in folder.glob("*.sqlite3*"):
-                if not stale.name.startswith(digest):
-                    stale.unlink(missing_ok=True)
-        test["NAME"] = str(folder / f"{digest}.sqlite3") if mine else ""
-    else:
-        prefix = f"test_{db['NAME']}_"
-        test["NAME"] = prefix + digest + ("" if mine else f"_{os.getpid()}")
-        if mine:
-            _drop_stale_databases(db, prefix, keep=test["NAME"])
+def django_db_modify_db_settings(_test_db_plan) -> None:
+    """The name was set by _test_db_plan."""
 
 
-def _drop_stale_databases(db: Any, prefix: str, *, keep: str) -> None:
-    """Best effort: a database another run still uses cannot be dropped and is left for the next time. Called only
-    by the run holding the lock."""
-    import psycopg
+@pytest.fixture(scope="session")
+def django_db_keepdb(_test_db_plan) -> bool:
+    return _test_db_plan[0]
 
-    try:
-        with psycopg.connect(
-            host=db.get("HOST") or None,
-            port=db.get("PORT") or None,
-            user=db.get("USER"),
-            password=db.get("PASSWORD"),
-            dbname="postgres",
-            autocommit=True,
-        ) as conn:
-            names = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT datname FROM pg_database WHERE datname LIKE %s", [prefix.replace("_", r"\_") + "%"]
-                )
-            ]
-            for name in names:
-                if name != keep:
-                    try:
-                        conn.execute(f'DROP DATABASE "{name}"')
-                    except psycopg.Error:
-                        pass
-    except psycopg.Error:
-        pass
+
+@pytest.fixture(scope="session")
+def django_db_createdb(_test_db_plan) -> bool:
+    return _test_db_plan[1]
 
 
 _seq = itertools.count(1)
