@@ -15,6 +15,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Person
 
+from . import errors
 from .models import Case, CloseContact
 from .status import status_refresh
 
@@ -83,7 +84,7 @@ def contact_add(*, actor, case_id: int, person_id: int, last_contact_at: datetim
     if person is None:
         raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code=Code.NOT_FOUND)
     if person.pk == case.person_id:
-        raise FieldError("person_id", _("A case is not their own close contact."), code=Code.INVALID)
+        raise FieldError("person_id", _("A case is not their own close contact."), code=errors.Code.OWN_CASE)
     if last_contact_at > clock.now():
         raise FieldError("last_contact_at", _("The last contact cannot be in the future."), code=Code.IN_FUTURE)
     contact, created = CloseContact.objects.update_or_create(

@@ -95,8 +95,10 @@ def _check(colour: str, basis: str, expires_at: datetime | None) -> tuple[str, d
             code=Code.TOO_SHORT,
         )
     now = clock.now()
-    if expires_at is None or aware(expires_at) <= now:  # the API hands over a bare date or no offset naive
+    if expires_at is None:
         raise FieldError("expires_at", _("Give an expiry in the future."), code=Code.REQUIRED)
+    if aware(expires_at) <= now:  # the API hands over a bare date or no offset naive
+        raise FieldError("expires_at", _("Give an expiry in the future."), code=Code.OUT_OF_RANGE)
     expires_at = aware(expires_at)
     if expires_at > now + timedelta(days=MAX_DAYS):
         raise FieldError(

@@ -13,4 +13,5 @@ class Code(StrEnum):
     OUT_OF_ORDER = "out_of_order"  # a transfer's step before the one it follows
     NOT_CONCERNED = "not_concerned"  # a record cited for a status change that is not about this person
     NOT_ELIGIBLE = "not_eligible"  # a transfer for someone who is neither a case nor a close contact
+    OWN_CASE = "own_case"  # a case recorded as their own close contact
     NESTED = "nested"  # a zone lists a place together with a place or jurisdiction holding it

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from pydantic import field_validator
 
 from fangkong.core import clock, events
 from fangkong.core.audit import audit_record
@@ -37,6 +38,13 @@ class Who(FormInput):
 
     person_code: str = ""  # the person's own code (scanned), or:
     document_type: str = ""
+
+    @field_validator("person_code")
+    @classmethod
+    def _code_trimmed(cls, value: str) -> str:
+        # A scanner's stray space or newline: a blank code means "by document", not "unknown code".
+        return value.strip()
+
     document_number: str = ""
     name: str = ""  # as on the document: required with a document number (and for inpatients and escorts)
     phone: str = ""

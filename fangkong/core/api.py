@@ -183,9 +183,11 @@ def _validation_error(request, exc: NinjaValidationError):
     errors = []
     for e in exc.errors:
         loc = [str(p) for p in e.get("loc", []) if p not in ("body", "query", "path", "form", "payload")]
-        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "invalid"), "code": "invalid"})
-    first = errors[0] if errors else {"field": "body", "message": "invalid"}
-    return _error(request, 422, f"{first['field']}: {first['message']}", "invalid", errors)
+        # A field left out is `required`, as the same schema reads it from a page's form (core.forms).
+        code = Code.REQUIRED if e.get("type") == "missing" else Code.INVALID
+        errors.append({"field": ".".join(loc) or "body", "message": e.get("msg", "invalid"), "code": code})
+    first = errors[0] if errors else {"field": "body", "message": "invalid", "code": Code.INVALID}
+    return _error(request, 422, f"{first['field']}: {first['message']}", first["code"], errors)
 
 
 @api.exception_handler(NotFound)

@@ -15,7 +15,8 @@ from typing import Annotated, Any, Self, TypeVar
 
 from django.utils.translation import gettext as _
 from ninja import Schema
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from .dates import _api_moment, parse_moment
 from .errors import Code, FieldError
@@ -65,10 +66,19 @@ def _kind(annotation: Any) -> Any:
             return origin or annotation
 
 
+def _takes_text(annotation: Any) -> bool:
+    """Whether a field takes text (str, or a union with str: a category by id or slug)."""
+    while typing.get_origin(annotation) is Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) in (typing.Union, UnionType):
+        return any(_takes_text(a) for a in typing.get_args(annotation))
+    return annotation is str
+
+
 class FormInput(Schema):
     """The base of a write's input schema: `from_form(request.POST)` reads a page's form the way a browser sends it
-    — a repeated field (<select multiple>, checkboxes) as a list, a checkbox as present or not, an empty optional
-    field as its default — and validates it exactly as the API does its JSON body."""
+    — a repeated field (<select multiple>, checkboxes) as a list, a checkbox as present or not — and validates it
+    exactly as the API does its JSON body (a blank date or number is not given, in both)."""
 
     @classmethod
     def form_values(cls, post) -> dict:
@@ -86,17 +96,23 @@ class FormInput(Schema):
                 # An unticked checkbox is not sent at all.
                 values[name] = name in post and str(post.get(name)).strip().lower() not in _UNSET_BOOL
             elif name in post:
-                value = post.get(name)
-                if isinstance(value, str) and value.strip() == "":
-                    if not field.is_required():
-                        continue  # an empty optional field keeps its default
-                    if kind is not str:
-                        # A required date or number left blank was not given: `required`, naming the field, not
-                        # a value that cannot be read. A blank required text goes on to the service, which says
-                        # what it needs in its own words.
-                        continue
-                values[name] = value
+                values[name] = post.get(name)
         return values
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_not_given(cls, value: Any, info: ValidationInfo) -> Any:
+        """A blank date, number or id — an emptied form field, or "" in a JSON body — was not given: an optional
+        one keeps its default, a required one is `required` naming the field, never a value that cannot be read.
+        A blank text goes on to the service, which says what it needs in its own words."""
+        if not (isinstance(value, str) and not value.strip()) or info.field_name is None:
+            return value
+        field = cls.model_fields[info.field_name]
+        if _takes_text(field.annotation):
+            return value
+        if field.is_required():
+            raise PydanticCustomError("missing", "Field required")
+        return field.get_default(call_default_factory=True)
 
     @classmethod
     def from_form(cls, post, **fixed: Any) -> Self:

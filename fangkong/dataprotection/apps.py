@@ -17,3 +17,18 @@ class DataProtectionConfig(AppConfig):
         navigation.register(
             "dataprotection:retention", _("Retention"), order=320, visible=navigation.any_cap(Cap.RETENTION)
         )
+
+        from fangkong.core import defaults
+
+        from .classes import CLASSES
+        from .models import RetentionPeriod
+
+        def periods() -> None:
+            # Each class's default period where none is stored (after every migrate and flush). A missing row
+            # already reads as the default (services.period_days), so writing it changes nothing a district set.
+            stored = set(RetentionPeriod.objects.values_list("data_class", flat=True))
+            RetentionPeriod.objects.bulk_create(
+                [RetentionPeriod(data_class=c.key, days=c.default_days) for c in CLASSES if c.key not in stored]
+            )
+
+        defaults.register("dataprotection.periods", periods)

@@ -68,7 +68,7 @@ def retention_period_update(*, actor, data_class: str, days: int | str) -> Reten
     _require(actor)
     cls = BY_KEY.get(data_class)
     if cls is None:
-        raise FieldError("data_class", _("Unknown class of personal data."), code=Code.UNKNOWN_CHOICE)
+        raise FieldError("data_class", _("Unknown class of personal data."), code=Code.NOT_FOUND)
     try:
         value = int(str(days).strip())
     except (TypeError, ValueError):

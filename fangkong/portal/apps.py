@@ -14,9 +14,13 @@ class PortalConfig(AppConfig):
         from .defaults import ensure_categories
         from .models import Category
 
-        # The category tree, after every migrate and every flush (a reused test database emptied by a transactional
-        # test gets it back, as a district that emptied the table would).
-        defaults.register("portal.categories", lambda: ensure_categories(Category))
+        def categories() -> None:
+            # The built-in tree when there is none (a new database; a test database emptied by a flush), never
+            # over a district's own: a category it deleted or renamed does not come back with the next deploy.
+            if not Category.objects.exists():
+                ensure_categories(Category)
+
+        defaults.register("portal.categories", categories)
 
         from django.utils.translation import gettext_lazy as _
 

@@ -76,7 +76,7 @@ def test_inspector_signs_on_a_phone_and_the_enterprise_reports_an_accident(
     page = phone.new_page()
     _login(page, live_server, "safety_regulator")
     page.goto(f"{live_server.url}/safety/inspections/new/")
-    page.locator("select[name=enterprise]").select_option(str(firm.pk))
+    page.locator("select[name=enterprise_id]").select_option(str(firm.pk))
     page.locator("form.card button.primary").click()
     page.get_by_role("button", name="保存").first.wait_for()
     radios = page.locator("input[type=radio][value=pass]")

@@ -67,18 +67,19 @@ def test_a_change_expires_by_itself(district, containment):
 
 
 @pytest.mark.parametrize(
-    ("kw", "field"),
+    ("kw", "field", "code"),
     [
-        ({"basis": "看着可疑"}, "basis"),
-        ({"expires_at": None}, "expires_at"),
-        ({"expires_at": clock.now() + timedelta(days=31)}, "expires_at"),
-        ({"colour": "purple"}, "colour"),
+        ({"basis": "看着可疑"}, "basis", "too_short"),
+        ({"expires_at": None}, "expires_at", "required"),
+        ({"expires_at": clock.now() - timedelta(days=1)}, "expires_at", "out_of_range"),
+        ({"expires_at": clock.now() + timedelta(days=31)}, "expires_at", "out_of_range"),
+        ({"colour": "purple"}, "colour", "unknown_choice"),
     ],
 )
-def test_a_change_needs_basis_expiry_and_a_colour(district, kw, field):
+def test_a_change_needs_basis_expiry_and_a_colour(district, kw, field, code):
     with pytest.raises(FieldError) as exc:
         _request(district, district.person_a, **kw)
-    assert exc.value.field == field
+    assert (exc.value.field, exc.value.code) == (field, code)
     assert not StatusChange.objects.exists()
 
 
@@ -114,6 +115,14 @@ def test_bulk_changes_are_refused_unless_each_person_has_a_record(district, cont
         person_id=containment.residents[1].pk,
         last_contact_at=clock.now() - timedelta(hours=3),
     )
+    with pytest.raises(FieldError) as own:
+        contact_add(
+            actor=district.hq,
+            case_id=case.pk,
+            person_id=case.person_id,
+            last_contact_at=clock.now() - timedelta(hours=1),
+        )
+    assert (own.value.field, own.value.code) == ("person_id", "own_case")
     good = BulkItem(person_id=containment.residents[1].pk, basis=BASIS, record=f"contact:{contact.pk}")
     depositor = BulkItem(person_id=district.person_a.pk, basis=BASIS, record=f"contact:{contact.pk}")  # not theirs
     with pytest.raises(FieldError) as exc:

@@ -36,7 +36,7 @@ def test_hq_sets_a_period_within_its_bounds_and_it_is_audited(district):
         assert (exc.value.field, exc.value.code) == ("days", code)
     with pytest.raises(FieldError) as exc:
         retention_period_update(actor=district.hq, data_class="nonsense", days=10)
-    assert (exc.value.field, exc.value.code) == ("data_class", "unknown_choice")
+    assert (exc.value.field, exc.value.code) == ("data_class", "not_found")
     with pytest.raises(FieldError) as exc:
         purge_run(only=["venue_scans", "nonsense"])
     assert (exc.value.field, exc.value.code) == ("only", "unknown_choice")

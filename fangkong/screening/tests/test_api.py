@@ -53,6 +53,12 @@ def test_risk_area_contract(district, screening, api):
     assert api(screening.staff1).post("/risk-areas", body).status_code == 403
     bad = api(district.hq).post("/risk-areas", {**body, "level": "severe"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "level"
+    # "" for an open end reads as not given (as an emptied form field does), not as a date that cannot be read.
+    open_ended = api(district.hq).post("/risk-areas", {**body, "name": "北京市海淀区", "valid_to": ""})
+    assert open_ended.status_code == 201, open_ended.json()
+    missing = api(district.hq).post("/risk-areas", {"name": "北京市西城区"})
+    assert missing.status_code == 422
+    assert (missing.json()["code"], missing.json()["errors"][0]["field"]) == ("required", "level")
     listed = api(district.worker_a).get("/risk-areas", {"active": "true"}).json()
     assert "北京市朝阳区" in [a["name"] for a in listed["items"]]
 
