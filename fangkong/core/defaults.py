@@ -17,7 +17,10 @@ def register(name: str, ensure: Callable[[], object]) -> None:
     _ensurers[name] = ensure
 
 
-def ensure_all(**_signal_kwargs) -> None:
-    """post_migrate's handler (core's AppConfig): every app's defaults, once the whole schema exists."""
+def ensure_all(*, plan=None, **_signal_kwargs) -> None:
+    """post_migrate's handler (core's AppConfig): every app's defaults, once the whole schema exists. Not after
+    migrating backwards (`migrate portal zero`): the tables a default goes into may be gone."""
+    if plan and any(backwards for _migration, backwards in plan):
+        return
     for ensure in _ensurers.values():
         ensure()
