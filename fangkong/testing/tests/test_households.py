@@ -134,9 +134,12 @@ def test_household_code_at_the_site_page_samples_the_ticked_members(client, dist
     shown = client.post(url, {"round": round_.pk, "person": code.lower(), "tube_code": "FAM-1"})
     assert shown.status_code == 200
     body = shown.content.decode()
-    assert body.count('name="member"') == 3
+    assert body.count('type="checkbox" name="member"') == 3
     assert family[0].name not in body and f"{family[0].name[:1]}*" in body  # masked
     ticked = [family[0].pk, family[2].pk, strangers[0].pk]  # a tampered id from another household is ignored
+    none = client.post(url, {"round": round_.pk, "person": code, "member": [""], "tube_code": "FAM-1"})
+    # Every box unticked: the form still sends the (empty) list, and the page asks for the members sampled.
+    assert none.status_code == 400 and none.context["error"].code == "required"
     done = client.post(url, {"round": round_.pk, "person": code, "member": ticked, "tube_code": "FAM-1"})
     assert done.status_code == 200, done.content.decode()
     sampled = set(Sample.objects.filter(round=round_).values_list("person_id", flat=True))
