@@ -85,7 +85,8 @@ def test_editor_writes_reviewer_publishes_on_the_pages(district, newsroom):
     assert (bad.context["error"].field, bad.context["error"].code) == ("title", "required")
     assert 'data-code="required"' in bad.content.decode()
     unread = ed.post(
-        "/news/manage/new/", {"title": "通告", "body_html": "<p>x</p>", "category": "xinglong-news", "expires_at": "月底"}
+        "/news/manage/new/",
+        {"title": "通告", "body_html": "<p>x</p>", "category": "xinglong-news", "expires_at": "月底"},
     )
     assert (unread.context["error"].field, unread.context["error"].code) == ("expires_at", "invalid")
     from fangkong.portal.models import Category
