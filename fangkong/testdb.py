@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,7 @@ def _drop_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def settle(db: Any, home: Path, *, reuse_db: bool, create_db: bool) -> Iterator[tuple[bool, bool]]:
+def settle(db: Any, home: Path, *, reuse_db: bool, create_db: bool) -> Generator[tuple[bool, bool]]:
     """Point the test database at the reused one (or a throw-away one) and yield what pytest-django is to do with
     it: (keepdb, createdb). A generator: the code after `yield` runs when the session ends."""
     digest = migrations_digest()
