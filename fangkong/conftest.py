@@ -215,3 +215,10 @@ def _fast_passwords(settings):
 def _jobs_run_inline(settings):
     # Background jobs run synchronously at commit in tests; no threads outliving a test.
     settings.FANGKONG = {**settings.FANGKONG, "INLINE_JOBS_IN_THREAD": False}
+
+
+@pytest.fixture(autouse=True)
+def _alert_streams_inline(settings):
+    # The hall's alert stream asks the database itself rather than through the process's watcher thread, whose own
+    # connection would not see a test's uncommitted rows (core.alertstream).
+    settings.ALERT_STREAM_INLINE = True

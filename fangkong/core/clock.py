@@ -17,6 +17,11 @@ def localdate(moment: datetime | None = None) -> date:
     return timezone.localtime(moment or now()).date()
 
 
+def start_of_day(day: date) -> datetime:
+    """The first moment of the district's calendar `day` (midnight in Asia/Shanghai), aware."""
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()), timezone.get_default_timezone())
+
+
 def localtime(moment: datetime) -> str:
     """A moment as the district reads it: 2022-05-01 08:30."""
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")

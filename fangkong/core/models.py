@@ -137,3 +137,26 @@ class Notification(models.Model):
     class Meta:
         db_table = "command_notification"  # where it was born (moved from command without copying a row)
         indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]
+
+
+class HallAlert(models.Model):
+    """Something the command hall must see now (a high-risk arrival, a positive pool, a major hazard …), written
+    by the module that knows it, in the transaction of the fact (core.alerts.raise_alert): an alert is never
+    shown for a fact that rolled back, and never lost for one that committed.
+
+    `subject` says what it is about in data the hall may show on a wall: a checkpoint, a tube code, a community,
+    an enterprise — never a person's name or number. Who sees it: the holders of its kind's capability whose
+    scope covers `jpath` (core.hall.register_alert_kind)."""
+
+    kind = models.CharField(max_length=48)
+    at = models.DateTimeField(default=clock.now)
+    subject = models.CharField(max_length=200)
+    link = models.CharField(max_length=200, blank=True)
+    jpath = models.CharField(max_length=128)
+    ref = models.CharField(max_length=64, blank=True)  # "containment.case:12": the record, to dispatch from it once
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["at", "id"], name="hallalert_at"),
+            models.Index(fields=["jpath"], name="hallalert_jpath", opclasses=["varchar_pattern_ops"]),
+        ]

@@ -21,6 +21,7 @@ class Cap:
     REGISTRY_VIEW = "registry.view"
     AUDIT_VIEW = "audit.view"
     ACCOUNTS_ADMIN = "accounts.admin"  # staff accounts: revoke a user's API tokens
+    HALL_VIEW = "hall.view"  # the command hall of one's jurisdiction: every module's figures, the map, the alerts
     # screening
     RISK_EDIT = "screening.risk_edit"
     CHECKPOINT_WORK = "screening.checkpoint_work"  # register passages, record pass requests
@@ -119,7 +120,7 @@ ROLES: dict[str, Role] = {
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
-            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN}
+            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.HALL_VIEW}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
             | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY}
             | {Cap.RETENTION},
@@ -133,7 +134,7 @@ ROLES: dict[str, Role] = {
             | _TESTING_LOCAL
             | _CONTAINMENT_LEAD
             | _COMMAND_LEAD
-            | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK},
+            | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW},
         ),
         Role(
             "community_worker",
@@ -143,7 +144,7 @@ ROLES: dict[str, Role] = {
             | _SCREENING_LOCAL
             | _TESTING_LOCAL
             | _CONTAINMENT_LOCAL
-            | {Cap.TASK_WORK, Cap.LIVELIHOOD_WORK},
+            | {Cap.TASK_WORK, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW},
         ),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).

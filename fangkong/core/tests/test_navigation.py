@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]  # the fangkong package
 # What each persona's navigation held when base.html listed the entries with {% if can.… %}.
 HQ = [
     "Home",
+    "Command hall",
     "My tasks",
     "Directives",
     "Report completeness",
@@ -54,6 +55,7 @@ HQ = [
 ]
 STREET = [
     "Home",
+    "Command hall",
     "My tasks",
     "Directives",
     "Report completeness",
@@ -79,6 +81,7 @@ STREET = [
 ]
 WORKER = [
     "Home",
+    "Command hall",
     "My tasks",
     "Reports to file",
     "Duty",
@@ -115,6 +118,7 @@ UNIT_ROLES = {
 }
 URLS = {
     "Home": "/",
+    "Command hall": "/hall/",
     "My tasks": "/command/",
     "Directives": "/command/directives/",
     "Report completeness": "/command/reports/overview/",

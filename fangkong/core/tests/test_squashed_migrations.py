@@ -43,7 +43,8 @@ def test_a_fresh_database_goes_through_the_squashed_migrations():
     replaced = {old for migration in loader.replacements.values() for old in migration.replaces}
     assert replaced
     assert not replaced & plan
-    assert len(plan) <= 16, sorted(plan)  # 73 before the squash
+    # 73 before the squash, 16 after; the migrations added since then come on top. Past 25, squash again.
+    assert len(plan) <= 25, sorted(plan)
 
 
 def test_the_originals_stay_and_end_where_the_squashed_migrations_end():

@@ -1,0 +1,117 @@
+"""The command hall's alert feed: rows written by the modules in the transaction of the fact, read newest first
+and scoped by each kind's capability (core.hall.register_alert_kind)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .hall import alert_kind, alert_kinds
+from .models import HallAlert
+from .scoping import scope_for
+
+
+def raise_alert(*, kind: str, subject: str, jpath: str, link: str = "", ref: str = "") -> HallAlert:
+    """Announce `kind` about `subject` (data the wall may show: never a person's name or number) to the hall of
+    everyone whose scope covers `jpath`. Call it inside the transaction of the fact."""
+    if alert_kind(kind) is None:
+        raise ValueError(f"unregistered alert kind {kind!r}")
+    return HallAlert.objects.create(kind=kind, subject=subject[:200], jpath=jpath, link=link[:200], ref=ref[:64])
+
+
+def raise_alerts(alerts: list[HallAlert]) -> None:
+    """Several alerts in one statement (a results sheet with many positive pools)."""
+    for a in alerts:
+        if alert_kind(a.kind) is None:
+            raise ValueError(f"unregistered alert kind {a.kind!r}")
+        a.subject, a.link, a.ref = a.subject[:200], a.link[:200], a.ref[:64]
+    HallAlert.objects.bulk_create(alerts)
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: int
+    kind: str
+    at: datetime
+    title: str
+    subject: str
+    url: str
+    severity: str
+    ref: str
+
+
+def _visible_q(user, within: str | None) -> Q | None:
+    """The alerts `user` may see (under `within`, a jurisdiction path, when given): per capability, the kinds it
+    opens and the user's scope for it. None when nothing."""
+    by_cap: dict[str, list[str]] = {}
+    for kind in alert_kinds().values():
+        by_cap.setdefault(kind.cap, []).append(kind.kind)
+    query = Q()
+    any_ = False
+    for cap, kinds in by_cap.items():
+        scope = scope_for(user, cap)
+        if scope.empty:
+            continue
+        any_ = True
+        query |= Q(kind__in=kinds) & scope.q()
+    if not any_:
+        return None
+    if within:
+        query &= Q(jpath__startswith=within)
+    return query
+
+
+def alerts_for(*, user, since: datetime | None = None, after_id: int = 0, within: str | None = None, limit: int = 50):
+    """The newest alerts `user` may see, newest first: those after `since` (a time) or after `after_id` (the last
+    one a stream sent), at most `limit`."""
+    q = _visible_q(user, within)
+    if q is None:
+        return []
+    qs = HallAlert.objects.filter(q)
+    if since is not None:
+        qs = qs.filter(at__gt=since)
+    if after_id:
+        qs = qs.filter(id__gt=after_id)
+    kinds = alert_kinds()
+    return [
+        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject, a.link, kinds[a.kind].severity, a.ref)
+        for a in qs.order_by("-at", "-id")[:limit]
+    ]
+
+
+def alerts_by_id(*, user, ids: list[int]) -> list[FeedItem]:
+    """These alerts as `user` reads them (those they may not see left out), oldest first: a stream's events."""
+    q = _visible_q(user, None)
+    if q is None or not ids:
+        return []
+    kinds = alert_kinds()
+    return [
+        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject, a.link, kinds[a.kind].severity, a.ref)
+        for a in HallAlert.objects.filter(q, pk__in=ids).order_by("id")
+    ]
+
+
+def alert_title(alert: HallAlert) -> str:
+    """The alert as a line in the reader's language: its kind's label, then its subject."""
+    kind = alert_kind(alert.kind)
+    label = str(kind.label) if kind else alert.kind
+    return _("%(kind)s: %(subject)s") % {"kind": label, "subject": alert.subject} if alert.subject else label
+
+
+def alert_get(*, user, alert_id: int) -> HallAlert:
+    """One alert `user` may see (NotFound otherwise: out of scope reads like absent)."""
+    from .scoping import NotFound
+
+    q = _visible_q(user, None)
+    alert = HallAlert.objects.filter(q, pk=alert_id).first() if q is not None else None
+    if alert is None:
+        raise NotFound
+    return alert
+
+
+def latest_id() -> int:
+    """The newest alert's id (a stream starts after it)."""
+    return HallAlert.objects.order_by("-id").values_list("id", flat=True).first() or 0
