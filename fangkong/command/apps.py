@@ -33,3 +33,17 @@ class CommandConfig(AppConfig):
         )
         # An incident's inbox line (incidents, below command) leads to its page here.
         navigation.register_link("incident", lambda incident: reverse("command:incident", args=[incident.pk]))
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as command_hall
+        from .events import TASK_ESCALATED_ALERT
+
+        hall.register_indicators("command", _("Command"), command_hall.indicators, order=50)
+        hall.register_alert_kind(TASK_ESCALATED_ALERT, _("Task overdue"), cap=Cap.TASK_OVERSEE)
+        desk.register_todo("command.tasks", command_hall.tasks_to_do, order=50)
+        desk.register_todo("command.reports", command_hall.reports_to_file, order=51)
+        desk.register_todo("command.outcomes", command_hall.outcomes_to_decide, order=52)
+        hall.register_map_indicator("tasks_overdue", _("Tasks overdue"), command_hall.map_tasks_overdue)
+        hall.register_map_points("incidents", _("Open incidents"), command_hall.incident_points, symbol="pin")

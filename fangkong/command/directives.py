@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.actors import System
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
@@ -24,6 +25,7 @@ from fangkong.registry.models import Jurisdiction, Unit
 from fangkong.registry.selectors import users_with_cap
 
 from . import errors
+from .events import TASK_ESCALATED_ALERT
 from .models import Directive, Task, TaskUpdate
 
 ATTACHMENT_KINDS = {"image", "pdf", "sheet", "document"}
@@ -123,6 +125,7 @@ def directive_issue(
     recipients: list,
     evidence: str = "",
     from_task: Task | None = None,
+    alert_id: int | None = None,
 ) -> Directive:
     title = " ".join((title or (from_task.directive.title if from_task else "")).split())[:200]
     if not title:
@@ -149,6 +152,7 @@ def directive_issue(
         issued_by=actor,
         from_task=from_task,
         jpath=oversight,
+        alert_id=alert_id,
     )
     tasks = Task.objects.bulk_create(
         Task(directive=directive, jurisdiction=r.jurisdiction, unit=r.unit, deadline=deadline, jpath=r.path)
@@ -341,6 +345,13 @@ def escalate_overdue(now: datetime | None = None) -> int:
                 link=f"/command/directives/{task.directive_id}/",
             )
             audit_record(actor=System("task.escalate"), action="task.escalate", obj=task)
+            raise_alert(
+                kind=TASK_ESCALATED_ALERT,
+                subject=f"{task.directive.title[:80]} · {task.recipient.name}",
+                jpath=task.jpath,
+                link=f"/command/directives/{task.directive_id}/",
+                ref=f"command.task:{task.pk}",
+            )
             count += 1
     return count
 

@@ -22,7 +22,7 @@ from fangkong.registry.models import Jurisdiction, Unit
 from .models import Finding, Outcome, ReportAssignment, Task
 
 
-def _reach_q(user, field: str = "jpath") -> Q | None:
+def reach_q(user, field: str = "jpath") -> Q | None:
     """Discipline inspection is a district-wide unit: it sees everything; HQ its jurisdiction. None: nothing."""
     if unit_ids_for(user, Cap.SUPERVISE):
         return Q()
@@ -64,7 +64,7 @@ class FindingRecordInput(FormInput):
 
 @transaction.atomic
 def finding_record(*, actor, target_kind: str, target_id: int, text: str) -> Finding:
-    reach = _reach_q(actor)
+    reach = reach_q(actor)
     if reach is None:
         raise Forbidden(Cap.SUPERVISE)
     target = _target(target_kind, target_id)
@@ -93,7 +93,7 @@ def finding_record(*, actor, target_kind: str, target_id: int, text: str) -> Fin
 
 
 def findings_visible(*, user) -> QuerySet[Finding]:
-    reach = _reach_q(user)
+    reach = reach_q(user)
     if reach is None:
         return Finding.objects.none()
     return (
@@ -126,7 +126,7 @@ def outcome_propose(*, actor, finding_id: int, kind: str, note: str = "") -> Out
 def outcome_get(*, user, outcome_id: int, for_update: bool = False) -> Outcome:
     """An outcome of a finding the user sees (404 otherwise). `for_update`: its row locked until the transaction
     ends (not the finding's), for a decision on its current state."""
-    reach = _reach_q(user, "finding__jpath")
+    reach = reach_q(user, "finding__jpath")
     qs = Outcome.objects.filter(reach if reach is not None else Q(pk__in=[])).select_related("finding")
     outcome = (qs.select_for_update(of=("self",)) if for_update else qs).filter(pk=outcome_id).first()
     if outcome is None:
@@ -193,7 +193,7 @@ def unit_record(*, user, unit_id: int | None = None, jurisdiction_id: int | None
     """A unit's (or a jurisdiction's) record for HQ and inspectors."""
     from fangkong.screening.models import PassRequest, Violation
 
-    reach = _reach_q(user)
+    reach = reach_q(user)
     if reach is None:
         raise Forbidden(Cap.SUPERVISE)
     findings = findings_visible(user=user)

@@ -76,3 +76,28 @@ class ContainmentConfig(AppConfig):
             lambda person: f"{reverse('containment:tracing')}?person={person.pk}&days=7",
             visible=navigation.any_cap(Cap.TRACE),
         )
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as containment_hall
+        from .events import CASE_CONFIRMED_ALERT, SENTINEL_ALERT_RAISED, ZONE_APPROVED_ALERT, ZONE_PROPOSED_ALERT
+
+        hall.register_indicators("containment", _("Containment"), containment_hall.indicators, order=30)
+        hall.register_alert_kind(CASE_CONFIRMED_ALERT, _("Confirmed case"), cap=Cap.STATUS_VIEW, severity="bad")
+        hall.register_alert_kind(ZONE_PROPOSED_ALERT, _("Zone proposed"), cap=Cap.ZONE_VIEW)
+        hall.register_alert_kind(ZONE_APPROVED_ALERT, _("Zone in force"), cap=Cap.ZONE_VIEW, severity="bad")
+        hall.register_alert_kind(SENTINEL_ALERT_RAISED, _("Sentinel alert"), cap=Cap.STATUS_VIEW)
+        desk.register_todo("containment.zones", containment_hall.zones_to_decide, order=30)
+        desk.register_todo("containment.changes", containment_hall.changes_to_decide, order=31)
+        desk.register_todo("containment.appeals", containment_hall.appeals_to_decide, order=32)
+        desk.register_todo("containment.sentinel", containment_hall.sentinel_alerts_to_handle, order=33)
+        hall.register_map_indicator("zone_level", _("Zone level"), containment_hall.map_zone_level, palette="zone")
+        hall.register_map_indicator("red", _("People red"), containment_hall.map_red)
+        hall.register_map_indicator("yellow", _("People yellow"), containment_hall.map_yellow)
+        hall.register_map_points(
+            "sealed_compounds", _("Sealed compounds"), containment_hall.sealed_compound_points, symbol="pin"
+        )
+        hall.register_map_points(
+            "isolation_sites", _("Isolation sites"), containment_hall.isolation_site_points, symbol="rect"
+        )

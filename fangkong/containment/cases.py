@@ -5,17 +5,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.actors import is_system, require_actor
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
-from fangkong.registry.models import Person
+from fangkong.registry.models import Person, jurisdictions_by_id
 
 from . import errors
+from .events import CASE_CONFIRMED_ALERT
 from .models import Case, CloseContact
 from .status import status_refresh
 
@@ -41,6 +44,14 @@ def case_confirm(*, actor: object, person_id: int, source: str, reference: str =
     except IntegrityError:  # confirmed concurrently
         return Case.objects.get(person=person, released_at__isnull=True)
     status_refresh([person.pk])
+    community = jurisdictions_by_id().get(person.community_id or 0)
+    raise_alert(
+        kind=CASE_CONFIRMED_ALERT,
+        subject=f"{community.name if community else '—'} · {reference or source}",
+        jpath=person.jpath,
+        link=reverse("containment:person", args=[person.pk]),
+        ref=f"containment.case:{case.pk}",
+    )
     audit_record(
         actor=actor,
         action="case.confirm",

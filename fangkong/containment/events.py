@@ -11,3 +11,10 @@ SENTINEL_ALERT = "containment.sentinel_alert"  # a clinic or pharmacy saw someon
 class SentinelAlerted(TypedDict):
     alert_id: int
     person_id: int
+
+
+# The command hall's alerts containment raises (core.alerts; the kinds are registered in apps.py).
+CASE_CONFIRMED_ALERT = "containment.case_confirmed"  # a confirmed case: their community and the source
+ZONE_PROPOSED_ALERT = "containment.zone_proposed"  # a zone awaiting its second officer
+ZONE_APPROVED_ALERT = "containment.zone_approved"  # a zone in force
+SENTINEL_ALERT_RAISED = "containment.sentinel"  # a clinic or pharmacy reported someone to follow up

@@ -9,21 +9,23 @@ from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from pydantic import field_validator
 
 from fangkong.core import clock, events
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_document, clean_phone, parse_doc_type
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
-from fangkong.registry.models import Jurisdiction, Person, Unit
+from fangkong.registry.models import Jurisdiction, Person, Unit, jurisdictions_by_id
 from fangkong.registry.selectors import person_holding
 from fangkong.registry.services import person_record_visitor
 
-from .events import SENTINEL_ALERT, SentinelAlerted
+from .events import SENTINEL_ALERT, SENTINEL_ALERT_RAISED, SentinelAlerted
 from .models import Case, Escort, Inpatient, SentinelAlert, SentinelReport
 from .selectors import inpatient_get
 from .status import reason_text, status_of
@@ -178,6 +180,14 @@ def sentinel_report(
         alert = SentinelAlert.objects.create(report=report, person=person, reason=reason[:300], jpath=person.jpath)
         audit_record(actor=actor, action="sentinel.alert", obj=alert, fields={"report": report.pk})
         events.emit(SENTINEL_ALERT, SentinelAlerted(alert_id=alert.pk, person_id=person.pk))
+        community = jurisdictions_by_id().get(person.community_id or 0)
+        raise_alert(
+            kind=SENTINEL_ALERT_RAISED,
+            subject=f"{unit.name} → {community.name if community else '—'}",
+            jpath=person.jpath,
+            link=reverse("containment:alerts"),
+            ref=f"containment.sentinelalert:{alert.pk}",
+        )
     return report
 
 

@@ -348,6 +348,26 @@ def status_from_row(row: tuple) -> Status:
     return status
 
 
+def status_settle_stale(*, limit: int = 50_000) -> int:
+    """Recompute and store the stored statuses that are stale — invalidated by a change's transaction (a pool
+    positive, a new closed-loop case) or lapsed by time — as a scanner's read would one at a time, in one batch;
+    a writer that rewrote a row meanwhile wins (the conditional write). What a report counting the table runs
+    first, so that it counts colours, not "unknown". Returns how many were looked at (at most `limit`)."""
+    now = clock.now()
+    rows = select_rows(
+        f"SELECT {_ROW_COLUMNS} FROM {PersonStatus._meta.db_table} s JOIN {Person._meta.db_table} p"
+        f" ON p.id = s.person_id WHERE s.colour IS NULL OR s.valid_until <= %s LIMIT %s",
+        [now, limit],
+    )
+    if not rows:
+        return 0
+    statuses = compute([r[0] for r in rows])
+    with transaction.atomic():
+        for row in rows:
+            _store_if_unchanged(statuses[row[0]], row[9], now)
+    return len(rows)
+
+
 def _store_if_unchanged(status: Status, seen_computed_at, now: datetime) -> None:
     """A reader's recompute is stored only if no writer rewrote the row meanwhile (writers always win)."""
     table = PersonStatus._meta.db_table

@@ -11,18 +11,23 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
+from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.registry.models import Jurisdiction, Person, Place
+from fangkong.registry.selectors import users_covering
 
 from . import errors
+from .events import ZONE_APPROVED_ALERT, ZONE_PROPOSED_ALERT
 from .models import Case, CloseContact, Zone, ZoneLevel
 from .selectors import zone_get
 from .status import status_refresh
@@ -138,6 +143,17 @@ def zone_request(
         },
         reason=basis[:300],
     )
+    link = reverse("containment:zone", args=[zone.pk])
+    raise_alert(
+        kind=ZONE_PROPOSED_ALERT,
+        subject=f"{zone_level.name} · {zone.name}",
+        jpath=zone.jpath,
+        link=link,
+        ref=f"containment.zone:{zone.pk}",
+    )
+    # Nobody waits unseen: the officers who may approve it are told in this transaction (their desk counts it).
+    approvers = [u for u in users_covering(Cap.ZONE_APPROVE, zone.jpath) if u.pk != actor.pk]
+    notify(approvers, title=_("Zone awaiting your approval: %(name)s") % {"name": zone.name}, link=link)
     return zone
 
 
@@ -210,6 +226,13 @@ def zone_approve(*, actor, zone_id: int, note: str = "") -> Zone:
     zone.save(update_fields=["state", *decision.stamp(zone)])
     refreshed = status_refresh(people_in_zone_ids(zone))
     decision.audit(action="zone.approve", obj=zone, fields={"people": refreshed})
+    raise_alert(
+        kind=ZONE_APPROVED_ALERT,
+        subject=f"{zone.level.name} · {zone.name}",
+        jpath=zone.jpath,
+        link=reverse("containment:zone", args=[zone.pk]),
+        ref=f"containment.zone:{zone.pk}",
+    )
     return zone
 
 

@@ -29,3 +29,13 @@ class LivelihoodConfig(AppConfig):
         navigation.register(
             "livelihood:prices", _("Price reports"), order=260, visible=navigation.any_cap(Cap.PRICE_WATCH)
         )
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as livelihood_hall
+
+        hall.register_indicators("livelihood", _("Livelihood"), livelihood_hall.indicators, order=40)
+        desk.register_todo("livelihood.supplies", livelihood_hall.supplies_to_deliver, order=40)
+        desk.register_todo("livelihood.volunteers", livelihood_hall.volunteers_to_answer, order=41)
+        desk.register_todo("livelihood.prices", livelihood_hall.price_reports_to_handle, order=42)

@@ -34,3 +34,13 @@ class PortalConfig(AppConfig):
         # The news for residents: under the sign-in form, and among the residents' own links.
         navigation.register("news:index", _("News and notices"), order=10, section="login")
         home.register_service("news:index", _("News and notices"), order=100)
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as portal_hall
+        from .events import INTEGRITY_ALERT
+
+        hall.register_indicators("portal", _("Public portal"), portal_hall.indicators, order=70)
+        hall.register_alert_kind(INTEGRITY_ALERT, _("Portal page altered"), cap=Cap.AUDIT_VIEW, severity="bad")
+        desk.register_todo("portal.review", portal_hall.articles_to_approve, order=70)

@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.actors import System
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
+from fangkong.registry.selectors import district_path
 
 from . import cache as page_cache
 from .articles import approval_mac
 from .content_models import Article, ArticleVersion
+from .events import INTEGRITY_ALERT
 
 SYSTEM = System("portal.integrity")  # `fangkong check-content` and the page check: the platform itself
 
@@ -92,6 +95,13 @@ def alarm(article: Article) -> None:
             title=_("Published page altered: %(t)s") % {"t": article.title[:80]},
             body=_("Its stored text no longer matches the approved version. Run `fangkong check-content --restore`."),
             link=f"/news/manage/{article.pk}/",
+        )
+        raise_alert(
+            kind=INTEGRITY_ALERT,
+            subject=article.title[:80],
+            jpath=district_path(),
+            link=f"/news/manage/{article.pk}/",
+            ref=f"portal.article:{article.pk}",
         )
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
@@ -23,6 +24,7 @@ from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
 
+from .events import ACCIDENT_ALERT
 from .hazards import enterprises_visible, reach_q, role_of, supervising_departments
 from .models import Accident
 
@@ -156,6 +158,13 @@ def accident_report(
         title=_("Accident (%(l)s): %(t)s") % {"l": incident.level.name, "t": title},
         body=_("Deaths %(d)s, serious injuries %(i)s, missing %(m)s.") % {"d": d, "i": i, "m": m},
         link=f"/safety/accidents/{accident.pk}/",
+    )
+    raise_alert(
+        kind=ACCIDENT_ALERT,
+        subject=f"{enterprise.name} · {incident.level.name} · {title[:60]}",
+        jpath=accident.jpath,
+        link=f"/safety/accidents/{accident.pk}/",
+        ref=f"safety.accident:{accident.pk}",
     )
     return accident
 

@@ -30,3 +30,20 @@ class SafetyConfig(AppConfig):
             order=240,
             visible=navigation.any_cap(Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_SELF),
         )
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as safety_hall
+        from .events import ACCIDENT_ALERT, MAJOR_HAZARD_ALERT
+
+        hall.register_indicators("safety", _("Work safety"), safety_hall.indicators, order=60)
+        hall.register_alert_kind(MAJOR_HAZARD_ALERT, _("Major hazard"), cap=Cap.SAFETY_VIEW, severity="bad")
+        hall.register_alert_kind(ACCIDENT_ALERT, _("Accident"), cap=Cap.SAFETY_VIEW, severity="bad")
+        desk.register_todo("safety.review", safety_hall.hazards_to_review, order=60)
+        desk.register_todo("safety.rectify", safety_hall.hazards_to_rectify, order=61)
+        desk.register_todo("safety.tips", safety_hall.tips_to_verify, order=62)
+        hall.register_map_indicator("hazards_open", _("Open hazards"), safety_hall.map_hazards_open)
+        hall.register_map_points(
+            "major_hazards", _("Enterprises with a major hazard"), safety_hall.major_hazard_points, symbol="diamond"
+        )

@@ -17,9 +17,11 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
@@ -28,6 +30,7 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.uploads import stored_upload
 from fangkong.registry.models import Unit
 
+from .events import MAJOR_HAZARD_ALERT
 from .models import Hazard, HazardStep, IndustryDepartment
 
 ASSURANCES = ("responsibility", "measures", "funds", "time_limit", "contingency")
@@ -144,6 +147,14 @@ def hazard_create(
     )
     HazardStep.objects.create(hazard=hazard, to=S.FOUND, by=actor)
     audit_record(actor=actor, action="hazard.found", obj=hazard, fields={"grade": grade, "source": hazard.source})
+    if grade == Hazard.Grade.MAJOR:
+        raise_alert(
+            kind=MAJOR_HAZARD_ALERT,
+            subject=f"{enterprise.name} · {text[:60]}",
+            jpath=hazard.jpath,
+            link=reverse("safety:hazard", args=[hazard.pk]),
+            ref=f"safety.hazard:{hazard.pk}",
+        )
     return hazard
 
 

@@ -41,3 +41,18 @@ class ScreeningConfig(AppConfig):
             order=150,
             visible=navigation.any_cap(Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE),
         )
+
+        # The command hall and the desk (core.hall, core.desk): screening's figures and its to-dos.
+        from fangkong.core import desk, hall
+
+        from . import hall as screening_hall
+        from .events import HIGH_RISK_ARRIVAL
+
+        hall.register_indicators("screening", _("Screening"), screening_hall.indicators, order=10)
+        hall.register_alert_kind(HIGH_RISK_ARRIVAL, _("High-risk arrival"), cap=Cap.PASSAGE_VIEW, severity="bad")
+        desk.register_todo("screening.contact", screening_hall.arrivals_to_contact, order=10)
+        hall.register_map_indicator("arrivals_today", _("Arrivals today"), screening_hall.map_arrivals)
+        hall.register_map_indicator(
+            "followups_overdue", _("Not contacted in time"), screening_hall.map_followups_overdue
+        )
+        hall.register_map_points("checkpoints", _("Checkpoints"), screening_hall.checkpoint_points, symbol="triangle")

@@ -12,3 +12,7 @@ FOLLOWUP_RELEASED = "screening.followup_released"  # the case is released
 class FollowupChanged(TypedDict):
     person_id: int
     followup_id: int
+
+
+# The command hall's alerts screening raises (core.alerts; the kinds are registered in apps.py).
+HIGH_RISK_ARRIVAL = "screening.high_risk_arrival"  # an arrival from a high-risk area, at the checkpoint

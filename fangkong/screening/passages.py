@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, events, pii
+from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import get_by, insert_one
 from fangkong.core.dates import Moment
@@ -35,8 +37,17 @@ from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdicti
 from fangkong.registry.services import person_record_visitor
 
 from . import platform_status, rules
-from .events import FOLLOWUP_OPENED, FollowupChanged
-from .models import FollowUp, Passage, RiskProtocol, ScreeningSettings, TravelReport, Violation, risk_areas_all
+from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, FollowupChanged
+from .models import (
+    FollowUp,
+    Passage,
+    RiskLevel,
+    RiskProtocol,
+    ScreeningSettings,
+    TravelReport,
+    Violation,
+    risk_areas_all,
+)
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
 
@@ -325,6 +336,17 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             actor, passage, person, destination, protocol[decision.level], decision, settings_row
         )
     violation = _check_exit(actor, passage, person) if data.direction == "out" else None
+    if data.direction == "in" and decision.level == RiskLevel.HIGH:
+        # The hall's alert, in this transaction: where from, through which checkpoint, to which community — no
+        # name or number (the wall is seen by a room).
+        raise_alert(
+            kind=HIGH_RISK_ARRIVAL,
+            subject=f"{checkpoint.name} · {decision.risk_area.name if decision.risk_area else facts.origin}"
+            f" → {destination.name if destination else '—'}",
+            jpath=passage.jpath,
+            link=reverse("screening:followup", args=[followup.pk]) if followup else "",
+            ref=f"screening.passage:{passage.pk}",
+        )
     return PassageResult(passage, followup, violation, new_followup)
 
 

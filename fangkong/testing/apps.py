@@ -32,3 +32,15 @@ class TestingConfig(AppConfig):
             "jurisdiction.household_codes", lambda j: reverse("testing:household_codes", args=[j.pk])
         )
         navigation.register_link("jurisdiction.issue_codes", lambda j: reverse("testing:codes_issue", args=[j.pk]))
+
+        # The command hall and the desk (core.hall, core.desk).
+        from fangkong.core import desk, hall
+
+        from . import hall as testing_hall
+        from .events import POOL_POSITIVE_ALERT
+
+        hall.register_indicators("testing", _("Testing"), testing_hall.indicators, order=20)
+        hall.register_alert_kind(POOL_POSITIVE_ALERT, _("Positive pool"), cap=Cap.TESTING_RECALL, severity="bad")
+        desk.register_todo("testing.recalls", testing_hall.recalls_to_sample, order=20)
+        hall.register_map_indicator("round_coverage", _("Round coverage (%)"), testing_hall.map_coverage)
+        hall.register_map_points("sampling_sites", _("Sampling sites"), testing_hall.site_points, symbol="circle")

@@ -9,6 +9,9 @@ POOL_POSITIVE = "testing.pool_positive"  # a pooled tube came back positive: its
 RECALL_RESOLVED = "testing.recall_resolved"  # a recalled member's single-tube retest has its result
 CASE_CONFIRMED = "testing.case_confirmed"  # that retest was positive
 
+# The command hall's alert testing raises (core.alerts; the kind is registered in apps.py).
+POOL_POSITIVE_ALERT = "testing.pool_positive"  # a pooled tube positive: its code, site and number of people
+
 
 class PoolPositive(TypedDict):
     tube: str

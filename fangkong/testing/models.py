@@ -69,6 +69,8 @@ class Site(models.Model):
     jpath = models.CharField(max_length=128)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("sampling team"))
     hours = models.CharField(_("opening hours"), max_length=64, blank=True)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
     active = models.BooleanField(default=True)
 
     class Meta:

@@ -110,7 +110,8 @@ def stage_timings(*, user, round_id: int) -> dict:
     }
 
 
-def _expected(round_: Round, scope_q: Q):
+def expected_people(round_: Round, scope_q: Q):
+    """The residents a round expects within `scope_q`: the register, within the round's own scope."""
     people = Person.objects.filter(scope_q, is_resident=True)
     paths = list(round_.scope.values_list("path", flat=True))
     if paths:
@@ -136,7 +137,7 @@ def coverage(*, user, round_id: int, parent_id: int | None = None) -> dict:
     else:
         parent = None
         nodes = list(Jurisdiction.objects.filter(path__in=scope.paths).order_by("path"))
-    expected_by_path = dict(_expected(round_, scope.q()).values_list("jpath").annotate(n=Count("*")).order_by())
+    expected_by_path = dict(expected_people(round_, scope.q()).values_list("jpath").annotate(n=Count("*")).order_by())
     sampled_by_path = dict(
         Sample.objects.filter(scope.q(), round=round_, retest=False)
         .values_list("jpath")
@@ -181,7 +182,7 @@ def missing(*, user, round_id: int, jurisdiction_id: int):
         round=round_, retest=False, jpath__startswith=place.path, person__isnull=False
     ).values("person_id")
     people = list(
-        _expected(round_, scope.q())
+        expected_people(round_, scope.q())
         .filter(jpath__startswith=place.path)
         .exclude(pk__in=sampled)
         .select_related("jurisdiction")

@@ -7,20 +7,31 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, events, pii
+from fangkong.core.alerts import raise_alerts
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
+from fangkong.core.models import HallAlert
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .collection import clean_code, code_or_blank
-from .events import CASE_CONFIRMED, POOL_POSITIVE, RECALL_RESOLVED, CaseConfirmed, PoolPositive, RecallResolved
-from .models import Recall, Sample, Tube
+from .events import (
+    CASE_CONFIRMED,
+    POOL_POSITIVE,
+    POOL_POSITIVE_ALERT,
+    RECALL_RESOLVED,
+    CaseConfirmed,
+    PoolPositive,
+    RecallResolved,
+)
+from .models import Recall, Sample, Site, Tube
 
 MAX_RESULTS = 10_000
 
@@ -146,6 +157,22 @@ def _recall_pools(positive: list[Tube]) -> int:
     insert_many(orders)
     for name, payload in announcements:  # after the orders exist: status subscribers read them
         events.emit(name, payload)
+    pools = [t for t in positive if len(members.get(t.pk, [])) > 1]
+    if not pools:
+        return len(orders)
+    sites = dict(Site.objects.filter(pk__in={t.site_id for t in pools}).values_list("pk", "name"))
+    raise_alerts(  # the hall's alerts, in this transaction: the tube, its site, how many people it held
+        [
+            HallAlert(
+                kind=POOL_POSITIVE_ALERT,
+                subject=f"{tube.code} · {sites.get(tube.site_id or 0, '—')} · {len(members[tube.pk])}",
+                jpath=tube.jpath,
+                link=reverse("testing:round", args=[tube.round_id]),
+                ref=f"testing.tube:{tube.pk}",
+            )
+            for tube in pools
+        ]
+    )
     return len(orders)
 
 

@@ -3,11 +3,13 @@ hospital's team, where the demo sampler works) and a round running now."""
 
 from __future__ import annotations
 
+import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
 from fangkong.core import clock
+from fangkong.registry.geo import point_within
 from fangkong.registry.models import Jurisdiction, PersonCode, RoleAssignment
 
 from .models import Bag, Recall, Round, Sample, Site, Tube
@@ -22,6 +24,7 @@ def seed(*, progress=lambda message: None) -> dict:
     team = RoleAssignment.objects.filter(role="sampler").select_related("unit").first()
     if team is None or team.unit is None:
         return {"sites": 0}
+    rng = random.Random(2024)
     sites = [
         Site(
             name=f"{c.name}采样点",
@@ -30,6 +33,8 @@ def seed(*, progress=lambda message: None) -> dict:
             jpath=c.path,
             unit=team.unit,
             hours="07:00-21:00",
+            lon=(point := point_within(c, rng))[0],
+            lat=point[1],
         )
         for c in Jurisdiction.objects.filter(level="community").order_by("path")
     ]

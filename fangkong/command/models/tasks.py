@@ -26,6 +26,10 @@ class Directive(models.Model):
         "Task", null=True, blank=True, on_delete=models.PROTECT, related_name="subdirectives"
     )
     jpath = models.CharField(max_length=128)  # the issuer's reach: who oversees it
+    # Dispatched from an alert on the command hall (hall.services.alert_dispatch): the hall follows it to its close.
+    alert = models.ForeignKey(
+        "core.HallAlert", null=True, blank=True, on_delete=models.PROTECT, related_name="directives"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["jpath"], name="directive_jpath", opclasses=["varchar_pattern_ops"])]

@@ -1,0 +1,80 @@
+"""Livelihood on the command hall and the desk (registered in apps.py): supply requests open and those past
+their time limit, the public's price reports open; on a community's desk the requests to deliver and the
+volunteers to answer."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.desk import Todo
+from fangkong.core.hall import Area, Figure, covers
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import has_cap, scope_for
+
+from .models import PriceReport, SupplyRequest, Volunteer
+
+# How long a household under a zone may wait for what it asked, from the request to the door: the district's
+# usual promise (urgent — medicine, infants, the sick — the same day within hours; the rest within a day).
+LIMITS = {True: timedelta(hours=4), False: timedelta(hours=24)}
+OPEN = (SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED)
+
+
+def _late_q(now: datetime) -> Q:
+    return Q(urgent=True, created_at__lt=now - LIMITS[True]) | Q(urgent=False, created_at__lt=now - LIMITS[False])
+
+
+def indicators(user, area: Area, now: datetime) -> list[Figure]:
+    figures = []
+    if covers(user, Cap.LIVELIHOOD_WORK, area):
+        counts = SupplyRequest.objects.filter(Q(jpath__startswith=area.path), state__in=OPEN).aggregate(
+            n=Count("pk"), late=Count("pk", filter=_late_q(now)), urgent=Count("pk", filter=Q(urgent=True))
+        )
+        url = reverse("livelihood:community")
+        figures += [
+            Figure("supply_open", _("Supply requests open"), counts["n"], url=url),
+            Figure("supply_urgent", _("Urgent supply requests open"), counts["urgent"], url=url, tone="warn"),
+            Figure("supply_late", _("Supply requests past their limit"), counts["late"], url=url, tone="bad"),
+        ]
+    # The public's price reports name a shop, not a jurisdiction: the district's hall only.
+    if has_cap(user, Cap.PRICE_WATCH) and area.path.count("/") == 1:
+        n = PriceReport.objects.filter(state=PriceReport.State.RECEIVED).count()
+        figures.append(
+            Figure("price_reports_open", _("Price reports open"), n, url=reverse("livelihood:prices"), tone="warn")
+        )
+    return figures
+
+
+def supplies_to_deliver(user) -> Todo | None:
+    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
+    if scope.empty:
+        return None
+    counts = SupplyRequest.objects.filter(scope.q(), state__in=OPEN).aggregate(
+        n=Count("pk"), late=Count("pk", filter=_late_q(clock.now()))
+    )
+    return Todo(
+        "livelihood.supplies",
+        _("Supply requests to deliver"),
+        counts["n"],
+        reverse("livelihood:community"),
+        overdue=counts["late"],
+    )
+
+
+def volunteers_to_answer(user) -> Todo | None:
+    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
+    if scope.empty:
+        return None
+    n = Volunteer.objects.filter(scope.q(), state=Volunteer.State.APPLIED).count()
+    return Todo("livelihood.volunteers", _("Volunteers to answer"), n, reverse("livelihood:community"))
+
+
+def price_reports_to_handle(user) -> Todo | None:
+    if not has_cap(user, Cap.PRICE_WATCH):
+        return None
+    n = PriceReport.objects.filter(state=PriceReport.State.RECEIVED).count()
+    return Todo("livelihood.prices", _("Price reports to handle"), n, reverse("livelihood:prices"))

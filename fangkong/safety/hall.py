@@ -1,0 +1,122 @@
+"""Work safety on the command hall and the desk (registered in apps.py): open hazards by grade, overdue
+rectifications, major hazards without their five assurances, accidents this year; on a regulator's desk the
+applications to re-inspect and the public reports to verify, on an enterprise's the hazards to rectify."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.desk import Todo
+from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import unit_ids_for
+
+from .hazards import ASSURANCES, hazards_visible
+from .models import Accident, Hazard, PublicReport
+
+DONE = (Hazard.State.ACCEPTED, Hazard.State.CLOSED)
+
+
+def indicators(user, area: Area, now: datetime) -> list[Figure]:
+    if not covers(user, Cap.SAFETY_VIEW, area):
+        return []
+    within = Q(jpath__startswith=area.path)
+    open_ = Hazard.objects.filter(within).exclude(state=Hazard.State.CLOSED)
+    counts = open_.aggregate(
+        n=Count("pk"),
+        major=Count("pk", filter=Q(grade=Hazard.Grade.MAJOR)),
+        general=Count("pk", filter=Q(grade=Hazard.Grade.GENERAL)),
+    )
+    overdue = Hazard.objects.filter(within, deadline__lt=now).exclude(state__in=DONE).count()
+    majors = Hazard.objects.filter(
+        within, grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED]
+    ).values_list("assurances", flat=True)
+    without = sum(1 for a in majors if any(not (a or {}).get(k) for k in ASSURANCES))
+    year_start = clock.start_of_day(clock.localdate(now).replace(month=1, day=1))
+    accidents = Accident.objects.filter(within, incident__occurred_at__gte=year_start).count()
+    hazards = reverse("safety:hazards")
+    return [
+        Figure("hazards_open", _("Open hazards"), counts["n"], url=hazards),
+        Figure("hazards_major", _("Open major hazards"), counts["major"], url=hazards + "?grade=major", tone="bad"),
+        Figure("hazards_general", _("Open general hazards"), counts["general"], url=hazards + "?grade=general"),
+        Figure("hazards_overdue", _("Rectifications overdue"), overdue, url=reverse("safety:review"), tone="bad"),
+        Figure(
+            "majors_without_assurances",
+            _("Major hazards without their five assurances"),
+            without,
+            url=reverse("safety:review"),
+            tone="bad",
+        ),
+        Figure("accidents_this_year", _("Accidents this year"), accidents, url=reverse("safety:accidents"), tone="bad"),
+    ]
+
+
+def hazards_to_review(user) -> Todo | None:
+    """A regulator's: applications for acceptance to re-inspect, public reports to verify."""
+    if not unit_ids_for(user, Cap.SAFETY_REGULATE) and not covers_any(user, Cap.SAFETY_REGULATE):
+        return None
+    visible = hazards_visible(user=user)
+    applied = visible.filter(state=Hazard.State.APPLIED).count()
+    return Todo("safety.review", _("Hazards to re-inspect"), applied, reverse("safety:review"))
+
+
+def hazards_to_rectify(user) -> Todo | None:
+    """An enterprise's own: hazards ordered for rectification and not yet applied for acceptance."""
+    own = unit_ids_for(user, Cap.SAFETY_SELF)
+    if not own:
+        return None
+    waiting = Hazard.objects.filter(
+        enterprise_id__in=own, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED, Hazard.State.RECTIFYING]
+    )
+    counts = waiting.aggregate(n=Count("pk"), late=Count("pk", filter=Q(deadline__lt=clock.now())))
+    return Todo(
+        "safety.rectify", _("Hazards to rectify"), counts["n"], reverse("safety:hazards"), overdue=counts["late"]
+    )
+
+
+def tips_to_verify(user) -> Todo | None:
+    from .tips import tips_visible
+
+    if not unit_ids_for(user, Cap.SAFETY_TIPS) and not covers_any(user, Cap.SAFETY_TIPS):
+        return None
+    n = tips_visible(user=user).filter(state=PublicReport.State.RECEIVED).count()
+    return Todo("safety.tips", _("Public hazard reports to verify"), n, reverse("safety:review"))
+
+
+def covers_any(user, cap: str) -> bool:
+    from fangkong.core.scoping import scope_for
+
+    return not scope_for(user, cap).empty
+
+
+def map_hazards_open(user, within: Area, areas: list[Area], now: datetime) -> dict[int, int]:
+    if not covers(user, Cap.SAFETY_VIEW, within):
+        return {}
+    counts = dict(
+        Hazard.objects.filter(jpath__startswith=within.path)
+        .exclude(state=Hazard.State.CLOSED)
+        .values_list("jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return sum_by_area(counts, areas)
+
+
+def major_hazard_points(user, area: Area) -> list[MapPoint]:
+    """Enterprises with an open major hazard."""
+    if not covers(user, Cap.SAFETY_VIEW, area):
+        return []
+    rows = (
+        Hazard.objects.filter(jpath__startswith=area.path, grade=Hazard.Grade.MAJOR, enterprise__lon__isnull=False)
+        .exclude(state=Hazard.State.CLOSED)
+        .values_list("enterprise__name", "enterprise__lon", "enterprise__lat", "pk")
+    )
+    seen: dict[str, MapPoint] = {}
+    for name, lon, lat, pk in rows:
+        seen.setdefault(name, MapPoint(lon, lat, name, reverse("safety:hazard", args=[pk])))
+    return list(seen.values())

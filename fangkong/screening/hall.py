@@ -1,0 +1,157 @@
+"""Screening on the command hall and the desk (registered in apps.py): today's arrivals by risk level, the
+closed-loop cases in time or overdue, unreported exits; and, on a worker's desk, the arrivals to contact."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from urllib.parse import urlencode
+
+from django.db.models import Count, F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core import clock
+from fangkong.core.desk import Todo
+from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import scope_for
+
+from .models import Checkpoint, FollowUp, Passage, RiskLevel, Violation
+
+LEVELS = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
+
+
+def day_start(now: datetime) -> datetime:
+    return clock.start_of_day(clock.localdate(now))
+
+
+def _arrivals_by_level(within: Q, since: datetime, until: datetime) -> dict[str, int]:
+    rows = (
+        Passage.objects.filter(within, direction=Passage.Direction.IN, at__gte=since, at__lt=until)
+        .values_list("risk_area__level")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return {level or "": n for level, n in rows}
+
+
+def indicators(user, area: Area, now: datetime) -> list[Figure]:
+    if not covers(user, Cap.PASSAGE_VIEW, area):
+        return []
+    within = Q(jpath__startswith=area.path)
+    today = day_start(now)
+    yesterday = today - timedelta(days=1)
+    now_ = _arrivals_by_level(within, today, now + timedelta(microseconds=1))
+    before = _arrivals_by_level(within, yesterday, today)
+    day = clock.localdate(now).isoformat()
+    passages = reverse("screening:passages") + "?" + urlencode({"direction": "in", "day": day})
+    figures = [
+        Figure(
+            "arrivals_today",
+            _("Arrivals today"),
+            sum(now_.values()),
+            previous=sum(before.values()),
+            url=passages,
+        ),
+        *[
+            Figure(
+                f"arrivals_{level}",
+                {
+                    RiskLevel.HIGH: _("From high-risk areas"),
+                    RiskLevel.MEDIUM: _("From medium-risk areas"),
+                    RiskLevel.LOW: _("From low-risk areas"),
+                }[level],
+                now_.get(level, 0),
+                previous=before.get(level, 0),
+                url=passages,
+                tone="bad" if level == RiskLevel.HIGH else "warn",
+            )
+            for level in LEVELS
+        ],
+    ]
+    open_ = FollowUp.objects.filter(within, released_at__isnull=True).aggregate(
+        open=Count("pk"),
+        awaiting=Count("pk", filter=Q(contacted_at__isnull=True, contact_due_at__gte=now)),
+        overdue=Count("pk", filter=Q(contacted_at__isnull=True, contact_due_at__lt=now)),
+        late=Count("pk", filter=Q(contacted_at__gt=F("contact_due_at"))),
+    )
+    followups = reverse("screening:followups")
+    figures += [
+        Figure("followups_open", _("Under closed-loop management"), open_["open"], url=followups + "?state=active"),
+        Figure(
+            "followups_in_time",
+            _("Awaiting contact, in time"),
+            open_["awaiting"],
+            url=followups + "?state=" + FollowUp.State.OPEN,
+        ),
+        Figure(
+            "followups_overdue",
+            _("Not contacted in time"),
+            open_["overdue"],
+            url=followups + "?state=" + FollowUp.State.MISSED,
+            tone="bad",
+        ),
+        Figure("followups_late", _("Contacted late"), open_["late"], url=followups + "?state=active", tone="warn"),
+    ]
+    if covers(user, Cap.VIOLATION_HANDLE, area):
+        figures.append(
+            Figure(
+                "travel_violations",
+                _("Unreported exits to handle"),
+                Violation.objects.filter(within, outcome=Violation.Outcome.OPEN).count(),
+                url=reverse("screening:violations") + "?outcome=open",
+                tone="warn",
+            )
+        )
+    return figures
+
+
+def arrivals_to_contact(user) -> Todo | None:
+    scope = scope_for(user, Cap.FOLLOWUP_WORK)
+    if scope.empty:
+        return None
+    now = clock.now()
+    waiting = FollowUp.objects.filter(scope.q(), released_at__isnull=True, contacted_at__isnull=True)
+    counts = waiting.aggregate(n=Count("pk"), late=Count("pk", filter=Q(contact_due_at__lt=now)))
+    return Todo(
+        "screening.contact",
+        _("Arrivals to contact"),
+        counts["n"],
+        reverse("screening:followups") + "?state=active",
+        overdue=counts["late"],
+    )
+
+
+def map_arrivals(user, within: Area, areas: list[Area], now: datetime) -> dict[int, int]:
+    if not covers(user, Cap.PASSAGE_VIEW, within):
+        return {}
+    counts = dict(
+        Passage.objects.filter(jpath__startswith=within.path, direction=Passage.Direction.IN, at__gte=day_start(now))
+        .values_list("jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return sum_by_area(counts, areas)
+
+
+def map_followups_overdue(user, within: Area, areas: list[Area], now: datetime) -> dict[int, int]:
+    if not covers(user, Cap.PASSAGE_VIEW, within):
+        return {}
+    counts = dict(
+        FollowUp.objects.filter(
+            jpath__startswith=within.path, released_at__isnull=True, contacted_at__isnull=True, contact_due_at__lt=now
+        )
+        .values_list("jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return sum_by_area(counts, areas)
+
+
+def checkpoint_points(user, area: Area) -> list[MapPoint]:
+    if not covers(user, Cap.PASSAGE_VIEW, area):
+        return []
+    rows = Checkpoint.objects.filter(jpath__startswith=area.path, active=True, unit__lon__isnull=False).values_list(
+        "name", "unit__lon", "unit__lat"
+    )
+    return [MapPoint(lon, lat, name) for name, lon, lat in rows]

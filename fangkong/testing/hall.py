@@ -1,0 +1,97 @@
+"""Testing on the command hall and the desk (registered in apps.py): the current round's progress in an area,
+and the recalls waiting for a grid worker's retest."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from fangkong.core.desk import Todo
+from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import scope_for
+
+from .models import Recall, Round, Sample, Site, Tube
+from .monitoring import expected_people
+
+
+def current_round(now: datetime) -> Round | None:
+    """The round under way (started, deadline not passed), else the last one started: what the hall follows."""
+    started = Round.objects.filter(starts_at__lte=now)
+    return (
+        started.filter(deadline__gte=now).order_by("-starts_at", "-id").first()
+        or started.order_by("-starts_at", "-id").first()
+    )
+
+
+def indicators(user, area: Area, now: datetime) -> list[Figure]:
+    if not covers(user, Cap.TESTING_RECALL, area):
+        return []
+    within = Q(jpath__startswith=area.path)
+    recalls = Recall.objects.filter(within, state__in=[Recall.State.ORDERED, Recall.State.SAMPLED]).count()
+    recalls_url = reverse("testing:recalls")
+    round_ = current_round(now)
+    if round_ is None:
+        return [
+            Figure("round", _("Current round"), None, tile=False),
+            Figure("round_sampled", _("Sampled in the round"), 0),
+            Figure("round_expected", _("Expected in the round"), 0),
+            Figure("recalls_open", _("Recalls awaiting a retest"), recalls, url=recalls_url, tone="warn"),
+        ]
+    expected = expected_people(round_, within).count()
+    sampled = Sample.objects.filter(within, round=round_, retest=False).count()
+    tubes = Tube.objects.filter(within, round=round_, retest=False).aggregate(
+        in_transit=Count("pk", filter=Q(closed_at__isnull=False, result="", bag__isnull=False, bag__received_at=None)),
+        at_lab=Count("pk", filter=Q(result="", bag__received_at__isnull=False)),
+        resulted=Count("pk", filter=~Q(result="")),
+        positive=Count("pk", filter=Q(result=Tube.Result.POSITIVE)),
+    )
+    round_url = reverse("testing:round", args=[round_.pk])
+    return [
+        Figure("round", _("Current round"), {"id": round_.pk, "name": round_.name}, tile=False, url=round_url),
+        Figure("round_sampled", _("Sampled in the round"), sampled, url=round_url),
+        Figure("round_expected", _("Expected in the round"), expected, url=round_url),
+        Figure("tubes_in_transit", _("Tubes in transit"), tubes["in_transit"], url=round_url),
+        Figure("tubes_at_lab", _("Tubes at the laboratory"), tubes["at_lab"], url=round_url),
+        Figure("results_back", _("Tubes with a result"), tubes["resulted"], url=round_url),
+        Figure("positive_pools", _("Positive pools"), tubes["positive"], url=round_url, tone="bad"),
+        Figure("recalls_open", _("Recalls awaiting a retest"), recalls, url=recalls_url, tone="warn"),
+    ]
+
+
+def recalls_to_sample(user) -> Todo | None:
+    scope = scope_for(user, Cap.TESTING_RECALL)
+    if scope.empty:
+        return None
+    n = Recall.objects.filter(scope.q(), state=Recall.State.ORDERED).count()
+    return Todo("testing.recalls", _("Recalls to sample"), n, reverse("testing:recalls"))
+
+
+def map_coverage(user, within: Area, areas: list[Area], now: datetime) -> dict[int, int]:
+    """The current round's coverage in each area: the percentage of the expected residents sampled."""
+    if not covers(user, Cap.TESTING_RECALL, within):
+        return {}
+    round_ = current_round(now)
+    if round_ is None:
+        return {}
+    q = Q(jpath__startswith=within.path)
+    expected = sum_by_area(
+        dict(expected_people(round_, q).values_list("jpath").annotate(n=Count("*")).order_by()), areas
+    )
+    sampled = sum_by_area(
+        dict(
+            Sample.objects.filter(q, round=round_, retest=False).values_list("jpath").annotate(n=Count("*")).order_by()
+        ),
+        areas,
+    )
+    return {a.id: round(100 * sampled[a.id] / expected[a.id]) if expected[a.id] else 0 for a in areas}
+
+
+def site_points(user, area: Area) -> list[MapPoint]:
+    if not covers(user, Cap.TESTING_RECALL, area):
+        return []
+    rows = Site.objects.filter(jpath__startswith=area.path, active=True, lon__isnull=False)
+    return [MapPoint(s.lon, s.lat, s.name, reverse("testing:site", args=[s.pk])) for s in rows]  # type: ignore[arg-type]
