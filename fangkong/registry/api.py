@@ -1,4 +1,5 @@
-"""Registry endpoints: people (masked), reveal, roster import, jurisdictions. Thin: parse, call, shape."""
+"""Registry endpoints: people (masked), reveal, roster import, jurisdictions and their boundaries. Thin: parse, call,
+shape."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
+from fangkong.core.uploads import text_upload
 
-from . import selectors, services
+from . import geo, selectors, services
 from .importing import people_import
 from .models import Jurisdiction, Person
 
@@ -217,3 +219,33 @@ def jurisdictions(request, level: str = "", parent: int | None = None, page: int
         qs = qs.filter(parent_id=parent)
     items, count = paginate(qs, page, page_size)
     return {"items": items, "count": count}
+
+
+class BoundaryProblem(Schema):
+    code: str
+    message: str
+
+
+class BoundariesImportOut(Schema):
+    matched: int
+    unmatched: list[str]
+    invalid: list[BoundaryProblem]
+    stored: bool
+    crs: str
+
+
+@router.post(
+    "/registry/boundaries:import",
+    response={200: BoundariesImportOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def boundaries_import_endpoint(request, file: File[UploadedFile]):
+    """Jurisdictions' outlines from a GeoJSON FeatureCollection in WGS-84 (district HQ), each feature matched by
+    its `code` property: `matched` features, `unmatched` codes (left out), `invalid` ones with the reason — one
+    invalid outline, or a file that looks like GCJ-02, and nothing is stored (`stored` false). A file that cannot
+    be read at all: 400, nothing stored. Send `Idempotency-Key` to make retries safe."""
+    content = text_upload(file, max_bytes=geo.MAX_BYTES)
+
+    def run():
+        return 200, geo.boundaries_import(actor=request.user, content=content, filename=file.name or "").as_dict()
+
+    return Status(*idempotent(request, "registry.boundaries_import", run))

@@ -41,6 +41,8 @@ class Jurisdiction(models.Model):
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     path = models.CharField(_("path"), max_length=128, unique=True)
+    # The outline, a GeoJSON Polygon or MultiPolygon in WGS-84 (registry.geo): the command hall's map.
+    boundary = models.JSONField(_("boundary"), null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
@@ -67,6 +69,8 @@ class Place(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="places")
     jpath = models.CharField(max_length=128)
+    lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map (compounds)
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["jpath"], name="place_jpath_prefix", opclasses=["varchar_pattern_ops"])]
@@ -104,6 +108,8 @@ class Unit(models.Model):
         limit_choices_to={"kind": "department"},
         verbose_name=_("supervising department"),
     )
+    lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map
+    lat = models.FloatField(_("latitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

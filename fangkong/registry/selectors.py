@@ -189,6 +189,21 @@ def users_with_cap(
     return out
 
 
+def district_path() -> str:
+    """The district's own path (the root of the tree): where records about the district as a whole belong."""
+    return (
+        Jurisdiction.objects.filter(parent__isnull=True).order_by("path").values_list("path", flat=True).first() or ""
+    )
+
+
+def users_covering(cap: str, path: str) -> list:
+    """Everyone holding `cap` over a jurisdiction whose reach covers `path` (the post itself and every one above
+    it): who may act on a record there — the second officer a zone or a status change waits for."""
+    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+    ids = list(Jurisdiction.objects.filter(path__in=prefixes).values_list("pk", flat=True))
+    return list({u.pk: u for users in users_with_cap(cap, jurisdiction_ids=ids).values() for u in users}.values())
+
+
 def users_holding(cap: str) -> list:
     """Everyone holding `cap` at any post (a role like the portal's reviewers, wherever it is assigned)."""
     from fangkong.core.roles import roles_with

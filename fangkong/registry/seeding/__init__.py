@@ -20,6 +20,7 @@ from fangkong.core import memo
 from fangkong.core.audit import audit_record
 
 from .. import demo_names as names
+from ..geo import demo_draw
 from ..models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssignment, Unit
 from .district import _make_jurisdictions, _make_places, _make_units
 from .people import _make_people
@@ -132,13 +133,14 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
             _wipe()
         memo.clear_all()  # memoised jurisdictions of an earlier district are gone
         j = _make_jurisdictions()
-        key, units = _make_units(j)
+        rects = demo_draw()  # plausible outlines inside the real district's extent, for the hall's map
+        key, units = _make_units(j, rects)
         report.communities = sum(1 for c in j["communities"] if c.kind == "community")
         report.villages = sum(1 for c in j["communities"] if c.kind == "village")
         report.grids = len(j["grids"])
         report.units = len(units)
         say(f"{report.communities} communities, {report.villages} villages, {report.grids} grids, {report.units} units")
-        households = _make_places(j, people)
+        households = _make_places(j, people, rects)
         report.households = len(households)
         say(f"{report.households} households; generating {people} residents")
         report.people = _make_people(people, households, units, lambda i: say(f"  {i} residents"))

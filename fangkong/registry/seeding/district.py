@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+import random
 from dataclasses import dataclass
 
 from fangkong.core.bulk import write_rows
 
 from .. import demo_names as names
+from ..geo import point_in
 from ..models import Jurisdiction, Place, Unit
 from .common import (
     BUILDINGS_PER_COMPOUND,
@@ -70,13 +72,19 @@ def _make_jurisdictions() -> dict[str, list[Jurisdiction]]:
     return {"district": [district], "streets": streets, "communities": communities, "grids": grids}
 
 
-def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list[Unit]]:
-    """All units, and the ones demo users are bound to, by key."""
+def _make_units(j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]) -> tuple[dict[str, Unit], list[Unit]]:
+    """All units, and the ones demo users are bound to, by key; each at a point inside its jurisdiction (a
+    checkpoint, at the district's level, somewhere on its edge)."""
     district = j["district"][0]
     units: list[Unit] = []
     numbers = iter(range(1, 1_000_000))
+    rng = random.Random(2022)
 
     def unit(kind: str, name: str, where: Jurisdiction, dept: Unit | None = None) -> Unit:
+        lon, lat = point_in(rects[where.path], rng)
+        if kind == "checkpoint":  # on an entry road at the district's edge
+            west, _south, east, _north = rects[where.path]
+            lon = round(rng.choice((west + 0.004, east - 0.004)), 6)
         u = Unit(
             kind=kind,
             name=name,
@@ -84,6 +92,8 @@ def _make_units(j: dict[str, list[Jurisdiction]]) -> tuple[dict[str, Unit], list
             jurisdiction=where,
             jpath=where.path,
             supervising_department=dept,
+            lon=lon,
+            lat=lat,
         )
         units.append(u)
         return u
@@ -159,7 +169,7 @@ class _Household:
     address: str
 
 
-def _make_places(j: dict[str, list[Jurisdiction]], people: int) -> list[_Household]:
+def _make_places(j: dict[str, list[Jurisdiction]], people: int, rects: dict[str, tuple]) -> list[_Household]:
     """Compounds → buildings → households, enough households for `people` at ~2.8 per household."""
     communities = j["communities"]
     grids_of: dict[int, list[Jurisdiction]] = {}
@@ -172,6 +182,7 @@ def _make_places(j: dict[str, list[Jurisdiction]], people: int) -> list[_Househo
     next_id = first_free_id(Place)
     rows: list[tuple] = []
     households: list[_Household] = []
+    rng = random.Random(2023)
     for c in communities:
         grids = grids_of[c.pk]
         remaining = per_community
@@ -185,22 +196,23 @@ def _make_places(j: dict[str, list[Jurisdiction]], people: int) -> list[_Househo
             compound_name = (
                 f"{base}{'小区' if c.kind == 'community' else '屯'}{k + 1}区" if compounds_per > 1 else f"{base}小区"
             )
-            rows.append((compound_id, "compound", compound_name, None, grid.pk, grid.path))
+            lon, lat = point_in(rects[grid.path], rng)
+            rows.append((compound_id, "compound", compound_name, None, grid.pk, grid.path, lon, lat))
             for b in range(1, BUILDINGS_PER_COMPOUND + 1):
                 if remaining <= 0:
                     break
                 building_id = next_id
                 next_id += 1
-                rows.append((building_id, "building", f"{b}号楼", compound_id, grid.pk, grid.path))
+                rows.append((building_id, "building", f"{b}号楼", compound_id, grid.pk, grid.path, None, None))
                 for h in range(1, per_building + 1):
                     if remaining <= 0:
                         break
                     unit_no, floor = (h - 1) % 2 + 1, (h - 1) // 2 + 1
                     name = f"{unit_no}单元{floor}{unit_no:02d}室"
-                    rows.append((next_id, "household", name, building_id, grid.pk, grid.path))
+                    rows.append((next_id, "household", name, building_id, grid.pk, grid.path, None, None))
                     households.append(_Household(next_id, c, grid, f"{compound_name}{b}号楼{name}"))
                     next_id += 1
                     remaining -= 1
-    write_rows("registry_place", ["id", "kind", "name", "parent_id", "jurisdiction_id", "jpath"], rows)
+    write_rows("registry_place", ["id", "kind", "name", "parent_id", "jurisdiction_id", "jpath", "lon", "lat"], rows)
     reset_sequences(Place)
     return households
