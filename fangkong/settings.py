@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "fangkong.safety",
     "fangkong.livelihood",
     "fangkong.dataprotection",  # above the domain apps: retention of every class of personal data, backups
+    "fangkong.hall",  # the command hall and its API, composed from what every module registers (core.hall)
     "fangkong.site",  # the composition root: URLs, WSGI, the home page, the demo, the platform's commands
 ]
 

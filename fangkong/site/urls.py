@@ -9,6 +9,7 @@ from fangkong.core.api import api
 from fangkong.core.auth import router as auth_router
 from fangkong.core.inbox_api import router as inbox_router
 from fangkong.dataprotection.api import router as dataprotection_router
+from fangkong.hall.api import router as hall_router
 from fangkong.livelihood import resident_urls as livelihood_me
 from fangkong.livelihood.api import router as livelihood_router
 from fangkong.portal.api import router as portal_router
@@ -42,6 +43,7 @@ api.add_router("/", safety_router)
 api.add_router("/", portal_router)
 api.add_router("/", livelihood_router)
 api.add_router("/", dataprotection_router)
+api.add_router("/", hall_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -58,6 +60,7 @@ urlpatterns = [
     path("safety/", include("fangkong.safety.urls")),
     path("livelihood/", include("fangkong.livelihood.urls")),
     path("dataprotection/", include("fangkong.dataprotection.urls")),
+    path("hall/", include("fangkong.hall.urls")),
 ]
 
 # JSON for the API, our templates for pages, when a request fails outside a view (fangkong.core.views).

@@ -282,6 +282,15 @@ def _containment(w: World) -> None:
         return zone_approve(actor=hq2, zone_id=z.pk)
 
     w.kinds["zone"] = Pair(zone(d.a1, f"{MARK_A}区"), zone(d.b1, f"{MARK_B}区"), f"{MARK_A}区", f"{MARK_B}区")
+    from fangkong.core.models import HallAlert
+
+    # The hall's alerts those zones raised (proposed, then in force), one in each community.
+    w.kinds["hall_alert"] = Pair(
+        HallAlert.objects.filter(jpath=d.a1.path).earliest("id"),
+        HallAlert.objects.filter(jpath=d.b1.path).earliest("id"),
+        f"{MARK_A}区",
+        f"{MARK_B}区",
+    )
 
     def change(person, basis):
         c = status_change_request(

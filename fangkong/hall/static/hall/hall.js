@@ -1,0 +1,219 @@
+/* The command hall: new alerts every few seconds (prepended, the wall flashes and, when the sound is on, beeps
+   for a serious one), the clock on the wall. The figures refresh themselves (HTMX, every 30 s). */
+(function () {
+  "use strict";
+  var hall = document.querySelector(".hall[data-feed]");
+  if (!hall) return;
+  var list = document.getElementById("hall-feed-list");
+  var seconds = Number(hall.dataset.seconds || 5);
+  var wall = hall.dataset.wall === "1";
+  var after = Number(hall.dataset.after || 0);
+  var sound = false;
+
+  function beep() {
+    try {
+      var ctx = new (window.AudioContext || window.webkitAudioContext)();
+      var osc = ctx.createOscillator();
+      osc.frequency.value = 880;
+      osc.connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.35);
+    } catch (e) { /* no audio on this device */ }
+  }
+
+  function signal() {
+    if (wall) {
+      hall.classList.add("flash");
+      setTimeout(function () { hall.classList.remove("flash"); }, 3000);
+    }
+    if (sound) beep();
+  }
+
+  function poll() {
+    fetch(hall.dataset.feed + "&after=" + after, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : ""; })
+      .then(function (html) {
+        html = (html || "").trim();
+        if (!html) return;
+        var tpl = document.createElement("template");
+        tpl.innerHTML = html;
+        var items = Array.prototype.slice.call(tpl.content.querySelectorAll("li[data-id]"));
+        if (!items.length) return;
+        items.forEach(function (li) {
+          after = Math.max(after, Number(li.dataset.id));
+          li.classList.add("new");
+        });
+        list.prepend.apply(list, items);
+        document.querySelectorAll(".feed-empty").forEach(function (e) { e.remove(); });
+        while (list.children.length > 50) list.lastElementChild.remove();
+        if (items.some(function (li) { return li.dataset.severity === "bad"; })) signal();
+      })
+      .catch(function () { /* the network dropped for a moment: the next poll catches up */ })
+      .then(function () { setTimeout(poll, seconds * 1000); });
+  }
+  function item(a) {
+    var li = document.createElement("li");
+    li.className = "alert-item " + a.severity + " new";
+    li.dataset.id = a.id;
+    li.dataset.severity = a.severity;
+    var t = document.createElement("time");
+    t.dateTime = a.at;
+    t.textContent = a.time;
+    li.appendChild(t);
+    li.appendChild(document.createTextNode(" "));
+    var title = document.createElement(a.url ? "a" : "span");
+    if (a.url) title.href = a.url;
+    title.textContent = a.title;
+    li.appendChild(title);
+    if (a.dispatch) {
+      var d = document.createElement("a");
+      d.className = "dispatch";
+      d.href = a.dispatch;
+      d.textContent = a.dispatch_label;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(d);
+    }
+    return li;
+  }
+
+  /* Pushed (server-sent events) where the network lets a stream through; asked every few seconds where a proxy
+     blocks it, or the server has no stream to spare (503). */
+  var failures = 0;
+  function listen() {
+    if (!window.EventSource || !hall.dataset.stream) { setTimeout(poll, seconds * 1000); return; }
+    var source = new EventSource(hall.dataset.stream + "&after=" + after);
+    source.addEventListener("open", function () { failures = 0; });
+    source.addEventListener("alert", function (e) {
+      var a = JSON.parse(e.data);
+      if (a.id <= after) return;
+      after = a.id;
+      list.prepend(item(a));
+      document.querySelectorAll(".feed-empty").forEach(function (x) { x.remove(); });
+      while (list.children.length > 50) list.lastElementChild.remove();
+      if (a.severity === "bad") signal();
+    });
+    source.addEventListener("error", function () {
+      failures += 1;
+      if (failures >= 3 || source.readyState === EventSource.CLOSED) {
+        source.close();
+        setTimeout(poll, seconds * 1000);
+      }
+    });
+  }
+  listen();
+
+  var toggle = document.getElementById("hall-sound");
+  if (toggle) {
+    var on = toggle.dataset.on, off = toggle.dataset.off;
+    toggle.addEventListener("click", function () {
+      sound = !sound;
+      toggle.setAttribute("aria-pressed", sound ? "true" : "false");
+      toggle.textContent = sound ? off : on;
+      if (sound) beep();
+    });
+  }
+
+  var clock = document.getElementById("hall-clock");
+  if (clock) {
+    var tick = function () {
+      var d = new Date();
+      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
+      clock.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
+        pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+    };
+    tick();
+    setInterval(tick, 1000);
+  }
+})();
+
+/* The map: the jurisdiction's streets, communities or grids coloured by an indicator (default: the strictest zone
+   level), with checkpoints, sampling sites, sealed compounds, isolation sites, major hazards and incidents as
+   points. ECharts draws the GeoJSON itself: no map tiles, nothing from the internet. A click opens the hall of
+   the place clicked. */
+(function () {
+  "use strict";
+  var box = document.getElementById("hall-map");
+  if (!box || !window.echarts) return;
+  var wall = box.dataset.wall === "1";
+  var chart = window.echarts.init(box, wall ? "dark" : null, { renderer: "canvas" });
+  var select = document.getElementById("hall-map-indicator");
+  var legend = { none: box.dataset.legendNone, green: box.dataset.legendGreen, yellow: box.dataset.legendYellow, red: box.dataset.legendRed };
+  var ZONE = [
+    { value: 0, label: legend.none || "—", color: wall ? "#1f2b44" : "#e9edf3" },
+    { value: 1, label: legend.green || "1", color: "#2e9d50" },
+    { value: 2, label: legend.yellow || "2", color: "#f0b400" },
+    { value: 3, label: legend.red || "3", color: "#d7263d" }
+  ];
+  var SYMBOLS = { triangle: "triangle", circle: "circle", pin: "pin", rect: "rect", diamond: "diamond" };
+
+  function draw(data) {
+    window.echarts.registerMap("hall", data);
+    var features = data.features || [];
+    var values = features.map(function (f) { return f.properties.value; }).filter(function (v) { return v !== null; });
+    var max = Math.max.apply(null, values.concat([1]));
+    var zone = data.indicator.palette === "zone";
+    var series = [{
+      type: "map", geoIndex: 0, name: data.indicator.label,
+      data: features.map(function (f) {
+        return { name: String(f.properties.id), value: f.properties.value, label: f.properties.name, id: f.properties.id };
+      })
+    }];
+    (data.points || []).forEach(function (layer) {
+      series.push({
+        type: "scatter", coordinateSystem: "geo", name: layer.label,
+        symbol: SYMBOLS[layer.symbol] || "circle", symbolSize: wall ? 16 : 11,
+        data: layer.items.map(function (p) { return { name: p.name, value: [p.lon, p.lat], url: p.url }; }),
+        tooltip: { formatter: function (p) { return layer.label + "：" + p.name; } }
+      });
+    });
+    chart.setOption({
+      tooltip: {
+        trigger: "item",
+        formatter: function (p) {
+          if (p.seriesType === "map" && p.data) {
+            var v = p.data.value;
+            if (zone) v = (ZONE[v || 0] || ZONE[0]).label;
+            return p.data.label + "：" + (v === null || v === undefined ? "—" : v);
+          }
+          return p.name;
+        }
+      },
+      legend: { bottom: 0, data: series.slice(1).map(function (s) { return s.name; }) },
+      visualMap: zone
+        ? { type: "piecewise", seriesIndex: 0, pieces: ZONE.map(function (z) { return { value: z.value, label: z.label, color: z.color }; }), left: 0, top: 0 }
+        : { type: "continuous", seriesIndex: 0, min: 0, max: max, inRange: { color: ["#fff3c4", "#f28c28", "#b00020"] }, text: [String(max), "0"], calculable: false, left: 0, top: 0 },
+      geo: {
+        map: "hall", nameProperty: "key", roam: true,
+        label: { show: features.length <= 40, fontSize: wall ? 14 : 11 },
+        itemStyle: { borderColor: wall ? "#5b6f94" : "#ffffff", borderWidth: 1 },
+        emphasis: { label: { show: true } }
+      },
+      series: series
+    }, true);
+  }
+
+  function keyed(data) {
+    (data.features || []).forEach(function (f) { f.properties.key = String(f.properties.id); });
+    return data;
+  }
+
+  function load() {
+    var url = box.dataset.src + (select && select.value ? "&indicator=" + encodeURIComponent(select.value) : "");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) draw(keyed(data)); })
+      .catch(function () { /* the next refresh tries again */ });
+  }
+
+  chart.on("click", function (p) {
+    if (p.seriesType === "map" && p.data && p.data.id) {
+      location.search = "?jurisdiction=" + p.data.id + (wall ? "&wall=1" : "");
+    } else if (p.data && p.data.url) {
+      location.href = p.data.url;
+    }
+  });
+  if (select) select.addEventListener("change", load);
+  window.addEventListener("resize", function () { chart.resize(); });
+  load();
+  setInterval(load, 60000);
+})();
