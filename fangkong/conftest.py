@@ -18,6 +18,7 @@ from django.db.backends.signals import connection_created
 from django.test import Client
 
 from fangkong.core.ids import DocType, check_char
+from fangkong.registry.counts import residents_add
 from fangkong.registry.models import Jurisdiction, Person, RoleAssignment, Unit
 from fangkong.registry.services import PersonData, person_fields
 
@@ -98,7 +99,9 @@ def make_person(
         community=community,
         grid=grid,
     )
-    return Person.objects.create(**person_fields(data))
+    person = Person.objects.create(**person_fields(data))
+    residents_add({person.jpath: 1})  # as the register's services do (registry.counts)
+    return person
 
 
 def make_user(username: str, role: str, *, jurisdiction: Jurisdiction | None = None, unit: Unit | None = None):

@@ -152,6 +152,9 @@ if os.environ.get("FANGKONG_CACHE_URL"):
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}}
 
+# The command hall's alert streams one server process holds open at most (core.alertstream): each holds a thread.
+ALERT_MAX_STREAMS = int(os.environ.get("FANGKONG_ALERT_MAX_STREAMS", "200"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

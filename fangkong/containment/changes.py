@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fangkong.core import approvals, clock
 from fangkong.core.actors import Resident, require_actor
@@ -22,10 +24,12 @@ from fangkong.core.audit import audit_record
 from fangkong.core.dates import aware
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
+from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.core.text import ascii_digits
 from fangkong.registry.models import Person
+from fangkong.registry.selectors import users_covering
 
 from . import errors
 from .models import Appeal, Case, CloseContact, Colour, StatusChange
@@ -131,7 +135,21 @@ def status_change_request(
         fields={"person": person.pk, "colour": colour, "expires_at": expires_at.isoformat(), "batch": batch},
         reason=basis[:300],
     )
+    if not batch:
+        _tell_approvers(actor, [change])
     return change
+
+
+def _tell_approvers(actor, changes: list[StatusChange]) -> None:
+    """Nobody waits unseen: the officers who may approve are told in the request's transaction (their desk counts
+    them too); the requester is not one of them."""
+    approvers = [u for u in users_covering(Cap.STATUS_APPROVE, *{c.jpath for c in changes}) if u.pk != actor.pk]
+    title = ngettext(
+        "%(n)d status change awaits your approval",
+        "%(n)d status changes await your approval",
+        len(changes),
+    ) % {"n": len(changes)}
+    notify(approvers, title=title, link=reverse("containment:changes") + "?state=pending")
 
 
 @transaction.atomic
@@ -191,6 +209,7 @@ def status_changes_request_bulk(
             )
         except FieldError as exc:
             raise FieldError(exc.field, exc.message, row=row, code=exc.code) from exc
+    _tell_approvers(actor, out)
     return out
 
 

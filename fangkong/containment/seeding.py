@@ -24,9 +24,17 @@ def seed(*, progress=lambda message: None) -> dict:
     worker = RoleAssignment.objects.filter(user__username="grid_worker_a").select_related("jurisdiction").first()
     if hq is None or deputy is None or worker is None or worker.jurisdiction is None:
         return {"zones": 0}
+    community = worker.jurisdiction
     compounds = list(
-        Place.objects.filter(kind=Place.Kind.COMPOUND, jpath__startswith=worker.jurisdiction.path).order_by("pk")[:2]
+        Place.objects.filter(kind=Place.Kind.COMPOUND, jpath__startswith=community.path).order_by("pk")[:2]
     )
+    if len(compounds) < 2 and community.parent is not None:
+        # A small demo has one compound per community: the controlled zone goes to the street's next one.
+        compounds += list(
+            Place.objects.filter(kind=Place.Kind.COMPOUND, jpath__startswith=community.parent.path)
+            .exclude(pk__in=[c.pk for c in compounds])
+            .order_by("pk")[: 2 - len(compounds)]
+        )
     if len(compounds) < 2:
         return {"zones": 0}
     sealed = zone_request(

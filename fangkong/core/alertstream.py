@@ -37,6 +37,7 @@ POLL_SECONDS = 0.5
 HEARTBEAT_SECONDS = 15.0  # a comment line: proxies and the browser keep an idle stream open
 LIFETIME = 600.0  # then the browser reconnects (Last-Event-ID): no stream holds a thread for hours
 MAX_STREAMS = 200
+IDLE_SECONDS = 5.0  # the watcher stops when no stream has been open for this long
 
 
 @dataclass(frozen=True)
@@ -60,13 +61,21 @@ class _Watcher:
         with self._cond:
             if self._thread is not None and self._thread.is_alive():
                 return
-            self._last = _latest()
+            self._last = max(self._last, _latest())
             self._thread = threading.Thread(target=self._run, name="fangkong-alert-watcher", daemon=True)
             self._thread.start()
 
     def _run(self) -> None:
+        idle_since = time.monotonic()
         while True:
             time.sleep(POLL_SECONDS)
+            with self._cond:
+                if self.open_streams:
+                    idle_since = time.monotonic()
+                elif time.monotonic() - idle_since > IDLE_SECONDS:
+                    self._thread = None  # nobody listens: stop; the next stream starts a watcher again
+                    connection.close()
+                    return
             try:
                 rows = [
                     Row(*r)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import connection
 from django.db.models import (
@@ -315,3 +315,20 @@ def select_rows(sql: str, params: Sequence) -> list[tuple]:
     with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         # Not prepared: a bulk statement's plan depends on its parameters (how many keys), so it is planned with them.
         return cursor.execute(sql, params, prepare=False).fetchall()
+
+
+def count_add(table: str, keys: dict[str, Any], n: int = 1) -> None:
+    """Add `n` to the counter row of `table` named by `keys` (creating it at `n`): one INSERT … ON CONFLICT DO
+    UPDATE, in the caller's transaction, for summaries kept in step by the writes they count (the hall's
+    arrivals by day). The key columns carry a unique constraint; the count column is `n`."""
+    q = connection.ops.quote_name
+    columns = list(keys)
+    cols = ", ".join(q(c) for c in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    conflict = ", ".join(q(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {q(table)} ({cols}, n) VALUES ({marks}, %s) ON CONFLICT ({conflict}) DO UPDATE SET"
+            f" n = {q(table)}.n + EXCLUDED.n",
+            [*keys.values(), n],
+        )

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.core import alertstream, clock
 from fangkong.core.alerts import alert_get, alert_title, alerts_by_id, alerts_for, latest_id
@@ -120,7 +121,11 @@ def stream(request):
     area = area_get(user=request.user, jurisdiction_id=jurisdiction)  # 404 without a hall, or outside its reach
     if alertstream.too_many():
         return HttpResponse(status=503, headers={"Retry-After": "30"})
-    after = param_int(request.headers, "Last-Event-ID") or param_int(request.GET, "after") or latest_id()
+    after = param_int(request.headers, "Last-Event-ID")
+    if after is None:
+        after = param_int(request.GET, "after")
+    if after is None:  # 0 is an answer: everything (a fresh database's first alert is number 1)
+        after = latest_id()
     language = translation.get_language()
     can_dispatch = has_cap(request.user, Cap.DIRECTIVE_ISSUE)
     user = request.user
@@ -140,7 +145,7 @@ def stream(request):
                     "dispatch": reverse("hall:dispatch", args=[a.id]) + f"?jurisdiction={area.pk}"
                     if can_dispatch
                     else "",
-                    "dispatch_label": _("Dispatch"),
+                    "dispatch_label": pgettext("alert", "Dispatch"),
                 }
                 for a in items
             ]

@@ -222,7 +222,8 @@ def jurisdictions(request, level: str = "", parent: int | None = None, page: int
 
 
 class BoundaryProblem(Schema):
-    code: str
+    code: str  # the feature's jurisdiction code ("#3": the third feature, which has none; "*": the whole file)
+    problem: str  # not_polygon | open_ring | unreadable | empty | invalid_outline | outside | no_code | gcj02
     message: str
 
 

@@ -41,7 +41,7 @@ MAX_BYTES = 50 * 1024 * 1024  # a whole province's communities fit in a few MB; 
 class ImportReport:
     matched: int = 0
     unmatched: list[str] = field(default_factory=list)
-    invalid: list[dict[str, str]] = field(default_factory=list)
+    invalid: list[dict[str, str]] = field(default_factory=list)  # {code (the feature's), problem, message}
     stored: bool = False
     crs: str = "WGS-84"
 
@@ -158,27 +158,29 @@ def _closed(geometry: dict) -> bool:
     return True
 
 
-def check_geometry(geometry: Any, extent: tuple[float, float, float, float]) -> str:
-    """ "" when `geometry` is a usable outline, else the reason (translated)."""
+def check_geometry(geometry: Any, extent: tuple[float, float, float, float]) -> tuple[str, str]:
+    """("", "") when `geometry` is a usable outline, else (a stable problem code, the reason translated)."""
     if not isinstance(geometry, dict) or geometry.get("type") not in ("Polygon", "MultiPolygon"):
-        return _("The geometry is not a polygon or a multipolygon.")
+        return "not_polygon", _("The geometry is not a polygon or a multipolygon.")
     try:
         if not _closed(geometry):
-            return _("A ring is not closed (its last point must repeat its first, with at least four points).")
+            return "open_ring", _(
+                "A ring is not closed (its last point must repeat its first, with at least four points)."
+            )
         geom = shape(geometry)
     except (KeyError, TypeError, ValueError, IndexError):
-        return _("The coordinates cannot be read.")
+        return "unreadable", _("The coordinates cannot be read.")
     if geom.is_empty:
-        return _("The geometry is empty.")
+        return "empty", _("The geometry is empty.")
     if not geom.is_valid:
-        return _("The outline is not valid: %(why)s.") % {"why": validation.explain_validity(geom)}
+        return "invalid_outline", _("The outline is not valid: %(why)s.") % {"why": validation.explain_validity(geom)}
     west, south, east, north = geom.bounds
     if not box(*extent).buffer(0.02).contains(box(west, south, east, north)):
-        return _("The coordinates lie outside the district (longitude %(x).4f, latitude %(y).4f).") % {
+        return "outside", _("The coordinates lie outside the district (longitude %(x).4f, latitude %(y).4f).") % {
             "x": geom.centroid.x,
             "y": geom.centroid.y,
         }
-    return ""
+    return "", ""
 
 
 def looks_like_gcj02(pairs: list[tuple[dict, dict]]) -> bool:
@@ -243,16 +245,18 @@ def boundaries_import(*, actor, content: bytes, filename: str = "") -> ImportRep
     for index, feature in enumerate(features, start=1):
         code = _code_of(feature)
         if not code:
-            report.invalid.append({"code": f"#{index}", "message": _("The feature has no code property.")})
+            report.invalid.append(
+                {"code": f"#{index}", "problem": "no_code", "message": _("The feature has no code property.")}
+            )
             continue
         geometry = feature.get("geometry") if isinstance(feature, dict) else None
         j = by_code.get(code)
         if j is None:
             report.unmatched.append(code)
             continue
-        problem = check_geometry(geometry, extent)
+        problem, message = check_geometry(geometry, extent)
         if problem:
-            report.invalid.append({"code": code, "message": problem})
+            report.invalid.append({"code": code, "problem": problem, "message": message})
             continue
         matched.append((j, geometry))  # type: ignore[arg-type]  # checked: a polygon dict
     report.matched = len(matched)
@@ -261,6 +265,7 @@ def boundaries_import(*, actor, content: bytes, filename: str = "") -> ImportRep
         report.invalid.append(
             {
                 "code": "*",
+                "problem": "gcj02",
                 "message": _(
                     "The file looks like GCJ-02 (the offset coordinates of Chinese web maps), not WGS-84: convert "
                     "it to WGS-84 first."

@@ -26,6 +26,7 @@ from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.core.tables import table_check
 
 from . import errors
+from .counts import residents_add, residents_moved
 from .models import ImportJob, Jurisdiction, Person
 from .roster import open_roster, row_values
 from .services import (
@@ -205,6 +206,7 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
         }
         created: list[tuple[Person, AuditEvent]] = []
         to_update: list[Person] = []
+        moved: list[tuple[Person, str]] = []  # (person, the jpath they leave)
         update_fields: set[str] = set()
         events: list[AuditEvent] = []
         for key, (row_number, data) in batch:
@@ -233,6 +235,8 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
             if not changes:
                 out.unchanged += 1
                 continue
+            if "jpath" in changes and person.is_resident:
+                moved.append((person, person.jpath))
             for name, value in changes.items():
                 setattr(person, name, value)
             person.updated_at = now
@@ -241,6 +245,12 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
             masked = {k: ("(changed)" if k.endswith(("cipher", "hash")) else v) for k, v in changes.items()}
             events.append(audit_event(actor=actor, action="person.import.update", obj=person, fields=masked))
         insert_many([p for p, _ in created])
+        # The hall's counts of residents, in step (registry.counts): the new ones where they live, the moved ones
+        # from where they were.
+        counted = residents_moved((old, p.jpath) for p, old in moved)
+        for p, _event in created:
+            counted[p.jpath] = counted.get(p.jpath, 0) + 1
+        residents_add(counted)
         for person, event in created:
             event.object_id = str(person.pk)
             events.append(event)

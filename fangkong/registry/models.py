@@ -342,3 +342,12 @@ class HouseholdCode(models.Model):
 
     class Meta:
         db_table = "testing_householdcode"  # born in testing (moved here without copying a row)
+
+
+class ResidentCount(models.Model):
+    """Residents per finest jurisdiction (`jpath`), kept in step by every write that adds, moves or turns a
+    resident (registry.counts): the command hall's "expected in the round" adds up a few hundred rows instead of
+    counting a city's register. `registry.counts.residents_rebuild` recomputes it (after a bulk load, a restore)."""
+
+    jpath = models.CharField(max_length=128, unique=True)
+    n = models.IntegerField(default=0)

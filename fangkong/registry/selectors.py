@@ -196,10 +196,13 @@ def district_path() -> str:
     )
 
 
-def users_covering(cap: str, path: str) -> list:
-    """Everyone holding `cap` over a jurisdiction whose reach covers `path` (the post itself and every one above
-    it): who may act on a record there — the second officer a zone or a status change waits for."""
-    prefixes = [path[: i + 1] for i, ch in enumerate(path) if ch == "/"]
+def users_covering(cap: str, *paths: str) -> list:
+    """Everyone holding `cap` over a jurisdiction whose reach covers any of `paths` (the post itself and every one
+    above it): who may act on a record there — the second officer a zone or a status change waits for. Two
+    queries whatever the number of paths."""
+    prefixes = {path[: i + 1] for path in paths for i, ch in enumerate(path) if ch == "/"}
+    if not prefixes:
+        return []
     ids = list(Jurisdiction.objects.filter(path__in=prefixes).values_list("pk", flat=True))
     return list({u.pk: u for users in users_with_cap(cap, jurisdiction_ids=ids).values() for u in users}.values())
 

@@ -23,6 +23,7 @@ from fangkong.core.ids import (
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 
+from .counts import residents_add
 from .models import Jurisdiction, Person
 from .selectors import jurisdiction_get, person_get
 
@@ -178,6 +179,7 @@ def person_create(*, actor, data: PersonData) -> Person | RegistrationPending:
         insert_one(transfer_request_event(actor=actor, person=existing, data=data))
         return RegistrationPending(pending_detail())
     person = Person.objects.create(**person_fields(data))
+    residents_add({person.jpath: 1})  # a registered person is a resident (the hall's counts: registry.counts)
     audit_record(actor=actor, action="person.create", obj=person, fields=audit_fields(data))
     return person
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, events, pii
 from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
-from fangkong.core.bulk import get_by, insert_one
+from fangkong.core.bulk import count_add, get_by, insert_one
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
@@ -39,6 +39,7 @@ from fangkong.registry.services import person_record_visitor
 from . import platform_status, rules
 from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, FollowupChanged
 from .models import (
+    ArrivalCount,
     FollowUp,
     Passage,
     RiskLevel,
@@ -336,6 +337,15 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             actor, passage, person, destination, protocol[decision.level], decision, settings_row
         )
     violation = _check_exit(actor, passage, person) if data.direction == "out" else None
+    if data.direction == "in":
+        count_add(  # the hall's arrivals by day, kept in step (ArrivalCount)
+            ArrivalCount._meta.db_table,
+            {
+                "day": clock.localdate(passage.at),
+                "jpath": passage.jpath,
+                "level": decision.risk_area.level if decision.risk_area else "",
+            },
+        )
     if data.direction == "in" and decision.level == RiskLevel.HIGH:
         # The hall's alert, in this transaction: where from, through which checkpoint, to which community — no
         # name or number (the wall is seen by a room).
@@ -414,3 +424,25 @@ def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
         fields={"passage": passage.pk, "public_official": is_official},
     )
     return violation
+
+
+def arrivals_rebuild() -> int:
+    """ArrivalCount recomputed from the passages (after a bulk load that bypassed `passage_register`; a restore):
+    one grouped query by the district's calendar day; returns the number of rows written."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncDate
+    from django.utils import timezone
+
+    with transaction.atomic():
+        ArrivalCount.objects.all().delete()
+        rows = (
+            Passage.objects.filter(direction=Passage.Direction.IN)
+            .annotate(day=TruncDate("at", tzinfo=timezone.get_default_timezone()))
+            .values_list("day", "jpath", "risk_area__level")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        made = ArrivalCount.objects.bulk_create(
+            ArrivalCount(day=day, jpath=jpath, level=level or "", n=n) for day, jpath, level, n in rows
+        )
+    return len(made)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import approvals, clock, pii
@@ -15,10 +16,11 @@ from fangkong.core.dates import Day
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
+from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, PersonTag
-from fangkong.registry.selectors import person_holding
+from fangkong.registry.selectors import person_holding, users_with_cap
 
 from .models import TravelReport, Violation
 from .selectors import travel_report_get, violation_get
@@ -189,6 +191,15 @@ def _file(
             "self_reported": isinstance(actor, Resident),
         },
     )
+    if report.approval == TravelReport.Approval.PENDING and report.unit_id:
+        # Nobody waits unseen: the official's unit leaders are told in this transaction.
+        leaders = users_with_cap(Cap.TRAVEL_APPROVE, unit_ids=[report.unit_id]).get(("u", report.unit_id), [])
+        notify(
+            leaders,
+            title=_("A trip awaits your approval: %(who)s to %(where)s")
+            % {"who": pii.mask_name(person.name), "where": report.destination},
+            link=reverse("screening:travel") + "?approval=pending",
+        )
     return report
 
 

@@ -13,9 +13,9 @@ from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for
+from fangkong.registry.counts import residents_by_path
 
 from .models import Recall, Round, Sample, Site, Tube
-from .monitoring import expected_people
 
 
 def current_round(now: datetime) -> Round | None:
@@ -25,6 +25,20 @@ def current_round(now: datetime) -> Round | None:
         started.filter(deadline__gte=now).order_by("-starts_at", "-id").first()
         or started.order_by("-starts_at", "-id").first()
     )
+
+
+def _expected_by_path(round_: Round, within: str) -> dict[str, int]:
+    """The residents a round expects under `within`, by jpath, from the register's kept counts
+    (registry.counts) within the round's own scope — what `monitoring.expected_people` counts row by row."""
+    paths = list(round_.scope.values_list("path", flat=True))
+    counts = residents_by_path(within)
+    if paths:
+        counts = {p: n for p, n in counts.items() if any(p.startswith(s) for s in paths)}
+    return counts
+
+
+def _expected(round_: Round, within: str) -> int:
+    return sum(_expected_by_path(round_, within).values())
 
 
 def indicators(user, area: Area, now: datetime) -> list[Figure]:
@@ -41,7 +55,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             Figure("round_expected", _("Expected in the round"), 0),
             Figure("recalls_open", _("Recalls awaiting a retest"), recalls, url=recalls_url, tone="warn"),
         ]
-    expected = expected_people(round_, within).count()
+    expected = _expected(round_, area.path)
     sampled = Sample.objects.filter(within, round=round_, retest=False).count()
     tubes = Tube.objects.filter(within, round=round_, retest=False).aggregate(
         in_transit=Count("pk", filter=Q(closed_at__isnull=False, result="", bag__isnull=False, bag__received_at=None)),
@@ -78,9 +92,7 @@ def map_coverage(user, within: Area, areas: list[Area], now: datetime) -> dict[i
     if round_ is None:
         return {}
     q = Q(jpath__startswith=within.path)
-    expected = sum_by_area(
-        dict(expected_people(round_, q).values_list("jpath").annotate(n=Count("*")).order_by()), areas
-    )
+    expected = sum_by_area(_expected_by_path(round_, within.path), areas)
     sampled = sum_by_area(
         dict(
             Sample.objects.filter(q, round=round_, retest=False).values_list("jpath").annotate(n=Count("*")).order_by()

@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from fangkong.core import clock, events, pii
 from fangkong.core.alerts import raise_alerts
@@ -16,10 +17,13 @@ from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
+from fangkong.core.inbox import notify
 from fangkong.core.models import HallAlert
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.core.tables import TableSpec, open_table
+from fangkong.registry.models import Jurisdiction
+from fangkong.registry.selectors import users_with_cap
 
 from .collection import clean_code, code_or_blank
 from .events import (
@@ -157,6 +161,7 @@ def _recall_pools(positive: list[Tube]) -> int:
     insert_many(orders)
     for name, payload in announcements:  # after the orders exist: status subscribers read them
         events.emit(name, payload)
+    _tell_recallers(orders)
     pools = [t for t in positive if len(members.get(t.pk, [])) > 1]
     if not pools:
         return len(orders)
@@ -174,6 +179,28 @@ def _recall_pools(positive: list[Tube]) -> int:
         ]
     )
     return len(orders)
+
+
+def _tell_recallers(orders: list[Recall]) -> None:
+    """Nobody waits unseen: the workers of each community (and grid) with people to retest are told, in this
+    transaction, how many (their desk counts them too)."""
+    if not orders:
+        return
+    prefixes = {o.jpath[: i + 1] for o in orders for i, ch in enumerate(o.jpath) if ch == "/"}
+    posts = list(Jurisdiction.objects.filter(path__in=prefixes, level__in=["community", "grid"]).order_by("path"))
+    workers = users_with_cap(Cap.TESTING_RECALL, jurisdiction_ids=[j.pk for j in posts])
+    for post in posts:
+        n = sum(1 for o in orders if o.jpath.startswith(post.path))
+        notify(
+            workers.get(("j", post.pk), []),
+            title=ngettext(
+                "%(n)d person of %(where)s to retest: a pooled tube was positive",
+                "%(n)d people of %(where)s to retest: a pooled tube was positive",
+                n,
+            )
+            % {"n": n, "where": post.name},
+            link=reverse("testing:recalls"),
+        )
 
 
 def _members(tube_ids: list[int]) -> list[tuple[int, int, str]]:

@@ -145,6 +145,7 @@ class PersonStatus(models.Model):
                 fields=["jpath"],
                 name="personstatus_alert_jpath",
                 opclasses=["varchar_pattern_ops"],
+                include=["colour"],  # counted by colour without reading the table (an index-only scan)
                 condition=models.Q(colour__in=["red", "yellow"]),
             ),
             # The rows a reader must recompute before counting: invalidated (no colour) or lapsed by time.

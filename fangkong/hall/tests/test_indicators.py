@@ -254,3 +254,13 @@ def test_the_hall_needs_a_sign_in(client):
 def test_staff_without_the_hall_capability_see_404_even_with_other_powers(district, api):
     officer = make_user("reg9", "safety_regulator", unit=Unit.objects.get(code="LAB1"))
     assert api(officer).get("/api/v1/hall").status_code == 404
+
+
+def test_the_arrival_counts_kept_by_each_registration_equal_a_rebuild(district, city):
+    from fangkong.screening.models import ArrivalCount
+    from fangkong.screening.passages import arrivals_rebuild
+
+    kept = sorted(ArrivalCount.objects.values_list("day", "jpath", "level", "n"))
+    assert sum(n for *_k, n in kept) == Passage.objects.filter(direction="in").count() == 6
+    arrivals_rebuild()
+    assert sorted(ArrivalCount.objects.values_list("day", "jpath", "level", "n")) == kept

@@ -30,12 +30,16 @@ def first_events(response, n: int) -> list[dict]:
     out: list[dict] = []
     # The test client's generator around the view's (response.streaming_content maps it and cannot be closed).
     chunks = response._iterator
+    idle = 0
     try:
         while len(out) < n:
             chunk = next(chunks)
             text = chunk.decode() if isinstance(chunk, bytes) else chunk
             if text.startswith("id: "):
                 out.append(json.loads(text.split("data: ", 1)[1]))
+            elif text.startswith(": keep-alive"):
+                idle += 1
+                assert idle < 10, f"no event came; had {out}"
     finally:
         chunks.close()  # as the server does when the browser goes: the response closes without the test's connection
     return out
@@ -43,6 +47,7 @@ def first_events(response, n: int) -> list[dict]:
 
 def test_a_stream_sends_what_the_viewer_may_see_from_where_they_were(district, screening, monkeypatch):
     monkeypatch.setattr(alertstream, "POLL_SECONDS", 0.01)
+    monkeypatch.setattr(alertstream, "HEARTBEAT_SECONDS", 0.1)  # a stream that never sends fails in a second
     to_a = arrive(district, screening, district.a)
     arrive(district, screening, district.b)  # not street 1's
     to_a2 = arrive(district, screening, district.a)

@@ -20,6 +20,7 @@ from fangkong.core import memo
 from fangkong.core.audit import audit_record
 
 from .. import demo_names as names
+from ..counts import residents_rebuild
 from ..geo import demo_draw
 from ..models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssignment, Unit
 from .district import _make_jurisdictions, _make_places, _make_units
@@ -144,6 +145,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
         report.households = len(households)
         say(f"{report.households} households; generating {people} residents")
         report.people = _make_people(people, households, units, lambda i: say(f"  {i} residents"))
+        residents_rebuild()  # written with COPY, past the register's services: the hall's counts from the rows
         report.users = _make_users(key, j)
         audit_record(
             actor=None,

@@ -48,28 +48,28 @@ def test_outlines_are_stored_by_code(district, client, api_token):
 
 
 @pytest.mark.parametrize(
-    ("geometry", "fragment"),
+    ("geometry", "problem"),
     [
         (
             {
                 "type": "Polygon",
                 "coordinates": [[[122.0, 41.1], [122.02, 41.12], [122.02, 41.1], [122.0, 41.12], [122.0, 41.1]]],
             },
-            "not valid",
+            "invalid_outline",
         ),
         (
             {"type": "Polygon", "coordinates": [[[122.0, 41.1], [122.02, 41.1], [122.02, 41.12], [122.0, 41.12]]]},
-            "not closed",
+            "open_ring",
         ),
-        (square(116.39, 39.9), "outside the district"),
-        ({"type": "Point", "coordinates": [122.0, 41.1]}, "not a polygon"),
+        (square(116.39, 39.9), "outside"),
+        ({"type": "Point", "coordinates": [122.0, 41.1]}, "not_polygon"),
     ],
 )
-def test_one_bad_outline_and_nothing_is_stored(district, client, api_token, geometry, fragment):
+def test_one_bad_outline_and_nothing_is_stored(district, client, api_token, geometry, problem):
     content = collection((district.s1.code, square(121.98, 41.10)), (district.s2.code, geometry))
     body = post(client, api_token, district.hq, content).json()
     assert body["stored"] is False and body["matched"] == 1
-    assert body["invalid"][0]["code"] == district.s2.code and fragment in body["invalid"][0]["message"]
+    assert body["invalid"][0]["code"] == district.s2.code and body["invalid"][0]["problem"] == problem
     assert not Jurisdiction.objects.filter(boundary__isnull=False).exists()
 
 
@@ -101,7 +101,7 @@ def test_a_gcj02_file_is_told_apart(district, client, api_token):
         ring = [list(reversed(eviltransform.wgs2gcj(lat, lon))) for lon, lat in stored["coordinates"][0]]
         shifted.append((j.code, {"type": "Polygon", "coordinates": [ring]}))
     body = post(client, api_token, district.hq, collection(*shifted)).json()
-    assert body["crs"] == "GCJ-02" and body["stored"] is False
+    assert body["crs"] == "GCJ-02" and body["stored"] is False and body["invalid"][-1]["problem"] == "gcj02"
     # The same outlines unshifted are WGS-84, and are stored.
     plain = [(j.code, Jurisdiction.objects.get(pk=j.pk).boundary) for j in (district.s1, district.s2)]
     assert post(client, api_token, district.hq, collection(*plain)).json()["stored"] is True

@@ -6,7 +6,7 @@ Time-based states (a follow-up "missed", a report "overdue") are derived from ti
 
 from __future__ import annotations
 
-from .checkpoints import Checkpoint, Passage, Shift
+from .checkpoints import ArrivalCount, Checkpoint, Passage, Shift
 from .followups import FollowUp, FollowUpTest
 from .protocol import (
     CONFIG_TTL,
@@ -24,6 +24,7 @@ from .travel import PassRequest, TravelReport, Violation
 __all__ = [
     "CONFIG_TTL",
     "DEFAULT_PROTOCOL",
+    "ArrivalCount",
     "Checkpoint",
     "FollowUp",
     "FollowUpTest",

@@ -111,3 +111,18 @@ class Passage(models.Model):
         from ..rules import describe
 
         return describe(self.rule, self.risk_area, self.rule_detail)
+
+
+class ArrivalCount(models.Model):
+    """Arrivals per day, destination (the passage's `jpath`) and risk level, kept in step by each registration
+    (passages.passage_register, in its transaction): the command hall and its trends count a city's day of
+    arrivals from a few hundred rows instead of the day's passages. `arrivals_rebuild` recomputes it from the
+    passages (after a bulk load that bypassed the registration)."""
+
+    day = models.DateField()
+    jpath = models.CharField(max_length=128)
+    level = models.CharField(max_length=8, blank=True)  # the risk area's level; "" none
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "jpath", "level"], name="arrivalcount_once")]

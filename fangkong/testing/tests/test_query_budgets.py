@@ -103,8 +103,9 @@ def test_a_sheet_with_five_positive_pools(upload, django_assert_max_num_queries)
     rows = [(code, "阴性") for code in upload.codes[:15]] + [(code, "阳性") for code in upload.codes[15:20]]
     # 18 (17 on PostgreSQL): 12 for the first positive pool, then one more per positive pool, the statuses of its
     # members expired in the transaction (testing.pool_positive: one event per pool, containment's handler), and
-    # two for the hall's alerts (the sites' names, one insert for all the pools).
-    with django_assert_max_num_queries(20):
+    # two for the hall's alerts (the sites' names, one insert for all the pools), and the community's workers told
+    # (the posts, who works there, their inbox lines).
+    with django_assert_max_num_queries(22):
         reply = upload(rows)
     assert reply == {"accepted": 20, "rejected": []}
     assert Recall.objects.filter(source_tube__code__in=upload.codes[15:20]).count() == 10

@@ -152,6 +152,8 @@
     var values = features.map(function (f) { return f.properties.value; }).filter(function (v) { return v !== null; });
     var max = Math.max.apply(null, values.concat([1]));
     var zone = data.indicator.palette === "zone";
+    var names = {};
+    features.forEach(function (f) { names[String(f.properties.id)] = f.properties.name; });
     var series = [{
       type: "map", geoIndex: 0, name: data.indicator.label,
       data: features.map(function (f) {
@@ -170,6 +172,7 @@
       tooltip: {
         trigger: "item",
         formatter: function (p) {
+          if (p.componentType === "geo") return names[p.name] || "";
           if (p.seriesType === "map" && p.data) {
             var v = p.data.value;
             if (zone) v = (ZONE[v || 0] || ZONE[0]).label;
@@ -184,7 +187,10 @@
         : { type: "continuous", seriesIndex: 0, min: 0, max: max, inRange: { color: ["#fff3c4", "#f28c28", "#b00020"] }, text: [String(max), "0"], calculable: false, left: 0, top: 0 },
       geo: {
         map: "hall", nameProperty: "key", roam: true,
-        label: { show: features.length <= 40, fontSize: wall ? 14 : 11 },
+        label: {
+          show: features.length <= 40, fontSize: wall ? 14 : 11,
+          formatter: function (p) { return names[p.name] || ""; }
+        },
         itemStyle: { borderColor: wall ? "#5b6f94" : "#ffffff", borderWidth: 1 },
         emphasis: { label: { show: true } }
       },
