@@ -63,7 +63,11 @@ def feed(request):
     area = area_get(user=request.user, jurisdiction_id=jurisdiction)
     after = param_int(request.GET, "after", 0) or 0
     items = alerts_for(user=request.user, after_id=after, within=area.path if jurisdiction else None, limit=30)
-    return render(request, "hall/_feed.html", {"alerts": items})
+    return render(
+        request,
+        "hall/_feed.html",
+        {"alerts": items, "can_dispatch": has_cap(request.user, Cap.DIRECTIVE_ISSUE), "hall": {"jurisdiction": area}},
+    )
 
 
 @scoped

@@ -344,6 +344,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
                 "day": clock.localdate(passage.at),
                 "jpath": passage.jpath,
                 "level": decision.risk_area.level if decision.risk_area else "",
+                "shard": passage.pk % ArrivalCount.SHARDS,
             },
         )
     if data.direction == "in" and decision.level == RiskLevel.HIGH:

@@ -11,4 +11,5 @@ from fangkong.core.desk import todos_for
 def home(request):
     """The start page: the user's desk (what waits for them, counted, from core.desk), their roles, their
     modules, and the standing alerts the domains register."""
-    return render(request, "site/home.html", {"alerts": alerts_for(request.user), "todos": todos_for(request.user)})
+    todos = sorted(todos_for(request.user), key=lambda t: (not t.overdue, not t.count))  # what is late, then waiting
+    return render(request, "site/home.html", {"alerts": alerts_for(request.user), "todos": todos})

@@ -122,7 +122,14 @@ class ArrivalCount(models.Model):
     day = models.DateField()
     jpath = models.CharField(max_length=128)
     level = models.CharField(max_length=8, blank=True)  # the risk area's level; "" none
+    # A checkpoint's busiest counter (pass-through visitors, one destination) would be one row that every
+    # registration locks until it commits: spread over SHARDS rows by the passage's id, summed when read.
+    shard = models.PositiveSmallIntegerField(default=0)
     n = models.PositiveIntegerField(default=0)
 
+    SHARDS = 16
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["day", "jpath", "level"], name="arrivalcount_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["day", "jpath", "level", "shard"], name="arrivalcount_once_per_shard")
+        ]
