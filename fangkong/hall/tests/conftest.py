@@ -21,3 +21,20 @@ class _ApiClient:
 def api(client, api_token):
     """api(user).get(path, params): the API as `user` sees it, with a bearer token from the real endpoint."""
     return lambda user: _ApiClient(client, api_token(user))
+
+
+def arrive(actor, checkpoint, **kw):
+    """A passage registered through the service (an arrival unless told), with a fresh document number."""
+    from fangkong.conftest import make_id_number
+    from fangkong.screening.passages import PassageInput, passage_register
+
+    base = {"direction": "in", "document_number": make_id_number(), "name": "来客", "destination_community": None}
+    return passage_register(actor=actor, checkpoint_id=checkpoint.pk, data=PassageInput(**{**base, **kw}))
+
+
+def high_risk_arrival(scr, community):
+    """An arrival from 上海市浦东新区 (high risk in the fixture) to `community`: it raises the hall's alert."""
+    from fangkong.core.models import HallAlert
+
+    arrive(scr.staff1, scr.cp1, origin="上海市浦东新区", destination_community=community.pk)
+    return HallAlert.objects.order_by("-id").first()

@@ -4,19 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fangkong.conftest import make_id_number
 from fangkong.containment.zones import zone_request
 from fangkong.core import clock
 from fangkong.core.models import HallAlert, Notification
-from fangkong.screening.passages import PassageInput, passage_register
 from fangkong.testing.custody import bag_receive, bag_seal
 from fangkong.testing.results import ResultRow, results_ingest
 from fangkong.testing.tests.conftest import collect, scan
 
-
-def arrive(actor, checkpoint, **kw):
-    base = {"direction": "in", "document_number": make_id_number(), "name": "来客", "destination_community": None}
-    return passage_register(actor=actor, checkpoint_id=checkpoint.pk, data=PassageInput(**{**base, **kw}))
+from .conftest import arrive
 
 
 def feed(client, **params) -> list[dict]:

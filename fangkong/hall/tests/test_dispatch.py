@@ -8,29 +8,15 @@ from django.utils import timezone
 
 from fangkong.command.directives import task_acknowledge, task_complete, task_report
 from fangkong.command.models import Task
-from fangkong.conftest import make_id_number, make_user
+from fangkong.conftest import make_user
 from fangkong.core import clock
-from fangkong.core.models import HallAlert, Notification
-from fangkong.screening.passages import PassageInput, passage_register
+from fangkong.core.models import Notification
 
-
-def high_risk_arrival(district, screening) -> HallAlert:
-    passage_register(
-        actor=screening.staff1,
-        checkpoint_id=screening.cp1.pk,
-        data=PassageInput(
-            direction="in",
-            document_number=make_id_number(),
-            name="来客",
-            destination_community=district.a.pk,
-            origin="上海市浦东新区",
-        ),
-    )
-    return HallAlert.objects.get()
+from .conftest import high_risk_arrival
 
 
 def test_hq_dispatches_an_alert_to_the_community_over_the_api(district, screening, api, client, api_token):
-    alert = high_risk_arrival(district, screening)
+    alert = high_risk_arrival(screening, district.a)
     deadline = (clock.now() + timedelta(hours=2)).isoformat()
     headers = {**api_token(district.hq), "HTTP_IDEMPOTENCY_KEY": "dispatch-1"}
     body = {"recipients": [district.a.pk], "deadline": deadline, "body": "两小时内联系并核实位置"}
@@ -57,7 +43,7 @@ def test_hq_dispatches_an_alert_to_the_community_over_the_api(district, screenin
 
 
 def test_the_hall_follows_the_task_to_its_close(district, screening):
-    alert = high_risk_arrival(district, screening)
+    alert = high_risk_arrival(screening, district.a)
     c = district.client(district.hq)
     form = c.get(f"/hall/alerts/{alert.pk}/dispatch")
     assert form.status_code == 200
@@ -84,7 +70,7 @@ def test_the_hall_follows_the_task_to_its_close(district, screening):
 
 
 def test_a_late_dispatch_shows_overdue(district, screening):
-    alert = high_risk_arrival(district, screening)
+    alert = high_risk_arrival(screening, district.a)
     c = district.client(district.hq)
     deadline = timezone.localtime(clock.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")  # as typed
     assert (
@@ -97,7 +83,7 @@ def test_a_late_dispatch_shows_overdue(district, screening):
 
 
 def test_bad_dispatches_name_the_field_and_keep_what_was_typed(district, screening):
-    alert = high_risk_arrival(district, screening)
+    alert = high_risk_arrival(screening, district.a)
     c = district.client(district.hq)
     r = c.post(
         f"/hall/alerts/{alert.pk}/dispatch",
@@ -112,7 +98,7 @@ def test_bad_dispatches_name_the_field_and_keep_what_was_typed(district, screeni
 
 
 def test_only_downwards_and_only_an_alert_one_sees(district, screening, client, api_token):
-    alert = high_risk_arrival(district, screening)  # to community A (street 1)
+    alert = high_risk_arrival(screening, district.a)  # to community A (street 1)
     body = {"recipients": [district.a.pk], "deadline": (clock.now() + timedelta(hours=2)).isoformat()}
     street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
     r = client.post(

@@ -9,7 +9,7 @@ import pytest
 
 from fangkong.command.directives import directive_issue
 from fangkong.command.models import Task
-from fangkong.conftest import make_id_number, make_user
+from fangkong.conftest import make_user
 from fangkong.containment.models import Colour, PersonStatus, Zone
 from fangkong.containment.status import status_of
 from fangkong.containment.zones import zone_approve, zone_request
@@ -18,16 +18,12 @@ from fangkong.registry.models import Person, Unit
 from fangkong.safety.hazards import hazard_create, hazard_transition
 from fangkong.safety.models import Hazard
 from fangkong.screening.models import FollowUp, Passage
-from fangkong.screening.passages import PassageInput, passage_register
 from fangkong.testing.custody import bag_receive, bag_seal
 from fangkong.testing.models import Recall, Sample, Tube
 from fangkong.testing.results import ResultRow, results_ingest
 from fangkong.testing.tests.conftest import collect, scan
 
-
-def arrive(actor, checkpoint, **kw):
-    base = {"direction": "in", "document_number": make_id_number(), "name": "来客", "destination_community": None}
-    return passage_register(actor=actor, checkpoint_id=checkpoint.pk, data=PassageInput(**{**base, **kw}))
+from .conftest import arrive
 
 
 @pytest.fixture

@@ -73,21 +73,10 @@ def test_a_level_above_the_jurisdiction_is_refused(district, drawn, api):
 
 
 def test_each_indicator_on_the_map_matches_the_halls_figure(district, drawn, screening, api):
-    from fangkong.conftest import make_id_number
-    from fangkong.screening.passages import PassageInput, passage_register
+    from .conftest import high_risk_arrival
 
     for community in (district.a, district.a, district.b):
-        passage_register(
-            actor=screening.staff1,
-            checkpoint_id=screening.cp1.pk,
-            data=PassageInput(
-                direction="in",
-                document_number=make_id_number(),
-                name="来客",
-                destination_community=community.pk,
-                origin="上海市浦东新区",
-            ),
-        )
+        high_risk_arrival(screening, community)
     by_street = values(geo(api, district.hq, indicator="arrivals_today"))
     for street in (district.s1, district.s2):
         r = api(district.hq).get("/api/v1/hall", {"jurisdiction": street.pk})

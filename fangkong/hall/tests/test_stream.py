@@ -4,25 +4,9 @@ from __future__ import annotations
 
 import json
 
-from fangkong.conftest import make_id_number
 from fangkong.core import alertstream
-from fangkong.core.models import HallAlert
-from fangkong.screening.passages import PassageInput, passage_register
 
-
-def arrive(district, screening, community):
-    passage_register(
-        actor=screening.staff1,
-        checkpoint_id=screening.cp1.pk,
-        data=PassageInput(
-            direction="in",
-            document_number=make_id_number(),
-            name="来客",
-            destination_community=community.pk,
-            origin="上海市浦东新区",
-        ),
-    )
-    return HallAlert.objects.order_by("-id").first()
+from .conftest import high_risk_arrival
 
 
 def first_events(response, n: int) -> list[dict]:
@@ -48,9 +32,9 @@ def first_events(response, n: int) -> list[dict]:
 def test_a_stream_sends_what_the_viewer_may_see_from_where_they_were(district, screening, monkeypatch):
     monkeypatch.setattr(alertstream, "POLL_SECONDS", 0.01)
     monkeypatch.setattr(alertstream, "HEARTBEAT_SECONDS", 0.1)  # a stream that never sends fails in a second
-    to_a = arrive(district, screening, district.a)
-    arrive(district, screening, district.b)  # not street 1's
-    to_a2 = arrive(district, screening, district.a)
+    to_a = high_risk_arrival(screening, district.a)
+    high_risk_arrival(screening, district.b)  # not street 1's
+    to_a2 = high_risk_arrival(screening, district.a)
     c = district.client(district.street1)
     r = c.get("/hall/stream", {"after": to_a.pk - 1})
     assert r.status_code == 200 and r["Content-Type"] == "text/event-stream"
