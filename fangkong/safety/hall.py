@@ -14,7 +14,7 @@ from fangkong.core import clock
 from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import unit_ids_for
+from fangkong.core.scoping import has_cap, unit_ids_for
 
 from .hazards import ASSURANCES, hazards_visible
 from .models import Accident, Hazard, PublicReport
@@ -58,7 +58,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
 
 def hazards_to_review(user) -> Todo | None:
     """A regulator's: applications for acceptance to re-inspect, public reports to verify."""
-    if not unit_ids_for(user, Cap.SAFETY_REGULATE) and not covers_any(user, Cap.SAFETY_REGULATE):
+    if not has_cap(user, Cap.SAFETY_REGULATE):
         return None
     visible = hazards_visible(user=user)
     applied = visible.filter(state=Hazard.State.APPLIED).count()
@@ -82,16 +82,10 @@ def hazards_to_rectify(user) -> Todo | None:
 def tips_to_verify(user) -> Todo | None:
     from .tips import tips_visible
 
-    if not unit_ids_for(user, Cap.SAFETY_TIPS) and not covers_any(user, Cap.SAFETY_TIPS):
+    if not has_cap(user, Cap.SAFETY_TIPS):
         return None
     n = tips_visible(user=user).filter(state=PublicReport.State.RECEIVED).count()
     return Todo("safety.tips", _("Public hazard reports to verify"), n, reverse("safety:review"))
-
-
-def covers_any(user, cap: str) -> bool:
-    from fangkong.core.scoping import scope_for
-
-    return not scope_for(user, cap).empty
 
 
 def map_hazards_open(user, within: Area, areas: list[Area], now: datetime) -> dict[int, int]:

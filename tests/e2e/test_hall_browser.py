@@ -66,6 +66,8 @@ def test_hq_sees_an_alert_arrive_and_dispatches_it(browser, live_server, transac
 
     # From seeing to acting: dispatched to the destination community, which acknowledges it.
     alert.get_by_role("link", name="派发").click()
+    page.get_by_role("button", name="派发任务").wait_for()
+    page.screenshot(path=str(screenshot_dir / "hall-dispatch-form.png"), full_page=True)
     page.get_by_role("button", name="派发任务").click()
     page.get_by_text(re.compile("已派发给" + community.name)).wait_for()
     task = Task.objects.get(directive__alert__isnull=False)
