@@ -84,8 +84,12 @@ class _Watcher:
                     .values_list("id", "kind", "jpath")[:1000]
                 ]
             except Exception:  # the database restarting: try again, on a fresh connection
-                log.exception("alert watcher: reading new alerts failed")
                 connection.close()
+                with self._cond:
+                    if not self.open_streams:  # nobody listens (a test's database gone): stop quietly
+                        self._thread = None
+                        return
+                log.exception("alert watcher: reading new alerts failed")
                 continue
             if rows:
                 with self._cond:
