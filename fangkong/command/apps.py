@@ -21,15 +21,22 @@ class CommandConfig(AppConfig):
 
         tasks = navigation.any_cap(Cap.TASK_WORK)
         directives = navigation.any_cap(Cap.DIRECTIVE_ISSUE, Cap.TASK_OVERSEE)
-        navigation.register("command:tasks", _("My tasks"), order=10, visible=tasks)
-        navigation.register("command:directives", _("Directives"), order=20, visible=directives)
-        navigation.register("command:report_overview", _("Report completeness"), order=30, visible=directives)
-        navigation.register("command:situations", _("Daily situation"), order=40, visible=directives)
-        navigation.register("command:reports", _("Reports to file"), order=50, visible=tasks)
-        navigation.register("command:duty", _("Duty"), order=60, visible=tasks)
-        navigation.register("command:incidents", _("Incidents"), order=70, visible=tasks)
+        navigation.register_group("command", _("Command"), order=10)
+        navigation.register("command:tasks", _("My tasks"), order=10, visible=tasks, group="command")
+        navigation.register("command:directives", _("Directives"), order=20, visible=directives, group="command")
         navigation.register(
-            "command:supervision", _("Supervision"), order=280, visible=navigation.any_cap(Cap.SUPERVISE)
+            "command:report_overview", _("Report completeness"), order=30, visible=directives, group="command"
+        )
+        navigation.register("command:situations", _("Daily situation"), order=40, visible=directives, group="command")
+        navigation.register("command:reports", _("Reports to file"), order=50, visible=tasks, group="command")
+        navigation.register("command:duty", _("Duty"), order=60, visible=tasks, group="command")
+        navigation.register("command:incidents", _("Incidents"), order=70, visible=tasks, group="command")
+        navigation.register(
+            "command:supervision",
+            _("Supervision"),
+            order=280,
+            visible=navigation.any_cap(Cap.SUPERVISE),
+            group="command",
         )
         # An incident's inbox line (incidents, below command) leads to its page here.
         navigation.register_link("incident", lambda incident: reverse("command:incident", args=[incident.pk]))

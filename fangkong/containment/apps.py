@@ -55,18 +55,26 @@ class ContainmentConfig(AppConfig):
 
         status = navigation.any_cap(Cap.STATUS_VIEW)
         sentinel = navigation.any_cap(Cap.SENTINEL_REPORT)
-        navigation.register("containment:zones", _("Zones"), order=190, visible=navigation.any_cap(Cap.ZONE_VIEW))
-        navigation.register("containment:alerts", _("Sentinel alerts"), order=200, visible=status)
+        navigation.register_group("containment", _("Containment"), order=190)
+        navigation.register(
+            "containment:zones", _("Zones"), order=190, visible=navigation.any_cap(Cap.ZONE_VIEW), group="containment"
+        )
+        navigation.register("containment:alerts", _("Sentinel alerts"), order=200, visible=status, group="containment")
         navigation.register(
             "containment:transfers",
             _("Transfers"),
             order=210,
             visible=navigation.any_cap(Cap.CASE_WORK, Cap.TRANSFER_WORK),
+            group="containment",
         )
-        navigation.register("containment:sentinel", _("Sentinel report"), order=220, visible=sentinel)
-        navigation.register("containment:inpatients", _("Inpatients"), order=230, visible=sentinel)
-        navigation.register("containment:tracing", _("Tracing"), order=290, visible=navigation.any_cap(Cap.TRACE))
-        navigation.register("containment:changes", _("Status changes"), order=300, visible=status)
+        navigation.register(
+            "containment:sentinel", _("Sentinel report"), order=220, visible=sentinel, group="containment"
+        )
+        navigation.register("containment:inpatients", _("Inpatients"), order=230, visible=sentinel, group="containment")
+        navigation.register(
+            "containment:tracing", _("Tracing"), order=290, visible=navigation.any_cap(Cap.TRACE), group="containment"
+        )
+        navigation.register("containment:changes", _("Status changes"), order=300, visible=status, group="containment")
         # Registry's person page (below containment) links to the person's status and whereabouts here.
         navigation.register_link(
             "person.status", lambda person: reverse("containment:person", args=[person.pk]), visible=status
@@ -81,13 +89,25 @@ class ContainmentConfig(AppConfig):
         from fangkong.core import desk, hall
 
         from . import hall as containment_hall
-        from .events import CASE_CONFIRMED_ALERT, SENTINEL_ALERT_RAISED, ZONE_APPROVED_ALERT, ZONE_PROPOSED_ALERT
+        from .events import (
+            CASE_CONFIRMED_ALERT,
+            SENTINEL_ALERT_RAISED,
+            TRANSFER_LATE_ALERT,
+            ZONE_APPROVED_ALERT,
+            ZONE_PROPOSED_ALERT,
+        )
 
         hall.register_indicators("containment", _("Containment"), containment_hall.indicators, order=30)
         hall.register_alert_kind(CASE_CONFIRMED_ALERT, _("Confirmed case"), cap=Cap.STATUS_VIEW, severity="bad")
         hall.register_alert_kind(ZONE_PROPOSED_ALERT, _("Zone proposed"), cap=Cap.ZONE_VIEW)
         hall.register_alert_kind(ZONE_APPROVED_ALERT, _("Zone in force"), cap=Cap.ZONE_VIEW, severity="bad")
         hall.register_alert_kind(SENTINEL_ALERT_RAISED, _("Sentinel alert"), cap=Cap.STATUS_VIEW)
+        hall.register_alert_kind(TRANSFER_LATE_ALERT, _("Transfer late"), cap=Cap.STATUS_VIEW, severity="bad")
+        from fangkong.core.alerts import register_sweep
+
+        from .transfers import sweep_late
+
+        register_sweep("containment.transfer_late", sweep_late)
         desk.register_todo("containment.zones", containment_hall.zones_to_decide, order=30)
         desk.register_todo("containment.changes", containment_hall.changes_to_decide, order=31)
         desk.register_todo("containment.appeals", containment_hall.appeals_to_decide, order=32)
@@ -95,6 +115,14 @@ class ContainmentConfig(AppConfig):
         hall.register_map_indicator("zone_level", _("Zone level"), containment_hall.map_zone_level, palette="zone")
         hall.register_map_indicator("red", _("People red"), containment_hall.map_red)
         hall.register_map_indicator("yellow", _("People yellow"), containment_hall.map_yellow)
+        hall.register_trend(
+            "containment.cases",
+            _("Confirmed cases"),
+            containment_hall.trend_cases,
+            chart="epidemic_curve",
+            kind="bar",
+            tone="bad",
+        )
         hall.register_map_points(
             "sealed_compounds", _("Sealed compounds"), containment_hall.sealed_compound_points, symbol="pin"
         )

@@ -18,3 +18,4 @@ CASE_CONFIRMED_ALERT = "containment.case_confirmed"  # a confirmed case: their c
 ZONE_PROPOSED_ALERT = "containment.zone_proposed"  # a zone awaiting its second officer
 ZONE_APPROVED_ALERT = "containment.zone_approved"  # a zone in force
 SENTINEL_ALERT_RAISED = "containment.sentinel"  # a clinic or pharmacy reported someone to follow up
+TRANSFER_LATE_ALERT = "containment.transfer_late"  # a transfer past its step's limit (a sweep, once per step)

@@ -5,10 +5,12 @@ decisions awaiting a second officer and the alerts a community must act on."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
@@ -240,3 +242,25 @@ def isolation_site_points(user, area: Area) -> list[MapPoint]:
         return []
     rows = IsolationSite.objects.filter(jpath__startswith=area.path, active=True, unit__lon__isnull=False)
     return [MapPoint(s.unit.lon, s.unit.lat, s.name) for s in rows.select_related("unit")]
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+
+def trend_cases(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    """Confirmed cases by the day of confirmation: few rows (a district's outbreak is hundreds), counted as they
+    are."""
+    if not covers(user, Cap.STATUS_VIEW, area):
+        return None
+    rows = (
+        Case.objects.filter(
+            jpath__startswith=area.path,
+            confirmed_at__gte=clock.start_of_day(first),
+            confirmed_at__lt=clock.start_of_day(last + timedelta(days=1)),
+        )
+        .annotate(day=TruncDate("confirmed_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+    return dict(rows)

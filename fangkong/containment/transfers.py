@@ -9,17 +9,21 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
+from fangkong.core.alerts import raise_alerts, refs_raised
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
+from fangkong.core.models import HallAlert
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person
 
 from . import errors
+from .events import TRANSFER_LATE_ALERT
 from .models import Case, CloseContact, IsolationSite, Transfer, TransferLimits
 from .status import status_refresh
 
@@ -205,3 +209,29 @@ def sites_with_occupancy() -> list[tuple[IsolationSite, int]]:
     sites = list(IsolationSite.objects.filter(active=True).order_by("name"))
     taken = occupancy([s.pk for s in sites])
     return [(s, taken.get(s.pk, 0)) for s in sites]
+
+
+def sweep_late(now: datetime) -> int:
+    """Transfers past their step's limit (TransferLimits): an alert for the hall once per transfer and step
+    (registered with core.alerts; `fangkong escalate` runs it). Answers the alerts raised."""
+    under_way = [Transfer.State.DISPATCHED, Transfer.State.PICKED_UP, Transfer.State.ARRIVED]
+    late = []
+    for t in Transfer.objects.filter(state__in=under_way).select_related("destination"):
+        due = due_step(t, now)
+        if due is not None and due.late:
+            late.append((f"containment.transfer:{t.pk}:{due.step}", t))
+    raised = refs_raised([ref for ref, _t in late])
+    alerts = [
+        HallAlert(
+            kind=TRANSFER_LATE_ALERT,
+            at=now,
+            subject=f"{t.vehicle} → {t.destination.name}",
+            jpath=t.jpath,
+            link=reverse("containment:transfers"),
+            ref=ref,
+        )
+        for ref, t in late
+        if ref not in raised
+    ]
+    raise_alerts(alerts)
+    return len(alerts)

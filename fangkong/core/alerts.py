@@ -3,12 +3,14 @@ and scoped by each kind's capability (core.hall.register_alert_kind)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from . import clock
 from .hall import alert_kind, alert_kinds
 from .models import HallAlert
 from .scoping import scope_for
@@ -29,6 +31,39 @@ def raise_alerts(alerts: list[HallAlert]) -> None:
             raise ValueError(f"unregistered alert kind {a.kind!r}")
         a.subject, a.link, a.ref = a.subject[:200], a.link[:200], a.ref[:64]
     HallAlert.objects.bulk_create(alerts)
+
+
+def refs_raised(refs: list[str]) -> set[str]:
+    """Which of `refs` an alert was raised for already (a sweep raises each time-derived alert once)."""
+    found: set[str] = set()
+    for start in range(0, len(refs), 1000):
+        found.update(HallAlert.objects.filter(ref__in=refs[start : start + 1000]).values_list("ref", flat=True))
+    return found
+
+
+# --- alerts that come from the clock -------------------------------------------------------------------------
+# Most alerts are raised by the write that makes the fact. Some facts are made by time passing (a contact deadline
+# missed, a transfer late at its step): nobody writes then, so a module registers a sweep, which `fangkong
+# escalate` (run every few minutes) calls; each sweep raises an alert once per fact and answers how many it raised.
+
+Sweep = Callable[[datetime], int]
+_sweeps: dict[str, Sweep] = {}
+
+
+def register_sweep(name: str, sweep: Sweep) -> None:
+    _sweeps[name] = sweep
+
+
+def sweep_all(now: datetime | None = None) -> dict[str, int]:
+    """Every module's sweep, each in its own transaction: {name: alerts raised}."""
+    from django.db import transaction
+
+    now = now or clock.now()
+    done = {}
+    for name, sweep in sorted(_sweeps.items()):
+        with transaction.atomic():
+            done[name] = sweep(now)
+    return done
 
 
 @dataclass(frozen=True)

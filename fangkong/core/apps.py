@@ -24,5 +24,6 @@ class CoreConfig(AppConfig):
         from .roles import Cap
 
         # Core's own pages in the staff's navigation (core.navigation); the other entries are the apps' own.
+        navigation.register_group("admin", _("Administration"), order=310)
         navigation.register("inbox", _("Inbox"), order=80, badge=lambda user: unread_count(user=user))
-        navigation.register("audit", _("Audit"), order=310, visible=navigation.any_cap(Cap.AUDIT_VIEW))
+        navigation.register("audit", _("Audit"), order=310, visible=navigation.any_cap(Cap.AUDIT_VIEW), group="admin")

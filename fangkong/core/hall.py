@@ -10,6 +10,9 @@ Each module registers, in its AppConfig.ready:
 - its kinds of alert (`register_alert_kind`): the label and the capability whose scope decides who sees one.
   The alerts themselves are rows written by the module in the transaction of the fact (`core.alerts.raise_alert`).
 - the map's indicators (`register_map_indicator`): a value per jurisdiction for a choropleth.
+- its trends (`register_trend`): a count per day over the last weeks, drawn in a chart it names (several modules
+  may draw in one: the epidemic curve has testing's positive pools and containment's confirmed cases), read from
+  counts kept per day (core.daily, or the module's own) — never by grouping a city's records per refresh.
 
 The hall (fangkong.hall) composes them; the desk's to-dos are `core.desk`'s.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils.functional import Promise
@@ -209,3 +212,62 @@ def sum_by_area(counts: dict[str, int], areas: list[Area]) -> dict[int, int]:
         hi = bisect.bisect_left(paths, area.path + "\uffff")
         out[area.id] = running[hi] - running[lo]
     return out
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+# (user, area, first day, last day) → {day: n} for the days with something; None when the user may not see the
+# module's records in `area` (the series is then left out, not drawn as zeros).
+TrendSeries = Callable[[Any, Area, date, date], "dict[date, int] | None"]
+
+
+@dataclass(frozen=True)
+class Trend:
+    name: str
+    label: str | Promise
+    chart: str
+    series: TrendSeries
+    kind: str = "line"  # or "bar"
+    tone: str = ""  # "bad": drawn in the alarm colour (positives, cases)
+
+
+@dataclass(frozen=True)
+class Chart:
+    name: str
+    label: str | Promise
+    order: int
+
+
+_trends: dict[str, Trend] = {}
+_charts: dict[str, Chart] = {}
+
+
+def register_chart(name: str, label: str | Promise, *, order: int) -> None:
+    """A chart the trends are drawn in ("arrivals", "epidemic_curve"): registered by the module that owns its
+    subject; another module's trend may be drawn in it too."""
+    _charts[name] = Chart(name, label, order)
+
+
+def register_trend(
+    name: str, label: str | Promise, series: TrendSeries, *, chart: str, kind: str = "line", tone: str = ""
+) -> None:
+    _trends[name] = Trend(name, label, chart, series, kind, tone)
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    name: str
+    label: str | Promise
+    series: list[tuple[Trend, list[int]]]  # each trend with one value per day, oldest first
+
+
+def trends_for(user, area: Area, days: list[date]) -> list[TrendChart]:
+    """Every chart with the series `user` may see in `area`, one value per day of `days` (consecutive, oldest
+    first); a chart with no series for this user is left out."""
+    drawn: dict[str, list[tuple[Trend, list[int]]]] = {}
+    for t in _trends.values():
+        values = t.series(user, area, days[0], days[-1])
+        if values is not None:
+            drawn.setdefault(t.chart, []).append((t, [values.get(d, 0) for d in days]))
+    charts = sorted((c for c in _charts.values() if c.name in drawn), key=lambda c: (c.order, c.name))
+    return [TrendChart(c.name, c.label, drawn[c.name]) for c in charts]

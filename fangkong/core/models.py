@@ -159,4 +159,27 @@ class HallAlert(models.Model):
         indexes = [
             models.Index(fields=["at", "id"], name="hallalert_at"),
             models.Index(fields=["jpath"], name="hallalert_jpath", opclasses=["varchar_pattern_ops"]),
+            # A time-derived alert (a transfer late at its step) is raised once: the sweep asks which refs exist.
+            models.Index(fields=["ref"], name="hallalert_ref", condition=~models.Q(ref="")),
+        ]
+
+
+class DailyCount(models.Model):
+    """How many of something happened per day under each finest jurisdiction — samples taken, closed-loop cases
+    opened and released, hazards found and closed …: the command hall's 30-day trends read a few thousand of these
+    rows instead of grouping millions of records by day. Kept in step by the writes they count (core.daily, in the
+    writer's transaction); `core.daily.rebuild` recomputes a metric from its records (after a bulk load, a
+    restore). Spread over SHARDS rows per key so that concurrent writers rarely wait on one row's lock."""
+
+    metric = models.CharField(max_length=48)  # "testing.samples"
+    day = models.DateField()  # the district's calendar day
+    jpath = models.CharField(max_length=128)
+    shard = models.PositiveSmallIntegerField(default=0)
+    n = models.PositiveIntegerField(default=0)
+
+    SHARDS = 4
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "day", "jpath", "shard"], name="dailycount_once_per_shard")
         ]

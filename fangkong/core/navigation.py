@@ -5,7 +5,9 @@ Each app registers, in its AppConfig.ready:
 - the entries of a navigation it owns pages in (`register`): the staff's main navigation (section "main", rendered
   by core's base.html for the signed-in user, in `order`), the residents' links under the sign-in form ("login").
   An entry says who sees it (`visible`, usually `any_cap(...)`, as the template used to check) and may carry a
-  badge (the inbox's unread count).
+  badge (the inbox's unread count). In the main navigation an entry belongs to a module's group (`group`, one
+  `register_group` each: "Screening", "Testing" …), shown as one menu, so that a role with thirty pages sees nine
+  words, not thirty links; a group with one page for this user is that page's link.
 - the links another app's page or message may show to one of its pages (`register_link`): registry's person page
   asks for "person.status" and containment answers with its status page; incidents asks for "incident" when it
   writes an inbox line, and command answers. A template asks with `{% load navigation %}{% link_for "kind" obj as
@@ -40,6 +42,7 @@ class Entry:
     order: int
     visible: Visible | None = None  # None: everyone who sees the section
     badge: Badge | None = None
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,30 @@ class Item:
 
 
 @dataclass(frozen=True)
+class GroupDef:
+    name: str
+    label: str | Promise
+    order: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """A module's entries as one user sees them: a menu (several items), or one link (`items` of one)."""
+
+    name: str
+    label: str | Promise
+    items: list[Item]
+
+    @property
+    def single(self) -> Item | None:
+        return self.items[0] if len(self.items) == 1 else None
+
+    @property
+    def badge(self) -> int:
+        return sum(i.badge for i in self.items)
+
+
+@dataclass(frozen=True)
 class Link:
     url: LinkUrl
     visible: Visible | None = None
@@ -60,6 +87,7 @@ class Link:
 
 _entries: dict[tuple[str, str], Entry] = {}
 _links: dict[str, Link] = {}
+_groups: dict[str, GroupDef] = {}
 
 
 def any_cap(*caps: str) -> Visible:
@@ -79,9 +107,16 @@ def register(
     section: str = "main",
     visible: Visible | None = None,
     badge: Badge | None = None,
+    group: str = "",
 ) -> None:
-    """An entry of a navigation; registering the same URL name in a section again (a second ready()) replaces it."""
-    _entries[(section, url_name)] = Entry(url_name, label, section, order, visible, badge)
+    """An entry of a navigation; registering the same URL name in a section again (a second ready()) replaces it.
+    `group`: the module's menu it sits in (main navigation; "" stands alone: home, the hall, the inbox)."""
+    _entries[(section, url_name)] = Entry(url_name, label, section, order, visible, badge, group)
+
+
+def register_group(name: str, label: str | Promise, *, order: int) -> None:
+    """A module's menu in the main navigation, placed by `order` among the entries that stand alone."""
+    _groups[name] = GroupDef(name, label, order)
 
 
 def entries(section: str = "main") -> list[Entry]:
@@ -98,6 +133,24 @@ def entries_for(user, section: str = "main") -> list[Item]:
     ]
 
 
+def grouped_for(user) -> list[Group]:
+    """The main navigation as `user` sees it: entries standing alone (a group of one, named after the entry) and
+    the modules' groups, in order; a group with nothing for this user is left out."""
+    entries_ = [e for e in entries("main") if _sees(user, e.visible)]
+    out: list[tuple[tuple[int, str], Group]] = []
+    members: dict[str, list[Item]] = {}
+    for e in entries_:
+        item = Item(e.url_name, reverse(e.url_name), e.label, e.badge(user) if e.badge else 0)
+        if e.group and e.group in _groups:
+            members.setdefault(e.group, []).append(item)
+        else:
+            out.append(((e.order, e.url_name), Group(e.url_name, e.label, [item])))
+    for name, items in members.items():
+        g = _groups[name]
+        out.append(((g.order, name), Group(name, g.label, items)))
+    return [g for _, g in sorted(out, key=lambda pair: pair[0])]
+
+
 def _sees(user, visible: Visible | None) -> bool:
     """Whether `user` sees what `visible` guards: everyone when nothing guards it, else only a signed-in user
     `visible` admits."""
@@ -112,9 +165,18 @@ class Navigation:
         self._sections: dict[str, list[Item]] = {}
 
     def __getitem__(self, section: str) -> list[Item]:
+        if section not in {key[0] for key in _entries}:
+            raise KeyError(section)  # a template's `site_nav.grouped` then reads the attribute
         if section not in self._sections:
             self._sections[section] = entries_for(self._user, section)
         return self._sections[section]
+
+    @property
+    def grouped(self) -> list[Group]:
+        """The main navigation in its modules' groups (`site_nav.grouped`)."""
+        if not hasattr(self, "_grouped"):
+            self._grouped = grouped_for(self._user)
+        return self._grouped
 
 
 def register_link(kind: str, url: LinkUrl, *, visible: Visible | None = None) -> None:

@@ -15,7 +15,11 @@ class DataProtectionConfig(AppConfig):
         from fangkong.core.roles import Cap
 
         navigation.register(
-            "dataprotection:retention", _("Retention"), order=320, visible=navigation.any_cap(Cap.RETENTION)
+            "dataprotection:retention",
+            _("Retention"),
+            order=320,
+            visible=navigation.any_cap(Cap.RETENTION),
+            group="admin",
         )
 
         from fangkong.core import defaults

@@ -15,7 +15,7 @@ from fangkong.core.dates import parse_moment
 from fangkong.core.desk import todos_for
 from fangkong.core.errors import Code, FieldError
 
-from .selectors import area_get, hall_for, map_for
+from .selectors import TREND_DAYS, area_get, hall_for, map_for, trends_of
 from .services import AlertDispatchInput, alert_dispatch
 
 router = Router(tags=["hall"])
@@ -158,6 +158,34 @@ def hall_map(request, level: str = "", indicator: str = "", jurisdiction: int | 
     … 3 a red zone); `points` (a foreign member) holds the layers of checkpoints, sites, compounds and incidents.
     An indicator the map does not know: 400, naming the ones it knows."""
     return map_for(user=request.user, jurisdiction_id=jurisdiction, level=level, indicator=indicator)
+
+
+class TrendSeriesOut(Schema):
+    name: str
+    label: str
+    kind: str  # line | bar
+    tone: str
+    values: list[int]
+
+
+class TrendChartOut(Schema):
+    name: str
+    label: str
+    series: list[TrendSeriesOut]
+
+
+class TrendsOut(Schema):
+    jurisdiction: dict[str, Any]
+    days: list[str]
+    charts: list[TrendChartOut]
+
+
+@router.get("/hall/trends", response={200: TrendsOut, **ERRORS})
+def hall_trends(request, jurisdiction: int | None = None, days: int = TREND_DAYS):
+    """The last `days` days (1–366, default 30; today included) of arrivals, closed-loop cases opened and
+    released, samples, positive pools and confirmed cases (the epidemic curve), hazards found and closed — those
+    the caller may see in the jurisdiction — one value per day in `days`' order."""
+    return trends_of(user=request.user, jurisdiction_id=jurisdiction, days=days)
 
 
 class DispatchedTaskOut(Schema):

@@ -4,13 +4,21 @@ figures for it (core.hall), as the page and the API both show them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.hall import Area, Section, map_indicator, map_indicators, point_layers, sections_for
+from fangkong.core.hall import (
+    Area,
+    Section,
+    map_indicator,
+    map_indicators,
+    point_layers,
+    sections_for,
+    trends_for,
+)
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 from fangkong.registry.models import Jurisdiction
@@ -125,5 +133,40 @@ def map_for(
             }
             for layer in point_layers()
             if (items := layer.points(user, here))
+        ],
+    }
+
+
+TREND_DAYS = 30
+MAX_TREND_DAYS = 366
+
+
+def trends_of(*, user, jurisdiction_id: int | None = None, days: int = TREND_DAYS, now: datetime | None = None) -> dict:
+    """The last `days` days (today included) of every trend the viewer may see in the jurisdiction, by chart:
+    `{"jurisdiction", "days": [ISO dates], "charts": [{"name", "label", "series": [{"name", "label", "kind",
+    "tone", "values"}]}]}` — one value per day, oldest first."""
+    j = area_get(user=user, jurisdiction_id=jurisdiction_id)
+    if not 1 <= days <= MAX_TREND_DAYS:
+        raise FieldError(
+            "days",
+            _("The number of days is from 1 to %(max)s.") % {"max": MAX_TREND_DAYS},
+            code=Code.OUT_OF_RANGE,
+        )
+    today = clock.localdate(now)
+    dates = [today - timedelta(days=days - 1 - i) for i in range(days)]
+    charts = trends_for(user, as_area(j), dates)
+    return {
+        "jurisdiction": {"id": j.pk, "name": j.name},
+        "days": [d.isoformat() for d in dates],
+        "charts": [
+            {
+                "name": c.name,
+                "label": str(c.label),
+                "series": [
+                    {"name": t.name, "label": str(t.label), "kind": t.kind, "tone": t.tone, "values": values}
+                    for t, values in c.series
+                ],
+            }
+            for c in charts
         ],
     }

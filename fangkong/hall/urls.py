@@ -12,5 +12,6 @@ urlpatterns = [
     path("feed", views.feed, name="feed"),
     path("stream", views.stream, name="stream"),
     path("map.json", views.map_json, name="map"),
+    path("trends.json", views.trends_json, name="trends"),
     path("alerts/<int:alert_id>/dispatch", views.dispatch, name="dispatch"),
 ]

@@ -20,7 +20,7 @@ from fangkong.core.params import param_id, param_int
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap
 
-from .selectors import area_get, hall_for, map_for
+from .selectors import TREND_DAYS, area_get, hall_for, map_for, trends_of
 from .services import AlertDispatchInput, alert_dispatch, default_deadline, dispatch_choices, dispatches_for
 
 PANEL_SECONDS = 30  # the figures: counts that move by the minute
@@ -38,6 +38,7 @@ def _context(request) -> dict:
         "wall": request.GET.get("wall") == "1",
         "panel_seconds": PANEL_SECONDS,
         "feed_seconds": FEED_SECONDS,
+        "trend_days": TREND_DAYS,
     }
 
 
@@ -80,6 +81,12 @@ def map_json(request):
         indicator=request.GET.get("indicator", ""),
     )
     return JsonResponse(data)
+
+
+@scoped
+def trends_json(request):
+    """The trends for the hall's own page (the API's /hall/trends)."""
+    return JsonResponse(trends_of(user=request.user, jurisdiction_id=param_id(request.GET, "jurisdiction")))
 
 
 @scoped

@@ -20,14 +20,20 @@ class LivelihoodConfig(AppConfig):
         from fangkong.core import navigation
         from fangkong.core.roles import Cap
 
+        navigation.register_group("livelihood", _("Livelihood"), order=250)
         navigation.register(
             "livelihood:community",
             _("Supplies and volunteers"),
             order=250,
             visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+            group="livelihood",
         )
         navigation.register(
-            "livelihood:prices", _("Price reports"), order=260, visible=navigation.any_cap(Cap.PRICE_WATCH)
+            "livelihood:prices",
+            _("Price reports"),
+            order=260,
+            visible=navigation.any_cap(Cap.PRICE_WATCH),
+            group="livelihood",
         )
 
         # The command hall and the desk (core.hall, core.desk).

@@ -29,7 +29,11 @@ class PortalConfig(AppConfig):
         from fangkong.residents import home
 
         navigation.register(
-            "news_manage:list", _("Portal articles"), order=270, visible=navigation.any_cap(Cap.PORTAL_EDIT)
+            "news_manage:list",
+            _("Portal articles"),
+            order=270,
+            visible=navigation.any_cap(Cap.PORTAL_EDIT),
+            group="admin",
         )
         # The news for residents: under the sign-in form, and among the residents' own links.
         navigation.register("news:index", _("News and notices"), order=10, section="login")

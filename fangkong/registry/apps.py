@@ -14,8 +14,23 @@ class RegistryConfig(AppConfig):
         from fangkong.core import navigation
         from fangkong.core.roles import Cap
 
+        navigation.register_group("registry", _("Basic data"), order=290)
         navigation.register(
-            "jurisdictions", _("Jurisdictions"), order=90, visible=navigation.any_cap(Cap.REGISTRY_VIEW)
+            "jurisdictions",
+            _("Jurisdictions"),
+            order=90,
+            visible=navigation.any_cap(Cap.REGISTRY_VIEW),
+            group="registry",
         )
-        navigation.register("people", _("People"), order=100, visible=navigation.any_cap(Cap.PEOPLE_VIEW))
-        navigation.register("people-import", _("Import"), order=110, visible=navigation.any_cap(Cap.PEOPLE_IMPORT))
+        navigation.register(
+            "people", _("People"), order=100, visible=navigation.any_cap(Cap.PEOPLE_VIEW), group="registry"
+        )
+        navigation.register(
+            "people-import", _("Import"), order=110, visible=navigation.any_cap(Cap.PEOPLE_IMPORT), group="registry"
+        )
+
+        from fangkong.core import daily
+
+        from .counts import residents_rebuild
+
+        daily.register_summary("registry.residents", residents_rebuild)

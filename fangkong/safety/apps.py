@@ -16,6 +16,7 @@ class SafetyConfig(AppConfig):
         defaults.register("safety.state_council_15", ensure_state_council_15)
 
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from fangkong.residents import home
 
@@ -24,11 +25,13 @@ class SafetyConfig(AppConfig):
         from fangkong.core import navigation
         from fangkong.core.roles import Cap
 
+        navigation.register_group("safety", _("Work safety"), order=240)
         navigation.register(
             "safety:hazards",
             _("Hazards"),
             order=240,
             visible=navigation.any_cap(Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_SELF),
+            group="safety",
         )
 
         # The command hall and the desk (core.hall, core.desk).
@@ -36,6 +39,7 @@ class SafetyConfig(AppConfig):
 
         from . import hall as safety_hall
         from .events import ACCIDENT_ALERT, MAJOR_HAZARD_ALERT
+        from .hazards import HAZARDS_CLOSED, HAZARDS_FOUND
 
         hall.register_indicators("safety", _("Work safety"), safety_hall.indicators, order=60)
         hall.register_alert_kind(MAJOR_HAZARD_ALERT, _("Major hazard"), cap=Cap.SAFETY_VIEW, severity="bad")
@@ -44,6 +48,21 @@ class SafetyConfig(AppConfig):
         desk.register_todo("safety.rectify", safety_hall.hazards_to_rectify, order=61)
         desk.register_todo("safety.tips", safety_hall.tips_to_verify, order=62)
         hall.register_map_indicator("hazards_open", _("Open hazards"), safety_hall.map_hazards_open)
+        hall.register_chart("hazards", _("Hazards"), order=60)
+        hall.register_trend(
+            "safety.hazards_found",
+            pgettext_lazy("trend", "Found"),
+            safety_hall.trend_found,
+            chart="hazards",
+            tone="warn",
+        )
+        hall.register_trend(
+            "safety.hazards_closed", pgettext_lazy("trend", "Closed"), safety_hall.trend_closed, chart="hazards"
+        )
+        from fangkong.core import daily
+
+        daily.register_rebuild(HAZARDS_FOUND, safety_hall.recount_found)
+        daily.register_rebuild(HAZARDS_CLOSED, safety_hall.recount_closed)
         hall.register_map_points(
             "major_hazards", _("Enterprises with a major hazard"), safety_hall.major_hazard_points, symbol="diamond"
         )

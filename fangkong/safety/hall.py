@@ -4,19 +4,21 @@ applications to re-inspect and the public reports to verify, on an enterprise's 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock
+from fangkong.core import clock, daily
 from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
-from .hazards import ASSURANCES, hazards_visible
+from .hazards import ASSURANCES, HAZARDS_CLOSED, HAZARDS_FOUND, hazards_visible
 from .models import Accident, Hazard, PublicReport
 
 DONE = (Hazard.State.ACCEPTED, Hazard.State.CLOSED)
@@ -114,3 +116,36 @@ def major_hazard_points(user, area: Area) -> list[MapPoint]:
     for name, lon, lat, pk in rows:
         seen.setdefault(name, MapPoint(lon, lat, name, reverse("safety:hazard", args=[pk])))
     return list(seen.values())
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+
+def trend_found(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.SAFETY_VIEW, area):
+        return None
+    return daily.series(HAZARDS_FOUND, area.path, first, last)
+
+
+def trend_closed(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.SAFETY_VIEW, area):
+        return None
+    return daily.series(HAZARDS_CLOSED, area.path, first, last)
+
+
+def _by_day(field: str, **filters):
+    return (
+        Hazard.objects.filter(**filters)
+        .annotate(day=TruncDate(field, tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
+def recount_found():
+    return _by_day("found_at")
+
+
+def recount_closed():
+    return _by_day("closed_at", closed_at__isnull=False)

@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, daily
 from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
@@ -32,6 +32,10 @@ from fangkong.registry.models import Unit
 
 from .events import MAJOR_HAZARD_ALERT
 from .models import Hazard, HazardStep, IndustryDepartment
+
+# Counts per day kept by the writes (core.daily): the hall's trends.
+HAZARDS_FOUND = "safety.hazards_found"  # hazard_create
+HAZARDS_CLOSED = "safety.hazards_closed"  # hazard_advance to closed (销号)
 
 ASSURANCES = ("responsibility", "measures", "funds", "time_limit", "contingency")
 REVIEW_DAYS = 10
@@ -146,6 +150,7 @@ def hazard_create(
         industry=getattr(getattr(enterprise, "safety_profile", None), "industry", ""),
     )
     HazardStep.objects.create(hazard=hazard, to=S.FOUND, by=actor)
+    daily.add(HAZARDS_FOUND, hazard.found_at, hazard.jpath, shard=hazard.pk)
     audit_record(actor=actor, action="hazard.found", obj=hazard, fields={"grade": grade, "source": hazard.source})
     if grade == Hazard.Grade.MAJOR:
         raise_alert(
@@ -227,6 +232,7 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
         hazard.applied_at = now
     if to == S.CLOSED:
         hazard.closed_at = now
+        daily.add(HAZARDS_CLOSED, now, hazard.jpath, shard=hazard.pk)
     hazard.save(update_fields=["state", "assurances", "applied_at", "closed_at"])
     HazardStep.objects.create(hazard=hazard, to=to, by=actor, note=(note or "").strip())
     audit_record(actor=actor, action=f"hazard.{to}", obj=hazard, fields={"role": role}, reason=(note or "")[:300])

@@ -20,6 +20,7 @@ class ScreeningConfig(AppConfig):
         defaults.register("screening.settings", ScreeningSettings.ensure_defaults)
 
         from django.utils.translation import gettext_lazy as _
+        from django.utils.translation import pgettext_lazy
 
         from fangkong.residents import home
 
@@ -28,31 +29,84 @@ class ScreeningConfig(AppConfig):
         from fangkong.core import navigation
         from fangkong.core.roles import Cap
 
+        navigation.register_group("screening", _("Screening"), order=120)
         navigation.register(
-            "screening:checkpoints", _("Checkpoint"), order=120, visible=navigation.any_cap(Cap.CHECKPOINT_WORK)
+            "screening:checkpoints",
+            _("Checkpoint"),
+            order=120,
+            visible=navigation.any_cap(Cap.CHECKPOINT_WORK),
+            group="screening",
         )
-        navigation.register("screening:followups", _("Cases"), order=130, visible=navigation.any_cap(Cap.FOLLOWUP_WORK))
         navigation.register(
-            "screening:reconciliation", _("Nobody missed"), order=140, visible=navigation.any_cap(Cap.RECONCILE_VIEW)
+            "screening:followups",
+            _("Cases"),
+            order=130,
+            visible=navigation.any_cap(Cap.FOLLOWUP_WORK),
+            group="screening",
+        )
+        navigation.register(
+            "screening:reconciliation",
+            _("Nobody missed"),
+            order=140,
+            visible=navigation.any_cap(Cap.RECONCILE_VIEW),
+            group="screening",
         )
         navigation.register(
             "screening:travel",
             _("Travel reports"),
             order=150,
             visible=navigation.any_cap(Cap.TRAVEL_REPORT, Cap.TRAVEL_APPROVE),
+            group="screening",
         )
 
         # The command hall and the desk (core.hall, core.desk): screening's figures and its to-dos.
         from fangkong.core import desk, hall
 
         from . import hall as screening_hall
-        from .events import HIGH_RISK_ARRIVAL
+        from .events import CONTACT_MISSED_ALERT, HIGH_RISK_ARRIVAL
 
         hall.register_indicators("screening", _("Screening"), screening_hall.indicators, order=10)
         hall.register_alert_kind(HIGH_RISK_ARRIVAL, _("High-risk arrival"), cap=Cap.PASSAGE_VIEW, severity="bad")
+        hall.register_alert_kind(
+            CONTACT_MISSED_ALERT, _("Arrivals not contacted in time"), cap=Cap.PASSAGE_VIEW, severity="bad"
+        )
+        from fangkong.core.alerts import register_sweep
+
+        from .alerts import sweep_missed
+
+        register_sweep("screening.contact_missed", sweep_missed)
         desk.register_todo("screening.contact", screening_hall.arrivals_to_contact, order=10)
         hall.register_map_indicator("arrivals_today", _("Arrivals today"), screening_hall.map_arrivals)
         hall.register_map_indicator(
             "followups_overdue", _("Not contacted in time"), screening_hall.map_followups_overdue
         )
+        hall.register_chart("arrivals", _("Arrivals per day"), order=10)
+        hall.register_trend("screening.arrivals", _("Arrivals"), screening_hall.trend_arrivals, chart="arrivals")
+        hall.register_trend(
+            "screening.arrivals_high",
+            _("From high-risk areas"),
+            screening_hall.trend_arrivals_high,
+            chart="arrivals",
+            tone="bad",
+        )
+        hall.register_chart("followups", _("Closed-loop cases"), order=20)
+        hall.register_trend(
+            "screening.followups_opened",
+            pgettext_lazy("trend", "Opened"),
+            screening_hall.trend_followups_opened,
+            chart="followups",
+        )
+        hall.register_trend(
+            "screening.followups_released",
+            pgettext_lazy("trend", "Released"),
+            screening_hall.trend_followups_released,
+            chart="followups",
+        )
+        from fangkong.core import daily
+
+        from .passages import arrivals_rebuild
+
+        daily.register_summary("screening.arrivals", arrivals_rebuild)
+        daily.register_rebuild(screening_hall.FOLLOWUPS_OPENED, screening_hall.recount_followups_opened)
+        daily.register_rebuild(screening_hall.FOLLOWUPS_RELEASED, screening_hall.recount_followups_released)
         hall.register_map_points("checkpoints", _("Checkpoints"), screening_hall.checkpoint_points, symbol="triangle")

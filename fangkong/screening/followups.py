@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, events, pii
+from fangkong.core import clock, daily, events, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 
 from . import errors
 from .events import FOLLOWUP_RELEASED, FollowupChanged
+from .hall import FOLLOWUPS_RELEASED
 from .models import FollowUp, FollowUpTest
 from .selectors import followup_get
 
@@ -127,6 +128,7 @@ def followup_release(*, actor, followup_id: int, note: str = "") -> FollowUp:
     followup.released_at, followup.released_by = clock.now(), actor
     followup.release_note = (note or "").strip()[:300]
     followup.save(update_fields=["released_at", "released_by", "release_note"])
+    daily.add(FOLLOWUPS_RELEASED, followup.released_at, followup.jpath, shard=followup.pk)  # the hall's trend
     audit_record(actor=actor, action="followup.release", obj=followup, object_repr=pii.mask_name(followup.person.name))
     events.emit(FOLLOWUP_RELEASED, FollowupChanged(person_id=followup.person_id, followup_id=followup.pk))
     return followup

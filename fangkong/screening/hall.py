@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fangkong.core import clock
+from fangkong.core import clock, daily
 from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
 from fangkong.core.roles import Cap
@@ -19,6 +21,10 @@ from fangkong.core.scoping import scope_for
 from .models import ArrivalCount, Checkpoint, FollowUp, RiskLevel, Violation
 
 LEVELS = (RiskLevel.HIGH, RiskLevel.MEDIUM, RiskLevel.LOW)
+
+# Counts per day kept by the writes (core.daily): the hall's trends.
+FOLLOWUPS_OPENED = "screening.followups_opened"  # passages._open_followup
+FOLLOWUPS_RELEASED = "screening.followups_released"  # followups.followup_release
 
 
 def _arrivals_by_level(within: str, day: date) -> dict[str, int]:
@@ -151,3 +157,53 @@ def checkpoint_points(user, area: Area) -> list[MapPoint]:
         "name", "unit__lon", "unit__lat"
     )
     return [MapPoint(lon, lat, name) for name, lon, lat in rows]
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+
+def _arrivals_series(user, area: Area, first: date, last: date, *, high: bool) -> dict[date, int] | None:
+    if not covers(user, Cap.PASSAGE_VIEW, area):
+        return None
+    qs = ArrivalCount.objects.filter(jpath__startswith=area.path, day__gte=first, day__lte=last)
+    if high:
+        qs = qs.filter(level=RiskLevel.HIGH)
+    return dict(qs.values_list("day").annotate(total=Sum("n")).order_by())
+
+
+def trend_arrivals(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    return _arrivals_series(user, area, first, last, high=False)
+
+
+def trend_arrivals_high(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    return _arrivals_series(user, area, first, last, high=True)
+
+
+def trend_followups_opened(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.PASSAGE_VIEW, area):
+        return None
+    return daily.series(FOLLOWUPS_OPENED, area.path, first, last)
+
+
+def trend_followups_released(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.PASSAGE_VIEW, area):
+        return None
+    return daily.series(FOLLOWUPS_RELEASED, area.path, first, last)
+
+
+def _by_day(field: str, **filters):
+    return (
+        FollowUp.objects.filter(**filters)
+        .annotate(day=TruncDate(field, tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
+def recount_followups_opened():
+    return _by_day("opened_at")
+
+
+def recount_followups_released():
+    return _by_day("released_at", released_at__isnull=False)

@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, events, pii
+from fangkong.core import clock, daily, events, pii
 from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import count_add, get_by, insert_one
@@ -38,6 +38,7 @@ from fangkong.registry.services import person_record_visitor
 
 from . import platform_status, rules
 from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, FollowupChanged
+from .hall import FOLLOWUPS_OPENED
 from .models import (
     ArrivalCount,
     FollowUp,
@@ -389,6 +390,7 @@ def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, 
             test_days=list(protocol.test_days),
         )
     )
+    daily.add(FOLLOWUPS_OPENED, followup.opened_at, followup.jpath, shard=followup.pk)  # the hall's trend
     audit_record(
         actor=actor,
         action="followup.open",

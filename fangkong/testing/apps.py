@@ -21,11 +21,20 @@ class TestingConfig(AppConfig):
         from fangkong.core import navigation
         from fangkong.core.roles import Cap
 
+        navigation.register_group("testing", _("Testing"), order=160)
         navigation.register(
-            "testing:rounds", _("Testing"), order=160, visible=navigation.any_cap(Cap.TESTING_SAMPLE, Cap.TESTING_ADMIN)
+            "testing:rounds",
+            _("Testing rounds"),
+            order=160,
+            visible=navigation.any_cap(Cap.TESTING_SAMPLE, Cap.TESTING_ADMIN),
+            group="testing",
         )
-        navigation.register("testing:lab", _("Laboratory"), order=170, visible=navigation.any_cap(Cap.TESTING_LAB))
-        navigation.register("testing:recalls", _("Recalls"), order=180, visible=navigation.any_cap(Cap.TESTING_RECALL))
+        navigation.register(
+            "testing:lab", _("Laboratory"), order=170, visible=navigation.any_cap(Cap.TESTING_LAB), group="testing"
+        )
+        navigation.register(
+            "testing:recalls", _("Recalls"), order=180, visible=navigation.any_cap(Cap.TESTING_RECALL), group="testing"
+        )
         # Registry's jurisdiction page (below testing) offers the code sheets of a community or grid, and issuing.
         navigation.register_link("jurisdiction.personal_codes", lambda j: reverse("testing:codes", args=[j.pk]))
         navigation.register_link(
@@ -43,4 +52,21 @@ class TestingConfig(AppConfig):
         hall.register_alert_kind(POOL_POSITIVE_ALERT, _("Positive pool"), cap=Cap.TESTING_RECALL, severity="bad")
         desk.register_todo("testing.recalls", testing_hall.recalls_to_sample, order=20)
         hall.register_map_indicator("round_coverage", _("Round coverage (%)"), testing_hall.map_coverage)
+        hall.register_chart("tests", _("Tests per day"), order=30)
+        hall.register_trend(
+            "testing.samples", _("Samples taken"), testing_hall.trend_samples, chart="tests", kind="bar"
+        )
+        hall.register_chart("epidemic_curve", _("Epidemic curve"), order=40)
+        hall.register_trend(
+            "testing.positive_pools",
+            _("Positive pools"),
+            testing_hall.trend_positive_pools,
+            chart="epidemic_curve",
+            kind="bar",
+            tone="warn",
+        )
+        from fangkong.core import daily
+
+        daily.register_rebuild(testing_hall.SAMPLES, testing_hall.recount_samples)
+        daily.register_rebuild(testing_hall.POSITIVE_POOLS, testing_hall.recount_positive_pools)
         hall.register_map_points("sampling_sites", _("Sampling sites"), testing_hall.site_points, symbol="circle")

@@ -3,12 +3,15 @@ and the recalls waiting for a grid worker's retest."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Count, Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fangkong.core import daily
 from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
 from fangkong.core.roles import Cap
@@ -16,6 +19,10 @@ from fangkong.core.scoping import scope_for
 from fangkong.registry.counts import residents_by_path
 
 from .models import Recall, Round, Sample, Site, Tube
+
+# Counts per day kept by the writes (core.daily): the hall's trends.
+SAMPLES = "testing.samples"  # collection.collections_ingest, results.recall_sample
+POSITIVE_POOLS = "testing.positive_pools"  # results.results_ingest: pooled tubes found positive, by the result's day
 
 
 def current_round(now: datetime) -> Round | None:
@@ -107,3 +114,37 @@ def site_points(user, area: Area) -> list[MapPoint]:
         return []
     rows = Site.objects.filter(jpath__startswith=area.path, active=True, lon__isnull=False)
     return [MapPoint(s.lon, s.lat, s.name, reverse("testing:site", args=[s.pk])) for s in rows]  # type: ignore[arg-type]
+
+
+# --- trends --------------------------------------------------------------------------------------------------
+
+
+def trend_samples(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.TESTING_RECALL, area):
+        return None
+    return daily.series(SAMPLES, area.path, first, last)
+
+
+def trend_positive_pools(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+    if not covers(user, Cap.TESTING_RECALL, area):
+        return None
+    return daily.series(POSITIVE_POOLS, area.path, first, last)
+
+
+def recount_samples():
+    return (
+        Sample.objects.annotate(day=TruncDate("collected_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
+
+
+def recount_positive_pools():
+    return (
+        Tube.objects.filter(result=Tube.Result.POSITIVE, retest=False, resulted_at__isnull=False)
+        .annotate(day=TruncDate("resulted_at", tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )

@@ -3,6 +3,7 @@ single-tube retest at once, and a positive single tube confirms a case — both 
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -11,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fangkong.core import clock, events, pii
+from fangkong.core import clock, daily, events, pii
 from fangkong.core.alerts import raise_alerts
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
@@ -35,6 +36,7 @@ from .events import (
     PoolPositive,
     RecallResolved,
 )
+from .hall import POSITIVE_POOLS, SAMPLES
 from .models import Recall, Sample, Site, Tube
 
 MAX_RESULTS = 10_000
@@ -87,6 +89,11 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
             seen.add(tube.code)
             done.append(tube)
     _store(done, now)
+    # The hall's epidemic curve (core.daily): positive pools (retests are people, counted as cases).
+    daily.add_many(
+        POSITIVE_POOLS,
+        Counter((clock.localdate(now), t.jpath) for t in done if t.result == Tube.Result.POSITIVE and not t.retest),
+    )
     recalls = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
     confirmed = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])
     audit_record(
@@ -280,6 +287,7 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         retest=True,
         jpath=recall.jpath,
     )
+    daily.add(SAMPLES, now, recall.jpath, shard=recall.pk)  # the hall's tests per day
     recall.retest_tube, recall.state, recall.sampled_at = tube, Recall.State.SAMPLED, now
     recall.save(update_fields=["retest_tube", "state", "sampled_at"])
     audit_record(

@@ -27,7 +27,11 @@ def test_grid_worker_sees_only_their_community_masked(browser, live_server, tran
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     _login(page, live_server, "grid_worker_a")
-    page.get_by_role("link", name=re.compile("^(人员|People)$")).first.click()
+    # The navigation groups the pages by module: "人员" sits in the 基础信息 menu.
+    people_link = page.locator("#site-nav").get_by_role("link", name=re.compile("^(人员|People)$"))
+    assert not people_link.is_visible()
+    page.locator("#site-nav summary", has_text=re.compile("基础信息|Basic data")).click()
+    people_link.click()
     page.wait_for_selector("table.people tbody tr")
 
     rows = page.locator("table.people tbody tr")
@@ -56,3 +60,20 @@ def test_grid_worker_sees_only_their_community_masked(browser, live_server, tran
     mobile.screenshot(path=str(screenshot_dir / "people-grid_worker_a-phone.png"), full_page=False)
     context.close()
     phone.close()
+
+
+def test_the_navigation_folds_behind_a_menu_button_on_a_phone(browser, live_server, transactional_db, screenshot_dir):
+    seed_demo(people=400)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    _login(page, live_server, "hq_admin")
+    header = page.locator("header.top").bounding_box()
+    assert header is not None and header["height"] < 140  # the desk comes first, not a wall of links
+    nav = page.locator("#site-nav")
+    assert not nav.is_visible()
+    page.get_by_role("button", name="菜单").click()
+    assert nav.is_visible()
+    page.locator("#site-nav summary", has_text="外防输入").click()
+    assert nav.get_by_role("link", name="闭环").is_visible()
+    page.screenshot(path=str(screenshot_dir / "nav-phone-open.png"))
+    context.close()

@@ -20,102 +20,79 @@ from fangkong.registry.models import Unit
 
 ROOT = Path(__file__).resolve().parents[2]  # the fangkong package
 
-# What each persona's navigation held when base.html listed the entries with {% if can.… %}.
+# What each persona's navigation holds: the entries each role saw when base.html listed them with {% if can.… %},
+# now in their modules' menus (a group of one is its entry's link).
 HQ = [
     "Home",
     "Command hall",
-    "My tasks",
-    "Directives",
-    "Report completeness",
-    "Daily situation",
-    "Reports to file",
-    "Duty",
-    "Incidents",
+    (
+        "Command",
+        [
+            "My tasks",
+            "Directives",
+            "Report completeness",
+            "Daily situation",
+            "Reports to file",
+            "Duty",
+            "Incidents",
+            "Supervision",
+        ],
+    ),
     "Inbox",
-    "Jurisdictions",
-    "People",
-    "Import",
-    "Checkpoint",
-    "Cases",
-    "Nobody missed",
-    "Travel reports",
-    "Testing",
-    "Recalls",
-    "Zones",
-    "Sentinel alerts",
-    "Transfers",
+    ("Screening", ["Checkpoint", "Cases", "Nobody missed", "Travel reports"]),
+    ("Testing", ["Testing rounds", "Recalls"]),
+    ("Containment", ["Zones", "Sentinel alerts", "Transfers", "Tracing", "Status changes"]),
     "Hazards",
-    "Supplies and volunteers",
-    "Price reports",
-    "Supervision",
-    "Tracing",
-    "Status changes",
-    "Audit",
-    "Retention",
+    ("Livelihood", ["Supplies and volunteers", "Price reports"]),
+    ("Basic data", ["Jurisdictions", "People", "Import"]),
+    ("Administration", ["Audit", "Retention"]),
 ]
 STREET = [
     "Home",
     "Command hall",
-    "My tasks",
-    "Directives",
-    "Report completeness",
-    "Daily situation",
-    "Reports to file",
-    "Duty",
-    "Incidents",
+    (
+        "Command",
+        ["My tasks", "Directives", "Report completeness", "Daily situation", "Reports to file", "Duty", "Incidents"],
+    ),
     "Inbox",
-    "Jurisdictions",
-    "People",
-    "Import",
-    "Cases",
-    "Nobody missed",
-    "Travel reports",
+    ("Screening", ["Cases", "Nobody missed", "Travel reports"]),
     "Recalls",
-    "Zones",
-    "Sentinel alerts",
-    "Transfers",
+    ("Containment", ["Zones", "Sentinel alerts", "Transfers", "Tracing", "Status changes"]),
     "Hazards",
     "Supplies and volunteers",
-    "Tracing",
-    "Status changes",
+    ("Basic data", ["Jurisdictions", "People", "Import"]),
 ]
 WORKER = [
     "Home",
     "Command hall",
-    "My tasks",
-    "Reports to file",
-    "Duty",
-    "Incidents",
+    ("Command", ["My tasks", "Reports to file", "Duty", "Incidents"]),
     "Inbox",
-    "Jurisdictions",
-    "People",
-    "Import",
-    "Cases",
-    "Travel reports",
+    ("Screening", ["Cases", "Travel reports"]),
     "Recalls",
-    "Zones",
-    "Sentinel alerts",
+    ("Containment", ["Zones", "Sentinel alerts", "Status changes"]),
     "Supplies and volunteers",
-    "Status changes",
+    ("Basic data", ["Jurisdictions", "People", "Import"]),
 ]
 UNIT_ROLES = {
     "lab_staff": ["Home", "Inbox", "Laboratory"],
     "checkpoint_staff": ["Home", "Inbox", "Checkpoint"],
-    "sampler": ["Home", "Inbox", "Testing"],
+    "sampler": ["Home", "Inbox", "Testing rounds"],
     "clinic_staff": [
         "Home",
-        "My tasks",
-        "Reports to file",
-        "Duty",
-        "Incidents",
+        ("Command", ["My tasks", "Reports to file", "Duty", "Incidents"]),
         "Inbox",
-        "Sentinel report",
-        "Inpatients",
+        ("Containment", ["Sentinel report", "Inpatients"]),
     ],
-    "discipline_inspector": ["Home", "Inbox", "Supervision"],
+    "discipline_inspector": ["Home", "Supervision", "Inbox"],
     "portal_editor": ["Home", "Inbox", "Portal articles"],
     "venue_staff": ["Home", "Inbox"],
 }
+
+
+def _flat(menu: list) -> list[str]:
+    return [x for part in menu for x in ([part] if isinstance(part, str) else part[1])]
+
+
 URLS = {
     "Home": "/",
     "Command hall": "/hall/",
@@ -134,7 +111,7 @@ URLS = {
     "Cases": "/screening/followups/",
     "Nobody missed": "/screening/reconciliation/",
     "Travel reports": "/screening/travel/",
-    "Testing": "/testing/",
+    "Testing rounds": "/testing/",
     "Laboratory": "/testing/lab/",
     "Recalls": "/testing/recalls/",
     "Zones": "/containment/zones/",
@@ -152,8 +129,13 @@ URLS = {
     "Audit": "/audit/",
     "Retention": "/dataprotection/retention/",
 }
-_NAV = re.compile(r'<header class="top">.*?<nav aria-label="[^"]*">(.*?)</nav>', re.S)
-_LINK = re.compile(r'<a href="([^"]*)">([^<]*)(?:<span class="badge">(\d+)</span>)?</a>')
+_NAV = re.compile(r'<header class="top">.*?<nav id="site-nav" class="site-nav" aria-label="[^"]*">(.*?)</nav>', re.S)
+_LINK = re.compile(r'<a href="([^"]*)"(?: aria-current="page")?>([^<]*)(?: <span class="badge">(\d+)</span>)?</a>')
+_PART = re.compile(
+    r'<details class="navgroup" data-group="[^"]*"><summary>([^<]*)(?: <span class="badge">\d+</span>)?</summary>'
+    r"(.*?)</details>|(<a href=.*?</a>)",
+    re.S,
+)
 
 
 def _nav(client: Client, path: str = "/") -> list[tuple[str, str, str]]:
@@ -169,20 +151,47 @@ def _labels(client: Client, path: str = "/") -> list[str]:
     return [label for label, _url, _badge in _nav(client, path)]
 
 
-def test_each_persona_sees_the_entries_it_saw_in_the_same_order(district):
-    assert _labels(district.client(district.hq)) == HQ
-    assert _labels(district.client(district.street1)) == STREET
-    assert _labels(district.client(district.worker_a)) == WORKER
+def _menu(client: Client, path: str = "/") -> list:
+    """The navigation's shape: an entry standing alone is its label; a group is (its label, [its entries])."""
+    found = _NAV.search(client.get(path).content.decode())
+    assert found
+    out: list = []
+    for group, inner, link in _PART.findall(found.group(1)):
+        if link:
+            out.append(_LINK.search(link).group(2).strip())
+        else:
+            out.append((group.strip(), [label.strip() for _u, label, _b in _LINK.findall(inner)]))
+    return out
+
+
+def test_each_persona_sees_its_entries_in_its_modules_menus(district):
+    assert _menu(district.client(district.hq)) == HQ
+    assert _menu(district.client(district.street1)) == STREET
+    assert _menu(district.client(district.worker_a)) == WORKER
+    assert _labels(district.client(district.worker_a)) == _flat(WORKER)
     lab = Unit.objects.get(code="LAB1")
     for role, expected in UNIT_ROLES.items():
         user = make_user(f"nav_{role}", role, unit=lab)
-        assert _labels(district.client(user)) == expected, role
+        assert _menu(district.client(user)) == expected, role
+
+
+def test_a_phone_sees_a_menu_button_and_few_words(district):
+    """HQ holds thirty pages: twelve words in the bar; the button folds them on a phone (site.js)."""
+    html = district.client(district.hq).get("/").content.decode()
+    assert 'class="navtoggle link" aria-expanded="false" aria-controls="site-nav"' in html
+    assert len(HQ) <= 12 < len(_flat(HQ))
+
+
+def test_the_page_open_is_marked_in_the_navigation(district):
+    html = district.client(district.hq).get("/people/").content.decode()
+    assert '<a href="/people/" aria-current="page">' in html
+    assert html.count('aria-current="page"') == 1
 
 
 def test_entries_lead_where_they_led_and_read_alike_on_every_page(district):
     client = district.client(district.hq)
     entries = _nav(client)
-    assert [(label, url) for label, url, _b in entries] == [(label, URLS[label]) for label in HQ]
+    assert [(label, url) for label, url, _b in entries] == [(label, URLS[label]) for label in _flat(HQ)]
     # Another app's page (base.html, whoever extends it) shows the very same navigation.
     assert _nav(client, "/people/") == entries
     assert _nav(client, "/inbox/") == entries
@@ -208,13 +217,13 @@ def test_labels_are_translated_for_the_reader(district):
 def test_the_sign_in_page_offers_residents_their_pages(client):
     html = re.sub(r"\s+", " ", client.get("/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
     assert 'Residents: <a href="/news/">News and notices</a> · <a href="/me/">My services</a>' in html
-    assert '<nav aria-label="Main">' not in html  # no staff navigation for a visitor
+    assert 'id="site-nav"' not in html  # no staff navigation for a visitor
 
 
 def test_without_the_app_that_registers_it_an_entry_is_gone(district, monkeypatch):
     kept = {key: e for key, e in navigation._entries.items() if not e.url_name.startswith("command:")}
     monkeypatch.setattr(navigation, "_entries", kept)
-    assert _labels(district.client(district.hq)) == [label for label in HQ if not URLS[label].startswith("/command/")]
+    assert _labels(district.client(district.hq)) == [x for x in _flat(HQ) if not URLS[x].startswith("/command/")]
 
 
 def test_links_answer_only_when_an_app_registered_them(district, monkeypatch):

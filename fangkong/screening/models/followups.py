@@ -48,6 +48,8 @@ class FollowUp(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     release_note = models.CharField(_("release note"), max_length=300, blank=True)
+    # When the hall was told that the contact deadline passed (hall.sweep_missed): once per case.
+    missed_alerted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["contact_due_at", "id"]
@@ -57,6 +59,12 @@ class FollowUp(models.Model):
             # Who is under closed-loop management now: testing reads the whole set for every batch of scans
             # (they are tested alone), so it is an index-only scan of the open ones, not of every follow-up ever.
             models.Index(fields=["person"], name="followup_open_person", condition=models.Q(released_at__isnull=True)),
+            # The sweep's question every few minutes: which deadlines passed unseen since the last time.
+            models.Index(
+                fields=["contact_due_at"],
+                name="followup_missed_unalerted",
+                condition=models.Q(released_at__isnull=True, contacted_at__isnull=True, missed_alerted_at__isnull=True),
+            ),
         ]
 
     def state_at(self, now) -> str:

@@ -11,19 +11,21 @@ transaction and each rejected one is reported by its index with the reason. Pool
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, daily
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import write_rows
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
 
+from ..hall import SAMPLES
 from ..models import Sample, Site, Tube
 from .people import _ALONE, _HOUSEHOLD, _JPATH, _PK, _SAMPLED, _resolve_people
 from .scan import CLOCK_SKEW, MAX_SCANS, Scan, clean_code, code_or_blank
@@ -150,6 +152,8 @@ def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True)
         ["round_id", "tube_id", "person_id", "site_id", "collected_at", "recorded_by_id", "retest", "jpath"],
         [(round_pk, tube.id, pk, site_pk, at, actor_pk, False, jpath) for tube, pk, site_pk, at, jpath in accepted],
     )
+    # The hall's tests per day (core.daily): one statement for the batch's (day, grid) pairs.
+    daily.add_many(SAMPLES, Counter((clock.localdate(at), jpath) for _, _, _, at, jpath in accepted), shard=actor_pk)
     audit_record(
         actor=actor,
         action="testing.collections",

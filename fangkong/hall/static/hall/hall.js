@@ -223,3 +223,74 @@
   load();
   setInterval(load, 60000);
 })();
+
+/* The trends: one small chart per subject (arrivals, closed-loop cases, tests, the epidemic curve, hazards) over
+   the last 30 days, each series as the server names it. Reloaded every five minutes: days move slowly. */
+(function () {
+  "use strict";
+  var box = document.getElementById("hall-trends");
+  if (!box || !window.echarts) return;
+  var wall = box.dataset.wall === "1";
+  var TONES = { bad: "#d7263d", warn: "#e08e0b", "": wall ? "#5aa9ff" : "#2f6fcf" };
+  var SECOND = wall ? "#9ad29f" : "#2e9d50";
+  var charts = [];
+
+  function draw(data) {
+    charts.forEach(function (c) { c.dispose(); });
+    charts = [];
+    box.textContent = "";
+    if (!data.charts.length) {
+      var p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = box.dataset.empty;
+      box.appendChild(p);
+      return;
+    }
+    var days = data.days.map(function (d) { return d.slice(5); });
+    data.charts.forEach(function (c) {
+      var fig = document.createElement("figure");
+      fig.className = "trend";
+      fig.dataset.chart = c.name;
+      var cap = document.createElement("figcaption");
+      cap.textContent = c.label;
+      var area = document.createElement("div");
+      area.className = "trend-chart";
+      area.setAttribute("role", "img");
+      area.setAttribute("aria-label", c.label + "：" + c.series.map(function (s) {
+        return s.label + " " + s.values.reduce(function (a, b) { return a + b; }, 0);
+      }).join("，"));
+      fig.appendChild(cap);
+      fig.appendChild(area);
+      box.appendChild(fig);
+      var chart = window.echarts.init(area, wall ? "dark" : null, { renderer: "canvas" });
+      var plain = 0;
+      chart.setOption({
+        backgroundColor: "transparent",
+        animation: false,
+        grid: { left: 36, right: 8, top: 22, bottom: 20 },
+        tooltip: { trigger: "axis" },
+        legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: wall ? 13 : 11 } },
+        xAxis: { type: "category", data: days, axisLabel: { fontSize: wall ? 12 : 10 } },
+        yAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { fontSize: wall ? 12 : 10 } },
+        series: c.series.map(function (s) {
+          var colour = s.tone ? TONES[s.tone] : (plain++ ? SECOND : TONES[""]);
+          return {
+            name: s.label, type: s.kind === "bar" ? "bar" : "line", data: s.values, showSymbol: false,
+            itemStyle: { color: colour }, lineStyle: { color: colour, width: 2 }, barMaxWidth: 12
+          };
+        })
+      });
+      charts.push(chart);
+    });
+  }
+
+  function load() {
+    fetch(box.dataset.src, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (data) { if (data) draw(data); })
+      .catch(function () { /* the next reload tries again */ });
+  }
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+  load();
+  setInterval(load, 300000);
+})();
