@@ -12,6 +12,8 @@ On PostgreSQL (`fangkong_bench_hall` is dropped and recreated) with `fangkong se
             p50/p95 (target p95 ≤ 300 ms);
   map     — GET /api/v1/hall/map: the district's streets by zone level, its 700 grids by arrivals today (target
             p95 ≤ 300 ms);
+  trends  — GET /api/v1/hall/trends: 30 days of arrivals, closed-loop cases, samples, positives, cases and hazards
+            from the counts kept per day (core.daily; rebuilt once after the bulk load, as `fangkong rebuild-counts`);
   streams — `--streams` open alert streams (server-sent events, /hall/stream, as HQ's walls); a high-risk arrival
             registered through the API; the time until every stream has its event (target ≤ 1 s);
   raw     — `pgbench -S` in the same run.
@@ -165,6 +167,8 @@ def measure(base: str, args, first_street):
     map_streets = timed_get(f"{base}/api/v1/hall/map", hq, args.requests)
     map_grids = timed_get(f"{base}/api/v1/hall/map?level=grid&indicator=arrivals_today", hq, args.requests // 2)
     print(f"  map: p50 {pct(map_streets, 50):.0f} ms, grids {pct(map_grids, 50):.0f} ms", flush=True)
+    trends = timed_get(f"{base}/api/v1/hall/trends", hq, args.requests)
+    print(f"  trends: p50 {pct(trends, 50):.0f} ms", flush=True)
 
     cookie = session_cookie(base, "hq_admin")
     host, port = "127.0.0.1", args.port
@@ -206,7 +210,7 @@ def measure(base: str, args, first_street):
     reached = [min(s.arrived.values()) - sent for s in streams if s.arrived]
     for s in streams:
         s.close()
-    return hall_hq, hall_street, map_streets, map_grids, reached, streams
+    return hall_hq, hall_street, map_streets, map_grids, trends, reached, streams
 
 
 def main() -> None:
@@ -268,6 +272,13 @@ def main() -> None:
         arrivals_rebuild()
     if not ResidentCount.objects.exists():
         residents_rebuild()
+    from fangkong.core import daily
+    from fangkong.core.models import DailyCount
+
+    if not DailyCount.objects.exists():  # likewise: samples, closed-loop cases and hazards were bulk-written
+        started = time.perf_counter()
+        daily.rebuild()
+        print(f"  daily counts rebuilt in {time.perf_counter() - started:.0f} s", flush=True)
     if PersonStatus.objects.filter(colour__isnull=False).count() < args.people:
         filled, seconds = fill_statuses()
         print(f"  statuses filled: {filled:,} in {seconds:.0f} s", flush=True)
@@ -281,22 +292,24 @@ def main() -> None:
     threads = args.streams + 8  # each open stream holds one of the server's threads (core.alertstream)
     with server(port=args.port, workers=2, threads=threads // 2 + 4, log=Path(tmp) / "server.log", home=tmp) as base:
         try:
-            hall_hq, hall_street, map_streets, map_grids, reached, streams = measure(base, args, first_street)
+            hall_hq, hall_street, map_streets, map_grids, trends, reached, streams = measure(base, args, first_street)
         except Exception:
             traceback.print_exc()  # before the server stops (which may time out and hide it)
             raise
     h50, h95 = pct(hall_hq, 50), pct(hall_hq, 95)
     s95 = pct(hall_street, 95)
     m95, g95 = pct(map_streets, 95), pct(map_grids, 95)
+    t95 = pct(trends, 95)
     slowest = max(reached) * 1000 if len(reached) == len(streams) else float("inf")
     ratio = (1000 / h50) / pgbench_tps if pgbench_tps else 0
     print(f"hall (district): p50 {h50:.0f} ms, p95 {h95:.0f} ms; a street's: p95 {s95:.0f} ms")
     print(f"map: streets by zone level p95 {m95:.0f} ms; grids by arrivals p95 {g95:.0f} ms")
+    print(f"trends: 30 days of every chart p95 {t95:.0f} ms")
     print(f"streams: {len(reached)}/{len(streams)} had the alert; the last after {slowest:.0f} ms")
     print(
         f"RESULT people={args.people} passages={args.passages} samples={sampled} hazards={args.hazards} "
         f"hall_p50_ms={h50:.0f} hall_p95_ms={h95:.0f} hall_street_p95_ms={s95:.0f} map_p95_ms={m95:.0f} "
-        f"map_grids_p95_ms={g95:.0f} streams={len(streams)} streams_reached={len(reached)} "
+        f"map_grids_p95_ms={g95:.0f} trends_p95_ms={t95:.0f} streams={len(streams)} streams_reached={len(reached)} "
         f"stream_last_ms={slowest:.0f} pgbench_select_tps={pgbench_tps:.0f} ratio={ratio:.5f}"
     )
 

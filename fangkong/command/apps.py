@@ -13,6 +13,15 @@ class CommandConfig(AppConfig):
 
         subscriptions.connect()
 
+        # An alert a task was dispatched from stays as long as the task (core.alerts.alerts_purge).
+        from django.db.models import Exists, OuterRef, Q
+
+        from fangkong.core.purging import register_hold
+
+        from .models import Directive
+
+        register_hold("hall_alerts", "dispatched", lambda: Q(Exists(Directive.objects.filter(alert_id=OuterRef("pk")))))
+
         from django.urls import reverse
         from django.utils.translation import gettext_lazy as _
 

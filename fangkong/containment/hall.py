@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for
 from fangkong.registry.models import Person
@@ -35,6 +35,8 @@ from .models import (
 from .status import status_settle_stale
 from .transfers import due_step, occupancy
 from .zones import households_in, people_in_zone
+
+CONTACT_MANAGED = timedelta(days=10)  # 7 days' central isolation, then 3 at home, from the last contact
 
 
 def colour_counts(path: str) -> Counter:
@@ -90,7 +92,14 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         open=Count("pk", filter=Q(released_at__isnull=True)),
         today=Count("pk", filter=Q(confirmed_at__gte=day)),
     )
-    contacts = CloseContact.objects.filter(within, case__released_at__isnull=True).count()
+    # Under management: the people whose last contact with a case lies within the protocol's period (7 days'
+    # central isolation and 3 at home), counted once however many cases they met.
+    contacts = (
+        CloseContact.objects.filter(within, last_contact_at__gte=now - CONTACT_MANAGED)
+        .values("person_id")
+        .distinct()
+        .count()
+    )
     transfers = list(
         Transfer.objects.filter(
             within, state__in=[Transfer.State.DISPATCHED, Transfer.State.PICKED_UP, Transfer.State.ARRIVED]
@@ -103,14 +112,22 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     beds = sum(s.capacity for s in sites)
     sentinel = SentinelAlert.objects.filter(within, handled_at__isnull=True).count()
     zones_url = reverse("containment:zones")
+    people = reverse("containment:people")
+    transfers_url = list_url(reverse("containment:transfers"), area)
     by_level = Counter(z["level_name"] for z in zones)
     return [
         Figure("zones", _("Zones in force"), zones, tile=False, url=zones_url),
         Figure("zones_in_force", _("Zones in force"), len(zones), url=zones_url),
         Figure("zones_by_level", _("Zones by level"), dict(by_level), tile=False, url=zones_url),
         Figure("zone_population", _("People inside zones"), sum(z["population"] for z in zones), url=zones_url),
-        Figure("red", _("People red"), colours[Colour.RED], tone="bad"),
-        Figure("yellow", _("People yellow"), colours[Colour.YELLOW], tone="warn"),
+        Figure("red", _("People red"), colours[Colour.RED], url=list_url(people, area, colour="red"), tone="bad"),
+        Figure(
+            "yellow",
+            _("People yellow"),
+            colours[Colour.YELLOW],
+            url=list_url(people, area, colour="yellow"),
+            tone="warn",
+        ),
         Figure(
             "cases_open",
             _("Confirmed cases under care"),
@@ -119,12 +136,18 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             tone="bad",
         ),
         Figure("cases_today", _("Confirmed today"), cases["today"], tone="bad"),
-        Figure("close_contacts", _("Close contacts of open cases"), contacts, tone="warn"),
-        Figure("transfers_under_way", _("Transfers under way"), len(transfers), url=reverse("containment:transfers")),
-        Figure("transfers_late", _("Transfers late"), late, url=reverse("containment:transfers"), tone="bad"),
-        Figure("isolation_used", _("Isolation beds taken"), used, url=reverse("containment:transfers")),
-        Figure("isolation_free", _("Isolation beds free"), max(beds - used, 0), url=reverse("containment:transfers")),
-        Figure("sentinel_open", _("Sentinel alerts open"), sentinel, url=reverse("containment:alerts"), tone="bad"),
+        Figure("close_contacts", _("Close contacts under management"), contacts, tone="warn"),
+        Figure("transfers_under_way", _("Transfers under way"), len(transfers), url=transfers_url),
+        Figure("transfers_late", _("Transfers late"), late, url=transfers_url, tone="bad"),
+        Figure("isolation_used", _("Isolation beds taken"), used, url=transfers_url),
+        Figure("isolation_free", _("Isolation beds free"), max(beds - used, 0), url=transfers_url),
+        Figure(
+            "sentinel_open",
+            _("Sentinel alerts open"),
+            sentinel,
+            url=list_url(reverse("containment:alerts"), area),
+            tone="bad",
+        ),
     ]
 
 

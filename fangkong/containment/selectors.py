@@ -8,8 +8,8 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for, unit_ids_for
 from fangkong.registry.models import Person
 
-from .models import Appeal, Case, Inpatient, StatusChange, Zone, ZoneLevel
-from .status import Status, status_of
+from .models import Appeal, Case, Colour, Inpatient, PersonStatus, StatusChange, Zone, ZoneLevel
+from .status import Status, status_of, status_settle_stale
 
 
 def zones_visible(*, user, state: str = "") -> QuerySet[Zone]:
@@ -108,6 +108,20 @@ def person_status(*, user, person_id: int) -> tuple[Person, Status]:
     if person is None:
         raise NotFound
     return person, status_of(person.pk)
+
+
+def people_restricted(*, user, colour: str = "", within: str = "") -> QuerySet[PersonStatus]:
+    """The people red or yellow (`colour`: one of them, default both) in the user's reach, under `within` (a
+    jurisdiction's path) when given, the most recent first — as the hall counts them: stale stored statuses are
+    settled first, then read along the partial index of restricted people."""
+    if not has_cap(user, Cap.STATUS_VIEW):
+        raise Forbidden(Cap.STATUS_VIEW)
+    status_settle_stale()
+    colours = [colour] if colour in (Colour.RED, Colour.YELLOW) else [Colour.RED, Colour.YELLOW]
+    qs = PersonStatus.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath"), colour__in=colours)
+    if within:
+        qs = qs.filter(jpath__startswith=within)
+    return qs.order_by("-since", "person_id")
 
 
 def changes_visible(*, user, state: str = "") -> QuerySet[StatusChange]:

@@ -9,6 +9,7 @@ app_name = "containment"
 urlpatterns = [
     path("zones/", views.zone_list, name="zones"),
     path("zones/<int:zone_id>/", views.zone_detail, name="zone"),
+    path("people/", views.people_list, name="people"),
     path("people/<int:person_id>/", views.person_status, name="person"),
     path("changes/", views.change_list, name="changes"),
     path("changes/<int:change_id>/decide/", views.change_decide, name="change_decide"),

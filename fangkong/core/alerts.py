@@ -41,6 +41,22 @@ def refs_raised(refs: list[str]) -> set[str]:
     return found
 
 
+# --- retention -----------------------------------------------------------------------------------------------
+
+ALERT_DAYS = 90  # the feed is about now; an alert a task was dispatched from stays with that task (a hold)
+
+
+def alerts_purge(now: datetime | None = None) -> int:
+    """Delete the alerts older than ALERT_DAYS that nothing holds (`fangkong purge`'s housekeeping); the rows
+    deleted. Modules above keep theirs with core.purging.register_hold("hall_alerts", …)."""
+    from datetime import timedelta
+
+    from .purging import holds, in_ranges, raw_delete
+
+    cutoff = (now or clock.now()) - timedelta(days=ALERT_DAYS)
+    return in_ranges(HallAlert.objects.filter(at__lt=cutoff), raw_delete, keep=holds("hall_alerts"))
+
+
 # --- alerts that come from the clock -------------------------------------------------------------------------
 # Most alerts are raised by the write that makes the fact. Some facts are made by time passing (a contact deadline
 # missed, a transfer late at its step): nobody writes then, so a module registers a sweep, which `fangkong

@@ -105,6 +105,15 @@ def modules() -> list[str]:
     return [p.module for p in sorted(_providers.values(), key=lambda p: (p.order, p.module))]
 
 
+def list_url(url: str, area: Area | None = None, **params: str) -> str:
+    """The list behind a figure, narrowed to `area` (`?jurisdiction=ID`, which the lists that take it honour,
+    404 outside the viewer's reach) and filtered by `params`."""
+    from urllib.parse import urlencode
+
+    query = {**params, **({"jurisdiction": str(area.id)} if area is not None else {})}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
 def covers(user, cap: str, area: Area) -> bool:
     """Whether `user` holds `cap` over the whole of `area` (a provider's first check)."""
     return scope_for(user, cap).covers(area.path)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 def housekeeping() -> dict[str, int]:
     """By name → rows deleted."""
+    from fangkong.core.alerts import alerts_purge
     from fangkong.core.auth import tokens_purge
     from fangkong.core.throttle import purge as rate_counts_purge
     from fangkong.residents.signin import login_codes_purge
@@ -14,4 +15,5 @@ def housekeeping() -> dict[str, int]:
         "api_tokens": tokens_purge(),  # a week after they expired
         "rate_counts": rate_counts_purge(),  # windows over a day old (they hold addresses and account names)
         "login_codes": login_codes_purge(),  # residents' one-time codes, a day after they expired
+        "hall_alerts": alerts_purge(),  # the hall's feed after 90 days, but for those a task was dispatched from
     }

@@ -40,6 +40,17 @@ def jurisdictions_within(*, user, cap: str) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(scope_for(user, cap).q("path"))
 
 
+def jurisdiction_within(*, user, cap: str, jurisdiction_id: int | None) -> Jurisdiction | None:
+    """The jurisdiction a list is narrowed to (`?jurisdiction=ID`, a hall's tile leading to its list): None when
+    none is asked for; 404 when it lies outside the user's reach for `cap`, as if it did not exist."""
+    if jurisdiction_id is None:
+        return None
+    found = jurisdictions_within(user=user, cap=cap).filter(pk=jurisdiction_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
 def jurisdictions_below(*, user, cap: str) -> QuerySet[Jurisdiction]:
     """The jurisdictions right below the user's own for `cap` (whom a directive is addressed to)."""
     return Jurisdiction.objects.filter(parent__path__in=scope_for(user, cap).paths)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, daily
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
@@ -41,11 +41,11 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     without = sum(1 for a in majors if any(not (a or {}).get(k) for k in ASSURANCES))
     year_start = clock.start_of_day(clock.localdate(now).replace(month=1, day=1))
     accidents = Accident.objects.filter(within, incident__occurred_at__gte=year_start).count()
-    hazards = reverse("safety:hazards")
+    hazards = list_url(reverse("safety:hazards"), area, state="open")
     return [
         Figure("hazards_open", _("Open hazards"), counts["n"], url=hazards),
-        Figure("hazards_major", _("Open major hazards"), counts["major"], url=hazards + "?grade=major", tone="bad"),
-        Figure("hazards_general", _("Open general hazards"), counts["general"], url=hazards + "?grade=general"),
+        Figure("hazards_major", _("Open major hazards"), counts["major"], url=hazards + "&grade=major", tone="bad"),
+        Figure("hazards_general", _("Open general hazards"), counts["general"], url=hazards + "&grade=general"),
         Figure("hazards_overdue", _("Rectifications overdue"), overdue, url=reverse("safety:review"), tone="bad"),
         Figure(
             "majors_without_assurances",

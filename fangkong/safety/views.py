@@ -10,7 +10,10 @@ from django.utils.translation import gettext as _
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
+from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
+from fangkong.registry.selectors import jurisdiction_within
 
 from . import hazards
 from .models import Hazard
@@ -33,8 +36,15 @@ def hazard_list(request):
         except FieldError as exc:
             error = exc
     qs = hazards.hazards_visible(user=request.user)
+    if within := jurisdiction_within(
+        user=request.user, cap=Cap.SAFETY_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    ):
+        qs = qs.filter(jpath__startswith=within.path)
     state = request.GET.get("state", "")
-    page, query = page_of(request, (qs.filter(state=state) if state else qs).order_by("-found_at", "-id"))
+    shown = qs.exclude(state=Hazard.State.CLOSED) if state == "open" else qs.filter(state=state) if state else qs
+    if (grade := request.GET.get("grade", "")) in Hazard.Grade.values:
+        shown = shown.filter(grade=grade)  # the hall's "open major hazards"
+    page, query = page_of(request, shown.order_by("-found_at", "-id"))
     stats = {(r["state"], r["grade"]): r["n"] for r in qs.values("state", "grade").annotate(n=Count("id"))}
     return render(
         request,
@@ -43,12 +53,15 @@ def hazard_list(request):
             "page": page,
             "query": query,
             "rows": [(h, hazards.flags(h)) for h in page],
+            "within": within,
             "stats": [
                 (label, stats.get((value, "general"), 0), stats.get((value, "major"), 0))
                 for value, label in Hazard.State.choices
             ],
-            "states": Hazard.State.choices,
+            "states": [("open", _("Open (not closed)")), *Hazard.State.choices],
             "state": state,
+            "grades": Hazard.Grade.choices,
+            "grade": grade,
             "enterprises": enterprises[:500],
             "error": error,
         },

@@ -4,7 +4,6 @@ closed-loop cases in time or overdue, unreported exits; and, on a worker's desk,
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, daily
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for
 
@@ -46,7 +45,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     now_ = _arrivals_by_level(area.path, today)
     before = _arrivals_by_level(area.path, today - timedelta(days=1))
     day = clock.localdate(now).isoformat()
-    passages = reverse("screening:passages") + "?" + urlencode({"direction": "in", "day": day})
+    passages = list_url(reverse("screening:passages"), area, direction="in", day=day)
     figures = [
         Figure(
             "arrivals_today",
@@ -79,21 +78,32 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     )
     followups = reverse("screening:followups")
     figures += [
-        Figure("followups_open", _("Under closed-loop management"), open_["open"], url=followups + "?state=active"),
+        Figure(
+            "followups_open",
+            _("Under closed-loop management"),
+            open_["open"],
+            url=list_url(followups, area, state="active"),
+        ),
         Figure(
             "followups_in_time",
             _("Awaiting contact, in time"),
             open_["awaiting"],
-            url=followups + "?state=" + FollowUp.State.OPEN,
+            url=list_url(followups, area, state=FollowUp.State.OPEN),
         ),
         Figure(
             "followups_overdue",
             _("Not contacted in time"),
             open_["overdue"],
-            url=followups + "?state=" + FollowUp.State.MISSED,
+            url=list_url(followups, area, state=FollowUp.State.MISSED),
             tone="bad",
         ),
-        Figure("followups_late", _("Contacted late"), open_["late"], url=followups + "?state=active", tone="warn"),
+        Figure(
+            "followups_late",
+            _("Contacted late"),
+            open_["late"],
+            url=list_url(followups, area, state="active"),
+            tone="warn",
+        ),
     ]
     if covers(user, Cap.VIOLATION_HANDLE, area):
         figures.append(
@@ -101,7 +111,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
                 "travel_violations",
                 _("Unreported exits to handle"),
                 Violation.objects.filter(within, outcome=Violation.Outcome.OPEN).count(),
-                url=reverse("screening:violations") + "?outcome=open",
+                url=list_url(reverse("screening:violations"), area, outcome="open"),
                 tone="warn",
             )
         )

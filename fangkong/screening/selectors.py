@@ -105,10 +105,13 @@ def passage_get(*, user, passage_id: int) -> Passage:
     return _get(passages_visible(user=user), passage_id)
 
 
-def followups_visible(*, user, state: str = "") -> QuerySet[FollowUp]:
+def followups_visible(*, user, state: str = "", within: str = "") -> QuerySet[FollowUp]:
+    """The closed-loop cases in the user's reach (under `within`, a jurisdiction's path, when given) by state."""
     qs = FollowUp.objects.filter(scope_for(user, Cap.FOLLOWUP_WORK).q("jpath")).select_related(
         "person", "community", "jurisdiction"
     )
+    if within:
+        qs = qs.filter(jpath__startswith=within)
     now = clock.now()
     if state == FollowUp.State.RELEASED:
         qs = qs.filter(released_at__isnull=False)

@@ -3,9 +3,9 @@ and the recalls waiting for a grid worker's retest."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import daily
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for
 from fangkong.registry.counts import residents_by_path
 
-from .models import Recall, Round, Sample, Site, Tube
+from .models import Recall, Round, Sample, Site, SiteKind, Tube
 
 # Counts per day kept by the writes (core.daily): the hall's trends.
 SAMPLES = "testing.samples"  # collection.collections_ingest, results.recall_sample
@@ -53,7 +53,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         return []
     within = Q(jpath__startswith=area.path)
     recalls = Recall.objects.filter(within, state__in=[Recall.State.ORDERED, Recall.State.SAMPLED]).count()
-    recalls_url = reverse("testing:recalls")
+    recalls_url = list_url(reverse("testing:recalls"), area)
     round_ = current_round(now)
     if round_ is None:
         return [
@@ -64,12 +64,20 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         ]
     expected = _expected(round_, area.path)
     sampled = Sample.objects.filter(within, round=round_, retest=False).count()
+    late = _late_q(round_, now)
     tubes = Tube.objects.filter(within, round=round_, retest=False).aggregate(
         in_transit=Count("pk", filter=Q(closed_at__isnull=False, result="", bag__isnull=False, bag__received_at=None)),
         at_lab=Count("pk", filter=Q(result="", bag__received_at__isnull=False)),
         resulted=Count("pk", filter=~Q(result="")),
         positive=Count("pk", filter=Q(result=Tube.Result.POSITIVE)),
+        # Past the round's result limit (from the tube's opening), by the stage it is stuck at or ended late in,
+        # as the round's page lists them (monitoring.stage_timings).
+        late_collect=Count("pk", filter=late & Q(closed_at__isnull=True)),
+        late_deliver=Count("pk", filter=late & Q(closed_at__isnull=False) & Q(bag__received_at__isnull=True)),
+        late_test=Count("pk", filter=late & Q(bag__received_at__isnull=False, resulted_at__isnull=True)),
+        late_report=Count("pk", filter=late & Q(resulted_at__isnull=False)),
     )
+    by_stage = {stage: tubes[f"late_{stage}"] for stage in ("collect", "deliver", "test", "report")}
     round_url = reverse("testing:round", args=[round_.pk])
     return [
         Figure("round", _("Current round"), {"id": round_.pk, "name": round_.name}, tile=False, url=round_url),
@@ -79,8 +87,33 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         Figure("tubes_at_lab", _("Tubes at the laboratory"), tubes["at_lab"], url=round_url),
         Figure("results_back", _("Tubes with a result"), tubes["resulted"], url=round_url),
         Figure("positive_pools", _("Positive pools"), tubes["positive"], url=round_url, tone="bad"),
+        Figure(
+            "tubes_late",
+            _("Tubes past the result limit"),
+            sum(by_stage.values()),
+            url=round_url + "#late",
+            tone="bad",
+        ),
+        Figure("tubes_late_by_stage", _("Tubes past the result limit, by stage"), by_stage, tile=False),
         Figure("recalls_open", _("Recalls awaiting a retest"), recalls, url=recalls_url, tone="warn"),
     ]
+
+
+def _late_q(round_: Round, now: datetime) -> Q:
+    """Tubes whose result came, or is still awaited, later than the limit for their site's kind (hours from the
+    tube's opening): one condition per kind over the round's few hundred sites, no join."""
+    kinds: dict[str, list[int]] = {SiteKind.MASS: []}
+    for pk, kind in Site.objects.values_list("pk", "kind"):
+        kinds.setdefault(kind or SiteKind.MASS, []).append(pk)
+    late = Q(pk__in=[])
+    for kind, sites in kinds.items():
+        limit = timedelta(hours=round_.limit_hours(kind))
+        mine = Q(site_id__in=sites) | Q(site_id__isnull=True) if kind == SiteKind.MASS else Q(site_id__in=sites)
+        late |= mine & (
+            Q(resulted_at__isnull=False, resulted_at__gt=F("opened_at") + limit)
+            | Q(resulted_at__isnull=True, opened_at__lt=now - limit)
+        )
+    return late
 
 
 def recalls_to_sample(user) -> Todo | None:

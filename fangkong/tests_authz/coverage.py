@@ -184,6 +184,7 @@ PAGES: dict[str, Cov] = {
     "testing:codes_issue": scoped("jurisdiction", method="POST", body={}),
     "containment:zones": listing("zone"),
     "containment:zone": scoped("zone"),
+    "containment:people": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),
     "containment:person": scoped("person"),
     "containment:changes": listing("status_change", query={"state": "applied"}),
     "containment:change_decide": scoped("status_change", method="POST", body={"action": "reject", "note": "x"}),

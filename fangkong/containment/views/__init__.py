@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .care import inpatients, transfer_list
-from .people import appeal_decide, change_decide, change_list, person_status
+from .people import appeal_decide, change_decide, change_list, people_list, person_status
 from .sentinels import alert_list, sentinel_form
 from .venues import tracing, venue_poster
 from .zones import zone_detail, zone_list
@@ -14,6 +14,7 @@ __all__ = [
     "change_decide",
     "change_list",
     "inpatients",
+    "people_list",
     "person_status",
     "sentinel_form",
     "tracing",

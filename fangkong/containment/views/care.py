@@ -11,6 +11,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import selectors
 
@@ -32,14 +33,17 @@ def transfer_list(request):
         except FieldError as exc:
             messages.error(request, exc.message)
         return redirect("containment:transfers")
-    rows = [
-        (t, transfers.due_step(t))
-        for t in transfers.transfers_visible(user=request.user).exclude(state__in=["released", "cancelled"])[:200]
-    ]
+    shown = transfers.transfers_visible(user=request.user)
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:
+        shown = shown.filter(jpath__startswith=within.path)  # the people of a hall's street or community
+    rows = [(t, transfers.due_step(t)) for t in shown.exclude(state__in=["released", "cancelled"])[:200]]
     return render(
         request,
         "containment/transfers.html",
-        {"rows": rows, "sites": transfers.sites_with_occupancy()},
+        {"rows": rows, "sites": transfers.sites_with_occupancy(), "within": within},
     )
 
 

@@ -13,6 +13,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import selectors
 
@@ -71,5 +72,10 @@ def alert_list(request):
         except FieldError as exc:
             messages.error(request, exc.message)
         return redirect("containment:alerts")
-    page, query = page_of(request, alerts_visible(user=request.user))
-    return render(request, "containment/alerts.html", {"page": page, "query": query})
+    qs = alerts_visible(user=request.user)
+    if within := jurisdiction_within(
+        user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    ):
+        qs = qs.filter(jpath__startswith=within.path)
+    page, query = page_of(request, qs)
+    return render(request, "containment/alerts.html", {"page": page, "query": query, "within": within})

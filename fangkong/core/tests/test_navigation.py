@@ -158,7 +158,9 @@ def _menu(client: Client, path: str = "/") -> list:
     out: list = []
     for group, inner, link in _PART.findall(found.group(1)):
         if link:
-            out.append(_LINK.search(link).group(2).strip())
+            alone = _LINK.search(link)
+            assert alone, link
+            out.append(alone.group(2).strip())
         else:
             out.append((group.strip(), [label.strip() for _u, label, _b in _LINK.findall(inner)]))
     return out

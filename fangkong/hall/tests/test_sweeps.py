@@ -94,3 +94,26 @@ def test_a_late_transfer_raises_an_alert_once_per_step(district, api):
     items = api(district.worker_a).get("/api/v1/hall/alerts").json()["items"]
     assert [a["kind"] for a in items if a["kind"] == TRANSFER_LATE_ALERT] == [TRANSFER_LATE_ALERT] * 2
     assert api(district.worker_b).get("/api/v1/hall/alerts").json()["items"] == []  # not theirs
+
+
+def test_old_alerts_are_purged_but_those_a_task_came_from_stay(district, screening, api):
+    from fangkong.core.alerts import ALERT_DAYS, alerts_purge, raise_alert
+    from fangkong.dataprotection.housekeeping import housekeeping
+    from fangkong.hall.services import alert_dispatch
+    from fangkong.screening.events import HIGH_RISK_ARRIVAL
+
+    with clock.frozen_at(clock.now() - timedelta(days=ALERT_DAYS + 1)):
+        old = [raise_alert(kind=HIGH_RISK_ARRIVAL, subject=f"道口{i}", jpath=district.a.path) for i in range(3)]
+        kept = old[0]
+        alert_dispatch(
+            actor=district.hq,
+            alert_id=kept.pk,
+            recipients=[str(district.a.pk)],
+            deadline=clock.now() + timedelta(hours=4),
+            body="核查",
+        )
+    arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk)  # today's
+    assert HallAlert.objects.count() == 4
+    assert housekeeping()["hall_alerts"] == 2
+    assert set(HallAlert.objects.values_list("pk", flat=True)) == {kept.pk, HallAlert.objects.latest("id").pk}
+    assert alerts_purge() == 0

@@ -48,20 +48,20 @@ def _arrival(district, **kw) -> dict:
 
 def test_a_traveller_from_a_high_risk_area(district, register, django_assert_max_num_queries):
     # New to the register; the arrival opens a closed-loop follow-up (and announces it: their status expires).
-    with django_assert_max_num_queries(17):  # 15
+    with django_assert_max_num_queries(20):  # 18 with the hall's counts (arrivals, cases opened) and its alert
         reply = register(**_arrival(district))
     assert reply["followup_id"] and reply["instruction"] == "central_isolation"
 
 
 def test_a_traveller_through_several_areas(district, register, django_assert_max_num_queries):
     visited = ["吉林省长春市", "北京市", "天津市", "大连市", "上海市浦东新区"]
-    with django_assert_max_num_queries(17):  # 15, as with none: the areas are matched in memory
+    with django_assert_max_num_queries(20):  # 18, as with none: the areas are matched in memory
         register(**_arrival(district, origin="沈阳市和平区", visited=visited))
 
 
 def test_a_resident_of_the_register_returning(district, register, django_assert_max_num_queries):
     number = pii.decrypt(district.person_a.doc_cipher)
-    with django_assert_max_num_queries(25):  # 23; 19 on PostgreSQL
+    with django_assert_max_num_queries(28):  # 26 with the hall's counts and alert; fewer on PostgreSQL
         register(**_arrival(district, document_number=number, name="李四"))
 
 

@@ -13,9 +13,10 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_day
+from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import checkpoints as checkpoint_services
 from .. import selectors
@@ -138,23 +139,27 @@ def pass_request_new(request, checkpoint_id: int):
 # ---------------------------------------------------------------- passages
 
 
-def _passages(request):
+def _passages(request) -> tuple:
     qs = selectors.passages_visible(user=request.user).select_related("risk_area")
     g = request.GET
+    if within := jurisdiction_within(
+        user=request.user, cap=Cap.PASSAGE_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    ):
+        qs = qs.filter(jpath__startswith=within.path)  # the arrivals bound for it (a hall's tile)
     if g.get("direction") in Passage.Direction.values:
         qs = qs.filter(direction=g["direction"])
     if g.get("instruction"):
         qs = qs.filter(instruction=g["instruction"])
     if day := param_day(g, "day"):
         qs = qs.filter(at__date=day)
-    return qs
+    return qs, within
 
 
 @scoped
 def passage_list(request):
     if not has_cap(request.user, Cap.PASSAGE_VIEW):
         raise Forbidden(Cap.PASSAGE_VIEW)
-    qs = _passages(request)
+    qs, within = _passages(request)
     name = traveller_name(request.user)  # checkpoint staff read 李*: the register's name is not theirs
     if request.GET.get("format") == "xlsx":
         rows = (
@@ -187,5 +192,10 @@ def passage_list(request):
     return render(
         request,
         "screening/passage_list.html",
-        {"page": page, "query": query, "instructions": Passage._meta.get_field("instruction").choices},
+        {
+            "page": page,
+            "query": query,
+            "instructions": Passage._meta.get_field("instruction").choices,
+            "within": within,
+        },
     )

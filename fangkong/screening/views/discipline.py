@@ -12,8 +12,10 @@ from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import selectors, travel
 from ..models import Violation
@@ -152,6 +154,10 @@ def violation_list(request):
     if not has_cap(request.user, Cap.VIOLATION_HANDLE):
         raise Forbidden(Cap.VIOLATION_HANDLE)
     qs = selectors.violations_visible(user=request.user)
+    if within := jurisdiction_within(
+        user=request.user, cap=Cap.VIOLATION_HANDLE, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    ):
+        qs = qs.filter(jpath__startswith=within.path)
     if request.GET.get("outcome"):
         qs = qs.filter(outcome=request.GET["outcome"])
     if request.GET.get("format") == "xlsx":

@@ -11,8 +11,10 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import followups as followup_services
 from .. import selectors
@@ -27,7 +29,11 @@ def followup_list(request):
     if not has_cap(request.user, Cap.FOLLOWUP_WORK):
         raise Forbidden(Cap.FOLLOWUP_WORK)
     state = request.GET.get("state", "active")
-    qs = selectors.followups_visible(user=request.user, state=state if state != "all" else "")
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.FOLLOWUP_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    path = within.path if within else ""
+    qs = selectors.followups_visible(user=request.user, state=state if state != "all" else "", within=path)
     if request.GET.get("format") == "xlsx":
         rows = (
             (
@@ -53,14 +59,14 @@ def followup_list(request):
             rows,
         )
     counts = {
-        s: selectors.followups_visible(user=request.user, state=s).count()
+        s: selectors.followups_visible(user=request.user, state=s, within=path).count()
         for s in ("open", "missed", "contacted", "released")
     }
     page, query = page_of(request, qs)
     return render(
         request,
         "screening/followup_list.html",
-        {"page": page, "query": query, "state": state, "counts": counts, "now": clock.now()},
+        {"page": page, "query": query, "state": state, "counts": counts, "now": clock.now(), "within": within},
     )
 
 
