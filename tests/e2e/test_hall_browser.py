@@ -32,6 +32,27 @@ def _api(live_server, path: str, *, token: str = "", body: dict | None = None, h
         return json.loads(r.read())
 
 
+# Every module's section inside the panel (which hides what overflows: a section pushed out would vanish unseen), the
+# trends drawn, and no scrolling.
+_FITS = """() => {
+  const panel = document.querySelector('.hall-panel').getBoundingClientRect();
+  const out = [...document.querySelectorAll('.hall-panel .hall-section')].filter(s => {
+    const r = s.getBoundingClientRect();
+    return r.bottom > panel.bottom + 1 || r.right > panel.right + 1;
+  }).map(s => s.dataset.module);
+  return {out, scrolls: document.documentElement.scrollHeight > window.innerHeight + 1,
+          charts: document.querySelectorAll('#hall-trends .trend canvas').length};
+}"""
+
+
+def _fits_the_wall(page) -> None:
+    page.locator("#hall-trends .trend canvas").first.wait_for()
+    fit = page.evaluate(_FITS)
+    assert not fit["scrolls"], "the wall scrolls"
+    assert fit["out"] == [], f"sections cut off the wall: {fit['out']}"
+    assert fit["charts"] >= 5, fit
+
+
 def test_hq_sees_an_alert_arrive_and_dispatches_it(browser, live_server, transactional_db, screenshot_dir):
     seed_demo(people=300)
     community = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
@@ -44,8 +65,7 @@ def test_hq_sees_an_alert_arrive_and_dispatches_it(browser, live_server, transac
     page.goto(f"{live_server.url}/hall/?wall=1")
     page.locator('[data-key="screening.arrivals_today"]').wait_for()
     page.locator("#hall-map canvas").first.wait_for()  # ECharts drew the district's streets
-    no_scroll = page.evaluate("document.documentElement.scrollHeight <= window.innerHeight + 1")
-    assert no_scroll, "the wall scrolls"
+    _fits_the_wall(page)
 
     # A high-risk arrival registered through the API reaches the wall by itself (server-sent events).
     token = _api(live_server, "/api/v1/auth/token", body={"username": "checkpoint_staff", "password": "fangkong-demo"})
@@ -63,6 +83,16 @@ def test_hq_sees_an_alert_arrive_and_dispatches_it(browser, live_server, transac
     alert.wait_for(timeout=5000)
     assert community.name in alert.inner_text() and "钱" not in alert.inner_text()  # no name on the wall
     page.screenshot(path=str(screenshot_dir / "hall-wall-1920.png"))
+
+    # The same wall on a 4K screen: the same layout, type sized to the screen.
+    big = browser.new_context(locale="zh-CN", viewport={"width": 3840, "height": 2160})
+    big_page = big.new_page()
+    _login(big_page, live_server, "hq_admin")
+    big_page.goto(f"{live_server.url}/hall/?wall=1")
+    big_page.locator('[data-key="screening.arrivals_today"]').wait_for()
+    _fits_the_wall(big_page)
+    big_page.screenshot(path=str(screenshot_dir / "hall-wall-3840.png"))
+    big.close()
 
     # From seeing to acting: dispatched to the destination community, which acknowledges it.
     alert.get_by_role("link", name="派发").click()

@@ -215,3 +215,36 @@ def test_close_contacts_under_management_are_counted_once_within_their_period(di
     contact_add(actor=district.hq, case_id=first.pk, person_id=others[2].pk, last_contact_at=now - timedelta(days=12))
     managed = {c.person_id for c in CloseContact.objects.all() if c.last_contact_at >= now - timedelta(days=10)}
     assert _ind(api, district.hq)["containment"]["close_contacts"] == len(managed) == 2
+
+
+def test_major_hazards_lacking_an_assurance_are_counted_in_the_database(district, api):
+    from fangkong.safety.hazards import hazard_create, hazard_transition
+    from fangkong.safety.models import Hazard
+
+    plant = Unit.objects.create(
+        kind="enterprise", name="化工厂", code="MAJ-1", jurisdiction=district.a, jpath=district.a.path
+    )
+    five = {"responsibility": "厂长", "measures": "更换", "funds": "1万元", "time_limit": "7天", "contingency": "预案"}
+    variants = [
+        five,  # all five: not counted
+        {**five, "funds": ""},  # blank
+        {**five, "funds": None},  # null
+        {k: v for k, v in five.items() if k != "contingency"},  # missing
+        {},  # none yet
+    ]
+    for assurances in variants:
+        h = hazard_create(
+            actor=district.hq,
+            enterprise_id=plant.pk,
+            grade="major",
+            description="储罐泄漏风险",
+            deadline=clock.now() + timedelta(days=3),
+        )
+        hazard_transition(actor=district.hq, hazard_id=h.pk, to="registered")
+        Hazard.objects.filter(pk=h.pk).update(assurances=assurances)
+    slow = sum(
+        1
+        for h in Hazard.objects.filter(grade="major", state__in=["registered", "ordered"])
+        if any(not (h.assurances or {}).get(k) for k in five)
+    )
+    assert _ind(api, district.hq)["safety"]["majors_without_assurances"] == slow == 4
