@@ -135,6 +135,8 @@
   var box = document.getElementById("hall-map");
   if (!box || !window.echarts) return;
   var wall = box.dataset.wall === "1";
+  // The wall's type grows with the screen (1920 px wide: 1; a 4K screen: 2): ECharts sizes in pixels.
+  var k = wall ? Math.max(1, window.innerWidth / 1920) : 1;
   var chart = window.echarts.init(box, wall ? "dark" : null, { renderer: "canvas" });
   var select = document.getElementById("hall-map-indicator");
   var legend = { none: box.dataset.legendNone, green: box.dataset.legendGreen, yellow: box.dataset.legendYellow, red: box.dataset.legendRed };
@@ -163,7 +165,7 @@
     (data.points || []).forEach(function (layer) {
       series.push({
         type: "scatter", coordinateSystem: "geo", name: layer.label,
-        symbol: SYMBOLS[layer.symbol] || "circle", symbolSize: wall ? 16 : 11,
+        symbol: SYMBOLS[layer.symbol] || "circle", symbolSize: wall ? 16 * k : 11,
         data: layer.items.map(function (p) { return { name: p.name, value: [p.lon, p.lat], url: p.url }; }),
         tooltip: { formatter: function (p) { return layer.label + "：" + p.name; } }
       });
@@ -181,14 +183,17 @@
           return p.name;
         }
       },
-      legend: { bottom: 0, data: series.slice(1).map(function (s) { return s.name; }) },
+      legend: { bottom: 0, itemWidth: 25 * k, itemHeight: 14 * k, textStyle: { fontSize: 12 * k },
+                data: series.slice(1).map(function (s) { return s.name; }) },
       visualMap: zone
-        ? { type: "piecewise", seriesIndex: 0, pieces: ZONE.map(function (z) { return { value: z.value, label: z.label, color: z.color }; }), left: 0, top: 0 }
-        : { type: "continuous", seriesIndex: 0, min: 0, max: max, inRange: { color: ["#fff3c4", "#f28c28", "#b00020"] }, text: [String(max), "0"], calculable: false, left: 0, top: 0 },
+        ? { type: "piecewise", seriesIndex: 0, pieces: ZONE.map(function (z) { return { value: z.value, label: z.label, color: z.color }; }), left: 0, top: 0,
+            itemWidth: 20 * k, itemHeight: 14 * k, textStyle: { fontSize: 12 * k } }
+        : { type: "continuous", seriesIndex: 0, min: 0, max: max, inRange: { color: ["#fff3c4", "#f28c28", "#b00020"] }, text: [String(max), "0"], calculable: false, left: 0, top: 0,
+            itemWidth: 20 * k, itemHeight: 140 * k, textStyle: { fontSize: 12 * k } },
       geo: {
         map: "hall", nameProperty: "key", roam: true,
         label: {
-          show: features.length <= 40, fontSize: wall ? 14 : 11,
+          show: features.length <= 40, fontSize: wall ? 14 * k : 11,
           formatter: function (p) { return names[p.name] || ""; }
         },
         itemStyle: { borderColor: wall ? "#5b6f94" : "#ffffff", borderWidth: 1 },
@@ -231,6 +236,7 @@
   var box = document.getElementById("hall-trends");
   if (!box || !window.echarts) return;
   var wall = box.dataset.wall === "1";
+  var k = wall ? Math.max(1, window.innerWidth / 1920) : 1;
   var TONES = { bad: "#d7263d", warn: "#e08e0b", "": wall ? "#5aa9ff" : "#2f6fcf" };
   var SECOND = wall ? "#9ad29f" : "#2e9d50";
   var charts = [];
@@ -267,16 +273,16 @@
       chart.setOption({
         backgroundColor: "transparent",
         animation: false,
-        grid: { left: 36, right: 8, top: 22, bottom: 20 },
+        grid: { left: 36 * k, right: 8 * k, top: 22 * k, bottom: 20 * k },
         tooltip: { trigger: "axis" },
-        legend: { top: 0, right: 0, itemWidth: 12, itemHeight: 8, textStyle: { fontSize: wall ? 13 : 11 } },
-        xAxis: { type: "category", data: days, axisLabel: { fontSize: wall ? 12 : 10 } },
-        yAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { fontSize: wall ? 12 : 10 } },
+        legend: { top: 0, right: 0, itemWidth: 12 * k, itemHeight: 8 * k, textStyle: { fontSize: (wall ? 13 : 11) * k } },
+        xAxis: { type: "category", data: days, axisLabel: { fontSize: (wall ? 12 : 10) * k } },
+        yAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { fontSize: (wall ? 12 : 10) * k } },
         series: c.series.map(function (s) {
           var colour = s.tone ? TONES[s.tone] : (plain++ ? SECOND : TONES[""]);
           return {
             name: s.label, type: s.kind === "bar" ? "bar" : "line", data: s.values, showSymbol: false,
-            itemStyle: { color: colour }, lineStyle: { color: colour, width: 2 }, barMaxWidth: 12
+            itemStyle: { color: colour }, lineStyle: { color: colour, width: 2 * k }, barMaxWidth: 12 * k
           };
         })
       });
