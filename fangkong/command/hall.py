@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, MapPoint, covers, sum_by_area
+from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for, unit_ids_for
 from fangkong.incidents.models import Incident
@@ -60,6 +60,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     )
     dues = [d for i in incidents if (d := next_due(i, now)) is not None]
     soonest = min((d.minutes_left for d in dues), default=None)
+    incidents_url = list_url(reverse("command:incidents"), area)
     return [
         Figure("tasks_overdue", _("Tasks overdue"), overdue["n"], url=tasks_url, tone="bad"),
         Figure(
@@ -96,12 +97,12 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         ),
         Figure("reports_due", _("Daily reports due today"), due, url=reverse("command:report_overview")),
         Figure("reports_filed", _("Daily reports filed today"), filed, url=reverse("command:report_overview")),
-        Figure("incidents_open", _("Incidents open"), len(incidents), url=reverse("command:incidents"), tone="warn"),
+        Figure("incidents_open", _("Incidents open"), len(incidents), url=incidents_url, tone="warn"),
         Figure(
             "incidents_late",
             _("Incident reports late"),
             sum(1 for d in dues if d.late),
-            url=reverse("command:incidents"),
+            url=incidents_url,
             tone="bad",
         ),
         Figure(

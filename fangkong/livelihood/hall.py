@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
 from fangkong.core.desk import Todo
-from fangkong.core.hall import Area, Figure, covers
+from fangkong.core.hall import Area, Figure, covers, list_url
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, scope_for
 
@@ -34,7 +34,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         counts = SupplyRequest.objects.filter(Q(jpath__startswith=area.path), state__in=OPEN).aggregate(
             n=Count("pk"), late=Count("pk", filter=_late_q(now)), urgent=Count("pk", filter=Q(urgent=True))
         )
-        url = reverse("livelihood:community")
+        url = list_url(reverse("livelihood:community"), area)
         figures += [
             Figure("supply_open", _("Supply requests open"), counts["n"], url=url),
             Figure("supply_urgent", _("Urgent supply requests open"), counts["urgent"], url=url, tone="warn"),

@@ -11,6 +11,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from . import selectors, services
 from .models import PriceReport, SupplyRequest
@@ -37,11 +38,18 @@ def community(request):
             messages.error(request, exc.message)
         return redirect("livelihood:community")
     open_states = [SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
+    requests = selectors.supply_requests_visible(user=request.user).filter(state__in=open_states)
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.LIVELIHOOD_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:
+        requests = requests.filter(jpath__startswith=within.path)  # a hall's street or community
     return render(
         request,
         "livelihood/community.html",
         {
-            "requests": selectors.supply_requests_visible(user=request.user).filter(state__in=open_states)[:300],
+            "requests": requests[:300],
+            "within": within,
             "volunteers": selectors.volunteers_visible(user=request.user)[:300],
         },
     )

@@ -10,7 +10,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdictions_within
+from fangkong.registry.selectors import jurisdiction_within, jurisdictions_within
 
 
 @scoped
@@ -28,7 +28,13 @@ def incident_list(request):
             return redirect("command:incident", incident.pk)
         except FieldError as exc:
             error = exc
-    listed = incidents.incidents_visible(user=request.user).prefetch_related("reports")[:100]  # next_due reads them
+    visible = incidents.incidents_visible(user=request.user)
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.TASK_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:
+        visible = visible.filter(jpath__startswith=within.path)  # a hall's street or community
+    listed = visible.prefetch_related("reports")[:100]  # next_due reads them
     rows = [(i, incidents.next_due(i)) for i in listed]
     return render(
         request,
@@ -38,6 +44,7 @@ def incident_list(request):
             "levels": IncidentLevel.objects.all(),
             "places": jurisdictions_within(user=request.user, cap=Cap.TASK_WORK).order_by("path")[:500],
             "error": error,
+            "within": within,
         },
         status=400 if error else 200,
     )

@@ -59,6 +59,8 @@ def test_the_list_shows_masked_names_and_the_reasons(district, city):  # noqa: F
         "/containment/transfers/",
         "/containment/alerts/",
         "/safety/",
+        "/command/incidents/",
+        "/livelihood/",
     ],
 )
 def test_a_list_narrowed_beyond_ones_reach_is_404(district, url):
