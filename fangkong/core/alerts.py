@@ -36,8 +36,9 @@ def raise_alerts(alerts: list[HallAlert]) -> None:
 def refs_raised(refs: list[str]) -> set[str]:
     """Which of `refs` an alert was raised for already (a sweep raises each time-derived alert once)."""
     found: set[str] = set()
-    for start in range(0, len(refs), 1000):
-        found.update(HallAlert.objects.filter(ref__in=refs[start : start + 1000]).values_list("ref", flat=True))
+    # In lists of 100: PostgreSQL reads a longer IN list as a filter over the table, not along the index.
+    for start in range(0, len(refs), 100):
+        found.update(HallAlert.objects.filter(ref__in=refs[start : start + 100]).values_list("ref", flat=True))
     return found
 
 
@@ -71,13 +72,21 @@ def register_sweep(name: str, sweep: Sweep) -> None:
 
 
 def sweep_all(now: datetime | None = None) -> dict[str, int]:
-    """Every module's sweep, each in its own transaction: {name: alerts raised}."""
-    from django.db import transaction
+    """Every module's sweep, each in its own transaction: {name: alerts raised}. Two runs that overlap (a slow
+    cron run and the next) never sweep the same thing at once: on PostgreSQL each sweep holds an advisory lock for
+    its transaction and a second run skips it (0); SQLite runs one writing transaction at a time anyway."""
+    from django.db import connection, transaction
 
     now = now or clock.now()
     done = {}
     for name, sweep in sorted(_sweeps.items()):
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_xact_lock(hashtext(%s))", [f"fangkong.sweep:{name}"])
+                    if not cursor.fetchone()[0]:
+                        done[name] = 0
+                        continue
             done[name] = sweep(now)
     return done
 

@@ -86,15 +86,19 @@ def metrics() -> list[str]:
 
 
 def rebuild(metric: str | None = None) -> dict[str, int]:
-    """Replace the kept counts of `metric` (default: every registered one) with a recount; {metric: rows}."""
+    """Replace the kept counts of `metric` (default: every registered one) with a recount, from the oldest day the
+    records still hold: the days before it were counted when their records existed (retention has deleted those
+    since), and are kept. {metric: rows written}. Run it while nobody writes (after a restore or a bulk load): a
+    record committed during the recount can be counted twice."""
     done = {}
     for name in [metric] if metric else metrics():
-        recount = _rebuilds[name]
+        rows = [(day, jpath, n) for day, jpath, n in _rebuilds[name]() if n]
         with transaction.atomic():
-            DailyCount.objects.filter(metric=name).delete()
+            if rows:
+                first = min(day for day, _jpath, _n in rows)
+                DailyCount.objects.filter(metric=name, day__gte=first).delete()
             made = DailyCount.objects.bulk_create(
-                (DailyCount(metric=name, day=day, jpath=jpath, n=n) for day, jpath, n in recount() if n),
-                batch_size=2000,
+                (DailyCount(metric=name, day=day, jpath=jpath, n=n) for day, jpath, n in rows), batch_size=2000
             )
         done[name] = len(made)
     return done

@@ -36,21 +36,23 @@ def community(request):
             messages.success(request, _("Saved."))
         except FieldError as exc:
             messages.error(request, exc.message)
-        return redirect("livelihood:community")
+        return redirect(request.get_full_path())  # the page as it was, narrowed to a jurisdiction or not
     open_states = [SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
     requests = selectors.supply_requests_visible(user=request.user).filter(state__in=open_states)
     within = jurisdiction_within(
         user=request.user, cap=Cap.LIVELIHOOD_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
     )
-    if within:
-        requests = requests.filter(jpath__startswith=within.path)  # a hall's street or community
+    volunteers = selectors.volunteers_visible(user=request.user)
+    if within:  # a hall's street or community
+        requests = requests.filter(jpath__startswith=within.path)
+        volunteers = volunteers.filter(jpath__startswith=within.path)
     return render(
         request,
         "livelihood/community.html",
         {
             "requests": requests[:300],
             "within": within,
-            "volunteers": selectors.volunteers_visible(user=request.user)[:300],
+            "volunteers": volunteers[:300],
         },
     )
 

@@ -4,7 +4,7 @@ for contact deadlines that passed (a sweep registered with core.alerts)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -36,21 +36,20 @@ def missed_followups(user) -> Alert | None:
     return Alert(text=text, link=reverse("screening:reconciliation"), count=n)
 
 
+RECENT = timedelta(days=1)  # a deadline missed longer ago is not news for the wall (the first sweep, cron stopped)
+
+
 def sweep_missed(now: datetime) -> int:
     """The contact deadlines that passed since the last sweep: one alert per community (twenty arrivals missed at
-    once are one thing to act on, not twenty lines on the wall), each case announced once. Answers the alerts."""
-    rows = list(
-        FollowUp.objects.select_for_update(skip_locked=True)
-        .filter(
-            released_at__isnull=True, contacted_at__isnull=True, missed_alerted_at__isnull=True, contact_due_at__lt=now
-        )
-        .values_list("pk", "community_id")
+    once are one thing to act on, not twenty lines on the wall), each case announced once; those missed more than a
+    day ago are marked without an alert (they are on the lists and the reconciliation already). Answers the alerts.
+    core.alerts.sweep_all keeps two runs from sweeping at once."""
+    unseen = FollowUp.objects.filter(
+        released_at__isnull=True, contacted_at__isnull=True, missed_alerted_at__isnull=True, contact_due_at__lt=now
     )
-    if not rows:
-        return 0
-    by_community = Counter(c for _, c in rows)
+    by_community = Counter(unseen.filter(contact_due_at__gte=now - RECENT).values_list("community_id", flat=True))
     communities = Jurisdiction.objects.in_bulk(list(by_community))
-    link = reverse("screening:followups") + "?state=" + FollowUp.State.MISSED
+    link = reverse("screening:followups") + "?state=" + FollowUp.State.MISSED + "&jurisdiction="
     raise_alerts(
         [
             HallAlert(
@@ -58,11 +57,11 @@ def sweep_missed(now: datetime) -> int:
                 at=now,
                 subject=f"{communities[pk].name}（{n}）",
                 jpath=communities[pk].path,
-                link=link,
+                link=f"{link}{pk}",
                 ref=f"screening.missed:{pk}:{now:%Y%m%d%H%M%S}",
             )
             for pk, n in sorted(by_community.items())
         ]
     )
-    FollowUp.objects.filter(pk__in=[pk for pk, _ in rows]).update(missed_alerted_at=now)
+    unseen.update(missed_alerted_at=now)
     return len(by_community)

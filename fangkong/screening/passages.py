@@ -431,20 +431,22 @@ def _check_exit(actor, passage: Passage, person: Person) -> Violation | None:
 
 def arrivals_rebuild() -> int:
     """ArrivalCount recomputed from the passages (after a bulk load that bypassed `passage_register`; a restore):
-    one grouped query by the district's calendar day; returns the number of rows written."""
+    one grouped query by the district's calendar day, from the oldest day the passages still hold (the days before
+    it were counted when their passages existed; retention has deleted those since); returns the rows written."""
     from django.db.models import Count
     from django.db.models.functions import TruncDate
     from django.utils import timezone
 
     with transaction.atomic():
-        ArrivalCount.objects.all().delete()
-        rows = (
+        rows = list(
             Passage.objects.filter(direction=Passage.Direction.IN)
             .annotate(day=TruncDate("at", tzinfo=timezone.get_default_timezone()))
             .values_list("day", "jpath", "risk_area__level")
             .annotate(n=Count("*"))
             .order_by()
         )
+        if rows:
+            ArrivalCount.objects.filter(day__gte=min(r[0] for r in rows)).delete()
         made = ArrivalCount.objects.bulk_create(
             ArrivalCount(day=day, jpath=jpath, level=level or "", n=n) for day, jpath, level, n in rows
         )

@@ -101,14 +101,13 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
 
 def _late_q(round_: Round, now: datetime) -> Q:
     """Tubes whose result came, or is still awaited, later than the limit for their site's kind (hours from the
-    tube's opening): one condition per kind over the round's few hundred sites, no join."""
-    kinds: dict[str, list[int]] = {SiteKind.MASS: []}
-    for pk, kind in Site.objects.values_list("pk", "kind"):
-        kinds.setdefault(kind or SiteKind.MASS, []).append(pk)
-    late = Q(pk__in=[])
-    for kind, sites in kinds.items():
+    tube's opening; a tube without a site, or a site without a kind, by the mass-testing limit)."""
+    late = Q()
+    for kind in SiteKind.values:
         limit = timedelta(hours=round_.limit_hours(kind))
-        mine = Q(site_id__in=sites) | Q(site_id__isnull=True) if kind == SiteKind.MASS else Q(site_id__in=sites)
+        mine = Q(site__kind=kind)
+        if kind == SiteKind.MASS:
+            mine |= Q(site__isnull=True) | Q(site__kind="")
         late |= mine & (
             Q(resulted_at__isnull=False, resulted_at__gt=F("opened_at") + limit)
             | Q(resulted_at__isnull=True, opened_at__lt=now - limit)
@@ -175,7 +174,7 @@ def recount_samples():
 
 def recount_positive_pools():
     return (
-        Tube.objects.filter(result=Tube.Result.POSITIVE, retest=False, resulted_at__isnull=False)
+        Tube.objects.filter(result=Tube.Result.POSITIVE, retest=False, pool_size__gt=1, resulted_at__isnull=False)
         .annotate(day=TruncDate("resulted_at", tzinfo=timezone.get_default_timezone()))
         .values_list("day", "jpath")
         .annotate(n=Count("*"))

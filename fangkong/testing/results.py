@@ -89,10 +89,15 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
             seen.add(tube.code)
             done.append(tube)
     _store(done, now)
-    # The hall's epidemic curve (core.daily): positive pools (retests are people, counted as cases).
+    # The hall's epidemic curve (core.daily): positive pools. A retest, or a tube of one person (tested alone), is a
+    # person: a confirmed case, drawn as such beside the pools — not twice.
     daily.add_many(
         POSITIVE_POOLS,
-        Counter((clock.localdate(now), t.jpath) for t in done if t.result == Tube.Result.POSITIVE and not t.retest),
+        Counter(
+            (clock.localdate(now), t.jpath)
+            for t in done
+            if t.result == Tube.Result.POSITIVE and not t.retest and t.pool_size > 1
+        ),
     )
     recalls = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
     confirmed = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])

@@ -32,7 +32,7 @@ def transfer_list(request):
             messages.success(request, _("Step recorded."))
         except FieldError as exc:
             messages.error(request, exc.message)
-        return redirect("containment:transfers")
+        return redirect(request.get_full_path())  # the list as it was, narrowed to a jurisdiction or not
     shown = transfers.transfers_visible(user=request.user)
     within = jurisdiction_within(
         user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")

@@ -71,7 +71,7 @@ def alert_list(request):
             messages.success(request, _("Alert handled."))
         except FieldError as exc:
             messages.error(request, exc.message)
-        return redirect("containment:alerts")
+        return redirect(request.get_full_path())  # the list as it was, narrowed to a jurisdiction or not
     qs = alerts_visible(user=request.user)
     if within := jurisdiction_within(
         user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")

@@ -47,7 +47,7 @@ def test_missed_contact_deadlines_raise_one_alert_per_community_once(district, s
     items = api(district.worker_a).get("/api/v1/hall/alerts").json()["items"]
     worker = [a for a in items if a["kind"] == CONTACT_MISSED_ALERT]
     assert len(worker) == 1 and "（2）" in worker[0]["title"]  # community A's, not B's
-    assert worker[0]["url"].endswith("?state=missed")
+    assert worker[0]["url"].endswith(f"?state=missed&jurisdiction={district.a.pk}")  # the community's list
     hq = api(district.hq).get("/api/v1/hall/alerts").json()["items"]
     assert sum(a["kind"] == CONTACT_MISSED_ALERT for a in hq) == 2
 
@@ -117,3 +117,46 @@ def test_old_alerts_are_purged_but_those_a_task_came_from_stay(district, screeni
     assert housekeeping()["hall_alerts"] == 2
     assert set(HallAlert.objects.values_list("pk", flat=True)) == {kept.pk, HallAlert.objects.latest("id").pk}
     assert alerts_purge() == 0
+
+
+def test_deadlines_missed_long_ago_are_marked_without_an_alert(district, screening):
+    """The first sweep after an upgrade, or after cron stopped for days: old misses are not news for the wall."""
+    with clock.frozen_at(clock.now() - timedelta(hours=5)):
+        old = arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk)
+        arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.b.pk)
+    # A's deadline passed three days ago (its arrival moved back in time: the fixture's risk areas are a day old).
+    FollowUp.objects.filter(pk=old.followup.pk).update(contact_due_at=clock.now() - timedelta(days=3))
+    assert sweep_all()["screening.contact_missed"] == 1  # community B's, not A's of three days ago
+    assert not HallAlert.objects.filter(kind=CONTACT_MISSED_ALERT, jpath=district.a.path).exists()
+    assert FollowUp.objects.filter(missed_alerted_at__isnull=True, contacted_at__isnull=True).count() == 0
+
+
+def test_a_sweep_another_run_holds_is_skipped(district, screening):
+    """Two `escalate` runs overlapping (a slow one and the next): the second skips a sweep the first is in, so an
+    alert is never raised twice. PostgreSQL: an advisory lock per sweep, held here by another connection."""
+    import psycopg
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("advisory locks are PostgreSQL's; SQLite runs one writing transaction at a time")
+    with clock.frozen_at(clock.now() - timedelta(hours=5)):
+        arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk)
+    params = connection.get_connection_params()
+    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext('fangkong.sweep:screening.contact_missed'))")
+        assert sweep_all()["screening.contact_missed"] == 0
+        other.execute("SELECT pg_advisory_unlock_all()")
+    assert sweep_all()["screening.contact_missed"] == 1
+
+
+def test_a_rebuild_keeps_the_days_whose_records_retention_deleted(district, screening):
+    from fangkong.core import daily
+    from fangkong.core.models import DailyCount
+
+    arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk)
+    long_ago = clock.localdate() - timedelta(days=200)  # its follow-ups purged since; their count stays
+    DailyCount.objects.create(metric="screening.followups_opened", day=long_ago, jpath=district.a.path, n=7)
+    daily.rebuild("screening.followups_opened")
+    kept = dict(DailyCount.objects.filter(metric="screening.followups_opened").values_list("day", "n"))
+    assert kept == {long_ago: 7, clock.localdate(): 1}
