@@ -40,7 +40,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             grids=Count("pk", filter=Q(jurisdiction__level="grid")),
         )
     )
-    tasks_url = reverse("command:directives")
+    tasks_url = list_url(reverse("command:directives"), area, state="overdue")
     today = clock.localdate(now)
     start = clock.start_of_day(today)
     shifts = list(

@@ -111,7 +111,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     used = sum(taken.values())
     beds = sum(s.capacity for s in sites)
     sentinel = SentinelAlert.objects.filter(within, handled_at__isnull=True).count()
-    zones_url = reverse("containment:zones")
+    zones_url = list_url(reverse("containment:zones"), area)
     people = reverse("containment:people")
     transfers_url = list_url(reverse("containment:transfers"), area)
     by_level = Counter(z["level_name"] for z in zones)

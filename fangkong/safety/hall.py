@@ -57,7 +57,13 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         Figure("hazards_open", _("Open hazards"), counts["n"], url=hazards),
         Figure("hazards_major", _("Open major hazards"), counts["major"], url=hazards + "&grade=major", tone="bad"),
         Figure("hazards_general", _("Open general hazards"), counts["general"], url=hazards + "&grade=general"),
-        Figure("hazards_overdue", _("Rectifications overdue"), overdue, url=reverse("safety:review"), tone="bad"),
+        Figure(
+            "hazards_overdue",
+            _("Rectifications overdue"),
+            overdue,
+            url=list_url(reverse("safety:hazards"), area, state="overdue"),
+            tone="bad",
+        ),
         Figure(
             "majors_without_assurances",
             _("Major hazards without their five assurances"),
@@ -65,7 +71,13 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             url=reverse("safety:review"),
             tone="bad",
         ),
-        Figure("accidents_this_year", _("Accidents this year"), accidents, url=reverse("safety:accidents"), tone="bad"),
+        Figure(
+            "accidents_this_year",
+            _("Accidents this year"),
+            accidents,
+            url=list_url(reverse("safety:accidents"), area),
+            tone="bad",
+        ),
     ]
 
 

@@ -7,6 +7,7 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
@@ -41,7 +42,12 @@ def hazard_list(request):
     ):
         qs = qs.filter(jpath__startswith=within.path)
     state = request.GET.get("state", "")
-    shown = qs.exclude(state=Hazard.State.CLOSED) if state == "open" else qs.filter(state=state) if state else qs
+    if state == "open":
+        shown = qs.exclude(state=Hazard.State.CLOSED)
+    elif state == "overdue":  # the hall's "rectifications overdue": past the deadline, not yet accepted
+        shown = qs.filter(deadline__lt=clock.now()).exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED])
+    else:
+        shown = qs.filter(state=state) if state else qs
     if (grade := request.GET.get("grade", "")) in Hazard.Grade.values:
         shown = shown.filter(grade=grade)  # the hall's "open major hazards"
     page, query = page_of(request, shown.order_by("-found_at", "-id"))
@@ -58,7 +64,11 @@ def hazard_list(request):
                 (label, stats.get((value, "general"), 0), stats.get((value, "major"), 0))
                 for value, label in Hazard.State.choices
             ],
-            "states": [("open", _("Open (not closed)")), *Hazard.State.choices],
+            "states": [
+                ("open", _("Open (not closed)")),
+                ("overdue", _("Rectification overdue")),
+                *Hazard.State.choices,
+            ],
             "state": state,
             "grades": Hazard.Grade.choices,
             "grade": grade,
@@ -248,13 +258,20 @@ def accident_list(request):
             error = FieldError("enterprise_id", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
-    page, query = page_of(request, accidents_visible(user=request.user))
+    listed = accidents_visible(user=request.user)
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.SAFETY_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:
+        listed = listed.filter(jpath__startswith=within.path)  # a hall's street or community
+    page, query = page_of(request, listed)
     return render(
         request,
         "safety/accidents.html",
         {
             "page": page,
             "query": query,
+            "within": within,
             "enterprises": enterprises[:500],
             "kinds": Accident.Kind.choices,
             "error": error,

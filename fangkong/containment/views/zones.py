@@ -11,8 +11,10 @@ from fangkong.core.errors import FieldError
 from fangkong.core.forms import NoteInput
 from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 from .. import selectors, zones
 from ..models import Zone
@@ -32,12 +34,19 @@ def zone_list(request):
             return redirect("containment:zone", zone.pk)
         except FieldError as exc:
             error = exc
-    page, query = page_of(request, selectors.zones_visible(user=request.user, state=request.GET.get("state", "")))
+    listed = selectors.zones_visible(user=request.user, state=request.GET.get("state", ""))
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.ZONE_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:
+        listed = listed.filter(jpath__startswith=within.path)  # the zones inside a hall's street or community
+    page, query = page_of(request, listed)
     return render(
         request,
         "containment/zones.html",
         {
             "page": page,
+            "within": within,
             "query": query,
             "states": Zone.State.choices,
             "state": request.GET.get("state", ""),

@@ -61,6 +61,8 @@ def test_the_list_shows_masked_names_and_the_reasons(district, city):  # noqa: F
         "/safety/",
         "/command/incidents/",
         "/livelihood/",
+        "/containment/zones/",
+        "/safety/accidents/",
     ],
 )
 def test_a_list_narrowed_beyond_ones_reach_is_404(district, url):
@@ -71,3 +73,12 @@ def test_a_list_narrowed_beyond_ones_reach_is_404(district, url):
     assert street.get(url, {"jurisdiction": district.s1.pk}).status_code == 200
     assert street.get(url, {"jurisdiction": district.s2.pk}).status_code == 404
     assert street.get(url, {"jurisdiction": 99999999}).status_code == 404
+
+
+def test_tasks_overdue_lead_to_those_tasks(district, city, api):  # noqa: F811
+    hq = district.client(district.hq)
+    for area in (district.d, district.s1, district.s2):
+        figure = _figures(api, district.hq, area)["command.tasks_overdue"]
+        page = hq.get(figure["url"]).content.decode()
+        assert page.count('<li class="alert"><a href="/command/tasks/') == figure["value"], area.name
+    assert figure["value"]  # the fixture has overdue tasks in each street
