@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from . import clock
 from .bulk import count_add
@@ -55,6 +57,27 @@ def add_many(metric: str, counts: Counter[tuple[date, str]] | dict[tuple[date, s
                 f" ON CONFLICT (metric, day, jpath, shard) DO UPDATE SET n = {table}.n + EXCLUDED.n",
                 params,
             )
+
+
+def trend(metric: str, cap: str):
+    """A hall trend series (core.hall.register_trend) of `metric`: for a viewer holding `cap` over the area, its
+    counts per day; None (left out) for anyone else."""
+    from .hall import Area, covers
+
+    def values(user, area: Area, first: date, last: date) -> dict[date, int] | None:
+        return series(metric, area.path, first, last) if covers(user, cap, area) else None
+
+    return values
+
+
+def by_day(rows: QuerySet, field: str) -> QuerySet:
+    """A recount's rows: `rows` counted per district calendar day of `field` and per jpath."""
+    return (
+        rows.annotate(day=TruncDate(field, tzinfo=timezone.get_default_timezone()))
+        .values_list("day", "jpath")
+        .annotate(n=Count("*"))
+        .order_by()
+    )
 
 
 def series(metric: str, within: str, first: date, last: date) -> dict[date, int]:

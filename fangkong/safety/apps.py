@@ -48,19 +48,22 @@ class SafetyConfig(AppConfig):
         desk.register_todo("safety.rectify", safety_hall.hazards_to_rectify, order=61)
         desk.register_todo("safety.tips", safety_hall.tips_to_verify, order=62)
         hall.register_map_indicator("hazards_open", _("Open hazards"), safety_hall.map_hazards_open)
+        from fangkong.core import daily
+
         hall.register_chart("hazards", _("Hazards"), order=60)
         hall.register_trend(
             "safety.hazards_found",
             pgettext_lazy("trend", "Found"),
-            safety_hall.trend_found,
+            daily.trend(HAZARDS_FOUND, Cap.SAFETY_VIEW),
             chart="hazards",
             tone="warn",
         )
         hall.register_trend(
-            "safety.hazards_closed", pgettext_lazy("trend", "Closed"), safety_hall.trend_closed, chart="hazards"
+            "safety.hazards_closed",
+            pgettext_lazy("trend", "Closed"),
+            daily.trend(HAZARDS_CLOSED, Cap.SAFETY_VIEW),
+            chart="hazards",
         )
-        from fangkong.core import daily
-
         daily.register_rebuild(HAZARDS_FOUND, safety_hall.recount_found)
         daily.register_rebuild(HAZARDS_CLOSED, safety_hall.recount_closed)
         hall.register_map_points(

@@ -4,12 +4,10 @@ applications to re-inspect and the public reports to verify, on an enterprise's 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django.db.models import Count, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, daily
@@ -18,7 +16,7 @@ from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
-from .hazards import ASSURANCES, HAZARDS_CLOSED, HAZARDS_FOUND, hazards_visible
+from .hazards import ASSURANCES, hazards_visible
 from .models import Accident, Hazard, PublicReport
 
 DONE = (Hazard.State.ACCEPTED, Hazard.State.CLOSED)
@@ -144,31 +142,9 @@ def major_hazard_points(user, area: Area) -> list[MapPoint]:
 # --- trends --------------------------------------------------------------------------------------------------
 
 
-def trend_found(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.SAFETY_VIEW, area):
-        return None
-    return daily.series(HAZARDS_FOUND, area.path, first, last)
-
-
-def trend_closed(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.SAFETY_VIEW, area):
-        return None
-    return daily.series(HAZARDS_CLOSED, area.path, first, last)
-
-
-def _by_day(field: str, **filters):
-    return (
-        Hazard.objects.filter(**filters)
-        .annotate(day=TruncDate(field, tzinfo=timezone.get_default_timezone()))
-        .values_list("day", "jpath")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-
-
 def recount_found():
-    return _by_day("found_at")
+    return daily.by_day(Hazard.objects.all(), "found_at")
 
 
 def recount_closed():
-    return _by_day("closed_at", closed_at__isnull=False)
+    return daily.by_day(Hazard.objects.filter(closed_at__isnull=False), "closed_at")

@@ -89,21 +89,21 @@ class ScreeningConfig(AppConfig):
             chart="arrivals",
             tone="bad",
         )
+        from fangkong.core import daily
+
         hall.register_chart("followups", _("Closed-loop cases"), order=20)
         hall.register_trend(
             "screening.followups_opened",
             pgettext_lazy("trend", "Opened"),
-            screening_hall.trend_followups_opened,
+            daily.trend(screening_hall.FOLLOWUPS_OPENED, Cap.PASSAGE_VIEW),
             chart="followups",
         )
         hall.register_trend(
             "screening.followups_released",
             pgettext_lazy("trend", "Released"),
-            screening_hall.trend_followups_released,
+            daily.trend(screening_hall.FOLLOWUPS_RELEASED, Cap.PASSAGE_VIEW),
             chart="followups",
         )
-        from fangkong.core import daily
-
         from .passages import arrivals_rebuild
 
         daily.register_summary("screening.arrivals", arrivals_rebuild)

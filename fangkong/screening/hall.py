@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock, daily
@@ -189,31 +187,9 @@ def trend_arrivals_high(user, area: Area, first: date, last: date) -> dict[date,
     return _arrivals_series(user, area, first, last, high=True)
 
 
-def trend_followups_opened(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.PASSAGE_VIEW, area):
-        return None
-    return daily.series(FOLLOWUPS_OPENED, area.path, first, last)
-
-
-def trend_followups_released(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.PASSAGE_VIEW, area):
-        return None
-    return daily.series(FOLLOWUPS_RELEASED, area.path, first, last)
-
-
-def _by_day(field: str, **filters):
-    return (
-        FollowUp.objects.filter(**filters)
-        .annotate(day=TruncDate(field, tzinfo=timezone.get_default_timezone()))
-        .values_list("day", "jpath")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
-
-
 def recount_followups_opened():
-    return _by_day("opened_at")
+    return daily.by_day(FollowUp.objects.all(), "opened_at")
 
 
 def recount_followups_released():
-    return _by_day("released_at", released_at__isnull=False)
+    return daily.by_day(FollowUp.objects.filter(released_at__isnull=False), "released_at")

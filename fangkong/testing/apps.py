@@ -52,21 +52,25 @@ class TestingConfig(AppConfig):
         hall.register_alert_kind(POOL_POSITIVE_ALERT, _("Positive pool"), cap=Cap.TESTING_RECALL, severity="bad")
         desk.register_todo("testing.recalls", testing_hall.recalls_to_sample, order=20)
         hall.register_map_indicator("round_coverage", _("Round coverage (%)"), testing_hall.map_coverage)
+        from fangkong.core import daily
+
         hall.register_chart("tests", _("Tests per day"), order=30)
         hall.register_trend(
-            "testing.samples", _("Samples taken"), testing_hall.trend_samples, chart="tests", kind="bar"
+            "testing.samples",
+            _("Samples taken"),
+            daily.trend(testing_hall.SAMPLES, Cap.TESTING_RECALL),
+            chart="tests",
+            kind="bar",
         )
         hall.register_chart("epidemic_curve", _("Epidemic curve"), order=40)
         hall.register_trend(
             "testing.positive_pools",
             _("Positive pools"),
-            testing_hall.trend_positive_pools,
+            daily.trend(testing_hall.POSITIVE_POOLS, Cap.TESTING_RECALL),
             chart="epidemic_curve",
             kind="bar",
             tone="warn",
         )
-        from fangkong.core import daily
-
         daily.register_rebuild(testing_hall.SAMPLES, testing_hall.recount_samples)
         daily.register_rebuild(testing_hall.POSITIVE_POOLS, testing_hall.recount_positive_pools)
         hall.register_map_points("sampling_sites", _("Sampling sites"), testing_hall.site_points, symbol="circle")

@@ -3,12 +3,10 @@ and the recalls waiting for a grid worker's retest."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.db.models import Count, F, Q
-from django.db.models.functions import TruncDate
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import daily
@@ -151,32 +149,10 @@ def site_points(user, area: Area) -> list[MapPoint]:
 # --- trends --------------------------------------------------------------------------------------------------
 
 
-def trend_samples(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.TESTING_RECALL, area):
-        return None
-    return daily.series(SAMPLES, area.path, first, last)
-
-
-def trend_positive_pools(user, area: Area, first: date, last: date) -> dict[date, int] | None:
-    if not covers(user, Cap.TESTING_RECALL, area):
-        return None
-    return daily.series(POSITIVE_POOLS, area.path, first, last)
-
-
 def recount_samples():
-    return (
-        Sample.objects.annotate(day=TruncDate("collected_at", tzinfo=timezone.get_default_timezone()))
-        .values_list("day", "jpath")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    return daily.by_day(Sample.objects.all(), "collected_at")
 
 
 def recount_positive_pools():
-    return (
-        Tube.objects.filter(result=Tube.Result.POSITIVE, retest=False, pool_size__gt=1, resulted_at__isnull=False)
-        .annotate(day=TruncDate("resulted_at", tzinfo=timezone.get_default_timezone()))
-        .values_list("day", "jpath")
-        .annotate(n=Count("*"))
-        .order_by()
-    )
+    positive = Tube.objects.filter(result=Tube.Result.POSITIVE, retest=False, pool_size__gt=1)
+    return daily.by_day(positive.filter(resulted_at__isnull=False), "resulted_at")
