@@ -82,3 +82,12 @@ def test_tasks_overdue_lead_to_those_tasks(district, city, api):  # noqa: F811
         page = hq.get(figure["url"]).content.decode()
         assert page.count('<li class="alert"><a href="/command/tasks/') == figure["value"], area.name
     assert figure["value"]  # the fixture has overdue tasks in each street
+
+
+def test_leaving_the_narrowed_list_keeps_its_other_filters(district, city):  # noqa: F811
+    page = district.client(district.hq).get(
+        "/screening/followups/", {"state": "missed", "jurisdiction": district.s1.pk, "page": 1}
+    )
+    html = page.content.decode()
+    assert f"仅看{district.s1.name}" in html or f"Only {district.s1.name}" in html
+    assert 'href="/screening/followups/?state=missed"' in html
