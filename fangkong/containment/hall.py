@@ -17,7 +17,7 @@ from fangkong.core import clock
 from fangkong.core.desk import Todo
 from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_area
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import scope_for
+from fangkong.core.scoping import has_cap, scope_for
 from fangkong.registry.models import Person
 
 from .models import (
@@ -113,7 +113,9 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     sentinel = SentinelAlert.objects.filter(within, handled_at__isnull=True).count()
     zones_url = list_url(reverse("containment:zones"), area)
     people = reverse("containment:people")
-    transfers_url = list_url(reverse("containment:transfers"), area)
+    # The transfers page is for those who work cases or transfers: a tile leads there only for them.
+    may_transfer = has_cap(user, Cap.CASE_WORK) or has_cap(user, Cap.TRANSFER_WORK)
+    transfers_url = list_url(reverse("containment:transfers"), area) if may_transfer else ""
     by_level = Counter(z["level_name"] for z in zones)
     return [
         Figure("zones", _("Zones in force"), zones, tile=False, url=zones_url),
