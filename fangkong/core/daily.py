@@ -2,7 +2,8 @@
 
 A module names its metrics ("testing.samples"), adds to them in the transaction of each write (`add`, `add_many`)
 and registers how to recount them from its records (`register_rebuild`), which `fangkong rebuild-counts` runs after
-a bulk load or a restore, and a test compares with the counts kept. Days are the district's calendar days.
+a bulk load past the services, and a test compares with the counts kept; `trend(metric, cap)` is the hall's series
+of a metric (core.hall.register_trend). Days are the district's calendar days.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 
 from . import clock
 from .bulk import count_add
+from .hall import Area, covers
 from .models import DailyCount
 
 
@@ -62,7 +64,6 @@ def add_many(metric: str, counts: Counter[tuple[date, str]] | dict[tuple[date, s
 def trend(metric: str, cap: str):
     """A hall trend series (core.hall.register_trend) of `metric`: for a viewer holding `cap` over the area, its
     counts per day; None (left out) for anyone else."""
-    from .hall import Area, covers
 
     def values(user, area: Area, first: date, last: date) -> dict[date, int] | None:
         return series(metric, area.path, first, last) if covers(user, cap, area) else None
