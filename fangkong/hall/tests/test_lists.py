@@ -95,3 +95,16 @@ def test_leaving_the_narrowed_list_keeps_its_other_filters(district, city):  # n
     html = page.content.decode()
     assert f"仅看{district.s1.name}" in html or f"Only {district.s1.name}" in html
     assert 'href="/screening/followups/?state=missed"' in html
+
+
+@pytest.mark.parametrize("who", ["hq", "street1", "worker_a"])
+def test_every_tile_opens_for_whoever_sees_it(district, city, api, who):  # noqa: F811
+    user = getattr(district, who)
+    client = district.client(user)
+    data = api(user).get("/api/v1/hall").json()
+    refused = []
+    for s in data["sections"]:
+        for f in s["figures"]:
+            if f["url"] and client.get(f["url"].split("#")[0]).status_code != 200:
+                refused.append((s["module"], f["key"], f["url"]))
+    assert refused == [], who
