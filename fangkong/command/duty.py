@@ -200,8 +200,9 @@ class ShiftView:
     nobody_in: bool
 
 
-def board(*, user, day: date | None = None) -> list[ShiftView]:
-    """The shifts running or starting on `day` within the user's reach, with the flags the clock says."""
+def board(*, user, day: date | None = None, within: str = "") -> list[ShiftView]:
+    """The shifts running or starting on `day` within the user's reach (under `within`, a jurisdiction's path, when
+    given), with the flags the clock says."""
     scope = scope_for(user, Cap.DUTY_MANAGE)
     if scope.empty:
         raise Forbidden(Cap.DUTY_MANAGE)
@@ -214,6 +215,8 @@ def board(*, user, day: date | None = None) -> list[ShiftView]:
         .prefetch_related("assignments__user")
         .order_by("jpath", "starts_at")
     )
+    if within:
+        shifts = shifts.filter(jpath__startswith=within)
     now = clock.now()
     out = []
     for s in shifts:

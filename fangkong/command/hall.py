@@ -61,6 +61,8 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     dues = [d for i in incidents if (d := next_due(i, now)) is not None]
     soonest = min((d.minutes_left for d in dues), default=None)
     incidents_url = list_url(reverse("command:incidents"), area)
+    duty_url = list_url(reverse("command:duty"), area)
+    reports_url = list_url(reverse("command:report_overview"), area)
     return [
         Figure("tasks_overdue", _("Tasks overdue"), overdue["n"], url=tasks_url, tone="bad"),
         Figure(
@@ -79,24 +81,24 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             "duty_leaders",
             _("Shifts today with a leader on duty"),
             sum(1 for s in shifts if s.leaders),
-            url=reverse("command:duty"),
+            url=duty_url,
         ),
         Figure(
             "duty_unmanned",
             _("Shifts today without a leader"),
             sum(1 for s in shifts if not s.leaders),
-            url=reverse("command:duty"),
+            url=duty_url,
             tone="bad",
         ),
         Figure(
             "duty_nobody_in",
             _("Shifts running with nobody checked in"),
             sum(1 for s in shifts if not s.checked and s.starts_at <= now < s.ends_at),
-            url=reverse("command:duty"),
+            url=duty_url,
             tone="bad",
         ),
-        Figure("reports_due", _("Daily reports due today"), due, url=reverse("command:report_overview")),
-        Figure("reports_filed", _("Daily reports filed today"), filed, url=reverse("command:report_overview")),
+        Figure("reports_due", _("Daily reports due today"), due, url=reports_url),
+        Figure("reports_filed", _("Daily reports filed today"), filed, url=reports_url),
         Figure("incidents_open", _("Incidents open"), len(incidents), url=incidents_url, tone="warn"),
         Figure(
             "incidents_late",

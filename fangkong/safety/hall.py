@@ -16,10 +16,8 @@ from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
-from .hazards import ASSURANCES, hazards_visible
+from .hazards import hazards_visible, lacking_assurances_q
 from .models import Accident, Hazard, PublicReport
-
-DONE = (Hazard.State.ACCEPTED, Hazard.State.CLOSED)
 
 
 def indicators(user, area: Area, now: datetime) -> list[Figure]:
@@ -38,16 +36,8 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
         )
     )
     overdue = counts["overdue"]
-    # A major hazard ordered for rectification lacks an assurance when the key is missing, null or blank — counted
-    # in the database (a city has thousands of them: not a JSON document each to read here).
-    lacking = Q()
-    for k in ASSURANCES:
-        lacking |= (
-            Q(**{f"assurances__{k}__isnull": True}) | Q(**{f"assurances__{k}": None}) | Q(**{f"assurances__{k}": ""})
-        )
-    without = Hazard.objects.filter(
-        lacking, within, grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED]
-    ).count()
+    # Counted in the database (a city has thousands of them: not a JSON document each to read here).
+    without = Hazard.objects.filter(lacking_assurances_q(), within).count()
     year_start = clock.start_of_day(clock.localdate(now).replace(month=1, day=1))
     accidents = Accident.objects.filter(within, incident__occurred_at__gte=year_start).count()
     hazards = list_url(reverse("safety:hazards"), area, state="open")
@@ -66,7 +56,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             "majors_without_assurances",
             _("Major hazards without their five assurances"),
             without,
-            url=reverse("safety:review"),
+            url=list_url(reverse("safety:hazards"), area, state="lacking"),
             tone="bad",
         ),
         Figure(

@@ -52,6 +52,17 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def lacking_assurances_q() -> Q:
+    """Major hazards registered or ordered whose five assurances are not all given (a key missing, null or blank),
+    as a condition the database checks (the hall counts them; the hazards list shows them)."""
+    lacking = Q()
+    for k in ASSURANCES:
+        lacking |= (
+            Q(**{f"assurances__{k}__isnull": True}) | Q(**{f"assurances__{k}": None}) | Q(**{f"assurances__{k}": ""})
+        )
+    return lacking & Q(grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED])
+
+
 class HazardCreateInput(FormInput):
     """A hazard found, from the API's body or the hazards page's form. The deadline closes the time given to
     rectify: a bare date means the end of that day."""

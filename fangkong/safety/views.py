@@ -44,6 +44,8 @@ def hazard_list(request):
     state = request.GET.get("state", "")
     if state == "open":
         shown = qs.exclude(state=Hazard.State.CLOSED)
+    elif state == "lacking":  # the hall's "major hazards without their five assurances"
+        shown = qs.filter(hazards.lacking_assurances_q())
     elif state == "overdue":  # the hall's "rectifications overdue": past the deadline, not yet accepted
         shown = qs.filter(deadline__lt=clock.now()).exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED])
     else:
@@ -67,6 +69,7 @@ def hazard_list(request):
             "states": [
                 ("open", _("Open (not closed)")),
                 ("overdue", _("Rectification overdue")),
+                ("lacking", _("Major hazards without their five assurances")),
                 *Hazard.State.choices,
             ],
             "state": state,

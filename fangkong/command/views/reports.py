@@ -14,6 +14,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.selectors import jurisdiction_within
 
 
 @scoped
@@ -49,10 +50,15 @@ def report_overview(request):
     today = clock.localdate()
     start = param_day(request.GET, "since") or today - timedelta(days=6)
     rows = completeness(user=request.user, template_id=chosen.pk, since=start, until=today) if chosen else []
+    within = jurisdiction_within(
+        user=request.user, cap=Cap.TASK_OVERSEE, jurisdiction_id=param_id(request.GET, "jurisdiction")
+    )
+    if within:  # the reporters of a hall's street or community
+        rows = [r for r in rows if r.assignment.jpath.startswith(within.path)]
     return render(
         request,
         "command/report_overview.html",
-        {"templates": templates, "chosen": chosen, "rows": rows, "since": start, "until": today},
+        {"templates": templates, "chosen": chosen, "rows": rows, "since": start, "until": today, "within": within},
     )
 
 
@@ -75,7 +81,7 @@ def duty_page(request):
             elif action == "promote":
                 duty.duty_log_promote(actor=request.user, entry_id=param_id(request.POST, "entry") or 0)
             messages.success(request, _("Saved."))
-            return redirect("command:duty")
+            return redirect(request.get_full_path())
         except Forbidden as exc:
             error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
@@ -84,12 +90,20 @@ def duty_page(request):
     managing = has_cap(request.user, Cap.DUTY_MANAGE)
     if not mine and not managing:
         raise Forbidden(Cap.DUTY_MANAGE)
+    within = (
+        jurisdiction_within(
+            user=request.user, cap=Cap.DUTY_MANAGE, jurisdiction_id=param_id(request.GET, "jurisdiction")
+        )
+        if managing
+        else None
+    )
     return render(
         request,
         "command/duty.html",
         {
             "mine": mine,
-            "board": duty.board(user=request.user) if managing else [],
+            "board": duty.board(user=request.user, within=within.path if within else "") if managing else [],
+            "within": within,
             "error": error,
         },
         status=400 if error else 200,

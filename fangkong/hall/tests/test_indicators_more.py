@@ -248,3 +248,16 @@ def test_major_hazards_lacking_an_assurance_are_counted_in_the_database(district
         if any(not (h.assurances or {}).get(k) for k in five)
     )
     assert _ind(api, district.hq)["safety"]["majors_without_assurances"] == slow == 4
+    # The tile's list: those four, not the one with all five.
+    figure = next(
+        f
+        for sec in api(district.hq).get("/api/v1/hall").json()["sections"]
+        for f in sec["figures"]
+        if f["key"] == "majors_without_assurances"
+    )
+    from django.urls import reverse
+
+    page = district.client(district.hq).get(figure["url"]).content.decode()
+    shown = {h.pk for h in Hazard.objects.all() if reverse("safety:hazard", args=[h.pk]) + '"' in page}
+    complete = Hazard.objects.get(assurances=five)
+    assert len(shown) == 4 and complete.pk not in shown
