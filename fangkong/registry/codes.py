@@ -11,6 +11,8 @@ from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, write_rows
 from fangkong.core.forms import FormInput
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, scope_for
 
 from .models import HouseholdCode, Person, PersonCode, Place, new_person_codes
 from .selectors import jurisdiction_get, people_list, person_get
@@ -84,6 +86,9 @@ def person_codes_issue(*, actor, jurisdiction_id: int) -> int:
     rather than type ID numbers; residents then see theirs in the portal). Set-based: a district's 1.4 million
     take seconds. Returns how many were created; audited."""
     place = jurisdiction_get(user=actor, jurisdiction_id=jurisdiction_id)
+    # Seeing a jurisdiction is not the power to write its people's records: issuing codes is editing the register.
+    if not scope_for(actor, Cap.PEOPLE_EDIT).covers(place.path):
+        raise Forbidden(Cap.PEOPLE_EDIT)
     people = (
         people_list(user=actor, jurisdiction_id=jurisdiction_id)
         .filter(is_resident=True, testing_code__isnull=True)

@@ -52,3 +52,19 @@ def test_household_sheet_page_refuses_an_outsider(client, district):
     assert client.get(f"/testing/codes/{district.a.pk}/households/").status_code == 404
     client.force_login(district.worker_a)
     assert client.get(f"/testing/codes/{district.a1.pk}/households/").status_code == 200
+
+
+def test_issuing_codes_needs_the_power_to_edit_the_register_not_only_to_see_it(district, monkeypatch):
+    import pytest
+
+    from fangkong.conftest import make_user
+    from fangkong.core import roles
+    from fangkong.core.roles import Cap, Role
+    from fangkong.core.scoping import Forbidden
+
+    viewer = Role("registry_viewer", "查看", "jurisdiction", frozenset({Cap.REGISTRY_VIEW, Cap.PEOPLE_VIEW}))
+    monkeypatch.setitem(roles.ROLES, viewer.code, viewer)
+    user = make_user("viewer_a", "registry_viewer", jurisdiction=district.a)
+    with pytest.raises(Forbidden):
+        person_codes_issue(actor=user, jurisdiction_id=district.a1.pk)
+    assert not PersonCode.objects.exists()
