@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "fangkong.core.signin.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fangkong.core.passwords.PasswordChangeMiddleware",  # after the second factor; needs the messages
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "fangkong.core.middleware.RequestContextMiddleware",

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from .audit import audit_record
 from .auth import tokens_revoke
 from .errors import Code, FieldError
+from .passwords import password_changed
 from .ratelimit import RateLimited
 from .signin import (
     check_second_factor,
@@ -146,6 +147,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         update_session_auth_hash(self.request, form.user)
+        password_changed(self.request, form.user)
         audit_record(actor=self.request.user, action="auth.password_change", obj=self.request.user)
         # A changed password (a suspected leak, often) ends the API tokens minted with the old one too.
         tokens_revoke(actor=self.request.user, user=self.request.user)

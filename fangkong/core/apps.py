@@ -11,7 +11,12 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401  (registers the deployment checks)
+        from . import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            passwords,
+        )
+
+        passwords.connect()  # a given password is changed at first sign-in
         from .defaults import ensure_all
 
         # Once per migrate (and flush), after every app's tables exist: the built-in defaults (core.defaults).

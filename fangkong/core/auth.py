@@ -15,8 +15,9 @@ from ninja import Router, Schema, Status
 from . import clock
 from .api import ErrorOut, forget_tokens
 from .audit import audit_record
-from .errors import FieldError
+from .errors import Code, FieldError
 from .models import ApiToken
+from .passwords import must_change_password
 from .roles import Cap
 from .scoping import Forbidden, NotFound, has_cap
 from .signin import api_signin
@@ -42,16 +43,22 @@ class RevokedOut(Schema):
     revoked: int
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 422: ErrorOut, 429: ErrorOut})
+@router.post(
+    "/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+)
 def token_create(request, payload: TokenIn):
     """Exchange a username and password (and `otp`, the authenticator code, where a second factor is required)
     for a bearer token valid 12 hours. A refusal is 401 with its code (`invalid_credentials`, `otp_required`,
     `otp_setup_required`, `otp_invalid`); repeated failures lock the account, the address or the site for a while
-    (429 with Retry-After)."""
+    (429 with Retry-After). An account whose given password must first be changed (on the page) gets none: 403
+    `password_change_required`."""
     try:
         user = api_signin(request, username=payload.username, password=payload.password, otp=payload.otp)
     except FieldError as exc:
         return Status(401, {"detail": exc.message, "code": exc.code, "errors": [exc.as_dict()]})
+    if must_change_password(user):
+        detail = _("Sign in on the site and choose your own password first.")
+        return Status(403, {"detail": detail, "code": Code.PASSWORD_CHANGE_REQUIRED})
     token = secrets.token_urlsafe(32)
     expires = clock.now() + TOKEN_LIFETIME
     row = ApiToken.objects.create(user=user, digest=hashlib.sha256(token.encode()).hexdigest(), expires_at=expires)

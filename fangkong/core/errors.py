@@ -40,6 +40,7 @@ class Code(StrEnum):
     INVALID_CREDENTIALS = "invalid_credentials"
     OTP_INVALID = "otp_invalid"
     OTP_REQUIRED = "otp_required"
+    PASSWORD_CHANGE_REQUIRED = "password_change_required"  # a given password is changed before anything else
     OTP_SETUP_REQUIRED = "otp_setup_required"
 
 

@@ -183,3 +183,14 @@ class DailyCount(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["metric", "day", "jpath", "shard"], name="dailycount_once_per_shard")
         ]
+
+
+class AccountState(models.Model):
+    """What a staff account must do before it works: change the password given to it (the first administrator's
+    from `fangkong setup`, an account an administrator made or reset). Read once at sign-in (core.passwords)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="account_state"
+    )
+    must_change_password = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(null=True, blank=True)

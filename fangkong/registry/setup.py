@@ -1,0 +1,79 @@
+"""A fresh installation's first step (`fangkong setup`): the district itself and its first administrator.
+
+An empty database has nobody who could sign in and no jurisdiction to hold anything. This makes the district's
+root (its 6-digit administrative division code, GB/T 2260: 211103 for 兴隆台区) and one account with district
+HQ's role over it, whose password must be changed at its first sign-in. Everything else — streets, communities,
+grids, places, units, staff — that administrator then sets up. The demo (`fangkong seed-demo`) is never needed.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core.actors import System
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.passwords import password_change_require
+
+from .models import Jurisdiction, RoleAssignment
+
+DIVISION_CODE = re.compile(r"[1-9]\d{5}")  # GB/T 2260: province, prefecture, county — two digits each
+
+
+@dataclass
+class SetUp:
+    district: Jurisdiction
+    admin: object
+    password: str  # as given, or drawn here: shown once, to be changed at the first sign-in
+
+
+@transaction.atomic
+def district_setup(*, code: str, name: str, admin_username: str, admin_password: str = "") -> SetUp:
+    """The district's root and its first administrator (district HQ over it, to change the password first).
+    Refused when a district is already set up: a second root would split everything that counts under one."""
+    code, name, username = (code or "").strip(), (name or "").strip(), (admin_username or "").strip()
+    if not DIVISION_CODE.fullmatch(code):
+        raise FieldError(
+            "code",
+            _("The district's code is its 6-digit administrative division code, such as 211103."),
+            code=Code.INVALID,
+        )
+    if not name:
+        raise FieldError("name", _("Give the district's name."), code=Code.REQUIRED)
+    if Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).exists():
+        raise FieldError("code", _("A district is set up already on this installation."), code=Code.DUPLICATE)
+    users = get_user_model()
+    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
+        raise FieldError(
+            "admin_username", _("A user name is 3 to 150 letters, digits and . @ + - _."), code=Code.INVALID
+        )
+    if users.objects.filter(username__iexact=username).exists():
+        raise FieldError("admin_username", _("This user name is taken."), code=Code.DUPLICATE)
+    password = admin_password or secrets.token_urlsafe(12)
+    user = users(username=username, is_staff=False)
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise FieldError("admin_password", " ".join(exc.messages), code=Code.INVALID) from exc
+    user.set_password(password)
+    user.save()
+    district = Jurisdiction.objects.create(
+        code=code, name=name, level=Jurisdiction.Level.DISTRICT, kind=Jurisdiction.Kind.DISTRICT, path=f"{code}/"
+    )
+    RoleAssignment.objects.create(user=user, role="hq_admin", jurisdiction=district)
+    password_change_require(user)
+    audit_record(
+        actor=System("setup"),
+        action="district.setup",
+        obj=district,
+        fields={"code": code, "admin": username},
+    )
+    return SetUp(district=district, admin=user, password=password)
