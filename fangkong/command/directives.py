@@ -217,6 +217,17 @@ def tasks_overseen(*, user) -> QuerySet[Task]:
     )
 
 
+def overdue_q(now) -> Q:
+    """A task past its deadline and not done (the hall counts them; the overdue list shows them)."""
+    return Q(deadline__lt=now) & ~Q(state=Task.State.DONE)
+
+
+def tasks_overdue(*, user, within: str = "") -> QuerySet[Task]:
+    """The tasks below the caller past their deadline, not done, under `within` (a jurisdiction's path) if given."""
+    late = tasks_overseen(user=user).filter(overdue_q(clock.now()))
+    return late.filter(jpath__startswith=within) if within else late
+
+
 def task_get(*, user, task_id: int) -> Task:
     task = (
         Task.objects.filter(_mine_q(user) | scope_for(user, Cap.TASK_OVERSEE).q("jpath"))

@@ -19,7 +19,7 @@ from fangkong.incidents.models import Incident
 from fangkong.incidents.services import next_due
 from fangkong.registry.geo import centroid
 
-from .directives import tasks_mine
+from .directives import overdue_q, tasks_mine
 from .models import DutyAssignment, DutyShift, Outcome, ReportAssignment, ReportSubmission, Task
 from .reporting import due_now
 from .supervision import reach_q
@@ -29,16 +29,12 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
     if not covers(user, Cap.TASK_OVERSEE, area):
         return []
     within = Q(jpath__startswith=area.path)
-    overdue = (
-        Task.objects.filter(within, deadline__lt=now)
-        .exclude(state=Task.State.DONE)
-        .aggregate(
-            n=Count("pk"),
-            units=Count("pk", filter=Q(unit__isnull=False)),
-            streets=Count("pk", filter=Q(jurisdiction__level="street")),
-            communities=Count("pk", filter=Q(jurisdiction__level="community")),
-            grids=Count("pk", filter=Q(jurisdiction__level="grid")),
-        )
+    overdue = Task.objects.filter(within, overdue_q(now)).aggregate(
+        n=Count("pk"),
+        units=Count("pk", filter=Q(unit__isnull=False)),
+        streets=Count("pk", filter=Q(jurisdiction__level="street")),
+        communities=Count("pk", filter=Q(jurisdiction__level="community")),
+        grids=Count("pk", filter=Q(jurisdiction__level="grid")),
     )
     tasks_url = list_url(reverse("command:directives"), area, state="overdue")
     today = clock.localdate(now)
@@ -154,8 +150,7 @@ def map_tasks_overdue(user, within: Area, areas: list[Area], now: datetime) -> d
     if not covers(user, Cap.TASK_OVERSEE, within):
         return {}
     counts = dict(
-        Task.objects.filter(jpath__startswith=within.path, deadline__lt=now)
-        .exclude(state=Task.State.DONE)
+        Task.objects.filter(overdue_q(now), jpath__startswith=within.path)
         .values_list("jpath")
         .annotate(n=Count("*"))
         .order_by()

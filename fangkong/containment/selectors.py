@@ -121,7 +121,7 @@ def people_restricted(*, user, colour: str = "", within: str = "") -> QuerySet[P
     qs = PersonStatus.objects.filter(scope_for(user, Cap.STATUS_VIEW).q("jpath"), colour__in=colours)
     if within:
         qs = qs.filter(jpath__startswith=within)
-    return qs.order_by("-since", "person_id")
+    return qs.select_related("person", "person__community").order_by("-since", "person_id")
 
 
 def changes_visible(*, user, state: str = "") -> QuerySet[StatusChange]:

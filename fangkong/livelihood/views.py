@@ -11,7 +11,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import jurisdiction_asked
 
 from . import selectors, services
 from .models import PriceReport, SupplyRequest
@@ -39,9 +39,7 @@ def community(request):
         return redirect(request.get_full_path())  # the page as it was, narrowed to a jurisdiction or not
     open_states = [SupplyRequest.State.RECEIVED, SupplyRequest.State.ACCEPTED]
     requests = selectors.supply_requests_visible(user=request.user).filter(state__in=open_states)
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.LIVELIHOOD_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
+    within = jurisdiction_asked(user=request.user, cap=Cap.LIVELIHOOD_WORK, params=request.GET)
     volunteers = selectors.volunteers_visible(user=request.user)
     if within:  # a hall's street or community
         requests = requests.filter(jpath__startswith=within.path)

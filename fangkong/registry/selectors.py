@@ -5,16 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 
 from fangkong.core import clock, pii
 from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, normalise
 from fangkong.core.models import AuditEvent
+from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 
 from .models import Jurisdiction, Person, Unit
+
+M = TypeVar("M", bound=Model)
 
 
 def person_holding(doc_type: str, number: str) -> Person | None:
@@ -40,15 +44,23 @@ def jurisdictions_within(*, user, cap: str) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(scope_for(user, cap).q("path"))
 
 
-def jurisdiction_within(*, user, cap: str, jurisdiction_id: int | None) -> Jurisdiction | None:
-    """The jurisdiction a list is narrowed to (`?jurisdiction=ID`, a hall's tile leading to its list): None when
-    none is asked for; 404 when it lies outside the user's reach for `cap`, as if it did not exist."""
+def jurisdiction_asked(*, user, cap: str, params) -> Jurisdiction | None:
+    """The jurisdiction a list is narrowed to (`?jurisdiction=ID` in `params`, a hall's tile leading to its list):
+    None when none is asked for; 404 when it lies outside the user's reach for `cap`, as if it did not exist."""
+    jurisdiction_id = param_id(params, "jurisdiction")
     if jurisdiction_id is None:
         return None
     found = jurisdictions_within(user=user, cap=cap).filter(pk=jurisdiction_id).first()
     if found is None:
         raise NotFound
     return found
+
+
+def narrowed(rows: QuerySet[M], *, user, cap: str, params) -> tuple[QuerySet[M], Jurisdiction | None]:
+    """`rows` (already the user's) under the jurisdiction `params` ask for, by their `jpath`, and that jurisdiction
+    (see jurisdiction_asked)."""
+    within = jurisdiction_asked(user=user, cap=cap, params=params)
+    return (rows.filter(jpath__startswith=within.path) if within else rows), within
 
 
 def jurisdictions_below(*, user, cap: str) -> QuerySet[Jurisdiction]:

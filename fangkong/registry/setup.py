@@ -51,10 +51,13 @@ def district_setup(*, code: str, name: str, admin_username: str, admin_password:
     if Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).exists():
         raise FieldError("code", _("A district is set up already on this installation."), code=Code.DUPLICATE)
     users = get_user_model()
-    if not re.fullmatch(r"[\w.@+-]{3,150}", username):
-        raise FieldError(
-            "admin_username", _("A user name is 3 to 150 letters, digits and . @ + - _."), code=Code.INVALID
-        )
+    try:  # the user model's own rules for a user name (letters, digits, @ . + - _, at most 150)
+        users._meta.get_field("username").run_validators(username)
+        if not username:
+            raise ValidationError("empty")
+    except ValidationError as exc:
+        message = _("A user name is up to 150 letters, digits and . @ + - _.")
+        raise FieldError("admin_username", message, code=Code.INVALID) from exc
     if users.objects.filter(username__iexact=username).exists():
         raise FieldError("admin_username", _("This user name is taken."), code=Code.DUPLICATE)
     password = admin_password or secrets.token_urlsafe(12)

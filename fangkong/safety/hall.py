@@ -16,7 +16,7 @@ from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
-from .hazards import hazards_visible, lacking_assurances_q
+from .hazards import hazards_visible, lacking_assurances_q, overdue_q
 from .models import Accident, Hazard, PublicReport
 
 
@@ -32,7 +32,7 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             n=Count("pk"),
             major=Count("pk", filter=Q(grade=Hazard.Grade.MAJOR)),
             general=Count("pk", filter=Q(grade=Hazard.Grade.GENERAL)),
-            overdue=Count("pk", filter=Q(deadline__lt=now) & ~Q(state=Hazard.State.ACCEPTED)),
+            overdue=Count("pk", filter=overdue_q(now)),
         )
     )
     overdue = counts["overdue"]

@@ -52,6 +52,22 @@ MOVES: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
+def overdue_q(now: datetime) -> Q:
+    """Past the rectification deadline and not yet accepted or closed (the hall's count, the lists, the desk)."""
+    return Q(deadline__lt=now) & ~Q(state__in=[S.ACCEPTED, S.CLOSED])
+
+
+def hazards_in_state(rows: QuerySet[Hazard], state: str) -> QuerySet[Hazard]:
+    """The hazards list's filter: a state, or "open" (not closed), "overdue", "lacking" (the hall's figures)."""
+    if state == "open":
+        return rows.exclude(state=S.CLOSED)
+    if state == "overdue":
+        return rows.filter(overdue_q(clock.now()))
+    if state == "lacking":
+        return rows.filter(lacking_assurances_q())
+    return rows.filter(state=state) if state else rows
+
+
 def lacking_assurances_q() -> Q:
     """Major hazards registered or ordered whose five assurances are not all given (a key missing, null or blank),
     as a condition the database checks (the hall counts them; the hazards list shows them)."""

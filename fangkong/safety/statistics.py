@@ -26,7 +26,7 @@ from fangkong.core.text import foreign_digits
 from fangkong.core.xlsx import Sheet, csv_chunks, workbook_sheets
 from fangkong.registry.models import Jurisdiction
 
-from .hazards import enterprises_visible, reach_q
+from .hazards import enterprises_visible, lacking_assurances_q, overdue_q, reach_q
 from .models import Hazard, StatsFiling
 
 PERIOD = re.compile(r"([0-9]{4})(?:Q([1-4]))?")  # [0-9], not \d: "٢٠٢٦" would be a second 2026
@@ -190,8 +190,7 @@ def overdue_hazards(*, user) -> QuerySet[Hazard]:
     a partial index of open hazards' deadlines)."""
     _require_reach(user)
     return (
-        Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry"), deadline__lt=clock.now())
-        .exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED])
+        Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry"), overdue_q(clock.now()))
         .select_related("enterprise")
         .order_by("deadline", "pk")
     )
@@ -278,18 +277,17 @@ def review_desk(*, user, limit: int = 200) -> dict:
     major hazards still missing one of the five assurances, public reports not yet verified, the overdue."""
     from fangkong.core import clock
 
-    from .hazards import ASSURANCES, REVIEW_DAYS, hazards_visible
+    from .hazards import REVIEW_DAYS, hazards_visible
     from .tips import tips_visible
 
     visible = hazards_visible(user=user)
     now = clock.now()
-    majors = visible.filter(grade=Hazard.Grade.MAJOR, state__in=[Hazard.State.REGISTERED, Hazard.State.ORDERED])
     return {
         "applied": [
             (h, REVIEW_DAYS - (now - h.applied_at).days)  # type: ignore[operator]  # set when applied
             for h in visible.filter(state=Hazard.State.APPLIED).order_by("applied_at")[:limit]
         ],
-        "pending": [h for h in majors.order_by("deadline")[:limit] if any(not h.assurances.get(a) for a in ASSURANCES)],
+        "pending": list(visible.filter(lacking_assurances_q()).order_by("deadline")[:limit]),
         "tips": list(tips_visible(user=user).filter(state="received").order_by("reported_at")[:limit]),
         "overdue": list(overdue_hazards(user=user)[:limit]),
     }

@@ -7,14 +7,12 @@ from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from . import hazards
 from .models import Hazard
@@ -37,19 +35,9 @@ def hazard_list(request):
         except FieldError as exc:
             error = exc
     qs = hazards.hazards_visible(user=request.user)
-    if within := jurisdiction_within(
-        user=request.user, cap=Cap.SAFETY_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    ):
-        qs = qs.filter(jpath__startswith=within.path)
+    qs, within = narrowed(qs, user=request.user, cap=Cap.SAFETY_VIEW, params=request.GET)
     state = request.GET.get("state", "")
-    if state == "open":
-        shown = qs.exclude(state=Hazard.State.CLOSED)
-    elif state == "lacking":  # the hall's "major hazards without their five assurances"
-        shown = qs.filter(hazards.lacking_assurances_q())
-    elif state == "overdue":  # the hall's "rectifications overdue": past the deadline, not yet accepted
-        shown = qs.filter(deadline__lt=clock.now()).exclude(state__in=[Hazard.State.ACCEPTED, Hazard.State.CLOSED])
-    else:
-        shown = qs.filter(state=state) if state else qs
+    shown = hazards.hazards_in_state(qs, state)
     if (grade := request.GET.get("grade", "")) in Hazard.Grade.values:
         shown = shown.filter(grade=grade)  # the hall's "open major hazards"
     page, query = page_of(request, shown.order_by("-found_at", "-id"))
@@ -262,11 +250,8 @@ def accident_list(request):
         except FieldError as exc:
             error = exc
     listed = accidents_visible(user=request.user)
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.SAFETY_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
-    if within:
-        listed = listed.filter(jpath__startswith=within.path)  # a hall's street or community
+    # A hall's street or community
+    listed, within = narrowed(listed, user=request.user, cap=Cap.SAFETY_VIEW, params=request.GET)
     page, query = page_of(request, listed)
     return render(
         request,

@@ -15,7 +15,7 @@ from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
-from fangkong.registry.selectors import jurisdiction_get, jurisdiction_within
+from fangkong.registry.selectors import jurisdiction_get, narrowed
 
 from . import custody, rounds, selectors
 from .collection import open_tube, tube_close
@@ -165,10 +165,7 @@ def recall_list(request):
         except FieldError as exc:
             error = exc
     qs = selectors.recalls_visible(user=request.user).select_related("round").order_by("state", "ordered_at")
-    if within := jurisdiction_within(
-        user=request.user, cap=Cap.TESTING_RECALL, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    ):
-        qs = qs.filter(jpath__startswith=within.path)
+    qs, within = narrowed(qs, user=request.user, cap=Cap.TESTING_RECALL, params=request.GET)
     state = request.GET.get("state", "ordered")
     if state in Recall.State.values:
         qs = qs.filter(state=state)

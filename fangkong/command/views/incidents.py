@@ -10,7 +10,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within, jurisdictions_within
+from fangkong.registry.selectors import jurisdictions_within, narrowed
 
 
 @scoped
@@ -29,11 +29,8 @@ def incident_list(request):
         except FieldError as exc:
             error = exc
     visible = incidents.incidents_visible(user=request.user)
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.TASK_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
-    if within:
-        visible = visible.filter(jpath__startswith=within.path)  # a hall's street or community
+    # A hall's street or community
+    visible, within = narrowed(visible, user=request.user, cap=Cap.TASK_WORK, params=request.GET)
     listed = visible.prefetch_related("reports")[:100]  # next_due reads them
     rows = [(i, incidents.next_due(i)) for i in listed]
     return render(

@@ -14,7 +14,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import jurisdiction_asked
 
 
 @scoped
@@ -50,9 +50,7 @@ def report_overview(request):
     today = clock.localdate()
     start = param_day(request.GET, "since") or today - timedelta(days=6)
     rows = completeness(user=request.user, template_id=chosen.pk, since=start, until=today) if chosen else []
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.TASK_OVERSEE, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
+    within = jurisdiction_asked(user=request.user, cap=Cap.TASK_OVERSEE, params=request.GET)
     if within:  # the reporters of a hall's street or community
         rows = [r for r in rows if r.assignment.jpath.startswith(within.path)]
     return render(
@@ -90,13 +88,7 @@ def duty_page(request):
     managing = has_cap(request.user, Cap.DUTY_MANAGE)
     if not mine and not managing:
         raise Forbidden(Cap.DUTY_MANAGE)
-    within = (
-        jurisdiction_within(
-            user=request.user, cap=Cap.DUTY_MANAGE, jurisdiction_id=param_id(request.GET, "jurisdiction")
-        )
-        if managing
-        else None
-    )
+    within = jurisdiction_asked(user=request.user, cap=Cap.DUTY_MANAGE, params=request.GET) if managing else None
     return render(
         request,
         "command/duty.html",

@@ -7,19 +7,16 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.models import Jurisdiction
-from fangkong.registry.selectors import jurisdiction_within, jurisdictions_below, units_within
+from fangkong.registry.selectors import jurisdiction_asked, jurisdictions_below, units_within
 
 from .. import directives
-from ..models import Task
 
 
 @scoped
@@ -106,12 +103,8 @@ def directive_list(request):
     # past their deadline and not done, above the directives.
     overdue, within = None, None
     if request.GET.get("state") == "overdue" and has_cap(request.user, Cap.TASK_OVERSEE):
-        within = jurisdiction_within(
-            user=request.user, cap=Cap.TASK_OVERSEE, jurisdiction_id=param_id(request.GET, "jurisdiction")
-        )
-        late = directives.tasks_overseen(user=request.user).filter(deadline__lt=clock.now())
-        late = late.exclude(state=Task.State.DONE)
-        overdue = list((late.filter(jpath__startswith=within.path) if within else late)[:500])
+        within = jurisdiction_asked(user=request.user, cap=Cap.TASK_OVERSEE, params=request.GET)
+        overdue = list(directives.tasks_overdue(user=request.user, within=within.path if within else "")[:500])
     # Who one may address: the jurisdictions right below one's own, and the units within reach.
     below = jurisdictions_below(user=request.user, cap=Cap.DIRECTIVE_ISSUE).order_by("path")
     kinds = ["department", "clinic", "enterprise"]

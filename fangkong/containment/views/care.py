@@ -11,7 +11,7 @@ from fangkong.core.errors import FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from .. import selectors
 
@@ -34,11 +34,8 @@ def transfer_list(request):
             messages.error(request, exc.message)
         return redirect(request.get_full_path())  # the list as it was, narrowed to a jurisdiction or not
     shown = transfers.transfers_visible(user=request.user)
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
-    if within:
-        shown = shown.filter(jpath__startswith=within.path)  # the people of a hall's street or community
+    # The people of a hall's street or community
+    shown, within = narrowed(shown, user=request.user, cap=Cap.STATUS_VIEW, params=request.GET)
     rows = [(t, transfers.due_step(t)) for t in shown.exclude(state__in=["released", "cancelled"])[:200]]
     return render(
         request,

@@ -15,8 +15,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
-from fangkong.registry.models import Person
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import jurisdiction_asked
 
 from .. import changes, selectors
 from ..models import Colour, StatusChange
@@ -78,19 +77,16 @@ def person_status(request, person_id: int):
 def people_list(request):
     """The people red or yellow, as the hall's tiles count them: under a jurisdiction (`?jurisdiction=`), of one
     colour (`?colour=`), each with their reasons and a link to their status."""
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
+    within = jurisdiction_asked(user=request.user, cap=Cap.STATUS_VIEW, params=request.GET)
     colour = request.GET.get("colour", "")
     colour = colour if colour in (Colour.RED, Colour.YELLOW) else ""
     qs = selectors.people_restricted(user=request.user, colour=colour, within=within.path if within else "")
     page, query = page_of(request, qs)
-    people = Person.objects.select_related("community").in_bulk([s.person_id for s in page.object_list])
     rows = [
         {
             "status": s,
-            "person": people.get(s.person_id),
-            "name": pii.mask_name(people[s.person_id].name) if s.person_id in people else "—",
+            "person": s.person,
+            "name": pii.mask_name(s.person.name),
             "reasons": [reason_text(r) for r in s.reasons if r.get("colour") == s.colour],
         }
         for s in page.object_list

@@ -13,7 +13,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from .. import selectors
 
@@ -73,9 +73,6 @@ def alert_list(request):
             messages.error(request, exc.message)
         return redirect(request.get_full_path())  # the list as it was, narrowed to a jurisdiction or not
     qs = alerts_visible(user=request.user)
-    if within := jurisdiction_within(
-        user=request.user, cap=Cap.STATUS_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    ):
-        qs = qs.filter(jpath__startswith=within.path)
+    qs, within = narrowed(qs, user=request.user, cap=Cap.STATUS_VIEW, params=request.GET)
     page, query = page_of(request, qs)
     return render(request, "containment/alerts.html", {"page": page, "query": query, "within": within})

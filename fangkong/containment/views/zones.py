@@ -11,10 +11,9 @@ from fangkong.core.errors import FieldError
 from fangkong.core.forms import NoteInput
 from fangkong.core.models import AuditEvent
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from .. import selectors, zones
 from ..models import Zone
@@ -35,11 +34,8 @@ def zone_list(request):
         except FieldError as exc:
             error = exc
     listed = selectors.zones_visible(user=request.user, state=request.GET.get("state", ""))
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.ZONE_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
-    if within:
-        listed = listed.filter(jpath__startswith=within.path)  # the zones inside a hall's street or community
+    # The zones inside a hall's street or community
+    listed, within = narrowed(listed, user=request.user, cap=Cap.ZONE_VIEW, params=request.GET)
     page, query = page_of(request, listed)
     return render(
         request,

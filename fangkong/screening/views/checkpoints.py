@@ -13,10 +13,10 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_day, param_id
+from fangkong.core.params import param_day
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from .. import checkpoints as checkpoint_services
 from .. import selectors
@@ -142,10 +142,8 @@ def pass_request_new(request, checkpoint_id: int):
 def _passages(request) -> tuple:
     qs = selectors.passages_visible(user=request.user).select_related("risk_area")
     g = request.GET
-    if within := jurisdiction_within(
-        user=request.user, cap=Cap.PASSAGE_VIEW, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    ):
-        qs = qs.filter(jpath__startswith=within.path)  # the arrivals bound for it (a hall's tile)
+    # The arrivals bound for it (a hall's tile)
+    qs, within = narrowed(qs, user=request.user, cap=Cap.PASSAGE_VIEW, params=request.GET)
     if g.get("direction") in Passage.Direction.values:
         qs = qs.filter(direction=g["direction"])
     if g.get("instruction"):

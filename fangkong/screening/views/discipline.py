@@ -12,10 +12,9 @@ from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import narrowed
 
 from .. import selectors, travel
 from ..models import Violation
@@ -154,10 +153,7 @@ def violation_list(request):
     if not has_cap(request.user, Cap.VIOLATION_HANDLE):
         raise Forbidden(Cap.VIOLATION_HANDLE)
     qs = selectors.violations_visible(user=request.user)
-    if within := jurisdiction_within(
-        user=request.user, cap=Cap.VIOLATION_HANDLE, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    ):
-        qs = qs.filter(jpath__startswith=within.path)
+    qs, within = narrowed(qs, user=request.user, cap=Cap.VIOLATION_HANDLE, params=request.GET)
     if request.GET.get("outcome"):
         qs = qs.filter(outcome=request.GET["outcome"])
     if request.GET.get("format") == "xlsx":
@@ -190,6 +186,7 @@ def violation_list(request):
             "query": query,
             "outcomes": Violation.Outcome.choices,
             "counts": selectors.violation_counts(qs),
+            "within": within,
         },
     )
 

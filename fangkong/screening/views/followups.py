@@ -11,10 +11,9 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.forms import NoteInput
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
-from fangkong.registry.selectors import jurisdiction_within
+from fangkong.registry.selectors import jurisdiction_asked
 
 from .. import followups as followup_services
 from .. import selectors
@@ -29,9 +28,7 @@ def followup_list(request):
     if not has_cap(request.user, Cap.FOLLOWUP_WORK):
         raise Forbidden(Cap.FOLLOWUP_WORK)
     state = request.GET.get("state", "active")
-    within = jurisdiction_within(
-        user=request.user, cap=Cap.FOLLOWUP_WORK, jurisdiction_id=param_id(request.GET, "jurisdiction")
-    )
+    within = jurisdiction_asked(user=request.user, cap=Cap.FOLLOWUP_WORK, params=request.GET)
     path = within.path if within else ""
     qs = selectors.followups_visible(user=request.user, state=state if state != "all" else "", within=path)
     if request.GET.get("format") == "xlsx":
