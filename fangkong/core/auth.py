@@ -19,7 +19,7 @@ from .errors import Code, FieldError
 from .models import ApiToken
 from .passwords import must_change_password
 from .roles import Cap
-from .scoping import Forbidden, NotFound, has_cap
+from .scoping import Forbidden, NotFound, scope_for
 from .signin import api_signin
 
 TOKEN_LIFETIME = timedelta(hours=12)
@@ -114,8 +114,10 @@ def tokens_revoke_mine(request):
 
 @router.post("/users/{username}/tokens:revoke", response={200: RevokedOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def tokens_revoke_user(request, username: str):
-    """An administrator revokes every token of a user (a device lost or stolen, a person leaving)."""
-    if not has_cap(request.user, Cap.ACCOUNTS_ADMIN):
+    """A district administrator revokes every token of a user (a device lost or stolen, a person leaving). An
+    administrator of part of the district deactivates or resets an account within reach instead
+    (`/admin/users/{id}/…`), which ends its tokens too."""
+    if not scope_for(request.user, Cap.ACCOUNTS_ADMIN).district_wide:
         raise Forbidden(Cap.ACCOUNTS_ADMIN)
     user = get_user_model().objects.filter(username=username).first()
     if user is None:

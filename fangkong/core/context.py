@@ -4,7 +4,7 @@ from django.conf import settings
 
 from .navigation import Navigation, link_for
 from .roles import Cap, role_label
-from .scoping import has_cap
+from .scoping import has_cap, in_force
 
 
 def navigation(request) -> dict:
@@ -54,6 +54,6 @@ def navigation(request) -> dict:
         },
         "user_roles": [
             {"role": role_label(r.role), "where": r.jurisdiction or r.unit}
-            for r in user.roles.select_related("jurisdiction", "unit")
+            for r in user.roles.filter(in_force()).select_related("jurisdiction", "unit")
         ],
     }

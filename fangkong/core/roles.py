@@ -20,7 +20,8 @@ class Cap:
     PEOPLE_EXPORT = "people.export"
     REGISTRY_VIEW = "registry.view"
     AUDIT_VIEW = "audit.view"
-    ACCOUNTS_ADMIN = "accounts.admin"  # staff accounts: revoke a user's API tokens
+    ACCOUNTS_ADMIN = "accounts.admin"  # staff accounts and their roles within one's reach; revoke API tokens
+    REGISTRY_ADMIN = "registry.admin"  # the jurisdiction tree, places and units within one's reach
     HALL_VIEW = "hall.view"  # the command hall of one's jurisdiction: every module's figures, the map, the alerts
     # screening
     RISK_EDIT = "screening.risk_edit"
@@ -77,6 +78,88 @@ class Cap:
     RETENTION = "dataprotection.retention"  # how long each class of personal data is kept (district-wide)
 
 
+CAP_LABELS: dict[str, str | Promise] = {
+    Cap.PEOPLE_VIEW: _("See the population register (masked)"),
+    Cap.PEOPLE_REVEAL: _("Reveal a person's full ID number and phone, with a reason"),
+    Cap.PEOPLE_EDIT: _("Register and edit people"),
+    Cap.PEOPLE_IMPORT: _("Import rosters"),
+    Cap.PEOPLE_EXPORT: _("Export the register"),
+    Cap.REGISTRY_VIEW: _("See jurisdictions, places and units"),
+    Cap.REGISTRY_ADMIN: _("Set up jurisdictions, places and units"),
+    Cap.AUDIT_VIEW: _("Read the audit trail"),
+    Cap.ACCOUNTS_ADMIN: _("Manage staff accounts and their roles"),
+    Cap.HALL_VIEW: _("The command hall"),
+    Cap.RISK_EDIT: _("Set risk areas"),
+    Cap.CHECKPOINT_WORK: _("Register passages at a checkpoint"),
+    Cap.CHECKPOINT_MANAGE: _("Manage checkpoints and shifts"),
+    Cap.PASSAGE_VIEW: _("See passages"),
+    Cap.FOLLOWUP_WORK: _("Work closed-loop cases"),
+    Cap.RECONCILE_VIEW: _("Reconcile arrivals (nobody missed)"),
+    Cap.DISCIPLINE_VIEW: _("See passes without registration"),
+    Cap.TRAVEL_REPORT: _("File and acknowledge travel reports"),
+    Cap.TRAVEL_APPROVE: _("Approve officials' trips"),
+    Cap.VIOLATION_HANDLE: _("Handle travel-rule violations"),
+    Cap.TESTING_ADMIN: _("Testing rounds and sampling sites"),
+    Cap.TESTING_SAMPLE: _("Take samples at a site"),
+    Cap.TESTING_LAB: _("Receive samples and report results"),
+    Cap.TESTING_RECALL: _("Work retest orders"),
+    Cap.ZONE_VIEW: _("See containment zones"),
+    Cap.ZONE_REQUEST: _("Propose zones and their lifting"),
+    Cap.ZONE_APPROVE: _("Approve zones"),
+    Cap.ZONE_PROTOCOL: _("Set zone levels and lifting criteria"),
+    Cap.STATUS_VIEW: _("See people's health status with its reasons"),
+    Cap.STATUS_REQUEST: _("Ask for a status change"),
+    Cap.STATUS_APPROVE: _("Approve status changes and decide appeals"),
+    Cap.STATUS_SCAN: _("Scan health codes"),
+    Cap.CASE_WORK: _("Record and release confirmed cases"),
+    Cap.VENUE_MANAGE: _("Issue venue codes"),
+    Cap.TRACE: _("Trace contacts (each query audited)"),
+    Cap.SENTINEL_REPORT: _("Report from a clinic or pharmacy"),
+    Cap.DIRECTIVE_ISSUE: _("Issue directives"),
+    Cap.TASK_WORK: _("Work the tasks addressed to one's post"),
+    Cap.TASK_OVERSEE: _("Oversee tasks below one"),
+    Cap.DUTY_MANAGE: _("Duty rosters"),
+    Cap.SUPERVISE: _("Record supervision findings"),
+    Cap.SITUATION_APPROVE: _("Approve the daily situation report"),
+    Cap.ACCOUNTABILITY_APPROVE: _("Approve accountability outcomes"),
+    Cap.SAFETY_VIEW: _("See enterprises and hazards"),
+    Cap.SAFETY_REGULATE: _("Inspect and order hazards rectified"),
+    Cap.SAFETY_SELF: _("An enterprise's own safety work"),
+    Cap.SAFETY_TIPS: _("Handle public hazard reports"),
+    Cap.SAFETY_TIP_IDENTITY: _("Reveal a named hazard reporter"),
+    Cap.TRANSFER_WORK: _("Transfers and isolation sites"),
+    Cap.LIVELIHOOD_WORK: _("Supply requests and volunteers"),
+    Cap.PRICE_WATCH: _("Price reports"),
+    Cap.PRICE_REPORTER_IDENTITY: _("Reveal a named price reporter"),
+    Cap.PORTAL_EDIT: _("Write portal articles"),
+    Cap.PORTAL_REVIEW: _("Review and publish portal articles"),
+    Cap.RETENTION: _("Set how long personal data is kept"),
+}
+
+# The work a unit's own staff do there: an administrator whose reach covers the unit may grant a unit role made of
+# these (and of powers they hold themselves) — a street officer makes a checkpoint's staff, a lab's, a clinic's, but
+# not a discipline inspector or a portal reviewer, which district HQ makes.
+UNIT_WORK = frozenset(
+    {
+        Cap.CHECKPOINT_WORK,
+        Cap.STATUS_SCAN,
+        Cap.TESTING_SAMPLE,
+        Cap.TESTING_LAB,
+        Cap.SENTINEL_REPORT,
+        Cap.TRANSFER_WORK,
+        Cap.TRAVEL_REPORT,
+        Cap.TRAVEL_APPROVE,
+        Cap.VIOLATION_HANDLE,
+        Cap.TASK_WORK,
+        Cap.SAFETY_SELF,
+    }
+)
+
+
+def cap_label(cap: str) -> str:
+    return str(CAP_LABELS.get(cap, cap))
+
+
 _PEOPLE_WORK = frozenset(
     {
         Cap.PEOPLE_VIEW,
@@ -96,6 +179,14 @@ _CONTAINMENT_LOCAL = frozenset({Cap.ZONE_VIEW, Cap.STATUS_VIEW, Cap.STATUS_SCAN,
 _CONTAINMENT_LEAD = _CONTAINMENT_LOCAL | {Cap.ZONE_REQUEST, Cap.STATUS_REQUEST, Cap.CASE_WORK, Cap.TRACE}
 _CONTAINMENT_HQ = _CONTAINMENT_LEAD | {Cap.ZONE_APPROVE, Cap.ZONE_PROTOCOL, Cap.STATUS_APPROVE}
 _COMMAND_LEAD = frozenset({Cap.DIRECTIVE_ISSUE, Cap.TASK_WORK, Cap.TASK_OVERSEE, Cap.DUTY_MANAGE})
+# A community's or a grid's own workers: the same work, held over a community or over one grid.
+_LOCAL_WORK = (
+    _PEOPLE_WORK
+    | _SCREENING_LOCAL
+    | _TESTING_LOCAL
+    | _CONTAINMENT_LOCAL
+    | frozenset({Cap.TASK_WORK, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW})
+)
 
 
 @dataclass(frozen=True)
@@ -120,7 +211,7 @@ ROLES: dict[str, Role] = {
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
-            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.HALL_VIEW}
+            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.HALL_VIEW}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
             | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY}
             | {Cap.RETENTION},
@@ -134,18 +225,11 @@ ROLES: dict[str, Role] = {
             | _TESTING_LOCAL
             | _CONTAINMENT_LEAD
             | _COMMAND_LEAD
-            | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW},
+            | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW}
+            | {Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN},
         ),
-        Role(
-            "community_worker",
-            _("Community / grid worker"),
-            "jurisdiction",
-            _PEOPLE_WORK
-            | _SCREENING_LOCAL
-            | _TESTING_LOCAL
-            | _CONTAINMENT_LOCAL
-            | {Cap.TASK_WORK, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW},
-        ),
+        Role("community_worker", _("Community / village worker"), "jurisdiction", _LOCAL_WORK),
+        Role("grid_worker", _("Grid worker"), "jurisdiction", _LOCAL_WORK),
         # The roles below work at a unit and never see the population register as such; each module grants
         # what the unit's work needs (a checkpoint its passages, an employer its staff's travel reports).
         Role(

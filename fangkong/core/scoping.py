@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from . import clock
 from .roles import ROLES
 
 
@@ -63,6 +64,12 @@ def _minimal(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def in_force(day=None) -> Q:
+    """Role assignments in force on `day` (today): no end date, or one not yet past. An expired assignment stays
+    (it says who held what) and grants nothing; every read of who holds a role goes through this condition."""
+    return Q(valid_until__isnull=True) | Q(valid_until__gte=day or clock.localdate())
+
+
 def roles_for(user) -> list:
     """The user's role assignments, read once per user object (a request's, or a memoised API token's)."""
     return _assignments(user)
@@ -71,7 +78,7 @@ def roles_for(user) -> list:
 def _assignments(user) -> list:
     """The user's role assignments, read once per request (the user object lives as long as the request)."""
     if "_fangkong_roles" not in user.__dict__:
-        user.__dict__["_fangkong_roles"] = list(user.roles.select_related("jurisdiction"))
+        user.__dict__["_fangkong_roles"] = list(user.roles.filter(in_force()).select_related("jurisdiction"))
     return user.__dict__["_fangkong_roles"]
 
 

@@ -20,7 +20,7 @@ from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.scoping import Forbidden, has_cap, in_force
 from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
@@ -152,7 +152,7 @@ def article_create(
 def _department_of(user) -> str:
     from fangkong.registry.models import RoleAssignment
 
-    a = RoleAssignment.objects.filter(user=user, unit__isnull=False).select_related("unit").first()
+    a = RoleAssignment.objects.filter(in_force(), user=user, unit__isnull=False).select_related("unit").first()
     return a.unit.name if a and a.unit else ""
 
 

@@ -10,3 +10,5 @@ class Code(StrEnum):
     NOT_STOPPED = "not_stopped"  # only an import that stopped can be restarted
     PENDING = "pending"  # a registration handed to the jurisdiction holding the number, for it to decide
     AMBIGUOUS = "ambiguous"  # a name that several communities share: give the code
+    CYCLE = "cycle"  # a jurisdiction's parent chain that comes back to it
+    LAST_ADMIN = "last_admin"  # the district's last administrator cannot be deactivated or lose the role

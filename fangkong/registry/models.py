@@ -43,6 +43,9 @@ class Jurisdiction(models.Model):
     path = models.CharField(_("path"), max_length=128, unique=True)
     # The outline, a GeoJSON Polygon or MultiPolygon in WGS-84 (registry.geo): the command hall's map.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
+    # Nothing referenced is ever deleted: a jurisdiction merged away or dissolved is retired from this day on
+    # (registry.tree). Its records moved with it; its history keeps naming it.
+    retired_on = models.DateField(_("retired on"), null=True, blank=True)
 
     class Meta:
         ordering = ["path"]
@@ -220,12 +223,20 @@ class PersonTag(models.Model):
 
 
 class RoleAssignment(models.Model):
-    """A user holds a role over a jurisdiction (and everything under it) or over a unit."""
+    """A user holds a role over a jurisdiction (and everything under it) or over a unit, until `valid_until`
+    (inclusive; none: until revoked). Who granted it and when is kept on the row as well as in the audit; a
+    revoked assignment is deleted (the audit keeps it), an expired one stays and grants nothing
+    (core.scoping.in_force)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(_("role"), max_length=32)
     jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT)
     unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted at"), null=True, blank=True)  # none: granted before this was kept
 
     class Meta:
         constraints = [
@@ -237,6 +248,26 @@ class RoleAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.jurisdiction or self.unit}"
+
+
+class StaffProfile(models.Model):
+    """A staff account's place in the district: its full name and the jurisdiction it belongs to (whose
+    administrators see and manage it even before it holds a role), and who made it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    full_name = models.CharField(_("full name"), max_length=64)
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=clock.now)
+    deactivated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["jpath"], name="staffprofile_jpath", opclasses=["varchar_pattern_ops"])]
 
 
 class ImportJob(models.Model):

@@ -14,7 +14,7 @@ from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_ph
 from fangkong.core.models import AuditEvent
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import NotFound, scope_for
+from fangkong.core.scoping import NotFound, in_force, scope_for
 
 from .models import Jurisdiction, Person, Unit
 
@@ -205,7 +205,7 @@ def users_with_cap(
         j_ids += list(Jurisdiction.objects.filter(parent__isnull=True).values_list("pk", flat=True))
     q = Q(jurisdiction_id__in=j_ids) | Q(unit_id__in=list(unit_ids))
     out: dict[tuple[str, int], list] = {}
-    for a in RoleAssignment.objects.filter(q, role__in=roles, user__is_active=True).select_related("user"):
+    for a in RoleAssignment.objects.filter(q, in_force(), role__in=roles, user__is_active=True).select_related("user"):
         key = ("j", a.jurisdiction_id) if a.jurisdiction_id is not None else ("u", a.unit_id or 0)
         if a.user not in out.setdefault(key, []):
             out[key].append(a.user)
@@ -236,7 +236,9 @@ def users_holding(cap: str) -> list:
 
     from .models import RoleAssignment
 
-    rows = RoleAssignment.objects.filter(role__in=roles_with(cap), user__is_active=True).select_related("user")
+    rows = RoleAssignment.objects.filter(in_force(), role__in=roles_with(cap), user__is_active=True).select_related(
+        "user"
+    )
     return list({a.user.pk: a.user for a in rows}.values())
 
 

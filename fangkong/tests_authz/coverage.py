@@ -127,6 +127,9 @@ KINDS: dict[str, Personas] = {
     # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
     "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
     "article_published": Personas("anon", (), ()),
+    # Staff accounts: their administrators (the street officer for A's) see them; nobody else does.
+    "staff": Personas("street1", ("street2", "worker_a", "worker_b", "unit_staff"), ("street1",)),
+    "staff_grant": Personas("street1", ("street2", "worker_a", "worker_b", "unit_staff"), ("street1",)),
 }
 
 
@@ -277,6 +280,19 @@ OPERATIONS: dict[str, Cov] = {
     _P + "registry_api_person_reveal": scoped("person", body={"field": "phone", "reason": "核实身份信息"}),
     _P + "registry_api_people_import_endpoint": creates("an import job of the caller's own"),
     _P + "registry_api_jurisdictions": listing("jurisdiction", outsiders=("unit_staff",)),
+    _P + "registry_admin_api_jurisdictions_import": creates("rows beyond the caller's reach are rejected, each"),
+    _P + "registry_admin_api_roles": district("the roles and what each may do: the same list for every administrator"),
+    _P + "registry_admin_api_users": listing("staff"),
+    _P + "registry_admin_api_user_create": creates("an account in a jurisdiction within reach (checked)"),
+    _P + "registry_admin_api_user_detail": scoped("staff"),
+    _P + "registry_admin_api_role_grant": scoped("staff"),
+    _P + "registry_admin_api_role_revoke": scoped("staff_grant", param="grant_id", path={"user_id": "{staff}"}),
+    _P + "registry_admin_api_user_deactivate": scoped("staff"),
+    _P + "registry_admin_api_user_reactivate": scoped("staff"),
+    _P + "registry_admin_api_user_password_reset": scoped("staff"),
+    _P + "registry_admin_api_person_viewers": scoped(
+        "person", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")
+    ),
     _P + "screening_api_risk_area_list": district("risk areas are places elsewhere, the district's list"),
     _P + "screening_api_risk_area_create": district("risk areas, district-wide"),
     _P + "screening_api_risk_area_update": district("risk areas, district-wide"),

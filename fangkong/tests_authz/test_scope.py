@@ -67,7 +67,11 @@ class Caller:
 
     def send(self, persona: str, table: str, key: str, cov: Cov, ref: Any, marker: str = ""):
         endpoint = _endpoint(table, key)
-        values = {k: self.world.kinds[v[1:-1]].ref("a") if v == "{round}" else v for k, v in cov.path.items()}
+        # "{kind}": A's object of another kind (the round a recall belongs to, the account a role is held by).
+        values = {
+            k: self.world.kinds[v[1:-1]].ref("a") if isinstance(v, str) and v.startswith("{") else v
+            for k, v in cov.path.items()
+        }
         param = cov.param or _first_param(endpoint)
         if cov.kind and param and param not in values and not _refers_elsewhere(cov):
             values[param] = ref

@@ -95,6 +95,7 @@ def build() -> World:
     for build_kind in (
         _people,
         _jurisdictions,
+        _staff,
         _screening,
         _testing,
         _containment,
@@ -144,6 +145,20 @@ def png_upload(name: str = "photo.png"):
 def _jurisdictions(w: World) -> None:
     d = w.district
     w.kinds["jurisdiction"] = Pair(d.a, d.b, d.a.name, d.b.name)
+
+
+def _staff(w: World) -> None:
+    from fangkong.registry.staff import role_grant, staff_create
+
+    d = w.district
+    made = {}
+    for side, grid in (("a", d.a1), ("b", d.b1)):
+        mark = MARK_A if side == "a" else MARK_B
+        account = staff_create(actor=d.hq, username=f"acct_{side}", full_name=f"{mark}员工", jurisdiction_id=grid.pk)
+        grant = role_grant(actor=d.hq, staff_id=account.user.pk, role="grid_worker", jurisdiction_id=grid.pk)
+        made[side] = (account.user, grant)
+    w.kinds["staff"] = Pair(made["a"][0], made["b"][0], f"{MARK_A}员工", f"{MARK_B}员工")
+    w.kinds["staff_grant"] = Pair(made["a"][1], made["b"][1])
 
 
 def _screening(w: World) -> None:

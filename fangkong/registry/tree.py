@@ -1,0 +1,434 @@
+"""The jurisdiction tree, set up and kept by its administrators: imported from a sheet (`code, name, level,
+parent_code`), renamed, added to, and reorganised (a grid moved to another community) — within their reach
+(`registry.admin`: district HQ the district, a street officer their street).
+
+Levels run district → street/town → community/village → grid, each directly under the level above. Codes are the
+official ones (the district's 6-digit GB/T 2260 code, the 12-digit statistical division codes beginning with it for
+streets, towns, communities and villages) or the district's own for grids; a code never changes and names one
+jurisdiction for good. A new jurisdiction's path is its parent's path and its code (`211103/211103001000/…`).
+
+A move rewrites the materialised path (`jpath`) of every record under the moved jurisdiction, in every app, in one
+transaction: people, places, cases and history follow (the audit trail alone keeps the path of its day).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_event, audit_record, audit_record_many
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
+from fangkong.core.tables import TableSpec, open_table
+
+from . import errors
+from .models import Jurisdiction, jurisdictions_by_id
+
+L = Jurisdiction.Level
+K = Jurisdiction.Kind
+DEPTH: dict[str, int] = {L.DISTRICT: 0, L.STREET: 1, L.COMMUNITY: 2, L.GRID: 3}
+LEVEL_WORDS: dict[str, tuple[str, str]] = {
+    **{w: (L.DISTRICT, K.DISTRICT) for w in ("district", "区", "县", "区县", "县区")},
+    **{w: (L.STREET, K.STREET) for w in ("street", "街道", "街道办事处")},
+    **{w: (L.STREET, K.TOWN) for w in ("town", "镇", "乡", "乡镇")},
+    **{w: (L.COMMUNITY, K.COMMUNITY) for w in ("community", "社区", "社区居委会")},
+    **{w: (L.COMMUNITY, K.VILLAGE) for w in ("village", "村", "行政村", "村委会")},
+    **{w: (L.GRID, K.GRID) for w in ("grid", "网格")},
+}
+OWN_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
+COLUMNS = {
+    "code": {"code", "编码", "代码", "区划代码", "统计用区划代码"},
+    "name": {"name", "名称", "名字"},
+    "level": {"level", "层级", "级别", "类型"},
+    "parent_code": {"parent_code", "parent", "上级编码", "上级代码", "上级"},
+}
+TREE = TableSpec(COLUMNS, ("code", "name", "level", "parent_code"), exact_numbers=("code", "parent_code"))
+TEMPLATE_HEADER = ["编码", "名称", "层级", "上级编码"]
+
+
+def _admin_scope(actor) -> Scope:
+    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    return scope
+
+
+def _district() -> Jurisdiction:
+    root = Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+    if root is None:
+        raise FieldError("file", _("Set up the district first (fangkong setup)."), code=Code.WRONG_STATE)
+    return root
+
+
+def _level(text: str) -> tuple[str, str]:
+    found = LEVEL_WORDS.get((text or "").strip().lower())
+    if found is None:
+        raise FieldError("level", _("The level is one of 街道, 镇, 乡, 社区, 村, 网格."), code=Code.UNKNOWN_CHOICE)
+    return found
+
+
+def _official(code: str, level: str, district: Jurisdiction) -> None:
+    """Streets, towns, communities and villages carry the 12-digit statistical division code within the district."""
+    if level == L.GRID:
+        if not OWN_CODE.fullmatch(code):
+            raise FieldError("code", _("A grid's code is up to 32 letters, digits, - and _."), code=Code.INVALID)
+    elif level != L.DISTRICT and not (len(code) == 12 and code.isdigit() and code.startswith(district.code)):
+        raise FieldError(
+            "code",
+            _("The official 12-digit statistical division code, beginning with the district's %(code)s.")
+            % {"code": district.code},
+            code=Code.INVALID,
+        )
+
+
+def _clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
+    if len(name) > 100:
+        raise FieldError("name", _("The name is longer than 100 characters."), code=Code.TOO_LONG)
+    return name
+
+
+def _fits(level: str, parent_level: str) -> None:
+    if DEPTH[level] != DEPTH[parent_level] + 1:
+        above: dict[str, str] = {
+            L.STREET: _("the district"),
+            L.COMMUNITY: _("a street or town"),
+            L.GRID: _("a community or village"),
+        }
+        raise FieldError(
+            "level",
+            _("This level goes directly under %(above)s.") % {"above": above.get(level, _("nothing"))},
+            code=Code.INVALID,
+        )
+
+
+# --- moving records with a jurisdiction -------------------------------------------------------------------------
+
+# The audit trail keeps what was true on its day (and refuses updates): it is not rewritten.
+FROZEN = {"core.auditevent"}
+
+
+def _jpath_models() -> list:
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.label_lower not in FROZEN and any(f.name == "jpath" for f in m._meta.concrete_fields)
+    ]
+
+
+def _community_models() -> list:
+    """Models with a `community` foreign key beside the finest `jpath`: a grid's records name its community."""
+    out = []
+    for m in _jpath_models():
+        for f in m._meta.concrete_fields:
+            if f.name == "community" and f.is_relation and f.related_model is Jurisdiction:
+                out.append(m)
+    return out
+
+
+def _rewrite_paths(old: str, new: str) -> int:
+    """Every record under `old` now under `new` (each table: one UPDATE on its jpath prefix index)."""
+    moved = 0
+    for model in _jpath_models():
+        moved += model._base_manager.filter(jpath__startswith=old).update(
+            jpath=Concat(Value(new), Substr("jpath", len(old) + 1))
+        )
+    Jurisdiction.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
+    return moved
+
+
+def _move(node: Jurisdiction, parent: Jurisdiction) -> int:
+    old, new = node.path, f"{parent.path}{node.code}/"
+    node.parent = parent
+    node.save(update_fields=["parent"])
+    moved = _rewrite_paths(old, new)
+    node.path = new
+    if node.level == L.GRID:
+        for model in _community_models():
+            model._base_manager.filter(jpath__startswith=new).exclude(community=parent).update(community=parent)
+    transaction.on_commit(jurisdictions_by_id.clear)
+    jurisdictions_by_id.clear()
+    return moved
+
+
+# --- import -----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    row: int
+    code: str
+    name: str
+    level: str
+    kind: str
+    parent_code: str
+
+
+@dataclass
+class TreeImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+    failed: dict[str, int] = field(default_factory=dict)  # the codes of rejected rows → their row
+
+    def as_dict(self) -> dict:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+        }
+
+
+def _reject(result: TreeImportResult, row: int, exc: FieldError) -> None:
+    result.rejected.append({"row": row, "field": exc.field, "message": exc.message, "code": exc.code})
+
+
+def _cycles(rows: dict[str, _Row], existing: dict[str, Jurisdiction]) -> dict[str, list[str]]:
+    """Codes whose parent chain (as the file would make it) comes back to them: {code: the loop's codes}."""
+
+    def parent_of(code: str) -> str | None:
+        if code in rows:
+            return rows[code].parent_code or None
+        j = existing.get(code)
+        return existing_codes.get(j.parent_id) if j and j.parent_id else None
+
+    existing_codes = {j.pk: c for c, j in existing.items()}
+    out: dict[str, list[str]] = {}
+    for start in rows:
+        seen: list[str] = []
+        code: str | None = start
+        while code is not None and code not in seen:
+            seen.append(code)
+            code = parent_of(code)
+        if code == start:
+            out[start] = seen
+    return out
+
+
+def jurisdictions_import(*, actor, filename: str, content: bytes) -> TreeImportResult:
+    """Create, rename, re-level (street ↔ town) and move jurisdictions from a sheet; every rejected row named with
+    its field. A row whose parent row is rejected is rejected too: nothing is created under a hole. Re-importing
+    the same sheet changes nothing. Raises FieldError for a file that cannot be read at all."""
+    scope = _admin_scope(actor)
+    district = _district()
+    table = open_table(TREE, filename, content)
+    result = TreeImportResult()
+    rows: dict[str, _Row] = {}
+    for number, cells in table.rows:
+        code = ""
+        try:
+            values = table.values(cells)
+            if values is None:
+                continue
+            code = values["code"].strip()
+            if not code:
+                raise FieldError("code", _("The code is required."), code=Code.REQUIRED)
+            level, kind = _level(values["level"])
+            _official(code, level, district)
+            name = _clean_name(values["name"])
+            parent_code = values["parent_code"].strip()
+            if level != L.DISTRICT and not parent_code:
+                raise FieldError("parent_code", _("The parent's code is required."), code=Code.REQUIRED)
+            if code in rows:
+                raise FieldError(
+                    "code",
+                    _("This code is on row %(row)s already.") % {"row": rows[code].row},
+                    code=Code.DUPLICATE,
+                )
+            rows[code] = _Row(number, code, name, level, kind, parent_code)
+        except FieldError as exc:
+            _reject(result, number, exc)
+            if code and code not in rows:
+                result.failed.setdefault(code, number)
+    with transaction.atomic():
+        _apply(actor, scope, district, rows, result)
+    result.rejected.sort(key=lambda r: r["row"])
+    return result
+
+
+def _apply(actor, scope: Scope, district: Jurisdiction, rows: dict[str, _Row], result: TreeImportResult) -> None:
+    existing = {j.code: j for j in Jurisdiction.objects.select_for_update().order_by("path")}
+    loops = _cycles(rows, existing)
+    for code, loop in loops.items():
+        row = rows[code]
+        others = ", ".join(str(rows[c].row) if c in rows else c for c in loop if c != code)
+        message = _("The parent chain comes back to this row (through %(others)s).") % {"others": others}
+        _reject(result, row.row, FieldError("parent_code", message, code=errors.Code.CYCLE))
+    for code in loops:
+        result.failed[code] = rows.pop(code).row
+    events = []
+    # Parents before children: the file's rows by their level, each level after the one above.
+    for row in sorted(rows.values(), key=lambda r: (DEPTH[r.level], r.row)):
+        try:
+            events.extend(_apply_row(actor, scope, district, row, rows, existing, result))
+        except FieldError as exc:
+            _reject(result, row.row, exc)
+            result.failed[row.code] = rows.pop(row.code).row
+        except Forbidden as exc:
+            _reject(result, row.row, FieldError("parent_code", exc.reason, code=Code.FORBIDDEN))
+            result.failed[row.code] = rows.pop(row.code).row
+    audit_record_many(events)
+
+
+def _apply_row(actor, scope, district, row: _Row, rows, existing, result) -> list:
+    if row.level == L.DISTRICT:
+        if row.code != district.code:
+            raise FieldError("code", _("This is not the district's code."), code=Code.INVALID)
+        if row.name != district.name:
+            raise FieldError("name", _("The district's name is set up with the district."), code=Code.INVALID)
+        result.unchanged += 1
+        return []
+    parent = existing.get(row.parent_code)
+    if parent is None:
+        if row.parent_code in result.failed:
+            message = _("Its parent's row %(row)s was rejected.") % {"row": result.failed[row.parent_code]}
+        else:
+            message = _("No jurisdiction has this code, here or above.")
+        raise FieldError("parent_code", message, code=Code.NOT_FOUND)
+    if parent.retired_on is not None:
+        raise FieldError("parent_code", _("This parent is retired."), code=Code.WRONG_STATE)
+    _fits(row.level, parent.level)
+    if not scope.covers(parent.path):
+        raise Forbidden(_("This parent is beyond your reach."))
+    node = existing.get(row.code)
+    if node is None:
+        node = Jurisdiction.objects.create(
+            code=row.code,
+            name=row.name,
+            level=row.level,
+            kind=row.kind,
+            parent=parent,
+            path=f"{parent.path}{row.code}/",
+        )
+        existing[row.code] = node
+        result.created += 1
+        return [audit_event(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)]
+    if node.level != row.level:
+        raise FieldError(
+            "level", _("A jurisdiction's level does not change; retire it and add a new one."), code=Code.INVALID
+        )
+    if node.retired_on is not None:
+        raise FieldError("code", _("This jurisdiction is retired."), code=Code.WRONG_STATE)
+    changes: dict = {}
+    if node.name != row.name:
+        changes["name"] = [node.name, row.name]
+        node.name = row.name
+    if node.kind != row.kind:
+        changes["kind"] = [node.kind, row.kind]
+        node.kind = row.kind
+    if changes:
+        if not scope.covers(node.path):
+            raise Forbidden(_("This jurisdiction is beyond your reach."))
+        node.save(update_fields=["name", "kind"])
+        jurisdictions_by_id.clear()
+    if node.parent_id != parent.pk:
+        if not scope.covers(node.path) or node.path in scope.paths:
+            raise Forbidden(_("This jurisdiction is beyond your reach."))
+        old = node.path
+        _move(node, parent)
+        for j in existing.values():  # the subtree's paths as the database now has them
+            if j.path.startswith(old):
+                j.path = node.path + j.path[len(old) :]
+        changes["parent"] = [old, node.path]
+    if not changes:
+        result.unchanged += 1
+        return []
+    result.updated += 1
+    return [audit_event(actor=actor, action="jurisdiction.update", obj=node, jpath=node.path, fields=changes)]
+
+
+# --- one at a time, from the pages ------------------------------------------------------------------------------
+
+
+def jurisdiction_admin_get(*, user, jurisdiction_id: int, for_update: bool = False) -> Jurisdiction:
+    """A jurisdiction `user` administers (their reach and below); NotFound otherwise."""
+    rows = Jurisdiction.objects.filter(_admin_scope(user).q("path"))
+    if for_update:
+        rows = rows.select_for_update()
+    found = rows.filter(pk=jurisdiction_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+@transaction.atomic
+def jurisdiction_rename(*, actor, jurisdiction_id: int, name: str) -> Jurisdiction:
+    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    name = _clean_name(name)
+    if name != node.name:
+        audit_record(
+            actor=actor, action="jurisdiction.update", obj=node, jpath=node.path, fields={"name": [node.name, name]}
+        )
+        node.name = name
+        node.save(update_fields=["name"])
+        jurisdictions_by_id.clear()
+    return node
+
+
+@transaction.atomic
+def jurisdiction_add(*, actor, parent_id: int, code: str, name: str, kind: str) -> Jurisdiction:
+    """A new jurisdiction directly under `parent` (a street under the district, a grid under a community …)."""
+    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
+    level, kind = _level(kind)
+    code = (code or "").strip()
+    _official(code, level, _district())
+    name = _clean_name(name)
+    _fits(level, parent.level)
+    if parent.retired_on is not None:
+        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
+    if Jurisdiction.objects.filter(code=code).exists():
+        raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE)
+    node = Jurisdiction.objects.create(
+        code=code, name=name, level=level, kind=kind, parent=parent, path=f"{parent.path}{code}/"
+    )
+    audit_record(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)
+    jurisdictions_by_id.clear()
+    return node
+
+
+@transaction.atomic
+def jurisdiction_move(*, actor, jurisdiction_id: int, parent_id: int) -> Jurisdiction:
+    """Move a jurisdiction (a grid to another community, a community to another street) with every record under
+    it; both the old and the new parent within the actor's reach."""
+    scope = _admin_scope(actor)
+    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    if node.path in scope.paths or node.parent_id is None:
+        raise Forbidden(_("This jurisdiction is beyond your reach."))
+    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
+    if parent.path.startswith(node.path):
+        raise FieldError("parent_id", _("A jurisdiction cannot move under itself."), code=errors.Code.CYCLE)
+    _fits(node.level, parent.level)
+    if parent.retired_on is not None:
+        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
+    if node.parent_id == parent.pk:
+        return node
+    old = node.path
+    moved = _move(node, parent)
+    audit_record(
+        actor=actor,
+        action="jurisdiction.move",
+        obj=node,
+        jpath=node.path,
+        fields={"parent": [old, node.path], "records": moved},
+    )
+    return node
+
+
+def tree_rows(*, user) -> list[Jurisdiction]:
+    """The jurisdictions `user` administers, in tree order, with their parents (one query)."""
+    return list(
+        Jurisdiction.objects.filter(_admin_scope(user).q("path"))
+        .order_by("path")
+        .annotate(parent_code=F("parent__code"))
+    )
