@@ -29,6 +29,21 @@ class RegistryConfig(AppConfig):
             "people-import", _("Import"), order=110, visible=navigation.any_cap(Cap.PEOPLE_IMPORT), group="registry"
         )
 
+        navigation.register(
+            "admin-tree",
+            _("Jurisdiction tree"),
+            order=300,
+            visible=navigation.any_cap(Cap.REGISTRY_ADMIN),
+            group="admin",
+        )
+        navigation.register(
+            "admin-staff",
+            _("Staff accounts"),
+            order=305,
+            visible=navigation.any_cap(Cap.ACCOUNTS_ADMIN),
+            group="admin",
+        )
+
         from fangkong.core import daily
 
         from .counts import residents_rebuild

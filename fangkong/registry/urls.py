@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import admin_views, views
 
 urlpatterns = [
     path("registry/", views.jurisdiction_tree, name="jurisdictions"),
@@ -19,4 +19,10 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("people/<int:person_id>/reveal", views.person_reveal, name="person-reveal"),
+    path("people/<int:person_id>/viewers/", admin_views.person_viewers, name="person-viewers"),
+    path("admin/tree/", admin_views.tree_page, name="admin-tree"),
+    path("admin/tree/template.xlsx", admin_views.tree_template, name="admin-tree-template"),
+    path("admin/staff/", admin_views.staff_list, name="admin-staff"),
+    path("admin/staff/<int:staff_id>/", admin_views.staff_detail, name="admin-staff-detail"),
+    path("admin/staff/<int:staff_id>/action", admin_views.staff_action, name="admin-staff-action"),
 ]

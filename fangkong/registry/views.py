@@ -12,7 +12,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import xlsx_response
 
@@ -85,6 +85,7 @@ def person_detail(request, person_id: int):
             "tags": [t.get_tag_display() for t in person.tags.all()],
             "can_reveal": has_cap(request.user, Cap.PEOPLE_REVEAL),
             "household_path": _household_path(person),
+            "can_see_viewers": scope_for(request.user, Cap.ACCOUNTS_ADMIN).covers(person.jpath),
         },
     )
 

@@ -159,6 +159,14 @@ PAGES: dict[str, Cov] = {
     "people-import-rejections": scoped("import_job"),
     "person": scoped("person"),
     "person-reveal": scoped("person", method="POST", body={"field": "phone", "reason": "核实身份信息"}),
+    "person-viewers": scoped("person", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")),
+    "admin-tree": listing(
+        "jurisdiction", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")
+    ),
+    "admin-tree-template": district("a blank sheet with example rows"),
+    "admin-staff": listing("staff"),
+    "admin-staff-detail": scoped("staff"),
+    "admin-staff-action": scoped("staff", method="POST", body={"action": "reactivate"}),
     "screening:checkpoints": listing("checkpoint", insider="hq", outsiders=("staff_b", "street2", "worker_b")),
     "screening:checkpoint": unit("checkpoint"),
     "screening:lookup": unit("checkpoint", query={"document_number": "110101199001011237"}),

@@ -1,0 +1,219 @@
+"""Administration pages: the jurisdiction tree (import, rename, add, move) and staff accounts with their roles.
+Thin: parse the form, call registry.tree / registry.staff, say what happened."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fangkong.core import clock
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.params import param_id
+from fangkong.core.roles import ROLES, Cap
+from fangkong.core.scoping import Forbidden, scope_for
+from fangkong.core.tables import read_table_upload
+from fangkong.core.xlsx import workbook_bytes, xlsx_response
+
+from . import selectors, staff, tree
+from .models import Jurisdiction, Unit
+
+# --- the tree -----------------------------------------------------------------------------------------------------
+
+
+def _tree_context(request, **extra) -> dict:
+    rows = tree.tree_rows(user=request.user)
+    depth = {j.pk: j.path.count("/") - 1 for j in rows}
+    top = min(depth.values(), default=0)
+    kinds = [(k, label) for k, label in Jurisdiction.Kind.choices if k != Jurisdiction.Kind.DISTRICT]
+    return {
+        "rows": [(j, depth[j.pk] - top) for j in rows],
+        "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
+        "kinds": kinds,
+        **extra,
+    }
+
+
+@scoped
+def tree_page(request):
+    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    if request.method != "POST":
+        return render(request, "registry/admin/tree.html", _tree_context(request))
+    action = request.POST.get("action", "")
+    try:
+        if action == "import":
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise FieldError("file", _("Choose a file."), code=Code.REQUIRED)
+            content = read_table_upload(upload)
+            result = tree.jurisdictions_import(actor=request.user, filename=upload.name or "", content=content)
+            return render(request, "registry/admin/tree.html", _tree_context(request, result=result))
+        if action == "rename":
+            node = tree.jurisdiction_rename(
+                actor=request.user, jurisdiction_id=_id(request, "jurisdiction"), name=request.POST.get("name", "")
+            )
+            messages.success(request, _("Renamed to %(name)s.") % {"name": node.name})
+        elif action == "add":
+            node = tree.jurisdiction_add(
+                actor=request.user,
+                parent_id=_id(request, "parent"),
+                code=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", ""),
+            )
+            messages.success(request, _("%(name)s added.") % {"name": node.name})
+        elif action == "move":
+            node = tree.jurisdiction_move(
+                actor=request.user, jurisdiction_id=_id(request, "jurisdiction"), parent_id=_id(request, "parent")
+            )
+            messages.success(
+                request, _("%(name)s moved under %(parent)s.") % {"name": node.name, "parent": node.parent}
+            )
+        else:
+            raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)
+    except FieldError as exc:
+        context = _tree_context(request, error=exc, action=action, form=request.POST)
+        return render(request, "registry/admin/tree.html", context, status=400)
+    return redirect("admin-tree")
+
+
+def _id(request, name: str) -> int:
+    value = param_id(request.POST, name)
+    if value is None:
+        raise FieldError(name, _("Choose one."), code=Code.REQUIRED)
+    return value
+
+
+@scoped
+def tree_template(request):
+    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    district = selectors.district_path().strip("/") or "211103"
+    rows = [
+        [f"{district}001000", "示例街道", "街道", district],
+        [f"{district}001001", "示例社区", "社区", f"{district}001000"],
+        ["G-001-01", "示例社区第一网格", "网格", f"{district}001001"],
+    ]
+    return xlsx_response("jurisdictions-template.xlsx", workbook_bytes(_("Jurisdictions"), tree.TEMPLATE_HEADER, rows))
+
+
+# --- staff --------------------------------------------------------------------------------------------------------
+
+
+def _homes(request):
+    return selectors.jurisdictions_within(user=request.user, cap=Cap.ACCOUNTS_ADMIN).exclude(
+        level=Jurisdiction.Level.GRID
+    )
+
+
+@scoped
+def staff_list(request):
+    staff.require_admin(request.user)
+    text = request.GET.get("q", "").strip()[:64]
+    rows = staff.staff_search(staff.staff_visible(user=request.user), text).order_by("username")
+    rows = rows.prefetch_related("roles__jurisdiction", "roles__unit")
+    page, query = page_of(request, rows)
+    context = {"page": page, "query": query, "q": text, "homes": _homes(request)}
+    if request.method == "POST":
+        try:
+            made = staff.staff_create(
+                actor=request.user,
+                username=request.POST.get("username", ""),
+                full_name=request.POST.get("full_name", ""),
+                phone=request.POST.get("phone", ""),
+                password=request.POST.get("password", ""),
+                jurisdiction_id=param_id(request.POST, "jurisdiction"),
+            )
+        except FieldError as exc:
+            context.update(error=exc, form=request.POST)
+            return render(request, "registry/admin/staff_list.html", context, status=400)
+        messages.success(request, _("Account %(name)s made.") % {"name": made.user.get_username()})
+        # The password is shown once, on this answer, never stored in a message or the session.
+        return _staff_detail(
+            request, made.user.pk, new_password=made.password if not request.POST.get("password") else ""
+        )
+    return render(request, "registry/admin/staff_list.html", context)
+
+
+def _staff_detail(request, staff_id: int, status: int = 200, **extra):
+    target = staff.staff_get(user=request.user, staff_id=staff_id)
+    grants = target.roles.select_related("jurisdiction", "unit", "granted_by").order_by("pk")
+    reach = staff.require_admin(request.user)
+    context = {
+        "target": target,
+        "profile": getattr(target, "staff_profile", None),
+        "grants": grants,
+        "powers": staff.staff_powers(target),
+        "roles": staff.grantable_roles(request.user),
+        "places": selectors.jurisdictions_within(user=request.user, cap=Cap.ACCOUNTS_ADMIN),
+        "units": Unit.objects.filter(reach.q("jpath")).order_by("kind", "name"),
+        "today": clock.localdate(),
+        "role_labels": {code: r.label for code, r in ROLES.items()},
+        **extra,
+    }
+    return render(request, "registry/admin/staff_detail.html", context, status=status)
+
+
+@scoped
+def staff_detail(request, staff_id: int):
+    return _staff_detail(request, staff_id)
+
+
+@require_POST
+@scoped
+def staff_action(request, staff_id: int):
+    action = request.POST.get("action", "")
+    try:
+        if action == "grant":
+            role = request.POST.get("role", "")
+            binds = ROLES[role].binds if role in ROLES else "jurisdiction"
+            until = request.POST.get("valid_until", "").strip()
+            try:
+                valid_until = date.fromisoformat(until) if until else None
+            except ValueError as exc:
+                raise FieldError("valid_until", _("Give a date such as 2026-12-31."), code=Code.INVALID) from exc
+            staff.role_grant(
+                actor=request.user,
+                staff_id=staff_id,
+                role=role,
+                jurisdiction_id=param_id(request.POST, "jurisdiction") if binds == "jurisdiction" else None,
+                unit_id=param_id(request.POST, "unit") if binds == "unit" else None,
+                valid_until=valid_until,
+            )
+            messages.success(request, _("Role granted."))
+        elif action == "revoke":
+            staff.role_revoke(actor=request.user, staff_id=staff_id, assignment_id=_id(request, "grant"))
+            messages.success(request, _("Role revoked."))
+        elif action == "deactivate":
+            staff.staff_deactivate(actor=request.user, staff_id=staff_id, reason=request.POST.get("reason", ""))
+            messages.success(request, _("Account deactivated: it cannot sign in, and its devices are signed out."))
+        elif action == "reactivate":
+            staff.staff_reactivate(actor=request.user, staff_id=staff_id)
+            messages.success(request, _("Account reactivated."))
+        elif action == "reset":
+            password = staff.staff_password_reset(actor=request.user, staff_id=staff_id)
+            return _staff_detail(request, staff_id, new_password=password)
+        else:
+            raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)
+    except FieldError as exc:
+        return _staff_detail(request, staff_id, status=400, error=exc, action=action, form=request.POST)
+    except Forbidden as exc:
+        if not staff.staff_visible(user=request.user).filter(pk=staff_id).exists():
+            raise
+        reason = exc.reason or _("This is beyond your reach.")
+        error = FieldError(action, reason, code=Code.FORBIDDEN)
+        return _staff_detail(request, staff_id, status=403, error=error, action=action, form=request.POST)
+    return redirect("admin-staff-detail", staff_id=staff_id)
+
+
+@scoped
+def person_viewers(request, person_id: int):
+    person = selectors.person_get(user=request.user, person_id=person_id)
+    viewers = staff.person_viewers(user=request.user, person=person)
+    return render(request, "registry/admin/person_viewers.html", {"person": person, "viewers": viewers})

@@ -1,0 +1,125 @@
+"""The administration pages (issue 17, points 2 and 5): the tree imported and edited, accounts made and their roles
+granted from forms; each action says what happened, each refusal why."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from fangkong.core.errors import Code
+from fangkong.registry.models import Jurisdiction, RoleAssignment
+
+TREE = (
+    "编码,名称,层级,上级编码\n"
+    "211103003000,兴盛街道,街道,211103\n211103003001,兴盛社区,社区,211103003000\nG1,网格,网格,211103\n"
+)
+
+
+def test_the_tree_page_imports_a_sheet_and_lists_rejected_rows(district):
+    c = district.client(district.hq)
+    assert c.get("/admin/tree/").status_code == 200
+    upload = SimpleUploadedFile("tree.csv", TREE.encode(), content_type="text/csv")
+    r = c.post("/admin/tree/", {"action": "import", "file": upload})
+    assert r.status_code == 200
+    assert r.context["result"].created == 2
+    html = r.content.decode()
+    assert 'id="import-result"' in html and 'data-code="invalid"' in html  # the grid under the district, row 4
+    assert Jurisdiction.objects.filter(code="211103003001", parent__code="211103003000").exists()
+
+
+def test_the_tree_page_renames_adds_and_moves(district):
+    c = district.client(district.hq)
+    r = c.post("/admin/tree/", {"action": "rename", "jurisdiction": district.a1.pk, "name": "园丁一网格"}, follow=True)
+    assert "园丁一网格" in next(str(m) for m in r.context["messages"])
+    r = c.post(
+        "/admin/tree/",
+        {"action": "add", "parent": district.a.pk, "kind": "grid", "code": "G-A-3", "name": "第三网格"},
+        follow=True,
+    )
+    assert Jurisdiction.objects.get(code="G-A-3").parent == district.a
+    r = c.post("/admin/tree/", {"action": "move", "jurisdiction": district.a2.pk, "parent": district.b.pk}, follow=True)
+    district.a2.refresh_from_db()
+    assert district.a2.parent == district.b and district.a2.path.startswith(district.b.path)
+    assert len(list(r.context["messages"])) == 1
+
+
+def test_a_bad_addition_is_named_and_the_typed_values_kept(district):
+    c = district.client(district.hq)
+    r = c.post(
+        "/admin/tree/", {"action": "add", "parent": district.a.pk, "kind": "grid", "code": "G 1", "name": "网格X"}
+    )
+    assert r.status_code == 400
+    html = r.content.decode()
+    assert f'data-code="{Code.INVALID}"' in html and 'data-field="code"' in html and 'value="网格X"' in html
+
+
+def test_the_tree_is_not_for_those_without_the_power(district):
+    assert district.client(district.worker_a).get("/admin/tree/").status_code == 404
+    assert district.client(district.unit_staff).post("/admin/tree/", {"action": "rename"}).status_code == 404
+
+
+def test_an_account_is_made_on_the_page_and_its_password_shown_once(district):
+    c = district.client(district.street1)
+    r = c.post("/admin/staff/", {"username": "wg1", "full_name": "网格员一", "jurisdiction": district.s1.pk})
+    assert r.status_code == 200
+    user = get_user_model().objects.get(username="wg1")
+    password = r.context["new_password"]
+    assert user.check_password(password)
+    assert password in r.content.decode()
+    again = c.get(f"/admin/staff/{user.pk}/")
+    assert password not in again.content.decode()
+
+
+def test_a_taken_user_name_is_named_on_the_form(district):
+    r = district.client(district.hq).post("/admin/staff/", {"username": "worker_a", "full_name": "某某"})
+    assert r.status_code == 400
+    assert f'data-code="{Code.DUPLICATE}"' in r.content.decode()
+
+
+def test_roles_are_granted_and_revoked_and_the_account_deactivated_from_its_page(district):
+    c = district.client(district.street1)
+    target = district.worker_a.pk
+    r = c.post(
+        f"/admin/staff/{target}/action",
+        {"action": "grant", "role": "grid_worker", "jurisdiction": district.a1.pk, "valid_until": ""},
+        follow=True,
+    )
+    assert r.status_code == 200
+    grant = RoleAssignment.objects.get(user_id=target, role="grid_worker")
+    assert grant.granted_by == district.street1
+    assert "网格员" in r.content.decode() or "Grid worker" in r.content.decode()
+    c.post(f"/admin/staff/{target}/action", {"action": "revoke", "grant": grant.pk})
+    assert not RoleAssignment.objects.filter(pk=grant.pk).exists()
+    c.post(f"/admin/staff/{target}/action", {"action": "deactivate", "reason": "离职"})
+    assert not get_user_model().objects.get(pk=target).is_active
+    r = c.post(f"/admin/staff/{target}/action", {"action": "reset"})
+    assert r.status_code == 200 and r.context["new_password"]
+
+
+def test_a_role_beyond_reach_is_refused_on_the_page_with_the_reason(district):
+    c = district.client(district.street1)
+    r = c.post(
+        f"/admin/staff/{district.worker_a.pk}/action",
+        {"action": "grant", "role": "hq_admin", "jurisdiction": district.d.pk},
+    )
+    assert r.status_code == 403
+    assert f'data-code="{Code.FORBIDDEN}"' in r.content.decode()
+    assert not RoleAssignment.objects.filter(user=district.worker_a, role="hq_admin").exists()
+
+
+def test_accounts_beyond_reach_are_not_found(district):
+    c = district.client(district.street1)
+    assert c.get(f"/admin/staff/{district.worker_b.pk}/").status_code == 404
+    assert c.post(f"/admin/staff/{district.hq.pk}/action", {"action": "deactivate"}).status_code == 404
+    assert district.client(district.worker_a).get("/admin/staff/").status_code == 404
+
+
+def test_the_person_page_leads_an_administrator_to_who_can_see_the_record(district):
+    c = district.client(district.street1)
+    page = c.get(f"/people/{district.person_a.pk}/").content.decode()
+    assert f"/people/{district.person_a.pk}/viewers/" in page
+    r = c.get(f"/people/{district.person_a.pk}/viewers/")
+    assert {v.user.username for v in r.context["viewers"]} == {"hq", "street1", "worker_a"}
+    worker_page = district.client(district.worker_a).get(f"/people/{district.person_a.pk}/").content.decode()
+    assert "/viewers/" not in worker_page
+    assert district.client(district.worker_a).get(f"/people/{district.person_a.pk}/viewers/").status_code == 404
