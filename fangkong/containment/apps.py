@@ -9,6 +9,11 @@ class ContainmentConfig(AppConfig):
     verbose_name = "Containment"
 
     def ready(self) -> None:
+        from fangkong.registry.units import register_unit_extension
+
+        from .unit_setup import EXTENSION
+
+        register_unit_extension(EXTENSION)  # what a unit of this kind is here, set up with the unit
         from django.db.models import Exists, OuterRef, Q
 
         from fangkong.core import defaults

@@ -27,7 +27,7 @@ from fangkong.core.tables import table_check
 
 from . import errors
 from .counts import residents_add, residents_moved
-from .models import ImportJob, Jurisdiction, Person
+from .models import ImportJob, Jurisdiction, Person, Place, jurisdictions_by_id
 from .roster import open_roster, row_values
 from .services import (
     PersonData,
@@ -68,6 +68,7 @@ class _Places:
         self.scope = scope
         self.by_key: dict[str, list[Jurisdiction]] = {}
         self.grids: dict[tuple[int, str], Jurisdiction] = {}
+        self.households: dict[int, dict[tuple[str, str, str], Place]] = {}  # per community, read when first named
         visible = Jurisdiction.objects.filter(scope.q("path"))
         for j in visible.filter(level=Jurisdiction.Level.COMMUNITY):
             self.by_key.setdefault(j.code, []).append(j)
@@ -92,6 +93,30 @@ class _Places:
             )
         return found[0]
 
+    def household(self, data: PersonData, values: dict[str, str]) -> Place | None:
+        """The household the row names (compound, building, household) under the person's community; None when the
+        row names none. The household must be in the person's grid, when the row gives one."""
+        compound, building, household = (" ".join((values.get(c) or "").split()) for c in PLACE_COLUMNS)
+        if not household:
+            if compound or building:
+                raise FieldError("household", _("Name the household too."), code=Code.REQUIRED)
+            return None
+        if not compound:
+            raise FieldError("compound", _("Name the household's compound."), code=Code.REQUIRED)
+        community = data.community
+        if community.pk not in self.households:
+            self.households[community.pk] = _households_under(community.path)
+        place = self.households[community.pk].get((compound, building, household))
+        if place is None:
+            raise FieldError(
+                "household", _("No such household in the community (set up its places first)."), code=Code.NOT_FOUND
+            )
+        if data.grid is not None and not place.jpath.startswith(data.grid.path):
+            raise FieldError("household", _("This household is in another grid."), code=Code.INVALID)
+        if data.grid is None and place.jurisdiction_id != community.pk:
+            data.grid = jurisdictions_by_id().get(place.jurisdiction_id)  # the household's grid is theirs
+        return place
+
     def grid(self, community: Jurisdiction, text: str) -> Jurisdiction | None:
         if not text.strip():
             return None
@@ -101,9 +126,28 @@ class _Places:
         return grid
 
 
+PLACE_COLUMNS = ("compound", "building", "household")
+
+
+def _households_under(path: str) -> dict[tuple[str, str, str], Place]:
+    """Every household under a jurisdiction by (compound, building, household) names; building "" for a household
+    directly in its compound (a village group's). One query."""
+    out: dict[tuple[str, str, str], Place] = {}
+    rows = Place.objects.filter(kind=Place.Kind.HOUSEHOLD, jpath__startswith=path).select_related("parent__parent")
+    for h in rows:
+        parent = h.parent
+        if parent is None:
+            continue
+        if parent.kind == Place.Kind.BUILDING and parent.parent is not None:
+            out[(parent.parent.name, parent.name, h.name)] = h
+        elif parent.kind == Place.Kind.COMPOUND:
+            out[(parent.name, "", h.name)] = h
+    return out
+
+
 def _clean_row(places: _Places, values: dict[str, str]) -> PersonData:
     community = places.community(values.get("community", ""))
-    return person_data_clean(
+    data = person_data_clean(
         name=values.get("name", ""),
         doc_type=values.get("document_type", ""),
         document_number=values.get("document_number", ""),
@@ -112,6 +156,8 @@ def _clean_row(places: _Places, values: dict[str, str]) -> PersonData:
         grid=places.grid(community, values.get("grid", "")),
         address=values.get("address", ""),
     )
+    data.household = places.household(data, values)
+    return data
 
 
 def _changes(person: Person, data: PersonData) -> dict:
@@ -131,6 +177,8 @@ def _changes(person: Person, data: PersonData) -> dict:
         changes.update(community_id=data.community.pk, jurisdiction_id=target.pk, jpath=target.path)
     if data.address and person.address != data.address:
         changes["address"] = data.address
+    if data.household is not None and person.household_id != data.household.pk:
+        changes["household_id"] = data.household.pk
     return changes
 
 

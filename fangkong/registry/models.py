@@ -72,6 +72,8 @@ class Place(models.Model):
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="places")
     jpath = models.CharField(max_length=128)
+    # A database default too: the demo's and the benchmarks' bulk writers name only the columns they fill.
+    address = models.CharField(_("address"), max_length=200, blank=True, default="", db_default="")
     lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map (compounds)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
 
@@ -96,6 +98,8 @@ class Unit(models.Model):
         VENUE = "venue", _("Venue")
         CHECKPOINT = "checkpoint", _("Checkpoint")
         PHARMACY = "pharmacy", _("Pharmacy")
+        SAMPLING = "sampling", _("Sampling site")
+        ISOLATION = "isolation", _("Isolation site")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -111,12 +115,18 @@ class Unit(models.Model):
         limit_choices_to={"kind": "department"},
         verbose_name=_("supervising department"),
     )
+    # The unified social credit code (统一社会信用代码, GB 32100) of an enterprise, employer or school: checked.
+    uscc = models.CharField(_("unified social credit code"), max_length=18, blank=True, default="", db_default="")
+    address = models.CharField(_("address"), max_length=200, blank=True, default="", db_default="")
     lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map
     lat = models.FloatField(_("latitude"), null=True, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]
         verbose_name = _("unit")
+        constraints = [
+            models.UniqueConstraint(fields=["uscc"], condition=~models.Q(uscc=""), name="unit_uscc_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -20,6 +20,10 @@ COLUMNS: dict[str, set[str]] = {
     "community": {"社区", "社区/村", "村", "社区（村）", "community"},
     "grid": {"网格", "grid"},
     "address": {"住址", "地址", "现住址", "address"},
+    # The household the person lives in, by its names under the person's grid (registry.places).
+    "compound": {"小区", "小区/村民小组", "村民小组", "compound"},
+    "building": {"楼栋", "楼号", "building"},
+    "household": {"户", "门牌", "门牌号", "房号", "household"},
 }
 REQUIRED = ("name", "document_number", "community")
 # What a clerk calls each column (the roster template's header), for reports of rejected rows.
@@ -31,9 +35,12 @@ FIELD_LABELS = {
     "community": "社区",
     "grid": "网格",
     "address": "住址",
+    "compound": "小区",
+    "building": "楼栋",
+    "household": "户",
     "file": "文件",
 }
-TEMPLATE_HEADER = ["姓名", "证件类型", "证件号码", "手机号", "社区", "网格", "住址"]
+TEMPLATE_HEADER = ["姓名", "证件类型", "证件号码", "手机号", "社区", "网格", "住址", "小区", "楼栋", "户"]
 ROSTER = TableSpec(COLUMNS, REQUIRED, exact_numbers=("document_number", "phone"))
 Roster = Table
 

@@ -24,7 +24,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 
 from .counts import residents_add
-from .models import Jurisdiction, Person
+from .models import Jurisdiction, Person, Place
 from .selectors import jurisdiction_get, person_get
 
 MIN_REASON_LENGTH = 4
@@ -42,6 +42,7 @@ class PersonData:
     grid: Jurisdiction | None = None
     address: str = ""
     tags: list[str] = field(default_factory=list)
+    household: Place | None = None  # where they live, when the row or form names it
 
     @property
     def jurisdiction(self) -> Jurisdiction:
@@ -95,6 +96,7 @@ def person_fields(data: PersonData) -> dict:
         "jurisdiction_id": data.jurisdiction.pk,
         "jpath": data.jurisdiction.path,
         "address": data.address,
+        "household_id": data.household.pk if data.household else None,
         "sex": "",
         "birth_date": None,
     }

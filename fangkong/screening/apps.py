@@ -9,6 +9,11 @@ class ScreeningConfig(AppConfig):
     verbose_name = "Screening"
 
     def ready(self) -> None:
+        from fangkong.registry.units import register_unit_extension
+
+        from .unit_setup import EXTENSION
+
+        register_unit_extension(EXTENSION)  # what a unit of this kind is here, set up with the unit
         from fangkong.core import defaults
         from fangkong.core.dashboard import register_alert
 

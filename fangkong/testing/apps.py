@@ -9,6 +9,11 @@ class TestingConfig(AppConfig):
     verbose_name = "Mass testing"
 
     def ready(self) -> None:
+        from fangkong.registry.units import register_unit_extension
+
+        from .unit_setup import EXTENSION
+
+        register_unit_extension(EXTENSION)  # what a unit of this kind is here, set up with the unit
         from fangkong.residents import home
 
         from .resident import results_card

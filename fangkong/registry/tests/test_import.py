@@ -265,7 +265,7 @@ def test_import_page_progress_partial(district, django_capture_on_commit_callbac
 def test_template_download(district):
     r = district.client(district.worker_a).get("/people/import/template.xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(r.content)).worksheets[0]
-    assert next(iter(sheet.iter_rows(values_only=True))) == tuple(HEADER)
+    assert next(iter(sheet.iter_rows(values_only=True))) == (*HEADER, "小区", "楼栋", "户")
 
 
 def test_existing_person_moves_grid_within_scope(district):

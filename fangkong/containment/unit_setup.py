@@ -1,0 +1,59 @@
+"""An isolation site set up as a unit (registry.units): its beds (required), and whether it is a designated
+hospital or a central isolation site; the unit is its staff's."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fangkong.core.errors import Code, FieldError
+from fangkong.registry.models import Unit
+from fangkong.registry.units import UnitExtension
+
+from .models import IsolationSite
+
+KIND_WORDS = {
+    **{w: IsolationSite.Kind.ISOLATION for w in ("", "isolation", "集中隔离点", "隔离点")},
+    **{w: IsolationSite.Kind.HOSPITAL for w in ("hospital", "定点医院")},
+}
+
+
+def _beds(text: str) -> int:
+    text = (text or "").strip()
+    if not text:
+        raise FieldError("capacity", _("Give the number of beds."), code=Code.REQUIRED)
+    if not text.isdigit() or not 1 <= int(text) <= 100_000:
+        raise FieldError("capacity", _("The beds are a whole number from 1 to 100,000."), code=Code.OUT_OF_RANGE)
+    return int(text)
+
+
+def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
+    kind = KIND_WORDS.get((values.get("isolation_kind") or "").strip().lower())
+    if kind is None:
+        raise FieldError(
+            "isolation_kind", _("A designated hospital or a central isolation site."), code=Code.UNKNOWN_CHOICE
+        )
+    wanted = {
+        "name": unit.name,
+        "address": unit.address,
+        "capacity": _beds(values.get("capacity", "")),
+        "kind": kind,
+        "jpath": unit.jpath,
+    }
+    site = IsolationSite.objects.filter(unit=unit).first()
+    if site is None:
+        IsolationSite.objects.create(unit=unit, **wanted)
+        return True
+    changed = [k for k, v in wanted.items() if getattr(site, k) != v]
+    for k in changed:
+        setattr(site, k, wanted[k])
+    if changed:
+        site.save(update_fields=changed)
+    return bool(changed)
+
+
+EXTENSION = UnitExtension(
+    kind=Unit.Kind.ISOLATION,
+    columns={"capacity": {"capacity", "床位", "床位数"}, "isolation_kind": {"isolation_kind", "隔离点类型"}},
+    apply=_apply,
+    template=("床位", "隔离点类型"),
+)

@@ -1,0 +1,230 @@
+"""Places — compounds (or a village's groups), their buildings, their households — set up from a sheet by the
+administrators of the tree (`registry.admin`, within reach). People live in households (the roster's compound,
+building and household columns find theirs): household tubes and sealed zones are drawn over them.
+
+One row per place, its finest given: `community, grid, compound, building, household, address, lon, lat`. A place
+is known by its name under its parent (a compound by its name in its grid): importing a sheet again changes
+nothing, and a row naming a known place updates its address and point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, scope_for
+from fangkong.core.tables import TableSpec, open_table
+
+from .models import Jurisdiction, Place
+from .units import clean_point
+
+P = Place.Kind
+COLUMNS: dict[str, set[str]] = {
+    "community": {"community", "社区", "社区/村", "村", "社区（村）"},
+    "grid": {"grid", "网格", "网格编码"},
+    "compound": {"compound", "小区", "小区/村民小组", "村民小组", "小区名称"},
+    "building": {"building", "楼栋", "楼号", "楼"},
+    "household": {"household", "户", "门牌", "门牌号", "房号"},
+    "address": {"address", "地址"},
+    "lon": {"lon", "经度", "longitude"},
+    "lat": {"lat", "纬度", "latitude"},
+}
+PLACES = TableSpec(COLUMNS, ("grid", "compound"))
+TEMPLATE_HEADER = ["社区", "网格", "小区", "楼栋", "户", "地址", "经度", "纬度"]
+BATCH = 2000
+
+
+def _name(values: dict[str, str], column: str, *, required: bool = False) -> str:
+    text = " ".join((values.get(column) or "").split())
+    if required and not text:
+        raise FieldError(column, _("This column is required."), code=Code.REQUIRED)
+    if len(text) > 100:
+        raise FieldError(column, _("The name is longer than 100 characters."), code=Code.TOO_LONG)
+    return text
+
+
+@dataclass
+class _Row:
+    number: int
+    grid: Jurisdiction
+    compound: str
+    building: str
+    household: str
+    address: str
+    lon: float | None
+    lat: float | None
+
+    @property
+    def key(self) -> tuple[int, str, str, str]:
+        return (self.grid.pk, self.compound, self.building, self.household)
+
+
+@dataclass
+class PlaceImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {**counts, "rejected": self.rejected}
+
+
+def _grid(values: dict[str, str], grids: dict[str, Jurisdiction], communities: dict[str, list[Jurisdiction]], scope):
+    grid = grids.get((values.get("grid") or "").strip())
+    if grid is None:
+        raise FieldError("grid", _("No grid has this code."), code=Code.NOT_FOUND)
+    named = (values.get("community") or "").strip()
+    if named:
+        found = communities.get(named, [])
+        if not found:
+            raise FieldError("community", _("No community or village of that name or code."), code=Code.NOT_FOUND)
+        if all(c.pk != grid.parent_id for c in found):
+            raise FieldError("grid", _("This grid is not in that community."), code=Code.INVALID)
+    if not scope.covers(grid.path):
+        raise FieldError("grid", _("This grid is beyond your reach."), code=Code.FORBIDDEN)
+    return grid
+
+
+def places_import(*, actor, filename: str, content: bytes) -> PlaceImportResult:
+    """Create and update compounds, buildings and households; each rejected row named with its column."""
+    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    table = open_table(PLACES, filename, content)
+    tree = Jurisdiction.objects.filter(retired_on__isnull=True, level__in=["community", "grid"])
+    grids: dict[str, Jurisdiction] = {}
+    communities: dict[str, list[Jurisdiction]] = {}
+    for j in tree:
+        if j.level == Jurisdiction.Level.GRID:
+            grids[j.code] = j
+        else:
+            communities.setdefault(j.code, []).append(j)
+            communities.setdefault(j.name, []).append(j)
+    result = PlaceImportResult()
+    rows: dict[tuple, _Row] = {}
+    for number, cells in table.rows:
+        try:
+            values = table.values(cells)
+            if values is None:
+                continue
+            grid = _grid(values, grids, communities, scope)
+            compound = _name(values, "compound", required=True)
+            building = _name(values, "building")
+            household = _name(values, "household")
+            lon, lat = clean_point(values)
+            address = " ".join((values.get("address") or "").split())[:200]
+            row = _Row(number, grid, compound, building, household, address, lon, lat)
+        except FieldError as exc:
+            result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+            continue
+        if row.key in rows:
+            result.unchanged += 1  # the same place again: the first row says it
+            continue
+        rows[row.key] = row
+    with transaction.atomic():
+        _write(list(rows.values()), result)
+        audit_record(
+            actor=actor,
+            action="places.import",
+            object_type="registry.importfile",
+            object_repr=filename[:200],
+            fields={**{k: v for k, v in result.as_dict().items() if k != "rejected"}, "rejected": len(result.rejected)},
+        )
+    result.rejected.sort(key=lambda r: r["row"])
+    return result
+
+
+def _write(rows: list[_Row], result: PlaceImportResult) -> None:
+    """Level by level: the compounds, then the buildings under them, then the households, each level's new places
+    in bulk; the finest place of each row gets its address and point."""
+    grid_ids = sorted({r.grid.pk for r in rows})
+    compounds = {
+        (p.jurisdiction_id, p.name): p
+        for p in Place.objects.filter(kind=P.COMPOUND, jurisdiction_id__in=grid_ids).select_for_update()
+    }
+    new = {(r.grid.pk, r.compound): r.grid for r in rows if (r.grid.pk, r.compound) not in compounds}
+    Place.objects.bulk_create(
+        [Place(kind=P.COMPOUND, name=n, jurisdiction=g, jpath=g.path) for (_g, n), g in new.items()], batch_size=BATCH
+    )
+    if new:
+        compounds = {
+            (p.jurisdiction_id, p.name): p for p in Place.objects.filter(kind=P.COMPOUND, jurisdiction_id__in=grid_ids)
+        }
+    finest: dict[tuple, tuple[Place, bool]] = {}  # row key → (place, created by this import)
+    created_compounds = set(new)
+    buildings_wanted = {}
+    for r in rows:
+        compound = compounds[(r.grid.pk, r.compound)]
+        if not r.building and not r.household:
+            finest[r.key] = (compound, (r.grid.pk, r.compound) in created_compounds)
+        if r.building:
+            buildings_wanted[(compound.pk, r.building)] = compound
+    buildings, created_buildings = _children(P.BUILDING, buildings_wanted)
+    households_wanted = {}
+    for r in rows:
+        compound = compounds[(r.grid.pk, r.compound)]
+        parent = buildings[(compound.pk, r.building)] if r.building else compound
+        if r.building and not r.household:
+            finest[r.key] = (parent, (compound.pk, r.building) in created_buildings)
+        if r.household:
+            households_wanted[(parent.pk, r.household)] = parent
+    households, created_households = _children(P.HOUSEHOLD, households_wanted)
+    for r in rows:
+        if r.household:
+            compound = compounds[(r.grid.pk, r.compound)]
+            parent = buildings[(compound.pk, r.building)] if r.building else compound
+            finest[r.key] = (households[(parent.pk, r.household)], (parent.pk, r.household) in created_households)
+    changed: list[Place] = []
+    for r in rows:
+        place, created = finest[r.key]
+        wanted = {"address": r.address or place.address, "lon": r.lon, "lat": r.lat}
+        if r.lon is None:
+            wanted.update(lon=place.lon, lat=place.lat)
+        differs = any(getattr(place, k) != v for k, v in wanted.items())
+        for k, v in wanted.items():
+            setattr(place, k, v)
+        if differs:
+            changed.append(place)
+        if created:
+            result.created += 1
+        elif differs:
+            result.updated += 1
+        else:
+            result.unchanged += 1
+    Place.objects.bulk_update(changed, ["address", "lon", "lat"], batch_size=BATCH)
+
+
+def _children(kind: str, wanted: dict[tuple[int, str], Place]) -> tuple[dict[tuple, Place], set]:
+    """The places of `kind` under their parents by (parent id, name), made where missing; and the keys made."""
+    parent_ids = sorted({parent.pk for parent in wanted.values()})
+    found: dict[tuple, Place] = {}
+    for start in range(0, len(parent_ids), BATCH):
+        chunk = parent_ids[start : start + BATCH]
+        found.update({(p.parent_id, p.name): p for p in Place.objects.filter(kind=kind, parent_id__in=chunk)})
+    missing = [key for key in wanted if key not in found]
+    Place.objects.bulk_create(
+        [
+            Place(
+                kind=kind,
+                name=name,
+                parent=wanted[(pid, name)],
+                jurisdiction_id=wanted[(pid, name)].jurisdiction_id,
+                jpath=wanted[(pid, name)].jpath,
+            )
+            for pid, name in missing
+        ],
+        batch_size=BATCH,
+    )
+    if missing:
+        ids = sorted({pid for pid, _name in missing})
+        for start in range(0, len(ids), BATCH):
+            chunk = ids[start : start + BATCH]
+            found.update({(p.parent_id, p.name): p for p in Place.objects.filter(kind=kind, parent_id__in=chunk)})
+    return found, set(missing)

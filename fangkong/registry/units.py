@@ -1,0 +1,301 @@
+"""Units — departments, schools, clinics, pharmacies, enterprises, employers, venues, checkpoints, sampling sites,
+isolation sites, laboratories — set up from a sheet or a form by the administrators of the tree (`registry.admin`,
+within reach), each with its place in the tree and its supervising department.
+
+A unit is matched on its code: importing a sheet again changes nothing; a known code is updated (renamed, moved,
+given another department). An enterprise carries its unified social credit code (GB 32100, checked with
+python-stdnum). What a unit is to a module — a checkpoint's post, a sampling site, an isolation site's beds — the
+module adds through an extension it registers here (`register_unit_extension`): its columns join the sheet, and its
+`apply` writes its own record in the same transaction, or rejects the row.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc as uscc_check
+from stdnum.exceptions import ValidationError as StdnumError
+
+from fangkong.core.audit import audit_event, audit_record_many
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
+from fangkong.core.tables import TableSpec, open_table
+
+from .models import Jurisdiction, Unit
+
+K = Unit.Kind
+KIND_WORDS: dict[str, str] = {
+    **{w: K.DEPARTMENT for w in ("department", "部门", "政府部门", "主管部门")},
+    **{w: K.EMPLOYER for w in ("employer", "单位", "用人单位", "机关事业单位")},
+    **{w: K.SCHOOL for w in ("school", "学校")},
+    **{w: K.ENTERPRISE for w in ("enterprise", "企业")},
+    **{w: K.CLINIC for w in ("clinic", "医院", "诊所", "医疗机构", "卫生院", "卫生服务中心")},
+    **{w: K.LAB for w in ("lab", "实验室", "检测机构")},
+    **{w: K.VENUE for w in ("venue", "场所", "公共场所")},
+    **{w: K.CHECKPOINT for w in ("checkpoint", "卡口", "道口", "检查站")},
+    **{w: K.PHARMACY for w in ("pharmacy", "药店", "药房")},
+    **{w: K.SAMPLING for w in ("sampling", "采样点")},
+    **{w: K.ISOLATION for w in ("isolation", "隔离点", "集中隔离点")},
+}
+OWN_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
+BASE_COLUMNS: dict[str, set[str]] = {
+    "kind": {"kind", "类型", "单位类型"},
+    "code": {"code", "编码", "代码", "单位编码"},
+    "name": {"name", "名称", "单位名称"},
+    "jurisdiction": {"jurisdiction", "所在辖区", "辖区", "辖区编码", "jurisdiction_code"},
+    "department": {"department", "supervising_department", "主管部门", "主管部门编码"},
+    "uscc": {"uscc", "统一社会信用代码", "信用代码"},
+    "address": {"address", "地址"},
+    "lon": {"lon", "经度", "longitude"},
+    "lat": {"lat", "纬度", "latitude"},
+}
+TEMPLATE_HEADER = ["类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度"]
+
+
+@dataclass(frozen=True)
+class UnitExtension:
+    """What a module adds to units of one kind: columns of the sheet (and fields of the form) and how to keep its
+    own record in step. `apply(unit, values, actor, created)` runs in the write's transaction; it raises FieldError
+    (naming its column) to reject the row, and returns whether it changed anything."""
+
+    kind: str
+    columns: dict[str, set[str]]
+    apply: Callable[..., bool]
+    template: tuple[str, ...] = ()  # its columns' titles in the template
+
+
+_extensions: dict[str, UnitExtension] = {}
+
+
+def register_unit_extension(extension: UnitExtension) -> None:
+    _extensions[extension.kind] = extension
+
+
+def unit_columns() -> dict[str, set[str]]:
+    columns = dict(BASE_COLUMNS)
+    for ext in _extensions.values():
+        columns.update(ext.columns)
+    return columns
+
+
+def template_header() -> list[str]:
+    return TEMPLATE_HEADER + [title for ext in _extensions.values() for title in ext.template]
+
+
+def _admin_scope(actor) -> Scope:
+    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    return scope
+
+
+def clean_uscc(text: str) -> str:
+    value = (text or "").strip().upper()
+    if not value:
+        return ""
+    try:
+        return uscc_check.validate(value)
+    except StdnumError as exc:
+        raise FieldError(
+            "uscc",
+            _("Not a valid unified social credit code (18 characters, the last a check character)."),
+            code=Code.INVALID,
+        ) from exc
+
+
+def clean_point(values: dict[str, str]) -> tuple[float | None, float | None]:
+    lon_text, lat_text = (values.get("lon") or "").strip(), (values.get("lat") or "").strip()
+    if not lon_text and not lat_text:
+        return None, None
+    try:
+        lon, lat = float(lon_text), float(lat_text)
+    except ValueError as exc:
+        raise FieldError("lon", _("Give both longitude and latitude, in degrees."), code=Code.INVALID) from exc
+    if not (73 <= lon <= 136 and 3 <= lat <= 54):
+        raise FieldError("lon", _("This point is not in China (WGS-84 degrees)."), code=Code.OUT_OF_RANGE)
+    return lon, lat
+
+
+@dataclass
+class UnitRow:
+    kind: str
+    code: str
+    name: str
+    jurisdiction: Jurisdiction
+    department_code: str
+    uscc: str
+    address: str
+    lon: float | None
+    lat: float | None
+    values: dict[str, str]  # the whole row, for the kind's extension
+
+
+def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Jurisdiction]) -> UnitRow:
+    kind = KIND_WORDS.get((values.get("kind") or "").strip().lower())
+    if kind is None:
+        raise FieldError("kind", _("Unknown kind of unit."), code=Code.UNKNOWN_CHOICE)
+    code = (values.get("code") or "").strip()
+    if not OWN_CODE.fullmatch(code):
+        raise FieldError("code", _("A unit's code is up to 32 letters, digits, - and _."), code=Code.INVALID)
+    name = " ".join((values.get("name") or "").split())
+    if not name:
+        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
+    if len(name) > 100:
+        raise FieldError("name", _("The name is longer than 100 characters."), code=Code.TOO_LONG)
+    where_code = (values.get("jurisdiction") or "").strip()
+    where = places.get(where_code)
+    if where is None:
+        raise FieldError("jurisdiction", _("No jurisdiction has this code."), code=Code.NOT_FOUND)
+    if not scope.covers(where.path):
+        raise FieldError("jurisdiction", _("This jurisdiction is beyond your reach."), code=Code.FORBIDDEN)
+    uscc = clean_uscc(values.get("uscc", ""))
+    if kind == K.ENTERPRISE and not uscc:
+        raise FieldError("uscc", _("An enterprise's unified social credit code is required."), code=Code.REQUIRED)
+    lon, lat = clean_point(values)
+    address = " ".join((values.get("address") or "").split())[:200]
+    department = (values.get("department") or "").strip()
+    return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values)
+
+
+@dataclass
+class UnitImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+        return {**counts, "rejected": self.rejected}
+
+
+def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str, Unit]) -> tuple[Unit, str]:
+    """Create or update one unit and its module's record; ("created" | "updated" | "unchanged"). Raises FieldError."""
+    department = None
+    if row.department_code:
+        department = departments.get(row.department_code)
+        if department is None:
+            raise FieldError("department", _("No department has this code."), code=Code.NOT_FOUND)
+    unit = existing.get(row.code)
+    fields = {
+        "name": row.name,
+        "jurisdiction_id": row.jurisdiction.pk,
+        "jpath": row.jurisdiction.path,
+        "supervising_department_id": department.pk if department else None,
+        "uscc": row.uscc,
+        "address": row.address,
+        "lon": row.lon,
+        "lat": row.lat,
+    }
+    if row.uscc:
+        other = Unit.objects.filter(uscc=row.uscc).exclude(code=row.code).first()
+        if other is not None:
+            raise FieldError(
+                "uscc", _("%(name)s has this credit code already.") % {"name": other.name}, code=Code.DUPLICATE
+            )
+    if unit is None:
+        outcome = "created"
+        unit = Unit.objects.create(kind=row.kind, code=row.code, **fields)
+    else:
+        if unit.kind != row.kind:
+            raise FieldError("kind", _("A unit's kind does not change; give it another code."), code=Code.INVALID)
+        changed = [k for k, v in fields.items() if getattr(unit, k) != v]
+        for k in changed:
+            setattr(unit, k, fields[k])
+        if changed:
+            unit.save(update_fields=changed)
+        outcome = "updated" if changed else "unchanged"
+    extension = _extensions.get(row.kind)
+    if extension is not None:
+        record_changed = extension.apply(unit=unit, values=row.values, actor=actor, created=outcome == "created")
+        if record_changed and outcome == "unchanged":
+            outcome = "updated"
+    existing[row.code] = unit
+    if unit.kind == K.DEPARTMENT:
+        departments[unit.code] = unit
+    return unit, outcome
+
+
+def units_import(*, actor, filename: str, content: bytes) -> UnitImportResult:
+    """Create and update units from a sheet; each rejected row named with its column, and nothing of it written
+    (each row in a savepoint: a module's record refused takes its unit with it). Departments first, so that the
+    others may name a department created by the same sheet."""
+    scope = _admin_scope(actor)
+    table = open_table(TableSpec(unit_columns(), ("kind", "code", "name", "jurisdiction")), filename, content)
+    places = {j.code: j for j in Jurisdiction.objects.filter(retired_on__isnull=True)}
+    result = UnitImportResult()
+    rows: list[tuple[int, UnitRow]] = []
+    seen: dict[str, int] = {}
+    for number, cells in table.rows:
+        try:
+            values = table.values(cells)
+            if values is None:
+                continue
+            row = unit_row_clean(values, scope=scope, places=places)
+            if row.code in seen:
+                message = _("This code is on row %(row)s already.") % {"row": seen[row.code]}
+                raise FieldError("code", message, code=Code.DUPLICATE)
+            seen[row.code] = number
+            rows.append((number, row))
+        except FieldError as exc:
+            result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+    rows.sort(key=lambda r: (r[1].kind != K.DEPARTMENT, r[0]))
+    with transaction.atomic():
+        existing = {u.code: u for u in Unit.objects.select_for_update().filter(code__in=list(seen))}
+        departments = {u.code: u for u in Unit.objects.filter(kind=K.DEPARTMENT)}
+        events = []
+        for number, row in rows:
+            if row.code in existing and not scope.covers(existing[row.code].jpath):
+                message = _("This unit is beyond your reach.")
+                result.rejected.append({"row": number, "field": "code", "message": message, "code": Code.FORBIDDEN})
+                continue
+            try:
+                with transaction.atomic():
+                    unit, outcome = _save(actor, row, departments, existing)
+            except FieldError as exc:
+                result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+                continue
+            setattr(result, outcome, getattr(result, outcome) + 1)
+            if outcome != "unchanged":
+                events.append(audit_event(actor=actor, action=ACTIONS[outcome], obj=unit))
+        audit_record_many(events)
+    result.rejected.sort(key=lambda r: r["row"])
+    return result
+
+
+ACTIONS = {"created": "unit.create", "updated": "unit.update"}
+
+
+def unit_admin_get(*, user, unit_id: int, for_update: bool = False) -> Unit:
+    rows = Unit.objects.filter(_admin_scope(user).q("jpath"))
+    if for_update:
+        rows = rows.select_for_update()
+    found = rows.filter(pk=unit_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+def units_administered(*, user):
+    return Unit.objects.filter(_admin_scope(user).q("jpath")).select_related("jurisdiction", "supervising_department")
+
+
+@transaction.atomic
+def unit_save(*, actor, values: dict[str, str]) -> tuple[Unit, str]:
+    """One unit from a form (the same rules as a sheet's row): created, or updated when its code is known."""
+    scope = _admin_scope(actor)
+    places = {j.code: j for j in Jurisdiction.objects.filter(retired_on__isnull=True)}
+    row = unit_row_clean(values, scope=scope, places=places)
+    existing = {u.code: u for u in Unit.objects.select_for_update().filter(code=row.code)}
+    if row.code in existing and not scope.covers(existing[row.code].jpath):
+        raise Forbidden(_("This unit is beyond your reach."))
+    departments = {u.code: u for u in Unit.objects.filter(kind=K.DEPARTMENT)}
+    unit, outcome = _save(actor, row, departments, existing)
+    if outcome != "unchanged":
+        audit_record_many([audit_event(actor=actor, action=ACTIONS[outcome], obj=unit)])
+    return unit, outcome

@@ -1,0 +1,30 @@
+"""A sampling site set up from the units sheet (issue 17, point 4): the unit is its team, the site is made."""
+
+from __future__ import annotations
+
+from fangkong.core.errors import Code
+from fangkong.registry.models import Unit
+from fangkong.registry.units import units_import
+from fangkong.testing.models import Site
+
+HEADER = "类型,编码,名称,所在辖区,地址,采样点类型,开放时间\n"
+
+
+def test_a_sampling_row_makes_its_site(district):
+    text = HEADER + f"采样点,SP-1,园丁社区采样点,{district.a.code},园丁路1号,发热门诊,8:00-20:00\n"
+    result = units_import(actor=district.hq, filename="u.csv", content=text.encode())
+    assert (result.created, result.rejected) == (1, [])
+    site = Site.objects.get(unit__code="SP-1")
+    assert (site.kind, site.hours, site.jpath, site.address) == (
+        "fever_clinic",
+        "8:00-20:00",
+        district.a.path,
+        "园丁路1号",
+    )
+
+
+def test_an_unknown_site_kind_rejects_the_row_and_leaves_no_unit(district):
+    text = HEADER + f"采样点,SP-2,某采样点,{district.a.code},,露天,\n"
+    result = units_import(actor=district.hq, filename="u.csv", content=text.encode())
+    assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [(2, "site_kind", Code.UNKNOWN_CHOICE)]
+    assert not Unit.objects.filter(code="SP-2").exists()

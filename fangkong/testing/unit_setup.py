@@ -1,0 +1,56 @@
+"""A sampling site set up as a unit (registry.units): the unit is its sampling team, and the site — where it samples,
+for whom (mass screening, a fever clinic, in- and outpatients), its hours — is made and kept in step."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from fangkong.core.errors import Code, FieldError
+from fangkong.registry.models import Unit
+from fangkong.registry.units import UnitExtension
+
+from .models import Site, SiteKind
+
+SITE_KIND_WORDS = {
+    **{w: SiteKind.MASS for w in ("", "mass", "大规模筛查", "常规", "便民采样")},
+    **{w: SiteKind.FEVER_CLINIC for w in ("fever_clinic", "发热门诊")},
+    **{w: SiteKind.HOSPITAL for w in ("hospital", "住院", "门诊", "住院门诊")},
+}
+
+
+def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
+    kind = SITE_KIND_WORDS.get((values.get("site_kind") or "").strip().lower())
+    if kind is None:
+        raise FieldError(
+            "site_kind",
+            _("A site is for mass screening, a fever clinic or in- and outpatients."),
+            code=Code.UNKNOWN_CHOICE,
+        )
+    wanted = {
+        "name": unit.name,
+        "address": unit.address,
+        "jurisdiction_id": unit.jurisdiction_id,
+        "jpath": unit.jpath,
+        "kind": kind,
+        "hours": (values.get("hours") or "").strip()[:64],
+        "lon": unit.lon,
+        "lat": unit.lat,
+    }
+    site = Site.objects.filter(unit=unit).order_by("pk").first()
+    if site is None:
+        Site.objects.create(unit=unit, **wanted)
+        return True
+    changed = [k for k, v in wanted.items() if getattr(site, k) != v]
+    for k in changed:
+        setattr(site, k, wanted[k])
+    if changed:
+        site.save(update_fields=changed)
+    return bool(changed)
+
+
+EXTENSION = UnitExtension(
+    kind=Unit.Kind.SAMPLING,
+    columns={"site_kind": {"site_kind", "采样点类型"}, "hours": {"hours", "开放时间"}},
+    apply=_apply,
+    template=("采样点类型", "开放时间"),
+)
