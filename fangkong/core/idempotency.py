@@ -28,6 +28,7 @@ def idempotent(
     fingerprint: bytes | None = None,
     required: bool = False,
     key: str | None = None,
+    stored: Callable[[dict], dict] | None = None,
 ) -> tuple[int, dict]:
     """Run once per (user, endpoint, Idempotency-Key); a retry with the same key gets the first reply (with
     `replay_status` if given: 200 instead of 201 tells a scanner its retry was recognised).
@@ -36,7 +37,8 @@ def idempotent(
     A key that comes again with a different request is 409, never a replay: two rosters sent with one key would
     otherwise both get the first file's reply and the second would silently never be imported. What "the same
     request" means is `request_fingerprint` unless the caller passes the bytes that identify it (`fingerprint`).
-    """
+    `stored`: what of the reply is kept for a replay, where the reply holds what must not rest in the database (a
+    drawn password: a replay answers without it, and the administrator resets the account)."""
     key = (key if key is not None else request.headers.get("Idempotency-Key", "")).strip()
     if not key:
         if required:
@@ -91,7 +93,7 @@ def idempotent(
                 cursor.execute(
                     f"UPDATE {IdempotencyRecord._meta.db_table} SET status_code = %s, body = %s"
                     " WHERE user_id = %s AND scope = %s AND key = %s",
-                    [status, json.dumps(body, cls=DjangoJSONEncoder), user.pk, scope, key],
+                    [status, json.dumps(stored(body) if stored else body, cls=DjangoJSONEncoder), user.pk, scope, key],
                 )
     return status, body
 

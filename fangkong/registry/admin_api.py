@@ -14,7 +14,7 @@ from fangkong.core.api import ErrorOut, idempotent, paginate
 from fangkong.core.roles import ROLES, cap_label
 from fangkong.core.tables import read_table_upload
 
-from . import staff, tree
+from . import places, staff, staff_import, tree, units
 from .models import RoleAssignment, StaffProfile
 from .selectors import person_get
 
@@ -53,6 +53,89 @@ def jurisdictions_import(request, file: File[UploadedFile]):
     return Status(*idempotent(request, "admin.jurisdictions_import", run))
 
 
+@router.post("/admin/places:import", response={200: TreeImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def places_import(request, file: File[UploadedFile]):
+    """Compounds (or village groups), buildings and households from a sheet: columns `community, grid, compound,
+    building, household, address, lon, lat` (社区, 网格, 小区, 楼栋, 户, 地址, 经度, 纬度), one row per place, its
+    finest given. A place is known by its name under its parent: a re-import changes nothing. Send
+    `Idempotency-Key` to make retries safe."""
+    content = read_table_upload(file)
+
+    def run():
+        return 200, places.places_import(actor=request.user, filename=file.name or "", content=content).as_dict()
+
+    return Status(*idempotent(request, "admin.places_import", run))
+
+
+@router.post("/admin/units:import", response={200: TreeImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def units_import(request, file: File[UploadedFile]):
+    """Units from a sheet: `kind, code, name, jurisdiction, department, uscc, address, lon, lat`
+    (类型, 编码, 名称, 所在辖区, 主管部门, 统一社会信用代码, 地址, 经度, 纬度), and for sampling sites
+    `site_kind, hours`, for isolation sites `capacity, isolation_kind`. Matched on the code; an enterprise's credit
+    code is checked. Send `Idempotency-Key` to make retries safe."""
+    content = read_table_upload(file)
+
+    def run():
+        return 200, units.units_import(actor=request.user, filename=file.name or "", content=content).as_dict()
+
+    return Status(*idempotent(request, "admin.units_import", run))
+
+
+class UnitOut(Schema):
+    id: int
+    kind: str
+    code: str
+    name: str
+    jurisdiction_id: int
+    supervising_department_id: int | None
+    uscc: str
+    address: str
+
+
+class UnitsPage(Schema):
+    items: list[UnitOut]
+    count: int
+
+
+@router.get("/admin/units", response={200: UnitsPage, 403: ErrorOut})
+def units_list(request, kind: str = "", q: str = "", page: int = 1, page_size: int | None = None):
+    """The units within your reach, by kind or by a part of their name or code."""
+    rows = units.units_administered(user=request.user).order_by("kind", "code")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if q.strip():
+        rows = rows.filter(name__icontains=q.strip()) | rows.filter(code__icontains=q.strip())
+    items, count = paginate(rows, page, page_size)
+    return {"items": items, "count": count}
+
+
+class StaffPassword(Schema):
+    row: int
+    username: str
+    password: str
+
+
+class StaffImportOut(TreeImportOut):
+    passwords: list[StaffPassword]
+
+
+@router.post("/admin/users:import", response={200: StaffImportOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
+def users_import(request, file: File[UploadedFile]):
+    """Staff from a sheet: `username, full_name, phone, jurisdiction, role, place, valid_until, password`
+    (用户名, 姓名, 手机号, 所属辖区, 角色, 岗位所在, 有效期至, 初始密码). New user names become accounts (a
+    password drawn unless given, returned once in `passwords`, changed at the first sign-in); a role is granted at
+    `place` with the reach rules of
+    `/admin/users/{id}/roles`. Send `Idempotency-Key` to make retries safe; a replay answers without the passwords,
+    which are never stored (reset those accounts' passwords)."""
+    content = read_table_upload(file)
+
+    def run():
+        result = staff_import.staff_import(actor=request.user, filename=file.name or "", content=content)
+        return 200, result.as_dict()
+
+    return Status(*idempotent(request, "admin.users_import", run, stored=_without_passwords))
+
+
 class CapabilityOut(Schema):
     code: str
     label: str
@@ -84,6 +167,16 @@ def roles(request):
             for r in ROLES.values()
         ]
     }
+
+
+def _without_passwords(body: dict) -> dict:
+    """A reply as kept for a replay: drawn passwords are shown once and never rest in the database."""
+    kept = dict(body)
+    if "passwords" in kept:
+        kept["passwords"] = []
+    if kept.get("password"):
+        kept["password"] = ""
+    return kept
 
 
 class UserIn(Schema):
@@ -176,13 +269,14 @@ def users(request, q: str = "", page: int = 1, page_size: int | None = None):
 @router.post("/admin/users", response={201: UserMadeOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
 def user_create(request, payload: UserIn):
     """A staff account (no role yet) belonging to a jurisdiction within your reach. Its password — given, or drawn
-    and returned here once — must be changed at the first sign-in. Send `Idempotency-Key` to make retries safe."""
+    and returned here once — must be changed at the first sign-in. Send `Idempotency-Key` to make retries safe (a
+    replay answers without a drawn password, which is never stored)."""
 
     def run():
         made = staff.staff_create(actor=request.user, **payload.dict())
         return 201, {"id": made.user.pk, "password": "" if payload.password else made.password}
 
-    return Status(*idempotent(request, "admin.user_create", run))
+    return Status(*idempotent(request, "admin.user_create", run, stored=_without_passwords))
 
 
 @router.get("/admin/users/{int:user_id}", response={200: UserDetailOut, 403: ErrorOut, 404: ErrorOut})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
+from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,8 +21,8 @@ from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
-from . import selectors, staff, tree
-from .models import Jurisdiction, Unit
+from . import places, selectors, staff, staff_import, tree, units
+from .models import Jurisdiction, Place, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
 
@@ -103,6 +104,114 @@ def tree_template(request):
     return xlsx_response("jurisdictions-template.xlsx", workbook_bytes(_("Jurisdictions"), tree.TEMPLATE_HEADER, rows))
 
 
+def _upload(request) -> tuple[str, bytes]:
+    upload = request.FILES.get("file")
+    if upload is None:
+        raise FieldError("file", _("Choose a file."), code=Code.REQUIRED)
+    return upload.name or "", read_table_upload(upload)
+
+
+# --- units --------------------------------------------------------------------------------------------------------
+
+
+def _units_context(request, **extra) -> dict:
+    rows = units.units_administered(user=request.user).order_by("kind", "code")
+    kind = request.GET.get("kind", "")
+    if kind in Unit.Kind.values:
+        rows = rows.filter(kind=kind)
+    text = request.GET.get("q", "").strip()[:64]
+    if text:
+        rows = rows.filter(name__icontains=text) | rows.filter(code__icontains=text)
+    page, query = page_of(request, rows)
+    return {
+        "page": page,
+        "query": query,
+        "kind": kind,
+        "q": text,
+        "kinds": Unit.Kind.choices,
+        "header": units.template_header(),
+        "places": selectors.jurisdictions_within(user=request.user, cap=Cap.REGISTRY_ADMIN).filter(
+            retired_on__isnull=True
+        ),
+        "departments": Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("name"),
+        **extra,
+    }
+
+
+@scoped
+def units_page(request):
+    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    if request.method != "POST":
+        return render(request, "registry/admin/units.html", _units_context(request))
+    action = request.POST.get("action", "")
+    try:
+        if action == "import":
+            filename, content = _upload(request)
+            result = units.units_import(actor=request.user, filename=filename, content=content)
+            return render(request, "registry/admin/units.html", _units_context(request, result=result))
+        unit, outcome = units.unit_save(actor=request.user, values={k: v for k, v in request.POST.items()})
+    except FieldError as exc:
+        context = _units_context(request, error=exc, action=action or "save", form=request.POST)
+        return render(request, "registry/admin/units.html", context, status=400)
+    except Forbidden as exc:
+        error = FieldError("code", exc.reason or _("This is beyond your reach."), code=Code.FORBIDDEN)
+        context = _units_context(request, error=error, action="save", form=request.POST)
+        return render(request, "registry/admin/units.html", context, status=403)
+    said = {"created": _("%(name)s added."), "updated": _("%(name)s changed.")}.get(outcome, _("Nothing changed."))
+    messages.success(request, said % {"name": unit.name})
+    return redirect("admin-units")
+
+
+@scoped
+def units_template(request):
+    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    district = selectors.district_path().strip("/") or "211103"
+    rows = [
+        ["部门", "D-YJ", "区应急管理局", district, "", "", "", "", ""],
+        ["企业", "E-0001", "示例化工有限公司", district, "D-YJ", "91211103MA0Y00001M", "示例路1号", "121.98", "41.12"],
+    ]
+    return xlsx_response("units-template.xlsx", workbook_bytes(_("Units"), units.template_header(), rows))
+
+
+# --- places -------------------------------------------------------------------------------------------------------
+
+
+@scoped
+def places_page(request):
+    scope = scope_for(request.user, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    context: dict = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            filename, content = _upload(request)
+            context["result"] = places.places_import(actor=request.user, filename=filename, content=content)
+        except FieldError as exc:
+            context["error"], status = exc, 400
+    counted = dict(
+        Place.objects.filter(scope.q("jpath"))
+        .values_list("kind")
+        .annotate(n=models.Count("id"))
+        .values_list("kind", "n")
+    )
+    context["counts"] = {k: counted.get(k, 0) for k in Place.Kind.values}
+    return render(request, "registry/admin/places.html", context, status=status)
+
+
+@scoped
+def places_template(request):
+    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    rows = [
+        ["示例社区", "G-001-01", "示例小区", "", "", "示例路8号", "121.95", "41.10"],
+        ["示例社区", "G-001-01", "示例小区", "1号楼", "101", "", "", ""],
+    ]
+    return xlsx_response("places-template.xlsx", workbook_bytes(_("Places"), places.TEMPLATE_HEADER, rows))
+
+
 # --- staff --------------------------------------------------------------------------------------------------------
 
 
@@ -112,33 +221,54 @@ def _homes(request):
     )
 
 
+@require_POST
 @scoped
-def staff_list(request):
+def staff_import_page(request):
     staff.require_admin(request.user)
+    try:
+        filename, content = _upload(request)
+        result = staff_import.staff_import(actor=request.user, filename=filename, content=content)
+    except FieldError as exc:
+        return _staff_list(request, status=400, import_error=exc)
+    return _staff_list(request, result=result)
+
+
+@scoped
+def staff_template(request):
+    staff.require_admin(request.user)
+    rows = [["wg_001", "张网格", "13800000000", "", "网格员", "G-001-01", "", ""]]
+    return xlsx_response("staff-template.xlsx", workbook_bytes(_("Staff"), staff_import.TEMPLATE_HEADER, rows))
+
+
+def _staff_list(request, status: int = 200, **extra):
     text = request.GET.get("q", "").strip()[:64]
     rows = staff.staff_search(staff.staff_visible(user=request.user), text).order_by("username")
     rows = rows.prefetch_related("roles__jurisdiction", "roles__unit")
     page, query = page_of(request, rows)
-    context = {"page": page, "query": query, "q": text, "homes": _homes(request)}
-    if request.method == "POST":
-        try:
-            made = staff.staff_create(
-                actor=request.user,
-                username=request.POST.get("username", ""),
-                full_name=request.POST.get("full_name", ""),
-                phone=request.POST.get("phone", ""),
-                password=request.POST.get("password", ""),
-                jurisdiction_id=param_id(request.POST, "jurisdiction"),
-            )
-        except FieldError as exc:
-            context.update(error=exc, form=request.POST)
-            return render(request, "registry/admin/staff_list.html", context, status=400)
-        messages.success(request, _("Account %(name)s made.") % {"name": made.user.get_username()})
-        # The password is shown once, on this answer, never stored in a message or the session.
-        return _staff_detail(
-            request, made.user.pk, new_password=made.password if not request.POST.get("password") else ""
+    context = {"page": page, "query": query, "q": text, "homes": _homes(request), **extra}
+    return render(request, "registry/admin/staff_list.html", context, status=status)
+
+
+@scoped
+def staff_list(request):
+    staff.require_admin(request.user)
+    if request.method != "POST":
+        return _staff_list(request)
+    try:
+        made = staff.staff_create(
+            actor=request.user,
+            username=request.POST.get("username", ""),
+            full_name=request.POST.get("full_name", ""),
+            phone=request.POST.get("phone", ""),
+            password=request.POST.get("password", ""),
+            jurisdiction_id=param_id(request.POST, "jurisdiction"),
         )
-    return render(request, "registry/admin/staff_list.html", context)
+    except FieldError as exc:
+        return _staff_list(request, status=400, error=exc, form=request.POST)
+    messages.success(request, _("Account %(name)s made.") % {"name": made.user.get_username()})
+    # The password is shown once, on this answer, never stored in a message or the session.
+    drawn = "" if request.POST.get("password") else made.password
+    return _staff_detail(request, made.user.pk, new_password=drawn)
 
 
 def _staff_detail(request, staff_id: int, status: int = 200, **extra):

@@ -37,6 +37,20 @@ class RegistryConfig(AppConfig):
             group="admin",
         )
         navigation.register(
+            "admin-units",
+            _("Units"),
+            order=301,
+            visible=navigation.any_cap(Cap.REGISTRY_ADMIN),
+            group="admin",
+        )
+        navigation.register(
+            "admin-places",
+            _("Places"),
+            order=302,
+            visible=navigation.any_cap(Cap.REGISTRY_ADMIN),
+            group="admin",
+        )
+        navigation.register(
             "admin-staff",
             _("Staff accounts"),
             order=305,

@@ -183,9 +183,11 @@ def staff_create(
     phone: str = "",
     password: str = "",
     jurisdiction_id: int | None = None,
+    encoded: str = "",
 ) -> Made:
     """A staff account belonging to a jurisdiction within reach, with no role yet; its password (given, or drawn
-    and returned) must be changed at the first sign-in."""
+    and returned) must be changed at the first sign-in. `encoded`: the password already hashed (a sheet's import
+    hashes many at once)."""
     home = _home(actor, jurisdiction_id)
     username = _clean_username(username)
     full_name = " ".join((full_name or "").split())
@@ -199,7 +201,10 @@ def staff_create(
         raise FieldError("phone", str(exc), code=exc.code) from exc
     user = User(username=username)
     password = _password(user, password)
-    user.set_password(password)
+    if encoded:
+        user.password = encoded
+    else:
+        user.set_password(password)
     user.save()
     StaffProfile.objects.create(
         user=user, full_name=full_name, jurisdiction=home, jpath=home.path, created_by=actor, created_at=clock.now()

@@ -22,7 +22,13 @@ urlpatterns = [
     path("people/<int:person_id>/viewers/", admin_views.person_viewers, name="person-viewers"),
     path("admin/tree/", admin_views.tree_page, name="admin-tree"),
     path("admin/tree/template.xlsx", admin_views.tree_template, name="admin-tree-template"),
+    path("admin/units/", admin_views.units_page, name="admin-units"),
+    path("admin/units/template.xlsx", admin_views.units_template, name="admin-units-template"),
+    path("admin/places/", admin_views.places_page, name="admin-places"),
+    path("admin/places/template.xlsx", admin_views.places_template, name="admin-places-template"),
     path("admin/staff/", admin_views.staff_list, name="admin-staff"),
+    path("admin/staff/import", admin_views.staff_import_page, name="admin-staff-import"),
+    path("admin/staff/template.xlsx", admin_views.staff_template, name="admin-staff-template"),
     path("admin/staff/<int:staff_id>/", admin_views.staff_detail, name="admin-staff-detail"),
     path("admin/staff/<int:staff_id>/action", admin_views.staff_action, name="admin-staff-action"),
 ]

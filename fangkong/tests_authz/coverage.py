@@ -129,6 +129,7 @@ KINDS: dict[str, Personas] = {
     "article_published": Personas("anon", (), ()),
     # Staff accounts: their administrators (the street officer for A's) see them; nobody else does.
     "staff": Personas("street1", ("street2", "worker_a", "worker_b", "unit_staff"), ("street1",)),
+    "unit_admin": Personas("street1", ("street2", "worker_a", "worker_b", "unit_staff"), ("street1",)),
     "staff_grant": Personas("street1", ("street2", "worker_a", "worker_b", "unit_staff"), ("street1",)),
 }
 
@@ -164,6 +165,12 @@ PAGES: dict[str, Cov] = {
         "jurisdiction", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")
     ),
     "admin-tree-template": district("a blank sheet with example rows"),
+    "admin-units": listing("unit_admin"),
+    "admin-units-template": district("a blank sheet with example rows"),
+    "admin-places": district("an upload form; the counts are of places within reach (rows beyond it are rejected)"),
+    "admin-places-template": district("a blank sheet with example rows"),
+    "admin-staff-import": creates("accounts and grants within reach, each row checked as the pages check it"),
+    "admin-staff-template": district("a blank sheet with an example row"),
     "admin-staff": listing("staff"),
     "admin-staff-detail": scoped("staff"),
     "admin-staff-action": scoped("staff", method="POST", body={"action": "reactivate"}),
@@ -291,6 +298,10 @@ OPERATIONS: dict[str, Cov] = {
     _P + "registry_admin_api_jurisdictions_import": creates("rows beyond the caller's reach are rejected, each"),
     _P + "registry_admin_api_roles": district("the roles and what each may do: the same list for every administrator"),
     _P + "registry_admin_api_users": listing("staff"),
+    _P + "registry_admin_api_places_import": creates("places within reach; rows beyond it rejected, each"),
+    _P + "registry_admin_api_units_import": creates("units within reach; rows beyond it rejected, each"),
+    _P + "registry_admin_api_units_list": listing("unit_admin"),
+    _P + "registry_admin_api_users_import": creates("accounts and grants within reach, each row checked"),
     _P + "registry_admin_api_user_create": creates("an account in a jurisdiction within reach (checked)"),
     _P + "registry_admin_api_user_detail": scoped("staff"),
     _P + "registry_admin_api_role_grant": scoped("staff"),

@@ -158,6 +158,9 @@ def _staff(w: World) -> None:
         grant = role_grant(actor=d.hq, staff_id=account.user.pk, role="grid_worker", jurisdiction_id=grid.pk)
         made[side] = (account.user, grant)
     w.kinds["staff"] = Pair(made["a"][0], made["b"][0], f"{MARK_A}员工", f"{MARK_B}员工")
+    # A unit in each community, as its administrators list them.
+    ua, ub = _unit("school", f"{MARK_A}学校", d.a), _unit("school", f"{MARK_B}学校", d.b)
+    w.kinds["unit_admin"] = Pair(ua, ub, f"{MARK_A}学校", f"{MARK_B}学校")
     w.kinds["staff_grant"] = Pair(made["a"][1], made["b"][1])
 
 

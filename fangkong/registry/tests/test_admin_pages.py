@@ -123,3 +123,43 @@ def test_the_person_page_leads_an_administrator_to_who_can_see_the_record(distri
     worker_page = district.client(district.worker_a).get(f"/people/{district.person_a.pk}/").content.decode()
     assert "/viewers/" not in worker_page
     assert district.client(district.worker_a).get(f"/people/{district.person_a.pk}/viewers/").status_code == 404
+
+
+def test_units_are_imported_added_and_listed_on_their_page(district):
+    c = district.client(district.hq)
+    text = f"类型,编码,名称,所在辖区\n学校,S-1,园丁小学,{district.a.code}\n工厂,X-1,某厂,{district.a.code}\n"
+    upload = SimpleUploadedFile("units.csv", text.encode(), content_type="text/csv")
+    r = c.post("/admin/units/", {"action": "import", "file": upload})
+    assert r.status_code == 200 and r.context["result"].created == 1
+    assert 'data-code="unknown_choice"' in r.content.decode()
+    form = {"action": "save", "kind": "lab", "code": "LAB-2", "name": "第二实验室", "jurisdiction": district.d.code}
+    r = c.post("/admin/units/", form, follow=True)
+    assert "第二实验室" in next(str(m) for m in r.context["messages"])
+    listed = c.get("/admin/units/?kind=school").content.decode()
+    assert "园丁小学" in listed and "第二实验室" not in listed
+    bad = c.post("/admin/units/", {**form, "code": "LAB-3", "kind": "enterprise"})
+    assert bad.status_code == 400 and 'data-field="uscc"' in bad.content.decode()
+    assert c.get("/admin/units/template.xlsx").status_code == 200
+
+
+def test_places_are_imported_on_their_page(district):
+    c = district.client(district.street1)
+    text = f"网格,小区,楼栋,户\n{district.a1.code},园丁小区,1号楼,101\n{district.b1.code},胜利小区,,\n"
+    upload = SimpleUploadedFile("places.csv", text.encode(), content_type="text/csv")
+    r = c.post("/admin/places/", {"file": upload})
+    assert r.status_code == 200 and r.context["result"].created == 1
+    assert r.context["counts"] == {"compound": 1, "building": 1, "household": 1}
+    assert 'data-code="forbidden"' in r.content.decode()
+    assert district.client(district.worker_a).get("/admin/places/").status_code == 404
+
+
+def test_staff_are_imported_on_the_staff_page_and_the_passwords_shown_once(district):
+    c = district.client(district.street1)
+    text = f"用户名,姓名,角色,岗位所在\nwg9,网格员九,网格员,{district.a1.code}\n"
+    upload = SimpleUploadedFile("staff.csv", text.encode(), content_type="text/csv")
+    r = c.post("/admin/staff/import", {"file": upload})
+    assert r.status_code == 200
+    password = r.context["result"].passwords[0]["password"]
+    assert password in r.content.decode() and 'id="passwords"' in r.content.decode()
+    assert get_user_model().objects.get(username="wg9").check_password(password)
+    assert c.get("/admin/staff/template.xlsx").status_code == 200
