@@ -41,6 +41,7 @@ from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, FollowupChanged
 from .hall import FOLLOWUPS_OPENED
 from .models import (
     ArrivalCount,
+    Checkpoint,
     FollowUp,
     Passage,
     RiskLevel,
@@ -233,6 +234,16 @@ def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list
 
 
 @transaction.atomic
+def _finest(person: Person, destination: Jurisdiction | None, checkpoint: Checkpoint) -> str:
+    """Where a passage belongs: a resident coming home, to their own grid (its grid worker sees them arrive);
+    anyone else to the community they are heading for; no destination, to the checkpoint."""
+    if destination is None:
+        return checkpoint.jpath
+    if person.community_id == destination.pk:
+        return jurisdictions_by_id()[person.jurisdiction_id].path
+    return destination.path
+
+
 def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> PassageResult:
     checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)  # 404: unknown or not theirs
     settings_row = ScreeningSettings.current()
@@ -316,7 +327,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             rule=decision.rule,
             rule_detail=decision.detail[:200],
             risk_area=decision.risk_area,
-            jpath=destination.path if destination else checkpoint.jpath,
+            jpath=_finest(person, destination, checkpoint),
         )
     )
     audit_record(

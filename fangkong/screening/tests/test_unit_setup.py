@@ -23,3 +23,29 @@ def test_a_checkpoint_row_makes_the_checkpoint_and_keeps_it_in_step(district):
     assert (renamed.updated, renamed.unchanged) == (1, 1)
     cp.refresh_from_db()
     assert cp.name == "兴盛新道口"
+
+
+def test_a_resident_coming_home_is_in_their_grid_and_a_visitor_in_the_community(district, screening):
+    """The passage's place decides who sees it: a resident of the destination community is in their own grid,
+    where its grid worker sees them arrive; a visitor is in the community."""
+    from fangkong.conftest import make_id_number
+    from fangkong.screening.models import Passage
+    from fangkong.screening.passages import PassageInput, passage_register
+
+    def arrive(number, name):
+        data = PassageInput(
+            direction="in", document_number=number, name=name, destination_community=district.a.pk, origin="沈阳"
+        )
+        return passage_register(actor=screening.staff1, checkpoint_id=screening.cp1.pk, data=data)
+
+    arrive(_number(district.person_a), district.person_a.name)
+    arrive(make_id_number(), "过客")
+    home = Passage.objects.get(person=district.person_a)
+    visitor = Passage.objects.get(name="过客")
+    assert (home.jpath, visitor.jpath) == (district.a1.path, district.a.path)
+
+
+def _number(person) -> str:
+    from fangkong.core import pii
+
+    return pii.decrypt(person.doc_cipher)
