@@ -25,6 +25,7 @@ from .audit import audit_record
 from .errors import Code, FieldError
 from .middleware import client_address
 from .ratelimit import RateLimited
+from .roles import ROLES, Cap
 from .scoping import roles_for
 
 FAIL_ACCOUNT = throttle.Limit("signin-fail-account", 5, 15 * 60)
@@ -32,8 +33,9 @@ FAIL_ADDRESS = throttle.Limit("signin-fail-address", 30, 15 * 60)
 FAIL_ALL = throttle.Limit("signin-fail-all", 500, 60)
 REFUSAL_AUDITED = throttle.Limit("signin-refusal-audited", 1, 15 * 60)
 
-# Roles whose holders must use a second factor (with superusers): they can change the whole district.
-SECOND_FACTOR_ROLES = frozenset({"hq_admin"})
+# Roles whose holders must use a second factor (with superusers): district HQ can change the whole district, and
+# whoever administers accounts can hand out powers (a street officer makes its grid workers and checkpoint staff).
+SECOND_FACTOR_ROLES = frozenset(code for code, role in ROLES.items() if Cap.ACCOUNTS_ADMIN in role.caps)
 
 
 def _limits(username: str, address: str) -> list[tuple[throttle.Limit, str]]:

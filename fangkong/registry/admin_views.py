@@ -16,7 +16,7 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
-from fangkong.core.roles import ROLES, Cap
+from fangkong.core.roles import ROLES, Cap, role_label
 from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
@@ -245,6 +245,8 @@ def _staff_list(request, status: int = 200, **extra):
     rows = staff.staff_search(staff.staff_visible(user=request.user), text).order_by("username")
     rows = rows.prefetch_related("roles__jurisdiction", "roles__unit")
     page, query = page_of(request, rows)
+    for u in page:  # "网格员 · 兴隆社区第一网格": what each holds, and where
+        u.grant_lines = [f"{role_label(r.role)} · {(r.jurisdiction or r.unit).name}" for r in u.roles.all()]
     context = {"page": page, "query": query, "q": text, "homes": _homes(request), **extra}
     return render(request, "registry/admin/staff_list.html", context, status=status)
 

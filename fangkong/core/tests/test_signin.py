@@ -111,6 +111,10 @@ def test_hq_sets_up_the_second_factor_before_anything_else(district, two_factor)
     assert browser.get("/people/").status_code == 200
     assert TOTPDevice.objects.get(user=district.hq).confirmed
     assert AuditEvent.objects.filter(action="auth.second_factor_set_up", actor_id=district.hq.pk).exists()
+    # Whoever administers accounts needs it too: a street officer makes grid workers and checkpoint staff.
+    officer = Client()
+    officer.post("/login/", {"username": "street1", "password": PASSWORD})
+    assert officer.get("/people/")["Location"].startswith("/account/second-factor/")
     # A worker's role does not need it.
     worker = Client()
     worker.post("/login/", {"username": "worker_a", "password": PASSWORD})
