@@ -43,8 +43,10 @@ def _lookup_sql(code: str) -> tuple[str, list] | None:
     person = Person._meta.db_table
     if len(text) == 32 and set(text.lower()) <= HEX:
         return (
-            f"SELECT {_ROW_COLUMNS} FROM {person} p LEFT JOIN {status} s ON s.person_id = p.id"
-            f" WHERE p.doc_hash = %s ORDER BY p.doc_type LIMIT 1",  # a resident ID first, should two types share it
+            # A document of a record merged into another (registry.merging) finds the kept record; a resident ID
+            # first, should two types share the hash.
+            f"SELECT {_ROW_COLUMNS} FROM {person} t JOIN {person} p ON p.id = COALESCE(t.merged_into_id, t.id)"
+            f" LEFT JOIN {status} s ON s.person_id = p.id WHERE t.doc_hash = %s ORDER BY t.doc_type LIMIT 1",
             [text.lower()],
         )
     if 4 <= len(text) <= 16 and text.isalnum():

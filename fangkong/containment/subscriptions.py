@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from fangkong.core import events
 from fangkong.core.actors import System
+from fangkong.registry.events import PERSON_MERGED, PersonMerged
 from fangkong.screening.events import FOLLOWUP_OPENED, FOLLOWUP_RELEASED, FollowupChanged
 from fangkong.testing.events import (
     CASE_CONFIRMED,
@@ -28,6 +29,11 @@ def _expire_many(payload: PoolPositive) -> None:
     status_invalidate(payload["person_ids"])
 
 
+def _merged(payload: PersonMerged) -> None:
+    # The kept record now carries the duplicate's cases, zones' households and changes: its status is stale.
+    status_invalidate([payload["kept"]])
+
+
 def _case_confirmed(payload: CaseConfirmed) -> None:
     from .cases import case_confirm
 
@@ -41,3 +47,4 @@ def connect() -> None:
     events.subscribe(CASE_CONFIRMED, _case_confirmed, in_transaction=True)
     events.subscribe(FOLLOWUP_OPENED, _expire_one, in_transaction=True)
     events.subscribe(FOLLOWUP_RELEASED, _expire_one, in_transaction=True)
+    events.subscribe(PERSON_MERGED, _merged, in_transaction=True)

@@ -18,6 +18,7 @@ class Cap:
     PEOPLE_EDIT = "people.edit"
     PEOPLE_IMPORT = "people.import"
     PEOPLE_EXPORT = "people.export"
+    PEOPLE_MERGE = "people.merge"  # find duplicate records and merge them (both within one's reach)
     REGISTRY_VIEW = "registry.view"
     AUDIT_VIEW = "audit.view"
     ACCOUNTS_ADMIN = "accounts.admin"  # staff accounts and their roles within one's reach; revoke API tokens
@@ -84,6 +85,7 @@ CAP_LABELS: dict[str, str | Promise] = {
     Cap.PEOPLE_EDIT: _("Register and edit people"),
     Cap.PEOPLE_IMPORT: _("Import rosters"),
     Cap.PEOPLE_EXPORT: _("Export the register"),
+    Cap.PEOPLE_MERGE: _("Find and merge duplicate records"),
     Cap.REGISTRY_VIEW: _("See jurisdictions, places and units"),
     Cap.REGISTRY_ADMIN: _("Set up jurisdictions, places and units"),
     Cap.AUDIT_VIEW: _("Read the audit trail"),
@@ -211,7 +213,7 @@ ROLES: dict[str, Role] = {
             | _COMMAND_LEAD
             | {Cap.SUPERVISE, Cap.ACCOUNTABILITY_APPROVE, Cap.SITUATION_APPROVE}
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
-            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.HALL_VIEW}
+            | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.HALL_VIEW, Cap.PEOPLE_MERGE}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
             | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY}
             | {Cap.RETENTION},
@@ -226,7 +228,7 @@ ROLES: dict[str, Role] = {
             | _CONTAINMENT_LEAD
             | _COMMAND_LEAD
             | {Cap.SAFETY_VIEW, Cap.LIVELIHOOD_WORK, Cap.HALL_VIEW}
-            | {Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN},
+            | {Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.PEOPLE_MERGE},
         ),
         Role("community_worker", _("Community / village worker"), "jurisdiction", _LOCAL_WORK),
         Role("grid_worker", _("Grid worker"), "jurisdiction", _LOCAL_WORK),

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -21,8 +22,8 @@ from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
-from . import places, selectors, staff, staff_import, tree, units
-from .models import Jurisdiction, Place, Unit
+from . import merging, places, selectors, staff, staff_import, tree, units
+from .models import Jurisdiction, Person, Place, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
 
@@ -349,3 +350,43 @@ def person_viewers(request, person_id: int):
     person = selectors.person_get(user=request.user, person_id=person_id)
     viewers = staff.person_viewers(user=request.user, person=person)
     return render(request, "registry/admin/person_viewers.html", {"person": person, "viewers": viewers})
+
+
+# --- duplicates ---------------------------------------------------------------------------------------------------
+
+
+@scoped
+def duplicates_page(request):
+    found = merging.people_duplicates(user=request.user)
+    error = None
+    if request.method == "POST":
+        kept = param_id(request.POST, "kept")
+        others = [int(v) for v in request.POST.getlist("people") if v.isdigit() and int(v) != kept]
+        try:
+            if kept is None or not others:
+                raise FieldError("kept", _("Choose the record to keep."), code=Code.REQUIRED)
+            for other in others:
+                merging.person_merge(
+                    actor=request.user, person_id=other, into=kept, reason=request.POST.get("reason", "")
+                )
+        except FieldError as exc:
+            error = exc
+        else:
+            messages.success(request, _("Merged: %(n)s record(s) into the kept one.") % {"n": len(others)})
+            return redirect("person", person_id=kept)
+    ids = {pk for d in found for pk in d.people}
+    people = Person.objects.select_related("jurisdiction").in_bulk(ids)
+    reasons = dict(REASONS)
+    groups = [
+        {"people": [people[pk] for pk in d.people if pk in people], "reason": reasons.get(d.reason, d.reason)}
+        for d in found
+    ]
+    context = {"groups": groups, "error": error, "form": request.POST}
+    return render(request, "registry/admin/duplicates.html", context, status=400 if error else 200)
+
+
+REASONS = (
+    ("name_birth_phone", gettext_lazy("The same name, birth date and phone")),
+    ("documents", gettext_lazy("The same name and phone under two kinds of document")),
+    ("old_id", gettext_lazy("An old 15-digit ID number beside its 18-digit form")),
+)

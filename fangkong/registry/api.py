@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -15,7 +16,7 @@ from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
 from fangkong.core.uploads import text_upload
 
-from . import geo, selectors, services
+from . import errors, geo, merging, selectors, services
 from .importing import people_import
 from .models import Jurisdiction, Person
 
@@ -93,10 +94,58 @@ def people_list(
     return {"items": [_item(p) for p in items], "count": count}
 
 
-@router.get("/people/{int:person_id}", response={200: PersonDetail, 404: ErrorOut})
+class MergedOut(ErrorOut):
+    merged_into: int | None = None  # the record a merged duplicate points to
+
+
+@router.get("/people/{int:person_id}", response={200: PersonDetail, 404: MergedOut})
 def person_detail(request, person_id: int):
-    p = selectors.person_get(user=request.user, person_id=person_id)
+    """A person (masked). A duplicate merged into another record answers 404 with `merged_into`."""
+    try:
+        p = selectors.person_get(user=request.user, person_id=person_id)
+    except selectors.Merged as merged:
+        return Status(404, _merged(merged))
     return _detail(p)
+
+
+def _merged(merged: selectors.Merged) -> dict:
+    detail = _("This record was merged into another.")
+    return {"detail": detail, "code": errors.Code.MERGED, "merged_into": merged.merged_into}
+
+
+class DuplicateOut(Schema):
+    people: list[int]
+    reason: str  # name_birth_phone | documents | old_id
+
+
+class DuplicatesOut(Schema):
+    items: list[DuplicateOut]
+    count: int
+
+
+@router.get("/people/duplicates", response={200: DuplicatesOut, 403: ErrorOut})
+def people_duplicates(request):
+    """Groups of records within your reach that are probably one person: the same name, birth date and phone
+    (`name_birth_phone`); the same name and phone under two kinds of document, an ID card and a passport
+    (`documents`); an old 15-digit ID number kept as another document beside its 18-digit form (`old_id`)."""
+    found = merging.people_duplicates(user=request.user)
+    return {"items": [{"people": d.people, "reason": d.reason} for d in found], "count": len(found)}
+
+
+class MergeIn(Schema):
+    into: int
+    reason: str
+
+
+@router.post(
+    "/people/{int:person_id}/merge", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: MergedOut}
+)
+def person_merge(request, person_id: int, payload: MergeIn):
+    """Merge this record into `into` (kept), with a reason: every reference moves to the kept record, this one
+    stays as a tombstone (404 with `merged_into`). Both must be within your reach; merging into oneself or into a
+    merged record is refused (400), as is a pair that both hold what a person holds once (400 `conflict`)."""
+    kept = merging.person_merge(actor=request.user, person_id=person_id, into=payload.into, reason=payload.reason)
+    return _detail(selectors.person_get(user=request.user, person_id=kept.pk))
 
 
 def _detail(p: Person) -> dict:

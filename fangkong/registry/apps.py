@@ -28,6 +28,13 @@ class RegistryConfig(AppConfig):
         navigation.register(
             "people-import", _("Import"), order=110, visible=navigation.any_cap(Cap.PEOPLE_IMPORT), group="registry"
         )
+        navigation.register(
+            "people-duplicates",
+            _("Duplicates"),
+            order=115,
+            visible=navigation.any_cap(Cap.PEOPLE_MERGE),
+            group="registry",
+        )
 
         navigation.register(
             "admin-tree",

@@ -12,3 +12,5 @@ class Code(StrEnum):
     AMBIGUOUS = "ambiguous"  # a name that several communities share: give the code
     CYCLE = "cycle"  # a jurisdiction's parent chain that comes back to it
     LAST_ADMIN = "last_admin"  # the district's last administrator cannot be deactivated or lose the role
+    CONFLICT = "conflict"  # two records to merge both hold what a person may hold once (a sample in one round …)
+    MERGED = "merged"  # the record was merged into another: its pointer says which

@@ -252,6 +252,11 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
             (p.doc_type, p.doc_hash): p
             for p in Person.objects.filter(doc_hash__in=hashes).select_related("jurisdiction")
         }
+        # A duplicate's document, merged into another record (registry.merging), updates the kept record.
+        pointers = {key: p.merged_into_id for key, p in existing.items() if p.merged_into_id is not None}
+        if pointers:
+            kept_rows = Person.objects.select_related("jurisdiction").in_bulk(set(pointers.values()))
+            existing.update({key: kept_rows[pk] for key, pk in pointers.items()})
         created: list[tuple[Person, AuditEvent]] = []
         to_update: list[Person] = []
         moved: list[tuple[Person, str]] = []  # (person, the jpath they leave)

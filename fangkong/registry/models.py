@@ -185,6 +185,12 @@ class Person(models.Model):
     is_resident = models.BooleanField(_("registered resident"), default=True)
     created_at = models.DateTimeField(default=clock.now)
     updated_at = models.DateTimeField(default=clock.now)
+    # A duplicate merged into another record (registry.merging) stays as a tombstone pointing to it: its document
+    # still finds the person (every look-up by document follows the pointer), its id answers "merged into".
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -198,6 +204,10 @@ class Person(models.Model):
             HashIndex(fields=["doc_hash"], name="person_doc_hash"),
             # The scope filter is `jpath LIKE 'prefix%'`: pattern ops serve it whatever the collation.
             models.Index(fields=["jpath"], name="person_jpath_prefix", opclasses=["varchar_pattern_ops"]),
+            # The few tombstones, for deleting a kept person (PROTECT asks who points to it) without a scan.
+            models.Index(
+                fields=["merged_into"], name="person_merged_into", condition=models.Q(merged_into__isnull=False)
+            ),
         ]
         verbose_name = _("person")
 
@@ -224,6 +234,8 @@ class PersonTag(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="tags")
     tag = models.CharField(max_length=32, choices=Tag.choices)
+
+    MERGE_DROPS_COLLISIONS = True  # registry.merging: a tag both records carry is kept once
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "tag"], name="person_tag_unique")]
@@ -359,6 +371,8 @@ class PersonCode(models.Model):
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="testing_code")
     code = models.CharField(max_length=16, default=new_person_code)
     created_at = models.DateTimeField(default=clock.now)
+
+    MERGE_DROPS_COLLISIONS = True  # registry.merging: the kept record keeps its own code; the duplicate's ends
 
     class Meta:
         db_table = "testing_personcode"  # born in testing (moved here without copying a row)

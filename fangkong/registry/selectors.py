@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import TypeVar
 
 from django.db.models import Count, Model, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from fangkong.core import clock, pii
 from fangkong.core.ids import DocType, InvalidDocument, clean_document, clean_phone, normalise
@@ -25,7 +26,14 @@ def person_holding(doc_type: str, number: str) -> Person | None:
     """The registered person holding this document (`number` already cleaned), or None. No user scope: for the
     services that meet someone in the field (a checkpoint, a clinic, a trip filed for someone) and have made their
     own check — what they tell the caller about the answer is theirs to keep from leaking."""
-    return Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first()
+    return kept(Person.objects.filter(doc_hash=pii.lookup_hash(number), doc_type=doc_type).first())
+
+
+def kept(person: Person | None) -> Person | None:
+    """The record a person's look-up ends at: a duplicate merged into another (registry.merging) points to it."""
+    if person is not None and person.merged_into_id is not None:
+        return Person.objects.get(pk=person.merged_into_id)
+    return person
 
 
 def jurisdictions_visible(*, user) -> QuerySet[Jurisdiction]:
@@ -149,10 +157,12 @@ def _text_filter(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
     compact = normalise(text)
     if len(compact) >= 15 and compact[:-1].isdigit():
         try:
-            return qs.filter(
+            holders = Person.objects.filter(
                 doc_type=DocType.RESIDENT_ID,
                 doc_hash=pii.lookup_hash(clean_document(DocType.RESIDENT_ID, compact)),
             )
+            # The number of a duplicate merged into another record finds the kept record.
+            return qs.filter(pk__in=holders.annotate(kept=Coalesce("merged_into_id", "id")).values("kept"))
         except InvalidDocument:
             return qs.none()
     if compact.isdigit() and 7 <= len(compact) <= 15:
@@ -166,7 +176,7 @@ def _text_filter(qs: QuerySet[Person], text: str) -> QuerySet[Person]:
 
 
 def people_list(*, user, jurisdiction_id: int | None = None, text: str = "", tag: str = "") -> QuerySet[Person]:
-    qs = Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q())
+    qs = Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q(), merged_into__isnull=True)
     if jurisdiction_id is not None:
         j = jurisdiction_get(user=user, jurisdiction_id=jurisdiction_id)
         qs = qs.filter(jpath__startswith=j.path)
@@ -177,9 +187,18 @@ def people_list(*, user, jurisdiction_id: int | None = None, text: str = "", tag
     return qs.select_related("community", "jurisdiction").order_by("id")
 
 
+class Merged(NotFound):
+    """The record was merged into another (registry.merging): not found, with a pointer to the kept record."""
+
+    def __init__(self, merged_into: int):
+        super().__init__(merged_into)
+        self.merged_into = merged_into
+
+
 def person_get(*, user, person_id: int) -> Person:
+    """One person within the user's reach; NotFound otherwise, Merged (a NotFound) for a merged duplicate."""
     try:
-        return (
+        person = (
             Person.objects.filter(scope_for(user, Cap.PEOPLE_VIEW).q())
             .select_related("community", "jurisdiction", "household", "household__parent__parent", "unit")
             .prefetch_related("tags")
@@ -187,6 +206,9 @@ def person_get(*, user, person_id: int) -> Person:
         )
     except Person.DoesNotExist as exc:
         raise NotFound from exc
+    if person.merged_into_id is not None:
+        raise Merged(person.merged_into_id)
+    return person
 
 
 def users_with_cap(

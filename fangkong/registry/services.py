@@ -25,7 +25,7 @@ from fangkong.core.scoping import Forbidden, scope_for
 
 from .counts import residents_add
 from .models import Jurisdiction, Person, Place
-from .selectors import jurisdiction_get, person_get
+from .selectors import jurisdiction_get, kept, person_get
 
 MIN_REASON_LENGTH = 4
 
@@ -170,7 +170,7 @@ def person_create(*, actor, data: PersonData) -> Person | RegistrationPending:
     or not). A number already in the actor's own jurisdiction is refused as a duplicate: they can see it."""
     _require(actor, Cap.PEOPLE_EDIT, data.jurisdiction.path)
     doc_hash = pii.lookup_hash(data.document_number)
-    existing = Person.objects.filter(doc_type=data.doc_type, doc_hash=doc_hash).first()
+    existing = kept(Person.objects.filter(doc_type=data.doc_type, doc_hash=doc_hash).first())
     if existing is not None:
         if scope_for(actor, Cap.PEOPLE_VIEW).covers(existing.jpath):
             raise FieldError(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", views.people_list, name="people"),
     path("people/export.xlsx", views.people_export, name="people-export"),
     path("people/import/", views.people_import, name="people-import"),
+    path("people/duplicates/", admin_views.duplicates_page, name="people-duplicates"),
     path("people/import/template.xlsx", views.roster_template, name="roster-template"),
     path("people/import/<int:job_id>/", views.people_import_job, name="people-import-job"),
     path(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -76,7 +77,11 @@ def people_export(request):
 
 @scoped
 def person_detail(request, person_id: int):
-    person = selectors.person_get(user=request.user, person_id=person_id)
+    try:
+        person = selectors.person_get(user=request.user, person_id=person_id)
+    except selectors.Merged as merged:
+        messages.info(request, _("That record was merged into this one."))
+        return redirect("person", person_id=merged.merged_into)
     return render(
         request,
         "registry/person_detail.html",

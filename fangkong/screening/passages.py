@@ -277,6 +277,8 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     at = _moment(data.occurred_at, settings_row)
 
     existing = get_by(Person, doc_hash=pii.lookup_hash(number), doc_type=doc_type)
+    if existing is not None and existing.merged_into_id is not None:
+        existing = get_by(Person, id=existing.merged_into_id)  # a duplicate's document finds the kept record
     destination = _destination(data)
     root_path = checkpoint.jpath.split("/", 1)[0] + "/"
     created_person = existing is None

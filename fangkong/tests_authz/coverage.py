@@ -165,6 +165,9 @@ PAGES: dict[str, Cov] = {
         "jurisdiction", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")
     ),
     "admin-tree-template": district("a blank sheet with example rows"),
+    "people-duplicates": district(
+        "groups of records wholly within the caller's reach (registry/tests/test_merging.py)"
+    ),
     "admin-units": listing("unit_admin"),
     "admin-units-template": district("a blank sheet with example rows"),
     "admin-places": district("an upload form; the counts are of places within reach (rows beyond it are rejected)"),
@@ -295,6 +298,16 @@ OPERATIONS: dict[str, Cov] = {
     _P + "registry_api_person_reveal": scoped("person", body={"field": "phone", "reason": "核实身份信息"}),
     _P + "registry_api_people_import_endpoint": creates("an import job of the caller's own"),
     _P + "registry_api_jurisdictions": listing("jurisdiction", outsiders=("unit_staff",)),
+    _P + "registry_api_people_duplicates": district(
+        "groups of record ids, each group wholly within the caller's reach (registry/tests/test_merging.py)"
+    ),
+    _P + "registry_api_person_merge": scoped(
+        "person",
+        insider="street1",
+        outsiders=("street2", "worker_a", "worker_b", "unit_staff"),
+        path={"person_id": "{person}"},
+        body={"into": "{ref}", "reason": "同一人重复登记核实后合并"},  # into itself: the insider's merge is refused
+    ),
     _P + "registry_admin_api_jurisdictions_import": creates("rows beyond the caller's reach are rejected, each"),
     _P + "registry_admin_api_roles": district("the roles and what each may do: the same list for every administrator"),
     _P + "registry_admin_api_users": listing("staff"),

@@ -137,6 +137,9 @@ class PersonStatus(models.Model):
     household_id = models.BigIntegerField(null=True)  # what it was computed for: a move makes it stale
     jpath = models.CharField(max_length=128)
 
+    # registry.merging: the kept record's row stays (and is invalidated by the merge's event), the duplicate's goes.
+    MERGE_DROPS_COLLISIONS = True
+
     class Meta:
         indexes = [
             # The command hall counts the people red and yellow under a jurisdiction: a few thousand rows of the

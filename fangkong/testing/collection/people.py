@@ -104,9 +104,11 @@ def _resolve_people(
         ):
             found[by_code[row[5]]] = row
     if by_hash:
-        sql, params = in_list("p.doc_hash", [h for _, h in by_hash])
+        sql, params = in_list("t.doc_hash", [h for _, h in by_hash])
+        # A document of a record merged into another (registry.merging) finds the kept record.
         for row in select_rows(
-            f"SELECT {columns}, p.doc_type, p.doc_hash FROM {Person._meta.db_table} p WHERE {sql}",
+            f"SELECT {columns}, t.doc_type, t.doc_hash FROM {Person._meta.db_table} t"
+            f" JOIN {Person._meta.db_table} p ON p.id = COALESCE(t.merged_into_id, t.id) WHERE {sql}",
             [*column_params, *params],
         ):
             index = by_hash.get((row[5], row[6]))  # the same hash under another document type is someone else
