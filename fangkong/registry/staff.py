@@ -129,7 +129,7 @@ def _keep_an_administrator(*, leaving_user=None, leaving_grant: RoleAssignment |
 
 @dataclass
 class Made:
-    user: object
+    user: Any
     password: str  # as given, or drawn here: handed to the person once, changed at their first sign-in
 
 
