@@ -276,6 +276,8 @@ class ErrorOut(Schema):
     detail: str
     code: str
     errors: list[FieldErrorOut] | None = None
+    # A record merged into another (a duplicate person): its 404 says which record to ask for instead.
+    merged_into: int | None = None
 
 
 # ---------------------------------------------------------------- pagination

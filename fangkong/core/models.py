@@ -176,6 +176,7 @@ class DailyCount(models.Model):
     jpath = models.CharField(max_length=128)
     shard = models.PositiveSmallIntegerField(default=0)
     n = models.PositiveIntegerField(default=0)
+    JPATH_SUM = "n"  # registry.tree: two places merged add up their counts
 
     SHARDS = 4
 

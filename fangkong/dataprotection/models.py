@@ -44,6 +44,7 @@ class DailyCount(models.Model):
     jpath = models.CharField(max_length=128)
     what = models.CharField(max_length=64, blank=True)
     count = models.PositiveBigIntegerField(default=0)
+    JPATH_SUM = "count"  # registry.tree: two places merged add up their counts
 
     class Meta:
         constraints = [

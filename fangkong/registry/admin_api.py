@@ -179,14 +179,6 @@ def _without_passwords(body: dict) -> dict:
     return kept
 
 
-class UserIn(Schema):
-    username: str
-    full_name: str
-    phone: str = ""
-    password: str = ""  # none: one is drawn and returned once
-    jurisdiction_id: int | None = None  # where the account belongs; default: the caller's own jurisdiction
-
-
 class UserMadeOut(Schema):
     id: int
     password: str = ""  # only when drawn here
@@ -267,7 +259,7 @@ def users(request, q: str = "", page: int = 1, page_size: int | None = None):
 
 
 @router.post("/admin/users", response={201: UserMadeOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut})
-def user_create(request, payload: UserIn):
+def user_create(request, payload: staff.StaffCreateInput):
     """A staff account (no role yet) belonging to a jurisdiction within your reach. Its password — given, or drawn
     and returned here once — must be changed at the first sign-in. Send `Idempotency-Key` to make retries safe (a
     replay answers without a drawn password, which is never stored)."""
@@ -287,15 +279,8 @@ def user_detail(request, user_id: int):
     return {**_user(u), "capabilities": powers}
 
 
-class GrantIn(Schema):
-    role: str
-    jurisdiction_id: int | None = None
-    unit_id: int | None = None
-    valid_until: date | None = None
-
-
 @router.post("/admin/users/{int:user_id}/roles", response={201: GrantOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def role_grant(request, user_id: int, payload: GrantIn):
+def role_grant(request, user_id: int, payload: staff.RoleGrantInput):
     """Grant a role over a jurisdiction (`jurisdiction_id`) or at a unit (`unit_id`), until `valid_until`
     (inclusive) if given. 403 when the place is beyond your reach, the role carries powers you do not hold there,
     or the account is your own."""
@@ -317,10 +302,6 @@ def role_revoke(request, user_id: int, grant_id: int):
     return {"ok": True}
 
 
-class DeactivateIn(Schema):
-    reason: str = ""
-
-
 class ActiveOut(Schema):
     active: bool
 
@@ -328,7 +309,7 @@ class ActiveOut(Schema):
 @router.post(
     "/admin/users/{int:user_id}/deactivate", response={200: ActiveOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
-def user_deactivate(request, user_id: int, payload: DeactivateIn | None = None):
+def user_deactivate(request, user_id: int, payload: staff.StaffDeactivateInput | None = None):
     """The account stops working at once: its tokens are revoked and its sessions refused. Never deleted; the
     district's last administrator cannot be deactivated (400 `last_admin`), nor can you deactivate yourself."""
     staff.staff_deactivate(actor=request.user, staff_id=user_id, reason=payload.reason if payload else "")

@@ -3,10 +3,7 @@ Thin: parse the form, call registry.tree / registry.staff, say what happened."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.contrib import messages
-from django.db import models
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,12 +15,12 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import ROLES, Cap, role_label
-from fangkong.core.scoping import Forbidden, scope_for
+from fangkong.core.scoping import Forbidden
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
-from . import merging, places, selectors, staff, staff_import, tree, units
-from .models import Jurisdiction, Person, Place, Unit
+from . import merging, places, reorganising, selectors, staff, staff_import, tree, units
+from .models import Jurisdiction, Person, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
 
@@ -43,8 +40,7 @@ def _tree_context(request, **extra) -> dict:
 
 @scoped
 def tree_page(request):
-    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     if request.method != "POST":
         return render(request, "registry/admin/tree.html", _tree_context(request))
     action = request.POST.get("action", "")
@@ -57,12 +53,12 @@ def tree_page(request):
             result = tree.jurisdictions_import(actor=request.user, filename=upload.name or "", content=content)
             return render(request, "registry/admin/tree.html", _tree_context(request, result=result))
         if action == "rename":
-            node = tree.jurisdiction_rename(
+            node = reorganising.jurisdiction_rename(
                 actor=request.user, jurisdiction_id=_id(request, "jurisdiction"), name=request.POST.get("name", "")
             )
             messages.success(request, _("Renamed to %(name)s.") % {"name": node.name})
         elif action == "add":
-            node = tree.jurisdiction_add(
+            node = reorganising.jurisdiction_add(
                 actor=request.user,
                 parent_id=_id(request, "parent"),
                 code=request.POST.get("code", ""),
@@ -71,17 +67,34 @@ def tree_page(request):
             )
             messages.success(request, _("%(name)s added.") % {"name": node.name})
         elif action == "move":
-            node = tree.jurisdiction_move(
+            node = reorganising.jurisdiction_move(
                 actor=request.user, jurisdiction_id=_id(request, "jurisdiction"), parent_id=_id(request, "parent")
             )
             messages.success(
                 request, _("%(name)s moved under %(parent)s.") % {"name": node.name, "parent": node.parent}
             )
+        elif action == "merge":
+            node = reorganising.jurisdiction_admin_get(user=request.user, jurisdiction_id=_id(request, "jurisdiction"))
+            target = reorganising.jurisdiction_merge(
+                actor=request.user, jurisdiction_id=node.pk, into_id=_id(request, "into")
+            )
+            messages.success(
+                request,
+                _("%(name)s merged into %(into)s, with its records; it is retired from today.")
+                % {"name": node.name, "into": target.name},
+            )
+        elif action == "retire":
+            node = reorganising.jurisdiction_retire(actor=request.user, jurisdiction_id=_id(request, "jurisdiction"))
+            messages.success(request, _("%(name)s is retired from today.") % {"name": node.name})
         else:
             raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)
     except FieldError as exc:
         context = _tree_context(request, error=exc, action=action, form=request.POST)
         return render(request, "registry/admin/tree.html", context, status=400)
+    except Forbidden as exc:
+        error = FieldError("jurisdiction", exc.reason or _("This is beyond your reach."), code=Code.FORBIDDEN)
+        context = _tree_context(request, error=error, action=action, form=request.POST)
+        return render(request, "registry/admin/tree.html", context, status=403)
     return redirect("admin-tree")
 
 
@@ -94,8 +107,7 @@ def _id(request, name: str) -> int:
 
 @scoped
 def tree_template(request):
-    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     district = selectors.district_path().strip("/") or "211103"
     rows = [
         [f"{district}001000", "示例街道", "街道", district],
@@ -141,8 +153,7 @@ def _units_context(request, **extra) -> dict:
 
 @scoped
 def units_page(request):
-    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     if request.method != "POST":
         return render(request, "registry/admin/units.html", _units_context(request))
     action = request.POST.get("action", "")
@@ -166,8 +177,7 @@ def units_page(request):
 
 @scoped
 def units_template(request):
-    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     district = selectors.district_path().strip("/") or "211103"
     rows = [
         ["部门", "D-YJ", "区应急管理局", district, "", "", "", "", ""],
@@ -181,9 +191,7 @@ def units_template(request):
 
 @scoped
 def places_page(request):
-    scope = scope_for(request.user, Cap.REGISTRY_ADMIN)
-    if scope.empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     context: dict = {}
     status = 200
     if request.method == "POST":
@@ -192,20 +200,13 @@ def places_page(request):
             context["result"] = places.places_import(actor=request.user, filename=filename, content=content)
         except FieldError as exc:
             context["error"], status = exc, 400
-    counted = dict(
-        Place.objects.filter(scope.q("jpath"))
-        .values_list("kind")
-        .annotate(n=models.Count("id"))
-        .values_list("kind", "n")
-    )
-    context["counts"] = {k: counted.get(k, 0) for k in Place.Kind.values}
+    context["counts"] = places.places_counted(user=request.user)
     return render(request, "registry/admin/places.html", context, status=status)
 
 
 @scoped
 def places_template(request):
-    if scope_for(request.user, Cap.REGISTRY_ADMIN).empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    reorganising.admin_scope(request.user)
     rows = [
         ["示例社区", "G-001-01", "示例小区", "", "", "示例路8号", "121.95", "41.10"],
         ["示例社区", "G-001-01", "示例小区", "1号楼", "101", "", "", ""],
@@ -258,14 +259,8 @@ def staff_list(request):
     if request.method != "POST":
         return _staff_list(request)
     try:
-        made = staff.staff_create(
-            actor=request.user,
-            username=request.POST.get("username", ""),
-            full_name=request.POST.get("full_name", ""),
-            phone=request.POST.get("phone", ""),
-            password=request.POST.get("password", ""),
-            jurisdiction_id=param_id(request.POST, "jurisdiction"),
-        )
+        data = staff.StaffCreateInput.from_form(request.POST)
+        made = staff.staff_create(actor=request.user, **data.dict())
     except FieldError as exc:
         return _staff_list(request, status=400, error=exc, form=request.POST)
     messages.success(request, _("Account %(name)s made.") % {"name": made.user.get_username()})
@@ -304,27 +299,20 @@ def staff_action(request, staff_id: int):
     action = request.POST.get("action", "")
     try:
         if action == "grant":
-            role = request.POST.get("role", "")
-            binds = ROLES[role].binds if role in ROLES else "jurisdiction"
-            until = request.POST.get("valid_until", "").strip()
-            try:
-                valid_until = date.fromisoformat(until) if until else None
-            except ValueError as exc:
-                raise FieldError("valid_until", _("Give a date such as 2026-12-31."), code=Code.INVALID) from exc
-            staff.role_grant(
-                actor=request.user,
-                staff_id=staff_id,
-                role=role,
-                jurisdiction_id=param_id(request.POST, "jurisdiction") if binds == "jurisdiction" else None,
-                unit_id=param_id(request.POST, "unit") if binds == "unit" else None,
-                valid_until=valid_until,
-            )
+            grant = staff.RoleGrantInput.from_form(request.POST)
+            # The form offers both places; the role says which it is held over.
+            if ROLES.get(grant.role) and ROLES[grant.role].binds == "unit":
+                grant.jurisdiction_id = None
+            else:
+                grant.unit_id = None
+            staff.role_grant(actor=request.user, staff_id=staff_id, **grant.dict())
             messages.success(request, _("Role granted."))
         elif action == "revoke":
             staff.role_revoke(actor=request.user, staff_id=staff_id, assignment_id=_id(request, "grant"))
             messages.success(request, _("Role revoked."))
         elif action == "deactivate":
-            staff.staff_deactivate(actor=request.user, staff_id=staff_id, reason=request.POST.get("reason", ""))
+            why = staff.StaffDeactivateInput.from_form(request.POST)
+            staff.staff_deactivate(actor=request.user, staff_id=staff_id, reason=why.reason)
             messages.success(request, _("Account deactivated: it cannot sign in, and its devices are signed out."))
         elif action == "reactivate":
             staff.staff_reactivate(actor=request.user, staff_id=staff_id)
@@ -360,15 +348,14 @@ def duplicates_page(request):
     found = merging.people_duplicates(user=request.user)
     error = None
     if request.method == "POST":
-        kept = param_id(request.POST, "kept")
-        others = [int(v) for v in request.POST.getlist("people") if v.isdigit() and int(v) != kept]
         try:
-            if kept is None or not others:
-                raise FieldError("kept", _("Choose the record to keep."), code=Code.REQUIRED)
+            merge = merging.PersonMergeInput.from_form(request.POST)
+            kept = merge.into
+            others = [int(v) for v in request.POST.getlist("people") if v.isdigit() and int(v) != kept]
+            if not others:
+                raise FieldError("into", _("Choose the record to keep."), code=Code.REQUIRED)
             for other in others:
-                merging.person_merge(
-                    actor=request.user, person_id=other, into=kept, reason=request.POST.get("reason", "")
-                )
+                merging.person_merge(actor=request.user, person_id=other, into=kept, reason=merge.reason)
         except FieldError as exc:
             error = exc
         else:

@@ -16,7 +16,7 @@ from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
 from fangkong.core.uploads import text_upload
 
-from . import errors, geo, merging, selectors, services
+from . import errors, geo, merging, people, selectors, services
 from .importing import people_import
 from .models import Jurisdiction, Person
 
@@ -50,6 +50,8 @@ class PersonItem(Schema):
     birth_date: date | None
     community: Ref | None  # empty only for non-residents passing through to outside the district
     grid: Ref | None
+    ended: str = ""  # moved_away | deceased: left the register (the record kept)
+    ended_on: date | None = None
 
 
 class PersonDetail(PersonItem):
@@ -76,6 +78,8 @@ def _item(p: Person) -> dict:
         "birth_date": p.birth_date,
         "community": {"id": p.community_id, "name": p.community.name} if p.community else None,
         "grid": {"id": grid.pk, "name": grid.name} if grid else None,
+        "ended": p.ended,
+        "ended_on": p.ended_on,
     }
 
 
@@ -94,11 +98,7 @@ def people_list(
     return {"items": [_item(p) for p in items], "count": count}
 
 
-class MergedOut(ErrorOut):
-    merged_into: int | None = None  # the record a merged duplicate points to
-
-
-@router.get("/people/{int:person_id}", response={200: PersonDetail, 404: MergedOut})
+@router.get("/people/{int:person_id}", response={200: PersonDetail, 404: ErrorOut})
 def person_detail(request, person_id: int):
     """A person (masked). A duplicate merged into another record answers 404 with `merged_into`."""
     try:
@@ -111,6 +111,31 @@ def person_detail(request, person_id: int):
 def _merged(merged: selectors.Merged) -> dict:
     detail = _("This record was merged into another.")
     return {"detail": detail, "code": errors.Code.MERGED, "merged_into": merged.merged_into}
+
+
+@router.patch("/people/{int:person_id}", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def person_update(request, person_id: int, payload: people.PersonEditInput):
+    """Correct or move a person: the fields given change (`community`, `grid`, `household` are ids; 0 clears the
+    grid or the household). A move needs your power over both the old and the new place. The document number is
+    not edited: a record with a wrong one is a duplicate, merged."""
+    person = people.person_update(actor=request.user, person_id=person_id, data=payload)
+    return _detail(selectors.person_get(user=request.user, person_id=person.pk))
+
+
+@router.post("/people/{int:person_id}/end", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def person_end(request, person_id: int, payload: people.PersonEndInput):
+    """Moved away or deceased from `on` (today), with a reason: no longer a resident, the record kept."""
+    person = people.person_end(actor=request.user, person_id=person_id, **payload.dict())
+    return _detail(selectors.person_get(user=request.user, person_id=person.pk))
+
+
+@router.post(
+    "/people/{int:person_id}/restore", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def person_restore(request, person_id: int, payload: people.PersonRestoreInput):
+    """Undo a mistaken "moved away" or "deceased", with a reason."""
+    person = people.person_restore(actor=request.user, person_id=person_id, reason=payload.reason)
+    return _detail(selectors.person_get(user=request.user, person_id=person.pk))
 
 
 class DuplicateOut(Schema):
@@ -132,15 +157,8 @@ def people_duplicates(request):
     return {"items": [{"people": d.people, "reason": d.reason} for d in found], "count": len(found)}
 
 
-class MergeIn(Schema):
-    into: int
-    reason: str
-
-
-@router.post(
-    "/people/{int:person_id}/merge", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: MergedOut}
-)
-def person_merge(request, person_id: int, payload: MergeIn):
+@router.post("/people/{int:person_id}/merge", response={200: PersonDetail, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def person_merge(request, person_id: int, payload: merging.PersonMergeInput):
     """Merge this record into `into` (kept), with a reason: every reference moves to the kept record, this one
     stays as a tombstone (404 with `merged_into`). Both must be within your reach; merging into oneself or into a
     merged record is refused (400), as is a pair that both hold what a person holds once (400 `conflict`)."""

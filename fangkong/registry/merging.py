@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import DocType, InvalidDocument, clean_document
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
@@ -35,6 +36,12 @@ from . import errors
 from .counts import residents_add
 from .events import PERSON_MERGED
 from .models import Person
+
+
+class PersonMergeInput(FormInput):
+    into: int
+    reason: str = ""
+
 
 GROUP_LIMIT = 1000  # groups answered at once: a district cleans its register a page at a time
 
@@ -100,16 +107,19 @@ def people_duplicates(*, user, limit: int = GROUP_LIMIT) -> list[Duplicate]:
 
 
 def _members(live, groups, fields: tuple[str, ...], reason: str, add) -> None:
-    keys = [tuple(g[f] for f in fields) for g in groups]
+    """The records of each group, read by their phones' keyed hashes (indexed; every grouping includes the phone)."""
+    keys = {tuple(g[f] for f in fields) for g in groups}
     if not keys:
         return
     members: dict[tuple, list[int]] = {}
-    condition = Q()
-    for key in keys:
-        condition |= Q(**dict(zip(fields, key, strict=True)))
-    for row in live.filter(condition).values("pk", *fields).order_by("pk"):
-        members.setdefault(tuple(row[f] for f in fields), []).append(row["pk"])
-    for key in keys:
+    phones = sorted({key[fields.index("phone_hash")] for key in keys})
+    for start in range(0, len(phones), 1000):
+        rows = live.filter(phone_hash__in=phones[start : start + 1000]).values("pk", *fields).order_by("pk")
+        for row in rows:
+            key = tuple(row[f] for f in fields)
+            if key in keys:
+                members.setdefault(key, []).append(row["pk"])
+    for key in sorted(keys, key=str):
         add(members.get(key, []), reason)
 
 
@@ -204,7 +214,10 @@ def person_merge(*, actor, person_id: int, into: int, reason: str) -> Person:
         changes.update(phone_cipher=merged.phone_cipher, phone_hash=merged.phone_hash)
     if changes:
         Person.objects.filter(pk=kept.pk).update(**changes, updated_at=clock.now())
-    Person.objects.filter(pk=merged.pk).update(merged_into=kept, merged_at=clock.now(), updated_at=clock.now())
+    # Not a resident any more: counted nowhere (registry.counts), expected in no round.
+    Person.objects.filter(pk=merged.pk).update(
+        merged_into=kept, merged_at=clock.now(), updated_at=clock.now(), is_resident=False
+    )
     if merged.is_resident:
         residents_add({merged.jpath: -1})  # one resident fewer where the duplicate was counted
     audit_record(

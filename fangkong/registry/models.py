@@ -192,6 +192,16 @@ class Person(models.Model):
     )
     merged_at = models.DateTimeField(null=True, blank=True)
 
+    class Ended(models.TextChoices):
+        MOVED_AWAY = "moved_away", _("Moved away")
+        DECEASED = "deceased", _("Deceased")
+
+    # Moved away or deceased (registry.people): no longer a resident, the record kept for its history.
+    ended = models.CharField(
+        _("left the register"), max_length=12, choices=Ended.choices, blank=True, default="", db_default=""
+    )
+    ended_on = models.DateField(_("since"), null=True, blank=True)
+
     class Meta:
         constraints = [
             # Hash first: dedup looks people up by the hash alone (and so could search, see person_doc_hash).
@@ -406,3 +416,4 @@ class ResidentCount(models.Model):
 
     jpath = models.CharField(max_length=128, unique=True)
     n = models.IntegerField(default=0)
+    JPATH_SUM = "n"  # registry.tree: two places merged add up their counts

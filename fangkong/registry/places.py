@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
@@ -228,3 +229,13 @@ def _children(kind: str, wanted: dict[tuple[int, str], Place]) -> tuple[dict[tup
             chunk = ids[start : start + BATCH]
             found.update({(p.parent_id, p.name): p for p in Place.objects.filter(kind=kind, parent_id__in=chunk)})
     return found, set(missing)
+
+
+def places_counted(*, user) -> dict[str, int]:
+    """Compounds, buildings and households within the user's reach (`registry.admin`), by kind."""
+    scope = scope_for(user, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    per_kind = Place.objects.filter(scope.q("jpath")).values("kind").annotate(n=Count("id")).order_by()
+    counted = {row["kind"]: row["n"] for row in per_kind}
+    return {k: counted.get(k, 0) for k in Place.Kind.values}

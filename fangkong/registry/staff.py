@@ -31,6 +31,7 @@ from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.auth import tokens_revoke
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_phone
 from fangkong.core.models import StaffContact
 from fangkong.core.passwords import password_change_require
@@ -41,6 +42,30 @@ from . import errors
 from .models import Jurisdiction, RoleAssignment, StaffProfile, Unit
 
 User = get_user_model()
+
+
+class StaffCreateInput(FormInput):
+    username: str
+    full_name: str
+    phone: str = ""
+    password: str = ""  # none: one is drawn and returned once
+    jurisdiction_id: int | None = None  # where the account belongs; default: the caller's own jurisdiction
+
+
+class RoleGrantInput(FormInput):
+    role: str
+    jurisdiction_id: int | None = None
+    unit_id: int | None = None
+    valid_until: date | None = None
+
+
+class StaffDeactivateInput(FormInput):
+    reason: str = ""
+
+
+def can_see_viewers(*, user, person) -> bool:
+    """Whether `user` may ask who can see `person` (an administrator of accounts whose reach covers them)."""
+    return scope_for(user, Cap.ACCOUNTS_ADMIN).covers(person.jpath)
 
 
 def require_admin(actor) -> Scope:

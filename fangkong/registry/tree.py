@@ -13,36 +13,31 @@ transaction: people, places, cases and history follow (the audit trail alone kee
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_event, audit_record, audit_record_many
+from fangkong.core.audit import audit_event, audit_record_many
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
+from fangkong.core.scoping import Forbidden, Scope
 from fangkong.core.tables import TableSpec, open_table
 
 from . import errors
 from .models import Jurisdiction, jurisdictions_by_id
+from .reorganising import (
+    DEPTH,
+    L,
+    admin_scope,
+    check_code,
+    clean_name,
+    district_root,
+    fits,
+    level_of,
+    move_with_records,
+)
 
-L = Jurisdiction.Level
-K = Jurisdiction.Kind
-DEPTH: dict[str, int] = {L.DISTRICT: 0, L.STREET: 1, L.COMMUNITY: 2, L.GRID: 3}
-LEVEL_WORDS: dict[str, tuple[str, str]] = {
-    **{w: (L.DISTRICT, K.DISTRICT) for w in ("district", "区", "县", "区县", "县区")},
-    **{w: (L.STREET, K.STREET) for w in ("street", "街道", "街道办事处")},
-    **{w: (L.STREET, K.TOWN) for w in ("town", "镇", "乡", "乡镇")},
-    **{w: (L.COMMUNITY, K.COMMUNITY) for w in ("community", "社区", "社区居委会")},
-    **{w: (L.COMMUNITY, K.VILLAGE) for w in ("village", "村", "行政村", "村委会")},
-    **{w: (L.GRID, K.GRID) for w in ("grid", "网格")},
-}
-OWN_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
 COLUMNS = {
     "code": {"code", "编码", "代码", "区划代码", "统计用区划代码"},
     "name": {"name", "名称", "名字"},
@@ -51,113 +46,6 @@ COLUMNS = {
 }
 TREE = TableSpec(COLUMNS, ("code", "name", "level", "parent_code"), exact_numbers=("code", "parent_code"))
 TEMPLATE_HEADER = ["编码", "名称", "层级", "上级编码"]
-
-
-def _admin_scope(actor) -> Scope:
-    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
-    if scope.empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
-    return scope
-
-
-def _district() -> Jurisdiction:
-    root = Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
-    if root is None:
-        raise FieldError("file", _("Set up the district first (fangkong setup)."), code=Code.WRONG_STATE)
-    return root
-
-
-def _level(text: str) -> tuple[str, str]:
-    found = LEVEL_WORDS.get((text or "").strip().lower())
-    if found is None:
-        raise FieldError("level", _("The level is one of 街道, 镇, 乡, 社区, 村, 网格."), code=Code.UNKNOWN_CHOICE)
-    return found
-
-
-def _official(code: str, level: str, district: Jurisdiction) -> None:
-    """Streets, towns, communities and villages carry the 12-digit statistical division code within the district."""
-    if level == L.GRID:
-        if not OWN_CODE.fullmatch(code):
-            raise FieldError("code", _("A grid's code is up to 32 letters, digits, - and _."), code=Code.INVALID)
-    elif level != L.DISTRICT and not (len(code) == 12 and code.isdigit() and code.startswith(district.code)):
-        raise FieldError(
-            "code",
-            _("The official 12-digit statistical division code, beginning with the district's %(code)s.")
-            % {"code": district.code},
-            code=Code.INVALID,
-        )
-
-
-def _clean_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
-    if len(name) > 100:
-        raise FieldError("name", _("The name is longer than 100 characters."), code=Code.TOO_LONG)
-    return name
-
-
-def _fits(level: str, parent_level: str) -> None:
-    if DEPTH[level] != DEPTH[parent_level] + 1:
-        above: dict[str, str] = {
-            L.STREET: _("the district"),
-            L.COMMUNITY: _("a street or town"),
-            L.GRID: _("a community or village"),
-        }
-        raise FieldError(
-            "level",
-            _("This level goes directly under %(above)s.") % {"above": above.get(level, _("nothing"))},
-            code=Code.INVALID,
-        )
-
-
-# --- moving records with a jurisdiction -------------------------------------------------------------------------
-
-# The audit trail keeps what was true on its day (and refuses updates): it is not rewritten.
-FROZEN = {"core.auditevent"}
-
-
-def _jpath_models() -> list:
-    return [
-        m
-        for m in apps.get_models()
-        if m._meta.label_lower not in FROZEN and any(f.name == "jpath" for f in m._meta.concrete_fields)
-    ]
-
-
-def _community_models() -> list:
-    """Models with a `community` foreign key beside the finest `jpath`: a grid's records name its community."""
-    out = []
-    for m in _jpath_models():
-        for f in m._meta.concrete_fields:
-            if f.name == "community" and f.is_relation and f.related_model is Jurisdiction:
-                out.append(m)
-    return out
-
-
-def _rewrite_paths(old: str, new: str) -> int:
-    """Every record under `old` now under `new` (each table: one UPDATE on its jpath prefix index)."""
-    moved = 0
-    for model in _jpath_models():
-        moved += model._base_manager.filter(jpath__startswith=old).update(
-            jpath=Concat(Value(new), Substr("jpath", len(old) + 1))
-        )
-    Jurisdiction.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
-    return moved
-
-
-def _move(node: Jurisdiction, parent: Jurisdiction) -> int:
-    old, new = node.path, f"{parent.path}{node.code}/"
-    node.parent = parent
-    node.save(update_fields=["parent"])
-    moved = _rewrite_paths(old, new)
-    node.path = new
-    if node.level == L.GRID:
-        for model in _community_models():
-            model._base_manager.filter(jpath__startswith=new).exclude(community=parent).update(community=parent)
-    transaction.on_commit(jurisdictions_by_id.clear)
-    jurisdictions_by_id.clear()
-    return moved
 
 
 # --- import -----------------------------------------------------------------------------------------------------
@@ -220,8 +108,8 @@ def jurisdictions_import(*, actor, filename: str, content: bytes) -> TreeImportR
     """Create, rename, re-level (street ↔ town) and move jurisdictions from a sheet; every rejected row named with
     its field. A row whose parent row is rejected is rejected too: nothing is created under a hole. Re-importing
     the same sheet changes nothing. Raises FieldError for a file that cannot be read at all."""
-    scope = _admin_scope(actor)
-    district = _district()
+    scope = admin_scope(actor)
+    district = district_root()
     table = open_table(TREE, filename, content)
     result = TreeImportResult()
     rows: dict[str, _Row] = {}
@@ -234,9 +122,9 @@ def jurisdictions_import(*, actor, filename: str, content: bytes) -> TreeImportR
             code = values["code"].strip()
             if not code:
                 raise FieldError("code", _("The code is required."), code=Code.REQUIRED)
-            level, kind = _level(values["level"])
-            _official(code, level, district)
-            name = _clean_name(values["name"])
+            level, kind = level_of(values["level"])
+            check_code(code, level, district)
+            name = clean_name(values["name"])
             parent_code = values["parent_code"].strip()
             if level != L.DISTRICT and not parent_code:
                 raise FieldError("parent_code", _("The parent's code is required."), code=Code.REQUIRED)
@@ -298,7 +186,7 @@ def _apply_row(actor, scope, district, row: _Row, rows, existing, result) -> lis
         raise FieldError("parent_code", message, code=Code.NOT_FOUND)
     if parent.retired_on is not None:
         raise FieldError("parent_code", _("This parent is retired."), code=Code.WRONG_STATE)
-    _fits(row.level, parent.level)
+    fits(row.level, parent.level)
     if not scope.covers(parent.path):
         raise Forbidden(_("This parent is beyond your reach."))
     node = existing.get(row.code)
@@ -336,7 +224,7 @@ def _apply_row(actor, scope, district, row: _Row, rows, existing, result) -> lis
         if not scope.covers(node.path) or node.path in scope.paths:
             raise Forbidden(_("This jurisdiction is beyond your reach."))
         old = node.path
-        _move(node, parent)
+        move_with_records(node, parent)
         for j in existing.values():  # the subtree's paths as the database now has them
             if j.path.startswith(old):
                 j.path = node.path + j.path[len(old) :]
@@ -348,87 +236,10 @@ def _apply_row(actor, scope, district, row: _Row, rows, existing, result) -> lis
     return [audit_event(actor=actor, action="jurisdiction.update", obj=node, jpath=node.path, fields=changes)]
 
 
-# --- one at a time, from the pages ------------------------------------------------------------------------------
-
-
-def jurisdiction_admin_get(*, user, jurisdiction_id: int, for_update: bool = False) -> Jurisdiction:
-    """A jurisdiction `user` administers (their reach and below); NotFound otherwise."""
-    rows = Jurisdiction.objects.filter(_admin_scope(user).q("path"))
-    if for_update:
-        rows = rows.select_for_update()
-    found = rows.filter(pk=jurisdiction_id).first()
-    if found is None:
-        raise NotFound
-    return found
-
-
-@transaction.atomic
-def jurisdiction_rename(*, actor, jurisdiction_id: int, name: str) -> Jurisdiction:
-    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
-    name = _clean_name(name)
-    if name != node.name:
-        audit_record(
-            actor=actor, action="jurisdiction.update", obj=node, jpath=node.path, fields={"name": [node.name, name]}
-        )
-        node.name = name
-        node.save(update_fields=["name"])
-        jurisdictions_by_id.clear()
-    return node
-
-
-@transaction.atomic
-def jurisdiction_add(*, actor, parent_id: int, code: str, name: str, kind: str) -> Jurisdiction:
-    """A new jurisdiction directly under `parent` (a street under the district, a grid under a community …)."""
-    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
-    level, kind = _level(kind)
-    code = (code or "").strip()
-    _official(code, level, _district())
-    name = _clean_name(name)
-    _fits(level, parent.level)
-    if parent.retired_on is not None:
-        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
-    if Jurisdiction.objects.filter(code=code).exists():
-        raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE)
-    node = Jurisdiction.objects.create(
-        code=code, name=name, level=level, kind=kind, parent=parent, path=f"{parent.path}{code}/"
-    )
-    audit_record(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)
-    jurisdictions_by_id.clear()
-    return node
-
-
-@transaction.atomic
-def jurisdiction_move(*, actor, jurisdiction_id: int, parent_id: int) -> Jurisdiction:
-    """Move a jurisdiction (a grid to another community, a community to another street) with every record under
-    it; both the old and the new parent within the actor's reach."""
-    scope = _admin_scope(actor)
-    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
-    if node.path in scope.paths or node.parent_id is None:
-        raise Forbidden(_("This jurisdiction is beyond your reach."))
-    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
-    if parent.path.startswith(node.path):
-        raise FieldError("parent_id", _("A jurisdiction cannot move under itself."), code=errors.Code.CYCLE)
-    _fits(node.level, parent.level)
-    if parent.retired_on is not None:
-        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
-    if node.parent_id == parent.pk:
-        return node
-    old = node.path
-    moved = _move(node, parent)
-    audit_record(
-        actor=actor,
-        action="jurisdiction.move",
-        obj=node,
-        jpath=node.path,
-        fields={"parent": [old, node.path], "records": moved},
-    )
-    return node
-
-
 def tree_rows(*, user) -> list[Jurisdiction]:
     """The jurisdictions `user` administers, in tree order, with their parents (one query)."""
     return list(
-        Jurisdiction.objects.filter(_admin_scope(user).q("path"))
+        Jurisdiction.objects.filter(admin_scope(user).q("path"))
         .order_by("path")
         .annotate(parent_code=F("parent__code"))
     )

@@ -20,6 +20,7 @@ urlpatterns = [
     ),
     path("people/<int:person_id>/", views.person_detail, name="person"),
     path("people/<int:person_id>/reveal", views.person_reveal, name="person-reveal"),
+    path("people/<int:person_id>/edit/", views.person_edit, name="person-edit"),
     path("people/<int:person_id>/viewers/", admin_views.person_viewers, name="person-viewers"),
     path("admin/tree/", admin_views.tree_page, name="admin-tree"),
     path("admin/tree/template.xlsx", admin_views.tree_template, name="admin-tree-template"),

@@ -13,14 +13,14 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import xlsx_response
 
-from . import selectors, services
+from . import people, selectors, services, staff
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_restart, import_job_restartable, import_job_start
-from .models import Person, PersonTag
+from .models import Person, PersonTag, Place
 from .roster import field_label
 
 
@@ -90,7 +90,8 @@ def person_detail(request, person_id: int):
             "tags": [t.get_tag_display() for t in person.tags.all()],
             "can_reveal": has_cap(request.user, Cap.PEOPLE_REVEAL),
             "household_path": _household_path(person),
-            "can_see_viewers": scope_for(request.user, Cap.ACCOUNTS_ADMIN).covers(person.jpath),
+            "can_see_viewers": staff.can_see_viewers(user=request.user, person=person),
+            "can_edit": people.person_editable(user=request.user, person=person),
         },
     )
 
@@ -170,3 +171,50 @@ def people_import_rejections(request, job_id: int):
 @login_required
 def roster_template(request):
     return xlsx_response("roster-template.xlsx", roster_template_xlsx())
+
+
+@scoped
+def person_edit(request, person_id: int):
+    """Correct, move, or mark a person moved away or deceased (and back): one page, each action says what happened."""
+    person = people.person_for_edit(user=request.user, person_id=person_id)
+    error, status = None, 200
+    if request.method == "POST":
+        action = request.POST.get("action", "edit")
+        try:
+            if action == "end":
+                ending = people.PersonEndInput.from_form(request.POST)
+                people.person_end(actor=request.user, person_id=person.pk, **ending.dict())
+                messages.success(request, _("Marked as having left the register."))
+            elif action == "restore":
+                back = people.PersonRestoreInput.from_form(request.POST)
+                people.person_restore(actor=request.user, person_id=person.pk, reason=back.reason)
+                messages.success(request, _("Back in the register."))
+            else:
+                data = people.PersonEditInput.from_form(request.POST)
+                if not (data.phone or "").strip():
+                    data.phone = None  # the page shows the phone masked: an empty box keeps it
+                people.person_update(actor=request.user, person_id=person.pk, data=data)
+                messages.success(request, _("Saved."))
+            return redirect("person", person_id=person.pk)
+        except FieldError as exc:
+            error, status = exc, 400
+    grid = person.jurisdiction if person.jurisdiction_id != person.community_id else None
+    context = {
+        "person": person,
+        "grid": grid,
+        "communities": selectors.jurisdictions_within(user=request.user, cap=Cap.PEOPLE_EDIT).filter(
+            level="community", retired_on__isnull=True
+        ),
+        "grids": selectors.jurisdictions_within(user=request.user, cap=Cap.PEOPLE_EDIT)
+        .filter(level="grid", retired_on__isnull=True)
+        .select_related("parent"),
+        "households": Place.objects.filter(kind=Place.Kind.HOUSEHOLD, jpath__startswith=person.community.path)
+        .select_related("parent__parent")
+        .order_by("parent__parent__name", "parent__name", "name")[:2000]
+        if person.community
+        else [],
+        "ended_choices": Person.Ended.choices,
+        "error": error,
+        "form": request.POST,
+    }
+    return render(request, "registry/person_edit.html", context, status=status)

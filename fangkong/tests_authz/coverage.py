@@ -160,6 +160,7 @@ PAGES: dict[str, Cov] = {
     "people-import-rejections": scoped("import_job"),
     "person": scoped("person"),
     "person-reveal": scoped("person", method="POST", body={"field": "phone", "reason": "核实身份信息"}),
+    "person-edit": scoped("person"),
     "person-viewers": scoped("person", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")),
     "admin-tree": listing(
         "jurisdiction", insider="street1", outsiders=("street2", "worker_a", "worker_b", "unit_staff")
@@ -298,6 +299,9 @@ OPERATIONS: dict[str, Cov] = {
     _P + "registry_api_person_reveal": scoped("person", body={"field": "phone", "reason": "核实身份信息"}),
     _P + "registry_api_people_import_endpoint": creates("an import job of the caller's own"),
     _P + "registry_api_jurisdictions": listing("jurisdiction", outsiders=("unit_staff",)),
+    _P + "registry_api_person_update": scoped("person", body={"address": "园丁路1号"}),
+    _P + "registry_api_person_end": scoped("person", body={"how": "unknown", "reason": "家属来社区报告核实"}),
+    _P + "registry_api_person_restore": scoped("person", body={"reason": "家属来社区报告核实"}),
     _P + "registry_api_people_duplicates": district(
         "groups of record ids, each group wholly within the caller's reach (registry/tests/test_merging.py)"
     ),

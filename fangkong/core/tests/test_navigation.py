@@ -44,8 +44,8 @@ HQ = [
     ("Containment", ["Zones", "Sentinel alerts", "Transfers", "Tracing", "Status changes"]),
     "Hazards",
     ("Livelihood", ["Supplies and volunteers", "Price reports"]),
-    ("Basic data", ["Jurisdictions", "People", "Import"]),
-    ("Administration", ["Audit", "Retention"]),
+    ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
+    ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts", "Audit", "Retention"]),
 ]
 STREET = [
     "Home",
@@ -60,7 +60,8 @@ STREET = [
     ("Containment", ["Zones", "Sentinel alerts", "Transfers", "Tracing", "Status changes"]),
     "Hazards",
     "Supplies and volunteers",
-    ("Basic data", ["Jurisdictions", "People", "Import"]),
+    ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
+    ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts"]),
 ]
 WORKER = [
     "Home",
@@ -107,6 +108,11 @@ URLS = {
     "Jurisdictions": "/registry/",
     "People": "/people/",
     "Import": "/people/import/",
+    "Duplicates": "/people/duplicates/",
+    "Jurisdiction tree": "/admin/tree/",
+    "Units": "/admin/units/",
+    "Places": "/admin/places/",
+    "Staff accounts": "/admin/staff/",
     "Checkpoint": "/screening/checkpoints/",
     "Cases": "/screening/followups/",
     "Nobody missed": "/screening/reconciliation/",

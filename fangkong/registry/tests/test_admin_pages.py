@@ -60,7 +60,7 @@ def test_the_tree_is_not_for_those_without_the_power(district):
 
 def test_an_account_is_made_on_the_page_and_its_password_shown_once(district):
     c = district.client(district.street1)
-    r = c.post("/admin/staff/", {"username": "wg1", "full_name": "网格员一", "jurisdiction": district.s1.pk})
+    r = c.post("/admin/staff/", {"username": "wg1", "full_name": "网格员一", "jurisdiction_id": district.s1.pk})
     assert r.status_code == 200
     user = get_user_model().objects.get(username="wg1")
     password = r.context["new_password"]
@@ -81,7 +81,7 @@ def test_roles_are_granted_and_revoked_and_the_account_deactivated_from_its_page
     target = district.worker_a.pk
     r = c.post(
         f"/admin/staff/{target}/action",
-        {"action": "grant", "role": "grid_worker", "jurisdiction": district.a1.pk, "valid_until": ""},
+        {"action": "grant", "role": "grid_worker", "jurisdiction_id": district.a1.pk, "valid_until": ""},
         follow=True,
     )
     assert r.status_code == 200
@@ -100,7 +100,7 @@ def test_a_role_beyond_reach_is_refused_on_the_page_with_the_reason(district):
     c = district.client(district.street1)
     r = c.post(
         f"/admin/staff/{district.worker_a.pk}/action",
-        {"action": "grant", "role": "hq_admin", "jurisdiction": district.d.pk},
+        {"action": "grant", "role": "hq_admin", "jurisdiction_id": district.d.pk},
     )
     assert r.status_code == 403
     assert f'data-code="{Code.FORBIDDEN}"' in r.content.decode()
@@ -163,3 +163,18 @@ def test_staff_are_imported_on_the_staff_page_and_the_passwords_shown_once(distr
     assert password in r.content.decode() and 'id="passwords"' in r.content.decode()
     assert get_user_model().objects.get(username="wg9").check_password(password)
     assert c.get("/admin/staff/template.xlsx").status_code == 200
+
+
+def test_the_tree_page_merges_and_retires(district):
+    c = district.client(district.hq)
+    r = c.post("/admin/tree/", {"action": "merge", "jurisdiction": district.a2.pk, "into": district.a1.pk}, follow=True)
+    assert r.status_code == 200
+    district.a2.refresh_from_db()
+    assert district.a2.retired_on is not None
+    assert "已停用" in r.content.decode() or "retired" in r.content.decode()
+    busy = c.post("/admin/tree/", {"action": "retire", "jurisdiction": district.a1.pk})
+    assert busy.status_code == 400 and f'data-code="{Code.WRONG_STATE}"' in busy.content.decode()
+    own = district.client(district.street1).post(
+        "/admin/tree/", {"action": "merge", "jurisdiction": district.s1.pk, "into": district.s1.pk}
+    )
+    assert own.status_code == 403 and f'data-code="{Code.FORBIDDEN}"' in own.content.decode()

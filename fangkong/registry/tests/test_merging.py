@@ -153,9 +153,9 @@ def test_the_duplicates_page_lists_groups_and_merges_with_a_reason(district, pai
     page = c.get("/people/duplicates/")
     assert page.status_code == 200 and "周同名" in page.content.decode()
     group = [p.pk for p in page.context["groups"][0]["people"]]
-    bad = c.post("/people/duplicates/", {"kept": group[0], "people": group, "reason": ""})
+    bad = c.post("/people/duplicates/", {"into": group[0], "people": group, "reason": ""})
     assert bad.status_code == 400 and f'data-code="{Code.REASON_REQUIRED}"' in bad.content.decode()
-    done = c.post("/people/duplicates/", {"kept": group[0], "people": group, "reason": REASON})
+    done = c.post("/people/duplicates/", {"into": group[0], "people": group, "reason": REASON})
     assert done.status_code == 302 and done["Location"] == f"/people/{group[0]}/"
     assert Person.objects.get(pk=group[1]).merged_into_id == group[0]
     assert other.pk in group and kept.pk and dup.pk

@@ -10,7 +10,7 @@ from fangkong.conftest import make_person
 from fangkong.core.errors import Code
 from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden
-from fangkong.registry import errors, tree
+from fangkong.registry import errors, reorganising, tree
 from fangkong.registry.models import Jurisdiction, Person, Place
 
 HEADER = "code,name,level,parent_code\n"
@@ -165,7 +165,7 @@ def test_those_without_the_power_are_refused(district):
 
 def test_move_rewrites_records_in_every_app_and_the_moved_subtree(district):
     person = make_person(district.a, district.a2)
-    moved = tree.jurisdiction_move(actor=district.hq, jurisdiction_id=district.a2.pk, parent_id=district.b.pk)
+    moved = reorganising.jurisdiction_move(actor=district.hq, jurisdiction_id=district.a2.pk, parent_id=district.b.pk)
     person.refresh_from_db()
     assert moved.path == f"{district.b.path}{district.a2.code}/"
     assert (person.jpath, person.community_id) == (moved.path, district.b.pk)
@@ -176,7 +176,7 @@ def test_a_jurisdiction_cannot_move_under_itself(district):
     from fangkong.core.errors import FieldError
 
     with pytest.raises(FieldError) as exc:
-        tree.jurisdiction_move(actor=district.hq, jurisdiction_id=district.s1.pk, parent_id=district.a.pk)
+        reorganising.jurisdiction_move(actor=district.hq, jurisdiction_id=district.s1.pk, parent_id=district.a.pk)
     assert exc.value.code == errors.Code.CYCLE
 
 
@@ -203,3 +203,81 @@ def test_the_endpoint_refuses_an_outsider_and_an_unreadable_file(district, clien
     r = client.post("/api/v1/admin/jurisdictions:import", _upload("名字\n甲\n"), **api_token(district.hq))
     assert (r.status_code, r.json()["code"]) == (400, Code.MISSING_COLUMN)
     assert Jurisdiction.objects.count() == 8
+
+
+# --- merging and retiring -----------------------------------------------------------------------------------------
+
+
+def test_two_communities_merge_with_their_grids_people_counts_and_roles(district):
+    from fangkong.core.models import DailyCount
+    from fangkong.registry.models import ResidentCount, RoleAssignment
+
+    other = Jurisdiction.objects.create(
+        code="211103001002", name="园丁二社区", level="community", kind="community", parent=district.s1,
+        path=f"{district.s1.path}211103001002/",
+    )  # fmt: skip
+    grid = Jurisdiction.objects.create(
+        code="G-Y2-1", name="二社区网格", level="grid", kind="grid", parent=other, path=f"{other.path}G-Y2-1/"
+    )
+    in_grid = make_person(other, grid)
+    at_community = make_person(other)
+    worker = RoleAssignment.objects.create(user=district.worker_b, role="community_worker", jurisdiction=other)
+    day = "2026-11-30"
+    DailyCount.objects.create(metric="m", day=day, jpath=other.path, n=2)
+    DailyCount.objects.create(metric="m", day=day, jpath=district.a.path, n=3)
+
+    def residents_under(path: str) -> int:
+        return sum(ResidentCount.objects.filter(jpath__startswith=path).values_list("n", flat=True))
+
+    residents_a = residents_under(district.a.path)
+    target = reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=other.pk, into_id=district.a.pk)
+    assert target == district.a
+    other.refresh_from_db()
+    grid.refresh_from_db()
+    in_grid.refresh_from_db()
+    at_community.refresh_from_db()
+    assert other.retired_on is not None
+    assert (grid.parent, grid.path) == (district.a, f"{district.a.path}G-Y2-1/")
+    assert (in_grid.community, in_grid.jpath) == (district.a, grid.path)
+    assert (at_community.community, at_community.jurisdiction, at_community.jpath) == (
+        district.a,
+        district.a,
+        district.a.path,
+    )
+    assert DailyCount.objects.get(metric="m", jpath=district.a.path).n == 5
+    assert not DailyCount.objects.filter(jpath=other.path).exists()
+    assert residents_under(district.a.path) == residents_a + 2
+    worker.refresh_from_db()
+    assert worker.jurisdiction == district.a
+    assert AuditEvent.objects.filter(action="jurisdiction.merge", object_id=str(other.pk)).exists()
+    # Retired: the tree takes nothing more under it.
+    result = _import(district.hq, HEADER + "G-NEW,新网格,网格,211103001002\n")
+    assert [(r["field"], r["code"]) for r in result.rejected] == [("parent_code", Code.WRONG_STATE)]
+
+
+def test_merging_needs_the_same_level_and_reach(district):
+    from fangkong.core.errors import FieldError
+
+    with pytest.raises(FieldError) as exc:
+        reorganising.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.a1.pk, into_id=district.a.pk)
+    assert exc.value.code == Code.INVALID
+    with pytest.raises(Forbidden):  # the street officer's own street is not theirs to merge away
+        reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.s1.pk, into_id=district.s1.pk)
+    from fangkong.core.scoping import NotFound
+
+    with pytest.raises(NotFound):  # another street's community is beyond reach
+        reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.b.pk, into_id=district.a.pk)
+
+
+def test_only_an_emptied_jurisdiction_retires(district):
+    from fangkong.core.errors import FieldError
+
+    with pytest.raises(FieldError) as exc:
+        reorganising.jurisdiction_retire(actor=district.hq, jurisdiction_id=district.a1.pk)
+    assert exc.value.code == Code.WRONG_STATE  # person_a lives there
+    empty = reorganising.jurisdiction_add(
+        actor=district.hq, parent_id=district.a.pk, code="G-EMPTY", name="空网格", kind="grid"
+    )
+    done = reorganising.jurisdiction_retire(actor=district.hq, jurisdiction_id=empty.pk)
+    assert done.retired_on is not None
+    assert AuditEvent.objects.filter(action="jurisdiction.retire").exists()

@@ -126,6 +126,7 @@ class ArrivalCount(models.Model):
     # registration locks until it commits: spread over SHARDS rows by the passage's id, summed when read.
     shard = models.PositiveSmallIntegerField(default=0)
     n = models.PositiveIntegerField(default=0)
+    JPATH_SUM = "n"  # registry.tree: two places merged add up their counts
 
     SHARDS = 16
 

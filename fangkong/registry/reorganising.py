@@ -1,0 +1,332 @@
+"""Reorganising the jurisdiction tree within one's reach (`registry.admin`): rename, add, move (a grid to another
+community), merge (two communities into one) and retire. Nothing referenced is ever deleted: a merged or emptied
+jurisdiction is retired from a date and stays, so that history naming it still reads.
+
+A move or a merge rewrites the materialised path (`jpath`) of every record under it, in every app, in one
+transaction — people, places, cases and history follow (the audit trail alone keeps the path of its day); every
+reference to a merged jurisdiction moves to the one it joined, and counts kept per place add up.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import Exists, F, OuterRef, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock
+from fangkong.core.audit import audit_record
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
+
+from . import errors
+from .models import Jurisdiction, Person, Place, jurisdictions_by_id
+
+L = Jurisdiction.Level
+K = Jurisdiction.Kind
+DEPTH: dict[str, int] = {L.DISTRICT: 0, L.STREET: 1, L.COMMUNITY: 2, L.GRID: 3}
+LEVEL_WORDS: dict[str, tuple[str, str]] = {
+    **{w: (L.DISTRICT, K.DISTRICT) for w in ("district", "区", "县", "区县", "县区")},
+    **{w: (L.STREET, K.STREET) for w in ("street", "街道", "街道办事处")},
+    **{w: (L.STREET, K.TOWN) for w in ("town", "镇", "乡", "乡镇")},
+    **{w: (L.COMMUNITY, K.COMMUNITY) for w in ("community", "社区", "社区居委会")},
+    **{w: (L.COMMUNITY, K.VILLAGE) for w in ("village", "村", "行政村", "村委会")},
+    **{w: (L.GRID, K.GRID) for w in ("grid", "网格")},
+}
+OWN_CODE = re.compile(r"[0-9A-Za-z_-]{1,32}")
+
+
+def admin_scope(actor) -> Scope:
+    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
+    if scope.empty:
+        raise Forbidden(Cap.REGISTRY_ADMIN)
+    return scope
+
+
+def district_root() -> Jurisdiction:
+    root = Jurisdiction.objects.filter(parent__isnull=True).order_by("path").first()
+    if root is None:
+        raise FieldError("file", _("Set up the district first (fangkong setup)."), code=Code.WRONG_STATE)
+    return root
+
+
+def level_of(text: str) -> tuple[str, str]:
+    found = LEVEL_WORDS.get((text or "").strip().lower())
+    if found is None:
+        raise FieldError("level", _("The level is one of 街道, 镇, 乡, 社区, 村, 网格."), code=Code.UNKNOWN_CHOICE)
+    return found
+
+
+def check_code(code: str, level: str, district: Jurisdiction) -> None:
+    """Streets, towns, communities and villages carry the 12-digit statistical division code within the district."""
+    if level == L.GRID:
+        if not OWN_CODE.fullmatch(code):
+            raise FieldError("code", _("A grid's code is up to 32 letters, digits, - and _."), code=Code.INVALID)
+    elif level != L.DISTRICT and not (len(code) == 12 and code.isdigit() and code.startswith(district.code)):
+        raise FieldError(
+            "code",
+            _("The official 12-digit statistical division code, beginning with the district's %(code)s.")
+            % {"code": district.code},
+            code=Code.INVALID,
+        )
+
+
+def clean_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
+    if len(name) > 100:
+        raise FieldError("name", _("The name is longer than 100 characters."), code=Code.TOO_LONG)
+    return name
+
+
+def fits(level: str, parent_level: str) -> None:
+    if DEPTH[level] != DEPTH[parent_level] + 1:
+        above: dict[str, str] = {
+            L.STREET: _("the district"),
+            L.COMMUNITY: _("a street or town"),
+            L.GRID: _("a community or village"),
+        }
+        raise FieldError(
+            "level",
+            _("This level goes directly under %(above)s.") % {"above": above.get(level, _("nothing"))},
+            code=Code.INVALID,
+        )
+
+
+# --- moving records with a jurisdiction -------------------------------------------------------------------------
+
+# The audit trail keeps what was true on its day (and refuses updates): it is not rewritten.
+FROZEN = {"core.auditevent"}
+
+
+def _jpath_models() -> list:
+    return [
+        m
+        for m in apps.get_models()
+        if m._meta.label_lower not in FROZEN and any(f.name == "jpath" for f in m._meta.concrete_fields)
+    ]
+
+
+def _community_models() -> list:
+    """Models with a `community` foreign key beside the finest `jpath`: a grid's records name its community."""
+    out = []
+    for m in _jpath_models():
+        for f in m._meta.concrete_fields:
+            if f.name == "community" and f.is_relation and f.related_model is Jurisdiction:
+                out.append(m)
+    return out
+
+
+def _rewrite_paths(old: str, new: str) -> int:
+    """Every record under `old` now under `new` (each table: one UPDATE on its jpath prefix index)."""
+    moved = 0
+    for model in _jpath_models():
+        moved += model._base_manager.filter(jpath__startswith=old).update(
+            jpath=Concat(Value(new), Substr("jpath", len(old) + 1))
+        )
+    Jurisdiction.objects.filter(path__startswith=old).update(path=Concat(Value(new), Substr("path", len(old) + 1)))
+    return moved
+
+
+def move_with_records(node: Jurisdiction, parent: Jurisdiction) -> int:
+    old, new = node.path, f"{parent.path}{node.code}/"
+    node.parent = parent
+    node.save(update_fields=["parent"])
+    moved = _rewrite_paths(old, new)
+    node.path = new
+    if node.level == L.GRID:
+        for model in _community_models():
+            model._base_manager.filter(jpath__startswith=new).exclude(community=parent).update(community=parent)
+    transaction.on_commit(jurisdictions_by_id.clear)
+    jurisdictions_by_id.clear()
+    return moved
+
+
+# --- one at a time, from the pages ------------------------------------------------------------------------------
+
+
+def jurisdiction_admin_get(*, user, jurisdiction_id: int, for_update: bool = False) -> Jurisdiction:
+    """A jurisdiction `user` administers (their reach and below); NotFound otherwise."""
+    rows = Jurisdiction.objects.filter(admin_scope(user).q("path"))
+    if for_update:
+        rows = rows.select_for_update()
+    found = rows.filter(pk=jurisdiction_id).first()
+    if found is None:
+        raise NotFound
+    return found
+
+
+@transaction.atomic
+def jurisdiction_rename(*, actor, jurisdiction_id: int, name: str) -> Jurisdiction:
+    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    name = clean_name(name)
+    if name != node.name:
+        audit_record(
+            actor=actor, action="jurisdiction.update", obj=node, jpath=node.path, fields={"name": [node.name, name]}
+        )
+        node.name = name
+        node.save(update_fields=["name"])
+        jurisdictions_by_id.clear()
+    return node
+
+
+@transaction.atomic
+def jurisdiction_add(*, actor, parent_id: int, code: str, name: str, kind: str) -> Jurisdiction:
+    """A new jurisdiction directly under `parent` (a street under the district, a grid under a community …)."""
+    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
+    level, kind = level_of(kind)
+    code = (code or "").strip()
+    check_code(code, level, district_root())
+    name = clean_name(name)
+    fits(level, parent.level)
+    if parent.retired_on is not None:
+        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
+    if Jurisdiction.objects.filter(code=code).exists():
+        raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE)
+    node = Jurisdiction.objects.create(
+        code=code, name=name, level=level, kind=kind, parent=parent, path=f"{parent.path}{code}/"
+    )
+    audit_record(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)
+    jurisdictions_by_id.clear()
+    return node
+
+
+@transaction.atomic
+def jurisdiction_move(*, actor, jurisdiction_id: int, parent_id: int) -> Jurisdiction:
+    """Move a jurisdiction (a grid to another community, a community to another street) with every record under
+    it; both the old and the new parent within the actor's reach."""
+    scope = admin_scope(actor)
+    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    if node.path in scope.paths or node.parent_id is None:
+        raise Forbidden(_("This jurisdiction is beyond your reach."))
+    parent = jurisdiction_admin_get(user=actor, jurisdiction_id=parent_id, for_update=True)
+    if parent.path.startswith(node.path):
+        raise FieldError("parent_id", _("A jurisdiction cannot move under itself."), code=errors.Code.CYCLE)
+    fits(node.level, parent.level)
+    if parent.retired_on is not None:
+        raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
+    if node.parent_id == parent.pk:
+        return node
+    old = node.path
+    moved = move_with_records(node, parent)
+    audit_record(
+        actor=actor,
+        action="jurisdiction.move",
+        obj=node,
+        jpath=node.path,
+        fields={"parent": [old, node.path], "records": moved},
+    )
+    return node
+
+
+def _unique_others(model, field_name: str) -> list[tuple[str, ...]]:
+    """The fields that, with `field_name`, must be unique together (unconditional constraints)."""
+    field = model._meta.get_field(field_name)
+    if field.unique:
+        return [()]
+    return [
+        tuple(f for f in c.fields if f != field_name)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and field_name in c.fields and c.condition is None
+    ] + [tuple(f for f in t if f != field_name) for t in model._meta.unique_together if field_name in t]
+
+
+def _fold_paths(old: str, new: str) -> None:
+    """The records at exactly `old` now at `new`. A count kept per place (a model naming its count field in
+    `JPATH_SUM`: the hall's daily counts, the residents per grid) is added to the row already at `new` instead."""
+    for model in _jpath_models():
+        rows = model._base_manager.filter(jpath=old)
+        summed = getattr(model, "JPATH_SUM", "")
+        for others in _unique_others(model, "jpath") if summed else []:
+            for row in list(rows):
+                twin = model._base_manager.filter(jpath=new, **{f: getattr(row, f) for f in others}).first()
+                if twin is not None:
+                    model._base_manager.filter(pk=twin.pk).update(**{summed: F(summed) + getattr(row, summed)})
+                    row.delete()
+        rows.update(jpath=new)
+
+
+def _repoint(source: Jurisdiction, target: Jurisdiction) -> int:
+    """Every reference to `source` (a community's people, units, roles, checkpoints …) now to `target`; a row that
+    would break a one-per-place rule (a duty shift at the same hour) stays with the retired `source`."""
+    moved = 0
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if not (f.is_relation and f.related_model is Jurisdiction):
+                continue
+            if model is Jurisdiction and f.name == "parent":
+                continue
+            rows = model._base_manager.filter(**{f.name: source})
+            for others in _unique_others(model, f.name):
+                if others:
+                    twins = model._base_manager.filter(**{f.name: target}, **{o: OuterRef(o) for o in others})
+                    rows = rows.exclude(Exists(twins))
+            moved += rows.update(**{f.name: target})
+    return moved
+
+
+@transaction.atomic
+def jurisdiction_merge(*, actor, jurisdiction_id: int, into_id: int, on: date | None = None) -> Jurisdiction:
+    """Merge a jurisdiction into another of its level (two communities into one): its children move under the
+    other with their records, its own records and every reference to it go to the other, and it is retired from
+    `on` (today). It stays, retired, so that history naming it still reads."""
+    scope = admin_scope(actor)
+    source = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    target = jurisdiction_admin_get(user=actor, jurisdiction_id=into_id, for_update=True)
+    if source.path in scope.paths or source.parent_id is None:
+        raise Forbidden(_("This jurisdiction is beyond your reach."))
+    if source.pk == target.pk:
+        raise FieldError("into", _("A jurisdiction cannot be merged into itself."), code=Code.INVALID)
+    if source.level != target.level:
+        raise FieldError("into", _("Merge into a jurisdiction of the same level."), code=Code.INVALID)
+    if source.retired_on is not None or target.retired_on is not None:
+        raise FieldError("into", _("This jurisdiction is retired."), code=Code.WRONG_STATE)
+    children = list(Jurisdiction.objects.filter(parent=source).order_by("path"))
+    for child in children:
+        move_with_records(child, target)
+    _fold_paths(source.path, target.path)
+    references = _repoint(source, target)
+    source.retired_on = on or clock.localdate()
+    source.save(update_fields=["retired_on"])
+    jurisdictions_by_id.clear()
+    transaction.on_commit(jurisdictions_by_id.clear)
+    audit_record(
+        actor=actor,
+        action="jurisdiction.merge",
+        obj=source,
+        jpath=target.path,
+        fields={"into": target.code, "children": [c.code for c in children], "references": references},
+    )
+    return target
+
+
+@transaction.atomic
+def jurisdiction_retire(*, actor, jurisdiction_id: int, on: date | None = None) -> Jurisdiction:
+    """Retire an emptied jurisdiction from `on` (today): nothing is under it any more (merge it into another
+    first, which moves what is). It keeps its code and stays in the history."""
+    scope = admin_scope(actor)
+    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
+    if node.path in scope.paths or node.parent_id is None:
+        raise Forbidden(_("This jurisdiction is beyond your reach."))
+    if node.retired_on is not None:
+        return node
+    live_children = Jurisdiction.objects.filter(parent=node, retired_on__isnull=True).exists()
+    people = Person.objects.filter(jpath__startswith=node.path, merged_into__isnull=True).exists()
+    places = Place.objects.filter(jpath__startswith=node.path).exists()
+    if live_children or people or places:
+        raise FieldError(
+            "jurisdiction",
+            _("People, places or jurisdictions are still under it: merge it into another first."),
+            code=Code.WRONG_STATE,
+        )
+    node.retired_on = on or clock.localdate()
+    node.save(update_fields=["retired_on"])
+    jurisdictions_by_id.clear()
+    audit_record(actor=actor, action="jurisdiction.retire", obj=node, fields={"on": node.retired_on.isoformat()})
+    return node
