@@ -27,7 +27,10 @@ def _beds(text: str) -> int:
 
 
 def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
-    kind = KIND_WORDS.get((values.get("isolation_kind") or "").strip().lower())
+    site = IsolationSite.objects.filter(unit=unit).first()
+    given = (values.get("isolation_kind") or "").strip().lower()
+    # A sheet or a form without the column keeps what the site is (and its beds); a new one needs its beds.
+    kind = KIND_WORDS.get(given) if given or site is None else site.kind
     if kind is None:
         raise FieldError(
             "isolation_kind", _("A designated hospital or a central isolation site."), code=Code.UNKNOWN_CHOICE
@@ -35,11 +38,12 @@ def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
     wanted = {
         "name": unit.name,
         "address": unit.address,
-        "capacity": _beds(values.get("capacity", "")),
+        "capacity": _beds(values.get("capacity", ""))
+        if (values.get("capacity") or "").strip() or site is None
+        else site.capacity,
         "kind": kind,
         "jpath": unit.jpath,
     }
-    site = IsolationSite.objects.filter(unit=unit).first()
     if site is None:
         IsolationSite.objects.create(unit=unit, **wanted)
         return True

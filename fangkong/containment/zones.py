@@ -336,7 +336,8 @@ def people_in_zone(zone: Zone):
         query |= Q(household_id__in=homes)
     for path in zone.jurisdictions.values_list("path", flat=True):
         query |= Q(jpath__startswith=path)
-    return Person.objects.filter(query)
+    # A duplicate merged into another record (registry.merging) is no one: the kept record is the person.
+    return Person.objects.filter(query, merged_into__isnull=True)
 
 
 def people_in_zone_ids(zone: Zone) -> list[int]:

@@ -139,23 +139,43 @@ CAP_LABELS: dict[str, str | Promise] = {
 }
 
 # The work a unit's own staff do there: an administrator whose reach covers the unit may grant a unit role made of
-# these (and of powers they hold themselves) — a street officer makes a checkpoint's staff, a lab's, a clinic's, but
-# not a discipline inspector or a portal reviewer, which district HQ makes.
+# these (and of powers they hold themselves) — a street officer makes a checkpoint's staff, a sampling site's, a
+# clinic's, but not a laboratory's (its results decide people's status district-wide), a transfer team, an
+# officials' trip approver, a discipline inspector or a portal reviewer: district HQ makes those.
 UNIT_WORK = frozenset(
     {
         Cap.CHECKPOINT_WORK,
         Cap.STATUS_SCAN,
         Cap.TESTING_SAMPLE,
-        Cap.TESTING_LAB,
         Cap.SENTINEL_REPORT,
-        Cap.TRANSFER_WORK,
         Cap.TRAVEL_REPORT,
-        Cap.TRAVEL_APPROVE,
         Cap.VIOLATION_HANDLE,
         Cap.TASK_WORK,
         Cap.SAFETY_SELF,
     }
 )
+
+# The kinds of unit (registry.Unit.Kind) each unit role is held at: a laboratory's staff at a laboratory, never at a
+# school — the modules trust "holds the power at a unit" (registry.staff checks it at every grant).
+_ORGANISATIONS = frozenset({"employer", "school", "enterprise", "department", "clinic"})
+UNIT_KINDS: dict[str, frozenset[str]] = {
+    "checkpoint_staff": frozenset({"checkpoint"}),
+    "employer_hr": _ORGANISATIONS,
+    "unit_leader": _ORGANISATIONS,
+    "discipline_inspector": frozenset({"department"}),
+    "sampler": frozenset({"sampling", "clinic"}),
+    "lab_staff": frozenset({"lab"}),
+    "clinic_staff": frozenset({"clinic"}),
+    "pharmacy_staff": frozenset({"pharmacy"}),
+    "safety_regulator": frozenset({"department"}),
+    "enterprise_officer": frozenset({"enterprise"}),
+    "venue_staff": frozenset({"venue", "school", "enterprise", "employer", "clinic", "pharmacy"}),
+    "transfer_crew": frozenset({"department", "clinic"}),
+    "isolation_staff": frozenset({"isolation", "clinic"}),
+    "market_regulator": frozenset({"department"}),
+    "portal_editor": frozenset({"department"}),
+    "portal_reviewer": frozenset({"department"}),
+}
 
 
 def cap_label(cap: str) -> str:

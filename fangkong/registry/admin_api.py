@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.db.models import prefetch_related_objects
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -238,7 +239,7 @@ def _grant(a: RoleAssignment) -> dict:
 
 def _user(u) -> dict:
     profile: StaffProfile | None = getattr(u, "staff_profile", None)
-    grants = u.roles.select_related("jurisdiction", "unit", "granted_by").order_by("pk")
+    grants = sorted(u.roles.all(), key=lambda a: a.pk)  # prefetched by the list, read once by the detail
     return {
         "id": u.pk,
         "username": u.get_username(),
@@ -254,6 +255,7 @@ def users(request, q: str = "", page: int = 1, page_size: int | None = None):
     """The staff accounts you administer (active or not), found by user name or full name."""
     staff.require_admin(request.user)
     rows = staff.staff_search(staff.staff_visible(user=request.user), q).order_by("username")
+    rows = rows.prefetch_related("roles__jurisdiction", "roles__unit", "roles__granted_by")
     items, count = paginate(rows, page, page_size)
     return {"items": [_user(u) for u in items], "count": count}
 
@@ -275,6 +277,7 @@ def user_create(request, payload: staff.StaffCreateInput):
 def user_detail(request, user_id: int):
     """An account, its roles (in force or ended) with who granted each and when, and what it may do today."""
     u = staff.staff_get(user=request.user, staff_id=user_id)
+    prefetch_related_objects([u], "roles__jurisdiction", "roles__unit", "roles__granted_by")
     powers = [{"code": p.cap, "label": p.label, "where": p.where} for p in staff.staff_powers(u)]
     return {**_user(u), "capabilities": powers}
 

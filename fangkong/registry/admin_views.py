@@ -4,6 +4,7 @@ Thin: parse the form, call registry.tree / registry.staff, say what happened."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +34,7 @@ def _tree_context(request, **extra) -> dict:
     return {
         "rows": [(j, depth[j.pk] - top) for j in rows],
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
+        "changeable": [j for j in rows if j.parent_id is not None and j.retired_on is None and depth[j.pk] > top],
         "kinds": kinds,
         **extra,
     }
@@ -51,6 +53,7 @@ def tree_page(request):
                 raise FieldError("file", _("Choose a file."), code=Code.REQUIRED)
             content = read_table_upload(upload)
             result = tree.jurisdictions_import(actor=request.user, filename=upload.name or "", content=content)
+            result = _titled(result, tree.FIELD_TITLES)
             return render(request, "registry/admin/tree.html", _tree_context(request, result=result))
         if action == "rename":
             node = reorganising.jurisdiction_rename(
@@ -117,6 +120,14 @@ def tree_template(request):
     return xlsx_response("jurisdictions-template.xlsx", workbook_bytes(_("Jurisdictions"), tree.TEMPLATE_HEADER, rows))
 
 
+def _titled(result, titles: dict[str, str]):
+    """Each rejected row's column as the sheet's header writes it ("上级编码 parent_code"), for the page."""
+    for r in result.rejected:
+        title = titles.get(r["field"])
+        r["label"] = f"{title} {r['field']}" if title else r["field"]
+    return result
+
+
 def _upload(request) -> tuple[str, bytes]:
     upload = request.FILES.get("file")
     if upload is None:
@@ -160,7 +171,9 @@ def units_page(request):
     try:
         if action == "import":
             filename, content = _upload(request)
-            result = units.units_import(actor=request.user, filename=filename, content=content)
+            result = _titled(
+                units.units_import(actor=request.user, filename=filename, content=content), units.FIELD_TITLES
+            )
             return render(request, "registry/admin/units.html", _units_context(request, result=result))
         unit, outcome = units.unit_save(actor=request.user, values={k: v for k, v in request.POST.items()})
     except FieldError as exc:
@@ -197,7 +210,8 @@ def places_page(request):
     if request.method == "POST":
         try:
             filename, content = _upload(request)
-            context["result"] = places.places_import(actor=request.user, filename=filename, content=content)
+            result = places.places_import(actor=request.user, filename=filename, content=content)
+            context["result"] = _titled(result, places.FIELD_TITLES)
         except FieldError as exc:
             context["error"], status = exc, 400
     context["counts"] = places.places_counted(user=request.user)
@@ -230,6 +244,7 @@ def staff_import_page(request):
     try:
         filename, content = _upload(request)
         result = staff_import.staff_import(actor=request.user, filename=filename, content=content)
+        result = _titled(result, staff_import.FIELD_TITLES)
     except FieldError as exc:
         return _staff_list(request, status=400, import_error=exc)
     return _staff_list(request, result=result)
@@ -247,8 +262,13 @@ def _staff_list(request, status: int = 200, **extra):
     rows = staff.staff_search(staff.staff_visible(user=request.user), text).order_by("username")
     rows = rows.prefetch_related("roles__jurisdiction", "roles__unit")
     page, query = page_of(request, rows)
-    for u in page:  # "网格员 · 兴隆社区第一网格": what each holds, and where
-        u.grant_lines = [f"{role_label(r.role)} · {(r.jurisdiction or r.unit).name}" for r in u.roles.all()]
+    today = clock.localdate()
+    for u in page:  # "网格员 · 兴隆社区第一网格": what each holds, and where; an ended grant said so
+        u.grant_lines = [
+            f"{role_label(r.role)} · {(r.jurisdiction or r.unit).name}"
+            + (_(" (ended)") if r.valid_until and r.valid_until < today else "")
+            for r in u.roles.all()
+        ]
     context = {"page": page, "query": query, "q": text, "homes": _homes(request), **extra}
     return render(request, "registry/admin/staff_list.html", context, status=status)
 
@@ -279,7 +299,9 @@ def _staff_detail(request, staff_id: int, status: int = 200, **extra):
         "grants": grants,
         "powers": staff.staff_powers(target),
         "roles": staff.grantable_roles(request.user),
-        "places": selectors.jurisdictions_within(user=request.user, cap=Cap.ACCOUNTS_ADMIN),
+        "places": selectors.jurisdictions_within(user=request.user, cap=Cap.ACCOUNTS_ADMIN).filter(
+            retired_on__isnull=True
+        ),
         "units": Unit.objects.filter(reach.q("jpath")).order_by("kind", "name"),
         "today": clock.localdate(),
         "role_labels": {code: r.label for code, r in ROLES.items()},
@@ -354,8 +376,9 @@ def duplicates_page(request):
             others = [int(v) for v in request.POST.getlist("people") if v.isdigit() and int(v) != kept]
             if not others:
                 raise FieldError("into", _("Choose the record to keep."), code=Code.REQUIRED)
-            for other in others:
-                merging.person_merge(actor=request.user, person_id=other, into=kept, reason=merge.reason)
+            with transaction.atomic():  # the whole group or nothing
+                for other in others:
+                    merging.person_merge(actor=request.user, person_id=other, into=kept, reason=merge.reason)
         except FieldError as exc:
             error = exc
         else:

@@ -262,8 +262,15 @@ def _write(actor, places: _Places, seen: dict, filename: str) -> ImportResult:
         moved: list[tuple[Person, str]] = []  # (person, the jpath they leave)
         update_fields: set[str] = set()
         events: list[AuditEvent] = []
+        first_row_of: dict[int, int] = {}  # person id → the batch's first row naming them (a merged document too)
         for key, (row_number, data) in batch:
             person = existing.get(key)
+            if person is not None and first_row_of.setdefault(person.pk, row_number) != row_number:
+                message = _("Row %(row)d names the same person (a merged duplicate's document).") % {
+                    "row": first_row_of[person.pk]
+                }
+                out.rejected.append(FieldError("document_number", message, row_number, code=Code.DUPLICATE).as_dict())
+                continue
             if person is None:
                 new = Person(**person_fields(data), created_at=now, updated_at=now)
                 event = audit_event(

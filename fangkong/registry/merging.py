@@ -62,7 +62,11 @@ def _merge_scope(user):
 def people_duplicates(*, user, limit: int = GROUP_LIMIT) -> list[Duplicate]:
     """Groups of records that are probably one person, within the user's reach (every record of a group)."""
     scope = _merge_scope(user)
-    live = Person.objects.filter(scope.q(), merged_into__isnull=True)
+    live = Person.objects.filter(merged_into__isnull=True)
+    if not scope.district_wide:
+        # A street's register is read along the path index; the whole district's in one scan of the table (the
+        # index would walk all 1.4 million rows in its order: seven times slower, measured).
+        live = live.filter(scope.q())
     out: list[Duplicate] = []
     seen: set[tuple[int, ...]] = set()
 
@@ -207,17 +211,22 @@ def person_merge(*, actor, person_id: int, into: int, reason: str) -> Person:
         if n:
             moved[model._meta.label_lower] = moved.get(model._meta.label_lower, 0) + n
     changes = {}
-    for name in ("household_id", "unit_id", "address"):  # what the kept record lacks, the merged one gives
+    for name in ("unit_id", "address"):  # what the kept record lacks, the merged one gives
         if not getattr(kept, name) and getattr(merged, name):
             changes[name] = getattr(merged, name)
+    if not kept.household_id and merged.household_id and merged.household and merged.household.jpath == kept.jpath:
+        changes["household_id"] = merged.household_id  # a household where the kept record lives, not elsewhere
     if not kept.phone_hash and merged.phone_hash:
         changes.update(phone_cipher=merged.phone_cipher, phone_hash=merged.phone_hash)
     if changes:
         Person.objects.filter(pk=kept.pk).update(**changes, updated_at=clock.now())
-    # Not a resident any more: counted nowhere (registry.counts), expected in no round.
+    # Not a resident any more: counted nowhere (registry.counts), expected in no round, in no household (a sealed
+    # home's members are its residents).
     Person.objects.filter(pk=merged.pk).update(
-        merged_into=kept, merged_at=clock.now(), updated_at=clock.now(), is_resident=False
+        merged_into=kept, merged_at=clock.now(), updated_at=clock.now(), is_resident=False, household=None, unit=None
     )
+    # Earlier duplicates merged into this one now point to the kept record: a look-up follows one step only.
+    Person.objects.filter(merged_into=merged).update(merged_into=kept)
     if merged.is_resident:
         residents_add({merged.jpath: -1})  # one resident fewer where the duplicate was counted
     audit_record(

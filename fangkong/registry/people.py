@@ -107,6 +107,10 @@ def person_update(*, actor, person_id: int, data: PersonEditInput) -> Person:
         grid = _place(actor, data.grid, "grid", Jurisdiction.Level.GRID) if data.grid else None
     elif community != person.community:
         grid = None  # a new community, no grid named: the person is at the community's level
+    if grid is not None and data.grid and data.community is None and grid.parent_id != person.community_id:
+        community = grid.parent  # a grid of another community named alone: its community is the person's
+        if community is not None and not scope_for(actor, Cap.PEOPLE_EDIT).covers(community.path):
+            raise Forbidden(_("This jurisdiction is beyond your reach."))
     if grid is not None and community is not None and grid.parent_id != community.pk:
         raise FieldError("grid", _("The grid does not belong to the community."), code=Code.UNKNOWN_CHOICE)
     finest = grid or community

@@ -37,6 +37,7 @@ COLUMNS: dict[str, set[str]] = {
 }
 PLACES = TableSpec(COLUMNS, ("grid", "compound"))
 TEMPLATE_HEADER = ["社区", "网格", "小区", "楼栋", "户", "地址", "经度", "纬度"]
+FIELD_TITLES = dict(zip(COLUMNS, TEMPLATE_HEADER, strict=True)) | {"file": "文件"}
 BATCH = 2000
 
 

@@ -13,8 +13,8 @@ import re
 from datetime import date
 
 from django.apps import apps
-from django.db import models, transaction
-from django.db.models import Exists, F, OuterRef, Value
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Exists, OuterRef, Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
@@ -25,7 +25,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
 
 from . import errors
-from .models import Jurisdiction, Person, Place, jurisdictions_by_id
+from .models import Jurisdiction, Person, Place, RoleAssignment, jurisdictions_by_id
 
 L = Jurisdiction.Level
 K = Jurisdiction.Kind
@@ -189,9 +189,13 @@ def jurisdiction_add(*, actor, parent_id: int, code: str, name: str, kind: str) 
         raise FieldError("parent_id", _("This parent is retired."), code=Code.WRONG_STATE)
     if Jurisdiction.objects.filter(code=code).exists():
         raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE)
-    node = Jurisdiction.objects.create(
-        code=code, name=name, level=level, kind=kind, parent=parent, path=f"{parent.path}{code}/"
-    )
+    try:
+        with transaction.atomic():  # another administrator added the same code a moment ago
+            node = Jurisdiction.objects.create(
+                code=code, name=name, level=level, kind=kind, parent=parent, path=f"{parent.path}{code}/"
+            )
+    except IntegrityError as exc:
+        raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE) from exc
     audit_record(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)
     jurisdictions_by_id.clear()
     return node
@@ -239,17 +243,30 @@ def _unique_others(model, field_name: str) -> list[tuple[str, ...]]:
 
 def _fold_paths(old: str, new: str) -> None:
     """The records at exactly `old` now at `new`. A count kept per place (a model naming its count field in
-    `JPATH_SUM`: the hall's daily counts, the residents per grid) is added to the row already at `new` instead."""
+    `JPATH_SUM`: the hall's daily counts, the residents per grid) is added to the row already at `new` instead:
+    three statements per such table, whatever the number of days it holds."""
     for model in _jpath_models():
-        rows = model._base_manager.filter(jpath=old)
         summed = getattr(model, "JPATH_SUM", "")
         for others in _unique_others(model, "jpath") if summed else []:
-            for row in list(rows):
-                twin = model._base_manager.filter(jpath=new, **{f: getattr(row, f) for f in others}).first()
-                if twin is not None:
-                    model._base_manager.filter(pk=twin.pk).update(**{summed: F(summed) + getattr(row, summed)})
-                    row.delete()
-        rows.update(jpath=new)
+            table = connection.ops.quote_name(model._meta.db_table)
+            n = connection.ops.quote_name(model._meta.get_field(summed).column)
+            jpath = connection.ops.quote_name(model._meta.get_field("jpath").column)
+            same = " AND ".join(
+                f"t.{c} = s.{c}" for c in (connection.ops.quote_name(model._meta.get_field(f).column) for f in others)
+            )
+            match = f" AND {same}" if same else ""
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"UPDATE {table} AS t SET {n} = t.{n} + s.{n} FROM {table} AS s"
+                    f" WHERE t.{jpath} = %s AND s.{jpath} = %s{match}",
+                    [new, old],
+                )
+                cursor.execute(
+                    f"DELETE FROM {table} AS s WHERE s.{jpath} = %s AND EXISTS"
+                    f" (SELECT 1 FROM {table} AS t WHERE t.{jpath} = %s{match})",
+                    [old, new],
+                )
+        model._base_manager.filter(jpath=old).update(jpath=new)
 
 
 def _repoint(source: Jurisdiction, target: Jurisdiction) -> int:
@@ -269,6 +286,21 @@ def _repoint(source: Jurisdiction, target: Jurisdiction) -> int:
                     rows = rows.exclude(Exists(twins))
             moved += rows.update(**{f.name: target})
     return moved
+
+
+def _one_grant_each(place: Jurisdiction) -> None:
+    """One role per user over `place`: someone who held it over both merged places keeps the grant ending last."""
+    grants = RoleAssignment.objects.filter(jurisdiction=place).order_by("user_id", "role", "pk")
+    seen: dict[tuple[int, str], RoleAssignment] = {}
+    for grant in grants:
+        key = (grant.user_id, grant.role)
+        first = seen.setdefault(key, grant)
+        if first.pk == grant.pk:
+            continue
+        if first.valid_until is not None and (grant.valid_until is None or grant.valid_until > first.valid_until):
+            RoleAssignment.objects.filter(pk=first.pk).update(valid_until=grant.valid_until)
+            first.valid_until = grant.valid_until
+        grant.delete()
 
 
 @transaction.atomic
@@ -291,7 +323,14 @@ def jurisdiction_merge(*, actor, jurisdiction_id: int, into_id: int, on: date | 
     for child in children:
         move_with_records(child, target)
     _fold_paths(source.path, target.path)
+    if source.level == L.GRID and source.parent_id != target.parent_id:
+        # A grid's records name its community: those of the merged grid now name the other's.
+        for model in _community_models():
+            model._base_manager.filter(jpath__startswith=target.path).exclude(community=target.parent_id).update(
+                community=target.parent_id
+            )
     references = _repoint(source, target)
+    _one_grant_each(target)
     source.retired_on = on or clock.localdate()
     source.save(update_fields=["retired_on"])
     jurisdictions_by_id.clear()

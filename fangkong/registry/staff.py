@@ -35,7 +35,7 @@ from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_phone
 from fangkong.core.models import StaffContact
 from fangkong.core.passwords import password_change_require
-from fangkong.core.roles import ROLES, UNIT_WORK, Cap, Role, cap_label, role_label
+from fangkong.core.roles import ROLES, UNIT_KINDS, UNIT_WORK, Cap, Role, cap_label, role_label
 from fangkong.core.scoping import Forbidden, NotFound, Scope, in_force, scope_for
 
 from . import errors
@@ -114,10 +114,17 @@ def _require_whole_reach(actor, target, *, self_ok: bool = False) -> None:
         raise Forbidden(_("You cannot change your own account or roles; ask another administrator."))
     reach = _reach(actor)
     profile = StaffProfile.objects.filter(user=target).first()
+    grants = list(target.roles.select_related("jurisdiction", "unit"))
     paths = [profile.jpath] if profile else []
-    paths += [_place_path(a) for a in target.roles.select_related("jurisdiction", "unit")]
+    paths += [_place_path(a) for a in grants]
     if not all(reach.covers(p) for p in paths):
         raise Forbidden(_("This account also works beyond your reach; its administrators there must do this."))
+    # Whoever could take the account over (a new password is shown to the administrator) must be able to grant
+    # everything it holds: a street officer does not reset a discipline inspector's password.
+    if target.pk != actor.pk and not all(
+        _grantable(actor, ROLES[a.role], _place_path(a)) for a in grants if a.role in ROLES
+    ):
+        raise Forbidden(_("This account holds powers you cannot grant; a higher administrator must do this."))
 
 
 # --- district administrators ------------------------------------------------------------------------------------
@@ -136,8 +143,13 @@ def _district_admin_grants() -> QuerySet[RoleAssignment]:
 
 def _keep_an_administrator(*, leaving_user=None, leaving_grant: RoleAssignment | None = None) -> None:
     grants = _district_admin_grants().select_for_update()
+    # One that stays for good: a grant ending tomorrow would leave the district without one the day after.
     remaining = [
-        g for g in grants if g.user_id != getattr(leaving_user, "pk", None) and g.pk != getattr(leaving_grant, "pk", 0)
+        g
+        for g in grants
+        if g.user_id != getattr(leaving_user, "pk", None)
+        and g.pk != getattr(leaving_grant, "pk", 0)
+        and g.valid_until is None
     ]
     touched = leaving_user is not None and any(g.user_id == leaving_user.pk for g in grants)
     touched = touched or (leaving_grant is not None and any(g.pk == leaving_grant.pk for g in grants))
@@ -341,6 +353,14 @@ def _place(role: Role, jurisdiction_id: int | None, unit_id: int | None) -> tupl
     u = Unit.objects.filter(pk=unit_id).first()
     if u is None:
         raise FieldError("unit_id", _("No such unit."), code=Code.NOT_FOUND)
+    kinds = UNIT_KINDS.get(role.code)
+    if kinds is not None and u.kind not in kinds:
+        raise FieldError(
+            "unit_id",
+            _("This role is held at a %(kinds)s, not at a %(kind)s.")
+            % {"kinds": "、".join(str(Unit.Kind(k).label) for k in sorted(kinds)), "kind": u.get_kind_display()},
+            code=Code.UNKNOWN_CHOICE,
+        )
     return None, u
 
 
@@ -405,6 +425,9 @@ def role_revoke(*, actor, staff_id: int, assignment_id: int) -> None:
     path = _place_path(assignment)
     if not _reach(actor).covers(path):
         raise Forbidden(_("This place is beyond your reach."))
+    spec = ROLES.get(assignment.role)
+    if target.pk != actor.pk and spec is not None and not _grantable(actor, spec, path):
+        raise Forbidden(_("This role carries powers you do not hold there; a higher administrator grants it."))
     _keep_an_administrator(leaving_grant=assignment)
     assignment.delete()
     audit_record(

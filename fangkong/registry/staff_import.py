@@ -43,6 +43,7 @@ COLUMNS: dict[str, set[str]] = {
 }
 STAFF = TableSpec(COLUMNS, ("username",), exact_numbers=("phone",))
 TEMPLATE_HEADER = ["用户名", "姓名", "手机号", "所属辖区", "角色", "岗位所在", "有效期至", "初始密码"]
+FIELD_TITLES = dict(zip(COLUMNS, TEMPLATE_HEADER, strict=True)) | {"file": "文件"}
 
 
 def _role_words() -> dict[str, str]:
@@ -166,9 +167,11 @@ def _write(actor, row: _Row, result: StaffImportResult, *, homes: dict[str, Juri
                     username=username,
                     full_name=values.get("full_name", ""),
                     phone=values.get("phone", ""),
-                    password=row.password,
+                    # The row's own password (hashed ahead) — or, where an earlier row of this person was
+                    # rejected, the one this row gives, else one drawn now.
+                    password=row.password or (values.get("password") or "").strip(),
                     jurisdiction_id=homes[home_code].pk if home_code else None,
-                    encoded=row.encoded,
+                    encoded=row.encoded if row.password else "",
                 )
                 target, outcome = made.user, "created"
                 if not (values.get("password") or "").strip():

@@ -46,6 +46,7 @@ COLUMNS = {
 }
 TREE = TableSpec(COLUMNS, ("code", "name", "level", "parent_code"), exact_numbers=("code", "parent_code"))
 TEMPLATE_HEADER = ["编码", "名称", "层级", "上级编码"]
+FIELD_TITLES = {"code": "编码", "name": "名称", "level": "层级", "parent_code": "上级编码", "file": "文件"}
 
 
 # --- import -----------------------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_check
 from stdnum.exceptions import ValidationError as StdnumError
@@ -55,6 +55,22 @@ BASE_COLUMNS: dict[str, set[str]] = {
     "lat": {"lat", "纬度", "latitude"},
 }
 TEMPLATE_HEADER = ["类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度"]
+FIELD_TITLES = {
+    "kind": "类型",
+    "code": "编码",
+    "name": "名称",
+    "jurisdiction": "所在辖区",
+    "department": "主管部门",
+    "uscc": "统一社会信用代码",
+    "address": "地址",
+    "lon": "经度",
+    "lat": "纬度",
+    "site_kind": "采样点类型",
+    "hours": "开放时间",
+    "capacity": "床位",
+    "isolation_kind": "隔离点类型",
+    "file": "文件",
+}
 
 
 @dataclass(frozen=True)
@@ -200,7 +216,11 @@ def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str,
             )
     if unit is None:
         outcome = "created"
-        unit = Unit.objects.create(kind=row.kind, code=row.code, **fields)
+        try:
+            with transaction.atomic():  # another import made the same code or credit code a moment ago
+                unit = Unit.objects.create(kind=row.kind, code=row.code, **fields)
+        except IntegrityError as exc:
+            raise FieldError("code", _("A unit has this code or credit code already."), code=Code.DUPLICATE) from exc
     else:
         if unit.kind != row.kind:
             raise FieldError("kind", _("A unit's kind does not change; give it another code."), code=Code.INVALID)

@@ -233,17 +233,17 @@ def _trip_destinations(person: Person, at: datetime, lookback_days: int) -> list
         return [row[0] for row in cursor.fetchall()]
 
 
-@transaction.atomic
 def _finest(person: Person, destination: Jurisdiction | None, checkpoint: Checkpoint) -> str:
     """Where a passage belongs: a resident coming home, to their own grid (its grid worker sees them arrive);
     anyone else to the community they are heading for; no destination, to the checkpoint."""
     if destination is None:
         return checkpoint.jpath
     if person.community_id == destination.pk:
-        return jurisdictions_by_id()[person.jurisdiction_id].path
+        return person.jpath
     return destination.path
 
 
+@transaction.atomic
 def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> PassageResult:
     checkpoint = checkpoint_for_work(user=actor, checkpoint_id=checkpoint_id)  # 404: unknown or not theirs
     settings_row = ScreeningSettings.current()

@@ -19,7 +19,10 @@ SITE_KIND_WORDS = {
 
 
 def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
-    kind = SITE_KIND_WORDS.get((values.get("site_kind") or "").strip().lower())
+    site = Site.objects.filter(unit=unit).order_by("pk").first()
+    given = (values.get("site_kind") or "").strip().lower()
+    # A sheet or a form without the column keeps what the site is; a new site is for mass screening.
+    kind = SITE_KIND_WORDS.get(given) if given or site is None else site.kind
     if kind is None:
         raise FieldError(
             "site_kind",
@@ -32,11 +35,10 @@ def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
         "jurisdiction_id": unit.jurisdiction_id,
         "jpath": unit.jpath,
         "kind": kind,
-        "hours": (values.get("hours") or "").strip()[:64],
+        "hours": (values.get("hours") or "").strip()[:64] or (site.hours if site else ""),
         "lon": unit.lon,
         "lat": unit.lat,
     }
-    site = Site.objects.filter(unit=unit).order_by("pk").first()
     if site is None:
         Site.objects.create(unit=unit, **wanted)
         return True

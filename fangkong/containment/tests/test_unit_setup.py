@@ -30,3 +30,13 @@ def test_beds_are_required_and_a_whole_number(district, beds, code):
     result = units_import(actor=district.hq, filename="u.csv", content=text.encode())
     assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [(2, "capacity", code)]
     assert not Unit.objects.filter(code="ISO-2").exists()
+
+
+def test_a_sheet_without_the_beds_keeps_them_and_the_kind(district):
+    text = HEADER + f"隔离点,ISO-3,某医院,{district.d.code},,40,定点医院\n"
+    units_import(actor=district.hq, filename="u.csv", content=text.encode())
+    renamed = "类型,编码,名称,所在辖区\n" + f"隔离点,ISO-3,某定点医院,{district.d.code}\n"
+    result = units_import(actor=district.hq, filename="u.csv", content=renamed.encode())
+    assert result.rejected == []
+    site = IsolationSite.objects.get(unit__code="ISO-3")
+    assert (site.name, site.capacity, site.kind) == ("某定点医院", 40, "hospital")

@@ -160,3 +160,41 @@ def test_the_duplicates_page_lists_groups_and_merges_with_a_reason(district, pai
     assert Person.objects.get(pk=group[1]).merged_into_id == group[0]
     assert other.pk in group and kept.pk and dup.pk
     assert district.client(district.worker_a).get("/people/duplicates/").status_code == 404
+
+
+def test_a_chain_of_merges_points_every_tombstone_to_the_last_kept_record(district, pair):
+    kept, dup = pair
+    third = make_person(district.a, name=kept.name, number="E5550001", doc_type=DocType.PASSPORT)
+    person_merge(actor=district.street1, person_id=dup.pk, into=third.pk, reason=REASON)
+    person_merge(actor=district.street1, person_id=third.pk, into=kept.pk, reason=REASON)
+    assert Person.objects.get(pk=dup.pk).merged_into_id == kept.pk
+    from fangkong.registry.selectors import person_holding
+
+    assert person_holding(DocType.PASSPORT, "E7654321").pk == kept.pk
+
+
+def test_a_group_on_the_page_merges_whole_or_not_at_all(district, pair):
+    from fangkong.containment.models import Case
+
+    kept, dup = pair
+    clash = make_person(district.a, name=kept.name, number="E5550002", doc_type=DocType.PASSPORT)
+    Case.objects.create(person=kept, source="clinic", jpath=kept.jpath)
+    Case.objects.create(person=clash, source="clinic", jpath=clash.jpath)
+    c = district.client(district.street1)
+    r = c.post("/people/duplicates/", {"into": kept.pk, "people": [kept.pk, dup.pk, clash.pk], "reason": REASON})
+    assert r.status_code == 400 and f'data-code="{errors.Code.CONFLICT}"' in r.content.decode()
+    assert Person.objects.get(pk=dup.pk).merged_into_id is None  # the first of the group did not stay merged
+
+
+def test_a_roster_naming_a_tombstone_and_its_kept_record_updates_the_person_once(district, pair):
+    from fangkong.registry.importing import people_import
+
+    kept, dup = pair
+    person_merge(actor=district.street1, person_id=dup.pk, into=kept.pk, reason=REASON)
+    text = (
+        "姓名,证件类型,证件号码,社区\n"
+        f"{kept.name},居民身份证,{_number(kept)},{district.a.name}\n"
+        f"{kept.name},护照,E7654321,{district.a.name}\n"
+    )
+    result = people_import(actor=district.worker_a, filename="r.csv", content=text.encode())
+    assert [(r["row"], r["code"]) for r in result.rejected] == [(3, Code.DUPLICATE)]

@@ -97,7 +97,7 @@ def test_a_street_officer_makes_accounts_in_their_street_only(district, client, 
     [
         ("hq", "grid_worker", "a1", 201),
         ("hq", "hq_admin", "d", 201),
-        ("hq", "portal_reviewer", "unit_a", 201),  # district-wide administrators grant any role
+        ("hq", "portal_reviewer", "dept_a", 201),  # district-wide administrators grant any role
         ("street1", "grid_worker", "a1", 201),
         ("street1", "community_worker", "a", 201),
         ("street1", "street_officer", "s1", 201),
@@ -106,8 +106,8 @@ def test_a_street_officer_makes_accounts_in_their_street_only(district, client, 
         ("street1", "hq_admin", "s1", 403),  # …not even over their own street: powers they do not hold
         ("street1", "grid_worker", "b1", 403),  # beyond the street
         ("street1", "checkpoint_staff", "unit_b", 403),
-        ("street1", "discipline_inspector", "unit_a", 403),  # oversight is district HQ's to grant
-        ("street1", "safety_regulator", "unit_a", 403),
+        ("street1", "discipline_inspector", "dept_a", 403),  # oversight is district HQ's to grant
+        ("street1", "safety_regulator", "dept_a", 403),
         ("worker_a", "grid_worker", "a1", 403),  # no power over accounts at all
     ],
 )
@@ -115,7 +115,14 @@ def test_a_role_is_granted_only_within_reach(
     district, client, api_token, checkpoint_a, checkpoint_b, granter, role, place, status
 ):
     target = make_user("target", "grid_worker", jurisdiction=district.a2)  # visible to HQ and street 1
-    places = {"unit_a": ("unit_id", checkpoint_a.pk), "unit_b": ("unit_id", checkpoint_b.pk)}
+    dept = Unit.objects.create(
+        kind="department", name="街道办", code="D-A", jurisdiction=district.a, jpath=district.a.path
+    )
+    places = {
+        "unit_a": ("unit_id", checkpoint_a.pk),
+        "unit_b": ("unit_id", checkpoint_b.pk),
+        "dept_a": ("unit_id", dept.pk),
+    }
     key, value = places.get(place) or ("jurisdiction_id", getattr(district, place).pk)
     r = _post(
         client, api_token(getattr(district, granter)), f"/admin/users/{target.pk}/roles", {"role": role, key: value}
@@ -310,3 +317,47 @@ def test_an_outsider_is_refused(district, client, api_token, method, path):
         assert r.status_code == 404  # the account is not theirs to see
     assert get_user_model().objects.get(pk=district.worker_b.pk).is_active
     assert RoleAssignment.objects.filter(user=district.worker_b).count() == 1
+
+
+# --- reach over powers, not only places (review) -----------------------------------------------------------------
+
+
+@pytest.fixture
+def inspector_in_street1(district):
+    """A discipline inspector at a department that sits in street 1: within the officer's places, not powers."""
+    dept = Unit.objects.create(kind="department", name="街道纪工委", code="D-JW", jurisdiction=district.s1,
+                               jpath=district.s1.path)  # fmt: skip
+    return make_user("jw", "discipline_inspector", unit=dept)
+
+
+def test_an_account_holding_powers_one_cannot_grant_is_not_taken_over(
+    district, client, api_token, inspector_in_street1
+):
+    headers = api_token(district.street1)
+    target = inspector_in_street1.pk
+    assert _post(client, headers, f"/admin/users/{target}/password:reset").status_code == 403
+    assert _post(client, headers, f"/admin/users/{target}/deactivate").status_code == 403
+    grant = RoleAssignment.objects.get(user_id=target)
+    assert _post(client, headers, f"/admin/users/{target}/roles/{grant.pk}/revoke").status_code == 403
+    assert get_user_model().objects.get(pk=target).check_password(PASSWORD)
+    assert _post(client, api_token(district.hq), f"/admin/users/{target}/password:reset").status_code == 200
+
+
+def test_a_unit_role_is_held_at_its_kind_of_unit_and_lab_staff_are_made_by_hq(district, client, api_token):
+    school = Unit.objects.create(kind="school", name="园丁小学", code="SC-A", jurisdiction=district.a,
+                                 jpath=district.a.path)  # fmt: skip
+    lab = Unit.objects.create(kind="lab", name="街道实验室", code="LAB-A", jurisdiction=district.a,
+                              jpath=district.a.path)  # fmt: skip
+    target = make_user("someone", "grid_worker", jurisdiction=district.a1)
+    url = f"/admin/users/{target.pk}/roles"
+    r = _post(client, api_token(district.hq), url, {"role": "checkpoint_staff", "unit_id": school.pk})
+    assert (r.status_code, r.json()["code"]) == (400, Code.UNKNOWN_CHOICE)
+    assert _post(client, api_token(district.street1), url, {"role": "lab_staff", "unit_id": lab.pk}).status_code == 403
+    assert _post(client, api_token(district.hq), url, {"role": "lab_staff", "unit_id": lab.pk}).status_code == 201
+
+
+def test_an_administrator_whose_grant_ends_soon_does_not_keep_the_district(district, client, api_token):
+    soon = make_user("soon", "hq_admin", jurisdiction=district.d)
+    RoleAssignment.objects.filter(user=soon).update(valid_until=clock.localdate() + timedelta(days=1))
+    r = _post(client, api_token(district.hq), f"/admin/users/{district.hq.pk}/deactivate")
+    assert (r.status_code, r.json()["code"]) == (400, errors.Code.LAST_ADMIN)

@@ -281,3 +281,16 @@ def test_only_an_emptied_jurisdiction_retires(district):
     done = reorganising.jurisdiction_retire(actor=district.hq, jurisdiction_id=empty.pk)
     assert done.retired_on is not None
     assert AuditEvent.objects.filter(action="jurisdiction.retire").exists()
+
+
+def test_grids_of_two_communities_merge_and_their_records_name_the_new_community(district):
+    from fangkong.registry.models import RoleAssignment
+
+    person = make_person(district.b, district.b1)
+    grid_b = RoleAssignment.objects.create(user=district.worker_a, role="grid_worker", jurisdiction=district.b1)
+    RoleAssignment.objects.create(user=district.worker_a, role="grid_worker", jurisdiction=district.a1)
+    reorganising.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.b1.pk, into_id=district.a1.pk)
+    person.refresh_from_db()
+    assert (person.community, person.jurisdiction, person.jpath) == (district.a, district.a1, district.a1.path)
+    held = RoleAssignment.objects.filter(user=district.worker_a, role="grid_worker", jurisdiction=district.a1)
+    assert held.count() == 1 and not RoleAssignment.objects.filter(pk=grid_b.pk, jurisdiction=district.b1).exists()

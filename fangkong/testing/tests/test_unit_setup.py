@@ -28,3 +28,18 @@ def test_an_unknown_site_kind_rejects_the_row_and_leaves_no_unit(district):
     result = units_import(actor=district.hq, filename="u.csv", content=text.encode())
     assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [(2, "site_kind", Code.UNKNOWN_CHOICE)]
     assert not Unit.objects.filter(code="SP-2").exists()
+
+
+def test_a_sheet_without_the_site_kind_keeps_it_and_its_hours(district):
+    units_import(
+        actor=district.hq,
+        filename="u.csv",
+        content=(HEADER + f"采样点,SP-3,甲,{district.a.code},,发热门诊,全天\n").encode(),
+    )
+    units_import(
+        actor=district.hq,
+        filename="u.csv",
+        content=f"类型,编码,名称,所在辖区\n采样点,SP-3,乙,{district.a.code}\n".encode(),
+    )
+    site = Site.objects.get(unit__code="SP-3")
+    assert (site.name, site.kind, site.hours) == ("乙", "fever_clinic", "全天")
