@@ -142,7 +142,7 @@ def _district_admin_grants() -> QuerySet[RoleAssignment]:
 
 
 def _keep_an_administrator(*, leaving_user=None, leaving_grant: RoleAssignment | None = None) -> None:
-    grants = _district_admin_grants().select_for_update()
+    grants = _district_admin_grants().select_for_update(of=("self",))  # the grants; their jurisdiction join is outer
     # One that stays for good: a grant ending tomorrow would leave the district without one the day after.
     remaining = [
         g

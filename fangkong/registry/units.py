@@ -23,7 +23,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from fangkong.core.audit import audit_event, audit_record_many
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
+from fangkong.core.scoping import Forbidden, Scope, scope_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .models import Jurisdiction, Unit
@@ -289,16 +289,6 @@ def units_import(*, actor, filename: str, content: bytes) -> UnitImportResult:
 
 
 ACTIONS = {"created": "unit.create", "updated": "unit.update"}
-
-
-def unit_admin_get(*, user, unit_id: int, for_update: bool = False) -> Unit:
-    rows = Unit.objects.filter(_admin_scope(user).q("jpath"))
-    if for_update:
-        rows = rows.select_for_update()
-    found = rows.filter(pk=unit_id).first()
-    if found is None:
-        raise NotFound
-    return found
 
 
 def units_administered(*, user):

@@ -112,3 +112,28 @@ def test_a_district_is_set_up_from_its_sheets_and_its_grid_worker_sees_the_first
     op.goto(f"{live_server.url}/screening/passages/")
     assert "孙兴隆" not in op.locator("main").inner_text()
     other.close()
+
+    # The administrator's pages on a phone: an account, a person's edit page.
+    from django.contrib.auth import get_user_model
+
+    from fangkong.registry.models import Person
+
+    admin_phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    ap = admin_phone.new_page()
+    ap.goto(f"{live_server.url}/login/")
+    ap.get_by_label(re.compile("用户名")).fill("xlt_admin")
+    ap.get_by_label(re.compile("^密码")).fill(OWN)
+    ap.get_by_role("button", name=re.compile("登录")).click()
+    ap.wait_for_url(f"{live_server.url}/")
+    worker = get_user_model().objects.get(username="xl_wg_01")
+    ap.goto(f"{live_server.url}/admin/staff/{worker.pk}/")
+    assert "兴隆社区第一网格" in ap.locator("#roles").inner_text()
+    ap.screenshot(path=str(screenshot_dir / "setup-staff-account-phone.png"), full_page=True)
+    resident = Person.objects.get(name="孙兴隆")
+    ap.goto(f"{live_server.url}/people/{resident.pk}/edit/")
+    ap.get_by_label(re.compile("住址|地址")).fill("兴隆小区1号楼101室")
+    ap.get_by_role("button", name="保存").click()
+    ap.wait_for_url(f"{live_server.url}/people/{resident.pk}/")
+    assert "已保存" in ap.content()
+    ap.screenshot(path=str(screenshot_dir / "setup-person-saved-phone.png"), full_page=True)
+    admin_phone.close()
