@@ -7,7 +7,6 @@ within the file counts once; a repeat with different data is rejected, naming th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from fangkong.core.tables import table_check
 from . import errors
 from .counts import residents_add, residents_moved
 from .models import ImportJob, Jurisdiction, Person, Place, jurisdictions_by_id
+from .results import ImportResult
 from .roster import open_roster, row_values
 from .services import (
     PersonData,
@@ -40,22 +40,6 @@ from .services import (
 
 BATCH = 2000
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
-
-
-@dataclass
-class ImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-        }
 
 
 class _Places:

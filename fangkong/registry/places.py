@@ -9,7 +9,7 @@ nothing, and a row naming a known place updates its address and point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Count
@@ -22,6 +22,7 @@ from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .models import Jurisdiction, Place
+from .results import ImportResult
 from .units import clean_point
 
 P = Place.Kind
@@ -66,18 +67,6 @@ class _Row:
         return (self.grid.pk, self.compound, self.building, self.household)
 
 
-@dataclass
-class PlaceImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        return {**counts, "rejected": self.rejected}
-
-
 def _grid(values: dict[str, str], grids: dict[str, Jurisdiction], communities: dict[str, list[Jurisdiction]], scope):
     grid = grids.get((values.get("grid") or "").strip())
     if grid is None:
@@ -94,7 +83,7 @@ def _grid(values: dict[str, str], grids: dict[str, Jurisdiction], communities: d
     return grid
 
 
-def places_import(*, actor, filename: str, content: bytes) -> PlaceImportResult:
+def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
     """Create and update compounds, buildings and households; each rejected row named with its column."""
     scope = scope_for(actor, Cap.REGISTRY_ADMIN)
     if scope.empty:
@@ -109,7 +98,7 @@ def places_import(*, actor, filename: str, content: bytes) -> PlaceImportResult:
         else:
             communities.setdefault(j.code, []).append(j)
             communities.setdefault(j.name, []).append(j)
-    result = PlaceImportResult()
+    result = ImportResult()
     rows: dict[tuple, _Row] = {}
     for number, cells in table.rows:
         try:
@@ -143,7 +132,7 @@ def places_import(*, actor, filename: str, content: bytes) -> PlaceImportResult:
     return result
 
 
-def _write(rows: list[_Row], result: PlaceImportResult) -> None:
+def _write(rows: list[_Row], result: ImportResult) -> None:
     """Level by level: the compounds, then the buildings under them, then the households, each level's new places
     in bulk; the finest place of each row gets its address and point."""
     grid_ids = sorted({r.grid.pk for r in rows})

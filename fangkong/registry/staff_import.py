@@ -30,6 +30,7 @@ from fangkong.core.tables import TableSpec, open_table
 
 from . import staff
 from .models import Jurisdiction, RoleAssignment, Unit
+from .results import ImportResult
 
 COLUMNS: dict[str, set[str]] = {
     "username": {"username", "用户名", "账号"},
@@ -55,16 +56,11 @@ def _role_words() -> dict[str, str]:
 
 
 @dataclass
-class StaffImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)
+class StaffImportResult(ImportResult):
     passwords: list[dict] = field(default_factory=list)  # {"row", "username", "password"}: drawn here, shown once
 
     def as_dict(self) -> dict:
-        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        return {**counts, "rejected": self.rejected, "passwords": self.passwords}
+        return {**super().as_dict(), "passwords": self.passwords}
 
 
 @dataclass

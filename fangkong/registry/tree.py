@@ -37,6 +37,7 @@ from .reorganising import (
     level_of,
     move_with_records,
 )
+from .results import ImportResult
 
 COLUMNS = {
     "code": {"code", "编码", "代码", "区划代码", "统计用区划代码"},
@@ -63,20 +64,8 @@ class _Row:
 
 
 @dataclass
-class TreeImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)
+class TreeImportResult(ImportResult):
     failed: dict[str, int] = field(default_factory=dict)  # the codes of rejected rows → their row
-
-    def as_dict(self) -> dict:
-        return {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "rejected": self.rejected,
-        }
 
 
 def _reject(result: TreeImportResult, row: int, exc: FieldError) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from fangkong.core.scoping import Forbidden, Scope, scope_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .models import Jurisdiction, Unit
+from .results import ImportResult
 
 K = Unit.Kind
 KIND_WORDS: dict[str, str] = {
@@ -86,6 +87,22 @@ class UnitExtension:
 
 
 _extensions: dict[str, UnitExtension] = {}
+
+
+def keep_in_step(model, unit: Unit, wanted: dict, record=None) -> bool:
+    """A module's record of `unit` (its `record`, or the first of `model` at the unit) made or brought to `wanted`;
+    whether anything changed. What an extension's `apply` ends with."""
+    if record is None:
+        record = model.objects.filter(unit=unit).order_by("pk").first()
+    if record is None:
+        model.objects.create(unit=unit, **wanted)
+        return True
+    changed = [k for k, v in wanted.items() if getattr(record, k) != v]
+    for k in changed:
+        setattr(record, k, wanted[k])
+    if changed:
+        record.save(update_fields=changed)
+    return bool(changed)
 
 
 def register_unit_extension(extension: UnitExtension) -> None:
@@ -178,18 +195,6 @@ def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Ju
     return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values)
 
 
-@dataclass
-class UnitImportResult:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    rejected: list[dict] = field(default_factory=list)
-
-    def as_dict(self) -> dict:
-        counts = {"created": self.created, "updated": self.updated, "unchanged": self.unchanged}
-        return {**counts, "rejected": self.rejected}
-
-
 def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str, Unit]) -> tuple[Unit, str]:
     """Create or update one unit and its module's record; ("created" | "updated" | "unchanged"). Raises FieldError."""
     department = None
@@ -241,14 +246,14 @@ def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str,
     return unit, outcome
 
 
-def units_import(*, actor, filename: str, content: bytes) -> UnitImportResult:
+def units_import(*, actor, filename: str, content: bytes) -> ImportResult:
     """Create and update units from a sheet; each rejected row named with its column, and nothing of it written
     (each row in a savepoint: a module's record refused takes its unit with it). Departments first, so that the
     others may name a department created by the same sheet."""
     scope = _admin_scope(actor)
     table = open_table(TableSpec(unit_columns(), ("kind", "code", "name", "jurisdiction")), filename, content)
     places = {j.code: j for j in Jurisdiction.objects.filter(retired_on__isnull=True)}
-    result = UnitImportResult()
+    result = ImportResult()
     rows: list[tuple[int, UnitRow]] = []
     seen: dict[str, int] = {}
     for number, cells in table.rows:

@@ -4,7 +4,7 @@ location, jurisdiction and the department responsible (the unit's supervising de
 from __future__ import annotations
 
 from fangkong.registry.models import Unit
-from fangkong.registry.units import UnitExtension
+from fangkong.registry.units import UnitExtension, keep_in_step
 
 from .models import Checkpoint
 
@@ -17,16 +17,7 @@ def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
         "jurisdiction_id": unit.jurisdiction_id,
         "jpath": unit.jpath,
     }
-    checkpoint = Checkpoint.objects.filter(unit=unit).first()
-    if checkpoint is None:
-        Checkpoint.objects.create(unit=unit, **wanted)
-        return True
-    changed = [k for k, v in wanted.items() if getattr(checkpoint, k) != v]
-    for k in changed:
-        setattr(checkpoint, k, wanted[k])
-    if changed:
-        checkpoint.save(update_fields=changed)
-    return bool(changed)
+    return keep_in_step(Checkpoint, unit, wanted)
 
 
 EXTENSION = UnitExtension(kind=Unit.Kind.CHECKPOINT, columns={}, apply=_apply)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.errors import Code, FieldError
 from fangkong.registry.models import Unit
-from fangkong.registry.units import UnitExtension
+from fangkong.registry.units import UnitExtension, keep_in_step
 
 from .models import Site, SiteKind
 
@@ -39,15 +39,7 @@ def _apply(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
         "lon": unit.lon,
         "lat": unit.lat,
     }
-    if site is None:
-        Site.objects.create(unit=unit, **wanted)
-        return True
-    changed = [k for k, v in wanted.items() if getattr(site, k) != v]
-    for k in changed:
-        setattr(site, k, wanted[k])
-    if changed:
-        site.save(update_fields=changed)
-    return bool(changed)
+    return keep_in_step(Site, unit, wanted, site)
 
 
 EXTENSION = UnitExtension(
