@@ -20,7 +20,7 @@ from fangkong.core.scoping import Forbidden
 from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
-from . import merging, places, reorganising, selectors, staff, staff_import, tree, units
+from . import merging, places, reorganising, selectors, staff, staff_import, tree, tree_changes, units
 from .models import Jurisdiction, Person, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
@@ -35,6 +35,7 @@ def _tree_context(request, **extra) -> dict:
         "rows": [(j, depth[j.pk] - top) for j in rows],
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
         "changeable": [j for j in rows if j.parent_id is not None and j.retired_on is None and depth[j.pk] > top],
+        "compounds": reorganising.compounds_within(user=request.user),
         "kinds": kinds,
         **extra,
     }
@@ -78,7 +79,7 @@ def tree_page(request):
             )
         elif action == "merge":
             node = reorganising.jurisdiction_admin_get(user=request.user, jurisdiction_id=_id(request, "jurisdiction"))
-            target = reorganising.jurisdiction_merge(
+            target = tree_changes.jurisdiction_merge(
                 actor=request.user, jurisdiction_id=node.pk, into_id=_id(request, "into")
             )
             messages.success(
@@ -86,8 +87,20 @@ def tree_page(request):
                 _("%(name)s merged into %(into)s, with its records; it is retired from today.")
                 % {"name": node.name, "into": target.name},
             )
+        elif action == "split":
+            compounds = [int(v) for v in request.POST.getlist("compounds") if v.isdigit()]
+            node = tree_changes.jurisdiction_split(
+                actor=request.user,
+                jurisdiction_id=_id(request, "jurisdiction"),
+                code=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                compound_ids=compounds,
+            )
+            messages.success(
+                request, _("%(name)s made; the compounds chosen moved to it with their people.") % {"name": node.name}
+            )
         elif action == "retire":
-            node = reorganising.jurisdiction_retire(actor=request.user, jurisdiction_id=_id(request, "jurisdiction"))
+            node = tree_changes.jurisdiction_retire(actor=request.user, jurisdiction_id=_id(request, "jurisdiction"))
             messages.success(request, _("%(name)s is retired from today.") % {"name": node.name})
         else:
             raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)

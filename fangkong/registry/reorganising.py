@@ -1,31 +1,28 @@
-"""Reorganising the jurisdiction tree within one's reach (`registry.admin`): rename, add, move (a grid to another
-community), merge (two communities into one) and retire. Nothing referenced is ever deleted: a merged or emptied
-jurisdiction is retired from a date and stays, so that history naming it still reads.
+"""Reorganising the jurisdiction tree within one's reach (`registry.admin`): its rules (levels, codes), rename, add
+and move (a grid to another community). Merging, splitting and retiring are registry.tree_changes; the sheet's
+import is registry.tree.
 
-A move or a merge rewrites the materialised path (`jpath`) of every record under it, in every app, in one
-transaction — people, places, cases and history follow (the audit trail alone keeps the path of its day); every
-reference to a merged jurisdiction moves to the one it joined, and counts kept per place add up.
+A move rewrites the materialised path (`jpath`) of every record under the jurisdiction, in every app, in one
+transaction — people, places, cases and history follow (the audit trail alone keeps the path of its day).
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from django.apps import apps
-from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, OuterRef, Value
+from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Concat, Substr
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
 
 from . import errors
-from .models import Jurisdiction, Person, Place, RoleAssignment, jurisdictions_by_id
+from .models import Jurisdiction, Place, jurisdictions_by_id
 
 L = Jurisdiction.Level
 K = Jurisdiction.Kind
@@ -105,7 +102,7 @@ def fits(level: str, parent_level: str) -> None:
 FROZEN = {"core.auditevent"}
 
 
-def _jpath_models() -> list:
+def jpath_models() -> list:
     return [
         m
         for m in apps.get_models()
@@ -113,10 +110,10 @@ def _jpath_models() -> list:
     ]
 
 
-def _community_models() -> list:
+def community_models() -> list:
     """Models with a `community` foreign key beside the finest `jpath`: a grid's records name its community."""
     out = []
-    for m in _jpath_models():
+    for m in jpath_models():
         for f in m._meta.concrete_fields:
             if f.name == "community" and f.is_relation and f.related_model is Jurisdiction:
                 out.append(m)
@@ -126,7 +123,7 @@ def _community_models() -> list:
 def _rewrite_paths(old: str, new: str) -> int:
     """Every record under `old` now under `new` (each table: one UPDATE on its jpath prefix index)."""
     moved = 0
-    for model in _jpath_models():
+    for model in jpath_models():
         moved += model._base_manager.filter(jpath__startswith=old).update(
             jpath=Concat(Value(new), Substr("jpath", len(old) + 1))
         )
@@ -141,7 +138,7 @@ def move_with_records(node: Jurisdiction, parent: Jurisdiction) -> int:
     moved = _rewrite_paths(old, new)
     node.path = new
     if node.level == L.GRID:
-        for model in _community_models():
+        for model in community_models():
             model._base_manager.filter(jpath__startswith=new).exclude(community=parent).update(community=parent)
     transaction.on_commit(jurisdictions_by_id.clear)
     jurisdictions_by_id.clear()
@@ -229,143 +226,7 @@ def jurisdiction_move(*, actor, jurisdiction_id: int, parent_id: int) -> Jurisdi
     return node
 
 
-def _unique_others(model, field_name: str) -> list[tuple[str, ...]]:
-    """The fields that, with `field_name`, must be unique together (unconditional constraints)."""
-    field = model._meta.get_field(field_name)
-    if field.unique:
-        return [()]
-    return [
-        tuple(f for f in c.fields if f != field_name)
-        for c in model._meta.constraints
-        if isinstance(c, models.UniqueConstraint) and field_name in c.fields and c.condition is None
-    ] + [tuple(f for f in t if f != field_name) for t in model._meta.unique_together if field_name in t]
-
-
-def _fold_paths(old: str, new: str) -> None:
-    """The records at exactly `old` now at `new`. A count kept per place (a model naming its count field in
-    `JPATH_SUM`: the hall's daily counts, the residents per grid) is added to the row already at `new` instead:
-    three statements per such table, whatever the number of days it holds."""
-    for model in _jpath_models():
-        summed = getattr(model, "JPATH_SUM", "")
-        for others in _unique_others(model, "jpath") if summed else []:
-            table = connection.ops.quote_name(model._meta.db_table)
-            n = connection.ops.quote_name(model._meta.get_field(summed).column)
-            jpath = connection.ops.quote_name(model._meta.get_field("jpath").column)
-            same = " AND ".join(
-                f"t.{c} = s.{c}" for c in (connection.ops.quote_name(model._meta.get_field(f).column) for f in others)
-            )
-            match = f" AND {same}" if same else ""
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    f"UPDATE {table} AS t SET {n} = t.{n} + s.{n} FROM {table} AS s"
-                    f" WHERE t.{jpath} = %s AND s.{jpath} = %s{match}",
-                    [new, old],
-                )
-                cursor.execute(
-                    f"DELETE FROM {table} AS s WHERE s.{jpath} = %s AND EXISTS"
-                    f" (SELECT 1 FROM {table} AS t WHERE t.{jpath} = %s{match})",
-                    [old, new],
-                )
-        model._base_manager.filter(jpath=old).update(jpath=new)
-
-
-def _repoint(source: Jurisdiction, target: Jurisdiction) -> int:
-    """Every reference to `source` (a community's people, units, roles, checkpoints …) now to `target`; a row that
-    would break a one-per-place rule (a duty shift at the same hour) stays with the retired `source`."""
-    moved = 0
-    for model in apps.get_models():
-        for f in model._meta.concrete_fields:
-            if not (f.is_relation and f.related_model is Jurisdiction):
-                continue
-            if model is Jurisdiction and f.name == "parent":
-                continue
-            rows = model._base_manager.filter(**{f.name: source})
-            for others in _unique_others(model, f.name):
-                if others:
-                    twins = model._base_manager.filter(**{f.name: target}, **{o: OuterRef(o) for o in others})
-                    rows = rows.exclude(Exists(twins))
-            moved += rows.update(**{f.name: target})
-    return moved
-
-
-def _one_grant_each(place: Jurisdiction) -> None:
-    """One role per user over `place`: someone who held it over both merged places keeps the grant ending last."""
-    grants = RoleAssignment.objects.filter(jurisdiction=place).order_by("user_id", "role", "pk")
-    seen: dict[tuple[int, str], RoleAssignment] = {}
-    for grant in grants:
-        key = (grant.user_id, grant.role)
-        first = seen.setdefault(key, grant)
-        if first.pk == grant.pk:
-            continue
-        if first.valid_until is not None and (grant.valid_until is None or grant.valid_until > first.valid_until):
-            RoleAssignment.objects.filter(pk=first.pk).update(valid_until=grant.valid_until)
-            first.valid_until = grant.valid_until
-        grant.delete()
-
-
-@transaction.atomic
-def jurisdiction_merge(*, actor, jurisdiction_id: int, into_id: int, on: date | None = None) -> Jurisdiction:
-    """Merge a jurisdiction into another of its level (two communities into one): its children move under the
-    other with their records, its own records and every reference to it go to the other, and it is retired from
-    `on` (today). It stays, retired, so that history naming it still reads."""
-    scope = admin_scope(actor)
-    source = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
-    target = jurisdiction_admin_get(user=actor, jurisdiction_id=into_id, for_update=True)
-    if source.path in scope.paths or source.parent_id is None:
-        raise Forbidden(_("This jurisdiction is beyond your reach."))
-    if source.pk == target.pk:
-        raise FieldError("into", _("A jurisdiction cannot be merged into itself."), code=Code.INVALID)
-    if source.level != target.level:
-        raise FieldError("into", _("Merge into a jurisdiction of the same level."), code=Code.INVALID)
-    if source.retired_on is not None or target.retired_on is not None:
-        raise FieldError("into", _("This jurisdiction is retired."), code=Code.WRONG_STATE)
-    children = list(Jurisdiction.objects.filter(parent=source).order_by("path"))
-    for child in children:
-        move_with_records(child, target)
-    _fold_paths(source.path, target.path)
-    if source.level == L.GRID and source.parent_id != target.parent_id:
-        # A grid's records name its community: those of the merged grid now name the other's.
-        for model in _community_models():
-            model._base_manager.filter(jpath__startswith=target.path).exclude(community=target.parent_id).update(
-                community=target.parent_id
-            )
-    references = _repoint(source, target)
-    _one_grant_each(target)
-    source.retired_on = on or clock.localdate()
-    source.save(update_fields=["retired_on"])
-    jurisdictions_by_id.clear()
-    transaction.on_commit(jurisdictions_by_id.clear)
-    audit_record(
-        actor=actor,
-        action="jurisdiction.merge",
-        obj=source,
-        jpath=target.path,
-        fields={"into": target.code, "children": [c.code for c in children], "references": references},
-    )
-    return target
-
-
-@transaction.atomic
-def jurisdiction_retire(*, actor, jurisdiction_id: int, on: date | None = None) -> Jurisdiction:
-    """Retire an emptied jurisdiction from `on` (today): nothing is under it any more (merge it into another
-    first, which moves what is). It keeps its code and stays in the history."""
-    scope = admin_scope(actor)
-    node = jurisdiction_admin_get(user=actor, jurisdiction_id=jurisdiction_id, for_update=True)
-    if node.path in scope.paths or node.parent_id is None:
-        raise Forbidden(_("This jurisdiction is beyond your reach."))
-    if node.retired_on is not None:
-        return node
-    live_children = Jurisdiction.objects.filter(parent=node, retired_on__isnull=True).exists()
-    people = Person.objects.filter(jpath__startswith=node.path, merged_into__isnull=True).exists()
-    places = Place.objects.filter(jpath__startswith=node.path).exists()
-    if live_children or people or places:
-        raise FieldError(
-            "jurisdiction",
-            _("People, places or jurisdictions are still under it: merge it into another first."),
-            code=Code.WRONG_STATE,
-        )
-    node.retired_on = on or clock.localdate()
-    node.save(update_fields=["retired_on"])
-    jurisdictions_by_id.clear()
-    audit_record(actor=actor, action="jurisdiction.retire", obj=node, fields={"on": node.retired_on.isoformat()})
-    return node
+def compounds_within(*, user) -> list[Place]:
+    """The compounds of the grids `user` administers, with their grid (a split's choices)."""
+    rows = Place.objects.filter(admin_scope(user).q("jpath"), kind=Place.Kind.COMPOUND)
+    return list(rows.select_related("jurisdiction").order_by("jpath", "name")[:5000])

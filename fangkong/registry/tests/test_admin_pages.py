@@ -178,3 +178,17 @@ def test_the_tree_page_merges_and_retires(district):
         "/admin/tree/", {"action": "merge", "jurisdiction": district.s1.pk, "into": district.s1.pk}
     )
     assert own.status_code == 403 and f'data-code="{Code.FORBIDDEN}"' in own.content.decode()
+
+
+def test_the_tree_page_splits_a_grid(district):
+    from fangkong.registry.models import Place
+
+    compound = Place.objects.create(kind="compound", name="分出小区", jurisdiction=district.a1, jpath=district.a1.path)
+    c = district.client(district.street1)
+    assert "分出小区" in c.get("/admin/tree/").content.decode()
+    form = {"action": "split", "jurisdiction": district.a1.pk, "compounds": [compound.pk], "code": "G-A-9",
+            "name": "第九网格"}  # fmt: skip
+    r = c.post("/admin/tree/", form, follow=True)
+    assert r.status_code == 200
+    compound.refresh_from_db()
+    assert compound.jurisdiction.code == "G-A-9"

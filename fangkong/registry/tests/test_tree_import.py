@@ -10,7 +10,7 @@ from fangkong.conftest import make_person
 from fangkong.core.errors import Code
 from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import Forbidden
-from fangkong.registry import errors, reorganising, tree
+from fangkong.registry import errors, reorganising, tree, tree_changes
 from fangkong.registry.models import Jurisdiction, Person, Place
 
 HEADER = "code,name,level,parent_code\n"
@@ -230,7 +230,7 @@ def test_two_communities_merge_with_their_grids_people_counts_and_roles(district
         return sum(ResidentCount.objects.filter(jpath__startswith=path).values_list("n", flat=True))
 
     residents_a = residents_under(district.a.path)
-    target = reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=other.pk, into_id=district.a.pk)
+    target = tree_changes.jurisdiction_merge(actor=district.street1, jurisdiction_id=other.pk, into_id=district.a.pk)
     assert target == district.a
     other.refresh_from_db()
     grid.refresh_from_db()
@@ -259,26 +259,26 @@ def test_merging_needs_the_same_level_and_reach(district):
     from fangkong.core.errors import FieldError
 
     with pytest.raises(FieldError) as exc:
-        reorganising.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.a1.pk, into_id=district.a.pk)
+        tree_changes.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.a1.pk, into_id=district.a.pk)
     assert exc.value.code == Code.INVALID
     with pytest.raises(Forbidden):  # the street officer's own street is not theirs to merge away
-        reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.s1.pk, into_id=district.s1.pk)
+        tree_changes.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.s1.pk, into_id=district.s1.pk)
     from fangkong.core.scoping import NotFound
 
     with pytest.raises(NotFound):  # another street's community is beyond reach
-        reorganising.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.b.pk, into_id=district.a.pk)
+        tree_changes.jurisdiction_merge(actor=district.street1, jurisdiction_id=district.b.pk, into_id=district.a.pk)
 
 
 def test_only_an_emptied_jurisdiction_retires(district):
     from fangkong.core.errors import FieldError
 
     with pytest.raises(FieldError) as exc:
-        reorganising.jurisdiction_retire(actor=district.hq, jurisdiction_id=district.a1.pk)
+        tree_changes.jurisdiction_retire(actor=district.hq, jurisdiction_id=district.a1.pk)
     assert exc.value.code == Code.WRONG_STATE  # person_a lives there
     empty = reorganising.jurisdiction_add(
         actor=district.hq, parent_id=district.a.pk, code="G-EMPTY", name="空网格", kind="grid"
     )
-    done = reorganising.jurisdiction_retire(actor=district.hq, jurisdiction_id=empty.pk)
+    done = tree_changes.jurisdiction_retire(actor=district.hq, jurisdiction_id=empty.pk)
     assert done.retired_on is not None
     assert AuditEvent.objects.filter(action="jurisdiction.retire").exists()
 
@@ -289,8 +289,45 @@ def test_grids_of_two_communities_merge_and_their_records_name_the_new_community
     person = make_person(district.b, district.b1)
     grid_b = RoleAssignment.objects.create(user=district.worker_a, role="grid_worker", jurisdiction=district.b1)
     RoleAssignment.objects.create(user=district.worker_a, role="grid_worker", jurisdiction=district.a1)
-    reorganising.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.b1.pk, into_id=district.a1.pk)
+    tree_changes.jurisdiction_merge(actor=district.hq, jurisdiction_id=district.b1.pk, into_id=district.a1.pk)
     person.refresh_from_db()
     assert (person.community, person.jurisdiction, person.jpath) == (district.a, district.a1, district.a1.path)
     held = RoleAssignment.objects.filter(user=district.worker_a, role="grid_worker", jurisdiction=district.a1)
     assert held.count() == 1 and not RoleAssignment.objects.filter(pk=grid_b.pk, jurisdiction=district.b1).exists()
+
+
+def test_a_grid_splits_with_the_compounds_chosen_their_people_and_records(district):
+    from fangkong.containment.models import Case
+    from fangkong.registry.counts import residents_rebuild
+    from fangkong.registry.models import Place, ResidentCount
+
+    a1 = district.a1
+    kept = Place.objects.create(kind="compound", name="留下小区", jurisdiction=a1, jpath=a1.path)
+    going = Place.objects.create(kind="compound", name="分出小区", jurisdiction=a1, jpath=a1.path)
+    building = Place.objects.create(kind="building", name="1号楼", parent=going, jurisdiction=a1, jpath=a1.path)
+    home = Place.objects.create(kind="household", name="101", parent=building, jurisdiction=a1, jpath=a1.path)
+    mover = make_person(district.a, a1, name="迁网格")
+    Person.objects.filter(pk=mover.pk).update(household=home)
+    case = Case.objects.create(person=mover, source="clinic", jpath=a1.path)
+    stayer = district.person_a
+    new = tree_changes.jurisdiction_split(
+        actor=district.street1, jurisdiction_id=a1.pk, code="G-A-1B", name="第一网格乙", compound_ids=[going.pk]
+    )
+    assert (new.parent, new.path) == (district.a, f"{district.a.path}G-A-1B/")
+    mover.refresh_from_db()
+    stayer.refresh_from_db()
+    case.refresh_from_db()
+    home.refresh_from_db()
+    kept.refresh_from_db()
+    assert (mover.jurisdiction, mover.jpath, case.jpath, home.jpath) == (new, new.path, new.path, new.path)
+    assert (stayer.jpath, kept.jpath) == (a1.path, a1.path)
+    counted = {r.jpath: r.n for r in ResidentCount.objects.filter(n__gt=0)}
+    residents_rebuild()
+    assert counted == {r.jpath: r.n for r in ResidentCount.objects.filter(n__gt=0)}
+    from fangkong.core.errors import FieldError
+
+    with pytest.raises(FieldError) as exc:  # a compound of another grid
+        tree_changes.jurisdiction_split(
+            actor=district.hq, jurisdiction_id=a1.pk, code="G-X", name="X", compound_ids=[going.pk]
+        )
+    assert exc.value.code == Code.REQUIRED
