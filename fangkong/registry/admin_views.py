@@ -21,7 +21,7 @@ from fangkong.core.tables import read_table_upload
 from fangkong.core.xlsx import workbook_bytes, xlsx_response
 
 from . import merging, places, reorganising, selectors, staff, staff_import, tree, tree_changes, units
-from .models import Jurisdiction, Person, Unit
+from .models import Jurisdiction, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
 
@@ -35,7 +35,9 @@ def _tree_context(request, **extra) -> dict:
         "rows": [(j, depth[j.pk] - top) for j in rows],
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
         "changeable": [j for j in rows if j.parent_id is not None and j.retired_on is None and depth[j.pk] > top],
-        "compounds": reorganising.compounds_within(user=request.user),
+        # A split's compounds: those of the grid chosen first (?split=), not the district's thousands.
+        "split": (split := param_id(request.GET, "split")),
+        "compounds": reorganising.compounds_of(user=request.user, grid_id=split) if split else [],
         "kinds": kinds,
         **extra,
     }
@@ -305,7 +307,6 @@ def staff_list(request):
 def _staff_detail(request, staff_id: int, status: int = 200, **extra):
     target = staff.staff_get(user=request.user, staff_id=staff_id)
     grants = target.roles.select_related("jurisdiction", "unit", "granted_by").order_by("pk")
-    reach = staff.require_admin(request.user)
     context = {
         "target": target,
         "profile": getattr(target, "staff_profile", None),
@@ -315,7 +316,7 @@ def _staff_detail(request, staff_id: int, status: int = 200, **extra):
         "places": selectors.jurisdictions_within(user=request.user, cap=Cap.ACCOUNTS_ADMIN).filter(
             retired_on__isnull=True
         ),
-        "units": Unit.objects.filter(reach.q("jpath")).order_by("kind", "name"),
+        "units": staff.units_within_reach(user=request.user),
         "today": clock.localdate(),
         "role_labels": {code: r.label for code, r in ROLES.items()},
         **extra,
@@ -397,12 +398,10 @@ def duplicates_page(request):
         else:
             messages.success(request, _("Merged: %(n)s record(s) into the kept one.") % {"n": len(others)})
             return redirect("person", person_id=kept)
-    ids = {pk for d in found for pk in d.people}
-    people = Person.objects.select_related("jurisdiction").in_bulk(ids)
     reasons = dict(REASONS)
     groups = [
-        {"people": [people[pk] for pk in d.people if pk in people], "reason": reasons.get(d.reason, d.reason)}
-        for d in found
+        {"people": members, "reason": reasons.get(d.reason, d.reason)}
+        for d, members in merging.duplicates_with_people(found)
     ]
     context = {"groups": groups, "error": error, "form": request.POST}
     return render(request, "registry/admin/duplicates.html", context, status=400 if error else 200)

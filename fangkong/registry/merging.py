@@ -110,6 +110,12 @@ def people_duplicates(*, user, limit: int = GROUP_LIMIT) -> list[Duplicate]:
     return out[:limit]
 
 
+def duplicates_with_people(found: list[Duplicate]) -> list[tuple[Duplicate, list[Person]]]:
+    """Each group found with its records (one query), for a page to show them."""
+    people = Person.objects.select_related("jurisdiction").in_bulk({pk for d in found for pk in d.people})
+    return [(d, [people[pk] for pk in d.people if pk in people]) for d in found]
+
+
 def _members(live, groups, fields: tuple[str, ...], reason: str, add) -> None:
     """The records of each group, read by their phones' keyed hashes (indexed; every grouping includes the phone)."""
     keys = {tuple(g[f] for f in fields) for g in groups}

@@ -61,6 +61,15 @@ def person_for_edit(*, user, person_id: int) -> Person:
     return person
 
 
+def households_for(*, user, person: Person) -> list[Place]:
+    """The households where `person` may be placed: those of their own grid (or community), within the user's power
+    to edit (a move to another grid comes first, then the household there)."""
+    if not scope_for(user, Cap.PEOPLE_EDIT).covers(person.jpath):
+        return []
+    rows = Place.objects.filter(kind=Place.Kind.HOUSEHOLD, jpath__startswith=person.jpath)
+    return list(rows.select_related("parent__parent").order_by("parent__parent__name", "parent__name", "name")[:3000])
+
+
 def _locked(actor, person_id: int) -> Person:
     person = person_for_edit(user=actor, person_id=person_id)  # reach; a merged record answers as merged
     return Person.objects.select_for_update().get(pk=person.pk)

@@ -17,11 +17,10 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.core.tables import TableSpec, open_table
 
 from .models import Jurisdiction, Place
+from .reorganising import admin_scope
 from .results import ImportResult
 from .units import clean_point
 
@@ -85,9 +84,7 @@ def _grid(values: dict[str, str], grids: dict[str, Jurisdiction], communities: d
 
 def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
     """Create and update compounds, buildings and households; each rejected row named with its column."""
-    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
-    if scope.empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    scope = admin_scope(actor)
     table = open_table(PLACES, filename, content)
     tree = Jurisdiction.objects.filter(retired_on__isnull=True, level__in=["community", "grid"])
     grids: dict[str, Jurisdiction] = {}
@@ -113,7 +110,7 @@ def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
             address = " ".join((values.get("address") or "").split())[:200]
             row = _Row(number, grid, compound, building, household, address, lon, lat)
         except FieldError as exc:
-            result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+            result.reject(number, exc)
             continue
         if row.key in rows:
             result.unchanged += 1  # the same place again: the first row says it
@@ -223,9 +220,7 @@ def _children(kind: str, wanted: dict[tuple[int, str], Place]) -> tuple[dict[tup
 
 def places_counted(*, user) -> dict[str, int]:
     """Compounds, buildings and households within the user's reach (`registry.admin`), by kind."""
-    scope = scope_for(user, Cap.REGISTRY_ADMIN)
-    if scope.empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
+    scope = admin_scope(user)
     per_kind = Place.objects.filter(scope.q("jpath")).values("kind").annotate(n=Count("id")).order_by()
     counted = {row["kind"]: row["n"] for row in per_kind}
     return {k: counted.get(k, 0) for k in Place.Kind.values}

@@ -226,7 +226,7 @@ def jurisdiction_move(*, actor, jurisdiction_id: int, parent_id: int) -> Jurisdi
     return node
 
 
-def compounds_within(*, user) -> list[Place]:
-    """The compounds of the grids `user` administers, with their grid (a split's choices)."""
-    rows = Place.objects.filter(admin_scope(user).q("jpath"), kind=Place.Kind.COMPOUND)
-    return list(rows.select_related("jurisdiction").order_by("jpath", "name")[:5000])
+def compounds_of(*, user, grid_id: int) -> list[Place]:
+    """The compounds of a grid `user` administers (a split's choices); NotFound beyond reach."""
+    grid = jurisdiction_admin_get(user=user, jurisdiction_id=grid_id)
+    return list(Place.objects.filter(kind=Place.Kind.COMPOUND, jurisdiction=grid).order_by("name"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fangkong.core.errors import FieldError
+
 
 @dataclass
 class ImportResult:
@@ -12,6 +14,10 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     rejected: list[dict] = field(default_factory=list)
+
+    def reject(self, row: int, exc: FieldError) -> None:
+        """Row `row` refused for `exc` (its column, message and code)."""
+        self.rejected.append({"row": row, "field": exc.field, "message": exc.message, "code": exc.code})
 
     def as_dict(self) -> dict:
         return {

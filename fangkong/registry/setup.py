@@ -13,8 +13,6 @@ import secrets
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.passwords import password_change_require
 
 from .models import Jurisdiction, RoleAssignment
+from .staff import checked_password, clean_username
 
 DIVISION_CODE = re.compile(r"[1-9]\d{5}")  # GB/T 2260: province, prefecture, county — two digits each
 
@@ -50,22 +49,9 @@ def district_setup(*, code: str, name: str, admin_username: str, admin_password:
         raise FieldError("name", _("Give the district's name."), code=Code.REQUIRED)
     if Jurisdiction.objects.filter(level=Jurisdiction.Level.DISTRICT).exists():
         raise FieldError("code", _("A district is set up already on this installation."), code=Code.DUPLICATE)
-    users = get_user_model()
-    try:  # the user model's own rules for a user name (letters, digits, @ . + - _, at most 150)
-        users._meta.get_field("username").run_validators(username)
-        if not username:
-            raise ValidationError("empty")
-    except ValidationError as exc:
-        message = _("A user name is up to 150 letters, digits and . @ + - _.")
-        raise FieldError("admin_username", message, code=Code.INVALID) from exc
-    if users.objects.filter(username__iexact=username).exists():
-        raise FieldError("admin_username", _("This user name is taken."), code=Code.DUPLICATE)
-    password = admin_password or secrets.token_urlsafe(12)
-    user = users(username=username, is_staff=False)
-    try:
-        validate_password(password, user)
-    except ValidationError as exc:
-        raise FieldError("admin_password", " ".join(exc.messages), code=Code.INVALID) from exc
+    username = clean_username(username, field="admin_username")
+    user = get_user_model()(username=username, is_staff=False)
+    password = checked_password(user, admin_password or secrets.token_urlsafe(12), field="admin_password")
     user.set_password(password)
     user.save()
     district = Jurisdiction.objects.create(

@@ -127,6 +127,18 @@ def _require_whole_reach(actor, target, *, self_ok: bool = False) -> None:
         raise Forbidden(_("This account holds powers you cannot grant; a higher administrator must do this."))
 
 
+def _audit_account(actor, action: str, account, **details) -> None:
+    """An account's change in the trail: the account by id and user name (a staff member's, not personal data)."""
+    audit_record(
+        actor=actor,
+        action=action,
+        object_type="auth.user",
+        object_id=account.pk,
+        object_repr=account.get_username(),
+        **details,
+    )
+
+
 # --- district administrators ------------------------------------------------------------------------------------
 
 
@@ -170,27 +182,29 @@ class Made:
     password: str  # as given, or drawn here: handed to the person once, changed at their first sign-in
 
 
-def _clean_username(username: str) -> str:
+def clean_username(username: str, *, field: str = "username") -> str:
+    """A user name the user model accepts (letters, digits, @ . + - _, at most 150) and nobody has, in any case."""
     username = (username or "").strip()
-    try:  # the user model's own rules for a user name (letters, digits, @ . + - _, at most 150)
+    try:
         User._meta.get_field("username").run_validators(username)
         if not username:
             raise ValidationError("empty")
     except ValidationError as exc:
         raise FieldError(
-            "username", _("A user name is up to 150 letters, digits and . @ + - _."), code=Code.INVALID
+            field, _("A user name is up to 150 letters, digits and . @ + - _."), code=Code.INVALID
         ) from exc
     if User.objects.filter(username__iexact=username).exists():
-        raise FieldError("username", _("This user name is taken."), code=Code.DUPLICATE)
+        raise FieldError(field, _("This user name is taken."), code=Code.DUPLICATE)
     return username
 
 
-def _password(user, given: str) -> str:
+def checked_password(user, given: str, *, field: str = "password") -> str:
+    """`given`, or one drawn, as the site's password rules accept it for `user`."""
     password = given or secrets.token_urlsafe(9)
     try:
         validate_password(password, user)
     except ValidationError as exc:
-        raise FieldError("password", " ".join(exc.messages), code=Code.INVALID) from exc
+        raise FieldError(field, " ".join(exc.messages), code=Code.INVALID) from exc
     return password
 
 
@@ -226,7 +240,7 @@ def staff_create(
     and returned) must be changed at the first sign-in. `encoded`: the password already hashed (a sheet's import
     hashes many at once)."""
     home = _home(actor, jurisdiction_id)
-    username = _clean_username(username)
+    username = clean_username(username)
     full_name = " ".join((full_name or "").split())
     if not full_name:
         raise FieldError("full_name", _("Give the person's full name."), code=Code.REQUIRED)
@@ -237,7 +251,7 @@ def staff_create(
     except InvalidDocument as exc:
         raise FieldError("phone", str(exc), code=exc.code) from exc
     user = User(username=username)
-    password = _password(user, password)
+    password = checked_password(user, password)
     if encoded:
         user.password = encoded
     else:
@@ -249,12 +263,10 @@ def staff_create(
     if phone:
         StaffContact.objects.create(user=user, phone_cipher=pii.encrypt(phone))
     password_change_require(user)
-    audit_record(
-        actor=actor,
-        action="staff.create",
-        object_type="auth.user",
-        object_id=user.pk,
-        object_repr=username,
+    _audit_account(
+        actor,
+        "staff.create",
+        user,
         jpath=home.path,
         fields={"jurisdiction": home.code, "phone": pii.mask_phone(phone) if phone else ""},
     )
@@ -274,12 +286,10 @@ def staff_deactivate(*, actor, staff_id: int, reason: str = "") -> None:
     target.save(update_fields=["is_active"])
     StaffProfile.objects.filter(user=target).update(deactivated_at=clock.now())
     tokens_revoke(actor=actor, user=target)
-    audit_record(
-        actor=actor,
-        action="staff.deactivate",
-        object_type="auth.user",
-        object_id=target.pk,
-        object_repr=target.get_username(),
+    _audit_account(
+        actor,
+        "staff.deactivate",
+        target,
         reason=" ".join((reason or "").split())[:500],
     )
 
@@ -293,12 +303,10 @@ def staff_reactivate(*, actor, staff_id: int) -> None:
     target.is_active = True
     target.save(update_fields=["is_active"])
     StaffProfile.objects.filter(user=target).update(deactivated_at=None)
-    audit_record(
-        actor=actor,
-        action="staff.reactivate",
-        object_type="auth.user",
-        object_id=target.pk,
-        object_repr=target.get_username(),
+    _audit_account(
+        actor,
+        "staff.reactivate",
+        target,
     )
 
 
@@ -308,17 +316,15 @@ def staff_password_reset(*, actor, staff_id: int) -> str:
     account's tokens end (whoever held the old password holds nothing)."""
     target = staff_get(user=actor, staff_id=staff_id, for_update=True)
     _require_whole_reach(actor, target)
-    password = _password(target, "")
+    password = checked_password(target, "")
     target.set_password(password)
     target.save(update_fields=["password"])
     password_change_require(target)
     tokens_revoke(actor=actor, user=target)
-    audit_record(
-        actor=actor,
-        action="staff.password_reset",
-        object_type="auth.user",
-        object_id=target.pk,
-        object_repr=target.get_username(),
+    _audit_account(
+        actor,
+        "staff.password_reset",
+        target,
     )
     return password
 
@@ -398,12 +404,10 @@ def role_grant(
     assignment.granted_by = actor
     assignment.granted_at = clock.now()
     assignment.save()
-    audit_record(
-        actor=actor,
-        action="role.grant",
-        object_type="auth.user",
-        object_id=target.pk,
-        object_repr=target.get_username(),
+    _audit_account(
+        actor,
+        "role.grant",
+        target,
         jpath=path,
         fields={
             "role": spec.code,
@@ -430,12 +434,10 @@ def role_revoke(*, actor, staff_id: int, assignment_id: int) -> None:
         raise Forbidden(_("This role carries powers you do not hold there; a higher administrator grants it."))
     _keep_an_administrator(leaving_grant=assignment)
     assignment.delete()
-    audit_record(
-        actor=actor,
-        action="role.revoke",
-        object_type="auth.user",
-        object_id=target.pk,
-        object_repr=target.get_username(),
+    _audit_account(
+        actor,
+        "role.revoke",
+        target,
         jpath=path,
         fields={"role": assignment.role, "at": (assignment.jurisdiction or assignment.unit).code},  # type: ignore[union-attr]
     )
@@ -494,6 +496,11 @@ def person_viewers(*, user, person) -> list[Viewer]:
         )
         for a in rows
     ]
+
+
+def units_within_reach(*, user) -> list[Unit]:
+    """The units where `user` may grant a unit role (a form's choices; each grant is checked again)."""
+    return list(Unit.objects.filter(_reach(user).q("jpath")).order_by("kind", "name"))
 
 
 def grantable_roles(actor) -> list[Role]:

@@ -131,7 +131,7 @@ def staff_import(*, actor, filename: str, content: bytes) -> StaffImportResult:
             seen[key] = number
             rows.append(row)
         except FieldError as exc:
-            result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+            result.reject(number, exc)
     # The new accounts' passwords, hashed side by side before anything is written.
     new = [r for r in rows if (r.values.get("username") or "").strip().lower() not in known]
     firsts: dict[str, _Row] = {}
@@ -187,12 +187,12 @@ def _write(actor, row: _Row, result: StaffImportResult, *, homes: dict[str, Juri
                     )
                     outcome = "created" if outcome == "created" else "updated"
     except FieldError as exc:
-        result.rejected.append({"row": row.number, "field": exc.field, "message": exc.message, "code": exc.code})
+        result.reject(row.number, exc)
         result.passwords = [p for p in result.passwords if p["row"] != row.number]
         return
     except (Forbidden, NotFound) as exc:
         message = getattr(exc, "reason", "") or _("This account or place is beyond your reach.")
-        result.rejected.append({"row": row.number, "field": "place", "message": message, "code": Code.FORBIDDEN})
+        result.reject(row.number, FieldError("place", message, code=Code.FORBIDDEN))
         result.passwords = [p for p in result.passwords if p["row"] != row.number]
         return
     setattr(result, outcome, getattr(result, outcome) + 1)

@@ -68,10 +68,6 @@ class TreeImportResult(ImportResult):
     failed: dict[str, int] = field(default_factory=dict)  # the codes of rejected rows → their row
 
 
-def _reject(result: TreeImportResult, row: int, exc: FieldError) -> None:
-    result.rejected.append({"row": row, "field": exc.field, "message": exc.message, "code": exc.code})
-
-
 def _cycles(rows: dict[str, _Row], existing: dict[str, Jurisdiction]) -> dict[str, list[str]]:
     """Codes whose parent chain (as the file would make it) comes back to them: {code: the loop's codes}."""
 
@@ -126,7 +122,7 @@ def jurisdictions_import(*, actor, filename: str, content: bytes) -> TreeImportR
                 )
             rows[code] = _Row(number, code, name, level, kind, parent_code)
         except FieldError as exc:
-            _reject(result, number, exc)
+            result.reject(number, exc)
             if code and code not in rows:
                 result.failed.setdefault(code, number)
     with transaction.atomic():
@@ -142,7 +138,7 @@ def _apply(actor, scope: Scope, district: Jurisdiction, rows: dict[str, _Row], r
         row = rows[code]
         others = ", ".join(str(rows[c].row) if c in rows else c for c in loop if c != code)
         message = _("The parent chain comes back to this row (through %(others)s).") % {"others": others}
-        _reject(result, row.row, FieldError("parent_code", message, code=errors.Code.CYCLE))
+        result.reject(row.row, FieldError("parent_code", message, code=errors.Code.CYCLE))
     for code in loops:
         result.failed[code] = rows.pop(code).row
     events = []
@@ -151,10 +147,10 @@ def _apply(actor, scope: Scope, district: Jurisdiction, rows: dict[str, _Row], r
         try:
             events.extend(_apply_row(actor, scope, district, row, rows, existing, result))
         except FieldError as exc:
-            _reject(result, row.row, exc)
+            result.reject(row.row, exc)
             result.failed[row.code] = rows.pop(row.code).row
         except Forbidden as exc:
-            _reject(result, row.row, FieldError("parent_code", exc.reason, code=Code.FORBIDDEN))
+            result.reject(row.row, FieldError("parent_code", exc.reason, code=Code.FORBIDDEN))
             result.failed[row.code] = rows.pop(row.code).row
     audit_record_many(events)
 

@@ -22,11 +22,11 @@ from stdnum.exceptions import ValidationError as StdnumError
 
 from fangkong.core.audit import audit_event, audit_record_many
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, Scope, scope_for
+from fangkong.core.scoping import Forbidden, Scope
 from fangkong.core.tables import TableSpec, open_table
 
 from .models import Jurisdiction, Unit
+from .reorganising import admin_scope, clean_name
 from .results import ImportResult
 
 K = Unit.Kind
@@ -120,13 +120,6 @@ def template_header() -> list[str]:
     return TEMPLATE_HEADER + [title for ext in _extensions.values() for title in ext.template]
 
 
-def _admin_scope(actor) -> Scope:
-    scope = scope_for(actor, Cap.REGISTRY_ADMIN)
-    if scope.empty:
-        raise Forbidden(Cap.REGISTRY_ADMIN)
-    return scope
-
-
 def clean_uscc(text: str) -> str:
     value = (text or "").strip().upper()
     if not value:
@@ -175,11 +168,7 @@ def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Ju
     code = (values.get("code") or "").strip()
     if not OWN_CODE.fullmatch(code):
         raise FieldError("code", _("A unit's code is up to 32 letters, digits, - and _."), code=Code.INVALID)
-    name = " ".join((values.get("name") or "").split())
-    if not name:
-        raise FieldError("name", _("The name is required."), code=Code.REQUIRED)
-    if len(name) > 100:
-        raise FieldError("name", _("The name is longer than 100 characters."), code=Code.TOO_LONG)
+    name = clean_name(values.get("name", ""))
     where_code = (values.get("jurisdiction") or "").strip()
     where = places.get(where_code)
     if where is None:
@@ -250,7 +239,7 @@ def units_import(*, actor, filename: str, content: bytes) -> ImportResult:
     """Create and update units from a sheet; each rejected row named with its column, and nothing of it written
     (each row in a savepoint: a module's record refused takes its unit with it). Departments first, so that the
     others may name a department created by the same sheet."""
-    scope = _admin_scope(actor)
+    scope = admin_scope(actor)
     table = open_table(TableSpec(unit_columns(), ("kind", "code", "name", "jurisdiction")), filename, content)
     places = {j.code: j for j in Jurisdiction.objects.filter(retired_on__isnull=True)}
     result = ImportResult()
@@ -268,7 +257,7 @@ def units_import(*, actor, filename: str, content: bytes) -> ImportResult:
             seen[row.code] = number
             rows.append((number, row))
         except FieldError as exc:
-            result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+            result.reject(number, exc)
     rows.sort(key=lambda r: (r[1].kind != K.DEPARTMENT, r[0]))
     with transaction.atomic():
         existing = {u.code: u for u in Unit.objects.select_for_update().filter(code__in=list(seen))}
@@ -277,13 +266,13 @@ def units_import(*, actor, filename: str, content: bytes) -> ImportResult:
         for number, row in rows:
             if row.code in existing and not scope.covers(existing[row.code].jpath):
                 message = _("This unit is beyond your reach.")
-                result.rejected.append({"row": number, "field": "code", "message": message, "code": Code.FORBIDDEN})
+                result.reject(number, FieldError("code", message, code=Code.FORBIDDEN))
                 continue
             try:
                 with transaction.atomic():
                     unit, outcome = _save(actor, row, departments, existing)
             except FieldError as exc:
-                result.rejected.append({"row": number, "field": exc.field, "message": exc.message, "code": exc.code})
+                result.reject(number, exc)
                 continue
             setattr(result, outcome, getattr(result, outcome) + 1)
             if outcome != "unchanged":
@@ -297,13 +286,13 @@ ACTIONS = {"created": "unit.create", "updated": "unit.update"}
 
 
 def units_administered(*, user):
-    return Unit.objects.filter(_admin_scope(user).q("jpath")).select_related("jurisdiction", "supervising_department")
+    return Unit.objects.filter(admin_scope(user).q("jpath")).select_related("jurisdiction", "supervising_department")
 
 
 @transaction.atomic
 def unit_save(*, actor, values: dict[str, str]) -> tuple[Unit, str]:
     """One unit from a form (the same rules as a sheet's row): created, or updated when its code is known."""
-    scope = _admin_scope(actor)
+    scope = admin_scope(actor)
     places = {j.code: j for j in Jurisdiction.objects.filter(retired_on__isnull=True)}
     row = unit_row_clean(values, scope=scope, places=places)
     existing = {u.code: u for u in Unit.objects.select_for_update().filter(code=row.code)}

@@ -20,7 +20,7 @@ from fangkong.core.xlsx import xlsx_response
 from . import people, selectors, services, staff
 from .exporting import people_export_xlsx, rejections_xlsx, roster_template_xlsx
 from .importing import import_job_get, import_job_restart, import_job_restartable, import_job_start
-from .models import Person, PersonTag, Place
+from .models import Person, PersonTag
 from .roster import field_label
 
 
@@ -208,11 +208,7 @@ def person_edit(request, person_id: int):
         "grids": selectors.jurisdictions_within(user=request.user, cap=Cap.PEOPLE_EDIT)
         .filter(level="grid", retired_on__isnull=True)
         .select_related("parent"),
-        "households": Place.objects.filter(kind=Place.Kind.HOUSEHOLD, jpath__startswith=person.community.path)
-        .select_related("parent__parent")
-        .order_by("parent__parent__name", "parent__name", "name")[:2000]
-        if person.community
-        else [],
+        "households": people.households_for(user=request.user, person=person),
         "ended_choices": Person.Ended.choices,
         "error": error,
         "form": request.POST,

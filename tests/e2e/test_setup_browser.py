@@ -137,3 +137,29 @@ def test_a_district_is_set_up_from_its_sheets_and_its_grid_worker_sees_the_first
     assert "已保存" in ap.content()
     ap.screenshot(path=str(screenshot_dir / "setup-person-saved-phone.png"), full_page=True)
     admin_phone.close()
+
+    # Every set-up page as the administrator sees it, on a phone and on a desk (looked at: test-output/screenshots).
+    from fangkong.registry.models import Jurisdiction
+
+    grid = Jurisdiction.objects.get(code="XL-01")
+    pages = {
+        "units": "/admin/units/",
+        "places": "/admin/places/",
+        "duplicates": "/people/duplicates/",
+        "person-edit": f"/people/{resident.pk}/edit/",
+        "tree-split": f"/admin/tree/?split={grid.pk}#reorganise",
+        "staff": "/admin/staff/",
+    }
+    for size, viewport in (("phone", {"width": 390, "height": 844}), ("desk", {"width": 1280, "height": 900})):
+        context = browser.new_context(locale="zh-CN", viewport=viewport, is_mobile=size == "phone")
+        p = context.new_page()
+        p.goto(f"{live_server.url}/login/")
+        p.get_by_label(re.compile("用户名")).fill("xlt_admin")
+        p.get_by_label(re.compile("^密码")).fill(OWN)
+        p.get_by_role("button", name=re.compile("登录")).click()
+        p.wait_for_url(f"{live_server.url}/")
+        for name, path in pages.items():
+            response = p.goto(f"{live_server.url}{path}")
+            assert response is not None and response.status == 200, path
+            p.screenshot(path=str(screenshot_dir / f"setup-{name}-{size}.png"), full_page=True)
+        context.close()

@@ -185,7 +185,9 @@ def test_the_tree_page_splits_a_grid(district):
 
     compound = Place.objects.create(kind="compound", name="分出小区", jurisdiction=district.a1, jpath=district.a1.path)
     c = district.client(district.street1)
-    assert "分出小区" in c.get("/admin/tree/").content.decode()
+    assert "分出小区" not in c.get("/admin/tree/").content.decode()  # the grid is chosen first
+    assert "分出小区" in c.get(f"/admin/tree/?split={district.a1.pk}").content.decode()
+    assert c.get(f"/admin/tree/?split={district.b1.pk}").status_code == 404  # another street's grid
     form = {"action": "split", "jurisdiction": district.a1.pk, "compounds": [compound.pk], "code": "G-A-9",
             "name": "第九网格"}  # fmt: skip
     r = c.post("/admin/tree/", form, follow=True)
