@@ -288,7 +288,7 @@ def role_grant(request, user_id: int, payload: staff.RoleGrantInput):
     (inclusive) if given. 403 when the place is beyond your reach, the role carries powers you do not hold there,
     or the account is your own."""
     a = staff.role_grant(actor=request.user, staff_id=user_id, **payload.dict())
-    return Status(201, _grant(RoleAssignment.objects.select_related("jurisdiction", "unit", "granted_by").get(pk=a.pk)))
+    return Status(201, _grant(a))  # the service's row holds its place and granter already
 
 
 class Done(Schema):

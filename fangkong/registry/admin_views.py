@@ -172,7 +172,7 @@ def _units_context(request, **extra) -> dict:
         "places": selectors.jurisdictions_within(user=request.user, cap=Cap.REGISTRY_ADMIN).filter(
             retired_on__isnull=True
         ),
-        "departments": Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("name"),
+        "departments": units.departments(),
         **extra,
     }
 

@@ -285,6 +285,11 @@ def units_import(*, actor, filename: str, content: bytes) -> ImportResult:
 ACTIONS = {"created": "unit.create", "updated": "unit.update"}
 
 
+def departments() -> list[Unit]:
+    """The district's government departments (a unit's supervising department is one of them, wherever it is)."""
+    return list(Unit.objects.filter(kind=K.DEPARTMENT).order_by("name"))
+
+
 def units_administered(*, user):
     return Unit.objects.filter(admin_scope(user).q("jpath")).select_related("jurisdiction", "supervising_department")
 
