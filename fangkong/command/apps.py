@@ -41,6 +41,20 @@ class CommandConfig(AppConfig):
         navigation.register("command:duty", _("Duty"), order=60, visible=tasks, group="command")
         navigation.register("command:incidents", _("Incidents"), order=70, visible=tasks, group="command")
         navigation.register(
+            "command:duty_roster",
+            _("Duty roster"),
+            order=61,
+            visible=navigation.any_cap(Cap.DUTY_MANAGE),
+            group="command",
+        )
+        navigation.register(
+            "command:report_templates",
+            _("Report templates"),
+            order=51,
+            visible=navigation.any_cap(Cap.DIRECTIVE_ISSUE),
+            group="command",
+        )
+        navigation.register(
             "command:supervision",
             _("Supervision"),
             order=280,

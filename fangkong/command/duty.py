@@ -7,20 +7,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import ClockTime, Day
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
-from fangkong.registry.selectors import district_users
+from fangkong.registry.selectors import district_users, staff_within
 
 from . import errors
 from .models import DutyAssignment, DutyLogEntry, DutyShift
@@ -44,20 +44,85 @@ def _post(actor, jurisdiction_id: int | None, unit_id: int | None) -> tuple[Juri
     return place, None, place.path
 
 
+@dataclass(frozen=True)
+class Holiday:
+    """A roster template: a holiday's name and its usual length; its first day when the date is fixed (the lunar
+    holidays move, and the State Council's yearly schedule decides: the officer gives their first day)."""
+
+    key: str
+    label: str
+    days: int
+    month_day: tuple[int, int] | None = None
+
+
+HOLIDAYS = (
+    Holiday("new_year", "元旦假期", 3, (1, 1)),
+    Holiday("spring_festival", "春节假期", 8),
+    Holiday("qingming", "清明节假期", 3),
+    Holiday("labour_day", "五一假期", 5, (5, 1)),
+    Holiday("dragon_boat", "端午节假期", 3),
+    Holiday("mid_autumn", "中秋节假期", 3),
+    Holiday("national_day", "国庆假期", 7, (10, 1)),
+    Holiday("weekend", "周末", 2),
+)
+
+
+def _holiday_first(holiday: Holiday, today: date) -> date | None:
+    """The next first day of a holiday with a fixed date (today counts); the coming Saturday for a weekend."""
+    if holiday.key == "weekend":
+        return today + timedelta(days=(5 - today.weekday()) % 7)
+    if holiday.month_day is None:
+        return None
+    first = date(today.year, *holiday.month_day)
+    return first if first >= today else date(today.year + 1, *holiday.month_day)
+
+
+class RosterCreateInput(FormInput):
+    """A roster: from the API's body, or the roster page's form (whose one "post" field names the duty room as
+    `j:ID` or `unit:ID`)."""
+
+    jurisdiction_id: int | None = None  # a jurisdiction's duty room …
+    unit_id: int | None = None  # … or a unit's
+    template: str = ""  # a holiday (HOLIDAYS): its length, its name and, for a fixed date, its first day
+    first: Day | None = None
+    days: int | None = None
+    change_at: ClockTime = time(8, 0)
+    label: str = ""
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        kind, _sep, ref = str(post.get("post", "")).partition(":")
+        if ref.isdigit():
+            values["unit_id" if kind == "unit" else "jurisdiction_id"] = int(ref)
+        return values
+
+
 @transaction.atomic
 def roster_generate(
     *,
     actor,
-    first: date,
-    days: int,
+    first: date | None = None,
+    days: int | None = None,
     jurisdiction_id: int | None = None,
     unit_id: int | None = None,
     change_at: time = time(8, 0),
     label: str = "",
+    template: str = "",
 ) -> list[DutyShift]:
     """One shift a day from `first` for `days` days (a holiday template: 五一 = 5 days from May 1), for a
-    jurisdiction's duty room or a unit's."""
+    jurisdiction's duty room or a unit's. Days already rostered are kept (and not counted)."""
     place, unit, path = _post(actor, jurisdiction_id, unit_id)
+    if template:
+        holiday = next((h for h in HOLIDAYS if h.key == template), None)
+        if holiday is None:
+            raise FieldError("template", _("Choose one of the holidays listed."), code=Code.UNKNOWN_CHOICE)
+        first = first or _holiday_first(holiday, clock.localdate())
+        days = days or holiday.days
+        label = label or holiday.label
+    if first is None:
+        raise FieldError("first", _("Give the first day."), code=Code.REQUIRED)
+    days = 1 if days is None else days
     if not 1 <= days <= MAX_DAYS:
         raise FieldError("days", _("From 1 to %(n)d days.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE)
     tz = timezone.get_default_timezone()
@@ -78,14 +143,29 @@ def roster_generate(
     return made
 
 
-@transaction.atomic
-def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignment:
+class DutyAssignInput(FormInput):
+    """Someone on a shift: from the API's body or the roster page's form."""
+
+    user_id: int
+    role: str  # leader | officer
+
+
+def _shift_managed(actor, shift_id: int) -> DutyShift:
     shift = DutyShift.objects.select_for_update().filter(pk=shift_id).first()
     if shift is None or not scope_for(actor, Cap.DUTY_MANAGE).covers(shift.jpath):
         raise NotFound
+    return shift
+
+
+@transaction.atomic
+def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignment:
+    """A leader on duty (one a shift) or a duty officer, chosen among the staff within the manager's reach; nobody
+    on two shifts at once. The person is told."""
+    shift = _shift_managed(actor, shift_id)
     if role not in DutyAssignment.Role.values:
         raise FieldError("role", _("Leader on duty or duty officer."), code=Code.UNKNOWN_CHOICE)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    # Someone beyond the manager's reach reads like nobody: a roster is not a way to find out who exists.
+    user = staff_within(user=actor, cap=Cap.DUTY_MANAGE).filter(pk=user_id).first()
     if user is None:
         raise FieldError("user_id", _("Unknown user."), code=Code.NOT_FOUND)
     clash = DutyAssignment.objects.filter(user=user, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
@@ -109,6 +189,28 @@ def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignm
     )
     notify([user], title=_("You are on duty %(at)s") % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
     return assignment
+
+
+@transaction.atomic
+def duty_unassign(*, actor, shift_id: int, assignment_id: int) -> None:
+    """Take someone off a shift before they checked in (a mistake, a change of plan); the person is told. Once
+    checked in, the shift is theirs on the record."""
+    shift = _shift_managed(actor, shift_id)
+    a = DutyAssignment.objects.select_for_update().filter(pk=assignment_id, shift=shift).first()
+    if a is None:  # the shift is within reach: naming someone not on it is a mistake in the request
+        raise FieldError("assignment_id", _("Nobody by that assignment is on this shift."), code=Code.NOT_FOUND)
+    if a.checked_in_at is not None:
+        raise FieldError("assignment", _("They have checked in: the shift is on the record."), code=Code.WRONG_STATE)
+    user, role = a.user, a.role
+    a.delete()
+    audit_record(
+        actor=actor,
+        action="duty.unassign",
+        obj=shift,
+        jpath=shift.jpath,
+        fields={"user": user.get_username(), "role": role},
+    )
+    notify([user], title=_("You are off duty %(at)s") % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
 
 
 def duty_assignment_get(*, user, shift_id: int, for_update: bool = False) -> DutyAssignment:
@@ -200,9 +302,9 @@ class ShiftView:
     nobody_in: bool
 
 
-def board(*, user, day: date | None = None, within: str = "") -> list[ShiftView]:
-    """The shifts running or starting on `day` within the user's reach (under `within`, a jurisdiction's path, when
-    given), with the flags the clock says."""
+def board(*, user, day: date | None = None, within: str = "", days: int = 1) -> list[ShiftView]:
+    """The shifts running or starting on `day` (and the `days` - 1 days after it) within the user's reach (under
+    `within`, a jurisdiction's path, when given), with the flags the clock says."""
     scope = scope_for(user, Cap.DUTY_MANAGE)
     if scope.empty:
         raise Forbidden(Cap.DUTY_MANAGE)
@@ -210,7 +312,9 @@ def board(*, user, day: date | None = None, within: str = "") -> list[ShiftView]
     tz = timezone.get_default_timezone()
     start = timezone.make_aware(datetime.combine(day, time(0, 0)), tz)
     shifts = (
-        DutyShift.objects.filter(scope.q("jpath"), starts_at__lt=start + timedelta(days=1), ends_at__gt=start)
+        DutyShift.objects.filter(
+            scope.q("jpath"), starts_at__lt=start + timedelta(days=max(1, min(days, MAX_DAYS))), ends_at__gt=start
+        )
         .select_related("jurisdiction", "unit")
         .prefetch_related("assignments__user")
         .order_by("jpath", "starts_at")
@@ -233,6 +337,26 @@ def board(*, user, day: date | None = None, within: str = "") -> list[ShiftView]
             )
         )
     return out
+
+
+def holidays_ahead() -> list[dict]:
+    """The roster templates, each with its next first day when the date is fixed."""
+    today = clock.localdate()
+    return [{"key": h.key, "label": h.label, "days": h.days, "first": _holiday_first(h, today)} for h in HOLIDAYS]
+
+
+def duty_rooms(*, user) -> tuple[list[Jurisdiction], list[Unit]]:
+    """Where a manager may keep a roster: the jurisdictions within reach above the grids, and the units within
+    reach that keep a duty room (departments, clinics, checkpoints, isolation sites)."""
+    scope = scope_for(user, Cap.DUTY_MANAGE)
+    if scope.empty:
+        return [], []
+    places = Jurisdiction.objects.filter(scope.q("path"), retired_on__isnull=True).exclude(
+        level=Jurisdiction.Level.GRID
+    )
+    kinds = [Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC, Unit.Kind.CHECKPOINT, Unit.Kind.ISOLATION]
+    units = Unit.objects.filter(scope.q("jpath"), kind__in=kinds)
+    return list(places.order_by("path")[:500]), list(units.order_by("kind", "name")[:500])
 
 
 def my_shifts(*, user):

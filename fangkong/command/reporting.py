@@ -10,10 +10,11 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
-from fangkong.core.dates import Day
+from fangkong.core.dates import ClockTime, Day
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
@@ -23,6 +24,11 @@ from .directives import _check_reach, _mine_q, parse_recipients
 from .models import ReportAssignment, ReportSubmission, ReportTemplate
 
 FIELD_TYPES = ("number", "text", "choice")
+FIELD_TYPE_LABELS = (
+    ("number", gettext_lazy("A number")),
+    ("text", gettext_lazy("A text")),
+    ("choice", gettext_lazy("A choice")),
+)
 
 
 def _clean_fields(fields: list) -> list[dict]:
@@ -46,16 +52,63 @@ def _clean_fields(fields: list) -> list[dict]:
             )
         if not label:
             raise FieldError("fields", _("A field needs a label."), row=row, code=Code.REQUIRED)
+        # The label names the field in the message: a page's form numbers its rows otherwise than the list.
         if kind not in FIELD_TYPES:
-            raise FieldError("fields", _("A field is a number, a text or a choice."), row=row, code=Code.UNKNOWN_CHOICE)
+            raise FieldError(
+                "fields",
+                _("%(label)s: a field is a number, a text or a choice.") % {"label": label},
+                row=row,
+                code=Code.UNKNOWN_CHOICE,
+            )
         choices = [str(c) for c in f.get("choices", [])] if kind == "choice" else []
         if kind == "choice" and not choices:
-            raise FieldError("fields", _("A choice field lists its choices."), row=row, code=Code.REQUIRED)
+            raise FieldError(
+                "fields",
+                _("%(label)s: a choice field lists its choices.") % {"label": label},
+                row=row,
+                code=Code.REQUIRED,
+            )
         keys.add(key)
         out.append({"key": key, "label": label, "type": kind, "choices": choices, "required": bool(f.get("required"))})
     if not out:
         raise FieldError("fields", _("A report has at least one field."), code=Code.REQUIRED)
     return out
+
+
+FORM_ROWS = 8  # the template page's empty field rows
+
+
+class TemplateCreateInput(FormInput):
+    """A report template, from the API's body or the templates page's form, whose rows (`field_label_N`,
+    `field_type_N`, `field_choices_N` separated by "/" or "、", `field_required_N`) become the fields; a row left
+    without a label is not a field, and a row's key is its own (`field_key_N`) or made from its number."""
+
+    name: str
+    fields: list[dict[str, Any]]  # [{"key", "label", "type": "number|text|choice", "choices", "required"}]
+    schedule: str = "daily"  # daily | weekly
+    due_time: ClockTime | None = None  # default 16:00
+    weekday: int = 0  # weekly: the day it is due (0 = Monday)
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        rows = []
+        for n in range(1, FORM_ROWS + 1):
+            label = str(post.get(f"field_label_{n}", "")).strip()
+            if not label:
+                continue
+            choices = str(post.get(f"field_choices_{n}", "")).replace("、", "/").split("/")
+            rows.append(
+                {
+                    "key": str(post.get(f"field_key_{n}", "")).strip() or f"f{n}",
+                    "label": label,
+                    "type": post.get(f"field_type_{n}", "text"),
+                    "choices": [c.strip() for c in choices if c.strip()],
+                    "required": f"field_required_{n}" in post,
+                }
+            )
+        values["fields"] = rows
+        return values
 
 
 @transaction.atomic
@@ -91,6 +144,13 @@ def _template(actor, template_id: int) -> ReportTemplate:
     return template
 
 
+class TemplateAssignInput(FormInput):
+    """Who files a report, from the API's body or the templates page's form: jurisdiction ids, or unit:ID."""
+
+    recipients: list[int | str]
+    since: Day | None = None
+
+
 @transaction.atomic
 def template_assign(*, actor, template_id: int, recipients: list, since: date | None = None) -> list[ReportAssignment]:
     template = _template(actor, template_id)
@@ -112,6 +172,25 @@ def template_assign(*, actor, template_id: int, recipients: list, since: date | 
     return made
 
 
+def reporter_choices(*, user) -> tuple[list, list]:
+    """Whom a report may be asked of: the jurisdictions below one's own (streets, communities and villages; grids
+    report through their community) and the units within reach."""
+    from fangkong.registry.models import Jurisdiction, Unit
+
+    reach = scope_for(user, Cap.DIRECTIVE_ISSUE)
+    if reach.empty:
+        return [], []
+    places = (
+        Jurisdiction.objects.filter(reach.q("path"), retired_on__isnull=True)
+        .exclude(path__in=reach.paths)
+        .exclude(level=Jurisdiction.Level.GRID)
+        .order_by("path")
+    )
+    kinds = [Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC, Unit.Kind.SCHOOL, Unit.Kind.ENTERPRISE, Unit.Kind.CHECKPOINT]
+    units = Unit.objects.filter(reach.q("jpath"), kind__in=kinds).order_by("kind", "name")
+    return list(places[:1000]), list(units[:500])
+
+
 def assignments_mine(*, user):
     return ReportAssignment.objects.filter(_mine_q(user), template__active=True).select_related("template")
 
@@ -130,8 +209,13 @@ def due_now(*, user) -> list[tuple[ReportAssignment, datetime, ReportSubmission 
 
 
 def templates_visible(*, user):
-    """The report templates the user oversees (for the completeness view)."""
-    return ReportTemplate.objects.filter(scope_for(user, Cap.TASK_OVERSEE).q("jpath")).order_by("name")
+    """The report templates the user oversees (for the completeness view and the templates page), each with the
+    number of its reporters."""
+    return (
+        ReportTemplate.objects.filter(scope_for(user, Cap.TASK_OVERSEE).q("jpath"))
+        .annotate(reporters=Count("assignments"))
+        .order_by("name")
+    )
 
 
 def _clean_values(template: ReportTemplate, values: dict) -> dict:

@@ -18,6 +18,7 @@ urlpatterns = [
     path("inbox/", login_required(RedirectView.as_view(pattern_name="inbox", query_string=True)), name="inbox"),
     path("reports/", views.my_reports, name="reports"),
     path("duty/", views.duty_page, name="duty"),
+    path("duty/roster/", views.roster_page, name="duty_roster"),
     path("supervision/", views.supervision_page, name="supervision"),
     path("incidents/", views.incident_list, name="incidents"),
     path("chain/", views.chain_page, name="chain"),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("situation/<int:report_id>.<str:fmt>", views.situation_export, name="situation_export"),
     path("incidents/<int:incident_id>/", views.incident_detail, name="incident"),
     path("reports/overview/", views.report_overview, name="report_overview"),
+    path("reports/templates/", views.template_page, name="report_templates"),
 ]

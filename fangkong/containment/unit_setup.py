@@ -4,6 +4,7 @@ hospital or a central isolation site; the unit is its staff's."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.errors import Code, FieldError
 from fangkong.registry.models import Unit
@@ -52,4 +53,12 @@ EXTENSION = UnitExtension(
     columns={"capacity": {"capacity", "床位", "床位数"}, "isolation_kind": {"isolation_kind", "隔离点类型"}},
     apply=_apply,
     template=("床位", "隔离点类型"),
+    form=(
+        ("capacity", gettext_lazy("Beds"), ()),
+        (
+            "isolation_kind",
+            gettext_lazy("Site"),
+            (("isolation", gettext_lazy("Central isolation site")), ("hospital", gettext_lazy("Designated hospital"))),
+        ),
+    ),
 )

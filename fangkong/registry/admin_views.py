@@ -173,6 +173,7 @@ def _units_context(request, **extra) -> dict:
             retired_on__isnull=True
         ),
         "departments": units.departments(),
+        "extensions": units.extension_forms(extra.get("form")),
         **extra,
     }
 

@@ -234,6 +234,21 @@ def users_with_cap(
     return out
 
 
+def staff_within(*, user, cap: str, active_only: bool = True) -> QuerySet:
+    """The accounts belonging to, or holding a role at, a place within `user`'s reach for `cap`: whom an
+    administrator administers (`accounts.admin`), whom a duty manager may put on a roster (`command.duty_manage`).
+    Deactivated accounts only when asked."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    scope = scope_for(user, cap)
+    if scope.empty:
+        return User.objects.none()
+    q = scope.q("staff_profile__jpath") | scope.q("roles__jurisdiction__path") | scope.q("roles__unit__jpath")
+    rows = User.objects.filter(pk__in=User.objects.filter(q).values("pk")).select_related("staff_profile")
+    return rows.filter(is_active=True) if active_only else rows
+
+
 def district_path() -> str:
     """The district's own path (the root of the tree): where records about the district as a whole belong."""
     return (

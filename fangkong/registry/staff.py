@@ -40,6 +40,7 @@ from fangkong.core.scoping import Forbidden, NotFound, Scope, in_force, scope_fo
 
 from . import errors
 from .models import Jurisdiction, RoleAssignment, StaffProfile, Unit
+from .selectors import staff_within
 
 User = get_user_model()
 
@@ -82,12 +83,7 @@ def _reach(actor) -> Scope:
 
 def staff_visible(*, user) -> QuerySet:
     """The accounts `user` administers: belonging to, or holding a role at, a place within reach (active or not)."""
-    scope = scope_for(user, Cap.ACCOUNTS_ADMIN)
-    if scope.empty:
-        return User.objects.none()
-    q = scope.q("staff_profile__jpath") | scope.q("roles__jurisdiction__path") | scope.q("roles__unit__jpath")
-    ids = User.objects.filter(q).values("pk")
-    return User.objects.filter(pk__in=ids).select_related("staff_profile")
+    return staff_within(user=user, cap=Cap.ACCOUNTS_ADMIN, active_only=False)
 
 
 def staff_get(*, user, staff_id: int, for_update: bool = False):

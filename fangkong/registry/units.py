@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -84,6 +85,20 @@ class UnitExtension:
     columns: dict[str, set[str]]
     apply: Callable[..., bool]
     template: tuple[str, ...] = ()  # its columns' titles in the template
+    # Its fields on the unit form: (column, label, choices as (value, label) pairs — () for a text field).
+    form: tuple[tuple[str, Any, tuple[tuple[str, Any], ...]], ...] = ()
+
+
+def extension_forms(values=None) -> list[tuple[str, Any, list]]:
+    """Per kind with fields of its own: (kind, the kind's label, its fields as (column, label, choices, the value
+    given)) — for the unit form, refilled from `values` after an error."""
+    labels = dict(Unit.Kind.choices)
+    values = values or {}
+    return [
+        (k, labels.get(k, k), [(key, label, choices, values.get(key, "")) for key, label, choices in ext.form])
+        for k, ext in _extensions.items()
+        if ext.form
+    ]
 
 
 _extensions: dict[str, UnitExtension] = {}

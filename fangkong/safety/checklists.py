@@ -42,6 +42,7 @@ COLUMNS = TableSpec(
     },
     required=("code", "text"),
 )
+TEMPLATE_HEADER = ("编号", "检查内容", "类别", "隐患等级")
 SEVERITY_WORDS = {"general": "general", "一般": "general", "major": "major", "重大": "major"}
 
 

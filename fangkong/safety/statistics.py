@@ -12,7 +12,6 @@ from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -143,10 +142,10 @@ def hazard_statistics(*, user) -> dict:
     _require_reach(user)
     qs = Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry"))
     done = [Hazard.State.ACCEPTED, Hazard.State.CLOSED]
-    # A street's path is the district's segment and its own: "211103/004/" — the first 11 characters.
+    # Grouped by the enterprise's place; its street is the first two segments of that path ("211103/004/", or
+    # "211103/211103004000/" in a tree imported with statistical codes), whatever the codes' lengths.
     groups = (
-        qs.annotate(street=Substr("jpath", 1, 11))
-        .values("grade", "state", "street", "industry")
+        qs.values("grade", "state", "jpath", "industry")
         .annotate(n=Count("id"), overdue=Count("id", filter=Q(deadline__lt=clock.now()) & ~Q(state__in=done)))
         .order_by()
     )
@@ -157,7 +156,8 @@ def hazard_statistics(*, user) -> dict:
     for r in groups:
         n, is_open = r["n"], r["state"] != Hazard.State.CLOSED
         by_state[(r["grade"], r["state"])] = by_state.get((r["grade"], r["state"]), 0) + n
-        for table, key in ((by_street, r["street"]), (by_industry, r["industry"] or "")):
+        street = "/".join(r["jpath"].split("/")[:2]) + "/"
+        for table, key in ((by_street, street), (by_industry, r["industry"] or "")):
             row = table.setdefault(key, [0, 0])
             row[0] += n
             row[1] += n if is_open else 0

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from . import enterprise_views, views
 
 app_name = "safety"
 
@@ -18,4 +18,8 @@ urlpatterns = [
     path("inspections/new/", views.inspection_new, name="inspection_new"),
     path("inspections/<int:inspection_id>/", views.inspection_walk, name="inspection"),
     path("inspections/<int:inspection_id>/signature.png", views.inspection_signature, name="inspection_signature"),
+    path("enterprises/", enterprise_views.enterprise_list, name="enterprises"),
+    path("enterprises/<int:enterprise_id>/", enterprise_views.enterprise_detail, name="enterprise"),
+    path("industries/", enterprise_views.industry_page, name="industries"),
+    path("checklists/", enterprise_views.checklist_page, name="checklists"),
 ]

@@ -19,7 +19,7 @@ from fangkong.core.scoping import NotFound, unit_ids_for
 from fangkong.registry.models import Unit
 
 from .models import Checkpoint, PassRequest, Shift
-from .selectors import checkpoint_for_work, checkpoints_managed
+from .selectors import checkpoint_for_work, checkpoints_by_id, checkpoints_managed
 
 
 def _staff_of(checkpoint: Checkpoint, usernames: list[str]) -> list:
@@ -40,6 +40,60 @@ def checkpoint_managed(*, actor, checkpoint_id: int) -> Checkpoint:
         return checkpoints_managed(user=actor).get(pk=checkpoint_id)
     except Checkpoint.DoesNotExist as exc:
         raise NotFound from exc
+
+
+class CheckpointCloseInput(FormInput):
+    """Why a checkpoint closes (a road reopened, the post merged into another), from the API or the shifts page."""
+
+    reason: str
+
+
+def _managed_for_update(actor, checkpoint_id: int) -> Checkpoint:
+    found = (
+        Checkpoint.objects.select_for_update()
+        .filter(pk__in=checkpoints_managed(user=actor).values("pk"), pk=checkpoint_id)
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+def _opened_or_closed(actor, checkpoint: Checkpoint, active: bool, reason: str = "") -> Checkpoint:
+    checkpoint.active = active
+    checkpoint.save(update_fields=["active"])
+    audit_record(
+        actor=actor,
+        action="checkpoint.reopen" if active else "checkpoint.close",
+        obj=checkpoint,
+        jpath=checkpoint.jpath,
+        fields={"reason": reason} if reason else None,
+    )
+    # Registrations read checkpoints from a minute's memo: this process forgets it now and again once the change is
+    # committed (a registration in between may have read the row as it was).
+    checkpoints_by_id.clear()  # type: ignore[attr-defined]
+    transaction.on_commit(checkpoints_by_id.clear)  # type: ignore[attr-defined]
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_close(*, actor, checkpoint_id: int, reason: str) -> Checkpoint:
+    """Close a checkpoint (its manager): nobody registers there any more; its passages and shifts stay on the
+    record, and it may reopen."""
+    checkpoint = _managed_for_update(actor, checkpoint_id)
+    if not (reason or "").strip():
+        raise FieldError("reason", _("Say why the checkpoint closes."), code=Code.REQUIRED)
+    if not checkpoint.active:
+        raise FieldError("reason", _("The checkpoint is closed already."), code=Code.WRONG_STATE)
+    return _opened_or_closed(actor, checkpoint, False, reason.strip()[:200])
+
+
+@transaction.atomic
+def checkpoint_reopen(*, actor, checkpoint_id: int) -> Checkpoint:
+    checkpoint = _managed_for_update(actor, checkpoint_id)
+    if checkpoint.active:
+        raise FieldError("checkpoint", _("The checkpoint is open."), code=Code.WRONG_STATE)
+    return _opened_or_closed(actor, checkpoint, True)
 
 
 def shifts_ahead(checkpoint: Checkpoint, *, days: int = 7) -> list[Shift]:

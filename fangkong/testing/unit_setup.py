@@ -4,6 +4,7 @@ for whom (mass screening, a fever clinic, in- and outpatients), its hours — is
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.errors import Code, FieldError
 from fangkong.registry.models import Unit
@@ -47,4 +48,16 @@ EXTENSION = UnitExtension(
     columns={"site_kind": {"site_kind", "采样点类型"}, "hours": {"hours", "开放时间"}},
     apply=_apply,
     template=("采样点类型", "开放时间"),
+    form=(
+        (
+            "site_kind",
+            gettext_lazy("Samples for"),
+            (
+                ("mass", gettext_lazy("Mass screening")),
+                ("fever_clinic", gettext_lazy("Fever clinic")),
+                ("hospital", gettext_lazy("In- and outpatients")),
+            ),
+        ),
+        ("hours", gettext_lazy("Opening hours"), ()),
+    ),
 )

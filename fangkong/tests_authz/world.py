@@ -403,6 +403,12 @@ def _command(w: World) -> None:
     aa, ab = template_assign(actor=d.hq, template_id=tpl.pk, recipients=[d.a.pk, d.b.pk])
     w.kinds["report_assignment"] = Pair(aa, ab)
     w.extra["template"] = tpl
+    w.kinds["report_template"] = Pair(
+        template_create(actor=d.street1, name=f"{MARK_A}报", fields=fields),
+        template_create(actor=street2, name=f"{MARK_B}报", fields=fields),
+        f"{MARK_A}报",
+        f"{MARK_B}报",
+    )
     fa = finding_record(actor=d.hq, target_kind="jurisdiction", target_id=d.a.pk, text=f"{MARK_A}发现")
     fb = finding_record(actor=d.hq, target_kind="jurisdiction", target_id=d.b.pk, text=f"{MARK_B}发现")
     w.kinds["finding"] = Pair(fa, fb, f"{MARK_A}发现", f"{MARK_B}发现")

@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime
 
 from ninja import Schema, Status
 
-from fangkong.core.dates import ClockTime, Day
+from fangkong.core.dates import Day
 
 from .. import duty
 from . import ERRORS, router
 
 # ---------------------------------------------------------------- duty
-
-
-class RosterIn(Schema):
-    jurisdiction_id: int | None = None  # a jurisdiction's duty room …
-    unit_id: int | None = None  # … or a unit's
-    first: Day
-    days: int = 1
-    change_at: ClockTime = time(8, 0)
-    label: str = ""  # e.g. 五一假期
 
 
 class DutyShiftOut(Schema):
@@ -35,8 +26,9 @@ class DutyShiftOut(Schema):
 
 
 @router.post("/duty/rosters", response={201: list[int], **ERRORS})
-def roster_create(request, payload: RosterIn):
-    """Daily 24-hour shifts for a duty room over a period (a holiday template)."""
+def roster_create(request, payload: duty.RosterCreateInput):
+    """Daily 24-hour shifts for a duty room over a period; a holiday `template` (GET /duty/holidays) gives the
+    length, the name and, for a fixed date, the first day."""
     return Status(201, [s.pk for s in duty.roster_generate(actor=request.user, **payload.dict())])
 
 
@@ -58,15 +50,30 @@ def duty_board(request, day: Day | None = None):
     ]
 
 
-class DutyAssignIn(Schema):
-    user_id: int
-    role: str  # leader | officer
-
-
 @router.post("/duty/shifts/{int:shift_id}/assign", response={201: dict, **ERRORS})
-def duty_assign(request, shift_id: int, payload: DutyAssignIn):
+def duty_assign(request, shift_id: int, payload: duty.DutyAssignInput):
     a = duty.duty_assign(actor=request.user, shift_id=shift_id, **payload.dict())
     return Status(201, {"id": a.pk, "role": a.role})
+
+
+@router.delete("/duty/shifts/{int:shift_id}/assignments/{int:assignment_id}", response={204: None, **ERRORS})
+def duty_unassign(request, shift_id: int, assignment_id: int):
+    """Take someone off a shift before they checked in."""
+    duty.duty_unassign(actor=request.user, shift_id=shift_id, assignment_id=assignment_id)
+    return Status(204, None)
+
+
+class HolidayOut(Schema):
+    key: str
+    label: str
+    days: int
+    first: date | None  # the next first day, when the date is fixed
+
+
+@router.get("/duty/holidays", response={200: list[HolidayOut], **ERRORS})
+def duty_holidays(request):
+    """The roster templates."""
+    return duty.holidays_ahead()
 
 
 @router.post("/duty/shifts/{int:shift_id}/check-in", response={200: dict, **ERRORS})

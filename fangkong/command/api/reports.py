@@ -7,20 +7,12 @@ from typing import Any
 
 from ninja import Schema, Status
 
-from fangkong.core.dates import ClockTime, Day
+from fangkong.core.dates import Day
 
 from .. import reporting
 from . import ERRORS, router
 
 # ---------------------------------------------------------------- information reporting
-
-
-class TemplateIn(Schema):
-    name: str
-    fields: list[dict[str, Any]]  # [{"key", "label", "type": "number|text|choice", "choices", "required"}]
-    schedule: str = "daily"  # daily | weekly
-    due_time: ClockTime | None = None  # default 16:00
-    weekday: int = 0  # weekly: the day it is due (0 = Monday)
 
 
 class TemplateOut(Schema):
@@ -32,18 +24,13 @@ class TemplateOut(Schema):
 
 
 @router.post("/report-templates", response={201: TemplateOut, **ERRORS})
-def template_create(request, payload: TemplateIn):
+def template_create(request, payload: reporting.TemplateCreateInput):
     t = reporting.template_create(actor=request.user, **payload.dict())
     return Status(201, {"id": t.pk, "name": t.name, "schedule": t.schedule, "due_time": t.due_time, "fields": t.fields})
 
 
-class AssignIn(Schema):
-    recipients: list[int | str]
-    since: Day | None = None
-
-
 @router.post("/report-templates/{int:template_id}/assign", response={200: dict, **ERRORS})
-def template_assign(request, template_id: int, payload: AssignIn):
+def template_assign(request, template_id: int, payload: reporting.TemplateAssignInput):
     made = reporting.template_assign(actor=request.user, template_id=template_id, **payload.dict())
     return {"assigned": len(made)}
 

@@ -7,7 +7,16 @@ from datetime import date, timedelta
 
 import pytest
 
-from fangkong.command.duty import board, duty_assign, duty_check_in, duty_log, duty_log_promote, roster_generate
+from fangkong.command.duty import (
+    board,
+    duty_assign,
+    duty_check_in,
+    duty_log,
+    duty_log_promote,
+    duty_unassign,
+    roster_generate,
+)
+from fangkong.command.models import DutyShift
 from fangkong.conftest import make_user
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
@@ -124,3 +133,92 @@ def test_a_units_duty_room(district):
     assert len(shifts) == 2 and shifts[0].post == dept
     with pytest.raises(Exception):  # noqa: B017  (a street cannot roster a district department)
         roster_generate(actor=district.street1, unit_id=dept.pk, first=clock.localdate(), days=1)
+
+
+def test_holiday_templates_give_the_days_the_name_and_a_fixed_first_day(district):
+    with clock.frozen_at(clock.now().replace(year=2026, month=6, day=10, hour=10)):
+        shifts = roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, template="labour_day")
+        assert [s.label for s in shifts] == ["五一假期"] * 5
+        assert clock.localdate(shifts[0].starts_at) == date(2027, 5, 1)  # this year's has passed
+        national = roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, template="national_day")
+        assert len(national) == 7 and clock.localdate(national[0].starts_at) == date(2026, 10, 1)
+        with pytest.raises(FieldError) as exc:  # a lunar holiday: this year's schedule gives the first day
+            roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, template="spring_festival")
+        assert (exc.value.field, exc.value.code) == ("first", "required")
+        spring = roster_generate(
+            actor=district.street1, jurisdiction_id=district.s1.pk, template="spring_festival", first=date(2027, 2, 5)
+        )
+        assert len(spring) == 8 and spring[0].label == "春节假期"
+        with pytest.raises(FieldError) as exc:
+            roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, template="halloween")
+        assert (exc.value.field, exc.value.code) == ("template", "unknown_choice")
+
+
+def test_only_staff_within_reach_go_on_a_roster_and_come_off_before_checking_in(district):
+    shift = roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=clock.localdate(), days=1)[0]
+    with pytest.raises(FieldError) as exc:  # worker_b works in another street: unknown here
+        duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_b.pk, role="officer")
+    assert (exc.value.field, exc.value.code) == ("user_id", "not_found")
+    a = duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
+    duty_unassign(actor=district.street1, shift_id=shift.pk, assignment_id=a.pk)
+    assert not shift.assignments.exists()
+    assert Notification.objects.filter(user=district.worker_a, title__contains="off duty").exists()
+    a = duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
+    with clock.frozen_at(shift.starts_at + timedelta(hours=1)):
+        duty_check_in(actor=district.worker_a, shift_id=shift.pk)
+    with pytest.raises(FieldError) as exc:
+        duty_unassign(actor=district.street1, shift_id=shift.pk, assignment_id=a.pk)
+    assert (exc.value.field, exc.value.code) == ("assignment", "wrong_state")
+
+
+def test_the_roster_page_builds_assigns_and_takes_off(district):
+    page = district.client(district.street1)
+    r = page.get("/command/duty/roster/")
+    assert r.status_code == 200 and "五一假期" in r.content.decode()
+    bad = page.post("/command/duty/roster/", {"action": "roster", "post": f"j:{district.s1.pk}", "days": "3"})
+    assert bad.status_code == 400 and (bad.context["error"].field, bad.context["error"].code) == ("first", "required")
+    made = page.post(
+        "/command/duty/roster/",
+        {
+            "action": "roster",
+            "post": f"j:{district.s1.pk}",
+            "first": clock.localdate().isoformat(),
+            "days": "2",
+            "change_at": "08:30",
+            "label": "值班",
+        },
+        follow=True,
+    )
+    assert "2 shifts added" in made.content.decode()
+    shift = DutyShift.objects.filter(jurisdiction=district.s1).order_by("starts_at").first()
+    assert clock.localtime(shift.starts_at).endswith(" 08:30")
+    text = page.get("/command/duty/roster/").content.decode()
+    assert f'id="shift-{shift.pk}"' in text and "worker_a" in text and "worker_b" not in text
+    put = page.post(
+        "/command/duty/roster/",
+        {"action": "assign", "shift": shift.pk, "user_id": district.worker_a.pk, "role": "leader"},
+        follow=True,
+    )
+    assert "is on the shift" in put.content.decode()
+    a = shift.assignments.get()
+    off = page.post("/command/duty/roster/", {"action": "unassign", "shift": shift.pk, "assignment": a.pk}, follow=True)
+    assert "Taken off the shift" in off.content.decode() and not shift.assignments.exists()
+    # A duty room of another street is not one's to roster.
+    other = page.post(
+        "/command/duty/roster/",
+        {"action": "roster", "post": f"j:{district.s2.pk}", "first": clock.localdate().isoformat()},
+    )
+    assert other.status_code == 400 and other.context["error"].code == "not_found"
+    assert district.client(district.worker_a).get("/command/duty/roster/").status_code == 404
+
+
+def test_the_holidays_and_unassign_api(client, district, api_token):
+    street = api_token(district.street1)
+    holidays = client.get("/api/v1/duty/holidays", **street).json()
+    assert {"key": "weekend", "label": "周末", "days": 2} == {k: holidays[-1][k] for k in ("key", "label", "days")}
+    shift = roster_generate(actor=district.street1, jurisdiction_id=district.s1.pk, first=clock.localdate(), days=1)[0]
+    a = duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
+    url = f"/api/v1/duty/shifts/{shift.pk}/assignments/{a.pk}"
+    assert client.delete(url, **api_token(district.worker_b)).status_code == 404
+    assert client.delete(url, **street).status_code == 204
+    assert client.delete(url, **street).status_code == 400  # nobody by that assignment any more

@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 from django.utils import timezone
 
-from fangkong.command.models import ReportSubmission
+from fangkong.command.models import ReportSubmission, ReportTemplate
 from fangkong.command.reporting import completeness, report_submit, template_assign, template_create
 from fangkong.conftest import make_user
 from fangkong.core import clock
@@ -142,3 +142,60 @@ def test_report_pages(district):
     assert overview.status_code == 200 and "新工街道" in overview.content.decode()
     assert district.client(district.worker_b).get("/command/reports/").status_code == 404
     assert district.client(district.worker_b).get("/command/reports/overview/").status_code == 404
+
+
+def test_a_template_made_on_its_page_from_rows_and_asked_of_communities(district):
+    page = district.client(district.street1)
+    assert page.get("/command/reports/templates/").status_code == 200
+    form = {
+        "action": "create",
+        "name": "返乡人员日报",
+        "schedule": "daily",
+        "due_time": "17:00",
+        "field_label_1": "返乡人数",
+        "field_type_1": "number",
+        "field_required_1": "on",
+        "field_label_2": "风险等级",
+        "field_type_2": "choice",
+        "field_choices_2": "低/中、高",
+        "field_label_3": "",  # a row without a label is not a field
+        "field_type_3": "text",
+    }
+    no_choices = page.post("/command/reports/templates/", {**form, "field_choices_2": ""})
+    error = no_choices.context["error"]
+    assert no_choices.status_code == 400 and (error.field, error.row, error.code) == ("fields", 1, "required")
+    made = page.post("/command/reports/templates/", form, follow=True)
+    assert "now choose who files it" in made.content.decode()
+    template = ReportTemplate.objects.get(name="返乡人员日报")
+    assert template.due_time.hour == 17 and template.jpath == district.s1.path
+    assert template.fields == [
+        {"key": "f1", "label": "返乡人数", "type": "number", "choices": [], "required": True},
+        {"key": "f2", "label": "风险等级", "type": "choice", "choices": ["低", "中", "高"], "required": False},
+    ]
+    text = page.get("/command/reports/templates/").content.decode()
+    assert f'value="{district.a.pk}"' in text and f'value="{district.b.pk}"' not in text  # below the street only
+    beyond = page.post(
+        "/command/reports/templates/", {"action": "assign", "template": template.pk, "recipients": [district.b.pk]}
+    )
+    assert beyond.status_code == 400 and beyond.context["error"].code == "not_below"
+    asked = page.post(
+        "/command/reports/templates/",
+        {"action": "assign", "template": template.pk, "recipients": [district.a.pk]},
+        follow=True,
+    )
+    assert "1 reporters added" in asked.content.decode() and template.assignments.get().jurisdiction == district.a
+    worker_page = district.client(district.worker_a).get("/command/reports/").content.decode()
+    assert "返乡人数" in worker_page
+
+
+def test_the_templates_page_is_for_who_issues_and_shows_only_ones_own(district):
+    street2 = make_user("street2", "street_officer", jurisdiction=district.s2)
+    theirs = template_create(actor=street2, name="二街日报", fields=FIELDS)
+    page = district.client(district.street1)
+    assert "二街日报" not in page.get("/command/reports/templates/").content.decode()
+    other = page.post(
+        "/command/reports/templates/", {"action": "assign", "template": theirs.pk, "recipients": [district.a.pk]}
+    )
+    assert other.status_code == 400 and other.context["error"].code == "not_found"
+    assert not theirs.assignments.exists()
+    assert district.client(district.worker_a).get("/command/reports/templates/").status_code == 404

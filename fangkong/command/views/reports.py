@@ -1,4 +1,4 @@
-"""Reports filed up the chain (forms as data), their overview, and the duty board."""
+"""Reports filed up the chain (forms as data), their templates and their overview."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock
@@ -13,7 +14,7 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.selectors import jurisdiction_asked
 
 
@@ -61,42 +62,45 @@ def report_overview(request):
 
 
 @scoped
-def duty_page(request):
-    """My shifts (check in and out, write the log); for managers, the day's board with its flags."""
-    from .. import duty
+def template_page(request):
+    """Report templates: made with their fields (a form of rows), and asked of jurisdictions and units below."""
+    from .. import reporting
 
-    error = None
+    if not has_cap(request.user, Cap.DIRECTIVE_ISSUE):
+        raise Forbidden(Cap.DIRECTIVE_ISSUE)
+    error, action = None, request.POST.get("action", "")
     if request.method == "POST":
-        action, shift_id = request.POST.get("action"), param_id(request.POST, "shift") or 0
         try:
-            if action == "check_in":
-                duty.duty_check_in(actor=request.user, shift_id=shift_id)
-            elif action == "check_out":
-                duty.duty_check_out(actor=request.user, shift_id=shift_id)
-            elif action == "log":
-                entry = duty.DutyLogInput.from_form(request.POST)
-                duty.duty_log(actor=request.user, shift_id=shift_id, **entry.dict())
-            elif action == "promote":
-                duty.duty_log_promote(actor=request.user, entry_id=param_id(request.POST, "entry") or 0)
-            messages.success(request, _("Saved."))
-            return redirect(request.get_full_path())
-        except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
+            if action == "create":
+                data = reporting.TemplateCreateInput.from_form(request.POST)
+                t = reporting.template_create(actor=request.user, **data.dict())
+                messages.success(request, _("Template %(name)s made: now choose who files it.") % {"name": t.name})
+                return redirect(f"{request.path}#t-{t.pk}")
+            data = reporting.TemplateAssignInput.from_form(request.POST)
+            made = reporting.template_assign(
+                actor=request.user, template_id=param_id(request.POST, "template") or 0, **data.dict()
+            )
+            messages.success(request, _("%(n)d reporters added.") % {"n": len(made)})
+            return redirect(request.path)
+        except NotFound:
+            error = FieldError("template", _("That template is not within your reach."), code=Code.NOT_FOUND)
         except FieldError as exc:
             error = exc
-    mine = list(duty.my_shifts(user=request.user))
-    managing = has_cap(request.user, Cap.DUTY_MANAGE)
-    if not mine and not managing:
-        raise Forbidden(Cap.DUTY_MANAGE)
-    within = jurisdiction_asked(user=request.user, cap=Cap.DUTY_MANAGE, params=request.GET) if managing else None
+    places, units = reporting.reporter_choices(user=request.user)
     return render(
         request,
-        "command/duty.html",
+        "command/report_templates.html",
         {
-            "mine": mine,
-            "board": duty.board(user=request.user, within=within.path if within else "") if managing else [],
-            "within": within,
+            "templates": reporting.templates_visible(user=request.user),
+            "places": places,
+            "units": units,
+            "rows": range(1, reporting.FORM_ROWS + 1),
+            "types": reporting.FIELD_TYPE_LABELS,
+            "weekdays": sorted(WEEKDAYS.items()),
             "error": error,
+            "action": action,
+            "chosen": param_id(request.POST, "template") if error else None,
+            "form": request.POST,
         },
         status=400 if error else 200,
     )

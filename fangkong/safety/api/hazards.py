@@ -7,9 +7,8 @@ from datetime import datetime
 from ninja import Form, Schema, Status
 
 from fangkong.core.api import paginate
-from fangkong.core.dates import Day
 
-from .. import hazards, statistics
+from .. import enterprises, hazards, statistics
 from . import ERRORS, router
 
 
@@ -182,16 +181,9 @@ def hazard_overdue(request, page: int = 1, page_size: int | None = None):
 # ---------------------------------------------------------------- registry of enterprises, the matrix, listing, photos
 
 
-class ProfileIn(Schema):
-    industry: str | None = None
-    size: str | None = None
-    principal: str | None = None
-    special_risks: list[str] | None = None  # hazardous_chemicals, dust, confined_spaces, ammonia, construction
-
-
 @router.put("/safety/enterprises/{int:enterprise_id}/profile", response={200: EnterpriseOut, **ERRORS})
-def profile_put(request, enterprise_id: int, payload: ProfileIn):
-    u = hazards.profile_update(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
+def profile_put(request, enterprise_id: int, payload: enterprises.ProfileUpdateInput):
+    u = enterprises.profile_update(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
     return {
         "id": u.pk,
         "name": u.name,
@@ -201,27 +193,16 @@ def profile_put(request, enterprise_id: int, payload: ProfileIn):
     }
 
 
-class LicenceIn(Schema):
-    kind: str
-    number: str = ""
-    approved_by_id: int
-    valid_until: Day | None = None
-
-
 @router.post("/safety/enterprises/{int:enterprise_id}/licences", response={201: dict, **ERRORS})
-def licence_create(request, enterprise_id: int, payload: LicenceIn):
-    lic = hazards.licence_add(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
+def licence_create(request, enterprise_id: int, payload: enterprises.LicenceAddInput):
+    lic = enterprises.licence_add(actor=request.user, enterprise_id=enterprise_id, **payload.dict())
     return Status(201, {"id": lic.pk, "kind": lic.kind})
 
 
-class IndustryIn(Schema):
-    department_id: int
-
-
 @router.put("/safety/industries/{industry}", response={200: dict, **ERRORS})
-def industry_put(request, industry: str, payload: IndustryIn):
+def industry_put(request, industry: str, payload: enterprises.IndustryAssignInput):
     """Which department supervises an industry (district HQ)."""
-    row = hazards.industry_assign(actor=request.user, industry=industry, department_id=payload.department_id)
+    row = enterprises.industry_assign(actor=request.user, industry=industry, department_id=payload.department_id)
     return {"industry": row.industry, "department": row.department.name}
 
 

@@ -74,6 +74,24 @@ def shift_create(request, checkpoint_id: int, payload: checkpoint_services.Shift
     return Status(201, _shift(shift))
 
 
+class CheckpointStateOut(Schema):
+    id: int
+    active: bool
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/close", response={200: CheckpointStateOut, **ERRORS})
+def checkpoint_close(request, checkpoint_id: int, payload: checkpoint_services.CheckpointCloseInput):
+    """Close a checkpoint (its manager, with the reason): registrations there stop at once."""
+    c = checkpoint_services.checkpoint_close(actor=request.user, checkpoint_id=checkpoint_id, **payload.dict())
+    return {"id": c.pk, "active": c.active}
+
+
+@router.post("/checkpoints/{int:checkpoint_id}/reopen", response={200: CheckpointStateOut, **ERRORS})
+def checkpoint_reopen(request, checkpoint_id: int):
+    c = checkpoint_services.checkpoint_reopen(actor=request.user, checkpoint_id=checkpoint_id)
+    return {"id": c.pk, "active": c.active}
+
+
 class TravellerRef(Schema):
     id: int | None = None  # only where the caller's jurisdiction holds the passage
     name: str  # the register's there; elsewhere the name as typed at the checkpoint, masked (李*)

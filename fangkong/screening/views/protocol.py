@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
 
 from .. import checkpoints as checkpoint_services
@@ -128,13 +130,24 @@ def shift_page(request):
     if not checkpoints:
         raise Forbidden(Cap.CHECKPOINT_MANAGE)
     error = None
+    action = request.POST.get("action", "shift")
     if request.method == "POST":
+        checkpoint_id = param_id(request.POST, "checkpoint") or 0
         try:
-            shift = checkpoint_services.ShiftCreateInput.from_form(request.POST)
-            checkpoint_services.shift_create(
-                actor=request.user, checkpoint_id=param_id(request.POST, "checkpoint") or 0, **shift.dict()
-            )
+            if action == "close":
+                data = checkpoint_services.CheckpointCloseInput.from_form(request.POST)
+                c = checkpoint_services.checkpoint_close(actor=request.user, checkpoint_id=checkpoint_id, **data.dict())
+                messages.success(request, _("%(name)s is closed: nobody registers there now.") % {"name": c.name})
+            elif action == "reopen":
+                c = checkpoint_services.checkpoint_reopen(actor=request.user, checkpoint_id=checkpoint_id)
+                messages.success(request, _("%(name)s is open again.") % {"name": c.name})
+            else:
+                shift = checkpoint_services.ShiftCreateInput.from_form(request.POST)
+                checkpoint_services.shift_create(actor=request.user, checkpoint_id=checkpoint_id, **shift.dict())
+                messages.success(request, _("Shift added."))
             return redirect("screening:shifts")
+        except NotFound:
+            error = FieldError("checkpoint", _("That checkpoint is not yours to manage."), code=Code.NOT_FOUND)
         except FieldError as exc:
             error = exc
     rows = []
@@ -145,12 +158,19 @@ def shift_page(request):
             {
                 "checkpoint": checkpoint,
                 "shifts": shifts,
-                "gaps": checkpoint_services.uncovered(checkpoint, shifts, days=1),
+                # A closed checkpoint guards nothing: no gap to flag.
+                "gaps": checkpoint_services.uncovered(checkpoint, shifts, days=1) if checkpoint.active else [],
             }
         )
     return render(
         request,
         "screening/shifts.html",
-        {"rows": rows, "error": error, "form": request.POST if error else {}},
+        {
+            "rows": rows,
+            "error": error,
+            "action": action,
+            "form": request.POST if error else {},
+            "may_set_up": has_cap(request.user, Cap.REGISTRY_ADMIN),
+        },
         status=400 if error else 200,
     )

@@ -43,3 +43,23 @@ def test_a_sheet_without_the_site_kind_keeps_it_and_its_hours(district):
     )
     site = Site.objects.get(unit__code="SP-3")
     assert (site.name, site.kind, site.hours) == ("乙", "fever_clinic", "全天")
+
+
+def test_the_unit_form_sets_a_sites_kind_and_hours(district):
+    page = district.client(district.hq)
+    form_page = page.get("/admin/units/").content.decode()
+    assert 'name="site_kind"' in form_page and 'name="hours"' in form_page
+    form = {
+        "action": "save",
+        "kind": "sampling",
+        "code": "SP-9",
+        "name": "园丁发热门诊采样点",
+        "jurisdiction": district.a.code,
+        "site_kind": "fever_clinic",
+        "hours": "全天",
+    }
+    assert page.post("/admin/units/", form).status_code == 302
+    site = Site.objects.get(unit__code="SP-9")
+    assert (site.kind, site.hours) == ("fever_clinic", "全天")
+    wrong = page.post("/admin/units/", {**form, "site_kind": "露天"})
+    assert wrong.status_code == 400 and 'data-field="site_kind"' in wrong.content.decode()

@@ -1,0 +1,147 @@
+"""Work-safety set-up pages: enterprises (their profile and licences), the industry → department matrix, and the
+checklists imported from sheets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.paging import page_of
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.tables import read_table_upload
+
+from . import enterprises
+from .hazards import responsibility, role_of
+
+
+@scoped
+def enterprise_list(request):
+    """The enterprises one sees, found by name, code or credit code, each with its open hazards."""
+    rows = enterprises.enterprises_listed(user=request.user, text=request.GET.get("q", "")[:64])
+    if not rows.exists() and not request.GET.get("q"):
+        raise NotFound
+    page, query = page_of(request, rows)
+    return render(request, "safety/enterprises.html", {"page": page, "query": query, "q": request.GET.get("q", "")})
+
+
+@scoped
+def enterprise_detail(request, enterprise_id: int):
+    """An enterprise's profile (kept by its officer or its regulator), its licences (recorded by the regulator) and
+    who is responsible for it."""
+    enterprise = enterprises.enterprise_get(user=request.user, enterprise_id=enterprise_id)
+    role = role_of(request.user, enterprise)
+    error, action = None, request.POST.get("action", "")
+    if request.method == "POST":
+        try:
+            if action == "licence":
+                data = enterprises.LicenceAddInput.from_form(request.POST)
+                licence = enterprises.licence_add(actor=request.user, enterprise_id=enterprise.pk, **data.dict())
+                messages.success(request, _("Licence %(kind)s recorded.") % {"kind": licence.kind})
+            else:
+                given = enterprises.ProfileUpdateInput.from_form(request.POST)
+                enterprises.profile_update(actor=request.user, enterprise_id=enterprise.pk, **given.dict())
+                messages.success(request, _("Profile saved."))
+            return redirect("safety:enterprise", enterprise.pk)
+        except NotFound:
+            error = FieldError("action", _("Only the enterprise or its regulator does this."), code=Code.FORBIDDEN)
+        except FieldError as exc:
+            error = exc
+    profile = getattr(enterprise, "safety_profile", None)
+    return render(
+        request,
+        "safety/enterprise.html",
+        {
+            "enterprise": enterprise,
+            "profile": profile,
+            "role": role,
+            "licences": [(lic, enterprises.expired(lic)) for lic in enterprises.licences_of(enterprise)],
+            "responsible": responsibility(user=request.user, enterprise_id=enterprise.pk),
+            "risks": enterprises.SPECIAL_RISKS,
+            "sizes": enterprises.SIZES,
+            "industries": enterprises.industries_known(),
+            "departments": enterprises.departments() if role == "regulator" else [],
+            "error": error,
+            "action": action,
+            "form": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def industry_page(request):
+    """三管三必须: which department supervises each industry; district HQ changes it."""
+    rows = enterprises.industry_matrix(user=request.user)
+    keeper = enterprises.may_keep_matrix(request.user)
+    error = None
+    if request.method == "POST":
+        try:
+            data = enterprises.IndustryAssignInput.from_form(request.POST)
+            row = enterprises.industry_assign(actor=request.user, **data.dict())
+            messages.success(request, _("%(i)s: supervised by %(d)s.") % {"i": row.industry, "d": row.department.name})
+            return redirect("safety:industries")
+        except Forbidden as exc:
+            error = FieldError("industry", exc.reason or _("District HQ keeps the matrix."), code=Code.FORBIDDEN)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "safety/industries.html",
+        {
+            "rows": rows,
+            "keeper": keeper,
+            "departments": enterprises.departments() if keeper else [],
+            "error": error,
+            "form": request.POST,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def checklist_page(request):
+    """The checklists inspections are walked against (latest versions, with their items); a regulator imports a
+    new version from a sheet."""
+    from .checklists import TEMPLATE_HEADER, checklist_import, checklists_latest
+
+    if not (has_cap(request.user, Cap.SAFETY_REGULATE) or has_cap(request.user, Cap.SAFETY_SELF)):
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    error = None
+    if request.method == "POST":
+        try:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise FieldError("file", _("Choose a file."), code=Code.REQUIRED)
+            made = checklist_import(
+                actor=request.user,
+                code=request.POST.get("code", ""),
+                name=request.POST.get("name", ""),
+                filename=upload.name or "",
+                content=read_table_upload(upload),
+            )
+            messages.success(
+                request,
+                _("%(name)s version %(v)d imported: %(n)d items.")
+                % {"name": made.name, "v": made.version, "n": made.items.count()},
+            )
+            return redirect("safety:checklists")
+        except Forbidden as exc:
+            error = FieldError("file", exc.reason or _("Regulators import checklists."), code=Code.FORBIDDEN)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "safety/checklists.html",
+        {
+            "checklists": checklists_latest(),
+            "header": TEMPLATE_HEADER,
+            "importer": has_cap(request.user, Cap.SAFETY_REGULATE),
+            "error": error,
+            "form": request.POST,
+        },
+        status=400 if error else 200,
+    )
