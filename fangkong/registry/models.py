@@ -1,8 +1,9 @@
 """The district as data: jurisdictions down to the grid, places down to the household, units, people, roles.
 
 Every record a worker may see carries `jpath`, the materialised path of the finest jurisdiction it belongs
-to (e.g. `211103/005/012/03/`). A user's scope is a set of such paths and selectors filter with one prefix
-condition (core.scoping); the trailing slash keeps `…/01/` from matching `…/010/`.
+to (e.g. `211103/211103005000/211103005012/21110300501203/`: each segment a jurisdiction's code). A user's scope
+is a set of such paths and selectors filter with one prefix condition (core.scoping); the trailing slash keeps
+`…/01/` from matching `…/010/`.
 """
 
 from __future__ import annotations

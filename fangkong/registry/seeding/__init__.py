@@ -1,8 +1,11 @@
 """The demo district: 兴隆台区 with its streets, 106 communities, 13 villages, grids, places, units, people and
 demo users. Deterministic: the same --people gives the same district.
 
-People are generated as rows with explicit ids and written with COPY on PostgreSQL (executemany on SQLite),
-because 1.4 million ORM saves would take an hour and this must finish in minutes.
+The district is set up the way a real one is, through the same services: `setup` makes its root and its first
+administrator (hq_admin), who imports the tree, the units (the checkpoints' posts with them) and the places from
+sheets and makes the staff accounts and their roles — the seed calls what an administrator calls, so the two paths
+stay one. People are generated as rows with explicit ids and written with COPY on PostgreSQL (executemany on
+SQLite), because 1.4 million ORM saves would take an hour and this must finish in minutes.
 """
 
 from __future__ import annotations
@@ -18,11 +21,14 @@ from django.db import connection, transaction
 
 from fangkong.core import memo
 from fangkong.core.audit import audit_record
+from fangkong.core.models import AccountState
 
 from .. import demo_names as names
+from .. import staff
 from ..counts import residents_rebuild
 from ..geo import demo_draw
-from ..models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssignment, Unit
+from ..models import ImportJob, Jurisdiction, Person, PersonTag, Place, RoleAssignment, StaffProfile, Unit
+from ..setup import district_setup
 from .district import _make_jurisdictions, _make_places, _make_units
 from .people import _make_people
 
@@ -72,9 +78,12 @@ class SeedReport:
 # ---------------------------------------------------------------- users
 
 
-def _make_users(key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, str]]:
-    User = get_user_model()
-    password = make_password(str(settings.FANGKONG["DEMO_PASSWORD"]))  # hashed once: ten users, one slow hash
+def _make_users(admin, key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, str]]:
+    """The demo's accounts, made and given their roles by the district's administrator through the staff
+    services (registry.staff), as a real district's are. The demo's password is published, so it is not one to
+    change at the first sign-in."""
+    password = str(settings.FANGKONG["DEMO_PASSWORD"])
+    encoded = make_password(password)  # hashed once: seventeen accounts, one slow hash
     streets = j["streets"]
     communities = j["communities"]
     where = {
@@ -86,20 +95,39 @@ def _make_users(key: dict, j: dict[str, list[Jurisdiction]]) -> list[tuple[str, 
     }
     out = []
     for username, role, place, description in DEMO_USERS:
-        user, _ = User.objects.update_or_create(username=username, defaults={"password": password, "is_active": True})
-        user.roles.all().delete()
         target = where[place]
-        if isinstance(target, Jurisdiction):
-            RoleAssignment.objects.create(user=user, role=role, jurisdiction=target)
-            out.append((username, f"{description}: {target.name}"))
+        home = target if isinstance(target, Jurisdiction) else target.jurisdiction
+        if username == admin.username:
+            user = admin  # made by the district's set-up, with its role
         else:
-            RoleAssignment.objects.create(user=user, role=role, unit=target)
-            out.append((username, f"{description}: {target.name}"))
+            user = staff.staff_create(
+                actor=admin,
+                username=username,
+                full_name=description.split(" ")[0][:64],
+                password=password,
+                encoded=encoded,
+                jurisdiction_id=home.pk,
+            ).user
+            staff.role_grant(
+                actor=admin,
+                staff_id=user.pk,
+                role=role,
+                jurisdiction_id=target.pk if isinstance(target, Jurisdiction) else None,
+                unit_id=None if isinstance(target, Jurisdiction) else target.pk,
+            )
+        out.append((username, f"{description}: {target.name}"))
+    AccountState.objects.filter(user__username__in=[u for u, *_rest in DEMO_USERS]).update(must_change_password=False)
     return out
 
 
 def _wipe() -> None:
     RoleAssignment.objects.all().delete()
+    StaffProfile.objects.all().delete()
+    # The previous demo's accounts are retired, never deleted (what they did may still be on record): renamed out
+    # of the way and deactivated, so that the new district's administrator makes its own.
+    for user in get_user_model().objects.filter(username__in=[u for u, *_rest in DEMO_USERS]):
+        user.username, user.is_active = f"{user.username}~{user.pk}"[:150], False
+        user.save(update_fields=["username", "is_active"])
     ImportJob.objects.all().delete()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -133,20 +161,27 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
             say("removing the previous demo district")
             _wipe()
         memo.clear_all()  # memoised jurisdictions of an earlier district are gone
-        j = _make_jurisdictions()
+        # What a real district does first (`fangkong setup`), then its administrator sets up the rest.
+        admin = district_setup(
+            code=names.DISTRICT[0],
+            name=names.DISTRICT[1],
+            admin_username=DEMO_USERS[0][0],
+            admin_password=str(settings.FANGKONG["DEMO_PASSWORD"]),
+        ).admin
+        j = _make_jurisdictions(admin)
         rects = demo_draw()  # plausible outlines inside the real district's extent, for the hall's map
-        key, units = _make_units(j, rects)
+        key, units = _make_units(admin, j, rects)
         report.communities = sum(1 for c in j["communities"] if c.kind == "community")
         report.villages = sum(1 for c in j["communities"] if c.kind == "village")
         report.grids = len(j["grids"])
         report.units = len(units)
         say(f"{report.communities} communities, {report.villages} villages, {report.grids} grids, {report.units} units")
-        households = _make_places(j, people, rects)
+        households = _make_places(admin, j, people, rects)
         report.households = len(households)
         say(f"{report.households} households; generating {people} residents")
         report.people = _make_people(people, households, units, lambda i: say(f"  {i} residents"))
         residents_rebuild()  # written with COPY, past the register's services: the hall's counts from the rows
-        report.users = _make_users(key, j)
+        report.users = _make_users(admin, key, j)
         audit_record(
             actor=None,
             action="demo.seed",

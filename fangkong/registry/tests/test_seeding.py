@@ -6,7 +6,8 @@ from django.core.management import call_command
 
 from fangkong.core import pii
 from fangkong.core.ids import DocType, clean_document
-from fangkong.registry.models import Jurisdiction, Person, PersonTag, Place
+from fangkong.core.models import AccountState, AuditEvent
+from fangkong.registry.models import Jurisdiction, Person, PersonTag, Place, StaffProfile
 from fangkong.registry.seeding import DEMO_USERS, AlreadySeeded, seed_demo
 
 
@@ -20,6 +21,9 @@ def test_demo_district_shape_and_people():
     assert Jurisdiction.objects.get(level="district").name == "兴隆台区"
     assert Jurisdiction.objects.filter(name__in=["新工街道", "振兴街道"]).count() == 2
     assert communities.filter(name="粮家村", parent__name="新工街道").exists()
+    # The official codes a real district imports: 12 digits for streets, communities and villages (2xx a village).
+    assert Jurisdiction.objects.get(name="新工街道").code == "211103001000"
+    assert communities.get(name="粮家村").code == "211103001201"
     assert not Jurisdiction.objects.filter(level="community", children__isnull=True).exists()  # every one has grids
     assert Person.objects.count() == 600
     numbers = [pii.decrypt(c) for c in Person.objects.values_list("doc_cipher", flat=True)]
@@ -41,6 +45,12 @@ def test_demo_users_exist_with_password_and_roles():
         user = authenticate(username=username, password="fangkong-demo")
         assert user is not None, username
         assert list(user.roles.values_list("role", flat=True)) == [role]
+    # Made as an administrator makes them: each account by the staff service, on the record, not to change the
+    # published demo password at the first sign-in.
+    made = AuditEvent.objects.filter(action="staff.create").values_list("object_repr", flat=True)
+    assert len(made) == len(DEMO_USERS) - 1  # the first is the district's own administrator, from its set-up
+    assert StaffProfile.objects.count() == len(DEMO_USERS) - 1
+    assert not AccountState.objects.filter(must_change_password=True).exists()
     a = authenticate(username="grid_worker_a", password="fangkong-demo").roles.get().jurisdiction
     b = authenticate(username="grid_worker_b", password="fangkong-demo").roles.get().jurisdiction
     assert a.level == b.level == "community" and a.parent_id != b.parent_id
@@ -48,11 +58,13 @@ def test_demo_users_exist_with_password_and_roles():
 
 @pytest.mark.django_db
 def test_seed_refuses_twice_unless_fresh():
+    from fangkong.site.demo import seed_demo as whole_demo  # a fresh demo clears every module's part first
+
     seed_demo(people=20)
     with pytest.raises(AlreadySeeded):
         seed_demo(people=20)
-    seed_demo(people=30, fresh=True)
-    assert Person.objects.count() == 30
+    report = whole_demo(people=30, fresh=True)
+    assert report.people == 30
     assert Jurisdiction.objects.filter(level="district").count() == 1
 
 
