@@ -27,6 +27,11 @@ def _tree_context(request, **extra) -> dict:
     depth = {j.pk: j.path.count("/") - 1 for j in rows}
     top = min(depth.values(), default=0)
     kinds = [(k, label) for k, label in Jurisdiction.Kind.choices if k != Jurisdiction.Kind.DISTRICT]
+    # A district has hundreds of grids called 第一网格: a choice names a grid with its community.
+    names = {j.pk: j.name for j in rows}
+    for j in rows:
+        community = names.get(j.parent_id or 0) if j.level == Jurisdiction.Level.GRID else None
+        j.label = f"{community} · {j.name}" if community else j.name  # type: ignore[attr-defined]
     return {
         "rows": [(j, depth[j.pk] - top) for j in rows],
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
