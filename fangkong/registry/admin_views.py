@@ -60,26 +60,19 @@ def tree_page(request):
             result = titled(result, tree.FIELD_TITLES)
             return render(request, "registry/admin/tree.html", _tree_context(request, result=result))
         if action == "rename":
+            renamed = reorganising.JurisdictionRenameInput.from_form(request.POST)
             node = reorganising.jurisdiction_rename(
-                actor=request.user,
-                jurisdiction_id=chosen_id(request, "jurisdiction"),
-                name=request.POST.get("name", ""),
+                actor=request.user, jurisdiction_id=chosen_id(request, "jurisdiction"), **renamed.dict()
             )
             messages.success(request, _("Renamed to %(name)s.") % {"name": node.name})
         elif action == "add":
-            node = reorganising.jurisdiction_add(
-                actor=request.user,
-                parent_id=chosen_id(request, "parent"),
-                code=request.POST.get("code", ""),
-                name=request.POST.get("name", ""),
-                kind=request.POST.get("kind", ""),
-            )
+            added = reorganising.JurisdictionAddInput.from_form(request.POST)
+            node = reorganising.jurisdiction_add(actor=request.user, **added.dict())
             messages.success(request, _("%(name)s added.") % {"name": node.name})
         elif action == "move":
+            moved = reorganising.JurisdictionMoveInput.from_form(request.POST)
             node = reorganising.jurisdiction_move(
-                actor=request.user,
-                jurisdiction_id=chosen_id(request, "jurisdiction"),
-                parent_id=chosen_id(request, "parent"),
+                actor=request.user, jurisdiction_id=chosen_id(request, "jurisdiction"), **moved.dict()
             )
             messages.success(
                 request, _("%(name)s moved under %(parent)s.") % {"name": node.name, "parent": node.parent}
@@ -88,22 +81,21 @@ def tree_page(request):
             node = reorganising.jurisdiction_admin_get(
                 user=request.user, jurisdiction_id=chosen_id(request, "jurisdiction")
             )
-            target = tree_changes.jurisdiction_merge(
-                actor=request.user, jurisdiction_id=node.pk, into_id=chosen_id(request, "into")
-            )
+            merged = tree_changes.JurisdictionMergeInput.from_form(request.POST)
+            target = tree_changes.jurisdiction_merge(actor=request.user, jurisdiction_id=node.pk, into_id=merged.into)
             messages.success(
                 request,
                 _("%(name)s merged into %(into)s, with its records; it is retired from today.")
                 % {"name": node.name, "into": target.name},
             )
         elif action == "split":
-            compounds = [int(v) for v in request.POST.getlist("compounds") if v.isdigit()]
+            split = tree_changes.JurisdictionSplitInput.from_form(request.POST)
             node = tree_changes.jurisdiction_split(
                 actor=request.user,
                 jurisdiction_id=chosen_id(request, "jurisdiction"),
-                code=request.POST.get("code", ""),
-                name=request.POST.get("name", ""),
-                compound_ids=compounds,
+                code=split.code,
+                name=split.name,
+                compound_ids=split.compounds,
             )
             messages.success(
                 request, _("%(name)s made; the compounds chosen moved to it with their people.") % {"name": node.name}

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, Scope, scope_for
 
@@ -145,7 +146,34 @@ def move_with_records(node: Jurisdiction, parent: Jurisdiction) -> int:
     return moved
 
 
-# --- one at a time, from the pages ------------------------------------------------------------------------------
+# --- one at a time, from the pages and the API --------------------------------------------------------------------
+
+
+class JurisdictionRenameInput(FormInput):
+    name: str
+
+
+class JurisdictionAddInput(FormInput):
+    """A jurisdiction added under its parent (the page's form names it `parent`)."""
+
+    parent_id: int
+    code: str
+    name: str
+    kind: str  # 街道, 镇, 社区, 村, 网格 (or street, town, community, village, grid)
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        return {**super().form_values(post), **({"parent_id": post["parent"]} if "parent" in post else {})}
+
+
+class JurisdictionMoveInput(FormInput):
+    """Where a jurisdiction moves (the page's form names it `parent`)."""
+
+    parent_id: int
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        return {**super().form_values(post), **({"parent_id": post["parent"]} if "parent" in post else {})}
 
 
 def jurisdiction_admin_get(*, user, jurisdiction_id: int, for_update: bool = False) -> Jurisdiction:

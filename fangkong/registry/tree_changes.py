@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
 from fangkong.core.scoping import Forbidden
 
 from .counts import residents_add
@@ -105,6 +106,20 @@ def _one_grant_each(place: Jurisdiction) -> None:
             RoleAssignment.objects.filter(pk=first.pk).update(valid_until=grant.valid_until)
             first.valid_until = grant.valid_until
         grant.delete()
+
+
+class JurisdictionMergeInput(FormInput):
+    """The jurisdiction of the same level that takes the merged one in."""
+
+    into: int
+
+
+class JurisdictionSplitInput(FormInput):
+    """A grid split: the new grid's code and name, and the compounds that go to it."""
+
+    code: str
+    name: str
+    compounds: list[int]
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from fangkong.livelihood.api import router as livelihood_router
 from fangkong.portal.api import router as portal_router
 from fangkong.registry.admin_api import router as admin_router
 from fangkong.registry.api import router as registry_router
+from fangkong.registry.tree_api import router as tree_router
 from fangkong.residents import urls as residents_urls
 from fangkong.safety import resident_urls as safety_me
 from fangkong.safety.api import router as safety_router
@@ -37,6 +38,7 @@ api.add_router("/", auth_router)
 api.add_router("/", inbox_router)
 api.add_router("/", registry_router)
 api.add_router("/", admin_router)
+api.add_router("/", tree_router)
 api.add_router("/", screening_router)
 api.add_router("/", testing_router)
 api.add_router("/", containment_router)

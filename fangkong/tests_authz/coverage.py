@@ -6,7 +6,7 @@ operationId, as /api/v1/openapi.json shows it) — test_inventory fails, naming 
 - `scoped(kind)` — its path (or, with `query=`/`body=`, its query or body: "{ref}" stands for the object) names an
   object of `kind`. The outsiders get the same 403/404 for A's object as for an id that does not exist, and the
   insider gets anything but 404. Other path parameters go in `path=`; POST/PUT bodies are generated from the
-  operation's schema, `body=` overrides fields.
+  operation's schema, `body=` overrides fields ("{other_kind}" in `path=` or `body=`: A's object of that kind).
 - `listing(kind)`, `export(kind)`, `search(kind)` — the outsider's reply (HTML, JSON, CSV or .xlsx) never holds
   the marker of A's object; the insider's does.
 - `unit(kind)` — as scoped, for work done at a unit (a checkpoint, a site): the other unit's staff are outsiders.
@@ -285,6 +285,9 @@ PAGES: dict[str, Cov] = {
     "dataprotection:retention": district("retention periods, district-wide"),
 }
 
+# The tree's administrators: the street officer changes A's tree; the other street's officer (the same powers) gets 404.
+_TREE: dict[str, Any] = {"insider": "street1", "outsiders": ("street2", "worker_a", "worker_b", "unit_staff")}
+
 _P = "fangkong_"
 OPERATIONS: dict[str, Cov] = {
     _P + "core_auth_token_create": public("sign-in"),
@@ -320,6 +323,14 @@ OPERATIONS: dict[str, Cov] = {
         body={"into": "{ref}", "reason": "同一人重复登记核实后合并"},  # into itself: the insider's merge is refused
     ),
     _P + "registry_admin_api_jurisdictions_import": creates("rows beyond the caller's reach are rejected, each"),
+    _P + "registry_tree_api_jurisdiction_add": creates("under a parent within the caller's reach (checked: 404)"),
+    _P + "registry_tree_api_jurisdiction_rename": scoped("jurisdiction", body={"name": "园丁社区"}, **_TREE),
+    _P + "registry_tree_api_jurisdiction_move": scoped("jurisdiction", body={"parent_id": "{jurisdiction}"}, **_TREE),
+    _P + "registry_tree_api_jurisdiction_merge": scoped("jurisdiction", body={"into": "{jurisdiction}"}, **_TREE),
+    _P + "registry_tree_api_jurisdiction_split": scoped(
+        "jurisdiction", body={"code": "G-X-1", "name": "新网格", "compounds": [1]}, **_TREE
+    ),
+    _P + "registry_tree_api_jurisdiction_retire": scoped("jurisdiction", **_TREE),
     _P + "registry_admin_api_roles": district("the roles and what each may do: the same list for every administrator"),
     _P + "registry_admin_api_users": listing("staff"),
     _P + "registry_admin_api_places_import": creates("places within reach; rows beyond it rejected, each"),

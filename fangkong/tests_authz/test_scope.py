@@ -103,6 +103,9 @@ class Caller:
                 data.setdefault("file", _upload())
             return c.generic(method, url + _qs(query), **_multipart(data), **headers)
         body = _body(op, cov, ref)
+        for k, v in (cov.body or {}).items():  # "{kind}": A's object of that kind, as in the path
+            if isinstance(v, str) and v[1:-1] in self.world.kinds:
+                body[k] = self.world.kinds[v[1:-1]].ref("a")
         return c.generic(method, url + _qs(query), json.dumps(body), content_type="application/json", **headers)
 
 
