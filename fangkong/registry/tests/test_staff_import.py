@@ -80,3 +80,24 @@ def test_the_api_answers_and_a_replay_keeps_no_password(district, client, api_to
     replay = post()
     assert replay.json()["created"] == 1 and replay.json()["passwords"] == []
     assert client.post("/api/v1/admin/users:import", {}, **api_token(district.worker_a)).status_code in (403, 422)
+
+
+def test_a_drawn_password_takes_fewer_rounds_until_the_first_sign_in(district, settings):
+    """A drawn 72-bit secret is hashed with DRAWN_ROUNDS; one the sheet gives, with the full rounds; the first sign-in
+    re-hashes the drawn one with the full rounds."""
+    from django.contrib.auth import authenticate
+
+    from fangkong.registry.staff_import import DRAWN_ROUNDS
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+    text = HEADER + (
+        f"wg_d1,网格员丁,,{district.a.code},网格员,{district.a1.code},,\n"
+        f"wg_d2,网格员戊,,{district.a.code},网格员,{district.a2.code},,Wg-2026-初始口令-2\n"
+    )
+    result = _import(district.street1, text)
+    users = get_user_model().objects
+    drawn, given = users.get(username="wg_d1"), users.get(username="wg_d2")
+    assert drawn.password.split("$")[1] == str(DRAWN_ROUNDS)
+    assert int(given.password.split("$")[1]) > 100 * DRAWN_ROUNDS - 1
+    assert authenticate(username="wg_d1", password=result.passwords[0]["password"]) is not None
+    assert int(users.get(username="wg_d1").password.split("$")[1]) > DRAWN_ROUNDS  # upgraded on the sign-in

@@ -21,7 +21,9 @@ def test_a_street_officer_adds_renames_and_retires_a_grid_in_their_street(client
     assert (grid["level"], grid["parent_id"], grid["path"]) == ("grid", district.a.pk, f"{district.a.path}G-A-7/")
     again = _post(client, street, "", {"parent_id": district.a.pk, "code": "G-A-7", "name": "重复", "kind": "网格"})
     assert (again.status_code, again.json()["errors"][0]["field"], again.json()["code"]) == (400, "code", "duplicate")
-    under_street = _post(client, street, "", {"parent_id": district.s1.pk, "code": "G-9", "name": "网格", "kind": "网格"})
+    under_street = _post(
+        client, street, "", {"parent_id": district.s1.pk, "code": "G-9", "name": "网格", "kind": "网格"}
+    )
     assert under_street.status_code == 400  # a grid belongs under a community
     renamed = _post(client, street, f"/{grid['id']}/rename", {"name": "  第七 网格 "})
     assert renamed.json()["name"] == "第七 网格"
@@ -57,11 +59,15 @@ def test_a_grid_split_by_its_compounds(client, district, api_token):
     compound = Place.objects.create(kind="compound", name="园丁小区", jurisdiction=grid, jpath=grid.path)
     missing = _post(client, street, f"/{grid.pk}/split", {"code": "G-A-9", "name": "第九网格"})
     assert (missing.status_code, missing.json()["errors"][0]["field"]) == (422, "compounds")
-    split = _post(client, street, f"/{grid.pk}/split", {"code": "G-A-9", "name": "第九网格", "compounds": [compound.pk]})
+    split = _post(
+        client, street, f"/{grid.pk}/split", {"code": "G-A-9", "name": "第九网格", "compounds": [compound.pk]}
+    )
     assert split.status_code == 201 and split.json()["parent_id"] == district.a.pk
     assert Place.objects.get(pk=compound.pk).jurisdiction_id == split.json()["id"]
     outsider = api_token(district.worker_b)
-    assert _post(client, outsider, f"/{grid.pk}/split", {"code": "G-A-8", "name": "x", "compounds": []}).status_code in (
+    assert _post(
+        client, outsider, f"/{grid.pk}/split", {"code": "G-A-8", "name": "x", "compounds": []}
+    ).status_code in (
         403,
         404,
     )
