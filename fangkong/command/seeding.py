@@ -1,5 +1,7 @@
 """The command side of the demo district: named secretaries and heads of the district, streets and communities
-and the principals of departments and enterprises (synthetic names), so the responsibility chain reads."""
+and the principals of departments and enterprises (synthetic names), so the responsibility chain reads; the
+district's duty room rostered for the week with today's leader and officer on duty, and a daily report asked of
+the streets — made through the services district HQ uses on its pages."""
 
 from __future__ import annotations
 
@@ -7,13 +9,23 @@ import random
 
 from fangkong.registry.models import Jurisdiction, Unit
 
-from .models import Responsible
+from .models import (
+    DutyAssignment,
+    DutyLogEntry,
+    DutyShift,
+    ReportAssignment,
+    ReportSubmission,
+    ReportTemplate,
+    Responsible,
+)
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英"
 
 
 def wipe() -> None:
+    for model in (DutyLogEntry, DutyAssignment, DutyShift, ReportSubmission, ReportAssignment, ReportTemplate):
+        model.objects.all().delete()
     Responsible.objects.all().delete()
 
 
@@ -33,5 +45,34 @@ def seed(*, progress=lambda message: None) -> dict:
     for unit in Unit.objects.filter(kind__in=["department", "enterprise", "checkpoint"]).order_by("pk"):
         rows.append(Responsible(unit=unit, duty="principal", name=name(), post=f"{unit.name}主要负责人"))
     Responsible.objects.bulk_create(rows)
-    progress(f"{len(rows)} named responsible people")
-    return {"responsible": len(rows)}
+    shifts, reporters = _duty_and_reports()
+    progress(f"{len(rows)} named responsible people, {shifts} duty shifts, a daily report of {reporters} streets")
+    return {"responsible": len(rows), "shifts": shifts, "reporters": reporters}
+
+
+def _duty_and_reports() -> tuple[int, int]:
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+
+    from .duty import duty_assign, roster_generate
+    from .reporting import template_assign, template_create
+
+    users = get_user_model().objects
+    hq, deputy = users.filter(username="hq_admin").first(), users.filter(username="hq_deputy").first()
+    district = Jurisdiction.objects.filter(level="district").first()
+    if hq is None or deputy is None or district is None:
+        return 0, 0
+    shifts = roster_generate(actor=hq, jurisdiction_id=district.pk, first=clock.localdate(), days=7, label="区值班室")
+    duty_assign(actor=hq, shift_id=shifts[0].pk, user_id=deputy.pk, role="leader")
+    duty_assign(actor=hq, shift_id=shifts[0].pk, user_id=hq.pk, role="officer")
+    fields = [
+        {"key": "arrivals", "label": "返乡人员（人）", "type": "number", "required": True},
+        {"key": "tested", "label": "核酸检测（人次）", "type": "number", "required": True},
+        {"key": "hazards", "label": "排查隐患（处）", "type": "number"},
+        {"key": "note", "label": "其他情况", "type": "text"},
+    ]
+    template = template_create(actor=hq, name="疫情防控和安全生产日报", fields=fields)
+    streets = list(Jurisdiction.objects.filter(level="street").values_list("pk", flat=True))
+    template_assign(actor=hq, template_id=template.pk, recipients=streets)
+    return len(shifts), len(streets)

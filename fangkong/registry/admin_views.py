@@ -225,14 +225,31 @@ def places_page(request):
     reorganising.admin_scope(request.user)
     context: dict = {}
     status = 200
+    action = request.POST.get("action", "import")
     if request.method == "POST":
         try:
+            if action == "save":
+                outcome = places.place_save(actor=request.user, values={k: v for k, v in request.POST.items()})
+                said = {"created": _("Place added."), "updated": _("Place changed.")}.get(
+                    outcome, _("Nothing changed.")
+                )
+                messages.success(request, said)
+                return redirect("admin-places")
             filename, content = upload_of(request)
             result = places.places_import(actor=request.user, filename=filename, content=content)
             context["result"] = titled(result, places.FIELD_TITLES)
         except FieldError as exc:
             context["error"], status = exc, 400
+            context["form"] = request.POST
+    context["action"] = action
     context["counts"] = places.places_counted(user=request.user)
+    context["grids"] = [
+        (j.code, f"{j.parent.name} · {j.name}" if j.parent else j.name)
+        for j in selectors.jurisdictions_within(user=request.user, cap=Cap.REGISTRY_ADMIN)
+        .filter(level=Jurisdiction.Level.GRID, retired_on__isnull=True)
+        .select_related("parent")
+        .order_by("path")[:2000]
+    ]
     return render(request, "registry/admin/places.html", context, status=status)
 
 

@@ -218,6 +218,44 @@ def _children(kind: str, wanted: dict[tuple[int, str], Place]) -> tuple[dict[tup
     return found, set(missing)
 
 
+@transaction.atomic
+def place_save(*, actor, values: dict[str, str]) -> str:
+    """One place from the places page's form, as a sheet's row would be (`grid`, `compound`, `building`,
+    `household`, `address`, `lon`, `lat`): made where new, its address and point changed where known. Returns
+    "created", "updated" or "unchanged"; a bad field raises FieldError naming it."""
+    scope = admin_scope(actor)
+    code = (values.get("grid") or "").strip()
+    grids = {j.code: j for j in Jurisdiction.objects.filter(code=code, level="grid", retired_on__isnull=True)}
+    named = (values.get("community") or "").strip()
+    communities: dict[str, list[Jurisdiction]] = {}
+    for j in Jurisdiction.objects.filter(level="community", retired_on__isnull=True).filter(code=named) | (
+        Jurisdiction.objects.filter(level="community", retired_on__isnull=True, name=named)
+    ):
+        communities.setdefault(named, []).append(j)
+    grid = _grid(values, grids, communities, scope)
+    row = _Row(
+        0,
+        grid,
+        _name(values, "compound", required=True),
+        _name(values, "building"),
+        _name(values, "household"),
+        " ".join((values.get("address") or "").split())[:200],
+        *clean_point(values),
+    )
+    result = ImportResult()
+    _write([row], result)
+    outcome = "created" if result.created else "updated" if result.updated else "unchanged"
+    if outcome != "unchanged":
+        audit_record(
+            actor=actor,
+            action=f"place.{'create' if outcome == 'created' else 'update'}",
+            object_type="registry.place",
+            object_repr=" ".join(p for p in (row.compound, row.building, row.household) if p)[:200],
+            jpath=grid.path,
+        )
+    return outcome
+
+
 def places_counted(*, user) -> dict[str, int]:
     """Compounds, buildings and households within the user's reach (`registry.admin`), by kind."""
     scope = admin_scope(user)

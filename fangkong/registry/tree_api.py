@@ -15,7 +15,7 @@ from . import reorganising, tree_changes
 router = Router(tags=["administration"])
 
 
-class JurisdictionOut(Schema):
+class TreeNodeOut(Schema):
     id: int
     code: str
     name: str
@@ -33,27 +33,27 @@ def _jurisdiction(j) -> dict:
 TREE_ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 
 
-@router.post("/admin/jurisdictions", response={201: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions", response={201: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_add(request, payload: reorganising.JurisdictionAddInput):
     """A jurisdiction directly under a parent within reach: a street under the district, a grid under a community.
     Streets, communities and villages take their 12-digit statistical code; grids the district's own."""
     return Status(201, _jurisdiction(reorganising.jurisdiction_add(actor=request.user, **payload.dict())))
 
 
-@router.post("/admin/jurisdictions/{int:jurisdiction_id}/rename", response={200: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions/{int:jurisdiction_id}/rename", response={200: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_rename(request, jurisdiction_id: int, payload: reorganising.JurisdictionRenameInput):
     node = reorganising.jurisdiction_rename(actor=request.user, jurisdiction_id=jurisdiction_id, **payload.dict())
     return _jurisdiction(node)
 
 
-@router.post("/admin/jurisdictions/{int:jurisdiction_id}/move", response={200: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions/{int:jurisdiction_id}/move", response={200: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_move(request, jurisdiction_id: int, payload: reorganising.JurisdictionMoveInput):
     """Move a jurisdiction (a grid to another community) with every record under it."""
     node = reorganising.jurisdiction_move(actor=request.user, jurisdiction_id=jurisdiction_id, **payload.dict())
     return _jurisdiction(node)
 
 
-@router.post("/admin/jurisdictions/{int:jurisdiction_id}/merge", response={200: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions/{int:jurisdiction_id}/merge", response={200: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_merge(request, jurisdiction_id: int, payload: tree_changes.JurisdictionMergeInput):
     """Merge into another of the same level (`into`): children, records and references move; the merged one is
     retired from today. Answers the jurisdiction that took it in."""
@@ -61,7 +61,7 @@ def jurisdiction_merge(request, jurisdiction_id: int, payload: tree_changes.Juri
     return _jurisdiction(kept)
 
 
-@router.post("/admin/jurisdictions/{int:jurisdiction_id}/split", response={201: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions/{int:jurisdiction_id}/split", response={201: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_split(request, jurisdiction_id: int, payload: tree_changes.JurisdictionSplitInput):
     """Split a grid: a new grid (`code`, `name`) takes the `compounds` chosen, their people and their records."""
     made = tree_changes.jurisdiction_split(
@@ -74,7 +74,7 @@ def jurisdiction_split(request, jurisdiction_id: int, payload: tree_changes.Juri
     return Status(201, _jurisdiction(made))
 
 
-@router.post("/admin/jurisdictions/{int:jurisdiction_id}/retire", response={200: JurisdictionOut, **TREE_ERRORS})
+@router.post("/admin/jurisdictions/{int:jurisdiction_id}/retire", response={200: TreeNodeOut, **TREE_ERRORS})
 def jurisdiction_retire(request, jurisdiction_id: int):
     """Retire an emptied jurisdiction from today (nothing referenced is deleted)."""
     return _jurisdiction(tree_changes.jurisdiction_retire(actor=request.user, jurisdiction_id=jurisdiction_id))

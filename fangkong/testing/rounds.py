@@ -139,7 +139,11 @@ def site_create(
     address: str = "",
     hours: str = "",
     kind: str = SiteKind.MASS,
+    lon: float | None = None,
+    lat: float | None = None,
 ) -> Site:
+    """A sampling site of a team (the unit whose samplers work there), at a place within the admin's reach, with
+    its point on the hall's map when known."""
     admin = scope_for(actor, Cap.TESTING_ADMIN)
     place = Jurisdiction.objects.filter(pk=jurisdiction_id).first()
     if place is None or not admin.covers(place.path):
@@ -163,6 +167,8 @@ def site_create(
         kind=kind,
         unit=unit,
         hours=(hours or "")[:64],
+        lon=lon,
+        lat=lat,
     )
     audit_record(actor=actor, action="testing.site_create", obj=site, fields={"unit": unit.name})
     return site

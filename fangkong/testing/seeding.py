@@ -13,6 +13,7 @@ from fangkong.registry.geo import point_within
 from fangkong.registry.models import Jurisdiction, PersonCode, RoleAssignment
 
 from .models import Bag, Recall, Round, Sample, Site, Tube
+from .rounds import round_create, site_create
 
 
 def wipe() -> None:
@@ -25,27 +26,31 @@ def seed(*, progress=lambda message: None) -> dict:
     if team is None or team.unit is None:
         return {"sites": 0}
     rng = random.Random(2024)
-    sites = [
-        Site(
-            name=f"{c.name}采样点",
-            address=f"{c.name}党群服务中心",
-            jurisdiction=c,
-            jpath=c.path,
-            unit=team.unit,
-            hours="07:00-21:00",
-            lon=(point := point_within(c, rng))[0],
-            lat=point[1],
+    hq = get_user_model().objects.get(username="hq_admin")
+    # One site in each community for the district hospital's team, made as district HQ makes them.
+    sites = []
+    for c in Jurisdiction.objects.filter(level="community").order_by("path"):
+        lon, lat = point_within(c, rng)
+        sites.append(
+            site_create(
+                actor=hq,
+                name=f"{c.name}采样点",
+                address=f"{c.name}党群服务中心",
+                jurisdiction_id=c.pk,
+                unit_id=team.unit.pk,
+                hours="07:00-21:00",
+                lon=lon,
+                lat=lat,
+            )
         )
-        for c in Jurisdiction.objects.filter(level="community").order_by("path")
-    ]
-    Site.objects.bulk_create(sites)
     now = clock.now()
-    Round.objects.create(
+    round_create(
+        actor=hq,
         name="第1轮全员核酸检测",
         pool_size=10,
         starts_at=now - timedelta(hours=2),
         deadline=now + timedelta(hours=22),
-        created_by=get_user_model().objects.get(username="hq_admin"),
+        household_places=[],  # no sealed zone yet: containment's part of the demo comes after
     )
     progress(f"{len(sites)} sampling sites, one round running")
     return {"sites": len(sites)}

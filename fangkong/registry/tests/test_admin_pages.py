@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.core.errors import Code
-from fangkong.registry.models import Jurisdiction, RoleAssignment
+from fangkong.registry.models import Jurisdiction, Place, RoleAssignment
 
 TREE = (
     "编码,名称,层级,上级编码\n"
@@ -194,3 +194,26 @@ def test_the_tree_page_splits_a_grid(district):
     assert r.status_code == 200
     compound.refresh_from_db()
     assert compound.jurisdiction.code == "G-A-9"
+
+
+def test_a_place_added_and_changed_on_its_page(district):
+    c = district.client(district.street1)
+    page = c.get("/admin/places/").content.decode()
+    assert f'value="{district.a1.code}"' in page and f'value="{district.b1.code}"' not in page  # grids within reach
+    form = {"action": "save", "grid": district.a1.code, "compound": "园丁小区", "building": "2号楼", "household": "301"}
+    r = c.post("/admin/places/", form, follow=True)
+    assert "Place added" in r.content.decode()
+    household = Place.objects.get(kind="household", name="301")
+    assert (household.parent.name, household.parent.parent.name, household.jpath) == (
+        "2号楼",
+        "园丁小区",
+        district.a1.path,
+    )
+    r = c.post("/admin/places/", {**form, "address": "园丁路1号2号楼301"}, follow=True)
+    assert "Place changed" in r.content.decode() and Place.objects.get(pk=household.pk).address == "园丁路1号2号楼301"
+    beyond = c.post("/admin/places/", {**form, "grid": district.b1.code})
+    assert beyond.status_code == 400 and beyond.context["error"].code == "forbidden"
+    wrong = c.post("/admin/places/", {**form, "community": district.b.name})
+    assert wrong.status_code == 400 and wrong.context["error"].field == "grid"  # the grid is not in that community
+    blank = c.post("/admin/places/", {**form, "compound": " "})
+    assert (blank.context["error"].field, blank.context["error"].code) == ("compound", "required")
