@@ -144,9 +144,11 @@ def roster_generate(
 
 
 class DutyAssignInput(FormInput):
-    """Someone on a shift: from the API's body or the roster page's form."""
+    """Someone on a shift: from the API's body or the roster page's form (which names them by user name, from the
+    one list of the staff within reach the page carries)."""
 
-    user_id: int
+    user_id: int | None = None
+    username: str = ""
     role: str  # leader | officer
 
 
@@ -158,20 +160,26 @@ def _shift_managed(actor, shift_id: int) -> DutyShift:
 
 
 @transaction.atomic
-def duty_assign(*, actor, shift_id: int, user_id: int, role: str) -> DutyAssignment:
-    """A leader on duty (one a shift) or a duty officer, chosen among the staff within the manager's reach; nobody
-    on two shifts at once. The person is told."""
+def duty_assign(*, actor, shift_id: int, role: str, user_id: int | None = None, username: str = "") -> DutyAssignment:
+    """A leader on duty (one a shift) or a duty officer — by id or user name — chosen among the staff within the
+    manager's reach; nobody on two shifts at once. The person is told."""
     shift = _shift_managed(actor, shift_id)
     if role not in DutyAssignment.Role.values:
         raise FieldError("role", _("Leader on duty or duty officer."), code=Code.UNKNOWN_CHOICE)
     # Someone beyond the manager's reach reads like nobody: a roster is not a way to find out who exists.
-    user = staff_within(user=actor, cap=Cap.DUTY_MANAGE).filter(pk=user_id).first()
+    staff = staff_within(user=actor, cap=Cap.DUTY_MANAGE)
+    field = "user_id" if user_id is not None else "username"
+    if user_id is None and not (username or "").strip():
+        raise FieldError("username", _("Choose who goes on duty."), code=Code.REQUIRED)
+    user = (
+        staff.filter(pk=user_id) if user_id is not None else staff.filter(username__iexact=username.strip())
+    ).first()
     if user is None:
-        raise FieldError("user_id", _("Unknown user."), code=Code.NOT_FOUND)
+        raise FieldError(field, _("Unknown user."), code=Code.NOT_FOUND)
     clash = DutyAssignment.objects.filter(user=user, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
     if clash.exists():
         raise FieldError(
-            "user_id",
+            field,
             _("%(u)s is on another shift at that time.") % {"u": user.get_username()},
             code=errors.Code.SHIFT_CLASH,
         )

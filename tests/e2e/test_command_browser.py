@@ -52,3 +52,26 @@ def test_directive_to_two_streets_one_done_one_overdue_in_red(browser, live_serv
         page.screenshot(path=str(screenshot_dir / "hq-directive-one-overdue-red.png"), full_page=True)
     for ctx in (hq, street):
         ctx.close()
+
+
+def test_the_demos_duty_week_and_daily_report_as_the_readme_says(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    """README: the district duty room is rostered for the week, hq_deputy leading today; 报表模板 asks the streets
+    for a daily report. HQ puts an officer on tomorrow's shift from the roster page, by name from the staff list."""
+    seed_demo(people=300)
+    hq = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = hq.new_page()
+    _login(page, live_server, "hq_admin")
+    page.goto(f"{live_server.url}/command/duty/roster/")
+    today = page.locator("section[id^=shift-]").first
+    assert "hq_deputy" in today.inner_text() or "第二" in today.inner_text()
+    tomorrow = page.locator("section[id^=shift-]").nth(1)
+    tomorrow.get_by_label("排入本班次").fill("street_officer")
+    tomorrow.get_by_role("button", name=re.compile("^添加$")).click()
+    page.get_by_text(re.compile("已将 .* 排入该班次")).wait_for()
+    page.screenshot(path=str(screenshot_dir / "hq-duty-roster-phone.png"), full_page=True)
+    page.goto(f"{live_server.url}/command/reports/templates/")
+    page.get_by_text("疫情防控和安全生产日报").wait_for()
+    assert "12 个填报单位" in page.content()
+    hq.close()

@@ -193,10 +193,14 @@ def test_the_roster_page_builds_assigns_and_takes_off(district):
     shift = DutyShift.objects.filter(jurisdiction=district.s1).order_by("starts_at").first()
     assert clock.localtime(shift.starts_at).endswith(" 08:30")
     text = page.get("/command/duty/roster/").content.decode()
-    assert f'id="shift-{shift.pk}"' in text and "worker_a" in text and "worker_b" not in text
+    assert f'id="shift-{shift.pk}"' in text and '<option value="worker_a">' in text and "worker_b" not in text
+    beyond = page.post(
+        "/command/duty/roster/", {"action": "assign", "shift": shift.pk, "username": "worker_b", "role": "leader"}
+    )
+    assert (beyond.context["error"].field, beyond.context["error"].code) == ("username", "not_found")
     put = page.post(
         "/command/duty/roster/",
-        {"action": "assign", "shift": shift.pk, "user_id": district.worker_a.pk, "role": "leader"},
+        {"action": "assign", "shift": shift.pk, "username": "WORKER_A", "role": "leader"},
         follow=True,
     )
     assert "is on the shift" in put.content.decode()

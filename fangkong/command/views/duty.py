@@ -92,7 +92,7 @@ def roster_page(request):
             error = exc
     start = param_day(request.GET, "from") or clock.localdate()
     places, units = duty.duty_rooms(user=request.user)
-    people = staff_within(user=request.user, cap=Cap.DUTY_MANAGE).order_by("username")[:1000]
+    people = staff_within(user=request.user, cap=Cap.DUTY_MANAGE).order_by("username")[:5000]
     return render(
         request,
         "command/duty_roster.html",

@@ -59,6 +59,28 @@ DEMO_USERS = [
 ]
 
 
+# The demo accounts' people (synthetic names): what the staff pages, rosters and histories show beside a user name.
+DEMO_NAMES = {
+    "hq_admin": "王建国",
+    "hq_deputy": "李卫东",
+    "street_officer": "张丽华",
+    "grid_worker_a": "刘晓燕",
+    "grid_worker_b": "陈志刚",
+    "checkpoint_staff": "杨海涛",
+    "sampler": "赵静",
+    "lab_staff": "黄敏",
+    "clinic_staff": "周桂英",
+    "safety_regulator": "吴国强",
+    "enterprise_officer": "徐磊",
+    "employer_hr": "孙娜",
+    "market_regulator": "胡军",
+    "editor": "朱婷",
+    "reviewer": "高文斌",
+    "unit_leader": "林峰",
+    "discipline_inspector": "何平",
+}
+
+
 class AlreadySeeded(Exception):
     pass
 
@@ -103,7 +125,7 @@ def _make_users(admin, key: dict, j: dict[str, list[Jurisdiction]]) -> list[tupl
             user = staff.staff_create(
                 actor=admin,
                 username=username,
-                full_name=description.split(" ")[0][:64],
+                full_name=DEMO_NAMES.get(username, username),
                 password=password,
                 encoded=encoded,
                 jurisdiction_id=home.pk,
