@@ -188,15 +188,16 @@ def duty_assign(*, actor, shift_id: int, role: str, user_id: int | None = None, 
     assignment = DutyAssignment.objects.create(
         shift=shift, user=user, role=role, starts_at=shift.starts_at, ends_at=shift.ends_at
     )
-    audit_record(
-        actor=actor,
-        action="duty.assign",
-        obj=shift,
-        jpath=shift.jpath,
-        fields={"user": user.get_username(), "role": role},
-    )
-    notify([user], title=_("You are on duty %(at)s") % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
+    _recorded_and_told(actor, shift, user, role, "duty.assign", _("You are on duty %(at)s"))
     return assignment
+
+
+def _recorded_and_told(actor, shift: DutyShift, user, role: str, action: str, title: str) -> None:
+    """A change of who is on a shift: on the record, and the person told."""
+    audit_record(
+        actor=actor, action=action, obj=shift, jpath=shift.jpath, fields={"user": user.get_username(), "role": role}
+    )
+    notify([user], title=title % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
 
 
 @transaction.atomic
@@ -208,17 +209,10 @@ def duty_unassign(*, actor, shift_id: int, assignment_id: int) -> None:
     if a is None:  # the shift is within reach: naming someone not on it is a mistake in the request
         raise FieldError("assignment_id", _("Nobody by that assignment is on this shift."), code=Code.NOT_FOUND)
     if a.checked_in_at is not None:
-        raise FieldError("assignment", _("They have checked in: the shift is on the record."), code=Code.WRONG_STATE)
+        raise FieldError("assignment_id", _("They have checked in: the shift is on the record."), code=Code.WRONG_STATE)
     user, role = a.user, a.role
     a.delete()
-    audit_record(
-        actor=actor,
-        action="duty.unassign",
-        obj=shift,
-        jpath=shift.jpath,
-        fields={"user": user.get_username(), "role": role},
-    )
-    notify([user], title=_("You are off duty %(at)s") % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
+    _recorded_and_told(actor, shift, user, role, "duty.unassign", _("You are off duty %(at)s"))
 
 
 def duty_assignment_get(*, user, shift_id: int, for_update: bool = False) -> DutyAssignment:

@@ -6,23 +6,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from fangkong.core.api import ErrorOut
 
 from . import reorganising, tree_changes
+from .api import JurisdictionOut
 
 router = Router(tags=["administration"])
 
 
-class TreeNodeOut(Schema):
-    id: int
-    code: str
-    name: str
-    level: str
-    kind: str
-    parent_id: int | None
-    path: str
+class TreeNodeOut(JurisdictionOut):
+    """A jurisdiction as the tree's changes leave it: with the day it was retired, if it was."""
+
     retired_on: date | None
 
 

@@ -168,7 +168,7 @@ def test_only_staff_within_reach_go_on_a_roster_and_come_off_before_checking_in(
         duty_check_in(actor=district.worker_a, shift_id=shift.pk)
     with pytest.raises(FieldError) as exc:
         duty_unassign(actor=district.street1, shift_id=shift.pk, assignment_id=a.pk)
-    assert (exc.value.field, exc.value.code) == ("assignment", "wrong_state")
+    assert (exc.value.field, exc.value.code) == ("assignment_id", "wrong_state")
 
 
 def test_the_roster_page_builds_assigns_and_takes_off(district):

@@ -87,7 +87,8 @@ def roster_page(request):
                 raise FieldError("action", _("Unknown action."), code=Code.UNKNOWN_CHOICE)
             return redirect(request.get_full_path())
         except NotFound:
-            error = FieldError("shift", _("That shift is not within your reach."), code=Code.NOT_FOUND)
+            where = "post" if action == "roster" else "shift"  # the duty room chosen, or the shift acted on
+            error = FieldError(where, _("That is not within your reach."), code=Code.NOT_FOUND)
         except FieldError as exc:
             error = exc
     start = param_day(request.GET, "from") or clock.localdate()

@@ -99,7 +99,6 @@ def template_page(request):
             "weekdays": sorted(WEEKDAYS.items()),
             "error": error,
             "action": action,
-            "chosen": param_id(request.POST, "template") if error else None,
             "form": request.POST,
         },
         status=400 if error else 200,
