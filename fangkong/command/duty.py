@@ -20,7 +20,7 @@ from fangkong.core.inbox import notify
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
-from fangkong.registry.selectors import district_users, staff_within
+from fangkong.registry.selectors import district_users, jurisdictions_within, staff_within, units_within
 
 from . import errors
 from .models import DutyAssignment, DutyLogEntry, DutyShift
@@ -350,15 +350,13 @@ def holidays_ahead() -> list[dict]:
 def duty_rooms(*, user) -> tuple[list[Jurisdiction], list[Unit]]:
     """Where a manager may keep a roster: the jurisdictions within reach above the grids, and the units within
     reach that keep a duty room (departments, clinics, checkpoints, isolation sites)."""
-    scope = scope_for(user, Cap.DUTY_MANAGE)
-    if scope.empty:
-        return [], []
-    places = Jurisdiction.objects.filter(scope.q("path"), retired_on__isnull=True).exclude(
-        level=Jurisdiction.Level.GRID
+    places = jurisdictions_within(user=user, cap=Cap.DUTY_MANAGE).filter(retired_on__isnull=True)
+    kinds: list[str] = [Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC, Unit.Kind.CHECKPOINT, Unit.Kind.ISOLATION]
+    units = units_within(user=user, cap=Cap.DUTY_MANAGE, kinds=kinds)
+    return (
+        list(places.exclude(level=Jurisdiction.Level.GRID).order_by("path")[:500]),
+        list(units.order_by("kind", "name")[:500]),
     )
-    kinds = [Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC, Unit.Kind.CHECKPOINT, Unit.Kind.ISOLATION]
-    units = Unit.objects.filter(scope.q("jpath"), kind__in=kinds)
-    return list(places.order_by("path")[:500]), list(units.order_by("kind", "name")[:500])
 
 
 def my_shifts(*, user):

@@ -176,18 +176,24 @@ def reporter_choices(*, user) -> tuple[list, list]:
     """Whom a report may be asked of: the jurisdictions below one's own (streets, communities and villages; grids
     report through their community) and the units within reach."""
     from fangkong.registry.models import Jurisdiction, Unit
+    from fangkong.registry.selectors import jurisdictions_within, units_within
 
-    reach = scope_for(user, Cap.DIRECTIVE_ISSUE)
-    if reach.empty:
-        return [], []
+    own = scope_for(user, Cap.DIRECTIVE_ISSUE).paths  # downwards only (directives' rule, `_check_reach`)
     places = (
-        Jurisdiction.objects.filter(reach.q("path"), retired_on__isnull=True)
-        .exclude(path__in=reach.paths)
+        jurisdictions_within(user=user, cap=Cap.DIRECTIVE_ISSUE)
+        .filter(retired_on__isnull=True)
+        .exclude(path__in=own)
         .exclude(level=Jurisdiction.Level.GRID)
         .order_by("path")
     )
-    kinds = [Unit.Kind.DEPARTMENT, Unit.Kind.CLINIC, Unit.Kind.SCHOOL, Unit.Kind.ENTERPRISE, Unit.Kind.CHECKPOINT]
-    units = Unit.objects.filter(reach.q("jpath"), kind__in=kinds).order_by("kind", "name")
+    kinds: list[str] = [
+        Unit.Kind.DEPARTMENT,
+        Unit.Kind.CLINIC,
+        Unit.Kind.SCHOOL,
+        Unit.Kind.ENTERPRISE,
+        Unit.Kind.CHECKPOINT,
+    ]
+    units = units_within(user=user, cap=Cap.DIRECTIVE_ISSUE, kinds=kinds).order_by("kind", "name")
     return list(places[:1000]), list(units[:500])
 
 

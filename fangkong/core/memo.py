@@ -1,6 +1,7 @@
 """A tiny per-process memo with a time-to-live, for configuration read on every request of a hot path
-(risk areas, the protocol, time limits). A write in this process clears it at once; other processes see the
-change within `seconds`. Use only for data where a few seconds of staleness across processes is acceptable."""
+(risk areas, the protocol, time limits). A write in this process forgets it (`forget()`: at once, and again when
+its transaction commits, since a read in between saw the rows as they were); other processes see the change within
+`seconds`. Use only for data where a few seconds of staleness across processes is acceptable."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import time
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, Protocol, TypeVar
+
+from django.db import transaction
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -19,6 +22,8 @@ class Memo(Protocol[T_co]):
     def __call__(self) -> T_co: ...
 
     def clear(self) -> None: ...
+
+    def forget(self) -> None: ...
 
 
 def ttl_memo(seconds: float) -> Callable[[Callable[[], T]], Memo[T]]:
@@ -39,6 +44,7 @@ def ttl_memo(seconds: float) -> Callable[[Callable[[], T]], Memo[T]]:
             state["at"] = float("-inf")
 
         get.clear = clear  # type: ignore[attr-defined]
+        get.forget = lambda: forget(clear)  # type: ignore[attr-defined]
         _all.append(get)
         return get  # type: ignore[return-value]
 
@@ -59,3 +65,9 @@ def clear_all() -> None:
     """Tests and writers of configuration: forget everything memoised in this process."""
     for get in _all:
         get.clear()
+
+
+def forget(clear: Callable[[], None] = clear_all) -> None:
+    """A write's side: `clear` (everything, by default) now, and again when the write's transaction commits."""
+    clear()
+    transaction.on_commit(clear)

@@ -27,11 +27,9 @@ def _tree_context(request, **extra) -> dict:
     depth = {j.pk: j.path.count("/") - 1 for j in rows}
     top = min(depth.values(), default=0)
     kinds = [(k, label) for k, label in Jurisdiction.Kind.choices if k != Jurisdiction.Kind.DISTRICT]
-    # A district has hundreds of grids called 第一网格: a choice names a grid with its community.
     names = {j.pk: j.name for j in rows}
     for j in rows:
-        community = names.get(j.parent_id or 0) if j.level == Jurisdiction.Level.GRID else None
-        j.label = f"{community} · {j.name}" if community else j.name  # type: ignore[attr-defined]
+        j.label = _label(j, names.get(j.parent_id or 0))  # type: ignore[attr-defined]
     return {
         "rows": [(j, depth[j.pk] - top) for j in rows],
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
@@ -115,6 +113,11 @@ def tree_page(request):
         context = _tree_context(request, error=error, action=action, form=request.POST)
         return render(request, "registry/admin/tree.html", context, status=403)
     return redirect("admin-tree")
+
+
+def _label(j: Jurisdiction, parent_name: str | None) -> str:
+    """How a choice names a jurisdiction: a grid with its community (a district has hundreds of 第一网格)."""
+    return f"{parent_name} · {j.name}" if parent_name and j.level == Jurisdiction.Level.GRID else j.name
 
 
 def chosen_id(request, name: str) -> int:
@@ -244,7 +247,7 @@ def places_page(request):
     context["action"] = action
     context["counts"] = places.places_counted(user=request.user)
     context["grids"] = [
-        (j.code, f"{j.parent.name} · {j.name}" if j.parent else j.name)
+        (j.code, _label(j, j.parent.name if j.parent else None))
         for j in selectors.jurisdictions_within(user=request.user, cap=Cap.REGISTRY_ADMIN)
         .filter(level=Jurisdiction.Level.GRID, retired_on__isnull=True)
         .select_related("parent")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from fangkong.core.audit import audit_record
@@ -82,11 +82,25 @@ def _grid(values: dict[str, str], grids: dict[str, Jurisdiction], communities: d
     return grid
 
 
-def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
-    """Create and update compounds, buildings and households; each rejected row named with its column."""
-    scope = admin_scope(actor)
-    table = open_table(PLACES, filename, content)
+def _row_of(number: int, values: dict[str, str], grids, communities, scope) -> _Row:
+    """A sheet's row, or the page's form, read into the place it names (FieldError naming the column)."""
+    return _Row(
+        number,
+        _grid(values, grids, communities, scope),
+        _name(values, "compound", required=True),
+        _name(values, "building"),
+        _name(values, "household"),
+        " ".join((values.get("address") or "").split())[:200],
+        *clean_point(values),
+    )
+
+
+def _tree(codes: set[str] | None = None) -> tuple[dict[str, Jurisdiction], dict[str, list[Jurisdiction]]]:
+    """The grids by code, and the communities by code and by name (a row may name either), of the tree in use —
+    only those the `codes` (grid codes, community codes or names) name, when given."""
     tree = Jurisdiction.objects.filter(retired_on__isnull=True, level__in=["community", "grid"])
+    if codes is not None:
+        tree = tree.filter(Q(code__in=codes) | Q(name__in=codes, level="community"))
     grids: dict[str, Jurisdiction] = {}
     communities: dict[str, list[Jurisdiction]] = {}
     for j in tree:
@@ -95,6 +109,14 @@ def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
         else:
             communities.setdefault(j.code, []).append(j)
             communities.setdefault(j.name, []).append(j)
+    return grids, communities
+
+
+def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
+    """Create and update compounds, buildings and households; each rejected row named with its column."""
+    scope = admin_scope(actor)
+    table = open_table(PLACES, filename, content)
+    grids, communities = _tree()
     result = ImportResult()
     rows: dict[tuple, _Row] = {}
     for number, cells in table.rows:
@@ -102,13 +124,7 @@ def places_import(*, actor, filename: str, content: bytes) -> ImportResult:
             values = table.values(cells)
             if values is None:
                 continue
-            grid = _grid(values, grids, communities, scope)
-            compound = _name(values, "compound", required=True)
-            building = _name(values, "building")
-            household = _name(values, "household")
-            lon, lat = clean_point(values)
-            address = " ".join((values.get("address") or "").split())[:200]
-            row = _Row(number, grid, compound, building, household, address, lon, lat)
+            row = _row_of(number, values, grids, communities, scope)
         except FieldError as exc:
             result.reject(number, exc)
             continue
@@ -224,24 +240,8 @@ def place_save(*, actor, values: dict[str, str]) -> str:
     `household`, `address`, `lon`, `lat`): made where new, its address and point changed where known. Returns
     "created", "updated" or "unchanged"; a bad field raises FieldError naming it."""
     scope = admin_scope(actor)
-    code = (values.get("grid") or "").strip()
-    grids = {j.code: j for j in Jurisdiction.objects.filter(code=code, level="grid", retired_on__isnull=True)}
-    named = (values.get("community") or "").strip()
-    communities: dict[str, list[Jurisdiction]] = {}
-    for j in Jurisdiction.objects.filter(level="community", retired_on__isnull=True).filter(code=named) | (
-        Jurisdiction.objects.filter(level="community", retired_on__isnull=True, name=named)
-    ):
-        communities.setdefault(named, []).append(j)
-    grid = _grid(values, grids, communities, scope)
-    row = _Row(
-        0,
-        grid,
-        _name(values, "compound", required=True),
-        _name(values, "building"),
-        _name(values, "household"),
-        " ".join((values.get("address") or "").split())[:200],
-        *clean_point(values),
-    )
+    grids, communities = _tree({(values.get(k) or "").strip() for k in ("grid", "community")})
+    row = _row_of(0, values, grids, communities, scope)
     result = ImportResult()
     _write([row], result)
     outcome = "created" if result.created else "updated" if result.updated else "unchanged"
@@ -251,7 +251,7 @@ def place_save(*, actor, values: dict[str, str]) -> str:
             action=f"place.{'create' if outcome == 'created' else 'update'}",
             object_type="registry.place",
             object_repr=" ".join(p for p in (row.compound, row.building, row.household) if p)[:200],
-            jpath=grid.path,
+            jpath=row.grid.path,
         )
     return outcome
 

@@ -141,8 +141,7 @@ def move_with_records(node: Jurisdiction, parent: Jurisdiction) -> int:
     if node.level == L.GRID:
         for model in community_models():
             model._base_manager.filter(jpath__startswith=new).exclude(community=parent).update(community=parent)
-    transaction.on_commit(jurisdictions_by_id.clear)
-    jurisdictions_by_id.clear()
+    jurisdictions_by_id.forget()
     return moved
 
 
@@ -197,7 +196,7 @@ def jurisdiction_rename(*, actor, jurisdiction_id: int, name: str) -> Jurisdicti
         )
         node.name = name
         node.save(update_fields=["name"])
-        jurisdictions_by_id.clear()
+        jurisdictions_by_id.forget()
     return node
 
 
@@ -222,7 +221,7 @@ def jurisdiction_add(*, actor, parent_id: int, code: str, name: str, kind: str) 
     except IntegrityError as exc:
         raise FieldError("code", _("A jurisdiction has this code already."), code=Code.DUPLICATE) from exc
     audit_record(actor=actor, action="jurisdiction.create", obj=node, jpath=node.path)
-    jurisdictions_by_id.clear()
+    jurisdictions_by_id.forget()
     return node
 
 

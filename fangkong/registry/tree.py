@@ -205,7 +205,7 @@ def _apply_row(actor, scope, district, row: _Row, rows, existing, result) -> lis
         if not scope.covers(node.path):
             raise Forbidden(_("This jurisdiction is beyond your reach."))
         node.save(update_fields=["name", "kind"])
-        jurisdictions_by_id.clear()
+        jurisdictions_by_id.forget()
     if node.parent_id != parent.pk:
         if not scope.covers(node.path) or node.path in scope.paths:
             raise Forbidden(_("This jurisdiction is beyond your reach."))

@@ -152,8 +152,7 @@ def jurisdiction_merge(*, actor, jurisdiction_id: int, into_id: int, on: date | 
     _one_grant_each(target)
     source.retired_on = on or clock.localdate()
     source.save(update_fields=["retired_on"])
-    jurisdictions_by_id.clear()
-    transaction.on_commit(jurisdictions_by_id.clear)
+    jurisdictions_by_id.forget()
     audit_record(
         actor=actor,
         action="jurisdiction.merge",
@@ -235,6 +234,6 @@ def jurisdiction_retire(*, actor, jurisdiction_id: int, on: date | None = None) 
         )
     node.retired_on = on or clock.localdate()
     node.save(update_fields=["retired_on"])
-    jurisdictions_by_id.clear()
+    jurisdictions_by_id.forget()
     audit_record(actor=actor, action="jurisdiction.retire", obj=node, fields={"on": node.retired_on.isoformat()})
     return node

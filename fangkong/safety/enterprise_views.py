@@ -13,6 +13,7 @@ from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.core.tables import read_table_upload
+from fangkong.registry.units import departments
 
 from . import enterprises
 from .hazards import responsibility, role_of
@@ -63,7 +64,7 @@ def enterprise_detail(request, enterprise_id: int):
             "risks": enterprises.SPECIAL_RISKS,
             "sizes": enterprises.SIZES,
             "industries": enterprises.industries_known(),
-            "departments": enterprises.departments() if role == "regulator" else [],
+            "departments": departments() if role == "regulator" else [],
             "error": error,
             "action": action,
             "form": request.POST,
@@ -94,7 +95,7 @@ def industry_page(request):
         {
             "rows": rows,
             "keeper": keeper,
-            "departments": enterprises.departments() if keeper else [],
+            "departments": departments() if keeper else [],
             "error": error,
             "form": request.POST,
         },

@@ -35,14 +35,14 @@ SPECIAL_RISKS = (
 SIZES = ("大型", "中型", "小型", "微型")
 
 
-def enterprise_get(*, user, enterprise_id: int) -> Unit:
-    """One enterprise the user sees (its officer, a regulator over it, its jurisdiction); NotFound otherwise."""
-    found = (
-        enterprises_visible(user=user)
-        .select_related("safety_profile", "supervising_department", "jurisdiction")
-        .filter(pk=enterprise_id)
-        .first()
-    )
+def enterprise_get(*, user, enterprise_id: int, for_update: bool = False) -> Unit:
+    """The one access path to an enterprise: one the user sees (its officer, a regulator over it, its
+    jurisdiction); NotFound otherwise. `for_update` locks its row (the services' writes)."""
+    if for_update:
+        rows = Unit.objects.select_for_update().filter(pk__in=enterprises_visible(user=user).values("pk"))
+    else:
+        rows = enterprises_visible(user=user).select_related("safety_profile", "supervising_department", "jurisdiction")
+    found = rows.filter(pk=enterprise_id).first()
     if found is None:
         raise NotFound
     return found
@@ -91,8 +91,8 @@ def profile_update(
     special_risks: list[str] | None = None,
 ) -> Unit:
     """The enterprise's profile: its own officer or a regulator keeps it. Its hazards carry its industry."""
-    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
-    if enterprise is None or not role_of(actor, enterprise):
+    enterprise = enterprise_get(user=actor, enterprise_id=enterprise_id, for_update=True)
+    if not role_of(actor, enterprise):
         raise NotFound
     profile, _created = EnterpriseProfile.objects.select_for_update().get_or_create(unit=enterprise)
     if size is not None and size.strip() and size.strip() not in SIZES:
@@ -130,8 +130,8 @@ def licence_add(
 ) -> Licence:
     """A licence the enterprise holds, with the department that approved it (which thereby supervises it): recorded
     by a regulator."""
-    enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
-    if enterprise is None or role_of(actor, enterprise) != "regulator":
+    enterprise = enterprise_get(user=actor, enterprise_id=enterprise_id, for_update=True)
+    if role_of(actor, enterprise) != "regulator":
         raise NotFound
     dept = Unit.objects.filter(pk=approved_by_id, kind=Unit.Kind.DEPARTMENT).first()
     if dept is None:
@@ -147,11 +147,6 @@ def licence_add(
     )
     audit_record(actor=actor, action="safety.licence", obj=enterprise, fields={"kind": licence.kind})
     return licence
-
-
-def departments() -> QuerySet[Unit]:
-    """The government departments (who approve, supervise and regulate)."""
-    return Unit.objects.filter(kind=Unit.Kind.DEPARTMENT).order_by("name")
 
 
 def industry_matrix(*, user) -> list[IndustryDepartment]:

@@ -35,28 +35,19 @@ def _staff_of(checkpoint: Checkpoint, usernames: list[str]) -> list:
     return users
 
 
-def checkpoint_managed(*, actor, checkpoint_id: int) -> Checkpoint:
-    try:
-        return checkpoints_managed(user=actor).get(pk=checkpoint_id)
-    except Checkpoint.DoesNotExist as exc:
-        raise NotFound from exc
+def checkpoint_managed(*, actor, checkpoint_id: int, for_update: bool = False) -> Checkpoint:
+    """The one access path to a checkpoint one manages (404 for any other); `for_update` locks its row."""
+    rows = checkpoints_managed(user=actor)
+    found = (rows.select_for_update(of=("self",)) if for_update else rows).filter(pk=checkpoint_id).first()
+    if found is None:
+        raise NotFound
+    return found
 
 
 class CheckpointCloseInput(FormInput):
     """Why a checkpoint closes (a road reopened, the post merged into another), from the API or the shifts page."""
 
     reason: str
-
-
-def _managed_for_update(actor, checkpoint_id: int) -> Checkpoint:
-    found = (
-        Checkpoint.objects.select_for_update()
-        .filter(pk__in=checkpoints_managed(user=actor).values("pk"), pk=checkpoint_id)
-        .first()
-    )
-    if found is None:
-        raise NotFound
-    return found
 
 
 def _opened_or_closed(actor, checkpoint: Checkpoint, active: bool, reason: str = "") -> Checkpoint:
@@ -69,10 +60,7 @@ def _opened_or_closed(actor, checkpoint: Checkpoint, active: bool, reason: str =
         jpath=checkpoint.jpath,
         fields={"reason": reason} if reason else None,
     )
-    # Registrations read checkpoints from a minute's memo: this process forgets it now and again once the change is
-    # committed (a registration in between may have read the row as it was).
-    checkpoints_by_id.clear()  # type: ignore[attr-defined]
-    transaction.on_commit(checkpoints_by_id.clear)  # type: ignore[attr-defined]
+    checkpoints_by_id.forget()  # registrations read checkpoints from a minute's memo
     return checkpoint
 
 
@@ -80,7 +68,7 @@ def _opened_or_closed(actor, checkpoint: Checkpoint, active: bool, reason: str =
 def checkpoint_close(*, actor, checkpoint_id: int, reason: str) -> Checkpoint:
     """Close a checkpoint (its manager): nobody registers there any more; its passages and shifts stay on the
     record, and it may reopen."""
-    checkpoint = _managed_for_update(actor, checkpoint_id)
+    checkpoint = checkpoint_managed(actor=actor, checkpoint_id=checkpoint_id, for_update=True)
     if not (reason or "").strip():
         raise FieldError("reason", _("Say why the checkpoint closes."), code=Code.REQUIRED)
     if not checkpoint.active:
@@ -90,7 +78,7 @@ def checkpoint_close(*, actor, checkpoint_id: int, reason: str) -> Checkpoint:
 
 @transaction.atomic
 def checkpoint_reopen(*, actor, checkpoint_id: int) -> Checkpoint:
-    checkpoint = _managed_for_update(actor, checkpoint_id)
+    checkpoint = checkpoint_managed(actor=actor, checkpoint_id=checkpoint_id, for_update=True)
     if checkpoint.active:
         raise FieldError("checkpoint", _("The checkpoint is open."), code=Code.WRONG_STATE)
     return _opened_or_closed(actor, checkpoint, True)

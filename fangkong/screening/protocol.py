@@ -157,5 +157,4 @@ def settings_update(*, actor, **values) -> ScreeningSettings:
 
 
 def _forget() -> None:
-    memo.clear_all()
-    transaction.on_commit(memo.clear_all)
+    memo.forget()

@@ -49,8 +49,7 @@ class RiskAreaInput(FormInput):
 
 def _forget_areas() -> None:
     """This process reloads the areas at once, and again after commit (a reload in between saw the old rows)."""
-    risk_areas_all.clear()
-    transaction.on_commit(risk_areas_all.clear)
+    risk_areas_all.forget()
 
 
 def _require_edit(actor) -> None:
