@@ -4,6 +4,7 @@ checklists imported from sheets."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -103,6 +104,12 @@ def industry_page(request):
     )
 
 
+def _with_items(checklists: list) -> list:
+    """The checklists with their items read in one query (the page lists each one's items and counts them)."""
+    prefetch_related_objects(checklists, "items")
+    return checklists
+
+
 @scoped
 def checklist_page(request):
     """The checklists inspections are walked against (latest versions, with their items); a regulator imports a
@@ -138,7 +145,7 @@ def checklist_page(request):
         request,
         "safety/checklists.html",
         {
-            "checklists": checklists_latest(),
+            "checklists": _with_items(checklists_latest()),
             "header": TEMPLATE_HEADER,
             "importer": has_cap(request.user, Cap.SAFETY_REGULATE),
             "error": error,

@@ -117,3 +117,17 @@ def test_a_regulator_imports_a_checklist_on_its_page(district, safety):
     officer = district.client(safety["officer"]).get("/safety/checklists/").content.decode()
     assert "涉氨制冷检查表" in officer and 'name="file"' not in officer  # an enterprise reads, does not import
     assert district.client(district.worker_b).get("/safety/checklists/").status_code == 404
+
+
+def test_the_checklists_page_reads_their_items_at_once(district, safety, django_assert_max_num_queries):
+    from fangkong.safety.models import ChecklistItem
+
+    for n in range(3):
+        c = Checklist.objects.create(code=f"list-{n}", name=f"清单{n}")
+        ChecklistItem.objects.bulk_create(
+            ChecklistItem(checklist=c, code=str(i), text=f"条目{i}", order=i) for i in range(5)
+        )
+    page = district.client(safety["regulator"])
+    page.get("/safety/checklists/")  # sessions and roles warmed
+    with django_assert_max_num_queries(8):  # not one more per checklist
+        assert "清单2" in page.get("/safety/checklists/").content.decode()
