@@ -49,7 +49,9 @@ def _local_secret(name: str, make) -> str:
 
 SECRET_KEY = _local_secret("FANGKONG_SECRET_KEY", lambda: secrets.token_urlsafe(50))
 DATA_KEY = _local_secret("FANGKONG_DATA_KEY", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode())
-DEBUG = os.environ.get("FANGKONG_DEBUG", "" if PRODUCTION else "1") == "1"
+# Off unless asked for (FANGKONG_DEBUG=1, a developer's choice): the demo shows the district's own error pages in its
+# language, never Django's English debug page with the settings in it.
+DEBUG = os.environ.get("FANGKONG_DEBUG", "") == "1"
 ALLOWED_HOSTS = os.environ.get("FANGKONG_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FANGKONG_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -264,7 +266,8 @@ FANGKONG: dict[str, Any] = {
     "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),  # per scanner (API token)
     "STATUS_USER_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_USER_RATE", "3000")),  # per account
     "SMS_CHANNEL": os.environ.get("FANGKONG_SMS_CHANNEL", "fangkong.core.sms.LogChannel"),
-    # Off-site links and images the portal's articles may point to (and their subdomains); others are removed.
+    # Off-site links the portal's articles may point to (and their subdomains); others lose their href. Images: only
+    # the portal's own uploads (portal.sanitise).
     "PORTAL_LINK_DOMAINS": [
         d.strip()
         for d in os.environ.get("FANGKONG_PORTAL_LINK_DOMAINS", "gov.cn,xlt.gov.cn,panjin.gov.cn").split(",")

@@ -9,6 +9,11 @@ class CommandConfig(AppConfig):
     verbose_name = "Command"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from . import subscriptions
 
         subscriptions.connect()

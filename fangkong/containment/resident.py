@@ -15,7 +15,7 @@ from fangkong.residents.session import resident_required
 
 from .changes import appeal_file
 from .selectors import change_of_residents, decisions_about
-from .status import reason_text, status_of
+from .status import status_of
 
 
 def status_card(person) -> Card:
@@ -24,7 +24,7 @@ def status_card(person) -> Card:
         "containment/resident/_status.html",
         {
             "status": status,
-            "reasons": [(r, reason_text(r)) for r in status.reasons],
+            "reasons": status.reasons_shown(),
             "changes": decisions_about(person),
         },
     )

@@ -7,13 +7,14 @@ from django.contrib.auth import get_user_model
 
 from fangkong.registry.models import Place, RoleAssignment
 
-from .models import Appeal, Case, CloseContact, PersonStatus, StatusChange, Zone
+from .models import Appeal, Case, CloseContact, IsolationSite, PersonStatus, StatusChange, Transfer, Zone
 from .protocol import ensure_default_levels
 from .zones import zone_approve, zone_request
 
 
 def wipe() -> None:
-    for model in (PersonStatus, Appeal, StatusChange, CloseContact, Case, Zone):
+    # The isolation sites are the demo's units' (registry), which a fresh seed deletes after this.
+    for model in (PersonStatus, Appeal, StatusChange, CloseContact, Case, Zone, Transfer, IsolationSite):
         model.objects.all().delete()
 
 

@@ -48,6 +48,31 @@ class Status:
     def action(self) -> str:
         return ACTIONS[self.colour]
 
+    @property
+    def colour_label(self) -> str:
+        return str(Colour(self.colour).label)
+
+    def reasons_shown(self) -> list[ShownReason]:
+        """The reasons as a page shows them: in the reader's language, each since when as an aware time (the
+        page shows it in the district's time zone, like every other time)."""
+        return [ShownReason(r["colour"], reason_text(r), _since(r.get("since"))) for r in self.reasons]
+
+
+@dataclass(frozen=True)
+class ShownReason:
+    colour: str
+    text: str
+    since: datetime | None
+
+
+def _since(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if not value:
+        return None
+    moment = datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
 
 # What a checkpoint or venue scanner does for each colour.
 ACTIONS: dict[str, str] = {Colour.GREEN: "pass", Colour.YELLOW: "check", Colour.RED: "stop"}

@@ -9,6 +9,10 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self) -> None:
+        from .audit_actions import ACTIONS, OBJECTS
+        from .audit_labels import register_actions
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from django.db.models.signals import post_migrate
 
         from . import (

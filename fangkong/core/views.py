@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views import defaults
 
+from . import audit_labels
 from .paging import page_of
 from .params import param_day
 from .scoping import Forbidden
@@ -38,7 +39,17 @@ def audit_list(request):
     except Forbidden as exc:
         raise Http404 from exc
     page, query = page_of(request, qs)
-    return render(request, "core/audit_list.html", {"page": page, "filters": g, "query": query})
+    return render(
+        request,
+        "core/audit_list.html",
+        {
+            "page": page,
+            "filters": g,
+            "query": query,
+            "actions": audit_labels.action_choices(),
+            "object_types": audit_labels.object_choices(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- Django's error views

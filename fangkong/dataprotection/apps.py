@@ -9,6 +9,11 @@ class DataProtectionConfig(AppConfig):
     verbose_name = "Data protection"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS, purge_label
+
+        register_actions(ACTIONS, OBJECTS, family=purge_label)  # the audit trail's words
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.core import navigation

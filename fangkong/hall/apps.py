@@ -13,6 +13,11 @@ class HallConfig(AppConfig):
     verbose_name = "Command hall"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.core import navigation

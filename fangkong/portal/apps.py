@@ -9,6 +9,11 @@ class PortalConfig(AppConfig):
     verbose_name = "Public portal"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.core import defaults
 
         from .defaults import ensure_categories

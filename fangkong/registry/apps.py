@@ -9,6 +9,11 @@ class RegistryConfig(AppConfig):
     verbose_name = "Registry"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.core import navigation

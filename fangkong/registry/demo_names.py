@@ -46,6 +46,12 @@ DEPARTMENTS = [
     ("区纪委监委", "discipline"),
 ]
 
+ISOLATION_SITES = [  # (name, beds, kind): where closed-loop people are taken
+    ("兴隆台区第一集中隔离点", 120, "集中隔离点"),
+    ("兴隆台区第二集中隔离点", 80, "集中隔离点"),
+    ("盘锦市传染病医院（定点医院）", 60, "定点医院"),
+]
+
 CHECKPOINTS = [  # (name, where)
     ("兴隆台收费站道口", "G1京哈高速兴隆台收费站"),
     ("疏港高速兴隆台出口道口", "疏港高速兴隆台出口"),

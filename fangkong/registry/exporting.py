@@ -70,4 +70,4 @@ def rejections_xlsx(rejected: list[dict]) -> bytes:
 
 
 def roster_template_xlsx() -> bytes:
-    return workbook_bytes("roster", TEMPLATE_HEADER, [])
+    return workbook_bytes(_("Roster"), TEMPLATE_HEADER, [])

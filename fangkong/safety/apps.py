@@ -9,6 +9,11 @@ class SafetyConfig(AppConfig):
     verbose_name = "Work safety"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.core import defaults
 
         from .checklists import ensure_state_council_15

@@ -108,7 +108,7 @@ def passage_get(*, user, passage_id: int) -> Passage:
 def followups_visible(*, user, state: str = "", within: str = "") -> QuerySet[FollowUp]:
     """The closed-loop cases in the user's reach (under `within`, a jurisdiction's path, when given) by state."""
     qs = FollowUp.objects.filter(scope_for(user, Cap.FOLLOWUP_WORK).q("jpath")).select_related(
-        "person", "community", "jurisdiction"
+        "person", "community", "jurisdiction", "passage__risk_area"
     )
     if within:
         qs = qs.filter(jpath__startswith=within)

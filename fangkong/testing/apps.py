@@ -9,6 +9,11 @@ class TestingConfig(AppConfig):
     verbose_name = "Mass testing"
 
     def ready(self) -> None:
+        from fangkong.core.audit_labels import register_actions
+
+        from .audit_actions import ACTIONS, OBJECTS
+
+        register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.registry.units import register_unit_extension
 
         from .unit_setup import EXTENSION

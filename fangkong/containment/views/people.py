@@ -59,7 +59,7 @@ def person_status(request, person_id: int):
         {
             "person": person,
             "status": status,
-            "reasons": [(r, reason_text(r)) for r in status.reasons],
+            "reasons": status.reasons_shown(),
             "changes": StatusChange.objects.filter(person=person)
             .select_related("requested_by", "decided_by")
             .prefetch_related("appeals")

@@ -107,3 +107,22 @@ def test_params_read_what_parses_and_nothing_else():
     from django.http import QueryDict
 
     assert param_ids(QueryDict("p=1&p=abc&p=3&p=" + BIG), "p") == [1, 3]
+
+
+def test_the_demo_shows_its_own_error_pages_not_djangos_debug_page():
+    # `python3 dev.py demo` runs without FANGKONG_DEBUG: a missing page is the district's 404 in its language.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "FANGKONG_DEBUG"}
+    code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='fangkong.settings'; django.setup(); "
+    code += "from django.conf import settings; print(settings.DEBUG)"
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_a_missing_page_is_the_districts_404_in_chinese(client):
+    response = client.get("/no-such-page/", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()

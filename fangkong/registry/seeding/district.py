@@ -95,14 +95,16 @@ def _make_units(admin, j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]
     numbers = iter(range(1, 1_000_000))
     rng = random.Random(2022)
 
-    def unit(kind: str, name: str, where: Jurisdiction, dept: str = "", address: str = "", near=None) -> str:
+    def unit(
+        kind: str, name: str, where: Jurisdiction, dept: str = "", address: str = "", near=None, extra=("", "")
+    ) -> str:
         lon, lat = point_in(rects[(near or where).path], rng)
         if kind == "checkpoint":  # on an entry road at the district's edge
             west, _south, east, _north = rects[(near or where).path]
             lon = round(rng.choice((west + 0.004, east - 0.004)), 6)
         code = f"U{next(numbers):05d}"
         credit = _uscc(len(rows) + 1) if kind == "enterprise" else ""
-        rows.append([kind, code, name, where.code, dept, credit, address, lon, lat])
+        rows.append([kind, code, name, where.code, dept, credit, address, lon, lat, *extra])
         return code
 
     depts = {key: unit("department", name, district) for name, key in names.DEPARTMENTS}
@@ -115,6 +117,9 @@ def _make_units(admin, j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]
         "hospital": unit("clinic", "兴隆台区人民医院", district, depts["health"]),
         "lab": unit("lab", "兴隆台区核酸检测实验室", district, depts["health"]),
     }
+    # Where the transfer form sends people: central isolation sites and the designated hospital, with their beds.
+    for name, beds, site_kind in names.ISOLATION_SITES:
+        unit("isolation", name, district, depts["health"], extra=(beds, site_kind))
     for name, location in names.CHECKPOINTS:
         cp = unit("checkpoint", name, j["streets"][0], depts["police"], location, near=district)
         key.setdefault("checkpoint", cp)
@@ -155,6 +160,7 @@ def _make_units(admin, j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]
                 if n == 1 and p_index == 0 and kind in ("clinic", "enterprise", "employer"):
                     key[kind] = code
     header = ["类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度"]
+    header += ["床位", "隔离点类型"]  # an isolation site's own columns (containment's unit extension)
     _imported(
         units_import(actor=admin, filename="demo-units.csv", content=_sheet(header, rows)),
         "units",

@@ -29,6 +29,8 @@ class FollowUp(models.Model):
     passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup")
     level = models.CharField(_("level"), max_length=8, choices=RiskLevel.choices)
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    # The reason in the district's language when the case opened; shown only once the passage has expired (while
+    # it exists, the passage's rule is described in the reader's language: reason_shown).
     reason = models.CharField(_("reason"), max_length=300)
     community = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
     jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")  # grid if known
@@ -66,6 +68,13 @@ class FollowUp(models.Model):
                 condition=models.Q(released_at__isnull=True, contacted_at__isnull=True, missed_alerted_at__isnull=True),
             ),
         ]
+
+    @property
+    def reason_shown(self) -> str:
+        """Why the case opened, in the reader's language while the arrival that opened it is kept."""
+        if self.passage_id is not None and self.passage is not None and self.passage.rule:
+            return self.passage.rule_text
+        return self.reason
 
     def state_at(self, now) -> str:
         if self.released_at:

@@ -70,7 +70,10 @@ def test_lookup_shows_the_status_and_what_to_do(district, screening):
     c = district.client(screening.staff1)
     number = pii.decrypt(district.person_a.doc_cipher)
     body = c.get(f"/screening/checkpoints/{screening.cp1.pk}/lookup", {"document_number": number}).content.decode()
-    assert "status-red" in body and "Do not let through" in body and "Confirmed positive" in body
+    assert "Do not let through" in body and "Confirmed positive" in body
+    # Unmistakable: a full-width alert in the stop colour, with the stop icon and the word, not small red text.
+    assert 'class="signal signal-stop" role="alert"' in body and 'class="signal-icon"' in body
+    assert '<p class="signal-word">Red · ' in body
 
 
 def test_pass_request_page(district, screening):

@@ -12,7 +12,7 @@ def _export(request, action: str, filename: str, title: str, header, rows):
         actor=request.user,
         action=action,
         object_type="export",
-        object_repr=filename,
+        object_repr=str(title),  # what was exported, in words (the file's name is for the disk)
         fields={"filters": request.GET.urlencode()[:300]},
     )
     return xlsx_response(filename, content)

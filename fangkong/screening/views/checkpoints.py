@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fangkong.core import clock
 from fangkong.core.api import idempotent
@@ -181,7 +182,7 @@ def passage_list(request):
             request,
             "passages.export",
             "passages.xlsx",
-            "passages",
+            _("Passages"),
             ["时间", "方向", "道口", "姓名", "证件号码", "车牌", "来自", "途经", "目的地", "体温", "处置", "依据"],
             rows,
         )

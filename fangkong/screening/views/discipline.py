@@ -33,7 +33,7 @@ def pass_request_list(request):
             request,
             "pass_requests.export",
             "pass-requests.xlsx",
-            "pass requests",
+            _("Requests to pass"),
             ["时间", "道口", "请求人", "单位", "职务", "车牌", "结果", "备注"],
             (
                 (
@@ -84,7 +84,7 @@ def travel_list(request):
             request,
             "travel_reports.export",
             "travel-reports.xlsx",
-            "travel reports",
+            _("Trip reports"),
             ["姓名", "证件号码", "目的地", "出发", "返回", "事由", "交通", "审批", "社区确认", "单位确认"],
             (
                 (
@@ -161,7 +161,7 @@ def violation_list(request):
             request,
             "violations.export",
             "violations.xlsx",
-            "violations",
+            _("Unreported exits"),
             ["时间", "道口", "姓名", "证件号码", "社区", "单位", "说明", "处理"],
             (
                 (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -51,7 +52,7 @@ def followup_list(request):
             request,
             "followups.export",
             "followups.xlsx",
-            "followups",
+            _("Closed-loop cases"),
             ["姓名", "证件号码", "风险等级", "管控措施", "社区", "开始", "联系时限", "状态", "联系时间", "解除时间"],
             rows,
         )
@@ -121,7 +122,7 @@ def reconciliation(request):
             request,
             "reconciliation.export",
             "reconciliation.xlsx",
-            "reconciliation",
+            _("Nobody missed"),
             ["社区/村", "抵达", "纳入闭环", "按时联系", "超时联系", "逾期未联系", "已解除"],
             (
                 (
