@@ -7,8 +7,10 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.errors import FieldError
@@ -20,7 +22,27 @@ from . import errors
 from .models import Round, Sample, SiteKind, Tube
 from .selectors import round_get
 
-STAGES = ("collect", "deliver", "test", "report")
+
+class Stage(models.TextChoices):
+    """The four stages of 采、送、检、报, each timed from a tube's timestamps. 报 is the lab reporting the result
+    (结果报告), not a resident's travel report (报备): hence the context."""
+
+    COLLECT = "collect", pgettext_lazy("testing stage", "Collect")
+    DELIVER = "deliver", pgettext_lazy("testing stage", "Deliver")
+    TEST = "test", pgettext_lazy("testing stage", "Test")
+    REPORT = "report", pgettext_lazy("testing stage", "Report")
+
+
+STAGES = tuple(Stage)
+
+
+class MissingReason(models.TextChoices):
+    """Why a resident is not sampled yet, as far as the platform knows."""
+
+    AWAY = "away", gettext_lazy("away on a reported trip")
+    BEDRIDDEN = "bedridden", gettext_lazy("bedridden: visit for home sampling")
+    CLOSED_LOOP = "closed_loop", gettext_lazy("under closed-loop management")
+    NOT_YET = "not_yet", gettext_lazy("not yet")
 
 
 @dataclass
@@ -61,10 +83,10 @@ def stage_timings(*, user, round_id: int) -> dict:
     for code, opened, closed, received, resulted, site, lab, kind in tubes:
         limit = limits.get(kind or SiteKind.MASS, limits[SiteKind.MASS])
         spans = {
-            "collect": _minutes(opened, closed),
-            "deliver": _minutes(closed, received),
-            "test": _minutes(received, resulted),
-            "report": _minutes(opened, resulted),
+            Stage.COLLECT: _minutes(opened, closed),
+            Stage.DELIVER: _minutes(closed, received),
+            Stage.TEST: _minutes(received, resulted),
+            Stage.REPORT: _minutes(opened, resulted),
         }
         for bucket, key in ((by_site, site or "—"), (by_lab, lab or "")):
             if bucket is by_lab and not key:
@@ -75,7 +97,7 @@ def stage_timings(*, user, round_id: int) -> dict:
                 if value is not None:
                     stages[stage].append(value)
         if (resulted or now) - opened > limit:
-            stuck = "report" if resulted else "test" if received else "deliver" if closed else "collect"
+            stuck = Stage.REPORT if resulted else Stage.TEST if received else Stage.DELIVER if closed else Stage.COLLECT
             late.append(
                 {
                     "tube": code,
@@ -204,13 +226,13 @@ def missing(*, user, round_id: int, jurisdiction_id: int):
     out = []
     for p in people:
         reason = (
-            "away"
+            MissingReason.AWAY
             if p.pk in away
-            else "bedridden"
+            else MissingReason.BEDRIDDEN
             if p.pk in bedridden
-            else "closed_loop"
+            else MissingReason.CLOSED_LOOP
             if p.pk in isolated
-            else "not_yet"
+            else MissingReason.NOT_YET
         )
         out.append({"person": p, "reason": reason})
     return {"round": round_, "jurisdiction": place, "people": out}

@@ -111,13 +111,31 @@ def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
     return out
 
 
-def results_of(person_id: int, limit: int = 10) -> list[tuple[str, datetime, str]]:
-    """(round, collected, result) of the person's latest samples, for the person themselves (portal)."""
-    from .models import Sample
+def results_of(person_id: int, limit: int = 10) -> list[dict]:
+    """The person's latest samples, for the person themselves (portal): the round, when, the tube's result, whether
+    the tube pooled others with them or was a single-tube retest, and — for a positive pool — the state of the
+    retest it recalled them for (None when there is none)."""
+    from .models import Sample, Tube
 
+    samples = list(
+        Sample.objects.filter(person_id=person_id).select_related("round", "tube").order_by("-collected_at")[:limit]
+    )
+    pooled_positive = [s.tube_id for s in samples if s.tube.result == Tube.Result.POSITIVE and s.tube.count > 1]
+    recalls = dict(
+        Recall.objects.filter(person_id=person_id, source_tube_id__in=pooled_positive).values_list(
+            "source_tube_id", "state"
+        )
+        if pooled_positive
+        else []
+    )
     return [
-        (s.round.name, s.collected_at, s.tube.get_result_display())
-        for s in Sample.objects.filter(person_id=person_id)
-        .select_related("round", "tube")
-        .order_by("-collected_at")[:limit]
+        {
+            "round": s.round.name,
+            "at": s.collected_at,
+            "result": s.tube.result,
+            "pooled": s.tube.count > 1,
+            "retest": s.retest,
+            "recall": recalls.get(s.tube_id),
+        }
+        for s in samples
     ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sites/<int:site_id>/", views.site_page, name="site"),
     path("bags/", views.bag_page, name="bags"),
     path("lab/", views.lab_page, name="lab"),
+    path("lab/template.xlsx", views.results_template_download, name="results_template"),
     path("recalls/", views.recall_list, name="recalls"),
     path("codes/<int:jurisdiction_id>/", views.code_sheet, name="codes"),
     path("codes/<int:jurisdiction_id>/households/", views.household_sheet, name="household_codes"),

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from ninja import Field, File, Schema, Status
+from ninja import File, Schema, Status
 from ninja.files import UploadedFile
 
 from fangkong.core.api import idempotent, paginate
@@ -14,56 +13,49 @@ from fangkong.registry.api import PersonRef, person_ref
 
 from .. import selectors
 from ..results import (
-    MAX_RESULTS,
     RecallSampleInput,
-    ResultRow,
+    ResultsRecordInput,
     recall_sample,
     results_file_ingest,
     results_ingest,
 )
-from . import ERRORS, BulkOut, _batch, _text, router
-
-# As for scans: documented here, checked result by result by the service (each rejection names its index).
-_RESULT_DOC: dict[str, Any] = {
-    "type": "object",
-    "properties": {
-        "tube_code": {"type": "string"},
-        "result": {"type": "string", "enum": ["negative", "positive", "invalid"]},
-        "ct": {"type": "number", "description": "optional Ct value, such as 32.5"},
-    },
-    "required": ["tube_code", "result"],
-}
+from . import ERRORS, _batch, router
 
 
-class ResultsIn(Schema):
-    batch_id: str
-    results: list[Any] = Field(..., json_schema_extra={"items": _RESULT_DOC, "maxItems": MAX_RESULTS})
+class ResultRejection(Schema):
+    index: int
+    field: str
+    code: str
+    message: str
 
 
-def results_from(items: list) -> list[ResultRow]:
-    """The service's rows from the request's items; what is malformed is named by the service for its index."""
-    rows = []
-    for index, item in enumerate(items):
-        if item.__class__ is not dict:
-            rows.append(ResultRow(index, "", ""))
-            continue
-        code, result = item.get("tube_code"), item.get("result")
-        rows.append(
-            ResultRow(
-                index,
-                code if code.__class__ is str else _text(code),
-                result if result.__class__ is str else _text(result),
-                item.get("ct"),
-            )
-        )
-    return rows
+class PoolOut(Schema):
+    tube: str
+    people: int  # recalled for a single-tube retest, under temporary control until then
+    told: list[str]  # the communities and grids whose recall workers were told to bring them in
 
 
-@router.post("/testing/results:bulk", response={200: BulkOut, **ERRORS})
-def results_bulk(request, payload: ResultsIn):
+class ResultsOutcome(Schema):
+    """What the stored results came to."""
+
+    accepted: int
+    negative: int
+    positive: int
+    invalid: int
+    pools: list[PoolOut]  # positive pooled tubes
+    confirmed: list[str]  # positive single tubes (a retest, or a tube of one person): each a confirmed case
+    released: int  # negative retests: out of temporary control
+
+
+class ResultsOut(ResultsOutcome):
+    rejected: list[ResultRejection]
+
+
+@router.post("/testing/results:bulk", response={200: ResultsOut, **ERRORS})
+def results_bulk(request, payload: ResultsRecordInput):
     """Results per tube (up to 10,000). A positive pooled tube recalls all its members at once. Valid results are
-    stored; each rejected one is listed by index with the reason."""
-    rows = results_from(payload.results)
+    stored; each rejected one is listed by index with the field and the reason. The reply says what they came to."""
+    rows = payload.rows()
 
     def run():
         return 200, results_ingest(actor=request.user, rows=rows)
@@ -73,11 +65,12 @@ def results_bulk(request, payload: ResultsIn):
 
 class FileRejection(Schema):
     row: int
+    field: str
+    code: str
     message: str
 
 
-class FileOut(Schema):
-    accepted: int
+class FileOut(ResultsOutcome):
     rejected: list[FileRejection]
 
 

@@ -15,8 +15,9 @@ from fangkong.core.forms import FormInput
 from fangkong.registry import codes
 
 from .. import errors
+from ..models import Tube
 from . import collections_ingest
-from .scan import Scan
+from .scan import Scan, code_or_blank
 
 
 class SiteScanInput(FormInput):
@@ -35,6 +36,22 @@ class SiteScan:
     sampled: int = 0
     household: dict | None = None  # {"code", "place", "members"}
     error: FieldError | None = None
+    tube: Tube | None = None  # the tube sampled into, as the scan left it (full and closed, or how full)
+
+    @property
+    def tube_full(self) -> bool:
+        """The scan filled the tube and closed it: the next scan opens a new one."""
+        return self.tube is not None and self.tube.closed_at is not None
+
+
+def _done(sampled: int, tube_code: str, **more) -> SiteScan:
+    """What the scan came to, with the tube it filled read back (its count and whether it closed)."""
+    tube = (
+        Tube.objects.filter(code=code_or_blank(tube_code)).only("code", "count", "pool_size", "closed_at").first()
+        if sampled
+        else None
+    )
+    return SiteScan(sampled=sampled, tube=tube, **more)
 
 
 def site_scan(
@@ -57,7 +74,7 @@ def site_scan(
     reply = collections_ingest(actor=actor, round_id=round_id, scans=[scan])
     if reply["rejected"]:
         return SiteScan(error=FieldError("person", reply["rejected"][0]["message"], code=errors.Code.SCAN_REFUSED))
-    return SiteScan(sampled=reply["accepted"])
+    return _done(reply["accepted"], tube_code)
 
 
 def _household_scan(actor, site_id: int, round_id: int, code: str, tube_code: str, member, now) -> SiteScan:
@@ -83,5 +100,5 @@ def _household_scan(actor, site_id: int, round_id: int, code: str, tube_code: st
     reply = collections_ingest(actor=actor, round_id=round_id, scans=scans)
     if reply["rejected"]:
         problems = "; ".join(f"{chosen[r['index']].name[:1]}*: {r['message']}" for r in reply["rejected"])
-        return SiteScan(sampled=reply["accepted"], error=FieldError("member", problems, code=errors.Code.SCAN_REFUSED))
-    return SiteScan(sampled=reply["accepted"])
+        return _done(reply["accepted"], tube_code, error=FieldError("member", problems, code=errors.Code.SCAN_REFUSED))
+    return _done(reply["accepted"], tube_code)

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from fangkong.core import pii
+from fangkong.core import clock, pii
 from fangkong.testing.custody import bag_receive, bag_seal
-from fangkong.testing.models import Recall, Round, Sample, Tube
+from fangkong.testing.models import Bag, Recall, Round, Sample, Tube
 from fangkong.testing.tests.conftest import collect, scan
 
 
@@ -42,8 +42,12 @@ def test_results_file_upload_and_recalls_page(district, testing):
     sheet = "管号,结果,Ct值\r\nFILE-1,阳性,28.1\r\nNOPE-9,阴性,\r\n".encode("gbk")
     lab = district.client(testing.lab)
     r = lab.post("/testing/lab/", {"file": SimpleUploadedFile("results.csv", sheet)})
+    result = r.context["result"]
+    assert (result["accepted"], result["positive"]) == (1, 1)
+    assert [(x["row"], x["field"], x["code"]) for x in result["rejected"]] == [(3, "tube_code", "not_found")]
     body = r.content.decode()
-    assert "1 results recorded" in body and "row 3" in body
+    assert 'data-code="pool_positive" data-tube="FILE-1" data-people="10"' in body
+    assert 'data-code="not_found" data-field="tube_code" data-row="3"' in body
     assert Recall.objects.count() == 10
     worker = district.client(district.worker_a).get("/testing/recalls/").content.decode()
     assert worker.count('class="card recall"') == 10 and "FILE-1" in worker
@@ -59,9 +63,12 @@ def test_bag_page_seals_and_hands_over(district, testing):
     )
     c = district.client(testing.sampler)
     r = c.post("/testing/bags/", {"seal_code": "S-PAGE", "tube_codes": "BAG-T\n"})
-    assert "S-PAGE recorded" in r.content.decode()
+    said = r.context["said"]  # the bag, the tubes sealed in it, and what comes next
+    assert said.code == "bag_sealed" and "S-PAGE" in said.text and "BAG-T" in said.text
     r = c.post("/testing/bags/", {"handover": "S-PAGE"})
-    assert "handed over" in r.content.decode()
+    said = r.context["said"]
+    assert said.code == "bag_handed_over" and "S-PAGE" in said.text
+    assert clock.localtime(Bag.objects.get(seal_code="S-PAGE").handed_over_at) in said.text
     bad = c.post("/testing/bags/", {"seal_code": "S-BAD", "tube_codes": "GHOST"})
     assert bad.status_code == 400 and "Unknown tube GHOST" in bad.content.decode()
     assert (bad.context["error"].field, bad.context["error"].code) == ("tube_codes", "not_found")

@@ -96,7 +96,7 @@ def upload(district, testing, client, api_token):
 def test_a_sheet_of_twenty_negative_tubes(upload, django_assert_max_num_queries):
     with django_assert_max_num_queries(11):  # 9, whatever the number of tubes
         reply = upload([(code, "阴性") for code in upload.codes[:20]])
-    assert reply == {"accepted": 20, "rejected": []}
+    assert (reply["accepted"], reply["negative"], reply["rejected"]) == (20, 20, [])
 
 
 def test_a_sheet_with_five_positive_pools(upload, django_assert_max_num_queries):
@@ -107,5 +107,6 @@ def test_a_sheet_with_five_positive_pools(upload, django_assert_max_num_queries)
     # (the posts, who works there, their inbox lines).
     with django_assert_max_num_queries(22):
         reply = upload(rows)
-    assert reply == {"accepted": 20, "rejected": []}
+    assert (reply["accepted"], reply["negative"], reply["positive"], reply["rejected"]) == (20, 15, 5, [])
+    assert sorted(p["tube"] for p in reply["pools"]) == sorted(upload.codes[15:20])
     assert Recall.objects.filter(source_tube__code__in=upload.codes[15:20]).count() == 10

@@ -56,7 +56,10 @@ def test_positive_pool_recalls_every_member_and_is_announced(
         reply = results_ingest(
             actor=testing.lab, rows=[ResultRow(0, "POOL-A", "positive", "31.5"), ResultRow(1, "POOL-B", "negative")]
         )
-    assert reply == {"accepted": 2, "rejected": []}
+    assert (reply["accepted"], reply["rejected"], reply["negative"], reply["positive"]) == (2, [], 1, 1)
+    # What it came to: the pool, its ten people recalled, and the community whose recall workers were told.
+    assert reply["pools"] == [{"tube": "POOL-A", "people": 10, "told": [district.a.name]}]
+    assert (reply["confirmed"], reply["released"]) == ([], 0)
     recalls = Recall.objects.filter(source_tube__code="POOL-A")
     assert recalls.count() == 10 and {r.state for r in recalls} == {"ordered"}
     assert {r.person_id for r in recalls} == {p.pk for p in testing.people_a[:10]}
@@ -69,9 +72,10 @@ def test_positive_pool_recalls_every_member_and_is_announced(
     bag_seal(actor=testing.sampler, seal_code="SEAL-2", tube_codes=["RETEST-1", "RETEST-2"])
     bag_receive(actor=testing.lab, seal_code="SEAL-2")
     with django_capture_on_commit_callbacks(execute=True):
-        results_ingest(
+        retests = results_ingest(
             actor=testing.lab, rows=[ResultRow(0, "RETEST-1", "negative"), ResultRow(1, "RETEST-2", "positive")]
         )
+    assert (retests["released"], retests["confirmed"], retests["pools"]) == (1, ["RETEST-2"], [])
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.state, second.state) == ("negative", "positive")
@@ -99,7 +103,20 @@ def test_results_rejected_by_row(district, testing, received):
         (3, "The result is negati"),
         (4, "The Ct value is a nu"),
     ]
+    # Each rejection names the field to correct, with a code.
+    assert [(r["index"], r["field"], r["code"]) for r in reply["rejected"]] == [
+        (1, "tube_code", "not_found"),
+        (2, "tube_code", "duplicate"),
+        (3, "result", "unknown_choice"),
+        (4, "ct", "invalid"),
+    ]
     assert not Recall.objects.exists()
+
+
+def test_a_batch_without_results_is_refused(district, testing):
+    with pytest.raises(FieldError) as exc:
+        results_ingest(actor=testing.lab, rows=[])
+    assert (exc.value.field, exc.value.code) == ("results", "required")
 
 
 def test_result_before_receipt_is_refused(district, testing):
@@ -239,7 +256,16 @@ def test_api_contract(district, testing, client, api_token, received, django_cap
             content_type="application/json",
             **api_token(testing.lab),
         )
-    assert res.json() == {"accepted": 1, "rejected": []}
+    assert res.json() == {
+        "accepted": 1,
+        "rejected": [],
+        "negative": 0,
+        "positive": 1,
+        "invalid": 0,
+        "pools": [{"tube": "POOL-A", "people": 10, "told": [district.a.name]}],
+        "confirmed": [],
+        "released": 0,
+    }
     recalls = client.get(f"/api/v1/testing/rounds/{testing.round.pk}/recalls", **api_token(district.worker_a)).json()
     assert recalls["count"] == 10
     item = recalls["items"][0]
@@ -281,6 +307,13 @@ def test_bulk_results_name_each_malformed_item(district, testing, received, clie
     body = reply.json()
     messages = {r["index"]: r["message"] for r in body["rejected"]}
     assert body["accepted"] == 1 and sorted(messages) == [0, 1, 2, 3, 4]
+    assert [(r["field"], r["code"]) for r in body["rejected"]] == [
+        ("tube_code", "required"),
+        ("ct", "invalid"),
+        ("ct", "invalid"),
+        ("result", "unknown_choice"),
+        ("tube_code", "required"),
+    ]
     assert "tube code" in messages[0] and "tube code" in messages[4]
     assert "Ct value" in messages[1] and "Ct value" in messages[2]
     assert "negative, positive or invalid" in messages[3]

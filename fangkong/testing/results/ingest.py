@@ -1,5 +1,9 @@
 """Lab results per tube. A result for a pooled tube resolves all its members; a positive pool recalls them all for a
-single-tube retest at once, and a positive single tube confirms a case — both announced to other modules."""
+single-tube retest at once, and a positive single tube confirms a case — both announced to other modules.
+
+What a batch came to is answered with it (the lab's page says it, the API returns it): how many of each result,
+each positive pool with the people recalled and who was told to bring them in, the cases confirmed, the people
+released by a negative retest."""
 
 from __future__ import annotations
 
@@ -12,22 +16,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from fangkong.core import clock, daily, events, pii
+from fangkong.core import clock, daily, events
 from fangkong.core.alerts import raise_alerts
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.forms import FormInput
 from fangkong.core.inbox import notify
 from fangkong.core.models import HallAlert
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
-from fangkong.core.tables import TableSpec, open_table
+from fangkong.core.scoping import Forbidden, unit_ids_for
 from fangkong.registry.models import Jurisdiction
 from fangkong.registry.selectors import users_with_cap
 
-from .collection import clean_code, code_or_blank
-from .events import (
+from ..collection import code_or_blank
+from ..events import (
     CASE_CONFIRMED,
     POOL_POSITIVE,
     POOL_POSITIVE_ALERT,
@@ -36,15 +38,16 @@ from .events import (
     PoolPositive,
     RecallResolved,
 )
-from .hall import POSITIVE_POOLS, SAMPLES
-from .models import Recall, Sample, Site, Tube
+from ..hall import POSITIVE_POOLS
+from ..models import Recall, Sample, Site, Tube
 
 MAX_RESULTS = 10_000
+RESULTS = (Tube.Result.NEGATIVE, Tube.Result.POSITIVE, Tube.Result.INVALID)
 
 
 @dataclass
 class ResultRow:
-    index: int
+    index: int  # what names the row to whoever sent it: the API's position, the page's or the sheet's row number
     tube_code: str
     result: str
     ct: object = None  # a number, or text that should be one (a spreadsheet cell)
@@ -52,12 +55,16 @@ class ResultRow:
 
 @transaction.atomic
 def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
+    """Store the valid results of a batch and report the others by index, each naming its field; answer what the
+    stored ones came to (see the module)."""
     if not unit_ids_for(actor, Cap.TESTING_LAB):
         raise Forbidden(Cap.TESTING_LAB)
+    if not rows:
+        raise FieldError("results", _("Give at least one tube code and its result."), code=Code.REQUIRED)
     if len(rows) > MAX_RESULTS:
         raise FieldError("results", _("At most %(n)d results per batch.") % {"n": MAX_RESULTS}, code=Code.TOO_LARGE)
     now = clock.now()
-    rejected: dict[int, str] = {}
+    rejected: dict[int, FieldError] = {}
     codes = {r.index: code_or_blank(r.tube_code) for r in rows}
     tubes = {
         t.code: t
@@ -69,25 +76,18 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
     seen: set[str] = set()
     for r in rows:
         tube = tubes.get(codes[r.index])
-        if not codes[r.index]:
-            rejected[r.index] = _("A tube code is 4 to 32 letters and digits.")
-        elif tube is None:
-            rejected[r.index] = _("Unknown tube.")
-        elif tube.bag is None or tube.bag.received_at is None:
-            rejected[r.index] = _("This tube has not been received at the lab.")
-        elif tube.result or tube.code in seen:
-            rejected[r.index] = _("This tube has a result already.")
-        elif r.result not in (Tube.Result.NEGATIVE, Tube.Result.POSITIVE, Tube.Result.INVALID):
-            rejected[r.index] = _("The result is negative, positive or invalid.")
-        else:
-            ct = _ct(r.ct)
-            if ct is False:
-                rejected[r.index] = _("The Ct value is a number such as 32.5.")
-                continue
-            tube.ct = ct
-            tube.result, tube.resulted_at = r.result, now
-            seen.add(tube.code)
-            done.append(tube)
+        refusal = _refusal(r, codes[r.index], tube, seen)
+        ct = _ct(r.ct)
+        if refusal is None and ct is False:
+            refusal = FieldError("ct", _("The Ct value is a number such as 32.5."), code=Code.INVALID)
+        if refusal is not None:
+            rejected[r.index] = refusal
+            continue
+        assert tube is not None and ct is not False  # refused above
+        tube.ct = ct
+        tube.result, tube.resulted_at = r.result, now
+        seen.add(tube.code)
+        done.append(tube)
     _store(done, now)
     # The hall's epidemic curve (core.daily): positive pools. A retest, or a tube of one person (tested alone), is a
     # person: a confirmed case, drawn as such beside the pools — not twice.
@@ -99,8 +99,9 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
             if t.result == Tube.Result.POSITIVE and not t.retest and t.pool_size > 1
         ),
     )
-    recalls = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
-    confirmed = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])
+    pools, alone = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
+    released, retested = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])
+    counts = Counter(t.result for t in done)
     audit_record(
         actor=actor,
         action="testing.results",
@@ -108,12 +109,43 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         fields={
             "accepted": len(done),
             "rejected": len(rejected),
-            "positive": sum(t.result == "positive" for t in done),
-            "recalls": recalls,
-            "confirmed": confirmed,
+            "positive": counts[Tube.Result.POSITIVE],
+            "recalls": sum(p["people"] for p in pools),
+            "confirmed": len(alone) + len(retested),
         },
     )
-    return {"accepted": len(done), "rejected": [{"index": i, "message": m} for i, m in sorted(rejected.items())]}
+    return {
+        "accepted": len(done),
+        "rejected": [{"index": i, **e.as_dict()} for i, e in sorted(rejected.items())],
+        **{str(result): counts[result] for result in RESULTS},
+        "pools": pools,
+        "confirmed": alone + retested,
+        "released": released,
+    }
+
+
+def _refusal(row: ResultRow, code: str, tube: Tube | None, seen: set[str]) -> FieldError | None:
+    """Why this row's result is not stored (None: it is), naming the field to correct."""
+    if not code:
+        blank = not str(row.tube_code or "").strip()
+        return FieldError(
+            "tube_code",
+            _("A tube code is 4 to 32 letters and digits."),
+            code=Code.REQUIRED if blank else Code.INVALID,
+        )
+    if tube is None:
+        return FieldError("tube_code", _("Unknown tube."), code=Code.NOT_FOUND)
+    if tube.bag is None or tube.bag.received_at is None:
+        return FieldError("tube_code", _("This tube has not been received at the lab."), code=Code.WRONG_STATE)
+    if tube.result or tube.code in seen:  # a batch sent again changes nothing
+        return FieldError("tube_code", _("This tube has a result already."), code=Code.DUPLICATE)
+    if row.result not in RESULTS:
+        return FieldError(
+            "result",
+            _("The result is negative, positive or invalid."),
+            code=Code.UNKNOWN_CHOICE if row.result else Code.REQUIRED,
+        )
+    return None
 
 
 def _ct(value) -> Decimal | bool | None:
@@ -145,19 +177,21 @@ def _store(tubes: list[Tube], now) -> None:
         )
 
 
-def _recall_pools(positive: list[Tube]) -> int:
+def _recall_pools(positive: list[Tube]) -> tuple[list[dict], list[str]]:
     """Every member of a positive tube is recalled for a single-tube retest — or, if the tube held one person,
-    confirmed at once."""
+    confirmed at once. Returns each pool ({tube, people recalled, the posts told}) and the single tubes' codes."""
     if not positive:
-        return 0
+        return [], []
     members: dict[int, list[tuple[int, str]]] = {}  # tube → (person, jpath) of each sample in it
     for tube_id, person_id, jpath in _members([t.pk for t in positive]):
         members.setdefault(tube_id, []).append((person_id, jpath))
     orders = []
+    alone: list[str] = []
     announcements: list[tuple[str, CaseConfirmed | PoolPositive]] = []
     for tube in positive:
         group = members.get(tube.pk, [])
         if len(group) == 1:
+            alone.append(tube.code)
             announcements.append(
                 (CASE_CONFIRMED, CaseConfirmed(person_id=group[0][0], tube=tube.code, round_id=tube.round_id))
             )
@@ -173,37 +207,47 @@ def _recall_pools(positive: list[Tube]) -> int:
     insert_many(orders)
     for name, payload in announcements:  # after the orders exist: status subscribers read them
         events.emit(name, payload)
-    _tell_recallers(orders)
+    told = _tell_recallers(orders)
     pools = [t for t in positive if len(members.get(t.pk, [])) > 1]
-    if not pools:
-        return len(orders)
-    sites = dict(Site.objects.filter(pk__in={t.site_id for t in pools}).values_list("pk", "name"))
-    raise_alerts(  # the hall's alerts, in this transaction: the tube, its site, how many people it held
-        [
-            HallAlert(
-                kind=POOL_POSITIVE_ALERT,
-                subject=f"{tube.code} · {sites.get(tube.site_id or 0, '—')} · {len(members[tube.pk])}",
-                jpath=tube.jpath,
-                link=reverse("testing:round", args=[tube.round_id]),
-                ref=f"testing.tube:{tube.pk}",
-            )
-            for tube in pools
-        ]
-    )
-    return len(orders)
+    if pools:
+        sites = dict(Site.objects.filter(pk__in={t.site_id for t in pools}).values_list("pk", "name"))
+        raise_alerts(  # the hall's alerts, in this transaction: the tube, its site, how many people it held
+            [
+                HallAlert(
+                    kind=POOL_POSITIVE_ALERT,
+                    subject=f"{tube.code} · {sites.get(tube.site_id or 0, '—')} · {len(members.get(tube.pk, []))}",
+                    jpath=tube.jpath,
+                    link=reverse("testing:round", args=[tube.round_id]),
+                    ref=f"testing.tube:{tube.pk}",
+                )
+                for tube in pools
+            ]
+        )
+    return [
+        {
+            "tube": tube.code,
+            "people": len(members.get(tube.pk, [])),
+            "told": [
+                name for path, name in told.items() if any(j.startswith(path) for _p, j in members.get(tube.pk, []))
+            ],
+        }
+        for tube in pools
+    ], alone
 
 
-def _tell_recallers(orders: list[Recall]) -> None:
+def _tell_recallers(orders: list[Recall]) -> dict[str, str]:
     """Nobody waits unseen: the workers of each community (and grid) with people to retest are told, in this
-    transaction, how many (their desk counts them too)."""
+    transaction, how many (their desk counts them too). Returns the posts where someone was told (path → name),
+    for the lab to know the people will be brought in — or that nobody holds the post."""
     if not orders:
-        return
+        return {}
     prefixes = {o.jpath[: i + 1] for o in orders for i, ch in enumerate(o.jpath) if ch == "/"}
     posts = list(Jurisdiction.objects.filter(path__in=prefixes, level__in=["community", "grid"]).order_by("path"))
     workers = users_with_cap(Cap.TESTING_RECALL, jurisdiction_ids=[j.pk for j in posts])
+    told: dict[str, str] = {}
     for post in posts:
         n = sum(1 for o in orders if o.jpath.startswith(post.path))
-        notify(
+        sent = notify(
             workers.get(("j", post.pk), []),
             title=ngettext(
                 "%(n)d person of %(where)s to retest: a pooled tube was positive",
@@ -213,6 +257,9 @@ def _tell_recallers(orders: list[Recall]) -> None:
             % {"n": n, "where": post.name},
             link=reverse("testing:recalls"),
         )
+        if sent:
+            told[post.path] = post.name
+    return told
 
 
 def _members(tube_ids: list[int]) -> list[tuple[int, int, str]]:
@@ -230,10 +277,11 @@ def _members(tube_ids: list[int]) -> list[tuple[int, int, str]]:
     )
 
 
-def _resolve_retests(tubes: list[Tube]) -> int:
-    confirmed = 0
+def _resolve_retests(tubes: list[Tube]) -> tuple[int, list[str]]:
+    """The recalls these retest tubes answer: released (how many) or confirmed (the tubes' codes)."""
+    released, confirmed = 0, []
     now = clock.now()
-    for recall in Recall.objects.filter(retest_tube__in=tubes).select_related("retest_tube"):
+    for recall in Recall.objects.filter(retest_tube__in=tubes).select_related("retest_tube").order_by("pk"):
         assert recall.retest_tube is not None
         positive = recall.retest_tube.result == Tube.Result.POSITIVE
         recall.state = Recall.State.POSITIVE if positive else Recall.State.NEGATIVE
@@ -243,94 +291,11 @@ def _resolve_retests(tubes: list[Tube]) -> int:
             RECALL_RESOLVED, RecallResolved(person_id=recall.person_id, recall_id=recall.pk, state=recall.state)
         )
         if positive:
-            confirmed += 1
+            confirmed.append(recall.retest_tube.code)
             events.emit(
                 CASE_CONFIRMED,
                 CaseConfirmed(person_id=recall.person_id, tube=recall.retest_tube.code, round_id=recall.round_id),
             )
-    return confirmed
-
-
-class RecallSampleInput(FormInput):
-    """The retest's tube: the API's body, or the recalls page's form (which names the recall too)."""
-
-    tube_code: str
-
-
-@transaction.atomic
-def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
-    """The retest: one person, one new tube (closed at once)."""
-    if not unit_ids_for(actor, Cap.TESTING_SAMPLE) and scope_for(actor, Cap.TESTING_RECALL).empty:
-        raise Forbidden(Cap.TESTING_SAMPLE)
-    recall = Recall.objects.select_for_update().filter(pk=recall_id).select_related("person").first()
-    if recall is None or not (
-        unit_ids_for(actor, Cap.TESTING_SAMPLE) or scope_for(actor, Cap.TESTING_RECALL).covers(recall.jpath)
-    ):
-        raise NotFound
-    if recall.state != Recall.State.ORDERED:
-        raise FieldError("state", _("This retest was sampled already."), code=Code.WRONG_STATE)
-    code = clean_code("tube_code", tube_code)
-    if Tube.objects.filter(code=code).exists():
-        raise FieldError("tube_code", _("This tube was used already."), code=Code.DUPLICATE)
-    now = clock.now()
-    tube = Tube.objects.create(
-        code=code,
-        round_id=recall.round_id,
-        pool_size=1,
-        count=1,
-        retest=True,
-        opened_at=now,
-        closed_at=now,
-        jpath=recall.jpath,
-    )
-    Sample.objects.create(
-        round_id=recall.round_id,
-        tube=tube,
-        person=recall.person,
-        collected_at=now,
-        recorded_by=actor,
-        retest=True,
-        jpath=recall.jpath,
-    )
-    daily.add(SAMPLES, now, recall.jpath, shard=recall.pk)  # the hall's tests per day
-    recall.retest_tube, recall.state, recall.sampled_at = tube, Recall.State.SAMPLED, now
-    recall.save(update_fields=["retest_tube", "state", "sampled_at"])
-    audit_record(
-        actor=actor,
-        action="testing.recall_sample",
-        obj=recall,
-        object_repr=pii.mask_name(recall.person.name),
-        fields={"tube": code},
-    )
-    return recall
-
-
-RESULT_COLUMNS = TableSpec(
-    {
-        "tube_code": {"管号", "试管编码", "采样管编码", "样本编号", "tube_code", "tube", "tube code"},
-        "result": {"结果", "检测结果", "result"},
-        "ct": {"ct", "ct值", "ct value"},
-    },
-    required=("tube_code", "result"),
-    strict=True,  # a column we do not know might be the one that matters: refuse rather than guess
-)
-RESULT_WORDS = {"阴性": "negative", "阳性": "positive", "无效": "invalid", "neg": "negative", "pos": "positive"}
-
-
-def results_file_ingest(*, actor, filename: str, content: bytes) -> dict:
-    """A lab's result sheet. Rejections name the spreadsheet row (the header is row 1)."""
-    table = open_table(RESULT_COLUMNS, filename, content)
-    rows = []
-    for number, raw in table.rows:
-        values = table.values(raw)
-        if values is None:
-            continue
-        word = values.get("result", "").strip().lower()
-        rows.append(
-            ResultRow(number, values.get("tube_code", ""), RESULT_WORDS.get(word, word), values.get("ct") or None)
-        )
-    reply = results_ingest(actor=actor, rows=rows)
-    return {
-        "accepted": reply["accepted"],
-        "rejected": [{"row": r["index"], "message": r["message"]} for r in reply["rejected"]],
-    }
+        else:
+            released += 1
+    return released, confirmed

@@ -1,28 +1,26 @@
-"""Testing pages: rounds (HQ), the sampler's site page (a phone), bags, the lab, the grid worker's recalls."""
+"""Rounds (HQ), a round's progress, the grid worker's recalls, and the personal and household code sheets."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from fangkong.core import clock
+from fangkong.core import clock, pii
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap
-from fangkong.core.tables import read_table_upload
+from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.selectors import jurisdiction_get, narrowed
 
-from . import custody, rounds, selectors
-from .collection import open_tube, tube_close
-from .collection.site import SiteScanInput, site_scan
-from .models import Bag, Recall, Sample
-from .providers import sealed_places
-from .results import RecallSampleInput, recall_sample, results_file_ingest
+from .. import rounds, selectors
+from ..models import Recall
+from ..providers import sealed_places
+from ..results import RecallSampleInput, recall_sample
 
 
 @scoped
@@ -34,7 +32,8 @@ def round_list(request):
     if request.method == "POST":
         try:
             data = rounds.RoundCreateInput.from_form(request.POST)
-            rounds.round_create(actor=request.user, **data.dict())
+            created = rounds.round_create(actor=request.user, **data.dict())
+            messages.success(request, _round_said(created), extra_tags="round_started")
             return redirect("testing:rounds")
         except FieldError as exc:
             error = exc
@@ -54,102 +53,17 @@ def round_list(request):
     )
 
 
-@scoped
-def site_page(request, site_id: int):
-    """Scan the person's code (or type the ID number), scan the tube: the open tube's count shows."""
-    site = selectors.sites_workable(user=request.user).filter(pk=site_id).first()
-    if site is None:
-        raise NotFound
-    now = clock.now()
-    current = list(selectors.rounds_visible(user=request.user).filter(starts_at__lte=now, deadline__gt=now))
-    round_id = param_id(request.POST, "round") or param_id(request.GET, "round") or (current[0].pk if current else 0)
-    message, error, household = None, None, None
-    if request.method == "POST":
-        try:
-            if request.POST.get("close"):
-                closed = tube_close(actor=request.user, code=request.POST["close"])
-                message = _("Tube %(c)s closed with %(n)d.") % {"c": closed.code, "n": closed.count}
-            else:
-                data = SiteScanInput.from_form(request.POST)
-                done = site_scan(actor=request.user, site_id=site.pk, round_id=round_id, **data.dict())
-                household, error = done.household, done.error
-                if done.sampled:
-                    message = (
-                        _("Sampled.")
-                        if data.member is None
-                        else _("%(n)d of the household sampled.") % {"n": done.sampled}
-                    )
-        except FieldError as exc:
-            error = exc
-    tube = open_tube(actor=request.user, site_id=site.pk)
-    recent = Sample.objects.filter(site=site).select_related("person", "tube").order_by("-collected_at", "-id")[:10]
-    return render(
-        request,
-        "testing/site.html",
-        {
-            "site": site,
-            "rounds": current,
-            "round_id": round_id,
-            "tube": tube,
-            "recent": recent,
-            "message": message,
-            "error": error,
-            "household": household,
-            "tube_code": request.POST.get("tube_code", "") if household else "",
-        },
-        status=400 if error else 200,
-    )
-
-
-@scoped
-def bag_page(request):
-    if not (has_cap(request.user, Cap.TESTING_SAMPLE) or has_cap(request.user, Cap.TESTING_ADMIN)):
-        raise Forbidden(Cap.TESTING_SAMPLE)
-    error, bag = None, None
-    if request.method == "POST":
-        try:
-            if request.POST.get("handover"):
-                bag = custody.bag_handover(actor=request.user, seal_code=request.POST["handover"])
-            else:
-                data = custody.BagSealInput.from_form(request.POST)
-                bag = custody.bag_seal(actor=request.user, **data.dict())
-        except FieldError as exc:
-            error = exc
-    recent = Bag.objects.filter(sealed_by=request.user).order_by("-sealed_at")[:20]
-    return render(
-        request,
-        "testing/bags.html",
-        {"error": error, "bag": bag, "recent": recent, "form": request.POST if error else {}},
-        status=400 if error else 200,
-    )
-
-
-@scoped
-def lab_page(request):
-    if not has_cap(request.user, Cap.TESTING_LAB):
-        raise Forbidden(Cap.TESTING_LAB)
-    error, received, result = None, None, None
-    if request.method == "POST":
-        try:
-            if "file" in request.FILES:
-                upload = request.FILES["file"]
-                result = results_file_ingest(
-                    actor=request.user, filename=upload.name or "", content=read_table_upload(upload)
-                )
-            else:
-                found = custody.BagReceiveInput.from_form(request.POST)
-                received = custody.bag_receive(
-                    actor=request.user, seal_code=request.POST.get("seal_code", ""), **found.dict()
-                )
-        except FieldError as exc:
-            error = exc
-    recent = Bag.objects.filter(received_by=request.user).order_by("-received_at")[:20]
-    return render(
-        request,
-        "testing/lab.html",
-        {"error": error, "received": received, "result": result, "recent": recent},
-        status=400 if error else 200,
-    )
+def _round_said(round_) -> str:
+    said = _(
+        "Round %(name)s started: %(n)d people per tube, until %(deadline)s."
+        " Sampling sites can record samples in it now."
+    ) % {"name": round_.name, "n": round_.pool_size, "deadline": clock.localtime(round_.deadline)}
+    compounds = round_.household_places.count()
+    if compounds:
+        said += " " + ngettext(
+            "One household per tube in %(n)d compound.", "One household per tube in %(n)d compounds.", compounds
+        ) % {"n": compounds}
+    return said
 
 
 @scoped
@@ -160,8 +74,18 @@ def recall_list(request):
     if request.method == "POST":
         try:
             data = RecallSampleInput.from_form(request.POST)
-            recall_sample(actor=request.user, recall_id=param_id(request.POST, "recall") or 0, **data.dict())
-            return redirect("testing:recalls")
+            recall = recall_sample(actor=request.user, recall_id=param_id(request.POST, "recall") or 0, **data.dict())
+            assert recall.retest_tube is not None  # just sampled
+            messages.success(
+                request,
+                _(
+                    "Retest recorded: %(who)s sampled alone into tube %(c)s. Next: seal the tube in a bag for the lab;"
+                    " %(who)s stays under temporary control until its result."
+                )
+                % {"who": pii.mask_name(recall.person.name), "c": recall.retest_tube.code},
+                extra_tags="retest_sampled",
+            )
+            return redirect(request.get_full_path())
         except FieldError as exc:
             error = exc
     qs = selectors.recalls_visible(user=request.user).select_related("round").order_by("state", "ordered_at")
@@ -188,12 +112,13 @@ def recall_list(request):
 @scoped
 def round_detail(request, round_id: int):
     """A round's progress: stage timings (HQ), coverage for one's jurisdiction, and who is missing where."""
-    from . import monitoring
+    from .. import monitoring
 
     round_ = selectors.round_get(user=request.user, round_id=round_id)
     context: dict = {"round": round_}
     if has_cap(request.user, Cap.TESTING_ADMIN):
         context["timings"] = monitoring.stage_timings(user=request.user, round_id=round_id)
+        context["stages"] = list(monitoring.Stage)  # the columns, 采送检报 in order
     if has_cap(request.user, Cap.TESTING_RECALL):
         context["coverage"] = monitoring.coverage(
             user=request.user, round_id=round_id, parent_id=param_id(request.GET, "jurisdiction")
@@ -247,5 +172,14 @@ def codes_issue(request, jurisdiction_id: int):
 
     data = PersonCodesIssueInput.from_form(request.POST, jurisdiction_id=jurisdiction_id)
     created = person_codes_issue(actor=request.user, **data.dict())
-    messages.success(request, _("%(n)d personal codes issued.") % {"n": created})
+    code = "codes_issued" if created else "codes_none"  # the message's code, for tests and scripts (its tags)
+    if created:
+        said = ngettext(
+            "%(n)d personal code issued: print the code sheet and hand each resident their card.",
+            "%(n)d personal codes issued: print the code sheet and hand each resident their card.",
+            created,
+        ) % {"n": created}
+    else:
+        said = _("No code issued: every resident here has a personal code already.")
+    messages.success(request, said, extra_tags=code)
     return redirect("jurisdiction", jurisdiction_id)
