@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
@@ -16,11 +18,33 @@ from fangkong.registry.models import Jurisdiction, Unit
 from .models import Responsible, Task
 
 
+class Party(TextChoices):
+    """Who answers at a level of the chain: the one place their words are kept."""
+
+    TERRITORIAL = "territorial", gettext_lazy("Territorial")
+    INDUSTRY = "industry", gettext_lazy("Industry (supervising department)")
+    UNIT = "unit", gettext_lazy("Unit")
+    INDIVIDUAL = "individual", gettext_lazy("Individual")
+
+
+class Traced(TextChoices):
+    """What a chain can be traced for (the API's and the page's `kind`; "unit" is read as an enterprise)."""
+
+    TASK = "task", gettext_lazy("Task")
+    ZONE = "zone", gettext_lazy("Zone")
+    CHECKPOINT = "checkpoint", gettext_lazy("Checkpoint")
+    ENTERPRISE = "enterprise", gettext_lazy("Enterprise")
+
+
 @dataclass
 class Level:
-    party: str  # territorial | industry | unit | individual
+    party: str  # Party
     where: str
     people: list[str] = field(default_factory=list)
+
+    @property
+    def party_label(self) -> str:
+        return str(Party(self.party).label)
 
 
 def _people(**filters) -> list[str]:
@@ -36,7 +60,7 @@ def _territorial(path: str) -> list[Level]:
     for place in Jurisdiction.objects.filter(path__in=prefixes).order_by("path"):
         if place.level == "grid":
             continue
-        out.append(Level("territorial", place.name, _people(jurisdiction=place)))
+        out.append(Level(Party.TERRITORIAL, place.name, _people(jurisdiction=place)))
     return out
 
 
@@ -46,8 +70,8 @@ def _unit_levels(unit: Unit | None) -> list[Level]:
     out = []
     if unit.supervising_department_id:
         dept = unit.supervising_department
-        out.append(Level("industry", dept.name, _people(unit=dept)))  # type: ignore[union-attr]
-    out.append(Level("unit", unit.name, _people(unit=unit)))
+        out.append(Level(Party.INDUSTRY, dept.name, _people(unit=dept)))  # type: ignore[union-attr]
+    out.append(Level(Party.UNIT, unit.name, _people(unit=unit)))
     return out
 
 
@@ -85,5 +109,5 @@ def chain(*, user, kind: str, object_id: int) -> list[Level]:
         raise NotFound
     levels = _territorial(path) + _unit_levels(unit)
     if individuals:
-        levels.append(Level("individual", _("who acted"), list(dict.fromkeys(individuals))))
+        levels.append(Level(Party.INDIVIDUAL, _("who acted"), list(dict.fromkeys(individuals))))
     return levels

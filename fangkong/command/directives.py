@@ -222,6 +222,22 @@ def overdue_q(now) -> Q:
     return Q(deadline__lt=now) & ~Q(state=Task.State.DONE)
 
 
+def task_counts(tasks: list[Task], now: datetime | None = None) -> dict[str, int]:
+    """A directive's summary, counted as its table reads: acknowledged is every task signed for (its time shown in
+    the table's column), whether since done or past its deadline; an acknowledged task going overdue is still
+    acknowledged. (Counted by the one status a task shows, the summary said 0 acknowledged beside a table
+    showing when they were.)"""
+    now = now or clock.now()
+    acknowledged = sum(1 for t in tasks if t.acknowledged_at is not None)
+    return {
+        "total": len(tasks),
+        "acknowledged": acknowledged,
+        "open": len(tasks) - acknowledged,
+        "done": sum(1 for t in tasks if t.state == Task.State.DONE),
+        "overdue": sum(1 for t in tasks if t.state_now(now) == Task.Status.OVERDUE),
+    }
+
+
 def tasks_overdue(*, user, within: str = "") -> QuerySet[Task]:
     """The tasks below the caller past their deadline, not done, under `within` (a jurisdiction's path) if given."""
     late = tasks_overseen(user=user).filter(overdue_q(clock.now()))

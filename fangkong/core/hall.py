@@ -263,6 +263,16 @@ def register_trend(
     _trends[name] = Trend(name, label, chart, series, kind, tone)
 
 
+def trend_named(name: str) -> Trend | None:
+    """A registered trend by its name: a series kept with a document (the daily situation report) is labelled
+    in the reader's language when read, not when stored."""
+    return _trends.get(name)
+
+
+def chart_named(name: str) -> Chart | None:
+    return _charts.get(name)
+
+
 @dataclass(frozen=True)
 class TrendChart:
     name: str

@@ -56,6 +56,7 @@ class Sheet:
     rows: Iterable[Sequence]
     header: Sequence | None = None
     widths: dict[str, float] = field(default_factory=dict)  # column letter → width in characters
+    charts: list[tuple[str, Any]] = field(default_factory=list)  # (anchor cell, openpyxl chart over this sheet's rows)
 
 
 def workbook_bytes(title: str, header: Sequence, rows: Iterable[Sequence]) -> bytes:
@@ -74,6 +75,8 @@ def workbook_sheets(sheets: Iterable[Sheet]) -> bytes:
             sheet.append([_cell(sheet, h) for h in spec.header])
         for row in spec.rows:
             sheet.append([_cell(sheet, v) for v in row])
+        for anchor, chart in spec.charts:
+            sheet.add_chart(chart, anchor)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

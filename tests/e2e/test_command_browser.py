@@ -75,3 +75,30 @@ def test_the_demos_duty_week_and_daily_report_as_the_readme_says(
     page.get_by_text("疫情防控和安全生产日报").wait_for()
     assert "12 个填报单位" in page.content()
     hq.close()
+
+
+def test_the_daily_report_reads_as_an_official_daily_with_its_trends_drawn(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    """Issue 18: the report's heading, its sections in sentences and tables, and each trend drawn by ECharts from
+    the page's data under the Content-Security-Policy (no inline script), the server's SVG replaced."""
+    from django.contrib.auth import get_user_model
+
+    from fangkong.command.situation import situation_compile
+
+    seed_demo(people=300)
+    report = situation_compile(actor=get_user_model().objects.get(username="hq_admin"))
+    hq = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = hq.new_page()
+    refused = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
+    _login(page, live_server, "hq_admin")
+    page.goto(f"{live_server.url}/command/situation/{report.pk}/")
+    page.locator(".situation-chart-box.drawn canvas").first.wait_for()
+    boxes = page.locator(".situation-chart-box")
+    assert boxes.count() >= 1 and page.locator(".situation-chart-box.drawn").count() == boxes.count()
+    assert page.locator(".situation-chart-box svg").count() == 0  # the server's drawing, replaced
+    assert page.locator(".situation-section").count() == 10 and page.locator(".situation-text").count() >= 10
+    assert not refused, refused
+    page.screenshot(path=str(screenshot_dir / "hq-daily-situation-report.png"), full_page=True)
+    hq.close()

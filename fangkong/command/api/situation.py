@@ -13,23 +13,34 @@ from . import ERRORS, router
 # ---------------------------------------------------------------- daily situation report
 
 
+class SituationTableOut(Schema):
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]  # the first cell a label (never a code), then numbers
+
+
 class SectionOut(Schema):
     id: int
     key: str
-    title: str
-    figures: list[list[Any]]
-    text: str
+    title: str  # in the language of the request, as every label below
+    sentence: str  # the day's figures in words
+    figures: list[list[Any]]  # [label, number]
+    tables: list[SituationTableOut]
+    text: str  # the contributors' words
     approved: bool
     written_by: str | None = None  # the latest text's author
     written_at: datetime | None = None
 
 
 def _section(s) -> dict:
+    shown = situation.show(s)
     return {
         "id": s.pk,
         "key": s.key,
-        "title": s.title,
-        "figures": s.figures,
+        "title": shown.title,
+        "sentence": shown.sentence,
+        "figures": [[label, value] for label, value in shown.figures],
+        "tables": [{"title": t.title, "columns": t.columns, "rows": t.rows} for t in shown.tables],
         "text": s.text,
         "approved": s.approved_at is not None,
         "written_by": s.written_by.get_username() if s.written_by_id else None,
@@ -41,6 +52,7 @@ class SituationOut(Schema):
     id: int
     day: date
     state: str
+    number: int | None = None  # the issue's number in its year (第 N 期), once published
     sections: list[SectionOut]
 
 
@@ -49,6 +61,7 @@ def _situation(r) -> dict:
         "id": r.pk,
         "day": r.day,
         "state": r.state,
+        "number": situation.numbers([r]).get(r.pk),
         "sections": [_section(s) for s in r.sections.select_related("written_by")],
     }
 

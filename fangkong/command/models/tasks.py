@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.registry.models import Jurisdiction, Unit
@@ -43,6 +44,15 @@ class Task(models.Model):
         OPEN = "open", _("Open")
         ACKNOWLEDGED = "acknowledged", _("Acknowledged")
         DONE = "done", _("Done")
+
+    class Status(models.TextChoices):
+        """What a task shows (`state_now`): its state, or overdue as read from the clock — the one place its
+        words are kept, for every page that shows a task."""
+
+        OPEN = "open", _("New")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        DONE = "done", pgettext_lazy("task", "Done")
+        OVERDUE = "overdue", pgettext_lazy("task", "Overdue")
 
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="tasks")
     jurisdiction = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -88,8 +98,12 @@ class Task(models.Model):
     def state_now(self, now=None) -> str:
         """open | acknowledged | done | overdue — overdue is read from the clock."""
         if self.state != self.State.DONE and (now or clock.now()) > self.deadline:
-            return "overdue"
+            return self.Status.OVERDUE.value
         return self.state
+
+    @property
+    def status_label(self) -> str:
+        return str(self.Status(self.state_now()).label)
 
 
 class TaskUpdate(models.Model):

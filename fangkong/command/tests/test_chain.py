@@ -47,3 +47,26 @@ def test_chain_of_a_task_and_an_enterprise(client, district, api_token):
             assert r.status_code == 404, (outsider, ref)
     page = district.client(district.hq).get(f"/command/chain/?kind=task&id={task.pk}")
     assert page.status_code == 200 and "区委书记甲" in page.content.decode()
+
+
+def test_the_chain_page_without_a_subject_asks_for_one(district):
+    """/command/chain/ alone is a form to name what to trace; a kind or a number it cannot read is the form again
+    with what is wrong (400), never a server error."""
+    d = directive_issue(
+        actor=district.hq, title="排查", deadline=clock.now() + timedelta(days=1), recipients=[district.s1.pk]
+    )
+    hq = district.client(district.hq)
+    bare = hq.get("/command/chain/")
+    assert bare.status_code == 200 and 'name="kind"' in bare.content.decode() and bare.context["levels"] is None
+    for query, field, code in (
+        ("?kind=task", "id", "required"),
+        ("?kind=task&id=abc", "id", "required"),
+        ("?id=1", "kind", "unknown_choice"),
+        ("?kind=bogus&id=1", "kind", "unknown_choice"),
+    ):
+        r = hq.get(f"/command/chain/{query}")
+        assert r.status_code == 400, query
+        assert f'data-code="{code}" data-field="{field}"' in r.content.decode(), query
+    named = hq.get(f"/command/chain/?kind=task&id={d.tasks.get().pk}")
+    assert named.status_code == 200 and [lv.party for lv in named.context["levels"]][:2] == ["territorial"] * 2
+    assert district.client(district.worker_a).get("/command/chain/").status_code == 404  # no oversight: no page

@@ -269,3 +269,61 @@ def test_notifications_go_out_by_mail_and_text_after_commit(district, django_cap
         )
     assert [m.to for m in mailoutbox] == [["street1@example.org"]] and "夜间巡查" in mailoutbox[0].subject
     assert LogChannel.sent[-1][0] == "13600001111" and "夜间巡查" in LogChannel.sent[-1][1]
+
+
+def test_the_summary_counts_the_acknowledgements_the_table_shows(district, street2):
+    """HQ's summary said 0 acknowledged beside a table showing when a task was acknowledged: it counted the one
+    status a task shows, and an acknowledged task past its deadline shows as overdue. It counts what the table
+    shows now."""
+    from fangkong.command.directives import task_acknowledge, task_complete
+
+    d = directive_issue(
+        actor=district.hq,
+        title="排查",
+        deadline=clock.now() + timedelta(hours=1),
+        recipients=[district.s1.pk, district.s2.pk],
+    )
+    first, second = d.tasks.order_by("pk")
+    task_acknowledge(actor=district.street1, task_id=first.pk)
+    hq = district.client(district.hq)
+
+    def summary():
+        page = hq.get(f"/command/directives/{d.pk}/")
+        assert page.status_code == 200
+        acknowledged_in_table = sum(1 for t, _s in page.context["rows"] if t.acknowledged_at is not None)
+        return page.context["counts"], acknowledged_in_table
+
+    counts, shown = summary()
+    assert counts["acknowledged"] == shown == 1 and counts["open"] == 1 and counts["overdue"] == 0
+    with clock.advanced(timedelta(hours=2)):  # both past their deadline: the acknowledgement still counts
+        counts, shown = summary()
+        assert counts["acknowledged"] == shown == 1 and counts["open"] == 1 and counts["overdue"] == 2
+    task_complete(actor=street2, task_id=second.pk, note="已完成")  # completing acknowledges too
+    counts, shown = summary()
+    assert counts == {"total": 2, "acknowledged": 2, "open": 0, "done": 1, "overdue": 0} and shown == 2
+
+
+def test_task_pages_name_the_issuer_and_show_each_status_by_its_label(district):
+    """The sender was labelled as a date (起始日期, the risk areas' "From"); each status reads as its label."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    from fangkong.command.directives import task_acknowledge
+
+    d = directive_issue(
+        actor=district.hq, title="排查", deadline=clock.now() + timedelta(hours=1), recipients=[district.s1.pk]
+    )
+    task = d.tasks.get()
+    task_acknowledge(actor=district.street1, task_id=task.pk)
+    for language in ("en", "zh-hans"):
+        c = district.client(district.street1)
+        c.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+        with translation.override(language):
+            issued_by, wrong = gettext("Issued by"), gettext("From")
+            acknowledged = str(Task.Status.ACKNOWLEDGED.label)
+        for url in (f"/command/tasks/{task.pk}/", "/command/"):
+            text = c.get(url).content.decode()
+            assert acknowledged in text, (language, url)
+        text = c.get(f"/command/tasks/{task.pk}/").content.decode()
+        assert f"<dt>{issued_by}</dt>" in text and f"<dt>{wrong}</dt>" not in text
+    assert {s.value for s in Task.Status} == {*Task.State.values, "overdue"}  # every status has its words

@@ -16,6 +16,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.selectors import jurisdiction_asked, staff_within
 
 from .. import duty
+from ..models import DutyAssignment
 
 ROSTER_DAYS = 14
 
@@ -104,6 +105,9 @@ def roster_page(request):
             "units": units,
             "people": people,
             "holidays": duty.holidays_ahead(),
+            # The role's words from its enum, the officer first (the usual addition; a shift without a leader
+            # preselects the leader).
+            "roles": [(r.value, r.label) for r in (DutyAssignment.Role.OFFICER, DutyAssignment.Role.LEADER)],
             "error": error,
             "action": action,
             "form": request.POST,

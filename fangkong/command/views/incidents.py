@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
@@ -78,11 +79,34 @@ def incident_detail(request, incident_id: int):
 
 @scoped
 def chain_page(request):
-    """The responsibility chain of a task, a zone, a checkpoint or an enterprise."""
-    from ..chain import chain
+    """The responsibility chain of a task, a zone, a checkpoint or an enterprise; without one named (the page's own
+    address), a form to name it; a kind or a number that cannot be read, the form again with what is wrong (400)."""
+    from fangkong.core.errors import Code
 
-    object_id = param_id(request.GET, "id")
-    if object_id is None:
-        raise Http404  # nothing named (the page is linked from a task, a zone, a checkpoint or an enterprise)
-    levels = chain(user=request.user, kind=request.GET.get("kind", ""), object_id=object_id)
-    return render(request, "command/chain.html", {"levels": levels})
+    from ..chain import Traced, chain
+
+    if not has_cap(request.user, Cap.TASK_OVERSEE):
+        raise Forbidden(Cap.TASK_OVERSEE)
+    kind, object_id = request.GET.get("kind", "").strip(), param_id(request.GET, "id")
+    levels, error = None, None
+    if kind or "id" in request.GET:
+        try:
+            if kind not in Traced.values and kind != "unit":
+                raise FieldError(
+                    "kind",
+                    _("A task, a zone, a checkpoint or an enterprise."),
+                    code=Code.UNKNOWN_CHOICE,
+                )
+            if object_id is None:
+                raise FieldError(
+                    "id", _("Give the number of the task, zone, checkpoint or enterprise."), code=Code.REQUIRED
+                )
+            levels = chain(user=request.user, kind=kind, object_id=object_id)
+        except FieldError as exc:
+            error = exc
+    return render(
+        request,
+        "command/chain.html",
+        {"levels": levels, "kinds": Traced.choices, "kind": kind, "object_id": object_id, "error": error},
+        status=400 if error else 200,
+    )

@@ -65,6 +65,7 @@ def report_overview(request):
 def template_page(request):
     """Report templates: made with their fields (a form of rows), and asked of jurisdictions and units below."""
     from .. import reporting
+    from ..models import ReportTemplate
 
     if not has_cap(request.user, Cap.DIRECTIVE_ISSUE):
         raise Forbidden(Cap.DIRECTIVE_ISSUE)
@@ -96,6 +97,7 @@ def template_page(request):
             "units": units,
             "rows": range(1, reporting.FORM_ROWS + 1),
             "types": reporting.FIELD_TYPE_LABELS,
+            "schedules": ReportTemplate.Schedule.choices,
             "weekdays": sorted(WEEKDAYS.items()),
             "error": error,
             "action": action,

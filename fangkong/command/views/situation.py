@@ -30,11 +30,15 @@ def situation_list(request):
             messages.error(request, _("Only district HQ compiles the daily report."))
         except FieldError as exc:
             messages.error(request, exc.message)
+    from ..situation import numbers
+
+    reports = list(SituationReport.objects.order_by("-day")[:60])
+    issues = numbers(reports)
     return render(
         request,
         "command/situations.html",
         {
-            "reports": SituationReport.objects.order_by("-day")[:60],
+            "rows": [(r, issues.get(r.pk)) for r in reports],
             "can_compile": has_cap(request.user, Cap.SITUATION_APPROVE),
         },
     )
@@ -65,14 +69,15 @@ def situation_detail(request, report_id: int):
         except FieldError as exc:
             messages.error(request, exc.message)
         return redirect("command:situation", report.pk)
+    sections = report.sections.select_related("approved_by", "written_by").prefetch_related("versions__written_by")
     return render(
         request,
         "command/situation.html",
         {
             "report": report,
-            "sections": report.sections.select_related("approved_by", "written_by").prefetch_related(
-                "versions__written_by"
-            ),
+            "head": situation.heading(report),
+            # (一、, the section, what it says in the reader's language)
+            "sections": [(situation.ordinal(n), s, situation.show(s)) for n, s in enumerate(sections, start=1)],
             "controller": has_cap(request.user, Cap.SITUATION_APPROVE),
         },
     )

@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core import clock
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import NoteInput
@@ -131,6 +132,10 @@ def directive_detail(request, directive_id: int):
     directive = directives.directive_get(user=request.user, directive_id=directive_id)
     directives.escalate_overdue()
     tasks = list(directive.tasks.select_related("jurisdiction", "unit").order_by("pk"))
-    rows = [(t, t.state_now()) for t in tasks]
-    counts = {s: sum(1 for _t, st in rows if st == s) for s in ("open", "acknowledged", "done", "overdue")}
-    return render(request, "command/directive.html", {"directive": directive, "rows": rows, "counts": counts})
+    now = clock.now()
+    rows = [(t, t.state_now(now)) for t in tasks]
+    return render(
+        request,
+        "command/directive.html",
+        {"directive": directive, "rows": rows, "counts": directives.task_counts(tasks, now)},
+    )
