@@ -25,8 +25,8 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
 
 from .events import ACCIDENT_ALERT
-from .hazards import enterprises_visible, reach_q, role_of, supervising_departments
 from .models import Accident
+from .selectors import enterprises_visible, reach_q, role_of, supervising_departments
 
 # (level, deaths ≥, serious injuries ≥, direct loss ≥ in 10,000 yuan): 特别重大, 重大, 较大; otherwise 一般 (IV).
 GRADES = [("I", 30, 100, 10000), ("II", 10, 50, 5000), ("III", 3, 10, 1000)]
@@ -97,6 +97,12 @@ def _regulators(enterprise) -> list:
     return [u for users in at_depts.values() for u in users] + district_users(Cap.SAFETY_REGULATE)
 
 
+def can_report_accident(user, enterprise) -> bool:
+    """Who reports an accident at an enterprise and follows it up: the enterprise or its regulator (the services'
+    check; the pages offer their forms to them alone)."""
+    return bool(role_of(user, enterprise))
+
+
 @transaction.atomic
 def accident_report(
     *,
@@ -118,7 +124,7 @@ def accident_report(
     enterprise = enterprises_visible(user=actor).select_related("jurisdiction").filter(pk=enterprise_id).first()
     if enterprise is None:
         raise NotFound
-    if not role_of(actor, enterprise):
+    if not can_report_accident(actor, enterprise):
         raise Forbidden(_("The enterprise or its regulator reports an accident."))
     if kind not in Accident.Kind.values:
         raise FieldError("kind", _("Choose the kind of accident."), code=Code.UNKNOWN_CHOICE)
@@ -189,7 +195,7 @@ def accident_followup(
     accident = accidents_visible(user=actor).filter(pk=accident_id).first()
     if accident is None:
         raise NotFound
-    if not role_of(actor, accident.enterprise):
+    if not can_report_accident(actor, accident.enterprise):
         raise Forbidden(_("The enterprise or its regulator reports an accident."))
     incident = Incident.objects.select_for_update().select_related("level").get(pk=accident.incident_id)
     d, i, m, loss = _counts(

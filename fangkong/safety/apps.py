@@ -16,9 +16,10 @@ class SafetyConfig(AppConfig):
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.core import defaults
 
-        from .checklists import ensure_state_council_15
+        from .checklists import ensure_builtin_checklists
 
-        defaults.register("safety.state_council_15", ensure_state_council_15)
+        # The State Council's measures and the enterprise checklists by industry and risk (builtin_checklists).
+        defaults.register("safety.checklists", ensure_builtin_checklists)
 
         from django.utils.translation import gettext_lazy as _
         from django.utils.translation import pgettext_lazy

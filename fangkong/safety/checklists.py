@@ -1,5 +1,7 @@
-"""Checklists as data: the State Council's 15 measures built in; the district's rules and industry checklists
-imported from a sheet (code, text, category, severity), each import a new version."""
+"""Checklists as data: built in (the State Council's 15 measures, for supervising governments and departments; the
+enterprise checklists by industry and risk, builtin_checklists) and imported from a sheet (code, text, category,
+severity), each import a new version. An inspection at an enterprise is offered the checklists that fit it: those of
+its industry and of its special risks, and those for every enterprise."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.tables import TableSpec, open_table
 
+from . import errors
+from .builtin_checklists import BuiltIn, all_builtins
+from .labels import INDUSTRIES, SPECIAL_RISKS
 from .models import Checklist, ChecklistItem
+
+STATE_COUNCIL = "state-council-15"
 
 STATE_COUNCIL_15 = [
     "压实党委领导责任",
@@ -47,35 +54,163 @@ SEVERITY_WORDS = {"general": "general", "一般": "general", "major": "major", "
 
 
 def checklists_latest() -> list[Checklist]:
-    """The latest version of each checklist (what a new inspection is walked against), the 15 measures built in
-    (written after migrate: core.defaults)."""
+    """The latest version of each checklist (what a new inspection is walked against), the built-in ones written
+    after migrate (core.defaults)."""
     latest: dict[str, Checklist] = {}
     for c in Checklist.objects.order_by("code", "-version"):
         latest.setdefault(c.code, c)
     return list(latest.values())
 
 
-def ensure_state_council_15() -> Checklist:
-    """The State Council's 15 measures where no version exists: run after migrate (core.defaults), not on a read."""
-    existing = Checklist.objects.filter(code="state-council-15").order_by("-version").first()
-    if existing:
-        return existing
-    checklist = Checklist.objects.create(code="state-council-15", name="国务院安全生产十五条措施")
+def fits(checklist: Checklist, *, industry: str, risks: list[str]) -> bool:
+    """Whether a checklist is one to walk at an enterprise of this industry with these special risks: one for
+    enterprises that names neither industries nor risks fits every enterprise."""
+    if checklist.audience != Checklist.Audience.ENTERPRISE:
+        return False
+    if not checklist.industries and not checklist.risks:
+        return True
+    return industry in checklist.industries or bool(set(risks) & set(checklist.risks))
+
+
+def checklists_for(enterprise) -> tuple[list[Checklist], list[Checklist]]:
+    """The enterprise checklists an inspection at `enterprise` may walk: those that fit it (its industry's first,
+    then its risks', then those for every enterprise) and the others, which an inspector may still choose when the
+    profile says too little. Never a checklist for supervising governments and departments."""
+    profile = getattr(enterprise, "safety_profile", None)
+    industry, risks = (profile.industry, list(profile.special_risks or [])) if profile else ("", [])
+    offered = [c for c in checklists_latest() if c.audience == Checklist.Audience.ENTERPRISE]
+    fitting = [c for c in offered if fits(c, industry=industry, risks=risks)]
+    fitting.sort(key=lambda c: (industry not in c.industries, not (set(risks) & set(c.risks)), c.name))
+    others = sorted((c for c in offered if c not in fitting), key=lambda c: c.name)
+    return fitting, others
+
+
+def enterprise_checklist(checklist_id) -> Checklist:
+    """A checklist an enterprise's inspection (or a campaign over enterprises) may walk, by id: refused when
+    unknown, or when it is for supervising governments and departments."""
+    checklist = Checklist.objects.filter(pk=checklist_id).first()
+    if checklist is None:
+        raise FieldError("checklist_id", _("Unknown checklist."), code=Code.NOT_FOUND)
+    if checklist.audience != Checklist.Audience.ENTERPRISE:
+        raise FieldError(
+            "checklist_id",
+            _("This checklist is for supervising governments and departments, not for enterprises."),
+            code=errors.Code.NOT_FOR_ENTERPRISES,
+        )
+    return checklist
+
+
+def _create(*, code: str, name: str, audience: str, industries, risks, items, imported_by=None) -> Checklist:
+    """A checklist's next version with its items [(code, text, category, severity)]."""
+    version = (Checklist.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0) + 1
+    checklist = Checklist.objects.create(
+        code=code,
+        name=name,
+        version=version,
+        audience=audience,
+        industries=list(industries),
+        risks=list(risks),
+        imported_by=imported_by,
+    )
     ChecklistItem.objects.bulk_create(
-        ChecklistItem(checklist=checklist, code=str(i), text=text, order=i)
-        for i, text in enumerate(STATE_COUNCIL_15, 1)
+        ChecklistItem(checklist=checklist, code=c, text=t, category=cat, severity=sev, order=i)
+        for i, (c, t, cat, sev) in enumerate(items, 1)
     )
     return checklist
 
 
+def ensure_state_council_15() -> Checklist:
+    """The State Council's 15 measures where no version exists: run after migrate (core.defaults), not on a read.
+    They are duties of governments and departments, so a checklist for supervising them."""
+    existing = Checklist.objects.filter(code=STATE_COUNCIL).order_by("-version").first()
+    if existing:
+        return existing
+    return _create(
+        code=STATE_COUNCIL,
+        name="国务院安全生产十五条措施",
+        audience=Checklist.Audience.SUPERVISION,
+        industries=(),
+        risks=(),
+        items=[(str(i), text, "", ChecklistItem.Severity.GENERAL) for i, text in enumerate(STATE_COUNCIL_15, 1)],
+    )
+
+
+def ensure_builtin(builtin: BuiltIn) -> Checklist:
+    """A built-in enterprise checklist where no version of its code exists (a district's own version, imported under
+    the same code, is left as it is)."""
+    existing = Checklist.objects.filter(code=builtin.code).order_by("-version").first()
+    if existing:
+        return existing
+    return _create(
+        code=builtin.code,
+        name=builtin.name,
+        audience=Checklist.Audience.ENTERPRISE,
+        industries=builtin.industries,
+        risks=builtin.risks,
+        items=[(str(i), text, section, severity) for i, (section, severity, text) in enumerate(builtin.items(), 1)],
+    )
+
+
+def ensure_builtin_checklists() -> dict[str, Checklist]:
+    """Every built-in checklist (core.defaults, after migrate), by code."""
+    made = {STATE_COUNCIL: ensure_state_council_15()}
+    for builtin in all_builtins():
+        made[builtin.code] = ensure_builtin(builtin)
+    return made
+
+
+def ensure_checklist(code: str) -> Checklist:
+    """One built-in checklist by its code (the demo's inspections, tests)."""
+    if code == STATE_COUNCIL:
+        return ensure_state_council_15()
+    return ensure_builtin(next(b for b in all_builtins() if b.code == code))
+
+
+def can_read_checklists(user) -> bool:
+    """Regulators and enterprises' officers read the checklists (what an inspection walks)."""
+    return has_cap(user, Cap.SAFETY_REGULATE) or has_cap(user, Cap.SAFETY_SELF)
+
+
+def can_import_checklists(user) -> bool:
+    """Who imports a checklist: regulators (the page offers the form to them alone)."""
+    return has_cap(user, Cap.SAFETY_REGULATE)
+
+
+def _known(values, choices, field: str) -> list[str]:
+    known = {key for key, _label in choices}
+    for row, value in enumerate(values):
+        if value not in known:
+            raise FieldError(field, _("Choose among those listed."), row=row, code=Code.UNKNOWN_CHOICE)
+    return list(dict.fromkeys(values))
+
+
 @transaction.atomic
-def checklist_import(*, actor, code: str, name: str, filename: str, content: bytes) -> Checklist:
-    """A new version of a checklist from a sheet; any bad row refuses the whole file, naming the row."""
-    if not has_cap(actor, Cap.SAFETY_REGULATE):
+def checklist_import(
+    *,
+    actor,
+    code: str,
+    name: str,
+    filename: str,
+    content: bytes,
+    audience: str = "",
+    industries: list[str] | None = None,
+    risks: list[str] | None = None,
+) -> Checklist:
+    """A new version of a checklist from a sheet; any bad row refuses the whole file, naming the row. Whom it is for
+    (enterprises or supervision), the industries and the risks it fits are each the previous version's unless given;
+    a new checklist is for every enterprise."""
+    if not can_import_checklists(actor):
         raise Forbidden(Cap.SAFETY_REGULATE)
     code = (code or "").strip()
     if not code.replace("-", "").isalnum():
         raise FieldError("code", _("A checklist code of letters, digits and dashes."), code=Code.INVALID)
+    previous = Checklist.objects.filter(code=code).order_by("-version").first()
+    if audience and audience not in Checklist.Audience.values:
+        raise FieldError("audience", _("Choose among those listed."), code=Code.UNKNOWN_CHOICE)
+    audience = audience or (previous.audience if previous else Checklist.Audience.ENTERPRISE)
+    kept_industries, kept_risks = (list(previous.industries), list(previous.risks)) if previous else ([], [])
+    industries = _known(industries, INDUSTRIES, "industries") if industries else kept_industries
+    risks = _known(risks, SPECIAL_RISKS, "risks") if risks else kept_risks
     table = open_table(COLUMNS, filename, content)
     items: list[tuple[str, str, str, str]] = []
     seen: dict[str, int] = {}
@@ -100,15 +235,19 @@ def checklist_import(*, actor, code: str, name: str, filename: str, content: byt
         items.append((item_code, values["text"].strip(), (values.get("category") or "").strip()[:40], severity))
     if not items:
         raise FieldError("file", _("The sheet has no items."), code=Code.EMPTY)
-    version = (Checklist.objects.filter(code=code).aggregate(v=Max("version"))["v"] or 0) + 1
-    checklist = Checklist.objects.create(
-        code=code, name=(name or code).strip()[:100], version=version, imported_by=actor
-    )
-    ChecklistItem.objects.bulk_create(
-        ChecklistItem(checklist=checklist, code=c, text=t, category=cat, severity=sev, order=i)
-        for i, (c, t, cat, sev) in enumerate(items, 1)
+    checklist = _create(
+        code=code,
+        name=(name or (previous.name if previous else code)).strip()[:100],
+        audience=audience,
+        industries=industries,
+        risks=risks,
+        items=items,
+        imported_by=actor,
     )
     audit_record(
-        actor=actor, action="safety.checklist_import", obj=checklist, fields={"items": len(items), "version": version}
+        actor=actor,
+        action="safety.checklist_import",
+        obj=checklist,
+        fields={"items": len(items), "version": checklist.version, "audience": audience},
     )
     return checklist

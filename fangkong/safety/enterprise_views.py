@@ -12,12 +12,16 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.paging import page_of
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.scoping import Forbidden, NotFound
 from fangkong.core.tables import read_table_upload
 from fangkong.registry.units import departments
 
 from . import enterprises
-from .hazards import responsibility, role_of
+from .checklists import can_import_checklists, can_read_checklists
+from .inspections import can_start_inspection, inspections_of
+from .labels import INDUSTRIES, SIZES, SPECIAL_RISKS, industry_label
+from .models import Checklist
+from .selectors import responsibility
 
 
 @scoped
@@ -35,7 +39,8 @@ def enterprise_detail(request, enterprise_id: int):
     """An enterprise's profile (kept by its officer or its regulator), its licences (recorded by the regulator) and
     who is responsible for it."""
     enterprise = enterprises.enterprise_get(user=request.user, enterprise_id=enterprise_id)
-    role = role_of(request.user, enterprise)
+    keeps_profile = enterprises.can_keep_profile(request.user, enterprise)
+    adds_licence = enterprises.can_add_licence(request.user, enterprise)
     error, action = None, request.POST.get("action", "")
     if request.method == "POST":
         try:
@@ -53,19 +58,24 @@ def enterprise_detail(request, enterprise_id: int):
         except FieldError as exc:
             error = exc
     profile = getattr(enterprise, "safety_profile", None)
+    labelled = dict(INDUSTRIES)
     return render(
         request,
         "safety/enterprise.html",
         {
             "enterprise": enterprise,
             "profile": profile,
-            "role": role,
+            "keeps_profile": keeps_profile,
+            "adds_licence": adds_licence,
+            "inspects": can_start_inspection(request.user),
+            "inspections": inspections_of(user=request.user, enterprise_id=enterprise.pk),
             "licences": [(lic, enterprises.expired(lic)) for lic in enterprises.licences_of(enterprise)],
             "responsible": responsibility(user=request.user, enterprise_id=enterprise.pk),
-            "risks": enterprises.SPECIAL_RISKS,
-            "sizes": enterprises.SIZES,
-            "industries": enterprises.industries_known(),
-            "departments": departments() if role == "regulator" else [],
+            "risks": SPECIAL_RISKS,
+            "sizes": SIZES,
+            # Each industry with its label: the fixed list's in the reader's language, the district's own as named.
+            "industries": [(i, labelled.get(i, i)) for i in enterprises.industries_known()] if keeps_profile else [],
+            "departments": departments() if adds_licence else [],
             "error": error,
             "action": action,
             "form": request.POST,
@@ -84,7 +94,10 @@ def industry_page(request):
         try:
             data = enterprises.IndustryAssignInput.from_form(request.POST)
             row = enterprises.industry_assign(actor=request.user, **data.dict())
-            messages.success(request, _("%(i)s: supervised by %(d)s.") % {"i": row.industry, "d": row.department.name})
+            messages.success(
+                request,
+                _("%(i)s: supervised by %(d)s.") % {"i": industry_label(row.industry), "d": row.department.name},
+            )
             return redirect("safety:industries")
         except Forbidden as exc:
             error = FieldError("industry", exc.reason or _("District HQ keeps the matrix."), code=Code.FORBIDDEN)
@@ -97,6 +110,10 @@ def industry_page(request):
             "rows": rows,
             "keeper": keeper,
             "departments": departments() if keeper else [],
+            # The fixed industries offered beside those the matrix names (each shown with its label).
+            "industries": [(key, label) for key, label in INDUSTRIES if key not in {r.industry for r in rows}]
+            if keeper
+            else [],
             "error": error,
             "form": request.POST,
         },
@@ -116,7 +133,7 @@ def checklist_page(request):
     new version from a sheet."""
     from .checklists import TEMPLATE_HEADER, checklist_import, checklists_latest
 
-    if not (has_cap(request.user, Cap.SAFETY_REGULATE) or has_cap(request.user, Cap.SAFETY_SELF)):
+    if not can_read_checklists(request.user):
         raise Forbidden(Cap.SAFETY_REGULATE)
     error = None
     if request.method == "POST":
@@ -130,6 +147,9 @@ def checklist_page(request):
                 name=request.POST.get("name", ""),
                 filename=upload.name or "",
                 content=read_table_upload(upload),
+                audience=request.POST.get("audience", ""),
+                industries=request.POST.getlist("industries"),
+                risks=request.POST.getlist("risks"),
             )
             messages.success(
                 request,
@@ -141,13 +161,17 @@ def checklist_page(request):
             error = FieldError("file", exc.reason or _("Regulators import checklists."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
+    importer = can_import_checklists(request.user)
     return render(
         request,
         "safety/checklists.html",
         {
             "checklists": _with_items(checklists_latest()),
             "header": TEMPLATE_HEADER,
-            "importer": has_cap(request.user, Cap.SAFETY_REGULATE),
+            "importer": importer,
+            "audiences": Checklist.Audience.choices if importer else [],
+            "industries": INDUSTRIES if importer else [],
+            "risks": SPECIAL_RISKS if importer else [],
             "error": error,
             "form": request.POST,
         },

@@ -10,7 +10,6 @@ from datetime import date
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
@@ -21,18 +20,9 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.registry.models import Unit
 
-from .hazards import enterprises_visible, role_of
+from .labels import INDUSTRIES, SIZES, SPECIAL_RISKS
 from .models import EnterpriseProfile, Hazard, IndustryDepartment, Licence
-
-SPECIAL_RISKS = (
-    ("hazardous_chemicals", gettext_lazy("Hazardous chemicals")),
-    ("dust", gettext_lazy("Combustible dust")),
-    ("confined_spaces", gettext_lazy("Confined spaces")),
-    ("ammonia", gettext_lazy("Ammonia refrigeration")),
-    ("construction", gettext_lazy("Construction")),
-    ("gas", gettext_lazy("Gas")),
-)
-SIZES = ("大型", "中型", "小型", "微型")
+from .selectors import enterprises_visible, role_of
 
 
 def enterprise_get(*, user, enterprise_id: int, for_update: bool = False) -> Unit:
@@ -80,6 +70,17 @@ class ProfileUpdateInput(FormInput):
         return values
 
 
+def can_keep_profile(user, enterprise: Unit) -> bool:
+    """Who keeps an enterprise's profile: its own officer or its regulator (profile_update's check; the page
+    offers the form to them alone)."""
+    return bool(role_of(user, enterprise))
+
+
+def can_add_licence(user, enterprise: Unit) -> bool:
+    """Who records a licence: the enterprise's regulator (licence_add's check)."""
+    return role_of(user, enterprise) == "regulator"
+
+
 @transaction.atomic
 def profile_update(
     *,
@@ -92,11 +93,11 @@ def profile_update(
 ) -> Unit:
     """The enterprise's profile: its own officer or a regulator keeps it. Its hazards carry its industry."""
     enterprise = enterprise_get(user=actor, enterprise_id=enterprise_id, for_update=True)
-    if not role_of(actor, enterprise):
+    if not can_keep_profile(actor, enterprise):
         raise NotFound
     profile, _created = EnterpriseProfile.objects.select_for_update().get_or_create(unit=enterprise)
-    if size is not None and size.strip() and size.strip() not in SIZES:
-        raise FieldError("size", _("大型, 中型, 小型 or 微型."), code=Code.UNKNOWN_CHOICE)
+    if size is not None and size.strip() and size.strip() not in dict(SIZES):
+        raise FieldError("size", _("Choose a size among those listed."), code=Code.UNKNOWN_CHOICE)
     known = {key for key, _label in SPECIAL_RISKS}
     for row, risk in enumerate(special_risks or []):
         if risk not in known:
@@ -131,7 +132,7 @@ def licence_add(
     """A licence the enterprise holds, with the department that approved it (which thereby supervises it): recorded
     by a regulator."""
     enterprise = enterprise_get(user=actor, enterprise_id=enterprise_id, for_update=True)
-    if role_of(actor, enterprise) != "regulator":
+    if not can_add_licence(actor, enterprise):
         raise NotFound
     dept = Unit.objects.filter(pk=approved_by_id, kind=Unit.Kind.DEPARTMENT).first()
     if dept is None:
@@ -149,9 +150,14 @@ def licence_add(
     return licence
 
 
+def may_read_matrix(user) -> bool:
+    """Regulators and those who oversee enterprises read the matrix (an enterprise's officer does not)."""
+    return has_cap(user, Cap.SAFETY_REGULATE) or has_cap(user, Cap.SAFETY_VIEW)
+
+
 def industry_matrix(*, user) -> list[IndustryDepartment]:
     """三管三必须 as the district keeps it: each industry with its supervising department (who regulates sees it)."""
-    if not (has_cap(user, Cap.SAFETY_REGULATE) or has_cap(user, Cap.SAFETY_VIEW)):
+    if not may_read_matrix(user):
         raise Forbidden(Cap.SAFETY_REGULATE)
     return list(IndustryDepartment.objects.select_related("department").order_by("industry"))
 
@@ -193,7 +199,9 @@ def industry_assign(*, actor, industry: str, department_id: int) -> IndustryDepa
 
 
 def industries_known() -> list[str]:
-    """The industries named in the matrix and in profiles (a profile's industry is chosen among them)."""
+    """The industries a profile's industry is chosen among: the fixed list (labels.INDUSTRIES: what the built-in
+    checklists fit), then those the district named in its matrix or its profiles."""
+    fixed = [key for key, _label in INDUSTRIES]
     named = set(IndustryDepartment.objects.values_list("industry", flat=True))
     named |= set(EnterpriseProfile.objects.exclude(industry="").values_list("industry", flat=True).distinct()[:500])
-    return sorted(named)
+    return fixed + sorted(named - set(fixed))

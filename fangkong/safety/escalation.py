@@ -16,8 +16,9 @@ from fangkong.core.actors import System
 from fangkong.core.audit import audit_record
 from fangkong.core.roles import Cap
 
-from .hazards import REVIEW_DAYS, supervising_departments
+from .hazards import REVIEW_DAYS
 from .models import Hazard
+from .selectors import supervising_departments
 
 S = Hazard.State
 BATCH = 1000

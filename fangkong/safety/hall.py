@@ -16,8 +16,9 @@ from fangkong.core.hall import Area, Figure, MapPoint, covers, list_url, sum_by_
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, unit_ids_for
 
-from .hazards import hazards_visible, lacking_assurances_q, overdue_q
+from .hazards import lacking_assurances_q, overdue_q
 from .models import Accident, Hazard, PublicReport
+from .selectors import hazards_visible
 
 
 def indicators(user, area: Area, now: datetime) -> list[Figure]:

@@ -26,18 +26,19 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.core.scoping import Forbidden, NotFound
 from fangkong.core.uploads import stored_upload
-from fangkong.registry.models import Unit
 
 from .events import MAJOR_HAZARD_ALERT
-from .models import Hazard, HazardStep, IndustryDepartment
+from .labels import ASSURANCE_CHOICES, assurance_label, joined
+from .models import Hazard, HazardStep
+from .selectors import enterprises_visible, role_of
 
 # Counts per day kept by the writes (core.daily): the hall's trends.
 HAZARDS_FOUND = "safety.hazards_found"  # hazard_create
 HAZARDS_CLOSED = "safety.hazards_closed"  # hazard_advance to closed (销号)
 
-ASSURANCES = ("responsibility", "measures", "funds", "time_limit", "contingency")
+ASSURANCES = tuple(key for key, _label in ASSURANCE_CHOICES)  # responsibility … contingency
 REVIEW_DAYS = 10
 S = Hazard.State
 
@@ -106,47 +107,6 @@ class HazardTransitionInput(FormInput):
         return values
 
 
-def reach_q(user, via: str = "", industry: str = "") -> Q:
-    """Who sees which enterprises, once for both uses: enterprises within the caller's jurisdiction; those a
-    regulator's department supervises (directly or by the industry matrix); an enterprise officer's own. `via`
-    "enterprise__" reads it from a hazard (whose `jpath` is its enterprise's copy: no join for the common case);
-    `industry` names a copy of the enterprise's industry on the row read (a hazard's)."""
-    q = Q(pk__in=[])
-    scope = scope_for(user, Cap.SAFETY_VIEW)
-    if not scope.empty:
-        q |= scope.q("jpath")
-    depts = unit_ids_for(user, Cap.SAFETY_REGULATE)
-    if depts:
-        industries = list(IndustryDepartment.objects.filter(department_id__in=depts).values_list("industry", flat=True))
-        q |= Q(**{f"{via}supervising_department_id__in": depts})
-        if industries:
-            q |= Q(**{f"{industry or via + 'safety_profile__industry'}__in": industries})
-    own = unit_ids_for(user, Cap.SAFETY_SELF)
-    if own:
-        q |= Q(**{f"{via}pk__in": own})
-    return q
-
-
-def enterprises_visible(*, user) -> QuerySet[Unit]:
-    return Unit.objects.filter(reach_q(user), kind=Unit.Kind.ENTERPRISE).distinct().order_by("jpath", "name")
-
-
-def role_of(user, enterprise: Unit) -> str:
-    if enterprise.pk in unit_ids_for(user, Cap.SAFETY_SELF):
-        return "enterprise"
-    if enterprises_visible(user=user).filter(pk=enterprise.pk).exists() and (
-        unit_ids_for(user, Cap.SAFETY_REGULATE) or scope_for(user, Cap.SAFETY_REGULATE).covers(enterprise.jpath)
-    ):
-        return "regulator"
-    return ""
-
-
-def hazards_visible(*, user) -> QuerySet[Hazard]:
-    # Measured at 200,000 hazards: reading the reach on the hazard's own columns halves the time of a subquery
-    # over the visible enterprises.
-    return Hazard.objects.filter(reach_q(user, via="enterprise__", industry="industry")).select_related("enterprise")
-
-
 @transaction.atomic
 def hazard_create(
     *, actor, enterprise_id: int, grade: str, description: str, deadline: datetime | None, source: str = ""
@@ -154,6 +114,7 @@ def hazard_create(
     enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise NotFound
+    # Its officer or its regulator (the hazards page offers the form at selectors.enterprises_acted_for, the same).
     role = role_of(actor, enterprise)
     if not role:
         raise Forbidden(Cap.SAFETY_REGULATE)
@@ -190,6 +151,47 @@ def hazard_create(
     return hazard
 
 
+def transition_check(user, hazard: Hazard, to: str, *, role: str | None = None) -> str:
+    """Whether `user` may take `hazard` to `to` as it stands — its state, the user's part and the step's owner — and
+    the part they act in; refused as the service refuses (FieldError, Forbidden). What the step needs besides (a
+    major hazard's five assurances) is the input's, checked by the service. The hazard's page offers the steps this
+    allows and no other, so a button never leads to a refusal of who or when."""
+    if to not in MOVES:
+        raise FieldError("to", _("Unknown state."), code=Code.UNKNOWN_CHOICE)
+    allowed_from, _who = MOVES[to]
+    if hazard.state not in allowed_from:
+        if to == S.CLOSED:
+            raise FieldError(
+                "to",
+                _("A hazard is closed only after re-inspection has accepted its rectification."),
+                code=Code.WRONG_STATE,
+            )
+        raise FieldError(
+            "to",
+            _("Not from “%(now)s” to “%(to)s”.") % {"now": hazard.get_state_display(), "to": S(to).label},
+            code=Code.WRONG_STATE,
+        )
+    role = role_of(user, hazard.enterprise) if role is None else role
+    if not role:
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    _check_who(role, to, hazard)
+    return role
+
+
+def can_transition(user, hazard: Hazard, to: str, *, role: str | None = None) -> bool:
+    try:
+        transition_check(user, hazard, to, role=role)
+    except (FieldError, Forbidden):
+        return False
+    return True
+
+
+def transitions_for(user, hazard: Hazard) -> list[str]:
+    """The steps the hazard's page offers `user`: each one `transition_check` allows (the part read once)."""
+    role = role_of(user, hazard.enterprise)
+    return [to for to in MOVES if can_transition(user, hazard, to, role=role)]
+
+
 def _check_who(role: str, to: str, hazard: Hazard) -> None:
     _allowed, who = MOVES[to]
     if to == S.RECTIFYING:
@@ -216,31 +218,13 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
     hazard = Hazard.objects.select_for_update().select_related("enterprise").filter(pk=hazard_id).first()
     if hazard is None or not enterprises_visible(user=actor).filter(pk=hazard.enterprise_id).exists():
         raise NotFound
-    if to not in MOVES:
-        raise FieldError("to", _("Unknown state."), code=Code.UNKNOWN_CHOICE)
-    allowed_from, _who = MOVES[to]
-    if hazard.state not in allowed_from:
-        if to == S.CLOSED:
-            raise FieldError(
-                "to",
-                _("A hazard is closed only after re-inspection has accepted its rectification."),
-                code=Code.WRONG_STATE,
-            )
-        raise FieldError(
-            "to",
-            _("Not from “%(now)s” to “%(to)s”.") % {"now": hazard.get_state_display(), "to": S(to).label},
-            code=Code.WRONG_STATE,
-        )
-    role = role_of(actor, hazard.enterprise)
-    if not role:
-        raise Forbidden(Cap.SAFETY_REGULATE)
-    _check_who(role, to, hazard)
+    role = transition_check(actor, hazard, to)
     if assurances:
         unknown = set(assurances) - set(ASSURANCES)
         if unknown:
             raise FieldError(
                 "assurances",
-                _("The five assurances are: %(a)s.") % {"a": ", ".join(ASSURANCES)},
+                _("The five assurances are: %(a)s.") % {"a": joined(assurance_label(a) for a in ASSURANCES)},
                 code=Code.UNKNOWN_CHOICE,
             )
         hazard.assurances = {**hazard.assurances, **{k: str(v).strip() for k, v in assurances.items()}}
@@ -250,7 +234,7 @@ def hazard_transition(*, actor, hazard_id: int, to: str, note: str = "", assuran
             raise FieldError(
                 "assurances",
                 _("A major hazard needs its five assurances before rectification; missing: %(m)s.")
-                % {"m": ", ".join(missing)},
+                % {"m": joined(assurance_label(a) for a in missing)},
                 code=Code.REQUIRED,
             )
     now = clock.now()
@@ -293,55 +277,6 @@ def flags(hazard: Hazard, now: datetime | None = None) -> dict[str, bool]:
         "review_overdue": hazard.state == S.APPLIED
         and hazard.applied_at is not None
         and now > hazard.applied_at + timedelta(days=REVIEW_DAYS),
-    }
-
-
-def supervising_departments(enterprises) -> dict[int, set[int]]:
-    """enterprise id → the departments supervising it: its own supervising department and the one the industry
-    matrix names for its industry (三管三必须) — one query for the matrix, whatever the number of enterprises
-    (their `safety_profile` should be selected with them)."""
-    matrix = dict(IndustryDepartment.objects.values_list("industry", "department_id"))
-    out = {}
-    for e in enterprises:
-        industry = getattr(getattr(e, "safety_profile", None), "industry", "")
-        out[e.pk] = {d for d in (e.supervising_department_id, matrix.get(industry)) if d}
-    return out
-
-
-def responsibility(*, user, enterprise_id: int) -> dict:
-    """三管三必须: the department supervising the enterprise's industry, those that approved its licences, and
-    those whose people inspected it."""
-    from .models import Licence
-
-    enterprise = enterprises_visible(user=user).select_related("safety_profile").filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise NotFound
-    depts = supervising_departments([enterprise])[enterprise.pk]
-    names = dict(Unit.objects.filter(pk__in=depts).values_list("pk", "name"))
-    # The enterprise's own supervising department first, then the industry's.
-    supervising = [names[d] for d in sorted(depts, key=lambda d: d != enterprise.supervising_department_id)]
-    approving = sorted(
-        {lic.approved_by.name for lic in Licence.objects.filter(enterprise=enterprise).select_related("approved_by")}
-    )
-    from fangkong.registry.models import RoleAssignment
-
-    inspectors = HazardStep.objects.filter(hazard__enterprise=enterprise, hazard__source="inspection").values_list(
-        "by_id", flat=True
-    )
-    inspecting = sorted(
-        {
-            a.unit.name
-            for a in RoleAssignment.objects.filter(
-                user_id__in=inspectors, unit__kind=Unit.Kind.DEPARTMENT
-            ).select_related("unit")
-            if a.unit is not None
-        }
-    )
-    return {
-        "enterprise": enterprise.name,
-        "supervising": supervising,
-        "approving": approving,
-        "inspecting": inspecting,
     }
 
 

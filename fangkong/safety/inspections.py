@@ -1,6 +1,6 @@
-"""Inspections: plans assign enterprises to inspectors; an inspector walks a checklist at the enterprise (item by
-item, with notes and photos) and signs — only the inspector themself can sign — and each failed item becomes a
-hazard of the enterprise, its grade the item's severity."""
+"""Inspections: plans assign enterprises to inspectors; an inspector walks a checklist for enterprises at the
+enterprise (item by item, with notes and photos; a section found clean in one go) and signs — only the inspector
+themself can sign — and each failed item becomes a hazard of the enterprise, its grade the item's severity."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
-from .hazards import enterprises_visible, hazard_create
-from .models import Checklist, ChecklistItem, Inspection, InspectionPlan, InspectionResult, PlanAssignment
+from .checklists import enterprise_checklist
+from .hazards import hazard_create
+from .models import ChecklistItem, Inspection, InspectionPlan, InspectionResult, PlanAssignment
+from .selectors import enterprises_visible
 
 DEADLINE_DAYS = {"general": 7, "major": 30}
 
@@ -40,9 +42,7 @@ def plan_create(
         raise Forbidden(Cap.SAFETY_REGULATE)
     if ends_on < starts_on:
         raise FieldError("ends_on", _("The end comes after the start."), code=Code.END_BEFORE_START)
-    checklist = Checklist.objects.filter(pk=checklist_id).first()
-    if checklist is None:
-        raise FieldError("checklist_id", _("Unknown checklist."), code=Code.NOT_FOUND)
+    checklist = enterprise_checklist(checklist_id)
     plan = InspectionPlan.objects.create(
         name=(name or "").strip()[:100] or checklist.name,
         starts_on=starts_on,
@@ -67,16 +67,22 @@ def plan_create(
     return plan
 
 
+def can_start_inspection(user) -> bool:
+    """Who inspects enterprises: regulators and inspectors (inspection_start's check; the pages offer the start to
+    them alone)."""
+    return has_cap(user, Cap.SAFETY_REGULATE)
+
+
 @transaction.atomic
 def inspection_start(*, actor, enterprise_id: int, checklist_id: int, plan_id: int | None = None) -> Inspection:
-    if not has_cap(actor, Cap.SAFETY_REGULATE):
+    """An inspection at an enterprise, against a checklist for enterprises (any of them: the page offers those that
+    fit the enterprise first, checklists.checklists_for) — never one for supervising governments and departments."""
+    if not can_start_inspection(actor):
         raise Forbidden(Cap.SAFETY_REGULATE)
     enterprise = enterprises_visible(user=actor).filter(pk=enterprise_id).first()
     if enterprise is None:
         raise NotFound
-    checklist = Checklist.objects.filter(pk=checklist_id).first()
-    if checklist is None:
-        raise FieldError("checklist_id", _("Unknown checklist."), code=Code.NOT_FOUND)
+    checklist = enterprise_checklist(checklist_id)
     if (
         plan_id is not None
         and not PlanAssignment.objects.filter(plan_id=plan_id, enterprise=enterprise, inspector=actor).exists()
@@ -111,12 +117,36 @@ def inspection_get(*, user, inspection_id: int, for_update: bool = False) -> Ins
     return inspection
 
 
-def _mine(actor, inspection_id: int) -> Inspection:
-    inspection = inspection_get(user=actor, inspection_id=inspection_id, for_update=True)
-    if inspection.inspector_id != actor.pk:
+def inspections_of(*, user, enterprise_id: int, limit: int = 20) -> list[Inspection]:
+    """The latest inspections of an enterprise the user sees (its page lists them: one still being walked is found
+    again there)."""
+    return list(
+        Inspection.objects.select_related("checklist", "inspector")
+        .filter(enterprise_id=enterprise_id, enterprise__in=enterprises_visible(user=user))
+        .order_by("-started_at", "-pk")[:limit]
+    )
+
+
+def record_check(user, inspection: Inspection) -> None:
+    """Who records results and signs: the inspector who walks it, until it is signed (refused as the services
+    refuse; the walk page offers its controls to that inspector alone)."""
+    if inspection.inspector_id != user.pk:
         raise Forbidden(_("Only the inspector who walks an inspection records and signs it."))
     if inspection.signed_at is not None:
         raise FieldError("state", _("This inspection is signed."), code=Code.WRONG_STATE)
+
+
+def can_record_inspection(user, inspection: Inspection) -> bool:
+    try:
+        record_check(user, inspection)
+    except (Forbidden, FieldError):
+        return False
+    return True
+
+
+def _mine(actor, inspection_id: int) -> Inspection:
+    inspection = inspection_get(user=actor, inspection_id=inspection_id, for_update=True)
+    record_check(actor, inspection)
     return inspection
 
 
@@ -140,6 +170,30 @@ def inspection_record(
         result.photo = image
         result.save(update_fields=["photo"])
     return result
+
+
+def sections_of(items) -> list[tuple[str, list]]:
+    """A checklist's items by section (their category) in the order they come: what the walk shows and what a
+    section passed at once covers."""
+    sections: dict[str, list] = {}
+    for item in items:
+        sections.setdefault(item.category, []).append(item)
+    return list(sections.items())
+
+
+@transaction.atomic
+def inspection_pass_section(*, actor, inspection_id: int, section: str) -> int:
+    """A clean section in one tap: each of its items without a result passes (one found failing stays failed — a
+    recorded failure is never overwritten). Returns how many were recorded."""
+    inspection = _mine(actor, inspection_id)
+    items = list(inspection.checklist.items.filter(category=section))
+    if not items:
+        raise FieldError("section", _("This section is not on the inspection's checklist."), code=Code.NOT_FOUND)
+    done = set(inspection.results.filter(item__in=items).values_list("item_id", flat=True))
+    InspectionResult.objects.bulk_create(
+        InspectionResult(inspection=inspection, item=item, passed=True) for item in items if item.pk not in done
+    )
+    return len(items) - len(done)
 
 
 SIGNATURE_MAX_BYTES = 300_000

@@ -37,9 +37,20 @@ class Licence(models.Model):
 
 
 class Checklist(models.Model):
+    """What an inspection is walked against, in versions. An enterprise inspection offers the checklists of the
+    enterprise's industry and special risks (and those for every enterprise: neither named); the State Council's
+    measures are duties of governments and departments, for supervising them, never for an enterprise."""
+
+    class Audience(models.TextChoices):
+        ENTERPRISE = "enterprise", _("Enterprise inspections")
+        SUPERVISION = "supervision", _("Supervision of governments and departments")
+
     code = models.SlugField(max_length=40)
     name = models.CharField(_("name"), max_length=100)
     version = models.PositiveIntegerField(default=1)
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.ENTERPRISE)
+    industries = models.JSONField(default=list, blank=True)  # labels.INDUSTRIES keys; none: any industry
+    risks = models.JSONField(default=list, blank=True)  # labels.SPECIAL_RISKS keys that make it fit too
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -25,8 +25,10 @@ from fangkong.core.text import foreign_digits
 from fangkong.core.xlsx import Sheet, csv_chunks, workbook_sheets
 from fangkong.registry.models import Jurisdiction
 
-from .hazards import enterprises_visible, lacking_assurances_q, overdue_q, reach_q
+from .hazards import lacking_assurances_q, overdue_q
+from .labels import industry_label
 from .models import Hazard, StatsFiling
+from .selectors import enterprises_visible, reach_q
 
 PERIOD = re.compile(r"([0-9]{4})(?:Q([1-4]))?")  # [0-9], not \d: "٢٠٢٦" would be a second 2026
 
@@ -214,12 +216,12 @@ def statistics_xlsx(*, user) -> bytes:
         ),
     ]
     sheets = [Sheet(_("Summary"), summary)]
-    for title, key, rows in (
-        (_("Streets"), "street", s["by_street"]),
-        (_("Industries"), "industry", s["by_industry"]),
+    for title, key, rows, label in (
+        (_("Streets"), "street", s["by_street"], str),
+        (_("Industries"), "industry", s["by_industry"], industry_label),
     ):
         # A list, built now: a generator would read `key` after the loop moved on.
-        table = [[r[key] or "—", r["hazards"], r["open"]] for r in rows]
+        table = [[label(r[key]) or "—", r["hazards"], r["open"]] for r in rows]
         sheets.append(Sheet(title, table, [title, _("Hazards"), pgettext("hazard", "Open")]))
     now = clock.now()
     overdue = overdue_hazards(user=user).values_list("enterprise__name", "grade", "state", "description", "deadline")
@@ -277,7 +279,8 @@ def review_desk(*, user, limit: int = 200) -> dict:
     major hazards still missing one of the five assurances, public reports not yet verified, the overdue."""
     from fangkong.core import clock
 
-    from .hazards import REVIEW_DAYS, hazards_visible
+    from .hazards import REVIEW_DAYS
+    from .selectors import hazards_visible
     from .tips import tips_visible
 
     visible = hazards_visible(user=user)

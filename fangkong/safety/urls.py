@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import enterprise_views, views
+from . import enterprise_views, inspection_views, views
 
 app_name = "safety"
 
@@ -15,9 +15,13 @@ urlpatterns = [
     path("overdue.csv", views.overdue_csv, name="overdue_csv"),
     path("accidents/", views.accident_list, name="accidents"),
     path("accidents/<int:accident_id>/", views.accident_detail, name="accident"),
-    path("inspections/new/", views.inspection_new, name="inspection_new"),
-    path("inspections/<int:inspection_id>/", views.inspection_walk, name="inspection"),
-    path("inspections/<int:inspection_id>/signature.png", views.inspection_signature, name="inspection_signature"),
+    path("inspections/new/", inspection_views.inspection_new, name="inspection_new"),
+    path("inspections/<int:inspection_id>/", inspection_views.inspection_walk, name="inspection"),
+    path(
+        "inspections/<int:inspection_id>/signature.png",
+        inspection_views.inspection_signature,
+        name="inspection_signature",
+    ),
     path("enterprises/", enterprise_views.enterprise_list, name="enterprises"),
     path("enterprises/<int:enterprise_id>/", enterprise_views.enterprise_detail, name="enterprise"),
     path("industries/", enterprise_views.industry_page, name="industries"),

@@ -1,4 +1,6 @@
-"""Work-safety pages: hazards (list with statistics, record one, work it through its steps)."""
+"""Work-safety pages: hazards (list with statistics, record one, work it through its steps), the regulator's desk,
+statistics and accidents. Each form and button is offered only to whom its service would accept it from (the
+services' own `can_…` checks)."""
 
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
 from fangkong.registry.selectors import narrowed
 
-from . import hazards
+from . import hazards, selectors
+from .labels import ASSURANCE_CHOICES
 from .models import Hazard
 
 
@@ -22,8 +25,7 @@ from .models import Hazard
 def hazard_list(request):
     from .escalation import escalate_hazards
 
-    enterprises = hazards.enterprises_visible(user=request.user)
-    if not enterprises.exists():
+    if not selectors.enterprises_visible(user=request.user).exists():
         raise NotFound
     escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
     error = None
@@ -34,7 +36,7 @@ def hazard_list(request):
             return redirect("safety:hazard", h.pk)
         except FieldError as exc:
             error = exc
-    qs = hazards.hazards_visible(user=request.user)
+    qs = selectors.hazards_visible(user=request.user)
     qs, within = narrowed(qs, user=request.user, cap=Cap.SAFETY_VIEW, params=request.GET)
     state = request.GET.get("state", "")
     shown = hazards.hazards_in_state(qs, state)
@@ -63,7 +65,8 @@ def hazard_list(request):
             "state": state,
             "grades": Hazard.Grade.choices,
             "grade": grade,
-            "enterprises": enterprises[:500],
+            # The enterprises the user may record a hazard at (hazard_create's role_of): none, no form.
+            "enterprises": selectors.enterprises_acted_for(user=request.user)[:500],
             "error": error,
         },
         status=400 if error else 200,
@@ -72,7 +75,7 @@ def hazard_list(request):
 
 @scoped
 def hazard_detail(request, hazard_id: int):
-    hazard = hazards.hazards_visible(user=request.user).filter(pk=hazard_id).first()
+    hazard = selectors.hazards_visible(user=request.user).filter(pk=hazard_id).first()
     if hazard is None:
         raise NotFound
     error = None
@@ -86,7 +89,9 @@ def hazard_detail(request, hazard_id: int):
             error = FieldError("to", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
-    nexts = [to for to, (froms, _who) in hazards.MOVES.items() if hazard.state in froms]
+    nexts = hazards.transitions_for(request.user, hazard)
+    # The five assurances go with a major hazard's start of rectification after the order, to whoever starts it.
+    asks_assurances = hazard.grade == Hazard.Grade.MAJOR and hazard.state == Hazard.State.ORDERED
     return render(
         request,
         "safety/hazard.html",
@@ -95,95 +100,18 @@ def hazard_detail(request, hazard_id: int):
             "flags": hazards.flags(hazard),
             "steps": hazard.steps.select_related("by").order_by("at", "pk"),
             "nexts": [(to, Hazard.State(to).label) for to in nexts],
-            "assurance_fields": hazards.ASSURANCES,
+            "assurances": [(key, label, hazard.assurances.get(key, "")) for key, label in ASSURANCE_CHOICES],
+            # Their fields, to whoever may start the rectification: what was typed before a refusal, or recorded.
+            "assurance_fields": [
+                (key, label, (error and request.POST.get(key)) or hazard.assurances.get(key, ""))
+                for key, label in ASSURANCE_CHOICES
+            ]
+            if asks_assurances and Hazard.State.RECTIFYING in nexts
+            else [],
             "error": error,
         },
         status=400 if error else 200,
     )
-
-
-@scoped
-def inspection_new(request):
-    """Start an inspection: an enterprise and a checklist (the 15 measures by default)."""
-    from .checklists import checklists_latest
-    from .inspections import InspectionStartInput, inspection_start
-
-    error = None
-    if request.method == "POST":
-        try:
-            data = InspectionStartInput.from_form(request.POST)
-            i = inspection_start(actor=request.user, **data.dict())
-            return redirect("safety:inspection", i.pk)
-        except FieldError as exc:
-            error = exc
-    enterprises = hazards.enterprises_visible(user=request.user)[:500]
-    return render(
-        request,
-        "safety/inspection_new.html",
-        {"enterprises": enterprises, "checklists": checklists_latest(), "error": error},
-        status=400 if error else 200,
-    )
-
-
-@scoped
-def inspection_walk(request, inspection_id: int):
-    """Walk the checklist on a phone: each item passed or not (a note, a photo), then sign."""
-    from .inspections import data_url_png, inspection_record, inspection_sign, inspection_visible
-
-    inspection = inspection_visible(user=request.user, inspection_id=inspection_id)
-    error = None
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "sign":
-                inspection_sign(
-                    actor=request.user,
-                    inspection_id=inspection.pk,
-                    signature=data_url_png(request.POST.get("signature", "")),
-                )
-                messages.success(request, _("Signed. Failed items are registered as hazards."))
-            else:
-                for item in inspection.checklist.items.all():
-                    verdict = request.POST.get(f"item-{item.pk}")
-                    if verdict in ("pass", "fail"):
-                        inspection_record(
-                            actor=request.user,
-                            inspection_id=inspection.pk,
-                            item_id=item.pk,
-                            passed=verdict == "pass",
-                            note=request.POST.get(f"note-{item.pk}", ""),
-                            photo=request.FILES.get(f"photo-{item.pk}"),
-                        )
-                messages.success(request, _("Saved."))
-            return redirect("safety:inspection", inspection.pk)
-        except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
-        except FieldError as exc:
-            error = exc
-    results = {r.item_id: r for r in inspection.results.all()}
-    return render(
-        request,
-        "safety/inspection.html",
-        {
-            "inspection": inspection,
-            "rows": [(item, results.get(item.pk)) for item in inspection.checklist.items.all()],
-            "complete": len(results) == inspection.checklist.items.count(),
-            "error": error,
-        },
-        status=400 if error else 200,
-    )
-
-
-@scoped
-def inspection_signature(request, inspection_id: int):
-    """The drawn signature, to whoever may see the inspection (media files are not served publicly)."""
-    from django.http import FileResponse
-
-    from .inspections import inspection_visible
-
-    inspection = inspection_visible(user=request.user, inspection_id=inspection_id)
-    if not inspection.signature:
-        raise NotFound
-    return FileResponse(inspection.signature.open("rb"), content_type="image/png")
 
 
 @scoped
@@ -193,7 +121,7 @@ def review_queue(request):
     from .escalation import escalate_hazards
     from .statistics import review_desk
 
-    if not hazards.enterprises_visible(user=request.user).exists():
+    if not selectors.enterprises_visible(user=request.user).exists():
         raise NotFound
     escalate_hazards()  # cheap when nothing is new (a partial index); cron does it too
     return render(request, "safety/review.html", review_desk(user=request.user))
@@ -203,7 +131,7 @@ def review_queue(request):
 def statistics_page(request):
     from .statistics import hazard_statistics
 
-    if not hazards.enterprises_visible(user=request.user).exists():
+    if not selectors.enterprises_visible(user=request.user).exists():
         raise NotFound
     s = hazard_statistics(user=request.user)
     states, grades = dict(Hazard.State.choices), dict(Hazard.Grade.choices)
@@ -235,8 +163,7 @@ def accident_list(request):
     from .accidents import AccidentReportInput, accident_report, accidents_visible
     from .models import Accident
 
-    enterprises = hazards.enterprises_visible(user=request.user)
-    if not enterprises.exists():
+    if not selectors.enterprises_visible(user=request.user).exists():
         raise NotFound
     error = None
     if request.method == "POST":
@@ -260,7 +187,8 @@ def accident_list(request):
             "page": page,
             "query": query,
             "within": within,
-            "enterprises": enterprises[:500],
+            # Where the user may report an accident (accidents.can_report_accident): none, no form.
+            "enterprises": selectors.enterprises_acted_for(user=request.user)[:500],
             "kinds": Accident.Kind.choices,
             "error": error,
             "form": request.POST if error else {},
@@ -273,7 +201,7 @@ def accident_list(request):
 def accident_detail(request, accident_id: int):
     from fangkong.incidents import services as incidents
 
-    from .accidents import AccidentFollowupInput, accident_followup, accidents_visible
+    from .accidents import AccidentFollowupInput, accident_followup, accidents_visible, can_report_accident
 
     accident = accidents_visible(user=request.user).filter(pk=accident_id).first()
     if accident is None:
@@ -299,6 +227,7 @@ def accident_detail(request, accident_id: int):
             "reports": incident.reports.select_related("author").order_by("at", "pk"),
             "due": incidents.next_due(incident),
             "late_initial": incidents.initial_late_minutes(incident),
+            "may_report": can_report_accident(request.user, accident.enterprise) and not incident.closed_at,
             "error": error,
         },
         status=400 if error else 200,

@@ -434,7 +434,7 @@ def _command(w: World) -> None:
 def _safety(w: World) -> None:
     from fangkong.core import clock
     from fangkong.safety.accidents import accident_report
-    from fangkong.safety.checklists import ensure_state_council_15
+    from fangkong.safety.checklists import ensure_checklist
     from fangkong.safety.hazards import hazard_create
     from fangkong.safety.inspections import inspection_start
     from fangkong.safety.tips import tip_submit
@@ -454,7 +454,7 @@ def _safety(w: World) -> None:
 
     # A's hazard is past its deadline (as the clock would make it): the overdue lists show it.
     Hazard.objects.filter(pk=w.kinds["hazard"].a.pk).update(deadline=clock.now() - timedelta(days=1))
-    checklist = ensure_state_council_15()
+    checklist = ensure_checklist("fire-safety")  # an enterprise checklist: the 15 measures are for supervision
     w.extra["checklist"] = checklist
     w.kinds["inspection"] = Pair(
         inspection_start(actor=d.hq, enterprise_id=plant.pk, checklist_id=checklist.pk),

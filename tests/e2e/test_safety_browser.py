@@ -52,7 +52,9 @@ def test_major_hazard_found_rectified_accepted_closed(browser, live_server, tran
     epage.get_by_role("button", name="整改中").click()
     epage.get_by_role("button", name="已申请验收").wait_for()
     epage.get_by_role("button", name="已申请验收").click()
-    epage.get_by_role("button", name="复查验收合格").wait_for()
+    epage.locator("h1 small", has_text="已申请验收").wait_for()
+    # Re-inspection is the regulator's: the enterprise is not offered it.
+    assert epage.get_by_role("button", name="复查验收合格").count() == 0
 
     page.goto(f"{live_server.url}/safety/hazards/{hazard.pk}/")
     page.get_by_role("button", name="复查验收合格").click()
@@ -77,14 +79,17 @@ def test_inspector_signs_on_a_phone_and_the_enterprise_reports_an_accident(
     _login(page, live_server, "safety_regulator")
     page.goto(f"{live_server.url}/safety/inspections/new/")
     page.locator("select[name=enterprise_id]").select_option(str(firm.pk))
+    # The checklists offered are the chosen enterprise's (swapped in without leaving the page).
+    page.locator("#checklist-choice strong", has_text=firm.name).wait_for()
     page.locator("form.card button.primary").click()
-    page.get_by_role("button", name="保存").first.wait_for()
-    radios = page.locator("input[type=radio][value=pass]")
-    for i in range(radios.count()):
-        radios.nth(i).check()
+    page.locator("canvas.signature-pad").wait_for()  # the pad is there from the start of the walk
     page.locator("input[type=radio][value=fail]").first.check()
     page.locator("input[name^=note-]").first.fill("应急预案未演练")
-    page.get_by_role("button", name="保存").first.click()
+    # Each section in one tap: the item found failing stays failed, the others pass.
+    for n in range(page.locator("button[name=pass_section]").count()):
+        with page.expect_navigation():
+            page.locator("button[name=pass_section]").nth(n).click()
+    page.screenshot(path=str(screenshot_dir / "inspection-walk-phone.png"), full_page=True)
     page.get_by_role("button", name="检查签字").click()  # nothing drawn: refused
     page.get_by_role("alert").wait_for()
     pad = page.locator("canvas.signature-pad")
@@ -98,8 +103,9 @@ def test_inspector_signs_on_a_phone_and_the_enterprise_reports_an_accident(
     page.mouse.up()
     page.get_by_role("button", name="检查签字").click()
     page.locator("img.signature").wait_for()
-    inspection = Inspection.objects.get()
-    assert inspection.signed_at is not None and inspection.signature
+    inspection = Inspection.objects.latest("pk")  # the demo has one already
+    assert inspection.enterprise == firm and inspection.signed_at is not None and inspection.signature
+    assert inspection.results.filter(passed=False).count() == 1
     page.screenshot(path=str(screenshot_dir / "inspection-signed-phone.png"), full_page=True)
 
     ent = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True)

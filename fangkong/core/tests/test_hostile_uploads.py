@@ -195,11 +195,11 @@ def hazard(safety):  # noqa: F811
 
 @pytest.fixture
 def inspection(safety):  # noqa: F811
-    from fangkong.safety.checklists import ensure_state_council_15
+    from fangkong.safety.checklists import ensure_checklist
     from fangkong.safety.inspections import inspection_start
 
     return inspection_start(
-        actor=safety["regulator"], enterprise_id=safety["plant"].pk, checklist_id=ensure_state_council_15().pk
+        actor=safety["regulator"], enterprise_id=safety["plant"].pk, checklist_id=ensure_checklist("fire-safety").pk
     )
 
 

@@ -8,7 +8,7 @@ from ninja import Form, Schema, Status
 
 from fangkong.core.api import paginate
 
-from .. import enterprises, hazards, statistics
+from .. import enterprises, hazards, selectors, statistics
 from . import ERRORS, router
 
 
@@ -31,7 +31,7 @@ def enterprise_list(request, page: int = 1, page_size: int | None = None):
     from django.db.models import Count, Q
 
     qs = (
-        hazards.enterprises_visible(user=request.user)
+        selectors.enterprises_visible(user=request.user)
         .select_related("safety_profile")
         .annotate(open_hazards=Count("hazards", filter=~Q(hazards__state="closed")))
     )
@@ -61,7 +61,7 @@ class ResponsibilityOut(Schema):
 @router.get("/safety/enterprises/{int:enterprise_id}/responsibility", response={200: ResponsibilityOut, **ERRORS})
 def enterprise_responsibility(request, enterprise_id: int):
     """Whoever is in charge, approves or inspects is responsible (三管三必须)."""
-    return hazards.responsibility(user=request.user, enterprise_id=enterprise_id)
+    return selectors.responsibility(user=request.user, enterprise_id=enterprise_id)
 
 
 class HazardOut(Schema):
@@ -107,7 +107,7 @@ class HazardPage(Schema):
 
 @router.get("/safety/hazards", response={200: HazardPage, **ERRORS})
 def hazard_list(request, state: str = "", page: int = 1, page_size: int | None = None):
-    qs = hazards.hazards_visible(user=request.user).order_by("-found_at", "-id")
+    qs = selectors.hazards_visible(user=request.user).order_by("-found_at", "-id")
     if state:
         qs = qs.filter(state=state)
     items, count = paginate(qs, page, page_size)

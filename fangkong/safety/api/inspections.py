@@ -15,31 +15,62 @@ class ChecklistOut(Schema):
     name: str
     version: int
     items: int
+    audience: str  # enterprise | supervision (governments and departments: never at an enterprise)
+    industries: list[str]  # the industries it fits; with `risks` empty too: every enterprise
+    risks: list[str]  # the special risks that make it fit
+
+
+def _checklist(c, items: int) -> dict:
+    return {
+        "id": c.pk,
+        "code": c.code,
+        "name": c.name,
+        "version": c.version,
+        "items": items,
+        "audience": c.audience,
+        "industries": c.industries,
+        "risks": c.risks,
+    }
 
 
 @router.get("/safety/checklists", response={200: list[ChecklistOut], **ERRORS})
 def checklist_list(request):
-    """Checklists with their versions (the State Council's 15 measures are built in)."""
+    """Checklists with their versions, whom each is for and what it fits (the State Council's 15 measures and the
+    enterprise checklists by industry and risk are built in)."""
     from django.db.models import Count
 
     from ..models import Checklist
 
-    return [
-        {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.n}
-        for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")
-    ]
+    return [_checklist(c, c.n) for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")]
 
 
 @router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
-def checklist_import(request, code: str, name: Form[str] = "", file: File[UploadedFile] = None):  # type: ignore[assignment]
-    """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused."""
+def checklist_import(
+    request,
+    code: str,
+    name: Form[str] = "",
+    audience: Form[str] = "",
+    file: File[UploadedFile] = None,  # type: ignore[assignment]
+):
+    """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused.
+    `audience` (enterprise | supervision) and repeated `industries` and `risks` fields say what it is for; each left
+    out is the previous version's."""
     from fangkong.core.tables import read_table_upload
 
     from ..checklists import checklist_import as run
 
     content = read_table_upload(file)  # "required" when no file came
-    c = run(actor=request.user, code=code, name=name, filename=file.name or "", content=content)
-    return Status(201, {"id": c.pk, "code": c.code, "name": c.name, "version": c.version, "items": c.items.count()})
+    c = run(
+        actor=request.user,
+        code=code,
+        name=name,
+        filename=file.name or "",
+        content=content,
+        audience=audience,
+        industries=request.POST.getlist("industries"),
+        risks=request.POST.getlist("risks"),
+    )
+    return Status(201, _checklist(c, c.items.count()))
 
 
 # ---------------------------------------------------------------- inspections

@@ -84,14 +84,14 @@ def test_the_regulator_records_a_licence_and_an_expired_one_shows(district, safe
 def test_district_hq_keeps_the_industry_matrix(district, safety):
     dept = Unit.objects.get(code="YJ")
     regulator = district.client(safety["regulator"])
-    assert "食品" in regulator.get("/safety/industries/").content.decode()
+    assert "Food processing" in regulator.get("/safety/industries/").content.decode()  # 食品, by its label
     refused = regulator.post("/safety/industries/", {"industry": "冶金", "department_id": dept.pk})
     assert refused.status_code == 400 and refused.context["error"].code == "forbidden"
     hq = district.client(district.hq)
     unknown = hq.post("/safety/industries/", {"industry": "冶金", "department_id": safety["plant"].pk})
     assert (unknown.context["error"].field, unknown.context["error"].code) == ("department_id", "not_found")
     done = hq.post("/safety/industries/", {"industry": "冶金", "department_id": dept.pk}, follow=True)
-    assert "冶金: supervised by 区应急管理局" in done.content.decode()
+    assert "Metallurgy: supervised by 区应急管理局" in done.content.decode()  # a known industry by its label
     assert IndustryDepartment.objects.get(industry="冶金").department == dept
     assert district.client(district.worker_b).get("/safety/industries/").status_code == 404
 
@@ -110,10 +110,21 @@ def test_a_regulator_imports_a_checklist_on_its_page(district, safety):
     good = "编号,检查内容,类别,隐患等级\n1,液氨储罐安全阀定期校验,设备,重大\n2,应急预案演练,管理,一般\n".encode()
     done = page.post(
         "/safety/checklists/",
-        {"code": "ammonia", "name": "涉氨制冷检查表", "file": SimpleUploadedFile("a.csv", good)},
+        {
+            "code": "ammonia",
+            "name": "涉氨制冷检查表",
+            "industries": ["冷库（涉氨制冷）"],
+            "risks": ["ammonia"],
+            "file": SimpleUploadedFile("a.csv", good),
+        },
         follow=True,
     )
     assert "涉氨制冷检查表 version 1 imported: 2 items" in done.content.decode()
+    made = Checklist.objects.get(code="ammonia")
+    assert (made.audience, made.industries, made.risks) == ("enterprise", ["冷库（涉氨制冷）"], ["ammonia"])
+    # Named and said what it fits, never shown by its code.
+    assert "For Cold storage (ammonia refrigeration) · Ammonia refrigeration" in done.content.decode()
+    assert "state-council-15" not in done.content.decode().split('<datalist id="c-codes">')[0]
     officer = district.client(safety["officer"]).get("/safety/checklists/").content.decode()
     assert "涉氨制冷检查表" in officer and 'name="file"' not in officer  # an enterprise reads, does not import
     assert district.client(district.worker_b).get("/safety/checklists/").status_code == 404

@@ -1,4 +1,5 @@
-"""Inspections: walk a checklist, only the inspector signs, failed items become hazards of their severity."""
+"""Inspections: walk a checklist for enterprises, a clean section in one tap, the pad there from the start, only
+the inspector signs, failed items become hazards of their severity."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.conftest import make_user
 from fangkong.core.tests import files
-from fangkong.safety.checklists import ensure_state_council_15
+from fangkong.safety.checklists import ensure_checklist
 from fangkong.safety.inspections import plan_create
-from fangkong.safety.models import ChecklistItem, Hazard
+from fangkong.safety.models import Hazard, InspectionResult
 
 JSON = "application/json"
 
@@ -34,9 +35,9 @@ def _sig(data: bytes, name: str = "signature.png") -> dict:
 
 
 def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api_token):
-    checklist = ensure_state_council_15()
+    checklist = ensure_checklist("fire-safety")
     items = list(checklist.items.order_by("order"))
-    ChecklistItem.objects.filter(pk=items[4].pk).update(severity="major")
+    assert (items[4].severity, items[8].severity) == ("major", "general")
     reg = api_token(safety["regulator"])
     r = client.post(
         "/api/v1/safety/inspections",
@@ -44,7 +45,7 @@ def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api
         content_type=JSON,
         **reg,
     )
-    assert r.status_code == 201 and r.json()["items"] == 15
+    assert r.status_code == 201 and r.json()["items"] == len(items)
     iid = r.json()["id"]
     early = client.post(f"/api/v1/safety/inspections/{iid}/sign", **reg)
     assert early.status_code == 400
@@ -72,7 +73,7 @@ def test_walk_sign_and_failed_items_become_hazards(client, district, safety, api
 
 
 def test_plans_and_who_may_inspect(client, district, safety, api_token):
-    checklist = ensure_state_council_15()
+    checklist = ensure_checklist("hazardous-chemicals")
     from datetime import date
 
     from fangkong.core.errors import FieldError
@@ -110,8 +111,12 @@ def test_plans_and_who_may_inspect(client, district, safety, api_token):
     )
 
 
+def _data_url() -> str:
+    return "data:image/png;base64," + base64.b64encode(signature_png()).decode()
+
+
 def test_walk_an_inspection_on_the_page(district, safety):
-    checklist = ensure_state_council_15()
+    checklist = ensure_checklist("fire-safety")
     reg = district.client(safety["regulator"])
     bad = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": "十五条"})
     assert (bad.status_code, bad.context["error"].field, bad.context["error"].code) == (400, "checklist_id", "invalid")
@@ -121,16 +126,59 @@ def test_walk_an_inspection_on_the_page(district, safety):
     assert r.status_code == 302
     url = r["Location"]
     items = list(checklist.items.all())
+    page = reg.get(url).content.decode()
+    # The pad is there from the start, before any item has a result.
+    assert 'data-signature="signature"' in page and 'value="sign"' in page
     data = {f"item-{i.pk}": "pass" for i in items} | {f"item-{items[0].pk}": "fail", f"note-{items[0].pk}": "未落实"}
     assert reg.post(url, data).status_code == 302
-    assert "Sign the inspection" in reg.get(url).content.decode()
     assert reg.post(url, {"action": "sign"}).status_code == 400  # the pad left empty
-    data_url = "data:image/png;base64," + base64.b64encode(signature_png()).decode()
-    assert reg.post(url, {"action": "sign", "signature": data_url}).status_code == 302
+    assert reg.post(url, {"action": "sign", "signature": _data_url()}).status_code == 302
     assert Hazard.objects.filter(source="inspection").count() == 1
     page = reg.get(url).content.decode()
-    assert "signature.png" in page
+    assert "signature.png" in page and 'name="pass_section"' not in page and 'type="radio"' not in page
     png = reg.get(f"{url}signature.png")
     assert png.status_code == 200 and b"".join(png.streaming_content).startswith(b"\x89PNG")
     assert district.client(district.worker_b).get(url).status_code == 404
     assert district.client(district.worker_b).get(f"{url}signature.png").status_code == 404
+
+
+def test_a_clean_section_in_one_tap_and_signing_saves_the_form_first(district, safety):
+    checklist = ensure_checklist("fire-safety")
+    reg = district.client(safety["regulator"])
+    url = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk})[
+        "Location"
+    ]
+    items = list(checklist.items.all())
+    sections = list(dict.fromkeys(i.category for i in items))
+    first = [i for i in items if i.category == sections[0]]
+    # One item of the first section found failing in the same form: it stays failed, the others pass.
+    tapped = reg.post(
+        url, {"pass_section": sections[0], f"item-{first[1].pk}": "fail", f"note-{first[1].pk}": "防火间距不足"}
+    )
+    assert tapped.status_code == 302 and tapped["Location"].endswith("#section-2")
+    results = {r.item_id: r.passed for r in InspectionResult.objects.filter(inspection__checklist=checklist)}
+    assert results == {i.pk: i != first[1] for i in first}
+    # A failure recorded earlier is never overwritten by "all pass".
+    assert reg.post(url, {"pass_section": sections[0]}).status_code == 302
+    assert InspectionResult.objects.get(item=first[1]).passed is False
+    unknown = reg.post(url, {"pass_section": "不存在的一节"})
+    assert (unknown.status_code, unknown.context["error"].field, unknown.context["error"].code) == (
+        400,
+        "section",
+        "not_found",
+    )
+    for section in sections[1:-1]:
+        reg.post(url, {"pass_section": section})
+    last = [i for i in items if i.category == sections[-1]]
+    # Signing with the last section's verdicts still in the form: they are saved, then it is signed.
+    signed = reg.post(url, {"action": "sign", "signature": _data_url()} | {f"item-{i.pk}": "pass" for i in last})
+    assert signed.status_code == 302, signed.context["error"].code if signed.context else signed
+    assert InspectionResult.objects.filter(inspection__checklist=checklist).count() == len(items)
+    assert Hazard.objects.filter(source="inspection").count() == 1
+    # Only the inspector walks it: a colleague, the enterprise's officer and HQ read it without its controls.
+    colleague = make_user("reg2", "safety_regulator", unit=safety["regulator"].roles.first().unit)
+    for reader in (colleague, safety["officer"], district.hq):
+        page = district.client(reader).get(url).content.decode()
+        assert 'type="radio"' not in page and 'name="pass_section"' not in page and "防火间距不足" in page
+    refused = district.client(colleague).post(url, {"pass_section": sections[0]})
+    assert (refused.status_code, refused.context["error"].code) == (400, "forbidden")

@@ -34,6 +34,7 @@ def test_record_and_work_a_major_hazard_on_the_pages(district, safety):
     refused = ent.post(f"/safety/hazards/{hazard.pk}/", {"to": "rectifying", "responsibility": "张某"})
     assert refused.status_code == 400 and "five assurances" in refused.content.decode()
     assert (refused.context["error"].field, refused.context["error"].code) == ("assurances", "required")
+    assert 'name="responsibility" value="张某"' in refused.content.decode()  # what was typed is kept
     unknown = ent.post(f"/safety/hazards/{hazard.pk}/", {"to": "fixed"})
     assert (unknown.status_code, unknown.context["error"].field, unknown.context["error"].code) == (
         400,

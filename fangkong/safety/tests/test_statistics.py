@@ -88,13 +88,14 @@ def test_hazards_by_industry_overdue_list_and_export(client, district, safety, a
         # The regulator of the emergency bureau sees its own enterprise only.
         mine = client.get("/api/v1/safety/hazards/overdue", **api_token(safety["regulator"])).json()
         assert [h["description"] for h in mine["items"]] == ["消防隐患1"]
-        x = client.get("/api/v1/safety/hazards/statistics.xlsx", **hq)
+        x = client.get("/api/v1/safety/hazards/statistics.xlsx", HTTP_ACCEPT_LANGUAGE="en", **hq)
         assert x.status_code == 200 and x["Content-Type"].startswith("application/vnd.openxmlformats")
         wb = load_workbook(BytesIO(x.content), read_only=True)
         assert len(wb.sheetnames) == 4
         rows = {ws.title: list(ws.iter_rows(values_only=True)) for ws in wb.worksheets}
         industries = rows[wb.sheetnames[2]]
-        assert ("危险化学品", 2, 2) in industries and ("食品", 1, 1) in industries
+        # Industries by their labels (危险化学品, 食品 in Chinese).
+        assert ("Hazardous chemicals", 2, 2) in industries and ("Food processing", 1, 1) in industries
         overdue_rows = rows[wb.sheetnames[3]]
         assert len(overdue_rows) == 3 and overdue_rows[1][0] == "兴隆化工" and overdue_rows[1][5] == 2
         csv_response = client.get("/api/v1/safety/hazards/overdue.csv", **hq)
@@ -103,7 +104,7 @@ def test_hazards_by_industry_overdue_list_and_export(client, district, safety, a
         page_csv = district.client(district.hq).get("/safety/overdue.csv")
         assert page_csv.status_code == 200
         page = district.client(district.hq).get("/safety/statistics/")
-        assert page.status_code == 200 and "危险化学品" in page.content.decode()
+        assert page.status_code == 200 and "Hazardous chemicals" in page.content.decode()
         assert district.client(district.hq).get("/safety/statistics.xlsx").status_code == 200
     outsider = api_token(district.worker_b)
     for url in ("statistics", "statistics.xlsx", "overdue", "overdue.csv"):

@@ -1,0 +1,137 @@
+"""Inspection pages: start one at an enterprise with a checklist that fits it, walk it on a phone section by section
+(a clean section passed in one tap), sign on the pad shown from the start; the drawn signature."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from fangkong.core.decorators import scoped
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.params import param_id
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, NotFound
+
+from . import inspections
+from .checklists import checklists_for
+from .enterprises import enterprise_get
+from .selectors import enterprises_visible
+
+
+@scoped
+def inspection_new(request):
+    """Start an inspection: an enterprise, then a checklist among those that fit it (its industry's and its risks',
+    and fire safety for all), the other enterprise checklists after them. Choosing another enterprise swaps the
+    checklists (HTMX; without it, the "Choose" button)."""
+    if not inspections.can_start_inspection(request.user):
+        raise Forbidden(Cap.SAFETY_REGULATE)
+    error = None
+    if request.method == "POST":
+        try:
+            data = inspections.InspectionStartInput.from_form(request.POST)
+            i = inspections.inspection_start(actor=request.user, **data.dict())
+            return redirect("safety:inspection", i.pk)
+        except FieldError as exc:
+            error = exc
+    enterprises = list(enterprises_visible(user=request.user).select_related("safety_profile")[:500])
+    chosen_id = param_id(request.POST if error else request.GET, "enterprise_id")
+    if chosen_id is not None:
+        chosen = next((e for e in enterprises if e.pk == chosen_id), None) or enterprise_get(
+            user=request.user, enterprise_id=chosen_id
+        )
+    elif enterprises:
+        chosen = enterprises[0]
+    else:
+        raise NotFound
+    fitting, others = checklists_for(chosen)
+    return render(
+        request,
+        "safety/inspection_new.html",
+        {
+            "enterprises": enterprises,
+            "chosen": chosen,
+            "fitting": fitting,
+            "others": others,
+            "checklist_id": param_id(request.POST, "checklist_id") if error else None,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _record_posted(request, inspection, items) -> None:
+    """The verdicts, notes and photos the walk's form sent (an item left untouched sends none)."""
+    for item in items:
+        verdict = request.POST.get(f"item-{item.pk}")
+        if verdict in ("pass", "fail"):
+            inspections.inspection_record(
+                actor=request.user,
+                inspection_id=inspection.pk,
+                item_id=item.pk,
+                passed=verdict == "pass",
+                note=request.POST.get(f"note-{item.pk}", ""),
+                photo=request.FILES.get(f"photo-{item.pk}"),
+            )
+
+
+@scoped
+def inspection_walk(request, inspection_id: int):
+    """Walk the checklist on a phone: each item passed or not (a note, a photo), a clean section in one tap, then
+    sign on the pad. Whatever the form sent is saved first, whichever button was pressed."""
+    inspection = inspections.inspection_visible(user=request.user, inspection_id=inspection_id)
+    items = list(inspection.checklist.items.all())
+    sections = inspections.sections_of(items)
+    error = None
+    if request.method == "POST":
+        try:
+            _record_posted(request, inspection, items)
+            section = request.POST.get("pass_section")
+            url = reverse("safety:inspection", args=[inspection.pk])
+            if section is not None:
+                inspections.inspection_pass_section(actor=request.user, inspection_id=inspection.pk, section=section)
+                names = [name for name, _items in sections]
+                # Back where the walk goes on: the next section.
+                after = names.index(section) + 1 if section in names else 0
+                return redirect(f"{url}#section-{min(after, len(names) - 1) + 1}")
+            if request.POST.get("action") == "sign":
+                inspections.inspection_sign(
+                    actor=request.user,
+                    inspection_id=inspection.pk,
+                    signature=inspections.data_url_png(request.POST.get("signature", "")),
+                )
+                messages.success(request, _("Signed. Failed items are registered as hazards."))
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(url)
+        except Forbidden as exc:
+            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
+        except FieldError as exc:
+            error = exc
+    results = {r.item_id: r for r in inspection.results.all()}
+    return render(
+        request,
+        "safety/inspection.html",
+        {
+            "inspection": inspection,
+            "sections": [(name, [(item, results.get(item.pk)) for item in rows]) for name, rows in sections],
+            "recorded": len(results),
+            "total": len(items),
+            "complete": len(results) == len(items),
+            "walker": inspections.can_record_inspection(request.user, inspection),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@scoped
+def inspection_signature(request, inspection_id: int):
+    """The drawn signature, to whoever may see the inspection (media files are not served publicly)."""
+    from django.http import FileResponse
+
+    inspection = inspections.inspection_visible(user=request.user, inspection_id=inspection_id)
+    if not inspection.signature:
+        raise NotFound
+    return FileResponse(inspection.signature.open("rb"), content_type="image/png")
