@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -173,11 +173,21 @@ def article_versions(request, article_id: int):
     ]
 
 
+class ImportFindingOut(Schema):
+    before: str  # as the page had it
+    after: str  # as the draft has it (a repair)
+    context: str  # the words around it in the draft
+
+
 class ArticleImportOut(Schema):
     id: int
     title: str
     dropped: list[str]  # lines removed (navigation, spam), for the editor to check
     simplified: bool
+    dated: date | None  # the article's date from its text (its publication date)
+    date_guessed: bool  # the text gives the day, not the year: the most recent such day was taken
+    repairs: list[ImportFindingOut]  # garbled runs put back in step (portal.mojibake)
+    suspicions: list[ImportFindingOut]  # what still looks garbled, left as it was
 
 
 @router.post("/portal/articles:import", response={201: ArticleImportOut, **ERRORS})
@@ -198,8 +208,36 @@ def article_import(request, category: Form[str] = "", convert: Form[str] = "auto
         simplify={"auto": None, "yes": True, "no": False}.get(convert),
     )
     return Status(
-        201, {"id": a.pk, "title": cleaned.title, "dropped": cleaned.dropped, "simplified": cleaned.simplified}
+        201,
+        {
+            "id": a.pk,
+            "title": cleaned.title,
+            "dropped": cleaned.dropped,
+            "simplified": cleaned.simplified,
+            "dated": cleaned.date,
+            "date_guessed": cleaned.date_guessed,
+            "repairs": [f.__dict__ for f in cleaned.repairs],
+            "suspicions": [f.__dict__ for f in cleaned.suspicions],
+        },
     )
+
+
+class ImageOut(Schema):
+    url: str  # what an article's <img src> may name (with an alt: sanitise)
+    name: str
+    width: int
+    height: int
+
+
+@router.post("/portal/images", response={201: ImageOut, **ERRORS})
+def image_upload(request, file: File[UploadedFile] = None):  # type: ignore[assignment]
+    """An image for articles (editors): JPEG, PNG, WebP or GIF, re-encoded without its metadata. 400
+    `unsupported_type` for anything else, `too_large` past the upload limit, `unreadable` for a damaged one."""
+    from .images import image_upload as upload
+    from .images import image_url
+
+    image = upload(actor=request.user, upload=file)
+    return Status(201, {"url": image_url(image), "name": image.name, "width": image.width, "height": image.height})
 
 
 class CategoryOut(Schema):

@@ -7,7 +7,7 @@ the two still agree."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Max
@@ -25,8 +25,8 @@ from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
 from . import errors
-from .content_models import Article, ArticleVersion, Category
-from .sanitise import MAX_HTML, sanitise
+from .content_models import Article, ArticleVersion, Category, ImportFinding
+from .sanitise import MAX_HTML, Removed, sanitise
 from .selectors import article_for_editor
 
 S = Article.State
@@ -82,7 +82,16 @@ def _clean(title: str, body_html: str) -> tuple[str, str]:
         import html
 
         body_html = "".join(f"<p>{html.escape(line.strip())}</p>" for line in body_html.splitlines() if line.strip())
-    body = sanitise(body_html)
+    removed = Removed()
+    body = sanitise(body_html, removed)
+    if removed.images_without_alt:
+        # Refused, not dropped: the editor put the image there and would not notice it gone from the saved text.
+        raise FieldError(
+            "body_html",
+            _("Describe every image in a few words (its alt text); missing for %(images)s.")
+            % {"images": ", ".join(src.rsplit("/", 1)[-1] for src in removed.images_without_alt)},
+            code=errors.Code.ALT_REQUIRED,
+        )
     if not body:
         raise FieldError("body_html", _("Write the article."), code=Code.REQUIRED)
     return title, body
@@ -170,6 +179,7 @@ class ArticleUpdateInput(FormInput):
     category: int | str | None = None
     pinned: bool | None = None
     expires_at: EndMoment | None = None
+    dated: date | None = None  # the article's own date, until it is first published (an import's guessed year)
 
 
 @transaction.atomic
@@ -183,13 +193,24 @@ def article_update(
     category: int | str | None = None,
     pinned: bool | None = None,
     expires_at: datetime | None = None,
+    dated: date | None = None,
 ) -> ArticleVersion:
     """A new version (the earlier ones stay). A submitted text goes back to draft: what is reviewed is what was
-    submitted."""
+    submitted. `dated` changes the date of an article not yet published (approval keeps a date in the past as its
+    publication date); the editor who changes it has settled a year the import guessed."""
     article = _editable(actor, article_id)
     if article.state == S.WITHDRAWN:
         raise FieldError("state", _("A withdrawn article is not edited; write a new one."), code=Code.WRONG_STATE)
     title, body = _clean(title, body_html)
+    redated = dated is not None and (article.published_at is None or clock.localdate(article.published_at) != dated)
+    if redated:
+        if article.published_version_id is not None:
+            raise FieldError("dated", _("A published article keeps its date."), code=Code.WRONG_STATE)
+        if dated > clock.localdate():  # type: ignore[operator]
+            raise FieldError("dated", _("A date not after today; to publish later, the reviewer sets the time."),
+                             code=Code.IN_FUTURE)  # fmt: skip
+        article.published_at = clock.start_of_day(dated)  # type: ignore[arg-type]
+        article.import_findings.filter(kind=ImportFinding.Kind.DATE_GUESSED).delete()
     if category not in (None, ""):
         article.category = category_resolve(category)
     if pinned is not None:
@@ -198,8 +219,11 @@ def article_update(
         article.expires_at = expires_at
     version = _new_version(article, actor=actor, title=title, body=body, note=note)
     article.state = S.DRAFT
-    article.save(update_fields=["category", "pinned", "expires_at", "state"])
-    audit_record(actor=actor, action="portal.article_update", obj=article, fields={"version": version.number})
+    article.save(update_fields=["category", "pinned", "expires_at", "state", "published_at"])
+    changed: dict = {"version": version.number}
+    if redated:
+        changed["dated"] = str(dated)
+    audit_record(actor=actor, action="portal.article_update", obj=article, fields=changed)
     return version
 
 

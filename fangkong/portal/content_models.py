@@ -91,3 +91,37 @@ class ArticleVersion(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["article", "number"], name="article_version_once")]
+
+
+class ImportFinding(models.Model):
+    """What the legacy import did to a draft's text, or could not settle, for the editor and the reviewer to see
+    on the draft's page before it is published: a garbled run repaired (before → after, `portal.mojibake`), a
+    suspicious run left as it was, a date whose year the text does not give."""
+
+    class Kind(models.TextChoices):
+        REPAIRED = "repaired", _("Repaired")
+        SUSPICIOUS = "suspicious", _("Suspicious, left as it was")
+        DATE_GUESSED = "date_guessed", _("Year of the date guessed")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="import_findings")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    before = models.CharField(max_length=200, blank=True)  # as the old page had it
+    after = models.CharField(max_length=200, blank=True)  # as the draft has it
+    context = models.CharField(max_length=200, blank=True)  # the words around it, to find it in the draft
+
+    class Meta:
+        ordering = ["pk"]
+
+
+class ArticleImage(models.Model):
+    """An image uploaded for articles: re-encoded without its metadata (`images.image_upload`), stored under a name
+    we made, served at /news/img/<name> — the only images an article's text may show (`sanitise`)."""
+
+    name = models.CharField(max_length=40, unique=True)  # <32 hex digits>.<jpg|png|webp|gif>
+    file = models.FileField(upload_to="portal/images/")
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)

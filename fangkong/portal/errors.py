@@ -9,3 +9,5 @@ class Code(StrEnum):
     # A version whose text no longer matches its keyed hash (changed in the database after it was written): it is
     # not approved. The name is the integrity check's for the same fault (integrity.Finding.problem).
     VERSION_ALTERED = "version_altered"
+    # An image in an article's text without a description (alt): screen readers and a failed load show nothing.
+    ALT_REQUIRED = "alt_required"

@@ -1,8 +1,11 @@
 """Importing an article from an old site's page (HTML, or the text a browser saved): keep the title, date,
 department, the category from its breadcrumb (当前位置) and the body; drop what the old site wrapped around it
 (navigation, 关闭/打印, 上一篇/下一篇), what intruders injected (hidden elements, `<dfn>` tags, lines of spam) and
-the pinyin a mangling plug-in inserted after characters ("當(dāng)前"); convert Traditional to Simplified
-characters (OpenCC) when the page is written in them. The result is a draft for an editor and a reviewer."""
+the pinyin a mangling plug-in inserted after characters ("當(dāng)前"); put back in step what the old site read
+one byte out of step, where that can be proved (`mojibake`), and list what still looks garbled; convert
+Traditional to Simplified characters (OpenCC) when the page is written in them; date the article from its text
+(a year the text leaves out is guessed, and said to be). The result is a draft for an editor and a reviewer, who
+see on its page every repair and every doubt (`ImportFinding`)."""
 
 from __future__ import annotations
 
@@ -12,9 +15,8 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
 
-import tinyhtml5
-
-from .sanitise import _prune
+from . import mojibake
+from .sanitise import _prune, parse_html
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
@@ -31,6 +33,9 @@ NAVIGATION = re.compile(
 SOURCE = re.compile(r"^(?:来源|來源|发布单位|發布單位)\s*[:：]\s*(\S.{0,40})$")
 DEPARTMENT_TAIL = re.compile(r"[(（]([^()（）]{2,20}?(?:部|局|委|办|辦|中心|街道|社区|社區|政府|院|所|队|隊))[)）]\s*$")
 DATE = re.compile(r"(20\d{2}|19\d{2})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# A news story's dateline without the year: "4月27日下午，…" at the start of its first paragraph.
+# "本报讯 4月27日…" too; a date further into the sentence ("要求5月5日前完成") is not the article's.
+DATELINE = re.compile(r"^\s*(?:[^\d，。,]{0,12}?[讯訊电電][\s:：]*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]")
 # Words of the spam injected into defaced government pages (gambling, pornography, "free online" sites).
 SPAM_TERMS = (
     "国产", "精品", "无码", "福利", "在线观看", "久久", "伦片", "乱伦", "中文字幕", "免费观看", "成人", "午夜",
@@ -38,6 +43,13 @@ SPAM_TERMS = (
     "日韩", "欧美", "自拍", "偷拍", "人妻", "巨乳", "av", "高清", "国语", "亚洲", "日本", "毛片", "黄片", "直播",
     "百家乐", "老虎机", "真人", "下注", "开户", "国產", "無碼", "線上", "觀看",
 )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Finding:
+    before: str  # as the page had it
+    after: str  # as the draft has it (repairs)
+    context: str  # the words around it, as the draft has them
 
 
 @dataclass
@@ -49,6 +61,9 @@ class Cleaned:
     breadcrumb: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)  # what was removed as spam or navigation, for the editor
     simplified: bool = False
+    date_guessed: bool = False  # the text gives the day but not the year
+    repairs: list[Finding] = field(default_factory=list)  # garbled runs put back in step
+    suspicions: list[Finding] = field(default_factory=list)  # what still looks garbled, left as it was
 
     @property
     def body_html(self) -> str:
@@ -87,7 +102,7 @@ BLOCKS = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td"
 
 def _html_lines(text: str) -> tuple[list[str], str]:
     """Lines of text of an HTML page (hidden elements removed first) and its <h1> (or <title>)."""
-    root = tinyhtml5.parse(text, namespace_html_elements=False)
+    root = parse_html(text)
     heading = ""
     for tag in ("h1", "title"):
         el = root.find(f".//{tag}")
@@ -131,8 +146,9 @@ def _simplify(texts: list[str], force: bool | None) -> tuple[list[str], bool]:
     return (converted, True) if force else (texts, False)
 
 
-def clean(raw: bytes | str, *, simplify: bool | None = None) -> Cleaned:
-    """`simplify`: None converts a Traditional page to Simplified (detected), True always, False never."""
+def clean(raw: bytes | str, *, simplify: bool | None = None, today: date | None = None) -> Cleaned:
+    """`simplify`: None converts a Traditional page to Simplified (detected), True always, False never. `today`:
+    the import's day, from which a year the text leaves out is guessed (default: the district's today)."""
     text = decode(raw).replace("\r\n", "\n").replace("\r", "\n")
     heading = ""
     if _looks_html(text):
@@ -144,6 +160,8 @@ def clean(raw: bytes | str, *, simplify: bool | None = None) -> Cleaned:
     kept: list[str] = []
     breadcrumb: list[str] = []
     department = ""
+    repairs: list[mojibake.Repair] = []
+    suspicious: list[mojibake.Suspicion] = []
     for line in lines:
         line = html_lib.unescape(TAG.sub("", line))
         line = PINYIN_TONED.sub("", line)
@@ -166,6 +184,9 @@ def clean(raw: bytes | str, *, simplify: bool | None = None) -> Cleaned:
         if m:
             department = m.group(1).strip()
             continue
+        line, fixed, doubts = mojibake.repair_line(line)
+        repairs += fixed
+        suspicious += doubts
         kept.append(line)
     # Paragraphs: the kept lines (consecutive lines of an HTML block were one paragraph already).
     paragraphs = [p for p in kept if p]
@@ -178,19 +199,17 @@ def clean(raw: bytes | str, *, simplify: bool | None = None) -> Cleaned:
         if m:
             department = department or m.group(1)
             paragraphs[-1] = paragraphs[-1][: m.start()].rstrip()
-    found = None
-    for p in [heading, *paragraphs[:3], *paragraphs[-2:]]:
-        d = DATE.search(p or "")
-        if d:
-            try:
-                found = date(int(d.group(1)), int(d.group(2)), int(d.group(3)))
-                break
-            except ValueError:
-                continue
-    texts, simplified = _simplify([title, department, *breadcrumb, *paragraphs], simplify)
+    found, guessed = _dated(heading, paragraphs, today)
+    # What the editor is shown goes through the same conversion as the text, so that it can be found in the draft.
+    notes = [(r.before, r.after, r.context) for r in repairs] + [(d.text, "", d.context) for d in suspicious]
+    texts, simplified = _simplify(
+        [title, department, *breadcrumb, *paragraphs, *(t for _b, a, c in notes for t in (a, c))], simplify
+    )
     title, department = texts[0], texts[1]
     breadcrumb = texts[2 : 2 + len(breadcrumb)]
-    paragraphs = texts[2 + len(breadcrumb) :]
+    paragraphs = texts[2 + len(breadcrumb) : 2 + len(breadcrumb) + len(paragraphs)]
+    converted = texts[2 + len(breadcrumb) + len(paragraphs) :]
+    findings = [Finding(b, converted[2 * i], converted[2 * i + 1]) for i, (b, _a, _c) in enumerate(notes)]
     return Cleaned(
         title=title,
         paragraphs=[p for p in paragraphs if p],
@@ -199,34 +218,74 @@ def clean(raw: bytes | str, *, simplify: bool | None = None) -> Cleaned:
         breadcrumb=breadcrumb,
         dropped=dropped,
         simplified=simplified,
+        date_guessed=guessed,
+        repairs=findings[: len(repairs)],
+        suspicions=findings[len(repairs) :],
     )
+
+
+def _dated(heading: str, paragraphs: list[str], today: date | None) -> tuple[date | None, bool]:
+    """The article's date from its text: a full date in the heading or near the start or end, else the dateline's
+    month and day ("4月27日下午") in the most recent year in which that day is not after `today` — a guess."""
+    for p in [heading, *paragraphs[:3], *paragraphs[-2:]]:
+        d = DATE.search(p or "")
+        if d:
+            try:
+                return date(int(d.group(1)), int(d.group(2)), int(d.group(3))), False
+            except ValueError:
+                continue
+    m = DATELINE.match(paragraphs[0]) if paragraphs else None
+    if m is None:
+        return None, False
+    if today is None:
+        from fangkong.core import clock
+
+        today = clock.localdate()
+    month, day = int(m.group(1)), int(m.group(2))
+    for year in range(today.year, today.year - 8, -1):  # eight years back reach a 29 February
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate <= today:
+            return candidate, True
+    return None, False
 
 
 MAX_IMPORT_BYTES = 2_000_000
 
 
 def article_import(
-    *, actor, raw: bytes | str, source: str = "", category: int | str | None = None, simplify: bool | None = None
+    *,
+    actor,
+    raw: bytes | str,
+    source: str = "",
+    category: int | str | None = None,
+    simplify: bool | None = None,
+    pinned: bool = False,
 ):
     """Clean a legacy page and save it as a draft (its category from the breadcrumb unless given; categories the
-    old site had and this one lacks are added under their parents)."""
+    old site had and this one lacks are added under their parents), dated from its text: the date goes into
+    `published_at`, which approval keeps for a date in the past (the archive orders by it). What was repaired and
+    what stays in doubt are kept with the draft (`ImportFinding`) for its page."""
     from django.db import transaction
     from django.utils.translation import gettext as _
 
+    from fangkong.core import clock
     from fangkong.core.audit import audit_record
     from fangkong.core.errors import Code, FieldError
     from fangkong.core.roles import Cap
     from fangkong.core.scoping import Forbidden, has_cap
 
     from .articles import article_create
-    from .content_models import Category
+    from .content_models import Category, ImportFinding
 
     if not has_cap(actor, Cap.PORTAL_EDIT):
         raise Forbidden(Cap.PORTAL_EDIT)
     size = len(raw.encode() if isinstance(raw, str) else raw)
     if size > MAX_IMPORT_BYTES:
         raise FieldError("file", _("The file is too large (at most 2 MB)."), code=Code.TOO_LARGE)
-    cleaned = clean(raw, simplify=simplify)
+    cleaned = clean(raw, simplify=simplify, today=clock.localdate())
     if not cleaned.title or not cleaned.paragraphs:
         raise FieldError("file", _("No article found in this file (a title and some text)."), code=Code.EMPTY)
     with transaction.atomic():
@@ -247,7 +306,36 @@ def article_import(
             body_html=cleaned.body_html,
             category=category,  # type: ignore[arg-type]
             department=cleaned.department,
+            pinned=pinned,
             source=source or "import",
+        )
+        if cleaned.date is not None:
+            article.published_at = clock.start_of_day(cleaned.date)
+            article.save(update_fields=["published_at"])
+        K = ImportFinding.Kind
+        rows = [(K.REPAIRED, f) for f in cleaned.repairs] + [(K.SUSPICIOUS, f) for f in cleaned.suspicions]
+        ImportFinding.objects.bulk_create(
+            [
+                ImportFinding(
+                    article=article, kind=kind, before=f.before[:200], after=f.after[:200], context=f.context[:200]
+                )
+                for kind, f in rows
+            ]
+        )
+        if cleaned.date is not None and cleaned.date_guessed:
+            ImportFinding.objects.create(article=article, kind=K.DATE_GUESSED, after=cleaned.date.isoformat())
+        audit_record(
+            actor=actor,
+            action="portal.article_import",
+            obj=article,
+            fields={
+                "from": source,
+                "dated": cleaned.date.isoformat() if cleaned.date else "",
+                "date_guessed": cleaned.date_guessed,
+                "repaired": len(cleaned.repairs),
+                "suspicious": len(cleaned.suspicions),
+                "dropped": len(cleaned.dropped),
+            },
         )
     return article, cleaned
 

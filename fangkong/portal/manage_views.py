@@ -6,8 +6,10 @@ from __future__ import annotations
 import difflib
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from fangkong.core.approvals import OwnRequest
 from fangkong.core.decorators import scoped
@@ -19,8 +21,8 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
 from . import articles, integrity, selectors
-from .content_models import Article, ArticleVersion, Category
-from .sanitise import plain_text
+from .content_models import Article, ArticleVersion, Category, ImportFinding
+from .sanitise import plain_text, sanitise
 
 
 def _editor(request) -> None:
@@ -109,6 +111,7 @@ def manage_article(request, article_id: int):
             error = exc
     versions = list(article.versions.select_related("created_by", "approved_by").order_by("-number"))
     latest = versions[0]
+    findings = list(article.import_findings.all())
     return render(
         request,
         "portal/manage/article.html",
@@ -116,6 +119,12 @@ def manage_article(request, article_id: int):
             "article": article,
             "versions": versions,
             "latest": latest,
+            # Sanitised again as it is shown: a version saved before today's rules (an image without its
+            # description, a foreign one) is previewed as it would be saved now.
+            "preview": sanitise(latest.body_html),
+            "repairs": [f for f in findings if f.kind == ImportFinding.Kind.REPAIRED],
+            "suspicions": [f for f in findings if f.kind == ImportFinding.Kind.SUSPICIOUS],
+            "date_guessed": any(f.kind == ImportFinding.Kind.DATE_GUESSED for f in findings),
             "categories": _categories(),
             "error": error,
             "reviewer": has_cap(request.user, Cap.PORTAL_REVIEW),
@@ -176,7 +185,11 @@ def manage_import(request):
             )
             messages.success(
                 request,
-                _("Imported as a draft; %(n)s lines dropped (navigation, spam).") % {"n": len(cleaned.dropped)},
+                _(
+                    "Imported as a draft; %(n)s lines dropped (navigation, spam), %(r)s garbled passages repaired, "
+                    "%(s)s left for you to check."
+                )
+                % {"n": len(cleaned.dropped), "r": len(cleaned.repairs), "s": len(cleaned.suspicions)},
             )
             return redirect("news_manage:article", article.pk)
         except FieldError as exc:
@@ -187,6 +200,22 @@ def manage_import(request):
         {"categories": _categories(), "error": error},
         status=400 if error else 200,
     )
+
+
+@scoped
+@require_POST
+def manage_image(request):
+    """The editor's image upload (editor.js sends it, the page's session and CSRF token with it): JSON with the
+    image's URL, or the API's error shape {detail, code, errors}."""
+    from .images import image_upload, image_url
+
+    _editor(request)
+    try:
+        image = image_upload(actor=request.user, upload=request.FILES.get("file"))
+    except FieldError as exc:
+        return JsonResponse({"detail": exc.message, "code": exc.code, "errors": [exc.as_dict()]}, status=400)
+    body = {"url": image_url(image), "name": image.name, "width": image.width, "height": image.height}
+    return JsonResponse(body, status=201)
 
 
 @scoped

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .content_models import Article, ArticleVersion, Category
+from .content_models import Article, ArticleImage, ArticleVersion, Category, ImportFinding
 
-__all__ = ["Article", "ArticleVersion", "Category"]
+__all__ = ["Article", "ArticleImage", "ArticleVersion", "Category", "ImportFinding"]

@@ -16,4 +16,5 @@ urlpatterns = [
     path("feed/rss/", feeds.LatestRss(), name="rss"),
     path("feed/atom/", feeds.LatestAtom(), name="atom"),
     path("lang/<str:code>/", news_views.set_language, name="lang"),
+    path("img/<str:name>", news_views.image, name="image"),  # sanitise.IMAGE_PATH: the only images articles show
 ]

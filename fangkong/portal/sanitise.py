@@ -1,12 +1,17 @@
 """Rich text as the portal accepts it: an allow-list of tags and attributes (nh3, the Rust `ammonia` sanitiser),
 after a pass that removes hidden elements *with their content* — the way injected spam hides on defaced sites
 (`display:none`, the `hidden` attribute, zero-size text, `<dfn>` wrappers). Links go to this site or to the
-domains in FANGKONG["PORTAL_LINK_DOMAINS"]; anything else loses its href (the words stay)."""
+domains in FANGKONG["PORTAL_LINK_DOMAINS"]; anything else loses its href (the words stay). An image is kept only when
+it is one of ours (uploaded for articles, served at IMAGE_PATH) and says what it shows (a non-empty alt, read by
+screen readers and shown when the image cannot be): any other is removed, and the caller is told which
+(`Removed`) — saving refuses an image without its description, the preview leaves it out."""
 
 from __future__ import annotations
 
+import io
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import nh3
@@ -36,6 +41,18 @@ HIDDEN_STYLE = re.compile(
 )
 HIDDEN_CLASS = re.compile(r"(?:^|\s)(?:hidden|hide|d-none|invisible|sr-only|visually-hidden)(?:\s|$)", re.I)
 MAX_HTML = 200_000  # characters of rich text in one article
+# Where our uploaded images are served (news_urls: "img/<name>"): the only images an article may show.
+IMAGE_PATH = "/news/img/"
+OWN_IMAGE = re.compile(re.escape(IMAGE_PATH) + r"[0-9a-f]{32}\.(?:jpg|png|webp|gif)")
+DIMENSION = re.compile(r"[1-9]\d{0,3}")
+
+
+@dataclass
+class Removed:
+    """Images sanitising took out, by their src: not ours, or ours without a description."""
+
+    foreign_images: list[str] = field(default_factory=list)
+    images_without_alt: list[str] = field(default_factory=list)
 
 
 def _hidden(el: ET.Element) -> bool:
@@ -64,6 +81,27 @@ def _prune(parent: ET.Element) -> None:
         previous = child
 
 
+def _images(parent: ET.Element, removed: Removed) -> None:
+    """Keep our own images that have a description (src and alt, whitespace-collapsed; width and height as plain
+    numbers); remove any other with its tail kept, and say which."""
+    previous: ET.Element | None = None
+    for child in list(parent):
+        if child.tag != "img":
+            _images(child, removed)
+            previous = child
+            continue
+        src = browser_url(child.attrib.get("src", ""))
+        alt = " ".join(child.attrib.get("alt", "").split())
+        if OWN_IMAGE.fullmatch(src) and alt:
+            sizes = {k: v for k in ("width", "height") if DIMENSION.fullmatch(v := child.attrib.get(k, "").strip())}
+            child.attrib = {"src": src, "alt": alt, **sizes}
+            previous = child
+            continue
+        (removed.images_without_alt if OWN_IMAGE.fullmatch(src) else removed.foreign_images).append(src)
+        keep_tail(parent, previous, child.tail)
+        parent.remove(child)
+
+
 def keep_tail(parent: ET.Element, previous: ET.Element | None, tail: str | None) -> None:
     if not tail:
         return
@@ -81,13 +119,13 @@ def browser_url(value: str) -> str:
     return re.sub(r"[\t\n\r]", "", value).replace("\\", "/")
 
 
-def _allowed_url(value: str, *, images: bool = False) -> bool:
+def _allowed_url(value: str) -> bool:
     if not value:
         return False
     parts = urlsplit(value)
     if not parts.scheme and not parts.netloc:
         return True  # relative: this site
-    if parts.scheme not in ("http", "https", "mailto") or (images and parts.scheme == "mailto"):
+    if parts.scheme not in ("http", "https", "mailto"):
         return False
     if parts.scheme == "mailto":
         return True
@@ -102,17 +140,26 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
         return value if _allowed_url(value) else None
     if tag == "img" and attr == "src":
         value = browser_url(value)
-        return value if _allowed_url(value, images=True) else None
+        return value if OWN_IMAGE.fullmatch(value) else None
     return value
 
 
-def sanitise(html: str) -> str:
-    """Allowed markup only; hidden content gone; links and images to allowed places only."""
-    root = tinyhtml5.parse(html or "", namespace_html_elements=False)
+def parse_html(html: str) -> ET.Element:
+    """The HTML parsed. Handed over as a stream: tinyhtml5 reads a short string that names an existing file as that
+    file's path (an article whose text is "/etc/passwd" would show the server's file), and one that cannot be a
+    path (a paragraph of 90 hanzi, 270 bytes with no slash) makes it fail."""
+    return tinyhtml5.parse(io.StringIO(html or ""), namespace_html_elements=False)
+
+
+def sanitise(html: str, removed: Removed | None = None) -> str:
+    """Allowed markup only; hidden content gone; links to allowed places only; images ours and described
+    (`removed`, when given, is told which were taken out)."""
+    root = parse_html(html)
     body = root.find("body")
     if body is None:
         return ""
     _prune(body)
+    _images(body, removed if removed is not None else Removed())
     inner = (body.text or "").replace("&", "&amp;").replace("<", "&lt;") + "".join(
         ET.tostring(child, encoding="unicode", method="html") for child in body
     )

@@ -1,9 +1,11 @@
-"""The demo portal: the reference article (the district's meeting, imported from the defaced old site and cleaned),
-and a few notices and news — written by `editor`, approved by `reviewer`, through the services."""
+"""The demo portal: the reference article (the district's meeting, imported from the defaced old site, cleaned and
+repaired, dated 4月27日 from its text) pinned at the top of 兴隆要闻 between older and newer news of its own
+category — so that its 上一篇 / 下一篇 lead somewhere — and a few notices and news, written by `editor`, approved
+by `reviewer`, through the services."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -43,6 +45,35 @@ DEMO = [
 ]
 
 
+# News of the meeting's own category, from the old site too, each dated in its text `days` before the meeting.
+EARLIER = [
+    (
+        6,
+        "我区召开社区疫情防控工作推进会",
+        "{date}，区疫情防控指挥部召开社区疫情防控工作推进会，听取各街道社区防控工作汇报，部署下一阶段重点任务。"
+        "会议要求，各社区要严格落实网格化管理，做好来（返）兴人员排查登记，确保不漏一户、不漏一人。",
+    ),
+    (
+        3,
+        "区应急管理局开展节前安全生产专项检查",
+        "{date}，区应急管理局会同区市场监管局，对辖区燃气、危险化学品和涉氨制冷企业开展节前安全生产专项检查，"
+        "现场督促企业整改隐患12处，压实企业安全生产主体责任。",
+    ),
+]
+# And one written since, published as the demo is made.
+LATER = (
+    "我区开展“五一”假期疫情防控和安全生产督导检查",
+    "<p>“五一”假期期间，区委、区政府派出督导组，对各街道落实区疫情防控暨安全生产工作会议部署情况进行督导检查，"
+    "重点检查道口查验、核酸检测、值班值守和重点企业安全生产等工作。</p>",
+)
+
+
+def _earlier_page(days: int, title: str, text: str, meeting: date) -> str:
+    day = meeting - timedelta(days=days)
+    dateline = f"{day.year}年{day.month}月{day.day}日"
+    return f"当前位置：首页 > 动态要闻 > 兴隆要闻\n{title}\n{text.format(date=dateline)}\n（宣传部）\n"
+
+
 def wipe() -> None:
     Article.objects.update(published_version=None)
     ArticleVersion.objects.all().delete()
@@ -63,8 +94,17 @@ def seed(*, progress=lambda message: None) -> dict:
         return {"articles": 0}
     made = []
     if REFERENCE.exists():
-        article, _cleaned = article_import(actor=editor, raw=REFERENCE.read_bytes(), source=REFERENCE.name)
+        # The district's main story: first in its category (pinned), dated from its text (4月27日).
+        article, cleaned = article_import(actor=editor, raw=REFERENCE.read_bytes(), source=REFERENCE.name, pinned=True)
         made.append(article)
+        meeting = cleaned.date or clock.localdate()
+        for days, title, text in EARLIER:
+            earlier, _cleaned = article_import(
+                actor=editor, raw=_earlier_page(days, title, text, meeting), source="demo", category="兴隆要闻"
+            )
+            made.append(earlier)
+        title, body = LATER
+        made.append(article_create(actor=editor, title=title, body_html=body, category="兴隆要闻"))
     for category, kind, pinned, title, body in DEMO:
         made.append(
             article_create(

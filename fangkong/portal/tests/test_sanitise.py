@@ -7,6 +7,8 @@ import pytest
 
 from fangkong.portal.sanitise import plain_text, sanitise
 
+PHOTO = "/news/img/" + "0123456789abcdef" * 2 + ".jpg"  # an uploaded image's URL (portal.images)
+
 PAYLOADS = [
     "<script>alert(1)</script><p>ok</p>",
     '<p onclick="alert(1)" onmouseover="x()">ok</p>',
@@ -78,13 +80,13 @@ def test_what_editors_write_survives(settings):
         '<h2>一、总体要求</h2><p>要<strong>压实</strong>“四方”责任，见<a href="/news/3/">通知</a>和'
         '<a href="https://www.gov.cn/zhengce/">国务院文件</a>。</p><ul><li>外防输入</li></ul>'
         '<table><tr><th scope="col">街道</th></tr><tr><td colspan="2">新工</td></tr></table>'
-        '<p><img src="/media/photo.jpg" alt="会场" width="600"></p><p style="font-size: 14px">正文</p>'
+        f'<p><img src="{PHOTO}" alt="会场" width="600"></p><p style="font-size: 14px">正文</p>'
     )
     out = sanitise(html)
     assert '<a href="/news/3/" rel="noopener noreferrer">通知</a>' in out
     assert 'href="https://www.gov.cn/zhengce/"' in out  # an allowed domain (and its subdomains)
     assert "<strong>压实</strong>" in out and "<li>外防输入</li>" in out and 'colspan="2"' in out
-    assert '<img src="/media/photo.jpg" alt="会场" width="600">' in out
+    assert f'<img src="{PHOTO}" alt="会场" width="600">' in out  # one of our uploads, described
     assert "<p>正文</p>" in out  # the style goes, the text stays
     settings.FANGKONG = {**settings.FANGKONG, "PORTAL_LINK_DOMAINS": []}
     assert "href" not in sanitise('<a href="https://www.gov.cn/">x</a>')
@@ -100,3 +102,13 @@ def test_the_reference_article_as_rich_text_keeps_no_injected_markup():
     raw = (Path(__file__).resolve().parents[1] / "demo" / "meeting-article.txt").read_text()
     out = sanitise(raw)
     assert "<dfn" not in out and "8iawn" not in out and "會議" in out  # sanitising keeps words, drops the markup
+
+
+def test_text_that_names_a_file_is_text(tmp_path):
+    # The parser once took a short string naming an existing file for that file's path, and failed on a long
+    # paragraph with no slash in it (a path component too long to look up).
+    secret = tmp_path / "secret.txt"
+    secret.write_text("SECRET")
+    assert "SECRET" not in sanitise(str(secret)) and str(secret) in sanitise(str(secret))
+    long = "<p>" + "会议强调要压实四方责任" * 12 + "</p>"  # 132 hanzi, 396 bytes before the first slash
+    assert sanitise(long) == long

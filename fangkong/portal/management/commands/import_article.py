@@ -9,8 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 class Command(BaseCommand):
     help = (
         "Import an article from an old site's page (HTML or text, UTF-8 or GBK) as a draft for review: injected "
-        "markup and spam dropped, pinyin annotations removed, Traditional converted to Simplified when detected. "
-        'Prints one JSON line: {"id", "title"}.'
+        "markup and spam dropped, pinyin annotations removed, text read one GBK byte out of step repaired where "
+        "that is provable (the rest listed for the editor), Traditional converted to Simplified when detected, "
+        'dated from its text. Prints one JSON line: {"id", "title", "dated", "date_guessed", "repaired", '
+        '"suspicious"}.'
     )
 
     def add_arguments(self, parser):
@@ -40,9 +42,17 @@ class Command(BaseCommand):
             raise CommandError("no editor to import as: give --as USERNAME (a portal editor), or seed the demo")
         simplify = True if options["simplify"] else False if options["keep_traditional"] else None
         try:
-            article, _cleaned = article_import(
+            article, cleaned = article_import(
                 actor=actor, raw=path.read_bytes(), source=path.name, category=options["category"], simplify=simplify
             )
         except FieldError as exc:
             raise CommandError(f"{exc.field}: {exc.message}") from exc
-        self.stdout.write(json.dumps({"id": article.pk, "title": article.versions.get().title}, ensure_ascii=False))
+        line = {
+            "id": article.pk,
+            "title": article.versions.get().title,
+            "dated": cleaned.date.isoformat() if cleaned.date else None,
+            "date_guessed": cleaned.date_guessed,
+            "repaired": [[f.before, f.after] for f in cleaned.repairs],  # before → after, shown on the draft's page
+            "suspicious": [f.before for f in cleaned.suspicions],
+        }
+        self.stdout.write(json.dumps(line, ensure_ascii=False))
