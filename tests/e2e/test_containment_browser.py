@@ -72,7 +72,7 @@ def test_sealed_by_two_people_red_for_the_resident_and_at_the_checkpoint(
     _login(cpage, live_server, "checkpoint_staff")
     cpage.goto(f"{live_server.url}/screening/checkpoints/")
     cpage.get_by_label(re.compile("证件号码")).fill(pii.decrypt(resident.doc_cipher))
-    verdict = cpage.locator(".status-red")
+    verdict = cpage.locator(".signal-stop")
     verdict.wait_for()
     assert "禁止通行" in verdict.inner_text() and compound.name in verdict.inner_text()
     cpage.screenshot(path=str(screenshot_dir / "checkpoint-scan-red-phone.png"), full_page=True)

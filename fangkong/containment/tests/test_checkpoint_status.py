@@ -97,4 +97,4 @@ def test_the_lookup_shows_the_platforms_colour_and_reasons(client, district, con
     )
     assert r.status_code == 200
     text = r.content.decode()
-    assert "status-red" in text and "幸福里" in text
+    assert "signal-stop" in text and "幸福里" in text

@@ -25,7 +25,7 @@ def test_propose_then_second_person_approves_on_the_pages(district, containment)
     assert "Approve: put in force" in other.get(f"/containment/zones/{zone.pk}/").content.decode()
     assert other.post(f"/containment/zones/{zone.pk}/", {"action": "approve", "note": "同意"}).status_code == 302
     page = other.get(f"/containment/zones/{zone.pk}/").content.decode()
-    assert "3 people inside" in page and "Lifting criteria today" in page and "zone.approve" in page
+    assert "3 people inside" in page and "Lifting criteria today" in page and "Zone approved" in page
     assert status_of(containment.residents[0].pk).colour == "red"
 
 

@@ -112,7 +112,7 @@ def test_the_number_check_says_nothing_of_the_register(district, screening):
     # A restricted holder is what the check is for (as a status scanner shows it).
     case_confirm(actor=System("test"), person_id=district.person_a.pk, source="testing")
     red = c.get(url, {"document_number": _number(district.person_a)}).content.decode()
-    assert "status-red" in red and "李" not in red
+    assert "signal-stop" in red and "李" not in red
     bad = c.get(url, {"document_number": "123"}).content.decode()
     assert "does not restrict" not in bad and "status-" not in bad
     assert c.get(f"/screening/checkpoints/{screening.cp2.pk}/lookup", {"document_number": "1"}).status_code == 404
