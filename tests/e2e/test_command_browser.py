@@ -10,6 +10,7 @@ from fangkong.core import clock
 from fangkong.registry.models import Jurisdiction
 from fangkong.site.demo import seed_demo
 
+from .picking import pick
 from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
@@ -28,7 +29,7 @@ def test_directive_to_two_streets_one_done_one_overdue_in_red(browser, live_serv
     page.get_by_label(re.compile("^工作要求$")).fill("今日内在各小区出入口张贴")
     deadline = timezone.localtime(clock.now() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label(re.compile("^截止时间$")).fill(deadline)
-    page.get_by_label(re.compile("^发往$")).select_option([str(s.pk) for s in streets])
+    pick(page, re.compile("^发往$"), *[s.name for s in streets])
     page.get_by_role("button", name=re.compile("^下发$")).click()
     page.get_by_text(re.compile("已向 2 个接收方下发")).wait_for()
     directive_url = page.url
@@ -82,12 +83,10 @@ def test_the_daily_report_reads_as_an_official_daily_with_its_trends_drawn(
 ):
     """Issue 18: the report's heading, its sections in sentences and tables, and each trend drawn by ECharts from
     the page's data under the Content-Security-Policy (no inline script), the server's SVG replaced."""
-    from django.contrib.auth import get_user_model
-
-    from fangkong.command.situation import situation_compile
+    from fangkong.command.models import SituationReport
 
     seed_demo(people=300)
-    report = situation_compile(actor=get_user_model().objects.get(username="hq_admin"))
+    report = SituationReport.objects.get()  # the demo's 日报 第 1 期, compiled, approved and published
     hq = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = hq.new_page()
     refused = []

@@ -9,6 +9,7 @@ from fangkong.core.sms import LogChannel
 from fangkong.registry.models import Person, Place, RoleAssignment
 from fangkong.site.demo import seed_demo
 
+from .picking import pick
 from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
@@ -35,7 +36,7 @@ def test_sealed_by_two_people_red_for_the_resident_and_at_the_checkpoint(
     page.goto(f"{live_server.url}/containment/zones/")
     page.get_by_label(re.compile("^名称$")).fill(f"{compound.name}封控区")
     page.get_by_label(re.compile("^等级$")).select_option("sealed")
-    page.get_by_label(re.compile("^小区$")).select_option(str(compound.pk))
+    pick(page, re.compile("^小区$"), compound.name)
     page.get_by_label(re.compile("决定依据")).fill("小区内发现确诊病例，经研判划为封控区")
     page.get_by_label(re.compile("^文号$")).fill("兴疫指〔2022〕99号")
     page.get_by_role("button", name=re.compile("^提出$")).click()
