@@ -36,7 +36,7 @@ OBJECTS = {
     "command.dutylogentry": _("Duty log entry"),
     "command.reporttemplate": _("Report template"),
     "command.reportassignment": _("Report asked for"),
-    "command.reportsubmission": _("Report"),
+    "command.reportsubmission": _("Report filed"),
     "command.situationreport": _("Situation report"),
     "command.situationsection": _("Situation report section"),
     "command.finding": _("Finding"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import random
 
+from django.db.models import Model
+
 from fangkong.registry.models import Jurisdiction, Unit
 
 from .models import (
@@ -27,6 +29,15 @@ def wipe() -> None:
     for model in (DutyLogEntry, DutyAssignment, DutyShift, ReportSubmission, ReportAssignment, ReportTemplate):
         model.objects.all().delete()
     Responsible.objects.all().delete()
+    from fangkong.incidents.models import Incident, IncidentReport
+
+    from .models import Directive, Finding, Outcome, SituationReport, Task, TaskUpdate
+
+    SituationReport.objects.all().delete()  # its sections and their versions go with it
+    # What the demo's journeys made (an accident's incident, dispatched alerts' tasks, findings) points at the tree.
+    made: list[type[Model]] = [TaskUpdate, Task, Directive, Outcome, Finding, IncidentReport, Incident]
+    for made_model in made:
+        made_model._default_manager.all().delete()
 
 
 def seed(*, progress=lambda message: None) -> dict:
@@ -76,3 +87,22 @@ def _duty_and_reports() -> tuple[int, int]:
     streets = list(Jurisdiction.objects.filter(level="street").values_list("pk", flat=True))
     template_assign(actor=hq, template_id=template.pk, recipients=streets)
     return len(shifts), len(streets)
+
+
+def situation(*, progress=lambda message: None) -> int:
+    """Today's daily situation report, compiled from every module once they are all seeded, each section approved
+    by the deputy and published by HQ: the demo's 日报 第 1 期 (called last by site.demo)."""
+    from django.contrib.auth import get_user_model
+
+    from .situation import section_approve, situation_compile, situation_publish
+
+    users = get_user_model().objects
+    hq, deputy = users.filter(username="hq_admin").first(), users.filter(username="hq_deputy").first()
+    if hq is None or deputy is None:
+        return 0
+    report = situation_compile(actor=hq)
+    for section in report.sections.all():
+        section_approve(actor=deputy, section_id=section.pk)
+    situation_publish(actor=hq, report_id=report.pk)
+    progress("the daily situation report compiled, approved and published")
+    return 1

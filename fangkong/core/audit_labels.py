@@ -76,4 +76,18 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def object_choices() -> list[tuple[str, str]]:
-    return sorted(((code, str(label)) for code, label in _OBJECTS.items()), key=lambda c: c[1])
+    """The kinds of object named here and the models that carry a name of their own (人员, 辖区, 单位 …)."""
+    named = {code: str(label) for code, label in _OBJECTS.items()}
+    for model in apps.get_models():
+        meta = model._meta
+        if model.__module__.startswith("fangkong.") and "verbose_name" in meta.original_attrs:
+            named.setdefault(meta.label_lower, str(meta.verbose_name))
+    return sorted(named.items(), key=lambda c: c[1])
+
+
+def with_current(choices: list[tuple[str, str]], current: str, label: Callable[[str], str]) -> list[tuple[str, str]]:
+    """The choices with the one asked for in the address kept (a family's code, a kind not listed): filtering
+    again must not drop it."""
+    if current and current not in {code for code, _label in choices}:
+        return [(current, label(current)), *choices]
+    return choices

@@ -46,8 +46,12 @@ def audit_list(request):
             "page": page,
             "filters": g,
             "query": query,
-            "actions": audit_labels.action_choices(),
-            "object_types": audit_labels.object_choices(),
+            "actions": audit_labels.with_current(
+                audit_labels.action_choices(), g.get("action", "").strip(), audit_labels.action_label
+            ),
+            "object_types": audit_labels.with_current(
+                audit_labels.object_choices(), g.get("object_type", "").strip(), lambda code: code
+            ),
         },
     )
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.registry.models import Person
@@ -58,10 +59,11 @@ class Volunteer(models.Model):
         TRANSLATION = "translation", _("Languages")
 
     class State(models.TextChoices):
-        APPLIED = "applied", _("Applied")
-        ACCEPTED = "accepted", _("Accepted")
-        DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
+        # Own context: "Applied" of a status change means it took effect (已生效); a volunteer has only signed up.
+        APPLIED = "applied", pgettext_lazy("volunteer", "Applied")
+        ACCEPTED = "accepted", pgettext_lazy("volunteer", "Accepted")
+        DECLINED = "declined", pgettext_lazy("volunteer", "Declined")
+        WITHDRAWN = "withdrawn", pgettext_lazy("volunteer", "Withdrawn")
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
     skills = models.JSONField(default=list)
@@ -74,6 +76,12 @@ class Volunteer(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
     jpath = models.CharField(max_length=128)
+
+    @property
+    def skills_shown(self) -> str:
+        """The skills in the reader's language (stored as their codes)."""
+        labels = dict(self.Skill.choices)
+        return "、".join(str(labels.get(s, s)) for s in self.skills)
 
     class Meta:
         constraints = [

@@ -41,7 +41,7 @@ def _access_text(entry) -> str:
         period = ""
         try:
             since, until = (clock.localtime(datetime.fromisoformat(fields[k])) for k in ("since", "until"))
-            period = f"{since:%m-%d %H:%M}–{until:%m-%d %H:%M}"
+            period = f"{since}–{until}"
         except (KeyError, TypeError, ValueError):
             pass
         return _("Looked up who was at %(venue)s (%(period)s), while you were there") % {

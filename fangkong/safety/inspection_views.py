@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -61,19 +63,30 @@ def inspection_new(request):
     )
 
 
-def _record_posted(request, inspection, items) -> None:
-    """The verdicts, notes and photos the walk's form sent (an item left untouched sends none)."""
+def _record_posted(request, inspection, items) -> tuple[FieldError | None, dict]:
+    """The verdicts, notes and photos the walk's form sent (an item left untouched sends none). Each item is kept
+    on its own: one refused (a failure without a note, a photo refused) does not lose the others, and what was
+    typed for it comes back on the form (`unsaved`) with the first refusal to correct."""
+    first: FieldError | None = None
+    unsaved: dict[int, SimpleNamespace] = {}
     for item in items:
         verdict = request.POST.get(f"item-{item.pk}")
-        if verdict in ("pass", "fail"):
+        if verdict not in ("pass", "fail"):
+            continue
+        note = request.POST.get(f"note-{item.pk}", "")
+        try:
             inspections.inspection_record(
                 actor=request.user,
                 inspection_id=inspection.pk,
                 item_id=item.pk,
                 passed=verdict == "pass",
-                note=request.POST.get(f"note-{item.pk}", ""),
+                note=note,
                 photo=request.FILES.get(f"photo-{item.pk}"),
             )
+        except FieldError as exc:
+            first = first or FieldError(exc.field, f"{item.code}. {exc.message}", code=exc.code)
+            unsaved[item.pk] = SimpleNamespace(passed=verdict == "pass", note=note, hazard_id=None)
+    return first, unsaved
 
 
 @scoped
@@ -84,9 +97,12 @@ def inspection_walk(request, inspection_id: int):
     items = list(inspection.checklist.items.all())
     sections = inspections.sections_of(items)
     error = None
+    unsaved: dict = {}
     if request.method == "POST":
         try:
-            _record_posted(request, inspection, items)
+            refused, unsaved = _record_posted(request, inspection, items)
+            if refused is not None:
+                raise refused
             section = request.POST.get("pass_section")
             url = reverse("safety:inspection", args=[inspection.pk])
             if section is not None:
@@ -109,16 +125,17 @@ def inspection_walk(request, inspection_id: int):
             error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
             error = exc
-    results = {r.item_id: r for r in inspection.results.all()}
+    saved = {r.item_id: r for r in inspection.results.all()}
+    results: dict = {**saved, **unsaved}  # what was typed for a refused item, to correct rather than type again
     return render(
         request,
         "safety/inspection.html",
         {
             "inspection": inspection,
             "sections": [(name, [(item, results.get(item.pk)) for item in rows]) for name, rows in sections],
-            "recorded": len(results),
+            "recorded": len(saved),
             "total": len(items),
-            "complete": len(results) == len(items),
+            "complete": len(saved) == len(items),
             "walker": inspections.can_record_inspection(request.user, inspection),
             "error": error,
         },

@@ -48,6 +48,13 @@ class ScreeningConfig(AppConfig):
             group="screening",
         )
         navigation.register(
+            "screening:shifts",
+            _("Checkpoint shifts"),
+            order=125,
+            visible=navigation.any_cap(Cap.CHECKPOINT_MANAGE),
+            group="screening",
+        )
+        navigation.register(
             "screening:followups",
             _("Cases"),
             order=130,

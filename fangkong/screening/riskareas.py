@@ -156,7 +156,11 @@ COLUMNS = {
 }
 
 
-AREAS = TableSpec(COLUMNS, required=("name", "level"))
+AREAS = TableSpec(
+    COLUMNS,
+    required=("name", "level"),
+    names={"name": "地区", "code": "区划代码", "level": "风险等级", "valid_from": "开始时间", "valid_to": "结束时间"},
+)
 
 
 @transaction.atomic
@@ -182,7 +186,7 @@ def risk_areas_import(*, actor, content: bytes, filename: str = "areas.xlsx") ->
             )
         except FieldError as exc:
             exc.row = number
-            errors.append(exc.as_dict())
+            errors.append({**exc.as_dict(), "label": AREAS.label(exc.field)})
     if errors:
         return {"created": 0, "rejected": errors}
     for data in cleaned:

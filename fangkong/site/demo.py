@@ -36,6 +36,7 @@ def seed_demo(*, people: int, fresh: bool = False, progress: Callable[[str], Non
         safety_seeding.seed(progress=say)
         livelihood_seeding.seed(progress=say)
         portal_seeding.seed(progress=say)
+        command_seeding.situation(progress=say)  # last: it reads every module
     say("analysing tables")
     registry_seeding.analyse(
         ["registry_person", "registry_persontag", "registry_place", "registry_jurisdiction", "containment_personstatus"]

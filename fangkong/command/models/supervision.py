@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.registry.models import Jurisdiction, Unit
@@ -15,7 +16,7 @@ class Finding(models.Model):
     class Target(models.TextChoices):
         TASK = "task", _("Task")
         CHECKPOINT = "checkpoint", _("Checkpoint")
-        REPORT = "report", _("Report")
+        REPORT = "report", pgettext_lazy("form to file", "Report")
         UNIT = "unit", _("Unit")
         JURISDICTION = "jurisdiction", _("Jurisdiction")
 

@@ -59,10 +59,19 @@ class TableSpec:
     required: tuple[str, ...]
     exact_numbers: tuple[str, ...] = ()  # columns where a number cell that lost digits is an error (ID, phone)
     strict: bool = False  # an unknown header title is an error (a results file must not be guessed at)
+    names: dict[str, str] = field(default_factory=dict)  # column → the header title the template writes
     aliases: dict[str, str] = field(init=False)
 
     def __post_init__(self):
         object.__setattr__(self, "aliases", {_key(a): c for c, names in self.columns.items() for a in names})
+
+    def label(self, column: str) -> str:
+        """A column as a person names it, for a rejected row's message: the template's header title, else its
+        shortest Chinese title (the sheets are the district's), else its own name."""
+        if column in self.names:
+            return self.names[column]
+        titles = sorted(self.columns.get(column, ()), key=lambda n: (len(n), n))
+        return next((n for n in titles if any("\u4e00" <= ch <= "\u9fff" for ch in n)), column)
 
 
 @dataclass

@@ -52,3 +52,14 @@ def test_every_action_the_code_records_has_a_label():
             if not is_named(action):
                 unnamed.add(f"{action} ({path.relative_to(root)})")
     assert not unnamed, sorted(unnamed)
+
+
+def test_the_filters_offer_the_kinds_auditors_ask_for_and_keep_the_one_asked(district):
+    audit_record(actor=district.hq, action="person.reveal", obj=district.person_a, reason="reason-one")
+    c = district.client(district.hq)
+    page = c.get("/audit/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for kind in ("registry.person", "registry.jurisdiction", "registry.unit", "containment.zone"):
+        assert f'<option value="{kind}"' in page
+    # A code named by a family (the daily purge), asked for in the address, stays chosen for the next filtering.
+    kept = c.get("/audit/", {"action": "passages.purge"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert '<option value="passages.purge" selected>' in kept

@@ -30,7 +30,11 @@ def test_volunteer_sign_up_and_acceptance(district, resident):
     v = Volunteer.objects.get()
     assert v.skills == ["delivery", "driving"]
     worker = district.client(district.worker_a)
-    assert "周末全天" in worker.get("/livelihood/").content.decode()
+    listing = worker.get("/livelihood/").content.decode()
+    assert "周末全天" in listing
+    assert "Delivering supplies、Driving" in listing and "delivery" not in listing.split("<main")[1]  # words, not codes
+    signed = worker.get("/livelihood/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "已报名，待社区审核" in signed and "已生效" not in signed  # only applied: not in force
     declined = worker.post("/livelihood/", {"volunteer": v.pk, "accept": "0"}, follow=True)
     assert "Say why" in declined.content.decode()  # declining needs a reason
     v.refresh_from_db()

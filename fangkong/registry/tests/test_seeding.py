@@ -66,6 +66,12 @@ def test_seed_refuses_twice_unless_fresh():
     report = whole_demo(people=30, fresh=True)
     assert report.people == 30
     assert Jurisdiction.objects.filter(level="district").count() == 1
+    # Fresh over a whole demo: what every module made (an accident's incident, the published daily report, the
+    # isolation sites) is cleared before the tree it points at.
+    assert whole_demo(people=30, fresh=True).people == 30
+    from fangkong.command.models import SituationReport
+
+    assert SituationReport.objects.get().state == SituationReport.State.PUBLISHED  # the demo's 日报 第 1 期
 
 
 @pytest.mark.django_db

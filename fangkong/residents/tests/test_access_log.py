@@ -5,6 +5,7 @@ nobody else's."""
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 from django.test import Client
 
@@ -62,6 +63,10 @@ def test_reveals_tracing_and_status_changes_are_listed_for_that_resident_only(di
     assert "张*" in text and district.a.name in text and "张三" not in text  # the office, the officer masked
     assert "Looked up where you scanned in" in text and "病例12轨迹排查" in text and district.s1.name in text
     assert "兴隆大家庭超市" in text and "病例12密接" in text and "病例9密接" not in text
+    # The period looked at, in the district's time, as every time is shown (it once came out empty).
+    local = ZoneInfo("Asia/Shanghai")
+    since, until = ((now - timedelta(hours=4)).astimezone(local), now.astimezone(local))
+    assert f"({since:%Y-%m-%d %H:%M}–{until:%Y-%m-%d %H:%M})" in text
     assert "Asked for a manual change of your status to Yellow" in text and "第三十九条" in text
     assert "Approved a manual change of your status to Yellow" in text and "核实无误" in text
     assert "电话核实行程乙" not in text

@@ -142,3 +142,11 @@ def test_the_checklists_page_reads_their_items_at_once(district, safety, django_
     page.get("/safety/checklists/")  # sessions and roles warmed
     with django_assert_max_num_queries(8):  # not one more per checklist
         assert "清单2" in page.get("/safety/checklists/").content.decode()
+
+
+def test_the_safety_tabs_mark_the_page_one_is_on(district, safety):
+    client = district.client(safety["regulator"])
+    for path in ("/safety/checklists/", "/safety/enterprises/", "/safety/"):
+        page = client.get(path).content.decode()
+        tabs = page.split('<nav class="tabs"', 1)[1].split("</nav>", 1)[0]
+        assert f'<a href="{path}" aria-current="page">' in tabs and tabs.count("aria-current") == 1

@@ -182,3 +182,20 @@ def test_a_clean_section_in_one_tap_and_signing_saves_the_form_first(district, s
         assert 'type="radio"' not in page and 'name="pass_section"' not in page and "防火间距不足" in page
     refused = district.client(colleague).post(url, {"pass_section": sections[0]})
     assert (refused.status_code, refused.context["error"].code) == (400, "forbidden")
+
+
+def test_one_refused_item_loses_nothing_else_typed_on_the_phone(district, safety):
+    checklist = ensure_checklist("fire-safety")
+    reg = district.client(safety["regulator"])
+    url = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk})[
+        "Location"
+    ]
+    a, b, c = list(checklist.items.all())[:3]
+    # b fails without saying what is wrong: refused; a and c, before and after it, are kept.
+    r = reg.post(url, {f"item-{a.pk}": "pass", f"item-{b.pk}": "fail", f"item-{c.pk}": "fail", f"note-{c.pk}": "锁闭"})
+    assert r.status_code == 400 and r.context["error"].field == "note" and r.context["error"].message.startswith(b.code)
+    kept = {x.item_id: (x.passed, x.note) for x in InspectionResult.objects.filter(inspection__checklist=checklist)}
+    assert kept == {a.pk: (True, ""), c.pk: (False, "锁闭")}
+    # What was typed for b comes back on the form, to add the note rather than start again.
+    page = r.content.decode()
+    assert f'name="item-{b.pk}" value="fail" checked' in page

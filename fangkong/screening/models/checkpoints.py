@@ -104,7 +104,7 @@ class Passage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_direction_display()} {self.checkpoint} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_direction_display()} {self.checkpoint} {clock.localtime(self.at)}"
 
     @property
     def rule_text(self) -> str:

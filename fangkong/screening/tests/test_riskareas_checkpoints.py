@@ -88,7 +88,13 @@ def test_import_is_all_or_nothing(district):
     assert risk_areas_import(actor=district.hq, content=_sheet(bad)) == {
         "created": 0,
         "rejected": [
-            {"row": 4, "field": "name", "message": "Name the region (e.g. 上海市浦东新区).", "code": "required"}
+            {
+                "row": 4,
+                "field": "name",
+                "message": "Name the region (e.g. 上海市浦东新区).",
+                "code": "required",
+                "label": "地区",  # the column as the sheet's header names it, for the page's "第 4 行 · 地区：…"
+            }
         ],
     }
     assert RiskArea.objects.count() == 0

@@ -7,6 +7,7 @@ import uuid
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fangkong.core import clock
 from fangkong.core.api import idempotent
@@ -183,7 +184,20 @@ def passage_list(request):
             "passages.export",
             "passages.xlsx",
             _("Passages"),
-            ["时间", "方向", "道口", "姓名", "证件号码", "车牌", "来自", "途经", "目的地", "体温", "处置", "依据"],
+            [
+                pgettext("export column", "Time"),
+                pgettext("export column", "Direction"),
+                pgettext("export column", "Checkpoint"),
+                pgettext("export column", "Name"),
+                pgettext("export column", "Document number"),
+                pgettext("export column", "Vehicle plate"),
+                pgettext("export column", "From"),
+                pgettext("export column", "Via"),
+                pgettext("export column", "Destination"),
+                pgettext("export column", "Temperature"),
+                pgettext("export column", "Instruction"),
+                pgettext("export column", "Rule"),
+            ],
             rows,
         )
     page, query = page_of(request, qs)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -34,7 +35,16 @@ def pass_request_list(request):
             "pass_requests.export",
             "pass-requests.xlsx",
             _("Requests to pass"),
-            ["时间", "道口", "请求人", "单位", "职务", "车牌", "结果", "备注"],
+            [
+                pgettext("export column", "Time"),
+                pgettext("export column", "Checkpoint"),
+                pgettext("export column", "Who asked"),
+                pgettext("export column", "Unit"),
+                pgettext("export column", "Post"),
+                pgettext("export column", "Vehicle plate"),
+                pgettext("export column", "Outcome"),
+                pgettext("export column", "Note"),
+            ],
             (
                 (
                     r.at,
@@ -85,7 +95,18 @@ def travel_list(request):
             "travel_reports.export",
             "travel-reports.xlsx",
             _("Trip reports"),
-            ["姓名", "证件号码", "目的地", "出发", "返回", "事由", "交通", "审批", "社区确认", "单位确认"],
+            [
+                pgettext("export column", "Name"),
+                pgettext("export column", "Document number"),
+                pgettext("export column", "Destination"),
+                pgettext("export column", "Leaves"),
+                pgettext("export column", "Returns"),
+                pgettext("export column", "Reason"),
+                pgettext("export column", "Transport"),
+                pgettext("export column", "Approval"),
+                pgettext("export column", "Community acknowledged"),
+                pgettext("export column", "Unit acknowledged"),
+            ],
             (
                 (
                     r.person.name,
@@ -162,7 +183,16 @@ def violation_list(request):
             "violations.export",
             "violations.xlsx",
             _("Unreported exits"),
-            ["时间", "道口", "姓名", "证件号码", "社区", "单位", "说明", "处理"],
+            [
+                pgettext("export column", "Time"),
+                pgettext("export column", "Checkpoint"),
+                pgettext("export column", "Name"),
+                pgettext("export column", "Document number"),
+                pgettext("export column", "Community"),
+                pgettext("export column", "Unit"),
+                pgettext("export column", "Explanation"),
+                pgettext("export column", "Handling"),
+            ],
             (
                 (
                     v.at,

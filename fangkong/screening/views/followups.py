@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -53,7 +54,18 @@ def followup_list(request):
             "followups.export",
             "followups.xlsx",
             _("Closed-loop cases"),
-            ["姓名", "证件号码", "风险等级", "管控措施", "社区", "开始", "联系时限", "状态", "联系时间", "解除时间"],
+            [
+                pgettext("export column", "Name"),
+                pgettext("export column", "Document number"),
+                pgettext("export column", "Risk level"),
+                pgettext("export column", "Measure"),
+                pgettext("export column", "Community"),
+                pgettext("export column", "Opened"),
+                pgettext("export column", "Contact due"),
+                pgettext("export column", "State"),
+                pgettext("export column", "Contacted"),
+                pgettext("export column", "Released at"),
+            ],
             rows,
         )
     counts = {
@@ -123,7 +135,15 @@ def reconciliation(request):
             "reconciliation.export",
             "reconciliation.xlsx",
             _("Nobody missed"),
-            ["社区/村", "抵达", "纳入闭环", "按时联系", "超时联系", "逾期未联系", "已解除"],
+            [
+                pgettext("export column", "Community / village"),
+                pgettext("export column", "Arrived"),
+                pgettext("export column", "Cases opened"),
+                pgettext("export column", "Contacted in time"),
+                pgettext("export column", "Contacted late"),
+                pgettext("export column", "Missed"),
+                pgettext("export column", "Released"),
+            ],
             (
                 (
                     r["community"].name,

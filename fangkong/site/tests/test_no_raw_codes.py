@@ -19,21 +19,15 @@ from .visible import Rules, shape, walk
 
 ROLES = sorted(DEMO_NAMES)
 
-# Raw codes still shown, by page, left for the rest of issue 18 (in English, a grade stored in Chinese and Chinese
-# column headers of some sheets). The walk fails on anything else, and on an entry here that is gone: the list only
-# shrinks.
+# What the walk finds that is not a label left untranslated, by page, each with its reason. The walk fails on
+# anything else, and on an entry here that is gone: the list only shrinks.
 KNOWN_ZH: dict[str, set[str]] = {}
 KNOWN_EN = {
+    # The incident level's name is the district's data (command.IncidentLevel), named in Chinese when it was set up.
     "/safety/accidents/N/": {"一般"},
     "/command/incidents/N/": {"一般"},
-    "/screening/followups/?format": {"社区"},
-    "/screening/followups/?format&state": {"社区"},
-    "/screening/followups/?format&jurisdiction&state": {"社区"},
-    "/screening/reconciliation/?format": {"社区/村", "已解除"},
-    "/screening/violations/?format": {"社区", "单位"},
-    "/screening/violations/?format&outcome": {"社区", "单位"},
-    "/screening/violations/?format&jurisdiction": {"社区", "单位"},
-    "/screening/violations/?format&jurisdiction&outcome": {"社区", "单位"},
+    "/command/situation/N/": {"一般"},  # the daily report's incidents, by their level
+    # The roster template's headers are the district's sheet format (the import reads English names too).
     "/people/import/template.xlsx": {"社区", "网格", "小区", "楼栋", "户"},
 }
 

@@ -89,8 +89,9 @@ _LATIN = re.compile(
     r"(?<![A-Za-z0-9*_.\-])[A-Za-z][A-Za-z0-9_.\-]*[A-Za-z0-9_]|(?<![A-Za-z0-9*_.\-])[A-Za-z](?![A-Za-z0-9])"
 )
 _URL = re.compile(r"https?://\S+")
-# A code made of capitals and dashes (a unit's code, D-YJ): data, not words.
-_CODE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$")
+# A code made of capitals and dashes (a unit's code, D-YJ), or of eight capitals or more (a personal code drawn
+# from letters, PWGHRJTQSDUJ): data, not words.
+_CODE = re.compile(r"^[A-Z]+(-[A-Z0-9]+)+$|^[A-Z]{8,}$")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,7 +58,8 @@ class ResultRow:
 def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
     """Store the valid results of a batch and report the others by index, each naming its field; answer what the
     stored ones came to (see the module)."""
-    if not unit_ids_for(actor, Cap.TESTING_LAB):
+    labs = unit_ids_for(actor, Cap.TESTING_LAB)
+    if not labs:
         raise Forbidden(Cap.TESTING_LAB)
     if not rows:
         raise FieldError("results", _("Give at least one tube code and its result."), code=Code.REQUIRED)
@@ -70,6 +72,9 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         t.code: t
         for t in Tube.objects.select_for_update(of=("self",))
         .filter(code__in=set(codes.values()) - {""})
+        # A tube another lab received is not this lab's to report on: unknown here, like a code nobody has (a
+        # mistyped code must never write a result onto another lab's pool, nor tell that the tube exists).
+        .filter(Q(bag__isnull=True) | Q(bag__lab__isnull=True) | Q(bag__lab_id__in=labs))
         .select_related("bag")
     }
     done: list[Tube] = []

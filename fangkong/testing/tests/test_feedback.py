@@ -29,7 +29,7 @@ def test_the_scan_that_fills_a_tube_says_it_is_full_and_closed(district, testing
     for person in testing.people_a[:9]:
         said = _scan(c, testing, person, "FULL-10").context["said"]
         assert said.code == "sampled" and "FULL-10" in said.text
-    assert "9" in said.text and "10" in said.text  # how full
+    assert "Tube FULL-10: 9 of 10." in said.text  # how full
     tenth = _scan(c, testing, testing.people_a[9], "FULL-10")
     said = tenth.context["said"]
     assert said.code == "tube_full" and "FULL-10" in said.text and "10/10" in said.text
@@ -43,7 +43,7 @@ def test_closing_a_tube_by_hand_says_how_full_it_was(district, testing):
     _scan(c, testing, testing.people_a[0], "HALF-1")
     r = c.post(f"/testing/sites/{testing.site.pk}/", {"round": testing.round.pk, "close": "HALF-1"})
     said = r.context["said"]
-    assert said.code == "tube_closed" and "HALF-1" in said.text and "1" in said.text and "10" in said.text
+    assert said.code == "tube_closed" and "Tube HALF-1 closed with 1 of 10" in said.text
 
 
 def test_recording_a_retest_confirms_who_into_which_tube(district, testing):
@@ -78,7 +78,7 @@ def test_receiving_a_bag_says_how_many_tubes_await_results(district, testing):
     bag_seal(actor=testing.sampler, seal_code="SEAL-RCV", tube_codes=["RCV-1"])
     r = district.client(testing.lab).post("/testing/lab/", {"action": "receive", "seal_code": "SEAL-RCV"})
     said = r.context["said"]
-    assert said.code == "bag_received" and "SEAL-RCV" in said.text and "1" in said.text
+    assert said.code == "bag_received" and "SEAL-RCV" in said.text and "1 tube in it" in said.text
 
 
 def test_the_report_stage_is_not_travel_reporting():
@@ -139,6 +139,9 @@ def test_a_resident_in_a_positive_pool_reads_abnormal_not_positive(district, tes
     bag_receive(actor=testing.lab, seal_code="SEAL-M")
     results_ingest(actor=testing.lab, rows=[ResultRow(0, "MINE-1", "positive")])
     assert _my_results(resident) == ["pool_abnormal"]
+    # The status card above the results says the same, in Chinese as the resident reads it: not 阳性.
+    status = resident.get("/me/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "临时管控：混检异常，待单管复核" in status and "混管阳性" not in status
     mine = Recall.objects.get(person=district.person_a)
     from fangkong.testing.results import recall_sample
 

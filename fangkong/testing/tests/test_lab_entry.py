@@ -77,6 +77,10 @@ def test_results_typed_on_the_lab_page_are_recorded_with_their_effects(
     again = lab.post("/testing/lab/", form)
     assert again.context["result"]["accepted"] == 1 and again.context["result"]["pools"][0]["tube"] == "POOL-A"
     assert Recall.objects.count() == 10 and IdempotencyRecord.objects.filter(scope="page-results").count() == 1
+    # The old form sent back with other rows (Back, then typing): told in words to use a new form, nothing recorded.
+    reused = lab.post("/testing/lab/", _rows(("POOL-B", "negative", "33")), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert reused.context["error"].code == "duplicate" and "Idempotency" not in reused.content.decode()
+    assert Tube.objects.get(code="POOL-B").result == ""
     # A new form with the corrected row: only the row that was wrong is recorded now.
     fixed = lab.post("/testing/lab/", _rows(("POOL-A", "positive", ""), ("POOL-B", "negative", "33"), batch="page-2"))
     assert fixed.context["result"]["accepted"] == 1 and fixed.context["result"]["negative"] == 1
@@ -170,3 +174,21 @@ def test_a_sheet_sent_again_from_the_same_page_is_recorded_once(district, testin
     assert send("page-file-1") == first  # the page resent: its first outcome
     again = send("page-file-2")  # a new upload of the same sheet: refused row by row
     assert again["accepted"] == 0 and [(r["row"], r["code"]) for r in again["rejected"]] == [(2, "duplicate")]
+
+
+def test_a_lab_cannot_record_results_on_another_labs_tubes(district, testing, pools):
+    from fangkong.conftest import make_user
+    from fangkong.registry.models import Unit
+
+    d = district.d
+    other_lab = Unit.objects.create(kind="lab", name="第二检测实验室", code="L2", jurisdiction=d, jpath=d.path)
+    other = make_user("lab2", "lab_staff", unit=other_lab)
+    # POOL-A was received by the first lab: to the second it is unknown, as a code nobody has — never "a result
+    # already" or "not received", which would tell that it exists.
+    out = results_ingest(actor=other, rows=[ResultRow(0, "POOL-A", "positive"), ResultRow(1, "NOSUCH", "positive")])
+    assert out["accepted"] == 0
+    assert [(r["field"], r["code"]) for r in out["rejected"]] == [("tube_code", "not_found")] * 2
+    assert Tube.objects.get(code="POOL-A").result == ""
+    assert not Recall.objects.exists()
+    # Its own lab records it.
+    assert results_ingest(actor=testing.lab, rows=[ResultRow(0, "POOL-A", "negative")])["accepted"] == 1

@@ -89,8 +89,12 @@ def _once(request, field: str, run) -> dict:
     """A result form recorded once (its batch_id, drawn with the page): a reload or a double click answers with the
     first outcome instead of refusing every tube as having its result already — as the API's batch_id does."""
     _status, body = idempotent(request, "page-results", run, key=request.POST.get("batch_id", "").strip()[:64])
-    if "accepted" not in body:  # a 409: the same form is being recorded by another request
-        raise FieldError(field, body["detail"], code=Code.DUPLICATE)
+    if "accepted" not in body:  # a 409: this form was sent before with other rows, or is being recorded now
+        if body.get("code") == "idempotency_key_reused":
+            message = _("This form was sent already with other rows: enter these in a new form (reload the page).")
+        else:
+            message = _("This form is being recorded: wait a moment and reload the page.")
+        raise FieldError(field, message, code=Code.DUPLICATE)
     return body
 
 
