@@ -91,6 +91,14 @@ def test_hq_sees_an_alert_arrive_and_dispatches_it(browser, live_server, transac
     big_page.goto(f"{live_server.url}/hall/?wall=1")
     big_page.locator('[data-key="screening.arrivals_today"]').wait_for()
     _fits_the_wall(big_page)
+    # The wall's clock is the district's time (Asia/Shanghai), whatever zone the screen's computer keeps (UTC here).
+    from django.utils import timezone
+
+    from fangkong.core import clock
+
+    before = timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")
+    shown = big_page.locator("#hall-clock").inner_text()[:16]
+    assert shown in (before, timezone.localtime(clock.now()).strftime("%Y-%m-%d %H:%M")), shown
     big_page.screenshot(path=str(screenshot_dir / "hall-wall-3840.png"))
     big.close()
 

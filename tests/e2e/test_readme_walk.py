@@ -30,7 +30,7 @@ from fangkong.registry.models import Jurisdiction, Person, RoleAssignment
 from fangkong.site.demo import seed_demo
 
 from .axe import assert_accessible
-from .picking import pick
+from .picking import draw_signature, pick
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,7 @@ class Walk:
                 else None
             ),
         )
-        page.on("pageerror", lambda e: self.refused.append(f"{page.url}: {e}"))
+        page.on("pageerror", lambda e: self.refused.append(f"{page.url}: {e} {(e.stack or '')[:600]}"))
         return context, page
 
     def page(self, user: str, size: str):
@@ -172,18 +172,6 @@ def _resident_sign_in(walk: Walk, size: str, phone_number: str):
         page.locator(".status-card").first.wait_for()
         walk.contexts[key] = (context, page)
     return walk.contexts[key][1]
-
-
-def _draw_signature(page) -> None:
-    pad = page.locator("canvas.signature-pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for n in range(1, 12):
-        page.mouse.move(box["x"] + 20 + n * 25, box["y"] + box["height"] * (0.3 if n % 2 else 0.7), steps=3)
-    page.mouse.up()
 
 
 def test_the_readme_walk_in_the_demo(browser, live_server, transactional_db, screenshot_dir):
@@ -374,7 +362,7 @@ def _walk(walk: Walk, community_a: Jurisdiction, arrival_id: str) -> None:
         for n in range(page.locator("button[name=pass_section]").count()):
             with page.expect_navigation():
                 page.locator("button[name=pass_section]").nth(n).click()
-        _draw_signature(page)
+        draw_signature(page)
         page.get_by_role("button", name="检查签字").click()
         page.locator("img.signature").wait_for()
         walk.axe(page, what="the signed inspection (safety_regulator, phone)")

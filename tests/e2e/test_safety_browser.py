@@ -11,6 +11,7 @@ from fangkong.registry.models import RoleAssignment
 from fangkong.safety.models import Hazard
 from fangkong.site.demo import seed_demo
 
+from .picking import draw_signature
 from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
@@ -92,15 +93,7 @@ def test_inspector_signs_on_a_phone_and_the_enterprise_reports_an_accident(
     page.screenshot(path=str(screenshot_dir / "inspection-walk-phone.png"), full_page=True)
     page.get_by_role("button", name="检查签字").click()  # nothing drawn: refused
     page.get_by_role("alert").wait_for()
-    pad = page.locator("canvas.signature-pad")
-    pad.scroll_into_view_if_needed()
-    box = pad.bounding_box()
-    assert box is not None
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] * 0.7)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(box["x"] + 20 + step * 25, box["y"] + box["height"] * (0.3 if step % 2 else 0.7), steps=3)
-    page.mouse.up()
+    draw_signature(page)
     page.get_by_role("button", name="检查签字").click()
     page.locator("img.signature").wait_for()
     inspection = Inspection.objects.latest("pk")  # the demo has one already

@@ -115,11 +115,15 @@
 
   var clock = document.getElementById("hall-clock");
   if (clock) {
+    // The district's time (data-tz), whatever zone the wall's computer is set to: the same time as the figures.
+    var parts = new Intl.DateTimeFormat("en-CA", {
+      timeZone: clock.dataset.tz || undefined, hourCycle: "h23",
+      year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit"
+    });
     var tick = function () {
-      var d = new Date();
-      var pad = function (n) { return (n < 10 ? "0" : "") + n; };
-      clock.textContent = d.getFullYear() + "-" + pad(d.getMonth() + 1) + "-" + pad(d.getDate()) + " " +
-        pad(d.getHours()) + ":" + pad(d.getMinutes()) + ":" + pad(d.getSeconds());
+      var p = {};
+      parts.formatToParts(new Date()).forEach(function (x) { p[x.type] = x.value; });
+      clock.textContent = p.year + "-" + p.month + "-" + p.day + " " + p.hour + ":" + p.minute + ":" + p.second;
     };
     tick();
     setInterval(tick, 1000);
@@ -192,8 +196,10 @@
             itemWidth: 20 * k, itemHeight: 140 * k, textStyle: { fontSize: 12 * k } },
       geo: {
         map: "hall", nameProperty: "key", roam: true,
+        // Room for the colour key at the top left and the point layers' legend below: the map never under them.
+        top: 12 * k, bottom: 44 * k, left: (wall ? 130 : 96) * k, right: 8 * k,
         label: {
-          show: features.length <= 40, fontSize: wall ? 14 * k : 11,
+          show: features.length <= 40, fontSize: wall ? 12 * k : 11,
           formatter: function (p) { return names[p.name] || ""; }
         },
         itemStyle: { borderColor: wall ? "#5b6f94" : "#ffffff", borderWidth: 1 },
@@ -273,9 +279,11 @@
       chart.setOption({
         backgroundColor: "transparent",
         animation: false,
-        grid: { left: 36 * k, right: 8 * k, top: 22 * k, bottom: 20 * k },
+        // The legend keeps to one line above the plot (it scrolls rather than wrapping over the first series).
+        grid: { left: 36 * k, right: 8 * k, top: 26 * k, bottom: 20 * k },
         tooltip: { trigger: "axis" },
-        legend: { top: 0, right: 0, itemWidth: 12 * k, itemHeight: 8 * k, textStyle: { fontSize: (wall ? 13 : 11) * k } },
+        legend: { type: "scroll", top: 0, left: 0, right: 0, itemWidth: 12 * k, itemHeight: 8 * k,
+                  pageIconSize: 10 * k, textStyle: { fontSize: (wall ? 13 : 11) * k } },
         xAxis: { type: "category", data: days, axisLabel: { fontSize: (wall ? 12 : 10) * k } },
         yAxis: { type: "value", minInterval: 1, splitNumber: 3, axisLabel: { fontSize: (wall ? 12 : 10) * k } },
         series: c.series.map(function (s) {
