@@ -78,28 +78,11 @@ def test_chinese_pages_show_no_raw_codes(demo):
     assert not unnamed, sorted(unnamed)
 
 
-def _resident(person) -> Client:
-    """A resident signed in at /me/ as residents are: their phone, the one-time code the demo logs."""
-    import re
-
-    from django.test import TestCase
-
-    from fangkong.core import pii
-    from fangkong.core.sms import LogChannel
-
-    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
-    phone = pii.decrypt(bytes(person.phone_cipher))
-    LogChannel.sent.clear()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        client.post("/me/login/", {"phone": phone})
-    code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
-    assert client.post("/me/login/", {"phone": phone, "code": code}).status_code == 302
-    return client
-
-
 def test_a_residents_pages_show_no_raw_codes(demo):
     """The resident's side, for one who lives in the sealed compound (red, with reasons, supplies to ask for)."""
+    from fangkong.conftest import sign_in_resident
     from fangkong.containment.models import PersonStatus
+    from fangkong.core import pii
     from fangkong.registry.models import Person
 
     red = PersonStatus.objects.filter(colour="red").values_list("person_id", flat=True)
@@ -107,7 +90,8 @@ def test_a_residents_pages_show_no_raw_codes(demo):
     assert person is not None
     rules = Rules(language="zh-hans")
     with translation.override(settings.LANGUAGE_CODE):
-        result = walk(_resident(person), ["/me/"], rules, who="resident", budget=40)
+        phone = pii.decrypt(bytes(person.phone_cipher))
+        result = walk(sign_in_resident(phone, language="zh-hans"), ["/me/"], rules, who="resident", budget=40)
     assert result.pages >= 5, result.visited  # status, access log, trips, supplies, volunteering …
     assert not result.findings, "\n".join(map(str, result.findings[:40]))
 

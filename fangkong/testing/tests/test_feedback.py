@@ -6,11 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client, TestCase
 from django.utils import translation
 
 from fangkong.core import clock, pii
-from fangkong.core.sms import LogChannel
 from fangkong.testing.custody import bag_receive, bag_seal
 from fangkong.testing.models import Recall, Tube
 from fangkong.testing.results import ResultRow, results_ingest
@@ -117,13 +115,9 @@ PHONE = "13912345678"  # district.person_a's
 
 @pytest.fixture
 def resident(district):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    LogChannel.sent.clear()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        c.post("/me/login/", {"phone": PHONE})
-    code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
-    assert c.post("/me/login/", {"phone": PHONE, "code": code}).status_code == 302
-    return c
+    from fangkong.conftest import sign_in_resident
+
+    return sign_in_resident(PHONE)
 
 
 def _my_results(resident) -> list[str]:
