@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.actors import System
@@ -16,7 +17,7 @@ from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, roles_for, scope_for
 from fangkong.core.text import ascii_digits
@@ -172,8 +173,8 @@ def directive_issue(
     for task in tasks:
         notify(
             workers.get(_post(task), []),
-            title=_("New task: %(t)s") % {"t": title},
-            body=_("Due %(at)s.") % {"at": clock.localtime(deadline)},
+            title=words(gettext_lazy("New task: %(t)s"), t=title),
+            body=words(gettext_lazy("Due %(at)s."), at=clock.localtime(deadline)),
             link=f"/command/tasks/{task.pk}/",
         )
     return directive
@@ -339,7 +340,7 @@ def task_complete(*, actor, task_id: int, note: str) -> Task:
     audit_record(actor=actor, action="task.complete", obj=task, fields={"late": now > task.deadline})
     notify(
         [task.directive.issued_by],
-        title=_("Done: %(t)s — %(r)s") % {"t": task.directive.title, "r": task.recipient.name},
+        title=words(gettext_lazy("Done: %(t)s — %(r)s"), t=task.directive.title, r=task.recipient.name),
         link=f"/command/directives/{task.directive_id}/",
     )
     return task
@@ -367,8 +368,8 @@ def escalate_overdue(now: datetime | None = None) -> int:
             parent = task.jurisdiction.parent_id or 0 if task.jurisdiction else 0
             notify(
                 [*overseers.get(("j", parent), []), task.directive.issued_by],
-                title=_("Overdue: %(t)s — %(r)s") % {"t": task.directive.title, "r": task.recipient.name},
-                body=_("It was due %(at)s.") % {"at": clock.localtime(task.deadline)},
+                title=words(gettext_lazy("Overdue: %(t)s — %(r)s"), t=task.directive.title, r=task.recipient.name),
+                body=words(gettext_lazy("It was due %(at)s."), at=clock.localtime(task.deadline)),
                 link=f"/command/directives/{task.directive_id}/",
             )
             audit_record(actor=System("task.escalate"), action="task.escalate", obj=task)

@@ -9,14 +9,16 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import ClockTime, Day
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
 from fangkong.registry.models import Jurisdiction, Unit
@@ -188,16 +190,16 @@ def duty_assign(*, actor, shift_id: int, role: str, user_id: int | None = None, 
     assignment = DutyAssignment.objects.create(
         shift=shift, user=user, role=role, starts_at=shift.starts_at, ends_at=shift.ends_at
     )
-    _recorded_and_told(actor, shift, user, role, "duty.assign", _("You are on duty %(at)s"))
+    _recorded_and_told(actor, shift, user, role, "duty.assign", gettext_lazy("You are on duty %(at)s"))
     return assignment
 
 
-def _recorded_and_told(actor, shift: DutyShift, user, role: str, action: str, title: str) -> None:
+def _recorded_and_told(actor, shift: DutyShift, user, role: str, action: str, title: Promise) -> None:
     """A change of who is on a shift: on the record, and the person told."""
     audit_record(
         actor=actor, action=action, obj=shift, jpath=shift.jpath, fields={"user": user.get_username(), "role": role}
     )
-    notify([user], title=title % {"at": clock.localtime(shift.starts_at)}, link="/command/duty/")
+    notify([user], title=words(title, at=clock.localtime(shift.starts_at)), link="/command/duty/")
 
 
 @transaction.atomic
@@ -212,7 +214,7 @@ def duty_unassign(*, actor, shift_id: int, assignment_id: int) -> None:
         raise FieldError("assignment_id", _("They have checked in: the shift is on the record."), code=Code.WRONG_STATE)
     user, role = a.user, a.role
     a.delete()
-    _recorded_and_told(actor, shift, user, role, "duty.unassign", _("You are off duty %(at)s"))
+    _recorded_and_told(actor, shift, user, role, "duty.unassign", gettext_lazy("You are off duty %(at)s"))
 
 
 def duty_assignment_get(*, user, shift_id: int, for_update: bool = False) -> DutyAssignment:
@@ -289,7 +291,7 @@ def duty_log_promote(*, actor, entry_id: int) -> DutyLogEntry:
         audit_record(actor=actor, action="duty.significant", obj=entry.shift, jpath=entry.shift.jpath)
         notify(
             district_users(Cap.SITUATION_APPROVE),
-            title=_("Significant event: %(t)s") % {"t": entry.text[:150]},
+            title=words(gettext_lazy("Significant event: %(t)s"), t=entry.text[:150]),
             link="/command/duty/",
         )
     return entry

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from fangkong.core import approvals, clock
 from fangkong.core.actors import Resident, require_actor
@@ -24,7 +24,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.dates import aware
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap, scope_for
 from fangkong.core.text import ascii_digits
@@ -144,11 +144,12 @@ def _tell_approvers(actor, changes: list[StatusChange]) -> None:
     """Nobody waits unseen: the officers who may approve are told in the request's transaction (their desk counts
     them too); the requester is not one of them."""
     approvers = [u for u in users_covering(Cap.STATUS_APPROVE, *{c.jpath for c in changes}) if u.pk != actor.pk]
-    title = ngettext(
-        "%(n)d status change awaits your approval",
-        "%(n)d status changes await your approval",
-        len(changes),
-    ) % {"n": len(changes)}
+    title = words(
+        ngettext_lazy(
+            "%(n)d status change awaits your approval", "%(n)d status changes await your approval", len(changes)
+        ),
+        n=len(changes),
+    )
     notify(approvers, title=title, link=reverse("containment:changes") + "?state=pending")
 
 

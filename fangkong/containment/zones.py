@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import approvals, clock
 from fangkong.core.alerts import raise_alert
@@ -20,7 +21,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 from fangkong.registry.models import Jurisdiction, Person, Place
@@ -153,7 +154,7 @@ def zone_request(
     )
     # Nobody waits unseen: the officers who may approve it are told in this transaction (their desk counts it).
     approvers = [u for u in users_covering(Cap.ZONE_APPROVE, zone.jpath) if u.pk != actor.pk]
-    notify(approvers, title=_("Zone awaiting your approval: %(name)s") % {"name": zone.name}, link=link)
+    notify(approvers, title=words(gettext_lazy("Zone awaiting your approval: %(name)s"), name=zone.name), link=link)
     return zone
 
 

@@ -1,27 +1,72 @@
 """Notifications: an inbox line for each user, written in the transaction of what it announces; e-mail (and,
 for users with a phone on file, a text message) sent after commit by a background job, never inside a request's
-transaction."""
+transaction.
+
+A notification is written once and read by people who may each use another language: its title and body are
+given as lazy text (gettext_lazy, or `words` around one with its parameters) and stored rendered in every
+language the site speaks; the inbox shows the reader's. The e-mail and text message go in the district's language
+(settings.LANGUAGE_CODE), as its other letters do."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.functional import Promise, lazy
 
 from . import jobs
 from .bulk import insert_many
 from .models import Notification
 
 
-def notify(users: Iterable, *, title: str, body: str = "", link: str = "") -> int:
-    """Inbox lines for `users` (deduplicated), and an e-mail job for those who have an address."""
+def _render(message: Promise, params: dict[str, Any]) -> str:
+    return str(message) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+
+
+_render_lazy = lazy(_render, str)
+
+
+def words(message: Promise, **params: Any) -> Promise:
+    """`message % params`, rendered when read, in the language active then. `message` is lazy (gettext_lazy,
+    pgettext_lazy, ngettext_lazy with its number); parameters that are lazy too (an enum's label, another `words`)
+    are rendered in the same language, others (names, counts, times) as they are."""
+    return cast(Promise, _render_lazy(message, params))
+
+
+def _in_each_language(text: Promise | str, limit: int | None) -> dict[str, str]:
+    out = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            out[code] = str(text)[:limit]
+    return out
+
+
+def notify(users: Iterable, *, title: Promise, body: Promise | str = "", link: str = "") -> int:
+    """Inbox lines for `users` (deduplicated), and an e-mail job for those who have an address.
+
+    `title` must be lazy text: a title rendered in the writer's language would reach a reader of another in the
+    wrong one (a plain str is refused, so a call site that forgets fails its first test). `body` may be data as
+    typed (a reviewer's note) or lazy text."""
+    if not isinstance(title, Promise):
+        raise TypeError("notify(title=...) takes lazy text (gettext_lazy or core.inbox.words), not a rendered str")
     unique = {u.pk: u for u in users if u is not None and u.is_active}
     if not unique:
         return 0
-    insert_many([Notification(user_id=pk, title=title[:200], body=body, link=link[:200]) for pk in sorted(unique)])
-    jobs.run_after_commit(send_messages, sorted(unique), title[:200], body, link[:200])
+    titles, bodies = _in_each_language(title, 200), _in_each_language(body, None)
+    texts = {code: [titles[code], bodies[code]] for code in titles}
+    with translation.override(settings.LANGUAGE_CODE):
+        own_title, own_body = str(title)[:200], str(body)
+    insert_many(
+        [
+            Notification(user_id=pk, title=own_title, body=own_body, link=link[:200], texts=texts)
+            for pk in sorted(unique)
+        ]
+    )
+    jobs.run_after_commit(send_messages, sorted(unique), own_title, own_body, link[:200])
     return len(unique)
 
 

@@ -33,7 +33,14 @@ def inbox(request, unread: bool = False):
     if unread:
         qs = qs.filter(read_at__isnull=True)
     return [
-        {"id": n.pk, "at": n.at, "title": n.title, "body": n.body, "link": n.link, "read": n.read_at is not None}
+        {
+            "id": n.pk,
+            "at": n.at,
+            "title": n.title_shown,
+            "body": n.body_shown,
+            "link": n.link,
+            "read": n.read_at is not None,
+        }
         for n in qs[:200]
     ]
 

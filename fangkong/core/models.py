@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
@@ -133,10 +134,27 @@ class Notification(models.Model):
     body = models.TextField(blank=True)
     link = models.CharField(max_length=200, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
+    # {language code: [title, body]} in each language the site speaks (core.inbox.notify); `title` and `body`
+    # are the district's language, for the e-mail and text message and for lines written before there was this.
+    texts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         db_table = "command_notification"  # where it was born (moved from command without copying a row)
         indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]
+
+    def _shown(self, index: int) -> str:
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        own = (self.texts.get(language) or self.texts.get(language.split("-")[0])) if self.texts else None
+        return own[index] if own else (self.title, self.body)[index]
+
+    @property
+    def title_shown(self) -> str:
+        """The title in the reader's language."""
+        return self._shown(0)
+
+    @property
+    def body_shown(self) -> str:
+        return self._shown(1)
 
 
 class HallAlert(models.Model):

@@ -9,13 +9,14 @@ from datetime import datetime, timedelta
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.navigation import link_for
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for
@@ -125,7 +126,7 @@ def incident_open(
     audit_record(actor=actor, action="incident.initial", obj=incident, fields={"level": lvl.code})
     notify(
         district_users(Cap.SITUATION_APPROVE),
-        title=_("Incident (%(l)s): %(t)s") % {"l": lvl.name, "t": incident.title},
+        title=words(gettext_lazy("Incident (%(l)s): %(t)s"), l=lvl.name, t=incident.title),
         link=link or link_for("incident", incident),  # the incident's page, where a higher app registered one
     )
     return incident

@@ -6,13 +6,16 @@ district HQ) verifies, the reporter's identity shown only to designated staff, e
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, reporters
 from fangkong.core.actors import Resident
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
@@ -58,8 +61,7 @@ class PriceReportDecideInput(FormInput):
     outcome: str
 
 
-def _notify_community(person: Person, title: str, link: str) -> None:
-    from fangkong.core.inbox import notify
+def _notify_community(person: Person, title: Promise, link: str) -> None:
     from fangkong.registry.selectors import users_with_cap
 
     if person.community_id is None:
@@ -105,8 +107,10 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
     )
     _notify_community(
         person,
-        title=(_("Urgent supplies: %(k)s") if urgent else _("Supplies requested: %(k)s"))
-        % {"k": SupplyRequest.Kind(kind).label},
+        title=words(
+            gettext_lazy("Urgent supplies: %(k)s") if urgent else gettext_lazy("Supplies requested: %(k)s"),
+            k=SupplyRequest.Kind(kind).label,
+        ),
         link="/livelihood/",
     )
     return request
@@ -176,7 +180,7 @@ def volunteer_sign_up(*, person_ids: list[int], person_id: int, skills: list[str
     except IntegrityError as exc:
         raise FieldError("person_id", _("You have signed up already."), code=Code.DUPLICATE) from exc
     audit_record(actor=Resident(person.pk), action="livelihood.volunteer_sign_up", obj=v, fields={"skills": skills})
-    _notify_community(person, title=_("A volunteer signed up"), link="/livelihood/")
+    _notify_community(person, title=gettext_lazy("A volunteer signed up"), link="/livelihood/")
     return v
 
 
@@ -197,7 +201,7 @@ def volunteer_withdraw(*, person_ids: list[int], volunteer_id: int) -> Volunteer
     v.state, v.decided_at = Volunteer.State.WITHDRAWN, clock.now()
     v.save(update_fields=["state", "decided_at"])
     audit_record(actor=Resident(v.person_id), action="livelihood.volunteer_withdraw", obj=v)
-    _notify_community(v.person, title=_("A volunteer withdrew"), link="/livelihood/")
+    _notify_community(v.person, title=gettext_lazy("A volunteer withdrew"), link="/livelihood/")
     return v
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import approvals, clock
 from fangkong.core.audit import audit_record
@@ -244,13 +245,13 @@ def article_submit(*, actor, article_id: int) -> Article:
 
 
 def _tell_reviewers(article: Article, actor) -> None:
-    from fangkong.core.inbox import notify
+    from fangkong.core.inbox import notify, words
     from fangkong.registry.selectors import users_holding
 
     reviewers = [u for u in users_holding(Cap.PORTAL_REVIEW) if u.pk != actor.pk]
     notify(
         reviewers,
-        title=_("To review: %(t)s") % {"t": latest_version(article).title},
+        title=words(gettext_lazy("To review: %(t)s"), t=latest_version(article).title),
         link=f"/news/manage/{article.pk}/",
     )
 
@@ -333,10 +334,14 @@ def article_reject(*, actor, article_id: int, note: str) -> Article:
     article.state = decision.new
     article.save(update_fields=["state"])
     decision.audit(action="portal.article_reject", obj=article, fields={"version": version.number})
-    from fangkong.core.inbox import notify
+    from fangkong.core.inbox import notify, words
 
-    notify([version.created_by], title=_("Returned: %(t)s") % {"t": version.title}, body=decision.note,
-           link=f"/news/manage/{article.pk}/")  # fmt: skip
+    notify(
+        [version.created_by],
+        title=words(gettext_lazy("Returned: %(t)s"), t=version.title),
+        body=decision.note,
+        link=f"/news/manage/{article.pk}/",
+    )
     return article
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.actors import System
@@ -84,7 +84,7 @@ def alarm(article: Article) -> None:
     """Once an hour per article: an audit event and a message to the reviewers."""
     if not cache.add(f"portal:alarm:{article.pk}", 1, 3600):
         return
-    from fangkong.core.inbox import notify
+    from fangkong.core.inbox import notify, words
     from fangkong.core.roles import Cap
     from fangkong.registry.selectors import users_holding
 
@@ -92,8 +92,10 @@ def alarm(article: Article) -> None:
         audit_record(actor=SYSTEM, action="portal.integrity_alarm", obj=article)
         notify(
             users_holding(Cap.PORTAL_REVIEW),
-            title=_("Published page altered: %(t)s") % {"t": article.title[:80]},
-            body=_("Its stored text no longer matches the approved version. Run `fangkong check-content --restore`."),
+            title=words(gettext_lazy("Published page altered: %(t)s"), t=article.title[:80]),
+            body=gettext_lazy(
+                "Its stored text no longer matches the approved version. Run `fangkong check-content --restore`."
+            ),
             link=f"/news/manage/{article.pk}/",
         )
         raise_alert(

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
@@ -118,7 +119,7 @@ def accident_report(
     economic_loss: Decimal | str | int = 0,
 ) -> Accident:
     """The initial report: what happened, where, when, the casualties so far and the measures taken."""
-    from fangkong.core.inbox import notify
+    from fangkong.core.inbox import notify, words
     from fangkong.incidents.services import incident_open
 
     enterprise = enterprises_visible(user=actor).select_related("jurisdiction").filter(pk=enterprise_id).first()
@@ -161,8 +162,8 @@ def accident_report(
     )
     notify(
         _regulators(enterprise),
-        title=_("Accident (%(l)s): %(t)s") % {"l": incident.level.name, "t": title},
-        body=_("Deaths %(d)s, serious injuries %(i)s, missing %(m)s.") % {"d": d, "i": i, "m": m},
+        title=words(gettext_lazy("Accident (%(l)s): %(t)s"), l=incident.level.name, t=title),
+        body=words(gettext_lazy("Deaths %(d)s, serious injuries %(i)s, missing %(m)s."), d=d, i=i, m=m),
         link=f"/safety/accidents/{accident.pk}/",
     )
     raise_alert(

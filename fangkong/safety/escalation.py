@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.actors import System
@@ -46,7 +46,7 @@ def _recipients(hazards: list[Hazard]) -> dict[int, list]:
 def escalate_hazards(now: datetime | None = None) -> int:
     """Announce newly overdue rectifications and reviews; idempotent (a stamp per hazard, taken atomically, so
     two processes never announce one twice)."""
-    from fangkong.core.inbox import notify
+    from fangkong.core.inbox import notify, words
     from fangkong.registry.selectors import district_users
 
     now = now or clock.now()
@@ -70,8 +70,8 @@ def escalate_hazards(now: datetime | None = None) -> int:
                 continue
             notify(
                 who[h.pk] + (hq if h.grade == Hazard.Grade.MAJOR or h.listed else []),
-                title=_("Hazard overdue: %(e)s — %(d)s") % {"e": h.enterprise.name, "d": h.description[:60]},
-                body=_("Rectification was due %(at)s.") % {"at": clock.localtime(h.deadline)},
+                title=words(gettext_lazy("Hazard overdue: %(e)s — %(d)s"), e=h.enterprise.name, d=h.description[:60]),
+                body=words(gettext_lazy("Rectification was due %(at)s."), at=clock.localtime(h.deadline)),
                 link=f"/safety/hazards/{h.pk}/",
             )
             audit_record(actor=System("hazard.escalate_overdue"), action="hazard.escalate_overdue", obj=h)
@@ -83,9 +83,12 @@ def escalate_hazards(now: datetime | None = None) -> int:
                 continue
             notify(
                 who[h.pk] + hq,
-                title=_("Review overdue: %(e)s — %(d)s") % {"e": h.enterprise.name, "d": h.description[:60]},
-                body=_("Acceptance was applied for %(at)s; the regulator reviews within %(n)s days.")
-                % {"at": clock.localtime(h.applied_at), "n": REVIEW_DAYS},
+                title=words(gettext_lazy("Review overdue: %(e)s — %(d)s"), e=h.enterprise.name, d=h.description[:60]),
+                body=words(
+                    gettext_lazy("Acceptance was applied for %(at)s; the regulator reviews within %(n)s days."),
+                    at=clock.localtime(h.applied_at),
+                    n=REVIEW_DAYS,
+                ),
                 link=f"/safety/hazards/{h.pk}/",
             )
             audit_record(actor=System("hazard.escalate_review"), action="hazard.escalate_review", obj=h)

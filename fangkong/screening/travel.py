@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import approvals, clock, pii
 from fangkong.core.actors import Resident
@@ -16,7 +17,7 @@ from fangkong.core.dates import Day
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_document, parse_doc_type
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 from fangkong.registry.models import Person, PersonTag
@@ -196,8 +197,11 @@ def _file(
         leaders = users_with_cap(Cap.TRAVEL_APPROVE, unit_ids=[report.unit_id]).get(("u", report.unit_id), [])
         notify(
             leaders,
-            title=_("A trip awaits your approval: %(who)s to %(where)s")
-            % {"who": pii.mask_name(person.name), "where": report.destination},
+            title=words(
+                gettext_lazy("A trip awaits your approval: %(who)s to %(where)s"),
+                who=pii.mask_name(person.name),
+                where=report.destination,
+            ),
             link=reverse("screening:travel") + "?approval=pending",
         )
     return report

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fangkong.command.directives import directive_issue, escalate_overdue
 from fangkong.command.models import Directive, Task
@@ -252,6 +252,30 @@ def test_inbox(client, district, api_token):
     assert len(items) == 1 and items[0]["link"].startswith("/command/tasks/")
     assert client.post("/api/v1/inbox/read", {}, content_type=JSON, **token).json() == {"marked": 1}
     assert client.get("/api/v1/inbox?unread=true", **token).json() == []
+
+
+def test_a_notification_reads_in_the_readers_language(client, district, api_token):
+    """Written once by a Chinese-speaking HQ, read in English by one reader and in Chinese by another: the
+    title is not frozen in the writer's language. The mail keeps the district's language."""
+    with translation.override("zh-hans"):
+        directive_issue(
+            actor=district.hq, title="开会", deadline=clock.now() + timedelta(hours=5), recipients=[district.s1.pk]
+        )
+    token = api_token(district.street1)
+    english = client.get("/api/v1/inbox", HTTP_ACCEPT_LANGUAGE="en", **token).json()
+    chinese = client.get("/api/v1/inbox", HTTP_ACCEPT_LANGUAGE="zh-hans", **token).json()
+    assert english[0]["title"] == "New task: 开会" and english[0]["body"].startswith("Due ")
+    assert chinese[0]["title"] == "新任务：开会" and chinese[0]["body"].startswith("截止")
+    c = district.client(district.street1)
+    assert "New task: 开会" in c.get("/inbox/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "新任务：开会" in c.get("/inbox/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+
+def test_a_notification_title_must_be_lazy_text(district):
+    from fangkong.core.inbox import notify
+
+    with pytest.raises(TypeError):
+        notify([district.street1], title="rendered in the writer's language")
 
 
 def test_notifications_go_out_by_mail_and_text_after_commit(district, django_capture_on_commit_callbacks, mailoutbox):

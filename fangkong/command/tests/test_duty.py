@@ -162,7 +162,8 @@ def test_only_staff_within_reach_go_on_a_roster_and_come_off_before_checking_in(
     a = duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
     duty_unassign(actor=district.street1, shift_id=shift.pk, assignment_id=a.pk)
     assert not shift.assignments.exists()
-    assert Notification.objects.filter(user=district.worker_a, title__contains="off duty").exists()
+    told = Notification.objects.filter(user=district.worker_a).latest("id")
+    assert "值班已取消" in told.title and "off duty" in told.texts["en"][0]  # the district's language; each reader's
     a = duty_assign(actor=district.street1, shift_id=shift.pk, user_id=district.worker_a.pk, role="officer")
     with clock.frozen_at(shift.starts_at + timedelta(hours=1)):
         duty_check_in(actor=district.worker_a, shift_id=shift.pk)

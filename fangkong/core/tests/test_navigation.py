@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from django.utils.translation import gettext_lazy
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
 
@@ -223,8 +224,8 @@ def test_entries_lead_where_they_led_and_read_alike_on_every_page(district):
 def test_the_inbox_entry_counts_the_unread(district):
     client = district.client(district.worker_a)
     assert ("Inbox", "/inbox/", "") in _nav(client)
-    notify([district.worker_a], title="会议通知")
-    notify([district.worker_a], title="防控要求")
+    notify([district.worker_a], title=gettext_lazy("会议通知"))
+    notify([district.worker_a], title=gettext_lazy("防控要求"))
     assert ("Inbox", "/inbox/", "2") in _nav(client)
     client.post("/inbox/")  # mark all read
     assert ("Inbox", "/inbox/", "") in _nav(client)

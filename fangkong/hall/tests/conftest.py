@@ -2,11 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
+
 import pytest
+
+from fangkong.core import clock
 
 from fangkong.containment.tests.conftest import containment  # noqa: F401  (fixtures)
 from fangkong.screening.tests.conftest import screening  # noqa: F401
 from fangkong.testing.tests.conftest import testing  # noqa: F401
+
+
+@pytest.fixture(autouse=True)
+def daytime() -> Iterator[None]:
+    """The hall counts 'today' in the district's day. Its fixtures place events hours before now and expect them
+    today; run at 00:05 (CI runs at any hour) they would fall yesterday. Between 23:30 and 07:00 the clock moves
+    on to 07:00, and still runs."""
+    now = clock.now()
+    start = clock.start_of_day(clock.localdate(now))
+    if now < start + timedelta(hours=7):
+        target = start + timedelta(hours=7)
+    elif now > start + timedelta(hours=23, minutes=30):
+        target = clock.start_of_day(clock.localdate(now + timedelta(hours=1))) + timedelta(hours=7)
+    else:
+        yield
+        return
+    with clock.advanced(target - now):
+        yield
 
 
 class _ApiClient:

@@ -61,7 +61,7 @@ def test_a_volunteer_stops_from_the_portal_and_the_community_is_told(district, r
     assert "no longer signed up" in r.content.decode()
     v.refresh_from_db()
     assert v.state == "withdrawn" and v.decided_at is not None
-    assert Notification.objects.filter(user=district.worker_a, title__contains="withdrew").exists()
+    assert Notification.objects.filter(user=district.worker_a, title__contains="有志愿者退出").exists()
     event = AuditEvent.objects.get(action="livelihood.volunteer_withdraw")
     assert event.actor_name == "resident"
     with pytest.raises(FieldError) as exc:  # ended already

@@ -15,14 +15,14 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from fangkong.core import clock, daily, events
 from fangkong.core.alerts import raise_alerts
 from fangkong.core.audit import audit_record
 from fangkong.core.bulk import insert_many, select_rows
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.inbox import notify
+from fangkong.core.inbox import notify, words
 from fangkong.core.models import HallAlert
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, unit_ids_for
@@ -254,12 +254,15 @@ def _tell_recallers(orders: list[Recall]) -> dict[str, str]:
         n = sum(1 for o in orders if o.jpath.startswith(post.path))
         sent = notify(
             workers.get(("j", post.pk), []),
-            title=ngettext(
-                "%(n)d person of %(where)s to retest: a pooled tube was positive",
-                "%(n)d people of %(where)s to retest: a pooled tube was positive",
-                n,
-            )
-            % {"n": n, "where": post.name},
+            title=words(
+                ngettext_lazy(
+                    "%(n)d person of %(where)s to retest: a pooled tube was positive",
+                    "%(n)d people of %(where)s to retest: a pooled tube was positive",
+                    n,
+                ),
+                n=n,
+                where=post.name,
+            ),
             link=reverse("testing:recalls"),
         )
         if sent:
