@@ -21,6 +21,7 @@ ACTIONS = {
     "safety.accident": _("Accident reported"),
     "safety.accident_followup": _("Accident follow-up"),
     "safety.checklist_import": _("Checklist imported"),
+    "safety.checklist_builtin": _("Built-in checklist updated"),
     "safety.industry": _("Industry supervision assigned"),
     "safety.inspection_start": _("Inspection started"),
     "safety.inspection_sign": _("Inspection signed"),

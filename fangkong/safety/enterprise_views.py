@@ -131,7 +131,16 @@ def _with_items(checklists: list) -> list:
 def checklist_page(request):
     """The checklists inspections are walked against (latest versions, with their items); a regulator imports a
     new version from a sheet."""
-    from .checklists import TEMPLATE_HEADER, checklist_import, checklists_latest
+    from .checklists import (
+        TEMPLATE_HEADER,
+        builtin_digests,
+        builtin_newer,
+        builtin_preview,
+        builtins,
+        checklist_import,
+        checklists_latest,
+        posted_list,
+    )
 
     if not can_read_checklists(request.user):
         raise Forbidden(Cap.SAFETY_REGULATE)
@@ -148,8 +157,8 @@ def checklist_page(request):
                 filename=upload.name or "",
                 content=read_table_upload(upload),
                 audience=request.POST.get("audience", ""),
-                industries=request.POST.getlist("industries"),
-                risks=request.POST.getlist("risks"),
+                industries=posted_list(request.POST, "industries"),
+                risks=posted_list(request.POST, "risks"),
             )
             messages.success(
                 request,
@@ -162,11 +171,17 @@ def checklist_page(request):
         except FieldError as exc:
             error = exc
     importer = can_import_checklists(request.user)
+    checklists = _with_items(checklists_latest())
+    # Each with what its built-in says now where that is newer than what the district's version came from (the
+    # district made it its own, so the migrate kept it): the district decides whether to import it.
+    digests, by_code = builtin_digests(), {b.code: b for b in builtins()}
+    rows = [(c, builtin_preview(by_code[c.code]) if builtin_newer(c, digests) else None) for c in checklists]
     return render(
         request,
         "safety/checklists.html",
         {
-            "checklists": _with_items(checklists_latest()),
+            "rows": rows,
+            "checklists": checklists,
             "header": TEMPLATE_HEADER,
             "importer": importer,
             "audiences": Checklist.Audience.choices if importer else [],

@@ -54,6 +54,11 @@ class Checklist(models.Model):
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # A version the platform wrote from a built-in checklist (imported_by empty): the digest of what the built-in
+    # said (checklists.content_digest), which tells a version nobody has changed since — brought up to date by the
+    # next migrate — from one the district changed. A district's own version under a built-in's code: the
+    # built-in's digest when the district made it (checklists.builtin_newer). Blank: no built-in concerned.
+    builtin_digest = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=clock.now)
 
     class Meta:

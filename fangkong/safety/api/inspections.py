@@ -18,9 +18,15 @@ class ChecklistOut(Schema):
     audience: str  # enterprise | supervision (governments and departments: never at an enterprise)
     industries: list[str]  # the industries it fits; with `risks` empty too: every enterprise
     risks: list[str]  # the special risks that make it fit
+    # Its code's built-in checklist says something other than what this version was written from or, for the
+    # district's own version, what it said when the district made it: a correction the district has not taken up
+    # (a version nobody changed is brought up to date at the next migrate).
+    builtin_newer: bool
 
 
-def _checklist(c, items: int) -> dict:
+def _checklist(c, items: int, digests: dict[str, str]) -> dict:
+    from ..checklists import builtin_newer
+
     return {
         "id": c.pk,
         "code": c.code,
@@ -30,6 +36,7 @@ def _checklist(c, items: int) -> dict:
         "audience": c.audience,
         "industries": c.industries,
         "risks": c.risks,
+        "builtin_newer": builtin_newer(c, digests),
     }
 
 
@@ -39,9 +46,12 @@ def checklist_list(request):
     enterprise checklists by industry and risk are built in)."""
     from django.db.models import Count
 
+    from ..checklists import builtin_digests
     from ..models import Checklist
 
-    return [_checklist(c, c.n) for c in Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")]
+    digests = builtin_digests()
+    rows = Checklist.objects.annotate(n=Count("items")).order_by("code", "-version")
+    return [_checklist(c, c.n, digests) for c in rows]
 
 
 @router.post("/safety/checklists/{code}:import", response={201: ChecklistOut, **ERRORS})
@@ -54,9 +64,10 @@ def checklist_import(
 ):
     """A new version of a checklist from .xlsx/.csv (code, text, category, severity); duplicate codes refused.
     `audience` (enterprise | supervision) and repeated `industries` and `risks` fields say what it is for; each left
-    out is the previous version's."""
+    out is the previous version's, and `industries` or `risks` sent empty (`industries=`) clears it."""
     from fangkong.core.tables import read_table_upload
 
+    from ..checklists import builtin_digests, posted_list
     from ..checklists import checklist_import as run
 
     content = read_table_upload(file)  # "required" when no file came
@@ -67,10 +78,10 @@ def checklist_import(
         filename=file.name or "",
         content=content,
         audience=audience,
-        industries=request.POST.getlist("industries"),
-        risks=request.POST.getlist("risks"),
+        industries=posted_list(request.POST, "industries"),
+        risks=posted_list(request.POST, "risks"),
     )
-    return Status(201, _checklist(c, c.items.count()))
+    return Status(201, _checklist(c, c.items.count(), builtin_digests()))
 
 
 # ---------------------------------------------------------------- inspections

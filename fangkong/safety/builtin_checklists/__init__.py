@@ -10,6 +10,8 @@ the criteria it comes from:
 
 The items paraphrase the criteria as things to find met; the district checks them against the official texts and
 imports a new version under the same code to change one (its inspections keep the version they were walked with).
+A correction here reaches a district at its next migrate as a new version, unless the district has made the checklist
+its own (checklists.checklist_builtin_sync).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class BuiltIn:
     sections: tuple[Section, ...]
     industries: tuple[str, ...] = ()  # labels.INDUSTRIES keys it is for; none and no risks: every enterprise
     risks: tuple[str, ...] = ()  # labels.SPECIAL_RISKS keys that make it fit an enterprise whatever its industry
+    audience: str = "enterprise"  # models.Checklist.Audience: the State Council's measures are for supervision
 
     def items(self) -> list[tuple[str, str, str]]:
         """(section, severity, text) in order."""
