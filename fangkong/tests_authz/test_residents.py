@@ -10,23 +10,16 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client, TestCase
+from django.test import Client
 
-from fangkong.conftest import make_user
+from fangkong.conftest import make_user, sign_in_resident
 from fangkong.core import clock
-from fangkong.core.sms import LogChannel
 
 PHONE_A = "13912345678"  # the district fixture's person_a (community A)
 
 
 def _resident(phone: str) -> Client:
-    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
-    LogChannel.sent.clear()
-    with TestCase.captureOnCommitCallbacks(execute=True):
-        browser.post("/me/login/", {"phone": phone})
-    code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
-    assert browser.post("/me/login/", {"phone": phone, "code": code}).status_code == 302
-    return browser
+    return sign_in_resident(phone)
 
 
 def _same(a, b, *paths: str) -> None:

@@ -3,13 +3,9 @@ zones, the market regulator."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from django.test import Client, TestCase
 
-from fangkong.conftest import make_user
-from fangkong.core.sms import LogChannel
+from fangkong.conftest import make_user, sign_in_resident
 from fangkong.registry.models import Unit
 
 PHONE = "13912345678"  # person_a's, in community A
@@ -17,13 +13,7 @@ PHONE = "13912345678"  # person_a's, in community A
 
 @pytest.fixture
 def resident(district):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    LogChannel.sent.clear()
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the text message leaves after the commit
-        c.post("/me/login/", {"phone": PHONE})
-    code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
-    assert c.post("/me/login/", {"phone": PHONE, "code": code}).status_code == 302
-    return c
+    return sign_in_resident(PHONE)
 
 
 @pytest.fixture

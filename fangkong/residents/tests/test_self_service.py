@@ -3,26 +3,19 @@ links to every service; nobody acts for a person not registered on their phone."
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client, TestCase
+from django.test import Client
 
+from fangkong.conftest import sign_in_resident
 from fangkong.core import clock
-from fangkong.core.sms import LogChannel
 from fangkong.screening.models import TravelReport
 
 
 @pytest.fixture
 def resident(district):
-    c = Client(HTTP_ACCEPT_LANGUAGE="en")
-    LogChannel.sent.clear()
-    with TestCase.captureOnCommitCallbacks(execute=True):  # the text message leaves after the commit
-        c.post("/me/login/", {"phone": "13912345678"})
-    code = re.search(r"\d{6}", LogChannel.sent[-1][1]).group(0)  # type: ignore[union-attr]
-    c.post("/me/login/", {"phone": "13912345678", "code": code})
-    return c
+    return sign_in_resident("13912345678")
 
 
 def test_report_my_trip_the_community_sees_it(district, resident):
