@@ -159,7 +159,11 @@ def events(*, user, within: str | None, after: int, render, lifetime: float = LI
         started = last_beat = time.monotonic()
         while time.monotonic() - started < lifetime:
             if inline:
-                rows = _read(after)
+                try:
+                    rows = _read(after)
+                except Exception:  # the database gone (a restart; a test's torn down): end, the browser reconnects
+                    log.info("alert stream: reading new alerts failed; the stream ends", exc_info=True)
+                    return
                 if not rows:
                     time.sleep(POLL_SECONDS)
             else:

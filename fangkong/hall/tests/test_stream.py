@@ -57,3 +57,15 @@ def test_past_the_limit_a_stream_is_refused_and_the_page_asks_instead(district, 
     settings.ALERT_MAX_STREAMS = 0
     r = district.client(district.hq).get("/hall/stream")
     assert r.status_code == 503 and r["Retry-After"] == "30"
+
+
+def test_a_stream_ends_when_the_database_goes(district, django_db_blocker, monkeypatch):
+    """The database gone under an open stream (a restart; at the end of a browser test, the test's database torn
+    down): the stream ends — the browser reconnects by itself — instead of failing with an error logged."""
+    monkeypatch.setattr(alertstream, "POLL_SECONDS", 0.01)
+    r = district.client(district.hq).get("/hall/stream")
+    chunks = r._iterator
+    assert next(chunks).startswith(b"retry:")
+    with django_db_blocker.block():
+        rest = list(chunks)  # ends; with the error raised, list() would raise it
+    assert rest == []
