@@ -183,7 +183,9 @@ class Sample(models.Model):
 
 
 class Recall(models.Model):
-    """A member of a positive pool: under temporary control until a single-tube retest says otherwise."""
+    """A member of a positive pool: under temporary control until a single-tube retest says otherwise. A retest
+    that comes back invalid says nothing: the recall is ordered again, `retest_tube` still the invalid tube (why it
+    is back) until the next retest is taken."""
 
     class State(models.TextChoices):
         ORDERED = "ordered", _("Retest ordered")

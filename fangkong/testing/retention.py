@@ -33,7 +33,9 @@ def samples_purge(*, before: datetime, dry_run: bool = False, tally: Tally | Non
         recalls = Recall.objects.filter(round_id=round_id)
         if not pooled.exists() and not recalls.exists():
             continue
-        retests = Sample.objects.filter(tube_id__in=recalls.values("retest_tube_id"), person__isnull=False)
+        # Every retest of the recalled people, by the person (indexed): a retest that came back invalid is no longer
+        # its recall's `retest_tube` once the next one is taken, and must lose its person too.
+        retests = Sample.objects.filter(round_id=round_id, retest=True, person_id__in=recalls.values("person_id"))
         for samples in (pooled, retests):
             counts["anonymised"] += in_ranges(samples, _anonymise, keep=keep, dry_run=dry_run)
         counts["recalls_deleted"] += in_ranges(

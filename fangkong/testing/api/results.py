@@ -45,6 +45,8 @@ class ResultsOutcome(Schema):
     pools: list[PoolOut]  # positive pooled tubes
     confirmed: list[str]  # positive single tubes (a retest, or a tube of one person): each a confirmed case
     released: int  # negative retests: out of temporary control
+    # Invalid retests: their recalls ordered again, their people to be sampled again (0 in replies stored before it).
+    resample: int = 0
 
 
 class ResultsOut(ResultsOutcome):
@@ -90,6 +92,8 @@ class RecallOut(Schema):
     person: PersonRef
     tube_code: str
     retest_tube_code: str | None
+    # The retest tube's result: "" while awaited; "invalid" on an ordered recall: why it is back, sample it again.
+    retest_result: str
     state: str
     ordered_at: datetime
 
@@ -105,6 +109,7 @@ def _recall(r) -> dict:
         "person": person_ref(r.person),
         "tube_code": r.source_tube.code,
         "retest_tube_code": r.retest_tube.code if r.retest_tube else None,
+        "retest_result": r.retest_tube.result if r.retest_tube else "",
         "state": r.state,
         "ordered_at": r.ordered_at,
     }

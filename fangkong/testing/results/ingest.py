@@ -3,7 +3,7 @@ single-tube retest at once, and a positive single tube confirms a case — both 
 
 What a batch came to is answered with it (the lab's page says it, the API returns it): how many of each result,
 each positive pool with the people recalled and who was told to bring them in, the cases confirmed, the people
-released by a negative retest."""
+released by a negative retest, and the retests that came back invalid (their people to be sampled again)."""
 
 from __future__ import annotations
 
@@ -105,7 +105,7 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         ),
     )
     pools, alone = _recall_pools([t for t in done if t.result == Tube.Result.POSITIVE and not t.retest])
-    released, retested = _resolve_retests([t for t in done if t.retest and t.result != Tube.Result.INVALID])
+    released, retested, resample = _resolve_retests([t for t in done if t.retest])
     counts = Counter(t.result for t in done)
     audit_record(
         actor=actor,
@@ -117,6 +117,7 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
             "positive": counts[Tube.Result.POSITIVE],
             "recalls": sum(p["people"] for p in pools),
             "confirmed": len(alone) + len(retested),
+            "resample": resample,
         },
     )
     return {
@@ -126,6 +127,7 @@ def results_ingest(*, actor, rows: list[ResultRow]) -> dict:
         "pools": pools,
         "confirmed": alone + retested,
         "released": released,
+        "resample": resample,
     }
 
 
@@ -285,12 +287,21 @@ def _members(tube_ids: list[int]) -> list[tuple[int, int, str]]:
     )
 
 
-def _resolve_retests(tubes: list[Tube]) -> tuple[int, list[str]]:
-    """The recalls these retest tubes answer: released (how many) or confirmed (the tubes' codes)."""
-    released, confirmed = 0, []
+def _resolve_retests(tubes: list[Tube]) -> tuple[int, list[str], int]:
+    """The recalls these retest tubes answer: released (how many), confirmed (the tubes' codes), or ordered again
+    (how many). An invalid result says nothing of the person: the recall goes back to awaiting a sample, its
+    invalid tube kept as `retest_tube` — the reason the recalls page and the API show — until the next retest
+    replaces it (retests.recall_sample). The person stays under temporary control meanwhile (an ordered recall is
+    as open as a sampled one to containment's status), so nothing is announced."""
+    released, confirmed, resample = 0, [], 0
     now = clock.now()
     for recall in Recall.objects.filter(retest_tube__in=tubes).select_related("retest_tube").order_by("pk"):
         assert recall.retest_tube is not None
+        if recall.retest_tube.result == Tube.Result.INVALID:
+            recall.state = Recall.State.ORDERED
+            recall.save(update_fields=["state"])
+            resample += 1
+            continue
         positive = recall.retest_tube.result == Tube.Result.POSITIVE
         recall.state = Recall.State.POSITIVE if positive else Recall.State.NEGATIVE
         recall.resolved_at = now
@@ -306,4 +317,4 @@ def _resolve_retests(tubes: list[Tube]) -> tuple[int, list[str]]:
             )
         else:
             released += 1
-    return released, confirmed
+    return released, confirmed, resample

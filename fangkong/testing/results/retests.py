@@ -25,7 +25,9 @@ class RecallSampleInput(FormInput):
 
 @transaction.atomic
 def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
-    """The retest: one person, one new tube (closed at once)."""
+    """The retest: one person, one new tube (closed at once). Taken again when the last one came back invalid
+    (the recall is then ordered again: results.ingest); the new tube replaces it as the recall's, the audit naming
+    the one it replaces."""
     if not unit_ids_for(actor, Cap.TESTING_SAMPLE) and scope_for(actor, Cap.TESTING_RECALL).empty:
         raise Forbidden(Cap.TESTING_SAMPLE)
     recall = Recall.objects.select_for_update().filter(pk=recall_id).select_related("person").first()
@@ -38,6 +40,8 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
     code = clean_code("tube_code", tube_code)
     if Tube.objects.filter(code=code).exists():
         raise FieldError("tube_code", _("This tube was used already."), code=Code.DUPLICATE)
+    # An ordered recall with a retest tube: that retest came back invalid (one query, only then).
+    replaced = Tube.objects.get(pk=recall.retest_tube_id).code if recall.retest_tube_id else ""
     now = clock.now()
     tube = Tube.objects.create(
         code=code,
@@ -66,6 +70,6 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         action="testing.recall_sample",
         obj=recall,
         object_repr=pii.mask_name(recall.person.name),
-        fields={"tube": code},
+        fields={"tube": code, **({"replaces": replaced} if replaced else {})},
     )
     return recall

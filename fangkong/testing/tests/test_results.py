@@ -265,6 +265,7 @@ def test_api_contract(district, testing, client, api_token, received, django_cap
         "pools": [{"tube": "POOL-A", "people": 10, "told": [district.a.name]}],
         "confirmed": [],
         "released": 0,
+        "resample": 0,
     }
     recalls = client.get(f"/api/v1/testing/rounds/{testing.round.pk}/recalls", **api_token(district.worker_a)).json()
     assert recalls["count"] == 10
