@@ -12,7 +12,18 @@ from fangkong.core import clock, memo
 from fangkong.core.ids import check_char
 from fangkong.registry.models import Jurisdiction, RoleAssignment
 
-from .models import Checkpoint, FollowUp, FollowUpTest, Passage, PassRequest, RiskArea, Shift, TravelReport, Violation
+from .models import (
+    ArrivalCount,
+    Checkpoint,
+    FollowUp,
+    FollowUpTest,
+    Passage,
+    PassRequest,
+    RiskArea,
+    Shift,
+    TravelReport,
+    Violation,
+)
 from .passages import PassageInput, passage_register
 
 AREAS = [
@@ -34,6 +45,7 @@ ORIGINS = [
 def wipe() -> None:
     for model in (Violation, FollowUpTest, FollowUp, Passage, PassRequest, TravelReport, Shift, Checkpoint, RiskArea):
         model.objects.all().delete()
+    ArrivalCount.objects.all().delete()  # counted from the passages just deleted: kept, a re-seed's day read double
     memo.clear_all()  # memoised risk areas and protocol rows are gone with the data
 
 

@@ -72,6 +72,15 @@ def test_seed_refuses_twice_unless_fresh():
     from fangkong.command.models import SituationReport
 
     assert SituationReport.objects.get().state == SituationReport.State.PUBLISHED  # the demo's 日报 第 1 期
+    # The per-day counts are those of the records there are, not of every seeding: the trends read them.
+    from fangkong.core import daily
+    from fangkong.core.models import DailyCount
+    from fangkong.screening.models import ArrivalCount, Passage
+
+    assert sum(ArrivalCount.objects.values_list("n", flat=True)) == Passage.objects.filter(direction="in").count()
+    kept = sorted(DailyCount.objects.values_list("metric", "day", "jpath", "n"))
+    daily.rebuild()
+    assert sorted(DailyCount.objects.values_list("metric", "day", "jpath", "n")) == kept
 
 
 @pytest.mark.django_db
