@@ -26,8 +26,8 @@ from fangkong.core.text import ascii_digits
 
 from . import cache as page_cache
 from . import errors
-from .content_models import Article, ArticleVersion, Category, ImportFinding
-from .sanitise import MAX_HTML, Removed, sanitise
+from .content_models import Article, ArticleImage, ArticleImageUse, ArticleVersion, Category, ImportFinding
+from .sanitise import MAX_HTML, OWN_IMAGE, Removed, sanitise
 from .selectors import article_for_editor
 
 S = Article.State
@@ -69,7 +69,9 @@ def category_resolve(value: int | str | None) -> Category:
     return found
 
 
-def _clean(title: str, body_html: str) -> tuple[str, str]:
+def _clean(title: str, body_html: str, removed: Removed | None = None) -> tuple[str, str]:
+    """The title and the sanitised text; `removed`, when given, is told which images sanitising took out (the
+    page says which foreign ones went: the editor opening an old text would not see them missing)."""
     title = " ".join((title or "").split())
     if not title:
         raise FieldError("title", _("Give the article a title."), code=Code.REQUIRED)
@@ -83,7 +85,7 @@ def _clean(title: str, body_html: str) -> tuple[str, str]:
         import html
 
         body_html = "".join(f"<p>{html.escape(line.strip())}</p>" for line in body_html.splitlines() if line.strip())
-    removed = Removed()
+    removed = removed if removed is not None else Removed()
     body = sanitise(body_html, removed)
     if removed.images_without_alt:
         # Refused, not dropped: the editor put the image there and would not notice it gone from the saved text.
@@ -100,7 +102,7 @@ def _clean(title: str, body_html: str) -> tuple[str, str]:
 
 def _new_version(article: Article, *, actor, title: str, body: str, note: str = "") -> ArticleVersion:
     number = (article.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    return ArticleVersion.objects.create(
+    version = ArticleVersion.objects.create(
         article=article,
         number=number,
         title=title,
@@ -109,6 +111,19 @@ def _new_version(article: Article, *, actor, title: str, body: str, note: str = 
         note=(note or "").strip()[:300],
         mac=content_mac(title, body),
     )
+    _record_images(version)
+    return version
+
+
+def _record_images(version: ArticleVersion) -> None:
+    """Which of our images the version shows (its text is sanitised: each is `src="/news/img/<name>"`). The rows
+    are locked, in the order the purge locks them, so an image the purge is deleting is either gone before this
+    version names it or kept because this version does (images.images_purge looks again once it holds them)."""
+    names = {src.rsplit("/", 1)[-1] for src in OWN_IMAGE.findall(version.body_html)}
+    if not names:
+        return
+    found = ArticleImage.objects.select_for_update().filter(name__in=names).order_by("pk").values_list("pk", flat=True)
+    ArticleImageUse.objects.bulk_create([ArticleImageUse(version=version, image_id=pk) for pk in found])
 
 
 class ArticleCreateInput(FormInput):
@@ -136,13 +151,15 @@ def article_create(
     pinned: bool = False,
     expires_at: datetime | None = None,
     source: str = "",
+    removed: Removed | None = None,
 ) -> Article:
+    """A draft, its text sanitised; `removed`, when given, is told which images that took out."""
     if not has_cap(actor, Cap.PORTAL_EDIT):
         raise Forbidden(Cap.PORTAL_EDIT)
     if kind not in Article.Kind.values:
         raise FieldError("kind", _("News or a notice."), code=Code.UNKNOWN_CHOICE)
     cat = category_resolve(category)
-    title, body = _clean(title, body_html)
+    title, body = _clean(title, body_html, removed)
     if expires_at is not None and expires_at <= clock.now():
         raise FieldError("expires_at", _("An expiry in the future."), code=Code.OUT_OF_RANGE)
     article = Article.objects.create(
@@ -195,14 +212,16 @@ def article_update(
     pinned: bool | None = None,
     expires_at: datetime | None = None,
     dated: date | None = None,
+    removed: Removed | None = None,
 ) -> ArticleVersion:
     """A new version (the earlier ones stay). A submitted text goes back to draft: what is reviewed is what was
     submitted. `dated` changes the date of an article not yet published (approval keeps a date in the past as its
-    publication date); the editor who changes it has settled a year the import guessed."""
+    publication date); the editor who changes it has settled a year the import guessed. `removed`, when given, is
+    told which images sanitising took out."""
     article = _editable(actor, article_id)
     if article.state == S.WITHDRAWN:
         raise FieldError("state", _("A withdrawn article is not edited; write a new one."), code=Code.WRONG_STATE)
-    title, body = _clean(title, body_html)
+    title, body = _clean(title, body_html, removed)
     redated = dated is not None and (article.published_at is None or clock.localdate(article.published_at) != dated)
     if redated:
         if article.published_version_id is not None:

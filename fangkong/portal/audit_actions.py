@@ -15,6 +15,7 @@ ACTIONS = {
     "portal.category_create": _("Section added"),
     "portal.article_import": _("Legacy page imported"),
     "portal.image_upload": _("Article image uploaded"),
+    "portal.image_purge": _("Unused article image deleted"),
     "portal.content_restore": _("Altered page restored"),
     "portal.integrity_alarm": _("Altered page found"),
 }

@@ -125,3 +125,16 @@ class ArticleImage(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=clock.now)
+
+
+class ArticleImageUse(models.Model):
+    """An image a version's text shows (`articles`, as the version is saved). What keeps an image: one no version
+    uses is deleted a day after its upload (`images.images_purge`), and one is served to the public only while the
+    published version of an article online uses it (`news_views.image`) — a draft's pictures stay the newsroom's."""
+
+    version = models.ForeignKey(ArticleVersion, on_delete=models.CASCADE, related_name="image_uses")
+    # PROTECT: an image a version shows is never deleted under it, whatever deletes it.
+    image = models.ForeignKey(ArticleImage, on_delete=models.PROTECT, related_name="uses")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["version", "image"], name="article_image_use_once")]

@@ -1,31 +1,41 @@
-"""Images for articles: uploaded by editors, re-encoded, served to everyone at /news/img/<name>.
+"""Images for articles: uploaded by editors, re-encoded, served at /news/img/<name> — to the public once an article
+online shows it, to the newsroom before (`news_views.image`) — and deleted a day after their upload when no version
+of any article shows them (`images_purge`, in `fangkong purge`'s housekeeping: dataprotection.housekeeping).
 
 An upload is bounded like every other (core.uploads: refused past IMAGE_MAX_BYTES while it arrives, its pixels
 counted from the header before anything is decoded), recognised by its bytes — JPEG, PNG, WebP or GIF, whatever
 its name says — and decoded and encoded again by Pillow: what is stored is pixels we wrote, with no EXIF (a
 phone's photo carries where it was taken), no ICC profile, no text chunks or comments, turned upright as the EXIF
-said, and no larger than MAX_SIDE. A file that is not one of those images, or that Pillow cannot read through,
-is refused with a code."""
+said, and no larger than MAX_SIDE. A phone's JPEG that holds more than one picture (MPO: the photo, then a depth
+map or a preview) is its first picture, like any JPEG. A file that is not one of those images, or that Pillow cannot
+read through, is refused with a code."""
 
 from __future__ import annotations
 
 import io
+import logging
 import uuid
 import warnings
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from fangkong.core.audit import audit_record
+from fangkong.core import clock
+from fangkong.core.actors import System
+from fangkong.core.audit import audit_event, audit_record, audit_record_many
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.core.uploads import claimed_kind, limit, read_upload, sniff, unreadable
 
-from .content_models import ArticleImage
+from .content_models import ArticleImage, ArticleImageUse
 
+log = logging.getLogger(__name__)
 MAX_SIDE = 2400  # pixels: wider than any article column at twice the density, a tenth of a camera's original
 MAX_FRAMES = 200  # an animated GIF
 # Pillow's format → the extension we store it under and the type we serve it as.
@@ -33,6 +43,11 @@ FORMATS = {"JPEG": ("jpg", "image/jpeg"), "PNG": ("png", "image/png"), "WEBP": (
            "GIF": ("gif", "image/gif")}  # fmt: skip
 # What an animated image or a palette image needs to look the same; everything else in `info` is metadata.
 KEEP_INFO = ("transparency", "duration", "loop", "background", "disposal")
+# How long an image no version shows is kept: the editor uploads it into a text not saved yet (the editor's page
+# inserts it at once), and may save hours later.
+UNUSED_GRACE = timedelta(hours=24)
+PURGE_BATCH = 500  # images deleted per call at most: one short transaction (housekeeping calls until done)
+SYSTEM = System("portal.images")
 
 
 def _format(data: bytes) -> str | None:
@@ -60,7 +75,10 @@ def reencode(data: bytes, *, field: str = "file") -> tuple[bytes, str, int, int]
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[fmt]) as img:
-                frames = getattr(img, "n_frames", 1)
+                # A JPEG is one picture. Pillow opens a phone's MPO (a JPEG with a depth map or a preview after it) as
+                # frames: read as an animation it would be neither turned upright nor resized; its first frame is
+                # the photo, and what follows it is dropped like the EXIF.
+                frames = 1 if fmt == "JPEG" else getattr(img, "n_frames", 1)
                 width, height = img.size
                 if width < 1 or height < 1 or frames > MAX_FRAMES or width * height * frames > max_pixels:
                     raise FieldError(
@@ -143,3 +161,47 @@ def image_upload(*, actor, upload, field: str = "file") -> ArticleImage:
         fields={"type": content_type, "bytes": len(encoded), "received": len(data), "width": width, "height": height},
     )
     return image
+
+
+def images_purge(*, now: datetime | None = None) -> int:
+    """Delete the images uploaded more than UNUSED_GRACE ago that no version of any article shows — draft, submitted,
+    published or withdrawn alike (`ArticleImageUse`, which also refuses the delete of one that is shown); the
+    number deleted. The rows go in one transaction, each with an audit event; their files after it commits."""
+    cutoff = (now or clock.now()) - UNUSED_GRACE
+    unused = ~Exists(ArticleImageUse.objects.filter(image=OuterRef("pk")))
+    with transaction.atomic():
+        held = list(
+            ArticleImage.objects.select_for_update()
+            .filter(unused, created_at__lt=cutoff)
+            .order_by("pk")  # the order a version being saved locks them in (articles._record_images): no deadlock
+            .values_list("pk", flat=True)[:PURGE_BATCH]
+        )
+        if not held:
+            return 0
+        # Asked again now that they are locked: a version saved while this waited for its locks has committed its
+        # uses, which the first question, read before, did not see.
+        gone = list(ArticleImage.objects.filter(unused, pk__in=held))
+        audit_record_many(
+            audit_event(
+                actor=SYSTEM,
+                action="portal.image_purge",
+                obj=image,
+                object_repr=image.name,
+                fields={"uploaded": image.created_at.isoformat(), "bytes": image.size},
+            )
+            for image in gone
+        )
+        ArticleImage.objects.filter(pk__in=[image.pk for image in gone]).delete()
+        files = [(image.file.storage, image.file.name or "") for image in gone]
+        transaction.on_commit(lambda: _delete_files(files))
+    return len(gone)
+
+
+def _delete_files(files: list[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        if not name:  # a row without its file: nothing to delete (the storage refuses an empty name)
+            continue
+        try:
+            storage.delete(name)
+        except OSError:  # the row is gone either way; a file left over is only space
+            log.warning("article image file %s could not be deleted", name, exc_info=True)

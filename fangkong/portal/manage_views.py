@@ -22,12 +22,41 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 
 from . import articles, integrity, selectors
 from .content_models import Article, ArticleVersion, Category, ImportFinding
-from .sanitise import plain_text, sanitise
+from .sanitise import Removed, plain_text, sanitise
+
+SHOWN_SOURCES = 5  # foreign images named in a message (the message travels in a cookie; the rest are counted)
+SHOWN_SOURCE_CHARS = 80  # of each address (an inline data: image is thousands of characters)
 
 
 def _editor(request) -> None:
     if not has_cap(request.user, Cap.PORTAL_EDIT):
         raise NotFound
+
+
+def _foreign_sources(removed: Removed) -> list[str]:
+    """The addresses of the foreign images sanitising took out, each once and shortened, for the editor to find
+    them (an image with no address at all showed nothing: not named)."""
+    sources = dict.fromkeys(src for src in removed.foreign_images if src)
+    return [src if len(src) <= SHOWN_SOURCE_CHARS else src[: SHOWN_SOURCE_CHARS - 1] + "…" for src in sources]
+
+
+def _tell_foreign_images(request, removed: Removed) -> None:
+    """After a save: the images from elsewhere that the saved text no longer shows. Dropped, not refused (an old
+    article keeps being editable), but said: the editor saw them in the editor and would not notice them gone."""
+    sources = _foreign_sources(removed)
+    if not sources:
+        return
+    named = ", ".join(sources[:SHOWN_SOURCES])
+    if len(sources) > SHOWN_SOURCES:
+        named += " " + _("(and %(n)s more)") % {"n": len(sources) - SHOWN_SOURCES}
+    messages.warning(
+        request,
+        _(
+            "Images from other sites were removed from the text: %(images)s. To show one, upload it with the editor's "
+            "image button."
+        )
+        % {"images": named},
+    )
 
 
 def _categories() -> list[tuple[int, str]]:
@@ -61,8 +90,10 @@ def manage_new(request):
     if request.method == "POST":
         try:
             data = articles.ArticleCreateInput.from_form(request.POST)
-            a = articles.article_create(actor=request.user, **data.dict())
+            removed = Removed()
+            a = articles.article_create(actor=request.user, removed=removed, **data.dict())
             messages.success(request, _("Draft saved."))
+            _tell_foreign_images(request, removed)
             return redirect("news_manage:article", a.pk)
         except FieldError as exc:
             error = exc
@@ -83,8 +114,10 @@ def manage_article(request, article_id: int):
         try:
             if action == "save":
                 edit = articles.ArticleUpdateInput.from_form(request.POST)
-                articles.article_update(actor=request.user, article_id=article.pk, **edit.dict())
+                removed = Removed()
+                articles.article_update(actor=request.user, article_id=article.pk, removed=removed, **edit.dict())
                 messages.success(request, _("Saved as a new version."))
+                _tell_foreign_images(request, removed)
             elif action == "submit":
                 articles.article_submit(actor=request.user, article_id=article.pk)
                 messages.success(request, _("Submitted for review."))
@@ -112,6 +145,10 @@ def manage_article(request, article_id: int):
     versions = list(article.versions.select_related("created_by", "approved_by").order_by("-number"))
     latest = versions[0]
     findings = list(article.import_findings.all())
+    # Sanitised again as it is shown: a version saved before today's rules (an image without its description, a
+    # foreign one) is previewed as it would be saved now, and the foreign images it would lose are named.
+    removed = Removed()
+    preview = sanitise(latest.body_html, removed)
     return render(
         request,
         "portal/manage/article.html",
@@ -119,9 +156,8 @@ def manage_article(request, article_id: int):
             "article": article,
             "versions": versions,
             "latest": latest,
-            # Sanitised again as it is shown: a version saved before today's rules (an image without its
-            # description, a foreign one) is previewed as it would be saved now.
-            "preview": sanitise(latest.body_html),
+            "preview": preview,
+            "foreign_images": _foreign_sources(removed),
             "repairs": [f for f in findings if f.kind == ImportFinding.Kind.REPAIRED],
             "suspicions": [f for f in findings if f.kind == ImportFinding.Kind.SUSPICIOUS],
             "date_guessed": any(f.kind == ImportFinding.Kind.DATE_GUESSED for f in findings),

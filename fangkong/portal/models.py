@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from .content_models import Article, ArticleImage, ArticleVersion, Category, ImportFinding
+from .content_models import Article, ArticleImage, ArticleImageUse, ArticleVersion, Category, ImportFinding
 
-__all__ = ["Article", "ArticleImage", "ArticleVersion", "Category", "ImportFinding"]
+__all__ = ["Article", "ArticleImage", "ArticleImageUse", "ArticleVersion", "Category", "ImportFinding"]

@@ -120,22 +120,26 @@ def article_pdf(request, article_id: int):
 
 
 def image(request, name: str):
-    """An image uploaded for articles (`images`), to anyone: its name is a random one we gave it, and what it holds
-    is pixels we encoded. It never changes under its name, so browsers and proxies may keep it."""
-    from .content_models import ArticleImage
+    """An image uploaded for articles (`images`): its name is a random one we gave it, and what it holds is pixels we
+    encoded. The public has it once an article online shows it; before, only the newsroom (`selectors.image_for`),
+    and no shared cache keeps that copy. A public image never changes under its name, so browsers and proxies may
+    keep it."""
+    from fangkong.core.scoping import NotFound
+
     from .sanitise import IMAGE_PATH, OWN_IMAGE
 
     if not OWN_IMAGE.fullmatch(IMAGE_PATH + name):
         raise Http404
-    found = ArticleImage.objects.filter(name=name).first()
-    if found is None:
-        raise Http404
+    try:
+        found, public = selectors.image_for(user=request.user, name=name)
+    except NotFound as exc:
+        raise Http404 from exc
     try:
         handle = found.file.open("rb")
     except OSError as exc:  # the row without its file (a restore that left the media behind)
         raise Http404 from exc
     response = FileResponse(handle, content_type=found.content_type)
-    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    response["Cache-Control"] = "public, max-age=31536000, immutable" if public else "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -10,7 +10,7 @@ from fangkong.core import clock
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 
-from .content_models import Article, ArticleVersion, Category
+from .content_models import Article, ArticleImage, ArticleVersion, Category
 
 
 def search_public(q: str) -> QuerySet[Article]:
@@ -57,6 +57,21 @@ def article_for_editor(*, user, article_id: int, for_update: bool = False) -> Ar
     if article is None:
         raise NotFound
     return article
+
+
+def image_for(*, user, name: str) -> tuple[ArticleImage, bool]:
+    """An uploaded image and whether the public may have it: once the published version of an article online now
+    shows it (a scheduled, withdrawn or expired one does not count). Before that — uploaded into a draft, in a text
+    under review — the newsroom only, who see the drafts (NotFound for anyone else, as for a name never given).
+    `user` is looked at only for an image not public: a public one is the same for everyone."""
+    image = ArticleImage.objects.filter(name=name).first()
+    if image is None:
+        raise NotFound
+    if Article.objects.filter(live_q(), published_version__image_uses__image=image).exists():
+        return image, True
+    if user is None or not user.is_authenticated or not has_cap(user, Cap.PORTAL_EDIT):
+        raise NotFound
+    return image, False
 
 
 def neighbours(article: Article) -> tuple[Article | None, Article | None]:

@@ -35,6 +35,19 @@ def _with_metadata() -> bytes:
     return out.getvalue()
 
 
+def _mpo(size=(80, 60), orientation: int = 6) -> bytes:
+    """A phone's photo as many phones save it: an MPO, the photo (red) then a second picture (a depth map, black,
+    of another size), the EXIF's orientation on the first."""
+    photo = Image.new("RGB", size, (200, 30, 30))
+    depth = Image.new("RGB", (size[0] // 2, size[1] // 2), (0, 0, 0))
+    exif = Image.Exif()
+    exif[0x010F] = "SecretPhone"
+    exif[0x0112] = orientation
+    out = io.BytesIO()
+    photo.save(out, "MPO", save_all=True, append_images=[depth], exif=exif.tobytes())
+    return out.getvalue()
+
+
 def _upload(client, data: bytes, name: str = "photo.jpg"):
     return client.post("/news/manage/images/", {"file": SimpleUploadedFile(name, data)})
 
@@ -48,15 +61,37 @@ def test_an_editor_uploads_an_image_stripped_of_its_metadata(district, newsroom)
     body = r.json()
     assert re.fullmatch(r"/news/img/[0-9a-f]{32}\.jpg", body["url"])
     assert (body["width"], body["height"]) == (60, 80)  # turned upright as the EXIF said, then the EXIF dropped
-    served = Client().get(body["url"])
+    served = ed.get(body["url"])  # in no article yet: the newsroom's (test_image_access)
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
-    assert "immutable" in served["Cache-Control"]
     data = b"".join(served.streaming_content)
     assert b"SecretPhone" not in data and b"taken at home" not in data and b"Exif" not in data
     with Image.open(io.BytesIO(data)) as img:
         assert img.format == "JPEG" and img.size == (60, 80) and not img.getexif()
     stored = ArticleImage.objects.get(name=body["url"].rsplit("/", 1)[-1])
     assert stored.uploaded_by == newsroom["editor"] and stored.size == len(data)
+
+
+@pytest.mark.parametrize(
+    ("size", "stored"),
+    [
+        ((80, 60), (60, 80)),  # turned upright
+        ((3000, 2000), (1600, 2400)),  # turned upright, then no side longer than MAX_SIDE
+    ],
+)
+def test_a_phones_mpo_is_read_as_its_first_picture_upright_and_resized(district, newsroom, size, stored):
+    raw = _mpo(size)
+    with Image.open(io.BytesIO(raw)) as img:
+        assert img.format == "MPO" and img.n_frames == 2  # what the phone sent really is an MPO
+    ed = district.client(newsroom["editor"])
+    r = _upload(ed, raw)
+    assert r.status_code == 201, r.content
+    assert (r.json()["width"], r.json()["height"]) == stored
+    data = b"".join(ed.get(r.json()["url"]).streaming_content)
+    assert b"SecretPhone" not in data and b"Exif" not in data
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG" and getattr(img, "n_frames", 1) == 1 and img.size == stored
+        red, green, blue = img.convert("RGB").getpixel((img.width // 2, img.height // 2))
+        assert red > 150 and green < 80 and blue < 80  # the photo, not the depth map
 
 
 @pytest.mark.parametrize(("fmt", "ext"), [("PNG", "png"), ("WEBP", "webp"), ("GIF", "gif")])
@@ -173,3 +208,57 @@ def test_the_editor_form_carries_the_visual_editor_and_the_plain_field(district,
     assert '<textarea id="e-body" name="body_html"' in page  # what is posted, with or without JavaScript
     assert "vendor/pell/pell.min.js" in page and 'data-role="alt"' in page
     assert "style=" not in page and "<script>" not in page  # nothing inline: the CSP refuses it
+
+
+FOREIGN = "https://evil.example/x.png"
+
+
+def test_an_old_text_with_foreign_images_warns_before_saving_and_names_them_after(district, newsroom):
+    from django.contrib import messages
+
+    from fangkong.portal.articles import article_create
+
+    a = article_create(actor=newsroom["editor"], title="旧稿", body_html="<p>正文</p>", category="兴隆要闻")
+    inline = "data:image/png;base64," + "A" * 5000
+    old = f'<p>正文<img src="{FOREIGN}" alt="x"><img src="{inline}" alt="内嵌"><img src="{FOREIGN}" alt="again"></p>'
+    ArticleVersion.objects.filter(article=a).update(body_html=old)  # as a version saved by an earlier release
+    ed = district.client(newsroom["editor"])
+    page = ed.get(f"/news/manage/{a.pk}/")
+    assert page.context["foreign_images"] == [FOREIGN, inline[:79] + "…"]  # each once, an inline one shortened
+    assert 'id="foreign-images"' in page.content.decode() and FOREIGN in page.content.decode()
+
+    r = ed.post(
+        f"/news/manage/{a.pk}/",
+        {"action": "save", "title": "旧稿", "body_html": old, "category": "兴隆要闻"},
+        follow=True,
+    )
+    assert r.status_code == 200
+    warnings = [m for m in r.context["messages"] if m.level == messages.WARNING]
+    assert len(warnings) == 1 and FOREIGN in warnings[0].message and inline[:79] + "…" in warnings[0].message
+    assert inline not in warnings[0].message
+    assert "<img" not in ArticleVersion.objects.get(article=a, number=2).body_html
+    assert "foreign_images" in r.context and not r.context["foreign_images"]  # saved: nothing left to warn about
+    assert 'id="foreign-images"' not in r.content.decode()
+
+    again = ed.post(
+        f"/news/manage/{a.pk}/",
+        {"action": "save", "title": "旧稿", "body_html": "<p>正文</p>", "category": "兴隆要闻"},
+        follow=True,
+    )
+    assert [m.level for m in again.context["messages"]] == [messages.SUCCESS]  # nothing dropped, nothing said
+
+
+def test_a_new_draft_names_the_foreign_images_it_lost(district, newsroom):
+    from django.contrib import messages
+
+    many = "".join(f'<img src="https://evil.example/{n}.png" alt="图{n}">' for n in range(7))
+    r = district.client(newsroom["editor"]).post(
+        "/news/manage/new/",
+        {"title": "外链图片", "body_html": f"<p>正文{many}</p>", "category": "兴隆要闻"},
+        follow=True,
+    )
+    assert r.status_code == 200
+    (warning,) = [m for m in r.context["messages"] if m.level == messages.WARNING]
+    assert "https://evil.example/4.png" in warning.message and "https://evil.example/5.png" not in warning.message
+    assert "2" in warning.message.rsplit("/4.png", 1)[1]  # the two not named are counted
+    assert Article.objects.count() == 1
