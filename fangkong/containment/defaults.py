@@ -9,3 +9,17 @@ DEFAULT_LEVELS = [
     ("medium", "中风险区", "yellow", "人不出区，错峰取物。", 2, 7, 7, 1, False, False),
     ("low", "低风险区", "green", "个人防护，避免聚集。", 3, 0, 0, 0, True, False),
 ]
+
+# code: the name and the restrictions in English, for a reader in English. Apart from the rows above, whose shape
+# migration 0002 unpacks as it was.
+DEFAULT_ENGLISH = {
+    "sealed": ("Sealed zone", "Stay at home; services come to the door."),
+    "controlled": (
+        "Controlled zone",
+        "Nobody leaves the zone; no gatherings. A positive case turns it into a sealed zone.",
+    ),
+    "prevention": ("Prevention zone", "Tighter control in public places; gatherings strictly limited."),
+    "high": ("High-risk area", "Stay at home; services come to the door."),
+    "medium": ("Medium-risk area", "Nobody leaves the area; collect deliveries at staggered times."),
+    "low": ("Low-risk area", "Personal protection; avoid gatherings."),
+}

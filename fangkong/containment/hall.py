@@ -72,7 +72,7 @@ def zones_in(area: Area, now: datetime) -> list[dict]:
                     "id": zone.pk,
                     "name": zone.name,
                     "level": zone.level.code,
-                    "level_name": zone.level.name,
+                    "level_name": zone.level.label,  # in the reader's language: the panel and the API show it
                     "colour": zone.level.colour,
                     "population": population,
                     "url": reverse("containment:zone", args=[zone.pk]),

@@ -3,7 +3,7 @@ back after a migrate or flush wherever the table was emptied (core.defaults; nev
 
 from __future__ import annotations
 
-from .defaults import DEFAULT_LEVELS
+from .defaults import DEFAULT_ENGLISH, DEFAULT_LEVELS
 from .models import ZoneLevel
 
 
@@ -14,8 +14,10 @@ def ensure_default_levels() -> None:
         ZoneLevel(
             code=code,
             name=name,
+            name_en=DEFAULT_ENGLISH[code][0],
             colour=colour,
             restrictions=restrictions,
+            restrictions_en=DEFAULT_ENGLISH[code][1],
             rank=rank,
             quiet_days=quiet,
             contact_days=contact,
@@ -40,9 +42,12 @@ def level_update(
     negative_days: int,
     lifts_with_others: bool,
     active: bool,
+    name_en: str = "",
+    restrictions_en: str = "",
 ) -> ZoneLevel:
     """HQ edits a level of the zone protocol (or adds one: the high/medium/low scheme is three rows). Audited
-    with before and after; the version counts the edits. Zones in force keep their level and see the edit."""
+    with before and after; the version counts the edits. Zones in force keep their level and see the edit. The
+    English name and restrictions are optional: a reader in English reads the Chinese where they are blank."""
     from django.db import transaction
     from django.utils.translation import gettext as _
 
@@ -52,6 +57,7 @@ def level_update(
     from fangkong.core.scoping import Forbidden, scope_for
 
     from .models import Colour
+    from .models.zones import zone_levels_by_code
 
     if not scope_for(actor, Cap.ZONE_PROTOCOL).district_wide:
         raise Forbidden(Cap.ZONE_PROTOCOL)  # a district-wide rule: district HQ only
@@ -71,6 +77,7 @@ def level_update(
                 f: getattr(row, f)
                 for f in (
                     "name",
+                    "name_en",
                     "colour",
                     "rank",
                     "quiet_days",
@@ -90,9 +97,18 @@ def level_update(
         else:
             row.version += 1
         row.name, row.colour, row.restrictions, row.rank = name.strip()[:40], colour, restrictions, rank
+        row.name_en, row.restrictions_en = " ".join((name_en or "").split())[:60], (restrictions_en or "").strip()
         row.quiet_days, row.contact_days, row.negative_days = quiet_days, contact_days, negative_days
         row.lifts_with_others, row.active = lifts_with_others, active
         row.save()
         after = {f: getattr(row, f) for f in before} if before else {"created": True}
-        audit_record(actor=actor, action="zone.level_update", obj=row, fields={"before": before, "after": after})
+        # The record names the level as the district does, whatever language the officer reads.
+        audit_record(
+            actor=actor,
+            action="zone.level_update",
+            obj=row,
+            object_repr=row.name,
+            fields={"before": before, "after": after},
+        )
+        zone_levels_by_code.forget()  # status reasons name the level from it
     return row

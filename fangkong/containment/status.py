@@ -32,6 +32,7 @@ from fangkong.core.bulk import in_list, select_rows, upsert_rows
 from fangkong.registry.models import Person, Place
 
 from .models import SEVERITY, Case, Colour, PersonStatus, StatusChange, Transfer, Zone
+from .models.zones import zone_levels_by_code
 
 
 @dataclass
@@ -82,10 +83,10 @@ def reason_text(reason: dict[str, Any]) -> str:
     """A stored reason in the reader's language (stored as facts, so that a resident in English reads English)."""
     kind = reason["kind"]
     if kind == "zone":
-        return _("Lives in %(level)s “%(zone)s”") % {"level": reason["level"], "zone": reason["zone"]}
+        return _("Lives in %(level)s “%(zone)s”") % {"level": _level_shown(reason), "zone": reason["zone"]}
     if kind == "zone_soon":
         return _("%(level)s “%(zone)s” starts %(at)s") % {
-            "level": reason["level"],
+            "level": _level_shown(reason),
             "zone": reason["zone"],
             "at": clock.localtime(datetime.fromisoformat(reason["at"])),
         }
@@ -106,6 +107,17 @@ def reason_text(reason: dict[str, Any]) -> str:
             "until": clock.localtime(datetime.fromisoformat(reason["until"])),
         }
     return kind
+
+
+def _level_shown(reason: dict[str, Any]) -> str:
+    """A zone reason's level as the reader reads it, from the level's row (by its code; a reason stored before the
+    code was kept, by its Chinese name), so that a status computed while one reader asked reads right for the next
+    in another language, and an English name given later shows at once. A level not found reads as stored."""
+    levels = zone_levels_by_code()
+    level = levels.get(reason.get("level_code", ""))
+    if level is None and "level_code" not in reason:
+        level = next((lv for lv in levels.values() if lv.name == reason["level"]), None)
+    return level.label if level is not None else reason["level"]
 
 
 FOLLOWUP_COLOURS = {"central_isolation": Colour.RED, "home_isolation": Colour.YELLOW}
@@ -219,6 +231,7 @@ def _zone_reason(status: Status, zone: Zone, now: datetime) -> None:
                 "since": now,
                 "zone": zone.name,
                 "level": level.name,
+                "level_code": level.code,
                 "at": zone.starts_at.isoformat(),
                 "ref": zone.pk,
             },
@@ -233,6 +246,7 @@ def _zone_reason(status: Status, zone: Zone, now: datetime) -> None:
             "since": zone.starts_at,
             "zone": zone.name,
             "level": level.name,
+            "level_code": level.code,
             "ref": zone.pk,
         },
     )

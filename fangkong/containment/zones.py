@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from fangkong.core import approvals, clock
 from fangkong.core.alerts import raise_alert
 from fangkong.core.audit import audit_record
+from fangkong.core.bilingual import in_reader_language_later
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import EndMoment, FormInput
@@ -147,7 +148,7 @@ def zone_request(
     link = reverse("containment:zone", args=[zone.pk])
     raise_alert(
         kind=ZONE_PROPOSED_ALERT,
-        subject=f"{zone_level.name} · {zone.name}",
+        subject=words("%(level)s · %(zone)s", level=level_label(zone_level), zone=zone.name),
         jpath=zone.jpath,
         link=link,
         ref=f"containment.zone:{zone.pk}",
@@ -229,7 +230,7 @@ def zone_approve(*, actor, zone_id: int, note: str = "") -> Zone:
     decision.audit(action="zone.approve", obj=zone, fields={"people": refreshed})
     raise_alert(
         kind=ZONE_APPROVED_ALERT,
-        subject=f"{zone.level.name} · {zone.name}",
+        subject=words("%(level)s · %(zone)s", level=level_label(zone.level), zone=zone.name),
         jpath=zone.jpath,
         link=reverse("containment:zone", args=[zone.pk]),
         ref=f"containment.zone:{zone.pk}",
@@ -417,3 +418,8 @@ def lifting_criteria(zone: Zone) -> list[Criterion]:
             )
         )
     return out
+
+
+def level_label(level: ZoneLevel):
+    """A level's name decided when the line is read (core.bilingual.words): in the reader's language."""
+    return in_reader_language_later(level.name, level.name_en)

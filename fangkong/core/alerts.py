@@ -7,21 +7,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.db.models import Q
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from . import clock
+from .bilingual import in_each_language
 from .hall import alert_kind, alert_kinds
 from .models import HallAlert
 from .scoping import scope_for
 
 
-def raise_alert(*, kind: str, subject: str, jpath: str, link: str = "", ref: str = "") -> HallAlert:
+def raise_alert(*, kind: str, subject: str | Promise, jpath: str, link: str = "", ref: str = "") -> HallAlert:
     """Announce `kind` about `subject` (data the wall may show: never a person's name or number) to the hall of
-    everyone whose scope covers `jpath`. Call it inside the transaction of the fact."""
+    everyone whose scope covers `jpath`. Call it inside the transaction of the fact. A subject that holds words (a
+    zone level's name) is lazy text (core.bilingual.words), kept rendered in each language for each reader's."""
     if alert_kind(kind) is None:
         raise ValueError(f"unregistered alert kind {kind!r}")
-    return HallAlert.objects.create(kind=kind, subject=subject[:200], jpath=jpath, link=link[:200], ref=ref[:64])
+    subjects = in_each_language(subject, 200) if isinstance(subject, Promise) else {}
+    with translation.override(settings.LANGUAGE_CODE):
+        own = str(subject)[:200]
+    return HallAlert.objects.create(
+        kind=kind, subject=own, subjects=subjects, jpath=jpath, link=link[:200], ref=ref[:64]
+    )
 
 
 def raise_alerts(alerts: list[HallAlert]) -> None:
@@ -137,7 +147,7 @@ def alerts_for(*, user, since: datetime | None = None, after_id: int = 0, within
         qs = qs.filter(id__gt=after_id)
     kinds = alert_kinds()
     return [
-        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject, a.link, kinds[a.kind].severity, a.ref)
+        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject_shown, a.link, kinds[a.kind].severity, a.ref)
         for a in qs.order_by("-at", "-id")[:limit]
     ]
 
@@ -149,7 +159,7 @@ def alerts_by_id(*, user, ids: list[int]) -> list[FeedItem]:
         return []
     kinds = alert_kinds()
     return [
-        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject, a.link, kinds[a.kind].severity, a.ref)
+        FeedItem(a.id, a.kind, a.at, alert_title(a), a.subject_shown, a.link, kinds[a.kind].severity, a.ref)
         for a in HallAlert.objects.filter(q, pk__in=ids).order_by("id")
     ]
 
@@ -158,7 +168,8 @@ def alert_title(alert: HallAlert) -> str:
     """The alert as a line in the reader's language: its kind's label, then its subject."""
     kind = alert_kind(alert.kind)
     label = str(kind.label) if kind else alert.kind
-    return _("%(kind)s: %(subject)s") % {"kind": label, "subject": alert.subject} if alert.subject else label
+    subject = alert.subject_shown
+    return _("%(kind)s: %(subject)s") % {"kind": label, "subject": subject} if subject else label
 
 
 def alert_get(*, user, alert_id: int) -> HallAlert:

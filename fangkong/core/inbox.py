@@ -10,39 +10,18 @@ language the site speaks; the inbox shows the reader's. The e-mail and text mess
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.utils import translation
-from django.utils.functional import Promise, lazy
+from django.utils.functional import Promise
 
 from . import jobs
+from .bilingual import in_each_language
+from .bilingual import words as words  # the call sites compose their notifications with it
 from .bulk import insert_many
 from .models import Notification
-
-
-def _render(message: Promise, params: dict[str, Any]) -> str:
-    return str(message) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
-
-
-_render_lazy = lazy(_render, str)
-
-
-def words(message: Promise, **params: Any) -> Promise:
-    """`message % params`, rendered when read, in the language active then. `message` is lazy (gettext_lazy,
-    pgettext_lazy, ngettext_lazy with its number); parameters that are lazy too (an enum's label, another `words`)
-    are rendered in the same language, others (names, counts, times) as they are."""
-    return cast(Promise, _render_lazy(message, params))
-
-
-def _in_each_language(text: Promise | str, limit: int | None) -> dict[str, str]:
-    out = {}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            out[code] = str(text)[:limit]
-    return out
 
 
 def notify(users: Iterable, *, title: Promise, body: Promise | str = "", link: str = "") -> int:
@@ -56,7 +35,7 @@ def notify(users: Iterable, *, title: Promise, body: Promise | str = "", link: s
     unique = {u.pk: u for u in users if u is not None and u.is_active}
     if not unique:
         return 0
-    titles, bodies = _in_each_language(title, 200), _in_each_language(body, None)
+    titles, bodies = in_each_language(title, 200), in_each_language(body)
     texts = {code: [titles[code], bodies[code]] for code in titles}
     with translation.override(settings.LANGUAGE_CODE):
         own_title, own_body = str(title)[:200], str(body)

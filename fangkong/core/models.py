@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from . import clock
+from .bilingual import pick
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -142,19 +142,14 @@ class Notification(models.Model):
         db_table = "command_notification"  # where it was born (moved from command without copying a row)
         indexes = [models.Index(fields=["user", "read_at", "at"], name="notification_inbox")]
 
-    def _shown(self, index: int) -> str:
-        language = translation.get_language() or settings.LANGUAGE_CODE
-        own = (self.texts.get(language) or self.texts.get(language.split("-")[0])) if self.texts else None
-        return own[index] if own else (self.title, self.body)[index]
-
     @property
     def title_shown(self) -> str:
         """The title in the reader's language."""
-        return self._shown(0)
+        return pick(self.texts, [self.title, self.body])[0]
 
     @property
     def body_shown(self) -> str:
-        return self._shown(1)
+        return pick(self.texts, [self.title, self.body])[1]
 
 
 class HallAlert(models.Model):
@@ -172,6 +167,8 @@ class HallAlert(models.Model):
     link = models.CharField(max_length=200, blank=True)
     jpath = models.CharField(max_length=128)
     ref = models.CharField(max_length=64, blank=True)  # "containment.case:12": the record, to dispatch from it once
+    # {language code: subject} where the subject was composed of words (a zone level's name): core.alerts.raise_alert
+    subjects = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [
@@ -180,6 +177,11 @@ class HallAlert(models.Model):
             # A time-derived alert (a transfer late at its step) is raised once: the sweep asks which refs exist.
             models.Index(fields=["ref"], name="hallalert_ref", condition=~models.Q(ref="")),
         ]
+
+    @property
+    def subject_shown(self) -> str:
+        """The subject in the reader's language."""
+        return pick(self.subjects, self.subject)
 
 
 class DailyCount(models.Model):

@@ -8,12 +8,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.bilingual import in_reader_language
 from fangkong.registry.models import Jurisdiction
 
 
 class IncidentLevel(models.Model):
     code = models.SlugField(max_length=8, unique=True)
     name = models.CharField(max_length=40)
+    # The district names its levels in Chinese; a reader in English reads this instead, where it is given.
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     initial_minutes = models.PositiveIntegerField(_("initial written report within (minutes)"), default=60)
     followup_hours = models.PositiveIntegerField(_("follow-up at least every (hours)"), default=24)
     rank = models.PositiveSmallIntegerField(default=4)  # 1 = most serious
@@ -23,7 +26,12 @@ class IncidentLevel(models.Model):
         ordering = ["rank"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as a reader sees it: in English where the district gave an English name, else its name."""
+        return in_reader_language(self.name, self.name_en)
 
 
 class Incident(models.Model):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock
 from fangkong.core.audit import audit_record
+from fangkong.core.bilingual import in_reader_language_later
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
@@ -25,12 +26,12 @@ from fangkong.registry.selectors import district_users
 
 from .models import Incident, IncidentLevel, IncidentReport
 
-# code, name, initial report within (minutes), follow-up every (hours), rank
+# code, name, initial report within (minutes), follow-up every (hours), rank, name in English
 DEFAULT_LEVELS = [
-    ("I", "特别重大", 30, 4, 1),
-    ("II", "重大", 30, 8, 2),
-    ("III", "较大", 60, 12, 3),
-    ("IV", "一般", 60, 24, 4),
+    ("I", "特别重大", 30, 4, 1, "Particularly serious"),
+    ("II", "重大", 30, 8, 2, "Serious"),
+    ("III", "较大", 60, 12, 3, "Relatively serious"),
+    ("IV", "一般", 60, 24, 4, "General"),
 ]
 
 
@@ -56,8 +57,8 @@ def ensure_levels() -> None:
     """The default levels where the table is empty: run after migrate (core.defaults), never on a read."""
     if not IncidentLevel.objects.exists():
         IncidentLevel.objects.bulk_create(
-            IncidentLevel(code=c, name=n, initial_minutes=m, followup_hours=h, rank=r)
-            for c, n, m, h, r in DEFAULT_LEVELS
+            IncidentLevel(code=c, name=n, name_en=en, initial_minutes=m, followup_hours=h, rank=r)
+            for c, n, m, h, r, en in DEFAULT_LEVELS
         )
 
 
@@ -126,7 +127,9 @@ def incident_open(
     audit_record(actor=actor, action="incident.initial", obj=incident, fields={"level": lvl.code})
     notify(
         district_users(Cap.SITUATION_APPROVE),
-        title=words(gettext_lazy("Incident (%(l)s): %(t)s"), l=lvl.name, t=incident.title),
+        title=words(
+            gettext_lazy("Incident (%(l)s): %(t)s"), l=in_reader_language_later(lvl.name, lvl.name_en), t=incident.title
+        ),
         link=link or link_for("incident", incident),  # the incident's page, where a higher app registered one
     )
     return incident
@@ -220,8 +223,11 @@ def initial_late_minutes(incident: Incident) -> int:
 
 
 @transaction.atomic
-def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_hours: int, rank: int) -> IncidentLevel:
-    """District HQ sets an event level's limits (or adds a level); audited with before and after."""
+def level_update(
+    *, actor, code: str, name: str, initial_minutes: int, followup_hours: int, rank: int, name_en: str = ""
+) -> IncidentLevel:
+    """District HQ sets an event level's limits (or adds a level); audited with before and after. The English name
+    is optional: a reader in English reads the Chinese where it is blank."""
     if not scope_for(actor, Cap.SITUATION_APPROVE).district_wide:
         raise Forbidden(Cap.SITUATION_APPROVE)
     if not 5 <= initial_minutes <= 24 * 60:
@@ -231,7 +237,8 @@ def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_
     if not (name or "").strip() or not (code or "").strip():
         raise FieldError("name", _("Name the level."), code=Code.REQUIRED)
     row = IncidentLevel.objects.select_for_update().filter(code=code).first()
-    before = {"initial_minutes": row.initial_minutes, "followup_hours": row.followup_hours} if row else {}
+    kept = ("name", "name_en", "initial_minutes", "followup_hours")
+    before = {f: getattr(row, f) for f in kept} if row else {}
     row = row or IncidentLevel(code=code[:8])
     row.name, row.initial_minutes, row.followup_hours, row.rank = (
         name.strip()[:40],
@@ -239,6 +246,7 @@ def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_
         followup_hours,
         rank,
     )
+    row.name_en = " ".join((name_en or "").split())[:60]
     row.save()
     audit_record(
         actor=actor,
@@ -246,6 +254,6 @@ def level_update(*, actor, code: str, name: str, initial_minutes: int, followup_
         object_type="command.incidentlevel",
         object_id=row.pk,
         object_repr=row.name,
-        fields={"before": before, "after": {"initial_minutes": initial_minutes, "followup_hours": followup_hours}},
+        fields={"before": before, "after": {f: getattr(row, f) for f in kept}},
     )
     return row

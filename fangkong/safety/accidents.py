@@ -119,6 +119,7 @@ def accident_report(
     economic_loss: Decimal | str | int = 0,
 ) -> Accident:
     """The initial report: what happened, where, when, the casualties so far and the measures taken."""
+    from fangkong.core.bilingual import in_reader_language_later
     from fangkong.core.inbox import notify, words
     from fangkong.incidents.services import incident_open
 
@@ -160,15 +161,16 @@ def accident_report(
         obj=accident,
         fields={"level": level, "deaths": d, "serious_injuries": i, "missing": m},
     )
+    level_name = in_reader_language_later(incident.level.name, incident.level.name_en)  # in each reader's language
     notify(
         _regulators(enterprise),
-        title=words(gettext_lazy("Accident (%(l)s): %(t)s"), l=incident.level.name, t=title),
+        title=words(gettext_lazy("Accident (%(l)s): %(t)s"), l=level_name, t=title),
         body=words(gettext_lazy("Deaths %(d)s, serious injuries %(i)s, missing %(m)s."), d=d, i=i, m=m),
         link=f"/safety/accidents/{accident.pk}/",
     )
     raise_alert(
         kind=ACCIDENT_ALERT,
-        subject=f"{enterprise.name} · {incident.level.name} · {title[:60]}",
+        subject=words("%(e)s · %(l)s · %(t)s", e=enterprise.name, l=level_name, t=title[:60]),
         jpath=accident.jpath,
         link=f"/safety/accidents/{accident.pk}/",
         ref=f"safety.accident:{accident.pk}",
@@ -228,7 +230,7 @@ def accident_followup(
     if regraded:
         incident.level = IncidentLevel.objects.get(code=level)
         incident.save(update_fields=["level"])
-        note += "\n" + _("Re-graded to %(l)s.") % {"l": incident.level.name}
+        note += "\n" + _("Re-graded to %(l)s.") % {"l": incident.level.label}
     incident_append(actor=actor, incident=incident, kind="final" if final else "followup", text=note if text else "")
     accident.deaths, accident.serious_injuries, accident.missing, accident.economic_loss = d, i, m, loss
     accident.save(update_fields=["deaths", "serious_injuries", "missing", "economic_loss"])

@@ -40,18 +40,23 @@ def _incident(i) -> dict:
 
 class IncidentLevelIO(Schema):
     code: str
-    name: str
+    name: str  # the district's name, in Chinese
+    name_en: str = ""  # for readers in English; blank: they read `name`
     initial_minutes: int
     followup_hours: int
     rank: int = 4
 
 
-@router.get("/incidents/levels", response={200: list[IncidentLevelIO], **ERRORS})
+class IncidentLevelOut(IncidentLevelIO):
+    label: str  # the name in the reader's language (Accept-Language): name_en in English where given, else name
+
+
+@router.get("/incidents/levels", response={200: list[IncidentLevelOut], **ERRORS})
 def incident_levels(request):
     return list(IncidentLevel.objects.all())
 
 
-@router.put("/incidents/levels/{code}", response={200: IncidentLevelIO, **ERRORS})
+@router.put("/incidents/levels/{code}", response={200: IncidentLevelOut, **ERRORS})
 def incident_level_put(request, code: str, payload: IncidentLevelIO):
     """District HQ sets an event level's time limits (configurable; by default a written report within an hour)."""
     return incidents.level_update(actor=request.user, **{**payload.dict(), "code": code})

@@ -8,7 +8,21 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from .contract import Compiled, Facts, Kind, Rows, Tables, TableSpec, bounds, choice, listing, number, ordered
+from .contract import (
+    Compiled,
+    Facts,
+    Kind,
+    Rows,
+    Tables,
+    TableSpec,
+    as_is,
+    bilingual,
+    bounds,
+    choice,
+    listing,
+    number,
+    ordered,
+)
 
 # --- cases -----------------------------------------------------------------------------------------------------
 
@@ -77,8 +91,13 @@ def _zones(day: date) -> Compiled:
 
     start, end = bounds(day)
     active = Zone.objects.filter(state=Zone.State.ACTIVE)
-    # A level's name is the district's data (封控区, 管控区 …): stored as it read on the day.
-    levels = list(active.values_list("level__name").annotate(n=Count("pk")).order_by("level__rank", "level__name"))
+    # A level's name is the district's data (封控区, 管控区 …): stored as it read on the day, with its English.
+    levels = [
+        (bilingual(name, english), n)
+        for name, english, n in active.values_list("level__name", "level__name_en")
+        .annotate(n=Count("pk"))
+        .order_by("level__rank", "level__name")
+    ]
     facts = {
         "active": sum(n for _name, n in levels),
         "lifted": Zone.objects.filter(lifted_at__gte=start, lifted_at__lt=end).count(),
@@ -91,7 +110,7 @@ def _zones_sentence(f: Facts, tables: Tables) -> str:
     values = {k: number(f[k]) for k in ("active", "lifted", "started")}
     if not f["active"]:
         return _("No zone is in force; %(lifted)s were lifted today.") % values
-    levels = listing([(str(name), n) for name, n in tables.get("levels", [])], _zones_of)
+    levels = listing([(as_is(name), n) for name, n in tables.get("levels", [])], _zones_of)
     return _(
         "%(active)s zones are in force (%(levels)s), %(started)s of them from today; %(lifted)s were lifted today."
     ) % {**values, "levels": levels}

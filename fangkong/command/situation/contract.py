@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from fangkong.core import clock
+from fangkong.core.bilingual import in_reader_language
 
 VERSION = 2
 
@@ -58,8 +59,17 @@ def choice(enum: type[TextChoices]) -> Callable[[Any], str]:
 
 
 def as_is(value: Any) -> str:
-    """Data that is already words (a zone level's name, a street's name): shown as stored."""
+    """Data that is already words (a street's name): shown as stored. District data with an English version (a
+    level's name) is stored as {"name": 封控区, "en": "Sealed zone"} (`bilingual`) and read in the reader's
+    language."""
+    if isinstance(value, dict):
+        return in_reader_language(str(value.get("name", "")), str(value.get("en", "")))
     return "" if value is None else str(value)
+
+
+def bilingual(name: str, english: str | None) -> dict[str, str] | str:
+    """A stored cell of district data with its English version, as the day read it (`as_is` shows it)."""
+    return {"name": name, "en": english} if english else name
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from fangkong.core import clock
 
-from .contract import Compiled, Facts, Kind, Tables, TableSpec, bounds, choice, number
+from .contract import Compiled, Facts, Kind, Tables, TableSpec, bilingual, bounds, choice, number
 
 # --- hazards ---------------------------------------------------------------------------------------------------
 
@@ -90,8 +90,10 @@ def _incidents(day: date) -> Compiled:
         "closed": Incident.objects.filter(closed_at__gte=start, closed_at__lt=end).count(),
     }
     # An event's level (一般, 较大 …) and place are the district's data, stored as they read on the day.
-    rows = today.order_by("known_at", "pk").values_list("level__name", "jurisdiction__name", "title")[:50]
-    return Compiled(facts=facts, tables={"today": [list(r) for r in rows]})
+    rows = today.order_by("known_at", "pk").values_list("level__name", "level__name_en", "jurisdiction__name", "title")
+    return Compiled(
+        facts=facts, tables={"today": [[bilingual(lv, en), where, title] for lv, en, where, title in rows[:50]]}
+    )
 
 
 def _incidents_sentence(f: Facts, tables: Tables) -> str:

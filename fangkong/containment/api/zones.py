@@ -108,9 +108,11 @@ def zone_lift(request, zone_id: int, payload: zones.ZoneLiftInput):
 
 class LevelIO(Schema):
     code: str
-    name: str
+    name: str  # the district's name, in Chinese
+    name_en: str = ""  # for readers in English; blank: they read `name`
     colour: str
     restrictions: str = ""
+    restrictions_en: str = ""
     rank: int = 1
     quiet_days: int = 14
     contact_days: int = 14
@@ -121,6 +123,7 @@ class LevelIO(Schema):
 
 class ZoneLevelOut(LevelIO):
     version: int
+    label: str  # the name in the reader's language (Accept-Language): name_en in English where given, else name
 
 
 @router.post("/zones/{int:zone_id}/lift/reject", response={200: ZoneOut, **ERRORS})

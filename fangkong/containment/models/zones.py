@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import clock
+from fangkong.core.bilingual import in_reader_language
+from fangkong.core.memo import ttl_memo
 from fangkong.registry.models import Jurisdiction, Place
 
 
@@ -26,8 +28,11 @@ class ZoneLevel(models.Model):
 
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=40)
+    # The district names its levels in Chinese; a reader in English reads this instead, where it is given.
+    name_en = models.CharField(_("name in English"), max_length=60, blank=True)
     colour = models.CharField(_("status of the people inside"), max_length=6, choices=Colour.choices)
     restrictions = models.TextField(_("restrictions"), blank=True)
+    restrictions_en = models.TextField(_("restrictions in English"), blank=True)
     rank = models.PositiveSmallIntegerField(_("rank (1 = strictest)"), default=1)
     quiet_days = models.PositiveSmallIntegerField(_("days without a new case"), default=14)
     contact_days = models.PositiveSmallIntegerField(
@@ -42,7 +47,24 @@ class ZoneLevel(models.Model):
         ordering = ["rank", "code"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name as a reader sees it: in English where the district gave an English name, else its name."""
+        return in_reader_language(self.name, self.name_en)
+
+    @property
+    def restrictions_shown(self) -> str:
+        return in_reader_language(self.restrictions, self.restrictions_en)
+
+
+@ttl_memo(60.0)
+def zone_levels_by_code() -> dict[str, ZoneLevel]:
+    """Every level by its code, memoised per process: a stored status reason names its level by code and is put
+    in the reader's language when read (a scanner's reply, hot), without a query. A level edit forgets it here at
+    once (protocol.level_update) and in the other processes within a minute."""
+    return {level.code: level for level in ZoneLevel.objects.all()}
 
 
 class Zone(models.Model):

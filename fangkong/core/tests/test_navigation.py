@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.utils.translation import gettext_lazy
 from django.urls import get_resolver
 from django.urls.resolvers import URLResolver
+from django.utils.translation import gettext_lazy
 
 from fangkong.conftest import make_user
 from fangkong.core import navigation

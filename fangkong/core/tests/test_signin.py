@@ -235,7 +235,13 @@ def test_the_daily_purge_clears_old_tokens_counters_and_codes(district, client, 
     api_token(district.worker_a)
     _token(client, "hq", "wrong-password")
     Client(REMOTE_ADDR="192.0.2.50").post("/me/login/", {"phone": "13000000000"})
-    assert housekeeping() == {"api_tokens": 0, "rate_counts": 0, "login_codes": 0, "hall_alerts": 0}
+    assert housekeeping() == {
+        "api_tokens": 0,
+        "rate_counts": 0,
+        "login_codes": 0,
+        "hall_alerts": 0,
+        "article_images": 0,
+    }
     with clock.advanced(timedelta(days=8)):
         done = housekeeping()
     assert done["api_tokens"] == 1 and done["rate_counts"] >= 3 and done["login_codes"] == 1

@@ -7,9 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from fangkong.core import clock
-
 from fangkong.containment.tests.conftest import containment  # noqa: F401  (fixtures)
+from fangkong.core import clock
 from fangkong.screening.tests.conftest import screening  # noqa: F401
 from fangkong.testing.tests.conftest import testing  # noqa: F401
 

@@ -97,7 +97,7 @@ def test_followups_regrade_upwards_and_the_final_closes(client, district, safety
     )
     assert worse.status_code == 201, worse.content
     assert worse.json()["level"] == "III" and worse.json()["deaths"] == 3
-    assert "Re-graded to 较大" in worse.json()["reports"][-1]["text"]
+    assert "Re-graded to Relatively serious" in worse.json()["reports"][-1]["text"]  # the writer's language
     assert Incident.objects.get().level.code == "III"
     # Fewer casualties counted later (a correction) never lowers the grade on its own.
     fewer = client.post(url, {"text": "核实：死亡2人", "deaths": 2}, content_type=JSON, **ent)

@@ -23,10 +23,6 @@ ROLES = sorted(DEMO_NAMES)
 # anything else, and on an entry here that is gone: the list only shrinks.
 KNOWN_ZH: dict[str, set[str]] = {}
 KNOWN_EN = {
-    # The incident level's name is the district's data (command.IncidentLevel), named in Chinese when it was set up.
-    "/safety/accidents/N/": {"一般"},
-    "/command/incidents/N/": {"一般"},
-    "/command/situation/N/": {"一般"},  # the daily report's incidents, by their level
     # The roster template's headers are the district's sheet format (the import reads English names too).
     "/people/import/template.xlsx": {"社区", "网格", "小区", "楼栋", "户"},
 }
