@@ -4,7 +4,7 @@ personal status each of them feeds (derived, stored only as a cache that every c
 from __future__ import annotations
 
 from .care import Escort, Inpatient, IsolationSite, Transfer, TransferLimits
-from .cases import Appeal, Case, CloseContact, PersonStatus, StatusChange
+from .cases import Appeal, Case, CloseContact, Cluster, PersonStatus, StatusChange
 from .venues import SentinelAlert, SentinelReport, VenueCode, VenueScan, new_venue_code
 from .zones import SEVERITY, Colour, Zone, ZoneLevel
 
@@ -13,6 +13,7 @@ __all__ = [
     "Appeal",
     "Case",
     "CloseContact",
+    "Cluster",
     "Colour",
     "Escort",
     "Inpatient",

@@ -1,4 +1,4 @@
-"""Confirmed cases and close contacts, guarded manual status changes and their appeals, and the stored
+"""Confirmed cases (with their source case and cluster), close contacts, guarded manual status changes and their appeals, and the stored
 personal status (a cache every change rewrites)."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
 from fangkong.registry.models import Person
@@ -13,11 +14,57 @@ from fangkong.registry.models import Person
 from .zones import Colour
 
 
+class Cluster(models.Model):
+    """Cases grouped because they were infected together or from one another (a family, a workplace, a venue, a
+    market): made by hand, or from a suggestion of shared places and times."""
+
+    class Kind(models.TextChoices):
+        FAMILY = "family", _("Family")
+        WORKPLACE = "workplace", _("Workplace")
+        VENUE = "venue", _("Venue")
+        MARKET = "market", _("Market")
+        OTHER = "other", pgettext_lazy("cluster", "Other")
+
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.OTHER)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=clock.now)
+    jpath = models.CharField(max_length=128)  # the narrowest jurisdiction holding its cases when made
+
+    class Meta:
+        indexes = [models.Index(fields=["jpath"], name="cluster_jpath_prefix", opclasses=["varchar_pattern_ops"])]
+
+
 class Case(models.Model):
     """A confirmed positive person (from a single-tube result, a retest or a clinic), red until released."""
 
+    class Classification(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed case")
+        ASYMPTOMATIC = "asymptomatic", _("Asymptomatic infection")
+
+    class Certainty(models.TextChoices):
+        """How sure the link to `source_case` is; unknown: no source found (flagged on the chain and the list)."""
+
+        KNOWN = "known", _("Known source")
+        SUSPECTED = "suspected", _("Suspected source")
+        UNKNOWN = "unknown", _("Source unknown")
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
-    confirmed_at = models.DateTimeField(default=clock.now)
+    confirmed_at = models.DateTimeField(default=clock.now)  # the report date of the epidemic curve
+    classification = models.CharField(
+        _("classification"), max_length=12, choices=Classification.choices, default=Classification.CONFIRMED
+    )
+    onset_date = models.DateField(_("onset of symptoms"), null=True, blank=True)  # none for an asymptomatic one
+    source_case = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="infected", verbose_name=_("source case")
+    )
+    source_certainty = models.CharField(
+        _("source"), max_length=10, choices=Certainty.choices, default=Certainty.UNKNOWN
+    )
+    cluster = models.ForeignKey(
+        Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", verbose_name=_("cluster")
+    )
     source = models.CharField(max_length=20)  # "testing", "clinic" …
     reference = models.CharField(max_length=60, blank=True)  # the tube code, the report number
     jpath = models.CharField(max_length=128)
@@ -40,8 +87,22 @@ class CloseContact(models.Model):
     """A person in close contact with a case (found by tracing: venue scans, interviews), recorded with the time of
     the last contact; a manual status change or a transfer may cite it."""
 
+    class Kind(models.TextChoices):
+        CLOSE = "close", _("Close contact")  # 密接
+        SECONDARY = "secondary", _("Secondary contact")  # 次密接
+
+    class Exposure(models.TextChoices):
+        HOUSEHOLD = "household", _("Household")
+        WORKPLACE = "workplace", _("Workplace")
+        VENUE = "venue", _("Venue")
+        VEHICLE = "vehicle", _("Vehicle")
+        COPRESENCE = "copresence", _("Co-presence (same place and time)")
+        OTHER = "other", pgettext_lazy("exposure", "Other")
+
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.CLOSE)
+    exposure = models.CharField(_("how they met"), max_length=12, choices=Exposure.choices, default=Exposure.OTHER)
     last_contact_at = models.DateTimeField(_("last contact"))
     note = models.CharField(_("how"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
