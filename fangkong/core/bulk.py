@@ -103,7 +103,14 @@ def insert_one(obj: M) -> M:
         returning = connection.features.can_return_columns_from_insert
         if returning:
             sql += f" RETURNING {pk}"
-        _INSERT_SQL[key] = (sql, returning, [(f.attname, None if isinstance(f, _RAW) else f) for f in fields])
+        # psycopg sends an aware datetime as it is; sqlite3 would store it as text with its offset ("12:00+08:00"),
+        # which SQLite's text comparison then orders wrongly against the UTC text the ORM writes: prepared there.
+        sqlite_dt = connection.vendor != "postgresql"
+        plan = [
+            (f.attname, None if isinstance(f, _RAW) and not (sqlite_dt and isinstance(f, DateTimeField)) else f)
+            for f in fields
+        ]
+        _INSERT_SQL[key] = (sql, returning, plan)
     sql, returning, plan = _INSERT_SQL[key]
     values = obj.__dict__
     params = [values[name] if prep is None else prep.get_db_prep_save(values[name], connection) for name, prep in plan]

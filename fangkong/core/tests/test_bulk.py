@@ -65,3 +65,19 @@ def test_codes_and_document_hashes_have_hash_indexes(db):
         found = dict(cursor.fetchall())
     assert set(found) == {"person_code_hash", "person_doc_hash"}
     assert all("USING hash" in definition for definition in found.values())
+
+
+def test_insert_one_stores_a_time_given_in_another_zone_as_the_same_moment(district):
+    """A time given with its offset (a device's local 12:00+08:00) is the moment 04:00 UTC: a range query finds it
+    between the UTC moments around it. (sqlite3 stored the text with its offset, ordered wrongly against the ORM's.)"""
+    from zoneinfo import ZoneInfo
+
+    from fangkong.core.bulk import insert_one
+    from fangkong.core.models import Notification
+
+    local = clock.now().astimezone(ZoneInfo("Asia/Shanghai")).replace(microsecond=0)
+    row = insert_one(Notification(user=district.hq, title="t", at=local))
+    utc = local.astimezone(ZoneInfo("UTC"))
+    found = Notification.objects.filter(at__gte=utc - timedelta(seconds=1), at__lte=utc + timedelta(seconds=1))
+    assert list(found.values_list("pk", flat=True)) == [row.pk]
+    assert Notification.objects.get(pk=row.pk).at == local
