@@ -16,9 +16,10 @@ class TestingConfig(AppConfig):
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.registry.units import register_unit_extension
 
-        from .unit_setup import EXTENSION
+        from .unit_setup import EXTENSION, LAB_EXTENSION
 
         register_unit_extension(EXTENSION)  # what a unit of this kind is here, set up with the unit
+        register_unit_extension(LAB_EXTENSION)  # a lab's tubes per hour, for the pool plan
         from fangkong.residents import home
 
         from .resident import results_card

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 ACTIONS = {
     "testing.round_create": _("Round opened"),
+    "testing.round_pool_sizes": _("Pool sizes chosen"),
     "testing.site_create": _("Sampling site added"),
     "testing.collections": _("Samples collected"),
     "testing.tube_close": _("Tube closed"),

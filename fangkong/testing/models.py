@@ -206,3 +206,27 @@ class Recall(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source_tube", "person"], name="recall_once_per_member")]
         indexes = [models.Index(fields=["jpath"], name="recall_jpath_prefix", opclasses=["varchar_pattern_ops"])]
+
+
+class RoundPoolSize(models.Model):
+    """HQ's choice of people per tube for one grid in one round (the suggestion beside it, as it was when chosen):
+    a tube opened for a resident of the grid holds this many; elsewhere the round's own size holds (pool_plan)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pool_sizes")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    jpath = models.CharField(max_length=128)  # the grid's: sampling finds the size by the resident's path
+    pool_size = models.PositiveSmallIntegerField(_("people per tube"))
+    suggested = models.PositiveSmallIntegerField(null=True, blank=True)  # what the plan said then
+    chosen_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    chosen_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "jurisdiction"], name="round_pool_size_once")]
+
+
+class LabCapacity(models.Model):
+    """What a testing laboratory (a unit of kind lab) gets through: tubes per hour, as HQ sets it on the unit
+    (registry's unit form and sheet, through unit_setup). The pool plan weighs a round's tubes against the sum."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="+")
+    tubes_per_hour = models.PositiveIntegerField(_("tubes per hour"))

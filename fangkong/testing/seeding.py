@@ -12,12 +12,12 @@ from fangkong.core import clock
 from fangkong.registry.geo import point_within
 from fangkong.registry.models import Jurisdiction, PersonCode, RoleAssignment
 
-from .models import Bag, Recall, Round, Sample, Site, Tube
+from .models import Bag, LabCapacity, Recall, Round, RoundPoolSize, Sample, Site, Tube
 from .rounds import round_create, site_create
 
 
 def wipe() -> None:
-    for model in (Recall, Sample, Tube, Bag, Round, Site, PersonCode):
+    for model in (Recall, Sample, Tube, Bag, RoundPoolSize, Round, Site, PersonCode, LabCapacity):
         model.objects.all().delete()
 
 
@@ -52,5 +52,30 @@ def seed(*, progress=lambda message: None) -> dict:
         deadline=now + timedelta(hours=22),
         household_places=[],  # no sealed zone yet: containment's part of the demo comes after
     )
+    _lab_capacity(hq)
     progress(f"{len(sites)} sampling sites, one round running")
     return {"sites": len(sites)}
+
+
+def _lab_capacity(hq) -> None:
+    """The demo laboratory's tubes per hour, set on its unit as HQ would (the pool plan's lab hours read it): 2,000
+    an hour, about what a city lab with a dozen PCR lines managed in 2022."""
+    from fangkong.registry.models import Unit
+    from fangkong.registry.units import unit_save
+
+    for lab in Unit.objects.filter(kind=Unit.Kind.LAB).select_related("jurisdiction", "supervising_department"):
+        unit_save(
+            actor=hq,
+            values={
+                "kind": "lab",
+                "code": lab.code,
+                "name": lab.name,
+                "jurisdiction": lab.jurisdiction.code,
+                "department": lab.supervising_department.code if lab.supervising_department else "",
+                "uscc": lab.uscc,
+                "address": lab.address,
+                "lon": "" if lab.lon is None else str(lab.lon),
+                "lat": "" if lab.lat is None else str(lab.lat),
+                "tubes_per_hour": "2000",
+            },
+        )

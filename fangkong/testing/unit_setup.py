@@ -1,5 +1,6 @@
 """A sampling site set up as a unit (registry.units): the unit is its sampling team, and the site — where it samples,
-for whom (mass screening, a fever clinic, in- and outpatients), its hours — is made and kept in step."""
+for whom (mass screening, a fever clinic, in- and outpatients), its hours — is made and kept in step. A testing
+laboratory set up as a unit carries the tubes it gets through per hour (实验室产能), which the pool plan reads."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.registry.models import Unit
 from fangkong.registry.units import UnitExtension, keep_in_step
 
-from .models import Site, SiteKind
+from .models import LabCapacity, Site, SiteKind
 
 SITE_KIND_WORDS = {
     **{w: SiteKind.MASS for w in ("", "mass", "大规模筛查", "常规", "便民采样")},
@@ -60,4 +61,31 @@ EXTENSION = UnitExtension(
         ),
         ("hours", gettext_lazy("Opening hours"), ()),
     ),
+)
+
+
+MAX_TUBES_PER_HOUR = 100_000  # Shenzhen's 78 labs managed about 23,000 tubes an hour between them
+
+
+def _apply_lab(*, unit: Unit, values: dict[str, str], actor, created: bool) -> bool:
+    """A lab's capacity when given; a sheet or a form without it keeps what is known (a lab without one is shown
+    as unknown on the pool plan, never guessed)."""
+    text = (values.get("tubes_per_hour") or "").strip().replace(",", "")
+    if not text:
+        return False
+    if not text.isdigit() or not 1 <= int(text) <= MAX_TUBES_PER_HOUR:
+        raise FieldError(
+            "tubes_per_hour",
+            _("Tubes per hour: a whole number from 1 to %(n)s.") % {"n": f"{MAX_TUBES_PER_HOUR:,}"},
+            code=Code.OUT_OF_RANGE,
+        )
+    return keep_in_step(LabCapacity, unit, {"tubes_per_hour": int(text)})
+
+
+LAB_EXTENSION = UnitExtension(
+    kind=Unit.Kind.LAB,
+    columns={"tubes_per_hour": {"tubes_per_hour", "每小时检测管数", "实验室产能"}},
+    apply=_apply_lab,
+    template=("每小时检测管数",),
+    form=(("tubes_per_hour", gettext_lazy("Tubes tested per hour"), ()),),
 )

@@ -9,6 +9,7 @@ app_name = "testing"
 urlpatterns = [
     path("", views.round_list, name="rounds"),
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
+    path("rounds/<int:round_id>/pools/", views.round_pools, name="pools"),
     path("sites/<int:site_id>/", views.site_page, name="site"),
     path("bags/", views.bag_page, name="bags"),
     path("lab/", views.lab_page, name="lab"),

@@ -45,4 +45,4 @@ def _batch(request, scope: str, batch_id: str, run):
 
 
 # The parts register their routes on `router` when imported (after it exists).
-from . import custody, monitoring, results, rounds, sampling  # noqa: E402, F401
+from . import custody, monitoring, pools, results, rounds, sampling  # noqa: E402, F401

@@ -2,7 +2,8 @@
 
 Every scan is checked against the round, the person, the tube and the site; the valid ones are written in one
 transaction and each rejected one is reported by its index with the reason. Pooling rules:
-- a tube belongs to the round it was first used in, and closes when it holds its pool size;
+- a tube belongs to the round it was first used in, and closes when it holds its pool size: the round's, or the
+  one HQ chose for the grid of the first resident in it (pool_choice);
 - people under closed-loop management (screening) or tagged key population are tested alone (1-in-1);
 - in the round's household compounds or buildings (sealed ones) a tube holds one household and nobody else,
   and closes when all of the household's residents are in it (or on demand);
@@ -27,6 +28,7 @@ from fangkong.core.scoping import Forbidden, scope_for, unit_ids_for
 
 from ..hall import SAMPLES
 from ..models import Sample, Site, Tube
+from ..pool_choice import pool_sizes_of, size_at
 from .people import _ALONE, _HOUSEHOLD, _JPATH, _PK, _SAMPLED, _resolve_people
 from .scan import CLOCK_SKEW, MAX_SCANS, Scan, clean_code, code_or_blank
 from .tubes import _household_sizes, _refusal, _too_many, _Tube, _tubes_locked, _tubes_write
@@ -93,6 +95,8 @@ def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True)
     accepted: list[tuple[_Tube, int, int | None, datetime, str]] = []
     seen: set[int] = set()
     pool_size, round_pk = round_.pool_size, round_.pk
+    # HQ's size per grid (pool_choice), when it chose any: a new tube holds what the first resident's grid says.
+    grid_sizes = pool_sizes_of(round_pk)
     # One pass, in the order scanned (a tube fills in that order). It runs ten thousand times a batch, so it is
     # written for speed: locals, tuples, no exceptions on the accepted path.
     for s in scans:
@@ -129,7 +133,12 @@ def _ingest(actor, round_id: int, scans: list[Scan], check_sampled: bool = True)
         household = None if single else person[_HOUSEHOLD]
         tube = tubes.get(code)
         if tube is None:
-            size = 1 if single else sizes[household] if household else pool_size
+            if single:
+                size = 1
+            elif household:
+                size = sizes[household]
+            else:
+                size = size_at(person[_JPATH], grid_sizes, pool_size) if grid_sizes else pool_size
             tube = tubes[code] = _Tube(None, code, round_pk, size, 0, None, household, site, at)
             new_tubes.append(tube)
         else:

@@ -63,3 +63,37 @@ def test_the_unit_form_sets_a_sites_kind_and_hours(district):
     assert (site.kind, site.hours) == ("fever_clinic", "全天")
     wrong = page.post("/admin/units/", {**form, "site_kind": "露天"})
     assert wrong.status_code == 400 and 'data-field="site_kind"' in wrong.content.decode()
+
+
+def test_a_labs_capacity_from_the_sheet_and_the_form(district):
+    """实验室产能: HQ sets a laboratory's tubes per hour on its unit; the pool plan reads it."""
+    from fangkong.testing.models import LabCapacity
+    from fangkong.testing.pool_plan import lab_capacity
+
+    header = "类型,编码,名称,所在辖区,每小时检测管数\n"
+    result = units_import(
+        actor=district.hq,
+        filename="u.csv",
+        content=(header + f"实验室,LAB-9,第二实验室,{district.d.code},1500\n").encode(),
+    )
+    assert (result.created, result.rejected) == (1, [])
+    assert LabCapacity.objects.get(unit__code="LAB-9").tubes_per_hour == 1500
+    assert lab_capacity() == (1, 1500)
+    # A sheet without the column keeps it; a bad value names the column and changes nothing.
+    units_import(
+        actor=district.hq,
+        filename="u.csv",
+        content=f"类型,编码,名称,所在辖区\n实验室,LAB-9,乙,{district.d.code}\n".encode(),
+    )
+    assert LabCapacity.objects.get(unit__code="LAB-9").tubes_per_hour == 1500
+    bad = units_import(
+        actor=district.hq, filename="u.csv", content=(header + f"实验室,LAB-9,乙,{district.d.code},很多\n").encode()
+    )
+    assert [(r["row"], r["field"], r["code"]) for r in bad.rejected] == [(2, "tubes_per_hour", Code.OUT_OF_RANGE)]
+    page = district.client(district.hq)
+    assert 'name="tubes_per_hour"' in page.get("/admin/units/").content.decode()
+    form = {"action": "save", "kind": "lab", "code": "LAB-9", "name": "乙", "jurisdiction": district.d.code}
+    assert page.post("/admin/units/", {**form, "tubes_per_hour": "2,400"}).status_code == 302
+    assert LabCapacity.objects.get(unit__code="LAB-9").tubes_per_hour == 2400
+    wrong = page.post("/admin/units/", {**form, "tubes_per_hour": "0"})
+    assert wrong.status_code == 400 and 'data-field="tubes_per_hour"' in wrong.content.decode()

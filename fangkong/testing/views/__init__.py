@@ -4,6 +4,7 @@ action answers with what happened and what follows (`Said` on the page it render
 from __future__ import annotations
 
 from .lab import lab_page, results_template_download
+from .pools import round_pools
 from .rounds import code_sheet, codes_issue, household_sheet, recall_list, round_detail, round_list
 from .sampling import bag_page, site_page
 
@@ -17,5 +18,6 @@ __all__ = [
     "results_template_download",
     "round_detail",
     "round_list",
+    "round_pools",
     "site_page",
 ]

@@ -132,6 +132,7 @@ def round_detail(request, round_id: int):
                 context["missing_error"] = exc
     if len(context) == 1:
         raise Forbidden(Cap.TESTING_RECALL)
+    context["can_plan"] = has_cap(request.user, Cap.TESTING_ADMIN)  # the pool sizes per grid are HQ's
     return render(request, "testing/round.html", context)
 
 
