@@ -40,6 +40,9 @@ class ContainmentConfig(AppConfig):
 
         home.register_card("containment.status", status_card, order=10)
         defaults.register("containment.zone_levels", ensure_default_levels)
+        from .models.cases import ContactProtocol
+
+        defaults.register("containment.contact_protocol", ContactProtocol.ensure_defaults)
         # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
         platform_status.register(checkpoint_status)
         # A resident's access log (registry) counts containment's tracing and status-change rows about them.
@@ -69,6 +72,17 @@ class ContainmentConfig(AppConfig):
         navigation.register(
             "containment:zones", _("Zones"), order=190, visible=navigation.any_cap(Cap.ZONE_VIEW), group="containment"
         )
+        navigation.register(
+            "containment:cases", _("Cases and contacts"), order=195, visible=navigation.any_cap(Cap.CASE_WORK), group="containment"
+        )
+        navigation.register(
+            "containment:clusters",
+            _("Clusters"),
+            order=196,
+            visible=navigation.any_cap(Cap.CASE_WORK),
+            group="containment",
+        )
+        navigation.register("containment:epicurve", _("Epidemic curve"), order=197, visible=status, group="containment")
         navigation.register("containment:alerts", _("Sentinel alerts"), order=200, visible=status, group="containment")
         navigation.register(
             "containment:transfers",

@@ -23,3 +23,12 @@ DEFAULT_ENGLISH = {
     "medium": ("Medium-risk area", "Nobody leaves the area; collect deliveries at staggered times."),
     "low": ("Low-risk area", "Personal protection; avoid gatherings."),
 }
+
+# How contacts are managed (models.ContactProtocol), counted from the last exposure, day 1 being its day:
+# kind, days of central isolation, days at home after it, test days. A close contact (密接): 7 days of central
+# isolation then 3 days of home health monitoring, tests on days 1, 2, 3, 5 and 7; a secondary contact (次密接):
+# 7 days of home isolation, tests on days 1, 4 and 7.
+DEFAULT_CONTACT_PROTOCOL = [
+    ("close", 7, 3, [1, 2, 3, 5, 7]),
+    ("secondary", 0, 7, [1, 4, 7]),
+]

@@ -3,8 +3,11 @@ hq_deputy, so its residents are red with the reason) and a controlled one awaiti
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 
+from fangkong.core import clock
 from fangkong.registry.models import Place, RoleAssignment
 
 from .models import Appeal, Case, CloseContact, IsolationSite, PersonStatus, StatusChange, Transfer, Zone
@@ -14,7 +17,8 @@ from .zones import zone_approve, zone_request
 
 def wipe() -> None:
     # The isolation sites are the demo's units' (registry), which a fresh seed deletes after this.
-    for model in (PersonStatus, Appeal, StatusChange, CloseContact, Case, Zone, Transfer, IsolationSite):
+    Case.objects.update(source_case=None)  # a case protects the cases it infected: unlink before deleting
+    for model in (PersonStatus, Appeal, StatusChange, Transfer, CloseContact, Case, Zone, IsolationSite):
         model.objects.all().delete()
 
 
@@ -56,4 +60,49 @@ def seed(*, progress=lambda message: None) -> dict:
         places=[compounds[1].pk],
     )
     progress(f"zones: {compounds[0].name} sealed (approved), {compounds[1].name} controlled (awaiting approval)")
-    return {"zones": 2}
+    return {"zones": 2, "contacts": _seed_case(hq, community, compounds[0], progress)}
+
+
+def _seed_case(hq, community, compound: Place, progress) -> int:
+    """A confirmed case living in the sealed compound, with two close contacts at home and one secondary contact
+    at work, so that the case pages have something to show: each contact in their community's closed loop."""
+    from fangkong.registry.models import Person
+
+    from .cases import case_record, contact_add
+
+    in_compound = Place.objects.filter(kind=Place.Kind.HOUSEHOLD, parent__parent_id=compound.pk).values("pk")
+    people = list(
+        Person.objects.filter(household_id__in=in_compound, community=community, cases__isnull=True).order_by("pk")[:4]
+    )
+    others = list(
+        Person.objects.filter(community=community, cases__isnull=True)
+        .exclude(pk__in=[p.pk for p in people])
+        .order_by("pk")[:3]
+    )
+    people = (people + others)[:4]
+    if len(people) < 4:
+        return 0
+    now = clock.now()
+    case = case_record(
+        actor=hq,
+        person_id=people[0].pk,
+        source=Case.Source.TESTING,
+        reference="单管复核 T-0001",
+        onset_date=clock.localdate(now - timedelta(days=1)),
+    )
+    for person, kind, exposure, hours in (
+        (people[1], CloseContact.Kind.CLOSE, CloseContact.Exposure.HOUSEHOLD, 3),
+        (people[2], CloseContact.Kind.CLOSE, CloseContact.Exposure.HOUSEHOLD, 3),
+        (people[3], CloseContact.Kind.SECONDARY, CloseContact.Exposure.WORKPLACE, 30),
+    ):
+        contact_add(
+            actor=hq,
+            case_id=case.pk,
+            person_id=person.pk,
+            kind=kind,
+            exposure=exposure,
+            last_exposure_at=now - timedelta(hours=hours),
+            note="流调核实",
+        )
+    progress(f"cases: №{case.pk} with two close contacts and one secondary contact")
+    return 3

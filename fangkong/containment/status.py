@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db import connection, transaction
@@ -31,7 +31,7 @@ from fangkong.core import clock, memo
 from fangkong.core.bulk import in_list, select_rows, upsert_rows
 from fangkong.registry.models import Person, Place
 
-from .models import SEVERITY, Case, Colour, PersonStatus, StatusChange, Transfer, Zone
+from .models import SEVERITY, Case, CloseContact, Colour, PersonStatus, StatusChange, Transfer, Zone
 from .models.zones import zone_levels_by_code
 
 
@@ -97,6 +97,8 @@ def reason_text(reason: dict[str, Any]) -> str:
             "central_isolation": _("Closed-loop management: central isolation"),
             "home_isolation": _("Closed-loop management: home isolation"),
         }.get(reason["measure"], _("Closed-loop management: tests due"))
+    if kind == "contact":
+        return _contact_text(reason)
     if kind == "isolation":
         return _("In isolation: %(site)s") % {"site": reason["site"]}
     if kind == "recall":
@@ -107,6 +109,23 @@ def reason_text(reason: dict[str, Any]) -> str:
             "until": clock.localtime(datetime.fromisoformat(reason["until"])),
         }
     return kind
+
+
+def _contact_text(reason: dict[str, Any]) -> str:
+    words = {
+        "case": reason["case"],
+        "until": clock.localtime(datetime.fromisoformat(reason["until"])),
+    }
+    close = reason.get("contact_kind") == "close"
+    if reason["phase"] == "central":
+        return _("Close contact of case №%(case)s: central isolation until %(until)s") % words
+    if reason["phase"] == "home":
+        if close:
+            return _("Close contact of case №%(case)s: home health monitoring until %(until)s") % words
+        return _("Secondary contact of case №%(case)s: home isolation until %(until)s") % words
+    if close:
+        return _("Close contact of case №%(case)s: the protocol is over, awaiting release") % words
+    return _("Secondary contact of case №%(case)s: the protocol is over, awaiting release") % words
 
 
 def _level_shown(reason: dict[str, Any]) -> str:
@@ -147,11 +166,12 @@ def compute(person_ids: list[int]) -> dict[int, Status]:
             if places[pid] & zone_places or any(status.jpath.startswith(p) for p in paths):
                 _zone_reason(status, zone, now)
     for chunk in _chunks(ids):
-        for pid, confirmed, ref in Case.objects.filter(person_id__in=chunk, released_at__isnull=True).values_list(
-            "person_id", "confirmed_at", "reference"
-        ):
-            _add(out[pid], {"kind": "case", "colour": Colour.RED, "since": confirmed, "ref": ref})
+        # A contact's loop in their community is said once, as the contact's reason (which names the contact and
+        # the phase of the protocol), not again as a closed-loop case: its follow-up opened at the exposure.
+        loops = _case_and_contact_reasons(out, chunk, now)
         for pid, measure, opened in open_followups_of(chunk):
+            if (pid, opened) in loops:
+                continue
             colour = FOLLOWUP_COLOURS.get(measure, Colour.YELLOW)
             _add(out[pid], {"kind": "followup", "colour": colour, "since": opened, "measure": measure})
         for pid, received, site in Transfer.objects.filter(
@@ -179,6 +199,43 @@ def compute(person_ids: list[int]) -> dict[int, Status]:
     for status in out.values():
         _settle(status)
     return out
+
+
+def _case_and_contact_reasons(out: dict[int, Status], chunk: list[int], now: datetime) -> set[tuple[int, datetime]]:
+    """Open cases (red) and contacts under management (not released, not handed over): red in central isolation,
+    yellow at home and after the protocol's days until released; the row expires when the phase changes. One
+    statement for both (a scanner's recompute is counted in statements). Answers the (person, opened) of the
+    contacts' follow-ups."""
+    loops: set[tuple[int, datetime]] = set()
+    sql, params = in_list("person_id", chunk)
+    rows = select_rows(
+        f"SELECT 'case', person_id, confirmed_at, reference, NULL, 0, 0, 0, NULL FROM {Case._meta.db_table}"
+        f" WHERE released_at IS NULL AND {sql}"
+        f" UNION ALL SELECT 'contact', person_id, last_contact_at, kind, id, central_days, home_days, case_id,"
+        f" followup_id FROM {CloseContact._meta.db_table}"
+        f" WHERE released_at IS NULL AND handed_over_at IS NULL AND {sql}",
+        [*params, *params],
+    )
+    for what, pid, at, text, pk, central, home, case_id, followup in rows:
+        at = clock.as_aware(at)
+        if what == "case":
+            _add(out[pid], {"kind": "case", "colour": Colour.RED, "since": at, "ref": text})
+            continue
+        central_until = at + timedelta(days=central)
+        release_at = central_until + timedelta(days=home)
+        if central and now < central_until:
+            phase, colour, until = "central", Colour.RED, central_until
+        elif now < release_at:
+            phase, colour, until = "home", Colour.YELLOW, release_at
+        else:
+            phase, colour, until = "end", Colour.YELLOW, release_at
+        reason = {"kind": "contact", "colour": colour, "since": at, "contact_kind": text, "phase": phase}
+        _add(out[pid], {**reason, "until": until, "case": case_id, "ref": pk})
+        if phase != "end":
+            _expires(out[pid], until)
+        if followup is not None:
+            loops.add((pid, at))
+    return loops
 
 
 def _chunks(ids: list[int], size: int = 20_000):

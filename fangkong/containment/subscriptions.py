@@ -41,10 +41,18 @@ def _case_confirmed(payload: CaseConfirmed) -> None:
     case_confirm(actor=actor, person_id=payload["person_id"], source="testing", reference=payload.get("tube", ""))
 
 
+def _followup_released(payload: FollowupChanged) -> None:
+    # A contact's loop released on screening's page (reached, days over, tests negative) releases the contact.
+    from .cases import contacts_followup_released
+
+    contacts_followup_released(payload["followup_id"])
+
+
 def connect() -> None:
     events.subscribe(POOL_POSITIVE, _expire_many, in_transaction=True)
     events.subscribe(RECALL_RESOLVED, _expire_one, in_transaction=True)
     events.subscribe(CASE_CONFIRMED, _case_confirmed, in_transaction=True)
     events.subscribe(FOLLOWUP_OPENED, _expire_one, in_transaction=True)
     events.subscribe(FOLLOWUP_RELEASED, _expire_one, in_transaction=True)
+    events.subscribe(FOLLOWUP_RELEASED, _followup_released, in_transaction=True)
     events.subscribe(PERSON_MERGED, _merged, in_transaction=True)

@@ -3,6 +3,9 @@ from __future__ import annotations
 from django.urls import path
 
 from . import views
+from .views import cases as case_views
+from .views import copresence as copresence_views
+from .views import epi as epi_views
 
 app_name = "containment"
 
@@ -19,5 +22,12 @@ urlpatterns = [
     path("sentinel/", views.sentinel_form, name="sentinel"),
     path("alerts/", views.alert_list, name="alerts"),
     path("transfers/", views.transfer_list, name="transfers"),
+    path("cases/", case_views.case_list, name="cases"),
+    path("cases/<int:case_id>/", case_views.case_detail, name="case"),
     path("inpatients/", views.inpatients, name="inpatients"),
+    path("cases/<int:case_id>/chain/", epi_views.case_chain, name="case_chain"),
+    path("epicurve/", epi_views.epicurve_page, name="epicurve"),
+    path("clusters/", epi_views.cluster_list, name="clusters"),
+    path("clusters/<int:cluster_id>/", epi_views.cluster_page, name="cluster"),
+    path("cases/<int:case_id>/copresence/", copresence_views.case_copresence, name="case_copresence"),
 ]

@@ -102,6 +102,7 @@ KINDS: dict[str, Personas] = {
     "status_change": Personas("worker_a", _A_OUT),
     "appeal": Personas("hq", _A_OUT),
     "case": Personas("street1", _A_OUT),
+    "cluster": Personas("street1", _A_OUT),  # clusters are case work, like the cases
     "transfer": Personas("hq", _A_OUT),
     "venue": Personas("worker_a", _A_OUT),
     "sentinel_alert": Personas("worker_a", ("doctor_b", "doctor_a", *_A_OUT)),
@@ -198,6 +199,9 @@ PAGES: dict[str, Cov] = {
     "screening:violation_action": scoped("violation", method="POST", body={"outcome": "warned"}),
     "testing:rounds": district("rounds are the district's; their figures per place are checked under coverage"),
     "testing:round": district("a round is district-wide (its coverage by place: testing API coverage/missing)"),
+    "testing:pools": scoped(
+        "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}, insider="hq"
+    ),
     "testing:site": unit("site"),
     "testing:bags": listing("bag"),
     "testing:lab": district("the lab's queue of bags handed over (a unit role's work, district-wide)"),
@@ -219,6 +223,14 @@ PAGES: dict[str, Cov] = {
     "containment:alerts": listing("sentinel_alert"),
     "containment:transfers": listing("transfer"),
     "containment:inpatients": listing("inpatient"),
+    "containment:case_chain": scoped("case"),
+    "containment:case_copresence": scoped("case", query={"purpose": "病例流调排查时空伴随"}),
+    "containment:epicurve": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),
+    "containment:clusters": listing("cluster"),
+    "containment:cluster": scoped("cluster"),
+    # Cases are for those who work them (street, HQ): a community's worker is refused (403) here and there alike.
+    "containment:cases": scoped("jurisdiction", query={"jurisdiction": "{ref}"}, insider="street1"),
+    "containment:case": scoped("case"),
     "me:login": public("residents sign in with their phone"),
     "me:logout": self_("signs the resident out"),
     "me:me": self_("the signed-in resident's own page (the session holds their person ids)"),
@@ -414,10 +426,39 @@ OPERATIONS: dict[str, Cov] = {
     _P + "testing_api_round_missing": scoped(
         "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}
     ),
+    _P + "testing_api_round_pool_sizes": scoped(
+        "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}, insider="hq"
+    ),
+    _P + "testing_api_round_pool_sizes_choose_api": creates(
+        "HQ's choice for grids of its plan; grids beyond reach refused (testing/tests/test_pools.py)"
+    ),
     _P + "testing_api_recall_retest": scoped("recall", body={"tube_code": "RETEST-AUTHZ"}),
     _P + "containment_api_case_create": scoped("person", body={"person_id": "{ref}", "source": "testing"}),
     _P + "containment_api_case_release": scoped("case"),
     _P + "containment_api_contact_create": scoped("case"),
+    _P + "containment_api_case_chain": scoped("case"),
+    _P + "containment_api_case_copresence": scoped("case", query={"purpose": "病例流调排查时空伴随"}),
+    # A candidate who was not together with the case is a wrong field (400): the case decides the reach.
+    _P + "containment_api_case_copresence_confirm": scoped("case", body={"person_id": "{person}"}),
+    _P + "containment_api_case_copresence_dismiss": scoped(
+        "case", body={"person_id": "{person}", "reason": "不在同一时段"}
+    ),
+    _P + "containment_api_epicurve_get": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),
+    _P + "containment_api_cluster_list": listing("cluster"),
+    _P + "containment_api_cluster_create": creates("the cases it names are checked by the service (test_clusters.py)"),
+    _P + "containment_api_cluster_suggestion_list": self_("suggestions from the caller's own cases (test_clusters.py)"),
+    _P + "containment_api_cluster_detail": scoped("cluster"),
+    _P + "containment_api_cluster_case_add": scoped("cluster", body={"case_id": "{case}"}),
+    _P + "containment_api_cluster_case_remove": scoped("cluster", path={"case_id": "{case}"}),
+    _P + "containment_api_case_list": scoped("jurisdiction", query={"jurisdiction": "{ref}"}, insider="street1"),
+    _P + "containment_api_case_detail": scoped("case"),
+    _P + "containment_api_case_update": scoped("case"),
+    _P + "containment_api_case_source": scoped("case"),
+    # A contact is named under its case: the case decides the reach; a contact not of it is a wrong field (400).
+    _P + "containment_api_contact_release": scoped("case", path={"contact_id": 999999}),
+    _P + "containment_api_contact_hand_over": scoped("case", path={"contact_id": 999999}, body={"to": "x"}),
+    _P + "containment_api_contact_protocol": district("the district's protocol for contacts"),
+    _P + "containment_api_contact_protocol_update": district("the district's protocol for contacts (HQ)"),
     _P + "containment_api_isolation_sites": district("isolation sites are the district's"),
     _P + "containment_api_transfer_create": scoped("person", insider="hq", body={"person_id": "{ref}"}),
     _P + "containment_api_transfer_list": listing("transfer"),

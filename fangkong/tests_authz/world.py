@@ -328,6 +328,14 @@ def _containment(w: World) -> None:
     case_people = (make_person(d.a, d.a1, name="甲区病例"), make_person(d.b, d.b1, name="乙区病例"))
     cases = [case_confirm(actor=hq, person_id=p.pk, source="testing") for p in case_people]
     w.kinds["case"] = Pair(cases[0], cases[1])
+    from fangkong.containment.epi.clusters import cluster_create
+
+    w.kinds["cluster"] = Pair(
+        cluster_create(actor=hq, name=f"{MARK_A}聚集", case_ids=[cases[0].pk]),
+        cluster_create(actor=hq, name=f"{MARK_B}聚集", case_ids=[cases[1].pk]),
+        f"{MARK_A}聚集",
+        f"{MARK_B}聚集",
+    )
     iso_unit = _unit("clinic", "隔离酒店", d.d)
     site = IsolationSite.objects.create(name="隔离点", kind="isolation", capacity=10, unit=iso_unit, jpath=d.d.path)
     transfers = [

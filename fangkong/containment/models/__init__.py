@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .care import Escort, Inpatient, IsolationSite, Transfer, TransferLimits
 from .cases import Appeal, Case, CloseContact, Cluster, PersonStatus, StatusChange
+from .copresence import CopresenceReview
 from .venues import SentinelAlert, SentinelReport, VenueCode, VenueScan, new_venue_code
 from .zones import SEVERITY, Colour, Zone, ZoneLevel
 
@@ -15,6 +16,7 @@ __all__ = [
     "CloseContact",
     "Cluster",
     "Colour",
+    "CopresenceReview",
     "Escort",
     "Inpatient",
     "IsolationSite",

@@ -1,7 +1,9 @@
-"""Confirmed cases (with their source case and cluster), close contacts, guarded manual status changes and their appeals, and the stored
-personal status (a cache every change rewrites)."""
+"""Confirmed cases (with their source case and cluster), their contacts and the protocol managing them, guarded
+manual status changes and their appeals, and the stored personal status (a cache every change rewrites)."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
@@ -9,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from fangkong.core import clock
-from fangkong.registry.models import Person
+from fangkong.registry.models import Person, Unit
+from fangkong.screening.models import FollowUp
 
+from ..defaults import DEFAULT_CONTACT_PROTOCOL
 from .zones import Colour
 
 
@@ -50,6 +54,20 @@ class Case(models.Model):
         SUSPECTED = "suspected", _("Suspected source")
         UNKNOWN = "unknown", _("Source unknown")
 
+    class Source(models.TextChoices):
+        """Where the case was found."""
+
+        TESTING = "testing", _("Positive retest")
+        CLINIC = "clinic", _("Fever clinic")
+        CHECKPOINT = "checkpoint", _("Checkpoint")
+        CONTACT = "contact", _("A contact's test")
+        MANUAL = "manual", _("Recorded by hand")
+
+    class Outcome(models.TextChoices):
+        IN_TREATMENT = "in_treatment", _("In treatment")
+        RECOVERED = "recovered", _("Recovered")
+        DIED = "died", _("Died")
+
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="cases")
     confirmed_at = models.DateTimeField(default=clock.now)  # the report date of the epidemic curve
     classification = models.CharField(
@@ -65,8 +83,12 @@ class Case(models.Model):
     cluster = models.ForeignKey(
         Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases", verbose_name=_("cluster")
     )
-    source = models.CharField(max_length=20)  # "testing", "clinic" …
+    source = models.CharField(_("where found"), max_length=20, choices=Source.choices, default=Source.MANUAL)
     reference = models.CharField(max_length=60, blank=True)  # the tube code, the report number
+    workplace = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("workplace")
+    )
+    outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices, default=Outcome.IN_TREATMENT)
     jpath = models.CharField(max_length=128)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
@@ -108,9 +130,79 @@ class CloseContact(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=clock.now)
     jpath = models.CharField(max_length=128)  # the contact's
+    # The protocol as it stood when the contact was recorded (ContactProtocol): a later edit of the district's
+    # protocol does not move the days of someone already under management. Day 1 is the day of the last exposure.
+    central_days = models.PositiveSmallIntegerField(_("days of central isolation"), default=0)
+    home_days = models.PositiveSmallIntegerField(_("days at home"), default=0)
+    test_days = models.JSONField(_("test days"), default=list)
+    # The closed loop in the contact's community (screening's follow-up: owner, contact deadline, tests, "nobody
+    # missed"); none for a contact handed over to another district. Kept when screening purges its old rows.
+    followup = models.OneToOneField(FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    release_note = models.CharField(_("release note"), max_length=300, blank=True)
+    released_early = models.BooleanField(default=False)  # by an officer before the protocol's end, with a reason
+    handed_over_to = models.CharField(_("handed over to"), max_length=200, blank=True)
+    handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["case", "person"], name="contact_once_per_case")]
+        indexes = [
+            models.Index(
+                fields=["person"],
+                name="contact_managed_person",
+                condition=models.Q(released_at__isnull=True, handed_over_at__isnull=True),
+            )
+        ]
+
+    @property
+    def central_until(self):
+        return self.last_contact_at + timedelta(days=self.central_days)
+
+    @property
+    def release_at(self):
+        """When the protocol ends (counted from the last exposure); release needs the tests negative too."""
+        return self.last_contact_at + timedelta(days=self.central_days + self.home_days)
+
+    @property
+    def managed(self) -> bool:
+        return self.released_at is None and self.handed_over_at is None
+
+    def test_dates(self):
+        start = clock.localdate(self.last_contact_at)
+        return [(d, start + timedelta(days=d - 1)) for d in self.test_days]
+
+
+class ContactProtocol(models.Model):
+    """How a close or secondary contact is managed: days of central isolation, then days at home, and the test
+    days, counted from the last exposure. Data the district edits (defaults written after migrate: defaults.py)."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CloseContact.Kind.choices, unique=True)
+    central_days = models.PositiveSmallIntegerField(_("days of central isolation"))
+    home_days = models.PositiveSmallIntegerField(_("days at home"))
+    test_days = models.JSONField(_("test days"), default=list)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=clock.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    @staticmethod
+    def load() -> dict[str, ContactProtocol]:
+        """Every kind's row; a kind without one reads as the default, unsaved (a read never writes)."""
+        rows = {p.kind: p for p in ContactProtocol.objects.all()}
+        for kind, central, home, tests in DEFAULT_CONTACT_PROTOCOL:
+            if kind not in rows:
+                rows[kind] = ContactProtocol(kind=kind, central_days=central, home_days=home, test_days=list(tests))
+        return rows
+
+    @staticmethod
+    def ensure_defaults() -> None:
+        for row in ContactProtocol.load().values():
+            if row.pk is None:
+                row.save()
 
 
 class StatusChange(models.Model):

@@ -1,0 +1,369 @@
+"""A case's contacts (密接, 次密接): recorded with how they met, managed as the district's protocol says — a
+closed loop in their community (screening's follow-up: the owner, the contact deadline, the test days and the
+"nobody missed" figures, like an arrival's), a status with its reason — and released by the rules, early by an
+officer with a reason, or handed over to another district that manages them instead."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from fangkong.core import clock, events, pii
+from fangkong.core.audit import audit_record
+from fangkong.core.dates import Moment
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.forms import FormInput
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap, scope_for
+from fangkong.registry.models import Jurisdiction, Person, jurisdictions_by_id
+from fangkong.screening.events import FOLLOWUP_RELEASED, FollowupChanged
+from fangkong.screening.followups import release_blockers
+from fangkong.screening.models import FollowUp, Measure, RiskLevel, ScreeningSettings
+from fangkong.screening.protocol import parse_test_days
+
+from .. import errors
+from ..models import CloseContact
+from ..models.cases import ContactProtocol
+from ..status import status_refresh
+from .reading import case_get, contact_get, isolated_at
+
+MAX_DAYS = 60
+
+
+class ContactAddInput(FormInput):
+    """A contact of a case: who, close or secondary, how they met, the last exposure; for someone living outside
+    the district, to whom they are handed over."""
+
+    person_id: int
+    kind: str = CloseContact.Kind.CLOSE
+    exposure: str = CloseContact.Exposure.OTHER
+    last_exposure_at: Moment
+    note: str = ""
+    handed_over_to: str = ""
+
+
+class ContactReleaseInput(FormInput):
+    """Release at the protocol's end (tests negative), or early (`early`) by an officer with the reason."""
+
+    note: str = ""
+    early: bool = False
+
+
+class ContactHandOverInput(FormInput):
+    """To whom (the other district or authority) and when a contact was handed over."""
+
+    to: str
+    at: Moment | None = None
+
+
+class ContactProtocolInput(FormInput):
+    central_days: int
+    home_days: int
+    test_days: list[int]
+
+    @classmethod
+    def form_values(cls, post) -> dict:
+        values = super().form_values(post)
+        values["test_days"] = parse_test_days(post.get("test_days", ""))
+        return values
+
+
+def _choice(field: str, value: str, choices) -> None:
+    if value not in choices.values:
+        raise FieldError(
+            field,
+            _("Choose one of: %(values)s.") % {"values": ", ".join(str(label) for label in choices.labels)},
+            code=Code.UNKNOWN_CHOICE,
+        )
+
+
+# A close contact's loop is run like an arrival from a high-risk area's, a secondary contact's like a medium one's
+# (the follow-up's level says how urgent the community's work is; its reason says it is a contact).
+_LEVEL = {CloseContact.Kind.CLOSE: RiskLevel.HIGH, CloseContact.Kind.SECONDARY: RiskLevel.MEDIUM}
+
+
+@transaction.atomic
+def contact_add(
+    *,
+    actor,
+    case_id: int,
+    person_id: int,
+    last_contact_at: datetime | None = None,
+    last_exposure_at: datetime | None = None,
+    kind: str = CloseContact.Kind.CLOSE,
+    exposure: str = CloseContact.Exposure.OTHER,
+    note: str = "",
+    handed_over_to: str = "",
+) -> CloseContact:
+    """A contact of a case, managed from now on by the protocol (its days counted from the last exposure). The
+    contact must be within the actor's view like every person named: one elsewhere in the district is recorded by
+    whoever holds both (the street office above, or HQ) — otherwise trying ids would tell which exist. Everything
+    is checked before anything is written; a contact already recorded for the case is refused (`duplicate`)."""
+    case = case_get(user=actor, case_id=case_id, for_update=True)  # contacts of one case added one at a time
+    person = Person.objects.filter(scope_for(actor, Cap.STATUS_VIEW).q(), pk=person_id).first()
+    if person is None:
+        raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code=Code.NOT_FOUND)
+    if person.pk == case.person_id:
+        raise FieldError("person_id", _("A case is not their own close contact."), code=errors.Code.OWN_CASE)
+    _choice("kind", kind, CloseContact.Kind)
+    _choice("exposure", exposure, CloseContact.Exposure)
+    at = last_exposure_at or last_contact_at
+    if at is None:
+        raise FieldError("last_exposure_at", _("When was the last exposure?"), code=Code.REQUIRED)
+    if at > clock.now():
+        raise FieldError("last_exposure_at", _("The last exposure cannot be in the future."), code=Code.IN_FUTURE)
+    isolated = isolated_at(case)
+    if at > isolated:
+        raise FieldError(
+            "last_exposure_at",
+            _("The case was isolated at %(t)s: nobody was exposed to them after that.")
+            % {"t": clock.localtime(isolated)},
+            code=errors.Code.AFTER_ISOLATION,
+        )
+    if CloseContact.objects.filter(case=case, person=person).exists():
+        raise FieldError("person_id", _("This person is already a contact of this case."), code=Code.DUPLICATE)
+    handed_over_to = " ".join((handed_over_to or "").split())
+    if person.community_id is None and not handed_over_to:
+        raise FieldError(
+            "handed_over_to",
+            _("The person lives outside the district: say to whom they are handed over."),
+            code=errors.Code.HAND_OVER,
+        )
+    if person.community_id is not None and handed_over_to:
+        raise FieldError(
+            "handed_over_to",
+            _("The person lives in the district: their community manages them."),
+            code=errors.Code.IN_DISTRICT,
+        )
+    protocol = ContactProtocol.load()[kind]
+    contact = CloseContact.objects.create(
+        case=case,
+        person=person,
+        kind=kind,
+        exposure=exposure,
+        last_contact_at=at,
+        note=(note or "").strip()[:200],
+        recorded_by=actor,
+        jpath=person.jpath,
+        central_days=protocol.central_days,
+        home_days=protocol.home_days,
+        test_days=list(protocol.test_days),
+        handed_over_to=handed_over_to[:200],
+        handed_over_at=clock.now() if handed_over_to else None,
+    )
+    if not handed_over_to:
+        contact.followup = _open_followup(actor, contact, person)
+        contact.save(update_fields=["followup"])
+    status_refresh([person.pk])
+    audit_record(
+        actor=actor,
+        action="case.contact",
+        obj=contact,
+        object_repr=pii.mask_name(person.name),
+        jpath=case.jpath,
+        fields={
+            "case": case.pk,
+            "person": person.pk,
+            "kind": kind,
+            "exposure": exposure,
+            "handed_over_to": handed_over_to,
+        },
+    )
+    return contact
+
+
+def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
+    """The closed loop in the contact's community, owned like an arrival's (their grid when they live in one):
+    due to be contacted within the district's limit, its test days the protocol's, counted from the exposure."""
+    places = jurisdictions_by_id()
+    community = places[person.community_id or 0]  # a contact without one was handed over, never here
+    grid = places.get(person.jurisdiction_id)
+    owner: Jurisdiction = grid if grid is not None and grid.path.startswith(community.path) else community
+    with translation.override(settings.LANGUAGE_CODE):  # the reason is kept in the district's language
+        reason = _("%(kind)s of case №%(case)d (%(how)s), last exposure %(at)s") % {
+            "kind": CloseContact.Kind(contact.kind).label,
+            "case": contact.case_id,
+            "how": CloseContact.Exposure(contact.exposure).label,
+            "at": clock.localtime(contact.last_contact_at),
+        }
+    now = clock.now()
+    followup = FollowUp.objects.create(
+        person=person,
+        level=_LEVEL[CloseContact.Kind(contact.kind)],
+        measure=Measure.CENTRAL_ISOLATION if contact.central_days else Measure.HOME_ISOLATION,
+        reason=reason[:300],
+        community=community,
+        jurisdiction=owner,
+        jpath=owner.path,
+        opened_at=contact.last_contact_at,  # day 1 of the tests is the day of the last exposure
+        contact_due_at=now + timedelta(minutes=ScreeningSettings.current().contact_limit_minutes),
+        measure_ends_at=contact.release_at,
+        test_days=list(contact.test_days),
+    )
+    audit_record(
+        actor=actor,
+        action="followup.open",
+        obj=followup,
+        object_repr=pii.mask_name(person.name),
+        fields={"level": followup.level, "measure": followup.measure, "contact": contact.pk},
+    )
+    return followup
+
+
+def _managed(contact: CloseContact) -> None:
+    if contact.released_at is not None:
+        raise FieldError("state", _("This contact is released already."), code=Code.WRONG_STATE)
+    if contact.handed_over_at is not None:
+        raise FieldError("state", _("This contact was handed over to another district."), code=Code.WRONG_STATE)
+
+
+def _close_followup(actor, contact: CloseContact, note: str) -> None:
+    """Close the contact's loop in the community with them (its page and desk stop asking for work)."""
+    followup = contact.followup
+    if followup is None or followup.released_at is not None:
+        return
+    FollowUp.objects.filter(pk=followup.pk, released_at__isnull=True).update(
+        released_at=clock.now(), released_by=actor, release_note=note[:300]
+    )
+    events.emit(FOLLOWUP_RELEASED, FollowupChanged(person_id=contact.person_id, followup_id=followup.pk))
+
+
+@transaction.atomic
+def contact_release(*, actor, contact_id: int, note: str = "", early: bool = False) -> CloseContact:
+    """Release by the rules — the protocol's days over, the person reached, every test day negative — or early,
+    by an officer who gives the reason (audited as such)."""
+    contact = contact_get(user=actor, contact_id=contact_id, for_update=True)
+    _managed(contact)
+    note = (note or "").strip()
+    if early:
+        if not note:
+            raise FieldError("note", _("Give the reason for an early release."), code=Code.REASON_REQUIRED)
+    else:
+        # The loop's own rules (its measure ends when the protocol does); without one (purged) the days alone.
+        if contact.followup is not None:
+            blockers = release_blockers(contact.followup)
+        elif clock.now() < contact.release_at:
+            blockers = [_("the measure runs until %(t)s") % {"t": clock.localtime(contact.release_at)}]
+        else:
+            blockers = []
+        if blockers:
+            raise FieldError(
+                "state", _("Cannot release yet: %(why)s.") % {"why": "; ".join(blockers)}, code=errors.Code.UNMET
+            )
+    contact.released_at, contact.released_by = clock.now(), actor
+    contact.release_note, contact.released_early = note[:300], early
+    contact.save(update_fields=["released_at", "released_by", "release_note", "released_early"])
+    _close_followup(actor, contact, note or _("Released at the end of the protocol."))
+    status_refresh([contact.person_id])
+    audit_record(
+        actor=actor,
+        action="contact.release_early" if early else "contact.release",
+        obj=contact,
+        object_repr=pii.mask_name(contact.person.name),
+        reason=note[:300],
+    )
+    return contact
+
+
+@transaction.atomic
+def contact_hand_over(*, actor, contact_id: int, to: str, at: datetime | None = None) -> CloseContact:
+    """Handed over to another district or authority (someone who lives or went there): recorded to whom and when;
+    nobody here follows them up any longer."""
+    contact = contact_get(user=actor, contact_id=contact_id, for_update=True)
+    _managed(contact)
+    to = " ".join((to or "").split())
+    if not to:
+        raise FieldError("to", _("Say to whom the contact is handed over."), code=Code.REQUIRED)
+    at = at or clock.now()
+    if at > clock.now():
+        raise FieldError("at", _("The hand-over cannot be in the future."), code=Code.IN_FUTURE)
+    contact.handed_over_to, contact.handed_over_at = to[:200], at
+    contact.save(update_fields=["handed_over_to", "handed_over_at"])
+    _close_followup(actor, contact, _("Handed over to %(to)s") % {"to": to})
+    status_refresh([contact.person_id])
+    audit_record(
+        actor=actor,
+        action="contact.hand_over",
+        obj=contact,
+        object_repr=pii.mask_name(contact.person.name),
+        fields={"to": to, "at": at.isoformat()},
+    )
+    return contact
+
+
+def contacts_followup_released(followup_id: int) -> None:
+    """Screening's worker released a contact's loop by its rules (reached, days over, tests negative): the
+    contact is released with it, by the same person (screening audited it)."""
+    contact = (
+        CloseContact.objects.select_for_update()
+        .filter(followup_id=followup_id, released_at__isnull=True, handed_over_at__isnull=True)
+        .select_related("followup")
+        .first()
+    )
+    if contact is None or contact.followup is None or contact.followup.released_at is None:
+        return
+    contact.released_at, contact.released_by = contact.followup.released_at, contact.followup.released_by
+    contact.release_note = contact.followup.release_note
+    contact.save(update_fields=["released_at", "released_by", "release_note"])
+    status_refresh([contact.person_id])
+
+
+@transaction.atomic
+def contact_protocol_update(
+    *, actor, kind: str, central_days: int, home_days: int, test_days: list[int] | str
+) -> ContactProtocol:
+    """The district's protocol for a kind of contact (HQ): applies to contacts recorded from now on."""
+    if not has_cap(actor, Cap.ZONE_PROTOCOL):
+        raise Forbidden(Cap.ZONE_PROTOCOL)
+    _choice("kind", kind, CloseContact.Kind)
+    for field, value in (("central_days", central_days), ("home_days", home_days)):
+        if not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
+            raise FieldError(field, _("Days: 0 to %(n)d.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE)
+    total = central_days + home_days
+    if not 0 < total <= MAX_DAYS:
+        raise FieldError(
+            "home_days", _("The protocol lasts 1 to %(n)d days.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE
+        )
+    days = parse_test_days(test_days)
+    if days and days[-1] > total:
+        raise FieldError("test_days", _("A test day falls after the protocol ends."), code=Code.OUT_OF_RANGE)
+    row = ContactProtocol.objects.select_for_update().filter(kind=kind).first() or ContactProtocol.load()[kind]
+    before = {"central_days": row.central_days, "home_days": row.home_days, "test_days": list(row.test_days)}
+    after = {"central_days": central_days, "home_days": home_days, "test_days": days}
+    if before == after and row.pk is not None:
+        return row
+    row.central_days, row.home_days, row.test_days = central_days, home_days, days
+    row.version = (row.version or 0) + (1 if row.pk is not None else 0)
+    row.updated_at, row.updated_by = clock.now(), actor
+    row.save()
+    audit_record(
+        actor=actor,
+        action="contact_protocol.update",
+        obj=row,
+        object_repr=str(CloseContact.Kind(kind).label),
+        fields={"before": before, "after": after},
+    )
+    return row
+
+
+def contact_protocols() -> list[ContactProtocol]:
+    rows = ContactProtocol.load()
+    return [rows[k] for k in CloseContact.Kind.values]
+
+
+__all__ = [
+    "ContactAddInput",
+    "ContactHandOverInput",
+    "ContactProtocolInput",
+    "ContactReleaseInput",
+    "contact_add",
+    "contact_hand_over",
+    "contact_protocol_update",
+    "contact_protocols",
+    "contact_release",
+    "contacts_followup_released",
+]
