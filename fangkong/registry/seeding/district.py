@@ -29,6 +29,8 @@ from .common import (
 # 211103001000 for the first street, 211103001001 for its first community, 211103001201 for its first village —
 # and the district's own codes for grids. The checkpoints' posts in screening come from the units sheet too.
 
+PLACES_PER_FILE = 200_000  # rows per places sheet the seed imports (under core.tables' TABLE_MAX_ROWS)
+
 
 def _sheet(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
@@ -217,7 +219,15 @@ def _make_places(admin, j: dict[str, list[Jurisdiction]], people: int, rects: di
                     wanted.append(((grid.pk, compound, building, name), c, grid, address))
                     remaining -= 1
     header = ["网格", "小区", "楼栋", "户", "地址", "经度", "纬度"]
-    _imported(places_import(actor=admin, filename="demo-places.csv", content=_sheet(header, rows)), "places")
+    # A city's households (about 500,000 for 1.4 million people) are more rows than one sheet may hold
+    # (TABLE_MAX_ROWS): imported as a district would, in several files, each starting at a compound.
+    chunk: list[list] = []
+    for row in rows:
+        if len(chunk) >= PLACES_PER_FILE and not row[2]:
+            _imported(places_import(actor=admin, filename="demo-places.csv", content=_sheet(header, chunk)), "places")
+            chunk = []
+        chunk.append(row)
+    _imported(places_import(actor=admin, filename="demo-places.csv", content=_sheet(header, chunk)), "places")
     households = Place.objects.filter(kind=Place.Kind.HOUSEHOLD).values_list(
         "jurisdiction_id", "parent__parent__name", "parent__name", "name", "pk"
     )

@@ -97,3 +97,17 @@ def test_demo_password_from_environment(settings):
     settings.FANGKONG = {**settings.FANGKONG, "DEMO_PASSWORD": "another-secret-1"}
     seed_demo(people=5)
     assert authenticate(username="hq_admin", password="another-secret-1") is not None
+
+
+@pytest.mark.django_db
+def test_a_city_s_places_are_imported_in_several_sheets(monkeypatch):
+    """1.4 million people live in more households than one sheet may hold (core.tables' TABLE_MAX_ROWS): the seed
+    imports them file by file, each starting at a compound, and every household is made."""
+    from fangkong.registry.models import Person, Place
+    from fangkong.registry.seeding import district
+
+    monkeypatch.setattr(district, "PLACES_PER_FILE", 5)
+    seed_demo(people=40)
+    files = AuditEvent.objects.filter(action="places.import").count()
+    assert files > 1
+    assert Person.objects.filter(household__kind=Place.Kind.HOUSEHOLD).count() == Person.objects.count() == 40
