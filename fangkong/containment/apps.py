@@ -73,7 +73,11 @@ class ContainmentConfig(AppConfig):
             "containment:zones", _("Zones"), order=190, visible=navigation.any_cap(Cap.ZONE_VIEW), group="containment"
         )
         navigation.register(
-            "containment:cases", _("Cases and contacts"), order=195, visible=navigation.any_cap(Cap.CASE_WORK), group="containment"
+            "containment:cases",
+            _("Cases and contacts"),
+            order=195,
+            visible=navigation.any_cap(Cap.CASE_WORK),
+            group="containment",
         )
         navigation.register(
             "containment:clusters",

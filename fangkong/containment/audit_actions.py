@@ -13,6 +13,8 @@ ACTIONS = {
     "zone.lift": _("Zone lifted"),
     "zone.lift_reject": _("Lifting refused"),
     "zone.level_update": _("Zone levels changed"),
+    "zone.draft": _("Zone drafted for a case"),
+    "zone.drafting": _("Automatic zone drafting changed"),
     "status_change.request": _("Status change proposed"),
     "status_change.approve": _("Status change approved"),
     "status_change.reject": _("Status change refused"),
@@ -54,6 +56,7 @@ ACTIONS = {
 OBJECTS = {
     "containment.zone": _("Zone"),
     "containment.zonelevel": _("Zone level"),
+    "containment.zonedrafting": _("Automatic zone drafting"),
     "containment.case": _("Case"),
     "containment.cluster": _("Cluster"),
     "containment.closecontact": _("Close contact"),

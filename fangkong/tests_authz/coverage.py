@@ -495,6 +495,8 @@ OPERATIONS: dict[str, Cov] = {
     _P + "containment_api_zone_lift_reject": scoped("zone", insider="street1"),
     _P + "containment_api_level_list": district("zone levels, district-wide"),
     _P + "containment_api_level_put": district("zone levels, district-wide"),
+    _P + "containment_api_drafting_get": district("whether cases draft zones: a district-wide setting"),
+    _P + "containment_api_drafting_put": district("whether cases draft zones: district HQ only"),
     _P + "command_api_directive_create": creates("recipients below the issuer (directive tests)"),
     _P + "command_api_task_list": listing("task"),
     _P + "command_api_task_detail": scoped("task"),

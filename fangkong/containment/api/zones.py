@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from ninja import Schema, Status
 
@@ -25,9 +25,10 @@ class ZoneOut(Schema):
     document_number: str
     starts_at: datetime
     planned_end: datetime | None
-    requested_by: str
+    requested_by: str  # "system" for a zone the platform drafted for a confirmed case (`drafted_for_case_id`)
     decided_by: str | None
     lift_requested_by: str | None = None  # an early lift awaiting a second officer
+    drafted_for_case_id: int | None = None
 
 
 def _zone(z) -> dict:
@@ -41,9 +42,10 @@ def _zone(z) -> dict:
         "document_number": z.document_number,
         "starts_at": z.starts_at,
         "planned_end": z.planned_end,
-        "requested_by": z.requested_by.get_username(),
+        "requested_by": z.requested_by.get_username() if z.requested_by_id else "system",
         "decided_by": z.decided_by.get_username() if z.decided_by else None,
         "lift_requested_by": z.lift_requested_by.get_username() if z.lift_requested_by_id else None,
+        "drafted_for_case_id": z.drafted_for_id,
     }
 
 
@@ -66,24 +68,63 @@ def zone_list(request, state: str = "", page: int = 1, page_size: int | None = N
 
 
 class CriterionOut(Schema):
-    code: str
+    key: str  # quiet_days, contact_days, negative_days, others
+    code: str  # the same as `key` (kept for older clients)
     label: str
     met: bool
     detail: str
+    date: date | None  # the day it is met at the earliest; null where it is not a matter of days
+
+
+class RoundNeededOut(Schema):
+    start: date  # a whole-area round sampled from this day ...
+    by: date  # ... until this one lets the zone lift on its earliest day
+    planned_round_id: int | None
+    planned_by: date | None
+
+
+class ZoneCaseOut(Schema):
+    id: int
+    name: str  # masked
+    confirmed_at: datetime
 
 
 class ZoneDetailOut(ZoneOut):
     people: int
+    earliest_lift: date | None  # null for a zone lifted or rejected
     criteria: list[CriterionOut]
+    round_needed: RoundNeededOut | None
+    cases: list[ZoneCaseOut]
 
 
 @router.get("/zones/{int:zone_id}", response={200: ZoneDetailOut, **ERRORS})
 def zone_detail(request, zone_id: int):
+    """A zone with the people inside, the cases among them and, while pending or in force, each lifting criterion
+    with the day it is met at the earliest, the earliest lifting date and the whole-area round it needs."""
     zone = selectors.zone_get(user=request.user, zone_id=zone_id)
+    live = zone.state in (zone.State.PENDING, zone.State.ACTIVE)
+    outlook = zones.lift_outlook(zone) if live else None
+    needed = outlook.round_needed if outlook else None
     return {
         **_zone(zone),
         "people": zones.people_in_zone(zone).count(),
-        "criteria": [c.__dict__ for c in zones.lifting_criteria(zone)],
+        "earliest_lift": outlook.earliest if outlook else None,
+        "criteria": [
+            {"key": c.key, "code": c.code, "label": c.label, "met": c.met, "detail": c.detail, "date": c.date}
+            for c in (outlook.criteria if outlook else zones.lifting_criteria(zone))
+        ],
+        "round_needed": {
+            "start": needed.start,
+            "by": needed.by,
+            "planned_round_id": getattr(needed.planned, "pk", None),
+            "planned_by": needed.planned_by,
+        }
+        if needed
+        else None,
+        "cases": [
+            {"id": c.pk, "name": c.name, "confirmed_at": c.confirmed_at}
+            for c in zones.zone_cases(user=request.user, zone=zone)
+        ],
     }
 
 
@@ -148,3 +189,24 @@ def level_put(request, code: str, payload: LevelIO):
     from ..protocol import level_update
 
     return level_update(actor=request.user, **{**payload.dict(), "code": code})
+
+
+class ZoneDraftingOut(Schema):
+    drafts_for_cases: bool
+    version: int
+
+
+@router.get("/zones/drafting", response={200: ZoneDraftingOut, **ERRORS})
+def drafting_get(request):
+    """Whether a confirmed case drafts the strictest zone over their home compound (pending an officer)."""
+    if not has_cap(request.user, Cap.ZONE_VIEW):
+        raise Forbidden(Cap.ZONE_VIEW)
+    row, _can_set = zones.zone_drafting_state(user=request.user)
+    return {"drafts_for_cases": row.drafts_for_cases, "version": row.version}
+
+
+@router.put("/zones/drafting", response={200: ZoneDraftingOut, **ERRORS})
+def drafting_put(request, payload: zones.ZoneDraftingInput):
+    """District HQ turns the automatic drafting on or off; audited."""
+    row = zones.zone_drafting_set(actor=request.user, drafts_for_cases=payload.drafts_for_cases)
+    return {"drafts_for_cases": row.drafts_for_cases, "version": row.version}

@@ -24,6 +24,7 @@ from .. import errors
 from ..events import CASE_CONFIRMED_ALERT
 from ..models import Case
 from ..status import status_refresh
+from ..zones.drafting import zone_draft_for_case
 from .reading import case_get
 
 
@@ -105,6 +106,9 @@ def _create(actor, person: Person, *, source: str, reference: str, **fields) -> 
         object_repr=pii.mask_name(person.name),
         fields={"source": source, "reference": reference, **{k: str(v) for k, v in fields.items() if v}},
     )
+    # Every confirmation passes here (testing's positive retest, a clinic, by hand): the home compound's zone is
+    # drafted in the same transaction, pending a human officer (zones.drafting).
+    zone_draft_for_case(case=case)
     return case
 
 

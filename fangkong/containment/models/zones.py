@@ -86,8 +86,19 @@ class Zone(models.Model):
     starts_at = models.DateTimeField(_("starts"))
     planned_end = models.DateTimeField(_("planned end"), null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # None: drafted by the platform when a case was confirmed (`drafted_for`); any officer may then approve it.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     requested_at = models.DateTimeField(default=clock.now)
+    drafted_for = models.ForeignKey(
+        "containment.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="drafted_zones",
+        verbose_name=_("drafted for the case"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -112,3 +123,20 @@ class Zone(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ZoneDrafting(models.Model):
+    """One row: whether a confirmed case drafts the protocol's zone over their home compound by itself (still
+    pending a human officer's approval). On unless the district turns it off."""
+
+    drafts_for_cases = models.BooleanField(_("draft a zone when a case is confirmed"), default=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(default=clock.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    @classmethod
+    def load(cls) -> ZoneDrafting:
+        """The row, or the default (on) unsaved: a read never writes."""
+        return cls.objects.order_by("pk").first() or cls()

@@ -20,6 +20,7 @@ from fangkong.screening.models import FollowUp
 
 from .. import cases
 from ..copresence import can_trace
+from ..epi import epicurve
 from ..models import Case, CloseContact
 from ..transfers import TransferDispatchInput, transfer_dispatch
 from ._shared import _refused, _sites
@@ -49,6 +50,8 @@ def case_list(request):
     qs, within = narrowed(qs, user=request.user, cap=Cap.CASE_WORK, params=g)
     page, query = page_of(request, qs)
     rows = [{"case": c, "name": pii.mask_name(c.person.name)} for c in page.object_list]
+    # The epidemic curve of the same area above the list (issue 19: on the case list, the cluster page, the hall).
+    curve = epicurve.epicurve(user=request.user, by="onset", jurisdiction_id=within.pk if within else None)
     return render(
         request,
         "containment/cases.html",
@@ -65,6 +68,8 @@ def case_list(request):
             "certainties": Case.Certainty.choices,
             "states": [("open", _("Open")), ("released", _("Released"))],
             "error": error,
+            "curve": curve,
+            "chart": curve.chart(),
         },
         status=400 if error else 200,
     )

@@ -23,12 +23,10 @@ def case_copresence(request, case_id: int):
         try:
             if request.POST.get("decision") == "dismiss":
                 dismiss = copresence.CopresenceDismissInput.from_form(request.POST)
-                window = {"days_before": dismiss.days_before, "minutes": dismiss.minutes}
                 copresence.copresence_dismiss(actor=request.user, case_id=case_id, **dismiss.dict())
                 messages.success(request, _("Candidate dismissed; the reason is on the list."))
             else:
                 confirm = copresence.CopresenceConfirmInput.from_form(request.POST)
-                window = {"days_before": confirm.days_before, "minutes": confirm.minutes}
                 contact = copresence.copresence_confirm(actor=request.user, case_id=case_id, **confirm.dict())
                 messages.success(
                     request,

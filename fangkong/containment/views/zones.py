@@ -25,7 +25,20 @@ def zone_list(request):
     if not has_cap(request.user, Cap.ZONE_VIEW):
         raise Forbidden(Cap.ZONE_VIEW)
     error = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") == "drafting":
+        try:
+            setting = zones.ZoneDraftingInput.from_form(request.POST)
+            zones.zone_drafting_set(actor=request.user, **setting.dict())
+            if setting.drafts_for_cases:
+                messages.success(request, _("A confirmed case now drafts a zone over their home compound."))
+            else:
+                messages.success(request, _("Automatic drafting is off: zones are proposed by hand only."))
+            return redirect("containment:zones")
+        except Forbidden as exc:
+            error = _refused(exc)
+        except FieldError as exc:
+            error = exc
+    elif request.method == "POST":
         try:
             data = zones.ZoneRequestInput.from_form(request.POST)
             zone = zones.zone_request(actor=request.user, **data.dict())
@@ -37,11 +50,17 @@ def zone_list(request):
     # The zones inside a hall's street or community
     listed, within = narrowed(listed, user=request.user, cap=Cap.ZONE_VIEW, params=request.GET)
     page, query = page_of(request, listed)
+    drafting, can_set_drafting = zones.zone_drafting_state(user=request.user)
     return render(
         request,
         "containment/zones.html",
         {
             "page": page,
+            # The earliest lifting date is on each zone's page: worked out per zone (its people, cases, contacts
+            # and rounds), too dear for every row of a list.
+            "rows": list(page),
+            "drafting": drafting.drafts_for_cases,
+            "can_set_drafting": can_set_drafting,
             "within": within,
             "query": query,
             "states": Zone.State.choices,
@@ -94,7 +113,9 @@ def zone_detail(request, zone_id: int):
         "containment/zone.html",
         {
             "zone": zone,
-            "criteria": zones.lifting_criteria(zone) if zone.state == Zone.State.ACTIVE else [],
+            # Pending or in force: each criterion with its day, the earliest lifting and the round it needs.
+            "outlook": zones.lift_outlook(zone) if zone.state in (Zone.State.PENDING, Zone.State.ACTIVE) else None,
+            "cases": zones.zone_cases(user=request.user, zone=zone),
             "page": page,
             "query": query,
             "history": AuditEvent.objects.filter(object_type="containment.zone", object_id=str(zone.pk)).order_by(
