@@ -175,30 +175,20 @@ def _candidates(case: Case, window: Window, *, person_id: int | None = None) -> 
                     review=reviews.get(other),
                 )
 
-    if own_scans:
+    # Each kind of place: (what, the rows, the place's column, its name through the foreign key, the case's visits).
+    for kind, model, place, visits in (
+        (VENUE, VenueScan, "venue", own_scans),
+        (CHECKPOINT, Passage, "checkpoint", own_passages),
+    ):
+        if not visits:
+            continue
         ranges = Q()
-        for venue_id, at in own_scans:
-            ranges |= Q(venue_id=venue_id, at__gte=at - gap, at__lte=at + gap)
-        scans = VenueScan.objects.filter(ranges)
+        for place_id, at in visits:
+            ranges |= Q(**{f"{place}_id": place_id, "at__gte": at - gap, "at__lte": at + gap})
+        rows = model.objects.filter(ranges)
         if person_id is not None:
-            scans = scans.filter(person_id=person_id)
-        keep(
-            VENUE,
-            scans.values_list("person_id", "venue_id", "venue__name", "person__name", "at")[:FOUND],
-            own_scans,
-        )
-    if own_passages:
-        ranges = Q()
-        for checkpoint_id, at in own_passages:
-            ranges |= Q(checkpoint_id=checkpoint_id, at__gte=at - gap, at__lte=at + gap)
-        passages = Passage.objects.filter(ranges)
-        if person_id is not None:
-            passages = passages.filter(person_id=person_id)
-        keep(
-            CHECKPOINT,
-            passages.values_list("person_id", "checkpoint_id", "checkpoint__name", "person__name", "at")[:FOUND],
-            own_passages,
-        )
+            rows = rows.filter(person_id=person_id)
+        keep(kind, rows.values_list("person_id", f"{place}_id", f"{place}__name", "person__name", "at")[:FOUND], visits)
     return sorted(best.values(), key=lambda c: (-c.overlap_minutes, c.at, c.person_id))
 
 
