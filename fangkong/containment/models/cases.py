@@ -114,7 +114,7 @@ class CloseContact(models.Model):
         SECONDARY = "secondary", _("Secondary contact")  # 次密接
 
     class Exposure(models.TextChoices):
-        HOUSEHOLD = "household", _("Household")
+        HOUSEHOLD = "household", pgettext_lazy("exposure", "Household")
         WORKPLACE = "workplace", _("Workplace")
         VENUE = "venue", _("Venue")
         VEHICLE = "vehicle", _("Vehicle")

@@ -66,8 +66,14 @@ def _drawing(chain: chains.Chain) -> dict:
                 "asked": n["id"] == chain.case_id,
             }
         )
+    # As the page's legend says: solid only for a known source; a suspected source, or a meeting as a close
+    # contact (a case and its contacts, two cases linked through a contact), is dashed.
     edges = [
-        {"from": str(e["from"]), "to": str(e["to"]), "dashed": e["certainty"] != Case.Certainty.KNOWN}
+        {
+            "from": str(e["from"]),
+            "to": str(e["to"]),
+            "dashed": e["certainty"] != Case.Certainty.KNOWN or e["link"] == "contact",
+        }
         for e in chain.edges
     ]
     return {
