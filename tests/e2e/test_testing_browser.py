@@ -5,7 +5,8 @@ import re
 import pytest
 
 from fangkong.core import pii
-from fangkong.registry.models import Person, RoleAssignment
+from fangkong.registry.models import Person, PersonTag, RoleAssignment
+from fangkong.screening.models import FollowUp
 from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Recall, Site
 
@@ -20,7 +21,16 @@ def test_pool_positive_reaches_the_grid_worker_as_ten_recalls(
     seed_demo(people=2000)
     community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
     site = Site.objects.get(jurisdiction=community_a)
-    numbers = [pii.decrypt(p.doc_cipher) for p in Person.objects.filter(community=community_a).order_by("pk")[:10]]
+    # Ten who go into a pool of ten: not tested alone (under closed-loop management — the demo's close contacts
+    # are —, key population, a case).
+    alone = FollowUp.objects.filter(released_at__isnull=True).values("person_id")
+    pooled = (
+        Person.objects.filter(community=community_a, cases__isnull=True)
+        .exclude(pk__in=alone)
+        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
+        .order_by("pk")[:10]
+    )
+    numbers = [pii.decrypt(p.doc_cipher) for p in pooled]
     assert len(numbers) == 10
 
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
