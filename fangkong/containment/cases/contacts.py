@@ -30,6 +30,7 @@ from ..models import CloseContact
 from ..models.cases import ContactProtocol
 from ..status import status_refresh
 from .reading import case_get, contact_get, isolated_at
+from .records import known_choice
 
 MAX_DAYS = 60
 
@@ -72,15 +73,6 @@ class ContactProtocolInput(FormInput):
         return values
 
 
-def _choice(field: str, value: str, choices) -> None:
-    if value not in choices.values:
-        raise FieldError(
-            field,
-            _("Choose one of: %(values)s.") % {"values": ", ".join(str(label) for label in choices.labels)},
-            code=Code.UNKNOWN_CHOICE,
-        )
-
-
 # A close contact's loop is run like an arrival from a high-risk area's, a secondary contact's like a medium one's
 # (the follow-up's level says how urgent the community's work is; its reason says it is a contact).
 _LEVEL = {CloseContact.Kind.CLOSE: RiskLevel.HIGH, CloseContact.Kind.SECONDARY: RiskLevel.MEDIUM}
@@ -109,8 +101,8 @@ def contact_add(
         raise FieldError("person_id", _("Unknown person, or outside your jurisdiction."), code=Code.NOT_FOUND)
     if person.pk == case.person_id:
         raise FieldError("person_id", _("A case is not their own close contact."), code=errors.Code.OWN_CASE)
-    _choice("kind", kind, CloseContact.Kind)
-    _choice("exposure", exposure, CloseContact.Exposure)
+    known_choice("kind", kind, CloseContact.Kind)
+    known_choice("exposure", exposure, CloseContact.Exposure)
     at = last_exposure_at or last_contact_at
     if at is None:
         raise FieldError("last_exposure_at", _("When was the last exposure?"), code=Code.REQUIRED)
@@ -319,7 +311,7 @@ def contact_protocol_update(
     """The district's protocol for a kind of contact (HQ): applies to contacts recorded from now on."""
     if not has_cap(actor, Cap.ZONE_PROTOCOL):
         raise Forbidden(Cap.ZONE_PROTOCOL)
-    _choice("kind", kind, CloseContact.Kind)
+    known_choice("kind", kind, CloseContact.Kind)
     for field, value in (("central_days", central_days), ("home_days", home_days)):
         if not isinstance(value, int) or not 0 <= value <= MAX_DAYS:
             raise FieldError(field, _("Days: 0 to %(n)d.") % {"n": MAX_DAYS}, code=Code.OUT_OF_RANGE)

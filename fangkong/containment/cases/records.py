@@ -112,7 +112,8 @@ def _create(actor, person: Person, *, source: str, reference: str, **fields) -> 
     return case
 
 
-def _choice(field: str, value: str, choices) -> str:
+def known_choice(field: str, value: str, choices) -> str:
+    """`value` if it is one of `choices` (a TextChoices), else the field's error naming them (cases and contacts)."""
     if value not in choices.values:
         raise FieldError(
             field,
@@ -155,8 +156,8 @@ def case_record(
     person = Person.objects.filter(pk=person_id).first()
     if person is None or not scope.covers(person.jpath):
         raise NotFound
-    _choice("source", source, Case.Source)
-    _choice("classification", classification, Case.Classification)
+    known_choice("source", source, Case.Source)
+    known_choice("classification", classification, Case.Classification)
     _onset(onset_date)
     workplace_id = _workplace(workplace_id)
     certainty = _certainty(source_case_id, source_certainty)
@@ -194,11 +195,11 @@ def case_update(
     case = case_get(user=actor, case_id=case_id, for_update=True)
     wanted: dict[str, object] = {}
     if classification:
-        wanted["classification"] = _choice("classification", classification, Case.Classification)
+        wanted["classification"] = known_choice("classification", classification, Case.Classification)
     if onset_date is not None:
         wanted["onset_date"] = _onset(onset_date)
     if outcome:
-        wanted["outcome"] = _choice("outcome", outcome, Case.Outcome)
+        wanted["outcome"] = known_choice("outcome", outcome, Case.Outcome)
     if workplace_id is not None:
         wanted["workplace_id"] = _workplace(workplace_id)
     changed = {k: (getattr(case, k), v) for k, v in wanted.items() if getattr(case, k) != v}
@@ -223,7 +224,7 @@ def _shown(value) -> str | int | None:
 
 
 def _certainty(source_case_id: int | None, certainty: str) -> str:
-    _choice("source_certainty", certainty, Case.Certainty)
+    known_choice("source_certainty", certainty, Case.Certainty)
     if source_case_id and certainty == Case.Certainty.UNKNOWN:
         raise FieldError(
             "source_certainty", _("Say whether the source is known or suspected."), code=Code.UNKNOWN_CHOICE
