@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('containment', '0011_squashed_0014_levels_cases_contacts_copresence'),
+        ('containment', '0014_copresence_review'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0010_squashed_0012_hall_alerts_daily_counts_accounts"),
+        ("core", "0012_accountstate"),
     ]
 
     operations = [

@@ -1,5 +1,4 @@
-"""Core 0010–0012 squashed: the command hall's alerts and counts per day, and the account state (a given password
-changed first). The originals stay for databases part-way through them."""
+"""Core 0010–0013 squashed: the command hall's alerts and counts per day, the account state (a given password changed first), notifications and alerts worded in each language. The originals stay for databases part-way through them."""
 
 import django.db.models.deletion
 import fangkong.core.clock
@@ -9,11 +8,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('core', '0010_hallalert'), ('core', '0011_dailycount'), ('core', '0012_accountstate')]
+    replaces = [('core', '0010_hallalert'), ('core', '0011_dailycount'), ('core', '0012_accountstate'), ('core', '0013_texts_in_each_language')]
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
         ('core', '0001_squashed_0009_notification_from_command'),
+        ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
     operations = [
@@ -53,5 +52,15 @@ class Migration(migrations.Migration):
                 ('must_change_password', models.BooleanField(default=False)),
                 ('changed_at', models.DateTimeField(blank=True, null=True)),
             ],
+        ),
+        migrations.AddField(
+            model_name="notification",
+            name="texts",
+            field=models.JSONField(blank=True, default=dict),
+        ),
+        migrations.AddField(
+            model_name="hallalert",
+            name="subjects",
+            field=models.JSONField(blank=True, default=dict),
         ),
     ]

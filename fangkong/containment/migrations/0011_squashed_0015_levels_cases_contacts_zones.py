@@ -1,7 +1,4 @@
-"""Containment 0011–0014 squashed: zone levels in English, the epidemiology of cases (classification, onset,
-source, cluster, outcome, workplace), contacts managed by the contact protocol, co-presence reviews. The originals
-stay for databases part-way through them; their data step (English names for the default levels) is not needed on
-a fresh database, whose levels are written with their English after migrate (containment.defaults)."""
+"""Containment 0011–0015 squashed: zone levels in English, the epidemiology of cases (classification, onset, source, cluster, outcome, workplace), contacts managed by the contact protocol, co-presence reviews, zones drafted for cases. The originals stay for databases part-way through them; their data step (English names for the default levels) is not needed on a fresh database, whose levels are written with their English after migrate (containment.defaults)."""
 
 import django.db.models.deletion
 import fangkong.core.clock
@@ -11,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('containment', '0011_zone_level_english'), ('containment', '0012_cases_epidemiology'), ('containment', '0013_case_outcome_contact_protocol'), ('containment', '0014_copresence_review')]
+    replaces = [('containment', '0011_zone_level_english'), ('containment', '0012_cases_epidemiology'), ('containment', '0013_case_outcome_contact_protocol'), ('containment', '0014_copresence_review'), ('containment', '0015_zones_follow_cases')]
 
     dependencies = [
         ('containment', '0009_squashed_0010_personstatus_alert_index'),
@@ -182,5 +179,25 @@ class Migration(migrations.Migration):
             options={
                 'constraints': [models.UniqueConstraint(fields=('case', 'person'), name='copresence_review_once')],
             },
+        ),
+        migrations.AddField(
+            model_name='zone',
+            name='drafted_for',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='drafted_zones', to='containment.case', verbose_name='drafted for the case'),
+        ),
+        migrations.AlterField(
+            model_name='zone',
+            name='requested_by',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.CreateModel(
+            name='ZoneDrafting',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('drafts_for_cases', models.BooleanField(default=True, verbose_name='draft a zone when a case is confirmed')),
+                ('version', models.PositiveIntegerField(default=1)),
+                ('updated_at', models.DateTimeField(default=fangkong.core.clock.now)),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+            ],
         ),
     ]
