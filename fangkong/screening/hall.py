@@ -125,7 +125,7 @@ def arrivals_to_contact(user) -> Todo | None:
     counts = waiting.aggregate(n=Count("pk"), late=Count("pk", filter=Q(contact_due_at__lt=now)))
     return Todo(
         "screening.contact",
-        _("Arrivals to contact"),
+        _("Arrivals and contacts to reach"),
         counts["n"],
         reverse("screening:followups") + "?state=active",
         overdue=counts["late"],

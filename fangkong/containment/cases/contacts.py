@@ -168,13 +168,29 @@ def contact_add(
     return contact
 
 
+_LOOP_KIND = {
+    CloseContact.Kind.CLOSE: FollowUp.Kind.CLOSE_CONTACT,
+    CloseContact.Kind.SECONDARY: FollowUp.Kind.SECONDARY_CONTACT,
+}
+
+
+def _loop_plan(contact: CloseContact) -> dict:
+    """What the contact's protocol asks of a loop: its group, the measure at the end, the central stage first."""
+    kind = CloseContact.Kind(contact.kind)
+    staged = contact.central_days and contact.home_days
+    return {
+        "kind": _LOOP_KIND[kind],
+        "level": _LEVEL[kind],
+        "measure": Measure.HOME_ISOLATION if contact.home_days else Measure.CENTRAL_ISOLATION,
+        "central_until": contact.central_until if staged else None,
+        "measure_ends_at": contact.release_at,
+    }
+
+
 def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
     """The closed loop in the contact's community, owned like an arrival's (their grid when they live in one):
-    due to be contacted within the district's limit, its test days the protocol's, counted from the exposure."""
-    places = jurisdictions_by_id()
-    community = places[person.community_id or 0]  # a contact without one was handed over, never here
-    grid = places.get(person.jurisdiction_id)
-    owner: Jurisdiction = grid if grid is not None and grid.path.startswith(community.path) else community
+    due to be contacted within the district's limit, its test days the protocol's, counted from the exposure.
+    Someone already under management as another case's contact keeps their loop, stretched to cover both."""
     with translation.override(settings.LANGUAGE_CODE):  # the reason is kept in the district's language
         reason = _("%(kind)s of case №%(case)d (%(how)s), last exposure %(at)s") % {
             "kind": CloseContact.Kind(contact.kind).label,
@@ -182,18 +198,28 @@ def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
             "how": CloseContact.Exposure(contact.exposure).label,
             "at": clock.localtime(contact.last_contact_at),
         }
+    shared = (
+        FollowUp.objects.select_for_update()
+        .filter(person=person, released_at__isnull=True, kind__in=list(_LOOP_KIND.values()))
+        .order_by("pk")
+        .first()
+    )
+    if shared is not None:
+        return _join_followup(actor, shared, contact, reason)
+    places = jurisdictions_by_id()
+    community = places[person.community_id or 0]  # a contact without one was handed over, never here
+    grid = places.get(person.jurisdiction_id)
+    owner: Jurisdiction = grid if grid is not None and grid.path.startswith(community.path) else community
     now = clock.now()
     followup = FollowUp.objects.create(
         person=person,
-        level=_LEVEL[CloseContact.Kind(contact.kind)],
-        measure=Measure.CENTRAL_ISOLATION if contact.central_days else Measure.HOME_ISOLATION,
+        **_loop_plan(contact),
         reason=reason[:300],
         community=community,
         jurisdiction=owner,
         jpath=owner.path,
         opened_at=contact.last_contact_at,  # day 1 of the tests is the day of the last exposure
         contact_due_at=now + timedelta(minutes=ScreeningSettings.current().contact_limit_minutes),
-        measure_ends_at=contact.release_at,
         test_days=list(contact.test_days),
     )
     audit_record(
@@ -206,6 +232,39 @@ def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
     return followup
 
 
+def _join_followup(actor, loop: FollowUp, contact: CloseContact, reason: str) -> FollowUp:
+    """A second case's contact joins the person's loop: the loop runs to the later end, a close contact's rules win
+    over a secondary's (the group, the central stage), and the new exposure's test days are added, counted on the
+    loop's own day 1 — nobody is tested twice on one day or loses a test day already set."""
+    plan = _loop_plan(contact)
+    before = {"kind": loop.kind, "ends": loop.measure_ends_at.isoformat(), "test_days": list(loop.test_days)}
+    offset = (clock.localdate(contact.last_contact_at) - clock.localdate(loop.opened_at)).days
+    days = sorted({*loop.test_days, *(d + offset for d in contact.test_days if d + offset >= 1)})
+    if plan["kind"] == FollowUp.Kind.CLOSE_CONTACT:
+        loop.kind, loop.level = plan["kind"], plan["level"]
+    if plan["central_until"] is not None and (loop.central_until is None or plan["central_until"] > loop.central_until):
+        loop.central_until = plan["central_until"]
+    if plan["measure_ends_at"] > loop.measure_ends_at:
+        loop.measure_ends_at, loop.measure = plan["measure_ends_at"], plan["measure"]
+    if loop.central_until is not None and loop.central_until >= loop.measure_ends_at:
+        loop.measure, loop.central_until = Measure.CENTRAL_ISOLATION, None
+    loop.test_days = days
+    loop.reason = f"{loop.reason}; {reason}"[:300]
+    loop.save(update_fields=["kind", "level", "central_until", "measure_ends_at", "measure", "test_days", "reason"])
+    audit_record(
+        actor=actor,
+        action="followup.extend",
+        obj=loop,
+        object_repr=pii.mask_name(contact.person.name),
+        fields={
+            "contact": contact.pk,
+            "before": before,
+            "after": {"kind": loop.kind, "ends": loop.measure_ends_at.isoformat(), "test_days": days},
+        },
+    )
+    return loop
+
+
 def _managed(contact: CloseContact) -> None:
     if contact.released_at is not None:
         raise FieldError("state", _("This contact is released already."), code=Code.WRONG_STATE)
@@ -213,10 +272,23 @@ def _managed(contact: CloseContact) -> None:
         raise FieldError("state", _("This contact was handed over to another district."), code=Code.WRONG_STATE)
 
 
+def _shares_loop(contact: CloseContact) -> bool:
+    """Whether another contact still under management shares this contact's loop (the person met two cases)."""
+    return (
+        contact.followup_id is not None
+        and CloseContact.objects.filter(
+            followup_id=contact.followup_id, released_at__isnull=True, handed_over_at__isnull=True
+        )
+        .exclude(pk=contact.pk)
+        .exists()
+    )
+
+
 def _close_followup(actor, contact: CloseContact, note: str) -> None:
-    """Close the contact's loop in the community with them (its page and desk stop asking for work)."""
+    """Close the contact's loop in the community with them (its page and desk stop asking for work) — unless the
+    loop is still another case's contact's, which keeps it open."""
     followup = contact.followup
-    if followup is None or followup.released_at is not None:
+    if followup is None or followup.released_at is not None or _shares_loop(contact):
         return
     FollowUp.objects.filter(pk=followup.pk, released_at__isnull=True).update(
         released_at=clock.now(), released_by=actor, release_note=note[:300]
@@ -235,8 +307,9 @@ def contact_release(*, actor, contact_id: int, note: str = "", early: bool = Fal
         if not note:
             raise FieldError("note", _("Give the reason for an early release."), code=Code.REASON_REQUIRED)
     else:
-        # The loop's own rules (its measure ends when the protocol does); without one (purged) the days alone.
-        if contact.followup is not None:
+        # The loop's own rules (its measure ends when the protocol does); without one (purged), or with one kept
+        # open for another case's contact (it runs longer), this contact's own days.
+        if contact.followup is not None and not _shares_loop(contact):
             blockers = release_blockers(contact.followup)
         elif clock.now() < contact.release_at:
             blockers = [_("the measure runs until %(t)s") % {"t": clock.localtime(contact.release_at)}]
@@ -289,19 +362,24 @@ def contact_hand_over(*, actor, contact_id: int, to: str, at: datetime | None = 
 
 def contacts_followup_released(followup_id: int) -> None:
     """Screening's worker released a contact's loop by its rules (reached, days over, tests negative): the
-    contact is released with it, by the same person (screening audited it)."""
-    contact = (
+    contacts sharing it are released with it, by the same person (screening audited it)."""
+    contacts = list(
         CloseContact.objects.select_for_update()
         .filter(followup_id=followup_id, released_at__isnull=True, handed_over_at__isnull=True)
         .select_related("followup")
-        .first()
+        .order_by("pk")
     )
-    if contact is None or contact.followup is None or contact.followup.released_at is None:
+    loop = contacts[0].followup if contacts else None
+    if loop is None or loop.released_at is None:
         return
-    contact.released_at, contact.released_by = contact.followup.released_at, contact.followup.released_by
-    contact.release_note = contact.followup.release_note
-    contact.save(update_fields=["released_at", "released_by", "release_note"])
-    status_refresh([contact.person_id])
+    for contact in contacts:  # the loop ran to the latest end: every contact sharing it is over
+        contact.released_at, contact.released_by, contact.release_note = (
+            loop.released_at,
+            loop.released_by,
+            loop.release_note,
+        )
+        contact.save(update_fields=["released_at", "released_by", "release_note"])
+    status_refresh([contacts[0].person_id])
 
 
 @transaction.atomic

@@ -136,8 +136,9 @@ class CloseContact(models.Model):
     home_days = models.PositiveSmallIntegerField(_("days at home"), default=0)
     test_days = models.JSONField(_("test days"), default=list)
     # The closed loop in the contact's community (screening's follow-up: owner, contact deadline, tests, "nobody
-    # missed"); none for a contact handed over to another district. Kept when screening purges its old rows.
-    followup = models.OneToOneField(FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # missed"); none for a contact handed over to another district. A person who met two cases has one loop, which
+    # both contacts share (it runs to the later end). Kept when screening purges its old rows.
+    followup = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

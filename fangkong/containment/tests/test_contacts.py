@@ -289,3 +289,85 @@ def test_a_transfer_to_isolation_starts_from_the_contact_row(district, case):
     assert transfer.contact_id == contact.pk and transfer.case_id is None
     shown = page.get(f"/containment/cases/{case.pk}/").content.decode()
     assert "Transfer dispatched" in shown and "Close contact" in shown and "day 1" in shown
+
+
+def test_a_close_contacts_loop_reads_central_isolation_then_home(client, district, case, api_token):
+    """The community's worker sees a close contact's loop as the protocol says — 密接, 7 days central isolation then
+    3 at home — not as an arrival's risk level with one measure to the end."""
+    person = make_person(district.a, district.a1, name="密接戊")
+    exposed = clock.now() - timedelta(hours=2)
+    contact = contact_add(actor=district.hq, case_id=case.pk, person_id=person.pk, last_exposure_at=exposed)
+    loop = contact.followup
+    assert loop.kind == FollowUp.Kind.CLOSE_CONTACT and loop.group_label == "Close contact"
+    assert loop.measure == "home_isolation" and loop.central_until == exposed + timedelta(days=7)
+    assert [s["measure"] for s in loop.stages] == ["central_isolation", "home_isolation"]
+    assert loop.measure_now == "central_isolation"
+    with clock.advanced(timedelta(days=7, hours=1)):
+        assert FollowUp.objects.get(pk=loop.pk).measure_now == "home_isolation"
+    worker = api_token(district.worker_a)
+    body = client.get(f"/api/v1/followups/{loop.pk}", HTTP_ACCEPT_LANGUAGE="en", **worker).json()
+    assert body["kind"] == "close_contact" and body["measure"] == "central_isolation"
+    assert [s["measure"] for s in body["stages"]] == ["central_isolation", "home_isolation"]
+    client.force_login(district.worker_a)
+    page = client.get(f"/screening/followups/{loop.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "密接" in page and "集中隔离" in page and "居家隔离" in page and "高风险" not in page
+    listing = client.get("/screening/followups/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "密切接触者 · 集中隔离" in listing
+
+
+def test_a_contact_of_two_cases_has_one_loop_running_to_the_later_end(district, case):
+    """One person, two cases: one loop in the community (not two cards), a close contact's rules winning over a
+    secondary's, the later exposure's test days added on the loop's own days; released with both contacts."""
+    second = case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
+    person = make_person(district.a, district.a1, name="两案接触")
+    first_at = clock.now() - timedelta(days=2)
+    first = contact_add(
+        actor=district.hq, case_id=case.pk, person_id=person.pk, kind="secondary", last_exposure_at=first_at
+    )
+    assert first.followup.kind == FollowUp.Kind.SECONDARY_CONTACT and first.followup.test_days == [1, 4, 7]
+    later_at = clock.now() - timedelta(hours=1)
+    other = contact_add(actor=district.hq, case_id=second.pk, person_id=person.pk, last_exposure_at=later_at)
+    assert other.followup_id == first.followup_id
+    assert FollowUp.objects.filter(person=person).count() == 1
+    loop = FollowUp.objects.get(pk=first.followup_id)
+    offset = (clock.localdate(later_at) - clock.localdate(first_at)).days
+    assert loop.kind == FollowUp.Kind.CLOSE_CONTACT and loop.level == "high"
+    assert loop.test_days == sorted({1, 4, 7, *(d + offset for d in (1, 2, 3, 5, 7))})
+    assert loop.measure_ends_at == later_at + timedelta(days=10)
+    assert loop.central_until == later_at + timedelta(days=7)
+    assert AuditEvent.objects.filter(action="followup.extend", object_id=str(loop.pk)).exists()
+    # Releasing the first contact early leaves the loop open for the second.
+    from fangkong.containment.cases import contact_release
+
+    contact_release(actor=district.hq, contact_id=first.pk, early=True, note="复核后排除")
+    assert FollowUp.objects.get(pk=loop.pk).released_at is None
+    assert status_of(person.pk).colour == "red"
+    # The community's release by the rules ends both.
+    screening_followups.followup_contact(actor=district.worker_a, followup_id=loop.pk)
+    for day in loop.test_days:
+        screening_followups.followup_record_test(
+            actor=district.worker_a, followup_id=loop.pk, day=day, result="negative"
+        )
+    with clock.advanced(timedelta(days=11)):
+        screening_followups.followup_release(actor=district.worker_a, followup_id=loop.pk)
+        other.refresh_from_db()
+        assert other.released_at is not None and status_of(person.pk).colour == "green"
+
+
+def test_a_contact_whose_own_days_are_over_is_released_while_the_shared_loop_runs_on(district, case):
+    second = case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
+    person = make_person(district.a, district.a1, name="先满期")
+    first = contact_add(
+        actor=district.hq, case_id=case.pk, person_id=person.pk, kind="secondary",
+        last_exposure_at=clock.now() - timedelta(days=8),
+    )  # fmt: skip
+    contact_add(
+        actor=district.hq, case_id=second.pk, person_id=person.pk, kind="secondary",
+        last_exposure_at=clock.now() - timedelta(hours=1),
+    )  # fmt: skip
+    from fangkong.containment.cases import contact_release
+
+    released = contact_release(actor=district.hq, contact_id=first.pk, note="期满")
+    assert released.released_at is not None and not released.released_early
+    assert FollowUp.objects.get(pk=first.followup_id).released_at is None
+    assert status_of(person.pk).colour == "yellow"

@@ -21,12 +21,19 @@ from . import ERRORS, _ref, router
 # ---------------------------------------------------------------- follow-ups
 
 
+class FollowUpStage(Schema):
+    measure: str
+    until: datetime
+
+
 class FollowUpOut(Schema):
     id: int
     person: PersonRef
     state: str
+    kind: str
     level: str
     measure: str
+    stages: list[FollowUpStage]
     reason: str
     community: Ref
     grid: Ref | None
@@ -53,8 +60,10 @@ def followup_out(f: FollowUp) -> dict:
         "id": f.pk,
         "person": person_ref(f.person),
         "state": f.state,
+        "kind": f.kind,
         "level": f.level,
-        "measure": f.measure,
+        "measure": f.measure_now,  # in force now; the stages say what follows
+        "stages": [{"measure": s["measure"], "until": s["until"]} for s in f.stages],
         "reason": f.reason,
         "community": _ref(f.community),
         "grid": _ref(f.jurisdiction) if f.jurisdiction_id != f.community_id else None,

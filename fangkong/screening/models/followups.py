@@ -1,4 +1,4 @@
-"""Closed-loop cases (follow-ups) of arrivals from risk areas, and their tests."""
+"""Closed-loop cases (follow-ups) of arrivals from risk areas and of a case's contacts, and their tests."""
 
 from __future__ import annotations
 
@@ -16,7 +16,13 @@ from .protocol import Measure, RiskLevel
 
 
 class FollowUp(models.Model):
-    """A closed-loop case: an arrival from a risk area, owned by the destination community (and grid)."""
+    """A closed-loop case, owned by the person's community (and grid): an arrival from a risk area, or a case's
+    close or secondary contact (opened by containment; one loop per person however many cases they met)."""
+
+    class Kind(models.TextChoices):
+        ARRIVAL = "arrival", _("Arrival from a risk area")
+        CLOSE_CONTACT = "close_contact", _("Close contact")
+        SECONDARY_CONTACT = "secondary_contact", _("Secondary contact")
 
     class State(models.TextChoices):
         OPEN = "open", _("Waiting for contact")
@@ -27,8 +33,12 @@ class FollowUp(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="followups")
     # The arrival that opened the case; gone when passages expire (the case keeps its reason and dates).
     passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARRIVAL)
+    # How urgent the community's work is (a close contact's loop is run like a high-risk arrival's).
     level = models.CharField(_("level"), max_length=8, choices=RiskLevel.choices)
+    # The measure at the end; a contact's protocol may put central isolation first, until central_until.
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    central_until = models.DateTimeField(_("central isolation until"), null=True, blank=True)
     # The reason in the district's language when the case opened; shown only once the passage has expired (while
     # it exists, the passage's rule is described in the reader's language: reason_shown).
     reason = models.CharField(_("reason"), max_length=300)
@@ -90,6 +100,41 @@ class FollowUp(models.Model):
     @property
     def contacted_in_time(self) -> bool:
         return self.contacted_at is not None and self.contacted_at <= self.contact_due_at
+
+    @property
+    def group_label(self) -> str:
+        """Whom the loop is for: an arrival's risk level (高风险 …), or the kind of contact (密接, 次密接)."""
+        return self.get_level_display() if self.kind == self.Kind.ARRIVAL else self.get_kind_display()
+
+    def measure_at(self, now) -> str:
+        """The measure in force at a moment: central isolation first where the protocol says, then the last one."""
+        if self.central_until is not None and now < self.central_until:
+            return Measure.CENTRAL_ISOLATION
+        return self.measure
+
+    @property
+    def measure_now(self) -> str:
+        return self.measure_at(clock.now())
+
+    @property
+    def measure_now_label(self) -> str:
+        return str(Measure(self.measure_now).label)
+
+    @property
+    def stages(self) -> list[dict]:
+        """The measures one after the other with when each ends: [{"measure", "label", "until"}] — a close
+        contact's 7 days central isolation then 3 at home are two; an arrival's home monitoring is one."""
+        out = []
+        if self.central_until is not None and self.central_until < self.measure_ends_at:
+            out.append(
+                {
+                    "measure": Measure.CENTRAL_ISOLATION.value,
+                    "label": Measure.CENTRAL_ISOLATION.label,
+                    "until": self.central_until,
+                }
+            )
+        out.append({"measure": self.measure, "label": self.get_measure_display(), "until": self.measure_ends_at})
+        return out
 
     def test_dates(self):
         """(day number, date) of each scheduled test; day 1 is the day of arrival."""

@@ -25,6 +25,13 @@ from ._shared import _export
 # ---------------------------------------------------------------- follow-ups
 
 
+def _stages_text(f: FollowUp) -> str:
+    """The measures one after the other, each with its end (an export cell)."""
+    return pgettext("followup stages", ", then ").join(
+        _("%(measure)s until %(t)s") % {"measure": s["label"], "t": clock.localtime(s["until"])} for s in f.stages
+    )
+
+
 @scoped
 def followup_list(request):
     if not has_cap(request.user, Cap.FOLLOWUP_WORK):
@@ -38,8 +45,8 @@ def followup_list(request):
             (
                 f.person.name,
                 f.person.document_masked,
-                f.get_level_display(),
-                f.get_measure_display(),
+                f.group_label,
+                _stages_text(f),
                 f.community.name,
                 f.opened_at,
                 f.contact_due_at,
@@ -57,8 +64,8 @@ def followup_list(request):
             [
                 pgettext("export column", "Name"),
                 pgettext("export column", "Document number"),
-                pgettext("export column", "Risk level"),
-                pgettext("export column", "Measure"),
+                pgettext("export column", "Group"),
+                pgettext("export column", "Measures"),
                 pgettext("export column", "Community"),
                 pgettext("export column", "Opened"),
                 pgettext("export column", "Contact due"),
