@@ -121,6 +121,11 @@ class Unit(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True, default="", db_default="")
     lon = models.FloatField(_("longitude"), null=True, blank=True)  # WGS-84, for the map
     lat = models.FloatField(_("latitude"), null=True, blank=True)
+    # The compound or building the unit sits in, where registered: a zone is drawn over places, so a case who works
+    # here drafts one over it (containment.zones.drafting).
+    place = models.ForeignKey(
+        Place, null=True, blank=True, on_delete=models.SET_NULL, related_name="units", verbose_name=_("premises")
+    )
 
     class Meta:
         ordering = ["kind", "name"]

@@ -26,7 +26,8 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.scoping import Forbidden, Scope
 from fangkong.core.tables import TableSpec, open_table
 
-from .models import Jurisdiction, Unit
+from . import errors
+from .models import Jurisdiction, Place, Unit
 from .reorganising import admin_scope, clean_name
 from .results import ImportResult
 
@@ -55,8 +56,12 @@ BASE_COLUMNS: dict[str, set[str]] = {
     "address": {"address", "地址"},
     "lon": {"lon", "经度", "longitude"},
     "lat": {"lat", "纬度", "latitude"},
+    "place_compound": {"place_compound", "所在小区", "所在小区/村民小组"},
+    "place_building": {"place_building", "所在楼栋"},
 }
-TEMPLATE_HEADER = ["类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度"]
+TEMPLATE_HEADER = [
+    "类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度", "所在小区", "所在楼栋"
+]  # fmt: skip
 FIELD_TITLES = {
     "kind": "类型",
     "code": "编码",
@@ -67,6 +72,8 @@ FIELD_TITLES = {
     "address": "地址",
     "lon": "经度",
     "lat": "纬度",
+    "place_compound": "所在小区",
+    "place_building": "所在楼栋",
     "site_kind": "采样点类型",
     "hours": "开放时间",
     "capacity": "床位",
@@ -174,6 +181,7 @@ class UnitRow:
     lon: float | None
     lat: float | None
     values: dict[str, str]  # the whole row, for the kind's extension
+    place: Place | None = None
 
 
 def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Jurisdiction]) -> UnitRow:
@@ -196,7 +204,37 @@ def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Ju
     lon, lat = clean_point(values)
     address = " ".join((values.get("address") or "").split())[:200]
     department = (values.get("department") or "").strip()
-    return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values)
+    return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values, _premises(values, where))
+
+
+def _premises(values: dict[str, str], where: Jurisdiction) -> Place | None:
+    """The compound (and building) the unit sits in, named as on the places sheet, under the unit's jurisdiction;
+    none when not given."""
+    compound_name = " ".join((values.get("place_compound") or "").split())
+    building_name = " ".join((values.get("place_building") or "").split())
+    if not compound_name:
+        if building_name:
+            raise FieldError("place_compound", _("Name the compound the building is in."), code=Code.REQUIRED)
+        return None
+    compounds = list(
+        Place.objects.filter(kind=Place.Kind.COMPOUND, name=compound_name, jpath__startswith=where.path)[:2]
+    )
+    if not compounds:
+        raise FieldError(
+            "place_compound", _("No compound of this name in the unit's jurisdiction."), code=Code.NOT_FOUND
+        )
+    if len(compounds) > 1:
+        raise FieldError(
+            "place_compound",
+            _("Several compounds have this name in the unit's jurisdiction: give the unit's grid."),
+            code=errors.Code.AMBIGUOUS,
+        )
+    if not building_name:
+        return compounds[0]
+    building = Place.objects.filter(kind=Place.Kind.BUILDING, parent=compounds[0], name=building_name).first()
+    if building is None:
+        raise FieldError("place_building", _("No building of this name in that compound."), code=Code.NOT_FOUND)
+    return building
 
 
 def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str, Unit]) -> tuple[Unit, str]:
@@ -216,6 +254,7 @@ def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str,
         "address": row.address,
         "lon": row.lon,
         "lat": row.lat,
+        "place_id": row.place.pk if row.place else None,
     }
     if row.uscc:
         other = Unit.objects.filter(uscc=row.uscc).exclude(code=row.code).first()
@@ -306,7 +345,9 @@ def departments() -> list[Unit]:
 
 
 def units_administered(*, user):
-    return Unit.objects.filter(admin_scope(user).q("jpath")).select_related("jurisdiction", "supervising_department")
+    return Unit.objects.filter(admin_scope(user).q("jpath")).select_related(
+        "jurisdiction", "supervising_department", "place"
+    )
 
 
 @transaction.atomic

@@ -24,7 +24,7 @@ from .. import errors
 from ..events import CASE_CONFIRMED_ALERT
 from ..models import Case
 from ..status import status_refresh
-from ..zones.drafting import zone_draft_for_case
+from ..zones.drafting import zone_draft_for_case, zone_draft_for_workplace
 from .reading import case_get
 
 
@@ -106,8 +106,8 @@ def _create(actor, person: Person, *, source: str, reference: str, **fields) -> 
         object_repr=pii.mask_name(person.name),
         fields={"source": source, "reference": reference, **{k: str(v) for k, v in fields.items() if v}},
     )
-    # Every confirmation passes here (testing's positive retest, a clinic, by hand): the home compound's zone is
-    # drafted in the same transaction, pending a human officer (zones.drafting).
+    # Every confirmation passes here (testing's positive retest, a clinic, by hand): the home compound's zone (and
+    # the workplace's) is drafted in the same transaction, pending a human officer (zones.drafting).
     zone_draft_for_case(case=case)
     return case
 
@@ -208,6 +208,8 @@ def case_update(
     for key, (_before, after) in changed.items():
         setattr(case, key, after)
     case.save(update_fields=[k for k in changed])
+    if "workplace_id" in changed:  # a workplace learnt later (tracing) drafts its premises' zone then
+        zone_draft_for_workplace(case=case)
     audit_record(
         actor=actor,
         action="case.update",

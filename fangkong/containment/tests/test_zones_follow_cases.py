@@ -250,3 +250,51 @@ def test_a_lifted_zone_has_no_earliest_date(client, district, containment, api_t
     Zone.objects.filter(pk=zone.pk).update(state=Zone.State.LIFTED)
     r = client.get(f"/api/v1/zones/{zone.pk}", **api_token(district.hq)).json()
     assert r["earliest_lift"] is None and r["round_needed"] is None
+
+
+def _workplace(district, containment, *, premises=True):
+    from fangkong.containment.tests.conftest import place
+    from fangkong.registry.models import Unit
+
+    park = place("compound", "兴隆工业园", None, district.b)
+    workshop = place("building", "2号厂房", park, district.b)
+    return Unit.objects.create(
+        kind="employer", name="兴隆机械厂", code="EMP-W1", jurisdiction=district.b, jpath=district.b.path,
+        place=workshop if premises else None,
+    )  # fmt: skip
+
+
+def test_a_case_who_works_at_registered_premises_drafts_the_controlled_zone_there(district, containment):
+    unit = _workplace(district, containment)
+    person = containment.residents[0]
+    person.unit = unit
+    person.save(update_fields=["unit"])
+    case = case_confirm(actor=district.hq, person_id=person.pk, source="clinic")
+    drafts = {z.level.code: z for z in _drafts()}
+    assert set(drafts) == {"sealed", "controlled"}  # home sealed; the workplace controlled (管控区)
+    work = drafts["controlled"]
+    assert list(work.places.all()) == [unit.place] and work.drafted_for_id == case.pk
+    assert "兴隆机械厂" in work.basis and "2号厂房" in work.basis and work.state == Zone.State.PENDING
+    event = AuditEvent.objects.get(action="zone.draft", object_id=str(work.pk))
+    assert event.fields["workplace"] == unit.pk
+
+
+def test_a_workplace_learnt_later_drafts_its_zone_then(district, containment):
+    unit = _workplace(district, containment)
+    case = case_confirm(actor=district.hq, person_id=containment.residents[0].pk, source="clinic")
+    assert _drafts().count() == 1
+    from fangkong.containment.cases import case_update
+
+    case_update(actor=district.hq, case_id=case.pk, workplace_id=unit.pk, note="流调查明工作单位")
+    assert _drafts().filter(level__code="controlled", places=unit.place).exists()
+    case_update(actor=district.hq, case_id=case.pk, workplace_id=unit.pk)  # unchanged: nothing more
+    assert _drafts().count() == 2
+
+
+def test_a_workplace_without_registered_premises_drafts_nothing(district, containment):
+    unit = _workplace(district, containment, premises=False)
+    case = case_confirm(actor=district.hq, person_id=containment.residents[0].pk, source="clinic")
+    from fangkong.containment.cases import case_update
+
+    case_update(actor=district.hq, case_id=case.pk, workplace_id=unit.pk)
+    assert [z.level.code for z in _drafts()] == ["sealed"]

@@ -1,8 +1,11 @@
-"""Zones that follow the cases: a confirmed case drafts the protocol's strictest zone over their home compound,
-pending like every zone until a human officer approves it. The district may turn the drafting off.
+"""Zones that follow the cases: a confirmed case (or an asymptomatic infection: the protocol draws zones around
+both) drafts the protocol's strictest zone over their home compound, and the next level over the premises of their
+workplace where the workplace's unit names them (registry Unit.place); pending like every zone until a human
+officer approves it. The district may turn the drafting off.
 
-Workplaces draw no zone here: a workplace is a registry Unit, which has no Place (zones are drawn over places and
-jurisdictions), so an officer proposes a zone about a workplace by hand."""
+The levels follow the three-zone practice: where a case lives is sealed (封控区); where they worked for a time, with
+a risk of spread, is controlled (管控区). A workplace whose premises are not registered draws nothing: an officer
+proposes its zone by hand."""
 
 from __future__ import annotations
 
@@ -18,7 +21,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
-from fangkong.registry.models import Place
+from fangkong.registry.models import Place, Unit
 
 from ..models import Case, Zone, ZoneLevel
 from ..models.zones import ZoneDrafting
@@ -48,6 +51,13 @@ def strictest_level() -> ZoneLevel | None:
     return ZoneLevel.objects.filter(active=True).order_by("rank", "code").first()
 
 
+def workplace_level() -> ZoneLevel | None:
+    """The level for a case's workplace: the second strictest in use (管控区 by default), or the strictest when the
+    district uses one level only."""
+    levels = list(ZoneLevel.objects.filter(active=True).order_by("rank", "code")[:2])
+    return levels[-1] if levels else None
+
+
 def _covered(place: Place, rank: int) -> bool:
     """Whether a pending or active zone at least this strict already holds the place: listing it, a place above it,
     or a jurisdiction holding it."""
@@ -64,38 +74,61 @@ def _covered(place: Place, rank: int) -> bool:
 
 
 @transaction.atomic
-def zone_draft_for_case(*, case: Case) -> Zone | None:
-    """On a case's confirmation: draft the strictest level over the case's home compound, requested by the
-    platform, unless drafting is off, the case has no home compound, or a zone at least as strict already holds or
-    awaits it (a second case there adds nothing: the zone page lists the cases inside)."""
+def zone_draft_for_case(*, case: Case) -> list[Zone]:
+    """On a case's confirmation: draft the strictest level over the case's home compound and the workplace's level
+    over their workplace's premises, requested by the platform (the drafts made, none when drafting is off)."""
     if not ZoneDrafting.load().drafts_for_cases:
+        return []
+    drafts = [_draft(case, home_compound(case.person), strictest_level(), workplace=False)]
+    if case.workplace_id is not None:
+        drafts.append(zone_draft_for_workplace(case=case))
+    return [z for z in drafts if z is not None]
+
+
+def zone_draft_for_workplace(*, case: Case) -> Zone | None:
+    """When a case's workplace is known (at confirmation or recorded later): its premises' zone, if registered."""
+    if not ZoneDrafting.load().drafts_for_cases or case.workplace_id is None:
         return None
-    compound = home_compound(case.person)
-    level = strictest_level()
-    if compound is None or level is None:
+    unit = Unit.objects.filter(pk=case.workplace_id).select_related("place").first()
+    premises = unit.place if unit is not None else None
+    if premises is not None and premises.kind == Place.Kind.HOUSEHOLD:
+        premises = None  # a zone about a workplace is never one flat
+    return _draft(case, premises, workplace_level(), workplace=True, unit=unit)
+
+
+def _draft(case: Case, place: Place | None, level: ZoneLevel | None, *, workplace: bool, unit=None) -> Zone | None:
+    """The level over the place, unless there is none, or a zone at least as strict already holds or awaits it (a
+    second case there adds nothing: the zone page lists the cases inside)."""
+    if place is None or level is None:
         return None
-    # One draft per compound even when two of its residents are confirmed at once: the second waits here.
-    Place.objects.select_for_update().filter(pk=compound.pk).first()
-    if _covered(compound, level.rank):
+    # One draft per place even when two of its cases are confirmed at once: the second waits here.
+    Place.objects.select_for_update().filter(pk=place.pk).first()
+    if _covered(place, level.rank):
         return None
+    words = {
+        "case": case.pk,
+        "name": pii.mask_name(case.person.name),
+        "found": Case.Source(case.source).label,
+        "place": place.name,
+        "unit": unit.name if unit is not None else "",
+    }
     # The record is written in the district's language, whoever's request confirmed the case.
     with translation.override(settings.LANGUAGE_CODE):
-        basis = _("Drafted automatically for case №%(case)d (%(name)s, %(found)s), who lives in %(place)s.") % {
-            "case": case.pk,
-            "name": pii.mask_name(case.person.name),
-            "found": Case.Source(case.source).label,
-            "place": compound.name,
-        }
+        if workplace:
+            basis = _("Drafted automatically for case №%(case)d (%(name)s, %(found)s), who works at %(unit)s in "
+                      "%(place)s.") % words  # fmt: skip
+        else:
+            basis = _("Drafted automatically for case №%(case)d (%(name)s, %(found)s), who lives in %(place)s.") % words
     return _zone_create(
         actor=DRAFTER,
-        name=f"{compound.name}{level.name}"[:100],
+        name=f"{place.name}{level.name}"[:100],
         level=level,
         basis=basis,
-        place_rows=[compound],
+        place_rows=[place],
         juris_rows=[],
         starts_at=clock.now(),
         drafted_for=case,
-        audit_fields={"case": case.pk},
+        audit_fields={"case": case.pk, "workplace": unit.pk if unit is not None else None},
     )
 
 

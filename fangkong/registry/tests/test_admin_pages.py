@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fangkong.core.errors import Code
-from fangkong.registry.models import Jurisdiction, Place, RoleAssignment
+from fangkong.registry.models import Jurisdiction, Place, RoleAssignment, Unit
 
 TREE = (
     "编码,名称,层级,上级编码\n"
@@ -140,6 +140,13 @@ def test_units_are_imported_added_and_listed_on_their_page(district):
     bad = c.post("/admin/units/", {**form, "code": "LAB-3", "kind": "enterprise"})
     assert bad.status_code == 400 and 'data-field="uscc"' in bad.content.decode()
     assert c.get("/admin/units/template.xlsx").status_code == 200
+    # Its premises, where registered: named on the form, shown beside its jurisdiction.
+    Place.objects.create(kind="compound", name="科技园", jurisdiction=district.d, jpath=district.d.path)
+    nowhere = c.post("/admin/units/", {**form, "place_compound": "无此园区"})
+    assert nowhere.status_code == 400 and 'data-field="place_compound"' in nowhere.content.decode()
+    c.post("/admin/units/", {**form, "place_compound": "科技园"}, follow=True)
+    assert Unit.objects.get(code="LAB-2").place.name == "科技园"
+    assert "科技园" in c.get("/admin/units/?kind=lab").content.decode()
 
 
 def test_places_are_imported_on_their_page(district):

@@ -174,3 +174,42 @@ def test_a_roster_household_in_another_grid_is_refused(district):
     )
     result = people_import(actor=district.worker_a, filename="r.csv", content=text.encode())
     assert [(r["row"], r["field"], r["code"]) for r in result.rejected] == [(2, "household", Code.INVALID)]
+
+
+PREMISES_HEADER = "类型,编码,名称,所在辖区,所在小区,所在楼栋\n"
+
+
+def test_a_unit_names_the_compound_or_building_it_sits_in(district):
+    """A workplace's premises, named as on the places sheet under the unit's jurisdiction: a case who works there
+    drafts a zone over them (containment)."""
+    _places(district.hq, _sheet(district))
+    a1 = district.a1.code
+    result = _units(
+        district.hq, PREMISES_HEADER + f"单位,W-1,园丁超市,{a1},园丁小区,1号楼\n单位,W-2,园丁物业,{a1},园丁小区,\n"
+    )
+    assert (result.created, result.rejected) == (2, [])
+    compound = Place.objects.get(kind="compound", name="园丁小区")
+    assert Unit.objects.get(code="W-1").place == Place.objects.get(kind="building", parent=compound)
+    assert Unit.objects.get(code="W-2").place == compound
+    cleared = _units(district.hq, PREMISES_HEADER + f"单位,W-2,园丁物业,{a1},,\n")
+    assert cleared.updated == 1 and Unit.objects.get(code="W-2").place is None
+
+
+@pytest.mark.parametrize(
+    ("compound", "building", "field", "code"),
+    [
+        ("无此小区", "", "place_compound", Code.NOT_FOUND),
+        ("", "1号楼", "place_compound", Code.REQUIRED),
+        ("园丁小区", "9号楼", "place_building", Code.NOT_FOUND),
+        ("同名小区", "", "place_compound", "ambiguous"),
+        ("东村一组", "", "place_compound", Code.NOT_FOUND),  # in another grid than the unit's
+    ],
+)
+def test_premises_that_cannot_be_found_are_named(district, compound, building, field, code):
+    _places(district.hq, _sheet(district))
+    for grid in (district.a1, district.a2):
+        Place.objects.create(kind="compound", name="同名小区", jurisdiction=grid, jpath=grid.path)
+    where = district.a.code if compound == "同名小区" else district.a1.code
+    result = _units(district.hq, PREMISES_HEADER + f"单位,W-9,某单位,{where},{compound},{building}\n")
+    assert _rejected(result) == [(2, field, code)]
+    assert not Unit.objects.filter(code="W-9").exists()
