@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from ninja import Schema, Status
 
+from fangkong.core import pii
 from fangkong.core.api import idempotent, paginate
 from fangkong.core.forms import NoteInput
 from fangkong.core.roles import Cap
@@ -69,10 +70,16 @@ class CaseDetailOut(CaseOut):
     contacts: list[ContactOut]
 
 
+def _masked(person) -> dict:
+    """A case or contact as the case pages show them: the name masked too (the epidemiologist works by case number;
+    the person's own page, in their reach, has the name)."""
+    return {**person_ref(person), "name": pii.mask_name(person.name)}
+
+
 def _case(c) -> dict:
     return {
         "id": c.pk,
-        "person": person_ref(c.person),
+        "person": _masked(c.person),
         "classification": c.classification,
         "onset_date": c.onset_date,
         "confirmed_at": c.confirmed_at,
@@ -97,7 +104,7 @@ def _contact(c) -> dict:
         "id": c.pk,
         "case_id": c.case_id,
         "person_id": c.person_id,
-        "person": person_ref(c.person),
+        "person": _masked(c.person),
         "kind": c.kind,
         "exposure": c.exposure,
         "last_exposure_at": c.last_contact_at,

@@ -371,3 +371,13 @@ def test_a_contact_whose_own_days_are_over_is_released_while_the_shared_loop_run
     assert released.released_at is not None and not released.released_early
     assert FollowUp.objects.get(pk=first.followup_id).released_at is None
     assert status_of(person.pk).colour == "yellow"
+
+
+def test_the_case_api_masks_names_as_the_case_pages_do(client, district, case, api_token):
+    contact = make_person(district.a, district.a1, name="欧阳明")
+    _add(client, api_token(district.hq), case.pk, _body(contact))
+    body = client.get(f"/api/v1/cases/{case.pk}", **api_token(district.hq)).json()
+    assert body["person"]["name"] == "李*" and body["person"]["document_number"].count("*") >= 8
+    assert [c["person"]["name"] for c in body["contacts"]] == ["欧**"]
+    listed = client.get("/api/v1/cases", **api_token(district.hq)).json()["items"]
+    assert "李四" not in str(listed) and "欧阳明" not in str(body)
