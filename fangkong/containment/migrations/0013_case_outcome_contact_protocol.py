@@ -10,8 +10,8 @@ import fangkong.core.clock
 class Migration(migrations.Migration):
     dependencies = [
         ("containment", "0012_cases_epidemiology"),
-        ("registry", "0008_squashed_0013_boundaries_setup_merging"),
-        ("screening", "0008_squashed_0010_arrival_counts_missed_alerts"),
+        ("registry", "0013_person_ended"),
+        ("screening", "0010_followup_missed_alerted"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('containment', '0013_case_outcome_contact_protocol'),
-        ('registry', '0008_squashed_0013_boundaries_setup_merging'),
+        ('registry', '0013_person_ended'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -22,7 +22,7 @@ def loops_of_contacts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('containment', '0011_squashed_0015_levels_cases_contacts_zones'),
+        ('containment', '0015_zones_follow_cases'),
         ('screening', '0011_contacts_share_one_loop'),
     ]
 

@@ -381,3 +381,22 @@ def test_the_case_api_masks_names_as_the_case_pages_do(client, district, case, a
     assert [c["person"]["name"] for c in body["contacts"]] == ["欧**"]
     listed = client.get("/api/v1/cases", **api_token(district.hq)).json()["items"]
     assert "李四" not in str(listed) and "欧阳明" not in str(body)
+
+
+def test_the_migration_marks_loops_opened_for_contacts_before_they_said_so(district, case):
+    """containment 0016: loops opened for contacts before FollowUp had a kind read as arrivals' with one measure."""
+    import importlib
+
+    from django.apps import apps
+
+    person = make_person(district.a, district.a1, name="旧密接")
+    exposed = clock.now() - timedelta(hours=3)
+    contact = contact_add(actor=district.hq, case_id=case.pk, person_id=person.pk, last_exposure_at=exposed)
+    FollowUp.objects.filter(pk=contact.followup_id).update(
+        kind="arrival", measure="central_isolation", central_until=None
+    )
+    migration = importlib.import_module("fangkong.containment.migrations.0016_contacts_share_one_loop")
+    migration.loops_of_contacts(apps, None)
+    loop = FollowUp.objects.get(pk=contact.followup_id)
+    assert (loop.kind, loop.measure) == ("close_contact", "home_isolation")
+    assert loop.central_until == exposed + timedelta(days=7)

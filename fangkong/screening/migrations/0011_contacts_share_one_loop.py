@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0008_squashed_0010_arrival_counts_missed_alerts'),
+        ('screening', '0010_followup_missed_alerted'),
     ]
 
     operations = [

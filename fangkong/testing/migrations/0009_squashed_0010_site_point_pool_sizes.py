@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     replaces = [("testing", "0009_site_lat_site_lon"), ("testing", "0010_pool_sizes_lab_capacity")]
 
     dependencies = [
-        ("registry", "0008_squashed_0013_boundaries_setup_merging"),
+        ("registry", "0013_person_ended"),
         ("testing", "0001_squashed_0008_personal_codes_to_registry"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

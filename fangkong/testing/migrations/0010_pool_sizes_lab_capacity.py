@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registry', '0008_squashed_0013_boundaries_setup_merging'),
+        ('registry', '0013_person_ended'),
         ('testing', '0009_site_lat_site_lon'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,4 +1,4 @@
-"""Containment 0011–0015 squashed: zone levels in English, the epidemiology of cases (classification, onset, source, cluster, outcome, workplace), contacts managed by the contact protocol, co-presence reviews, zones drafted for cases. The originals stay for databases part-way through them; their data step (English names for the default levels) is not needed on a fresh database, whose levels are written with their English after migrate (containment.defaults)."""
+"""Containment 0011–0016 squashed: zone levels in English, the epidemiology of cases (classification, onset, source, cluster, outcome, workplace), contacts managed by the contact protocol, co-presence reviews, zones drafted for cases, contacts sharing one loop. The originals stay for databases part-way through them; their data steps (English names for the default levels, contacts' loops marked) have nothing to do on a fresh database, whose levels are written with their English after migrate (containment.defaults)."""
 
 import django.db.models.deletion
 import fangkong.core.clock
@@ -8,13 +8,14 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('containment', '0011_zone_level_english'), ('containment', '0012_cases_epidemiology'), ('containment', '0013_case_outcome_contact_protocol'), ('containment', '0014_copresence_review'), ('containment', '0015_zones_follow_cases')]
+    replaces = [('containment', '0011_zone_level_english'), ('containment', '0012_cases_epidemiology'), ('containment', '0013_case_outcome_contact_protocol'), ('containment', '0014_copresence_review'), ('containment', '0015_zones_follow_cases'), ('containment', '0016_contacts_share_one_loop')]
 
     dependencies = [
         ('containment', '0009_squashed_0010_personstatus_alert_index'),
-        ('registry', '0008_squashed_0013_boundaries_setup_merging'),
-        ('screening', '0008_squashed_0010_arrival_counts_missed_alerts'),
+        ('registry', '0013_person_ended'),
+        ('screening', '0010_followup_missed_alerted'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('screening', '0011_contacts_share_one_loop'),
     ]
 
     operations = [
@@ -199,5 +200,10 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(default=fangkong.core.clock.now)),
                 ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
+        ),
+        migrations.AlterField(
+            model_name='closecontact',
+            name='followup',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='screening.followup'),
         ),
     ]

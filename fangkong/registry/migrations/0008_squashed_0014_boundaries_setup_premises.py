@@ -1,6 +1,4 @@
-"""Registry 0008–0013 squashed: outlines and points, residents counted per place, staff accounts and role grants
-with an end date, units' credit codes and addresses, places' addresses, merged and ended person records. The
-originals stay for databases part-way through them."""
+"""Registry 0008–0014 squashed: jurisdiction boundaries and points, resident counts, staff accounts, units and places, merged and ended people, a unit's premises. The originals stay for databases part-way through them."""
 
 import django.db.models.deletion
 import fangkong.core.clock
@@ -10,11 +8,11 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
 
-    replaces = [('registry', '0008_jurisdiction_boundary_place_lat_place_lon_unit_lat_and_more'), ('registry', '0009_residentcount'), ('registry', '0010_staff_accounts'), ('registry', '0011_units_and_places'), ('registry', '0012_person_merged_into'), ('registry', '0013_person_ended')]
+    replaces = [('registry', '0008_jurisdiction_boundary_place_lat_place_lon_unit_lat_and_more'), ('registry', '0009_residentcount'), ('registry', '0010_staff_accounts'), ('registry', '0011_units_and_places'), ('registry', '0012_person_merged_into'), ('registry', '0013_person_ended'), ('registry', '0014_unit_premises')]
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
         ('registry', '0001_squashed_0007_personal_codes'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -134,5 +132,10 @@ class Migration(migrations.Migration):
             model_name='person',
             name='ended_on',
             field=models.DateField(blank=True, null=True, verbose_name='since'),
+        ),
+        migrations.AddField(
+            model_name='unit',
+            name='place',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='units', to='registry.place', verbose_name='premises'),
         ),
     ]
