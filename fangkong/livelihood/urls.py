@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.urls import path
 
-from . import views
+from .views import community
+from .views import prices as price_views
 
 app_name = "livelihood"
 
 urlpatterns = [
-    path("", views.community, name="community"),
-    path("prices/", views.prices, name="prices"),
+    path("", community.community, name="community"),
+    *price_views.urlpatterns,
 ]

@@ -1,4 +1,4 @@
-"""Staff pages: the community's supply requests and volunteers; the market regulator's price reports."""
+"""The community's page: supply requests and volunteers."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, has_cap
 from fangkong.registry.selectors import jurisdiction_asked
 
-from . import selectors, services
-from .models import PriceReport, SupplyRequest
+from .. import selectors, services
+from ..models import SupplyRequest
 
 
 @scoped
@@ -52,25 +52,4 @@ def community(request):
             "within": within,
             "volunteers": volunteers[:300],
         },
-    )
-
-
-@scoped
-def prices(request):
-    if not has_cap(request.user, Cap.PRICE_WATCH):
-        raise NotFound
-    if request.method == "POST":
-        try:
-            data = services.PriceReportDecideInput.from_form(request.POST)
-            services.price_report_decide(
-                actor=request.user, report_id=param_id(request.POST, "report") or 0, **data.dict()
-            )
-            messages.success(request, _("Saved."))
-        except FieldError as exc:
-            messages.error(request, exc.message)
-        return redirect("livelihood:prices")
-    return render(
-        request,
-        "livelihood/prices.html",
-        {"reports": selectors.price_reports_visible(user=request.user)[:300], "states": PriceReport.State},
     )

@@ -1,20 +1,17 @@
-"""Livelihood endpoints: the community's supply requests and volunteers, the market regulator's price reports, and
-the public's price reports (no account needed)."""
+"""The community's supply requests and volunteers, the market regulator's price reports, and the public's price
+reports (no account needed)."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
-from ninja import Router, Schema, Status
+from ninja import Schema, Status
 
-from fangkong.core.api import ErrorOut, paginate
+from fangkong.core.api import paginate
 from fangkong.registry.api import PersonRef, person_ref
 
-from . import selectors, services
-
-router = Router(tags=["livelihood"])
-ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+from .. import selectors, services
+from . import ERRORS, router
 
 
 class SupplyOut(Schema):

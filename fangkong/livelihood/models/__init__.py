@@ -1,6 +1,7 @@
 """Livelihood (民生保障): supplies requested by households in sealed or controlled zones and delivered by their
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
-hoarding (哄抬物价、囤积居奇), worked by the market regulator."""
+hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
+monitoring at named markets (prices.py) beside them."""
 
 from __future__ import annotations
 
@@ -118,6 +119,28 @@ class PriceReport(models.Model):
     )
     handled_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=300, blank=True)
+    # The case it joined (the regulator names the market it is about): worked and closed with the case.
+    case = models.ForeignKey(
+        "livelihood.PriceCase", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
 
     class Meta:
         indexes = [models.Index(fields=["state", "reported_at"], name="price_state")]
+
+
+from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
+from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
+
+__all__ = [
+    "Goods",
+    "Market",
+    "PriceCase",
+    "PriceItem",
+    "PriceObservation",
+    "PriceReport",
+    "StockLevel",
+    "StockMovement",
+    "StockPoint",
+    "SupplyRequest",
+    "Volunteer",
+]
