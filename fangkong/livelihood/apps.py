@@ -35,7 +35,7 @@ class LivelihoodConfig(AppConfig):
         )
         navigation.register(
             "livelihood:prices",
-            _("Price reports"),
+            _("Price monitoring"),
             order=260,
             visible=navigation.any_cap(Cap.PRICE_WATCH),
             group="livelihood",
