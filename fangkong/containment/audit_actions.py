@@ -25,6 +25,8 @@ ACTIONS = {
     "appeal.decide": _("Appeal decided"),
     "case.confirm": _("Case confirmed"),
     "case.contact": _("Close contact recorded"),
+    "followup.extend": _("Closed-loop case planned again for another case's contact"),
+    "followup.narrow": _("Closed-loop case planned again without a contact who left it"),
     "case.release": _("Case released"),
     "case.update": _("Case record changed"),
     "case.source": _("Source case linked"),

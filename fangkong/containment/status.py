@@ -167,10 +167,10 @@ def compute(person_ids: list[int]) -> dict[int, Status]:
                 _zone_reason(status, zone, now)
     for chunk in _chunks(ids):
         # A contact's loop in their community is said once, as the contact's reason (which names the contact and
-        # the phase of the protocol), not again as a closed-loop case: its follow-up opened at the exposure.
+        # the phase of the protocol), not again as a closed-loop case — however many contacts share it.
         loops = _case_and_contact_reasons(out, chunk, now)
-        for pid, measure, opened in open_followups_of(chunk):
-            if (pid, opened) in loops:
+        for followup_id, pid, measure, opened in open_followups_of(chunk):
+            if followup_id in loops:
                 continue
             colour = FOLLOWUP_COLOURS.get(measure, Colour.YELLOW)
             _add(out[pid], {"kind": "followup", "colour": colour, "since": opened, "measure": measure})
@@ -201,12 +201,12 @@ def compute(person_ids: list[int]) -> dict[int, Status]:
     return out
 
 
-def _case_and_contact_reasons(out: dict[int, Status], chunk: list[int], now: datetime) -> set[tuple[int, datetime]]:
+def _case_and_contact_reasons(out: dict[int, Status], chunk: list[int], now: datetime) -> set[int]:
     """Open cases (red) and contacts under management (not released, not handed over): red in central isolation,
     yellow at home and after the protocol's days until released; the row expires when the phase changes. One
-    statement for both (a scanner's recompute is counted in statements). Answers the (person, opened) of the
-    contacts' follow-ups."""
-    loops: set[tuple[int, datetime]] = set()
+    statement for both (a scanner's recompute is counted in statements). Answers the ids of the contacts'
+    follow-ups."""
+    loops: set[int] = set()
     sql, params = in_list("person_id", chunk)
     rows = select_rows(
         f"SELECT 'case', person_id, confirmed_at, reference, NULL, 0, 0, 0, NULL FROM {Case._meta.db_table}"
@@ -234,7 +234,7 @@ def _case_and_contact_reasons(out: dict[int, Status], chunk: list[int], now: dat
         if phase != "end":
             _expires(out[pid], until)
         if followup is not None:
-            loops.add((pid, at))
+            loops.add(int(followup))
     return loops
 
 

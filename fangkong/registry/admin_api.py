@@ -91,6 +91,7 @@ class UnitOut(Schema):
     supervising_department_id: int | None
     uscc: str
     address: str
+    place_id: int | None = None  # the compound or building it sits in (所在小区/所在楼栋), where registered
 
 
 class UnitsPage(Schema):

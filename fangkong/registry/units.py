@@ -182,6 +182,7 @@ class UnitRow:
     lat: float | None
     values: dict[str, str]  # the whole row, for the kind's extension
     place: Place | None = None
+    place_given: bool = False  # a sheet without the premises columns leaves a unit's premises as they are
 
 
 def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Jurisdiction]) -> UnitRow:
@@ -204,7 +205,9 @@ def unit_row_clean(values: dict[str, str], *, scope: Scope, places: dict[str, Ju
     lon, lat = clean_point(values)
     address = " ".join((values.get("address") or "").split())[:200]
     department = (values.get("department") or "").strip()
-    return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values, _premises(values, where))
+    given = "place_compound" in values or "place_building" in values
+    premises = _premises(values, where) if given else None
+    return UnitRow(kind, code, name, where, department, uscc, address, lon, lat, values, premises, given)
 
 
 def _premises(values: dict[str, str], where: Jurisdiction) -> Place | None:
@@ -254,8 +257,9 @@ def _save(actor, row: UnitRow, departments: dict[str, Unit], existing: dict[str,
         "address": row.address,
         "lon": row.lon,
         "lat": row.lat,
-        "place_id": row.place.pk if row.place else None,
     }
+    if row.place_given:
+        fields["place_id"] = row.place.pk if row.place else None
     if row.uscc:
         other = Unit.objects.filter(uscc=row.uscc).exclude(code=row.code).first()
         if other is not None:

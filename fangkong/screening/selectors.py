@@ -282,18 +282,19 @@ def destination_choices() -> list[tuple[str, list[Jurisdiction]]]:
     return list(streets.items())
 
 
-def open_followups_of(person_ids: list[int]) -> list[tuple[int, str, datetime]]:
-    """(person, measure, opened) of the closed-loop cases still open, for the status service (containment):
-    facts about people the caller already holds, not a listing, so no user scope applies."""
+def open_followups_of(person_ids: list[int]) -> list[tuple[int, int, str, datetime]]:
+    """(follow-up, person, measure, opened) of the closed-loop cases still open, for the status service
+    (containment): facts about people the caller already holds, not a listing, so no user scope applies."""
     from fangkong.core.bulk import in_list, select_rows
 
     if not person_ids:
         return []
     sql, params = in_list("person_id", person_ids)
     return [
-        (pid, measure, clock.as_aware(opened))
-        for pid, measure, opened in select_rows(
-            f"SELECT person_id, measure, opened_at FROM {FollowUp._meta.db_table} WHERE released_at IS NULL AND {sql}",
+        (fid, pid, measure, clock.as_aware(opened))
+        for fid, pid, measure, opened in select_rows(
+            f"SELECT id, person_id, measure, opened_at FROM {FollowUp._meta.db_table}"
+            f" WHERE released_at IS NULL AND {sql}",
             params,
         )
     ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db import models
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
@@ -36,8 +37,8 @@ def _arrivals(day: date) -> Compiled:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    opened = (
-        FollowUp.objects.filter(opened_at__gte=start, opened_at__lt=end)
+    opened = (  # arrivals' loops: a case's contacts have loops too, counted with the closed loop below
+        FollowUp.objects.filter(opened_at__gte=start, opened_at__lt=end, kind=FollowUp.Kind.ARRIVAL)
         .values_list("level", "measure")
         .annotate(n=Count("pk"))
         .order_by()
@@ -116,11 +117,18 @@ def _closed_loop(day: date) -> Compiled:
     start, end = bounds(day)
     open_ = FollowUp.objects.filter(released_at__isnull=True)
     late = Q(contacted_at__isnull=True, contact_due_at__lt=end)
+    # The measure in force at the day's end: a close contact is in central isolation before the days at home.
+    in_force = models.Case(
+        models.When(central_until__gt=end, then=models.Value(Measure.CENTRAL_ISOLATION.value)),
+        default=models.F("measure"),
+        output_field=models.CharField(),
+    )
     by_measure = {
         m: (n, missed)
-        for m, n, missed in open_.values_list("measure")
+        for m, n, missed in open_.annotate(in_force=in_force)
+        .values_list("in_force")
         .annotate(n=Count("pk"), missed=Count("pk", filter=late))
-        .values_list("measure", "n", "missed")
+        .values_list("in_force", "n", "missed")
         .order_by()
     }
     facts = {

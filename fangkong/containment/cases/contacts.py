@@ -5,7 +5,8 @@ officer with a reason, or handed over to another district that manages them inst
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -22,7 +23,7 @@ from fangkong.core.scoping import Forbidden, has_cap, scope_for
 from fangkong.registry.models import Jurisdiction, Person, jurisdictions_by_id
 from fangkong.screening.events import FOLLOWUP_RELEASED, FollowupChanged
 from fangkong.screening.followups import release_blockers
-from fangkong.screening.models import FollowUp, Measure, RiskLevel, ScreeningSettings
+from fangkong.screening.models import FollowUp, FollowUpTest, Measure, RiskLevel, ScreeningSettings
 from fangkong.screening.protocol import parse_test_days
 
 from .. import errors
@@ -174,38 +175,64 @@ _LOOP_KIND = {
 }
 
 
-def _loop_plan(contact: CloseContact) -> dict:
-    """What the contact's protocol asks of a loop: its group, the measure at the end, the central stage first."""
-    kind = CloseContact.Kind(contact.kind)
-    staged = contact.central_days and contact.home_days
+def _loop_plan(contacts: list[CloseContact], day_one: date, recorded: Iterable[int] = ()) -> dict:
+    """What the contacts' protocols ask of their one loop: a close contact's group wins over a secondary's; central
+    isolation until the latest central end, the loop to the latest release; each contact's test days counted on the
+    loop's day 1 (days with a result recorded are kept: a test taken is never lost)."""
+    close = any(c.kind == CloseContact.Kind.CLOSE for c in contacts)
+    kind = CloseContact.Kind.CLOSE if close else CloseContact.Kind.SECONDARY
+    ends = max(c.release_at for c in contacts)
+    centrals = [c.central_until for c in contacts if c.central_days]
+    central_end = max(centrals) if centrals else None
+    if central_end is not None and central_end >= ends:
+        # Central isolation to the very end (a protocol with no days at home): one stage, no switch to home.
+        measure, central_until = Measure.CENTRAL_ISOLATION, None
+    else:
+        measure, central_until = Measure.HOME_ISOLATION, central_end
+    days = set(recorded)
+    for c in contacts:
+        offset = (clock.localdate(c.last_contact_at) - day_one).days
+        days |= {d + offset for d in c.test_days if d + offset >= 1}  # an exposure before day 1: its past days gone
     return {
         "kind": _LOOP_KIND[kind],
         "level": _LEVEL[kind],
-        "measure": Measure.HOME_ISOLATION if contact.home_days else Measure.CENTRAL_ISOLATION,
-        "central_until": contact.central_until if staged else None,
-        "measure_ends_at": contact.release_at,
+        "measure": measure,
+        "central_until": central_until,
+        "measure_ends_at": ends,
+        "test_days": sorted(days),
     }
 
 
-def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
-    """The closed loop in the contact's community, owned like an arrival's (their grid when they live in one):
-    due to be contacted within the district's limit, its test days the protocol's, counted from the exposure.
-    Someone already under management as another case's contact keeps their loop, stretched to cover both."""
+def _reason(contact: CloseContact) -> str:
     with translation.override(settings.LANGUAGE_CODE):  # the reason is kept in the district's language
-        reason = _("%(kind)s of case №%(case)d (%(how)s), last exposure %(at)s") % {
+        return _("%(kind)s of case №%(case)d (%(how)s), last exposure %(at)s") % {
             "kind": CloseContact.Kind(contact.kind).label,
             "case": contact.case_id,
             "how": CloseContact.Exposure(contact.exposure).label,
             "at": clock.localtime(contact.last_contact_at),
         }
+
+
+def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
+    """The closed loop in the contact's community, owned like an arrival's (their grid when they live in one):
+    due to be contacted within the district's limit, its test days the protocol's, counted from the exposure.
+    Someone already under management in the same community as another case's contact keeps their loop, planned
+    again over both contacts."""
+    # Two cases' tracers adding the same person at once must not open two loops: the person's row is the lock.
+    Person.objects.select_for_update().filter(pk=person.pk).first()
     shared = (
         FollowUp.objects.select_for_update()
-        .filter(person=person, released_at__isnull=True, kind__in=list(_LOOP_KIND.values()))
+        .filter(
+            person=person,
+            released_at__isnull=True,
+            kind__in=list(_LOOP_KIND.values()),
+            community_id=person.community_id,  # moved since: the new community opens its own
+        )
         .order_by("pk")
         .first()
     )
     if shared is not None:
-        return _join_followup(actor, shared, contact, reason)
+        return _join_followup(actor, shared, contact)
     places = jurisdictions_by_id()
     community = places[person.community_id or 0]  # a contact without one was handed over, never here
     grid = places.get(person.jurisdiction_id)
@@ -213,14 +240,13 @@ def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
     now = clock.now()
     followup = FollowUp.objects.create(
         person=person,
-        **_loop_plan(contact),
-        reason=reason[:300],
+        **_loop_plan([contact], clock.localdate(contact.last_contact_at)),
+        reason=_reason(contact)[:300],
         community=community,
         jurisdiction=owner,
         jpath=owner.path,
         opened_at=contact.last_contact_at,  # day 1 of the tests is the day of the last exposure
         contact_due_at=now + timedelta(minutes=ScreeningSettings.current().contact_limit_minutes),
-        test_days=list(contact.test_days),
     )
     audit_record(
         actor=actor,
@@ -232,36 +258,43 @@ def _open_followup(actor, contact: CloseContact, person: Person) -> FollowUp:
     return followup
 
 
-def _join_followup(actor, loop: FollowUp, contact: CloseContact, reason: str) -> FollowUp:
-    """A second case's contact joins the person's loop: the loop runs to the later end, a close contact's rules win
-    over a secondary's (the group, the central stage), and the new exposure's test days are added, counted on the
-    loop's own day 1 — nobody is tested twice on one day or loses a test day already set."""
-    plan = _loop_plan(contact)
-    before = {"kind": loop.kind, "ends": loop.measure_ends_at.isoformat(), "test_days": list(loop.test_days)}
-    offset = (clock.localdate(contact.last_contact_at) - clock.localdate(loop.opened_at)).days
-    days = sorted({*loop.test_days, *(d + offset for d in contact.test_days if d + offset >= 1)})
-    if plan["kind"] == FollowUp.Kind.CLOSE_CONTACT:
-        loop.kind, loop.level = plan["kind"], plan["level"]
-    if plan["central_until"] is not None and (loop.central_until is None or plan["central_until"] > loop.central_until):
-        loop.central_until = plan["central_until"]
-    if plan["measure_ends_at"] > loop.measure_ends_at:
-        loop.measure_ends_at, loop.measure = plan["measure_ends_at"], plan["measure"]
-    if loop.central_until is not None and loop.central_until >= loop.measure_ends_at:
-        loop.measure, loop.central_until = Measure.CENTRAL_ISOLATION, None
-    loop.test_days = days
-    loop.reason = f"{loop.reason}; {reason}"[:300]
-    loop.save(update_fields=["kind", "level", "central_until", "measure_ends_at", "measure", "test_days", "reason"])
+def _managed_on(loop_id: int, *, but: int | None = None) -> list[CloseContact]:
+    """The contacts still managed through a loop (not released, not handed over), but one."""
+    qs = CloseContact.objects.filter(followup_id=loop_id, released_at__isnull=True, handed_over_at__isnull=True)
+    if but is not None:
+        qs = qs.exclude(pk=but)
+    return list(qs.order_by("pk"))
+
+
+def _replan(actor, loop: FollowUp, contacts: list[CloseContact], *, action: str, contact: CloseContact) -> None:
+    """Set the loop to what its contacts now ask (see _loop_plan), audited with before and after."""
+    recorded = set(loop.tests.values_list("day", flat=True))
+    plan = _loop_plan(contacts, clock.localdate(loop.opened_at), recorded)
+    fields = ["kind", "level", "measure", "central_until", "measure_ends_at", "test_days"]
+
+    def shown(values: dict) -> dict:
+        return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in values.items()}
+
+    before = {k: getattr(loop, k) for k in fields}
+    if before == plan:
+        return
+    for key, value in plan.items():
+        setattr(loop, key, value)
+    loop.save(update_fields=fields)
     audit_record(
         actor=actor,
-        action="followup.extend",
+        action=action,
         obj=loop,
         object_repr=pii.mask_name(contact.person.name),
-        fields={
-            "contact": contact.pk,
-            "before": before,
-            "after": {"kind": loop.kind, "ends": loop.measure_ends_at.isoformat(), "test_days": days},
-        },
+        fields={"contact": contact.pk, "before": shown(before), "after": shown(plan)},
     )
+
+
+def _join_followup(actor, loop: FollowUp, contact: CloseContact) -> FollowUp:
+    """A second case's contact joins the person's loop: planned again over every contact it manages now."""
+    _replan(actor, loop, [*_managed_on(loop.pk, but=contact.pk), contact], action="followup.extend", contact=contact)
+    loop.reason = f"{loop.reason}; {_reason(contact)}"[:300]  # said even when the plan does not change
+    loop.save(update_fields=["reason"])
     return loop
 
 
@@ -272,23 +305,25 @@ def _managed(contact: CloseContact) -> None:
         raise FieldError("state", _("This contact was handed over to another district."), code=Code.WRONG_STATE)
 
 
-def _shares_loop(contact: CloseContact) -> bool:
-    """Whether another contact still under management shares this contact's loop (the person met two cases)."""
-    return (
-        contact.followup_id is not None
-        and CloseContact.objects.filter(
-            followup_id=contact.followup_id, released_at__isnull=True, handed_over_at__isnull=True
-        )
-        .exclude(pk=contact.pk)
-        .exists()
-    )
+def _locked(actor, contact_id: int) -> CloseContact:
+    """A contact to release or hand over, its loop locked first (the order screening's release takes: loop, then
+    contacts), then the contact: two contacts of one loop leaving at once are seen one after the other."""
+    loop_id = contact_get(user=actor, contact_id=contact_id).followup_id
+    if loop_id is not None:
+        FollowUp.objects.select_for_update().filter(pk=loop_id).first()
+    return contact_get(user=actor, contact_id=contact_id, for_update=True)
 
 
 def _close_followup(actor, contact: CloseContact, note: str) -> None:
     """Close the contact's loop in the community with them (its page and desk stop asking for work) — unless the
-    loop is still another case's contact's, which keeps it open."""
+    loop still manages another case's contact: then it is planned again over those alone (its end, stage and test
+    days no longer the leaving contact's)."""
     followup = contact.followup
-    if followup is None or followup.released_at is not None or _shares_loop(contact):
+    if followup is None or followup.released_at is not None:
+        return
+    others = _managed_on(followup.pk, but=contact.pk)
+    if others:
+        _replan(actor, followup, others, action="followup.narrow", contact=contact)
         return
     FollowUp.objects.filter(pk=followup.pk, released_at__isnull=True).update(
         released_at=clock.now(), released_by=actor, release_note=note[:300]
@@ -296,25 +331,40 @@ def _close_followup(actor, contact: CloseContact, note: str) -> None:
     events.emit(FOLLOWUP_RELEASED, FollowupChanged(person_id=contact.person_id, followup_id=followup.pk))
 
 
+def _release_blockers(contact: CloseContact) -> list[str]:
+    """What stands between a contact and release by the rules. The loop's own rules when the loop is this
+    contact's alone (its measure ends when the protocol does); when it also manages another case's contact (it
+    runs longer), the person reached and this contact's own days over with their own test days negative; without
+    a loop (purged), the days alone."""
+    loop = contact.followup
+    if loop is not None and not _managed_on(loop.pk, but=contact.pk):
+        return release_blockers(loop)
+    missing = []
+    if loop is not None and not loop.contacted_at:
+        missing.append(_("the person has not been contacted"))
+    if clock.now() < contact.release_at:
+        missing.append(_("the measure runs until %(t)s") % {"t": clock.localtime(contact.release_at)})
+    if loop is not None:
+        offset = (clock.localdate(contact.last_contact_at) - clock.localdate(loop.opened_at)).days
+        results = {t.day: t.result for t in loop.tests.all()}
+        for day in contact.test_days:
+            if day + offset >= 1 and results.get(day + offset) != FollowUpTest.Result.NEGATIVE:
+                missing.append(_("no negative result for day %(d)d") % {"d": day + offset})
+    return missing
+
+
 @transaction.atomic
 def contact_release(*, actor, contact_id: int, note: str = "", early: bool = False) -> CloseContact:
     """Release by the rules — the protocol's days over, the person reached, every test day negative — or early,
     by an officer who gives the reason (audited as such)."""
-    contact = contact_get(user=actor, contact_id=contact_id, for_update=True)
+    contact = _locked(actor, contact_id)
     _managed(contact)
     note = (note or "").strip()
     if early:
         if not note:
             raise FieldError("note", _("Give the reason for an early release."), code=Code.REASON_REQUIRED)
     else:
-        # The loop's own rules (its measure ends when the protocol does); without one (purged), or with one kept
-        # open for another case's contact (it runs longer), this contact's own days.
-        if contact.followup is not None and not _shares_loop(contact):
-            blockers = release_blockers(contact.followup)
-        elif clock.now() < contact.release_at:
-            blockers = [_("the measure runs until %(t)s") % {"t": clock.localtime(contact.release_at)}]
-        else:
-            blockers = []
+        blockers = _release_blockers(contact)
         if blockers:
             raise FieldError(
                 "state", _("Cannot release yet: %(why)s.") % {"why": "; ".join(blockers)}, code=errors.Code.UNMET
@@ -338,7 +388,7 @@ def contact_release(*, actor, contact_id: int, note: str = "", early: bool = Fal
 def contact_hand_over(*, actor, contact_id: int, to: str, at: datetime | None = None) -> CloseContact:
     """Handed over to another district or authority (someone who lives or went there): recorded to whom and when;
     nobody here follows them up any longer."""
-    contact = contact_get(user=actor, contact_id=contact_id, for_update=True)
+    contact = _locked(actor, contact_id)
     _managed(contact)
     to = " ".join((to or "").split())
     if not to:

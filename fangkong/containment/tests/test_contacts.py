@@ -14,6 +14,7 @@ from fangkong.containment.status import status_of
 from fangkong.core import clock, desk
 from fangkong.core.actors import System
 from fangkong.core.models import AuditEvent
+from fangkong.core.errors import FieldError
 from fangkong.core.scoping import NotFound
 from fangkong.registry.models import Person, Unit
 from fangkong.screening import followups as screening_followups
@@ -340,8 +341,12 @@ def test_a_contact_of_two_cases_has_one_loop_running_to_the_later_end(district, 
     from fangkong.containment.cases import contact_release
 
     contact_release(actor=district.hq, contact_id=first.pk, early=True, note="复核后排除")
-    assert FollowUp.objects.get(pk=loop.pk).released_at is None
-    assert status_of(person.pk).colour == "red"
+    loop = FollowUp.objects.get(pk=loop.pk)
+    assert loop.released_at is None and status_of(person.pk).colour == "red"
+    # The loop is the second contact's alone now: its days, not the released one's.
+    assert loop.test_days == [d + offset for d in (1, 2, 3, 5, 7)]
+    assert AuditEvent.objects.filter(action="followup.narrow", object_id=str(loop.pk)).exists()
+    assert [r["kind"] for r in status_of(person.pk).reasons] == ["contact"]  # the loop not said twice
     # The community's release by the rules ends both.
     screening_followups.followup_contact(actor=district.worker_a, followup_id=loop.pk)
     for day in loop.test_days:
@@ -367,10 +372,23 @@ def test_a_contact_whose_own_days_are_over_is_released_while_the_shared_loop_run
     )  # fmt: skip
     from fangkong.containment.cases import contact_release
 
+    # Its own days are over, but nobody reached the person and no test of its days is negative yet.
+    with pytest.raises(FieldError) as unmet:
+        contact_release(actor=district.hq, contact_id=first.pk, note="期满")
+    assert unmet.value.code == "unmet"
+    loop = FollowUp.objects.get(pk=first.followup_id)
+    screening_followups.followup_contact(actor=district.worker_a, followup_id=loop.pk)
+    for day in (1, 4, 7):
+        screening_followups.followup_record_test(
+            actor=district.worker_a, followup_id=loop.pk, day=day, result="negative"
+        )
     released = contact_release(actor=district.hq, contact_id=first.pk, note="期满")
     assert released.released_at is not None and not released.released_early
-    assert FollowUp.objects.get(pk=first.followup_id).released_at is None
-    assert status_of(person.pk).colour == "yellow"
+    loop = FollowUp.objects.get(pk=first.followup_id)
+    assert loop.released_at is None and status_of(person.pk).colour == "yellow"
+    # The loop runs on for the second contact: its days, and the days already tested kept.
+    offset = (clock.localdate(clock.now() - timedelta(hours=1)) - clock.localdate(loop.opened_at)).days
+    assert loop.test_days == sorted({1, 4, 7, *(d + offset for d in (1, 4, 7))})
 
 
 def test_the_case_api_masks_names_as_the_case_pages_do(client, district, case, api_token):
@@ -400,3 +418,51 @@ def test_the_migration_marks_loops_opened_for_contacts_before_they_said_so(distr
     loop = FollowUp.objects.get(pk=contact.followup_id)
     assert (loop.kind, loop.measure) == ("close_contact", "home_isolation")
     assert loop.central_until == exposed + timedelta(days=7)
+
+
+def test_a_loop_of_central_isolation_to_the_end_keeps_it_when_a_home_contact_joins(district, case):
+    """A district whose close contacts stay in central isolation throughout (no days at home): a secondary contact
+    joining later adds days at home after, never turns the central days into home ones."""
+    from fangkong.containment.cases import contact_protocol_update
+
+    contact_protocol_update(actor=district.hq, kind="close", central_days=7, home_days=0, test_days=[1, 3, 7])
+    second = case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
+    person = make_person(district.a, district.a1, name="全程集中")
+    close_at = clock.now() - timedelta(days=1)
+    first = contact_add(actor=district.hq, case_id=case.pk, person_id=person.pk, last_exposure_at=close_at)
+    loop = first.followup
+    assert (loop.measure, loop.central_until) == ("central_isolation", None)
+    assert loop.measure_ends_at == close_at + timedelta(days=7)
+    home_at = clock.now() - timedelta(hours=1)
+    contact_add(actor=district.hq, case_id=second.pk, person_id=person.pk, kind="secondary", last_exposure_at=home_at)
+    loop = FollowUp.objects.get(pk=loop.pk)
+    assert loop.central_until == close_at + timedelta(days=7)  # central to the close contact's end
+    assert loop.measure == "home_isolation" and loop.measure_ends_at == home_at + timedelta(days=7)
+    assert loop.measure_now == "central_isolation" and loop.kind == FollowUp.Kind.CLOSE_CONTACT
+
+
+def test_a_person_who_moved_gets_a_loop_in_their_new_community(district, case):
+    second = case_confirm(actor=System("test"), person_id=district.person_b.pk, source="testing")
+    person = make_person(district.a, district.a1, name="搬家者")
+    first = contact_add(
+        actor=district.hq, case_id=case.pk, person_id=person.pk, last_exposure_at=clock.now() - timedelta(days=1)
+    )
+    Person.objects.filter(pk=person.pk).update(community=district.b, jurisdiction=district.b1, jpath=district.b1.path)
+    other = contact_add(
+        actor=district.hq, case_id=second.pk, person_id=person.pk, last_exposure_at=clock.now() - timedelta(hours=1)
+    )
+    assert other.followup_id != first.followup_id
+    assert other.followup.community_id == district.b.pk and first.followup.community_id == district.a.pk
+
+
+def test_the_daily_report_counts_a_close_contact_in_central_isolation_not_as_an_arrival(district, case):
+    from fangkong.command.situation.entry import _arrivals, _closed_loop
+
+    person = make_person(district.a, district.a1, name="报表密接")
+    contact_add(
+        actor=district.hq, case_id=case.pk, person_id=person.pk, last_exposure_at=clock.now() - timedelta(hours=1)
+    )
+    today = clock.localdate()
+    loop = _closed_loop(today)
+    assert loop.facts["open"] == 1 and [row[0] for row in loop.tables["measures"]] == ["central_isolation"]
+    assert _arrivals(today).facts["central_isolation"] == 0  # a contact is no arrival from a risk area

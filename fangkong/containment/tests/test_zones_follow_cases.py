@@ -298,3 +298,13 @@ def test_a_workplace_without_registered_premises_drafts_nothing(district, contai
 
     case_update(actor=district.hq, case_id=case.pk, workplace_id=unit.pk)
     assert [z.level.code for z in _drafts()] == ["sealed"]
+
+
+def test_a_workplace_recorded_for_a_released_case_drafts_nothing(district, containment):
+    unit = _workplace(district, containment)
+    case = case_confirm(actor=district.hq, person_id=containment.residents[0].pk, source="clinic")
+    Case.objects.filter(pk=case.pk).update(released_at=clock.now())
+    from fangkong.containment.cases import case_update
+
+    case_update(actor=district.hq, case_id=case.pk, workplace_id=unit.pk, note="补录")
+    assert [z.level.code for z in _drafts()] == ["sealed"]

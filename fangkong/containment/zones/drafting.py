@@ -31,7 +31,8 @@ DRAFTER = System("containment.zone_draft")  # the audit trail names it: the plat
 
 
 class ZoneDraftingInput(FormInput):
-    """Whether a confirmed case drafts a zone over their home compound by itself."""
+    """Whether a confirmed case drafts zones by itself: over their home compound, and over their workplace's
+    premises where registered."""
 
     drafts_for_cases: bool
 
@@ -85,9 +86,11 @@ def zone_draft_for_case(*, case: Case) -> list[Zone]:
     return [z for z in drafts if z is not None]
 
 
+@transaction.atomic
 def zone_draft_for_workplace(*, case: Case) -> Zone | None:
-    """When a case's workplace is known (at confirmation or recorded later): its premises' zone, if registered."""
-    if not ZoneDrafting.load().drafts_for_cases or case.workplace_id is None:
+    """When a case's workplace is known (at confirmation or recorded later): its premises' zone, if registered —
+    not for a case already released (a workplace recorded for the file draws no zone)."""
+    if not ZoneDrafting.load().drafts_for_cases or case.workplace_id is None or case.released_at is not None:
         return None
     unit = Unit.objects.filter(pk=case.workplace_id).select_related("place").first()
     premises = unit.place if unit is not None else None

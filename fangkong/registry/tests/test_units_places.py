@@ -191,6 +191,9 @@ def test_a_unit_names_the_compound_or_building_it_sits_in(district):
     compound = Place.objects.get(kind="compound", name="园丁小区")
     assert Unit.objects.get(code="W-1").place == Place.objects.get(kind="building", parent=compound)
     assert Unit.objects.get(code="W-2").place == compound
+    # A sheet without the premises columns leaves them as they are (the onboarding's units sheet has none).
+    kept = _units(district.hq, UNITS_HEADER + f"单位,W-2,园丁物业,{a1},,,,,\n")
+    assert kept.unchanged == 1 and Unit.objects.get(code="W-2").place == compound
     cleared = _units(district.hq, PREMISES_HEADER + f"单位,W-2,园丁物业,{a1},,\n")
     assert cleared.updated == 1 and Unit.objects.get(code="W-2").place is None
 
