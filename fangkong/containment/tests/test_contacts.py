@@ -13,8 +13,8 @@ from fangkong.containment.models import CloseContact, IsolationSite, Transfer
 from fangkong.containment.status import status_of
 from fangkong.core import clock, desk
 from fangkong.core.actors import System
-from fangkong.core.models import AuditEvent
 from fangkong.core.errors import FieldError
+from fangkong.core.models import AuditEvent
 from fangkong.core.scoping import NotFound
 from fangkong.registry.models import Person, Unit
 from fangkong.screening import followups as screening_followups
