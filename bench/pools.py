@@ -68,8 +68,8 @@ def more_grids(target: int) -> int:
         id_case = " ".join(f"WHEN {i} THEN %s" for i in range(k))
         with connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {Person._meta.db_table} SET jpath = CASE (COALESCE(household_id, id) % {k}) {path_case} END,"
-                f" jurisdiction_id = CASE (COALESCE(household_id, id) % {k}) {id_case} END WHERE community_id = %s",
+                f"UPDATE {Person._meta.db_table} SET jpath = CASE (COALESCE(household_id, id) %% {k}) {path_case} END,"
+                f" jurisdiction_id = CASE (COALESCE(household_id, id) %% {k}) {id_case} END WHERE community_id = %s",
                 [*(g.path for g in grids), *(g.pk for g in grids), c.pk],
             )
     return Jurisdiction.objects.filter(level="grid").count()
