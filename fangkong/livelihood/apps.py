@@ -12,8 +12,11 @@ class LivelihoodConfig(AppConfig):
         from fangkong.core.audit_labels import register_actions
 
         from .audit_actions import ACTIONS, OBJECTS
+        from .stock.audit_actions import ACTIONS as STOCK_ACTIONS
+        from .stock.audit_actions import OBJECTS as STOCK_OBJECTS
 
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
+        register_actions(STOCK_ACTIONS, STOCK_OBJECTS)
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.residents import home
@@ -30,6 +33,13 @@ class LivelihoodConfig(AppConfig):
             "livelihood:community",
             _("Supplies and volunteers"),
             order=250,
+            visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:stock_points",
+            _("Stock points"),
+            order=255,
             visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
             group="livelihood",
         )

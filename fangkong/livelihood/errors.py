@@ -9,3 +9,5 @@ class Code(StrEnum):
     NOT_IN_ZONE = "not_in_zone"  # supplies for a home that is in no sealed or controlled zone
     TOO_MANY_OPEN = "too_many_open"  # a fourth supply request while three are still open
     STATUS_RED = "status_red"  # a volunteer whose status is red signs up
+    NOT_IN_STOCK = "not_in_stock"  # goods out beyond what the stock point holds
+    ABSURD_PRICE = "absurd_price"  # a price of 1,000 times the item's baseline or more: a typing error, not a price

@@ -1,6 +1,6 @@
 """Livelihood on the command hall and the desk (registered in apps.py): supply requests open and those past
-their time limit, the public's price reports open; on a community's desk the requests to deliver and the
-volunteers to answer."""
+their time limit, price cases open and the public's price reports joined to none; on a community's desk the
+requests to deliver and the volunteers to answer, on the market regulator's the cases and reports to handle."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fangkong.core.hall import Area, Figure, covers, list_url
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, scope_for
 
-from .models import PriceReport, SupplyRequest, Volunteer
+from .models import PriceCase, PriceReport, SupplyRequest, Volunteer
 
 # How long a household under a zone may wait for what it asked, from the request to the door: the district's
 # usual promise (urgent — medicine, infants, the sick — the same day within hours; the rest within a day).
@@ -40,12 +40,31 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             Figure("supply_urgent", _("Urgent supply requests open"), counts["urgent"], url=url, tone="warn"),
             Figure("supply_late", _("Supply requests past their limit"), counts["late"], url=url, tone="bad"),
         ]
-    # The public's price reports name a shop, not a jurisdiction: the district's hall only.
-    if has_cap(user, Cap.PRICE_WATCH) and area.path.count("/") == 1:
-        n = PriceReport.objects.filter(state=PriceReport.State.RECEIVED).count()
-        figures.append(
-            Figure("price_reports_open", _("Price reports open"), n, url=reverse("livelihood:prices"), tone="warn")
+    # The public's price reports name a shop, not a jurisdiction: the district's hall only. The cases are at
+    # markets, and counted where the market is.
+    if has_cap(user, Cap.PRICE_WATCH):
+        from .price_watch import price_cases_visible
+
+        cases = (
+            price_cases_visible(user=user)
+            .filter(jpath__startswith=area.path, state=PriceCase.State.OPEN)
+            .order_by()
+            .count()
         )
+        figures.append(
+            Figure("price_cases_open", _("Price cases open"), cases, url=reverse("livelihood:price_cases"), tone="bad")
+        )
+        if area.path.count("/") == 1:
+            n = PriceReport.objects.filter(state=PriceReport.State.RECEIVED, case__isnull=True).count()
+            figures.append(
+                Figure(
+                    "price_reports_open",
+                    _("Price reports joined to no case"),
+                    n,
+                    url=reverse("livelihood:prices"),
+                    tone="warn",
+                )
+            )
     return figures
 
 
@@ -74,7 +93,11 @@ def volunteers_to_answer(user) -> Todo | None:
 
 
 def price_reports_to_handle(user) -> Todo | None:
-    if not has_cap(user, Cap.PRICE_WATCH):
+    """The market regulator's to-do: the open price cases, and the public's reports joined to no case yet."""
+    from .price_watch import can_watch, price_todo_counts
+
+    if not can_watch(user):
         return None
-    n = PriceReport.objects.filter(state=PriceReport.State.RECEIVED).count()
-    return Todo("livelihood.prices", _("Price reports to handle"), n, reverse("livelihood:prices"))
+    cases, reports = price_todo_counts(user=user)
+    url = reverse("livelihood:price_cases") if cases or not reports else reverse("livelihood:prices")
+    return Todo("livelihood.prices", _("Price cases and reports to handle"), cases + reports, url)

@@ -1,14 +1,68 @@
 """The demo's livelihood work: households of the sealed compound asking for supplies, a volunteer waiting for
-their community, two price reports from the public — through the services."""
+their community, two price reports from the public, the district's goods in a warehouse and in the sealed
+community's station (one kind short), a week of prices at watched markets with one case — through the services."""
 
 from __future__ import annotations
 
-from .models import PriceReport, SupplyRequest, Volunteer
+from . import price_watch
+from .models import Goods, PriceReport, StockLevel, StockMovement, StockPoint, SupplyRequest, Volunteer
+
+GOODS = [  # name, unit, category; in the warehouse, in the community's station, its threshold there
+    ("大米", "袋", "staple", 800, 60, 20),
+    ("食用油", "桶", "staple", 300, 25, 10),
+    ("鸡蛋", "斤", "fresh", 500, 40, 20),
+    ("青菜", "斤", "fresh", 1200, 30, 50),  # short at the station: below its threshold
+    ("胰岛素", "支", "medicine", 200, 12, 5),
+    ("婴儿奶粉", "罐", "infant", 120, 8, 4),
+    ("口罩", "个", "daily", 20000, 500, 200),
+]
 
 
 def wipe() -> None:
-    for model in (SupplyRequest, Volunteer, PriceReport):
+    price_watch.wipe()  # its cases hold the public's reports: first
+    for model in (SupplyRequest, Volunteer, PriceReport, StockMovement, StockLevel, StockPoint, Goods):
         model.objects.all().delete()
+
+
+def _stock(sealed, progress) -> None:
+    """The district's warehouse stocked from suppliers, and the sealed community's station supplied from it."""
+    from django.contrib.auth import get_user_model
+
+    from fangkong.registry.models import Jurisdiction
+
+    from . import stock
+
+    hq = get_user_model().objects.filter(username="hq_admin").first()
+    district = Jurisdiction.objects.filter(parent__isnull=True, retired_on__isnull=True).order_by("pk").first()
+    if hq is None or district is None:
+        return
+    for name, unit, category, *_amounts in GOODS:
+        stock.goods_create(actor=hq, name=name, unit=unit, category=category)
+    warehouse = stock.stock_point_create(
+        actor=hq, name="区应急物资储备库", kind="warehouse", jurisdiction_id=district.pk, address="兴隆台区物流园"
+    )
+    community = Jurisdiction.objects.filter(path=sealed.jpath).first() if sealed else None
+    while community is not None and community.level != "community":
+        community = community.parent
+    station = None
+    if community is not None:
+        station = stock.stock_point_create(
+            actor=hq, name=f"{community.name}物资站", kind="station", jurisdiction_id=community.pk
+        )
+    for name, _unit, _category, stored, sent, threshold in GOODS:
+        stock.stock_move(actor=hq, point_id=warehouse.pk, item=name, quantity=stored, direction="in", source="粮油公司")
+        if station is None:
+            continue
+        stock.stock_move(
+            actor=hq, point_id=warehouse.pk, item=name, quantity=sent, direction="out", reason="transfer",
+            source=station.name,
+        )  # fmt: skip
+        stock.stock_move(
+            actor=hq, point_id=station.pk, item=name, quantity=sent, direction="in", reason="transfer",
+            source=warehouse.name,
+        )  # fmt: skip
+        stock.stock_threshold_set(actor=hq, point_id=station.pk, item=name, threshold=threshold)
+    progress(f"livelihood: {len(GOODS)} kinds of goods in {2 if station else 1} stock points")
 
 
 def seed(*, progress=lambda message: None) -> dict:
@@ -44,4 +98,6 @@ def seed(*, progress=lambda message: None) -> dict:
         phone="13800001234",
     )  # fmt: skip
     progress(f"livelihood: {made} supply requests, a volunteer, 2 price reports")
+    _stock(sealed, progress)
+    price_watch.seed_demo(progress=progress)  # a week of prices at the markets; the public's report joins its case
     return {"supplies": made}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import has_cap, scope_for
+from fangkong.core.scoping import scope_for
 
 from .models import PriceReport, SupplyRequest, Volunteer
 
@@ -43,9 +43,13 @@ def volunteers_visible(*, user) -> QuerySet[Volunteer]:
 
 
 def price_reports_visible(*, user) -> QuerySet[PriceReport]:
-    if not has_cap(user, Cap.PRICE_WATCH):
+    """The public's reports name a shop as typed, not a place in the register: whoever watches prices sees them
+    all, with the case each joined (price_watch)."""
+    from .price_watch.selectors import can_watch
+
+    if not can_watch(user):
         return PriceReport.objects.none()
-    return PriceReport.objects.order_by("state", "-reported_at")
+    return PriceReport.objects.select_related("case", "case__market", "case__item").order_by("state", "-reported_at")
 
 
 def my_supply_requests(person_ids: list[int]) -> list[SupplyRequest]:

@@ -262,13 +262,17 @@ def price_report_submit(
 
 @transaction.atomic
 def price_report_decide(*, actor, report_id: int, confirmed: bool, outcome: str) -> PriceReport:
-    if not has_cap(actor, Cap.PRICE_WATCH):
+    """A report decided on its own; one joined to a case is decided with the case (price_watch.price_case_close)."""
+    from .price_watch import price_report_get
+    from .price_watch.selectors import can_watch
+
+    if not can_watch(actor):
         raise Forbidden(Cap.PRICE_WATCH)
-    report = PriceReport.objects.select_for_update().filter(pk=report_id).first()
-    if report is None:
-        raise NotFound
+    report = price_report_get(user=actor, id=report_id, for_update=True)
     if report.state != PriceReport.State.RECEIVED:
         raise FieldError("state", _("Decided already."), code=Code.NOT_PENDING)
+    if report.case_id is not None:
+        raise FieldError("state", _("This report is closed with the case it joined."), code=Code.WRONG_STATE)
     if not (outcome or "").strip():
         raise FieldError("outcome", _("Record what was found and done."), code=Code.REQUIRED)
     report.state = PriceReport.State.CONFIRMED if confirmed else PriceReport.State.DISMISSED

@@ -4,10 +4,12 @@ from django.urls import path
 
 from .views import community
 from .views import prices as price_views
+from .views import stock as stock_views
 
 app_name = "livelihood"
 
 urlpatterns = [
     path("", community.community, name="community"),
     *price_views.urlpatterns,
+    *stock_views.urlpatterns,
 ]

@@ -515,6 +515,12 @@ def _livelihood(w: World) -> None:
         f"{MARK_A}超市",
         f"{MARK_B}超市",
     )
+    from fangkong.livelihood.models import StockPoint
+
+    def point(j, marker):
+        return StockPoint.objects.create(name=f"{marker}物资站", kind="station", jurisdiction=j, jpath=j.path)
+
+    w.kinds["stock_point"] = Pair(point(d.a, MARK_A), point(d.b, MARK_B), f"{MARK_A}物资站", f"{MARK_B}物资站")
 
 
 def _portal(w: World) -> None:

@@ -58,7 +58,7 @@ HQ = [
         ],
     ),
     "Hazards",
-    ("Livelihood", ["Supplies and volunteers", "Price reports"]),
+    ("Livelihood", ["Supplies and volunteers", "Stock points", "Price monitoring"]),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts", "Audit", "Retention"]),
 ]
@@ -96,7 +96,7 @@ STREET = [
         ],
     ),
     "Hazards",
-    "Supplies and volunteers",
+    ("Livelihood", ["Supplies and volunteers", "Stock points"]),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts"]),
 ]
@@ -108,7 +108,7 @@ WORKER = [
     ("Screening", ["Cases", "Travel reports"]),
     "Recalls",
     ("Containment", ["Zones", "Epidemic curve", "Sentinel alerts", "Status changes"]),
-    "Supplies and volunteers",
+    ("Livelihood", ["Supplies and volunteers", "Stock points"]),
     ("Basic data", ["Jurisdictions", "People", "Import"]),
 ]
 UNIT_ROLES = {
@@ -170,7 +170,8 @@ URLS = {
     "Inpatients": "/containment/inpatients/",
     "Hazards": "/safety/",
     "Supplies and volunteers": "/livelihood/",
-    "Price reports": "/livelihood/prices/",
+    "Stock points": "/livelihood/stock/",
+    "Price monitoring": "/livelihood/prices/",
     "Portal articles": "/news/manage/",
     "Supervision": "/command/supervision/",
     "Tracing": "/containment/tracing/",
