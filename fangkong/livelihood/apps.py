@@ -17,6 +17,10 @@ class LivelihoodConfig(AppConfig):
 
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         register_actions(STOCK_ACTIONS, STOCK_OBJECTS)
+        from .volunteering.audit_actions import ACTIONS as SHIFT_ACTIONS
+        from .volunteering.audit_actions import OBJECTS as SHIFT_OBJECTS
+
+        register_actions(SHIFT_ACTIONS, SHIFT_OBJECTS)
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.residents import home

@@ -11,3 +11,4 @@ class Code(StrEnum):
     STATUS_RED = "status_red"  # a volunteer whose status is red signs up
     NOT_IN_STOCK = "not_in_stock"  # goods out beyond what the stock point holds
     ABSURD_PRICE = "absurd_price"  # a price of 1,000 times the item's baseline or more: a typing error, not a price
+    OVERLAP = "overlap"  # a shift at the same time as another of the same volunteer (no double booking)

@@ -7,11 +7,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from fangkong.core import clock
 from fangkong.core.errors import FieldError
+from fangkong.core.params import param_id
 from fangkong.core.public_forms import public_report
+from fangkong.core.scoping import NotFound
 from fangkong.residents.session import my_people, person_choice, resident_required
 
-from . import selectors, services
+from . import selectors, services, volunteering
 from .models import SupplyRequest, Volunteer
 
 
@@ -49,6 +52,22 @@ def supplies(request, people: list[int]):
 @resident_required
 def volunteer(request, people: list[int]):
     error = None
+    if request.method == "POST" and request.POST.get("action") in ("check_in", "check_out"):
+        shift_id = param_id(request.POST, "shift") or 0
+        try:
+            if request.POST["action"] == "check_in":
+                volunteering.shift_check_in(person_ids=people, shift_id=shift_id)
+                messages.success(request, _("Checked in. Thank you — check out when you leave."))
+            else:
+                s = volunteering.shift_check_out(person_ids=people, shift_id=shift_id)
+                messages.success(
+                    request, _("Checked out: %(m)d minutes added to your hours.") % {"m": s.worked_minutes}
+                )
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        except NotFound:
+            messages.error(request, _("This shift is not yours, or no longer exists."))
+        return redirect("me:volunteer")
     if request.method == "POST" and request.POST.get("action") == "withdraw":
         try:
             services.volunteer_withdraw(person_ids=people, volunteer_id=int(request.POST.get("volunteer") or 0))
@@ -70,17 +89,35 @@ def volunteer(request, people: list[int]):
             return redirect("me:volunteer")
         except FieldError as exc:
             error = exc
+    mine = selectors.my_volunteering(people)
+    for v in mine:
+        v.ledger = volunteering.ledger_of(v)  # type: ignore[attr-defined]
+    shifts = volunteering.my_shifts(people)
+    now = clock.now()
+    for s in shifts:
+        s.may_check_in = volunteering.may_check_in(s, now)  # type: ignore[attr-defined]
+        s.may_check_out = volunteering.may_check_out(s)  # type: ignore[attr-defined]
     return render(
         request,
         "livelihood/resident/volunteer.html",
         {
             "people": my_people(people),
             "skills": Volunteer.Skill.choices,
-            "mine": selectors.my_volunteering(people),
+            "mine": mine,
+            "shifts": shifts,
+            "several": len(people) > 1,
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+@resident_required
+def certificate(request, people: list[int], volunteer_id: int):
+    """The volunteer's own certificate of service."""
+    from .views.volunteers import certificate_response
+
+    return certificate_response(volunteering.my_volunteer(people, volunteer_id))
 
 
 def report_price(request):

@@ -8,5 +8,6 @@ from . import resident
 urlpatterns = [
     path("supplies/", resident.supplies, name="supplies"),
     path("volunteer/", resident.volunteer, name="volunteer"),
+    path("volunteer/<int:volunteer_id>/certificate/", resident.certificate, name="volunteer_certificate"),
     path("report-price/", resident.report_price, name="report_price"),
 ]

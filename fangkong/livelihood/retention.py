@@ -3,8 +3,8 @@
 - A named price-gouging reporter's name and phone are erased once the market regulator closed the report
   (confirmed or dismissed) longer ago than the period; the report stays.
 - Supply requests of sealed homes are deleted once delivered or cancelled longer ago than the period.
-- Volunteers' sign-ups are deleted once declined (or withdrawn) longer ago than the period; a volunteer still
-  serving, or still waiting for an answer, stays.
+- Volunteers' sign-ups (with their shifts) are deleted once declined (or withdrawn) longer ago than the period; a
+  volunteer still serving, or still waiting for an answer, stays.
 
 At the end of the emergency all of them go, whatever their state.
 """
@@ -17,7 +17,7 @@ from django.db.models import Q
 
 from fangkong.core.purging import Tally, by_day, in_ranges, raw_delete, tally_and
 
-from .models import PriceReport, SupplyRequest, Volunteer
+from .models import PriceReport, Shift, SupplyRequest, Volunteer
 
 
 def _named():
@@ -56,9 +56,15 @@ def volunteers_purge(*, before: datetime, dry_run: bool = False, tally: Tally | 
     )
     return in_ranges(
         Volunteer.objects.filter(ended),
-        tally_and(tally, "volunteers", by_day("applied_at", "state"), raw_delete),
+        tally_and(tally, "volunteers", by_day("applied_at", "state"), _with_shifts),
         dry_run=dry_run,
     )
+
+
+def _with_shifts(volunteers) -> int:
+    """Delete the sign-ups and their shifts first (the shifts point at them)."""
+    raw_delete(Shift.objects.filter(volunteer__in=volunteers.values("pk")))
+    return raw_delete(volunteers)
 
 
 # ---------------------------------------------------------------- the end of the emergency
@@ -80,7 +86,7 @@ def emergency_destroy(*, dry_run: bool = False, tally: Tally | None = None) -> d
         ),
         "volunteers": in_ranges(
             Volunteer.objects.all(),
-            tally_and(tally, "volunteers", by_day("applied_at", "state"), raw_delete),
+            tally_and(tally, "volunteers", by_day("applied_at", "state"), _with_shifts),
             dry_run=dry_run,
         ),
         "price_reporter_identities": in_ranges(_named(), _erase, dry_run=dry_run),

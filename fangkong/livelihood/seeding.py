@@ -1,11 +1,12 @@
 """The demo's livelihood work: households of the sealed compound asking for supplies, a volunteer waiting for
-their community, two price reports from the public, the district's goods in a warehouse and in the sealed
-community's station (one kind short), a week of prices at watched markets with one case — through the services."""
+their community and one at work on shifts, two price reports from the public, the district's goods in a warehouse
+and in the sealed community's station (one kind short), a week of prices at watched markets with one case — through
+the services."""
 
 from __future__ import annotations
 
 from . import price_watch
-from .models import Goods, PriceReport, StockLevel, StockMovement, StockPoint, SupplyRequest, Volunteer
+from .models import Goods, PriceReport, Shift, StockLevel, StockMovement, StockPoint, SupplyRequest, Volunteer
 
 GOODS = [  # name, unit, category; in the warehouse, in the community's station, its threshold there
     ("大米", "袋", "staple", 800, 60, 20),
@@ -20,7 +21,7 @@ GOODS = [  # name, unit, category; in the warehouse, in the community's station,
 
 def wipe() -> None:
     price_watch.wipe()  # its cases hold the public's reports: first
-    for model in (SupplyRequest, Volunteer, PriceReport, StockMovement, StockLevel, StockPoint, Goods):
+    for model in (SupplyRequest, Shift, Volunteer, PriceReport, StockMovement, StockLevel, StockPoint, Goods):
         model.objects.all().delete()
 
 
@@ -65,6 +66,54 @@ def _stock(sealed, progress) -> None:
     progress(f"livelihood: {len(GOODS)} kinds of goods in {2 if station else 1} stock points")
 
 
+def _volunteer_at_work(sealed, everyone_inside) -> None:
+    """An accepted volunteer of the sealed compound's community with a week's shifts: yesterday's deliveries worked
+    (checked in and out), today's sampling support under way, tomorrow's patrol planned."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+    from fangkong.registry.models import Person
+
+    from . import volunteering
+    from .models import Shift
+    from .services import volunteer_decide, volunteer_sign_up
+
+    hq = get_user_model().objects.filter(username="hq_admin").first()
+    if hq is None or sealed is None:
+        return
+    person = (
+        Person.objects.exclude(pk__in=everyone_inside)
+        .filter(jpath__startswith=sealed.jpath)
+        .order_by("pk")[1:2]
+        .first()
+    )
+    if person is None:
+        return
+    v = volunteer_sign_up(
+        person_ids=[person.pk], person_id=person.pk, skills=["delivery", "testing"], availability="工作日晚上、周末"
+    )
+    volunteer_decide(actor=hq, volunteer_id=v.pk, accept=True)
+    hour = clock.now().replace(minute=0, second=0, microsecond=0)
+    yesterday = volunteering.shift_assign(
+        actor=hq, volunteer_id=v.pk, starts_at=hour - timedelta(hours=26), ends_at=hour - timedelta(hours=22),
+        task="delivery", place="封控小区 1—3 号楼",
+    )  # fmt: skip
+    Shift.objects.filter(pk=yesterday.pk).update(
+        checked_in_at=yesterday.starts_at - timedelta(minutes=10), checked_out_at=yesterday.ends_at
+    )
+    today = volunteering.shift_assign(
+        actor=hq, volunteer_id=v.pk, starts_at=hour - timedelta(hours=1), ends_at=hour + timedelta(hours=3),
+        task="sampling", place="社区文化广场采样点",
+    )  # fmt: skip
+    volunteering.shift_check_in(actor=hq, shift_id=today.pk)
+    volunteering.shift_assign(
+        actor=hq, volunteer_id=v.pk, starts_at=hour + timedelta(hours=23), ends_at=hour + timedelta(hours=26),
+        task="patrol", place="小区周边",
+    )  # fmt: skip
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
@@ -97,7 +146,8 @@ def seed(*, progress=lambda message: None) -> dict:
         shop="某药房", place="振兴街道", goods="退烧药", hoarding=True, description="店里有货，称已售罄", name="王先生",
         phone="13800001234",
     )  # fmt: skip
-    progress(f"livelihood: {made} supply requests, a volunteer, 2 price reports")
+    _volunteer_at_work(sealed, everyone_inside)
+    progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 2 price reports")
     _stock(sealed, progress)
     price_watch.seed_demo(progress=progress)  # a week of prices at the markets; the public's report joins its case
     return {"supplies": made}

@@ -21,7 +21,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry.models import Person
 
 from . import errors
-from .models import PriceReport, SupplyRequest, Volunteer
+from .models import PriceReport, Shift, SupplyRequest, Volunteer
 from .selectors import supply_requests_visible, volunteers_visible, zone_keeping_home
 
 
@@ -200,8 +200,17 @@ def volunteer_withdraw(*, person_ids: list[int], volunteer_id: int) -> Volunteer
         raise FieldError("state", _("This sign-up has ended already."), code=Code.NOT_ACTIVE)
     v.state, v.decided_at = Volunteer.State.WITHDRAWN, clock.now()
     v.save(update_fields=["state", "decided_at"])
-    audit_record(actor=Resident(v.person_id), action="livelihood.volunteer_withdraw", obj=v)
-    _notify_community(v.person, title=gettext_lazy("A volunteer withdrew"), link="/livelihood/")
+    # The shifts not yet begun are off (the community sees why); one under way is still checked out.
+    called_off = Shift.objects.filter(volunteer=v, checked_in_at__isnull=True, cancelled_at__isnull=True).update(
+        cancelled_at=v.decided_at, cancel_note=_("The volunteer stopped volunteering.")
+    )
+    audit_record(
+        actor=Resident(v.person_id),
+        action="livelihood.volunteer_withdraw",
+        obj=v,
+        fields={"shifts_cancelled": called_off} if called_off else None,
+    )
+    _notify_community(v.person, title=gettext_lazy("A volunteer withdrew"), link=f"/livelihood/volunteers/{v.pk}/")
     return v
 
 

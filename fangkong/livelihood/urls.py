@@ -5,6 +5,7 @@ from django.urls import path
 from .views import community
 from .views import prices as price_views
 from .views import stock as stock_views
+from .views import volunteers as volunteer_views
 
 app_name = "livelihood"
 
@@ -12,4 +13,5 @@ urlpatterns = [
     path("", community.community, name="community"),
     *price_views.urlpatterns,
     *stock_views.urlpatterns,
+    *volunteer_views.urlpatterns,
 ]

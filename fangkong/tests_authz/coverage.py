@@ -126,6 +126,7 @@ KINDS: dict[str, Personas] = {
     "recall": Personas("worker_a", _A_OUT),
     "volunteer": Personas("worker_a", _A_OUT),
     "stock_point": Personas("worker_a", _A_OUT),
+    "shift": Personas("worker_a", _A_OUT),
     "price_report": Personas("hq", ("worker_b", "street1", "officer", "unit_staff"), ()),
     # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
     "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
@@ -242,6 +243,7 @@ PAGES: dict[str, Cov] = {
     "me:travel": self_("the signed-in resident's own trips (test_residents.py)"),
     "me:supplies": self_("the signed-in resident's own supply requests"),
     "me:volunteer": self_("the signed-in resident signs up (test_residents.py)"),
+    "me:volunteer_certificate": self_("one of the phone's people's own sign-up, else 404 (test_volunteer_shifts.py)"),
     "news_manage:list": listing("article"),
     "news_manage:new": district("the newsroom's editor (a unit role, district-wide)"),
     "news_manage:import": district("the newsroom's import form"),
@@ -300,6 +302,8 @@ PAGES: dict[str, Cov] = {
     "livelihood:prices": listing("price_report"),
     "livelihood:stock_points": listing("stock_point"),
     "livelihood:stock_point": scoped("stock_point"),
+    "livelihood:volunteer": scoped("volunteer"),
+    "livelihood:volunteer_certificate": scoped("volunteer"),
     # Price monitoring: the public's report by its id; the rest is the district's market regulation, held by the
     # market regulation bureau (a district department) and HQ only — each refusal tested in
     # livelihood/tests/test_price_watch.py (the world holds no markets).
@@ -606,6 +610,11 @@ OPERATIONS: dict[str, Cov] = {
     _P + "livelihood_api_stock_point_movements": scoped("stock_point"),
     _P + "livelihood_api_stock_point_move": scoped("stock_point"),
     _P + "livelihood_api_stock_point_threshold": scoped("stock_point"),
+    _P + "livelihood_api_volunteer_shift_list": scoped("volunteer"),
+    _P + "livelihood_api_volunteer_shift_assign": scoped("volunteer"),
+    _P + "livelihood_api_shift_cancel": scoped("shift"),
+    _P + "livelihood_api_shift_check_in": scoped("shift"),
+    _P + "livelihood_api_shift_check_out": scoped("shift"),
     _P + "livelihood_api_goods_list": district("the district's list of goods, no one's data"),
     _P + "livelihood_api_goods_create": district("a kind of goods: district HQ only (service)"),
     _P + "livelihood_api_price_create": public("the public reports price gouging"),

@@ -515,7 +515,18 @@ def _livelihood(w: World) -> None:
         f"{MARK_A}超市",
         f"{MARK_B}超市",
     )
-    from fangkong.livelihood.models import StockPoint
+    from fangkong.core import clock
+    from fangkong.livelihood.models import Shift, StockPoint
+
+    def shift(v, marker):
+        now = clock.now()
+        return Shift.objects.create(
+            volunteer=v, task="patrol", place=f"{marker}巡查", jpath=v.jpath, starts_at=now,
+            ends_at=now + timedelta(hours=2), assigned_by=w.users["hq"],
+        )  # fmt: skip
+
+    pv = w.kinds["volunteer"]
+    w.kinds["shift"] = Pair(shift(pv.a, MARK_A), shift(pv.b, MARK_B), f"{MARK_A}巡查", f"{MARK_B}巡查")
 
     def point(j, marker):
         return StockPoint.objects.create(name=f"{marker}物资站", kind="station", jurisdiction=j, jpath=j.path)

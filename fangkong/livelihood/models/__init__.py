@@ -1,7 +1,7 @@
 """Livelihood (民生保障): supplies requested by households in sealed or controlled zones and delivered by their
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
 hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
-monitoring at named markets (prices.py) beside them."""
+monitoring at named markets (prices.py) beside them, and volunteers' shifts (volunteering.py)."""
 
 from __future__ import annotations
 
@@ -130,6 +130,7 @@ class PriceReport(models.Model):
 
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
+from .volunteering import Shift  # noqa: E402
 
 __all__ = [
     "Goods",
@@ -138,6 +139,7 @@ __all__ = [
     "PriceItem",
     "PriceObservation",
     "PriceReport",
+    "Shift",
     "StockLevel",
     "StockMovement",
     "StockPoint",
