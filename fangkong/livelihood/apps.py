@@ -21,6 +21,15 @@ class LivelihoodConfig(AppConfig):
         from .volunteering.audit_actions import OBJECTS as SHIFT_OBJECTS
 
         register_actions(SHIFT_ACTIONS, SHIFT_OBJECTS)
+        from .gatherings.audit_actions import ACTIONS as GATHERING_ACTIONS
+        from .gatherings.audit_actions import OBJECTS as GATHERING_OBJECTS
+
+        register_actions(GATHERING_ACTIONS, GATHERING_OBJECTS)
+        from fangkong.core import defaults
+
+        from .gatherings import ensure_default_limits
+
+        defaults.register("livelihood.gathering_limits", ensure_default_limits)
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.residents import home
@@ -44,6 +53,13 @@ class LivelihoodConfig(AppConfig):
             "livelihood:stock_points",
             _("Stock points"),
             order=255,
+            visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:gatherings",
+            _("Gatherings"),
+            order=257,
             visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
             group="livelihood",
         )

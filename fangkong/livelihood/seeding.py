@@ -1,12 +1,22 @@
 """The demo's livelihood work: households of the sealed compound asking for supplies, a volunteer waiting for
-their community and one at work on shifts, two price reports from the public, the district's goods in a warehouse
-and in the sealed community's station (one kind short), a week of prices at watched markets with one case — through
-the services."""
+their community and one at work on shifts, gatherings for the weekend (one refused by the sealed zone), two price
+reports from the public, the district's goods in a warehouse and in the sealed community's station (one kind
+short), a week of prices at watched markets with one case — through the services."""
 
 from __future__ import annotations
 
 from . import price_watch
-from .models import Goods, PriceReport, Shift, StockLevel, StockMovement, StockPoint, SupplyRequest, Volunteer
+from .models import (
+    Gathering,
+    Goods,
+    PriceReport,
+    Shift,
+    StockLevel,
+    StockMovement,
+    StockPoint,
+    SupplyRequest,
+    Volunteer,
+)
 
 GOODS = [  # name, unit, category; in the warehouse, in the community's station, its threshold there
     ("大米", "袋", "staple", 800, 60, 20),
@@ -21,7 +31,17 @@ GOODS = [  # name, unit, category; in the warehouse, in the community's station,
 
 def wipe() -> None:
     price_watch.wipe()  # its cases hold the public's reports: first
-    for model in (SupplyRequest, Shift, Volunteer, PriceReport, StockMovement, StockLevel, StockPoint, Goods):
+    for model in (
+        Gathering,
+        SupplyRequest,
+        Shift,
+        Volunteer,
+        PriceReport,
+        StockMovement,
+        StockLevel,
+        StockPoint,
+        Goods,
+    ):
         model.objects.all().delete()
 
 
@@ -114,6 +134,40 @@ def _volunteer_at_work(sealed, everyone_inside) -> None:
     )  # fmt: skip
 
 
+def _gatherings(sealed) -> None:
+    """Three gatherings registered for the weekend: a wedding within the limit, a market fair on conditions, and a
+    funeral in the sealed compound's community — refused by the zone."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+    from fangkong.registry.models import Jurisdiction
+
+    from .gatherings import gathering_register
+
+    hq = get_user_model().objects.filter(username="hq_admin").first()
+    communities = list(Jurisdiction.objects.filter(level="community", retired_on__isnull=True).order_by("path")[:8])
+    if hq is None or len(communities) < 3:
+        return
+    inside = sealed.places.first() if sealed is not None else None
+    day = clock.now().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=2)
+    free = [c for c in communities if sealed is None or not sealed.jpath.startswith(c.path)]
+    gathering_register(
+        actor=hq, name="王家婚宴", kind="wedding", jurisdiction_id=free[-1].pk, starts_at=day, expected_size=40,
+        address="兴隆大酒店", organiser="王先生",
+    )  # fmt: skip
+    gathering_register(
+        actor=hq, name="周末农贸大集", kind="market", jurisdiction_id=free[-2].pk, starts_at=day - timedelta(hours=3),
+        ends_at=day + timedelta(hours=2), expected_size=90, address="社区广场",
+    )  # fmt: skip
+    if inside is not None:
+        gathering_register(
+            actor=hq, name="李家丧事", kind="funeral", jurisdiction_id=inside.jurisdiction_id, place_id=inside.pk,
+            starts_at=day + timedelta(days=1), expected_size=30, organiser="李女士",
+        )  # fmt: skip
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
@@ -147,7 +201,8 @@ def seed(*, progress=lambda message: None) -> dict:
         phone="13800001234",
     )  # fmt: skip
     _volunteer_at_work(sealed, everyone_inside)
-    progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 2 price reports")
+    _gatherings(sealed)
+    progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 price reports")
     _stock(sealed, progress)
     price_watch.seed_demo(progress=progress)  # a week of prices at the markets; the public's report joins its case
     return {"supplies": made}

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import community
+from .views import gatherings as gathering_views
 from .views import prices as price_views
 from .views import stock as stock_views
 from .views import volunteers as volunteer_views
@@ -11,6 +12,7 @@ app_name = "livelihood"
 
 urlpatterns = [
     path("", community.community, name="community"),
+    *gathering_views.urlpatterns,
     *price_views.urlpatterns,
     *stock_views.urlpatterns,
     *volunteer_views.urlpatterns,

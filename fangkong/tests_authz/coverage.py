@@ -127,6 +127,7 @@ KINDS: dict[str, Personas] = {
     "volunteer": Personas("worker_a", _A_OUT),
     "stock_point": Personas("worker_a", _A_OUT),
     "shift": Personas("worker_a", _A_OUT),
+    "gathering": Personas("worker_a", _A_OUT),
     "price_report": Personas("hq", ("worker_b", "street1", "officer", "unit_staff"), ()),
     # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
     "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
@@ -303,6 +304,8 @@ PAGES: dict[str, Cov] = {
     "livelihood:stock_points": listing("stock_point"),
     "livelihood:stock_point": scoped("stock_point"),
     "livelihood:volunteer": scoped("volunteer"),
+    "livelihood:gatherings": listing("gathering"),
+    "livelihood:gathering": scoped("gathering"),
     "livelihood:volunteer_certificate": scoped("volunteer"),
     # Price monitoring: the public's report by its id; the rest is the district's market regulation, held by the
     # market regulation bureau (a district department) and HQ only — each refusal tested in
@@ -615,6 +618,12 @@ OPERATIONS: dict[str, Cov] = {
     _P + "livelihood_api_shift_cancel": scoped("shift"),
     _P + "livelihood_api_shift_check_in": scoped("shift"),
     _P + "livelihood_api_shift_check_out": scoped("shift"),
+    _P + "livelihood_api_gathering_list": listing("gathering"),
+    _P + "livelihood_api_gathering_register": creates("a gathering; the jurisdiction must be in reach (service)"),
+    _P + "livelihood_api_gathering_detail": scoped("gathering"),
+    _P + "livelihood_api_gathering_cancel": scoped("gathering"),
+    _P + "livelihood_api_gathering_limit_list": district("the district's size limits per zone level, no one's data"),
+    _P + "livelihood_api_gathering_limit_set": district("the size limits: district HQ only (service)"),
     _P + "livelihood_api_goods_list": district("the district's list of goods, no one's data"),
     _P + "livelihood_api_goods_create": district("a kind of goods: district HQ only (service)"),
     _P + "livelihood_api_price_create": public("the public reports price gouging"),

@@ -525,6 +525,15 @@ def _livelihood(w: World) -> None:
             ends_at=now + timedelta(hours=2), assigned_by=w.users["hq"],
         )  # fmt: skip
 
+    from fangkong.livelihood.models import Gathering
+
+    def gathering(j, marker):
+        return Gathering.objects.create(
+            name=f"{marker}婚宴", kind="wedding", jurisdiction=j, jpath=j.path,
+            starts_at=clock.now() + timedelta(days=2), expected_size=30, state="approved", reason_code="within", limit_used=50, registered_by=w.users["hq"],
+        )  # fmt: skip
+
+    w.kinds["gathering"] = Pair(gathering(d.a, MARK_A), gathering(d.b, MARK_B), f"{MARK_A}婚宴", f"{MARK_B}婚宴")
     pv = w.kinds["volunteer"]
     w.kinds["shift"] = Pair(shift(pv.a, MARK_A), shift(pv.b, MARK_B), f"{MARK_A}巡查", f"{MARK_B}巡查")
 

@@ -1,7 +1,8 @@
 """Livelihood (民生保障): supplies requested by households in sealed or controlled zones and delivered by their
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
 hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
-monitoring at named markets (prices.py) beside them, and volunteers' shifts (volunteering.py)."""
+monitoring at named markets (prices.py) beside them, volunteers' shifts (volunteering.py) and gatherings
+(gatherings.py)."""
 
 from __future__ import annotations
 
@@ -128,11 +129,14 @@ class PriceReport(models.Model):
         indexes = [models.Index(fields=["state", "reported_at"], name="price_state")]
 
 
+from .gatherings import Gathering, GatheringLimit  # noqa: E402
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
 from .volunteering import Shift  # noqa: E402
 
 __all__ = [
+    "Gathering",
+    "GatheringLimit",
     "Goods",
     "Market",
     "PriceCase",
