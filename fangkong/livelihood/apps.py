@@ -78,5 +78,6 @@ class LivelihoodConfig(AppConfig):
 
         hall.register_indicators("livelihood", _("Livelihood"), livelihood_hall.indicators, order=40)
         desk.register_todo("livelihood.supplies", livelihood_hall.supplies_to_deliver, order=40)
+        desk.register_todo("livelihood.stock", livelihood_hall.stock_short, order=44)
         desk.register_todo("livelihood.volunteers", livelihood_hall.volunteers_to_answer, order=41)
         desk.register_todo("livelihood.prices", livelihood_hall.price_reports_to_handle, order=42)

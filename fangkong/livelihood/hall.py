@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,7 +16,7 @@ from fangkong.core.hall import Area, Figure, covers, list_url
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import has_cap, scope_for
 
-from .models import PriceCase, PriceReport, SupplyRequest, Volunteer
+from .models import PriceCase, PriceReport, StockLevel, SupplyRequest, Volunteer
 
 # How long a household under a zone may wait for what it asked, from the request to the door: the district's
 # usual promise (urgent — medicine, infants, the sick — the same day within hours; the rest within a day).
@@ -39,6 +39,13 @@ def indicators(user, area: Area, now: datetime) -> list[Figure]:
             Figure("supply_open", _("Supply requests open"), counts["n"], url=url),
             Figure("supply_urgent", _("Urgent supply requests open"), counts["urgent"], url=url, tone="warn"),
             Figure("supply_late", _("Supply requests past their limit"), counts["late"], url=url, tone="bad"),
+            Figure(
+                "stock_short",
+                _("Stock points short of goods"),
+                _short_points(Q(point__jpath__startswith=area.path)),
+                url=reverse("livelihood:stock_points"),
+                tone="bad",
+            ),
         ]
     # The public's price reports name a shop, not a jurisdiction: the district's hall only. The cases are at
     # markets, and counted where the market is.
@@ -82,6 +89,25 @@ def supplies_to_deliver(user) -> Todo | None:
         reverse("livelihood:community"),
         overdue=counts["late"],
     )
+
+
+def _short_points(where: Q) -> int:
+    """Stock points (open) holding some kind of goods below its threshold."""
+    return (
+        StockLevel.objects.filter(where, point__active=True, quantity__lt=F("threshold"))
+        .values("point_id")
+        .distinct()
+        .count()
+    )
+
+
+def stock_short(user) -> Todo | None:
+    """Stock points in reach short of some goods: restock them (from the warehouse, a supplier, donations)."""
+    scope = scope_for(user, Cap.LIVELIHOOD_WORK)
+    if scope.empty:
+        return None
+    n = _short_points(scope.q("point__jpath"))
+    return Todo("livelihood.stock", _("Stock points short of goods"), n, reverse("livelihood:stock_points"))
 
 
 def volunteers_to_answer(user) -> Todo | None:

@@ -186,3 +186,21 @@ def test_the_pages_record_movements_once_and_say_what_happened(district, goods, 
         {"action": "point", "name": "甲社区二站", "kind": "station", "jurisdiction_id": district.a.pk},
     )
     assert made.status_code == 302
+
+
+def test_a_short_point_is_on_the_hall_and_the_desk(client, district, goods, station):
+    from fangkong.core import desk, hall
+
+    stock.stock_move(actor=district.worker_a, point_id=station.pk, item="大米", quantity=10, direction="in")
+    stock.stock_threshold_set(actor=district.worker_a, point_id=station.pk, item="大米", threshold=5)
+
+    def shown(user, j):
+        sections = hall.sections_for(user, hall.Area(j.pk, j.name, j.path, j.level), clock.now())
+        figures = {f.key: f.value for section in sections for f in section.figures}
+        todos = {t.kind: t.count for t in desk.todos_for(user)}
+        return figures.get("stock_short"), todos.get("livelihood.stock")
+
+    assert shown(district.worker_a, district.a) == (0, 0)
+    stock.stock_move(actor=district.worker_a, point_id=station.pk, item="大米", quantity=6, direction="out")
+    assert shown(district.worker_a, district.a) == (1, 1) and shown(district.hq, district.d) == (1, 1)
+    assert shown(district.worker_b, district.b) == (0, 0)  # another community's point is not theirs to restock
