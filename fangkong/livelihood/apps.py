@@ -25,6 +25,10 @@ class LivelihoodConfig(AppConfig):
         from .gatherings.audit_actions import OBJECTS as GATHERING_OBJECTS
 
         register_actions(GATHERING_ACTIONS, GATHERING_OBJECTS)
+        from .deliveries.audit_actions import ACTIONS as DELIVERY_ACTIONS
+        from .deliveries.audit_actions import OBJECTS as DELIVERY_OBJECTS
+
+        register_actions(DELIVERY_ACTIONS, DELIVERY_OBJECTS)
         from fangkong.core import defaults
 
         from .gatherings import ensure_default_limits
@@ -46,6 +50,13 @@ class LivelihoodConfig(AppConfig):
             "livelihood:community",
             _("Supplies and volunteers"),
             order=250,
+            visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:deliveries",
+            _("Deliveries"),
+            order=252,
             visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
             group="livelihood",
         )
@@ -79,5 +90,11 @@ class LivelihoodConfig(AppConfig):
         hall.register_indicators("livelihood", _("Livelihood"), livelihood_hall.indicators, order=40)
         desk.register_todo("livelihood.supplies", livelihood_hall.supplies_to_deliver, order=40)
         desk.register_todo("livelihood.stock", livelihood_hall.stock_short, order=44)
+        from fangkong.core.alerts import register_sweep
+
+        from .deliveries import LATE_ALERT, sweep_late
+
+        hall.register_alert_kind(LATE_ALERT, _("Urgent supplies late"), cap=Cap.LIVELIHOOD_WORK, severity="bad")
+        register_sweep("livelihood.supply_late", sweep_late)
         desk.register_todo("livelihood.volunteers", livelihood_hall.volunteers_to_answer, order=41)
         desk.register_todo("livelihood.prices", livelihood_hall.price_reports_to_handle, order=42)

@@ -12,3 +12,5 @@ class Code(StrEnum):
     NOT_IN_STOCK = "not_in_stock"  # goods out beyond what the stock point holds
     ABSURD_PRICE = "absurd_price"  # a price of 1,000 times the item's baseline or more: a typing error, not a price
     OVERLAP = "overlap"  # a shift at the same time as another of the same volunteer (no double booking)
+    WRONG_CODE = "wrong_code"  # a door code that is not the household's
+    CODE_LOCKED = "code_locked"  # five wrong door codes: the household confirms on its phone

@@ -14,7 +14,7 @@ from fangkong.core.public_forms import public_report
 from fangkong.core.scoping import NotFound
 from fangkong.residents.session import my_people, person_choice, resident_required
 
-from . import selectors, services, volunteering
+from . import deliveries, selectors, services, volunteering
 from .models import SupplyRequest, Volunteer
 
 
@@ -22,6 +22,13 @@ from .models import SupplyRequest, Volunteer
 def supplies(request, people: list[int]):
     """Supplies brought home while the home is in a sealed or controlled zone."""
     error = None
+    if request.method == "POST" and request.POST.get("action") == "received":
+        try:
+            deliveries.supply_request_received(person_ids=people, request_id=param_id(request.POST, "request") or 0)
+            messages.success(request, _("Thank you: the delivery is confirmed."))
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        return redirect("me:supplies")
     if request.method == "POST":
         try:
             services.supply_request_file(
@@ -30,19 +37,25 @@ def supplies(request, people: list[int]):
                 kind=request.POST.get("kind", ""),
                 items=request.POST.get("items", ""),
                 urgent=request.POST.get("urgent") == "on",
+                need=request.POST.get("need", ""),
             )
             messages.success(request, _("Your request was sent to your community."))
             return redirect("me:supplies")
         except FieldError as exc:
             error = exc
     eligible = [p for p in my_people(people) if selectors.zone_keeping_home(p.pk) is not None]
+    mine = selectors.my_supply_requests(people)
+    for r in mine:
+        r.steps = deliveries.steps_of(r)  # type: ignore[attr-defined]
+        r.code = deliveries.door_code(r)  # type: ignore[attr-defined]
     return render(
         request,
         "livelihood/resident/supplies.html",
         {
             "people": eligible,
             "kinds": SupplyRequest.Kind.choices,
-            "mine": selectors.my_supply_requests(people),
+            "needs": SupplyRequest.Need.choices,
+            "mine": mine,
             "error": error,
         },
         status=400 if error else 200,
@@ -52,6 +65,18 @@ def supplies(request, people: list[int]):
 @resident_required
 def volunteer(request, people: list[int]):
     error = None
+    if request.method == "POST" and request.POST.get("action") == "door":
+        try:
+            r = deliveries.supply_request_confirm(
+                courier_person_ids=people, request_id=param_id(request.POST, "request") or 0,
+                code=request.POST.get("code", ""),
+            )  # fmt: skip
+            messages.success(request, _("Delivered: %(home)s confirmed.") % {"home": _home(r)})
+        except FieldError as exc:
+            messages.error(request, exc.message)
+        except NotFound:
+            messages.error(request, _("This delivery is not yours, or no longer exists."))
+        return redirect("me:volunteer")
     if request.method == "POST" and request.POST.get("action") in ("check_in", "check_out"):
         shift_id = param_id(request.POST, "shift") or 0
         try:
@@ -93,6 +118,9 @@ def volunteer(request, people: list[int]):
     for v in mine:
         v.ledger = volunteering.ledger_of(v)  # type: ignore[attr-defined]
     shifts = volunteering.my_shifts(people)
+    doors = deliveries.courier_doors(people)
+    for d in doors:
+        d.home = _home(d)  # type: ignore[attr-defined]
     now = clock.now()
     for s in shifts:
         s.may_check_in = volunteering.may_check_in(s, now)  # type: ignore[attr-defined]
@@ -105,11 +133,21 @@ def volunteer(request, people: list[int]):
             "skills": Volunteer.Skill.choices,
             "mine": mine,
             "shifts": shifts,
+            "doors": doors,
             "several": len(people) > 1,
             "error": error,
         },
         status=400 if error else 200,
     )
+
+
+def _home(r) -> str:
+    """Where a courier takes a request: the building and home, and the recipient's name masked."""
+    from fangkong.core.pii import mask_name
+
+    home = r.person.household
+    where = " ".join(p.name for p in (home.parent if home else None, home) if p is not None)
+    return f"{where} {mask_name(r.person.name)}".strip()
 
 
 @resident_required

@@ -168,6 +168,27 @@ def _gatherings(sealed) -> None:
         )  # fmt: skip
 
 
+def _delivery_on_the_way() -> None:
+    """The groceries request packed at the community's station and on its way with a worker; the medicine request
+    waits, first in the list to pack."""
+    from django.contrib.auth import get_user_model
+
+    from .deliveries import delivery_dispatch, delivery_pack
+
+    hq = get_user_model().objects.filter(username="hq_admin").first()
+    station = StockPoint.objects.filter(kind=StockPoint.Kind.STATION).first()
+    groceries = SupplyRequest.objects.filter(kind=SupplyRequest.Kind.GROCERIES, state="received").first()
+    if hq is None or station is None or groceries is None:
+        return
+    lines = [
+        {"request_id": groceries.pk, "item": "大米", "quantity": 1},
+        {"request_id": groceries.pk, "item": "鸡蛋", "quantity": 2},
+        {"request_id": groceries.pk, "item": "青菜", "quantity": 3},
+    ]
+    delivery = delivery_pack(actor=hq, point_id=station.pk, lines=lines, courier="网格员小刘")
+    delivery_dispatch(actor=hq, delivery_id=delivery.pk)
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
@@ -204,5 +225,6 @@ def seed(*, progress=lambda message: None) -> dict:
     _gatherings(sealed)
     progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 price reports")
     _stock(sealed, progress)
+    _delivery_on_the_way()
     price_watch.seed_demo(progress=progress)  # a week of prices at the markets; the public's report joins its case
     return {"supplies": made}

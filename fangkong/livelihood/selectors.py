@@ -54,7 +54,9 @@ def price_reports_visible(*, user) -> QuerySet[PriceReport]:
 
 def my_supply_requests(person_ids: list[int]) -> list[SupplyRequest]:
     """A signed-in resident's own requests (`person_ids`: the people their phone is registered for)."""
-    return list(SupplyRequest.objects.filter(person_id__in=person_ids).order_by("-created_at")[:20])
+    return list(
+        SupplyRequest.objects.filter(person_id__in=person_ids).select_related("delivery").order_by("-created_at")[:20]
+    )
 
 
 def my_volunteering(person_ids: list[int]) -> list[Volunteer]:

@@ -71,7 +71,9 @@ def _notify_community(person: Person, title: Promise, link: str) -> None:
 
 
 @transaction.atomic
-def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, items: str, urgent: bool = False):
+def supply_request_file(
+    *, person_ids: list[int], person_id: int, kind: str, items: str, urgent: bool = False, need: str = ""
+):
     """A resident asks for supplies for a household member (`person_ids`: the people the session may act for)."""
     if person_id not in person_ids:
         raise NotFound
@@ -85,6 +87,8 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
         )
     if kind not in SupplyRequest.Kind.values:
         raise FieldError("kind", _("Food, medicine or other."), code=Code.UNKNOWN_CHOICE)
+    if need and need not in SupplyRequest.Need.values:
+        raise FieldError("need", _("Medicine, infant, dialysis or bedridden."), code=Code.UNKNOWN_CHOICE)
     items = (items or "").strip()
     if len(items) < 2:
         raise FieldError("items", _("Say what you need."), code=Code.TOO_SHORT if items else Code.REQUIRED)
@@ -100,8 +104,9 @@ def supply_request_file(*, person_ids: list[int], person_id: int, kind: str, ite
             code=errors.Code.TOO_MANY_OPEN,
         )
     request = SupplyRequest.objects.create(
-        person=person, zone_id=zone_id, kind=kind, items=items[:2000], urgent=bool(urgent), jpath=person.jpath
-    )
+        person=person, zone_id=zone_id, kind=kind, items=items[:2000], urgent=bool(urgent or need), need=need,
+        jpath=person.jpath,
+    )  # fmt: skip
     audit_record(
         actor=Resident(person.pk), action="livelihood.supply_request", obj=request, fields={"urgent": request.urgent}
     )
@@ -134,17 +139,46 @@ def supply_request_move(*, actor, request_id: int, to: str, note: str = "") -> S
         raise FieldError("to", _("Not from “%(now)s”.") % {"now": request.get_state_display()}, code=Code.WRONG_STATE)
     if to == SupplyRequest.State.CANCELLED and not (note or "").strip():
         raise FieldError("note", _("Say why it is cancelled."), code=Code.REASON_REQUIRED)
+    # Packed goods go to a door against the recipient's own confirmation (deliveries), unless the community raised
+    # the request for a household that has no phone to confirm with.
+    if to == SupplyRequest.State.DELIVERED and request.delivery_id and request.raised_by_id is None:
+        raise FieldError(
+            "to",
+            _("The recipient confirms this delivery: their code at the door, or on their phone."),
+            code=Code.WRONG_STATE,
+        )
     now = clock.now()
     request.state, request.handled_by, request.note = to, actor, (note or "").strip()[:300]
     if to == SupplyRequest.State.ACCEPTED:
         request.accepted_at = now
     if to == SupplyRequest.State.DELIVERED:
         request.delivered_at = now
+        request.confirmed_with = SupplyRequest.Confirmation.OFFICER
     if to in (SupplyRequest.State.DELIVERED, SupplyRequest.State.CANCELLED):
         request.closed_at = now
+        request.door_code_cipher = None
     request.save()
     audit_record(actor=actor, action=f"livelihood.supply_{to}", obj=request)
+    if to == SupplyRequest.State.CANCELLED and request.delivery_id:
+        _return_to_stock(actor, request)
+    if to in (SupplyRequest.State.DELIVERED, SupplyRequest.State.CANCELLED) and request.delivery_id:
+        from .deliveries.writing import delivery_close_if_done
+
+        delivery_close_if_done(request.delivery_id)
     return request
+
+
+def _return_to_stock(actor, request: SupplyRequest) -> None:
+    """A packed request cancelled: its goods go back into the stock point's stock, in the ledger."""
+    from .models import StockMovement
+    from .stock import stock_move
+
+    point_id = request.delivery.point_id  # type: ignore[union-attr]
+    for line in request.lines.all():
+        stock_move(
+            actor=actor, point_id=point_id, item=line.goods_id, quantity=line.quantity, direction="in",
+            reason=StockMovement.Reason.CORRECTION, source=_("Returned: supply request %(n)s") % {"n": request.pk},
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------- volunteers

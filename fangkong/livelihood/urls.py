@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from .views import community
+from .views import deliveries as delivery_views
 from .views import gatherings as gathering_views
 from .views import prices as price_views
 from .views import stock as stock_views
@@ -12,6 +13,7 @@ app_name = "livelihood"
 
 urlpatterns = [
     path("", community.community, name="community"),
+    *delivery_views.urlpatterns,
     *gathering_views.urlpatterns,
     *price_views.urlpatterns,
     *stock_views.urlpatterns,

@@ -128,6 +128,7 @@ KINDS: dict[str, Personas] = {
     "stock_point": Personas("worker_a", _A_OUT),
     "shift": Personas("worker_a", _A_OUT),
     "gathering": Personas("worker_a", _A_OUT),
+    "delivery": Personas("worker_a", _A_OUT),
     "price_report": Personas("hq", ("worker_b", "street1", "officer", "unit_staff"), ()),
     # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
     "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
@@ -305,6 +306,7 @@ PAGES: dict[str, Cov] = {
     "livelihood:stock_point": scoped("stock_point"),
     "livelihood:volunteer": scoped("volunteer"),
     "livelihood:gatherings": listing("gathering"),
+    "livelihood:deliveries": listing("delivery"),
     "livelihood:gathering": scoped("gathering"),
     "livelihood:volunteer_certificate": scoped("volunteer"),
     # Price monitoring: the public's report by its id; the rest is the district's market regulation, held by the
@@ -618,6 +620,11 @@ OPERATIONS: dict[str, Cov] = {
     _P + "livelihood_api_shift_cancel": scoped("shift"),
     _P + "livelihood_api_shift_check_in": scoped("shift"),
     _P + "livelihood_api_shift_check_out": scoped("shift"),
+    _P + "livelihood_api_delivery_list": listing("delivery"),
+    _P + "livelihood_api_delivery_pack": scoped("stock_point", body={"point_id": "{ref}"}),
+    _P + "livelihood_api_delivery_dispatch": scoped("delivery"),
+    _P + "livelihood_api_supply_request_confirm": scoped("supply_request"),
+    _P + "livelihood_api_supply_request_raise": scoped("person", body={"person_id": "{ref}"}),
     _P + "livelihood_api_gathering_list": listing("gathering"),
     _P + "livelihood_api_gathering_register": creates("a gathering; the jurisdiction must be in reach (service)"),
     _P + "livelihood_api_gathering_detail": scoped("gathering"),

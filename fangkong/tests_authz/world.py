@@ -530,7 +530,8 @@ def _livelihood(w: World) -> None:
     def gathering(j, marker):
         return Gathering.objects.create(
             name=f"{marker}婚宴", kind="wedding", jurisdiction=j, jpath=j.path,
-            starts_at=clock.now() + timedelta(days=2), expected_size=30, state="approved", reason_code="within", limit_used=50, registered_by=w.users["hq"],
+            starts_at=clock.now() + timedelta(days=2), expected_size=30, state="approved", reason_code="within",
+            limit_used=50, registered_by=w.users["hq"],
         )  # fmt: skip
 
     w.kinds["gathering"] = Pair(gathering(d.a, MARK_A), gathering(d.b, MARK_B), f"{MARK_A}婚宴", f"{MARK_B}婚宴")
@@ -541,6 +542,13 @@ def _livelihood(w: World) -> None:
         return StockPoint.objects.create(name=f"{marker}物资站", kind="station", jurisdiction=j, jpath=j.path)
 
     w.kinds["stock_point"] = Pair(point(d.a, MARK_A), point(d.b, MARK_B), f"{MARK_A}物资站", f"{MARK_B}物资站")
+    from fangkong.livelihood.models import Delivery
+
+    def delivery(p, marker):
+        return Delivery.objects.create(point=p, jpath=p.jpath, courier=f"{marker}配送员", created_by=w.users["hq"])
+
+    sp = w.kinds["stock_point"]
+    w.kinds["delivery"] = Pair(delivery(sp.a, MARK_A), delivery(sp.b, MARK_B), f"{MARK_A}配送员", f"{MARK_B}配送员")
 
 
 def _portal(w: World) -> None:

@@ -58,7 +58,7 @@ HQ = [
         ],
     ),
     "Hazards",
-    ("Livelihood", ["Supplies and volunteers", "Stock points", "Gatherings", "Price monitoring"]),
+    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings", "Price monitoring"]),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts", "Audit", "Retention"]),
 ]
@@ -96,7 +96,7 @@ STREET = [
         ],
     ),
     "Hazards",
-    ("Livelihood", ["Supplies and volunteers", "Stock points", "Gatherings"]),
+    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings"]),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts"]),
 ]
@@ -108,7 +108,7 @@ WORKER = [
     ("Screening", ["Cases", "Travel reports"]),
     "Recalls",
     ("Containment", ["Zones", "Epidemic curve", "Sentinel alerts", "Status changes"]),
-    ("Livelihood", ["Supplies and volunteers", "Stock points", "Gatherings"]),
+    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings"]),
     ("Basic data", ["Jurisdictions", "People", "Import"]),
 ]
 UNIT_ROLES = {
@@ -171,6 +171,7 @@ URLS = {
     "Hazards": "/safety/",
     "Supplies and volunteers": "/livelihood/",
     "Stock points": "/livelihood/stock/",
+    "Deliveries": "/livelihood/deliveries/",
     "Gatherings": "/livelihood/gatherings/",
     "Price monitoring": "/livelihood/prices/",
     "Portal articles": "/news/manage/",

@@ -23,6 +23,9 @@ class SupplyOut(Schema):
     state: str
     created_at: datetime
     zone: str | None
+    need: str  # medicine, infant, dialysis, bedridden ("" none): these go first
+    delivery_id: int | None
+    confirmed_with: str  # code (at the door), phone (the recipient's), officer; "" until delivered
 
 
 class SupplyPage(Schema):
@@ -40,6 +43,9 @@ def _supply(r) -> dict:
         "state": r.state,
         "created_at": r.created_at,
         "zone": r.zone.name if r.zone else None,
+        "need": r.need,
+        "delivery_id": r.delivery_id,
+        "confirmed_with": r.confirmed_with,
     }
 
 

@@ -21,6 +21,17 @@ class SupplyRequest(models.Model):
         MEDICINE = "medicine", _("Medicine")
         OTHER = "other", _("Other")
 
+    class Need(models.TextChoices):
+        MEDICINE = "medicine", _("Medicine")
+        INFANT = "infant", _("Infant")
+        DIALYSIS = "dialysis", _("Dialysis")
+        BEDRIDDEN = "bedridden", _("Bedridden")
+
+    class Confirmation(models.TextChoices):
+        CODE = "code", _("Recipient's code at the door")
+        PHONE = "phone", _("Recipient on their phone")
+        OFFICER = "officer", _("Recorded by the community")
+
     class State(models.TextChoices):
         RECEIVED = "received", _("Received")
         ACCEPTED = "accepted", _("Being delivered")
@@ -42,6 +53,18 @@ class SupplyRequest(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)  # delivered or cancelled: retention counts from it
     note = models.CharField(max_length=300, blank=True)
     jpath = models.CharField(max_length=128)  # the person's
+    # Who needs it most goes first (medicine, infants, dialysis, the bedridden), then the urgent, then by age.
+    need = models.CharField(_("special need"), max_length=10, choices=Need.choices, blank=True)
+    raised_by = models.ForeignKey(  # the community raised it for the household (else the household itself)
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    delivery = models.ForeignKey(
+        "livelihood.Delivery", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests"
+    )
+    # The one-time code the recipient tells the courier at the door (encrypted; shown only on their /me/ page).
+    door_code_cipher = models.BinaryField(null=True, blank=True, editable=False)
+    code_tries = models.PositiveSmallIntegerField(default=0)
+    confirmed_with = models.CharField(max_length=8, choices=Confirmation.choices, blank=True)
 
     class Meta:
         indexes = [
@@ -129,12 +152,14 @@ class PriceReport(models.Model):
         indexes = [models.Index(fields=["state", "reported_at"], name="price_state")]
 
 
+from .deliveries import Delivery, SupplyLine  # noqa: E402
 from .gatherings import Gathering, GatheringLimit  # noqa: E402
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
 from .volunteering import Shift  # noqa: E402
 
 __all__ = [
+    "Delivery",
     "Gathering",
     "GatheringLimit",
     "Goods",
@@ -147,6 +172,7 @@ __all__ = [
     "StockLevel",
     "StockMovement",
     "StockPoint",
+    "SupplyLine",
     "SupplyRequest",
     "Volunteer",
 ]
