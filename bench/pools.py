@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """The pool size per grid for a new round (issue 19, point 8) at city scale: the plan over every grid of the city.
 
-    .venv/bin/python bench/pools.py [--people 1400000] [--grids 10000] [--runs 3]
+    .venv/bin/python bench/pools.py [--people 1400000] [--grids 2000] [--runs 3]
     .venv/bin/python bench/pools.py --sqlite --people 20000 --grids 1000
 
 On PostgreSQL (`fangkong_bench_pools` is dropped and recreated), or an embedded SQLite file with `--sqlite`:
@@ -10,7 +10,9 @@ On PostgreSQL (`fangkong_bench_pools` is dropped and recreated), or an embedded 
           differs by grid (0.1 % to 30 %), each tube resulted: written with COPY / executemany (setup, not measured);
   plan  — testing.pool_plan.pool_plan as district HQ for a new round: every grid's last-round figures, positivity,
           suggested size and implied tubes, recalls and lab hours, with the city's totals (target ≤ 5 s on
-          PostgreSQL for 1,400,000 people and 10,000 grids); the first run and the median of `--runs`;
+          PostgreSQL for 1,400,000 people and 2,000 grids of ~700 people, as the district's grids are — finer
+          grids of fewer than 20 pools each get the round's own size, 'too few pools to tell'); the first run
+          and the median of `--runs`;
   raw   — the plan's two reads of millions of rows (the last round's samples per grid and tube; the register's
           residents per grid and household) straight through the database cursor, in the same run.
 Ends with one line: RESULT name=value ... (ratio = the plan's median seconds ÷ the raw reads' seconds).
@@ -169,7 +171,7 @@ def raw_reads(basis_id: int) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=1_400_000)
-    parser.add_argument("--grids", type=int, default=10_000)
+    parser.add_argument("--grids", type=int, default=2_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sqlite", action="store_true", help="run on an embedded SQLite file instead")
     parser.add_argument(
@@ -221,11 +223,12 @@ def main() -> None:
         times.append(time.perf_counter() - t)
     assert plan is not None and plan.basis_round is not None and plan.basis_round.pk == basis_id
     suggested = Counter(r.suggested for r in plan.grids)
+    bases = Counter(str(r.basis) for r in plan.grids)
     median = statistics.median(times)
     total = plan.suggested
     print(
         f"plan: {len(plan.grids):,} grids, first {times[0]:.2f} s, median {median:.2f} s; suggested sizes"
-        f" {dict(sorted(suggested.items()))}; {total.tubes:,} tubes, {total.recalls:,.0f} recalls,"
+        f" {dict(sorted(suggested.items()))} on {dict(bases)}; {total.tubes:,} tubes, {total.recalls:,.0f} recalls,"
         f" lab {total.lab_hours or 0:.1f} h at {plan.tubes_per_hour:,} tubes/h (fits {plan.fits(total)})",
         flush=True,
     )
