@@ -72,6 +72,7 @@ class Cap:
     LIVELIHOOD_WORK = "livelihood.work"  # supply requests and volunteers of one's jurisdiction
     PRICE_WATCH = "livelihood.price_watch"  # the public's reports of price gouging and hoarding
     PRICE_REPORTER_IDENTITY = "livelihood.price_identity"  # reveal a named reporter (audited)
+    LOGISTICS_APPROVE = "livelihood.logistics_approve"  # the transport department: logistics channel passes
     # public portal
     PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
     PORTAL_REVIEW = "portal.review"  # approve (publish, schedule) or reject others' drafts, withdraw, restore
@@ -132,6 +133,7 @@ CAP_LABELS: dict[str, str | Promise] = {
     Cap.TRANSFER_WORK: _("Transfers and isolation sites"),
     Cap.LIVELIHOOD_WORK: _("Supply requests and volunteers"),
     Cap.PRICE_WATCH: _("Price reports"),
+    Cap.LOGISTICS_APPROVE: _("Logistics passes"),
     Cap.PRICE_REPORTER_IDENTITY: _("Reveal a named price reporter"),
     Cap.PORTAL_EDIT: _("Write portal articles"),
     Cap.PORTAL_REVIEW: _("Review and publish portal articles"),
@@ -173,6 +175,7 @@ UNIT_KINDS: dict[str, frozenset[str]] = {
     "transfer_crew": frozenset({"department", "clinic"}),
     "isolation_staff": frozenset({"isolation", "clinic"}),
     "market_regulator": frozenset({"department"}),
+    "transport_regulator": frozenset({"department"}),
     "portal_editor": frozenset({"department"}),
     "portal_reviewer": frozenset({"department"}),
 }
@@ -235,7 +238,7 @@ ROLES: dict[str, Role] = {
             | {Cap.SAFETY_VIEW, Cap.SAFETY_REGULATE, Cap.SAFETY_TIPS, Cap.SAFETY_TIP_IDENTITY}
             | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.HALL_VIEW, Cap.PEOPLE_MERGE}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
-            | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY}
+            | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY, Cap.LOGISTICS_APPROVE}
             | {Cap.RETENTION},
         ),
         Role(
@@ -290,6 +293,9 @@ ROLES: dict[str, Role] = {
             "isolation_staff", _("Isolation site / designated hospital staff"), "unit", frozenset({Cap.TRANSFER_WORK})
         ),
         Role("market_regulator", _("Market regulator"), "unit", frozenset({Cap.PRICE_WATCH, Cap.TASK_WORK})),
+        Role(
+            "transport_regulator", _("Transport regulator"), "unit", frozenset({Cap.LOGISTICS_APPROVE, Cap.TASK_WORK})
+        ),
         Role("portal_editor", _("Portal editor"), "unit", frozenset({Cap.PORTAL_EDIT})),
         # A reviewer may write too, but never approves their own text (checked per version).
         Role("portal_reviewer", _("Portal reviewer"), "unit", frozenset({Cap.PORTAL_EDIT, Cap.PORTAL_REVIEW})),

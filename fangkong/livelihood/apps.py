@@ -29,6 +29,15 @@ class LivelihoodConfig(AppConfig):
         from .deliveries.audit_actions import OBJECTS as DELIVERY_OBJECTS
 
         register_actions(DELIVERY_ACTIONS, DELIVERY_OBJECTS)
+        from .logistics.audit_actions import ACTIONS as PASS_ACTIONS
+        from .logistics.audit_actions import OBJECTS as PASS_OBJECTS
+
+        register_actions(PASS_ACTIONS, PASS_OBJECTS)
+        from fangkong.screening import vehicles
+
+        from .logistics import vehicle_notes
+
+        vehicles.register("livelihood.logistics", vehicle_notes)
         from fangkong.core import defaults
 
         from .gatherings import ensure_default_limits
@@ -72,6 +81,13 @@ class LivelihoodConfig(AppConfig):
             _("Gatherings"),
             order=257,
             visible=navigation.any_cap(Cap.LIVELIHOOD_WORK),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:logistics",
+            _("Logistics passes"),
+            order=258,
+            visible=navigation.any_cap(Cap.LOGISTICS_APPROVE),
             group="livelihood",
         )
         navigation.register(

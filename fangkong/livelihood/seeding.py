@@ -1,19 +1,23 @@
-"""The demo's livelihood work: households of the sealed compound asking for supplies, a volunteer waiting for
-their community and one at work on shifts, gatherings for the weekend (one refused by the sealed zone), two price
-reports from the public, the district's goods in a warehouse and in the sealed community's station (one kind
-short), a week of prices at watched markets with one case — through the services."""
+"""The demo's livelihood work: households of the sealed compound asking for supplies (one delivery on its way), a
+volunteer waiting for their community and one at work on shifts, gatherings for the weekend (one refused by the
+sealed zone), logistics passes, two price reports from the public, the district's goods in a warehouse and in the
+sealed community's station (one kind short), a week of prices at watched markets with one case — through the
+services."""
 
 from __future__ import annotations
 
 from . import price_watch
 from .models import (
+    Delivery,
     Gathering,
     Goods,
+    LogisticsPass,
     PriceReport,
     Shift,
     StockLevel,
     StockMovement,
     StockPoint,
+    SupplyLine,
     SupplyRequest,
     Volunteer,
 )
@@ -32,8 +36,11 @@ GOODS = [  # name, unit, category; in the warehouse, in the community's station,
 def wipe() -> None:
     price_watch.wipe()  # its cases hold the public's reports: first
     for model in (
+        LogisticsPass,
         Gathering,
-        SupplyRequest,
+        SupplyLine,
+        SupplyRequest,  # its lines, then the requests, then the deliveries they were packed in
+        Delivery,
         Shift,
         Volunteer,
         PriceReport,
@@ -189,6 +196,32 @@ def _delivery_on_the_way() -> None:
     delivery_dispatch(actor=hq, delivery_id=delivery.pk)
 
 
+def _logistics_passes() -> None:
+    """Two carriers' applications: one approved by the transport department (辽L12345, shown at the checkpoints),
+    one awaiting its decision."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+
+    from .logistics import logistics_pass_apply, logistics_pass_decide
+
+    approver = get_user_model().objects.filter(username="transport_regulator").first()
+    now = clock.now()
+    fresh = logistics_pass_apply(
+        plate="辽L12345", company="盘锦鲜达物流有限公司", goods="蔬菜、肉蛋奶", route="沈阳—兴隆台区各超市",
+        driver_name="孙师傅", driver_phone="13912340001", valid_from=now, valid_until=now + timedelta(days=7),
+        vehicle="冷藏车",
+    )  # fmt: skip
+    if approver is not None:
+        logistics_pass_decide(actor=approver, pass_id=fresh.pk, approve=True)
+    logistics_pass_apply(
+        plate="辽LD6688", company="辽河医药配送中心", goods="药品、防疫物资", route="盘锦市区—兴隆台区各药店",
+        driver_name="钱师傅", driver_phone="13912340002", valid_from=now, valid_until=now + timedelta(days=14),
+    )  # fmt: skip
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
@@ -223,7 +256,8 @@ def seed(*, progress=lambda message: None) -> dict:
     )  # fmt: skip
     _volunteer_at_work(sealed, everyone_inside)
     _gatherings(sealed)
-    progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 price reports")
+    _logistics_passes()
+    progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 passes, 2 price reports")
     _stock(sealed, progress)
     _delivery_on_the_way()
     price_watch.seed_demo(progress=progress)  # a week of prices at the markets; the public's report joins its case

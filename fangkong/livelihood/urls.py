@@ -5,6 +5,7 @@ from django.urls import path
 from .views import community
 from .views import deliveries as delivery_views
 from .views import gatherings as gathering_views
+from .views import logistics as logistics_views
 from .views import prices as price_views
 from .views import stock as stock_views
 from .views import volunteers as volunteer_views
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", community.community, name="community"),
     *delivery_views.urlpatterns,
     *gathering_views.urlpatterns,
+    *logistics_views.urlpatterns,
     *price_views.urlpatterns,
     *stock_views.urlpatterns,
     *volunteer_views.urlpatterns,

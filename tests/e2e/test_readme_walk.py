@@ -467,8 +467,9 @@ def _walk(walk: Walk, community_a: Jurisdiction, arrival_id: str) -> None:
             if Person.objects.filter(phone_hash=person.phone_hash).count() == 1:
                 resident = person
                 break
-    with walk.step(13, "supplies", "residents in the sealed compound ask for supplies at /me/supplies/; "
-                   "grid_worker_a delivers"):  # fmt: skip
+    with walk.step(13, "supplies", "residents in the sealed compound ask for supplies at /me/supplies/ (each step "
+                   "and the door code shown there); grid_worker_a packs them at 民生保障 › 配送 from the community's "
+                   "station"):  # fmt: skip
         assert resident is not None, "nobody with a phone number in the sealed compound"
         number = pii.decrypt(resident.phone_cipher)
         page = _resident_sign_in(walk, "phone", number)
@@ -478,20 +479,41 @@ def _walk(walk: Walk, community_a: Jurisdiction, arrival_id: str) -> None:
         page.goto(f"{walk.url}/me/supplies/")
         walk.axe(page, what="supplies form (resident, phone)")
         page.get_by_label("需要的物资").fill("婴儿奶粉两罐、尿不湿一包")
+        page.get_by_label("特殊需求（优先配送）").select_option("infant")
         page.get_by_role("button", name="提交需求").click()
         page.get_by_text("婴儿奶粉两罐").first.wait_for()
         walk.axe(page, what="supplies requested (resident, phone)")
         walk.shot(13, "supplies-requested", "phone", page)
         request = SupplyRequest.objects.get(items__startswith="婴儿奶粉两罐")
+        assert request.need == "infant" and request.urgent
         desk = walk.open("grid_worker_a", "desk", "/", what="grid worker's desk (desk)")
-        walk.menu(desk, "", "物资与志愿者")
-        walk.axe(desk, what="supplies and volunteers (grid_worker_a, desk)")
-        card = desk.locator("li.card", has_text="婴儿奶粉两罐")
-        card.get_by_role("button", name="已送达").click()
-        desk.locator("li.card", has_text="婴儿奶粉两罐").wait_for(state="detached")
-        walk.shot(13, "supplies-delivered", "desk", desk)
+        walk.menu(desk, "民生保障", "配送")
+        walk.axe(desk, what="deliveries to pack (grid_worker_a, desk)")
+        wanted = desk.locator("fieldset", has_text="婴儿奶粉两罐")
+        wanted.locator("select").first.select_option(label="婴儿奶粉 (罐)")
+        wanted.locator("input[inputmode=decimal]").first.fill("2")
+        batch = desk.locator("form", has=wanted)
+        batch.get_by_label("或配送人姓名").fill("网格员小刘")
+        batch.get_by_role("button", name="打包").click()
+        desk.get_by_text("已为网格员小刘打包").wait_for()
         request.refresh_from_db()
-        assert request.state == "delivered", request.state
+        assert request.delivery_id is not None and request.lines.get().quantity == 2
+        packed = desk.locator("div.card", has_text="婴儿奶粉").filter(has=desk.get_by_role("button", name="配送人出发"))
+        packed.get_by_role("button", name="配送人出发").click()
+        desk.get_by_text("已出发").first.wait_for()
+        walk.shot(13, "delivery-out", "desk", desk)
+        page.reload()
+        card = page.locator("li.card", has_text="婴儿奶粉两罐")
+        code = card.locator("strong.figure").inner_text().strip()
+        assert len(code) == 6 and "配送中" in card.inner_text()
+        walk.shot(13, "door-code", "phone", page)
+        door = desk.locator("div.card li", has_text=request.person.name).filter(has=desk.locator("input[name=code]"))
+        door.locator("input[name=code]").fill(code)
+        door.get_by_role("button", name="已送达").click()
+        desk.get_by_text("验证码确认").first.wait_for()
+        walk.axe(desk, what="delivered with the door code (grid_worker_a, desk)")
+        request.refresh_from_db()
+        assert request.state == "delivered" and request.confirmed_with == "code", request.state
         page.reload()
         assert "已送达" in page.locator("li.card", has_text="婴儿奶粉两罐").inner_text()
         walk.shot(13, "supplies-delivered", "phone", page)

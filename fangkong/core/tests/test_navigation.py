@@ -58,7 +58,10 @@ HQ = [
         ],
     ),
     "Hazards",
-    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings", "Price monitoring"]),
+    (
+        "Livelihood",
+        ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings", "Logistics passes", "Price monitoring"],
+    ),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts", "Audit", "Retention"]),
 ]
@@ -173,6 +176,7 @@ URLS = {
     "Stock points": "/livelihood/stock/",
     "Deliveries": "/livelihood/deliveries/",
     "Gatherings": "/livelihood/gatherings/",
+    "Logistics passes": "/livelihood/logistics/",
     "Price monitoring": "/livelihood/prices/",
     "Portal articles": "/news/manage/",
     "Supervision": "/command/supervision/",

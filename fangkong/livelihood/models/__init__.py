@@ -1,8 +1,8 @@
 """Livelihood (民生保障): supplies requested by households in sealed or controlled zones and delivered by their
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
 hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
-monitoring at named markets (prices.py) beside them, volunteers' shifts (volunteering.py) and gatherings
-(gatherings.py)."""
+monitoring at named markets (prices.py) beside them, volunteers' shifts (volunteering.py), gatherings
+(gatherings.py), deliveries (deliveries.py) and logistics passes (logistics.py)."""
 
 from __future__ import annotations
 
@@ -154,6 +154,7 @@ class PriceReport(models.Model):
 
 from .deliveries import Delivery, SupplyLine  # noqa: E402
 from .gatherings import Gathering, GatheringLimit  # noqa: E402
+from .logistics import LogisticsPass  # noqa: E402
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
 from .volunteering import Shift  # noqa: E402
@@ -163,6 +164,7 @@ __all__ = [
     "Gathering",
     "GatheringLimit",
     "Goods",
+    "LogisticsPass",
     "Market",
     "PriceCase",
     "PriceItem",

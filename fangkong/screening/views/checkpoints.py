@@ -21,7 +21,7 @@ from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.selectors import narrowed
 
 from .. import checkpoints as checkpoint_services
-from .. import selectors
+from .. import selectors, vehicles
 from ..models import Passage, PassRequest
 from ..passages import PassageInput, passage_register, passage_reply, traveller_name
 from ._shared import _export
@@ -90,7 +90,9 @@ def checkpoint_register(request, checkpoint_id: int):
     if "passage" not in body:  # a 409: the same form is still being registered by another request
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
-    return render(request, "screening/register.html", _register_context(request, checkpoint, result=passage, told=body))
+    notes = vehicles.notes_for(passage.plate, passage.at)  # a logistics pass, from the modules that know of one
+    context = _register_context(request, checkpoint, result=passage, told=body, vehicle_notes=notes)
+    return render(request, "screening/register.html", context)
 
 
 @scoped
