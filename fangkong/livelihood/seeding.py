@@ -52,6 +52,13 @@ def wipe() -> None:
         model.objects.all().delete()
 
 
+def _community_path(sealed) -> str:
+    """The path of the community the sealed zone lies in (the zone itself may be one grid of it): its volunteers
+    live there, outside the zone."""
+    parts = [p for p in sealed.jpath.split("/") if p]
+    return "/".join(parts[:3]) + "/" if len(parts) >= 3 else sealed.jpath
+
+
 def _stock(sealed, progress) -> None:
     """The district's warehouse stocked from suppliers, and the sealed community's station supplied from it."""
     from django.contrib.auth import get_user_model
@@ -112,7 +119,7 @@ def _volunteer_at_work(sealed, everyone_inside) -> None:
         return
     person = (
         Person.objects.exclude(pk__in=everyone_inside)
-        .filter(jpath__startswith=sealed.jpath)
+        .filter(jpath__startswith=_community_path(sealed))
         .order_by("pk")[1:2]
         .first()
     )
@@ -239,7 +246,7 @@ def seed(*, progress=lambda message: None) -> dict:
         made += 1
     outside = (
         Person.objects.exclude(pk__in=everyone_inside)
-        .filter(jpath__startswith=sealed.jpath if sealed else "")
+        .filter(jpath__startswith=_community_path(sealed) if sealed else "")
         .order_by("pk")
         .first()
     )
