@@ -73,6 +73,7 @@ class Cap:
     PRICE_WATCH = "livelihood.price_watch"  # the public's reports of price gouging and hoarding
     PRICE_REPORTER_IDENTITY = "livelihood.price_identity"  # reveal a named reporter (audited)
     LOGISTICS_APPROVE = "livelihood.logistics_approve"  # the transport department: logistics channel passes
+    SCHOOL_PLAN = "livelihood.school_plan"  # a school's staggered holiday plans (its staff; HQ for every school)
     # public portal
     PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
     PORTAL_REVIEW = "portal.review"  # approve (publish, schedule) or reject others' drafts, withdraw, restore
@@ -134,6 +135,7 @@ CAP_LABELS: dict[str, str | Promise] = {
     Cap.LIVELIHOOD_WORK: _("Supply requests and volunteers"),
     Cap.PRICE_WATCH: _("Price reports"),
     Cap.LOGISTICS_APPROVE: _("Logistics passes"),
+    Cap.SCHOOL_PLAN: _("School holiday plans"),
     Cap.PRICE_REPORTER_IDENTITY: _("Reveal a named price reporter"),
     Cap.PORTAL_EDIT: _("Write portal articles"),
     Cap.PORTAL_REVIEW: _("Review and publish portal articles"),
@@ -176,6 +178,7 @@ UNIT_KINDS: dict[str, frozenset[str]] = {
     "isolation_staff": frozenset({"isolation", "clinic"}),
     "market_regulator": frozenset({"department"}),
     "transport_regulator": frozenset({"department"}),
+    "school_staff": frozenset({"school"}),
     "portal_editor": frozenset({"department"}),
     "portal_reviewer": frozenset({"department"}),
 }
@@ -239,6 +242,7 @@ ROLES: dict[str, Role] = {
             | {Cap.AUDIT_VIEW, Cap.ACCOUNTS_ADMIN, Cap.REGISTRY_ADMIN, Cap.HALL_VIEW, Cap.PEOPLE_MERGE}
             | {Cap.RISK_EDIT, Cap.CHECKPOINT_WORK, Cap.DISCIPLINE_VIEW, Cap.TESTING_ADMIN}
             | {Cap.LIVELIHOOD_WORK, Cap.PRICE_WATCH, Cap.PRICE_REPORTER_IDENTITY, Cap.LOGISTICS_APPROVE}
+            | {Cap.SCHOOL_PLAN}
             | {Cap.RETENTION},
         ),
         Role(
@@ -264,6 +268,14 @@ ROLES: dict[str, Role] = {
             frozenset({Cap.CHECKPOINT_WORK, Cap.PASSAGE_VIEW, Cap.STATUS_SCAN}),
         ),
         Role("employer_hr", _("Employer HR"), "unit", frozenset({Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE})),
+        # A school answers for its students as an employer for its staff (their trips, their unreported exits),
+        # and plans its holidays grade by grade.
+        Role(
+            "school_staff",
+            _("School staff (students' trips and holidays)"),
+            "unit",
+            frozenset({Cap.TRAVEL_REPORT, Cap.VIOLATION_HANDLE, Cap.SCHOOL_PLAN}),
+        ),
         Role(
             "unit_leader",
             _("Unit leader (approves officials' trips)"),

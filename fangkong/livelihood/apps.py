@@ -33,6 +33,10 @@ class LivelihoodConfig(AppConfig):
         from .logistics.audit_actions import OBJECTS as PASS_OBJECTS
 
         register_actions(PASS_ACTIONS, PASS_OBJECTS)
+        from .schools.audit_actions import ACTIONS as SCHOOL_ACTIONS
+        from .schools.audit_actions import OBJECTS as SCHOOL_OBJECTS
+
+        register_actions(SCHOOL_ACTIONS, SCHOOL_OBJECTS)
         from fangkong.screening import vehicles
 
         from .logistics import vehicle_notes
@@ -88,6 +92,13 @@ class LivelihoodConfig(AppConfig):
             _("Logistics passes"),
             order=258,
             visible=navigation.any_cap(Cap.LOGISTICS_APPROVE),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:schools",
+            _("School holidays"),
+            order=259,
+            visible=navigation.any_cap(Cap.SCHOOL_PLAN),
             group="livelihood",
         )
         navigation.register(

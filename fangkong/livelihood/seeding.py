@@ -1,8 +1,8 @@
 """The demo's livelihood work: households of the sealed compound asking for supplies (one delivery on its way), a
 volunteer waiting for their community and one at work on shifts, gatherings for the weekend (one refused by the
-sealed zone), logistics passes, two price reports from the public, the district's goods in a warehouse and in the
-sealed community's station (one kind short), a week of prices at watched markets with one case — through the
-services."""
+sealed zone), logistics passes, schools' holiday plans, two price reports from the public, the district's goods in
+a warehouse and in the sealed community's station (one kind short), a week of prices at watched markets with one
+case — through the services."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from .models import (
     Goods,
     LogisticsPass,
     PriceReport,
+    SchoolHoliday,
     Shift,
     StockLevel,
     StockMovement,
@@ -36,6 +37,7 @@ GOODS = [  # name, unit, category; in the warehouse, in the community's station,
 def wipe() -> None:
     price_watch.wipe()  # its cases hold the public's reports: first
     for model in (
+        SchoolHoliday,
         LogisticsPass,
         Gathering,
         SupplyLine,
@@ -100,6 +102,31 @@ def _stock(sealed, progress) -> None:
     progress(f"livelihood: {len(GOODS)} kinds of goods in {2 if station else 1} stock points")
 
 
+def _volunteer_in(sealed, everyone_inside, **signing_up):
+    """A resident of the sealed zone's community, outside it, signed up to volunteer: the first who may (someone red
+    — a contact, a case — is told to wait, and the next is asked)."""
+    from fangkong.core.errors import FieldError
+    from fangkong.registry.models import Person
+
+    from .services import volunteer_sign_up
+
+    if sealed is None:
+        return None
+    taken = Volunteer.objects.values("person_id")
+    candidates = (
+        Person.objects.exclude(pk__in=everyone_inside)
+        .exclude(pk__in=taken)
+        .filter(jpath__startswith=_community_path(sealed))
+        .order_by("pk")[:20]
+    )
+    for person in candidates:
+        try:
+            return volunteer_sign_up(person_ids=[person.pk], person_id=person.pk, **signing_up)
+        except FieldError:
+            continue
+    return None
+
+
 def _volunteer_at_work(sealed, everyone_inside) -> None:
     """An accepted volunteer of the sealed compound's community with a week's shifts: yesterday's deliveries worked
     (checked in and out), today's sampling support under way, tomorrow's patrol planned."""
@@ -108,26 +135,17 @@ def _volunteer_at_work(sealed, everyone_inside) -> None:
     from django.contrib.auth import get_user_model
 
     from fangkong.core import clock
-    from fangkong.registry.models import Person
 
     from . import volunteering
     from .models import Shift
-    from .services import volunteer_decide, volunteer_sign_up
+    from .services import volunteer_decide
 
     hq = get_user_model().objects.filter(username="hq_admin").first()
     if hq is None or sealed is None:
         return
-    person = (
-        Person.objects.exclude(pk__in=everyone_inside)
-        .filter(jpath__startswith=_community_path(sealed))
-        .order_by("pk")[1:2]
-        .first()
-    )
-    if person is None:
+    v = _volunteer_in(sealed, everyone_inside, skills=["delivery", "testing"], availability="工作日晚上、周末")
+    if v is None:
         return
-    v = volunteer_sign_up(
-        person_ids=[person.pk], person_id=person.pk, skills=["delivery", "testing"], availability="工作日晚上、周末"
-    )
     volunteer_decide(actor=hq, volunteer_id=v.pk, accept=True)
     hour = clock.now().replace(minute=0, second=0, microsecond=0)
     yesterday = volunteering.shift_assign(
@@ -229,12 +247,42 @@ def _logistics_passes() -> None:
     )  # fmt: skip
 
 
+def _school_holidays() -> None:
+    """The winter holiday of four schools grade by grade: most spread out, one day a peak (two schools' upper grades
+    on the same day) for the district to move."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+    from fangkong.registry.models import Unit
+
+    from .schools import school_holiday_create
+
+    hq = get_user_model().objects.filter(username="hq_admin").first()
+    units = list(Unit.objects.filter(kind=Unit.Kind.SCHOOL).order_by("code")[:4])
+    if hq is None or not units:
+        return
+    start = clock.localdate() + timedelta(days=40)
+    plans = [  # school, grade, students, days after the first
+        (0, "一年级", 320, 0), (0, "二年级", 310, 1), (0, "三年级", 300, 2),
+        (1, "初一", 480, 0), (1, "初二", 460, 3), (1, "初三", 450, 5),
+        (2, "四年级", 290, 3), (2, "五年级", 280, 4), (3, "高一", 650, 5),
+    ]  # fmt: skip
+    for index, grade, students, offset in plans:
+        school = units[index % len(units)]
+        leaves = start + timedelta(days=offset)
+        school_holiday_create(
+            actor=hq, school_id=school.pk, grade=grade, students=students, leaves_on=leaves,
+            returns_on=leaves + timedelta(days=35),
+        )  # fmt: skip
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
-    from fangkong.registry.models import Person
 
-    from .services import price_report_submit, supply_request_file, volunteer_sign_up
+    from .services import price_report_submit, supply_request_file
 
     made = 0
     sealed = Zone.objects.filter(state=Zone.State.ACTIVE, level__colour="red").first()
@@ -244,16 +292,7 @@ def seed(*, progress=lambda message: None) -> dict:
     for pid, (kind, items, urgent) in zip(inside, wishes, strict=False):
         supply_request_file(person_ids=[pid], person_id=pid, kind=kind, items=items, urgent=urgent)
         made += 1
-    outside = (
-        Person.objects.exclude(pk__in=everyone_inside)
-        .filter(jpath__startswith=_community_path(sealed) if sealed else "")
-        .order_by("pk")
-        .first()
-    )
-    if outside is not None:
-        volunteer_sign_up(
-            person_ids=[outside.pk], person_id=outside.pk, skills=["delivery", "driving"], availability="周末全天"
-        )
+    _volunteer_in(sealed, everyone_inside, skills=["delivery", "driving"], availability="周末全天")
     price_report_submit(
         shop="某某平价超市", place="兴隆大街", goods="青菜", price="15元/斤", description="封控后蔬菜价格翻了三倍"
     )
@@ -264,6 +303,7 @@ def seed(*, progress=lambda message: None) -> dict:
     _volunteer_at_work(sealed, everyone_inside)
     _gatherings(sealed)
     _logistics_passes()
+    _school_holidays()
     progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 passes, 2 price reports")
     _stock(sealed, progress)
     _delivery_on_the_way()

@@ -7,6 +7,7 @@ from .views import deliveries as delivery_views
 from .views import gatherings as gathering_views
 from .views import logistics as logistics_views
 from .views import prices as price_views
+from .views import schools as school_views
 from .views import stock as stock_views
 from .views import volunteers as volunteer_views
 
@@ -18,6 +19,7 @@ urlpatterns = [
     *gathering_views.urlpatterns,
     *logistics_views.urlpatterns,
     *price_views.urlpatterns,
+    *school_views.urlpatterns,
     *stock_views.urlpatterns,
     *volunteer_views.urlpatterns,
 ]

@@ -129,6 +129,7 @@ KINDS: dict[str, Personas] = {
     "shift": Personas("worker_a", _A_OUT),
     "gathering": Personas("worker_a", _A_OUT),
     "delivery": Personas("worker_a", _A_OUT),
+    "school_holiday": Personas("worker_a", _A_OUT),  # the community reads its schools' plans
     "price_report": Personas("hq", ("worker_b", "street1", "officer", "unit_staff"), ()),
     # A draft: only the newsroom sees it; the public (anon) never, the insider page shows a published one.
     "article": Personas("editor", ("anon", "worker_b", "street1", "unit_staff"), ()),
@@ -308,6 +309,7 @@ PAGES: dict[str, Cov] = {
     "livelihood:volunteer": scoped("volunteer"),
     "livelihood:gatherings": listing("gathering"),
     "livelihood:deliveries": listing("delivery"),
+    "livelihood:schools": listing("school_holiday"),
     "livelihood:logistics": district("logistics passes are district-wide; the transport department and HQ only"),
     "livelihood:gathering": scoped("gathering"),
     "livelihood:volunteer_certificate": scoped("volunteer"),
@@ -628,6 +630,9 @@ OPERATIONS: dict[str, Cov] = {
     _P + "livelihood_api_logistics_pass_check": district("a plate's passes: checkpoint staff and the department"),
     _P + "livelihood_api_logistics_pass_decide": district("logistics passes: the transport department and HQ only"),
     _P + "livelihood_api_logistics_pass_revoke": district("logistics passes: the transport department and HQ only"),
+    _P + "livelihood_api_school_holiday_list": listing("school_holiday"),
+    _P + "livelihood_api_school_holiday_create": creates("a grade's plan; the school must be the planner's (service)"),
+    _P + "livelihood_api_school_holiday_cancel": scoped("school_holiday", insider="hq"),
     _P + "livelihood_api_delivery_list": listing("delivery"),
     _P + "livelihood_api_delivery_pack": scoped("stock_point", body={"point_id": "{ref}"}),
     _P + "livelihood_api_delivery_dispatch": scoped("delivery"),

@@ -534,6 +534,20 @@ def _livelihood(w: World) -> None:
             limit_used=50, registered_by=w.users["hq"],
         )  # fmt: skip
 
+    from fangkong.livelihood.models import SchoolHoliday
+    from fangkong.registry.models import Unit
+
+    def holiday(j, marker, code):
+        school = Unit.objects.create(kind="school", name=f"{marker}小学", code=code, jurisdiction=j, jpath=j.path)
+        today = clock.localdate()
+        return SchoolHoliday.objects.create(
+            school=school, grade=f"{marker}一年级", students=100, leaves_on=today + timedelta(days=20),
+            returns_on=today + timedelta(days=50), jpath=j.path, created_by=w.users["hq"],
+        )  # fmt: skip
+
+    w.kinds["school_holiday"] = Pair(
+        holiday(d.a, MARK_A, "AZS1"), holiday(d.b, MARK_B, "AZS2"), f"{MARK_A}一年级", f"{MARK_B}一年级"
+    )
     w.kinds["gathering"] = Pair(gathering(d.a, MARK_A), gathering(d.b, MARK_B), f"{MARK_A}婚宴", f"{MARK_B}婚宴")
     pv = w.kinds["volunteer"]
     w.kinds["shift"] = Pair(shift(pv.a, MARK_A), shift(pv.b, MARK_B), f"{MARK_A}巡查", f"{MARK_B}巡查")

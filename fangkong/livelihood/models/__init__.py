@@ -2,7 +2,7 @@
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
 hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
 monitoring at named markets (prices.py) beside them, volunteers' shifts (volunteering.py), gatherings
-(gatherings.py), deliveries (deliveries.py) and logistics passes (logistics.py)."""
+(gatherings.py), deliveries (deliveries.py), logistics passes (logistics.py) and schools' holidays (schools.py)."""
 
 from __future__ import annotations
 
@@ -156,6 +156,7 @@ from .deliveries import Delivery, SupplyLine  # noqa: E402
 from .gatherings import Gathering, GatheringLimit  # noqa: E402
 from .logistics import LogisticsPass  # noqa: E402
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
+from .schools import SchoolHoliday  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
 from .volunteering import Shift  # noqa: E402
 
@@ -170,6 +171,7 @@ __all__ = [
     "PriceItem",
     "PriceObservation",
     "PriceReport",
+    "SchoolHoliday",
     "Shift",
     "StockLevel",
     "StockMovement",
