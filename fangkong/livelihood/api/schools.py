@@ -12,7 +12,7 @@ from ..models import SchoolHoliday
 from . import ERRORS, router
 
 
-class HolidayOut(Schema):
+class SchoolHolidayOut(Schema):
     id: int
     school_id: int
     school: str
@@ -23,16 +23,16 @@ class HolidayOut(Schema):
     note: str
 
 
-class DepartureOut(Schema):
+class SchoolDepartureOut(Schema):
     day: date
     students: int
     schools: int
     peak: bool  # more students leaving that day than the district's buses and checkpoints take at once
 
 
-class HolidayPage(Schema):
-    items: list[HolidayOut]
-    departures: list[DepartureOut]
+class SchoolHolidayPage(Schema):
+    items: list[SchoolHolidayOut]
+    departures: list[SchoolDepartureOut]
 
 
 def _holiday(h: SchoolHoliday) -> dict:
@@ -48,7 +48,7 @@ def _holiday(h: SchoolHoliday) -> dict:
     }
 
 
-@router.get("/school-holidays", response={200: HolidayPage, **ERRORS})
+@router.get("/school-holidays", response={200: SchoolHolidayPage, **ERRORS})
 def school_holiday_list(request):
     plans = list(schools.holidays_visible(user=request.user)[:2000])
     return {
@@ -57,11 +57,11 @@ def school_holiday_list(request):
     }
 
 
-@router.post("/school-holidays", response={201: HolidayOut, **ERRORS})
+@router.post("/school-holidays", response={201: SchoolHolidayOut, **ERRORS})
 def school_holiday_create(request, payload: schools.SchoolHolidayCreateInput):
     return Status(201, _holiday(schools.school_holiday_create(actor=request.user, **payload.dict())))
 
 
-@router.post("/school-holidays/{int:holiday_id}/cancel", response={200: HolidayOut, **ERRORS})
+@router.post("/school-holidays/{int:holiday_id}/cancel", response={200: SchoolHolidayOut, **ERRORS})
 def school_holiday_cancel(request, holiday_id: int, payload: schools.SchoolHolidayCancelInput):
     return _holiday(schools.school_holiday_cancel(actor=request.user, holiday_id=holiday_id, **payload.dict()))
