@@ -73,6 +73,7 @@ class Cap:
     PRICE_WATCH = "livelihood.price_watch"  # the public's reports of price gouging and hoarding
     PRICE_REPORTER_IDENTITY = "livelihood.price_identity"  # reveal a named reporter (audited)
     LOGISTICS_APPROVE = "livelihood.logistics_approve"  # the transport department: logistics channel passes
+    PLACE_INSPECT = "livelihood.place_inspect"  # a supervising department: its key places' inspections and orders
     SCHOOL_PLAN = "livelihood.school_plan"  # a school's staggered holiday plans (its staff; HQ for every school)
     # public portal
     PORTAL_EDIT = "portal.edit"  # draft articles and notices, submit them for review, import legacy pages
@@ -136,6 +137,7 @@ CAP_LABELS: dict[str, str | Promise] = {
     Cap.PRICE_WATCH: _("Price reports"),
     Cap.LOGISTICS_APPROVE: _("Logistics passes"),
     Cap.SCHOOL_PLAN: _("School holiday plans"),
+    Cap.PLACE_INSPECT: _("Key places"),
     Cap.PRICE_REPORTER_IDENTITY: _("Reveal a named price reporter"),
     Cap.PORTAL_EDIT: _("Write portal articles"),
     Cap.PORTAL_REVIEW: _("Review and publish portal articles"),
@@ -179,6 +181,7 @@ UNIT_KINDS: dict[str, frozenset[str]] = {
     "market_regulator": frozenset({"department"}),
     "transport_regulator": frozenset({"department"}),
     "school_staff": frozenset({"school"}),
+    "place_inspector": frozenset({"department"}),
     "portal_editor": frozenset({"department"}),
     "portal_reviewer": frozenset({"department"}),
 }
@@ -305,6 +308,12 @@ ROLES: dict[str, Role] = {
             "isolation_staff", _("Isolation site / designated hospital staff"), "unit", frozenset({Cap.TRANSFER_WORK})
         ),
         Role("market_regulator", _("Market regulator"), "unit", frozenset({Cap.PRICE_WATCH, Cap.TASK_WORK})),
+        Role(
+            "place_inspector",
+            _("Key places inspector (supervising department)"),
+            "unit",
+            frozenset({Cap.PLACE_INSPECT, Cap.TASK_WORK}),
+        ),
         Role(
             "transport_regulator", _("Transport regulator"), "unit", frozenset({Cap.LOGISTICS_APPROVE, Cap.TASK_WORK})
         ),

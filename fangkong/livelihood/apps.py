@@ -37,6 +37,15 @@ class LivelihoodConfig(AppConfig):
         from .schools.audit_actions import OBJECTS as SCHOOL_OBJECTS
 
         register_actions(SCHOOL_ACTIONS, SCHOOL_OBJECTS)
+        from .places.audit_actions import ACTIONS as PLACE_ACTIONS
+        from .places.audit_actions import OBJECTS as PLACE_OBJECTS
+
+        register_actions(PLACE_ACTIONS, PLACE_OBJECTS)
+        from fangkong.containment import poster_notices
+
+        from .places import ensure_default_items, poster_notice
+
+        poster_notices.register("livelihood.key_places", poster_notice)
         from fangkong.screening import vehicles
 
         from .logistics import vehicle_notes
@@ -47,6 +56,7 @@ class LivelihoodConfig(AppConfig):
         from .gatherings import ensure_default_limits
 
         defaults.register("livelihood.gathering_limits", ensure_default_limits)
+        defaults.register("livelihood.place_checklist", ensure_default_items)
         from django.utils.translation import gettext_lazy as _
 
         from fangkong.residents import home
@@ -99,6 +109,13 @@ class LivelihoodConfig(AppConfig):
             _("School holidays"),
             order=259,
             visible=navigation.any_cap(Cap.SCHOOL_PLAN),
+            group="livelihood",
+        )
+        navigation.register(
+            "livelihood:places",
+            _("Key places"),
+            order=256,
+            visible=navigation.any_cap(Cap.LIVELIHOOD_WORK, Cap.PLACE_INSPECT),
             group="livelihood",
         )
         navigation.register(

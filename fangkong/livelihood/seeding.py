@@ -1,8 +1,8 @@
 """The demo's livelihood work: households of the sealed compound asking for supplies (one delivery on its way), a
 volunteer waiting for their community and one at work on shifts, gatherings for the weekend (one refused by the
-sealed zone), logistics passes, schools' holiday plans, two price reports from the public, the district's goods in
-a warehouse and in the sealed community's station (one kind short), a week of prices at watched markets with one
-case — through the services."""
+sealed zone), logistics passes, schools' holiday plans, key places under inspection, two price reports from the
+public, the district's goods in a warehouse and in the sealed community's station (one kind short), a week of
+prices at watched markets with one case — through the services."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from .models import (
     Delivery,
     Gathering,
     Goods,
+    KeyPlace,
     LogisticsPass,
+    PlaceInspection,
+    PlaceRectification,
     PriceReport,
     SchoolHoliday,
     Shift,
@@ -37,6 +40,9 @@ GOODS = [  # name, unit, category; in the warehouse, in the community's station,
 def wipe() -> None:
     price_watch.wipe()  # its cases hold the public's reports: first
     for model in (
+        PlaceRectification,
+        PlaceInspection,
+        KeyPlace,
         SchoolHoliday,
         LogisticsPass,
         Gathering,
@@ -278,6 +284,54 @@ def _school_holidays() -> None:
         )  # fmt: skip
 
 
+def _key_places() -> None:
+    """The district's supermarkets and markets as key places supervised by commerce: one failing twice this month
+    with findings to put right, one limited by order, the rest inspected and passing."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+
+    from fangkong.core import clock
+    from fangkong.registry.models import Unit
+
+    from .places import place_inspect, place_order, place_register
+
+    User = get_user_model()
+    hq = User.objects.filter(username="hq_admin").first()
+    inspector = User.objects.filter(username="place_inspector").first() or hq
+    commerce = Unit.objects.filter(kind=Unit.Kind.DEPARTMENT, name="区商务局").first()
+    venues = list(Unit.objects.filter(kind=Unit.Kind.VENUE).order_by("code")[:6])
+    if hq is None or not venues:
+        return
+    passing = {c: "pass" for c in ("scan", "temperature", "ventilation", "distance", "masks")}
+    for n, venue in enumerate(venues):
+        kind = "supermarket" if "超市" in venue.name or "购物" in venue.name else "market"
+        place = place_register(
+            actor=hq, venue_id=venue.pk, kind=kind, operator=f"{venue.name}经营管理有限公司",
+            supervisor_id=commerce.pk if commerce else None,
+        )  # fmt: skip
+        if n == 0:  # failing again and again
+            place_inspect(
+                actor=inspector,
+                place_id=place.pk,
+                results=passing | {"scan": "fail"},
+                notes={"scan": "入口无人查验场所码"},
+            )
+            PlaceInspection.objects.filter(place=place).update(at=clock.now() - timedelta(days=6))
+            PlaceRectification.objects.filter(place=place).update(deadline=clock.now() - timedelta(days=5))
+            place_inspect(
+                actor=inspector, place_id=place.pk, results=passing | {"scan": "fail", "masks": "fail"},
+                notes={"scan": "仍未查验场所码", "masks": "多名摊主未戴口罩"},
+            )  # fmt: skip
+        elif n == 1:
+            place_inspect(actor=inspector, place_id=place.pk, results=passing)
+            place_order(
+                actor=inspector, place_id=place.pk, state="limited", capacity=200, note="周末客流高峰，限流200人"
+            )
+        else:
+            place_inspect(actor=inspector, place_id=place.pk, results=passing)
+
+
 def seed(*, progress=lambda message: None) -> dict:
     from fangkong.containment.models import Zone
     from fangkong.containment.zones import people_in_zone_ids
@@ -304,6 +358,7 @@ def seed(*, progress=lambda message: None) -> dict:
     _gatherings(sealed)
     _logistics_passes()
     _school_holidays()
+    _key_places()
     progress(f"livelihood: {made} supply requests, 2 volunteers (one at work), 3 gatherings, 2 passes, 2 price reports")
     _stock(sealed, progress)
     _delivery_on_the_way()

@@ -548,6 +548,15 @@ def _livelihood(w: World) -> None:
     w.kinds["school_holiday"] = Pair(
         holiday(d.a, MARK_A, "AZS1"), holiday(d.b, MARK_B, "AZS2"), f"{MARK_A}一年级", f"{MARK_B}一年级"
     )
+    from fangkong.livelihood.models import KeyPlace
+
+    def key_place(j, marker, code):
+        venue = Unit.objects.create(kind="venue", name=f"{marker}农贸市场", code=code, jurisdiction=j, jpath=j.path)
+        return KeyPlace.objects.create(venue=venue, kind="market", jpath=j.path)
+
+    w.kinds["key_place"] = Pair(
+        key_place(d.a, MARK_A, "AZV1"), key_place(d.b, MARK_B, "AZV2"), f"{MARK_A}农贸市场", f"{MARK_B}农贸市场"
+    )
     w.kinds["gathering"] = Pair(gathering(d.a, MARK_A), gathering(d.b, MARK_B), f"{MARK_A}婚宴", f"{MARK_B}婚宴")
     pv = w.kinds["volunteer"]
     w.kinds["shift"] = Pair(shift(pv.a, MARK_A), shift(pv.b, MARK_B), f"{MARK_A}巡查", f"{MARK_B}巡查")

@@ -19,12 +19,12 @@ def venue_poster(request, venue_id: int):
     """The printable poster with the venue's code as a QR."""
     from fangkong.registry.codes import qr_svg
 
+    from ..poster_notices import notices_for
     from ..venues import venue_code
 
     code = venue_code(actor=request.user, venue_id=venue_id)
-    return render(
-        request, "containment/venue_poster.html", {"venue": code.venue, "code": code.code, "svg": qr_svg(code.code)}
-    )
+    context = {"venue": code.venue, "code": code.code, "svg": qr_svg(code.code), "notices": notices_for(code.venue)}
+    return render(request, "containment/venue_poster.html", context)
 
 
 @scoped

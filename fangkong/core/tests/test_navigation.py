@@ -64,6 +64,7 @@ HQ = [
             "Supplies and volunteers",
             "Deliveries",
             "Stock points",
+            "Key places",
             "Gatherings",
             "Logistics passes",
             "School holidays",
@@ -107,7 +108,7 @@ STREET = [
         ],
     ),
     "Hazards",
-    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings"]),
+    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Key places", "Gatherings"]),
     ("Basic data", ["Jurisdictions", "People", "Import", "Duplicates"]),
     ("Administration", ["Jurisdiction tree", "Units", "Places", "Staff accounts"]),
 ]
@@ -119,7 +120,7 @@ WORKER = [
     ("Screening", ["Cases", "Travel reports"]),
     "Recalls",
     ("Containment", ["Zones", "Epidemic curve", "Sentinel alerts", "Status changes"]),
-    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Gatherings"]),
+    ("Livelihood", ["Supplies and volunteers", "Deliveries", "Stock points", "Key places", "Gatherings"]),
     ("Basic data", ["Jurisdictions", "People", "Import"]),
 ]
 UNIT_ROLES = {
@@ -184,6 +185,7 @@ URLS = {
     "Stock points": "/livelihood/stock/",
     "Deliveries": "/livelihood/deliveries/",
     "Gatherings": "/livelihood/gatherings/",
+    "Key places": "/livelihood/places/",
     "Logistics passes": "/livelihood/logistics/",
     "School holidays": "/livelihood/schools/",
     "Price monitoring": "/livelihood/prices/",

@@ -14,4 +14,4 @@ ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Erro
 
 
 # The parts register their routes on `router` when imported (after it exists).
-from . import deliveries, gatherings, logistics, prices, requests, schools, stock, volunteers  # noqa: E402, F401
+from . import deliveries, gatherings, logistics, places, prices, requests, schools, stock, volunteers  # noqa: E402, F401

@@ -2,7 +2,8 @@
 community; volunteers signing up and accepted by their community; the public's reports of price gouging and
 hoarding (哄抬物价、囤积居奇), worked by the market regulator. Stock points and their goods (stock.py) and price
 monitoring at named markets (prices.py) beside them, volunteers' shifts (volunteering.py), gatherings
-(gatherings.py), deliveries (deliveries.py), logistics passes (logistics.py) and schools' holidays (schools.py)."""
+(gatherings.py), deliveries (deliveries.py), logistics passes (logistics.py), schools' holidays
+(schools.py) and key places with their inspections (places.py)."""
 
 from __future__ import annotations
 
@@ -155,6 +156,7 @@ class PriceReport(models.Model):
 from .deliveries import Delivery, SupplyLine  # noqa: E402
 from .gatherings import Gathering, GatheringLimit  # noqa: E402
 from .logistics import LogisticsPass  # noqa: E402
+from .places import KeyPlace, PlaceCheckItem, PlaceInspection, PlaceRectification  # noqa: E402
 from .prices import Market, PriceCase, PriceItem, PriceObservation  # noqa: E402
 from .schools import SchoolHoliday  # noqa: E402
 from .stock import Goods, StockLevel, StockMovement, StockPoint  # noqa: E402
@@ -165,8 +167,12 @@ __all__ = [
     "Gathering",
     "GatheringLimit",
     "Goods",
+    "KeyPlace",
     "LogisticsPass",
     "Market",
+    "PlaceCheckItem",
+    "PlaceInspection",
+    "PlaceRectification",
     "PriceCase",
     "PriceItem",
     "PriceObservation",

@@ -117,6 +117,7 @@ def _make_units(admin, j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]
         "dept_publicity": depts["publicity"],
         "dept_market": depts["market"],
         "dept_transport": depts["transport"],
+        "dept_commerce": depts["commerce"],
         "hospital": unit("clinic", "兴隆台区人民医院", district, depts["health"]),
         "lab": unit("lab", "兴隆台区核酸检测实验室", district, depts["health"]),
     }
