@@ -14,3 +14,4 @@ class Code(StrEnum):
     OVERLAP = "overlap"  # a shift at the same time as another of the same volunteer (no double booking)
     WRONG_CODE = "wrong_code"  # a door code that is not the household's
     CODE_LOCKED = "code_locked"  # five wrong door codes: the household confirms on its phone
+    THROUGH_SEALED = "through_sealed"  # a logistics pass whose route passes a sealed zone

@@ -15,6 +15,8 @@ from .passes import (
     pass_get,
     passes_for_plate,
     passes_visible,
+    route_choices,
+    route_names,
     vehicle_notes,
 )
 
@@ -30,5 +32,7 @@ __all__ = [
     "pass_get",
     "passes_for_plate",
     "passes_visible",
+    "route_choices",
+    "route_names",
     "vehicle_notes",
 ]

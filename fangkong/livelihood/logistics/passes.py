@@ -21,8 +21,10 @@ from fangkong.core.forms import FormInput
 from fangkong.core.ids import clean_plate
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry.models import Jurisdiction
 from fangkong.screening.vehicles import VehicleNote
 
+from .. import errors
 from ..models import LogisticsPass
 
 PLATE = re.compile(r"^[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}$")  # 辽L12345, 辽LD12345 (new energy: six)
@@ -42,6 +44,7 @@ class LogisticsPassApplyInput(FormInput):
     valid_from: Moment
     valid_until: Moment
     vehicle: str = ""
+    through: list[int] = []  # the district's streets and communities on the route
 
 
 class LogisticsPassDecideInput(FormInput):
@@ -83,6 +86,7 @@ def logistics_pass_apply(
     valid_from: datetime,
     valid_until: datetime,
     vehicle: str = "",
+    through: list[int] | None = None,
 ) -> LogisticsPass:
     """An application from the carrier (no account): checked, stored with the driver's phone encrypted, and given a
     reference to quote."""
@@ -97,7 +101,9 @@ def logistics_pass_apply(
         raise FieldError("valid_until", _("This time has passed."), code=Code.OUT_OF_RANGE)
     if valid_until - valid_from > LONGEST:
         raise FieldError("valid_until", _("A pass runs at most 30 days."), code=Code.OUT_OF_RANGE)
+    places = _through(through or [])
     values = {
+        "through": [j.pk for j in places],
         "plate": plate,
         "vehicle": _text("vehicle", vehicle, 40, required=False),
         "company": _text("company", company, 100),
@@ -119,6 +125,41 @@ def logistics_pass_apply(
         raise RuntimeError("no free pass reference")
     audit_record(actor=None, action="livelihood.logistics_apply", obj=made, object_repr=made.plate)
     return made
+
+
+def _through(ids: list[int]) -> list[Jurisdiction]:
+    """The route's streets and communities, none in a sealed zone (a logistics channel goes around one)."""
+    from ..gatherings import zone_over
+
+    if len(ids) > 50:
+        raise FieldError("through", _("At most 50 streets and communities."), code=Code.TOO_LARGE)
+    found = {j.pk: j for j in Jurisdiction.objects.filter(pk__in=ids, retired_on__isnull=True)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise FieldError("through", _("Unknown street or community: %(ids)s") % {"ids": missing}, code=Code.NOT_FOUND)
+    for j in found.values():
+        zone = zone_over(j, None)
+        if zone is not None and zone.level.colour == "red":
+            raise FieldError(
+                "through",
+                _("The route passes %(place)s, in %(zone)s (%(level)s): plan it around the sealed zone.")
+                % {"place": j.name, "zone": zone.name, "level": zone.level.label},
+                code=errors.Code.THROUGH_SEALED,
+            )
+    return list(found.values())
+
+
+def route_choices() -> list[Jurisdiction]:
+    """The district's streets and communities a route may name (public: their names are on every map)."""
+    return list(
+        Jurisdiction.objects.filter(level__in=("street", "community"), retired_on__isnull=True).order_by("path")
+    )
+
+
+def route_names(passes: list[LogisticsPass]) -> dict[int, str]:
+    """id → name of every street and community the passes' routes name (one query for a page)."""
+    ids = {i for p in passes for i in p.through}
+    return dict(Jurisdiction.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
 def logistics_pass_status(*, reference: str, plate: str) -> LogisticsPass:
@@ -155,6 +196,8 @@ def logistics_pass_decide(*, actor, pass_id: int, approve: bool, note: str = "")
     if p.state != LogisticsPass.State.PENDING:
         raise FieldError("state", _("Decided already."), code=Code.NOT_PENDING)
     note = _text("note", note, 300, required=not approve)
+    if approve:
+        _through(p.through)  # a zone sealed since the application: the route goes around it, or no pass
     if approve and p.valid_until <= clock.now():
         raise FieldError("state", _("The validity asked for has passed; the carrier applies again."), code=Code.EXPIRED)
     p.state = LogisticsPass.State.APPROVED if approve else LogisticsPass.State.REJECTED

@@ -23,6 +23,8 @@ class LogisticsPass(models.Model):
     company = models.CharField(_("carrier"), max_length=100)
     goods = models.CharField(_("goods carried"), max_length=200)
     route = models.CharField(_("route"), max_length=200)
+    # The district's streets and communities the route passes (ids): none may lie in a sealed zone.
+    through = models.JSONField(default=list, blank=True)
     driver_name = models.CharField(_("driver"), max_length=40)
     driver_phone_cipher = models.BinaryField(null=True, editable=False)
     valid_from = models.DateTimeField(_("valid from"))

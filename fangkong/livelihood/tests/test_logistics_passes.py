@@ -11,6 +11,7 @@ import pytest
 
 from fangkong.conftest import make_user
 from fangkong.core import clock, pii
+from fangkong.core.errors import FieldError
 from fangkong.core.models import AuditEvent
 from fangkong.livelihood import logistics
 from fangkong.livelihood.models import LogisticsPass
@@ -159,3 +160,34 @@ def test_the_public_page_applies_and_looks_up(client, district):
         "/me/logistics-pass/", {"reference": "WL00000000", "plate": "辽L12345"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert "No application with this reference" in missing.content.decode()
+
+
+def test_a_route_through_a_sealed_zone_is_refused(client, district, transport):
+    from fangkong.containment.zones import zone_approve, zone_request
+
+    zone = zone_request(
+        actor=district.hq, name="园丁封控区", level="sealed", basis="确诊病例", jurisdictions=[district.a.pk]
+    )
+    zone_approve(actor=make_user("hq2", "hq_admin", jurisdiction=district.d), zone_id=zone.pk)
+    body = _application(through=[district.s2.pk, district.a.pk])
+    r = client.post("/api/v1/public/logistics-passes", body, content_type=JSON)
+    assert r.status_code == 400 and r.json()["code"] == "through_sealed" and "园丁封控区" in r.json()["detail"]
+    assert not LogisticsPass.objects.exists()
+    around = client.post("/api/v1/public/logistics-passes", _application(through=[district.s2.pk]), content_type=JSON)
+    assert around.status_code == 201
+
+
+def test_a_zone_sealed_after_the_application_stops_its_approval(district, transport):
+    from fangkong.containment.zones import zone_approve, zone_request
+
+    p = logistics.logistics_pass_apply(**_application_values(through=[district.b.pk]))
+    q = logistics.logistics_pass_apply(**_application_values(through=[district.b1.pk], plate="辽L54321"))
+    zone = zone_request(
+        actor=district.hq, name="胜利封控区", level="sealed", basis="确诊病例", jurisdictions=[district.b1.pk]
+    )
+    zone_approve(actor=make_user("hq2", "hq_admin", jurisdiction=district.d), zone_id=zone.pk)
+    # The zone covers one grid of the community: the community itself is not sealed, the pass may go.
+    assert logistics.logistics_pass_decide(actor=transport, pass_id=p.pk, approve=True).state == "approved"
+    with pytest.raises(FieldError) as sealed:
+        logistics.logistics_pass_decide(actor=transport, pass_id=q.pk, approve=True)
+    assert sealed.value.code == "through_sealed"

@@ -45,7 +45,14 @@ def apply(request):
     return render(
         request,
         "livelihood/resident/logistics_pass.html",
-        {"error": error, "made": made, "found": found, "asked": asked, "form": request.POST if error else {}},
+        {
+            "error": error,
+            "made": made,
+            "found": found,
+            "asked": asked,
+            "form": request.POST if error else {},
+            "route_choices": logistics.route_choices(),
+        },
         status=400 if error else 200,
     )
 
@@ -69,6 +76,9 @@ def passes(request):
             messages.error(request, exc.message)
         return redirect("livelihood:logistics")
     page, query = page_of(request, logistics.passes_visible(user=request.user), size=50)
+    names = logistics.route_names(list(page))
+    for p in page:
+        p.through_names = "、".join(names.get(i, "") for i in p.through)  # type: ignore[attr-defined]
     return render(request, "livelihood/logistics.html", {"page": page, "query": query})
 
 
