@@ -64,13 +64,13 @@ def deliveries_page(request):
 
             def run() -> tuple[int, dict]:
                 d = deliveries.delivery_pack(actor=request.user, **data.dict())
-                return 201, {"delivery": d.pk, "requests": d.requests.count()}
+                return 201, {"delivery": d.pk, "requests": d.requests.count(), "courier": d.courier}
 
             _status, body = idempotent(request, "page-delivery", run, key=request.POST.get("key", "")[:64])
             messages.success(
                 request,
                 _("Packed %(n)s requests for %(courier)s; send them out when the courier leaves.")
-                % {"n": body.get("requests", 0), "courier": data.courier or _("the volunteer")},
+                % {"n": body.get("requests", 0), "courier": body.get("courier", "")},
             )
     except FieldError as exc:
         context = _context(request, error=exc, action=action or "pack", form=request.POST)
