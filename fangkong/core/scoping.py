@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import Model, Q, QuerySet
 
 from . import clock
 from .roles import ROLES
@@ -118,3 +119,18 @@ def unit_ids_for(user, cap: str) -> frozenset[int]:
 def has_cap(user, cap: str) -> bool:
     """Holds `cap` anywhere: over a jurisdiction or at a unit."""
     return not scope_for(user, cap).empty or bool(unit_ids_for(user, cap))
+
+
+M = TypeVar("M", bound=Model)
+
+
+def one_in_reach(qs: QuerySet[M], pk: int, *, for_update: bool = False) -> M:
+    """The object `pk` among `qs` — what the reader may reach, as a selector built it —, its row locked when asked;
+    else NotFound, exactly as for an id that does not exist (the `<entity>_get` access paths end here)."""
+    qs = qs.filter(pk=pk)
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    found = qs.first()
+    if found is None:
+        raise NotFound
+    return found

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fangkong.core import pii
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, one_in_reach, scope_for
 from fangkong.registry.models import Place
 
 from ..models import Delivery, SupplyRequest
@@ -72,13 +72,7 @@ def deliveries_visible(*, user) -> QuerySet[Delivery]:
 def delivery_get(*, user, delivery_id: int, for_update: bool = False) -> Delivery:
     if scope_for(user, Cap.LIVELIHOOD_WORK).empty:
         raise Forbidden(Cap.LIVELIHOOD_WORK)
-    qs = deliveries_visible(user=user).filter(pk=delivery_id)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(deliveries_visible(user=user), delivery_id, for_update=for_update)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, one_in_reach, scope_for
 from fangkong.registry.models import Jurisdiction, Place
 
 from ..models import Gathering
@@ -64,13 +64,7 @@ def gatherings_visible(*, user) -> QuerySet[Gathering]:
 def gathering_get(*, user, gathering_id: int, for_update: bool = False) -> Gathering:
     if scope_for(user, Cap.LIVELIHOOD_WORK).empty:
         raise Forbidden(Cap.LIVELIHOOD_WORK)
-    qs = gatherings_visible(user=user).filter(pk=gathering_id)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(gatherings_visible(user=user), gathering_id, for_update=for_update)
 
 
 def decision_now(gathering: Gathering) -> Decision | None:

@@ -20,7 +20,7 @@ from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import clean_plate
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.core.scoping import Forbidden, NotFound, has_cap, one_in_reach
 from fangkong.registry.models import Jurisdiction
 from fangkong.screening.vehicles import VehicleNote
 
@@ -181,13 +181,7 @@ def passes_visible(*, user) -> QuerySet[LogisticsPass]:
 def pass_get(*, user, pass_id: int, for_update: bool = False) -> LogisticsPass:
     if not has_cap(user, Cap.LOGISTICS_APPROVE):
         raise Forbidden(Cap.LOGISTICS_APPROVE)
-    qs = LogisticsPass.objects.filter(pk=pass_id)
-    if for_update:
-        qs = qs.select_for_update()
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(LogisticsPass.objects.all(), pass_id, for_update=for_update)
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.core.scoping import Forbidden, NotFound, one_in_reach, scope_for, unit_ids_for
 from fangkong.registry.models import Unit
 
 from ..models import KeyPlace, PlaceCheckItem, PlaceInspection, PlaceRectification
@@ -62,13 +62,7 @@ def places_visible(*, user) -> QuerySet[KeyPlace]:
 def place_get(*, user, place_id: int, for_update: bool = False) -> KeyPlace:
     if scope_for(user, Cap.LIVELIHOOD_WORK).empty and not unit_ids_for(user, Cap.PLACE_INSPECT):
         raise Forbidden(Cap.PLACE_INSPECT)
-    qs = places_visible(user=user).filter(pk=place_id)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(places_visible(user=user), place_id, for_update=for_update)
 
 
 def venues_to_register(*, user) -> QuerySet[Unit]:

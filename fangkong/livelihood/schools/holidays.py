@@ -18,7 +18,7 @@ from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
+from fangkong.core.scoping import Forbidden, one_in_reach, scope_for, unit_ids_for
 from fangkong.registry.models import Unit
 
 from ..models import SchoolHoliday
@@ -61,13 +61,7 @@ def holidays_visible(*, user) -> QuerySet[SchoolHoliday]:
 
 
 def holiday_get(*, user, holiday_id: int, for_update: bool = False) -> SchoolHoliday:
-    qs = holidays_visible(user=user).filter(pk=holiday_id)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(holidays_visible(user=user), holiday_id, for_update=for_update)
 
 
 @transaction.atomic

@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from fangkong.core import clock
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, one_in_reach, scope_for
 
 from ..models import Goods, StockLevel, StockMovement, StockPoint, SupplyRequest
 
@@ -31,13 +31,8 @@ def stock_point_get(*, user, point_id: int, for_update: bool = False) -> StockPo
     scope = scope_for(user, Cap.LIVELIHOOD_WORK)
     if scope.empty:
         raise Forbidden(Cap.LIVELIHOOD_WORK)  # before any look-up: the refusal must not depend on what exists
-    qs = StockPoint.objects.filter(scope.q("jpath"), pk=point_id).select_related("jurisdiction")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    point = qs.first()
-    if point is None:
-        raise NotFound
-    return point
+    points = StockPoint.objects.filter(scope.q("jpath")).select_related("jurisdiction")
+    return one_in_reach(points, point_id, for_update=for_update)
 
 
 def goods_all(*, user, active_only: bool = True) -> list[Goods]:

@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 
 from fangkong.core import clock
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import Forbidden, NotFound, scope_for
+from fangkong.core.scoping import Forbidden, NotFound, one_in_reach, scope_for
 
 from ..models import Shift, Volunteer
 from ..selectors import volunteers_visible
@@ -24,13 +24,7 @@ def volunteer_get(*, user, volunteer_id: int, for_update: bool = False) -> Volun
     else 404 (as for no volunteer at all)."""
     if scope_for(user, Cap.LIVELIHOOD_WORK).empty:
         raise Forbidden(Cap.LIVELIHOOD_WORK)
-    qs = volunteers_visible(user=user).filter(pk=volunteer_id)
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(volunteers_visible(user=user), volunteer_id, for_update=for_update)
 
 
 def shift_get(*, user, shift_id: int, for_update: bool = False) -> Shift:
@@ -38,13 +32,8 @@ def shift_get(*, user, shift_id: int, for_update: bool = False) -> Shift:
     scope = scope_for(user, Cap.LIVELIHOOD_WORK)
     if scope.empty:
         raise Forbidden(Cap.LIVELIHOOD_WORK)
-    qs = Shift.objects.filter(scope.q("jpath"), pk=shift_id).select_related("volunteer", "volunteer__person")
-    if for_update:
-        qs = qs.select_for_update(of=("self",))
-    found = qs.first()
-    if found is None:
-        raise NotFound
-    return found
+    shifts = Shift.objects.filter(scope.q("jpath")).select_related("volunteer", "volunteer__person")
+    return one_in_reach(shifts, shift_id, for_update=for_update)
 
 
 def shifts_of(volunteer: Volunteer) -> QuerySet[Shift]:
