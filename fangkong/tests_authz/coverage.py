@@ -634,6 +634,7 @@ OPERATIONS: dict[str, Cov] = {
     _P + "livelihood_api_logistics_pass_decide": district("logistics passes: the transport department and HQ only"),
     _P + "livelihood_api_logistics_pass_revoke": district("logistics passes: the transport department and HQ only"),
     _P + "livelihood_api_place_check_item_list": district("the district's checklist for key places, no one's data"),
+    _P + "livelihood_api_place_check_item_set": district("the checklist: district HQ only (service)"),
     _P + "livelihood_api_key_place_list": listing("key_place"),
     _P + "livelihood_api_key_place_register": creates("a key place; the venue must be in reach (service)"),
     _P + "livelihood_api_key_place_detail": scoped("key_place"),

@@ -101,6 +101,12 @@ def place_check_item_list(request):
     return [_item(i) for i in places.checklist()]
 
 
+@router.post("/place-check-items", response={200: PlaceCheckItemOut, **ERRORS})
+def place_check_item_set(request, payload: places.PlaceCheckItemSetInput):
+    """Add or change a line of the checklist (district HQ); `active: false` stops asking it."""
+    return _item(places.place_check_item_set(actor=request.user, **payload.dict()))
+
+
 @router.get("/key-places", response={200: KeyPlacePage, **ERRORS})
 def key_place_list(request, page: int = 1, page_size: int | None = None):
     rows, total = paginate(places.places_visible(user=request.user).order_by("jpath", "pk"), page, page_size)

@@ -9,5 +9,6 @@ ACTIONS = {
     "livelihood.place_inspect": _("Key place inspected"),
     "livelihood.place_fixed": _("Key place's finding put right"),
     "livelihood.place_order": _("Key place closed, limited or reopened by order"),
+    "livelihood.place_check_item_set": _("Key places' checklist changed"),
 }
-OBJECTS = {"livelihood.keyplace": _("Key place")}
+OBJECTS = {"livelihood.keyplace": _("Key place"), "livelihood.placecheckitem": _("Checklist item")}

@@ -7,6 +7,7 @@ with the reason; the venue-code poster says so."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -115,6 +116,61 @@ def place_rows(places: list[KeyPlace]) -> list[PlaceRow]:
         .values_list("place_id", "n", "late")
     }
     return [PlaceRow(p, failed.get(p.pk, 0), *fixes.get(p.pk, (0, 0))) for p in places]
+
+
+class PlaceCheckItemSetInput(FormInput):
+    """One line of the checklist, added or changed by district HQ: its code (letters, digits, _ or -; empty: a new
+    line), its words, the days a failure has to be put right, whether it is asked now."""
+
+    code: str = ""
+    text: str
+    days_to_fix: int = 3
+    active: bool = True
+
+
+def checklist_may_edit(*, user) -> bool:
+    """District HQ keeps the checklist (livelihood work over the whole district)."""
+    return scope_for(user, Cap.LIVELIHOOD_WORK).district_wide
+
+
+def checklist_all() -> list[PlaceCheckItem]:
+    """Every line, those no longer asked too (for HQ's page)."""
+    return list(PlaceCheckItem.objects.order_by("-active", "order", "code"))
+
+
+@transaction.atomic
+def place_check_item_set(*, actor, code: str, text: str, days_to_fix: int = 3, active: bool = True) -> PlaceCheckItem:
+    """Add a line or change one (its words, its days, asked or not); inspections done keep the words they had."""
+    if not checklist_may_edit(user=actor):
+        raise Forbidden(Cap.LIVELIHOOD_WORK)
+    code = (code or "").strip().lower()
+    if not code:  # a new line from the page: named after its place in the list
+        code = f"item{PlaceCheckItem.objects.count() + 1}"
+        while PlaceCheckItem.objects.filter(code=code).exists():
+            code += "x"
+    if not re.fullmatch(r"[a-z0-9_-]{2,30}", code):
+        raise FieldError("code", _("2 to 30 letters, digits, _ or -."), code=Code.INVALID)
+    text = " ".join((text or "").split())
+    if not text:
+        raise FieldError("text", _("This field is required."), code=Code.REQUIRED)
+    if len(text) > 200:
+        raise FieldError("text", _("At most %(n)d characters.") % {"n": 200}, code=Code.TOO_LONG)
+    if not 1 <= days_to_fix <= 60:
+        raise FieldError("days_to_fix", _("1 to 60 days."), code=Code.OUT_OF_RANGE)
+    item = PlaceCheckItem.objects.select_for_update().filter(code=code).first()
+    before = None
+    if item is None:
+        last = PlaceCheckItem.objects.order_by("-order").values_list("order", flat=True).first() or 0
+        item = PlaceCheckItem(code=code, order=last + 1)
+    else:
+        before = {"text": item.text, "days_to_fix": item.days_to_fix, "active": item.active}
+    item.text, item.days_to_fix, item.active = text, days_to_fix, active
+    item.save()
+    audit_record(
+        actor=actor, action="livelihood.place_check_item_set", obj=item, object_repr=code,
+        fields={"before": before, "text": text, "days_to_fix": days_to_fix, "active": active},
+    )  # fmt: skip
+    return item
 
 
 class KeyPlaceRegisterInput(FormInput):

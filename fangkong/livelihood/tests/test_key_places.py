@@ -158,3 +158,36 @@ def test_the_page_walks_the_inspection_on_a_phone(district, setting):
     body = r.content.decode()
     assert "1 items failed" in body or "items failed" in body
     assert "保洁员未戴口罩" in body and KeyPlace.objects.get().rectifications.count() == 1
+
+
+def test_hq_keeps_the_checklist_and_inspections_follow_it(client, district, setting, api_token):
+    place, _other, inspector, _stranger = setting
+    body = {"code": "queue", "text": "排队人员间隔一米以上", "days_to_fix": 2}
+    refused = client.post("/api/v1/place-check-items", body, content_type=JSON, **api_token(district.worker_a))
+    assert refused.status_code == 403
+    token = api_token(district.hq)
+    added = client.post("/api/v1/place-check-items", body, content_type=JSON, **token)
+    assert added.status_code == 200 and added.json()["code"] == "queue"
+    with pytest.raises(FieldError) as missing:  # the new line is asked now
+        places.place_inspect(actor=inspector, place_id=place.pk, results=ALL_PASS)
+    assert missing.value.field == "result_queue"
+    off = client.post("/api/v1/place-check-items", body | {"active": False}, content_type=JSON, **token)
+    assert off.status_code == 200
+    assert places.place_inspect(actor=inspector, place_id=place.pk, results=ALL_PASS).failed == 0
+    bad = client.post("/api/v1/place-check-items", {"code": "排队", "text": "x"}, content_type=JSON, **token)
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "code"
+    page = district.client(district.hq).get("/livelihood/places/").content.decode()
+    assert "排队人员间隔一米以上" in page and "no longer asked" in page
+
+
+def test_a_new_line_from_the_page_needs_no_code(district, setting):
+    hq = district.client(district.hq)
+    r = hq.post(
+        "/livelihood/places/",
+        {"action": "item", "code": "", "text": "电梯按钮定时消毒", "days_to_fix": "2", "active": "on"},
+    )
+    assert r.status_code == 302
+    item = places.checklist()[-1]
+    assert item.text == "电梯按钮定时消毒" and item.code.startswith("item") and item.days_to_fix == 2
+    page = hq.get("/livelihood/places/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert item.code not in page.split("<main")[1].replace(f'value="{item.code}"', "")  # no code shown as text

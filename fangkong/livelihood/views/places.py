@@ -27,6 +27,8 @@ def _list_context(request, **extra) -> dict:
         "kinds": KeyPlace.Kind.choices,
         "venues": places.venues_to_register(user=request.user)[:300],
         "departments": places.departments(),
+        "may_edit_checklist": places.checklist_may_edit(user=request.user),
+        "checklist": places.checklist_all(),
         "form": {},
         **extra,
     }
@@ -36,6 +38,16 @@ def _list_context(request, **extra) -> dict:
 def place_list(request):
     if not (has_cap(request.user, Cap.LIVELIHOOD_WORK) or has_cap(request.user, Cap.PLACE_INSPECT)):
         raise NotFound
+    if request.method == "POST" and request.POST.get("action") == "item":
+        try:
+            item = places.place_check_item_set(
+                actor=request.user, **places.PlaceCheckItemSetInput.from_form(request.POST).dict()
+            )
+            messages.success(request, _("Checklist: %(item)s saved.") % {"item": item.text})
+            return redirect("livelihood:places")
+        except FieldError as exc:
+            context = _list_context(request, error=exc, action="item", form=request.POST)
+            return render(request, "livelihood/places.html", context, status=400)
     if request.method == "POST":
         try:
             place = places.place_register(
