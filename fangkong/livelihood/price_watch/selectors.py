@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from fangkong.core import clock
 from fangkong.core.params import BIGINT_MAX
 from fangkong.core.roles import Cap
-from fangkong.core.scoping import NotFound, Scope, scope_for, unit_ids_for
+from fangkong.core.scoping import NotFound, Scope, one_in_reach, scope_for, unit_ids_for
 from fangkong.registry.models import Jurisdiction, Unit
 
 from ..models import Market, PriceCase, PriceItem, PriceObservation, PriceReport
@@ -93,12 +93,7 @@ def _named(id: int | None) -> int:
 def market_get(*, user, id: int, for_update: bool = False) -> Market:
     _named(id)
     rows = markets_visible(user=user)
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    found = rows.filter(pk=id).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(rows, id, for_update=for_update)
 
 
 def market_places(*, user) -> QuerySet[Jurisdiction]:
@@ -159,12 +154,7 @@ def price_case_get(*, user, id: int, for_update: bool = False) -> PriceCase:
     if reach.empty:
         raise NotFound
     rows = PriceCase.objects.filter(reach.q("jpath")).select_related("market", "item", "closed_by")
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    found = rows.filter(pk=id).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(rows, id, for_update=for_update)
 
 
 def price_report_get(*, user, id: int, for_update: bool = False) -> PriceReport:
@@ -172,12 +162,7 @@ def price_report_get(*, user, id: int, for_update: bool = False) -> PriceReport:
 
     _named(id)
     rows = price_reports_visible(user=user)
-    if for_update:
-        rows = rows.select_for_update(of=("self",))
-    found = rows.filter(pk=id).first()
-    if found is None:
-        raise NotFound
-    return found
+    return one_in_reach(rows, id, for_update=for_update)
 
 
 def price_observations_visible(*, user) -> QuerySet[PriceObservation]:
