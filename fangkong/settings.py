@@ -15,6 +15,16 @@ FANGKONG_SSL_REDIRECT, FANGKONG_HSTS_SECONDS, FANGKONG_HSTS_SUBDOMAINS  producti
 FANGKONG_SMS_CHANNEL  dotted path of the text-message channel (default: write messages to the log)
 FANGKONG_PORTAL_LINK_DOMAINS  comma-separated domains portal articles may link to (default gov.cn,…)
 FANGKONG_PORTAL_CACHE  seconds a rendered public page is cached (default 60; publishing clears it at once)
+DATABASE_REPLICA_URLS  comma-separated streaming replicas for reads that may lag (core.replicas)
+FANGKONG_REPLICA_MAX_LAG, FANGKONG_REPLICA_CHECK, FANGKONG_READ_YOUR_WRITES  seconds: a replica past this lag is
+                    skipped (5); how often each process checks (2); a client that wrote reads the primary (10)
+FANGKONG_TRUSTED_PROXIES  comma-separated addresses or networks of the proxies in front (nginx, a load balancer):
+                    only from them is X-Forwarded-For believed (core.middleware.client_address)
+FANGKONG_PGBOUNCER  "1" behind a transaction-pooling PgBouncer (no server-side prepared statements or cursors)
+FANGKONG_MEDIA_ROOT, FANGKONG_STATIC_ROOT  uploads (a directory every app node shares) and collected static files
+
+Every setting that holds a secret (keys, database, cache and broker URLs) may instead name a file: NAME_FILE=/path
+(systemd's LoadCredential, a mounted secret); the file's content, stripped, is the value.
 """
 
 from __future__ import annotations
@@ -32,11 +42,23 @@ HOME = Path(os.environ.get("FANGKONG_HOME", BASE_DIR.parent / "var")).resolve()
 PRODUCTION = os.environ.get("FANGKONG_ENV", "") == "production"
 
 
+def env(name: str, default: str = "") -> str:
+    """A setting from the environment, or from the file that NAME_FILE names (a secret kept out of the environment,
+    which other processes of the same user and crash reports can read)."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise RuntimeError(f"{name}_FILE={path} cannot be read: {exc.strerror}") from exc
+    return os.environ.get(name, default)
+
+
 def _local_secret(name: str, make) -> str:
     """A secret from the environment, or (outside production) one generated once into HOME."""
-    env = os.environ.get(name)
-    if env:
-        return env
+    value = env(name)
+    if value:
+        return value
     if PRODUCTION:
         raise RuntimeError(f"{name} must be set when FANGKONG_ENV=production")
     HOME.mkdir(parents=True, exist_ok=True)
@@ -86,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fangkong.core.middleware.CleanInputMiddleware",  # control characters out of every query and form
+    "fangkong.core.replicas.ReplicaMiddleware",  # reads of GET requests on replicas, when there are any
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,7 +145,7 @@ TEMPLATES = [
 ]
 
 _default_db = f"sqlite:///{HOME / 'fangkong.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL", _default_db), conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     HOME.mkdir(parents=True, exist_ok=True)
     # WAL lets the demo server read while an import writes; a busy timeout instead of "database is locked".
@@ -133,25 +156,46 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
+    PGBOUNCER = os.environ.get("FANGKONG_PGBOUNCER") == "1"
     # No JIT compilation: our statements are short look-ups and batch writes, where compiling (10–15 ms, measured
     # on a 10,000-scan batch) costs more than it saves; JIT pays off for long analytics, which we do not run.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # Behind PgBouncer (FANGKONG_PGBOUNCER=1), which passes no such options, `jit=off` is set on the role instead.
+    DATABASES["default"].setdefault("OPTIONS", {})
+    if not PGBOUNCER:
+        DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
     # Let the few statements that ask for it (the scanners' status look-up) be prepared on the server: planning
     # cost as much as running it (pgbench: 24k → 67k look-ups/s). Django's own cursors bind on the client and
-    # never prepare. Behind a transaction-pooling PgBouncer set FANGKONG_PG_PREPARE=0.
-    if os.environ.get("FANGKONG_PG_PREPARE", "1") == "1":
+    # never prepare. Behind a transaction-pooling PgBouncer a connection is the server's only for one transaction:
+    # nothing prepared on it, no cursor held open across transactions (Django's .iterator() would keep one WITH
+    # HOLD).
+    if PGBOUNCER:
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    elif os.environ.get("FANGKONG_PG_PREPARE", "1") == "1":
         DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 0
+    # Streaming replicas for the reads that may lag (core.replicas): "replica1", "replica2" … A replica that does
+    # not answer within two seconds is skipped, not waited for.
+    for _n, _url in enumerate(u.strip() for u in env("DATABASE_REPLICA_URLS").split(",") if u.strip()):
+        _replica = dj_database_url.parse(_url, conn_max_age=60)
+        _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2}
+        DATABASES[f"replica{_n + 1}"] = _replica
+    if len(DATABASES) > 1:
+        DATABASE_ROUTERS = ["fangkong.core.replicas.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared cache (rate limits per scanner device): Redis in production, so that all worker processes count
 # together; per process in memory otherwise (the demo: a limit then applies per worker).
-if os.environ.get("FANGKONG_CACHE_URL"):
+if env("FANGKONG_CACHE_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["FANGKONG_CACHE_URL"],
+            "LOCATION": env("FANGKONG_CACHE_URL"),
+            # A cache that stops answering costs a request two seconds at most, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
+    # Sessions read from the shared cache by every app node, written through to the database: a Redis restart
+    # signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "fangkong"}}
 
@@ -192,14 +236,14 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = HOME / "static"
+STATIC_ROOT = Path(env("FANGKONG_STATIC_ROOT") or HOME / "static")
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True  # serve straight from the apps' static folders; no collectstatic step
-MEDIA_ROOT = HOME / "media"
+MEDIA_ROOT = Path(env("FANGKONG_MEDIA_ROOT") or HOME / "media")  # shared by every app node (docs/deployment.md)
 # Uploads and the tables read from them (fangkong.core.uploads, fangkong.core.tables). A file past
 # UPLOAD_MAX_BYTES stops being stored while it arrives (core.uploads.UploadLimitHandler) and is refused with a
 # 400 "too_large"; a front proxy should still cap request bodies (nginx client_max_body_size 60m).
@@ -241,11 +285,14 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")
 CELERY_TASK_ACKS_LATE = True  # a worker that dies mid-job leaves it to another (jobs are idempotent)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # imports are long: do not hoard them
 CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_TIMEOUT = 2  # /readyz and a request queueing a job wait that long for Redis, not forever
+# What `fangkong beat` sends, and when: fangkong/core/celery_app.py (the district's time zone).
+CELERY_TIMEZONE = TIME_ZONE
 
 LOGGING = {
     "version": 1,
@@ -277,4 +324,8 @@ FANGKONG: dict[str, Any] = {
     # District HQ and administrators sign in with a second factor (TOTP). On in production; the demo and the
     # tests turn it on where they mean to (FANGKONG_REQUIRE_2FA=1).
     "REQUIRE_2FA": os.environ.get("FANGKONG_REQUIRE_2FA", "1" if PRODUCTION else "0") == "1",
+    "REPLICA_MAX_LAG_SECONDS": float(os.environ.get("FANGKONG_REPLICA_MAX_LAG", "5")),
+    "REPLICA_CHECK_SECONDS": float(os.environ.get("FANGKONG_REPLICA_CHECK", "2")),
+    "READ_YOUR_WRITES_SECONDS": int(os.environ.get("FANGKONG_READ_YOUR_WRITES", "10")),
+    "TRUSTED_PROXIES": [p.strip() for p in os.environ.get("FANGKONG_TRUSTED_PROXIES", "").split(",") if p.strip()],
 }

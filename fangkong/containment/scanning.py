@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 
-from fangkong.core.bulk import select_rows
+from fangkong.core import replicas
 from fangkong.core.ratelimit import scanner_hit
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -62,15 +62,26 @@ def status_for_code(code: str) -> Status | None:
     query = _lookup_sql(code)
     if query is None:
         return None
-    rows = _select_prepared(*query)
+    # A streaming replica answers when there is one that keeps up (core.replicas: its lag stays under the bound);
+    # one that fails is skipped from then on and the primary answers this scan.
+    alias = replicas.lag_tolerant_alias()
+    try:
+        rows = _select_prepared(connections[alias], *query)
+    except DatabaseError:
+        if alias == "default":
+            raise
+        replicas.mark_down(alias, "a status look-up failed")
+        rows = _select_prepared(connections["default"], *query)
     return status_from_row(rows[0]) if rows else None
 
 
-def _select_prepared(sql: str, params: list) -> list[tuple]:
+def _select_prepared(connection, sql: str, params: list) -> list[tuple]:
     """On PostgreSQL, a server-side prepared statement: the look-up is planned once per connection instead of
     at every scan (planning cost as much as executing it, measured). Elsewhere, the ordinary cursor."""
     if connection.vendor != "postgresql":
-        return select_rows(sql, params)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
     import psycopg
 
     connection.ensure_connection()

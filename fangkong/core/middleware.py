@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import functools
+import ipaddress
 import uuid
 
+from django.conf import settings
 from django.http import Http404, QueryDict
 
 from .context_vars import RequestInfo, current_request
@@ -9,10 +12,41 @@ from .text import clean_text, has_control
 
 
 def client_address(request) -> str:
-    # Only REMOTE_ADDR: X-Forwarded-For is trivially forged unless a known proxy sets it, and the
-    # audit trail must not record an address the client chose. Deployments behind a proxy set
-    # the proxy to overwrite REMOTE_ADDR (e.g. nginx real_ip).
-    return request.META.get("REMOTE_ADDR", "")
+    """The address the request came from, as the audit trail and the sign-in limits record it.
+
+    REMOTE_ADDR, unless it is one of FANGKONG_TRUSTED_PROXIES (nginx in front, a load balancer): then the nearest
+    address in X-Forwarded-For that is not a trusted proxy, read from the right — each proxy appends the address it
+    saw, so the right end is what our own proxies wrote and the left what the client may have forged."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    trusted = _trusted_proxies()
+    if not trusted or not _within(remote, trusted):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _within(hop, trusted):
+            return hop if _address(hop) is not None else remote
+    return hops[0] if hops else remote
+
+
+@functools.cache
+def _networks(spec: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(s, strict=False) for s in spec)
+
+
+def _trusted_proxies():
+    return _networks(tuple(settings.FANGKONG["TRUSTED_PROXIES"]))
+
+
+def _address(text: str):
+    try:
+        return ipaddress.ip_address(text)
+    except ValueError:
+        return None
+
+
+def _within(text: str, networks) -> bool:
+    address = _address(text)
+    return address is not None and any(address in net for net in networks)
 
 
 class RequestContextMiddleware:

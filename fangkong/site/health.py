@@ -1,0 +1,73 @@
+"""/healthz and /readyz for load balancers and `fangkong stack status`.
+
+/healthz answers 200 whenever the process does (a node that hangs or died is taken out of rotation). /readyz
+asks what a request needs — the database, the shared cache, the broker — each with a short timeout, and answers
+503 naming what is unreachable, so a balancer sends nothing to a node that could only fail. Neither says more
+than "ok" or "unreachable": the reason (an address, a password error) goes to the log, not to whoever asks.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connections
+
+from fangkong.core import replicas
+
+log = logging.getLogger(__name__)
+
+OK, DOWN, NONE = "ok", "unreachable", "not configured"
+
+
+def database() -> str:
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        log.exception("readyz: the database does not answer")
+        connections["default"].close()
+        return DOWN
+    return OK
+
+
+def shared_cache() -> str:
+    if "RedisCache" not in settings.CACHES["default"]["BACKEND"]:
+        return NONE  # a process's own memory: nothing to reach
+    key = f"readyz:{uuid.uuid4().hex}"
+    try:
+        cache.set(key, 1, 10)
+        ok = cache.get(key) == 1
+        cache.delete(key)
+    except Exception:  # redis-py's own errors: the cache backend does not wrap them
+        log.exception("readyz: the cache does not answer")
+        return DOWN
+    return OK if ok else DOWN
+
+
+def broker() -> str:
+    if not settings.CELERY_BROKER_URL:
+        return NONE  # jobs run in the web process
+    from fangkong.core.celery_app import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception:  # kombu's errors, whatever the transport
+        log.exception("readyz: the broker does not answer")
+        return DOWN
+    return OK
+
+
+def readiness() -> tuple[bool, dict[str, object]]:
+    checks: dict[str, object] = {"database": database(), "cache": shared_cache(), "broker": broker()}
+    ready = all(v != DOWN for v in checks.values())
+    if replicas.aliases():
+        # Informational: a replica that is down or late is skipped, so the node is still ready.
+        checks["replicas"] = {
+            alias: OK if state["usable"] else state["reason"] for alias, state in replicas.status().items()
+        }
+    return ready, checks
