@@ -16,8 +16,9 @@ from fangkong.registry.models import Person
 
 @pytest.fixture
 def db_outside_transactions(django_db_setup, django_db_blocker):
-    """The test database, reachable, without the transaction a django_db test runs in (reads only: the router
-    sends nothing to a replica from inside a transaction, which is the point of several tests here)."""
+    """The test database, reachable, without the transaction a django_db test runs in (these tests only read): the
+    router sends nothing to a replica from inside a transaction, which is the point of several tests here. (The
+    test database is made for the session when some test is marked django_db: the last test here is.)"""
     with django_db_blocker.unblock():
         yield
 
@@ -25,7 +26,7 @@ def db_outside_transactions(django_db_setup, django_db_blocker):
 def _add_replica(monkeypatch, alias: str, **changes) -> None:
     from django.conf import settings
 
-    conf = copy.deepcopy(connections.settings["default"])
+    conf = copy.deepcopy(connections["default"].settings_dict)  # the test database's own name
     conf.update(changes)
     # Django's connection handler reads the same dict as settings.DATABASES (undone after the test).
     for databases in {id(d): d for d in (connections.settings, settings.DATABASES)}.values():
@@ -157,7 +158,9 @@ def test_nothing_is_routed_without_replicas():
     assert replicas.lag_tolerant_alias() == "default"
 
 
+@pytest.mark.django_db
 def test_migrations_run_on_the_primary_only():
+    assert Person.objects.using(replicas.ReplicaRouter().db_for_read(Person)).count() >= 0
     router = replicas.ReplicaRouter()
     assert router.allow_migrate("default", "registry") and not router.allow_migrate("replica1", "registry")
     assert router.db_for_write(Person) == "default"
