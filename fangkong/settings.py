@@ -168,6 +168,11 @@ else:
     # never prepare. Behind a transaction-pooling PgBouncer a connection is the server's only for one transaction:
     # nothing prepared on it, no cursor held open across transactions (Django's .iterator() would keep one WITH
     # HOLD).
+    # Several hosts in DATABASE_URL (postgres://…@db1,db2/fangkong?target_session_attrs=read-write, as pg_auto_failover
+    # prints it): after a failover a kept connection may point at the old primary, so each request checks its
+    # connection first and opens a new one — to whichever host is now the primary — when it is gone.
+    if "," in str(DATABASES["default"].get("HOST", "")):
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if PGBOUNCER:
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     elif os.environ.get("FANGKONG_PG_PREPARE", "1") == "1":
@@ -176,7 +181,10 @@ else:
     # not answer within two seconds is skipped, not waited for.
     for _n, _url in enumerate(u.strip() for u in env("DATABASE_REPLICA_URLS").split(",") if u.strip()):
         _replica = dj_database_url.parse(_url, conn_max_age=60)
-        _replica["OPTIONS"] = {**DATABASES["default"]["OPTIONS"], "connect_timeout": 2}
+        # The primary's session options, less the one that would refuse a standby (a failover connection string's
+        # target_session_attrs=read-write), then the replica's own.
+        _shared = {k: v for k, v in DATABASES["default"]["OPTIONS"].items() if k != "target_session_attrs"}
+        _replica["OPTIONS"] = {**_shared, "connect_timeout": 2, **_replica.get("OPTIONS", {})}
         DATABASES[f"replica{_n + 1}"] = _replica
     if len(DATABASES) > 1:
         DATABASE_ROUTERS = ["fangkong.core.replicas.ReplicaRouter"]

@@ -56,51 +56,59 @@ class _Health:
 _health: dict[str, _Health] = {}
 _health_lock = threading.Lock()
 
-# Replay lag in seconds, 0 where the replica has replayed all it received while streaming (an idle primary writes
-# nothing, so "time since the last replayed commit" alone would call an idle replica late), NULL when it is not
-# streaming (its lag cannot be known). A server not in recovery is a primary — a promoted replica: lag 0.
+# Replay lag in seconds: 0 where the replica has replayed all the primary had written a moment before (an idle
+# primary writes nothing, so "time since the last replayed commit" alone would call an idle replica late), else the
+# time since the last commit it replayed; NULL when it is behind and has replayed none (its lag cannot be known).
+# A server not in recovery is a primary — a promoted replica: lag 0. Only functions any role may call: the app's role
+# does not see pg_stat_wal_receiver's columns.
 LAG_SQL = """
 SELECT CASE
   WHEN NOT pg_is_in_recovery() THEN 0
-  WHEN NOT EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming') THEN NULL
-  WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-  ELSE COALESCE(EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+  WHEN pg_last_wal_replay_lsn() >= %s::pg_lsn THEN 0
+  ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())
 END
 """
 
 
 def replica_lag(alias: str) -> float | None:
-    """The replica's replay lag in seconds (None: not streaming). Raises DatabaseError when it does not answer."""
+    """The replica's replay lag in seconds (None: unknown). Raises DatabaseError when it does not answer."""
     conn = connections[alias]
     conn.ensure_connection()
     if conn.vendor != "postgresql":
         return 0.0  # an embedded copy (tests): nothing replays
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END")
+        primary_lsn = cursor.fetchone()[0] or "0/0"
     with conn.cursor() as cursor:
-        cursor.execute(LAG_SQL)
+        cursor.execute(LAG_SQL, [primary_lsn])
         value = cursor.fetchone()[0]
     return None if value is None else float(value)
 
 
-def check(alias: str) -> _Health:
-    """Whether the replica may serve reads now (asked of the database at most every FANGKONG_REPLICA_CHECK s)."""
+def check(alias: str, *, now: bool = False) -> _Health:
+    """Whether the replica may serve reads now (asked of the database at most every FANGKONG_REPLICA_CHECK s, or at
+    once with `now`)."""
     conf = settings.FANGKONG
-    now = time.monotonic()
+    interval = 0 if now else conf["REPLICA_CHECK_SECONDS"]
+    started = time.monotonic()
     health = _health.get(alias)
-    if health is not None and now - health.checked_at < conf["REPLICA_CHECK_SECONDS"]:
+    if health is not None and started - health.checked_at < interval:
         return health
     with _health_lock:
         health = _health.setdefault(alias, _Health())
-        if now - health.checked_at < conf["REPLICA_CHECK_SECONDS"]:
+        if started - health.checked_at < interval:
             return health
-        health.checked_at = now  # one check at a time per process; the others use the last answer meanwhile
+        health.checked_at = started  # one check at a time per process; the others use the last answer meanwhile
     try:
         lag = replica_lag(alias)
     except DatabaseError as exc:
         _drop_connection(alias)
+        if _health[alias].usable or _health[alias].reason == "not checked":
+            log.warning("replica %s does not answer: %s", alias, exc)
         _record(alias, usable=False, lag=None, reason=f"unreachable: {exc.__class__.__name__}")
     else:
         if lag is None:
-            _record(alias, usable=False, lag=None, reason="not streaming")
+            _record(alias, usable=False, lag=None, reason="behind, lag unknown")
         elif lag > conf["REPLICA_MAX_LAG_SECONDS"]:
             _record(alias, usable=False, lag=lag, reason=f"lagging {lag:.1f} s")
         else:
@@ -191,7 +199,9 @@ def _pin(credential: str | None) -> None:
 
 class ReplicaMiddleware:
     """Marks a request's reads as allowed to lag (GET/HEAD, no recent write by this client), pins a client that
-    writes to the primary for a few seconds, and runs a GET again on the primary when its replica failed."""
+    writes to the primary for a few seconds, and answers a GET again from the primary when it failed on a replica
+    that stopped answering (the failure reached no one but this request: the API and the pages turn exceptions
+    into 500 replies, so the failure is recognised by the reply and a check of the replica, not by the exception)."""
 
     SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -207,6 +217,13 @@ class ReplicaMiddleware:
         chosen_token = _chosen.set(None)
         try:
             response = self.get_response(request)
+            alias = _chosen.get()
+            if response.status_code >= 500 and alias not in (None, "default") and not check(alias, now=True).usable:
+                log.warning(
+                    "%s %s failed on replica %s: answered from the primary", request.method, request.path, alias
+                )
+                reads_may_lag.set(False)
+                response = self.get_response(request)
         finally:
             reads_may_lag.reset(lag_token)
             _chosen.reset(chosen_token)
@@ -217,12 +234,3 @@ class ReplicaMiddleware:
             if new_session is not None and new_session.value:
                 _pin(new_session.value)
         return response
-
-    def process_exception(self, request, exception):
-        alias = _chosen.get()
-        if not isinstance(exception, DatabaseError) or alias in (None, "default"):
-            return None
-        mark_down(alias, f"a read failed: {exception.__class__.__name__}")
-        log.warning("%s %s: replica %s failed, answered from the primary", request.method, request.path, alias)
-        reads_may_lag.set(False)
-        return self.get_response(request)

@@ -8,6 +8,7 @@ than "ok" or "unreachable": the reason (an address, a password error) goes to th
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 
@@ -71,3 +72,39 @@ def readiness() -> tuple[bool, dict[str, object]]:
             alias: OK if state["usable"] else state["reason"] for alias, state in replicas.status().items()
         }
     return ready, checks
+
+
+def install(application):
+    """Answer /healthz and /readyz before Django's stack (site/wsgi.py): a load balancer probes each node by its own
+    address, which is no host the site serves (ALLOWED_HOSTS would refuse it with 400), and a probe needs neither
+    sessions nor middleware."""
+
+    def app(environ, start):
+        path = environ.get("PATH_INFO", "")
+        if path in ("/healthz", "/readyz") and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+            if path == "/healthz":
+                ready, body = True, {"status": "ok"}
+            else:
+                ready, body = readiness()
+                _close_connections()
+            data = json.dumps(body).encode()
+            start(
+                "200 OK" if ready else "503 Service Unavailable",
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(data))),
+                    ("Cache-Control", "no-store"),
+                ],
+            )
+            return [data]
+        return application(environ, start)
+
+    return app
+
+
+def _close_connections() -> None:
+    """What Django does at a request's end: connections past their age or broken are closed (not one inside a
+    transaction — only a test calls this layer from within one)."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()

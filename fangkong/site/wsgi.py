@@ -9,9 +9,11 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fangkong.settings")
 django_application = get_wsgi_application()
 
 from fangkong.containment import fastpath  # noqa: E402  (needs the apps loaded above)
+from fangkong.site import health  # noqa: E402
 
-# Scanners' status look-ups are answered before Django's stack (see fastpath's docstring for why).
-application = fastpath.install(django_application)
+# Scanners' status look-ups are answered before Django's stack (see fastpath's docstring for why), and so are the
+# load balancers' probes (health.install's docstring).
+application = health.install(fastpath.install(django_application))
 
 # What was loaded at start-up lives as long as the process: keep the collector from walking it again and again
 # (and, where a server loads the application before forking workers, from touching the pages they share). A 10,000-scan

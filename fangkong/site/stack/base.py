@@ -193,6 +193,13 @@ def app_env(layout: Layout, *, database: str = "pooled_url") -> dict[str, str]:
     )
     if database == "pooled_url":
         env["FANGKONG_PGBOUNCER"] = "1"
+    # The operator's own settings (NAME=value lines), as /etc/fangkong/fangkong.env holds them on a server.
+    extra = layout.path("fangkong.env")
+    if extra.exists():
+        for line in extra.read_text().splitlines():
+            name, sep, value = line.strip().partition("=")
+            if sep and not name.startswith("#"):
+                env[name.strip()] = value.strip()
     return env
 
 

@@ -38,7 +38,7 @@ http {{
     }}
 
     server {{
-        listen 127.0.0.1:{port};
+        listen {listen};
         server_name _;
 
         location /static/ {{
@@ -85,6 +85,8 @@ PGBOUNCER = """\
 ; Written by `fangkong stack up`.
 [databases]
 fangkong = host=127.0.0.1 port={pg_port} dbname=fangkong
+; Any other database of the stack's cluster by its own name (bench/cluster.py's pgbench through the pooler).
+* = host=127.0.0.1 port={pg_port}
 
 [pgbouncer]
 listen_addr = 127.0.0.1

@@ -277,8 +277,9 @@ def platform_up(layout: Layout, out: Out, *, demo_people: int | None) -> None:
 
 
 def platform_down(layout: Layout, out: Out) -> None:
-    names = ["beat", "worker", *(f"app{n}" for n in range(layout.nodes, 0, -1))]
-    for name in names:
+    # Every node started, also those a smaller --nodes has since taken out of nginx's rotation.
+    nodes = sorted((p.stem for p in layout.path("run").glob("app*.pid")), reverse=True)
+    for name in ["beat", "worker", *nodes]:
         pid = _pid(layout.path("run", f"{name}.pid"))
         if pid:
             _stop_group(pid)
@@ -305,7 +306,7 @@ def nginx_up(layout: Layout, out: Out) -> None:
             log=layout.path("log"),
             tmp=directory / "tmp",
             servers=servers,
-            port=layout.port,
+            listen=f"127.0.0.1:{layout.port}",
             static=layout.path("static"),
         ),
     )
