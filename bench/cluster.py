@@ -179,14 +179,20 @@ def run(directory: Path, args) -> None:
     # The database's own limit for one-row look-ups, directly and through the stack's PgBouncer (its own tables in a
     # database of their own, dropped after).
     pg_port = json.loads((directory / "stack.json").read_text())["port"] + 10
-    password = (secrets / "db_owner_password").read_text().strip()
+    superuser = (secrets / "pg_superuser_password").read_text().strip()
     subprocess.run(
-        ["psql", f"postgres://fangkong_owner:{password}@127.0.0.1:{pg_port}/fangkong", "-qc", "CREATE DATABASE bench"],
-        check=False,
+        ["psql", f"postgres://postgres:{superuser}@127.0.0.1:{pg_port}/postgres", "-qc", "CREATE DATABASE bench"],
+        check=True,
         capture_output=True,
     )
-    direct = f"postgres://fangkong_owner:{password}@127.0.0.1:{pg_port}/bench"
-    pooled = f"postgres://fangkong_owner:{password}@127.0.0.1:{pg_port + 1}/bench"
+    direct = f"postgres://postgres:{superuser}@127.0.0.1:{pg_port}/bench"
+    # Through PgBouncer as the app's owner role (PgBouncer knows the stack's roles, not the superuser).
+    owner = (secrets / "db_owner_password").read_text().strip()
+    subprocess.run(
+        ["psql", direct, "-qc", "ALTER DATABASE bench OWNER TO fangkong_owner"], check=True, capture_output=True
+    )
+    direct = f"postgres://fangkong_owner:{owner}@127.0.0.1:{pg_port}/bench"
+    pooled = f"postgres://fangkong_owner:{owner}@127.0.0.1:{pg_port + 1}/bench"
     subprocess.run(["pgbench", "-i", "-q", "-s", "10", direct], check=True, capture_output=True)
     results["pgbench_direct"] = pgbench(direct, 10)
     results["pgbench_pgbouncer"] = pgbench(pooled, 10)

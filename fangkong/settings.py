@@ -17,7 +17,8 @@ FANGKONG_PORTAL_LINK_DOMAINS  comma-separated domains portal articles may link t
 FANGKONG_PORTAL_CACHE  seconds a rendered public page is cached (default 60; publishing clears it at once)
 DATABASE_REPLICA_URLS  comma-separated streaming replicas for reads that may lag (core.replicas)
 FANGKONG_REPLICA_MAX_LAG, FANGKONG_REPLICA_CHECK, FANGKONG_READ_YOUR_WRITES  seconds: a replica past this lag is
-                    skipped (5); how often each process checks (2); a client that wrote reads the primary (10)
+                    skipped (5); how often each process checks (2); a client that wrote reads the primary (10, keep
+                    it above the first two together)
 FANGKONG_TRUSTED_PROXIES  comma-separated addresses or networks of the proxies in front (nginx, a load balancer):
                     only from them is X-Forwarded-For believed (core.middleware.client_address)
 FANGKONG_PGBOUNCER  "1" behind a transaction-pooling PgBouncer (no server-side prepared statements or cursors)
@@ -157,6 +158,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 else:
     PGBOUNCER = os.environ.get("FANGKONG_PGBOUNCER") == "1"
+    # A database host that does not answer costs a request a few seconds, not a worker thread for minutes: a short
+    # connection timeout, and keepalives that find a kept connection to a host gone from the network in about a
+    # minute (the TCP default is two hours).
+    # (A URL's own ?connect_timeout=… wins.)
+    _timeouts = {"connect_timeout": 5, "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10}
+    for _key, _value in {**_timeouts, "keepalives_count": 3}.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_key, _value)
     # No JIT compilation: our statements are short look-ups and batch writes, where compiling (10–15 ms, measured
     # on a 10,000-scan batch) costs more than it saves; JIT pays off for long analytics, which we do not run.
     # Behind PgBouncer (FANGKONG_PGBOUNCER=1), which passes no such options, `jit=off` is set on the role instead.
@@ -183,8 +191,10 @@ else:
         _replica = dj_database_url.parse(_url, conn_max_age=60)
         # The primary's session options, less the one that would refuse a standby (a failover connection string's
         # target_session_attrs=read-write), then the replica's own.
+        # Replicas sit behind PgBouncer or not as the primary does (FANGKONG_PGBOUNCER): the same pooling rules.
         _shared = {k: v for k, v in DATABASES["default"]["OPTIONS"].items() if k != "target_session_attrs"}
         _replica["OPTIONS"] = {**_shared, "connect_timeout": 2, **_replica.get("OPTIONS", {})}
+        _replica["DISABLE_SERVER_SIDE_CURSORS"] = DATABASES["default"].get("DISABLE_SERVER_SIDE_CURSORS", False)
         DATABASES[f"replica{_n + 1}"] = _replica
     if len(DATABASES) > 1:
         DATABASE_ROUTERS = ["fangkong.core.replicas.ReplicaRouter"]

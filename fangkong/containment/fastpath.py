@@ -15,9 +15,10 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from django.db import connections
 from django.utils import translation
 from django.utils.translation.trans_real import get_supported_language_variant, parse_accept_lang_header
+
+from fangkong.core.connections import tidy as tidy_connections
 
 PREFIX = "/api/v1/status/"
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ def answer(environ: dict, start: Start) -> list[bytes]:
             [("WWW-Authenticate", "Bearer")],
         )
     code = environ.get("PATH_INFO", "")[len(PREFIX) :].strip("/")
-    _tidy_connections()
+    tidy_connections()
     try:
         with translation.override(_language(environ)):
             reply = scan_reply(status_scan(actor=row.user, code=code, device=str(row.pk)))
@@ -97,15 +98,7 @@ def answer(environ: dict, start: Start) -> list[bytes]:
             start, "500 Internal Server Error", {"detail": "Server error; it has been logged.", "code": "server_error"}
         )
     finally:
-        _tidy_connections()
-
-
-def _tidy_connections() -> None:
-    """What Django does at each request's start and end: drop broken or aged connections (not one inside a
-    transaction — only a test calls this layer from within one)."""
-    for conn in connections.all(initialized_only=True):
-        if not conn.in_atomic_block:
-            conn.close_if_unusable_or_obsolete()
+        tidy_connections()
 
 
 def passes_django_checks(environ: dict) -> bool:

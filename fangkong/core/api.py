@@ -61,7 +61,8 @@ def token_row(token: str):
     if hit is not None and now - hit[0] < TOKEN_MEMO_SECONDS and not _revoked_since(now - hit[0]):
         row = hit[1]
     else:
-        row = ApiToken.objects.select_related("user").filter(digest=digest).order_by().first()
+        # Always the primary: a token made a moment ago may not be on a replica yet, and a revoked one may linger there.
+        row = ApiToken.objects.using("default").select_related("user").filter(digest=digest).order_by().first()
         if row is not None:
             roles_for(row.user)  # loaded once, reused by every request of the memo's lifetime
             _token_memo[digest] = (now, row)

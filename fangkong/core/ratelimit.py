@@ -22,20 +22,62 @@ class RateLimited(Exception):
 
 def hit(key: str, *, per_minute: int) -> None:
     """Count one request for `key` in the current minute; raise RateLimited past `per_minute`."""
+    hits([(key, per_minute)])
+
+
+def hits(limits: list[tuple[str, int]]) -> None:
+    """Count one request against each (key, per_minute) in the current minute, together; raise RateLimited when
+    any is past its limit."""
     seconds = int(clock.now().timestamp())
     window = seconds // 60
-    name = f"rl:{key}:{window}"
+    names = [f"rl:{key}:{window}" for key, _limit in limits]
     if _shared():
+        counts = _count_shared(names)
+    else:
+        counts = []
+        for name, (_key, limit) in zip(names, limits, strict=True):
+            counts.append(_count_here(name, window))
+            if counts[-1] > limit:
+                break
+    for i, (count, (_key, limit)) in enumerate(zip(counts, limits, strict=False)):
+        if count > limit:
+            # A request refused by one limit is not counted against the ones after it (a scanner stuck in a loop
+            # spends its own budget, not its account's other devices').
+            if _shared() and names[i + 1 :]:
+                _uncount_shared(names[i + 1 :])
+            raise RateLimited(retry_after=60 - seconds % 60)
+
+
+def _count_shared(names: list[str]) -> list[int]:
+    """Each counter raised by one in the shared cache. On Redis all of them in one round trip (INCR, then EXPIRE:
+    the key names its minute, so renewing its two-minute life is harmless) — a status look-up counted per device
+    and per account made six round trips through the cache's add-then-incr, which bounded a node's look-ups
+    (bench/cluster.py)."""
+    client = getattr(cache, "_cache", None)
+    if hasattr(client, "get_client"):  # Django's Redis backend
+        keys = [cache.make_key(name) for name in names]
+        pipe = client.get_client(keys[0], write=True).pipeline(transaction=False)
+        for key in keys:
+            pipe.incr(key)
+            pipe.expire(key, 120)
+        return [int(n) for n in pipe.execute()[0::2]]
+    counts = []
+    for name in names:  # another shared cache (memcached)
         cache.add(name, 0, timeout=120)
         try:
-            count = cache.incr(name)
+            counts.append(cache.incr(name))
         except ValueError:  # evicted between add and incr
             cache.set(name, 1, timeout=120)
-            count = 1
-    else:
-        count = _count_here(name, window)
-    if count > per_minute:
-        raise RateLimited(retry_after=60 - seconds % 60)
+            counts.append(1)
+    return counts
+
+
+def _uncount_shared(names: list[str]) -> None:
+    for name in names:
+        try:
+            cache.decr(name)
+        except ValueError:  # expired meanwhile: nothing to give back
+            pass
 
 
 def _shared() -> bool:
@@ -67,5 +109,9 @@ def scanner_hit(*, user_id: int, device: str) -> None:
     """One status look-up by a scanner: limited per device (its API token) and per account across all of its
     devices — so that minting a new token does not start the count again. Counted in the shared cache, which
     every process sees (FANGKONG_CACHE_URL; production must set it: see `manage.py check --deploy`)."""
-    hit(f"status:device:{device}", per_minute=settings.FANGKONG["STATUS_RATE_PER_MINUTE"])
-    hit(f"status:user:{user_id}", per_minute=settings.FANGKONG["STATUS_USER_RATE_PER_MINUTE"])
+    hits(
+        [
+            (f"status:device:{device}", settings.FANGKONG["STATUS_RATE_PER_MINUTE"]),
+            (f"status:user:{user_id}", settings.FANGKONG["STATUS_USER_RATE_PER_MINUTE"]),
+        ]
+    )

@@ -76,9 +76,15 @@ def replica_lag(alias: str) -> float | None:
     conn.ensure_connection()
     if conn.vendor != "postgresql":
         return 0.0  # an embedded copy (tests): nothing replays
-    with connections["default"].cursor() as cursor:
-        cursor.execute("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END")
-        primary_lsn = cursor.fetchone()[0] or "0/0"
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END")
+            primary_lsn = cursor.fetchone()[0] or "0/0"
+    except DatabaseError:
+        # The primary does not answer (a failover under way): the replica is judged by itself — it is a promoted
+        # primary (lag 0) or it has replayed what it received (a stale one is skipped once the primary is back).
+        connections["default"].close()
+        primary_lsn = "0/0"
     with conn.cursor() as cursor:
         cursor.execute(LAG_SQL, [primary_lsn])
         value = cursor.fetchone()[0]
@@ -105,31 +111,34 @@ def check(alias: str, *, now: bool = False) -> _Health:
         _drop_connection(alias)
         if _health[alias].usable or _health[alias].reason == "not checked":
             log.warning("replica %s does not answer: %s", alias, exc)
-        _record(alias, usable=False, lag=None, reason=f"unreachable: {exc.__class__.__name__}")
+        _record(alias, started, usable=False, lag=None, reason="unreachable")
     else:
         if lag is None:
-            _record(alias, usable=False, lag=None, reason="behind, lag unknown")
+            _record(alias, started, usable=False, lag=None, reason="behind, lag unknown")
         elif lag > conf["REPLICA_MAX_LAG_SECONDS"]:
-            _record(alias, usable=False, lag=lag, reason=f"lagging {lag:.1f} s")
+            _record(alias, started, usable=False, lag=lag, reason=f"lagging {lag:.1f} s")
         else:
-            _record(alias, usable=True, lag=lag, reason="ok")
+            _record(alias, started, usable=True, lag=lag, reason="ok")
     return _health[alias]
 
 
-def _record(alias: str, *, usable: bool, lag: float | None, reason: str) -> None:
-    health = _health[alias]
-    if health.usable != usable:
-        log.warning("replica %s %s: %s", alias, "back in use" if usable else "skipped", reason)
-    health.usable, health.lag, health.reason = usable, lag, reason
+def _record(alias: str, started: float, *, usable: bool, lag: float | None, reason: str) -> None:
+    with _health_lock:
+        health = _health[alias]
+        if health.checked_at != started:
+            return  # a later check or a failed read (mark_down) has spoken since this one began
+        if health.usable != usable:
+            log.warning("replica %s %s: %s", alias, "back in use" if usable else "skipped", reason)
+        health.usable, health.lag, health.reason = usable, lag, reason
 
 
 def mark_down(alias: str, reason: str) -> None:
     """A read failed on the replica: skip it until the next check finds it well."""
+    now = time.monotonic()
     with _health_lock:
-        health = _health.setdefault(alias, _Health())
-        health.checked_at = time.monotonic()
+        _health.setdefault(alias, _Health()).checked_at = now
     _drop_connection(alias)
-    _record(alias, usable=False, lag=None, reason=reason)
+    _record(alias, now, usable=False, lag=None, reason=reason)
 
 
 def _drop_connection(alias: str) -> None:
@@ -146,14 +155,16 @@ def usable_replica() -> str | None:
 
 
 def lag_tolerant_alias() -> str:
-    """Where a read that may lag by up to the bound goes (the scanners' status look-up): a replica or the primary."""
-    if not aliases():
+    """Where a read that may lag by up to the bound goes (the scanners' status look-up): a replica or the primary —
+    the primary inside a transaction (a venue scan stores the colour it reads; a check before a write sees the
+    primary)."""
+    if not aliases() or connections["default"].in_atomic_block:
         return "default"
     return usable_replica() or "default"
 
 
 def status() -> dict[str, dict]:
-    """Each replica's last check (for /readyz and `fangkong stack status`)."""
+    """Each replica's last check (for /readyz)."""
     return {
         alias: {"usable": h.usable, "lag": h.lag, "reason": h.reason} for alias in aliases() for h in [check(alias)]
     }
@@ -194,7 +205,20 @@ def _credential(request) -> str | None:
 def _pin(credential: str | None) -> None:
     key = _pin_key(credential)
     if key:
-        cache.set(key, 1, settings.FANGKONG["READ_YOUR_WRITES_SECONDS"])
+        try:
+            cache.set(key, 1, settings.FANGKONG["READ_YOUR_WRITES_SECONDS"])
+        except Exception:  # the cache's own errors (redis-py's): the write is done; its pin is only lost
+            log.warning("read-your-writes pin not kept: the cache does not answer", exc_info=True)
+
+
+def _pinned(key: str | None) -> bool:
+    if not key:
+        return False
+    try:
+        return bool(cache.get(key))
+    except Exception:  # the cache does not answer: read from the primary, which never lags
+        log.warning("read-your-writes pin not read: the cache does not answer", exc_info=True)
+        return True
 
 
 class ReplicaMiddleware:
@@ -211,8 +235,7 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        key = _pin_key(_credential(request))
-        may_lag = request.method in self.SAFE and not (key and cache.get(key))
+        may_lag = request.method in self.SAFE and not _pinned(_pin_key(_credential(request)))
         lag_token = reads_may_lag.set(may_lag)
         chosen_token = _chosen.set(None)
         try:

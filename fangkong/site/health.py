@@ -1,9 +1,10 @@
 """/healthz and /readyz for load balancers and `fangkong stack status`.
 
 /healthz answers 200 whenever the process does (a node that hangs or died is taken out of rotation). /readyz
-asks what a request needs — the database, the shared cache, the broker — each with a short timeout, and answers
-503 naming what is unreachable, so a balancer sends nothing to a node that could only fail. Neither says more
-than "ok" or "unreachable": the reason (an address, a password error) goes to the log, not to whoever asks.
+asks what a request needs — the database, the shared cache, the broker — each with a timeout of a few seconds, and
+answers 503 naming what is unreachable, so a balancer sends nothing to a node that could only fail. Neither says
+more than "ok", "unreachable" or "skipped": the reason (an address, a password error, a lag) goes to the log.
+Both are answered in the WSGI layer, before Django (`install`); the proxy in front keeps them to its own networks.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, transaction
 
 from fangkong.core import replicas
+from fangkong.core.connections import tidy as tidy_connections
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,10 @@ OK, DOWN, NONE = "ok", "unreachable", "not configured"
 
 def database() -> str:
     try:
-        with connections["default"].cursor() as cursor:
+        # A primary that answers the connection but not the statement costs the probe two seconds, not a thread.
+        with transaction.atomic(), connections["default"].cursor() as cursor:
+            if connections["default"].vendor == "postgresql":
+                cursor.execute("SET LOCAL statement_timeout = 2000")
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
@@ -67,10 +72,9 @@ def readiness() -> tuple[bool, dict[str, object]]:
     checks: dict[str, object] = {"database": database(), "cache": shared_cache(), "broker": broker()}
     ready = all(v != DOWN for v in checks.values())
     if replicas.aliases():
-        # Informational: a replica that is down or late is skipped, so the node is still ready.
-        checks["replicas"] = {
-            alias: OK if state["usable"] else state["reason"] for alias, state in replicas.status().items()
-        }
+        # Informational: a replica that is down or late is skipped, so the node is still ready. Why it is skipped
+        # (unreachable, lagging) goes to the log.
+        checks["replicas"] = {alias: OK if state["usable"] else "skipped" for alias, state in replicas.status().items()}
     return ready, checks
 
 
@@ -86,7 +90,7 @@ def install(application):
                 ready, body = True, {"status": "ok"}
             else:
                 ready, body = readiness()
-                _close_connections()
+                tidy_connections()
             data = json.dumps(body).encode()
             start(
                 "200 OK" if ready else "503 Service Unavailable",
@@ -100,11 +104,3 @@ def install(application):
         return application(environ, start)
 
     return app
-
-
-def _close_connections() -> None:
-    """What Django does at a request's end: connections past their age or broken are closed (not one inside a
-    transaction — only a test calls this layer from within one)."""
-    for conn in connections.all(initialized_only=True):
-        if not conn.in_atomic_block:
-            conn.close_if_unusable_or_obsolete()

@@ -51,8 +51,6 @@ api.add_router("/", hall_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("healthz", views.healthz, name="healthz"),
-    path("readyz", views.readyz, name="readyz"),
     path("api/v1/", api.urls),
     path("", include("fangkong.core.urls")),
     path("", include("fangkong.registry.urls")),

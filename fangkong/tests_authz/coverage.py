@@ -145,8 +145,6 @@ KINDS: dict[str, Personas] = {
 PAGES: dict[str, Cov] = {
     "home": self_("the caller's own start page"),
     "login": public("sign-in"),
-    "healthz": public("a load balancer's liveness check: says nothing but ok"),
-    "readyz": public("a load balancer's readiness check: ok or unreachable per service, no details"),
     "second_factor": public("sign-in, second step"),
     "password_change": self_("the caller's own password"),
     "logout": self_("signs the caller out"),

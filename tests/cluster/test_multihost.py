@@ -155,6 +155,7 @@ class Cluster:
         self.autoctl(host, *args, log=f"node{n}")
 
     def stop_node(self, n: int) -> None:
+        """pg_autoctl stops the node's keeper and its PostgreSQL (a replica taken down by its operator)."""
         cmd = ["runuser", "-u", "postgres", "--", *self.pg_env(), "pg_autoctl", "stop", "--immediate"]
         self.net.run(f"db{n}", [*cmd, "--pgdata", str(self.pg_base / f"node{n}")], check=False, timeout=30)
 
@@ -304,9 +305,11 @@ def cluster(tmp_path_factory):
         pytest.skip(reason)
     tmp = tmp_path_factory.mktemp("cluster")
     tmp.chmod(0o755)
-    with hosts.network(TAG, SUBNET) as net:
-        c = Cluster(net, tmp)
-        try:
+    pg_base = None
+    try:
+        with hosts.network(TAG, SUBNET) as net:
+            c = Cluster(net, tmp)
+            pg_base = c.pg_base
             for name, octet in (("mon", 3), ("db1", 11), ("db2", 12), ("app1", 21), ("app2", 22), ("lb", 2)):
                 net.add(name, octet)
             redis = subprocess.Popen(
@@ -315,6 +318,7 @@ def cluster(tmp_path_factory):
                     *("--requirepass", REDIS_PASSWORD),
                 ],
                 stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
                 start_new_session=True,
             )
             net.procs.append(redis)
@@ -330,10 +334,10 @@ def cluster(tmp_path_factory):
             c.start_front()
             _wait(lambda: _ready(f"{c.base}/readyz"), timeout=30, what="nginx in front")
             yield c
-        finally:
-            for n in (1, 2):
-                c.stop_node(n)
-            shutil.rmtree(c.pg_base, ignore_errors=True)
+    finally:
+        # After the hosts are gone (every process in them killed), their PostgreSQL directories.
+        if pg_base is not None:
+            shutil.rmtree(pg_base, ignore_errors=True)
 
 
 def _commits(url: str) -> int:

@@ -90,3 +90,16 @@ def test_the_systemd_units_verify(tmp_path):
     text = (DEPLOY / "systemd" / "fangkong-web.service").read_text()
     # Secrets as credentials, read through *_FILE: none in the environment file or on a command line.
     assert "DATABASE_URL_FILE=%d/database_url" in text and not re.search(r"^Environment=\w+_URL=", text, re.M)
+
+
+def test_the_proxy_reaches_the_nodes_and_the_nodes_trust_the_proxy():
+    """The nginx site's upstream, the web unit's address and the trusted proxies describe one topology."""
+    site = (DEPLOY / "nginx" / "fangkong.conf").read_text()
+    unit = (DEPLOY / "systemd" / "fangkong-web.service").read_text()
+    settings = (DEPLOY / "fangkong.env").read_text()
+    upstreams = re.findall(r"^\s*server (\d+\.\d+\.\d+\.\d+):(\d+)", site, re.M)
+    host, port = re.search(r"serve --host (\S+) --port (\d+)", unit).groups()  # type: ignore[union-attr]
+    assert upstreams and all(p == port for _a, p in upstreams)
+    assert host == "0.0.0.0" or all(a == host for a, _p in upstreams)
+    trusted = re.search(r"^FANGKONG_TRUSTED_PROXIES=(.*)$", settings, re.M).group(1).split(",")  # type: ignore[union-attr]
+    assert trusted and all("/" not in t for t in trusted)  # exact addresses, no networks

@@ -105,6 +105,12 @@ def test_status_limits_count_in_the_shared_cache(client, district, containment, 
             assert any(b"status:user:" in k for k in redis.Redis(port=6379, db=9).keys("*"))
             assert client.get(f"/api/v1/status/{code}", **device).status_code == 200
             assert client.get(f"/api/v1/status/{code}", **device).status_code == 429
+            # Each minute's counters expire on their own (one round trip counts and renews them).
+            counters = redis.Redis(port=6379, db=9).keys("*rl:status:*")
+            assert len(counters) == 2 and all(0 < redis.Redis(port=6379, db=9).ttl(k) <= 120 for k in counters)
+            # The refused third request is not counted against the account's other devices.
+            account = next(k for k in counters if b"status:user:" in k)
+            assert redis.Redis(port=6379, db=9).get(account) == b"2"
         finally:
             caches["default"].clear()
 

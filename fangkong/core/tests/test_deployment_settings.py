@@ -57,5 +57,22 @@ def test_beat_sends_only_the_platforms_periodic_commands():
 
 
 @pytest.mark.django_db
-def test_a_periodic_command_runs_on_a_worker():
-    run_command("escalate")  # nothing overdue in an empty district: it runs and returns
+def test_a_periodic_command_runs_on_a_worker(caplog):
+    with caplog.at_level("INFO", logger="fangkong.core.tasks"):
+        assert run_command("escalate") is True
+    assert "overdue tasks escalated" in caplog.text  # what it printed is in the log
+
+
+@pytest.mark.django_db
+def test_a_periodic_check_that_fails_is_logged_as_an_error_and_the_worker_goes_on(caplog, monkeypatch):
+    # verify_audit exits 1 when the chain does not hold; an anchor that names an event that is not there is such a
+    # failure, reached without altering anything.
+    from fangkong.core.management.commands import verify_audit
+
+    real = verify_audit.Command.handle
+    monkeypatch.setattr(
+        verify_audit.Command, "handle", lambda self, *a, **o: real(self, *a, **{**o, "anchor": "999999:00"})
+    )
+    with caplog.at_level("ERROR", logger="fangkong.core.tasks"):
+        assert run_command("verify_audit") is False
+    assert "periodic command verify_audit failed" in caplog.text
