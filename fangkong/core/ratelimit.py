@@ -53,10 +53,10 @@ def _count_shared(names: list[str]) -> list[int]:
     the key names its minute, so renewing its two-minute life is harmless) — a status look-up counted per device
     and per account made six round trips through the cache's add-then-incr, which bounded a node's look-ups
     (bench/cluster.py)."""
-    client = getattr(cache, "_cache", None)
-    if hasattr(client, "get_client"):  # Django's Redis backend
+    get_client = getattr(getattr(cache, "_cache", None), "get_client", None)
+    if get_client is not None:  # Django's Redis backend
         keys = [cache.make_key(name) for name in names]
-        pipe = client.get_client(keys[0], write=True).pipeline(transaction=False)
+        pipe = get_client(keys[0], write=True).pipeline(transaction=False)
         for key in keys:
             pipe.incr(key)
             pipe.expire(key, 120)

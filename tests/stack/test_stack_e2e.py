@@ -227,6 +227,20 @@ def test_the_stack_serves_the_platform_through_nginx(stack):
     for _ in range(4):
         status, _h, body = _request(f"{base}/", opener=opener)
         assert status == 200 and "登录" not in body.decode()[:2000]
+    # Each node by its own address: both know the session (kept in Redis, written through to the database).
+    port = int(base.rsplit(":", 1)[1])
+    for node_port in (port + 21, port + 22):
+        status, _h, body = _request(f"http://127.0.0.1:{node_port}/", opener=opener)
+        assert status == 200 and "登录" not in body.decode()[:2000]
+    session = next(c.value for c in jar if c.name == "sessionid")
+    redis_password = (stack["dir"] / "secrets" / "redis_password").read_text().strip()
+    cached = subprocess.run(
+        ["redis-cli", "-p", str(port + 12), "-n", "1", "--no-auth-warning", "-a", redis_password, "--scan"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert any(session in key for key in cached.split())
 
     # Every service running, ready.
     out = _stack("status", "--dir", str(stack["dir"]), check=False)

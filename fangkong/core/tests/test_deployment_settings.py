@@ -3,6 +3,8 @@ commands Celery beat sends."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import get_commands
 from django.test import RequestFactory
@@ -26,7 +28,7 @@ def test_a_setting_is_read_from_the_file_its_FILE_variable_names(tmp_path, monke
 
 def _address(settings, remote: str, forwarded: str | None = None, trusted: list[str] | None = None) -> str:
     settings.FANGKONG = {**settings.FANGKONG, "TRUSTED_PROXIES": trusted or []}
-    extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
+    extra: dict[str, Any] = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return client_address(RequestFactory().get("/", REMOTE_ADDR=remote, **extra))
 
 

@@ -168,7 +168,7 @@ def test_nothing_is_routed_without_replicas():
 
 @pytest.mark.django_db
 def test_migrations_run_on_the_primary_only():
-    assert Person.objects.using(replicas.ReplicaRouter().db_for_read(Person)).count() >= 0
     router = replicas.ReplicaRouter()
+    assert router.db_for_read(Person) == "default"  # outside a request that may lag
     assert router.allow_migrate("default", "registry") and not router.allow_migrate("replica1", "registry")
     assert router.db_for_write(Person) == "default"

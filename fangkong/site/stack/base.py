@@ -3,6 +3,7 @@ the helpers that start, wait for and stop a process."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -77,20 +78,20 @@ class Layout:
         return cls(**{**data, "dir": Path(data["dir"]), "pg_dir": Path(data["pg_dir"])})
 
 
-def _as_root() -> bool:
+def as_root() -> bool:
     return os.geteuid() == 0
 
 
 def _pg_home(stack_dir: Path) -> Path:
     """PostgreSQL and PgBouncer refuse to run as root: started by root, they run as the `postgres` account, in a
     directory of its own (the stack's directory may sit where that account cannot reach, a private /tmp dir)."""
-    if _as_root():
+    if as_root():
         digest = hashlib.sha256(str(stack_dir).encode()).hexdigest()[:12]
         return Path("/var/lib/postgresql/fangkong-stack") / digest
     return stack_dir / "pg"
 
 
-def _pg_bindir() -> Path:
+def pg_bindir() -> Path:
     if os.environ.get("FANGKONG_PG_BINDIR"):
         return Path(os.environ["FANGKONG_PG_BINDIR"])
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parent.parent.name))
@@ -111,7 +112,7 @@ def ensure_programs(out) -> None:
         missing.append("initdb")
     if not missing:
         return
-    if not (_as_root() and shutil.which("apt-get")):
+    if not (as_root() and shutil.which("apt-get")):
         raise StackError(_missing(missing))
     packages = sorted({PACKAGES[p] for p in missing})
     out(f"installing {' '.join(packages)} (apt-get)")
@@ -127,22 +128,24 @@ def _path() -> str:
     return os.environ.get("PATH", "") + ":/usr/sbin:/sbin"
 
 
-def _which(program: str) -> str:
+def which(program: str) -> str:
     found = shutil.which(program, path=_path())
     if not found:
         raise StackError(_missing([program]))
     return found
 
 
-def _as_postgres(cmd: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *cmd] if _as_root() else cmd
+def as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if as_root() else cmd
 
 
 # --- secrets -------------------------------------------------------------------------------------------------
 
 
-def _secret(layout: Layout, name: str, make=lambda: secrets.token_urlsafe(24)) -> str:
+def secret(layout: Layout, name: str, make=lambda: secrets.token_urlsafe(24)) -> str:
     path = layout.path("secrets", name)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.chmod(0o700)
     if not path.exists():
         configs.write(path, make(), 0o600)
     return path.read_text().strip()
@@ -150,7 +153,7 @@ def _secret(layout: Layout, name: str, make=lambda: secrets.token_urlsafe(24)) -
 
 def _urls(layout: Layout) -> dict[str, Path]:
     """The connection URLs, each in a 0600 file the processes read through `*_FILE`."""
-    owner, app, redis = (_secret(layout, n) for n in ("db_owner_password", "db_app_password", "redis_password"))
+    owner, app, redis = (secret(layout, n) for n in ("db_owner_password", "db_app_password", "redis_password"))
     pg, bouncer = f"127.0.0.1:{layout.pg_port}", f"127.0.0.1:{layout.bouncer_port}"
     urls = {
         "owner_url": f"postgres://fangkong_owner:{owner}@{pg}/fangkong",
@@ -171,10 +174,8 @@ def _urls(layout: Layout) -> dict[str, Path]:
 def app_env(layout: Layout, *, database: str = "pooled_url") -> dict[str, str]:
     """The environment of the stack's app processes: settings as production reads them, secrets as files."""
     urls = _urls(layout)
-    import base64
-
-    _secret(layout, "secret_key", lambda: secrets.token_urlsafe(50))
-    _secret(layout, "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    secret(layout, "secret_key", lambda: secrets.token_urlsafe(50))
+    secret(layout, "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "FANGKONG_", "CELERY_"))}
     env.update(
         {
@@ -206,21 +207,18 @@ def app_env(layout: Layout, *, database: str = "pooled_url") -> dict[str, str]:
 # --- processes -----------------------------------------------------------------------------------------------
 
 
-def _pid(file: Path) -> int | None:
+def pid_of(file: Path, program: str) -> int | None:
+    """The live process a pid file names, if it is `program`'s (a pid file left from before a reboot may name some
+    other process by now, which must not be taken for ours, nor be signalled)."""
     try:
         pid = int(file.read_text().split()[0])
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
     except (OSError, ValueError, IndexError):
         return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        return pid  # alive, another account's (PostgreSQL's)
-    return pid
+    return pid if program in cmdline else None
 
 
-def _spawn(layout: Layout, name: str, args: list[str], env: dict[str, str]) -> int:
+def spawn(layout: Layout, name: str, args: list[str], env: dict[str, str]) -> int:
     """A fangkong process in its own session (stopping it stops its children: Granian's, Celery's workers)."""
     layout.path("log").mkdir(parents=True, exist_ok=True)
     layout.path("run").mkdir(parents=True, exist_ok=True)
@@ -238,7 +236,8 @@ def _spawn(layout: Layout, name: str, args: list[str], env: dict[str, str]) -> i
     return proc.pid
 
 
-def _stop_group(pid: int, *, timeout: float = 20) -> None:
+def stop_group(pid: int, *, timeout: float = 20) -> None:
+    """SIGTERM to the process and its children (its session), SIGKILL after `timeout`."""
     try:
         os.killpg(pid, signal.SIGTERM)
     except ProcessLookupError:
@@ -256,7 +255,7 @@ def _stop_group(pid: int, *, timeout: float = 20) -> None:
         pass
 
 
-def _wait_http(url: str, *, timeout: float, what: str, log: Path | None = None) -> None:
+def wait_http(url: str, *, timeout: float, what: str, log: Path | None = None) -> None:
     deadline = time.monotonic() + timeout
     last = ""
     while time.monotonic() < deadline:
@@ -273,7 +272,7 @@ def _wait_http(url: str, *, timeout: float, what: str, log: Path | None = None) 
     raise StackError(f"{what} did not answer {url} within {timeout:.0f} s: {last}{hint}")
 
 
-def _wait(check, *, timeout: float, what: str) -> None:
+def wait_until(check, *, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if check():

@@ -6,6 +6,7 @@ live (one directory, loopback ports) — the proxy's rules are the same: see doc
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 NGINX = """\
@@ -122,7 +123,10 @@ jit = off
 
 
 def write(path: Path, text: str, mode: int = 0o644) -> Path:
+    """A file with `mode` from its first byte (a secret is never readable by others, not even for a moment)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    path.chmod(mode)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    with os.fdopen(fd, "w") as f:
+        os.fchmod(fd, mode)  # an existing file keeps its old mode through O_CREAT
+        f.write(text)
     return path

@@ -58,6 +58,13 @@ class Command(BaseCommand):
             layout = stack.Layout.load(directory)
         except stack.StackError:
             layout = stack.Layout(dir=directory)
+        else:
+            if given.get("port") not in (None, layout.port):
+                # Its PostgreSQL was made on the old port's neighbour, and its URLs name them.
+                raise CommandError(
+                    f"the stack in {directory} uses port {layout.port}; "
+                    "`fangkong stack down --purge` it first to make one on another port"
+                )
         for name, value in given.items():
             if value is not None:
                 setattr(layout, name, value)
