@@ -246,6 +246,7 @@ class ReplicaMiddleware:
                     "%s %s failed on replica %s: answered from the primary", request.method, request.path, alias
                 )
                 reads_may_lag.set(False)
+                response.close()  # the failed reply's resources (a streamed body) before the new one
                 response = self.get_response(request)
         finally:
             reads_may_lag.reset(lag_token)
