@@ -19,8 +19,8 @@ DATABASE_REPLICA_URLS  comma-separated streaming replicas for reads that may lag
 FANGKONG_REPLICA_MAX_LAG, FANGKONG_REPLICA_CHECK, FANGKONG_READ_YOUR_WRITES  seconds: a replica past this lag is
                     skipped (5); how often each process checks (2); a client that wrote reads the primary (10, keep
                     it above the first two together)
-FANGKONG_TRUSTED_PROXIES  comma-separated addresses or networks of the proxies in front (nginx, a load balancer):
-                    only from them is X-Forwarded-For believed (core.middleware.client_address)
+FANGKONG_TRUSTED_PROXIES  comma-separated exact addresses of the proxies in front (nginx, a load balancer): only
+                    from them is X-Forwarded-For believed (core.middleware.client_address)
 FANGKONG_PGBOUNCER  "1" behind a transaction-pooling PgBouncer (no server-side prepared statements or cursors)
 FANGKONG_MEDIA_ROOT, FANGKONG_STATIC_ROOT  uploads (a directory every app node shares) and collected static files
 
@@ -171,16 +171,16 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     if not PGBOUNCER:
         DATABASES["default"]["OPTIONS"]["options"] = "-c jit=off"
-    # Let the few statements that ask for it (the scanners' status look-up) be prepared on the server: planning
-    # cost as much as running it (pgbench: 24k → 67k look-ups/s). Django's own cursors bind on the client and
-    # never prepare. Behind a transaction-pooling PgBouncer a connection is the server's only for one transaction:
-    # nothing prepared on it, no cursor held open across transactions (Django's .iterator() would keep one WITH
-    # HOLD).
     # Several hosts in DATABASE_URL (postgres://…@db1,db2/fangkong?target_session_attrs=read-write, as pg_auto_failover
     # prints it): after a failover a kept connection may point at the old primary, so each request checks its
     # connection first and opens a new one — to whichever host is now the primary — when it is gone.
     if "," in str(DATABASES["default"].get("HOST", "")):
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Let the few statements that ask for it (the scanners' status look-up) be prepared on the server: planning
+    # cost as much as running it (pgbench: 24k → 67k look-ups/s). Django's own cursors bind on the client and
+    # never prepare. Behind a transaction-pooling PgBouncer a connection is the server's only for one transaction:
+    # nothing prepared on it, no cursor held open across transactions (Django's .iterator() would keep one WITH
+    # HOLD).
     if PGBOUNCER:
         DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     elif os.environ.get("FANGKONG_PG_PREPARE", "1") == "1":
