@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import re
 import shutil
 import subprocess
@@ -109,9 +108,8 @@ def run(directory: Path, args) -> None:
     django.setup()
     from django.contrib.auth import get_user_model
 
-    from fangkong.core import pii
     from fangkong.registry.codes import person_codes_issue
-    from fangkong.registry.models import Jurisdiction, Person, PersonCode
+    from fangkong.registry.models import Jurisdiction, PersonCode
     from fangkong.screening.models import Checkpoint
     from fangkong.site.demo import seed_demo
 
@@ -128,7 +126,7 @@ def run(directory: Path, args) -> None:
 
     from common import login, wrk
     from screening import LUA as PASSAGE_LUA
-    from screening import bodies, lua_table
+    from screening import bodies, lua_table, passage_inputs
 
     tmp = directory / "bench"
     tmp.mkdir()
@@ -138,14 +136,7 @@ def run(directory: Path, args) -> None:
     status_script.write_text(
         STATUS_LUA % {"tokens": ",".join(f'"{t}"' for t in tokens), "codes": ",".join(f'"{c}"' for c in codes)}
     )
-    rng = random.Random(5)
-    residents = [
-        (pii.decrypt(c), name, home)
-        for c, name, home in Person.objects.filter(is_resident=True, community__isnull=False)
-        .order_by("?")
-        .values_list("doc_cipher", "name", "community_id")[:20_000]
-    ]
-    communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
+    residents, communities, rng = passage_inputs()
     checkpoint = Checkpoint.objects.get(unit__roleassignment__user__username="checkpoint_staff")
     (tmp / "bodies.lua").write_text(lua_table(bodies(50_000, residents, communities, rng)))
     from django.db import connections

@@ -112,6 +112,22 @@ end
 """
 
 
+def passage_inputs() -> tuple[list[tuple[str, str, int]], list[int], random.Random]:
+    """What `bodies` draws from: 20,000 registered residents (number, name, home community), the communities, and
+    the seeded generator (bench/screening.py and bench/cluster.py send the same mix)."""
+    from fangkong.core import pii
+    from fangkong.registry.models import Jurisdiction, Person
+
+    residents = [
+        (pii.decrypt(c), name, home)
+        for c, name, home in Person.objects.filter(is_resident=True, community__isnull=False)
+        .order_by("?")
+        .values_list("doc_cipher", "name", "community_id")[:20_000]
+    ]
+    communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
+    return residents, communities, random.Random(5)
+
+
 def lua_table(items: list[str]) -> str:
     def quote(s: str) -> str:
         return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
@@ -269,8 +285,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from fangkong.core import pii
-    from fangkong.registry.models import Jurisdiction, Person
+    from fangkong.registry.models import Person
     from fangkong.screening.models import Checkpoint, Passage
     from fangkong.site.demo import seed_demo
 
@@ -301,14 +316,7 @@ def main() -> None:
         flush=True,
     )
 
-    rng = random.Random(5)
-    residents = [
-        (pii.decrypt(c), name, home)
-        for c, name, home in Person.objects.filter(is_resident=True, community__isnull=False)
-        .order_by("?")
-        .values_list("doc_cipher", "name", "community_id")[:20_000]
-    ]
-    communities = list(Jurisdiction.objects.filter(level="community").values_list("pk", flat=True))
+    residents, communities, rng = passage_inputs()
     checkpoint = Checkpoint.objects.get(unit__roleassignment__user__username="checkpoint_staff")
     log = Path(tempfile.mkdtemp(prefix="fangkong-bench-")) / "server.log"
     with server(port=args.port, workers=args.workers, threads=args.threads, log=log) as base:
