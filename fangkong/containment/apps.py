@@ -40,6 +40,9 @@ class ContainmentConfig(AppConfig):
 
         home.register_card("containment.status", status_card, order=10)
         defaults.register("containment.zone_levels", ensure_default_levels)
+        from fangkong.core import partitions
+
+        partitions.register("containment_venuescan", step="day", ahead=7)  # dropped day by day by retention
         from .models.cases import ContactProtocol
 
         defaults.register("containment.contact_protocol", ContactProtocol.ensure_defaults)

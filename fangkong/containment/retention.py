@@ -27,7 +27,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q
 
-from fangkong.core import clock
+from fangkong.core import clock, partitions
 from fangkong.core.purging import Tally, by_day, daily, in_ranges, raw_delete, tally_and
 
 from .models import (
@@ -51,11 +51,19 @@ def _venue_counts(rows) -> list[tuple]:
 
 def venue_scans_purge(*, before: datetime, dry_run: bool = False, tally: Tally | None = None) -> int:
     """Delete venue scans made before `before`, except those of a person with an open case."""
-    open_case = Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True))
-    return in_ranges(
+    open_case = Q(Exists(Case.objects.filter(person_id=OuterRef("person_id"), released_at__isnull=True)))
+    # Whole days first (PostgreSQL's partitions), then row by row whatever is left (core.partitions).
+    dropped = partitions.drop_before(
+        VenueScan,
+        before=before,
+        keep=[open_case],
+        settle=tally_and(tally, "venue_scans", _venue_counts, lambda rows: 0),
+        dry_run=dry_run,
+    )
+    return dropped + in_ranges(
         VenueScan.objects.filter(at__lt=before),
         tally_and(tally, "venue_scans", _venue_counts, raw_delete),
-        keep=Q(open_case),
+        keep=open_case,
         dry_run=dry_run,
     )
 

@@ -25,6 +25,11 @@ class CoreConfig(AppConfig):
 
         # Once per migrate (and flush), after every app's tables exist: the built-in defaults (core.defaults).
         post_migrate.connect(ensure_all, sender=self, dispatch_uid="fangkong.core.defaults")
+        from . import partitions
+
+        # Notifications by month (PostgreSQL; core.partitions); the partitions ahead made after each migrate.
+        partitions.register("command_notification", step="month", ahead=2)
+        post_migrate.connect(_partitions_ahead, sender=self, dispatch_uid="fangkong.core.partitions")
 
         from django.utils.translation import gettext_lazy as _
 
@@ -36,3 +41,9 @@ class CoreConfig(AppConfig):
         navigation.register_group("admin", _("Administration"), order=310)
         navigation.register("inbox", _("Inbox"), order=80, badge=lambda user: unread_count(user=user))
         navigation.register("audit", _("Audit"), order=310, visible=navigation.any_cap(Cap.AUDIT_VIEW), group="admin")
+
+
+def _partitions_ahead(using: str = "default", **kwargs) -> None:
+    from . import partitions
+
+    partitions.ensure(using=using)

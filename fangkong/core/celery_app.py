@@ -18,11 +18,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks(["fangkong.core"])
 
 # Each runs core.tasks.run_command on a worker. Escalation every three minutes (the hall's clock-driven alerts —
-# contact deadlines, late transfers — and overdue tasks and hazards come from it); the portal's content check and
-# the audit chain's check hourly; the retention purge nightly, in the district's time (CELERY_TIMEZONE).
+# contact deadlines, late transfers — and overdue tasks and hazards come from it); the portal's content check, the
+# audit chain's check and the coming time partitions (core.partitions) hourly; the retention purge nightly, in the
+# district's time (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
     "escalate": {"task": "fangkong.run_command", "schedule": 180.0, "args": ["escalate"]},
     "check-content": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["check_content"]},
     "verify-audit": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["verify_audit"]},
+    "partitions": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["partitions"]},
     "purge": {"task": "fangkong.run_command", "schedule": crontab(hour=2, minute=30), "args": ["purge"]},
 }

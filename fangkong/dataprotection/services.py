@@ -18,7 +18,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, partitions
 from fangkong.core.audit import audit_record
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
@@ -157,6 +157,8 @@ def purge_run(*, dry_run: bool = False, only: list[str] | None = None) -> list[C
     if unknown:
         raise FieldError("only", _("Unknown class of personal data."), code=Code.UNKNOWN_CHOICE)
     with _one_at_a_time():
+        if not dry_run:
+            partitions.ensure()  # today's partitions exist before anything is dropped (core.partitions)
         return _purge_classes(dry_run, only)
 
 

@@ -26,6 +26,9 @@ class ScreeningConfig(AppConfig):
         from .models import RiskProtocol, ScreeningSettings
 
         register_alert("screening.missed_followups", missed_followups)
+        from fangkong.core import partitions
+
+        partitions.register("screening_passage", step="day", ahead=7)  # dropped day by day by retention
         defaults.register("screening.protocol", RiskProtocol.ensure_defaults)
         defaults.register("screening.settings", ScreeningSettings.ensure_defaults)
 

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from django.db.models import Case, CharField, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Concat
 
-from fangkong.core import clock
+from fangkong.core import clock, partitions
 from fangkong.core.purging import Tally, by_day, daily, holds, in_ranges, raw_delete, tally_and
 
 from .models import FollowUp, FollowUpTest, Passage, ScreeningSettings, TravelReport, Violation
@@ -28,11 +28,19 @@ def passages_purge(*, before: datetime | None = None, dry_run: bool = False, tal
     """Delete passages registered before `before` (default: the screening settings' retention period)."""
     if before is None:
         before = clock.now() - timedelta(days=ScreeningSettings.current().passage_retention_days)
-    running = Exists(FollowUp.objects.filter(passage=OuterRef("pk"), released_at__isnull=True))
-    return in_ranges(
+    running = Q(Exists(FollowUp.objects.filter(passage=OuterRef("pk"), released_at__isnull=True)))
+    # Whole days first (PostgreSQL's partitions), then row by row whatever is left (core.partitions).
+    dropped = partitions.drop_before(
+        Passage,
+        before=before,
+        keep=[running],
+        settle=tally_and(tally, "passages", _passage_counts, _passages_unlink),
+        dry_run=dry_run,
+    )
+    return dropped + in_ranges(
         Passage.objects.filter(at__lt=before),
         tally_and(tally, "passages", _passage_counts, _passages_delete),
-        keep=Q(running),
+        keep=running,
         dry_run=dry_run,
     )
 
@@ -44,11 +52,16 @@ def _passage_counts(rows) -> list[tuple]:
     return daily(rows, day="at", where="jpath", what=kind)
 
 
-def _passages_delete(rows) -> int:
+def _passages_unlink(rows) -> int:
     # What refers to a passage keeps its own time and place (on_delete=SET_NULL in the models): drop the link.
     ids = rows.values("pk")
     FollowUp.objects.filter(passage__in=ids).update(passage=None)
     Violation.objects.filter(passage__in=ids).update(passage=None)
+    return 0
+
+
+def _passages_delete(rows) -> int:
+    _passages_unlink(rows)
     return raw_delete(rows)
 
 

@@ -70,3 +70,41 @@ class CreateModels(Operation):
     @property
     def migration_name_fragment(self):
         return "create_models"
+
+
+class PartitionByRange(Operation):
+    """Partition a table by a time column on PostgreSQL (fangkong.core.partitions.convert); nothing elsewhere.
+
+    Django's model state does not change: the model keeps `id` as its key (the database's key becomes (id, column),
+    which Django never needs to know: it reads and writes rows by id). Not reversible: going back would be a copy of
+    every row, which is a decision for the operator, not a migration step."""
+
+    reversible = False
+    category = OperationCategory.ALTERATION
+
+    def __init__(self, table, *, column, step):
+        self.table, self.column, self.step = table, column, step
+
+    def deconstruct(self):
+        return self.__class__.__qualname__, [self.table], {"column": self.column, "step": self.step}
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        from fangkong.core.partitions import convert
+
+        with schema_editor.connection.cursor() as cursor:
+            convert(cursor, self.table, self.column, self.step)
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        raise NotImplementedError(f"{self.table} stays partitioned (see docs/partitions.md)")
+
+    def describe(self):
+        return f"Partition {self.table} by {self.step} of {self.column} (PostgreSQL)"
+
+    @property
+    def migration_name_fragment(self):
+        return f"partition_{self.table}"

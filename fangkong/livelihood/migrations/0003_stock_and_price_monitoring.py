@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('livelihood', '0001_squashed_0002_supply_request_closed_at'),
+        ('livelihood', '0002_supply_request_closed_at'),
         ('registry', '0008_squashed_0014_boundaries_setup_premises'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

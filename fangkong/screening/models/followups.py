@@ -32,7 +32,11 @@ class FollowUp(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="followups")
     # The arrival that opened the case; gone when passages expire (the case keeps its reason and dates).
-    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup")
+    # No database constraint: passages are partitioned by day (core.partitions) and a day's partition is dropped
+    # whole; Django still nulls the link when a passage is deleted, retention before it drops a day.
+    passage = models.OneToOneField(
+        Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="followup", db_constraint=False
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARRIVAL)
     # How urgent the community's work is (a close contact's loop is run like a high-risk arrival's).
     level = models.CharField(_("level"), max_length=8, choices=RiskLevel.choices)

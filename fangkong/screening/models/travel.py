@@ -96,7 +96,10 @@ class Violation(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="violations")
     # The exit itself; the violation keeps when and where, so the record stands after passages expire.
-    passage = models.OneToOneField(Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="violation")
+    # No database constraint: as FollowUp.passage (passages' partitions are dropped whole).
+    passage = models.OneToOneField(
+        Passage, null=True, blank=True, on_delete=models.SET_NULL, related_name="violation", db_constraint=False
+    )
     at = models.DateTimeField(_("time"), null=True)
     checkpoint = models.ForeignKey(Checkpoint, null=True, on_delete=models.PROTECT, related_name="+")
     community = models.ForeignKey(Jurisdiction, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -1,0 +1,294 @@
+"""Time partitions of the high-volume tables on PostgreSQL (issue 21, point 5; docs/partitions.md).
+
+Passages and venue scans are partitioned by day, notifications by month, on the district's calendar (midnight in
+Asia/Shanghai, so a partition is one local day: what the nightly purge expires and what the tallies count). Each
+table also has a DEFAULT partition: rows whose range has no partition (a late scan, a moved test clock, the held
+rows of a dropped day) land there, so an insert never fails for want of a partition.
+
+- `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
+  migration 0014 (the app's role owns no table). Run by `fangkong partitions`, Celery beat and each purge.
+- `drop_before()` is retention's fast path: a partition wholly older than the moment a class expires is detached
+  and dropped in one short transaction, after the rows that must stay (a passage whose closed-loop case still runs,
+  the scans of an open case) are copied out and written back through the parent (they land in the default), the
+  rows going are counted for the statistics and what refers to them is unlinked. The row-by-row purge
+  (core.purging) then runs as before for whatever is left: the default partition, the part of a day that expired,
+  everything on SQLite. Correctness never depends on the layout; the drop only spares the database the deletes.
+- `convert()` turns a plain table into a partitioned one (the migrations' PartitionByRange): its rows stay, the
+  old ones in one `_legacy` partition that retention drops whole once its newest row expires.
+
+Nothing here runs on SQLite (the embedded default has no partitions; the same code paths fall back to rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import reduce
+from operator import or_
+from typing import Literal
+
+from django.db import DatabaseError, connections, transaction
+from django.db.models import Model, Q, QuerySet
+
+from fangkong.core import clock
+
+log = logging.getLogger(__name__)
+
+Step = Literal["day", "month"]
+
+
+@dataclass(frozen=True)
+class Partitioned:
+    table: str
+    column: str
+    step: Step
+    ahead: int  # partitions made beyond the current one
+
+
+@dataclass(frozen=True)
+class Partition:
+    name: str
+    lo: datetime | None  # None: MINVALUE (the legacy partition)
+    hi: datetime
+
+
+# Registered by the owning apps (their AppConfig.ready). The SQL functions keep their own allow-list: this one says
+# what the job makes, theirs what the app's role may ask for.
+_tables: dict[str, Partitioned] = {}
+
+
+def register(table: str, *, column: str = "at", step: Step, ahead: int) -> None:
+    _tables[table] = Partitioned(table, column, step, ahead)
+
+
+def registered() -> list[Partitioned]:
+    return list(_tables.values())
+
+
+# ---------------------------------------------------------------- names and bounds on the district's calendar
+
+
+def _next(day: date, step: Step) -> date:
+    if step == "day":
+        return day + timedelta(days=1)
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def _first(day: date, step: Step) -> date:
+    return day if step == "day" else day.replace(day=1)
+
+
+def span(table: str, step: Step, day: date) -> tuple[str, datetime, datetime]:
+    """The partition holding the district's calendar `day`: its name and [lo, hi)."""
+    first = _first(day, step)
+    suffix = first.strftime("%Y_%m_%d" if step == "day" else "%Y_%m")
+    return f"{table}_p{suffix}", clock.start_of_day(first), clock.start_of_day(_next(first, step))
+
+
+def wanted(entry: Partitioned, today: date) -> list[tuple[str, datetime, datetime]]:
+    day, spans = _first(today, entry.step), []
+    for _ in range(entry.ahead + 1):
+        spans.append(span(entry.table, entry.step, day))
+        day = _next(day, entry.step)
+    return spans
+
+
+# ---------------------------------------------------------------- what the database has
+
+
+def _postgres(using: str) -> bool:
+    return connections[using].vendor == "postgresql"
+
+
+def is_partitioned(table: str, *, using: str = "default") -> bool:
+    if not _postgres(using):
+        return False
+    with connections[using].cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_partitioned_table WHERE partrelid = to_regclass(%s)", [table])
+        return cursor.fetchone() is not None
+
+
+_BOUND = re.compile(r"FROM \((?:'([^']+)'|MINVALUE)\) TO \('([^']+)'\)")
+
+
+def partitions(table: str, *, using: str = "default") -> list[Partition]:
+    """The table's range partitions, oldest first (the default partition left out)."""
+    if not _postgres(using):
+        return []
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c"
+            " ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)",
+            [table],
+        )
+        found = []
+        for name, bound in cursor.fetchall():
+            match = _BOUND.search(bound)
+            if match is None:
+                continue  # DEFAULT
+            lo = clock.as_aware(_timestamp(cursor, match.group(1))) if match.group(1) else None
+            found.append(Partition(name, lo, clock.as_aware(_timestamp(cursor, match.group(2)))))
+    return sorted(found, key=lambda p: p.hi)
+
+
+def _timestamp(cursor, text: str) -> datetime:
+    # The bound is printed in the session's time zone (UTC for Django); PostgreSQL reads its own format back.
+    cursor.execute("SELECT %s::timestamptz", [text])
+    return cursor.fetchone()[0]
+
+
+# ---------------------------------------------------------------- the job
+
+
+def ensure(*, using: str = "default") -> list[str]:
+    """Make the current and the next partitions of every registered table that is partitioned here; the names
+    made. Rows already in the default partition for a new range are moved into it."""
+    made: list[str] = []
+    if not _postgres(using):
+        return made
+    today = clock.localdate()
+    for entry in registered():
+        if not is_partitioned(entry.table, using=using):
+            continue
+        for name, lo, hi in wanted(entry, today):
+            with transaction.atomic(using=using), connections[using].cursor() as cursor:
+                cursor.execute("SELECT fangkong_partition_create(%s, %s, %s, %s)", [entry.table, name, lo, hi])
+                if cursor.fetchone()[0]:
+                    made.append(name)
+    return made
+
+
+def default_rows(table: str, *, using: str = "default") -> int:
+    """Rows in the default partition (held rows, late scans): what the status shows and the purge walks."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {connections[using].ops.quote_name(table + '_default')}")
+        return cursor.fetchone()[0]
+
+
+def drop_before(
+    model: type[Model],
+    *,
+    before: datetime,
+    keep: list[Q],
+    settle: Callable[[QuerySet], object],
+    dry_run: bool = False,
+) -> int:
+    """Retention's fast path: drop every partition of `model`'s table that ends at or before `before`; the rows
+    dropped. `keep` are the rules that hold a row back (as for core.purging.in_ranges): those rows are written back
+    through the parent. `settle(rows)` runs first on the rows going, in the same transaction (count them for the
+    statistics, unlink what refers to them). A partition that cannot be dropped now (a lock not granted within 5 s)
+    is left to the row-by-row purge. A dry run drops nothing (the row-by-row purge counts)."""
+    using = "default"
+    table = model._meta.db_table
+    if dry_run or not is_partitioned(table, using=using):
+        return 0
+    column = _tables[table].column
+    dropped = 0
+    for part in partitions(table, using=using):
+        if part.hi > before:
+            break
+        try:
+            dropped += _drop_one(model, table, column, part, keep, settle, using)
+        except DatabaseError:
+            log.warning("partitions: %s not dropped now; its rows go one by one", part.name, exc_info=True)
+    return dropped
+
+
+def _drop_one(model, table: str, column: str, part: Partition, keep, settle, using: str) -> int:
+    q = connections[using].ops.quote_name
+    in_range = {f"{column}__lt": part.hi} | ({f"{column}__gte": part.lo} if part.lo else {})
+    rows = model._default_manager.using(using).filter(**in_range)
+    going = rows
+    for rule in keep:
+        going = going.exclude(rule)
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        # The partition's own rows only: the default partition may hold rows of the same range (held earlier).
+        cursor.execute(f"SELECT count(*) FROM {q(part.name)}")
+        total = cursor.fetchone()[0]
+        held = 0
+        if keep:
+            sql, params = rows.filter(reduce(or_, keep)).values("pk").query.sql_with_params()
+            cursor.execute(
+                f"CREATE TEMP TABLE fangkong_held ON COMMIT DROP AS SELECT * FROM {q(part.name)} WHERE id IN ({sql})",
+                params,
+            )
+            held = cursor.rowcount
+        settle(going)
+        # A table with deferred foreign-key checks still pending cannot be dropped: run them now (Django's own
+        # check_constraints: immediate, then deferred again). Only rows written in this transaction have any.
+        connections[using].check_constraints()
+        cursor.execute("SELECT fangkong_partition_drop(%s, %s)", [table, part.name])
+        if keep:
+            cursor.execute(f"INSERT INTO {q(table)} SELECT * FROM fangkong_held")
+            cursor.execute("DROP TABLE fangkong_held")
+    log.info("partitions: dropped %s (%d rows, %d kept)", part.name, total - held, held)
+    return total - held
+
+
+# ---------------------------------------------------------------- turning a table into a partitioned one
+
+
+def convert(cursor, table: str, column: str, step: Step) -> None:
+    """Partition `table` by RANGE(`column`) in place (one transaction, under an exclusive lock: the migration's).
+
+    The new parent takes the table's name, columns, defaults, identity (its sequence keeps counting from where it
+    was), checks, indexes, foreign keys and triggers under their own names; the primary key becomes (id, column)
+    (PostgreSQL's rule: a unique key of a partitioned table holds its partition key; Django still reads and writes
+    rows by id). Rows before today go to one `_legacy` partition, the rest to today's and the default. Foreign
+    keys pointing at the table must have been removed before (their rows keep their own time and place)."""
+    cursor.execute("SELECT relkind FROM pg_class WHERE oid = to_regclass(%s)", [table])
+    if cursor.fetchone()[0] == "p":
+        return
+    cursor.execute(f'LOCK TABLE "{table}" IN ACCESS EXCLUSIVE MODE')
+    cursor.execute("SELECT conname FROM pg_constraint WHERE confrelid = %s::regclass AND contype = 'f'", [table])
+    incoming = [name for (name,) in cursor.fetchall()]
+    if incoming:
+        raise RuntimeError(f"{table}: foreign keys point at it ({', '.join(incoming)}); drop them first")
+    cursor.execute(
+        "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = %s::regclass AND NOT indisprimary"
+        " UNION ALL SELECT format('ALTER TABLE %%I ADD CONSTRAINT %%I %%s', %s, conname, pg_get_constraintdef(oid))"
+        "   FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'f'"
+        " UNION ALL SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+        [table, table, table, table],
+    )
+    ddl = [row[0] for row in cursor.fetchall()]
+    cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
+    (pkey,) = cursor.fetchone()
+    cursor.execute(f"SELECT last_value, is_called FROM {_sequence(cursor, table)}")
+    last_value, is_called = cursor.fetchone()
+    old = f"{table}_unpartitioned"
+    cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')
+    cursor.execute(f'ALTER INDEX "{pkey}" RENAME TO "{old}_pkey"')
+    cursor.execute(
+        f'CREATE TABLE "{table}" (LIKE "{old}" INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING CONSTRAINTS'
+        f' INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE ("{column}")'
+    )
+    cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{pkey}" PRIMARY KEY (id, "{column}")')
+    today = clock.localdate()
+    _name, first, _hi = span(table, step, today)
+    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
+    if cursor.fetchone()[0]:
+        cursor.execute(
+            f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
+        )
+    for name, lo, hi in wanted(Partitioned(table, column, step, 0), today):
+        cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [lo, hi])
+    cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')
+    cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')
+    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # rows written in this transaction: checked now, or no DROP
+    cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    cursor.execute(f'DROP TABLE "{old}"')  # not CASCADE: anything still depending on it stops the migration
+    sequence = _sequence(cursor, table)
+    cursor.execute(f'ALTER SEQUENCE {sequence} RENAME TO "{table}_id_seq"')
+    cursor.execute(f"SELECT setval('\"{table}_id_seq\"', %s, %s)", [last_value, is_called])
+    for statement in ddl:
+        cursor.execute(statement)
+    cursor.execute(f'ANALYZE "{table}"')
+
+
+def _sequence(cursor, table: str) -> str:
+    cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [f'"{table}"'])
+    return cursor.fetchone()[0]
