@@ -6,7 +6,8 @@ table also has a DEFAULT partition: rows whose range has no partition (a late sc
 rows of a dropped day) land there, so an insert never fails for want of a partition.
 
 - `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
-  migration 0014 (the app's role owns no table). Run by `fangkong partitions`, Celery beat and each purge.
+  migration 0014 (the app's role owns no table; the function reads the range from the partition's name). Run by
+  `fangkong partitions`, Celery beat and each purge.
 - `drop_before()` is retention's fast path: a partition wholly older than the moment a class expires is detached
   and dropped in one short transaction, after the rows that must stay (a passage whose closed-loop case still runs,
   the scans of an open case) are copied out and written back through the parent (they land in the default), the
@@ -32,6 +33,7 @@ from typing import Literal
 
 from django.db import DatabaseError, connections, transaction
 from django.db.models import Model, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from fangkong.core import clock
 
@@ -153,11 +155,17 @@ def ensure(*, using: str = "default") -> list[str]:
     for entry in registered():
         if not is_partitioned(entry.table, using=using):
             continue
-        for name, lo, hi in wanted(entry, today):
-            with transaction.atomic(using=using), connections[using].cursor() as cursor:
-                cursor.execute("SELECT fangkong_partition_create(%s, %s, %s, %s)", [entry.table, name, lo, hi])
-                if cursor.fetchone()[0]:
-                    made.append(name)
+        for name, _lo, _hi in wanted(entry, today):
+            try:
+                with transaction.atomic(using=using), connections[using].cursor() as cursor:
+                    cursor.execute("SELECT fangkong_partition_create(%s, %s)", [entry.table, name])
+                    if cursor.fetchone()[0]:
+                        made.append(name)
+            except DatabaseError:
+                # A lock not granted within a second: the next hour's run makes it (rows meanwhile land in the
+                # default partition and are moved in then). The purge that called this goes on.
+                log.warning("partitions: %s not made now", name, exc_info=True)
+                break
     return made
 
 
@@ -179,8 +187,9 @@ def drop_before(
     """Retention's fast path: drop every partition of `model`'s table that ends at or before `before`; the rows
     dropped. `keep` are the rules that hold a row back (as for core.purging.in_ranges): those rows are written back
     through the parent. `settle(rows)` runs first on the rows going, in the same transaction (count them for the
-    statistics, unlink what refers to them). A partition that cannot be dropped now (a lock not granted within 5 s)
-    is left to the row-by-row purge. A dry run drops nothing (the row-by-row purge counts)."""
+    statistics, unlink what refers to them). A partition that cannot be dropped now (a lock not granted within 1 s)
+    is left to the row-by-row purge, and so are the rest of tonight's. A dry run drops nothing (the row-by-row
+    purge counts)."""
     using = "default"
     table = model._meta.db_table
     if dry_run or not is_partitioned(table, using=using):
@@ -193,39 +202,40 @@ def drop_before(
         try:
             dropped += _drop_one(model, table, column, part, keep, settle, using)
         except DatabaseError:
+            # Most likely a lock not granted within a second (a long report or a backup reading the table): each
+            # try queues behind it and holds up the scanners' inserts meanwhile, so no second try tonight.
             log.warning("partitions: %s not dropped now; its rows go one by one", part.name, exc_info=True)
+            break
     return dropped
 
 
 def _drop_one(model, table: str, column: str, part: Partition, keep, settle, using: str) -> int:
     q = connections[using].ops.quote_name
     in_range = {f"{column}__lt": part.hi} | ({f"{column}__gte": part.lo} if part.lo else {})
+    # Through the parent with the partition's range: exactly the partition's rows (the default partition cannot
+    # hold rows of a range that has its own partition).
     rows = model._default_manager.using(using).filter(**in_range)
-    going = rows
-    for rule in keep:
-        going = going.exclude(rule)
     with transaction.atomic(using=using), connections[using].cursor() as cursor:
-        # The partition's own rows only: the default partition may hold rows of the same range (held earlier).
-        cursor.execute(f"SELECT count(*) FROM {q(part.name)}")
-        total = cursor.fetchone()[0]
         held = 0
         if keep:
-            sql, params = rows.filter(reduce(or_, keep)).values("pk").query.sql_with_params()
-            cursor.execute(
-                f"CREATE TEMP TABLE fangkong_held ON COMMIT DROP AS SELECT * FROM {q(part.name)} WHERE id IN ({sql})",
-                params,
-            )
+            # The rules are read once: a case released between two readings would otherwise have its passage both
+            # kept and counted as gone (then counted again when the row-by-row purge deletes it).
+            sql, params = rows.filter(reduce(or_, keep)).query.sql_with_params()
+            cursor.execute(f"CREATE TEMP TABLE fangkong_held ON COMMIT DROP AS {sql}", params)
             held = cursor.rowcount
-        settle(going)
+            rows = rows.exclude(pk__in=RawSQL("SELECT id FROM fangkong_held", ()))
+        going = rows.count()
+        settle(rows)
         # A table with deferred foreign-key checks still pending cannot be dropped: run them now (Django's own
         # check_constraints: immediate, then deferred again). Only rows written in this transaction have any.
         connections[using].check_constraints()
         cursor.execute("SELECT fangkong_partition_drop(%s, %s)", [table, part.name])
         if keep:
-            cursor.execute(f"INSERT INTO {q(table)} SELECT * FROM fangkong_held")
+            columns = ", ".join(q(f.column) for f in model._meta.concrete_fields)
+            cursor.execute(f"INSERT INTO {q(table)} ({columns}) SELECT {columns} FROM fangkong_held")
             cursor.execute("DROP TABLE fangkong_held")
-    log.info("partitions: dropped %s (%d rows, %d kept)", part.name, total - held, held)
-    return total - held
+    log.info("partitions: dropped %s (%d rows, %d kept)", part.name, going, held)
+    return going
 
 
 # ---------------------------------------------------------------- turning a table into a partitioned one
@@ -257,7 +267,8 @@ def convert(cursor, table: str, column: str, step: Step) -> None:
     ddl = [row[0] for row in cursor.fetchall()]
     cursor.execute("SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass AND contype = 'p'", [table])
     (pkey,) = cursor.fetchone()
-    cursor.execute(f"SELECT last_value, is_called FROM {_sequence(cursor, table)}")
+    sequence = _sequence(cursor, table)
+    cursor.execute(f"SELECT last_value, is_called FROM {sequence}")
     last_value, is_called = cursor.fetchone()
     old = f"{table}_unpartitioned"
     cursor.execute(f'ALTER TABLE "{table}" RENAME TO "{old}"')
@@ -267,22 +278,31 @@ def convert(cursor, table: str, column: str, step: Step) -> None:
         f' INCLUDING STORAGE INCLUDING COMMENTS) PARTITION BY RANGE ("{column}")'
     )
     cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{pkey}" PRIMARY KEY (id, "{column}")')
+    # Whoever could read and write the table (the app's role) can read and write the new one and its sequence.
+    grant = "SELECT fangkong_partition_grants(%s::regclass, %s::regclass)"
+    cursor.execute(grant, [f'"{old}"', f'"{table}"'])
+    cursor.execute(grant, [sequence, _sequence(cursor, table)])
     today = clock.localdate()
     _name, first, _hi = span(table, step, today)
+    made = []
     cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
     if cursor.fetchone()[0]:
+        made.append(f"{table}_legacy")
         cursor.execute(
             f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
         )
     for name, lo, hi in wanted(Partitioned(table, column, step, 0), today):
+        made.append(name)
         cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [lo, hi])
+    made.append(f"{table}_default")
     cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')
+    for name in made:
+        cursor.execute(grant, [f'"{table}"', f'"{name}"'])
     cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # rows written in this transaction: checked now, or no DROP
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     cursor.execute(f'DROP TABLE "{old}"')  # not CASCADE: anything still depending on it stops the migration
-    sequence = _sequence(cursor, table)
-    cursor.execute(f'ALTER SEQUENCE {sequence} RENAME TO "{table}_id_seq"')
+    cursor.execute(f'ALTER SEQUENCE {_sequence(cursor, table)} RENAME TO "{table}_id_seq"')
     cursor.execute(f"SELECT setval('\"{table}_id_seq\"', %s, %s)", [last_value, is_called])
     for statement in ddl:
         cursor.execute(statement)

@@ -1,15 +1,15 @@
 """Time partitions for the high-volume tables (issue 21, point 5; docs/partitions.md), PostgreSQL only.
 
 Two functions the application's role may call although it owns no table (docs/deployment.md: the owner runs the
-migrations, the app has rows only). They run as their owner (SECURITY DEFINER) and take only what the platform
-itself partitions; the bounds and names come from fangkong.core.partitions, which computes them on the district's
-calendar:
+migrations, the app has rows only). They run as their owner (SECURITY DEFINER), and only for a signed-in role
+that may already write (create) or delete (drop) the table's rows, so they give no role a power it lacks:
 
-- fangkong_partition_create(parent, name, lo, hi): a partition for [lo, hi). Rows of that range already in the
-  default partition (the job did not run in time, a device sent an old scan) are moved into it first.
+- fangkong_partition_create(parent, name): the partition `name` says (`<table>_pYYYY_MM_DD` for a table by day,
+  `<table>_pYYYY_MM` by month), its range read from the name on the district's calendar (Asia/Shanghai, the
+  platform's TIME_ZONE) — no caller chooses a range. Rows of that range already in the default partition (a late
+  scan, a job that did not run) are moved into it first; the parent's grants are given to it.
 - fangkong_partition_drop(parent, name): detaches and drops one partition whose whole range is older than the
-  table's floor (the shortest retention the district may set). It gives the app no power it lacks: its role may
-  delete those rows anyway.
+  table's floor (7 days: the shortest retention a district may set). Passages and venue scans only.
 
 Then the notifications' table is partitioned by month (its `at`).
 """
@@ -26,24 +26,56 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, public AS $$
    WHERE pt.partrelid = parent
 $$;
 
-CREATE OR REPLACE FUNCTION fangkong_partition_create(parent regclass, name text, lo timestamptz, hi timestamptz)
+-- The grants of one table (or sequence) given to another: a partitioned table's to its partitions (the app's
+-- role reads a partition by name when retention copies a day; the owner's default privileges may not cover it),
+-- a converted table's to the table that replaces it.
+CREATE OR REPLACE FUNCTION fangkong_partition_grants(parent regclass, child regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+DECLARE
+  g record;
+BEGIN
+  FOR g IN SELECT a.grantee, a.privilege_type FROM pg_class c, aclexplode(c.relacl) a
+            WHERE c.oid = parent AND a.grantee <> c.relowner LOOP
+    EXECUTE format('GRANT %s ON %s %s TO %s', g.privilege_type,
+                   CASE WHEN (SELECT relkind FROM pg_class WHERE oid = child) = 'S' THEN 'SEQUENCE' ELSE 'TABLE' END,
+                   child,
+                   CASE WHEN g.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(g.grantee::regrole::text) END);
+  END LOOP;
+END $$;
+
+CREATE OR REPLACE FUNCTION fangkong_partition_create(parent regclass, name text)
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   col text := fangkong_partition_key(parent);
   dflt text := parent::text || '_default';
+  step text := CASE parent::text
+    WHEN 'screening_passage' THEN 'day'
+    WHEN 'containment_venuescan' THEN 'day'
+    WHEN 'command_notification' THEN 'month'
+  END;
+  suffix text := substring(name from '^' || parent::text || '_p([0-9]{4}_[0-9]{2}(_[0-9]{2})?)$');
+  first date;
+  lo timestamptz;
+  hi timestamptz;
   stray boolean;
 BEGIN
-  IF parent::text NOT IN ('screening_passage', 'containment_venuescan', 'command_notification')
-     OR col IS NULL THEN
+  IF step IS NULL OR col IS NULL THEN
     RAISE EXCEPTION 'not a table the platform partitions: %', parent;
   END IF;
-  IF name !~ ('^' || parent::text || '_p[0-9]{4}(_[0-9]{2}){1,2}$') OR NOT (lo < hi) THEN
-    RAISE EXCEPTION 'not a partition name or range: % [%, %)', name, lo, hi;
+  IF NOT has_table_privilege(session_user, parent, 'INSERT') THEN
+    RAISE EXCEPTION 'permission denied: % may not write %', session_user, parent;
   END IF;
+  IF suffix IS NULL OR length(suffix) <> (CASE step WHEN 'day' THEN 10 ELSE 7 END) THEN
+    RAISE EXCEPTION 'not a partition name of %: %', parent, name;
+  END IF;
+  first := to_date(CASE step WHEN 'day' THEN suffix ELSE suffix || '_01' END, 'YYYY_MM_DD');
+  lo := first::timestamp AT TIME ZONE 'Asia/Shanghai';
+  hi := (first + CASE step WHEN 'day' THEN interval '1 day' ELSE interval '1 month' END)::timestamp
+        AT TIME ZONE 'Asia/Shanghai';
   IF to_regclass(name) IS NOT NULL THEN
     RETURN false;
   END IF;
-  PERFORM set_config('lock_timeout', '5s', true);
+  PERFORM set_config('lock_timeout', '1s', true);
   EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1 AND %I < $2)', dflt, col, col) INTO stray USING lo, hi;
   IF stray THEN
     EXECUTE format('CREATE TEMP TABLE fangkong_moving (LIKE %I) ON COMMIT DROP', dflt);
@@ -51,6 +83,7 @@ BEGIN
                    'INSERT INTO fangkong_moving SELECT * FROM m', dflt, col, col) USING lo, hi;
   END IF;
   EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent::text, lo, hi);
+  PERFORM fangkong_partition_grants(parent, name::regclass);
   IF stray THEN
     EXECUTE format('INSERT INTO %I SELECT * FROM fangkong_moving', parent::text);
     DROP TABLE fangkong_moving;
@@ -74,6 +107,9 @@ BEGIN
   IF floor IS NULL THEN
     RAISE EXCEPTION 'partitions of % are not dropped here', parent;
   END IF;
+  IF NOT has_table_privilege(session_user, parent, 'DELETE') THEN
+    RAISE EXCEPTION 'permission denied: % may not delete from %', session_user, parent;
+  END IF;
   SELECT pg_get_expr(c.relpartbound, c.oid) INTO bound
     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
    WHERE i.inhparent = parent AND c.relname = name;
@@ -84,7 +120,7 @@ BEGIN
   IF upper IS NULL OR upper > now() - floor THEN
     RAISE EXCEPTION 'partition % is too recent to drop (it ends %)', name, upper;
   END IF;
-  PERFORM set_config('lock_timeout', '5s', true);
+  PERFORM set_config('lock_timeout', '1s', true);
   EXECUTE format('ALTER TABLE %I DETACH PARTITION %I', parent::text, name);
   EXECUTE format('DROP TABLE %I', name);
 END $$;
@@ -92,7 +128,8 @@ END $$;
 
 DROP = """
 DROP FUNCTION IF EXISTS fangkong_partition_drop(regclass, text);
-DROP FUNCTION IF EXISTS fangkong_partition_create(regclass, text, timestamptz, timestamptz);
+DROP FUNCTION IF EXISTS fangkong_partition_create(regclass, text);
+DROP FUNCTION IF EXISTS fangkong_partition_grants(regclass, regclass);
 DROP FUNCTION IF EXISTS fangkong_partition_key(regclass);
 """
 

@@ -4,7 +4,7 @@ not theirs to do."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -36,7 +36,16 @@ def test_a_table_converted_in_place_keeps_its_rows_keys_indexes_and_sequence(db)
             [now - timedelta(days=40), now, now + timedelta(days=60)],
         )
         cursor.execute("SELECT nextval(pg_get_serial_sequence('scratch', 'id'))")  # 4, burnt
+        cursor.execute("GRANT SELECT, INSERT ON scratch TO PUBLIC")  # as to the app's role
+        cursor.execute("GRANT USAGE ON SEQUENCE scratch_id_seq TO PUBLIC")
         partitions.convert(cursor, "scratch", "at", "day")
+        cursor.execute(
+            "SELECT c.relname, string_agg(a.privilege_type, ',' ORDER BY a.privilege_type) FROM pg_class c,"
+            " aclexplode(c.relacl) a WHERE c.relname LIKE 'scratch%%' AND a.grantee = 0 GROUP BY c.relname"
+        )
+        grants = dict(cursor.fetchall())
+        assert grants.pop("scratch_id_seq") == "USAGE"
+        assert set(grants.values()) == {"INSERT,SELECT"} and len(grants) == 4  # the table and its 3 partitions
         cursor.execute("SELECT relkind FROM pg_class WHERE relname = 'scratch'")
         assert cursor.fetchone()[0] == "p"
         cursor.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = 'scratch_pkey'")
@@ -75,16 +84,27 @@ def test_the_job_makes_the_coming_partitions_and_moves_stray_rows_into_them(dist
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        ("fangkong_partition_create('registry_person', 'registry_person_p2026_01', %s, %s)", "not a table"),
-        ("fangkong_partition_create('screening_passage', 'x; DROP TABLE auth_user', %s, %s)", "not a partition name"),
-        ("fangkong_partition_create('screening_passage', 'screening_passage_p2026_01_01', %s, %s)", "range"),
+        ("fangkong_partition_create('registry_person', 'registry_person_p2026_01')", "not a table"),
+        ("fangkong_partition_create('screening_passage', 'x; DROP TABLE auth_user')", "not a partition name"),
+        ("fangkong_partition_create('screening_passage', 'screening_passage_p2026_12')", "not a partition name"),
+        ("fangkong_partition_create('command_notification', 'command_notification_p2026_12_01')", "not a partition"),
+        ("fangkong_partition_create('screening_passage', 'screening_passage_p2026_13_40')", "out of range"),
     ],
 )
 def test_the_create_function_makes_only_the_platforms_partitions(db, call, message):
-    lo = clock.now()
-    bounds = [lo + timedelta(days=1), lo] if message == "range" else [lo, lo + timedelta(days=1)]
     with pytest.raises(DatabaseError, match=message), transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {call}", bounds)
+        cursor.execute(f"SELECT {call}")
+
+
+def test_the_create_function_reads_the_range_from_the_name(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT fangkong_partition_create('screening_passage', 'screening_passage_p2030_02_28')")
+        assert cursor.fetchone()[0] is True
+        cursor.execute("SELECT fangkong_partition_create('command_notification', 'command_notification_p2030_12')")
+    day = next(p for p in partitions.partitions("screening_passage") if p.name.endswith("2030_02_28"))
+    assert (day.lo, day.hi) == partitions.span("screening_passage", "day", date(2030, 2, 28))[1:]
+    month = next(p for p in partitions.partitions("command_notification") if p.name.endswith("2030_12"))
+    assert (month.lo, month.hi) == (clock.start_of_day(date(2030, 12, 1)), clock.start_of_day(date(2031, 1, 1)))
 
 
 def test_the_drop_function_refuses_a_recent_partition_and_other_tables(db):
@@ -109,3 +129,38 @@ def test_the_command_lists_each_partitioned_table(db, capsys):
     assert "partitions: made screening_passage_p" in out
     for table in ("screening_passage", "containment_venuescan", "command_notification"):
         assert f"{table}: " in out and "rows in the default" in out
+
+
+@pytest.fixture
+def outsider(db):
+    """A role that may sign in to the test database and nothing more, and one connection of it (committed: the
+    role must exist for another connection)."""
+    import psycopg
+
+    settings = connection.settings_dict
+    admin = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                            dbname=settings["NAME"], autocommit=True)  # fmt: skip
+    admin.execute("DROP ROLE IF EXISTS fangkong_test_outsider")
+    admin.execute("CREATE ROLE fangkong_test_outsider LOGIN")
+    conn = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user="fangkong_test_outsider",
+                           dbname=settings["NAME"], autocommit=True)  # fmt: skip
+    try:
+        yield conn
+    finally:
+        conn.close()
+        admin.execute("DROP OWNED BY fangkong_test_outsider")
+        admin.execute("DROP ROLE fangkong_test_outsider")
+        admin.close()
+
+
+def test_a_role_that_may_not_touch_the_rows_gets_nothing_from_the_functions(outsider):
+    import psycopg
+
+    old = partitions.span("screening_passage", "day", clock.localdate() - timedelta(days=40))[0]
+    for call in (
+        f"fangkong_partition_create('screening_passage', '{old}')",
+        f"fangkong_partition_drop('screening_passage', '{old}')",
+    ):
+        with pytest.raises(psycopg.errors.RaiseException, match="permission denied"):
+            outsider.execute(f"SELECT {call}")
+    assert old not in {p.name for p in partitions.partitions("screening_passage")}

@@ -108,3 +108,31 @@ def test_a_day_of_venue_scans_is_dropped_an_open_cases_scans_stay(district):
     # The scans kept go the ordinary way once the case is closed.
     Case.objects.filter(person=ill).update(released_at=clock.now())
     assert purge(only=["venue_scans"])["venue_scans"].counts == {"deleted": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_day_whose_lock_is_not_granted_goes_row_by_row(district, caplog):
+    import psycopg
+
+    venue = Unit.objects.create(kind="venue", name="超市", code="V1", jurisdiction=district.a, jpath=district.a.path)
+    old = clock.now() - timedelta(days=29)
+    with clock.frozen_at(old):
+        partitions.ensure()
+    day = partitions.span("containment_venuescan", "day", clock.localdate(old))[0]
+    for person in (district.person_a, district.person_b):
+        VenueScan.objects.create(venue=venue, person=person, at=old, colour="green", jpath=venue.jpath)
+    settings = connection.settings_dict
+    reader = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname=settings["NAME"]
+    )
+    try:  # a long report reading the table: no DETACH gets its lock meanwhile
+        reader.execute("LOCK TABLE containment_venuescan IN ACCESS SHARE MODE")
+        assert purge(only=["venue_scans"])["venue_scans"].counts == {"deleted": 2}
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "not dropped now" in caplog.text
+    assert day in names("containment_venuescan") and not VenueScan.objects.exists()  # emptied row by row
+    assert counts("venue_scans") == {(clock.localdate(old), district.a.path, "green"): 2}
+    assert purge(only=["venue_scans"])["venue_scans"].counts == {"deleted": 0}  # the next night drops it, empty
+    assert day not in names("containment_venuescan")
