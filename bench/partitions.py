@@ -122,7 +122,7 @@ def main() -> None:
     print(
         f"RESULT people={args.people} scans_per_day={per_day} days={args.days} copy_day_s={copy_day:.2f} "
         f"rows_delete_s={rows_s:.2f} drop_s={drop_s:.3f} held_written_back={kept} "
-        f"drop_speedup={rows_s / drop_s:.0f} person_scans_p95_ms={pct(lookups, 95):.2f} partitions={parts} "
+        f"drop_speedup={rows_s / drop_s:.1f} person_scans_p95_ms={pct(lookups, 95):.2f} partitions={parts} "
         f"ratio={drop_s / copy_day:.3f}"
     )
 

@@ -27,8 +27,10 @@ class CoreConfig(AppConfig):
         post_migrate.connect(ensure_all, sender=self, dispatch_uid="fangkong.core.defaults")
         from . import partitions
 
-        # Notifications by month (PostgreSQL; core.partitions); the partitions ahead made after each migrate.
+        # Notifications and the audit trail by month (PostgreSQL; core.partitions); the partitions ahead made after
+        # each migrate.
         partitions.register("command_notification", step="month", ahead=2)
+        partitions.register("core_auditevent", step="month", ahead=2)
         post_migrate.connect(_partitions_ahead, sender=self, dispatch_uid="fangkong.core.partitions")
 
         from django.utils.translation import gettext_lazy as _

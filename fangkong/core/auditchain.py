@@ -104,18 +104,22 @@ def seal(*, wait: bool = True, batches: int | None = None) -> int:
             if not rows:
                 return sealed
             seq, prev = head.seq, head.hash
-            updates = []
+            updates: list[tuple] = []
             for row in rows:
                 seq += 1
                 digest = event_hash(prev, row)
                 updates.append((seq, prev, digest, row["id"]))
                 prev = digest
             # Raw SQL: the ORM refuses every update of an audit event; the database allows this one only (filling
-            # an unsealed event's seal, nothing else: see migration 0007's trigger).
+            # an unsealed event's seal, nothing else: see migration 0007's trigger). On PostgreSQL the event's `at`
+            # names its month's partition (core.partitions), so the update searches one partition, not all.
+            where = "id = %s AND seq IS NULL"
+            if connection.vendor == "postgresql":
+                where = "id = %s AND at = %s AND seq IS NULL"
+                updates = [(*update, row["at"]) for update, row in zip(updates, rows, strict=True)]
             with connection.cursor() as cursor:
                 cursor.executemany(
-                    f"UPDATE {AuditEvent._meta.db_table} SET seq = %s, prev_hash = %s, hash = %s "
-                    "WHERE id = %s AND seq IS NULL",
+                    f"UPDATE {AuditEvent._meta.db_table} SET seq = %s, prev_hash = %s, hash = %s WHERE {where}",
                     updates,
                 )
             head.seq, head.hash = seq, prev

@@ -42,7 +42,8 @@ class AuditEvent(models.Model):
     # A keyed MAC over the content, made when the platform writes the event: a row put into the table by anyone
     # else (the database's owner, an injection) carries none that verifies.
     mac = models.CharField(max_length=64, blank=True)
-    seq = models.BigIntegerField(null=True, unique=True)
+    # Unique within each month's partition on PostgreSQL (core.partitions): the seal hands each seq out once.
+    seq = models.BigIntegerField(null=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     hash = models.CharField(max_length=64, blank=True)
 
@@ -53,6 +54,7 @@ class AuditEvent(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["id"], condition=models.Q(seq__isnull=True), name="audit_unsealed"),
+            models.Index(fields=["seq"], name="audit_seq"),
         ]
         verbose_name = _("audit event")
 

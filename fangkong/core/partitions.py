@@ -1,9 +1,9 @@
 """Time partitions of the high-volume tables on PostgreSQL (issue 21, point 5; docs/partitions.md).
 
-Passages and venue scans are partitioned by day, notifications by month, on the district's calendar (midnight in
-Asia/Shanghai, so a partition is one local day: what the nightly purge expires and what the tallies count). Each
-table also has a DEFAULT partition: rows whose range has no partition (a late scan, a moved test clock, the held
-rows of a dropped day) land there, so an insert never fails for want of a partition.
+Passages and venue scans are partitioned by day, notifications and the audit trail by month, on the district's
+calendar (midnight in Asia/Shanghai, so a partition is one local day: what the nightly purge expires and what the
+tallies count). Each table also has a DEFAULT partition: rows whose range has no partition (a late scan, a moved
+test clock, the held rows of a dropped day) land there, so an insert never fails for want of a partition.
 
 - `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
   migration 0014 (the app's role owns no table; the function reads the range from the partition's name). Run by
@@ -298,6 +298,7 @@ def convert(cursor, table: str, column: str, step: Step) -> None:
     cursor.execute(f'CREATE TABLE "{table}_default" PARTITION OF "{table}" DEFAULT')
     for name in made:
         cursor.execute(grant, [f'"{table}"', f'"{name}"'])
+        cursor.execute("SELECT fangkong_partition_extras(%s::regclass, %s::regclass)", [f'"{table}"', f'"{name}"'])
     cursor.execute(f'INSERT INTO "{table}" SELECT * FROM "{old}"')
     cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # rows written in this transaction: checked now, or no DROP
     cursor.execute("SET CONSTRAINTS ALL DEFERRED")

@@ -11,10 +11,14 @@ that may already write (create) or delete (drop) the table's rows, so they give 
 - fangkong_partition_drop(parent, name): detaches and drops one partition whose whole range is older than the
   table's floor (7 days: the shortest retention a district may set). Passages and venue scans only.
 
-Then the notifications' table is partitioned by month (its `at`).
+For the audit trail a partition also gets its own unique index on `seq` and the TRUNCATE trigger, and rows of its
+range already in the default partition stay there (nothing is deleted from the trail): that partition is not made.
+
+Then the notifications' table and the audit trail are partitioned by month (their `at`). The audit trail is never
+dropped here (it is kept for good): its partitions make its indexes a month's size and an archive possible later.
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 from fangkong.core.migrations._operations import PartitionByRange
 
@@ -43,6 +47,20 @@ BEGIN
   END LOOP;
 END $$;
 
+-- What a partition needs beyond what PostgreSQL copies from its parent: the audit trail's `seq` once (a unique key
+-- of the parent would have to hold `at`), and no TRUNCATE straight on a partition (a TRUNCATE of the parent fires
+-- the parent's trigger, one of a partition only the partition's).
+CREATE OR REPLACE FUNCTION fangkong_partition_extras(parent regclass, child regclass) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
+BEGIN
+  IF parent = 'core_auditevent'::regclass THEN
+    EXECUTE format('CREATE UNIQUE INDEX %I ON %s (seq)', (SELECT relname FROM pg_class WHERE oid = child) || '_seq',
+                   child);
+    EXECUTE format('CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON %s '
+                   'FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_refuse_truncate()', child);
+  END IF;
+END $$;
+
 CREATE OR REPLACE FUNCTION fangkong_partition_create(parent regclass, name text)
 RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
@@ -52,6 +70,7 @@ DECLARE
     WHEN 'screening_passage' THEN 'day'
     WHEN 'containment_venuescan' THEN 'day'
     WHEN 'command_notification' THEN 'month'
+    WHEN 'core_auditevent' THEN 'month'
   END;
   suffix text := substring(name from '^' || parent::text || '_p([0-9]{4}_[0-9]{2}(_[0-9]{2})?)$');
   first date;
@@ -77,6 +96,9 @@ BEGIN
   END IF;
   PERFORM set_config('lock_timeout', '1s', true);
   EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1 AND %I < $2)', dflt, col, col) INTO stray USING lo, hi;
+  IF stray AND parent = 'core_auditevent'::regclass THEN
+    RETURN false;  -- nothing leaves the audit trail, not even for its own partition: the rows stay in the default
+  END IF;
   IF stray THEN
     EXECUTE format('CREATE TEMP TABLE fangkong_moving (LIKE %I) ON COMMIT DROP', dflt);
     EXECUTE format('WITH m AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) '
@@ -84,6 +106,7 @@ BEGIN
   END IF;
   EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent::text, lo, hi);
   PERFORM fangkong_partition_grants(parent, name::regclass);
+  PERFORM fangkong_partition_extras(parent, name::regclass);
   IF stray THEN
     EXECUTE format('INSERT INTO %I SELECT * FROM fangkong_moving', parent::text);
     DROP TABLE fangkong_moving;
@@ -130,6 +153,7 @@ DROP = """
 DROP FUNCTION IF EXISTS fangkong_partition_drop(regclass, text);
 DROP FUNCTION IF EXISTS fangkong_partition_create(regclass, text);
 DROP FUNCTION IF EXISTS fangkong_partition_grants(regclass, regclass);
+DROP FUNCTION IF EXISTS fangkong_partition_extras(regclass, regclass);
 DROP FUNCTION IF EXISTS fangkong_partition_key(regclass);
 """
 
@@ -152,4 +176,10 @@ class Migration(migrations.Migration):
     operations = [
         Functions(FUNCTIONS, DROP),
         PartitionByRange("command_notification", column="at", step="month"),
+        # The audit trail by month: `seq` unique within each partition (fangkong_partition_extras) instead of the
+        # whole table; across partitions the seal hands out each seq once under the chain head's row lock, and
+        # verify-audit reports any duplicate or gap.
+        migrations.AlterField(model_name="auditevent", name="seq", field=models.BigIntegerField(null=True)),
+        migrations.AddIndex(model_name="auditevent", index=models.Index(fields=["seq"], name="audit_seq")),
+        PartitionByRange("core_auditevent", column="at", step="month"),
     ]

@@ -164,3 +164,36 @@ def test_a_role_that_may_not_touch_the_rows_gets_nothing_from_the_functions(outs
         with pytest.raises(psycopg.errors.RaiseException, match="permission denied"):
             outsider.execute(f"SELECT {call}")
     assert old not in {p.name for p in partitions.partitions("screening_passage")}
+
+
+def test_the_audit_trail_by_month_keeps_its_guards_on_every_partition(db):
+    from fangkong.core import auditchain
+    from fangkong.core.audit import audit_record
+
+    month = partitions.span("core_auditevent", "month", clock.localdate())[0]
+    assert month in {p.name for p in partitions.partitions("core_auditevent")}
+    event = audit_record(actor=None, action="test.event", object_type="x", object_id=1)
+    assert where("core_auditevent", event.pk) == month
+    assert auditchain.seal() == 1 and auditchain.verify().ok  # the seal finds its row in its month
+    for table in (month, "core_auditevent_default"):
+        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL fangkong.allow_audit_truncate = 'off'")
+            cursor.execute(f"TRUNCATE {table}")  # straight on a partition, past the parent's trigger
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {month}")  # the row trigger, cloned onto the partition
+    with pytest.raises(DatabaseError, match="duplicate key"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO core_auditevent (at, actor_name, action, object_type, object_id, object_repr, jpath, fields,"
+            " reason, request_id, client_addr, mac, seq, prev_hash, hash)"
+            " SELECT at, '', 'forged', '', '', '', '', '{}', '', '', '', '', seq, '', '' FROM core_auditevent"
+            " WHERE id = %s",
+            [event.pk],
+        )
+    # A month whose events already sit in the default partition is not made: nothing leaves the trail.
+    later = clock.now() + timedelta(days=200)
+    with clock.frozen_at(later):
+        stray = audit_record(actor=None, action="test.event", object_type="x", object_id=2)
+        made = partitions.ensure()
+    far = partitions.span("core_auditevent", "month", clock.localdate(later))[0]
+    assert far not in made and where("core_auditevent", stray.pk) == "core_auditevent_default"
+    assert any(name.startswith("core_auditevent_p") for name in made)  # the months around it are made

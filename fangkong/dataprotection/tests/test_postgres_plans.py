@@ -27,11 +27,14 @@ def _writes(queries) -> list[str]:
 
 def _seq_scans(sql: str) -> list[str]:
     with connection.cursor() as cursor:
+        # A day dropped whole (core.partitions) keeps its held rows' ids in a temporary table of its transaction,
+        # gone by now: an empty one stands in (read whole, as it is meant to be).
+        cursor.execute("CREATE TEMP TABLE IF NOT EXISTS fangkong_held (id bigint)")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql)
         plan = [row[0] for row in cursor.fetchall()]
         cursor.execute("SET LOCAL enable_seqscan = on")
-    return [line for line in plan if "Seq Scan" in line]
+    return [line for line in plan if "Seq Scan" in line and "Seq Scan on fangkong_held" not in line]
 
 
 def test_every_purge_statement_uses_an_index(district, screening, testing):
