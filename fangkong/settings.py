@@ -205,7 +205,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 if env("FANGKONG_CACHE_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fangkong.core.rediscache.RedisCache",  # one redis client per pool (core/rediscache.py)
             "LOCATION": env("FANGKONG_CACHE_URL"),
             # A cache that stops answering costs a request two seconds at most, not a hung worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

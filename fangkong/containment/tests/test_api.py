@@ -91,9 +91,7 @@ def test_status_limits_count_in_the_shared_cache(client, district, containment, 
         pytest.skip("no Redis on 127.0.0.1:6379")
     code = person_code(actor=district.hq, person_id=district.person_a.pk)
     device = api_token(containment.scanner)
-    shared = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}
-    }
+    shared = {"default": {"BACKEND": "fangkong.core.rediscache.RedisCache", "LOCATION": "redis://127.0.0.1:6379/9"}}
     limits = {**settings.FANGKONG, "STATUS_RATE_PER_MINUTE": 2}
     with (
         override_settings(CACHES=shared, FANGKONG=limits),

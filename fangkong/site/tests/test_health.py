@@ -33,7 +33,7 @@ def _get(path: str, host: str = "127.0.0.1") -> tuple[str, dict, dict]:
 def _redis(url: str) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "fangkong.core.rediscache.RedisCache",
             "LOCATION": url,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
