@@ -23,7 +23,6 @@ Nothing here runs on SQLite (the embedded default has no partitions; the same co
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -113,33 +112,21 @@ def is_partitioned(table: str, *, using: str = "default") -> bool:
         return cursor.fetchone() is not None
 
 
-_BOUND = re.compile(r"FROM \((?:'([^']+)'|MINVALUE)\) TO \('([^']+)'\)")
-
-
 def partitions(table: str, *, using: str = "default") -> list[Partition]:
-    """The table's range partitions, oldest first (the default partition left out)."""
+    """The table's range partitions, oldest first (the default partition left out): one query, the bounds read
+    back by PostgreSQL from the text it prints them in."""
     if not _postgres(using):
         return []
     with connections[using].cursor() as cursor:
         cursor.execute(
-            "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i JOIN pg_class c"
-            " ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)",
+            "SELECT name, substring(bound FROM 'FROM \\(''([^'']+)''\\)')::timestamptz,"
+            " substring(bound FROM 'TO \\(''([^'']+)''\\)')::timestamptz"
+            " FROM (SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)) p"
+            " WHERE bound <> 'DEFAULT' ORDER BY 3",
             [table],
         )
-        found = []
-        for name, bound in cursor.fetchall():
-            match = _BOUND.search(bound)
-            if match is None:
-                continue  # DEFAULT
-            lo = clock.as_aware(_timestamp(cursor, match.group(1))) if match.group(1) else None
-            found.append(Partition(name, lo, clock.as_aware(_timestamp(cursor, match.group(2)))))
-    return sorted(found, key=lambda p: p.hi)
-
-
-def _timestamp(cursor, text: str) -> datetime:
-    # The bound is printed in the session's time zone (UTC for Django); PostgreSQL reads its own format back.
-    cursor.execute("SELECT %s::timestamptz", [text])
-    return cursor.fetchone()[0]
+        return [Partition(name, lo, hi) for name, lo, hi in cursor.fetchall()]  # lo None: FROM (MINVALUE)
 
 
 # ---------------------------------------------------------------- the job
