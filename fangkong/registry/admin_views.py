@@ -21,6 +21,10 @@ from .models import Jurisdiction, Unit
 
 # --- the tree -----------------------------------------------------------------------------------------------------
 
+# A district's tree runs to ~850 rows, most of them grids, each with its rename form: a browser took 4 s to lay that
+# table out (a phone longer). Past this many rows the grids fold under their community, opened one at a time.
+FOLD_OVER = 200
+
 
 def _tree_context(request, **extra) -> dict:
     rows = tree.tree_rows(user=request.user)
@@ -30,8 +34,19 @@ def _tree_context(request, **extra) -> dict:
     names = {j.pk: j.name for j in rows}
     for j in rows:
         j.label = _label(j, names.get(j.parent_id or 0))  # type: ignore[attr-defined]
+    grids: dict[int, int] = {}
+    for j in rows:
+        if j.level == Jurisdiction.Level.GRID and j.parent_id:
+            grids[j.parent_id] = grids.get(j.parent_id, 0) + 1
+    folded = len(rows) > FOLD_OVER
+    opened = param_id(request.GET, "open") if folded else None
+    shown = [j for j in rows if not folded or j.level != Jurisdiction.Level.GRID or j.parent_id == opened]
+    for j in shown:
+        j.grids = grids.get(j.pk, 0)  # type: ignore[attr-defined]
     return {
-        "rows": [(j, depth[j.pk] - top) for j in rows],
+        "rows": [(j, depth[j.pk] - top) for j in shown],
+        "folded": folded,
+        "opened": opened,
         "parents": [j for j in rows if j.level != Jurisdiction.Level.GRID and j.retired_on is None],
         "changeable": [j for j in rows if j.parent_id is not None and j.retired_on is None and depth[j.pk] > top],
         # A split's compounds: those of the grid chosen first (?split=), not the district's thousands.

@@ -43,6 +43,27 @@ def test_the_tree_page_renames_adds_and_moves(district):
     assert len(list(r.context["messages"])) == 1
 
 
+def test_a_large_tree_folds_its_grids_under_their_community(district, monkeypatch):
+    # A district's ~850 rows took a browser 4 s to lay out; past FOLD_OVER only the opened community shows its grids.
+    from fangkong.registry import admin_views
+
+    c = district.client(district.hq)
+    whole = [j.pk for j, _depth in c.get("/admin/tree/").context["rows"]]
+    assert district.a1.pk in whole and district.b1.pk in whole  # a small tree is shown whole
+    monkeypatch.setattr(admin_views, "FOLD_OVER", 3)
+    r = c.get("/admin/tree/")
+    shown = [j.pk for j, _depth in r.context["rows"]]
+    assert district.a.pk in shown and district.a1.pk not in shown and district.b1.pk not in shown
+    assert f'href="?open={district.a.pk}#j{district.a.pk}"' in r.content.decode()  # "show its n grids"
+    opened = [j.pk for j, _depth in c.get(f"/admin/tree/?open={district.a.pk}").context["rows"]]
+    assert district.a1.pk in opened and district.a2.pk in opened and district.b1.pk not in opened
+    # The pickers still offer every grid: a folded grid can be moved, merged or retired.
+    assert district.b1.pk in [j.pk for j in r.context["changeable"]]
+    # Another street's community opened by an outsider shows nothing of it.
+    street = district.client(district.street1)
+    assert district.b1.pk not in [j.pk for j, _d in street.get(f"/admin/tree/?open={district.b.pk}").context["rows"]]
+
+
 def test_a_bad_addition_is_named_and_the_typed_values_kept(district):
     c = district.client(district.hq)
     r = c.post(
