@@ -81,6 +81,31 @@ def test_the_job_makes_the_coming_partitions_and_moves_stray_rows_into_them(dist
     assert Notification.objects.get(pk=stray.pk).title == "提醒"
 
 
+def test_a_partition_whose_lock_is_not_granted_is_made_by_the_next_run(district, caplog):
+    import psycopg
+
+    later = clock.now() + timedelta(days=130)
+    month = partitions.span("command_notification", "month", clock.localdate(later))[0]
+    settings = connection.settings_dict
+    reader = psycopg.connect(
+        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname=settings["NAME"]
+    )
+    try:  # a long report holding the table: the job waits a second, not the scanners' inserts behind it
+        reader.execute("LOCK TABLE command_notification IN ACCESS SHARE MODE")
+        with clock.frozen_at(later):
+            made = partitions.ensure()
+    finally:
+        reader.rollback()
+        reader.close()
+    assert "not made now" in caplog.text
+    assert month not in made and month not in {p.name for p in partitions.partitions("command_notification")}
+    assert any(m.startswith("screening_passage_") for m in made)  # the other tables went on
+    stray = Notification.objects.create(user=district.hq, title="提醒", body="", at=later)  # meanwhile: the default
+    with clock.frozen_at(later):
+        assert month in partitions.ensure()  # the next run
+    assert where("command_notification", stray.pk) == month
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
