@@ -2,11 +2,8 @@
 
 Passages and venue scans are partitioned by day, notifications and the audit trail by month, on the district's
 calendar (midnight in Asia/Shanghai, so a partition is one local day: what the nightly purge expires and what the
-tallies count). Samples are partitioned by testing round (`round_id`, one partition each, made ahead of the
-round's creation): a round is the unit their reads and retention work on, and their once-per-round unique key
-must hold the partition key, which a time column could not. Each table also has a DEFAULT partition: rows whose
-range has no partition (a late scan, a moved test clock, the held rows of a dropped day) land there, so an insert
-never fails for want of a partition.
+tallies count). Each table also has a DEFAULT partition: rows whose range has no partition (a late scan, a moved
+test clock, the held rows of a dropped day) land there, so an insert never fails for want of a partition.
 
 - `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
   migration 0014 (the app's role owns no table; the function reads the range from the partition's name). Run by
@@ -41,7 +38,7 @@ from fangkong.core import clock
 
 log = logging.getLogger(__name__)
 
-Step = Literal["day", "month", "round"]
+Step = Literal["day", "month"]
 
 
 @dataclass(frozen=True)
@@ -49,15 +46,14 @@ class Partitioned:
     table: str
     column: str
     step: Step
-    ahead: int  # partitions made beyond the current one (for "round": beyond the newest round's id)
-    keys: Callable[[], list[int]] | None = None  # "round": the ids that need a partition (the owning app's rounds)
+    ahead: int  # partitions made beyond the current one
 
 
 @dataclass(frozen=True)
 class Partition:
     name: str
-    lo: datetime | int | None  # None: MINVALUE (the legacy partition); an id for a table by round
-    hi: datetime | int
+    lo: datetime | None  # None: MINVALUE (the legacy partition)
+    hi: datetime
 
 
 # Registered by the owning apps (their AppConfig.ready). The SQL functions keep their own allow-list: this one says
@@ -65,12 +61,8 @@ class Partition:
 _tables: dict[str, Partitioned] = {}
 
 
-def register(
-    table: str, *, column: str = "at", step: Step, ahead: int, keys: Callable[[], list[int]] | None = None
-) -> None:
-    if (step == "round") != (keys is not None):
-        raise ValueError(f"{table}: a table by round names its keys, and only such a table")
-    _tables[table] = Partitioned(table, column, step, ahead, keys)
+def register(table: str, *, column: str = "at", step: Step, ahead: int) -> None:
+    _tables[table] = Partitioned(table, column, step, ahead)
 
 
 def registered() -> list[Partitioned]:
@@ -97,19 +89,7 @@ def span(table: str, step: Step, day: date) -> tuple[str, datetime, datetime]:
     return f"{table}_p{suffix}", clock.start_of_day(first), clock.start_of_day(_next(first, step))
 
 
-def round_span(table: str, key: int) -> tuple[str, int, int]:
-    """The partition holding round `key`'s rows: its name and [key, key + 1)."""
-    return f"{table}_r{key}", key, key + 1
-
-
-def wanted(entry: Partitioned, today: date) -> list[tuple]:
-    if entry.step == "round":
-        assert entry.keys is not None
-        keys = set(entry.keys())
-        newest = max(keys, default=0)
-        # The next ids too: a round's samples arrive minutes after it is made, into a partition already there.
-        keys.update(range(newest + 1, newest + 1 + entry.ahead))
-        return [round_span(entry.table, key) for key in sorted(keys)]
+def wanted(entry: Partitioned, today: date) -> list[tuple[str, datetime, datetime]]:
     day, spans = _first(today, entry.step), []
     for _ in range(entry.ahead + 1):
         spans.append(span(entry.table, entry.step, day))
@@ -137,12 +117,10 @@ def partitions(table: str, *, using: str = "default") -> list[Partition]:
     back by PostgreSQL from the text it prints them in."""
     if not _postgres(using):
         return []
-    entry = _tables.get(table)
-    cast = "bigint" if entry is not None and entry.step == "round" else "timestamptz"
     with connections[using].cursor() as cursor:
         cursor.execute(
-            f"SELECT name, substring(bound FROM 'FROM \\(''([^'']+)''\\)')::{cast},"
-            f" substring(bound FROM 'TO \\(''([^'']+)''\\)')::{cast}"
+            "SELECT name, substring(bound FROM 'FROM \\(''([^'']+)''\\)')::timestamptz,"
+            " substring(bound FROM 'TO \\(''([^'']+)''\\)')::timestamptz"
             " FROM (SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i"
             " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)) p"
             " WHERE bound <> 'DEFAULT' ORDER BY 3",
@@ -154,22 +132,17 @@ def partitions(table: str, *, using: str = "default") -> list[Partition]:
 # ---------------------------------------------------------------- the job
 
 
-def ensure(*, tables: list[str] | None = None, using: str = "default") -> list[str]:
-    """Make the current and the next partitions of every registered table (or of `tables`) that is partitioned
-    here; the names made. Rows already in the default partition for a new range are moved into it."""
+def ensure(*, using: str = "default") -> list[str]:
+    """Make the current and the next partitions of every registered table that is partitioned here; the names
+    made. Rows already in the default partition for a new range are moved into it."""
     made: list[str] = []
     if not _postgres(using):
         return made
     today = clock.localdate()
     for entry in registered():
-        if tables is not None and entry.table not in tables:
-            continue
         if not is_partitioned(entry.table, using=using):
             continue
-        have = {p.name for p in partitions(entry.table, using=using)}
         for name, _lo, _hi in wanted(entry, today):
-            if name in have:
-                continue
             try:
                 with transaction.atomic(using=using), connections[using].cursor() as cursor:
                     cursor.execute("SELECT fangkong_partition_create(%s, %s)", [entry.table, name])
@@ -208,12 +181,9 @@ def drop_before(
     table = model._meta.db_table
     if dry_run or not is_partitioned(table, using=using):
         return 0
-    if _tables[table].step == "round":
-        raise ValueError(f"{table} is partitioned by round, not by time: nothing is dropped by age")
     column = _tables[table].column
     dropped = 0
     for part in partitions(table, using=using):
-        assert isinstance(part.hi, datetime)  # a table by time (above)
         if part.hi > before:
             break
         try:
@@ -260,7 +230,6 @@ def _drop_one(model, table: str, column: str, part: Partition, keep, settle, usi
 
 def convert(cursor, table: str, column: str, step: Step) -> None:
     """Partition `table` by RANGE(`column`) in place (one transaction, under an exclusive lock: the migration's).
-    By "round": a partition for each round the table has rows of, and the default.
 
     The new parent takes the table's name, columns, defaults, identity (its sequence keeps counting from where it
     was), checks, indexes, foreign keys and triggers under their own names; the primary key becomes (id, column)
@@ -300,21 +269,16 @@ def convert(cursor, table: str, column: str, step: Step) -> None:
     grant = "SELECT fangkong_partition_grants(%s::regclass, %s::regclass)"
     cursor.execute(grant, [f'"{old}"', f'"{table}"'])
     cursor.execute(grant, [sequence, _sequence(cursor, table)])
+    today = clock.localdate()
+    _name, first, _hi = span(table, step, today)
     made = []
-    if step == "round":  # a partition for each round that has rows; the job makes the coming ones
-        cursor.execute(f'SELECT DISTINCT "{column}" FROM "{old}" ORDER BY 1')
-        spans = [round_span(table, key) for (key,) in cursor.fetchall()]
-    else:
-        today = clock.localdate()
-        _name, first, _hi = span(table, step, today)
-        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
-        if cursor.fetchone()[0]:
-            made.append(f"{table}_legacy")
-            cursor.execute(
-                f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
-            )
-        spans = wanted(Partitioned(table, column, step, 0), today)
-    for name, lo, hi in spans:
+    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
+    if cursor.fetchone()[0]:
+        made.append(f"{table}_legacy")
+        cursor.execute(
+            f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
+        )
+    for name, lo, hi in wanted(Partitioned(table, column, step, 0), today):
         made.append(name)
         cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [lo, hi])
     made.append(f"{table}_default")

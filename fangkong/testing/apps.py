@@ -14,18 +14,6 @@ class TestingConfig(AppConfig):
         from .audit_actions import ACTIONS, OBJECTS
 
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
-        from fangkong.core import partitions
-
-        from .models import Round
-
-        # A partition per round (PostgreSQL), the next two made ahead: samples never wait for one.
-        partitions.register(
-            "testing_sample",
-            column="round_id",
-            step="round",
-            ahead=2,
-            keys=lambda: list(Round.objects.values_list("pk", flat=True)),
-        )
         from fangkong.registry.units import register_unit_extension
 
         from .unit_setup import EXTENSION, LAB_EXTENSION

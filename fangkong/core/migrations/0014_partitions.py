@@ -5,8 +5,8 @@ migrations, the app has rows only). They run as their owner (SECURITY DEFINER), 
 that may already write (create) or delete (drop) the table's rows, so they give no role a power it lacks:
 
 - fangkong_partition_create(parent, name): the partition `name` says (`<table>_pYYYY_MM_DD` for a table by day,
-  `<table>_pYYYY_MM` by month, `<table>_r<id>` for one testing round's samples), its range read from the name on
-  the district's calendar (Asia/Shanghai, the platform's TIME_ZONE) — no caller chooses a range. Rows of that range already in the default partition (a late
+  `<table>_pYYYY_MM` by month), its range read from the name on the district's calendar (Asia/Shanghai, the
+  platform's TIME_ZONE) — no caller chooses a range. Rows of that range already in the default partition (a late
   scan, a job that did not run) are moved into it first; the parent's grants are given to it.
 - fangkong_partition_drop(parent, name): detaches and drops one partition whose whole range is older than the
   table's floor (7 days: the shortest retention a district may set). Passages and venue scans only.
@@ -71,13 +71,11 @@ DECLARE
     WHEN 'containment_venuescan' THEN 'day'
     WHEN 'command_notification' THEN 'month'
     WHEN 'core_auditevent' THEN 'month'
-    WHEN 'testing_sample' THEN 'round'
   END;
   suffix text := substring(name from '^' || parent::text || '_p([0-9]{4}_[0-9]{2}(_[0-9]{2})?)$');
-  round_id text := substring(name from '^' || parent::text || '_r([1-9][0-9]{0,17})$');
   first date;
-  lo text;  -- the bounds as SQL literals of the key's type
-  hi text;
+  lo timestamptz;
+  hi timestamptz;
   stray boolean;
 BEGIN
   IF step IS NULL OR col IS NULL THEN
@@ -86,34 +84,25 @@ BEGIN
   IF NOT has_table_privilege(session_user, parent, 'INSERT') THEN
     RAISE EXCEPTION 'permission denied: % may not write %', session_user, parent;
   END IF;
-  IF step = 'round' THEN  -- one partition per testing round: [id, id + 1)
-    IF round_id IS NULL THEN
-      RAISE EXCEPTION 'not a partition name of %: %', parent, name;
-    END IF;
-    lo := round_id;
-    hi := (round_id::bigint + 1)::text;
-  ELSE
-    IF suffix IS NULL OR length(suffix) <> (CASE step WHEN 'day' THEN 10 ELSE 7 END) THEN
-      RAISE EXCEPTION 'not a partition name of %: %', parent, name;
-    END IF;
-    first := to_date(CASE step WHEN 'day' THEN suffix ELSE suffix || '_01' END, 'YYYY_MM_DD');
-    -- Midnight on the district's calendar, written in UTC whatever the session's DateStyle.
-    lo := to_char(first::timestamp AT TIME ZONE 'Asia/Shanghai' AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00';
-    hi := to_char((first + CASE step WHEN 'day' THEN interval '1 day' ELSE interval '1 month' END)::timestamp
-                  AT TIME ZONE 'Asia/Shanghai' AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') || '+00';
+  IF suffix IS NULL OR length(suffix) <> (CASE step WHEN 'day' THEN 10 ELSE 7 END) THEN
+    RAISE EXCEPTION 'not a partition name of %: %', parent, name;
   END IF;
+  first := to_date(CASE step WHEN 'day' THEN suffix ELSE suffix || '_01' END, 'YYYY_MM_DD');
+  lo := first::timestamp AT TIME ZONE 'Asia/Shanghai';
+  hi := (first + CASE step WHEN 'day' THEN interval '1 day' ELSE interval '1 month' END)::timestamp
+        AT TIME ZONE 'Asia/Shanghai';
   IF to_regclass(name) IS NOT NULL THEN
     RETURN false;
   END IF;
   PERFORM set_config('lock_timeout', '1s', true);
-  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= %L AND %I < %L)', dflt, col, lo, col, hi) INTO stray;
+  EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1 AND %I < $2)', dflt, col, col) INTO stray USING lo, hi;
   IF stray AND parent = 'core_auditevent'::regclass THEN
     RETURN false;  -- nothing leaves the audit trail, not even for its own partition: the rows stay in the default
   END IF;
   IF stray THEN
     EXECUTE format('CREATE TEMP TABLE fangkong_moving (LIKE %I) ON COMMIT DROP', dflt);
-    EXECUTE format('WITH m AS (DELETE FROM %I WHERE %I >= %L AND %I < %L RETURNING *) '
-                   'INSERT INTO fangkong_moving SELECT * FROM m', dflt, col, lo, col, hi);
+    EXECUTE format('WITH m AS (DELETE FROM %I WHERE %I >= $1 AND %I < $2 RETURNING *) '
+                   'INSERT INTO fangkong_moving SELECT * FROM m', dflt, col, col) USING lo, hi;
   END IF;
   EXECUTE format('CREATE TABLE %I PARTITION OF %I FOR VALUES FROM (%L) TO (%L)', name, parent::text, lo, hi);
   PERFORM fangkong_partition_grants(parent, name::regclass);

@@ -45,7 +45,6 @@ def test_the_registered_tables_and_the_command_on_the_embedded_database(db, caps
         "containment_venuescan",
         "command_notification",
         "core_auditevent",
-        "testing_sample",
     }
     if connection.vendor == "postgresql":
         return  # test_partitions.py
