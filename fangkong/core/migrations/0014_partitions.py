@@ -95,6 +95,9 @@ BEGIN
     RETURN false;
   END IF;
   PERFORM set_config('lock_timeout', '1s', true);
+  -- The lock CREATE … PARTITION OF takes anyway, taken first: a row committed into the default partition between
+  -- looking for strays and creating would otherwise make the create fail on the default's new constraint.
+  EXECUTE format('LOCK TABLE ONLY %I IN ACCESS EXCLUSIVE MODE', parent::text);
   EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE %I >= $1 AND %I < $2)', dflt, col, col) INTO stray USING lo, hi;
   IF stray AND parent = 'core_auditevent'::regclass THEN
     RETURN false;  -- nothing leaves the audit trail, not even for its own partition: the rows stay in the default

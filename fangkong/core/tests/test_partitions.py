@@ -106,6 +106,46 @@ def test_a_partition_whose_lock_is_not_granted_is_made_by_the_next_run(district,
     assert where("command_notification", stray.pk) == month
 
 
+@pytest.fixture
+def other_connection():
+    """A second connection to the test database (autocommit), closed — with what it committed deleted — after the
+    test's own transaction has been rolled back (set up before `db`, so torn down after it)."""
+    import psycopg
+
+    settings = connection.settings_dict
+    conn = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
+                           dbname=settings["NAME"], autocommit=True)  # fmt: skip
+    yield conn
+    conn.execute("DELETE FROM command_notification WHERE title = 'committed meanwhile'")
+    conn.execute("DELETE FROM auth_user WHERE username = 'committed_meanwhile'")
+    conn.close()
+
+
+def test_a_row_committed_while_the_job_waits_for_its_lock_is_moved_in(other_connection, db):
+    import threading
+
+    later = clock.now() + timedelta(days=130)
+    month = partitions.span("command_notification", "month", clock.localdate(later))[0]
+    other = other_connection
+    other.execute("BEGIN")
+    (user_id,) = other.execute(
+        "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,"
+        " date_joined) VALUES ('', false, 'committed_meanwhile', '', '', '', false, true, now()) RETURNING id"
+    ).fetchone()
+    other.execute(
+        "INSERT INTO command_notification (at, title, body, link, user_id, texts)"
+        " VALUES (%s, 'committed meanwhile', '', '', %s, '{}')",
+        [later, user_id],
+    )
+    threading.Timer(0.3, other.execute, ["COMMIT"]).start()  # a scanner's batch, committing while the job waits
+    with clock.frozen_at(later):
+        made = partitions.ensure()
+    assert month in made
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tableoid::regclass::text FROM command_notification WHERE title = 'committed meanwhile'")
+        assert cursor.fetchone()[0] == month
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
