@@ -75,6 +75,18 @@ def make_id_number(birth: str = "19900101", area: str = "211103") -> str:
     return first17 + check_char(first17)
 
 
+def other_connection(*, user: str | None = None, autocommit: bool = False):
+    """Another connection to the test database (PostgreSQL), beside the test's own: a report holding a lock, a
+    batch committing meanwhile, a role without rights. The caller closes it."""
+    import psycopg
+    from django.db import connection
+
+    params = {k: v for k, v in connection.get_connection_params().items() if k != "cursor_factory"}
+    if user is not None:
+        params["user"] = user
+    return psycopg.connect(**params, autocommit=autocommit)
+
+
 def make_jurisdiction(segment: str, name: str, level: str, parent: Jurisdiction | None = None) -> Jurisdiction:
     """`segment` is this level's part of the code and path (the code is the parent's code + segment)."""
     path = f"{parent.path}{segment}/" if parent else f"{segment}/"

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
 
+from fangkong.conftest import other_connection
 from fangkong.core import clock, partitions
 from fangkong.core.models import Notification
 
@@ -82,14 +83,9 @@ def test_the_job_makes_the_coming_partitions_and_moves_stray_rows_into_them(dist
 
 
 def test_a_partition_whose_lock_is_not_granted_is_made_by_the_next_run(district, caplog):
-    import psycopg
-
     later = clock.now() + timedelta(days=130)
     month = partitions.span("command_notification", "month", clock.localdate(later))[0]
-    settings = connection.settings_dict
-    reader = psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname=settings["NAME"]
-    )
+    reader = other_connection()
     try:  # a long report holding the table: the job waits a second, not the scanners' inserts behind it
         reader.execute("LOCK TABLE command_notification IN ACCESS SHARE MODE")
         with clock.frozen_at(later):
@@ -107,26 +103,22 @@ def test_a_partition_whose_lock_is_not_granted_is_made_by_the_next_run(district,
 
 
 @pytest.fixture
-def other_connection():
-    """A second connection to the test database (autocommit), closed — with what it committed deleted — after the
-    test's own transaction has been rolled back (set up before `db`, so torn down after it)."""
-    import psycopg
-
-    settings = connection.settings_dict
-    conn = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                           dbname=settings["NAME"], autocommit=True)  # fmt: skip
+def batch_connection():
+    """A second connection (autocommit), closed — with what it committed deleted — after the test's own
+    transaction has been rolled back (set up before `db`, so torn down after it)."""
+    conn = other_connection(autocommit=True)
     yield conn
     conn.execute("DELETE FROM command_notification WHERE title = 'committed meanwhile'")
     conn.execute("DELETE FROM auth_user WHERE username = 'committed_meanwhile'")
     conn.close()
 
 
-def test_a_row_committed_while_the_job_waits_for_its_lock_is_moved_in(other_connection, db):
+def test_a_row_committed_while_the_job_waits_for_its_lock_is_moved_in(batch_connection, db):
     import threading
 
     later = clock.now() + timedelta(days=130)
     month = partitions.span("command_notification", "month", clock.localdate(later))[0]
-    other = other_connection
+    other = batch_connection
     other.execute("BEGIN")
     (user_id,) = other.execute(
         "INSERT INTO auth_user (password, is_superuser, username, first_name, last_name, email, is_staff, is_active,"
@@ -200,15 +192,10 @@ def test_the_command_lists_each_partitioned_table(db, capsys):
 def outsider(db):
     """A role that may sign in to the test database and nothing more, and one connection of it (committed: the
     role must exist for another connection)."""
-    import psycopg
-
-    settings = connection.settings_dict
-    admin = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-                            dbname=settings["NAME"], autocommit=True)  # fmt: skip
+    admin = other_connection(autocommit=True)
     admin.execute("DROP ROLE IF EXISTS fangkong_test_outsider")
     admin.execute("CREATE ROLE fangkong_test_outsider LOGIN")
-    conn = psycopg.connect(host=settings["HOST"], port=settings["PORT"] or 5432, user="fangkong_test_outsider",
-                           dbname=settings["NAME"], autocommit=True)  # fmt: skip
+    conn = other_connection(user="fangkong_test_outsider", autocommit=True)
     try:
         yield conn
     finally:

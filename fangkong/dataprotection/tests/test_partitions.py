@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
-from fangkong.conftest import make_person
+from fangkong.conftest import make_person, other_connection
 from fangkong.containment.models import Case, VenueScan
 from fangkong.core import clock, partitions, pii
 from fangkong.core.models import AuditEvent
@@ -126,14 +126,9 @@ def test_a_day_whose_lock_is_not_granted_goes_row_by_row(district, caplog):
 
 
 def _held_by_a_reader(district, venue, old, day, caplog):
-    import psycopg
-
     for person in (district.person_a, district.person_b):
         VenueScan.objects.create(venue=venue, person=person, at=old, colour="green", jpath=venue.jpath)
-    settings = connection.settings_dict
-    reader = psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"], dbname=settings["NAME"]
-    )
+    reader = other_connection()
     try:  # a long report reading the table: no DETACH gets its lock meanwhile
         reader.execute("LOCK TABLE containment_venuescan IN ACCESS SHARE MODE")
         assert purge(only=["venue_scans"])["venue_scans"].counts == {"deleted": 2}

@@ -134,16 +134,16 @@ def test_deadlines_missed_long_ago_are_marked_without_an_alert(district, screeni
 def test_a_sweep_another_run_holds_is_skipped(district, screening):
     """Two `escalate` runs overlapping (a slow one and the next): the second skips a sweep the first is in, so an
     alert is never raised twice. PostgreSQL: an advisory lock per sweep, held here by another connection."""
-    import psycopg
     import pytest
     from django.db import connection
+
+    from fangkong.conftest import other_connection
 
     if connection.vendor != "postgresql":
         pytest.skip("advisory locks are PostgreSQL's; SQLite runs one writing transaction at a time")
     with clock.frozen_at(clock.now() - timedelta(hours=5)):
         arrive(screening.staff1, screening.cp1, origin="上海市浦东新区", destination_community=district.a.pk)
-    params = connection.get_connection_params()
-    with psycopg.connect(**{k: v for k, v in params.items() if k != "cursor_factory"}, autocommit=True) as other:
+    with other_connection(autocommit=True) as other:
         other.execute("SELECT pg_advisory_lock(hashtext('fangkong.sweep:screening.contact_missed'))")
         assert sweep_all()["screening.contact_missed"] == 0
         other.execute("SELECT pg_advisory_unlock_all()")
