@@ -2,8 +2,14 @@
 
 Passages and venue scans are partitioned by day, notifications and the audit trail by month, on the district's
 calendar (midnight in Asia/Shanghai, so a partition is one local day: what the nightly purge expires and what the
-tallies count). Each table also has a DEFAULT partition: rows whose range has no partition (a late scan, a moved
-test clock, the held rows of a dropped day) land there, so an insert never fails for want of a partition.
+tallies count). Samples are partitioned by testing round (`round_id`), 32 rounds to a partition (about a month of
+daily rounds), made ahead of the rounds: a round is the unit their reads and retention work on, and their
+once-per-round unique key must hold the partition key, which a time column could not. Blocks rather than one
+partition per round because reads by person (a resident's results, the lifting criteria) cannot name their rounds:
+they plan over and lock every partition, a few hundred rounds would mean thousands of locks per look-up, and a
+block keeps that to a few partitions a year. Each table also has a DEFAULT partition: rows whose
+range has no partition (a late scan, a moved test clock, the held rows of a dropped day) land there, so an insert
+never fails for want of a partition.
 
 - `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
   migration 0014 (the app's role owns no table; the function reads the range from the partition's name). Run by
@@ -38,7 +44,7 @@ from fangkong.core import clock
 
 log = logging.getLogger(__name__)
 
-Step = Literal["day", "month"]
+Step = Literal["day", "month", "round"]
 
 
 @dataclass(frozen=True)
@@ -46,14 +52,15 @@ class Partitioned:
     table: str
     column: str
     step: Step
-    ahead: int  # partitions made beyond the current one
+    ahead: int  # partitions made beyond the current one (for "round": ids beyond the newest round's)
+    keys: Callable[[str], list[int]] | None = None  # "round": the ids that need a partition, read from `using`
 
 
 @dataclass(frozen=True)
 class Partition:
     name: str
-    lo: datetime | None  # None: MINVALUE (the legacy partition)
-    hi: datetime
+    lo: datetime | int | None  # None: MINVALUE (the legacy partition); an id for a table by round
+    hi: datetime | int
 
 
 # Registered by the owning apps (their AppConfig.ready). The SQL functions keep their own allow-list: this one says
@@ -61,8 +68,12 @@ class Partition:
 _tables: dict[str, Partitioned] = {}
 
 
-def register(table: str, *, column: str = "at", step: Step, ahead: int) -> None:
-    _tables[table] = Partitioned(table, column, step, ahead)
+def register(
+    table: str, *, column: str = "at", step: Step, ahead: int, keys: Callable[[str], list[int]] | None = None
+) -> None:
+    if (step == "round") != (keys is not None):
+        raise ValueError(f"{table}: a table by round names its keys, and only such a table")
+    _tables[table] = Partitioned(table, column, step, ahead, keys)
 
 
 def registered() -> list[Partitioned]:
@@ -89,7 +100,23 @@ def span(table: str, step: Step, day: date) -> tuple[str, datetime, datetime]:
     return f"{table}_p{suffix}", clock.start_of_day(first), clock.start_of_day(_next(first, step))
 
 
-def wanted(entry: Partitioned, today: date) -> list[tuple[str, datetime, datetime]]:
+ROUNDS_PER_PARTITION = 32  # fangkong_partition_create's too (core migration 0014's SQL)
+
+
+def round_span(table: str, key: int) -> tuple[str, int, int]:
+    """The partition holding round `key`'s rows: its name and [first, first + 32), first = 1, 33, 65 …"""
+    first = (key - 1) // ROUNDS_PER_PARTITION * ROUNDS_PER_PARTITION + 1
+    return f"{table}_r{first}", first, first + ROUNDS_PER_PARTITION
+
+
+def wanted(entry: Partitioned, today: date, *, using: str = "default") -> list[tuple]:
+    if entry.step == "round":
+        assert entry.keys is not None
+        keys = set(entry.keys(using))
+        newest = max(keys, default=0)
+        # The next ids too: a round's samples arrive minutes after it is made, into a partition already there.
+        keys.update(range(newest + 1, newest + 1 + entry.ahead))
+        return sorted({round_span(entry.table, key) for key in keys}, key=lambda span: span[1])
     day, spans = _first(today, entry.step), []
     for _ in range(entry.ahead + 1):
         spans.append(span(entry.table, entry.step, day))
@@ -118,9 +145,19 @@ def partitions(table: str, *, using: str = "default") -> list[Partition]:
     if not _postgres(using):
         return []
     with connections[using].cursor() as cursor:
+        # The bounds are read as the key column's type: a round's id or a moment.
         cursor.execute(
-            "SELECT name, substring(bound FROM 'FROM \\(''([^'']+)''\\)')::timestamptz,"
-            " substring(bound FROM 'TO \\(''([^'']+)''\\)')::timestamptz"
+            "SELECT format_type(a.atttypid, NULL) FROM pg_partitioned_table pt JOIN pg_attribute a"
+            " ON a.attrelid = pt.partrelid AND a.attnum = pt.partattrs[0] WHERE pt.partrelid = to_regclass(%s)",
+            [table],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            return []
+        cast = "bigint" if row[0] in ("bigint", "integer", "smallint") else "timestamptz"
+        cursor.execute(
+            f"SELECT name, substring(bound FROM 'FROM \\(''([^'']+)''\\)')::{cast},"
+            f" substring(bound FROM 'TO \\(''([^'']+)''\\)')::{cast}"
             " FROM (SELECT c.relname AS name, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i"
             " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = to_regclass(%s)) p"
             " WHERE bound <> 'DEFAULT' ORDER BY 3",
@@ -132,17 +169,22 @@ def partitions(table: str, *, using: str = "default") -> list[Partition]:
 # ---------------------------------------------------------------- the job
 
 
-def ensure(*, using: str = "default") -> list[str]:
-    """Make the current and the next partitions of every registered table that is partitioned here; the names
-    made. Rows already in the default partition for a new range are moved into it."""
+def ensure(*, tables: list[str] | None = None, using: str = "default") -> list[str]:
+    """Make the current and the next partitions of every registered table (or of `tables`) that is partitioned
+    here; the names made. Rows already in the default partition for a new range are moved into it."""
     made: list[str] = []
     if not _postgres(using):
         return made
     today = clock.localdate()
     for entry in registered():
+        if tables is not None and entry.table not in tables:
+            continue
         if not is_partitioned(entry.table, using=using):
             continue
-        for name, _lo, _hi in wanted(entry, today):
+        have = {p.name for p in partitions(entry.table, using=using)}
+        for name, _lo, _hi in wanted(entry, today, using=using):
+            if name in have:
+                continue
             try:
                 with transaction.atomic(using=using), connections[using].cursor() as cursor:
                     cursor.execute("SELECT fangkong_partition_create(%s, %s)", [entry.table, name])
@@ -181,9 +223,12 @@ def drop_before(
     table = model._meta.db_table
     if dry_run or not is_partitioned(table, using=using):
         return 0
+    if _tables[table].step == "round":
+        raise ValueError(f"{table} is partitioned by round, not by time: nothing is dropped by age")
     column = _tables[table].column
     dropped = 0
     for part in partitions(table, using=using):
+        assert isinstance(part.hi, datetime)  # a table by time (above)
         if part.hi > before:
             break
         try:
@@ -230,6 +275,7 @@ def _drop_one(model, table: str, column: str, part: Partition, keep, settle, usi
 
 def convert(cursor, table: str, column: str, step: Step) -> None:
     """Partition `table` by RANGE(`column`) in place (one transaction, under an exclusive lock: the migration's).
+    By "round": a partition for each round the table has rows of, and the default.
 
     The new parent takes the table's name, columns, defaults, identity (its sequence keeps counting from where it
     was), checks, indexes, foreign keys and triggers under their own names; the primary key becomes (id, column)
@@ -269,16 +315,21 @@ def convert(cursor, table: str, column: str, step: Step) -> None:
     grant = "SELECT fangkong_partition_grants(%s::regclass, %s::regclass)"
     cursor.execute(grant, [f'"{old}"', f'"{table}"'])
     cursor.execute(grant, [sequence, _sequence(cursor, table)])
-    today = clock.localdate()
-    _name, first, _hi = span(table, step, today)
     made = []
-    cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
-    if cursor.fetchone()[0]:
-        made.append(f"{table}_legacy")
-        cursor.execute(
-            f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
-        )
-    for name, lo, hi in wanted(Partitioned(table, column, step, 0), today):
+    if step == "round":  # a partition for each block of rounds that has rows; the job makes the coming ones
+        cursor.execute(f'SELECT DISTINCT "{column}" FROM "{old}"')
+        spans = sorted({round_span(table, key) for (key,) in cursor.fetchall()}, key=lambda span: span[1])
+    else:
+        today = clock.localdate()
+        _name, first, _hi = span(table, step, today)
+        cursor.execute(f'SELECT EXISTS (SELECT 1 FROM "{old}" WHERE "{column}" < %s)', [first])
+        if cursor.fetchone()[0]:
+            made.append(f"{table}_legacy")
+            cursor.execute(
+                f'CREATE TABLE "{table}_legacy" PARTITION OF "{table}" FOR VALUES FROM (MINVALUE) TO (%s)', [first]
+            )
+        spans = wanted(Partitioned(table, column, step, 0), today)
+    for name, lo, hi in spans:
         made.append(name)
         cursor.execute(f'CREATE TABLE "{name}" PARTITION OF "{table}" FOR VALUES FROM (%s) TO (%s)', [lo, hi])
     made.append(f"{table}_default")

@@ -14,6 +14,18 @@ class TestingConfig(AppConfig):
         from .audit_actions import ACTIONS, OBJECTS
 
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
+        from fangkong.core import partitions
+
+        from .models import Round
+
+        # A partition per 32 rounds (PostgreSQL), made before the next two rounds need it: samples never wait.
+        partitions.register(
+            "testing_sample",
+            column="round_id",
+            step="round",
+            ahead=2,
+            keys=lambda using: list(Round.objects.using(using).values_list("pk", flat=True)),
+        )
         from fangkong.registry.units import register_unit_extension
 
         from .unit_setup import EXTENSION, LAB_EXTENSION

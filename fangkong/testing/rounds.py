@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock
+from fangkong.core import clock, partitions
 from fangkong.core.audit import audit_record
 from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
@@ -126,6 +126,8 @@ def round_create(
             "household_places": [p.pk for p in compounds],
         },
     )
+    # Its partition is normally there already (made ahead); this makes the next one ahead (PostgreSQL only).
+    transaction.on_commit(lambda: partitions.ensure(tables=["testing_sample"]))
     return round_
 
 

@@ -115,12 +115,16 @@ def recent_at_site(site_id: int, limit: int = 10) -> list:
     """The last samples taken at a site, for its sampling page (shown after every scan). Through the site's latest
     tubes (indexed by site) rather than the samples themselves, which have no site index: filtering a round's 1.4 M
     samples by site took 85 ms on every scan; this takes 2 ms. The latest `limit` samples lie in the latest `limit`
-    tubes opened there, unless more samplers than that fill tubes side by side at one site."""
+    tubes opened there, unless more samplers than that fill tubes side by side at one site. The tubes' rounds are
+    named too, so that PostgreSQL reads only their partitions of the samples (core.partitions)."""
     from .models import Sample, Tube
 
-    tubes = Tube.objects.filter(site_id=site_id).order_by("-opened_at", "-id").values("pk")[:limit]
+    latest = Tube.objects.filter(site_id=site_id).order_by("-opened_at", "-id")
+    tubes = list(latest.values_list("pk", "round_id")[:limit])
     return list(
-        Sample.objects.filter(tube__in=tubes).select_related("person", "tube").order_by("-collected_at", "-id")[:limit]
+        Sample.objects.filter(tube_id__in=[t for t, _r in tubes], round_id__in={r for _t, r in tubes})
+        .select_related("person", "tube")
+        .order_by("-collected_at", "-id")[:limit]
     )
 
 

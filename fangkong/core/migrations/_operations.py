@@ -73,7 +73,7 @@ class CreateModels(Operation):
 
 
 class PartitionByRange(Operation):
-    """Partition a table by a time column on PostgreSQL (fangkong.core.partitions.convert); nothing elsewhere.
+    """Partition a table by a time column or by round on PostgreSQL (core.partitions.convert); nothing elsewhere.
 
     Django's model state does not change: the model keeps `id` as its key (the database's key becomes (id, column),
     which Django never needs to know: it reads and writes rows by id). Not reversible: going back would be a copy of

@@ -39,12 +39,30 @@ def test_the_days_wanted_are_contiguous():
     assert all(a[2] == b[1] for a, b in pairwise(spans))
 
 
+def test_a_block_of_32_rounds_from_1_33_65():
+    assert partitions.round_span("testing_sample", 1) == ("testing_sample_r1", 1, 33)
+    assert partitions.round_span("testing_sample", 32) == ("testing_sample_r1", 1, 33)
+    assert partitions.round_span("testing_sample", 33) == ("testing_sample_r33", 33, 65)
+    rounds = [3, 40, 41]  # the next two ids ahead of the newest (41) stay in its block; one block each, in order
+    entry = partitions.Partitioned("testing_sample", "round_id", "round", 2, lambda using: rounds)
+    assert [name for name, _lo, _hi in partitions.wanted(entry, date(2026, 12, 1))] == [
+        "testing_sample_r1",
+        "testing_sample_r33",
+    ]
+    rounds = [63]  # 64 is the block's last: 65 is the next block's first, made ahead
+    assert [name for name, _lo, _hi in partitions.wanted(entry, date(2026, 12, 1))] == [
+        "testing_sample_r33",
+        "testing_sample_r65",
+    ]
+
+
 def test_the_registered_tables_and_the_command_on_the_embedded_database(db, capsys):
     assert {e.table for e in partitions.registered()} == {
         "screening_passage",
         "containment_venuescan",
         "command_notification",
         "core_auditevent",
+        "testing_sample",
     }
     if connection.vendor == "postgresql":
         return  # test_partitions.py

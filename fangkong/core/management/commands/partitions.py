@@ -10,7 +10,7 @@ from fangkong.core import clock, partitions
 
 
 class Command(BaseCommand):
-    help = "Make the coming time partitions of the high-volume tables and show them (PostgreSQL only)."
+    help = "Make the coming partitions of the high-volume tables and show them (PostgreSQL only)."
 
     def handle(self, *args, **options):
         if connection.vendor != "postgresql":
@@ -25,7 +25,13 @@ class Command(BaseCommand):
                 continue
             parts = partitions.partitions(entry.table)
             held = partitions.default_rows(entry.table)
-            span = clock.localtime(parts[-1].hi) if parts else "-"
+            last = parts[-1].hi if parts else None
+            if last is None:
+                span = "-"
+            elif isinstance(last, int):
+                span = f"round {last - 1}"
+            else:
+                span = str(clock.localtime(last))
             self.stdout.write(
                 f"{entry.table}: {len(parts)} partitions by {entry.step}, until {span}; {held} rows in the default"
             )

@@ -1,19 +1,27 @@
-"""Testing 0009–0010 squashed: a site's point on the map; HQ's pool size per grid for a round and a laboratory's
-tubes per hour (the pool plan, issue 19). The originals stay for databases part-way through them."""
+"""Testing 0009–0011 squashed: a site's point on the map; HQ's pool size per grid for a round and a laboratory's
+tubes per hour (the pool plan, issue 19); samples partitioned by round on PostgreSQL (issue 21). The originals stay
+for databases part-way through them."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
 import fangkong.core.clock
+from fangkong.core.migrations._operations import PartitionByRange
+from fangkong.core.migrations._partition_sql import FUNCTIONS, Functions
 
 
 class Migration(migrations.Migration):
-    replaces = [("testing", "0009_site_lat_site_lon"), ("testing", "0010_pool_sizes_lab_capacity")]
+    replaces = [
+        ("testing", "0009_site_lat_site_lon"),
+        ("testing", "0010_pool_sizes_lab_capacity"),
+        ("testing", "0011_samples_partitioned"),
+    ]
 
     dependencies = [
         ("registry", "0013_person_ended"),
         ("testing", "0001_squashed_0008_personal_codes_to_registry"),
+        ("core", "0014_partitions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -72,4 +80,6 @@ class Migration(migrations.Migration):
                 "constraints": [models.UniqueConstraint(fields=("round", "jurisdiction"), name="round_pool_size_once")],
             },
         ),
+        Functions(FUNCTIONS, migrations.RunSQL.noop),  # as in 0011: the current partition functions
+        PartitionByRange("testing_sample", column="round_id", step="round"),
     ]
