@@ -10,6 +10,8 @@ CELERY_BROKER_URL   background jobs go to Celery workers (`fangkong worker`) whe
 FANGKONG_CACHE_URL  e.g. redis://127.0.0.1:6379/1: the cache all workers share (scanner rate limits)
 FANGKONG_STATUS_RATE  status look-ups per scanner device per minute (default 600)
 FANGKONG_STATUS_USER_RATE  status look-ups per account per minute, all its devices together (default 3000)
+FANGKONG_STATUS_LIST_KEY  base64 of a 32-byte Ed25519 seed signing the scanners' status list (default: derived
+                    from the secret key); FANGKONG_STATUS_LIST_REFRESH_SECONDS (300), _VALID_HOURS (12)
 FANGKONG_REQUIRE_2FA  "1": district HQ signs in with a TOTP second factor (default 1 in production, 0 otherwise)
 FANGKONG_SSL_REDIRECT, FANGKONG_HSTS_SECONDS, FANGKONG_HSTS_SUBDOMAINS  production's HTTPS settings (on, 1 year, on)
 FANGKONG_SMS_CHANNEL  dotted path of the text-message channel (default: write messages to the log)
@@ -72,6 +74,9 @@ def _local_secret(name: str, make) -> str:
 
 SECRET_KEY = _local_secret("FANGKONG_SECRET_KEY", lambda: secrets.token_urlsafe(50))
 DATA_KEY = _local_secret("FANGKONG_DATA_KEY", lambda: __import__("base64").b64encode(secrets.token_bytes(32)).decode())
+# The signed status list's Ed25519 key (base64 of a 32-byte seed); unset, derived from SECRET_KEY
+# (containment.status_list), the same on every node that shares it.
+STATUS_LIST_KEY = env("FANGKONG_STATUS_LIST_KEY")
 # Off unless asked for (FANGKONG_DEBUG=1, a developer's choice): the demo shows the district's own error pages in its
 # language, never Django's English debug page with the settings in it.
 DEBUG = os.environ.get("FANGKONG_DEBUG", "") == "1"
@@ -330,6 +335,11 @@ FANGKONG: dict[str, Any] = {
     "TITLE": _("Xinglongtai District Prevention and Control Platform"),
     "STATUS_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_RATE", "600")),  # per scanner (API token)
     "STATUS_USER_RATE_PER_MINUTE": int(os.environ.get("FANGKONG_STATUS_USER_RATE", "3000")),  # per account
+    # The signed status list for scanners offline (containment.status_list): rebuilt when older than this, and
+    # answered from by a page for this long after it was issued.
+    "STATUS_LIST_REFRESH_SECONDS": int(os.environ.get("FANGKONG_STATUS_LIST_REFRESH_SECONDS", "300")),
+    "STATUS_LIST_VALID_HOURS": int(os.environ.get("FANGKONG_STATUS_LIST_VALID_HOURS", "12")),
+    "STATUS_LIST_RATE_PER_MINUTE": 6,  # downloads per scanner device: a page asks every few minutes
     "SMS_CHANNEL": os.environ.get("FANGKONG_SMS_CHANNEL", "fangkong.core.sms.LogChannel"),
     # Off-site links the portal's articles may point to (and their subdomains); others lose their href. Images: only
     # the portal's own uploads (portal.sanitise).

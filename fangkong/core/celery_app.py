@@ -19,12 +19,14 @@ app.autodiscover_tasks(["fangkong.core"])
 
 # Each runs core.tasks.run_command on a worker. Escalation every three minutes (the hall's clock-driven alerts —
 # contact deadlines, late transfers — and overdue tasks and hazards come from it); the portal's content check, the
-# audit chain's check and the coming time partitions (core.partitions) hourly; the retention purge nightly, in the
-# district's time (CELERY_TIMEZONE).
+# audit chain's check and the coming time partitions (core.partitions) hourly; the scanners' signed status list
+# (containment's status_list command) every five minutes; the retention purge nightly, in the district's time
+# (CELERY_TIMEZONE).
 app.conf.beat_schedule = {
     "escalate": {"task": "fangkong.run_command", "schedule": 180.0, "args": ["escalate"]},
     "check-content": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["check_content"]},
     "verify-audit": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["verify_audit"]},
     "partitions": {"task": "fangkong.run_command", "schedule": 3600.0, "args": ["partitions"]},
+    "status-list": {"task": "fangkong.run_command", "schedule": 300.0, "args": ["status_list"]},
     "purge": {"task": "fangkong.run_command", "schedule": crontab(hour=2, minute=30), "args": ["purge"]},
 }

@@ -19,7 +19,7 @@ def run_job(name: str, args: list) -> None:
 # What Celery beat runs (core/celery_app.py's beat_schedule): the platform's periodic commands, by name from this
 # list only. Each is safe to run twice at once (escalate's sweeps take an advisory lock; purge and the checks are
 # idempotent), so a second beat by mistake costs work, not harm.
-PERIODIC_COMMANDS = frozenset({"escalate", "purge", "check_content", "verify_audit", "partitions"})
+PERIODIC_COMMANDS = frozenset({"escalate", "purge", "check_content", "verify_audit", "partitions", "status_list"})
 
 log = logging.getLogger(__name__)
 

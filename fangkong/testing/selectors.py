@@ -93,7 +93,8 @@ def person_id_for_code(code: str) -> int | None:
 
 def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
     """person → when their latest sample that tested negative was taken (a pooled negative clears every member),
-    for containment's lifting criteria."""
+    for containment's lifting criteria. It names no round (a person's latest may be in any), so on PostgreSQL it
+    reads every partition of the samples: one per 32 rounds, which keeps that to a few (core.partitions)."""
     from fangkong.core import clock
     from fangkong.core.bulk import in_list, select_rows
 
@@ -131,7 +132,8 @@ def recent_at_site(site_id: int, limit: int = 10) -> list:
 def results_of(person_id: int, limit: int = 10) -> list[dict]:
     """The person's latest samples, for the person themselves (portal): the round, when, the tube's result, whether
     the tube pooled others with them or was a single-tube retest, and — for a positive pool — the state of the
-    retest it recalled them for (None when there is none)."""
+    retest it recalled them for (None when there is none). Like `latest_negative`, it reads every partition of
+    the samples (one per 32 rounds)."""
     from .models import Sample, Tube
 
     samples = list(

@@ -508,6 +508,8 @@ OPERATIONS: dict[str, Cov] = {
     _P + "containment_api_inpatient_discharge": unit("inpatient"),
     _P + "containment_api_escort_create": unit("inpatient"),
     _P + "containment_api_status_for_scanner": district("a scanner reads a code shown to it: colour only"),
+    _P + "containment_api_status_list": district("scanners' signed list of non-green codes, as keyed hashes"),
+    _P + "containment_api_status_list_key": district("the public key the status list is signed with"),
     _P + "containment_api_person_status": scoped("person"),
     _P + "containment_api_venue_code": scoped("venue"),
     _P + "containment_api_venue_scan": district("a venue's scanner, by the code on its poster"),

@@ -11,6 +11,7 @@ from fangkong.registry.api import PersonRef, person_ref
 from .. import selectors
 from ..scanning import scan_reply, status_scan
 from ..status import reason_text
+from ..status_list import status_list_for_scanner, status_list_key_for_scanner
 from . import ERRORS, router
 
 
@@ -42,6 +43,37 @@ def status_for_scanner(request, code: str):
     action to take and short reasons. Nothing identifies the person. Rate-limited per device (token)."""
     device = str(getattr(request, "api_token_id", request.user.pk))
     return scan_reply(status_scan(actor=request.user, code=code, device=device))
+
+
+class StatusListOut(Schema):
+    issued_at: str  # ISO 8601, exactly as signed
+    expires_at: str
+    format: str  # h32-delta-leb128 (containment/status_list.py)
+    salt: str
+    count: int
+    data: str
+    key_id: str
+    signature: str  # Ed25519, base64
+
+
+class StatusListKeyOut(Schema):
+    algorithm: str
+    key_id: str
+    public_key: str  # base64 of the 32-byte Ed25519 public key
+
+
+@router.get("/status-list", response={200: StatusListOut, **ERRORS})
+def status_list(request):
+    """For checkpoint and venue scanners that may lose the network: the codes that are not green, as keyed
+    hashes, signed, with their time (containment/status_list.py has the format). Rebuilt every few minutes."""
+    device = str(getattr(request, "api_token_id", request.user.pk))
+    return status_list_for_scanner(actor=request.user, device=device)
+
+
+@router.get("/status-list/key", response={200: StatusListKeyOut, **ERRORS})
+def status_list_key(request):
+    """The public key the status list is signed with."""
+    return status_list_key_for_scanner(actor=request.user)
 
 
 class PersonStatusOut(Schema):

@@ -1,0 +1,273 @@
+"""The signed status list for scanners that lose the network (issue 22, point 3).
+
+Every few minutes the server publishes the codes that are *not* green — as short keyed hashes, never the codes
+or ID numbers — signed with its Ed25519 key and carrying its time. A checkpoint or venue page that goes offline
+answers from it: a code found in it is not let through as green; a code not found is "not marked as of <time>".
+
+What is marked: every personal code and every document's keyed hash (what an ID-card reader sends, `doc_hash`;
+a record merged into another counts as the kept one) of a person whose stored status is red or yellow, not known
+(invalidated) or due to change before the list expires (a zone starting, a manual change running out) — so a
+code red or yellow at `issued_at` is always in it, and a person about to turn is marked already. Before reading,
+the stale statuses are settled as a scanner's read would settle them one by one: invalidated and lapsed rows,
+people who moved house, people inside a zone in force with no stored status (registered after it started).
+
+Format `h32-delta-leb128`: each code becomes the first 4 bytes (big-endian) of SHA-256(salt ‖ code), the code
+written as the look-up takes it (a personal code in capitals without spaces, a document hash in lower-case hex);
+the values sorted, duplicates dropped, and written as the differences between neighbours (the first from 0) in
+LEB128 (7 bits a byte, low first, high bit = more), base64. A fresh random salt for each list, so that entries
+cannot be followed from one list to the next. A green code is found by chance with probability n / 2³², n the
+entries: ~7 in 100,000 at 300,000 entries; the page then says to check online, never green.
+
+Signature: Ed25519 over the UTF-8 of
+`fangkong-status-list/1\\n<format>\\n<issued_at>\\n<expires_at>\\n<salt>\\n<count>\\n<data>`, base64. The key:
+FANGKONG_STATUS_LIST_KEY (base64 of a 32-byte Ed25519 seed, or *_FILE), else derived from the secret key (HKDF),
+so that every node of one installation signs with the same key. `GET /api/v1/status-list/key` gives the public key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache as memoised
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from fangkong.core import clock
+from fangkong.core.bulk import select_rows
+from fangkong.core.ratelimit import hits
+from fangkong.core.roles import Cap
+from fangkong.core.scoping import Forbidden, has_cap
+from fangkong.registry.models import Person, PersonCode
+
+from .models import Colour, PersonStatus, Zone
+from .status import _ROW_COLUMNS, _store_if_unchanged, compute, status_settle_stale
+from .zones.inside import people_in_zone
+
+FORMAT = "h32-delta-leb128"
+PREFIX = "fangkong-status-list/1"
+CACHE_KEY = "containment:status-list:1"
+BUILDING_KEY = "containment:status-list:building"
+
+
+@dataclass(frozen=True)
+class Timing:
+    refresh: timedelta  # a list older than this is rebuilt
+    valid: timedelta  # how long a list may be answered from (its expires_at)
+
+
+def timing() -> Timing:
+    config = settings.FANGKONG
+    return Timing(
+        refresh=timedelta(seconds=config["STATUS_LIST_REFRESH_SECONDS"]),
+        valid=timedelta(hours=config["STATUS_LIST_VALID_HOURS"]),
+    )
+
+
+# ---------------------------------------------------------------- the key
+
+
+@memoised
+def _private_key(seed_b64: str, secret: str) -> Ed25519PrivateKey:
+    if seed_b64:
+        seed = base64.b64decode(seed_b64, validate=True)
+        if len(seed) != 32:
+            raise ValueError("FANGKONG_STATUS_LIST_KEY must be base64 of 32 bytes")
+    else:
+        hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"fangkong status list signing key")
+        seed = hkdf.derive(secret.encode())
+    return Ed25519PrivateKey.from_private_bytes(seed)
+
+
+def private_key() -> Ed25519PrivateKey:
+    return _private_key(settings.STATUS_LIST_KEY, settings.SECRET_KEY)
+
+
+def public_key_bytes() -> bytes:
+    return private_key().public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id() -> str:
+    """Names the key (a list says which key signed it; a page that holds another asks for the key again)."""
+    return hashlib.sha256(public_key_bytes()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------- the format
+
+
+def entry(salt: bytes, code: str) -> int:
+    return int.from_bytes(hashlib.sha256(salt + code.encode()).digest()[:4], "big")
+
+
+def normalise(code: str) -> str:
+    """A scanned code as the look-up takes it (containment.scanning._lookup_sql)."""
+    text = "".join((code or "").split())
+    if len(text) == 32 and all(ch in "0123456789abcdefABCDEF" for ch in text):
+        return text.lower()
+    return text.upper()
+
+
+def encode(values: list[int]) -> bytes:
+    out = bytearray()
+    last = 0
+    for value in values:
+        gap, last = value - last, value
+        while gap >= 0x80:
+            out.append((gap & 0x7F) | 0x80)
+            gap >>= 7
+        out.append(gap)
+    return bytes(out)
+
+
+def decode(data: bytes) -> list[int]:
+    values, value, gap, shift = [], 0, 0, 0
+    for byte in data:
+        gap |= (byte & 0x7F) << shift
+        if byte & 0x80:
+            shift += 7
+            continue
+        value += gap
+        values.append(value)
+        gap, shift = 0, 0
+    return values
+
+
+def message(payload: dict[str, Any]) -> bytes:
+    fields = ("format", "issued_at", "expires_at", "salt", "count", "data")
+    return "\n".join([PREFIX, *(str(payload[f]) for f in fields)]).encode()
+
+
+def verify(payload: dict[str, Any], public_key: bytes, *, now: datetime | None = None) -> str | None:
+    """What a receiving page checks, in Python (tests; the page does the same in the browser): None when the list
+    may be answered from, else why not — "signature", "expired", "future"."""
+    from cryptography.exceptions import InvalidSignature
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(base64.b64decode(payload["signature"]), message(payload))
+    except (InvalidSignature, ValueError, KeyError):
+        return "signature"
+    now = now or clock.now()
+    if datetime.fromisoformat(payload["issued_at"]) > now + timedelta(minutes=5):  # a clock a little ahead is fine
+        return "future"
+    if datetime.fromisoformat(payload["expires_at"]) <= now:
+        return "expired"
+    return None
+
+
+def marks(payload: dict[str, Any], code: str) -> bool:
+    """Whether the list marks a scanned code (not green, or not known to be)."""
+    salt = bytes.fromhex(payload["salt"])
+    return entry(salt, normalise(code)) in set(decode(base64.b64decode(payload["data"])))
+
+
+# ---------------------------------------------------------------- building
+
+
+def _settle(now: datetime) -> int:
+    """Store what a scanner's read would compute for every stale status (module docstring); how many."""
+    settled = 0
+    while True:  # invalidated and lapsed rows, 50,000 at a time; a writer rewriting one meanwhile wins
+        n = status_settle_stale()
+        settled += n
+        if n < 50_000:
+            break
+    status, person = PersonStatus._meta.db_table, Person._meta.db_table
+    moved = select_rows(
+        f"SELECT {_ROW_COLUMNS} FROM {status} s JOIN {person} p ON p.id = s.person_id"
+        " WHERE p.household_id IS DISTINCT FROM s.household_id",
+        [],
+    )
+    if moved:
+        statuses = compute([r[0] for r in moved])
+        with transaction.atomic():
+            for row in moved:
+                _store_if_unchanged(statuses[row[0]], row[9], now)
+        settled += len(moved)
+    stored = Exists(PersonStatus.objects.filter(person_id=OuterRef("pk")))  # probes by key, no hash of them all
+    for zone in Zone.objects.filter(state=Zone.State.ACTIVE):
+        missing = list(people_in_zone(zone).filter(~stored).values_list("pk", flat=True))
+        if missing:
+            statuses = compute(missing)
+            with transaction.atomic():
+                for pid in missing:
+                    _store_if_unchanged(statuses[pid], None, now)
+            settled += len(missing)
+    return settled
+
+
+def marked_codes(expires_at: datetime) -> list[str]:
+    """The personal codes and document hashes of everyone the list marks (module docstring)."""
+    status, person, codes = PersonStatus._meta.db_table, Person._meta.db_table, PersonCode._meta.db_table
+    marked = f"(s.colour IS DISTINCT FROM '{Colour.GREEN.value}' OR s.valid_until < %s)"
+    rows = select_rows(
+        f"SELECT c.code FROM {codes} c JOIN {status} s ON s.person_id = c.person_id WHERE {marked} UNION ALL"
+        f" SELECT t.doc_hash FROM {person} t JOIN {status} s ON s.person_id = COALESCE(t.merged_into_id, t.id)"
+        f" WHERE t.doc_hash <> '' AND {marked}",
+        [expires_at, expires_at],
+    )
+    return [normalise(code) for (code,) in rows]
+
+
+def status_list_build() -> dict[str, Any]:
+    """Settle the stale statuses, then make and sign a list of the marked codes as of now; kept in the shared
+    cache for the next requests (every node reads the same list) until it expires."""
+    now = clock.now()
+    _settle(now)
+    issued_at = clock.now()
+    expires_at = issued_at + timing().valid
+    salt = secrets.token_bytes(16)
+    values = sorted({entry(salt, code) for code in marked_codes(expires_at)})
+    payload: dict[str, Any] = {
+        "format": FORMAT,
+        "issued_at": issued_at.isoformat(),
+        "expires_at": expires_at.isoformat(),
+        "salt": salt.hex(),
+        "count": len(values),
+        "data": base64.b64encode(encode(values)).decode(),
+        "key_id": key_id(),
+    }
+    payload["signature"] = base64.b64encode(private_key().sign(message(payload))).decode()
+    cache.set(CACHE_KEY, payload, timeout=int(timing().valid.total_seconds()))
+    return payload
+
+
+def status_list_current() -> dict[str, Any]:
+    """The list to hand out: the kept one while it is younger than the refresh period; else a new one — made here
+    unless another process is making it, in which case the kept one still serves while it is valid."""
+    payload = cache.get(CACHE_KEY)
+    now = clock.now()
+    kept = payload is not None and payload.get("key_id") == key_id()  # a changed key: the kept list is void
+    if kept and datetime.fromisoformat(payload["issued_at"]) > now - timing().refresh:
+        return payload
+    mine = cache.add(BUILDING_KEY, 1, timeout=120)
+    if not mine and kept and datetime.fromisoformat(payload["expires_at"]) > now:
+        return payload
+    try:
+        return status_list_build()
+    finally:
+        if mine:
+            cache.delete(BUILDING_KEY)
+
+
+def status_list_for_scanner(*, actor, device: str) -> dict[str, Any]:
+    """A scanner asks for the list: scanners only (what they could ask code by code), a few times a minute per
+    device (the list is the same for all; a page asks every few minutes)."""
+    if not has_cap(actor, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    hits([(f"status-list:device:{device}", settings.FANGKONG["STATUS_LIST_RATE_PER_MINUTE"])])
+    return status_list_current()
+
+
+def status_list_key_for_scanner(*, actor) -> dict[str, str]:
+    if not has_cap(actor, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    return {"algorithm": "Ed25519", "key_id": key_id(), "public_key": base64.b64encode(public_key_bytes()).decode()}
