@@ -16,6 +16,7 @@ class ContainmentConfig(AppConfig):
         register_actions(ACTIONS, OBJECTS)  # the audit trail's words
         from fangkong.registry.units import register_unit_extension
 
+        from . import checks  # noqa: F401  (registers the system checks)
         from .unit_setup import EXTENSION
 
         register_unit_extension(EXTENSION)  # what a unit of this kind is here, set up with the unit

@@ -29,8 +29,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache as memoised
 from typing import Any
 
@@ -42,7 +43,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from fangkong.core import clock
+from fangkong.core import clock, replicas
 from fangkong.core.bulk import select_rows
 from fangkong.core.ratelimit import hits
 from fangkong.core.roles import Cap
@@ -57,6 +58,7 @@ FORMAT = "h32-delta-leb128"
 PREFIX = "fangkong-status-list/1"
 CACHE_KEY = "containment:status-list:1"
 BUILDING_KEY = "containment:status-list:building"
+BUILD_LOCK_SECONDS = 60  # a build takes ~4 s at 1.4 M people (bench/status_list.py); a dead builder's lock lapses
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ def decode(data: bytes) -> list[int]:
         value += gap
         values.append(value)
         gap, shift = 0, 0
+    if shift:
+        raise ValueError("the list's data ends inside a value")
     return values
 
 
@@ -148,13 +152,15 @@ def message(payload: dict[str, Any]) -> bytes:
 
 def verify(payload: dict[str, Any], public_key: bytes, *, now: datetime | None = None) -> str | None:
     """What a receiving page checks, in Python (tests; the page does the same in the browser): None when the list
-    may be answered from, else why not — "signature", "expired", "future"."""
+    may be answered from, else why not — "signature", "format", "expired", "future"."""
     from cryptography.exceptions import InvalidSignature
 
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(base64.b64decode(payload["signature"]), message(payload))
     except (InvalidSignature, ValueError, KeyError):
         return "signature"
+    if payload["format"] != FORMAT:
+        return "format"
     now = now or clock.now()
     if datetime.fromisoformat(payload["issued_at"]) > now + timedelta(minutes=5):  # a clock a little ahead is fine
         return "future"
@@ -181,9 +187,11 @@ def _settle(now: datetime) -> int:
         if n < 50_000:
             break
     status, person = PersonStatus._meta.db_table, Person._meta.db_table
+    # Moved house or grid since computed (registry's person_update tells no one): what status_from_row treats as
+    # stale on a scanner's read.
     moved = select_rows(
         f"SELECT {_ROW_COLUMNS} FROM {status} s JOIN {person} p ON p.id = s.person_id"
-        " WHERE p.household_id IS DISTINCT FROM s.household_id",
+        " WHERE (p.household_id, p.jpath) IS DISTINCT FROM (s.household_id, s.jpath)",
         [],
     )
     if moved:
@@ -217,45 +225,88 @@ def marked_codes(expires_at: datetime) -> list[str]:
     return [normalise(code) for (code,) in rows]
 
 
+def _stamp(at: datetime) -> str:
+    """A time as the list writes it, always the same shape (it is signed as text): UTC, whole seconds."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def status_list_build() -> dict[str, Any]:
     """Settle the stale statuses, then make and sign a list of the marked codes as of now; kept in the shared
-    cache for the next requests (every node reads the same list) until it expires."""
-    now = clock.now()
-    _settle(now)
-    issued_at = clock.now()
-    expires_at = issued_at + timing().valid
-    salt = secrets.token_bytes(16)
-    values = sorted({entry(salt, code) for code in marked_codes(expires_at)})
+    cache for the next requests (every node reads the same list) until it expires. Everything read from the
+    primary: a replica a few seconds behind could miss a newcomer of a zone."""
+    token = replicas.reads_may_lag.set(False)
+    try:
+        now = clock.now()
+        _settle(now)
+        issued_at = clock.now().replace(microsecond=0)
+        expires_at = issued_at + timing().valid
+        salt = secrets.token_bytes(16)
+        values = sorted({entry(salt, code) for code in marked_codes(expires_at)})
+    finally:
+        replicas.reads_may_lag.reset(token)
     payload: dict[str, Any] = {
         "format": FORMAT,
-        "issued_at": issued_at.isoformat(),
-        "expires_at": expires_at.isoformat(),
+        "issued_at": _stamp(issued_at),
+        "expires_at": _stamp(expires_at),
         "salt": salt.hex(),
         "count": len(values),
         "data": base64.b64encode(encode(values)).decode(),
         "key_id": key_id(),
     }
     payload["signature"] = base64.b64encode(private_key().sign(message(payload))).decode()
-    cache.set(CACHE_KEY, payload, timeout=int(timing().valid.total_seconds()))
+    kept = _kept()
+    if kept is None or kept["issued_at"] <= payload["issued_at"]:  # a slower build never puts an older list back
+        cache.set(CACHE_KEY, payload, timeout=int(timing().valid.total_seconds()))
     return payload
 
 
-def status_list_current() -> dict[str, Any]:
-    """The list to hand out: the kept one while it is younger than the refresh period; else a new one — made here
-    unless another process is making it, in which case the kept one still serves while it is valid."""
+def _kept() -> dict[str, Any] | None:
+    """The list in the shared cache, if it is this key's and still valid."""
     payload = cache.get(CACHE_KEY)
-    now = clock.now()
-    kept = payload is not None and payload.get("key_id") == key_id()  # a changed key: the kept list is void
-    if kept and datetime.fromisoformat(payload["issued_at"]) > now - timing().refresh:
-        return payload
-    mine = cache.add(BUILDING_KEY, 1, timeout=120)
-    if not mine and kept and datetime.fromisoformat(payload["expires_at"]) > now:
-        return payload
+    if payload is None or payload.get("key_id") != key_id():  # a changed key voids it
+        return None
+    if datetime.fromisoformat(payload["expires_at"]) <= clock.now():
+        return None
+    return payload
+
+
+def _age(payload: dict[str, Any]) -> timedelta:
+    return clock.now() - datetime.fromisoformat(payload["issued_at"])
+
+
+def status_list_refresh() -> dict[str, Any] | None:
+    """Build the list unless another process is building it (then None): what Celery beat runs every refresh
+    period. One builder at a time across the nodes, by a lock in the shared cache that only its holder lifts."""
+    mine = secrets.token_hex(8)
+    if not cache.add(BUILDING_KEY, mine, timeout=BUILD_LOCK_SECONDS):
+        return None
     try:
         return status_list_build()
     finally:
-        if mine:
+        if cache.get(BUILDING_KEY) == mine:
             cache.delete(BUILDING_KEY)
+
+
+def status_list_current() -> dict[str, Any]:
+    """The list to hand out. A kept, valid list is handed out as it is; requests rebuild it only when it is older
+    than the refresh period (no broker: nothing else would) — or, with Celery beat building it, older than two
+    periods (beat has stopped) — and then only one of them, the others getting the kept one meanwhile. With no
+    valid list at all (a first request, a flushed cache, a new key), one request builds and the others wait for
+    it, then read what it kept."""
+    kept = _kept()
+    stale_after = timing().refresh * (2 if settings.CELERY_BROKER_URL else 1)
+    if kept is not None and _age(kept) < stale_after:
+        return kept
+    built = status_list_refresh()
+    if built is not None:
+        return built
+    if kept is not None:
+        return kept  # another process is building: the kept list is still valid
+    waited = 0.0
+    while waited < BUILD_LOCK_SECONDS and cache.get(BUILDING_KEY) is not None:
+        time.sleep(0.2)
+        waited += 0.2
+    return _kept() or status_list_build()
 
 
 def status_list_for_scanner(*, actor, device: str) -> dict[str, Any]:
@@ -263,7 +314,9 @@ def status_list_for_scanner(*, actor, device: str) -> dict[str, Any]:
     device (the list is the same for all; a page asks every few minutes)."""
     if not has_cap(actor, Cap.STATUS_SCAN):
         raise Forbidden(Cap.STATUS_SCAN)
-    hits([(f"status-list:device:{device}", settings.FANGKONG["STATUS_LIST_RATE_PER_MINUTE"])])
+    per_device = settings.FANGKONG["STATUS_LIST_RATE_PER_MINUTE"]
+    # Per account too, as the status service: a new token does not start the count again.
+    hits([(f"status-list:device:{device}", per_device), (f"status-list:user:{actor.pk}", per_device * 10)])
     return status_list_current()
 
 

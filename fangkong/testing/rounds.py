@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, partitions
@@ -20,6 +21,8 @@ from .models import Round, Site, SiteKind
 from .providers import sealed_places
 
 POOL_SIZES = (1, 5, 10, 20)  # re-pooling in the lab is not allowed, so the site's choice is final
+
+log = logging.getLogger(__name__)
 
 
 class RoundCreateInput(FormInput):
@@ -127,8 +130,17 @@ def round_create(
         },
     )
     # Its partition is normally there already (made ahead); this makes the next one ahead (PostgreSQL only).
-    transaction.on_commit(lambda: partitions.ensure(tables=["testing_sample"]))
+    transaction.on_commit(_partitions_ahead)
     return round_
+
+
+def _partitions_ahead() -> None:
+    """After the round is committed: a failure here must not turn its creation into an error page. The hourly job
+    makes what this could not; samples that arrive before land in the default partition and are moved in then."""
+    try:
+        partitions.ensure(tables=["testing_sample"])
+    except DatabaseError:
+        log.warning("the samples' coming partitions were not made now; the hourly job will", exc_info=True)
 
 
 @transaction.atomic

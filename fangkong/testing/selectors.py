@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -93,8 +93,10 @@ def person_id_for_code(code: str) -> int | None:
 
 def latest_negative(person_ids: list[int]) -> dict[int, datetime]:
     """person → when their latest sample that tested negative was taken (a pooled negative clears every member),
-    for containment's lifting criteria. It names no round (a person's latest may be in any), so on PostgreSQL it
-    reads every partition of the samples: one per 32 rounds, which keeps that to a few (core.partitions)."""
+    for containment's lifting criteria. It names no round (a person's latest may be in any, and a contact's must
+    come after the contact, however long ago), so on PostgreSQL it plans over every partition of the samples:
+    one per 32 rounds, ~25 in two years of daily rounds (core.partitions). Read by HQ deciding on a zone, not
+    on a hot path."""
     from fangkong.core import clock
     from fangkong.core.bulk import in_list, select_rows
 
@@ -129,15 +131,24 @@ def recent_at_site(site_id: int, limit: int = 10) -> list:
     )
 
 
+RESULTS_DAYS = timedelta(days=60)  # a resident's results card: the rounds of about two months
+
+
 def results_of(person_id: int, limit: int = 10) -> list[dict]:
     """The person's latest samples, for the person themselves (portal): the round, when, the tube's result, whether
     the tube pooled others with them or was a single-tube retest, and — for a positive pool — the state of the
-    retest it recalled them for (None when there is none). Like `latest_negative`, it reads every partition of
-    the samples (one per 32 rounds)."""
+    retest it recalled them for (None when there is none). The rounds of the last RESULTS_DAYS (by deadline) are
+    named: the card is read on every view of the resident's page, and a person alone names no round, so on
+    PostgreSQL it would otherwise plan over and lock every partition of the samples (core.partitions)."""
+    from fangkong.core import clock
+
     from .models import Sample, Tube
 
+    recent = list(Round.objects.filter(deadline__gte=clock.now() - RESULTS_DAYS).values_list("pk", flat=True))
     samples = list(
-        Sample.objects.filter(person_id=person_id).select_related("round", "tube").order_by("-collected_at")[:limit]
+        Sample.objects.filter(person_id=person_id, round_id__in=recent)
+        .select_related("round", "tube")
+        .order_by("-collected_at")[:limit]
     )
     pooled_positive = [s.tube_id for s in samples if s.tube.result == Tube.Result.POSITIVE and s.tube.count > 1]
     recalls = dict(

@@ -121,6 +121,7 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
         "FANGKONG_HOME": str(tmp_path),
         "FANGKONG_SECRET_KEY": secrets.token_urlsafe(50),
         "FANGKONG_DATA_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "FANGKONG_STATUS_LIST_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "FANGKONG_ALLOWED_HOSTS": "fangkong.example.gov.cn",
         "FANGKONG_CACHE_URL": "redis://127.0.0.1:6379/1",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",

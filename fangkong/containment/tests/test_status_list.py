@@ -4,6 +4,7 @@ its time, never a green one but by a hash's chance), its signature and its age."
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 
 import pytest
@@ -162,3 +163,75 @@ def test_the_command_makes_and_keeps_the_list(db, capsys):
     call_command("status_list")
     assert "status list: 0 entries" in capsys.readouterr().out
     assert cache.get(status_list.CACHE_KEY)["count"] == 0
+
+
+def test_a_person_moved_to_a_sealed_grid_without_a_household_is_marked(district, containment, client, api_token):
+    """A grid changed, the household not (none): what a scanner's read treats as stale, the list settles too."""
+    zone = zone_request(
+        actor=district.hq, name="一网格", level="sealed", basis="确诊病例", jurisdictions=[district.a1.pk]
+    )
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    person = make_person(district.a, district.a2, name="搬家人")
+    code = person_code(actor=district.hq, person_id=person.pk)
+    assert status_of(person.pk).colour == "green"  # stored for grid a2
+    person.jpath = district.a1.path
+    person.save(update_fields=["jpath"])
+    assert status_list.marks(status_list.status_list_build(), code)
+    assert client.get(f"/api/v1/status/{code}", **api_token(containment.scanner)).json()["colour"] == "red"
+
+
+def test_one_builder_at_a_time_and_the_others_get_the_kept_list(district, containment):
+    first = status_list.status_list_build()
+    cache.set(status_list.BUILDING_KEY, "another process", timeout=60)
+    assert status_list.status_list_refresh() is None  # beat's run: another is building
+    with clock.advanced(timedelta(minutes=11)):  # past two refresh periods, the list still valid
+        assert status_list.status_list_current()["signature"] == first["signature"]
+    cache.delete(status_list.BUILDING_KEY)
+    with clock.advanced(timedelta(minutes=11)):
+        again = status_list.status_list_current()
+    assert again["issued_at"] > first["issued_at"]
+    assert cache.get(status_list.BUILDING_KEY) is None  # the builder lifted its own lock
+
+
+def test_an_older_build_never_replaces_a_newer_list(district, containment):
+    with clock.advanced(timedelta(minutes=10)):
+        newer = status_list.status_list_build()
+    status_list.status_list_build()  # began earlier, finished later
+    assert cache.get(status_list.CACHE_KEY)["issued_at"] == newer["issued_at"]
+
+
+def test_a_list_signed_with_another_key_is_not_handed_out(district, containment):
+    status_list.status_list_build()
+    with override_settings(STATUS_LIST_KEY=base64.b64encode(bytes(range(32))).decode()):
+        payload = status_list.status_list_current()
+        assert payload["key_id"] == status_list.key_id()
+        assert status_list.verify(payload, status_list.public_key_bytes()) is None
+
+
+def test_times_are_written_in_one_shape(district, containment):
+    payload = status_list.status_list_build()
+    for field in ("issued_at", "expires_at"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", payload[field])
+    assert status_list.verify({**payload, "format": "other"}, public_key()) == "signature"  # the format is signed
+    with pytest.raises(ValueError):
+        status_list.decode(b"\x80")  # cut inside a value
+
+
+def test_the_account_limit_holds_across_new_tokens(client, district, containment, api_token):
+    with override_settings(FANGKONG={**settings.FANGKONG, "STATUS_LIST_RATE_PER_MINUTE": 1}):
+        codes = [client.get("/api/v1/status-list", **api_token(containment.scanner)).status_code for _ in range(11)]
+    assert codes == [200] * 10 + [429]  # ten devices' worth, whatever the number of tokens
+
+
+def test_the_key_setting_is_checked_at_start(settings):
+    from fangkong.containment.checks import status_list_key
+
+    settings.STATUS_LIST_KEY = "not a key"
+    assert [e.id for e in status_list_key(None)] == ["fangkong.E002"]
+    settings.STATUS_LIST_KEY = base64.b64encode(bytes(16)).decode()
+    assert [e.id for e in status_list_key(None)] == ["fangkong.E002"]
+    settings.STATUS_LIST_KEY = base64.b64encode(bytes(32)).decode()
+    assert status_list_key(None) == []
+    settings.STATUS_LIST_KEY = ""
+    settings.PRODUCTION = True
+    assert [e.id for e in status_list_key(None)] == ["fangkong.W001"]

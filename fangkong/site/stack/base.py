@@ -176,6 +176,7 @@ def app_env(layout: Layout, *, database: str = "pooled_url") -> dict[str, str]:
     urls = _urls(layout)
     secret(layout, "secret_key", lambda: secrets.token_urlsafe(50))
     secret(layout, "data_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode())
+    secret(layout, "status_list_key", lambda: base64.b64encode(secrets.token_bytes(32)).decode())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "FANGKONG_", "CELERY_"))}
     env.update(
         {
@@ -186,6 +187,7 @@ def app_env(layout: Layout, *, database: str = "pooled_url") -> dict[str, str]:
             "CELERY_BROKER_URL_FILE": str(urls["broker_url"]),
             "FANGKONG_SECRET_KEY_FILE": str(layout.path("secrets", "secret_key")),
             "FANGKONG_DATA_KEY_FILE": str(layout.path("secrets", "data_key")),
+            "FANGKONG_STATUS_LIST_KEY_FILE": str(layout.path("secrets", "status_list_key")),
             "FANGKONG_STATIC_ROOT": str(layout.path("static")),
             "FANGKONG_MEDIA_ROOT": str(layout.path("media")),
             "FANGKONG_TRUSTED_PROXIES": "127.0.0.1,::1",

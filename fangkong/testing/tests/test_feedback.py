@@ -145,3 +145,24 @@ def test_a_resident_in_a_positive_pool_reads_abnormal_not_positive(district, tes
     assert _my_results(resident) == ["pending", "pool_abnormal"]
     results_ingest(actor=testing.lab, rows=[ResultRow(0, "MINE-RT", "positive")])
     assert _my_results(resident) == ["positive", "pool_retested"]  # their own single tube
+
+
+def test_a_round_is_started_even_when_its_partitions_cannot_be_made_then(
+    district, testing, monkeypatch, django_capture_on_commit_callbacks
+):
+    """After the round's commit the samples' coming partitions are asked for; a database error there (a lock not
+    granted, a connection lost) is left to the hourly job, not turned into an error page for a round that exists."""
+    from django.db import DatabaseError
+
+    from fangkong.core import partitions
+    from fangkong.testing.models import Round
+
+    def refuse(**kwargs):
+        raise DatabaseError("lock timeout")
+
+    monkeypatch.setattr(partitions, "ensure", refuse)
+    hq = district.client(district.hq)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        r = hq.post("/testing/", {"name": "第三轮", "pool_size": "10"}, follow=True)
+    assert callbacks and r.status_code == 200
+    assert Round.objects.filter(name="第三轮").exists()

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 
-from fangkong.core import events
+from fangkong.core import clock, events
 from fangkong.core.errors import FieldError
 from fangkong.core.scoping import Forbidden
 from fangkong.testing.custody import bag_handover, bag_receive, bag_seal
@@ -320,3 +321,16 @@ def test_bulk_results_name_each_malformed_item(district, testing, received, clie
     assert "negative, positive or invalid" in messages[3]
     pool_a, pool_b = Tube.objects.get(code="POOL-A"), Tube.objects.get(code="POOL-B")
     assert pool_a.result == "" and (pool_b.result, str(pool_b.ct)) == ("negative", "33.3")
+
+
+def test_the_results_card_names_the_rounds_of_the_last_two_months(district, testing):
+    """Read on every view of the resident's page: by person alone it would lock every partition. A round whose
+    deadline is over 60 days past is not read (nor shown)."""
+    from fangkong.testing.models import Round
+    from fangkong.testing.selectors import RESULTS_DAYS, results_of
+
+    person = testing.people_a[0]
+    collect(testing.sampler, testing.round, [scan(person, "CARD-1", testing.site)])
+    assert [r["round"] for r in results_of(person.pk)] == [testing.round.name]
+    Round.objects.filter(pk=testing.round.pk).update(deadline=clock.now() - RESULTS_DAYS - timedelta(hours=1))
+    assert results_of(person.pk) == []
