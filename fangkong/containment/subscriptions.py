@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fangkong.core import events
 from fangkong.core.actors import System
-from fangkong.registry.events import PERSON_MERGED, PersonMerged
+from fangkong.registry.events import PERSON_MERGED, PERSON_MOVED, PersonMerged, PersonMoved
 from fangkong.screening.events import FOLLOWUP_OPENED, FOLLOWUP_RELEASED, FollowupChanged
 from fangkong.testing.events import (
     CASE_CONFIRMED,
@@ -27,6 +27,12 @@ def _expire_one(payload: RecallResolved | FollowupChanged) -> None:
 
 def _expire_many(payload: PoolPositive) -> None:
     status_invalidate(payload["person_ids"])
+
+
+def _moved(payload: PersonMoved) -> None:
+    # Another home or grid may be inside (or outside) a zone. A scanner's read finds the row stale anyway; the
+    # hall's counts by colour and jurisdiction read the table, and must not count the person where they were.
+    status_invalidate([payload["person_id"]])
 
 
 def _merged(payload: PersonMerged) -> None:
@@ -56,3 +62,4 @@ def connect() -> None:
     events.subscribe(FOLLOWUP_RELEASED, _expire_one, in_transaction=True)
     events.subscribe(FOLLOWUP_RELEASED, _followup_released, in_transaction=True)
     events.subscribe(PERSON_MERGED, _merged, in_transaction=True)
+    events.subscribe(PERSON_MOVED, _moved, in_transaction=True)

@@ -11,3 +11,10 @@ PERSON_MERGED = "registry.person_merged"  # a duplicate record merged into anoth
 class PersonMerged(TypedDict):
     kept: int
     merged: int
+
+
+PERSON_MOVED = "registry.person_moved"  # a person's household or jurisdiction changed (registry.people.person_update)
+
+
+class PersonMoved(TypedDict):
+    person_id: int

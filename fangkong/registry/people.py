@@ -13,7 +13,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from fangkong.core import clock, pii
+from fangkong.core import clock, events, pii
 from fangkong.core.audit import audit_record, stated_reason
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
@@ -22,6 +22,7 @@ from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, scope_for
 
 from .counts import residents_add
+from .events import PERSON_MOVED
 from .models import Jurisdiction, Person, Place
 from .selectors import person_get
 
@@ -144,6 +145,8 @@ def person_update(*, actor, person_id: int, data: PersonEditInput) -> Person:
         residents_add({person.jpath: -1, changes["jpath"]: 1})
     Person.objects.filter(pk=person.pk).update(**changes, updated_at=clock.now())
     audit_record(actor=actor, action="person.update", obj=person, fields=shown)
+    if "jpath" in changes or "household_id" in changes:  # where they live decides zones: their status is stale
+        events.emit(PERSON_MOVED, {"person_id": person.pk})
     person.refresh_from_db()
     return person
 

@@ -235,3 +235,19 @@ def test_the_key_setting_is_checked_at_start(settings):
     settings.STATUS_LIST_KEY = ""
     settings.PRODUCTION = True
     assert [e.id for e in status_list_key(None)] == ["fangkong.W001"]
+
+
+def test_a_move_by_the_register_expires_the_stored_status(district, containment):
+    """registry.person_moved: the row is invalidated in the move's transaction, so the hall's counts by colour and
+    place never count the person where they were, even before anyone scans them."""
+    from fangkong.registry.people import PersonEditInput, person_update
+
+    zone = zone_request(
+        actor=district.hq, name="二网格", level="sealed", basis="确诊病例", jurisdictions=[district.a2.pk]
+    )
+    zone_approve(actor=containment.hq2, zone_id=zone.pk)
+    person = make_person(district.a, district.a1, name="迁入人")
+    assert status_of(person.pk).colour == "green"
+    person_update(actor=district.hq, person_id=person.pk, data=PersonEditInput(grid=district.a2.pk))
+    assert PersonStatus.objects.get(person=person).colour is None  # not known until recomputed
+    assert status_of(person.pk).colour == "red"
