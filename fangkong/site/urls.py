@@ -51,6 +51,8 @@ api.add_router("/", hall_router)
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
     path("api/v1/", api.urls),
     path("", include("fangkong.core.urls")),
     path("", include("fangkong.registry.urls")),

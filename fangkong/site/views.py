@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from fangkong.core.dashboard import alerts_for
 from fangkong.core.desk import todos_for
@@ -13,3 +17,48 @@ def home(request):
     modules, and the standing alerts the domains register."""
     todos = sorted(todos_for(request.user), key=lambda t: (not t.overdue, not t.count))  # what is late, then waiting
     return render(request, "site/home.html", {"alerts": alerts_for(request.user), "todos": todos})
+
+
+# The field pages a phone keeps for when the network drops (issue 22): the service worker serves them from its
+# cache then, and the files they need. A new list or new files: a new version, so phones drop the old cache.
+FIELD_PAGES = ("/testing/sites/", "/testing/recalls/", "/screening/checkpoints/")
+FIELD_FILES = (
+    "fangkong/site.css",
+    "fangkong/site.js",
+    "fangkong/picker.js",
+    "fangkong/outbox.js",
+    "fangkong/scan.js",
+    "vendor/htmx/htmx.min.js",
+    "vendor/zxing/zxing.min.js",
+)
+FIELD_VERSION = "1"
+
+
+def service_worker(request):
+    """At the root, so that it may serve every page of the site (a worker's reach is its own path and below)."""
+    response = render(
+        request,
+        "site/sw.js",
+        {"files": FIELD_FILES, "pages": FIELD_PAGES, "version": FIELD_VERSION},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "no-cache"  # a phone asks for a new worker at each visit, as browsers do
+    return response
+
+
+def manifest(request):
+    """The web app manifest: a field phone can put the platform on its home screen."""
+    return JsonResponse(
+        {
+            "name": str(settings.FANGKONG["TITLE"]),
+            "short_name": str(_("Fangkong")),
+            "start_url": "/",
+            "scope": "/",
+            "display": "standalone",
+            "background_color": "#ffffff",
+            "theme_color": "#a4161a",
+            "lang": get_language() or "zh-hans",
+        },
+        content_type="application/manifest+json",
+        json_dumps_params={"ensure_ascii": False},
+    )

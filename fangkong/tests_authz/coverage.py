@@ -144,6 +144,8 @@ KINDS: dict[str, Personas] = {
 
 PAGES: dict[str, Cov] = {
     "home": self_("the caller's own start page"),
+    "service_worker": public("the field pages' service worker: no data, the same for everyone"),
+    "manifest": public("the web app manifest: no data"),
     "login": public("sign-in"),
     "second_factor": public("sign-in, second step"),
     "password_change": self_("the caller's own password"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -78,9 +79,12 @@ def checkpoint_register(request, checkpoint_id: int):
         told = ("followed_up_by", "violation_id")
         return 201, {"passage": result.passage.pk, "name": reply["person"]["name"], **{k: reply[k] for k in told}}
 
+    outbox = bool(request.headers.get("X-Fangkong-Outbox"))
     try:
         _status, body = idempotent(request, f"page-passage:{checkpoint.pk}", run, key=request.POST.get("key", "")[:64])
     except FieldError as exc:
+        if outbox:  # a registration kept offline by the page, refused now: why, for the staff who took it
+            return JsonResponse({"ok": False, "code": str(exc.code), "message": exc.message})
         return render(
             request,
             "screening/register.html",
@@ -88,8 +92,13 @@ def checkpoint_register(request, checkpoint_id: int):
             status=400,
         )
     if "passage" not in body:  # a 409: the same form is still being registered by another request
+        if outbox:
+            return JsonResponse({"ok": False, "code": "duplicate", "message": str(body.get("detail", ""))})
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
+    if outbox:  # registered now, at the time it was taken: what the instruction was
+        said = f"{passage.get_instruction_display()} · {body['name']}"
+        return JsonResponse({"ok": True, "code": passage.instruction, "message": said})
     notes = vehicles.notes_for(passage.plate, passage.at)  # a logistics pass, from the modules that know of one
     context = _register_context(request, checkpoint, result=passage, told=body, vehicle_notes=notes)
     return render(request, "screening/register.html", context)

@@ -6,6 +6,7 @@ person or one household, no batch id), hence its own schema."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,10 @@ class SiteScanInput(FormInput):
     person: str  # a personal code, an ID number, or a household's code
     tube_code: str = ""
     member: list[int] | None = None  # a household's members ticked; None until the household was shown
+    # Filled by the page's script (fangkong/core/static/fangkong/outbox.js): the scan's own time and a fresh key,
+    # so that a scan kept while the network was down, sent later, counts once and at the time it was taken.
+    key: str = ""
+    at: datetime | None = None
 
 
 @dataclass
@@ -55,10 +60,18 @@ def _done(sampled: int, tube_code: str, **more) -> SiteScan:
 
 
 def site_scan(
-    *, actor, site_id: int, round_id: int, person: str, tube_code: str = "", member: list[int] | None = None
+    *,
+    actor,
+    site_id: int,
+    round_id: int,
+    person: str,
+    tube_code: str = "",
+    member: list[int] | None = None,
+    collected_at: datetime | None = None,
 ) -> SiteScan:
-    """Sample the person (or the ticked members of the household) into the tube at this site, now."""
-    now = clock.now()
+    """Sample the person (or the ticked members of the household) into the tube at this site, now — or at
+    `collected_at`, the time the page took the scan (checked by the ingest: not before the round, not ahead)."""
+    now = collected_at or clock.now()
     if codes.is_household_code(person):
         return _household_scan(actor, site_id, round_id, person, tube_code, member, now)
     who = person.strip()

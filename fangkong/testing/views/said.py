@@ -11,3 +11,14 @@ class Said:
 
     code: str
     text: str
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A refusal as a page shows it (core/_error.html: field, message, code), read back from a stored reply — a scan
+    sent again with its key gets the first reply, refusal included."""
+
+    field: str
+    message: str
+    code: str
+    row: int | None = None

@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from fangkong.core import clock
+from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
+from fangkong.registry import codes
 
 from .. import custody, selectors
 from ..collection import open_tube, tube_close
 from ..collection.site import SiteScanInput, site_scan
 from ..models import Bag, Tube
-from .said import Said
+from .said import Refused, Said
 
 
 def _tube_said(tube: Tube, *, closed_by_hand: bool = False) -> str:
@@ -41,6 +46,50 @@ def _tube_said(tube: Tube, *, closed_by_hand: bool = False) -> str:
     return _("Tube %(c)s: %(n)d of %(size)d.") % facts
 
 
+def _scan(
+    request, site_id: int, round_id: int, data: SiteScanInput
+) -> tuple[Said | None, FieldError | Refused | None, Any]:
+    """One scan of the page: (what to say, the refusal, the household to tick). A scan with the page's key counts
+    once: sent again (a double tap, the outbox replaying it after the network came back) it gets the first
+    reply. A household's code is a two-step exchange with the page and carries no key."""
+    fields = data.dict()
+    key, at = fields.pop("key"), fields.pop("at")
+
+    def run() -> tuple[int, dict]:
+        done = site_scan(actor=request.user, site_id=site_id, round_id=round_id, collected_at=at, **fields)
+        reply: dict[str, Any] = {"said": None, "error": None}
+        if done.error is not None:
+            reply["error"] = [done.error.field, done.error.message, done.error.code]
+        if done.sampled and done.tube is not None:
+            who = _("Sampled.") if data.member is None else _("%(n)d of the household sampled.") % {"n": done.sampled}
+            reply["said"] = ["tube_full" if done.tube_full else "sampled", f"{who} {_tube_said(done.tube)}"]
+        if done.household is not None:
+            reply["household"] = done.household  # shown now, never stored: no key on this path
+        return 201, reply
+
+    if key and not codes.is_household_code(data.person):
+        _status, reply = idempotent(request, f"page-sample:{site_id}", run, key=key[:64])
+    else:
+        _status, reply = run()
+    if "said" not in reply:  # a 409: the key came with another scan, or this one is being recorded right now
+        message = (
+            _("This scan's key came with another scan: scan again.")
+            if reply.get("code") == "idempotency_key_reused"
+            else _("This scan is being recorded already.")
+        )
+        return None, FieldError("person", message, code=Code.DUPLICATE), None
+    said = Said(*reply["said"]) if reply["said"] else None
+    error = Refused(*reply["error"]) if reply["error"] else None
+    return said, error, reply.get("household")
+
+
+def _outbox_reply(said: Said | None, error: FieldError | Refused | None) -> JsonResponse:
+    """For the page's outbox (a scan kept offline, sent now): whether it counted, and what to tell the sampler."""
+    if error is not None:
+        return JsonResponse({"ok": False, "code": str(error.code), "message": str(error.message)})
+    return JsonResponse({"ok": True, "code": said.code if said else "", "message": said.text if said else ""})
+
+
 @scoped
 def site_page(request, site_id: int):
     """Scan the person's code (or type the ID number), scan the tube: the open tube's count shows."""
@@ -58,17 +107,11 @@ def site_page(request, site_id: int):
                 said = Said("tube_closed", _tube_said(closed, closed_by_hand=True))
             else:
                 data = SiteScanInput.from_form(request.POST)
-                done = site_scan(actor=request.user, site_id=site.pk, round_id=round_id, **data.dict())
-                household, error = done.household, done.error
-                if done.sampled and done.tube is not None:
-                    who = (
-                        _("Sampled.")
-                        if data.member is None
-                        else _("%(n)d of the household sampled.") % {"n": done.sampled}
-                    )
-                    said = Said("tube_full" if done.tube_full else "sampled", f"{who} {_tube_said(done.tube)}")
+                said, error, household = _scan(request, site.pk, round_id, data)
         except FieldError as exc:
             error = exc
+    if request.headers.get("X-Fangkong-Outbox") and request.method == "POST":
+        return _outbox_reply(said, error)
     tube = open_tube(actor=request.user, site_id=site.pk)
     recent = selectors.recent_at_site(site.pk)
     return render(

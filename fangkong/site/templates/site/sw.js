@@ -1,0 +1,46 @@
+{% load static %}/* The field pages' service worker (issue 22; fangkong/site/views.py serves it from the root, for the whole site).
+   It keeps the field pages and the files they need, so that a phone that lost the network opens them again; the
+   scans themselves wait in the page's outbox (fangkong/core/static/fangkong/outbox.js). Nothing but GETs of this
+   origin is touched: a POST always goes to the network, and the outbox keeps it when the network is down. */
+"use strict";
+var CACHE = "fangkong-field-{{ version }}";
+var FILES = [{% for f in files %}"{% static f %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var PAGES = [{% for p in pages %}"{{ p }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
+var STATIC = "{% get_static_prefix %}";
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(FILES); }).then(function () {
+    return self.skipWaiting();
+  }));
+});
+
+self.addEventListener("activate", function (event) {
+  event.waitUntil(caches.keys().then(function (keys) {
+    return Promise.all(keys.filter(function (k) { return k.indexOf("fangkong-field-") === 0 && k !== CACHE; })
+      .map(function (k) { return caches.delete(k); }));
+  }).then(function () { return self.clients.claim(); }));
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate") {
+    if (!PAGES.some(function (p) { return url.pathname.indexOf(p) === 0; })) return;
+    // A field page: the network's answer when there is one (kept for later), else the one kept.
+    event.respondWith(fetch(request).then(function (response) {
+      if (response.ok && !response.redirected) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    }).catch(function () {
+      return caches.match(request).then(function (kept) { return kept || Response.error(); });
+    }));
+    return;
+  }
+  if (url.pathname.indexOf(STATIC) === 0) {
+    event.respondWith(caches.match(request).then(function (kept) { return kept || fetch(request); }));
+  }
+});

@@ -1,0 +1,84 @@
+"""The sampling site page's side of the outbox (issue 22, point 1): a scan carries the page's key and its own time;
+sent again it counts once; the outbox is answered in JSON; a signed-out phone is sent to sign in."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from fangkong.core import clock, pii
+from fangkong.testing.models import Sample
+
+
+def _post(client, testing, person, *, key="k-1", at=None, tube="OFF-1", outbox=True):
+    headers = {"HTTP_X_FANGKONG_OUTBOX": "1"} if outbox else {}
+    return client.post(
+        f"/testing/sites/{testing.site.pk}/",
+        {
+            "round": testing.round.pk,
+            "person": pii.decrypt(person.doc_cipher),
+            "tube_code": tube,
+            "key": key,
+            "at": (at or clock.now()).isoformat(),
+        },
+        **headers,
+    )
+
+
+def test_a_scan_sent_again_with_its_key_counts_once_at_its_own_time(district, testing):
+    c = district.client(testing.sampler)
+    person = testing.people_a[0]
+    taken = clock.now() - timedelta(minutes=40)  # kept offline, sent now
+    first = _post(c, testing, person, at=taken)
+    assert first.status_code == 200 and first.json()["ok"] and first.json()["code"] == "sampled"
+    again = _post(c, testing, person, at=taken)
+    assert again.json() == first.json()  # the first reply, not "already sampled"
+    sample = Sample.objects.get(person=person)
+    assert sample.collected_at == taken
+    assert Sample.objects.filter(person=person).count() == 1
+
+
+def test_a_refused_scan_comes_back_with_its_reason(district, testing):
+    c = district.client(testing.sampler)
+    person = testing.people_a[1]
+    assert _post(c, testing, person, key="a").json()["ok"]
+    refused = _post(c, testing, person, key="b").json()  # the same person again, a new scan
+    assert refused["ok"] is False and refused["code"] == "scan_refused" and refused["message"]
+    future = _post(c, testing, testing.people_a[2], key="c", at=clock.now() + timedelta(hours=1)).json()
+    assert future["ok"] is False and future["code"] == "scan_refused"
+
+
+def test_a_key_sent_with_another_scan_is_refused(district, testing):
+    c = district.client(testing.sampler)
+    assert _post(c, testing, testing.people_a[3], key="same").json()["ok"]
+    other = _post(c, testing, testing.people_a[4], key="same").json()
+    assert other["ok"] is False and other["code"] == "duplicate"
+    assert not Sample.objects.filter(person=testing.people_a[4]).exists()
+
+
+def test_the_page_without_its_script_works_as_before(district, testing):
+    c = district.client(testing.sampler)
+    r = c.post(
+        f"/testing/sites/{testing.site.pk}/",
+        {"round": testing.round.pk, "person": pii.decrypt(testing.people_a[5].doc_cipher), "tube_code": "OFF-2"},
+    )
+    assert r.status_code == 200 and r.context["said"].code == "sampled"
+    page = r.content.decode()
+    assert "data-outbox" in page and 'id="outbox"' in page and 'name="key"' in page
+
+
+def test_a_signed_out_phone_is_sent_to_sign_in(client, district, testing):
+    r = _post(client, testing, testing.people_a[6])
+    assert r.status_code == 302 and "/login/" in r["Location"]
+    assert not Sample.objects.filter(person=testing.people_a[6]).exists()
+
+
+def test_the_service_worker_and_the_manifest(client, db):
+    worker = client.get("/sw.js")
+    assert worker.status_code == 200 and worker["Content-Type"].startswith("text/javascript")
+    body = worker.content.decode()
+    assert '"/testing/sites/"' in body and "fangkong/outbox.js" in body and "fangkong-field-" in body
+    manifest = client.get("/manifest.webmanifest", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    data = json.loads(manifest.content)
+    assert manifest["Content-Type"] == "application/manifest+json" and data["start_url"] == "/"
+    assert data["short_name"] == "防控"

@@ -1,0 +1,65 @@
+"""The checkpoint's registration page offline (issue 22, point 1): the road's network drops, the staff register
+three travellers on a phone, the page keeps each with its key and time; the network comes back and each passage
+is registered exactly once, at the time it was taken."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fangkong.core import clock
+from fangkong.core.ids import check_char
+from fangkong.core.models import IdempotencyRecord
+from fangkong.screening.models import Passage
+from fangkong.site.demo import seed_demo
+
+from .test_people_browser import _login
+
+pytestmark = pytest.mark.browser
+
+
+def _number(i: int) -> str:
+    first17 = f"21110319900101{i:03d}"
+    return first17 + check_char(first17)
+
+
+def test_passages_registered_offline_count_once_at_their_time(browser, live_server, transactional_db, screenshot_dir):
+    seed_demo(people=300)
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "checkpoint_staff")
+    page.goto(f"{live_server.url}/screening/checkpoints/")  # one checkpoint: straight to its form
+    url = page.url
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.goto(url)  # under the worker now: the page is kept for when the network drops
+    before = Passage.objects.count()
+
+    phone.set_offline(True)
+    page.goto(url)  # offline: the page the worker kept
+    names = ["钱一", "孙二", "李三"]
+    for i, name in enumerate(names):
+        page.get_by_label(re.compile("证件号码")).fill(_number(i))
+        page.get_by_label(re.compile("^姓名")).fill(name)
+        page.get_by_label(re.compile("目的地址")).fill("辽宁省盘锦市双台子区")
+        page.get_by_label(re.compile("体温")).fill("36.5")
+        page.get_by_role("button", name=re.compile("^登记$")).click()
+        page.wait_for_function(
+            "n => (document.querySelector('#outbox [data-waiting]') || {}).textContent.indexOf('等待发送：' + n) === 0",
+            arg=i + 1,
+        )
+        assert page.get_by_label(re.compile("证件号码")).input_value() == ""  # ready for the next traveller
+    assert Passage.objects.count() == before
+    page.screenshot(path=str(screenshot_dir / "checkpoint-offline-waiting-phone.png"), full_page=True)
+
+    back = clock.now()
+    phone.set_offline(False)
+    page.wait_for_timeout(8000)
+    print("PANEL", page.locator("#outbox").inner_text(), Passage.objects.count() - before)
+    page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
+    passages = Passage.objects.filter(name__in=names)
+    assert sorted(passages.values_list("name", flat=True)) == sorted(names)  # each exactly once
+    assert all(p.at < back for p in passages)  # at the time each was registered, not when it was sent
+    checkpoint = passages[0].checkpoint_id
+    assert IdempotencyRecord.objects.filter(scope=f"page-passage:{checkpoint}").count() == 3
+    phone.close()

@@ -1,0 +1,130 @@
+"""The sampling site page offline (issue 22, point 1): the network drops, the sampler fills a 10-in-1 tube on a
+phone, the page keeps each scan with its key and time; the network comes back and each counts exactly once, at
+the time it was taken; a scan the server refuses comes back to the page with its reason."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from fangkong.core import clock, pii
+from fangkong.core.models import IdempotencyRecord
+from fangkong.registry.models import Person, PersonTag, RoleAssignment
+from fangkong.screening.models import FollowUp
+from fangkong.site.demo import seed_demo
+from fangkong.testing.models import Sample, Site, Tube
+
+from .test_people_browser import _login
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_tube_filled_offline_counts_once_when_the_network_is_back(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    seed_demo(people=2000)
+    community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
+    site = Site.objects.get(jurisdiction=community_a)
+    alone = FollowUp.objects.filter(released_at__isnull=True).values("person_id")
+    pooled = list(
+        Person.objects.filter(community=community_a, cases__isnull=True, merged_into__isnull=True)
+        .exclude(pk__in=alone)
+        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
+        .order_by("pk")[:11]
+    )
+    numbers = [pii.decrypt(p.doc_cipher) for p in pooled]
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "sampler")
+    url = f"{live_server.url}/testing/sites/{site.pk}/"
+    page.goto(url)
+    person, tube = page.get_by_label(re.compile("身份证号")), page.get_by_label(re.compile("^管号$"))
+    record = page.get_by_role("button", name=re.compile("记录采样"))
+    # Online first: the eleventh is sampled now, so that the same scan offline is refused later.
+    person.fill(numbers[10])
+    tube.fill("E2E-ON-01")
+    record.click()
+    page.get_by_text(re.compile("已采样")).wait_for()
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.goto(url)  # now under the worker: the page is kept for when the network drops
+    assert page.evaluate("!!navigator.serviceWorker.controller")
+
+    phone.set_offline(True)
+    page.goto(url)  # offline: the page the worker kept
+    page.get_by_role("heading", name=site.name).wait_for()
+    waiting = page.locator("#outbox [data-waiting]")
+    for i, number in enumerate([numbers[10], *numbers[:10]]):
+        page.get_by_label(re.compile("身份证号")).fill(number)
+        page.get_by_label(re.compile("^管号$")).fill("E2E-OFF-01")
+        page.get_by_role("button", name=re.compile("记录采样")).click()
+        page.wait_for_function(
+            "n => (document.querySelector('#outbox [data-waiting]') || {}).textContent.indexOf('等待发送：' + n) === 0",
+            arg=i + 1,
+        )
+    assert Sample.objects.filter(tube__code="E2E-OFF-01").count() == 0  # nothing reached the server
+    page.screenshot(path=str(screenshot_dir / "sampler-offline-waiting-phone.png"), full_page=True)
+
+    back = clock.now()
+    phone.set_offline(False)
+    page.locator("#outbox li.refused").wait_for(timeout=30_000)
+    page.wait_for_function("() => !document.querySelector('#outbox [data-waiting]').textContent", timeout=30_000)
+    samples = Sample.objects.filter(tube__code="E2E-OFF-01")
+    assert sorted(samples.values_list("person_id", flat=True)) == sorted(p.pk for p in pooled[:10])  # once each
+    assert all(s.collected_at < back for s in samples)  # at the time each was scanned, not when sent
+    assert Tube.objects.get(code="E2E-OFF-01").count == 10
+    assert Sample.objects.filter(person=pooled[10]).count() == 1  # the refused one: only its online sample
+    refused = page.locator("#outbox li.refused")
+    assert refused.count() == 1 and "未计入" in refused.inner_text()
+    # One key per scan: the first, online, and the eleven kept offline (each sent once, with the key it was given).
+    assert IdempotencyRecord.objects.filter(scope=f"page-sample:{site.pk}").count() == 12
+    assert waiting.inner_text() == ""
+    page.screenshot(path=str(screenshot_dir / "sampler-offline-sent-phone.png"), full_page=True)
+    refused.get_by_role("button", name="知道了").click()
+    page.wait_for_function("() => document.querySelector('#outbox').hidden")
+    phone.close()
+
+
+def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_again(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    from django.contrib.sessions.models import Session
+
+    seed_demo(people=300)
+    community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
+    site = Site.objects.get(jurisdiction=community_a)
+    people = list(
+        Person.objects.filter(community=community_a, cases__isnull=True, merged_into__isnull=True)
+        .exclude(pk__in=FollowUp.objects.filter(released_at__isnull=True).values("person_id"))
+        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
+        .order_by("pk")[:2]
+    )
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "sampler")
+    url = f"{live_server.url}/testing/sites/{site.pk}/"
+    page.goto(url)
+    phone.set_offline(True)
+    for i, person in enumerate(people):
+        page.get_by_label(re.compile("身份证号")).fill(pii.decrypt(person.doc_cipher))
+        page.get_by_label(re.compile("^管号$")).fill("E2E-OUT-01")
+        page.get_by_role("button", name=re.compile("记录采样")).click()
+        page.wait_for_function(
+            "n => (document.querySelector('#outbox [data-waiting]') || {}).textContent.indexOf('等待发送：' + n) === 0",
+            arg=i + 1,
+        )
+    Session.objects.all().delete()  # signed out from elsewhere while the phone was off the network
+    phone.set_offline(False)
+    page.get_by_text(re.compile("已退出登录：本机存有 2 条采样")).wait_for(timeout=30_000)
+    assert not Sample.objects.filter(tube__code="E2E-OUT-01").exists()  # nothing sent on no one's behalf
+    page.screenshot(path=str(screenshot_dir / "sampler-offline-signed-out-phone.png"), full_page=True)
+    _login(page, live_server, "sampler")  # the same account signs in again: its scans go
+    page.goto(url)  # the page sends what waits as it opens
+    sent = Sample.objects.filter(tube__code="E2E-OUT-01")
+    for _ in range(150):
+        if sent.count() == 2:
+            break
+        page.wait_for_timeout(200)
+    assert sent.count() == 2
+    page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
+    phone.close()
