@@ -82,3 +82,32 @@ def test_the_service_worker_and_the_manifest(client, db):
     data = json.loads(manifest.content)
     assert manifest["Content-Type"] == "application/manifest+json" and data["start_url"] == "/"
     assert data["short_name"] == "防控"
+
+
+def test_a_household_code_kept_offline_comes_back_refused_not_lost(district, testing):
+    """A household's code shows its members to tick: sent by the outbox, nobody would be sampled, so it is
+    refused with why, for the sampler to take it again online."""
+    from fangkong.registry.codes import household_codes_for_print
+    from fangkong.registry.models import Place
+
+    home = Place.objects.create(kind="household", name="601室", jurisdiction=district.a1, jpath=district.a1.path)
+    member = testing.people_a[7]
+    member.household = home
+    member.save(update_fields=["household"])
+    code = household_codes_for_print(actor=district.hq, jurisdiction_id=district.a.pk)[0][1]
+    reply = (
+        district.client(testing.sampler)
+        .post(
+            f"/testing/sites/{testing.site.pk}/",
+            {
+                "round": testing.round.pk,
+                "person": code,
+                "tube_code": "OFF-H",
+                "key": "h-1",
+                "at": clock.now().isoformat(),
+            },
+            HTTP_X_FANGKONG_OUTBOX="1",
+        )
+        .json()
+    )
+    assert reply["ok"] is False and reply["code"] == "required" and reply["message"]

@@ -111,6 +111,12 @@ def site_page(request, site_id: int):
         except FieldError as exc:
             error = exc
     if request.headers.get("X-Fangkong-Outbox") and request.method == "POST":
+        if household is not None and error is None:  # a household's code asks who of them: the page must be online
+            error = FieldError(
+                "person",
+                _("A household's code needs the network (its members are ticked on the page): take it again now."),
+                code=Code.REQUIRED,
+            )
         return _outbox_reply(said, error)
     tube = open_tube(actor=request.user, site_id=site.pk)
     recent = selectors.recent_at_site(site.pk)

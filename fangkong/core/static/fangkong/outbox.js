@@ -137,8 +137,11 @@
           signedOut = true;  // signed out meanwhile (here or remotely): nothing more is sent
           return false;
         }
-        if (!response.ok) throw new Error("status " + response.status);
-        return response.json().then(function (reply) {
+        if (response.status >= 500 || response.status === 429) throw new Error("status " + response.status);
+        var answer = response.ok ? response.json() : Promise.resolve({
+          ok: false, code: "http_" + response.status, message: word("failed", response.status),
+        });  // refused outright (not a passing fault): shown, and the queue goes on
+        return answer.then(function (reply) {
           return store("readwrite", function (scans) {
             if (reply.ok) scans.delete(next.id);
             else {
