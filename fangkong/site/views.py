@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import functools
+import hashlib
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -20,8 +25,8 @@ def home(request):
 
 
 # The field pages a phone keeps for when the network drops (issue 22): the service worker serves them from its
-# cache then, and the files they need. A new list or new files: a new version, so phones drop the old cache.
-FIELD_PAGES = ("/testing/sites/", "/testing/recalls/", "/screening/checkpoints/")
+# cache then, and the files they need.
+FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/")  # not the recalls: names of positive pools
 FIELD_FILES = (
     "fangkong/site.css",
     "fangkong/site.js",
@@ -31,7 +36,18 @@ FIELD_FILES = (
     "vendor/htmx/htmx.min.js",
     "vendor/zxing/zxing.min.js",
 )
-FIELD_VERSION = "1"
+
+
+@functools.cache
+def field_version() -> str:
+    """Changes with any of the files (their names carry no hash): a phone then installs the new worker, which
+    drops the old cache — else it would keep serving the old scripts after every release."""
+    digest = hashlib.sha256("\n".join(FIELD_PAGES).encode())
+    for name in FIELD_FILES:
+        path = finders.find(name)
+        if path:
+            digest.update(Path(path).read_bytes())
+    return digest.hexdigest()[:12]
 
 
 def service_worker(request):
@@ -39,7 +55,7 @@ def service_worker(request):
     response = render(
         request,
         "site/sw.js",
-        {"files": FIELD_FILES, "pages": FIELD_PAGES, "version": FIELD_VERSION},
+        {"files": FIELD_FILES, "pages": FIELD_PAGES, "version": field_version()},
         content_type="text/javascript; charset=utf-8",
     )
     response["Cache-Control"] = "no-cache"  # a phone asks for a new worker at each visit, as browsers do

@@ -54,8 +54,6 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
 
     back = clock.now()
     phone.set_offline(False)
-    page.wait_for_timeout(8000)
-    print("PANEL", page.locator("#outbox").inner_text(), Passage.objects.count() - before)
     page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
     passages = Passage.objects.filter(name__in=names)
     assert sorted(passages.values_list("name", flat=True)) == sorted(names)  # each exactly once

@@ -115,7 +115,7 @@ def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_a
         )
     Session.objects.all().delete()  # signed out from elsewhere while the phone was off the network
     phone.set_offline(False)
-    page.get_by_text(re.compile("已退出登录：本机存有 2 条采样")).wait_for(timeout=30_000)
+    page.get_by_text(re.compile("已退出登录：本机存有 2 条记录")).wait_for(timeout=30_000)
     assert not Sample.objects.filter(tube__code="E2E-OUT-01").exists()  # nothing sent on no one's behalf
     page.screenshot(path=str(screenshot_dir / "sampler-offline-signed-out-phone.png"), full_page=True)
     _login(page, live_server, "sampler")  # the same account signs in again: its scans go

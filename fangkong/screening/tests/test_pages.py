@@ -258,3 +258,22 @@ def test_passages_export_neutralises_formulas_and_survives_control_characters(di
         for cell in (row[3], row[6]):  # the name, where they came from
             assert cell.data_type != "f" and cell.value.startswith("'"), cell.value
     assert next(row[9] for row in rows if row[9].value is not None).data_type == "n"  # a number stays a number
+
+
+def test_the_outbox_is_answered_in_json_and_a_kept_registration_counts_once_at_its_time(district, screening):
+    """A registration kept offline by the page (issue 22): sent with its key and its own time, answered in JSON;
+    an instruction other than "let pass" is marked for the staff to act on; a refusal says why."""
+    c = district.client(screening.staff1)
+    url = f"/screening/checkpoints/{screening.cp1.pk}/"
+    taken = clock.now() - timedelta(minutes=20)
+    data = form(district, key="off-1", occurred_at=taken.isoformat())
+    reply = c.post(url, data, HTTP_X_FANGKONG_OUTBOX="1").json()
+    assert reply["ok"] and reply["code"] == "central_isolation" and reply["attention"] is True
+    assert c.post(url, data, HTTP_X_FANGKONG_OUTBOX="1").json() == reply  # sent again: the first reply
+    passage = Passage.objects.get()
+    assert passage.at == taken
+    low = form(district, key="off-2", origin="", destination_community=str(district.a.pk))
+    assert c.post(url, low, HTTP_X_FANGKONG_OUTBOX="1").json()["attention"] is False
+    refused = c.post(url, form(district, key="off-3", document_number="123"), HTTP_X_FANGKONG_OUTBOX="1").json()
+    assert refused["ok"] is False and refused["code"] and refused["message"]
+    assert Passage.objects.count() == 2

@@ -98,7 +98,9 @@ def checkpoint_register(request, checkpoint_id: int):
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
     if outbox:  # registered now, at the time it was taken: what the instruction was
         said = f"{passage.get_instruction_display()} · {body['name']}"
-        return JsonResponse({"ok": True, "code": passage.instruction, "message": said})
+        # Anything but "let pass" stays on the page until the staff dismiss it: the traveller is to be acted on.
+        attention = passage.instruction != "let_pass"
+        return JsonResponse({"ok": True, "code": passage.instruction, "message": said, "attention": attention})
     notes = vehicles.notes_for(passage.plate, passage.at)  # a logistics pass, from the modules that know of one
     context = _register_context(request, checkpoint, result=passage, told=body, vehicle_notes=notes)
     return render(request, "screening/register.html", context)

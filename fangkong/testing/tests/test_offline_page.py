@@ -111,3 +111,21 @@ def test_a_household_code_kept_offline_comes_back_refused_not_lost(district, tes
         .json()
     )
     assert reply["ok"] is False and reply["code"] == "required" and reply["message"]
+
+
+def test_the_worker_is_new_when_a_file_it_keeps_changes(monkeypatch, tmp_path):
+    """Static names carry no hash: the worker's version follows the files' content, so a release's scripts reach
+    the phones that keep the old ones."""
+    from fangkong.site import views
+
+    kept = tmp_path / "outbox.js"
+    monkeypatch.setattr(views.finders, "find", lambda name: str(kept))
+    try:
+        kept.write_text("one")
+        views.field_version.cache_clear()
+        before = views.field_version()
+        kept.write_text("two")
+        views.field_version.cache_clear()
+        assert views.field_version() != before
+    finally:
+        views.field_version.cache_clear()

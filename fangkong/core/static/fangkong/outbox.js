@@ -15,6 +15,8 @@
   var user = panel.getAttribute("data-user"), signedOut = false;
   var waiting = panel.querySelector("[data-waiting]");
   var refusedList = panel.querySelector("[data-refused]");
+  var notice = panel.querySelector("[data-notice]");
+  function say(text) { notice.textContent = text; notice.hidden = !text; if (text) panel.hidden = false; }
   var sending = false, pause = 2000, timer = null;
 
   function word(name, n) { return (panel.getAttribute("data-msg-" + name) || "").replace("{n}", n); }
@@ -55,9 +57,9 @@
     return all().then(function (entries) {
       var mine = entries.filter(function (e) { return e.user === user; });
       var queued = mine.filter(function (e) { return e.state === "waiting"; });
-      var refused = mine.filter(function (e) { return e.state === "refused"; });
-      var others = entries.length - mine.length;
-      panel.hidden = !entries.length;
+      var refused = mine.filter(function (e) { return e.state === "refused" || e.state === "attention"; });
+      var others = entries.filter(function (e) { return e.user !== user && e.state === "waiting"; }).length;
+      panel.hidden = !(queued.length || refused.length || others || !notice.hidden);
       var lines = [];
       if (queued.length) lines.push(word("waiting", queued.length));
       if (others) lines.push(word("others", others));
@@ -67,14 +69,15 @@
       refusedList.textContent = "";
       refused.forEach(function (e) {
         var li = document.createElement("li");
-        li.className = "refused";
+        li.className = e.state;
         li.setAttribute("data-code", e.code || "");
-        li.textContent = word("refused", "") + " " + new Date(e.at).toLocaleTimeString() + " · " + e.label + " — " +
-          e.message + " ";
+        var when = new Date(e.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour12: false });
+        li.textContent = word(e.state, "") + " " + when + " · " + e.label + " — " + e.message + " ";
         var done = document.createElement("button");
         done.type = "button";
         done.className = "small";
         done.textContent = word("dismiss", "");
+        done.setAttribute("aria-label", word("dismiss", "") + " " + e.label);
         done.addEventListener("click", function () {
           store("readwrite", function (scans) { scans.delete(e.id); }).then(show);
         });
@@ -90,39 +93,81 @@
     var labelled = form.elements[form.getAttribute("data-outbox-label") || "person"];
     var keep = (form.getAttribute("data-outbox-keep") || "").split(" ");
     form.addEventListener("submit", function (event) {
-      form.elements.key.value = newKey();
-      time.value = new Date().toISOString();
-      if (navigator.onLine) return;  // sent as always; the key makes a resend count once
+      // One key per scan, kept by a second tap on the button (the server answers it with the first reply).
+      if (!form.elements.key.value) form.elements.key.value = newKey();
+      if (navigator.onLine) {
+        time.value = "";  // online the server's clock says when
+        return;  // sent as always
+      }
       event.preventDefault();
+      var typed = labelled ? labelled.value.trim() : "";
+      if (/^H[0-9A-Z]{11}$/i.test(typed)) {  // a household's code: its members are ticked on the page, online
+        say(word("household", ""));
+        return;
+      }
+      var tubeField = form.elements.tube_code, size = Number(form.getAttribute("data-pool-size") || 0);
+      var tubeCode = tubeField ? tubeField.value.trim().toUpperCase() : "";
+      if (tubeCode && size && counted(tubeCode) >= size) {  // full as far as this phone knows: a new tube
+        say(word("full", size));
+        return;
+      }
+      time.value = new Date().toISOString();  // the scan's own time, offline: sent later
       var fields = [];
       new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
-      var text = labelled ? labelled.value.trim() : "";
+      var label = (typed.length > 6 ? typed.slice(0, 1) + "…" + typed.slice(-4) : typed) + (tubeCode ? " · " + tubeCode : "");
       var entry = {
         user: user, url: form.action || location.href, fields: fields, key: form.elements.key.value,
-        at: time.value, state: "waiting", label: text.slice(0, 3) + "…",
+        at: time.value, state: "waiting", label: label, tube: tubeCode, tries: 0,
       };
       store("readwrite", function (scans) { scans.add(entry); }).then(function () {
+        if (tubeCode) tubes[tubeCode] = counted(tubeCode) + 1;
         // Ready for the next one: the form emptied but for what stays from one scan to the next (the tube).
         var kept = keep.map(function (name) { return form.elements[name] ? form.elements[name].value : null; });
         form.reset();
         keep.forEach(function (name, i) { if (kept[i] !== null) form.elements[name].value = kept[i]; });
+        form.elements.key.value = "";  // the next scan gets its own key
+        var known = document.getElementById("known");  // an answer about the last number is not about the next
+        if (known) known.textContent = "";
         (labelled || form.querySelector("input:not([type=hidden])")).focus();
+        say("");
         return show();
+      }, function () {
+        say(word("not-kept", ""));  // the form stays as it is: nothing was lost, nothing kept
       });
     });
   });
+
+
+  /* Scans into a tube as far as this phone knows: the page's count of its open tube, and those kept offline. */
+  var tubes = {};
+  var openTube = (panel.getAttribute("data-tube") || "").toUpperCase();
+  function counted(code) {
+    if (!(code in tubes)) tubes[code] = code === openTube ? Number(panel.getAttribute("data-tube-count") || 0) : 0;
+    return tubes[code];
+  }
 
   function token() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
   }
 
-  /* Send the waiting scans of this account, oldest first, one at a time. */
+  /* Send the waiting scans of this account, oldest first, one at a time — one tab at a time. */
   function flush() {
     if (sending || !navigator.onLine || signedOut || !user) return;
+    if (navigator.locks) {
+      navigator.locks.request("fangkong-outbox", { ifAvailable: true }, function (lock) {
+        if (!lock) return null;  // another tab is sending: it will send these too
+        return send();
+      });
+    } else {
+      send();
+    }
+  }
+
+  function send() {
     sending = true;
     clearTimeout(timer);
-    all().then(function (entries) {
+    return all().then(function (entries) {
       var next = entries.filter(function (e) { return e.user === user && e.state === "waiting"; })[0];
       if (!next) return false;
       var body = new URLSearchParams();
@@ -137,15 +182,22 @@
           signedOut = true;  // signed out meanwhile (here or remotely): nothing more is sent
           return false;
         }
-        if (response.status >= 500 || response.status === 429) throw new Error("status " + response.status);
+        if (response.status >= 500 || response.status === 429) {
+          next.tries = (next.tries || 0) + 1;
+          if (next.tries < 8) {  // a passing fault: later; one that never passes must not hold the others back
+            return store("readwrite", function (scans) { scans.put(next); }).then(function () {
+              throw new Error("status " + response.status);
+            });
+          }
+        }
         var answer = response.ok ? response.json() : Promise.resolve({
           ok: false, code: "http_" + response.status, message: word("failed", response.status),
         });  // refused outright (not a passing fault): shown, and the queue goes on
         return answer.then(function (reply) {
           return store("readwrite", function (scans) {
-            if (reply.ok) scans.delete(next.id);
+            if (reply.ok && !reply.attention) scans.delete(next.id);
             else {
-              next.state = "refused";
+              next.state = reply.ok ? "attention" : "refused";  // counted, but to be acted on (an instruction)
               next.code = reply.code;
               next.message = reply.message;
               scans.put(next);
@@ -155,7 +207,7 @@
       });
     }).then(function (more) {
       sending = false;
-      return show().then(function () { if (more) flush(); });
+      return show().then(function () { if (more) return send(); });  // the next, under the same lock
     }, function () {
       sending = false;  // the network is not back yet: try again, each time waiting longer (at most a minute)
       pause = Math.min(pause * 2, 60000);
@@ -164,7 +216,12 @@
     });
   }
 
-  window.addEventListener("online", flush);
+  function again() {  // back online, or back to this page: a sign-in may have happened meanwhile
+    signedOut = false;
+    flush();
+  }
+  window.addEventListener("online", again);
+  document.addEventListener("visibilitychange", function () { if (!document.hidden) again(); });
   setInterval(flush, 30000);
   show().then(flush);
   if (navigator.serviceWorker && panel.getAttribute("data-worker")) {

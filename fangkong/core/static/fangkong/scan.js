@@ -45,6 +45,10 @@
     if (!audio && window.AudioContext) audio = new AudioContext();  // made on the click: browsers allow sound then
     dialog.showModal();
     media.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false }).then(function (s) {
+      if (!dialog.open) {  // closed while the camera was being allowed: it is not used
+        s.getTracks().forEach(function (t) { t.stop(); });
+        throw new Error("closed");
+      }
       stream = s;
       video.srcObject = s;
       return video.play();
@@ -58,6 +62,7 @@
       read = r;
       tick();
     }).catch(function (error) {
+      if (!dialog.open) return;
       said.textContent = error && error.name === "NotAllowedError" ? message("denied") : message("failed");
     });
   }
@@ -153,6 +158,7 @@
       return input !== field && !input.value && input.type !== "hidden" && input.offsetParent !== null;
     })[0];
     if (next) next.focus();
+    else if (!navigator.onLine) form.querySelector("[type=submit]").focus();  // offline: the sampler confirms
     else if (form.requestSubmit) form.requestSubmit();
     else form.submit();
   }
