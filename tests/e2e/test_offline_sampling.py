@@ -54,14 +54,20 @@ def test_a_tube_filled_offline_counts_once_when_the_network_is_back(
     page.goto(url)  # offline: the page the worker kept
     page.get_by_role("heading", name=site.name).wait_for()
     waiting = page.locator("#outbox [data-waiting]")
-    for i, number in enumerate([numbers[10], *numbers[:10]]):
+    scans = [(numbers[10], "E2E-OFF-02")] + [(n, "E2E-OFF-01") for n in numbers[:10]]
+    for i, (number, tube_code) in enumerate(scans):
         page.get_by_label(re.compile("身份证号")).fill(number)
-        page.get_by_label(re.compile("^管号$")).fill("E2E-OFF-01")
+        page.get_by_label(re.compile("^管号$")).fill(tube_code)
         page.get_by_role("button", name=re.compile("记录采样")).click()
         page.wait_for_function(
             "n => (document.querySelector('#outbox [data-waiting]') || {}).textContent.indexOf('等待发送：' + n) === 0",
             arg=i + 1,
         )
+    # An eleventh into the full tube: this phone counted ten, and says to take a new tube.
+    page.get_by_label(re.compile("身份证号")).fill(numbers[10])
+    page.get_by_label(re.compile("^管号$")).fill("E2E-OFF-01")
+    page.get_by_role("button", name=re.compile("记录采样")).click()
+    page.get_by_text(re.compile("此管已采 10 人")).wait_for()
     assert Sample.objects.filter(tube__code="E2E-OFF-01").count() == 0  # nothing reached the server
     page.screenshot(path=str(screenshot_dir / "sampler-offline-waiting-phone.png"), full_page=True)
 

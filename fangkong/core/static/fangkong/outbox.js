@@ -218,6 +218,7 @@
 
   function again() {  // back online, or back to this page: a sign-in may have happened meanwhile
     signedOut = false;
+    if (navigator.onLine) say("");  // what was said offline (a full tube, a household's code) is past
     flush();
   }
   window.addEventListener("online", again);
