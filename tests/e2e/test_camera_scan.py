@@ -9,12 +9,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from fangkong.registry.codes import person_code
-from fangkong.registry.models import Person, PersonTag, RoleAssignment
-from fangkong.screening.models import FollowUp
+from fangkong.registry.models import RoleAssignment
 from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Sample, Site
 
 from .camera import qr_video
+from .residents import poolable
 from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
@@ -24,16 +24,8 @@ def test_the_sampler_scans_a_personal_code_with_the_camera(
     camera_browser, live_server, transactional_db, screenshot_dir, tmp_path
 ):
     seed_demo(people=300)
-    community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
-    site = Site.objects.get(jurisdiction=community_a)
-    alone = FollowUp.objects.filter(released_at__isnull=True).values("person_id")
-    resident = (
-        Person.objects.filter(community=community_a, cases__isnull=True, merged_into__isnull=True)
-        .exclude(pk__in=alone)
-        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
-        .order_by("pk")
-        .first()
-    )
+    site = Site.objects.get(jurisdiction=RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction)
+    resident = poolable(1)[0]
     code = person_code(actor=get_user_model().objects.get(username="hq_admin"), person_id=resident.pk)
     browser = camera_browser(qr_video(code, tmp_path / "code.y4m"))
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)

@@ -10,11 +10,11 @@ import pytest
 
 from fangkong.core import clock, pii
 from fangkong.core.models import IdempotencyRecord
-from fangkong.registry.models import Person, PersonTag, RoleAssignment
-from fangkong.screening.models import FollowUp
+from fangkong.registry.models import RoleAssignment
 from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Sample, Site, Tube
 
+from .residents import poolable
 from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
@@ -24,15 +24,8 @@ def test_a_tube_filled_offline_counts_once_when_the_network_is_back(
     browser, live_server, transactional_db, screenshot_dir
 ):
     seed_demo(people=2000)
-    community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
-    site = Site.objects.get(jurisdiction=community_a)
-    alone = FollowUp.objects.filter(released_at__isnull=True).values("person_id")
-    pooled = list(
-        Person.objects.filter(community=community_a, cases__isnull=True, merged_into__isnull=True)
-        .exclude(pk__in=alone)
-        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
-        .order_by("pk")[:11]
-    )
+    site = Site.objects.get(jurisdiction=RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction)
+    pooled = poolable(11)
     numbers = [pii.decrypt(p.doc_cipher) for p in pooled]
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = phone.new_page()
@@ -97,14 +90,8 @@ def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_a
     from django.contrib.sessions.models import Session
 
     seed_demo(people=300)
-    community_a = RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction
-    site = Site.objects.get(jurisdiction=community_a)
-    people = list(
-        Person.objects.filter(community=community_a, cases__isnull=True, merged_into__isnull=True)
-        .exclude(pk__in=FollowUp.objects.filter(released_at__isnull=True).values("person_id"))
-        .exclude(tags__tag=PersonTag.Tag.KEY_POPULATION)
-        .order_by("pk")[:2]
-    )
+    site = Site.objects.get(jurisdiction=RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction)
+    people = poolable(2)
     phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = phone.new_page()
     _login(page, live_server, "sampler")
