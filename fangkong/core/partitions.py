@@ -7,9 +7,9 @@ daily rounds), made ahead of the rounds: a round is the unit their reads and ret
 once-per-round unique key must hold the partition key, which a time column could not. Blocks rather than one
 partition per round because reads by person (a resident's results, the lifting criteria) cannot name their rounds:
 they plan over and lock every partition, a few hundred rounds would mean thousands of locks per look-up, and a
-block keeps that to a few partitions a year. Each table also has a DEFAULT partition: rows whose
-range has no partition (a late scan, a moved test clock, the held rows of a dropped day) land there, so an insert
-never fails for want of a partition.
+block keeps that to a few partitions a year. Each table also has a DEFAULT partition: rows whose range has no
+partition (a late scan, a moved test clock, the held rows of a dropped day) land there, so an insert never fails
+for want of a partition.
 
 - `ensure()` makes today's partition and the next few (`ahead`), through the SECURITY DEFINER function of core
   migration 0014 (the app's role owns no table; the function reads the range from the partition's name). Run by

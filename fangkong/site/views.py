@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.staticfiles import finders
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -64,7 +65,7 @@ def service_worker(request):
 
 def manifest(request):
     """The web app manifest: a field phone can put the platform on its home screen."""
-    return JsonResponse(
+    response = JsonResponse(
         {
             "name": str(settings.FANGKONG["TITLE"]),
             "short_name": str(_("Fangkong")),
@@ -78,3 +79,7 @@ def manifest(request):
         content_type="application/manifest+json",
         json_dumps_params={"ensure_ascii": False},
     )
+    # Every page links it (a manifest belongs in the head): browsers keep it for a day rather than ask each time.
+    response["Cache-Control"] = "max-age=86400"
+    patch_vary_headers(response, ["Accept-Language"])  # its name is in the reader's language
+    return response

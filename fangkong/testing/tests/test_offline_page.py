@@ -82,6 +82,7 @@ def test_the_service_worker_and_the_manifest(client, db):
     data = json.loads(manifest.content)
     assert manifest["Content-Type"] == "application/manifest+json" and data["start_url"] == "/"
     assert data["short_name"] == "防控"
+    assert manifest["Cache-Control"] == "max-age=86400"
 
 
 def test_a_household_code_kept_offline_comes_back_refused_not_lost(district, testing):
