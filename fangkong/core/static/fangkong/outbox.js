@@ -71,7 +71,9 @@
         var li = document.createElement("li");
         li.className = e.state;
         li.setAttribute("data-code", e.code || "");
-        var when = new Date(e.at).toLocaleTimeString(document.documentElement.lang || undefined, { hour12: false });
+        var when = new Date(e.at).toLocaleTimeString(document.documentElement.lang || undefined, {
+          hour12: false, timeZone: panel.getAttribute("data-tz") || undefined,  // the district's, as every page shows
+        });
         li.textContent = word(e.state, "") + " " + when + " · " + e.label + " — " + e.message + " ";
         var done = document.createElement("button");
         done.type = "button";
