@@ -444,15 +444,18 @@ def status_from_row(row: tuple) -> Status:
     return status
 
 
-def status_settle_stale(*, limit: int = 50_000) -> int:
+def status_settle_stale(*, limit: int = 50_000, moved: bool = False) -> int:
     """Recompute and store the stored statuses that are stale — invalidated by a change's transaction (a pool
     positive, a new closed-loop case) or lapsed by time — as a scanner's read would one at a time, in one batch;
     a writer that rewrote a row meanwhile wins (the conditional write). What a report counting the table runs
-    first, so that it counts colours, not "unknown". Returns how many were looked at (at most `limit`)."""
+    first, so that it counts colours, not "unknown". `moved`: also the rows of people who moved house or grid
+    since (what `status_from_row` finds stale) — a join over the whole table, for the scanners' list, not for
+    every report. Returns how many were looked at (at most `limit`)."""
     now = clock.now()
+    also = " OR (p.household_id, p.jpath) IS DISTINCT FROM (s.household_id, s.jpath)" if moved else ""
     rows = select_rows(
         f"SELECT {_ROW_COLUMNS} FROM {PersonStatus._meta.db_table} s JOIN {Person._meta.db_table} p"
-        f" ON p.id = s.person_id WHERE s.colour IS NULL OR s.valid_until <= %s LIMIT %s",
+        f" ON p.id = s.person_id WHERE s.colour IS NULL OR s.valid_until <= %s{also} LIMIT %s",
         [now, limit],
     )
     if not rows:
@@ -462,6 +465,19 @@ def status_settle_stale(*, limit: int = 50_000) -> int:
         for row in rows:
             _store_if_unchanged(statuses[row[0]], row[9], now)
     return len(rows)
+
+
+def status_settle_unstored(person_ids: list[int]) -> int:
+    """Compute and store the status of people who have none stored (nobody has read or changed it yet), as a
+    scanner's read would; a writer that stored one meanwhile wins. How many."""
+    if not person_ids:
+        return 0
+    now = clock.now()
+    statuses = compute(person_ids)
+    with transaction.atomic():
+        for pid in person_ids:
+            _store_if_unchanged(statuses[pid], None, now)
+    return len(person_ids)
 
 
 def _store_if_unchanged(status: Status, seen_computed_at, now: datetime) -> None:

@@ -40,7 +40,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, OuterRef
 
 from fangkong.core import clock, replicas
@@ -51,7 +50,7 @@ from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.models import Person, PersonCode
 
 from .models import Colour, PersonStatus, Zone
-from .status import _ROW_COLUMNS, _store_if_unchanged, compute, status_settle_stale
+from .status import status_settle_stale, status_settle_unstored
 from .zones.inside import people_in_zone
 
 FORMAT = "h32-delta-leb128"
@@ -178,37 +177,17 @@ def marks(payload: dict[str, Any], code: str) -> bool:
 # ---------------------------------------------------------------- building
 
 
-def _settle(now: datetime) -> int:
+def _settle() -> int:
     """Store what a scanner's read would compute for every stale status (module docstring); how many."""
     settled = 0
-    while True:  # invalidated and lapsed rows, 50,000 at a time; a writer rewriting one meanwhile wins
-        n = status_settle_stale()
+    while True:  # invalidated, lapsed, moved house or grid (registry's bulk paths tell no one), 50,000 at a time
+        n = status_settle_stale(moved=True)
         settled += n
         if n < 50_000:
             break
-    status, person = PersonStatus._meta.db_table, Person._meta.db_table
-    # Moved house or grid since computed (registry's person_update tells no one): what status_from_row treats as
-    # stale on a scanner's read.
-    moved = select_rows(
-        f"SELECT {_ROW_COLUMNS} FROM {status} s JOIN {person} p ON p.id = s.person_id"
-        " WHERE (p.household_id, p.jpath) IS DISTINCT FROM (s.household_id, s.jpath)",
-        [],
-    )
-    if moved:
-        statuses = compute([r[0] for r in moved])
-        with transaction.atomic():
-            for row in moved:
-                _store_if_unchanged(statuses[row[0]], row[9], now)
-        settled += len(moved)
     stored = Exists(PersonStatus.objects.filter(person_id=OuterRef("pk")))  # probes by key, no hash of them all
-    for zone in Zone.objects.filter(state=Zone.State.ACTIVE):
-        missing = list(people_in_zone(zone).filter(~stored).values_list("pk", flat=True))
-        if missing:
-            statuses = compute(missing)
-            with transaction.atomic():
-                for pid in missing:
-                    _store_if_unchanged(statuses[pid], None, now)
-            settled += len(missing)
+    for zone in Zone.objects.filter(state=Zone.State.ACTIVE):  # registered inside after the zone started
+        settled += status_settle_unstored(list(people_in_zone(zone).filter(~stored).values_list("pk", flat=True)))
     return settled
 
 
@@ -236,8 +215,7 @@ def status_list_build() -> dict[str, Any]:
     primary: a replica a few seconds behind could miss a newcomer of a zone."""
     token = replicas.reads_may_lag.set(False)
     try:
-        now = clock.now()
-        _settle(now)
+        _settle()
         issued_at = clock.now().replace(microsecond=0)
         expires_at = issued_at + timing().valid
         salt = secrets.token_bytes(16)
