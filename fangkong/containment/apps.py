@@ -33,6 +33,7 @@ class ContainmentConfig(AppConfig):
         from .protocol import ensure_default_levels
         from .scanning import checkpoint_status
         from .selectors import audit_objects_about, sealed_places
+        from .status_list import status_list_public_key
 
         subscriptions.connect()
         from fangkong.residents import home
@@ -48,7 +49,7 @@ class ContainmentConfig(AppConfig):
 
         defaults.register("containment.contact_protocol", ContactProtocol.ensure_defaults)
         # Checkpoints decide on the platform's status; screening sits below containment and asks through this.
-        platform_status.register(checkpoint_status)
+        platform_status.register(checkpoint_status, list_key=status_list_public_key)
         # A resident's access log (registry) counts containment's tracing and status-change rows about them.
         register_access_source(audit_objects_about)
         # Testing sits below containment too: a new round pools one household per tube in the sealed compounds,

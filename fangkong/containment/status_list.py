@@ -298,7 +298,20 @@ def status_list_for_scanner(*, actor, device: str) -> dict[str, Any]:
     return status_list_current()
 
 
+def status_list_public_key() -> dict[str, str]:
+    """The key a page checks lists with, and where a page signed in with a session asks for the list (the
+    checkpoint page carries both: screening.platform_status)."""
+    from django.urls import reverse
+
+    return {
+        "algorithm": "Ed25519",
+        "key_id": key_id(),
+        "public_key": base64.b64encode(public_key_bytes()).decode(),
+        "url": reverse("containment:status_list"),
+    }
+
+
 def status_list_key_for_scanner(*, actor) -> dict[str, str]:
     if not has_cap(actor, Cap.STATUS_SCAN):
         raise Forbidden(Cap.STATUS_SCAN)
-    return {"algorithm": "Ed25519", "key_id": key_id(), "public_key": base64.b64encode(public_key_bytes()).decode()}
+    return {k: v for k, v in status_list_public_key().items() if k != "url"}

@@ -19,6 +19,7 @@ urlpatterns = [
     path("appeals/<int:appeal_id>/decide/", views.appeal_decide, name="appeal_decide"),
     path("venues/<int:venue_id>/poster/", views.venue_poster, name="venue_poster"),
     path("tracing/", views.tracing, name="tracing"),
+    path("status-list.json", views.status_list_page, name="status_list"),
     path("sentinel/", views.sentinel_form, name="sentinel"),
     path("alerts/", views.alert_list, name="alerts"),
     path("transfers/", views.transfer_list, name="transfers"),

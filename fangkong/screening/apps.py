@@ -83,10 +83,13 @@ class ScreeningConfig(AppConfig):
         from fangkong.core import desk, hall
 
         from . import hall as screening_hall
-        from .events import CONTACT_MISSED_ALERT, HIGH_RISK_ARRIVAL
+        from .events import CONTACT_MISSED_ALERT, HIGH_RISK_ARRIVAL, OFFLINE_DIFFERENCE
 
         hall.register_indicators("screening", _("Screening"), screening_hall.indicators, order=10)
         hall.register_alert_kind(HIGH_RISK_ARRIVAL, _("High-risk arrival"), cap=Cap.PASSAGE_VIEW, severity="bad")
+        hall.register_alert_kind(
+            OFFLINE_DIFFERENCE, _("Let go offline on a milder instruction"), cap=Cap.PASSAGE_VIEW, severity="bad"
+        )
         hall.register_alert_kind(
             CONTACT_MISSED_ALERT, _("Arrivals not contacted in time"), cap=Cap.PASSAGE_VIEW, severity="bad"
         )

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fangkong.core import clock, daily, events, pii
 from fangkong.core.alerts import raise_alert
@@ -31,28 +32,35 @@ from fangkong.core.ids import (
     clean_plate,
     parse_doc_type,
 )
+from fangkong.core.inbox import notify, words
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import scope_for
 from fangkong.registry.models import Jurisdiction, Person, PersonTag, jurisdictions_by_id
 from fangkong.registry.services import person_record_visitor
 
 from . import platform_status, rules
-from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, FollowupChanged
+from .events import FOLLOWUP_OPENED, HIGH_RISK_ARRIVAL, OFFLINE_DIFFERENCE, FollowupChanged
 from .hall import FOLLOWUPS_OPENED
 from .models import (
     ArrivalCount,
     Checkpoint,
     FollowUp,
+    Instruction,
     Passage,
     RiskLevel,
     RiskProtocol,
     ScreeningSettings,
+    Shift,
     TravelReport,
     Violation,
     risk_areas_all,
 )
+from .offline import OFFLINE_RULES
 from .selectors import checkpoint_for_work
 from .travel import trips_covering
+
+# Most urgent first, as the instructions are listed: a lower number is the stricter instruction.
+INSTRUCTION_ORDER = {value: i for i, value in enumerate(Instruction.values)}
 
 PLACES_SPLIT = re.compile(r"[,，、;；\n]+")
 CLOCK_SKEW = timedelta(minutes=5)  # a scanner's clock may run a little ahead
@@ -78,6 +86,11 @@ class PassageInput(FormInput):
     status_code: str = ""
     negative_test_48h: bool = False
     occurred_at: Moment | None = None
+    # What the page decided offline (screening/offline.py), checked again here: the instruction, its rule, and
+    # what it decided with (the rules' version, the status list's time).
+    offline_instruction: str = ""
+    offline_rule: str = ""
+    offline_basis: str = ""
 
     @classmethod
     def form_values(cls, post) -> dict:
@@ -275,6 +288,7 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     visited = [v for v in (_text(x, 100) for x in data.visited) if v]
     temperature = _temperature(data.temperature)
     at = _moment(data.occurred_at, settings_row)
+    offline = _offline(data)
 
     existing = get_by(Person, doc_hash=pii.lookup_hash(number), doc_type=doc_type)
     if existing is not None and existing.merged_into_id is not None:
@@ -330,6 +344,9 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             rule_detail=decision.detail[:200],
             risk_area=decision.risk_area,
             jpath=_finest(person, destination, checkpoint),
+            offline_instruction=offline[0],
+            offline_rule=offline[1],
+            offline_basis=offline[2],
         )
     )
     audit_record(
@@ -343,8 +360,11 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             "new_person": created_person,
             "instruction": passage.instruction,
             "rule": passage.rule,
+            **({"offline_instruction": passage.offline_instruction} if passage.offline_instruction else {}),
         },
     )
+    if passage.offline_differs:
+        _flag_difference(passage, checkpoint)
     followup, new_followup = None, False
     if data.direction == "in" and decision.level and destination is not None:
         followup, new_followup = _open_followup(
@@ -373,6 +393,60 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
             ref=f"screening.passage:{passage.pk}",
         )
     return PassageResult(passage, followup, violation, new_followup)
+
+
+def _offline(data: PassageInput) -> tuple[str, str, str]:
+    """The page's decision offline, if it made one: checked as any field is (a page of another version may send a
+    rule this one does not know: refused, as an unknown instruction is)."""
+    if not data.offline_instruction:
+        return "", "", ""
+    if data.offline_instruction not in Instruction.values:
+        raise FieldError("offline_instruction", _("Unknown instruction."), code=Code.UNKNOWN_CHOICE)
+    if data.offline_rule not in OFFLINE_RULES:
+        raise FieldError("offline_rule", _("Unknown rule."), code=Code.UNKNOWN_CHOICE)
+    return data.offline_instruction, data.offline_rule, _text(data.offline_basis, 100)
+
+
+def _flag_difference(passage: Passage, checkpoint: Checkpoint) -> None:
+    """The page decided offline otherwise than the server does now: the leader of the shift on duty when it was
+    registered is told (else the leaders on duty now), in this transaction. A traveller let go on a milder
+    instruction than the server's is also an alert on the hall of everyone over the checkpoint: someone may be on
+    the way who should have been held."""
+    on_duty = Shift.objects.filter(checkpoint=checkpoint, leader__isnull=False).select_related("leader")
+    now = clock.now()
+    leaders = [s.leader for s in on_duty.filter(starts_at__lte=passage.at, ends_at__gt=passage.at)] or [
+        s.leader for s in on_duty.filter(starts_at__lte=now, ends_at__gt=now)
+    ]
+    offline_text = Instruction(passage.offline_instruction).label
+    server_text = Instruction(passage.instruction).label
+    notify(
+        leaders,
+        title=words(
+            gettext_lazy("Decided offline otherwise at %(checkpoint)s: %(offline)s, the server says %(server)s"),
+            checkpoint=checkpoint.name,
+            offline=offline_text,
+            server=server_text,
+        ),
+        body=words(
+            gettext_lazy("%(name)s, registered at %(at)s."),
+            name=pii.mask_name(passage.name),
+            at=clock.localtime(passage.at),
+        ),
+        link=reverse("screening:passages") + f"?checkpoint={checkpoint.pk}&offline=differs",
+    )
+    if INSTRUCTION_ORDER[passage.instruction] < INSTRUCTION_ORDER[passage.offline_instruction]:
+        raise_alert(
+            kind=OFFLINE_DIFFERENCE,
+            subject=words(
+                gettext_lazy("%(checkpoint)s decided offline: %(offline)s, the server says %(server)s"),
+                checkpoint=checkpoint.name,
+                offline=offline_text,
+                server=server_text,
+            ),
+            jpath=checkpoint.jpath,
+            link=reverse("screening:passages") + f"?checkpoint={checkpoint.pk}&offline=differs",
+            ref=f"screening.passage-offline:{passage.pk}",
+        )
 
 
 def _open_followup(actor, passage, person, destination, protocol: RiskProtocol, decision, settings_row):

@@ -21,13 +21,22 @@ class PlatformStatus:
 
 
 Provider = Callable[[int], PlatformStatus]
+KeyProvider = Callable[[], dict[str, str]]
 _provider: Provider | None = None
+_list_key: KeyProvider | None = None
 
 
-def register(provider: Provider) -> None:
-    """Called once by the app that computes the status (containment's AppConfig.ready)."""
-    global _provider
-    _provider = provider
+def register(provider: Provider, *, list_key: KeyProvider | None = None) -> None:
+    """Called once by the app that computes the status (containment's AppConfig.ready); `list_key` gives the
+    public key of its signed status list (`{"key_id", "public_key"}`), which the checkpoint page carries to check
+    the list offline."""
+    global _provider, _list_key
+    _provider, _list_key = provider, list_key
+
+
+def list_key() -> dict[str, str] | None:
+    """The status list's public key, or None when no module publishes a list."""
+    return _list_key() if _list_key is not None else None
 
 
 def status_for(person_id: int) -> PlatformStatus | None:

@@ -138,18 +138,18 @@ def _registering(instruction: str) -> str:
     return Instruction.REGISTER_NOTIFY if instruction == Instruction.LET_PASS else instruction
 
 
-def describe(rule: str, area: RiskArea | None, detail: str) -> str:
-    """The rule in words, in the reader's language."""
-    if detail == REPORTED_TRIP and rule.startswith("risk_area_"):
-        return {
-            "risk_area_high": _("A trip the person reported ends in a high-risk area."),
-            "risk_area_medium": _("A trip the person reported ends in a medium-risk area."),
-            "risk_area_low": _("A trip the person reported ends in a low-risk area."),
-        }[rule]
-    where = f"{area.name}" + (f"（{area.notice}）" if area and area.notice else "") if area else ""
-    texts = {
+def rule_texts() -> dict[str, str]:
+    """Each rule's words in the reader's language, with %(where)s and %(detail)s to fill: `describe` fills them,
+    and the checkpoint page carries them for its decisions offline (screening/offline.py)."""
+    return {
         "status_red": _("Red on the platform's status: %(detail)s."),
         "status_yellow": _("Yellow on the platform's status: %(detail)s."),
+        # Offline only (the page's copy of these rules): the signed status list marks the person's code, and says
+        # not whether red or yellow — so the stricter instruction, which the server's check may soften.
+        "status_listed": _(
+            "On the signed status list (checked offline): red, yellow or not known — held for the transfer team, "
+            "who check online."
+        ),
         "red_code": _("Red status code: hand over for central isolation."),
         "risk_area_high": _("Travel history in a high-risk area: %(where)s (given as “%(detail)s”)."),
         "risk_area_medium": _("Travel history in a medium-risk area: %(where)s (given as “%(detail)s”)."),
@@ -163,5 +163,20 @@ def describe(rule: str, area: RiskArea | None, detail: str) -> str:
         # Passages registered before the checkpoint read the platform's status (or without a status service).
         "no_risk": _("No risk area in the travel history, no fever, status code not yellow or red."),
     }
-    text = texts.get(rule, rule)
+
+
+def reported_trip_texts() -> dict[str, str]:
+    return {
+        "risk_area_high": _("A trip the person reported ends in a high-risk area."),
+        "risk_area_medium": _("A trip the person reported ends in a medium-risk area."),
+        "risk_area_low": _("A trip the person reported ends in a low-risk area."),
+    }
+
+
+def describe(rule: str, area: RiskArea | None, detail: str) -> str:
+    """The rule in words, in the reader's language."""
+    if detail == REPORTED_TRIP and rule.startswith("risk_area_"):
+        return reported_trip_texts()[rule]
+    where = f"{area.name}" + (f"（{area.notice}）" if area and area.notice else "") if area else ""
+    text = rule_texts().get(rule, rule)
     return text % {"where": where, "detail": detail} if "%(" in text else text

@@ -34,8 +34,11 @@ FIELD_FILES = (
     "fangkong/picker.js",
     "fangkong/outbox.js",
     "fangkong/scan.js",
+    "fangkong/rules.js",
+    "fangkong/checkpoint.js",
     "vendor/htmx/htmx.min.js",
     "vendor/zxing/zxing.min.js",
+    "vendor/noble-ed25519/index.js",
 )
 
 

@@ -53,7 +53,8 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
     page.screenshot(path=str(screenshot_dir / "checkpoint-offline-waiting-phone.png"), full_page=True)
 
     back = clock.now()
-    phone.set_offline(False)
+    with page.expect_response(re.compile("status-list.json")):  # the page fetches the status list again too
+        phone.set_offline(False)
     page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
     passages = Passage.objects.filter(name__in=names)
     assert sorted(passages.values_list("name", flat=True)) == sorted(names)  # each exactly once

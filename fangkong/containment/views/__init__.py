@@ -5,7 +5,7 @@ from __future__ import annotations
 from .care import inpatients, transfer_list
 from .people import appeal_decide, change_decide, change_list, people_list, person_status
 from .sentinels import alert_list, sentinel_form
-from .venues import tracing, venue_poster
+from .venues import status_list_page, tracing, venue_poster
 from .zones import zone_detail, zone_list
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "people_list",
     "person_status",
     "sentinel_form",
+    "status_list_page",
     "tracing",
     "transfer_list",
     "venue_poster",

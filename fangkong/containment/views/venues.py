@@ -74,3 +74,26 @@ def tracing(request):
         },
         status=400 if error else 200,
     )
+
+
+@scoped
+def status_list_page(request):
+    """The signed status list for a field page (the checkpoint's) signed in with a session: the same list and
+    limits as the API's, the device being the session."""
+    from django.http import JsonResponse
+
+    from fangkong.core.ratelimit import RateLimited
+
+    from ..status_list import status_list_for_scanner
+
+    try:
+        payload = status_list_for_scanner(actor=request.user, device=f"session:{request.session.session_key}")
+    except RateLimited as exc:  # the page keeps the list it has and asks again later
+        # As the API answers it (the page reads the status only; nobody reads the sentence).
+        limited = JsonResponse({"detail": "Too many requests from this device; slow down.", "code": "rate_limited"})
+        limited.status_code = 429
+        limited["Retry-After"] = str(exc.retry_after)
+        return limited
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "no-store"  # the page keeps it itself, with its signature checked
+    return response

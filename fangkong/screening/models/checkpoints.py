@@ -94,6 +94,13 @@ class Passage(models.Model):
     risk_area = models.ForeignKey(RiskArea, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     # Where the passage belongs for scoping: the destination community, else the checkpoint's jurisdiction.
     jpath = models.CharField(max_length=128)
+    # Registered from a page that decided offline (screening/offline.py): what it told the staff, by which rule,
+    # and with what (the rules' version, the status list's time). Empty for a decision made online.
+    offline_instruction = models.CharField(
+        _("instruction given offline"), max_length=20, choices=Instruction.choices, blank=True
+    )
+    offline_rule = models.CharField(max_length=32, blank=True)
+    offline_basis = models.CharField(max_length=100, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -111,6 +118,32 @@ class Passage(models.Model):
         from ..rules import describe
 
         return describe(self.rule, self.risk_area, self.rule_detail)
+
+    @property
+    def offline_differs(self) -> bool:
+        return bool(self.offline_instruction) and self.offline_instruction != self.instruction
+
+    @property
+    def offline_basis_text(self) -> str:
+        """What the page decided with, from `rules=<version>;list=<issued_at>` (the page writes it so)."""
+        from datetime import datetime
+
+        parts = dict(p.split("=", 1) for p in self.offline_basis.split(";") if "=" in p)
+        said = [_("rules %(version)s") % {"version": parts["rules"]}] if parts.get("rules") else []
+        try:
+            issued = datetime.fromisoformat(parts.get("list", "").replace("Z", "+00:00"))
+        except ValueError:
+            said.append(str(_("no status list")))
+        else:
+            said.append(_("status list of %(at)s") % {"at": clock.localtime(issued)})
+        return "; ".join(str(s) for s in said)
+
+    @property
+    def offline_rule_text(self) -> str:
+        from ..rules import rule_texts
+
+        text = rule_texts().get(self.offline_rule, self.offline_rule)
+        return text % {"where": "…", "detail": "…"} if "%(" in text else text
 
 
 class ArrivalCount(models.Model):

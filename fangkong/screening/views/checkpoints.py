@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.db.models import F
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,13 +17,13 @@ from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
 from fangkong.core.paging import page_of
-from fangkong.core.params import param_day
+from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, has_cap
 from fangkong.registry.selectors import narrowed
 
 from .. import checkpoints as checkpoint_services
-from .. import selectors, vehicles
+from .. import offline, selectors, vehicles
 from ..models import Passage, PassRequest
 from ..passages import PassageInput, passage_register, passage_reply, traveller_name
 from ._shared import _export
@@ -58,6 +59,7 @@ def _register_context(request, checkpoint, **extra) -> dict:
             request.user, selectors.passages_visible(user=request.user).filter(checkpoint=checkpoint)[:10]
         ),
         "active_areas": selectors.risk_areas(user=request.user, active_at=clock.now())[:30],
+        "rulebook": offline.rulebook(),  # to decide offline as the server does (checkpoint.js)
         **extra,
     }
 
@@ -98,8 +100,15 @@ def checkpoint_register(request, checkpoint_id: int):
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
     if outbox:  # registered now, at the time it was taken: what the instruction was
         said = f"{passage.get_instruction_display()} · {body['name']}"
-        # Anything but "let pass" stays on the page until the staff dismiss it: the traveller is to be acted on.
-        attention = passage.instruction != "let_pass"
+        if passage.offline_differs:  # the staff were told otherwise offline: the server's word, beside theirs
+            said = _("The server decides: %(server)s (told offline: %(offline)s) · %(name)s") % {
+                "server": passage.get_instruction_display(),
+                "offline": passage.get_offline_instruction_display(),
+                "name": body["name"],
+            }
+        # Anything but "let pass" stays on the page until the staff dismiss it: the traveller is to be acted on —
+        # and so does a decision offline the server does not share.
+        attention = passage.instruction != "let_pass" or passage.offline_differs
         return JsonResponse({"ok": True, "code": passage.instruction, "message": said, "attention": attention})
     notes = vehicles.notes_for(passage.plate, passage.at)  # a logistics pass, from the modules that know of one
     context = _register_context(request, checkpoint, result=passage, told=body, vehicle_notes=notes)
@@ -165,6 +174,12 @@ def _passages(request) -> tuple:
         qs = qs.filter(instruction=g["instruction"])
     if day := param_day(g, "day"):
         qs = qs.filter(at__date=day)
+    if checkpoint := param_id(g, "checkpoint"):
+        qs = qs.filter(checkpoint_id=checkpoint)
+    if g.get("offline") == "decided":  # registered from a page that decided offline
+        qs = qs.exclude(offline_instruction="")
+    elif g.get("offline") == "differs":  # … and the server decided otherwise (the leader's notification)
+        qs = qs.exclude(offline_instruction="").exclude(offline_instruction=F("instruction"))
     return qs, within
 
 
