@@ -23,6 +23,7 @@ class Code(StrEnum):
     EMPTY = "empty"
     DIGITS = "digits"  # a number written in another script's digits
     DUPLICATE = "duplicate"
+    IN_PROGRESS = "in_progress"  # the same request (its key) is being recorded by another one right now: retry
     EXPIRED = "expired"
     UNREADABLE = "unreadable"
     UNSUPPORTED_TYPE = "unsupported_type"

@@ -98,16 +98,18 @@ def idempotent(
     return status, body
 
 
-def request_fingerprint(request: HttpRequest) -> bytes:
+def request_fingerprint(request: HttpRequest, *, ignore: tuple[str, ...] = ()) -> bytes:
     """What makes two requests the same request, for idempotency: the method, the path and the query, and the body —
     the raw bytes of a JSON body (a client's retry resends them unchanged), but the fields and each file's content
     for a form (a multipart retry has a fresh boundary; a page's form carries a fresh CSRF token each time it is
-    drawn, which is not part of what is asked)."""
+    drawn, which is not part of what is asked). `ignore`: form fields that are not part of what is asked either (a
+    field page's scan time: the phone's outbox sends a scan first posted online again with the time it was taken —
+    the same scan)."""
     parts = [request.method or "", request.get_full_path()]
     content_type = request.content_type or ""
     if content_type in ("multipart/form-data", "application/x-www-form-urlencoded"):
         for name in sorted(request.POST):
-            if name != "csrfmiddlewaretoken":
+            if name != "csrfmiddlewaretoken" and name not in ignore:
                 parts.append(f"{name}={request.POST.getlist(name)!r}")
         for name in sorted(request.FILES):
             for upload in request.FILES.getlist(name):

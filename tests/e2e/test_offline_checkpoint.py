@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.test import Client
 
 from fangkong.core import clock
 from fangkong.core.ids import check_char
@@ -61,4 +62,53 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
     assert all(p.at < back for p in passages)  # at the time each was registered, not when it was sent
     checkpoint = passages[0].checkpoint_id
     assert IdempotencyRecord.objects.filter(scope=f"page-passage:{checkpoint}").count() == 3
+    phone.close()
+
+
+@pytest.mark.parametrize("lost", ["request", "reply"])
+def test_a_post_the_network_loses_is_sent_again_once(browser, live_server, transactional_db, lost):
+    """The phone believes it is online; the network drops the post on the way (`request`: the server never sees
+    it) or drops the server's answer (`reply`: registered, but the phone never hears). The browser shows its
+    error page; back on the checkpoint page, the outbox sends the registration again with its key and the time it
+    was taken: registered exactly once either way."""
+    seed_demo(people=300)
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "checkpoint_staff")
+    page.goto(f"{live_server.url}/screening/checkpoints/")
+    url = page.url
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+
+    session = next(c["value"] for c in phone.cookies() if c["name"] == "sessionid")
+
+    def drop(route):
+        if route.request.method != "POST" or route.request.headers.get("x-fangkong-outbox"):
+            route.continue_()
+            return
+        if lost == "reply":  # the server registers it (the same post, the same session) …
+            server = Client(HTTP_ACCEPT_LANGUAGE="zh-CN")
+            server.cookies["sessionid"] = session
+            path = route.request.url.split(live_server.url, 1)[1]
+            server.post(path, route.request.post_data, content_type="application/x-www-form-urlencoded")
+        route.abort("connectionreset")  # … and the phone never hears
+
+    page.route(re.compile(r"/screening/checkpoints/\d+/$"), drop)
+    taken = clock.now()
+    page.get_by_label(re.compile("证件号码")).fill(_number(41))
+    page.get_by_label(re.compile("^姓名")).fill("吴四一")
+    page.get_by_label(re.compile("目的地址")).fill("辽宁省盘锦市双台子区")
+    with page.expect_event("requestfailed"):
+        page.get_by_role("button", name=re.compile("^登记$")).click()
+    page.wait_for_url(re.compile("^chrome-error:"))  # the browser's error page
+    assert Passage.objects.filter(name="吴四一").count() == (1 if lost == "reply" else 0)
+
+    with page.expect_response(lambda r: r.request.method == "POST" and r.request.headers.get("x-fangkong-outbox")):
+        page.goto(url)  # the staff go back to the page: the lost post is sent again by the outbox
+    page.wait_for_function("() => document.querySelector('#outbox').hidden")  # nothing left to send or say
+    passages = Passage.objects.filter(name="吴四一")
+    assert passages.count() == 1
+    assert abs((passages[0].at - taken).total_seconds()) < 30  # at the time it was taken, not when sent again
+    page.wait_for_load_state("networkidle")
     phone.close()

@@ -277,3 +277,34 @@ def test_the_outbox_is_answered_in_json_and_a_kept_registration_counts_once_at_i
     refused = c.post(url, form(district, key="off-3", document_number="123"), HTTP_X_FANGKONG_OUTBOX="1").json()
     assert refused["ok"] is False and refused["code"] and refused["message"]
     assert Passage.objects.count() == 2
+
+
+def test_a_kept_registration_from_a_phone_whose_clock_is_slow_is_placed_at_its_real_time(district, screening):
+    """The phone's clock runs an hour slow: it took the registration "an hour and five minutes ago" by its clock,
+    and says it sends it "an hour ago" — so it was taken five minutes ago (core/outbox.py)."""
+    c = district.client(screening.staff1)
+    phone_now = clock.now() - timedelta(hours=1)
+    data = form(district, key="slow-1", occurred_at=(phone_now - timedelta(minutes=5)).isoformat())
+    reply = c.post(
+        f"/screening/checkpoints/{screening.cp1.pk}/",
+        data,
+        HTTP_X_FANGKONG_OUTBOX="1",
+        HTTP_X_FANGKONG_SENT_AT=phone_now.isoformat(),
+    ).json()
+    assert reply["ok"]
+    assert abs(Passage.objects.get().at - (clock.now() - timedelta(minutes=5))) < timedelta(seconds=5)
+
+
+def test_the_outbox_is_told_to_retry_a_registration_still_being_recorded_and_refused_a_reused_key(district, screening):
+    from fangkong.core.idempotency import IN_PROGRESS
+    from fangkong.core.models import IdempotencyRecord
+
+    c = district.client(screening.staff1)
+    url = f"/screening/checkpoints/{screening.cp1.pk}/"
+    data = form(district, key="busy-1", occurred_at=(clock.now() - timedelta(minutes=1)).isoformat())
+    assert c.post(url, data, HTTP_X_FANGKONG_OUTBOX="1").json()["ok"]
+    IdempotencyRecord.objects.filter(key="busy-1").update(status_code=IN_PROGRESS)  # as while the first still runs
+    assert c.post(url, data, HTTP_X_FANGKONG_OUTBOX="1").json()["code"] == "in_progress"
+    other = form(district, key="busy-1", name="另一人")  # the key with another registration: refused for good
+    assert c.post(url, other, HTTP_X_FANGKONG_OUTBOX="1").json()["code"] == "duplicate"
+    assert Passage.objects.count() == 1

@@ -14,8 +14,9 @@ from django.utils.translation import pgettext
 from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
 from fangkong.core.ids import InvalidDocument
+from fangkong.core.outbox import fingerprint, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
@@ -74,16 +75,22 @@ def checkpoint_register(request, checkpoint_id: int):
     # (the same mechanism as the API's Idempotency-Key).
 
     def run() -> tuple[int, dict]:
-        result = passage_register(
-            actor=request.user, checkpoint_id=checkpoint.pk, data=PassageInput.from_form(request.POST)
-        )
+        data = PassageInput.from_form(request.POST)
+        data.occurred_at = phone_time(request, data.occurred_at)  # kept by the phone: its clock corrected
+        result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=data)
         reply = passage_reply(request.user, result)  # what the API answers: nothing from the register for staff
         told = ("followed_up_by", "violation_id")
         return 201, {"passage": result.passage.pk, "name": reply["person"]["name"], **{k: reply[k] for k in told}}
 
     outbox = bool(request.headers.get("X-Fangkong-Outbox"))
     try:
-        _status, body = idempotent(request, f"page-passage:{checkpoint.pk}", run, key=request.POST.get("key", "")[:64])
+        _status, body = idempotent(
+            request,
+            f"page-passage:{checkpoint.pk}",
+            run,
+            key=request.POST.get("key", "")[:64],
+            fingerprint=fingerprint(request, "occurred_at"),  # posted online, then sent with its time: one passage
+        )
     except FieldError as exc:
         if outbox:  # a registration kept offline by the page, refused now: why, for the staff who took it
             return JsonResponse({"ok": False, "code": str(exc.code), "message": exc.message})
@@ -94,8 +101,10 @@ def checkpoint_register(request, checkpoint_id: int):
             status=400,
         )
     if "passage" not in body:  # a 409: the same form is still being registered by another request
-        if outbox:
-            return JsonResponse({"ok": False, "code": "duplicate", "message": str(body.get("detail", ""))})
+        if outbox:  # still being recorded: sent again later by the outbox, then answered with the first reply
+            reused = body.get("code") == "idempotency_key_reused"  # the key came with another registration
+            code = Code.DUPLICATE if reused else Code.IN_PROGRESS
+            return JsonResponse({"ok": False, "code": str(code), "message": str(body.get("detail", ""))})
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
     if outbox:  # registered now, at the time it was taken: what the instruction was

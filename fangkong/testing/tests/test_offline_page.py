@@ -10,8 +10,10 @@ from fangkong.core import clock, pii
 from fangkong.testing.models import Sample
 
 
-def _post(client, testing, person, *, key="k-1", at=None, tube="OFF-1", outbox=True):
+def _post(client, testing, person, *, key="k-1", at=None, tube="OFF-1", outbox=True, sent_at=None, time=True):
     headers = {"HTTP_X_FANGKONG_OUTBOX": "1"} if outbox else {}
+    if sent_at is not None:
+        headers["HTTP_X_FANGKONG_SENT_AT"] = sent_at.isoformat()
     return client.post(
         f"/testing/sites/{testing.site.pk}/",
         {
@@ -19,7 +21,7 @@ def _post(client, testing, person, *, key="k-1", at=None, tube="OFF-1", outbox=T
             "person": pii.decrypt(person.doc_cipher),
             "tube_code": tube,
             "key": key,
-            "at": (at or clock.now()).isoformat(),
+            "at": (at or clock.now()).isoformat() if time else "",
         },
         **headers,
     )
@@ -36,6 +38,27 @@ def test_a_scan_sent_again_with_its_key_counts_once_at_its_own_time(district, te
     sample = Sample.objects.get(person=person)
     assert sample.collected_at == taken
     assert Sample.objects.filter(person=person).count() == 1
+
+
+def test_a_scan_posted_online_then_sent_again_with_its_time_is_the_same_scan(district, testing):
+    """Posted online (its time left to the server) and the reply lost; the outbox sends it again with the time it
+    was taken: the first reply, one sample (its time is not what makes it another scan)."""
+    c = district.client(testing.sampler)
+    person = testing.people_a[5]
+    first = _post(c, testing, person, key="lost-1", outbox=False, time=False)
+    assert first.status_code == 200
+    again = _post(c, testing, person, key="lost-1", at=clock.now() - timedelta(seconds=3)).json()
+    assert again["ok"] and again["code"] == "sampled"
+    assert Sample.objects.filter(person=person).count() == 1
+
+
+def test_a_phone_whose_clock_is_fast_has_its_scans_placed_at_their_real_time(district, testing):
+    c = district.client(testing.sampler)
+    phone_now = clock.now() + timedelta(minutes=20)  # twenty minutes fast: its scans would be "in the future"
+    taken = phone_now - timedelta(minutes=10)
+    assert _post(c, testing, testing.people_a[6], key="fast-1", at=taken, sent_at=phone_now).json()["ok"]
+    sample = Sample.objects.get(person=testing.people_a[6])
+    assert abs(sample.collected_at - (clock.now() - timedelta(minutes=10))) < timedelta(seconds=5)
 
 
 def test_a_refused_scan_comes_back_with_its_reason(district, testing):
@@ -130,3 +153,17 @@ def test_the_worker_is_new_when_a_file_it_keeps_changes(monkeypatch, tmp_path):
         assert views.field_version() != before
     finally:
         views.field_version.cache_clear()
+
+
+def test_a_scan_still_being_recorded_is_to_be_sent_again_not_refused(district, testing):
+    """Its first post is being recorded right now (another request holds its key): the outbox is told
+    `in_progress` and sends it again later (outbox.js), when it gets the first reply."""
+    from fangkong.core.idempotency import IN_PROGRESS
+    from fangkong.core.models import IdempotencyRecord
+
+    c = district.client(testing.sampler)
+    person = testing.people_a[7]
+    assert _post(c, testing, person, key="busy").json()["ok"]
+    IdempotencyRecord.objects.filter(key="busy").update(status_code=IN_PROGRESS)  # as while the first still runs
+    reply = _post(c, testing, person, key="busy").json()
+    assert reply["ok"] is False and reply["code"] == "in_progress"

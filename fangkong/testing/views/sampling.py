@@ -13,6 +13,7 @@ from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.outbox import fingerprint, phone_time
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -53,7 +54,7 @@ def _scan(
     once: sent again (a double tap, the outbox replaying it after the network came back) it gets the first
     reply. A household's code is a two-step exchange with the page and carries no key."""
     fields = data.dict()
-    key, at = fields.pop("key"), fields.pop("at")
+    key, at = fields.pop("key"), phone_time(request, fields.pop("at"))  # the phone's clock corrected (core.outbox)
 
     def run() -> tuple[int, dict]:
         done = site_scan(actor=request.user, site_id=site_id, round_id=round_id, collected_at=at, **fields)
@@ -68,16 +69,16 @@ def _scan(
         return 201, reply
 
     if key and not codes.is_household_code(data.person):
-        _status, reply = idempotent(request, f"page-sample:{site_id}", run, key=key[:64])
+        sent = fingerprint(request, "at")  # posted online, then sent by the outbox with its time: one scan
+        _status, reply = idempotent(request, f"page-sample:{site_id}", run, key=key[:64], fingerprint=sent)
     else:
         _status, reply = run()
     if "said" not in reply:  # a 409: the key came with another scan, or this one is being recorded right now
-        message = (
-            _("This scan's key came with another scan: scan again.")
-            if reply.get("code") == "idempotency_key_reused"
-            else _("This scan is being recorded already.")
-        )
-        return None, FieldError("person", message, code=Code.DUPLICATE), None
+        if reply.get("code") == "idempotency_key_reused":
+            message, code = _("This scan's key came with another scan: scan again."), Code.DUPLICATE
+        else:  # the outbox sends it again later (and is then answered with that request's reply)
+            message, code = _("This scan is being recorded already."), Code.IN_PROGRESS
+        return None, FieldError("person", message, code=code), None
     said = Said(*reply["said"]) if reply["said"] else None
     error = Refused(*reply["error"]) if reply["error"] else None
     return said, error, reply.get("household")

@@ -1,12 +1,16 @@
 /* The field pages' outbox (issue 22, point 1). A form marked `data-outbox` gets, at each submit, a fresh key and
    the scan's own time (hidden fields `key` and the one `data-outbox-time` names, `at` by default). Online, it is
-   sent as always. Offline, the scan is kept in
-   this browser (IndexedDB) with its key and time, shown as "waiting to send (n)", and sent when the network is
-   back: in the order taken, one at a time, each with the same key (the server counts a key once), retried with a
-   growing pause while the network is still down. A scan the server refuses (the tube filled meanwhile, the
-   person sampled elsewhere) comes back to the page with the reason. Scans are kept for the account that took
-   them: signed out (here or remotely), the outbox sends nothing until that account signs in again. The panel
-   (`#outbox`) carries the page's words in its data attributes. */
+   posted as always — but kept here first ("sending"), so that a post the network loses on the way (the phone
+   believed it was online) is not lost: the page the server answers names the key it answered (`data-done`),
+   which deletes it; one never answered is sent again by the outbox, with the same key and the time it was
+   taken (the server counts a key once). Offline, the scan is kept in this browser (IndexedDB) with its key and
+   time, shown as "waiting to send (n)", and sent when the network is back: in the order taken, one at a time,
+   each with the same key, retried with a growing pause while the network is still down, with the phone's clock
+   at sending (`X-Fangkong-Sent-At`: the server corrects a phone's clock that is off, core/outbox.py). A scan
+   the server refuses (the tube filled meanwhile, the person sampled elsewhere) comes back to the page with the
+   reason. Scans are kept for the account that took them: signed out (here or remotely), the outbox sends
+   nothing until that account signs in again. The panel (`#outbox`) carries the page's words in its data
+   attributes. */
 (function () {
   "use strict";
   var panel = document.getElementById("outbox");
@@ -55,7 +59,7 @@
 
   function show() {
     return all().then(function (entries) {
-      var mine = entries.filter(function (e) { return e.user === user; });
+      var mine = entries.filter(function (e) { return e.user === user && e.state !== "sending"; });
       var queued = mine.filter(function (e) { return e.state === "waiting"; });
       var refused = mine.filter(function (e) { return e.state === "refused" || e.state === "attention"; });
       var others = entries.filter(function (e) { return e.user !== user && e.state === "waiting"; }).length;
@@ -90,16 +94,42 @@
     });
   }
 
+  function fieldsOf(form, submitter) {
+    var fields = [], data;
+    try { data = new FormData(form, submitter || undefined); } catch (e) { data = new FormData(form); }
+    data.forEach(function (value, name) { fields.push([name, String(value)]); });
+    return fields;
+  }
+
   forms.forEach(function (form) {
-    var time = form.elements[form.getAttribute("data-outbox-time") || "at"];
+    var timeName = form.getAttribute("data-outbox-time") || "at";
+    var time = form.elements[timeName];
     var labelled = form.elements[form.getAttribute("data-outbox-label") || "person"];
     var keep = (form.getAttribute("data-outbox-keep") || "").split(" ");
+    var posting = "";  // the key of the scan being posted now (kept first)
+    function label() {  // what the panel names a scan by: the number's ends, the tube
+      var t = labelled ? labelled.value.trim() : "", tube = form.elements.tube_code;
+      var code = tube ? tube.value.trim().toUpperCase() : "";
+      return (t.length > 6 ? t.slice(0, 1) + "…" + t.slice(-4) : t) + (code ? " · " + code : "");
+    }
     form.addEventListener("submit", function (event) {
       // One key per scan, kept by a second tap on the button (the server answers it with the first reply).
       if (!form.elements.key.value) form.elements.key.value = newKey();
       if (navigator.onLine) {
         time.value = "";  // online the server's clock says when
-        return;  // sent as always
+        if (posting === form.elements.key.value) return;  // kept: posted as always
+        event.preventDefault();
+        var key = form.elements.key.value, submitter = event.submitter;
+        var sending = {
+          user: user, url: form.action || location.href, fields: fieldsOf(form, submitter), key: key,
+          at: new Date().toISOString(), state: "sending", label: label(), tube: "", tries: 0, time: timeName,
+        };
+        var post = function () {
+          posting = key;
+          if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+        };
+        store("readwrite", function (scans) { scans.add(sending); }).then(post, post);  // kept or not: posted
+        return;
       }
       event.preventDefault();
       var typed = labelled ? labelled.value.trim() : "";
@@ -114,12 +144,10 @@
         return;
       }
       time.value = new Date().toISOString();  // the scan's own time, offline: sent later
-      var fields = [];
-      new FormData(form).forEach(function (value, name) { fields.push([name, String(value)]); });
-      var label = (typed.length > 6 ? typed.slice(0, 1) + "…" + typed.slice(-4) : typed) + (tubeCode ? " · " + tubeCode : "");
       var entry = {
-        user: user, url: form.action || location.href, fields: fields, key: form.elements.key.value,
-        at: time.value, state: "waiting", label: label, tube: tubeCode, tries: 0,
+        user: user, url: form.action || location.href, fields: fieldsOf(form, event.submitter),
+        key: form.elements.key.value, at: time.value, state: "waiting", label: label(), tube: tubeCode, tries: 0,
+        time: timeName,
       };
       store("readwrite", function (scans) { scans.add(entry); }).then(function () {
         if (tubeCode) tubes[tubeCode] = counted(tubeCode) + 1;
@@ -178,7 +206,8 @@
       });
       return fetch(next.url, {
         method: "POST", body: body, credentials: "same-origin", redirect: "manual",
-        headers: { "X-Fangkong-Outbox": "1", "Accept": "application/json" },
+        // The phone's clock now: the server corrects the scan's time by how far it is off (core/outbox.py).
+        headers: { "X-Fangkong-Outbox": "1", "Accept": "application/json", "X-Fangkong-Sent-At": new Date().toISOString() },
       }).then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
           signedOut = true;  // signed out meanwhile (here or remotely): nothing more is sent
@@ -196,6 +225,9 @@
           ok: false, code: "http_" + response.status, message: word("failed", response.status),
         });  // refused outright (not a passing fault): shown, and the queue goes on
         return answer.then(function (reply) {
+          if (reply.code === "in_progress") {  // being recorded by its first post right now: its reply, later
+            throw new Error("in progress");
+          }
           return store("readwrite", function (scans) {
             if (reply.ok && !reply.attention) scans.delete(next.id);
             else {
@@ -223,10 +255,34 @@
     if (navigator.onLine) say("");  // what was said offline (a full tube, a household's code) is past
     flush();
   }
+  /* Scans posted online and kept first: the one this page is the answer to is done; any other was lost on the way
+     (the network failed, the browser showed its error page) and waits to be sent again, with the time it was
+     taken — the same scan to the server, which answers it with its first reply if it did arrive. */
+  function recover() {
+    var done = panel.getAttribute("data-done") || "";
+    return store("readwrite", function (scans) {
+      return new Promise(function (resolve) {
+        var request = scans.getAll();
+        request.onsuccess = function () {
+          request.result.forEach(function (e) {
+            if (e.state !== "sending" || e.user !== user) return;
+            if (e.key === done) { scans.delete(e.id); return; }
+            e.state = "waiting";
+            e.fields = e.fields.map(function (pair) { return pair[0] === e.time ? [pair[0], e.at] : pair; });
+            scans.put(e);
+          });
+          resolve();
+        };
+      });
+    }).catch(function () {});
+  }
   window.addEventListener("online", again);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) again(); });
+  window.addEventListener("pageshow", function (event) {  // back to a page the browser kept (its back button)
+    if (event.persisted) recover().then(show).then(flush);
+  });
   setInterval(flush, 30000);
-  show().then(flush);
+  recover().then(show).then(flush);
   if (navigator.serviceWorker && panel.getAttribute("data-worker")) {
     navigator.serviceWorker.register(panel.getAttribute("data-worker"), { scope: "/" }).catch(function () {});
   }

@@ -1,0 +1,42 @@
+"""The field pages' outbox on the server's side (issue 22; the page's side is core/static/fangkong/outbox.js).
+
+A scan the phone kept (offline, or posted while the network failed) comes with the time it was taken, by the
+phone's clock, and the phone's clock at sending (`X-Fangkong-Sent-At`). The server's clock at arrival less the
+phone's at sending is how far the phone's clock is off (give or take the request's transit): a phone whose clock
+runs an hour slow has its scans placed at the hour they were taken. The same scan may come twice — first posted
+online (its time left to the server), then sent again by the outbox with its time — so its time is not part of
+what makes two requests the same (`fingerprint`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.http import HttpRequest
+from django.utils.dateparse import parse_datetime
+
+from . import clock
+from .idempotency import request_fingerprint
+
+SENT_AT = "X-Fangkong-Sent-At"
+TOLERANCE = timedelta(seconds=30)  # less than this is transit, not a clock off
+LIMIT = timedelta(days=2)  # more than this is not a clock: the phone's time is kept, and checked as it is
+
+
+def phone_offset(request: HttpRequest) -> timedelta:
+    """How far the sending phone's clock is behind the server's (negative: ahead); zero when not told or within
+    the tolerance."""
+    sent = parse_datetime(request.headers.get(SENT_AT, "") or "")
+    if sent is None or sent.tzinfo is None:
+        return timedelta(0)
+    offset = clock.now() - sent
+    return offset if TOLERANCE < abs(offset) < LIMIT else timedelta(0)
+
+
+def phone_time(request: HttpRequest, at: datetime | None) -> datetime | None:
+    """A scan's time by the phone's clock, on the server's."""
+    return at + phone_offset(request) if at is not None else None
+
+
+def fingerprint(request: HttpRequest, *time_fields: str) -> bytes:
+    return request_fingerprint(request, ignore=time_fields)

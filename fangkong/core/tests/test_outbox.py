@@ -1,0 +1,38 @@
+"""The outbox's phone clock (core/outbox.py): how far a sending phone's clock is off, from the time it says it
+sent a kept scan."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import RequestFactory
+
+from fangkong.core import clock
+from fangkong.core.outbox import phone_offset, phone_time
+
+
+def _sent(at) -> object:
+    return RequestFactory().post("/", HTTP_X_FANGKONG_SENT_AT=at if isinstance(at, str) else at.isoformat())
+
+
+@pytest.mark.parametrize(
+    ("off", "corrected"),
+    [
+        (timedelta(hours=-1), timedelta(hours=1)),  # the phone an hour slow: its times an hour later
+        (timedelta(minutes=20), timedelta(minutes=-20)),  # twenty minutes fast
+        (timedelta(seconds=10), timedelta(0)),  # transit, not a clock
+        (timedelta(days=-3), timedelta(0)),  # not a clock: kept as it is, and checked as it is
+    ],
+)
+def test_a_phones_clock_is_corrected_by_how_far_it_is_off(off, corrected):
+    offset = phone_offset(_sent(clock.now() + off))
+    assert abs(offset - corrected) < timedelta(seconds=2)
+    taken = clock.now() - timedelta(minutes=5)
+    assert abs(phone_time(_sent(clock.now() + off), taken) - (taken + corrected)) < timedelta(seconds=2)
+
+
+@pytest.mark.parametrize("said", ["", "yesterday", "2026-12-01T08:00:00"])  # none, not a time, no offset
+def test_no_correction_without_a_phone_time_to_go_by(said):
+    assert phone_offset(RequestFactory().post("/", HTTP_X_FANGKONG_SENT_AT=said)) == timedelta(0)
+    assert phone_time(_sent(clock.now()), None) is None
