@@ -17,7 +17,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -153,3 +153,32 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         tokens_revoke(actor=self.request.user, user=self.request.user)
         messages.success(self.request, _("Your password was changed."))
         return response
+
+
+@login_required
+def devices(request):
+    """Where this account is signed in, each device signed out with a press (a phone lost or handed on: its
+    outbox stops sending), or all but this one."""
+    from django.contrib import messages
+    from django.http import Http404
+
+    from .devices import device_sign_out, devices_of, devices_sign_out
+    from .params import param_id
+    from .scoping import NotFound
+
+    here = request.session.session_key
+    if request.method == "POST":
+        if request.POST.get("all"):
+            n = devices_sign_out(actor=request.user, user=request.user, keep_key=here)
+            messages.success(
+                request,
+                ngettext("Signed out on %(n)d other device.", "Signed out on %(n)d other devices.", n) % {"n": n},
+            )
+        else:
+            try:
+                device_sign_out(actor=request.user, device_id=param_id(request.POST, "device") or 0)
+            except NotFound as exc:
+                raise Http404 from exc
+            messages.success(request, _("The device is signed out: its next page asks it to sign in."))
+        return redirect("devices")
+    return render(request, "core/devices.html", {"devices": devices_of(user=request.user, current_key=here)})

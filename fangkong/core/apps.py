@@ -17,10 +17,12 @@ class CoreConfig(AppConfig):
 
         from . import (
             checks,  # noqa: F401  (registers the deployment checks)
+            devices,
             passwords,
         )
 
         passwords.connect()  # a given password is changed at first sign-in
+        devices.connect()  # where an account is signed in, to sign a device out from elsewhere
         from .defaults import ensure_all
 
         # Once per migrate (and flush), after every app's tables exist: the built-in defaults (core.defaults).

@@ -14,6 +14,8 @@ ACTIONS = {
     "auth.second_factor_reset": _("Reset the second factor"),
     "auth.token": _("API token issued"),
     "auth.tokens_revoke": _("API tokens revoked"),
+    "device.sign_out": _("Signed a device out"),
+    "device.sign_out_all": _("Signed all devices out"),
 }
 OBJECTS = {
     "auth.user": _("Account"),

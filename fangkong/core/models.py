@@ -217,3 +217,18 @@ class AccountState(models.Model):
     )
     must_change_password = models.BooleanField(default=False)
     changed_at = models.DateTimeField(null=True, blank=True)
+
+
+class SignedInDevice(models.Model):
+    """A browser signed in to an account (its session), so that the account's holder — or their administrator —
+    can see where it is signed in and sign one out from elsewhere: a phone lost at a checkpoint, a shift's phone
+    handed on (core.devices). Written at sign-in, deleted at sign-out; a row whose session has expired is not
+    shown and is swept."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="devices")
+    session_key = models.CharField(max_length=40, unique=True)
+    agent = models.CharField(_("browser"), max_length=200, blank=True)  # its User-Agent, as it said
+    signed_in_at = models.DateTimeField(_("signed in"), default=clock.now)
+
+    class Meta:
+        ordering = ["-signed_in_at"]

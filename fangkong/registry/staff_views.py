@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from fangkong.core import clock
@@ -98,6 +98,7 @@ def _staff_detail(request, staff_id: int, status: int = 200, **extra):
         ),
         "units": staff.units_within_reach(user=request.user),
         "today": clock.localdate(),
+        "devices": staff.staff_devices(user=request.user, target=target),
         "role_labels": {code: r.label for code, r in ROLES.items()},
         **extra,
     }
@@ -133,6 +134,17 @@ def staff_action(request, staff_id: int):
         elif action == "reactivate":
             staff.staff_reactivate(actor=request.user, staff_id=staff_id)
             messages.success(request, _("Account reactivated."))
+        elif action == "sign_out":
+            n = staff.staff_sign_out(actor=request.user, staff_id=staff_id)
+            messages.success(
+                request,
+                ngettext(
+                    "Signed out on %(n)d device: its next page asks it to sign in.",
+                    "Signed out on %(n)d devices: their next page asks them to sign in.",
+                    n,
+                )
+                % {"n": n},
+            )
         elif action == "reset":
             password = staff.staff_password_reset(actor=request.user, staff_id=staff_id)
             return _staff_detail(request, staff_id, new_password=password)

@@ -149,6 +149,7 @@ PAGES: dict[str, Cov] = {
     "login": public("sign-in"),
     "second_factor": public("sign-in, second step"),
     "password_change": self_("the caller's own password"),
+    "devices": self_("the caller's own signed-in devices (another's device id: 404, core/tests/test_devices.py)"),
     "logout": self_("signs the caller out"),
     "inbox": self_("the caller's own notifications"),
     "hall:hall": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),

@@ -87,8 +87,6 @@ def test_a_tube_filled_offline_counts_once_when_the_network_is_back(
 def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_again(
     browser, live_server, transactional_db, screenshot_dir
 ):
-    from django.contrib.sessions.models import Session
-
     seed_demo(people=300)
     site = Site.objects.get(jurisdiction=RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction)
     people = poolable(2)
@@ -106,7 +104,15 @@ def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_a
             "n => (document.querySelector('#outbox [data-waiting]') || {}).textContent.indexOf('等待发送：' + n) === 0",
             arg=i + 1,
         )
-    Session.objects.all().delete()  # signed out from elsewhere while the phone was off the network
+    # Signed out from elsewhere while the phone was off the network: the sampler's desk signs the phone out.
+    desk = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
+    office = desk.new_page()
+    _login(office, live_server, "sampler")
+    office.goto(f"{live_server.url}/account/devices/")
+    office.locator(".devices li").filter(has_not_text="本设备").get_by_role("button", name="注销此设备").click()
+    office.get_by_text("该设备已注销").wait_for()
+    office.screenshot(path=str(screenshot_dir / "devices-desk.png"), full_page=True)
+    desk.close()
     phone.set_offline(False)
     page.get_by_text(re.compile("已退出登录：本机存有 2 条记录")).wait_for(timeout=30_000)
     assert not Sample.objects.filter(tube__code="E2E-OUT-01").exists()  # nothing sent on no one's behalf

@@ -24,9 +24,11 @@ from .accounts import (
     require_admin,
     staff_create,
     staff_deactivate,
+    staff_devices,
     staff_get,
     staff_password_reset,
     staff_reactivate,
+    staff_sign_out,
     staff_visible,
 )
 from .reading import Power, Viewer, can_see_viewers, person_viewers, staff_powers, staff_search
@@ -49,11 +51,13 @@ __all__ = [
     "role_revoke",
     "staff_create",
     "staff_deactivate",
+    "staff_devices",
     "staff_get",
     "staff_password_reset",
     "staff_powers",
     "staff_reactivate",
     "staff_search",
+    "staff_sign_out",
     "staff_visible",
     "units_within_reach",
 ]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from fangkong.core import clock, pii
 from fangkong.core.audit import audit_record
 from fangkong.core.auth import tokens_revoke
+from fangkong.core.devices import devices_of, devices_sign_out
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.ids import InvalidDocument, clean_phone
@@ -304,6 +305,21 @@ def staff_password_reset(*, actor, staff_id: int) -> str:
         target,
     )
     return password
+
+
+def staff_devices(*, user, target) -> list:
+    """Where the account is signed in, for the administrator's page (who has read the account: staff_get)."""
+    return devices_of(user=target)
+
+
+@transaction.atomic
+def staff_sign_out(*, actor, staff_id: int) -> int:
+    """Every device of the account signed out (a phone lost at a checkpoint, or handed on with scans in its outbox),
+    its API tokens ended; the account itself stays as it is — its holder signs in again. How many devices."""
+    target = staff_get(user=actor, staff_id=staff_id, for_update=True)
+    _require_whole_reach(actor, target, self_ok=True)
+    tokens_revoke(actor=actor, user=target)
+    return devices_sign_out(actor=actor, user=target)
 
 
 # --- roles --------------------------------------------------------------------------------------------------------

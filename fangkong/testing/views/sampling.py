@@ -75,10 +75,12 @@ def _scan(
         _status, reply = run()
     if "said" not in reply:  # a 409: the key came with another scan, or this one is being recorded right now
         if reply.get("code") == "idempotency_key_reused":
-            message, code = _("This scan's key came with another scan: scan again."), Code.DUPLICATE
+            refused = FieldError(
+                "person", _("This scan's key came with another scan: scan again."), code=Code.DUPLICATE
+            )
         else:  # the outbox sends it again later (and is then answered with that request's reply)
-            message, code = _("This scan is being recorded already."), Code.IN_PROGRESS
-        return None, FieldError("person", message, code=code), None
+            refused = FieldError("person", _("This scan is being recorded already."), code=Code.IN_PROGRESS)
+        return None, refused, None
     said = Said(*reply["said"]) if reply["said"] else None
     error = Refused(*reply["error"]) if reply["error"] else None
     return said, error, reply.get("household")
