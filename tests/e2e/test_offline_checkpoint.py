@@ -54,8 +54,7 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
     page.screenshot(path=str(screenshot_dir / "checkpoint-offline-waiting-phone.png"), full_page=True)
 
     back = clock.now()
-    with page.expect_response(re.compile("status-list.json")):  # the page fetches the status list again too
-        phone.set_offline(False)
+    phone.set_offline(False)
     page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
     passages = Passage.objects.filter(name__in=names)
     assert sorted(passages.values_list("name", flat=True)) == sorted(names)  # each exactly once
@@ -111,4 +110,24 @@ def test_a_post_the_network_loses_is_sent_again_once(browser, live_server, trans
     assert passages.count() == 1
     assert abs((passages[0].at - taken).total_seconds()) < 30  # at the time it was taken, not when sent again
     page.wait_for_load_state("networkidle")
+    phone.close()
+
+
+def test_a_page_opened_once_opens_again_offline(browser, live_server, transactional_db):
+    """The first visit installs the worker, which then keeps the page already open: no second visit needed."""
+    seed_demo(people=300)
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "checkpoint_staff")
+    page.goto(f"{live_server.url}/screening/checkpoints/")  # one visit
+    url = page.url
+    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    page.wait_for_function(
+        "u => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match(u)))))"
+        ".then(found => found.some(Boolean))",
+        arg=url,
+    )
+    phone.set_offline(True)
+    page.goto(url)
+    assert page.get_by_role("button", name=re.compile("^登记$")).is_visible()
     phone.close()

@@ -83,7 +83,9 @@
   }
 
   function fetchList() {
-    if (!navigator.onLine) return Promise.resolve();
+    // Only when the list held is as old as the server's rebuild period: every registration reloads this page, and
+    // a city's list is the better part of a megabyte (the server also limits a device to a few a minute).
+    if (!navigator.onLine || (list && Date.now() - list.issued < REFRESH)) return Promise.resolve();
     return fetch(key.url, { credentials: "same-origin", headers: { Accept: "application/json" } }).then(function (r) {
       if (!r.ok) return null;
       return r.json().then(function (p) {
@@ -219,7 +221,7 @@
   window.addEventListener("offline", mode);
   if (key) {
     kept().then(function (p) { return p ? take(p) : false; }).then(fetchList).then(showState);
-    setInterval(function () { fetchList().then(showState); }, REFRESH);
+    setInterval(function () { fetchList().then(showState); }, 60 * 1000);
   }
   mode();
 })();

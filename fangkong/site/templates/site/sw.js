@@ -14,11 +14,29 @@ self.addEventListener("install", function (event) {
   }));
 });
 
+function field(url) {
+  return url.origin === self.location.origin && PAGES.some(function (p) { return url.pathname.indexOf(p) === 0; });
+}
+
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
     return Promise.all(keys.filter(function (k) { return k.indexOf("fangkong-field-") === 0 && k !== CACHE; })
       .map(function (k) { return caches.delete(k); }));
-  }).then(function () { return self.clients.claim(); }));
+  }).then(function () { return self.clients.claim(); }).then(function () {
+    // The field pages open now were fetched before this worker ran (a first visit): kept now, so that the page a
+    // sampler opened once this morning opens again when the network drops.
+    return self.clients.matchAll({ type: "window" }).then(function (open) {
+      return caches.open(CACHE).then(function (cache) {
+        return Promise.all(open.map(function (client) {
+          var url = new URL(client.url);
+          if (!field(url)) return null;
+          return fetch(url.href, { credentials: "same-origin" }).then(function (response) {
+            if (response.ok && !response.redirected) return cache.put(url.href, response);
+          }).catch(function () {});
+        }));
+      });
+    });
+  }));
 });
 
 self.addEventListener("fetch", function (event) {
@@ -27,7 +45,7 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    if (!PAGES.some(function (p) { return url.pathname.indexOf(p) === 0; })) return;
+    if (!field(url)) return;
     // A field page: the network's answer when there is one (kept for later), else the one kept.
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok && !response.redirected) {
@@ -36,7 +54,8 @@ self.addEventListener("fetch", function (event) {
       }
       return response;
     }).catch(function () {
-      return caches.match(request).then(function (kept) { return kept || Response.error(); });
+      // By address alone: a page kept at activation was fetched, not navigated to (its request's headers differ).
+      return caches.match(request, { ignoreVary: true }).then(function (kept) { return kept || Response.error(); });
     }));
     return;
   }
