@@ -6,6 +6,9 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.staticfiles import finders
+
 from fangkong.core import clock, pii
 from fangkong.testing.models import Sample
 
@@ -106,6 +109,10 @@ def test_the_service_worker_and_the_manifest(client, db):
     assert manifest["Content-Type"] == "application/manifest+json" and data["start_url"] == "/"
     assert data["short_name"] == "防控"
     assert manifest["Cache-Control"] == "max-age=86400"
+    icons = {(i["sizes"], i["purpose"]): i["src"] for i in data["icons"]}  # a phone offers to install it
+    assert set(icons) == {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"), ("512x512", "maskable")}
+    for src in icons.values():
+        assert finders.find(src.removeprefix(settings.STATIC_URL)), src
 
 
 def test_a_household_code_kept_offline_comes_back_refused_not_lost(district, testing):
