@@ -28,7 +28,9 @@ def home(request):
 
 # The field pages a phone keeps for when the network drops (issue 22): the service worker serves them from its
 # cache then, and the files they need.
-FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/")  # not the recalls: names of positive pools
+# The recalls page names the members of positive pools: kept too (a retest is taken where the network may drop), and
+# deleted from the phone at the next sign-in, or as soon as it finds itself signed out (outbox.js).
+FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/", "/testing/recalls/")
 FIELD_FILES = (
     "fangkong/site.css",
     "fangkong/site.js",

@@ -2,29 +2,34 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from fangkong.core import clock, daily, pii
 from fangkong.core.audit import audit_record
+from fangkong.core.dates import Moment
 from fangkong.core.errors import Code, FieldError
 from fangkong.core.forms import FormInput
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, scope_for, unit_ids_for
 
-from ..collection import clean_code
+from ..collection import CLOCK_SKEW, clean_code
 from ..hall import SAMPLES
 from ..models import Recall, Sample, Tube
 
 
 class RecallSampleInput(FormInput):
-    """The retest's tube: the API's body, or the recalls page's form (which names the recall too)."""
+    """The retest's tube: the API's body, or the recalls page's form (which names the recall too) — with the time
+    it was taken when the page kept it offline (`at`; else now)."""
 
     tube_code: str
+    at: Moment | None = None
 
 
 @transaction.atomic
-def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
+def recall_sample(*, actor, recall_id: int, tube_code: str, at: datetime | None = None) -> Recall:
     """The retest: one person, one new tube (closed at once). Taken again when the last one came back invalid
     (the recall is then ordered again: results.ingest); the new tube replaces it as the recall's, the audit naming
     the one it replaces."""
@@ -42,7 +47,7 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         raise FieldError("tube_code", _("This tube was used already."), code=Code.DUPLICATE)
     # An ordered recall with a retest tube: that retest came back invalid (one query, only then).
     replaced = Tube.objects.get(pk=recall.retest_tube_id).code if recall.retest_tube_id else ""
-    now = clock.now()
+    now = _taken(at, recall)
     tube = Tube.objects.create(
         code=code,
         round_id=recall.round_id,
@@ -73,3 +78,18 @@ def recall_sample(*, actor, recall_id: int, tube_code: str) -> Recall:
         fields={"tube": code, **({"replaces": replaced} if replaced else {})},
     )
     return recall
+
+
+def _taken(at: datetime | None, recall: Recall) -> datetime:
+    """When the retest was taken: now, or the time the page kept it offline — not ahead of the server's clock
+    (beyond a phone's skew), not before the recall was ordered."""
+    now = clock.now()
+    if at is None:
+        return now
+    if at.tzinfo is None:
+        raise FieldError("at", _("Give the collection time with its offset."), code=Code.INVALID)
+    if at > now + CLOCK_SKEW:
+        raise FieldError("at", _("The collection time is in the future."), code=Code.IN_FUTURE)
+    if at < recall.ordered_at:
+        raise FieldError("at", _("The collection time is before the retest was ordered."), code=Code.OUT_OF_RANGE)
+    return at

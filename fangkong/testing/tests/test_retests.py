@@ -99,3 +99,42 @@ def test_an_invalid_retests_sample_is_anonymised_with_the_round(district, testin
     samples_purge(before=clock.now() - timedelta(days=90))
     # The invalid tube is no longer the recall's retest tube: its sample still loses its person.
     assert not Sample.objects.filter(tube__code__in=["RT-INV", "RT-INV-2"], person__isnull=False).exists()
+
+
+def test_a_retest_kept_offline_counts_once_at_the_time_it_was_taken(district, testing, recalled):
+    """The recalls page's outbox (issue 22): a retest kept on the phone is sent with its key and its time, by a
+    phone whose clock runs ten minutes slow; sent again it gets the first reply; refused, it says why in JSON."""
+    waiting = Recall.objects.filter(state="ordered").exclude(pk__in=[r.pk for r in recalled]).order_by("pk")
+    recall, other = waiting[0], waiting[1]
+    Recall.objects.filter(pk__in=[recall.pk, other.pk]).update(ordered_at=clock.now() - timedelta(hours=1))
+    worker = district.client(district.worker_a)
+    phone_now = clock.now() - timedelta(minutes=10)
+    taken = phone_now - timedelta(minutes=15)  # fifteen minutes before sending: 15 minutes ago, whatever its clock
+
+    def send(key: str, recall_id: int, tube: str):
+        return worker.post(
+            "/testing/recalls/",
+            {"recall": recall_id, "tube_code": tube, "key": key, "at": taken.isoformat()},
+            HTTP_X_FANGKONG_OUTBOX="1",
+            HTTP_X_FANGKONG_SENT_AT=phone_now.isoformat(),
+        ).json()
+
+    first = send("rt-off-1", recall.pk, "RT-OFF-1")
+    assert first["ok"] and first["code"] == "retest_sampled" and "RT-OFF-1" in first["message"]
+    assert send("rt-off-1", recall.pk, "RT-OFF-1") == first  # sent again: the first reply, one retest
+    sample = Sample.objects.get(tube__code="RT-OFF-1")
+    assert abs(sample.collected_at - (clock.now() - timedelta(minutes=15))) < timedelta(seconds=5)
+    refused = send("rt-off-2", other.pk, "RT-OFF-1")  # the tube used already
+    assert refused["ok"] is False and refused["code"] == "duplicate" and refused["message"]
+    early = worker.post(  # a time before the recall was ordered: refused naming the time
+        "/testing/recalls/",
+        {"recall": other.pk, "tube_code": "RT-OFF-3", "key": "rt-off-3", "at": "2020-01-01T08:00:00+08:00"},
+        HTTP_X_FANGKONG_OUTBOX="1",
+    ).json()
+    assert early["ok"] is False and early["code"] == "out_of_range"
+    assert Sample.objects.filter(tube__code__startswith="RT-OFF").count() == 1
+
+
+def test_the_recalls_page_is_an_outbox_page(district, testing, recalled):
+    page = district.client(district.worker_a).get("/testing/recalls/").content.decode()
+    assert 'id="outbox"' in page and "data-outbox" in page and 'name="key"' in page

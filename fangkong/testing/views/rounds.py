@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -10,7 +11,9 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock, pii
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import FieldError
+from fangkong.core.errors import Code, FieldError
+from fangkong.core.idempotency import idempotent
+from fangkong.core.outbox import fingerprint, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -66,28 +69,56 @@ def _round_said(round_) -> str:
     return said
 
 
+def _recall_retest(request) -> tuple[str, FieldError | None]:
+    """One retest from the recalls page, once per key (a double tap, the outbox sending it again): what to say."""
+    recall_id = param_id(request.POST, "recall") or 0
+
+    def run() -> tuple[int, dict]:
+        data = RecallSampleInput.from_form(request.POST)
+        data.at = phone_time(request, data.at)  # kept by the phone: its clock corrected (core.outbox)
+        recall = recall_sample(actor=request.user, recall_id=recall_id, **data.dict())
+        assert recall.retest_tube is not None  # just sampled
+        said = _(
+            "Retest recorded: %(who)s sampled alone into tube %(c)s. Next: seal the tube in a bag for the lab;"
+            " %(who)s stays under temporary control until its result."
+        ) % {"who": pii.mask_name(recall.person.name), "c": recall.retest_tube.code}
+        return 201, {"said": said}
+
+    try:
+        _status, reply = idempotent(
+            request,
+            f"page-recall:{recall_id}",
+            run,
+            key=request.POST.get("key", "")[:64],
+            fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time
+        )
+    except FieldError as exc:
+        return "", exc
+    if "said" not in reply:  # a 409: this retest is being recorded by another request, or the key came with another
+        if reply.get("code") == "idempotency_key_reused":
+            return "", FieldError(
+                "tube_code", _("This scan's key came with another scan: scan again."), code=Code.DUPLICATE
+            )
+        return "", FieldError("tube_code", _("This scan is being recorded already."), code=Code.IN_PROGRESS)
+    return reply["said"], None
+
+
 @scoped
 def recall_list(request):
     if not has_cap(request.user, Cap.TESTING_RECALL):
         raise Forbidden(Cap.TESTING_RECALL)
     error = None
     if request.method == "POST":
-        try:
-            data = RecallSampleInput.from_form(request.POST)
-            recall = recall_sample(actor=request.user, recall_id=param_id(request.POST, "recall") or 0, **data.dict())
-            assert recall.retest_tube is not None  # just sampled
-            messages.success(
-                request,
-                _(
-                    "Retest recorded: %(who)s sampled alone into tube %(c)s. Next: seal the tube in a bag for the lab;"
-                    " %(who)s stays under temporary control until its result."
-                )
-                % {"who": pii.mask_name(recall.person.name), "c": recall.retest_tube.code},
-                extra_tags="retest_sampled",
-            )
+        said, error = _recall_retest(request)
+        if request.headers.get("X-Fangkong-Outbox"):  # kept by the page's outbox, sent now: JSON, as the site's
+            if error is not None:
+                return JsonResponse({"ok": False, "code": str(error.code), "message": str(error.message)})
+            return JsonResponse({"ok": True, "code": "retest_sampled", "message": said})
+        if said:
+            messages.success(request, said, extra_tags="retest_sampled")
+            # The page drawn after the redirect names the key answered, for the outbox to clear (core/_outbox.html).
+            request.session["outbox_done"] = request.POST.get("key", "")[:64]
             return redirect(request.get_full_path())
-        except FieldError as exc:
-            error = exc
     qs = selectors.recalls_visible(user=request.user).select_related("round").order_by("state", "ordered_at")
     qs, within = narrowed(qs, user=request.user, cap=Cap.TESTING_RECALL, params=request.GET)
     state = request.GET.get("state", "ordered")
@@ -104,6 +135,7 @@ def recall_list(request):
             "states": Recall.State.choices,
             "query": query,
             "within": within,
+            "outbox_done": request.session.pop("outbox_done", ""),
         },
         status=400 if error else 200,
     )

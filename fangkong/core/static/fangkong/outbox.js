@@ -176,6 +176,17 @@
     return tubes[code];
   }
 
+  /* Signed out (a phone lost, signed out from the desk): the pages this phone kept — with the names they show —
+     and the status list go at once; the scans wait for their account (the sign-in page deletes the pages too). */
+  function forget() {
+    if (!window.caches) return;
+    caches.keys().then(function (keys) {
+      keys.forEach(function (k) {
+        if (k.indexOf("fangkong-pages-") === 0 || k === "fangkong-status-list") caches.delete(k);
+      });
+    }).catch(function () {});
+  }
+
   function token() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
     return field ? field.value : "";
@@ -211,6 +222,7 @@
       }).then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
           signedOut = true;  // signed out meanwhile (here or remotely): nothing more is sent
+          forget();
           return false;
         }
         if (response.status >= 500 || response.status === 429) {

@@ -3,7 +3,8 @@
    scans themselves wait in the page's outbox (fangkong/core/static/fangkong/outbox.js). Nothing but GETs of this
    origin is touched: a POST always goes to the network, and the outbox keeps it when the network is down. */
 "use strict";
-var CACHE = "fangkong-field-{{ version }}";
+var CACHE = "fangkong-field-{{ version }}";  // the files the pages need
+var PAGES_CACHE = "fangkong-pages-{{ version }}";  // the pages, as last fetched: an account's (deleted at sign-in)
 var FILES = [{% for f in files %}"{% static f %}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var PAGES = [{% for p in pages %}"{{ p }}"{% if not forloop.last %}, {% endif %}{% endfor %}];
 var STATIC = "{% get_static_prefix %}";
@@ -20,13 +21,14 @@ function field(url) {
 
 self.addEventListener("activate", function (event) {
   event.waitUntil(caches.keys().then(function (keys) {
-    return Promise.all(keys.filter(function (k) { return k.indexOf("fangkong-field-") === 0 && k !== CACHE; })
-      .map(function (k) { return caches.delete(k); }));
+    return Promise.all(keys.filter(function (k) {
+      return (k.indexOf("fangkong-field-") === 0 && k !== CACHE) || (k.indexOf("fangkong-pages-") === 0 && k !== PAGES_CACHE);
+    }).map(function (k) { return caches.delete(k); }));
   }).then(function () { return self.clients.claim(); }).then(function () {
     // The field pages open now were fetched before this worker ran (a first visit): kept now, so that the page a
     // sampler opened once this morning opens again when the network drops.
     return self.clients.matchAll({ type: "window" }).then(function (open) {
-      return caches.open(CACHE).then(function (cache) {
+      return caches.open(PAGES_CACHE).then(function (cache) {
         return Promise.all(open.map(function (client) {
           var url = new URL(client.url);
           if (!field(url)) return null;
@@ -50,7 +52,7 @@ self.addEventListener("fetch", function (event) {
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok && !response.redirected) {
         var copy = response.clone();
-        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+        caches.open(PAGES_CACHE).then(function (cache) { cache.put(request, copy); });
       }
       return response;
     }).catch(function () {
