@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .audit import audit_record
 from .auth import tokens_revoke
+from .devices import device_rekey
 from .errors import Code, FieldError
 from .passwords import password_changed
 from .ratelimit import RateLimited
@@ -147,6 +148,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):
         response = super().form_valid(form)
         update_session_auth_hash(self.request, form.user)
+        device_rekey(self.request)  # the session's key changed with the password: this device keeps its row
         password_changed(self.request, form.user)
         audit_record(actor=self.request.user, action="auth.password_change", obj=self.request.user)
         # A changed password (a suspected leak, often) ends the API tokens minted with the old one too.

@@ -72,14 +72,29 @@ def _store():
     return import_string(f"{settings.SESSION_ENGINE}.SessionStore")
 
 
+DEVICE_KEY = "fangkong_device"  # the session's own row, found again when the session's key changes
+
+
 def _on_login(sender, request, user, **kwargs) -> None:
     session = getattr(request, "session", None)
     if session is None or not session.session_key:
         return
-    SignedInDevice.objects.update_or_create(
+    row, _made = SignedInDevice.objects.update_or_create(
         session_key=session.session_key,
         defaults={"user": user, "agent": request.headers.get("User-Agent", "")[:200], "signed_in_at": clock.now()},
     )
+    session[DEVICE_KEY] = row.pk
+
+
+def device_rekey(request) -> None:
+    """The session got a new key (a password change cycles it): its device row follows, else the device would
+    drop off the list while still signed in — and could no longer be signed out from elsewhere."""
+    session = getattr(request, "session", None)
+    if session is None or not session.get(DEVICE_KEY):
+        return
+    if not session.session_key:
+        session.save()
+    SignedInDevice.objects.filter(pk=session[DEVICE_KEY], user=request.user).update(session_key=session.session_key)
 
 
 def _on_logout(sender, request, user, **kwargs) -> None:

@@ -26,7 +26,10 @@ LIMIT = timedelta(days=2)  # more than this is not a clock: the phone's time is 
 def phone_offset(request: HttpRequest) -> timedelta:
     """How far the sending phone's clock is behind the server's (negative: ahead); zero when not told or within
     the tolerance."""
-    sent = parse_datetime(request.headers.get(SENT_AT, "") or "")
+    try:
+        sent = parse_datetime(request.headers.get(SENT_AT, "") or "")
+    except ValueError:  # well formed, but no time (the 30th of February): not told
+        return timedelta(0)
     if sent is None or sent.tzinfo is None:
         return timedelta(0)
     offset = clock.now() - sent

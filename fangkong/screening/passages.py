@@ -395,23 +395,27 @@ def passage_register(*, actor, checkpoint_id: int, data: PassageInput) -> Passag
     return PassageResult(passage, followup, violation, new_followup)
 
 
+OFFLINE_BASIS = re.compile(r"^rules=[0-9a-f]{1,16}(;list=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)?$")
+
+
 def _offline(data: PassageInput) -> tuple[str, str, str]:
-    """The page's decision offline, if it made one: checked as any field is (a page of another version may send a
-    rule this one does not know: refused, as an unknown instruction is)."""
-    if not data.offline_instruction:
+    """The page's decision offline, if it made one — only with a registration kept offline (`occurred_at`): on
+    one made online it would be nobody's decision, and could raise the hall's alert at will. Advisory: a value this
+    version does not know (a page of another release) is left out, never the passage with it."""
+    if not data.offline_instruction or data.occurred_at is None:
         return "", "", ""
     if data.offline_instruction not in Instruction.values:
-        raise FieldError("offline_instruction", _("Unknown instruction."), code=Code.UNKNOWN_CHOICE)
-    if data.offline_rule not in OFFLINE_RULES:
-        raise FieldError("offline_rule", _("Unknown rule."), code=Code.UNKNOWN_CHOICE)
-    return data.offline_instruction, data.offline_rule, _text(data.offline_basis, 100)
+        return "", "", ""
+    rule = data.offline_rule if data.offline_rule in OFFLINE_RULES else ""
+    basis = data.offline_basis if OFFLINE_BASIS.match(data.offline_basis or "") else ""
+    return data.offline_instruction, rule, basis
 
 
 def _flag_difference(passage: Passage, checkpoint: Checkpoint) -> None:
     """The page decided offline otherwise than the server does now: the leader of the shift on duty when it was
     registered is told (else the leaders on duty now), in this transaction. A traveller let go on a milder
-    instruction than the server's is also an alert on the hall of everyone over the checkpoint: someone may be on
-    the way who should have been held."""
+    instruction than the server's is also an alert on the hall of everyone over the checkpoint (someone may be on
+    the way who should have been held) — as is any difference when no leader is on duty to be told."""
     on_duty = Shift.objects.filter(checkpoint=checkpoint, leader__isnull=False).select_related("leader")
     now = clock.now()
     leaders = [s.leader for s in on_duty.filter(starts_at__lte=passage.at, ends_at__gt=passage.at)] or [
@@ -434,7 +438,9 @@ def _flag_difference(passage: Passage, checkpoint: Checkpoint) -> None:
         ),
         link=reverse("screening:passages") + f"?checkpoint={checkpoint.pk}&offline=differs",
     )
-    if INSTRUCTION_ORDER[passage.instruction] < INSTRUCTION_ORDER[passage.offline_instruction]:
+    # Milder offline than the server's: someone may be on the way who should have been held. With no leader on duty
+    # to tell, the hall is told of any difference: someone sees it.
+    if not leaders or INSTRUCTION_ORDER[passage.instruction] < INSTRUCTION_ORDER[passage.offline_instruction]:
         raise_alert(
             kind=OFFLINE_DIFFERENCE,
             subject=words(

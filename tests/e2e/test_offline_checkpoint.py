@@ -34,6 +34,12 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
     url = page.url
     assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
     page.goto(url)  # under the worker now: the page is kept for when the network drops
+    # One registered online from that page: the page kept carries its key, used now (the offline scans get theirs).
+    page.get_by_label(re.compile("证件号码")).fill(_number(9))
+    page.get_by_label(re.compile("^姓名")).fill("周零")
+    page.get_by_label(re.compile("目的地址")).fill("辽宁省盘锦市双台子区")
+    page.get_by_role("button", name=re.compile("^登记$")).click()
+    page.locator("#result").wait_for()
     before = Passage.objects.count()
 
     phone.set_offline(True)
@@ -60,7 +66,7 @@ def test_passages_registered_offline_count_once_at_their_time(browser, live_serv
     assert sorted(passages.values_list("name", flat=True)) == sorted(names)  # each exactly once
     assert all(p.at < back for p in passages)  # at the time each was registered, not when it was sent
     checkpoint = passages[0].checkpoint_id
-    assert IdempotencyRecord.objects.filter(scope=f"page-passage:{checkpoint}").count() == 3
+    assert IdempotencyRecord.objects.filter(scope=f"page-passage:{checkpoint}").count() == 4  # and the online one
     phone.close()
 
 
@@ -130,4 +136,7 @@ def test_a_page_opened_once_opens_again_offline(browser, live_server, transactio
     phone.set_offline(True)
     page.goto(url)
     assert page.get_by_role("button", name=re.compile("^登记$")).is_visible()
+    for start in ("/", "/screening/checkpoints/"):  # the installed app's start, the list (a redirect): the kept page
+        page.goto(f"{live_server.url}{start}")
+        assert page.url == url and page.get_by_role("button", name=re.compile("^登记$")).is_visible()
     phone.close()

@@ -74,3 +74,20 @@ def test_an_administrator_signs_an_account_out_everywhere(district):
     again = _phone(grid)
     refused = _phone(district.worker_a).post(f"/admin/staff/{grid.pk}/action", {"action": "sign_out"})
     assert refused.status_code == 404 and _signed_in(again)  # not theirs to see
+
+
+def test_a_password_change_keeps_the_device_on_the_list(district):
+    """Changing the password gives the session a new key (the first sign-in of a new field phone must): the device
+    stays listed, and can still be signed out from elsewhere."""
+    phone = _phone(district.worker_a)
+    changed = phone.post(
+        "/account/password/",
+        {"old_password": PASSWORD, "new_password1": "a-new-long-Passw0rd", "new_password2": "a-new-long-Passw0rd"},
+    )
+    assert changed.status_code == 302
+    listed = phone.get("/account/devices/").context["devices"]
+    assert [d.current for d in listed] == [True]
+    desk = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert desk.post("/login/", {"username": "worker_a", "password": "a-new-long-Passw0rd"}).status_code == 302
+    desk.post("/account/devices/", {"all": "1"})
+    assert not _signed_in(phone)

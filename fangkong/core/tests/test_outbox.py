@@ -36,3 +36,8 @@ def test_a_phones_clock_is_corrected_by_how_far_it_is_off(off, corrected):
 def test_no_correction_without_a_phone_time_to_go_by(said):
     assert phone_offset(RequestFactory().post("/", HTTP_X_FANGKONG_SENT_AT=said)) == timedelta(0)
     assert phone_time(_sent(clock.now()), None) is None
+
+
+@pytest.mark.parametrize("said", ["2026-02-30T08:00:00Z", "2026-12-01T25:00:00Z", "2026-12-01T08:00:00+99:00"])
+def test_a_time_that_is_no_time_is_not_a_fault(said):
+    assert phone_offset(RequestFactory().post("/", HTTP_X_FANGKONG_SENT_AT=said)) == timedelta(0)

@@ -132,10 +132,11 @@ class Passage(models.Model):
         said = [_("rules %(version)s") % {"version": parts["rules"]}] if parts.get("rules") else []
         try:
             issued = datetime.fromisoformat(parts.get("list", "").replace("Z", "+00:00"))
-        except ValueError:
+            at = clock.localtime(issued)  # a time without its offset, or past the calendar: no list named
+        except (ValueError, OverflowError):
             said.append(str(_("no status list")))
         else:
-            said.append(_("status list of %(at)s") % {"at": clock.localtime(issued)})
+            said.append(_("status list of %(at)s") % {"at": at})
         return "; ".join(str(s) for s in said)
 
     @property

@@ -10,10 +10,9 @@ import pytest
 
 from fangkong.conftest import make_user
 from fangkong.core import clock
-from fangkong.core.errors import Code, FieldError
 from fangkong.core.models import HallAlert, Notification
 from fangkong.screening import offline
-from fangkong.screening.models import Passage, Shift
+from fangkong.screening.models import Shift
 from fangkong.screening.passages import PassageInput, passage_register
 from fangkong.screening.protocol import protocol_update
 from fangkong.screening.riskareas import risk_area_end
@@ -124,17 +123,42 @@ def test_a_stricter_decision_offline_is_told_but_not_raised(district, screening)
 
 
 @pytest.mark.parametrize(
-    ("field", "values"),
+    ("values", "kept"),
     [
-        ("offline_instruction", {"offline_instruction": "wave_through", "offline_rule": "no_risk"}),
-        ("offline_rule", {"offline_instruction": "let_pass", "offline_rule": "because"}),
+        # A page of another release: an instruction or a rule this version does not know is left out, never the
+        # passage (the traveller is through already).
+        ({"offline_instruction": "wave_through", "offline_rule": "no_risk"}, ("", "", "")),
+        ({"offline_instruction": "let_pass", "offline_rule": "because"}, ("let_pass", "", "")),
+        # A basis not as the page writes it (it would be shown in the passages list): left out.
+        (
+            {"offline_instruction": "let_pass", "offline_rule": "no_risk", "offline_basis": "list=2026-12-03T08:00:00"},
+            ("let_pass", "no_risk", ""),
+        ),
+        (
+            {
+                "offline_instruction": "let_pass",
+                "offline_rule": "no_risk",
+                "offline_basis": "rules=abc;list=9999-12-31T23:59:59Z",
+            },
+            ("let_pass", "no_risk", "rules=abc;list=9999-12-31T23:59:59Z"),
+        ),
     ],
 )
-def test_an_unknown_offline_decision_is_refused_naming_the_field(district, screening, field, values):
-    with pytest.raises(FieldError) as caught:
-        _register(district, screening, **values)
-    assert caught.value.field == field and caught.value.code == Code.UNKNOWN_CHOICE
-    assert not Passage.objects.exists()
+def test_an_offline_decision_this_version_does_not_read_is_left_out_not_the_passage(district, screening, values, kept):
+    passage = _register(district, screening, **values)
+    assert (passage.offline_instruction, passage.offline_rule, passage.offline_basis) == kept
+    page = district.client(district.hq).get("/screening/passages/?offline=decided")  # shown without a fault
+    assert page.status_code == 200
+
+
+def test_an_offline_decision_on_a_registration_made_online_is_nobodys(district, screening):
+    """Without the time it was kept (`occurred_at`), a registration was made online: an offline decision sent
+    with it is ignored — it would raise the hall's alert at will."""
+    data = PassageInput.from_form(
+        form(district, origin="", offline_instruction="central_isolation", offline_rule="status_listed")
+    )
+    passage = passage_register(actor=screening.staff1, checkpoint_id=screening.cp1.pk, data=data).passage
+    assert passage.offline_instruction == "" and not passage.offline_differs
 
 
 def test_the_outbox_hears_the_servers_word_beside_the_one_given_offline(district, screening):
@@ -192,3 +216,16 @@ def test_the_status_list_for_a_field_page_is_a_scanners_and_limited(district, sc
         assert c.get("/containment/status-list.json").status_code == 200
     limited = c.get("/containment/status-list.json")  # a page asks every few minutes: more is refused, not a 500
     assert limited.status_code == 429 and limited.json()["code"] == "rate_limited" and limited["Retry-After"]
+
+
+def test_a_difference_with_no_leader_on_duty_goes_to_the_hall(district, screening):
+    passage = _register(
+        district,
+        screening,
+        origin="吉林省长春市",
+        offline_instruction="central_isolation",
+        offline_rule="status_listed",
+        offline_basis="rules=abc123",
+    )
+    assert passage.offline_differs and not Notification.objects.exists()
+    assert HallAlert.objects.filter(kind="screening.offline_difference").count() == 1

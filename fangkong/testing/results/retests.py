@@ -75,7 +75,11 @@ def recall_sample(*, actor, recall_id: int, tube_code: str, at: datetime | None 
         action="testing.recall_sample",
         obj=recall,
         object_repr=pii.mask_name(recall.person.name),
-        fields={"tube": code, **({"replaces": replaced} if replaced else {})},
+        fields={
+            "tube": code,
+            **({"replaces": replaced} if replaced else {}),
+            **({"taken_at": now.isoformat()} if at is not None else {}),  # kept offline: when it was taken
+        },
     )
     return recall
 

@@ -107,6 +107,12 @@
     var labelled = form.elements[form.getAttribute("data-outbox-label") || "person"];
     var keep = (form.getAttribute("data-outbox-keep") || "").split(" ");
     var posting = "";  // the key of the scan being posted now (kept first)
+    // A key the server put in the page (for a form without this script): the page kept by the service worker
+    // carries one that was used already, so offline a scan never takes it.
+    var rendered = form.elements.key.value;
+    window.addEventListener("pageshow", function (event) {
+      if (event.persisted) { posting = ""; form.elements.key.value = ""; }  // back from the browser's cache: a new scan
+    });
     function label() {  // what the panel names a scan by: the number's ends, the tube
       var t = labelled ? labelled.value.trim() : "", tube = form.elements.tube_code;
       var code = tube ? tube.value.trim().toUpperCase() : "";
@@ -132,6 +138,7 @@
         return;
       }
       event.preventDefault();
+      if (form.elements.key.value === rendered) form.elements.key.value = newKey();
       var typed = labelled ? labelled.value.trim() : "";
       if (/^H[0-9A-Z]{11}$/i.test(typed)) {  // a household's code: its members are ticked on the page, online
         say(word("household", ""));

@@ -122,8 +122,11 @@
     } else {
       text = word("no-list");
     }
+    var read = new Date(Date.parse(book.read_at));  // with its date: a page kept for days has days-old rules
     listState.textContent = text + " " + word("rules").replace("{version}", book.version)
-      .replace("{at}", clock(Date.parse(book.read_at)));
+      .replace("{at}", read.toLocaleDateString(document.documentElement.lang || undefined, {
+        month: "2-digit", day: "2-digit", timeZone: block.getAttribute("data-tz") || undefined,
+      }) + " " + clock(read.getTime()));
     listState.classList.toggle("refused", bad);
   }
 
@@ -172,7 +175,8 @@
     ["offline_instruction", "offline_rule", "offline_basis"].forEach(function (n) { field(n).value = ""; });
     if (navigator.onLine) { card.hidden = true; return; }  // online the server decides, as always
     var code = codeField.value.trim();
-    if (code && looked.code !== code) {  // its look-up first (a hash takes a moment): then the same submit again
+    // Looked up again unless answered from a list (a look-up made before the kept list was checked said nothing).
+    if (code && (looked.code !== code || (looked.listed === null && usable()))) {  // its look-up first (a hash takes a moment): then the same submit again
       event.preventDefault();
       event.stopImmediatePropagation();
       lookup(code).then(function (listed) {
@@ -217,7 +221,11 @@
     block.hidden = navigator.onLine;
     showState();
   }
-  window.addEventListener("online", function () { mode(); fetchList().then(showState); });
+  window.addEventListener("online", function () {
+    card.hidden = true;  // the last decision offline is past: the server's word comes in the outbox's panel
+    mode();
+    fetchList().then(showState);
+  });
   window.addEventListener("offline", mode);
   if (key) {
     kept().then(function (p) { return p ? take(p) : false; }).then(fetchList).then(showState);

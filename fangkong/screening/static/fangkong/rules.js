@@ -132,7 +132,9 @@
     if (d.detail === book.reported_trip && d.rule.indexOf("risk_area_") === 0) return book.reported_texts[d.rule];
     var area = d.area, where = area ? area.name + (area.notice ? "（" + area.notice + "）" : "") : "";
     var words = book.texts[d.rule] || d.rule;
-    return words.replace(/%\(where\)s/g, where).replace(/%\(detail\)s/g, d.detail);
+    // A function, not a string, as the replacement: a "$&" typed in a place is text, not a pattern.
+    return words.replace(/%\(where\)s/g, function () { return where; })
+      .replace(/%\(detail\)s/g, function () { return d.detail; });
   }
 
   root.fangkongRules = {

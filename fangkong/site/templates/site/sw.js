@@ -41,13 +41,29 @@ self.addEventListener("activate", function (event) {
   }));
 });
 
+/* A kept field page under `prefix` (the checkpoints' list redirects to its one checkpoint, never kept itself),
+   else any kept one, as a redirect to it; else the browser's error. */
+function keptPage(prefix) {
+  return caches.open(PAGES_CACHE).then(function (cache) { return cache.keys(); }).then(function (requests) {
+    var paths = requests.map(function (r) { return new URL(r.url); });
+    var under = paths.filter(function (u) { return prefix && u.pathname.indexOf(prefix) === 0; });
+    var page = under[0] || paths[0];
+    return page ? Response.redirect(page.href, 302) : Response.error();
+  });
+}
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   if (request.method !== "GET") return;
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
-    if (!field(url)) return;
+    if (!field(url)) {
+      // Offline, the installed app's start (/) or any other page: the field page kept last, rather than the
+      // browser's error page. Online, untouched.
+      event.respondWith(fetch(request).catch(function () { return keptPage(""); }));
+      return;
+    }
     // A field page: the network's answer when there is one (kept for later), else the one kept.
     event.respondWith(fetch(request).then(function (response) {
       if (response.ok && !response.redirected) {
@@ -57,7 +73,7 @@ self.addEventListener("fetch", function (event) {
       return response;
     }).catch(function () {
       // By address alone: a page kept at activation was fetched, not navigated to (its request's headers differ).
-      return caches.match(request, { ignoreVary: true }).then(function (kept) { return kept || Response.error(); });
+      return caches.match(request, { ignoreVary: true }).then(function (kept) { return kept || keptPage(url.pathname); });
     }));
     return;
   }
