@@ -15,7 +15,7 @@ from fangkong.core.models import IdempotencyRecord
 from fangkong.screening.models import Passage
 from fangkong.site.demo import seed_demo
 
-from .test_people_browser import _login
+from .field import field_phone
 
 pytestmark = pytest.mark.browser
 
@@ -27,12 +27,7 @@ def _number(i: int) -> str:
 
 def test_passages_registered_offline_count_once_at_their_time(browser, live_server, transactional_db, screenshot_dir):
     seed_demo(people=300)
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    _login(page, live_server, "checkpoint_staff")
-    page.goto(f"{live_server.url}/screening/checkpoints/")  # one checkpoint: straight to its form
-    url = page.url
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone, page, url = field_phone(browser, live_server, "checkpoint_staff", "/screening/checkpoints/")
     page.goto(url)  # under the worker now: the page is kept for when the network drops
     # One registered online from that page: the page kept carries its key, used now (the offline scans get theirs).
     page.get_by_label(re.compile("证件号码")).fill(_number(9))
@@ -77,12 +72,7 @@ def test_a_post_the_network_loses_is_sent_again_once(browser, live_server, trans
     error page; back on the checkpoint page, the outbox sends the registration again with its key and the time it
     was taken: registered exactly once either way."""
     seed_demo(people=300)
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    _login(page, live_server, "checkpoint_staff")
-    page.goto(f"{live_server.url}/screening/checkpoints/")
-    url = page.url
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone, page, url = field_phone(browser, live_server, "checkpoint_staff", "/screening/checkpoints/")
     page.goto(url)
     page.wait_for_load_state("networkidle")
 
@@ -122,12 +112,7 @@ def test_a_post_the_network_loses_is_sent_again_once(browser, live_server, trans
 def test_a_page_opened_once_opens_again_offline(browser, live_server, transactional_db):
     """The first visit installs the worker, which then keeps the page already open: no second visit needed."""
     seed_demo(people=300)
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    _login(page, live_server, "checkpoint_staff")
-    page.goto(f"{live_server.url}/screening/checkpoints/")  # one visit
-    url = page.url
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone, page, url = field_phone(browser, live_server, "checkpoint_staff", "/screening/checkpoints/")
     page.wait_for_function(
         "u => caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match(u)))))"
         ".then(found => found.some(Boolean))",

@@ -22,6 +22,7 @@ from fangkong.registry.models import Person
 from fangkong.screening.models import Passage
 from fangkong.site.demo import seed_demo
 
+from .field import field_phone
 from .test_offline_checkpoint import _number
 from .test_people_browser import _login
 
@@ -61,12 +62,7 @@ def test_offline_the_list_holds_a_marked_code_and_the_server_checks_again(
     held, unscanned = _red_people(2)
     code = person_code(actor=hq, person_id=held.pk)
     status_list.status_list_build()  # the list the page fetches: with the code just issued
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    _login(page, live_server, "checkpoint_staff")
-    page.goto(f"{live_server.url}/screening/checkpoints/")
-    url = page.url
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone, page, url = field_phone(browser, live_server, "checkpoint_staff", "/screening/checkpoints/")
     page.goto(url)  # kept by the worker; the list fetched and kept beside it
     page.wait_for_function(KEPT)
     assert page.locator("[data-offline]").is_hidden()  # online: the server decides, nothing more to type
@@ -152,12 +148,7 @@ def test_a_list_that_fails_its_checks_is_not_answered_from(browser, live_server,
             payload, issued_at=stamp(now + timedelta(hours=2)), expires_at=stamp(now + timedelta(hours=26))
         ),
     }[case]
-    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
-    page = phone.new_page()
-    _login(page, live_server, "checkpoint_staff")
-    page.goto(f"{live_server.url}/screening/checkpoints/")
-    url = page.url
-    assert page.evaluate("navigator.serviceWorker.ready.then(r => !!r.active)")
+    phone, page, url = field_phone(browser, live_server, "checkpoint_staff", "/screening/checkpoints/")
     page.goto(url)
     page.wait_for_function(KEPT)
     page.evaluate(
