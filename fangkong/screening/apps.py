@@ -88,7 +88,7 @@ class ScreeningConfig(AppConfig):
         hall.register_indicators("screening", _("Screening"), screening_hall.indicators, order=10)
         hall.register_alert_kind(HIGH_RISK_ARRIVAL, _("High-risk arrival"), cap=Cap.PASSAGE_VIEW, severity="bad")
         hall.register_alert_kind(
-            OFFLINE_DIFFERENCE, _("Let go offline on a milder instruction"), cap=Cap.PASSAGE_VIEW, severity="bad"
+            OFFLINE_DIFFERENCE, _("Decided offline otherwise than the server"), cap=Cap.PASSAGE_VIEW, severity="bad"
         )
         hall.register_alert_kind(
             CONTACT_MISSED_ALERT, _("Arrivals not contacted in time"), cap=Cap.PASSAGE_VIEW, severity="bad"

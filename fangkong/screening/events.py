@@ -15,7 +15,7 @@ class FollowupChanged(TypedDict):
 
 
 # The command hall's alerts screening raises (core.alerts; the kinds are registered in apps.py).
-OFFLINE_DIFFERENCE = "screening.offline_difference"  # decided offline more mildly than the server decides
+OFFLINE_DIFFERENCE = "screening.offline_difference"  # decided offline otherwise (milder, or no leader)
 HIGH_RISK_ARRIVAL = "screening.high_risk_arrival"  # an arrival from a high-risk area, at the checkpoint
 CONTACT_MISSED_ALERT = (
     "screening.contact_missed"  # arrivals nobody contacted by their deadline (a sweep, per community)
