@@ -114,7 +114,8 @@
       if (event.persisted) { posting = ""; form.elements.key.value = ""; }  // back from the browser's cache: a new scan
     });
     function label() {  // what the panel names a scan by: the number's ends, the tube
-      var t = labelled ? labelled.value.trim() : "", tube = form.elements.tube_code;
+      var t = labelled ? labelled.value.trim() : "";
+      var tube = labelled === form.elements.tube_code ? null : form.elements.tube_code;  // the recalls: the tube is the label
       var code = tube ? tube.value.trim().toUpperCase() : "";
       return (t.length > 6 ? t.slice(0, 1) + "…" + t.slice(-4) : t) + (code ? " · " + code : "");
     }
