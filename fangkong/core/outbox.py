@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 
 from django.http import HttpRequest
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from . import clock
+from .errors import Code, FieldError
 from .idempotency import request_fingerprint
 
 SENT_AT = "X-Fangkong-Sent-At"
@@ -43,3 +45,12 @@ def phone_time(request: HttpRequest, at: datetime | None) -> datetime | None:
 
 def fingerprint(request: HttpRequest, *time_fields: str) -> bytes:
     return request_fingerprint(request, ignore=time_fields)
+
+
+def conflict(reply: dict, field: str) -> FieldError:
+    """A field page's 409 from core.idempotency, as the page and its outbox read it: the key came with another scan
+    (refused for good), or this scan is being recorded by another request right now (`in_progress`: the outbox
+    sends it again later, and is then answered with that request's reply)."""
+    if reply.get("code") == "idempotency_key_reused":
+        return FieldError(field, _("This scan's key came with another scan: scan again."), code=Code.DUPLICATE)
+    return FieldError(field, _("This scan is being recorded already."), code=Code.IN_PROGRESS)

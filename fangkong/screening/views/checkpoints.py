@@ -14,9 +14,9 @@ from django.utils.translation import pgettext
 from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import Code, FieldError
+from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
-from fangkong.core.outbox import fingerprint, phone_time
+from fangkong.core.outbox import conflict, fingerprint, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
@@ -102,9 +102,8 @@ def checkpoint_register(request, checkpoint_id: int):
         )
     if "passage" not in body:  # a 409: the same form is still being registered by another request
         if outbox:  # still being recorded: sent again later by the outbox, then answered with the first reply
-            reused = body.get("code") == "idempotency_key_reused"  # the key came with another registration
-            code = Code.DUPLICATE if reused else Code.IN_PROGRESS
-            return JsonResponse({"ok": False, "code": str(code), "message": str(body.get("detail", ""))})
+            refused = conflict(body, "key")
+            return JsonResponse({"ok": False, "code": str(refused.code), "message": str(refused.message)})
         return redirect("screening:checkpoint", checkpoint_id=checkpoint.pk)
     passage = selectors.passage_get(user=request.user, passage_id=body["passage"])
     if outbox:  # registered now, at the time it was taken: what the instruction was

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from fangkong.core import clock, pii
 from fangkong.core.decorators import scoped
-from fangkong.core.errors import Code, FieldError
+from fangkong.core.errors import FieldError
 from fangkong.core.idempotency import idempotent
-from fangkong.core.outbox import fingerprint, phone_time
+from fangkong.core.outbox import conflict, fingerprint, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -95,11 +95,7 @@ def _recall_retest(request) -> tuple[str, FieldError | None]:
     except FieldError as exc:
         return "", exc
     if "said" not in reply:  # a 409: this retest is being recorded by another request, or the key came with another
-        if reply.get("code") == "idempotency_key_reused":
-            return "", FieldError(
-                "tube_code", _("This scan's key came with another scan: scan again."), code=Code.DUPLICATE
-            )
-        return "", FieldError("tube_code", _("This scan is being recorded already."), code=Code.IN_PROGRESS)
+        return "", conflict(reply, "tube_code")
     return reply["said"], None
 
 

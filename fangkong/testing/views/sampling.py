@@ -13,7 +13,7 @@ from fangkong.core import clock
 from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.outbox import fingerprint, phone_time
+from fangkong.core.outbox import conflict, fingerprint, phone_time
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound, has_cap
@@ -74,13 +74,7 @@ def _scan(
     else:
         _status, reply = run()
     if "said" not in reply:  # a 409: the key came with another scan, or this one is being recorded right now
-        if reply.get("code") == "idempotency_key_reused":
-            refused = FieldError(
-                "person", _("This scan's key came with another scan: scan again."), code=Code.DUPLICATE
-            )
-        else:  # the outbox sends it again later (and is then answered with that request's reply)
-            refused = FieldError("person", _("This scan is being recorded already."), code=Code.IN_PROGRESS)
-        return None, refused, None
+        return None, conflict(reply, "person"), None
     said = Said(*reply["said"]) if reply["said"] else None
     error = Refused(*reply["error"]) if reply["error"] else None
     return said, error, reply.get("household")
