@@ -25,6 +25,7 @@ class Code(StrEnum):
     DUPLICATE = "duplicate"
     IN_PROGRESS = "in_progress"  # the same request (its key) is being recorded by another one right now: retry
     EXPIRED = "expired"
+    TOO_OLD = "too_old"  # kept (offline) for longer than the server remembers a request's key
     UNREADABLE = "unreadable"
     UNSUPPORTED_TYPE = "unsupported_type"
     TYPE_MISMATCH = "type_mismatch"

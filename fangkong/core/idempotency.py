@@ -18,6 +18,19 @@ from .models import IdempotencyRecord
 
 IN_PROGRESS = 0
 
+# How long stored replies are kept, in days: the data-protection module's period for them (it registers its reader
+# at start-up); 1, the least that period may be, where nothing is registered.
+_reply_days: list[Callable[[], int]] = []
+
+
+def register_reply_period(days: Callable[[], int]) -> None:
+    _reply_days[:] = [days]
+
+
+def replies_kept_days() -> int:
+    """How long a key is remembered: a request sent again after that is not known as the same one."""
+    return _reply_days[0]() if _reply_days else 1
+
 
 def idempotent(
     request: HttpRequest,

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from . import clock
 from .errors import Code, FieldError
-from .idempotency import request_fingerprint
+from .idempotency import replies_kept_days, request_fingerprint
 
 SENT_AT = "X-Fangkong-Sent-At"
 TOLERANCE = timedelta(seconds=30)  # less than this is transit, not a clock off
@@ -38,9 +38,25 @@ def phone_offset(request: HttpRequest) -> timedelta:
     return offset if TOLERANCE < abs(offset) < LIMIT else timedelta(0)
 
 
-def phone_time(request: HttpRequest, at: datetime | None) -> datetime | None:
-    """A scan's time by the phone's clock, on the server's."""
-    return at + phone_offset(request) if at is not None else None
+def phone_time(request: HttpRequest, at: datetime | None, field: str = "at") -> datetime | None:
+    """A scan's time by the phone's clock, on the server's. A scan kept on the phone for longer than the server
+    remembers its keys (the stored replies' period, less an hour for the request on its way) is refused: its first
+    send may have arrived with its reply lost, and the server could no longer tell — it would be counted twice."""
+    if at is None:
+        return None
+    at = at + phone_offset(request)
+    days = replies_kept_days()
+    if at < clock.now() - timedelta(days=days) + timedelta(hours=1):
+        raise FieldError(
+            field,
+            _(
+                "Kept on this phone for more than %(d)d days: the server can no longer tell whether it arrived before."
+                " Check the records, and enter it by hand if it is missing."
+            )
+            % {"d": days},
+            code=Code.TOO_OLD,
+        )
+    return at
 
 
 def fingerprint(request: HttpRequest, *time_fields: str) -> bytes:

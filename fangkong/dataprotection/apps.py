@@ -41,3 +41,11 @@ class DataProtectionConfig(AppConfig):
             )
 
         defaults.register("dataprotection.periods", periods)
+
+        from fangkong.core.idempotency import register_reply_period
+
+        from .classes import BY_KEY
+        from .services import period_days
+
+        # The field pages' outbox refuses a scan kept longer than its key is remembered (core.outbox).
+        register_reply_period(lambda: period_days(BY_KEY["api_replies"]))

@@ -25,6 +25,7 @@ def _sent(at) -> object:
         (timedelta(days=-3), timedelta(0)),  # not a clock: kept as it is, and checked as it is
     ],
 )
+@pytest.mark.django_db  # the oldest time taken is the stored replies' period, read from the database
 def test_a_phones_clock_is_corrected_by_how_far_it_is_off(off, corrected):
     offset = phone_offset(_sent(clock.now() + off))
     assert abs(offset - corrected) < timedelta(seconds=2)
@@ -41,3 +42,18 @@ def test_no_correction_without_a_phone_time_to_go_by(said):
 @pytest.mark.parametrize("said", ["2026-02-30T08:00:00Z", "2026-12-01T25:00:00Z", "2026-12-01T08:00:00+99:00"])
 def test_a_time_that_is_no_time_is_not_a_fault(said):
     assert phone_offset(RequestFactory().post("/", HTTP_X_FANGKONG_SENT_AT=said)) == timedelta(0)
+
+
+@pytest.mark.django_db
+def test_a_scan_kept_longer_than_the_districts_reply_period_is_refused():
+    """The limit is the data-protection period of stored replies (the district may lengthen it), less an hour."""
+    from fangkong.core.errors import FieldError
+    from fangkong.dataprotection.models import RetentionPeriod
+
+    now = clock.now()
+    with pytest.raises(FieldError) as refused:
+        phone_time(_sent(now), now - timedelta(days=2) + timedelta(minutes=59), "occurred_at")
+    assert refused.value.code == "too_old" and refused.value.field == "occurred_at"
+    assert phone_time(_sent(now), now - timedelta(hours=46)) is not None
+    RetentionPeriod.objects.update_or_create(data_class="api_replies", defaults={"days": 5})
+    assert phone_time(_sent(now), now - timedelta(days=4)) is not None

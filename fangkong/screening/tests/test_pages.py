@@ -308,3 +308,16 @@ def test_the_outbox_is_told_to_retry_a_registration_still_being_recorded_and_ref
     other = form(district, key="busy-1", name="另一人")  # the key with another registration: refused for good
     assert c.post(url, other, HTTP_X_FANGKONG_OUTBOX="1").json()["code"] == "duplicate"
     assert Passage.objects.count() == 1
+
+
+def test_a_registration_kept_longer_than_keys_are_remembered_is_refused_not_counted_twice(district, screening):
+    """Stored replies are kept two days: a registration kept on the phone longer may have arrived before with its
+    reply lost, and the server could not know it — refused with its reason, nothing registered (issue 22)."""
+    c = district.client(screening.staff1)
+    url = f"/screening/checkpoints/{screening.cp1.pk}/"
+    old = form(district, key="off-old", occurred_at=(clock.now() - timedelta(days=2, minutes=1)).isoformat())
+    refused = c.post(url, old, HTTP_X_FANGKONG_OUTBOX="1").json()
+    assert refused == {"ok": False, "code": "too_old", "message": refused["message"]} and "2" in refused["message"]
+    assert not Passage.objects.exists()
+    recent = form(district, key="off-recent", occurred_at=(clock.now() - timedelta(hours=46)).isoformat())
+    assert c.post(url, recent, HTTP_X_FANGKONG_OUTBOX="1").json()["ok"] is True

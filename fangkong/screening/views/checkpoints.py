@@ -76,7 +76,9 @@ def checkpoint_register(request, checkpoint_id: int):
 
     def run() -> tuple[int, dict]:
         data = PassageInput.from_form(request.POST)
-        data.occurred_at = phone_time(request, data.occurred_at)  # kept by the phone: its clock corrected
+        data.occurred_at = phone_time(
+            request, data.occurred_at, "occurred_at"
+        )  # kept by the phone: its clock corrected
         result = passage_register(actor=request.user, checkpoint_id=checkpoint.pk, data=data)
         reply = passage_reply(request.user, result)  # what the API answers: nothing from the register for staff
         told = ("followed_up_by", "violation_id")

@@ -128,10 +128,16 @@ def test_a_retest_kept_offline_counts_once_at_the_time_it_was_taken(district, te
     assert refused["ok"] is False and refused["code"] == "duplicate" and refused["message"]
     early = worker.post(  # a time before the recall was ordered: refused naming the time
         "/testing/recalls/",
-        {"recall": other.pk, "tube_code": "RT-OFF-3", "key": "rt-off-3", "at": "2020-01-01T08:00:00+08:00"},
+        {"recall": other.pk, "tube_code": "RT-OFF-3", "key": "rt-off-3", "at": clock.now() - timedelta(hours=3)},
         HTTP_X_FANGKONG_OUTBOX="1",
     ).json()
     assert early["ok"] is False and early["code"] == "out_of_range"
+    stale = worker.post(  # kept longer than the server remembers keys: refused, it may have arrived before
+        "/testing/recalls/",
+        {"recall": other.pk, "tube_code": "RT-OFF-4", "key": "rt-off-4", "at": "2020-01-01T08:00:00+08:00"},
+        HTTP_X_FANGKONG_OUTBOX="1",
+    ).json()
+    assert stale["ok"] is False and stale["code"] == "too_old"
     assert Sample.objects.filter(tube__code__startswith="RT-OFF").count() == 1
 
 
