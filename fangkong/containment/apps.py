@@ -108,6 +108,12 @@ class ContainmentConfig(AppConfig):
             "containment:tracing", _("Tracing"), order=290, visible=navigation.any_cap(Cap.TRACE), group="containment"
         )
         navigation.register("containment:changes", _("Status changes"), order=300, visible=status, group="containment")
+        from fangkong.core.scoping import roles_for
+
+        def at_a_door(user) -> bool:  # a venue's staff (a checkpoint's scan too, at its own page)
+            return any(a.role == "venue_staff" for a in roles_for(user))
+
+        navigation.register("containment:venue_doors", _("Venue door"), order=180, visible=at_a_door)
         # Registry's person page (below containment) links to the person's status and whereabouts here.
         navigation.register_link(
             "person.status", lambda person: reverse("containment:person", args=[person.pk]), visible=status

@@ -24,6 +24,7 @@ from .scanning import status_for_code
 from .status import Status
 
 MAX_TRACE_DAYS = 28  # the longest incubation-based look-back a tracer needs
+CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock a little ahead is not a visit from the future
 
 
 def _venue_in(actor, venue_id: int, cap: str) -> Unit:
@@ -51,7 +52,9 @@ def venue_code(*, actor, venue_id: int) -> VenueCode:
 
 
 @transaction.atomic
-def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tuple[VenueScan, Status]:
+def venue_scan(
+    *, actor, venue_code: str, person_code: str, device: str, at: datetime | None = None
+) -> tuple[VenueScan, Status]:
     """The venue's scanner reads a visitor's code: the visit is recorded and the door learns the colour."""
     if not unit_ids_for(actor, Cap.STATUS_SCAN):
         raise Forbidden(Cap.STATUS_SCAN)
@@ -60,18 +63,59 @@ def venue_scan(*, actor, venue_code: str, person_code: str, device: str) -> tupl
         raise NotFound
     if code.venue_id not in unit_ids_for(actor, Cap.STATUS_SCAN):
         raise Forbidden(_("This scanner does not belong to this venue."))
+    return _record_visit(actor=actor, venue=code.venue, person_code=person_code, device=device, at=at)
+
+
+def door_venues(*, user):
+    """The venues whose door this account scans at (its venue-staff roles), by name."""
+    return Unit.objects.filter(pk__in=unit_ids_for(user, Cap.STATUS_SCAN), kind=Unit.Kind.VENUE).order_by("name")
+
+
+def door_venue_get(*, user, venue_id: int) -> Unit:
+    """A venue whose door this account scans at; any other is not found (the page says nothing of it)."""
+    if not unit_ids_for(user, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    venue = door_venues(user=user).filter(pk=venue_id).first()
+    if venue is None:
+        raise NotFound
+    return venue
+
+
+@transaction.atomic
+def venue_door_scan(*, actor, venue_id: int, person_code: str, at: datetime | None = None) -> tuple[VenueScan, Status]:
+    """The door page on a staff phone (issue 22): a visitor's code read at the venue, now or kept offline and sent
+    with the time it was read (`at`, by the server's clock: core.outbox)."""
+    venue = door_venue_get(user=actor, venue_id=venue_id)
+    return _record_visit(actor=actor, venue=venue, person_code=person_code, device=f"page:{actor.pk}", at=at)
+
+
+def _record_visit(
+    *, actor, venue: Unit, person_code: str, device: str, at: datetime | None
+) -> tuple[VenueScan, Status]:
+    now = clock.now()
+    if at is not None:
+        if at.tzinfo is None:
+            raise FieldError(
+                "at", _("Give the time with its offset (e.g. 2022-05-01T08:30:00+08:00)."), code=Code.INVALID
+            )
+        if at > now + CLOCK_SKEW:
+            raise FieldError("at", _("The time is in the future; check the device's clock."), code=Code.IN_FUTURE)
     scanner_hit(user_id=actor.pk, device=device)
+    if not (person_code or "").strip():
+        raise FieldError("person_code", _("Scan or type the visitor's personal code."), code=Code.REQUIRED)
     status = status_for_code(person_code)
     if status is None:
         raise FieldError("person_code", _("Unknown personal code."), code=Code.NOT_FOUND)
+    # The colour is the one known when the scan arrives: a scan kept offline was answered at the door from the
+    # signed status list, and the visit's time is the phone's.
     scan = insert_one(
         VenueScan(
-            venue_id=code.venue_id,
+            venue_id=venue.pk,
             person_id=status.person_id,
-            at=clock.now(),
+            at=at or now,
             colour=status.colour,
             recorded_by=actor,
-            jpath=code.venue.jpath,
+            jpath=venue.jpath,
         )
     )
     return scan, status

@@ -30,7 +30,7 @@ def home(request):
 # cache then, and the files they need.
 # The recalls page names the members of positive pools: kept too (a retest is taken where the network may drop), and
 # deleted from the phone at the next sign-in, or as soon as it finds itself signed out (outbox.js).
-FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/", "/testing/recalls/")
+FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/", "/testing/recalls/", "/containment/venues/door/")
 FIELD_FILES = (
     "fangkong/site.css",
     "fangkong/site.js",
@@ -39,6 +39,8 @@ FIELD_FILES = (
     "fangkong/scan.js",
     "fangkong/rules.js",
     "fangkong/checkpoint.js",
+    "fangkong/statuslist.js",
+    "containment/venue_door.js",
     "vendor/htmx/htmx.min.js",
     "vendor/zxing/zxing.min.js",
     "vendor/noble-ed25519/index.js",

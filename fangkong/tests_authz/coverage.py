@@ -227,6 +227,8 @@ PAGES: dict[str, Cov] = {
     "containment:change_decide": scoped("status_change", method="POST", body={"action": "reject", "note": "x"}),
     "containment:appeal_decide": scoped("appeal", method="POST", body={"upheld": "0", "note": "x"}),
     "containment:venue_poster": scoped("venue"),
+    "containment:venue_doors": self_("the caller's own venues' doors (its venue-staff roles)"),
+    "containment:venue_door": unit("venue", insider="door_a", outsiders=("door_b", "worker_a", "worker_b", "staff1")),
     "containment:status_list": district("the API's signed status list, for a field page's session"),
     "containment:tracing": self_("a form; each query it sends is scoped (the venue and whereabouts API lines)"),
     "containment:sentinel": self_("the reporting form of the caller's clinic or pharmacy"),

@@ -97,3 +97,86 @@ def status_list_page(request):
     response = JsonResponse(payload)
     response["Cache-Control"] = "no-store"  # the page keeps it itself, with its signature checked
     return response
+
+
+@scoped
+def venue_doors(request):
+    """The door page's way in: the account's one venue at once, else the venues it scans at."""
+    from django.shortcuts import redirect
+
+    from ..venues import door_venues
+
+    if not has_cap(request.user, Cap.STATUS_SCAN):
+        raise Forbidden(Cap.STATUS_SCAN)
+    venues = list(door_venues(user=request.user)[:200])
+    if len(venues) == 1:
+        return redirect("containment:venue_door", venue_id=venues[0].pk)
+    return render(request, "containment/venue_doors.html", {"venues": venues})
+
+
+def _door_reply(request, venue_id: int) -> dict:
+    """One visitor scanned at the door, once per key (a double tap, the outbox sending it again): what the door
+    does, as the scanners' API answers (colour, action, the short reason)."""
+    from django.utils.translation import gettext as _
+
+    from fangkong.core.idempotency import idempotent
+    from fangkong.core.outbox import conflict, fingerprint, phone_time
+    from fangkong.core.ratelimit import RateLimited
+
+    from ..scanning import scan_reply
+    from ..venues import venue_door_scan
+
+    def run() -> tuple[int, dict]:
+        at = phone_time(request, parse_moment("at", request.POST.get("at")), "at")  # kept: its clock corrected
+        _scan, status = venue_door_scan(
+            actor=request.user, venue_id=venue_id, person_code=request.POST.get("person_code", ""), at=at
+        )
+        return 201, scan_reply(status)
+
+    try:
+        _status, reply = idempotent(
+            request,
+            f"page-venue:{venue_id}",
+            run,
+            key=request.POST.get("key", "")[:64],
+            fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time
+        )
+    except RateLimited:
+        raise FieldError(
+            "person_code", _("Too many scans from this phone this minute: wait a moment."), code=Code.RATE_LIMITED
+        ) from None
+    if "colour" not in reply:  # a 409: the key came with another scan, or this one is being recorded right now
+        raise conflict(reply, "person_code")
+    return reply
+
+
+@scoped
+def venue_door(request, venue_id: int):
+    """The venue's door on a staff phone: each visitor's personal code read (camera, scanner or typed), the visit
+    recorded for tracing and the door told what to do. Offline the page answers from the signed status list and
+    keeps the scan in its outbox with the time it was read (issue 22)."""
+    from django.http import JsonResponse
+
+    from ..status_list import status_list_public_key
+    from ..venues import door_venue_get
+
+    venue = door_venue_get(user=request.user, venue_id=venue_id)
+    reply, error = None, None
+    if request.method == "POST":
+        try:
+            reply = _door_reply(request, venue.pk)
+        except FieldError as exc:
+            error = exc
+        if request.headers.get("X-Fangkong-Outbox"):  # kept by the page's outbox, sent now: JSON, as the site's
+            if error is not None:
+                return JsonResponse({"ok": False, "code": str(error.code), "message": str(error.message)})
+            assert reply is not None
+            said = f"{reply['action_text']}{' · ' + reply['reason'] if reply['reason'] else ''}"
+            attention = reply["action"] != "pass"  # not let in, or checked: the panel keeps it until dismissed
+            return JsonResponse({"ok": True, "code": reply["action"], "message": said, "attention": attention})
+    return render(
+        request,
+        "containment/venue_door.html",
+        {"venue": venue, "reply": reply, "error": error, "status_key": status_list_public_key()},
+        status=400 if error else 200,
+    )

@@ -161,7 +161,7 @@ def _make_units(admin, j: dict[str, list[Jurisdiction]], rects: dict[str, tuple]
             for p_index, pattern in enumerate(patterns):
                 where = communities[p_index % len(communities)]
                 code = unit(kind, pattern.format(s=prefix, n=n * 10 + p_index), where, depts[dept])
-                if n == 1 and p_index == 0 and kind in ("clinic", "enterprise", "employer", "school"):
+                if n == 1 and p_index == 0 and kind in ("clinic", "enterprise", "employer", "school", "venue"):
                     key[kind] = code
     header = ["类型", "编码", "名称", "所在辖区", "主管部门", "统一社会信用代码", "地址", "经度", "纬度"]
     header += ["床位", "隔离点类型"]  # an isolation site's own columns (containment's unit extension)
