@@ -6,12 +6,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from django.contrib import messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
+from fangkong.core.idempotency import idempotent
+from fangkong.core.outbox import conflict, fingerprint, phone_time
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
@@ -89,42 +93,86 @@ def _record_posted(request, inspection, items) -> tuple[FieldError | None, dict]
     return first, unsaved
 
 
-@scoped
-def inspection_walk(request, inspection_id: int):
-    """Walk the checklist on a phone: each item passed or not (a note, a photo), a clean section in one tap, then
-    sign on the pad. Whatever the form sent is saved first, whichever button was pressed."""
-    inspection = inspections.inspection_visible(user=request.user, inspection_id=inspection_id)
-    items = list(inspection.checklist.items.all())
-    sections = inspections.sections_of(items)
-    error = None
-    unsaved: dict = {}
-    if request.method == "POST":
+def _walk_posted(request, inspection, items, sections) -> dict:
+    """What the walk's form sent, done once per key (a double tap; the phone's outbox sending a walk kept offline
+    again): the items recorded first, whichever button was pressed, then the section passed or the signing. The
+    reply says what was done, or the first refusal with what was typed for the refused items — the items that
+    were accepted stay recorded either way."""
+
+    def run() -> tuple[int, dict]:
+        refused, unsaved = _record_posted(request, inspection, items)
         try:
-            refused, unsaved = _record_posted(request, inspection, items)
             if refused is not None:
                 raise refused
             section = request.POST.get("pass_section")
-            url = reverse("safety:inspection", args=[inspection.pk])
             if section is not None:
                 inspections.inspection_pass_section(actor=request.user, inspection_id=inspection.pk, section=section)
                 names = [name for name, _items in sections]
-                # Back where the walk goes on: the next section.
-                after = names.index(section) + 1 if section in names else 0
-                return redirect(f"{url}#section-{min(after, len(names) - 1) + 1}")
+                after = names.index(section) + 1 if section in names else 0  # back where the walk goes on
+                return 201, {"done": "section_passed", "said": _("Section passed."), "next": min(after, len(names) - 1)}
             if request.POST.get("action") == "sign":
                 inspections.inspection_sign(
                     actor=request.user,
                     inspection_id=inspection.pk,
                     signature=inspections.data_url_png(request.POST.get("signature", "")),
+                    at=phone_time(request, parse_moment("at", request.POST.get("at")), "at"),  # kept: when signed
                 )
-                messages.success(request, _("Signed. Failed items are registered as hazards."))
-            else:
-                messages.success(request, _("Saved."))
-            return redirect(url)
+                return 201, {"done": "signed", "said": _("Signed. Failed items are registered as hazards.")}
+            return 201, {"done": "saved", "said": _("Saved.")}
         except Forbidden as exc:
-            error = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
+            refused = FieldError("state", exc.reason or _("You may not take this decision."), code=Code.FORBIDDEN)
         except FieldError as exc:
-            error = exc
+            refused = exc
+        kept = {pk: [r.passed, r.note] for pk, r in unsaved.items()}
+        return 200, {"refused": [refused.field, refused.message, str(refused.code)], "unsaved": kept}
+
+    _status, reply = idempotent(
+        request,
+        f"page-inspection:{inspection.pk}",
+        run,
+        key=request.POST.get("key", "")[:64],
+        fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time: once
+    )
+    if "done" not in reply and "refused" not in reply:  # a 409: the key came with another walk, or is being recorded
+        raise conflict(reply, "key")
+    return reply
+
+
+@scoped
+def inspection_walk(request, inspection_id: int):
+    """Walk the checklist on a phone: each item passed or not (a note, a photo), a clean section in one tap, then
+    sign on the pad. Whatever the form sent is saved first, whichever button was pressed. The page keeps working
+    offline (issue 22): the walk is kept on the phone with its key and sent when the network is back."""
+    inspection = inspections.inspection_visible(user=request.user, inspection_id=inspection_id)
+    items = list(inspection.checklist.items.all())
+    sections = inspections.sections_of(items)
+    error: SimpleNamespace | None = None
+    unsaved: dict = {}
+    if request.method == "POST":
+        outbox = bool(request.headers.get("X-Fangkong-Outbox"))
+        try:
+            reply = _walk_posted(request, inspection, items, sections)
+        except FieldError as exc:
+            reply = {"refused": [exc.field, exc.message, str(exc.code)], "unsaved": {}}
+        if outbox:  # kept by the page's outbox, sent now: JSON, as the site's field pages answer
+            if "refused" in reply:
+                field, message, code = reply["refused"]
+                return JsonResponse({"ok": False, "code": code, "message": message})
+            return JsonResponse({"ok": True, "code": reply["done"], "message": reply["said"]})
+        if "refused" in reply:
+            field, message, code = reply["refused"]
+            error = SimpleNamespace(field=field, message=message, code=code, row=None)  # as _error.html reads one
+            unsaved = {
+                int(pk): SimpleNamespace(passed=v[0], note=v[1], hazard_id=None) for pk, v in reply["unsaved"].items()
+            }
+        else:
+            url = reverse("safety:inspection", args=[inspection.pk])
+            # The page drawn after the redirect names the key answered, for the outbox to clear (core/_outbox.html).
+            request.session["outbox_done"] = request.POST.get("key", "")[:64]
+            if reply["done"] == "section_passed":
+                return redirect(f"{url}#section-{reply['next'] + 1}")
+            messages.success(request, reply["said"])
+            return redirect(url)
     saved = {r.item_id: r for r in inspection.results.all()}
     results: dict = {**saved, **unsaved}  # what was typed for a refused item, to correct rather than type again
     return render(
@@ -138,6 +186,7 @@ def inspection_walk(request, inspection_id: int):
             "complete": len(saved) == len(items),
             "walker": inspections.can_record_inspection(request.user, inspection),
             "error": error,
+            "outbox_done": request.session.pop("outbox_done", "") if request.method == "GET" else "",
         },
         status=400 if error else 200,
     )

@@ -4,7 +4,7 @@ themself can sign — and each failed item becomes a hazard of the enterprise, i
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -266,9 +266,12 @@ def _signature_png(data: bytes | None) -> bytes:
 
 
 @transaction.atomic
-def inspection_sign(*, actor, inspection_id: int, signature: bytes | None = None) -> Inspection:
+def inspection_sign(
+    *, actor, inspection_id: int, signature: bytes | None = None, at: datetime | None = None
+) -> Inspection:
     """The inspector signs — the signing is theirs alone, the drawn signature its visible form — and every failed
-    item becomes a hazard (a major one for a major item)."""
+    item becomes a hazard (a major one for a major item). `at`: when it was signed on a phone that kept the walk
+    offline (by the server's clock: core.outbox); the hazards' deadlines run from then."""
     from django.core.files.base import ContentFile
 
     inspection = _mine(actor, inspection_id)
@@ -277,6 +280,12 @@ def inspection_sign(*, actor, inspection_id: int, signature: bytes | None = None
     if len(results) < inspection.checklist.items.count():
         raise FieldError("results", _("Every item of the checklist needs a result before signing."), code=Code.REQUIRED)
     now = clock.now()
+    if at is not None:
+        if at > now + timedelta(minutes=5):
+            raise FieldError("at", _("The time is in the future; check the device's clock."), code=Code.IN_FUTURE)
+        if at < inspection.started_at:
+            raise FieldError("at", _("The signing's time is before the inspection began."), code=Code.OUT_OF_RANGE)
+        now = at
     for r in results:
         if not r.passed:
             grade = r.item.severity

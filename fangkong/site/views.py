@@ -30,7 +30,13 @@ def home(request):
 # cache then, and the files they need.
 # The recalls page names the members of positive pools: kept too (a retest is taken where the network may drop), and
 # deleted from the phone at the next sign-in, or as soon as it finds itself signed out (outbox.js).
-FIELD_PAGES = ("/testing/sites/", "/screening/checkpoints/", "/testing/recalls/", "/containment/venues/door/")
+FIELD_PAGES = (
+    "/testing/sites/",
+    "/screening/checkpoints/",
+    "/testing/recalls/",
+    "/containment/venues/door/",
+    "/safety/inspections/",  # the walk: an enterprise's workshop floor or a tank farm may have no network
+)
 FIELD_FILES = (
     "fangkong/site.css",
     "fangkong/site.js",
@@ -41,6 +47,8 @@ FIELD_FILES = (
     "fangkong/checkpoint.js",
     "fangkong/statuslist.js",
     "containment/venue_door.js",
+    "safety/walk.js",
+    "fangkong/signature.js",
     "vendor/htmx/htmx.min.js",
     "vendor/zxing/zxing.min.js",
     "vendor/noble-ed25519/index.js",

@@ -135,7 +135,7 @@ UNIT_ROLES = {
     ],
     "discipline_inspector": ["Home", "Supervision", "Inbox"],
     "portal_editor": ["Home", "Inbox", "Portal articles"],
-    "venue_staff": ["Home", "Inbox"],
+    "venue_staff": ["Home", "Inbox", "Venue door"],
 }
 
 

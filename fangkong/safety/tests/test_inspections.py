@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from fangkong.conftest import make_user
 from fangkong.core.tests import files
 from fangkong.safety.checklists import ensure_checklist
-from fangkong.safety.inspections import plan_create
+from fangkong.safety.inspections import DEADLINE_DAYS, plan_create
 from fangkong.safety.models import Hazard, InspectionResult
 
 JSON = "application/json"
@@ -199,3 +199,65 @@ def test_one_refused_item_loses_nothing_else_typed_on_the_phone(district, safety
     # What was typed for b comes back on the form, to add the note rather than start again.
     page = r.content.decode()
     assert f'name="item-{b.pk}" value="fail" checked' in page
+
+
+def test_a_walk_kept_offline_is_recorded_once_and_signed_at_its_time(district, safety):
+    """The walk's page is an outbox page (issue 22): each save kept on the phone is sent with its key — sent twice,
+    recorded once — with its photos; a signing kept offline is dated when it was signed, its hazards' deadlines
+    running from then; a refusal comes back in JSON, the items accepted kept."""
+    from datetime import timedelta
+
+    from fangkong.core import clock
+
+    checklist = ensure_checklist("fire-safety")
+    reg = district.client(safety["regulator"])
+    url = reg.post("/safety/inspections/new/", {"enterprise_id": safety["plant"].pk, "checklist_id": checklist.pk})[
+        "Location"
+    ]
+    page = reg.get(url).content.decode()
+    assert 'id="outbox"' in page and "data-outbox-stay" in page and 'name="key"' in page
+    items = list(checklist.items.all())
+    a, b = items[:2]
+    photo = SimpleUploadedFile("p.png", files.png(), content_type="image/png")
+    save = {f"item-{a.pk}": "fail", f"note-{a.pk}": "灭火器过期", f"photo-{a.pk}": photo, "key": "walk-1", "at": ""}
+    first = reg.post(url, save, HTTP_X_FANGKONG_OUTBOX="1").json()
+    assert first == {"ok": True, "code": "saved", "message": first["message"]}
+    photo.seek(0)
+    assert reg.post(url, save, HTTP_X_FANGKONG_OUTBOX="1").json() == first  # sent again: the first reply
+    result = InspectionResult.objects.get(item=a)
+    assert result.photo and not result.passed
+    # Signing before every item has a result: refused with why, and the item sent with it kept.
+    early = reg.post(
+        url,
+        {f"item-{b.pk}": "pass", "action": "sign", "signature": _data_url(), "key": "walk-2"},
+        HTTP_X_FANGKONG_OUTBOX="1",
+    ).json()
+    assert early["ok"] is False and early["code"] == "required"
+    assert InspectionResult.objects.get(item=b).passed is True
+    for i in items[2:]:
+        InspectionResult.objects.create(inspection=result.inspection, item=i, passed=True)
+    type(result.inspection).objects.filter(pk=result.inspection.pk).update(started_at=clock.now() - timedelta(hours=2))
+    before = {
+        "action": "sign",
+        "signature": _data_url(),
+        "key": "walk-5",
+        "at": (clock.now() - timedelta(hours=3)).isoformat(),
+    }
+    assert reg.post(url, before, HTTP_X_FANGKONG_OUTBOX="1").json()["code"] == "out_of_range"
+    signed_at = clock.now() - timedelta(minutes=30)
+    ahead = {
+        "action": "sign",
+        "signature": _data_url(),
+        "key": "walk-3",
+        "at": (clock.now() + timedelta(hours=1)).isoformat(),
+    }
+    assert reg.post(url, ahead, HTTP_X_FANGKONG_OUTBOX="1").json()["code"] == "in_future"
+    sign = {"action": "sign", "signature": _data_url(), "key": "walk-4", "at": signed_at.isoformat()}
+    done = reg.post(url, sign, HTTP_X_FANGKONG_OUTBOX="1").json()
+    assert done["ok"] is True and done["code"] == "signed", done
+    result.inspection.refresh_from_db()
+    assert result.inspection.signed_at == signed_at
+    hazard = Hazard.objects.get(source="inspection")  # its deadline runs from the signing
+    assert hazard.deadline == signed_at + timedelta(days=DEADLINE_DAYS[hazard.grade])
+    assert reg.post(url, sign, HTTP_X_FANGKONG_OUTBOX="1").json() == done  # once: one hazard
+    assert Hazard.objects.filter(source="inspection").count() == 1

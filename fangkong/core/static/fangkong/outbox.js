@@ -97,7 +97,13 @@
   function fieldsOf(form, submitter) {
     var fields = [], data;
     try { data = new FormData(form, submitter || undefined); } catch (e) { data = new FormData(form); }
-    data.forEach(function (value, name) { fields.push([name, String(value)]); });
+    data.forEach(function (value, name) {
+      if (value instanceof Blob) {  // a photo is kept as it is (IndexedDB keeps files); a file input left empty, not
+        if (value.size || value.name) fields.push([name, value]);
+      } else {
+        fields.push([name, String(value)]);
+      }
+    });
     return fields;
   }
 
@@ -113,7 +119,12 @@
     window.addEventListener("pageshow", function (event) {
       if (event.persisted) { posting = ""; form.elements.key.value = ""; }  // back from the browser's cache: a new scan
     });
+    // Where it is posted: read from the attribute, as `form.action` is the walk's buttons named "action".
+    function target() { return new URL(form.getAttribute("action") || "", location.href).href; }
+    var title = form.getAttribute("data-outbox-title");  // one name for every save of the form (the walk's place)
+    var stay = form.hasAttribute("data-outbox-stay");  // a form worked through (the walk): kept as it is, not emptied
     function label() {  // what the panel names a scan by: the number's ends, the tube
+      if (title) return title;
       var t = labelled ? labelled.value.trim() : "";
       var tube = labelled === form.elements.tube_code ? null : form.elements.tube_code;  // the recalls: the tube is the label
       var code = tube ? tube.value.trim().toUpperCase() : "";
@@ -128,7 +139,7 @@
         event.preventDefault();
         var key = form.elements.key.value, submitter = event.submitter;
         var sending = {
-          user: user, url: form.action || location.href, fields: fieldsOf(form, submitter), key: key,
+          user: user, url: target(), fields: fieldsOf(form, submitter), key: key,
           at: new Date().toISOString(), state: "sending", label: label(), tube: "", tries: 0, time: timeName,
         };
         var post = function () {
@@ -153,12 +164,19 @@
       }
       time.value = new Date().toISOString();  // the scan's own time, offline: sent later
       var entry = {
-        user: user, url: form.action || location.href, fields: fieldsOf(form, event.submitter),
+        user: user, url: target(), fields: fieldsOf(form, event.submitter),
         key: form.elements.key.value, at: time.value, state: "waiting", label: label(), tube: tubeCode, tries: 0,
         time: timeName,
       };
       store("readwrite", function (scans) { scans.add(entry); }).then(function () {
         if (tubeCode) tubes[tubeCode] = counted(tubeCode) + 1;
+        if (stay) {  // what was entered stays on the page; the photos are kept with this save, not sent again
+          Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (f) { f.value = ""; });
+          form.elements.key.value = "";
+          time.value = "";
+          say("");
+          return show();
+        }
         // Ready for the next one: the form emptied but for what stays from one scan to the next (the tube).
         var kept = keep.map(function (name) { return form.elements[name] ? form.elements[name].value : null; });
         form.reset();
@@ -219,7 +237,8 @@
     return all().then(function (entries) {
       var next = entries.filter(function (e) { return e.user === user && e.state === "waiting"; })[0];
       if (!next) return false;
-      var body = new URLSearchParams();
+      var files = next.fields.some(function (pair) { return pair[1] instanceof Blob; });
+      var body = files ? new FormData() : new URLSearchParams();  // with its photos: as the form would post them
       next.fields.forEach(function (pair) {
         body.append(pair[0], pair[0] === "csrfmiddlewaretoken" ? token() : pair[1]);  // this sign-in's token
       });
