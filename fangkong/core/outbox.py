@@ -10,6 +10,7 @@ what makes two requests the same (`fingerprint`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.http import HttpRequest
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from . import clock
 from .errors import Code, FieldError
-from .idempotency import replies_kept_days, request_fingerprint
+from .idempotency import idempotent, replies_kept_days, request_fingerprint
 
 SENT_AT = "X-Fangkong-Sent-At"
 TOLERANCE = timedelta(seconds=30)  # less than this is transit, not a clock off
@@ -41,7 +42,8 @@ def phone_offset(request: HttpRequest) -> timedelta:
 def phone_time(request: HttpRequest, at: datetime | None, field: str = "at") -> datetime | None:
     """A scan's time by the phone's clock, on the server's. A scan kept on the phone for longer than the server
     remembers its keys (the stored replies' period, less an hour for the request on its way) is refused: its first
-    send may have arrived with its reply lost, and the server could no longer tell — it would be counted twice."""
+    send may have arrived with its reply lost, and the server could no longer tell — it would be counted twice.
+    A time ahead of the server's clock is each service's to refuse (its API takes times too)."""
     if at is None:
         return None
     at = at + phone_offset(request)
@@ -61,6 +63,14 @@ def phone_time(request: HttpRequest, at: datetime | None, field: str = "at") -> 
 
 def fingerprint(request: HttpRequest, *time_fields: str) -> bytes:
     return request_fingerprint(request, ignore=time_fields)
+
+
+def once(request: HttpRequest, scope: str, run: Callable[[], tuple[int, dict]], *, time_field: str = "at"):
+    """A field page's post done once per key (the form's `key`: a double tap, the outbox sending it again): the
+    first reply for the same scan, which may come first online (its time left to the server) and again from the
+    outbox with its time — so the time is not part of what makes two posts the same. (status, reply)"""
+    key = request.POST.get("key", "")[:64]
+    return idempotent(request, scope, run, key=key, fingerprint=fingerprint(request, time_field))
 
 
 def conflict(reply: dict, field: str) -> FieldError:

@@ -14,8 +14,7 @@ from django.utils.translation import gettext as _
 from fangkong.core.dates import parse_moment
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import Code, FieldError
-from fangkong.core.idempotency import idempotent
-from fangkong.core.outbox import conflict, fingerprint, phone_time
+from fangkong.core.outbox import conflict, once, phone_time
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import Forbidden, NotFound
@@ -126,13 +125,7 @@ def _walk_posted(request, inspection, items, sections) -> dict:
         kept = {pk: [r.passed, r.note] for pk, r in unsaved.items()}
         return 200, {"refused": [refused.field, refused.message, str(refused.code)], "unsaved": kept}
 
-    _status, reply = idempotent(
-        request,
-        f"page-inspection:{inspection.pk}",
-        run,
-        key=request.POST.get("key", "")[:64],
-        fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time: once
-    )
+    _status, reply = once(request, f"page-inspection:{inspection.pk}", run)
     if "done" not in reply and "refused" not in reply:  # a 409: the key came with another walk, or is being recorded
         raise conflict(reply, "key")
     return reply

@@ -119,8 +119,7 @@ def _door_reply(request, venue_id: int) -> dict:
     does, as the scanners' API answers (colour, action, the short reason)."""
     from django.utils.translation import gettext as _
 
-    from fangkong.core.idempotency import idempotent
-    from fangkong.core.outbox import conflict, fingerprint, phone_time
+    from fangkong.core.outbox import conflict, once, phone_time
     from fangkong.core.ratelimit import RateLimited
 
     from ..scanning import scan_reply
@@ -134,13 +133,7 @@ def _door_reply(request, venue_id: int) -> dict:
         return 201, scan_reply(status)
 
     try:
-        _status, reply = idempotent(
-            request,
-            f"page-venue:{venue_id}",
-            run,
-            key=request.POST.get("key", "")[:64],
-            fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time
-        )
+        _status, reply = once(request, f"page-venue:{venue_id}", run)
     except RateLimited:
         raise FieldError(
             "person_code", _("Too many scans from this phone this minute: wait a moment."), code=Code.RATE_LIMITED

@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from fangkong.core import clock
-from fangkong.core.api import idempotent
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
 from fangkong.core.ids import InvalidDocument
-from fangkong.core.outbox import conflict, fingerprint, phone_time
+from fangkong.core.outbox import conflict, once, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_day, param_id
 from fangkong.core.roles import Cap
@@ -86,13 +85,7 @@ def checkpoint_register(request, checkpoint_id: int):
 
     outbox = bool(request.headers.get("X-Fangkong-Outbox"))
     try:
-        _status, body = idempotent(
-            request,
-            f"page-passage:{checkpoint.pk}",
-            run,
-            key=request.POST.get("key", "")[:64],
-            fingerprint=fingerprint(request, "occurred_at"),  # posted online, then sent with its time: one passage
-        )
+        _status, body = once(request, f"page-passage:{checkpoint.pk}", run, time_field="occurred_at")
     except FieldError as exc:
         if outbox:  # a registration kept offline by the page, refused now: why, for the staff who took it
             return JsonResponse({"ok": False, "code": str(exc.code), "message": exc.message})

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_POST
 from fangkong.core import clock, pii
 from fangkong.core.decorators import scoped
 from fangkong.core.errors import FieldError
-from fangkong.core.idempotency import idempotent
-from fangkong.core.outbox import conflict, fingerprint, phone_time
+from fangkong.core.outbox import conflict, once, phone_time
 from fangkong.core.paging import page_of
 from fangkong.core.params import param_id
 from fangkong.core.roles import Cap
@@ -85,13 +84,7 @@ def _recall_retest(request) -> tuple[str, FieldError | None]:
         return 201, {"said": said}
 
     try:
-        _status, reply = idempotent(
-            request,
-            f"page-recall:{recall_id}",
-            run,
-            key=request.POST.get("key", "")[:64],
-            fingerprint=fingerprint(request, "at"),  # posted online, then sent by the outbox with its time
-        )
+        _status, reply = once(request, f"page-recall:{recall_id}", run)
     except FieldError as exc:
         return "", exc
     if "said" not in reply:  # a 409: this retest is being recorded by another request, or the key came with another
