@@ -14,10 +14,13 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, ngettext_lazy
+from django.views.decorators.http import require_GET
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -184,3 +187,16 @@ def devices(request):
             messages.success(request, _("The device is signed out: its next page asks it to sign in."))
         return redirect("devices")
     return render(request, "core/devices.html", {"devices": devices_of(user=request.user, current_key=here)})
+
+
+@require_GET
+def signed_in(request):
+    """Whether this browser is still signed in, and as whom: the field pages' outbox asks every minute, so that a
+    phone signed out from elsewhere (or at its shift's end) clears the pages it kept at once, not at its next
+    scan (outbox.js). Asking does not lengthen the session; nothing but the caller's own name is said."""
+    user = request.user
+    response = JsonResponse(
+        {"user": user.get_username() if user.is_authenticated else None}, status=200 if user.is_authenticated else 401
+    )
+    patch_cache_control(response, no_store=True)
+    return response

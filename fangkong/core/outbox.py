@@ -39,6 +39,13 @@ def phone_offset(request: HttpRequest) -> timedelta:
     return offset if TOLERANCE < abs(offset) < LIMIT else timedelta(0)
 
 
+def kept_limit() -> timedelta:
+    """How long a phone may keep a scan and still send it: the stored replies' period, less an hour for the request
+    on its way. The outbox turns a scan older than this into a refusal on the phone itself, and drops what it held
+    (outbox.js: the page's panel carries it), as the server would refuse it (`phone_time`)."""
+    return timedelta(days=replies_kept_days()) - timedelta(hours=1)
+
+
 def phone_time(request: HttpRequest, at: datetime | None, field: str = "at") -> datetime | None:
     """A scan's time by the phone's clock, on the server's. A scan kept on the phone for longer than the server
     remembers its keys (the stored replies' period, less an hour for the request on its way) is refused: its first
@@ -48,7 +55,7 @@ def phone_time(request: HttpRequest, at: datetime | None, field: str = "at") -> 
         return None
     at = at + phone_offset(request)
     days = replies_kept_days()
-    if at < clock.now() - timedelta(days=days) + timedelta(hours=1):
+    if at < clock.now() - kept_limit():
         raise FieldError(
             field,
             _(

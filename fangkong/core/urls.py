@@ -10,6 +10,7 @@ urlpatterns = [
     path("account/second-factor/", account_views.second_factor, name="second_factor"),
     path("account/password/", account_views.PasswordChangeView.as_view(), name="password_change"),
     path("account/devices/", account_views.devices, name="devices"),
+    path("account/signed-in/", account_views.signed_in, name="signed_in"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_list, name="audit"),
     path("inbox/", inbox_views.inbox, name="inbox"),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from fangkong.containment import retention as containment
 from fangkong.core.models import IdempotencyRecord
 from fangkong.core.purging import Tally, in_ranges, raw_delete
+from fangkong.core.retention import sessions_purge
 from fangkong.livelihood import retention as livelihood
 from fangkong.registry import retention as registry
 from fangkong.safety import retention as safety
@@ -273,8 +274,28 @@ CLASSES: list[DataClass] = [
         _("nothing"),
         _api_replies,
     ),
+    DataClass(
+        "sessions",
+        _("Sign-in sessions and devices"),
+        _("the session's end"),
+        1,
+        1,
+        30,
+        _("deleted"),
+        _("nothing"),
+        lambda before, dry_run, tally: sessions_purge(before=before, dry_run=dry_run),
+    ),
 ]
 
+
+# The counts a run reports (the audit event's keys), as HQ's page says them.
+RUN_WORDS: dict[str, str | Promise] = {
+    "deleted": _("deleted"),
+    "cleared": _("cleared"),
+    "anonymised": _("anonymised"),
+    "recalls_deleted": _("recalls deleted"),
+    "sessions_deleted": _("sessions deleted"),
+}
 
 BY_KEY: dict[str, DataClass] = {c.key: c for c in CLASSES}
 

@@ -11,7 +11,7 @@ from fangkong.core.models import AuditEvent
 from fangkong.core.roles import Cap
 from fangkong.core.scoping import NotFound, scope_for
 
-from .classes import CLASSES, DataClass
+from .classes import CLASSES, RUN_WORDS, DataClass
 from .models import DailyCount, RetentionPeriod
 from .services import period_days
 
@@ -24,6 +24,12 @@ class PeriodRow:
     updated_at: object
     updated_by: str
     last_run: AuditEvent | None
+
+    @property
+    def last_counts(self) -> list[tuple[str, object]]:
+        """What the last run did, in words (its audit event keeps the counts under their keys)."""
+        fields = self.last_run.fields if self.last_run else {}
+        return [(str(RUN_WORDS.get(k, k)), v) for k, v in fields.items() if k not in ("older_than", "retention_days")]
 
 
 def _require(user) -> None:

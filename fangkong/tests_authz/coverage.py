@@ -151,6 +151,7 @@ PAGES: dict[str, Cov] = {
     "password_change": self_("the caller's own password"),
     "devices": self_("the caller's own signed-in devices (another's device id: 404, core/tests/test_devices.py)"),
     "logout": self_("signs the caller out"),
+    "signed_in": self_("says whether the caller is signed in, and their own name only (core/tests/test_devices.py)"),
     "inbox": self_("the caller's own notifications"),
     "hall:hall": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),
     "hall:panel": scoped("jurisdiction", query={"jurisdiction": "{ref}"}),

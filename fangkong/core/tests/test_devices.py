@@ -91,3 +91,45 @@ def test_a_password_change_keeps_the_device_on_the_list(district):
     assert desk.post("/login/", {"username": "worker_a", "password": "a-new-long-Passw0rd"}).status_code == 302
     desk.post("/account/devices/", {"all": "1"})
     assert not _signed_in(phone)
+
+
+def test_a_browser_asks_whether_it_is_still_signed_in(district):
+    phone = _phone(district.worker_a)
+    asked = phone.get("/account/signed-in/")
+    assert asked.status_code == 200 and asked.json() == {"user": district.worker_a.get_username()}
+    assert "no-store" in asked["Cache-Control"]
+    from django.contrib.sessions.models import Session
+
+    row = Session.objects.filter(session_key=phone.session.session_key)
+    expires = row.get().expire_date
+    phone.get("/account/signed-in/")
+    assert row.get().expire_date == expires  # asking every minute does not keep a session alive
+    SignedInDevice.objects.get(user=district.worker_a)
+    other = _phone(district.worker_a)
+    other.post("/account/devices/", {"all": "1"})  # the phone signed out from the desk
+    gone = phone.get("/account/signed-in/")
+    assert gone.status_code == 401 and gone.json() == {"user": None}
+    assert Client().post("/account/signed-in/").status_code == 405
+
+
+def test_ended_sessions_and_their_devices_are_purged(district):
+    from django.contrib.sessions.models import Session
+
+    from fangkong.core.retention import sessions_purge
+
+    _phone(district.worker_a)
+    _phone(district.worker_b)
+    old, alive = SignedInDevice.objects.get(user=district.worker_a), SignedInDevice.objects.get(user=district.worker_b)
+    Session.objects.filter(session_key=old.session_key).update(expire_date=clock.now() - timedelta(days=3))
+    SignedInDevice.objects.filter(pk=old.pk).update(signed_in_at=clock.now() - timedelta(days=4))
+    gone = SignedInDevice.objects.create(
+        user=district.worker_b, session_key="x" * 40, signed_in_at=clock.now() - timedelta(days=2)
+    )  # its session deleted already
+    before = clock.now() - timedelta(days=1)
+    assert sessions_purge(before=before, dry_run=True) == {"deleted": 2, "sessions_deleted": 1}
+    assert SignedInDevice.objects.count() == 3
+    assert sessions_purge(before=before) == {"deleted": 2, "sessions_deleted": 1}
+    assert list(SignedInDevice.objects.values_list("pk", flat=True)) == [alive.pk]
+    assert not Session.objects.filter(session_key=old.session_key).exists()
+    assert Session.objects.filter(session_key=alive.session_key).exists()
+    assert gone.pk not in set(SignedInDevice.objects.values_list("pk", flat=True))

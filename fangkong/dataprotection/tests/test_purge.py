@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from fangkong.conftest import make_person
 from fangkong.containment.models import Case, SentinelAlert, SentinelReport, VenueScan
@@ -286,6 +287,10 @@ def test_purge_command_reports_each_class_and_its_dry_run_changes_nothing(distri
     assert actions == {f"{key}.purge" for key in RetentionPeriod.objects.values_list("data_class", flat=True)}
     page = district.client(district.hq).get("/dataprotection/retention/").content.decode()
     assert "cleared: 1" in page  # the last run, per class
+    chinese = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    chinese.force_login(district.hq)
+    page = chinese.get("/dataprotection/retention/").content.decode()
+    assert "已清除: 1" in page and "召回记录已删除: 0" in page and "recalls_deleted" not in page  # in words
 
 
 def test_purge_command_refuses_an_unknown_class(db):

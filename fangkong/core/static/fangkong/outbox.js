@@ -9,8 +9,11 @@
    at sending (`X-Fangkong-Sent-At`: the server corrects a phone's clock that is off, core/outbox.py). A scan
    the server refuses (the tube filled meanwhile, the person sampled elsewhere) comes back to the page with the
    reason. Scans are kept for the account that took them: signed out (here or remotely), the outbox sends
-   nothing until that account signs in again. The panel (`#outbox`) carries the page's words in its data
-   attributes. */
+   nothing until that account signs in again; while online the page asks every minute whether it is still signed
+   in, and once it is not, the pages this phone kept and what the page shows are cleared at once. A scan kept
+   longer than the server could still take it (`data-max-age`, core/outbox.py) is turned into a refusal here and
+   what it held is dropped; a refused one keeps only its label and reason. The panel (`#outbox`) carries the
+   page's words in its data attributes. */
 (function () {
   "use strict";
   var panel = document.getElementById("outbox");
@@ -22,6 +25,7 @@
   var notice = panel.querySelector("[data-notice]");
   function say(text) { notice.textContent = text; notice.hidden = !text; if (text) panel.hidden = false; }
   var sending = false, pause = 2000, timer = null;
+  var maxAge = Number(panel.getAttribute("data-max-age") || 0) * 1000;
 
   function word(name, n) { return (panel.getAttribute("data-msg-" + name) || "").replace("{n}", n); }
 
@@ -234,7 +238,7 @@
   function send() {
     sending = true;
     clearTimeout(timer);
-    return all().then(function (entries) {
+    return expire().then(all).then(function (entries) {  // one kept too long is not sent (a page left open for days)
       var next = entries.filter(function (e) { return e.user === user && e.state === "waiting"; })[0];
       if (!next) return false;
       var files = next.fields.some(function (pair) { return pair[1] instanceof Blob; });
@@ -248,8 +252,7 @@
         headers: { "X-Fangkong-Outbox": "1", "Accept": "application/json", "X-Fangkong-Sent-At": new Date().toISOString() },
       }).then(function (response) {
         if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
-          signedOut = true;  // signed out meanwhile (here or remotely): nothing more is sent
-          forget();
+          wipe();  // signed out meanwhile (here or remotely): nothing more is sent, and the page goes
           return false;
         }
         if (response.status >= 500 || response.status === 429) {
@@ -273,6 +276,7 @@
               next.state = reply.ok ? "attention" : "refused";  // counted, but to be acted on (an instruction)
               next.code = reply.code;
               next.message = reply.message;
+              next.fields = [];  // what was entered (a name, an ID number, photos) is not needed to show the reason
               scans.put(next);
             }
           }).then(function () { pause = 2000; return true; });
@@ -292,7 +296,72 @@
   function again() {  // back online, or back to this page: a sign-in may have happened meanwhile
     signedOut = false;
     if (navigator.onLine) say("");  // what was said offline (a full tube, a household's code) is past
+    check();
     flush();
+  }
+
+  /* Kept too long (every account's scans on this phone): the server would refuse it, so it is refused here — its
+     label and the reason stay, to be entered by hand; what it held goes. A refusal shown for as long again goes. */
+  function expire() {
+    if (!maxAge) return Promise.resolve();
+    var limit = Date.now() - maxAge;
+    return store("readwrite", function (scans) {
+      return new Promise(function (resolve) {
+        var request = scans.getAll();
+        request.onsuccess = function () {
+          request.result.forEach(function (e) {
+            var at = Date.parse(e.at);
+            if (!(at < limit)) return;
+            if (e.state === "waiting" || e.state === "sending") {
+              e.state = "refused";
+              e.code = "too_old";
+              e.message = word("too-old", "");
+              e.fields = [];
+              scans.put(e);
+            } else if (at < limit - maxAge) {
+              scans.delete(e.id);
+            }
+          });
+          resolve();
+        };
+      });
+    }).catch(function () {});
+  }
+
+  /* Still signed in, as this page's account? Not (signed out from elsewhere, the shift's session ended, another
+     account signed in in another tab): the kept pages go, and so does what this page shows — only the panel
+     stays, saying so, with the scans still waiting for their account. */
+  var wiped = false;
+  function check() {
+    var url = panel.getAttribute("data-signed-in");
+    if (wiped || !url || !navigator.onLine || !user || !window.fetch) return;
+    fetch(url, { credentials: "same-origin", cache: "no-store", redirect: "manual", headers: { "Accept": "application/json" } })
+      .then(function (response) {
+        if (response.status === 401) return true;
+        if (!response.ok) return false;  // a fault, or the network half there: asked again later
+        return response.json().then(function (reply) { return reply.user !== user; });
+      })
+      .then(function (out) { if (out) wipe(); }, function () {});
+  }
+
+  function wipe() {
+    signedOut = true;
+    if (wiped) return;
+    wiped = true;
+    forget();
+    for (var node = panel; node.parentNode && node !== document.body; node = node.parentNode) {
+      Array.prototype.slice.call(node.parentNode.children).forEach(function (child) {
+        if (child !== node && child.tagName !== "SCRIPT") child.remove();  // the page around the panel
+      });
+    }
+    var link = document.createElement("a");
+    link.href = (panel.getAttribute("data-login") || "/login/") + "?next=" + encodeURIComponent(location.pathname);
+    link.className = "button";
+    link.textContent = word("sign-in", "");
+    say(word("wiped", ""));
+    notice.appendChild(document.createTextNode(" "));
+    notice.appendChild(link);
+    show();
   }
   /* Scans posted online and kept first: the one this page is the answer to is done; any other was lost on the way
      (the network failed, the browser showed its error page) and waits to be sent again, with the time it was
@@ -318,10 +387,11 @@
   window.addEventListener("online", again);
   document.addEventListener("visibilitychange", function () { if (!document.hidden) again(); });
   window.addEventListener("pageshow", function (event) {  // back to a page the browser kept (its back button)
-    if (event.persisted) recover().then(show).then(flush);
+    if (event.persisted) recover().then(expire).then(show).then(flush);
   });
   setInterval(flush, 30000);
-  recover().then(show).then(flush);
+  setInterval(function () { if (!document.hidden) check(); }, 60000);
+  recover().then(expire).then(show).then(flush);
   if (navigator.serviceWorker && panel.getAttribute("data-worker")) {
     navigator.serviceWorker.register(panel.getAttribute("data-worker"), { scope: "/" }).catch(function () {});
   }
