@@ -36,7 +36,7 @@
   }
 
   form.addEventListener("submit", function () {
-    if (navigator.onLine) { card.hidden = true; return; }  // online the server answers, as always
+    if (navigator.onLine && !window.fangkongWeak) { card.hidden = true; return; }  // online the server answers, as always
     // Offline the outbox keeps the scan (its handler runs after this one); the answer is the list's, shown as
     // soon as the code's hash is looked up (a moment). Nothing of it goes with the scan: the server records
     // the visit with the colour it knows when the scan arrives.
@@ -44,7 +44,7 @@
   });
 
   function mode() {
-    block.hidden = navigator.onLine;
+    block.hidden = navigator.onLine && !window.fangkongWeak;  // a weak network counts as none (outbox.js)
     showState();
   }
   window.addEventListener("online", function () {
@@ -53,6 +53,7 @@
     list.refresh().then(showState);
   });
   window.addEventListener("offline", mode);
+  window.addEventListener("fangkong:network", mode);
   list.ready.then(showState);
   setInterval(function () { list.refresh().then(showState); }, 60 * 1000);
   mode();

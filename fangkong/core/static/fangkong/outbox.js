@@ -12,8 +12,11 @@
    nothing until that account signs in again; while online the page asks every minute whether it is still signed
    in, and once it is not, the pages this phone kept and what the page shows are cleared at once. A scan kept
    longer than the server could still take it (`data-max-age`, core/outbox.py) is turned into a refusal here and
-   what it held is dropped; a refused one keeps only its label and reason. The panel (`#outbox`) carries the
-   page's words in its data attributes. */
+   what it held is dropped; a refused one keeps only its label and reason. A weak connection counts as none: a
+   post with no answer within the page's patience (`data-patience`, seconds) is given up and taken as offline —
+   the page answers from what it keeps and the outbox sends it in the background with its key, so the server
+   counts it once even if the given-up post did arrive (`window.fangkongWeak` until an answer comes back). The
+   panel (`#outbox`) carries the page's words in its data attributes. */
 (function () {
   "use strict";
   var panel = document.getElementById("outbox");
@@ -26,6 +29,15 @@
   function say(text) { notice.textContent = text; notice.hidden = !text; if (text) panel.hidden = false; }
   var sending = false, pause = 2000, timer = null;
   var maxAge = Number(panel.getAttribute("data-max-age") || 0) * 1000;
+  window.fangkongWeak = false;
+  function online() { return navigator.onLine && !window.fangkongWeak; }
+  /* The network answers again, or stops answering: the pages' scripts show or hide what they do offline. */
+  function weak(on) {
+    if (window.fangkongWeak === on) return;
+    window.fangkongWeak = on;
+    window.dispatchEvent(new Event("fangkong:network"));
+    show();
+  }
 
   function word(name, n) { return (panel.getAttribute("data-msg-" + name) || "").replace("{n}", n); }
 
@@ -67,11 +79,12 @@
       var queued = mine.filter(function (e) { return e.state === "waiting"; });
       var refused = mine.filter(function (e) { return e.state === "refused" || e.state === "attention"; });
       var others = entries.filter(function (e) { return e.user !== user && e.state === "waiting"; }).length;
-      panel.hidden = !(queued.length || refused.length || others || !notice.hidden);
+      panel.hidden = !(queued.length || refused.length || others || !notice.hidden || window.fangkongWeak);
       var lines = [];
       if (queued.length) lines.push(word("waiting", queued.length));
       if (others) lines.push(word("others", others));
       if (queued.length && signedOut) lines.push(word("signed-out", queued.length));
+      if (window.fangkongWeak && navigator.onLine) lines.push(word("weak", ""));
       waiting.textContent = lines.join(" ");
       waiting.hidden = !lines.length;
       refusedList.textContent = "";
@@ -117,6 +130,7 @@
     var labelled = form.elements[form.getAttribute("data-outbox-label") || "person"];
     var keep = (form.getAttribute("data-outbox-keep") || "").split(" ");
     var posting = "";  // the key of the scan being posted now (kept first)
+    var given = null;  // a post given up for want of an answer: {key, at}, taken again as offline
     // A key the server put in the page (for a form without this script): the page kept by the service worker
     // carries one that was used already, so offline a scan never takes it.
     var rendered = form.elements.key.value;
@@ -134,10 +148,34 @@
       var code = tube ? tube.value.trim().toUpperCase() : "";
       return (t.length > 6 ? t.slice(0, 1) + "…" + t.slice(-4) : t) + (code ? " · " + code : "");
     }
+    /* Still here `patience` seconds after the post: no answer (were there one, this page would be gone). The post
+       is given up — it may have arrived: the outbox's send, with the same key, gets its first reply — and the
+       scan taken again as offline: the page answers from what it keeps, the outbox keeps it with its time. */
+    function slow(key, at, submitter) {
+      if (posting !== key || form.elements.key.value !== key) return;
+      window.stop();
+      posting = "";
+      given = { key: key, at: at };
+      weak(true);
+      store("readwrite", function (scans) {
+        return new Promise(function (resolve) {
+          var request = scans.getAll();
+          request.onsuccess = function () {
+            request.result.forEach(function (e) { if (e.key === key && e.state === "sending") scans.delete(e.id); });
+            resolve();
+          };
+        });
+      }).catch(function () {}).then(function () {
+        if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+        clearTimeout(timer);
+        timer = setTimeout(flush, pause);  // tried in the background, each time waiting longer
+      });
+    }
+
     form.addEventListener("submit", function (event) {
       // One key per scan, kept by a second tap on the button (the server answers it with the first reply).
       if (!form.elements.key.value) form.elements.key.value = newKey();
-      if (navigator.onLine) {
+      if (online()) {
         time.value = "";  // online the server's clock says when
         if (posting === form.elements.key.value) return;  // kept: posted as always
         event.preventDefault();
@@ -149,12 +187,16 @@
         var post = function () {
           posting = key;
           if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+          var patience = Number(form.getAttribute("data-outbox-patience") || panel.getAttribute("data-patience") || 0);
+          if (patience) setTimeout(function () { slow(key, sending.at, submitter); }, patience * 1000);
         };
         store("readwrite", function (scans) { scans.add(sending); }).then(post, post);  // kept or not: posted
         return;
       }
       event.preventDefault();
-      if (form.elements.key.value === rendered) form.elements.key.value = newKey();
+      var retaken = given && given.key === form.elements.key.value ? given : null;  // the post given up: its key stays
+      given = null;
+      if (form.elements.key.value === rendered && !retaken) form.elements.key.value = newKey();
       var typed = labelled ? labelled.value.trim() : "";
       if (/^H[0-9A-Z]{11}$/i.test(typed)) {  // a household's code: its members are ticked on the page, online
         say(word("household", ""));
@@ -166,7 +208,7 @@
         say(word("full", size));
         return;
       }
-      time.value = new Date().toISOString();  // the scan's own time, offline: sent later
+      time.value = retaken ? retaken.at : new Date().toISOString();  // the scan's own time, offline: sent later
       var entry = {
         user: user, url: target(), fields: fieldsOf(form, event.submitter),
         key: form.elements.key.value, at: time.value, state: "waiting", label: label(), tube: tubeCode, tries: 0,
@@ -246,11 +288,17 @@
       next.fields.forEach(function (pair) {
         body.append(pair[0], pair[0] === "csrfmiddlewaretoken" ? token() : pair[1]);  // this sign-in's token
       });
+      // A weak network may hold a request for minutes: given up after a while, and tried again later.
+      var control = window.AbortController ? new AbortController() : null;
+      var limit = control ? setTimeout(function () { control.abort(); }, files ? 120000 : 20000) : null;
       return fetch(next.url, {
         method: "POST", body: body, credentials: "same-origin", redirect: "manual",
+        signal: control ? control.signal : undefined,
         // The phone's clock now: the server corrects the scan's time by how far it is off (core/outbox.py).
         headers: { "X-Fangkong-Outbox": "1", "Accept": "application/json", "X-Fangkong-Sent-At": new Date().toISOString() },
       }).then(function (response) {
+        clearTimeout(limit);
+        weak(false);  // an answer came back: the network carries again
         if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
           wipe();  // signed out meanwhile (here or remotely): nothing more is sent, and the page goes
           return false;
@@ -384,7 +432,7 @@
       });
     }).catch(function () {});
   }
-  window.addEventListener("online", again);
+  window.addEventListener("online", function () { weak(false); again(); });
   document.addEventListener("visibilitychange", function () { if (!document.hidden) again(); });
   window.addEventListener("pageshow", function (event) {  // back to a page the browser kept (its back button)
     if (event.persisted) recover().then(expire).then(show).then(flush);

@@ -7,7 +7,7 @@
   if (!form) return;
   form.addEventListener("submit", function (event) {
     var button = event.submitter;
-    if (navigator.onLine || !button || button.name !== "pass_section") return;
+    if ((navigator.onLine && !window.fangkongWeak) || !button || button.name !== "pass_section") return;
     var section = button.closest("section");
     if (!section) return;
     Array.prototype.forEach.call(section.querySelectorAll("fieldset"), function (set) {

@@ -52,7 +52,7 @@
 
   form.addEventListener("submit", function (event) {
     ["offline_instruction", "offline_rule", "offline_basis"].forEach(function (n) { field(n).value = ""; });
-    if (navigator.onLine) { card.hidden = true; return; }  // online the server decides, as always
+    if (navigator.onLine && !window.fangkongWeak) { card.hidden = true; return; }  // online the server decides, as always
     var code = codeField.value.trim();
     // Looked up again unless answered from a list (a look-up made before the kept list was checked said nothing).
     if (code && (looked.code !== code || (looked.listed === null && usable()))) {  // its look-up first (a hash takes a moment): then the same submit again
@@ -97,7 +97,7 @@
   });
 
   function mode() {
-    block.hidden = navigator.onLine;
+    block.hidden = navigator.onLine && !window.fangkongWeak;  // a weak network counts as none (outbox.js)
     showState();
   }
   window.addEventListener("online", function () {
@@ -106,6 +106,7 @@
     list.refresh().then(showState);
   });
   window.addEventListener("offline", mode);
+  window.addEventListener("fangkong:network", mode);
   if (key) {
     list.ready.then(showState);
     setInterval(function () { list.refresh().then(showState); }, 60 * 1000);
