@@ -42,7 +42,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef
 
-from fangkong.core import clock, replicas
+from fangkong.core import clock, hashlist, replicas
 from fangkong.core.bulk import select_rows
 from fangkong.core.ratelimit import hits
 from fangkong.core.roles import Cap
@@ -53,7 +53,8 @@ from .models import Colour, PersonStatus, Zone
 from .status import status_settle_stale, status_settle_unstored
 from .zones.inside import people_in_zone
 
-FORMAT = "h32-delta-leb128"
+FORMAT = hashlist.FORMAT
+entry, normalise, encode, decode = hashlist.entry, hashlist.normalise, hashlist.encode, hashlist.decode
 PREFIX = "fangkong-status-list/1"
 CACHE_KEY = "containment:status-list:1"
 BUILDING_KEY = "containment:status-list:building"
@@ -102,46 +103,7 @@ def key_id() -> str:
     return hashlib.sha256(public_key_bytes()).hexdigest()[:16]
 
 
-# ---------------------------------------------------------------- the format
-
-
-def entry(salt: bytes, code: str) -> int:
-    return int.from_bytes(hashlib.sha256(salt + code.encode()).digest()[:4], "big")
-
-
-def normalise(code: str) -> str:
-    """A scanned code as the look-up takes it (containment.scanning._lookup_sql)."""
-    text = "".join((code or "").split())
-    if len(text) == 32 and all(ch in "0123456789abcdefABCDEF" for ch in text):
-        return text.lower()
-    return text.upper()
-
-
-def encode(values: list[int]) -> bytes:
-    out = bytearray()
-    last = 0
-    for value in values:
-        gap, last = value - last, value
-        while gap >= 0x80:
-            out.append((gap & 0x7F) | 0x80)
-            gap >>= 7
-        out.append(gap)
-    return bytes(out)
-
-
-def decode(data: bytes) -> list[int]:
-    values, value, gap, shift = [], 0, 0, 0
-    for byte in data:
-        gap |= (byte & 0x7F) << shift
-        if byte & 0x80:
-            shift += 7
-            continue
-        value += gap
-        values.append(value)
-        gap, shift = 0, 0
-    if shift:
-        raise ValueError("the list's data ends inside a value")
-    return values
+# ---------------------------------------------------------------- the format (core.hashlist)
 
 
 def message(payload: dict[str, Any]) -> bytes:
@@ -170,8 +132,7 @@ def verify(payload: dict[str, Any], public_key: bytes, *, now: datetime | None =
 
 def marks(payload: dict[str, Any], code: str) -> bool:
     """Whether the list marks a scanned code (not green, or not known to be)."""
-    salt = bytes.fromhex(payload["salt"])
-    return entry(salt, normalise(code)) in set(decode(base64.b64decode(payload["data"])))
+    return hashlist.holds(payload, code)
 
 
 # ---------------------------------------------------------------- building
@@ -218,17 +179,16 @@ def status_list_build() -> dict[str, Any]:
         _settle()
         issued_at = clock.now().replace(microsecond=0)
         expires_at = issued_at + timing().valid
-        salt = secrets.token_bytes(16)
-        values = sorted({entry(salt, code) for code in marked_codes(expires_at)})
+        packed = hashlist.pack(marked_codes(expires_at), normalised=True)
     finally:
         replicas.reads_may_lag.reset(token)
     payload: dict[str, Any] = {
-        "format": FORMAT,
+        "format": packed["format"],
         "issued_at": _stamp(issued_at),
         "expires_at": _stamp(expires_at),
-        "salt": salt.hex(),
-        "count": len(values),
-        "data": base64.b64encode(encode(values)).decode(),
+        "salt": packed["salt"],
+        "count": packed["count"],
+        "data": packed["data"],
         "key_id": key_id(),
     }
     payload["signature"] = base64.b64encode(private_key().sign(message(payload))).decode()

@@ -47,6 +47,7 @@ FIELD_FILES = (
     "fangkong/checkpoint.js",
     "fangkong/statuslist.js",
     "containment/venue_door.js",
+    "testing/alone.js",
     "safety/walk.js",
     "fangkong/signature.js",
     "vendor/htmx/htmx.min.js",

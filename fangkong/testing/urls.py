@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:round_id>/", views.round_detail, name="round"),
     path("rounds/<int:round_id>/pools/", views.round_pools, name="pools"),
     path("sites/<int:site_id>/", views.site_page, name="site"),
+    path("sites/<int:site_id>/alone.json", views.site_alone_list, name="site_alone"),
     path("bags/", views.bag_page, name="bags"),
     path("lab/", views.lab_page, name="lab"),
     path("lab/template.xlsx", views.results_template_download, name="results_template"),

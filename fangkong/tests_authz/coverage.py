@@ -213,6 +213,7 @@ PAGES: dict[str, Cov] = {
         "jurisdiction", path={"round_id": "{round}"}, query={"jurisdiction": "{ref}"}, insider="hq"
     ),
     "testing:site": unit("site"),
+    "testing:site_alone": unit("site"),
     "testing:bags": listing("bag"),
     "testing:lab": district("the lab's queue of bags handed over (a unit role's work, district-wide)"),
     "testing:results_template": district("a blank sheet with example rows"),

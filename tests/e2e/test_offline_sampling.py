@@ -127,3 +127,66 @@ def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_a
     assert sent.count() == 2
     page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
     phone.close()
+
+
+def test_offline_a_person_tested_alone_is_kept_out_of_a_pooled_tube(
+    browser, live_server, transactional_db, screenshot_dir
+):
+    """The phone keeps who is tested alone (their personal codes, hashed): offline, such a person's code scanned
+    into a tube that holds others is refused before the swab goes in; a new tube is theirs alone and takes
+    nobody else. Back online each counts once, the tube of one closed."""
+    from django.core.cache import cache
+
+    from fangkong.registry.codes import person_code
+    from fangkong.registry.models import PersonTag
+
+    seed_demo(people=300)
+    first, second, key = poolable(3)
+    PersonTag.objects.create(person=key, tag=PersonTag.Tag.KEY_POPULATION)
+    hq = RoleAssignment.objects.get(user__username="hq_admin").user
+    code = person_code(actor=hq, person_id=key.pk)
+    cache.clear()  # the list is built afresh, with the tag
+    site = Site.objects.get(jurisdiction=RoleAssignment.objects.get(user__username="grid_worker_a").jurisdiction)
+    phone = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    _login(page, live_server, "sampler")
+    url = f"{live_server.url}/testing/sites/{site.pk}/"
+    page.goto(url)
+    page.wait_for_function(
+        "u => caches.open('fangkong-status-list').then(c => c.match(u)).then(r => !!r)",
+        arg=f"{live_server.url}/testing/sites/{site.pk}/alone.json",
+    )
+    phone.set_offline(True)
+    person, tube = page.get_by_label(re.compile("身份证号")), page.get_by_label(re.compile("^管号$"))
+    record = page.get_by_role("button", name=re.compile("记录采样"))
+    person.fill(pii.decrypt(first.doc_cipher))
+    tube.fill("E2E-ALN-01")
+    record.click()
+    page.get_by_text(re.compile("^等待发送：1")).wait_for()
+    person.fill(code)  # the key population's own code, into the pooled tube: refused on the phone
+    record.click()
+    note = page.locator("#alone [data-note]")
+    note.wait_for(state="visible")
+    assert "单人单管" in note.inner_text() and "E2E-ALN-01" in note.inner_text()
+    page.screenshot(path=str(screenshot_dir / "sampler-offline-tested-alone-phone.png"), full_page=True)
+    assert page.get_by_text(re.compile("^等待发送：1")).is_visible()  # nothing kept
+    tube.fill("E2E-ALN-02")  # a new tube, theirs alone
+    record.click()
+    page.get_by_text(re.compile("^等待发送：2")).wait_for()
+    assert note.is_hidden()
+    person.fill(pii.decrypt(second.doc_cipher))  # somebody else into it: it holds one already
+    record.click()
+    page.get_by_text(re.compile("单独采样的人员")).wait_for()
+    tube.fill("E2E-ALN-01")
+    record.click()
+    page.get_by_text(re.compile("^等待发送：3")).wait_for()
+
+    phone.set_offline(False)
+    page.wait_for_function("() => document.querySelector('#outbox').hidden", timeout=30_000)
+    alone = Tube.objects.get(code="E2E-ALN-02")
+    assert (alone.pool_size, alone.closed_at is not None) == (1, True)
+    assert list(Sample.objects.filter(tube=alone).values_list("person_id", flat=True)) == [key.pk]
+    assert sorted(Sample.objects.filter(tube__code="E2E-ALN-01").values_list("person_id", flat=True)) == sorted(
+        [first.pk, second.pk]
+    )
+    phone.close()

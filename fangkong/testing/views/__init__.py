@@ -6,7 +6,7 @@ from __future__ import annotations
 from .lab import lab_page, results_template_download
 from .pools import round_pools
 from .rounds import code_sheet, codes_issue, household_sheet, recall_list, round_detail, round_list
-from .sampling import bag_page, site_page
+from .sampling import bag_page, site_alone_list, site_page
 
 __all__ = [
     "bag_page",
@@ -19,5 +19,6 @@ __all__ = [
     "round_detail",
     "round_list",
     "round_pools",
+    "site_alone_list",
     "site_page",
 ]

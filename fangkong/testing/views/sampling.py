@@ -6,8 +6,10 @@ from typing import Any
 
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET
 
 from fangkong.core import clock
 from fangkong.core.api import idempotent
@@ -20,6 +22,7 @@ from fangkong.core.scoping import Forbidden, NotFound, has_cap
 from fangkong.registry import codes
 
 from .. import custody, selectors
+from ..alone_list import alone_list_for_site
 from ..collection import open_tube, tube_close
 from ..collection.site import SiteScanInput, site_scan
 from ..models import Bag, Tube
@@ -85,6 +88,15 @@ def _outbox_reply(said: Said | None, error: FieldError | Refused | None) -> Json
     if error is not None:
         return JsonResponse({"ok": False, "code": str(error.code), "message": str(error.message)})
     return JsonResponse({"ok": True, "code": said.code if said else "", "message": said.text if said else ""})
+
+
+@scoped
+@require_GET
+def site_alone_list(request, site_id: int):
+    """Who is tested alone, as the site's page keeps it for offline (testing.alone_list)."""
+    response = JsonResponse(alone_list_for_site(user=request.user, site_id=site_id))
+    patch_cache_control(response, private=True, no_cache=True)
+    return response
 
 
 @scoped

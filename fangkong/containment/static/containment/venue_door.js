@@ -37,10 +37,10 @@
 
   form.addEventListener("submit", function () {
     if (navigator.onLine && !window.fangkongWeak) { card.hidden = true; return; }  // online the server answers, as always
-    // Offline the outbox keeps the scan (its handler runs after this one); the answer is the list's, shown as
-    // soon as the code's hash is looked up (a moment). Nothing of it goes with the scan: the server records
-    // the visit with the colour it knows when the scan arrives.
-    list.lookup(codeField.value.trim()).then(showAnswer);
+    // Offline the outbox keeps the scan (its handler runs after this one); the answer is the list's, looked up
+    // at once. Nothing of it goes with the scan: the server records the visit with the colour it knows when the
+    // scan arrives.
+    showAnswer(list.lookup(codeField.value.trim()));
   });
 
   function mode() {

@@ -204,8 +204,9 @@
       }
       var tubeField = form.elements.tube_code, size = Number(form.getAttribute("data-pool-size") || 0);
       var tubeCode = tubeField ? tubeField.value.trim().toUpperCase() : "";
-      if (tubeCode && size && counted(tubeCode) >= size) {  // full as far as this phone knows: a new tube
-        say(word("full", size));
+      var holds = singles[tubeCode] ? 1 : size;  // a tube of one: someone tested alone is in it (testing/alone.js)
+      if (tubeCode && holds && counted(tubeCode) >= holds) {  // full as far as this phone knows: a new tube
+        say(singles[tubeCode] ? word("single-full", "") : word("full", size));
         return;
       }
       time.value = retaken ? retaken.at : new Date().toISOString();  // the scan's own time, offline: sent later
@@ -241,8 +242,12 @@
 
 
   /* Scans into a tube as far as this phone knows: the page's count of its open tube, and those kept offline. */
-  var tubes = {};
+  var tubes = {}, singles = {};
   var openTube = (panel.getAttribute("data-tube") || "").toUpperCase();
+  window.fangkongTubes = {
+    count: function (code) { return counted(code); },
+    single: function (code) { singles[code] = true; },
+  };
   function counted(code) {
     if (!(code in tubes)) tubes[code] = code === openTube ? Number(panel.getAttribute("data-tube-count") || 0) : 0;
     return tubes[code];

@@ -17,10 +17,9 @@
   var card = document.getElementById("offline-result");
   var key = book.status_key;  // {public_key, key_id, url}, or null where no module publishes a list
   var list = window.fangkongStatusList(block, key);  // core/static/fangkong/statuslist.js
-  var looked = { code: null, listed: null };  // the last code looked up, and the answer
 
   function word(name) { return block.getAttribute("data-msg-" + name) || ""; }
-  var clock = list.clock, lookup = list.lookup, usable = list.usable;
+  var clock = list.clock;
 
   function showState() {
     var said = list.state();
@@ -54,16 +53,6 @@
     ["offline_instruction", "offline_rule", "offline_basis"].forEach(function (n) { field(n).value = ""; });
     if (navigator.onLine && !window.fangkongWeak) { card.hidden = true; return; }  // online the server decides, as always
     var code = codeField.value.trim();
-    // Looked up again unless answered from a list (a look-up made before the kept list was checked said nothing).
-    if (code && (looked.code !== code || (looked.listed === null && usable()))) {  // its look-up first (a hash takes a moment): then the same submit again
-      event.preventDefault();
-      event.stopImmediatePropagation();
-      lookup(code).then(function (listed) {
-        looked = { code: code, listed: listed };
-        form.requestSubmit();
-      });
-      return;
-    }
     var t = rules.tenths(field("temperature").value);
     if (t !== null && !(t >= 340 && t <= 430)) {  // the server refuses it: say so now, keep nothing
       event.preventDefault();
@@ -72,7 +61,7 @@
       field("temperature").reportValidity();
       return;
     }
-    var listed = code ? looked.listed : null;
+    var listed = code ? list.lookup(code) : null;
     var facts = {
       direction: checked("direction") || "in",
       origin: rules.text(field("origin").value, 100),
@@ -91,11 +80,6 @@
     showDecision(d, listed, code);
   });
   field("temperature").addEventListener("input", function () { field("temperature").setCustomValidity(""); });
-  codeField.addEventListener("change", function () {
-    var code = codeField.value.trim();
-    lookup(code).then(function (listed) { looked = { code: code, listed: listed }; });
-  });
-
   function mode() {
     block.hidden = navigator.onLine && !window.fangkongWeak;  // a weak network counts as none (outbox.js)
     showState();
