@@ -55,11 +55,15 @@ def test_a_walk_done_offline_is_recorded_once_when_the_network_is_back(
     # The section's other items show as passing, as the kept save will record them.
     items = page.locator("fieldset.card:has(input[type=radio])").count()
     assert page.locator("fieldset.card input[value=pass]:checked").count() == items - 1
+    counted = page.locator("#walk-count").inner_text()  # counted on the phone
+    assert counted.startswith(f"已在本机记录 {items} / {items} 项")
     draw_signature(page)
     signed = clock.now()
     page.get_by_role("button", name="检查签字").click()
     _waiting(page, 2 + sections.count())
-    page.locator("#outbox").scroll_into_view_if_needed()
+    page.locator("fieldset.card").last.scroll_into_view_if_needed()  # far down the walk: the panel stays in sight
+    top = page.locator("#outbox").evaluate("e => e.getBoundingClientRect().top")
+    assert 0 <= top < 10
     page.screenshot(path=str(screenshot_dir / "inspection-offline-phone.png"))
     assert not Inspection.objects.get(pk=inspection.pk).results.exists()  # nothing sent yet
 
