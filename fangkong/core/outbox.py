@@ -72,21 +72,12 @@ def fingerprint(request: HttpRequest, *time_fields: str) -> bytes:
     return request_fingerprint(request, ignore=time_fields)
 
 
-def once(
-    request: HttpRequest,
-    scope: str,
-    run: Callable[[], tuple[int, dict]],
-    *,
-    time_field: str = "at",
-    offline_fields: tuple[str, ...] = (),
-):
+def once(request: HttpRequest, scope: str, run: Callable[[], tuple[int, dict]], *, time_field: str = "at"):
     """A field page's post done once per key (the form's `key`: a double tap, the outbox sending it again): the
     first reply for the same scan, which may come first online (its time left to the server) and again from the
-    outbox with its time — so the time is not part of what makes two posts the same; nor is what the phone
-    decided offline (`offline_fields`: a post given up on a weak network is taken again as offline, with the
-    phone's decision, and may have arrived without it). (status, reply)"""
+    outbox with its time — so the time is not part of what makes two posts the same. (status, reply)"""
     key = request.POST.get("key", "")[:64]
-    return idempotent(request, scope, run, key=key, fingerprint=fingerprint(request, time_field, *offline_fields))
+    return idempotent(request, scope, run, key=key, fingerprint=fingerprint(request, time_field))
 
 
 def conflict(reply: dict, field: str) -> FieldError:

@@ -18,7 +18,15 @@ from .models import AccountState
 SESSION_KEY = "fangkong_must_change_password"
 # What a session that must change its password may still reach: the change itself, signing out, the language,
 # the second factor (which comes first where it is required), static files. The API answers on its own.
-_OPEN = ("/account/password/", "/account/second-factor/", "/logout/", "/i18n/", "/static/", "/api/")
+_OPEN = (
+    "/account/password/",
+    "/account/second-factor/",
+    "/logout/",
+    "/i18n/",
+    "/static/",
+    "/api/",
+    "/account/signed-in/",  # the field pages ask it every minute: not sent to the password page each time
+)
 
 
 def password_change_require(user) -> None:

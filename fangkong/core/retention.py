@@ -21,8 +21,8 @@ def sessions_purge(*, before: datetime, dry_run: bool = False) -> dict[str, int]
     still = Session.objects.filter(expire_date__gte=before).values("session_key")
     left = SignedInDevice.objects.filter(signed_in_at__lt=before).exclude(session_key__in=still)
     if dry_run:
-        return {"deleted": left.count(), "sessions_deleted": ended.count()}
+        return {"devices_deleted": left.count(), "sessions_deleted": ended.count()}
     with transaction.atomic():
         devices = left._raw_delete(left.db)
         sessions = ended._raw_delete(ended.db)
-    return {"deleted": devices, "sessions_deleted": sessions}
+    return {"devices_deleted": devices, "sessions_deleted": sessions}

@@ -118,8 +118,8 @@ def api_signin(request, *, username: str, password: str, otp: str = ""):
 
 
 # Pages a signed-in user who still owes the second factor may open: the factor's own pages, signing out, the
-# language switch and static files.
-_OPEN_WHILE_PENDING = ("/account/second-factor/", "/logout/", "/i18n/", "/static/", "/api/")
+# language switch, static files, and the field pages' "who is signed in here?" (it says the caller's name only).
+_OPEN_WHILE_PENDING = ("/account/second-factor/", "/logout/", "/i18n/", "/static/", "/api/", "/account/signed-in/")
 
 
 class SecondFactorMiddleware:

@@ -293,6 +293,8 @@ RUN_WORDS: dict[str, str | Promise] = {
     "deleted": _("deleted"),
     "cleared": _("cleared"),
     "anonymised": _("anonymised"),
+    "erased": _("erased"),
+    "devices_deleted": _("devices deleted"),
     "recalls_deleted": _("recalls deleted"),
     "sessions_deleted": _("sessions deleted"),
 }

@@ -204,3 +204,27 @@ def test_without_ed25519_in_webcrypto_the_vendored_one_checks_the_list(browser, 
         "() => document.querySelector('[data-list-state]').textContent.indexOf('签名核验未通过') > 0"
     )
     phone.close()
+
+
+def test_the_pages_hash_look_up_finds_what_the_server_packed(browser):
+    """The pages look codes up with their own SHA-256 (statuslist.js: synchronous, inside the submit): it must give
+    Python's hash for every length a salt and a code make — across SHA-256's 55/56/64-byte block edges — and the
+    look-up must find each packed code and no other."""
+    import string
+    from pathlib import Path
+
+    from fangkong.core import hashlist
+
+    codes = ["P" + (string.ascii_uppercase * 8)[:n] for n in range(140)] + ["ab" * 16, "AB12" * 8, "p3kx", "闭环"]
+    absent = ["Q" + (string.digits * 20)[:n] for n in range(140)]
+    packed = hashlist.pack(codes)
+    page = browser.new_page()
+    page.set_content("<!doctype html><html><body></body></html>")
+    page.add_script_tag(path=str(Path(__file__).parents[2] / "fangkong/core/static/fangkong/statuslist.js"))
+    found = page.evaluate(
+        "([p, cs]) => { const l = fangkongHashList.unpack(p); return cs.map(c => fangkongHashList.holds(l, c)); }",
+        [packed, codes + absent],
+    )
+    assert found == [True] * len(codes) + [False] * len(absent)
+    assert all(hashlist.holds(packed, c) for c in codes)
+    page.close()

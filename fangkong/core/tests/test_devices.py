@@ -126,10 +126,22 @@ def test_ended_sessions_and_their_devices_are_purged(district):
         user=district.worker_b, session_key="x" * 40, signed_in_at=clock.now() - timedelta(days=2)
     )  # its session deleted already
     before = clock.now() - timedelta(days=1)
-    assert sessions_purge(before=before, dry_run=True) == {"deleted": 2, "sessions_deleted": 1}
+    assert sessions_purge(before=before, dry_run=True) == {"devices_deleted": 2, "sessions_deleted": 1}
     assert SignedInDevice.objects.count() == 3
-    assert sessions_purge(before=before) == {"deleted": 2, "sessions_deleted": 1}
+    assert sessions_purge(before=before) == {"devices_deleted": 2, "sessions_deleted": 1}
     assert list(SignedInDevice.objects.values_list("pk", flat=True)) == [alive.pk]
     assert not Session.objects.filter(session_key=old.session_key).exists()
     assert Session.objects.filter(session_key=alive.session_key).exists()
     assert gone.pk not in set(SignedInDevice.objects.values_list("pk", flat=True))
+
+
+def test_a_session_that_must_change_its_password_is_still_told_who_it_is(district):
+    """The field pages ask every minute: a session held at the password change (or the second factor) is answered,
+    not sent to that page (and not given its notice again each time)."""
+    from fangkong.core.models import AccountState
+
+    AccountState.objects.create(user=district.worker_a, must_change_password=True)
+    phone = _phone(district.worker_a)
+    assert phone.get("/inbox/").status_code == 302  # held at the password change
+    asked = phone.get("/account/signed-in/")
+    assert asked.status_code == 200 and asked.json() == {"user": district.worker_a.get_username()}

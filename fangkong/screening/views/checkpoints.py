@@ -85,13 +85,7 @@ def checkpoint_register(request, checkpoint_id: int):
 
     outbox = bool(request.headers.get("X-Fangkong-Outbox"))
     try:
-        _status, body = once(
-            request,
-            f"page-passage:{checkpoint.pk}",
-            run,
-            time_field="occurred_at",
-            offline_fields=("offline_instruction", "offline_rule", "offline_basis"),
-        )
+        _status, body = once(request, f"page-passage:{checkpoint.pk}", run, time_field="occurred_at")
     except FieldError as exc:
         if outbox:  # a registration kept offline by the page, refused now: why, for the staff who took it
             return JsonResponse({"ok": False, "code": str(exc.code), "message": exc.message})

@@ -43,6 +43,10 @@
     showAnswer(list.lookup(codeField.value.trim()));
   });
 
+  /* A scan posted online whose answer did not come (a weak network: outbox.js gave it up and keeps it): the
+     list's answer now, as offline. */
+  form.addEventListener("fangkong:given-up", function () { showAnswer(list.lookup(codeField.value.trim())); });
+
   function mode() {
     block.hidden = navigator.onLine && !window.fangkongWeak;  // a weak network counts as none (outbox.js)
     showState();

@@ -77,7 +77,7 @@
     return all().then(function (entries) {
       var mine = entries.filter(function (e) { return e.user === user && e.state !== "sending"; });
       var queued = mine.filter(function (e) { return e.state === "waiting"; });
-      var refused = mine.filter(function (e) { return e.state === "refused" || e.state === "attention"; });
+      var refused = wiped ? [] : mine.filter(function (e) { return e.state === "refused" || e.state === "attention"; });
       var others = entries.filter(function (e) { return e.user !== user && e.state === "waiting"; }).length;
       panel.hidden = !(queued.length || refused.length || others || !notice.hidden || window.fangkongWeak);
       var lines = [];
@@ -124,13 +124,26 @@
     return fields;
   }
 
+  function same(a, b) {  // two forms' fields alike (a photo by its name and size)
+    if (a.length !== b.length) return false;
+    return a.every(function (pair, i) {
+      var other = b[i];
+      if (other[0] !== pair[0]) return false;
+      if (pair[1] instanceof Blob || other[1] instanceof Blob) {
+        return pair[1] instanceof Blob && other[1] instanceof Blob && pair[1].size === other[1].size &&
+          pair[1].name === other[1].name;
+      }
+      return pair[1] === other[1];
+    });
+  }
+
   forms.forEach(function (form) {
     var timeName = form.getAttribute("data-outbox-time") || "at";
     var time = form.elements[timeName];
     var labelled = form.elements[form.getAttribute("data-outbox-label") || "person"];
     var keep = (form.getAttribute("data-outbox-keep") || "").split(" ");
     var posting = "";  // the key of the scan being posted now (kept first)
-    var given = null;  // a post given up for want of an answer: {key, at}, taken again as offline
+    function tubeOf() { return form.elements.tube_code ? form.elements.tube_code.value.trim().toUpperCase() : ""; }
     // A key the server put in the page (for a form without this script): the page kept by the service worker
     // carries one that was used already, so offline a scan never takes it.
     var rendered = form.elements.key.value;
@@ -148,28 +161,65 @@
       var code = tube ? tube.value.trim().toUpperCase() : "";
       return (t.length > 6 ? t.slice(0, 1) + "…" + t.slice(-4) : t) + (code ? " · " + code : "");
     }
-    /* Still here `patience` seconds after the post: no answer (were there one, this page would be gone). The post
-       is given up — it may have arrived: the outbox's send, with the same key, gets its first reply — and the
-       scan taken again as offline: the page answers from what it keeps, the outbox keeps it with its time. */
-    function slow(key, at, submitter) {
-      if (posting !== key || form.elements.key.value !== key) return;
+    /* Ready for the next scan, once one is kept: the form emptied but for what stays from one scan to the next
+       (the tube); a form worked through (the walk) stays as it is, its photos kept with the save. */
+    function ready() {
+      form.dispatchEvent(new CustomEvent("fangkong:kept"));
+      if (stay) {
+        Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (f) { f.value = ""; });
+        form.elements.key.value = "";
+        time.value = "";
+        say("");
+        return show();
+      }
+      var kept = keep.map(function (name) { return form.elements[name] ? form.elements[name].value : null; });
+      form.reset();
+      keep.forEach(function (name, i) { if (kept[i] !== null) form.elements[name].value = kept[i]; });
+      form.elements.key.value = "";  // the next scan gets its own key
+      var known = document.getElementById("known");  // an answer about the last number is not about the next
+      if (known) known.textContent = "";
+      (labelled || form.querySelector("input:not([type=hidden])")).focus();
+      say("");
+      return show();
+    }
+
+    /* Still here `patience` seconds after the post, with no answer: a weak network. The post is given up — it
+       may have arrived, or be arriving (the walk's answer is a redirect and a second request): the outbox's send
+       carries the same key and the same fields, so the server answers it with its first reply — and the copy
+       kept before posting now waits to be sent, with its time, like a scan taken offline. If the form still
+       holds that scan, the page answers from what it keeps (`fangkong:given-up`: the checkpoint's rules, the
+       door's list) and is made ready for the next; if the staff have begun the next one meanwhile, what they
+       type is left alone, under a key of its own. */
+    function slow(sending, submitter) {
+      if (posting !== sending.key) return;
       window.stop();
       posting = "";
-      given = { key: key, at: at };
       weak(true);
+      var still = form.elements.key.value === sending.key && same(fieldsOf(form, submitter), sending.fields);
+      if (!still && form.elements.key.value === sending.key) form.elements.key.value = "";
       store("readwrite", function (scans) {
         return new Promise(function (resolve) {
           var request = scans.getAll();
           request.onsuccess = function () {
-            request.result.forEach(function (e) { if (e.key === key && e.state === "sending") scans.delete(e.id); });
+            request.result.forEach(function (e) {
+              if (e.key !== sending.key || e.state !== "sending" || e.user !== user) return;
+              e.state = "waiting";
+              e.fields = e.fields.map(function (pair) { return pair[0] === e.time ? [pair[0], e.at] : pair; });
+              scans.put(e);
+            });
             resolve();
           };
         });
-      }).catch(function () {}).then(function () {
-        if (form.requestSubmit) form.requestSubmit(submitter || undefined);
+      }).then(function () {
+        if (sending.tube) tubes[sending.tube] = counted(sending.tube) + 1;
+        if (still) {
+          form.dispatchEvent(new CustomEvent("fangkong:given-up"));
+          ready();
+        }
+        show();
         clearTimeout(timer);
         timer = setTimeout(flush, pause);  // tried in the background, each time waiting longer
-      });
+      }, function () {});  // not turned: the page's next opening finds it "sending" and sends it (recover)
     }
 
     form.addEventListener("submit", function (event) {
@@ -182,34 +232,31 @@
         var key = form.elements.key.value, submitter = event.submitter;
         var sending = {
           user: user, url: target(), fields: fieldsOf(form, submitter), key: key,
-          at: new Date().toISOString(), state: "sending", label: label(), tube: "", tries: 0, time: timeName,
+          at: new Date().toISOString(), state: "sending", label: label(), tube: tubeOf(), tries: 0, time: timeName,
         };
         var post = function () {
           posting = key;
           if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
           var patience = Number(form.getAttribute("data-outbox-patience") || panel.getAttribute("data-patience") || 0);
-          if (patience) setTimeout(function () { slow(key, sending.at, submitter); }, patience * 1000);
+          if (patience) setTimeout(function () { slow(sending, submitter); }, patience * 1000);
         };
         store("readwrite", function (scans) { scans.add(sending); }).then(post, post);  // kept or not: posted
         return;
       }
       event.preventDefault();
-      var retaken = given && given.key === form.elements.key.value ? given : null;  // the post given up: its key stays
-      given = null;
-      if (form.elements.key.value === rendered && !retaken) form.elements.key.value = newKey();
+      if (form.elements.key.value === rendered) form.elements.key.value = newKey();
       var typed = labelled ? labelled.value.trim() : "";
       if (/^H[0-9A-Z]{11}$/i.test(typed)) {  // a household's code: its members are ticked on the page, online
         say(word("household", ""));
         return;
       }
-      var tubeField = form.elements.tube_code, size = Number(form.getAttribute("data-pool-size") || 0);
-      var tubeCode = tubeField ? tubeField.value.trim().toUpperCase() : "";
+      var size = Number(form.getAttribute("data-pool-size") || 0), tubeCode = tubeOf();
       var holds = singles[tubeCode] ? 1 : size;  // a tube of one: someone tested alone is in it (testing/alone.js)
       if (tubeCode && holds && counted(tubeCode) >= holds) {  // full as far as this phone knows: a new tube
         say(singles[tubeCode] ? word("single-full", "") : word("full", size));
         return;
       }
-      time.value = retaken ? retaken.at : new Date().toISOString();  // the scan's own time, offline: sent later
+      time.value = new Date().toISOString();  // the scan's own time, offline: sent later
       var entry = {
         user: user, url: target(), fields: fieldsOf(form, event.submitter),
         key: form.elements.key.value, at: time.value, state: "waiting", label: label(), tube: tubeCode, tries: 0,
@@ -217,23 +264,7 @@
       };
       store("readwrite", function (scans) { scans.add(entry); }).then(function () {
         if (tubeCode) tubes[tubeCode] = counted(tubeCode) + 1;
-        if (stay) {  // what was entered stays on the page; the photos are kept with this save, not sent again
-          Array.prototype.forEach.call(form.querySelectorAll("input[type=file]"), function (f) { f.value = ""; });
-          form.elements.key.value = "";
-          time.value = "";
-          say("");
-          return show();
-        }
-        // Ready for the next one: the form emptied but for what stays from one scan to the next (the tube).
-        var kept = keep.map(function (name) { return form.elements[name] ? form.elements[name].value : null; });
-        form.reset();
-        keep.forEach(function (name, i) { if (kept[i] !== null) form.elements[name].value = kept[i]; });
-        form.elements.key.value = "";  // the next scan gets its own key
-        var known = document.getElementById("known");  // an answer about the last number is not about the next
-        if (known) known.textContent = "";
-        (labelled || form.querySelector("input:not([type=hidden])")).focus();
-        say("");
-        return show();
+        return ready();
       }, function () {
         say(word("not-kept", ""));  // the form stays as it is: nothing was lost, nothing kept
       });
@@ -347,6 +378,7 @@
   }
 
   function again() {  // back online, or back to this page: a sign-in may have happened meanwhile
+    if (wiped) return;  // the page is gone (and its sign-in token with it): opened again, it sends what waits
     signedOut = false;
     if (navigator.onLine) say("");  // what was said offline (a full tube, a household's code) is past
     check();

@@ -14,9 +14,11 @@
     count.textContent = (count.getAttribute("data-msg-offline") || "").replace("{n}", n)
       .replace("{t}", count.getAttribute("data-total") || sets.length);
   }
+  form.addEventListener("fangkong:kept", function () {  // the outbox kept a save on the phone
+    if (!navigator.onLine || window.fangkongWeak) recount();
+  });
   form.addEventListener("submit", function (event) {
     if (navigator.onLine && !window.fangkongWeak) return;
-    setTimeout(recount, 0);  // after the ticks below, once the outbox has kept the save
     var button = event.submitter;
     if (!button || button.name !== "pass_section") return;
     var section = button.closest("section");

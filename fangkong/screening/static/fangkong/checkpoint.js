@@ -61,6 +61,16 @@
       field("temperature").reportValidity();
       return;
     }
+    decide(code, t);
+  });
+  /* A registration posted online whose answer did not come (a weak network: outbox.js gave it up and keeps it):
+     decided on the phone now, as offline — the server's decision comes with the outbox's send. */
+  form.addEventListener("fangkong:given-up", function () {
+    var t = rules.tenths(field("temperature").value);
+    if (t === null || (t >= 340 && t <= 430)) decide(codeField.value.trim(), t);
+  });
+
+  function decide(code, t) {
     var listed = code ? list.lookup(code) : null;
     var facts = {
       direction: checked("direction") || "in",
@@ -78,7 +88,7 @@
     field("offline_rule").value = d.rule;
     field("offline_basis").value = "rules=" + book.version + (listed !== null && list.issuedAt() ? ";list=" + list.issuedAt() : "");
     showDecision(d, listed, code);
-  });
+  }
   field("temperature").addEventListener("input", function () { field("temperature").setCustomValidity(""); });
   function mode() {
     block.hidden = navigator.onLine && !window.fangkongWeak;  // a weak network counts as none (outbox.js)
