@@ -14,6 +14,7 @@ from fangkong.registry.models import RoleAssignment
 from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Sample, Site, Tube
 
+from .field import sign_out_from_the_desk
 from .residents import poolable
 from .test_people_browser import _login
 
@@ -105,14 +106,7 @@ def test_a_phone_signed_out_meanwhile_sends_nothing_until_its_account_signs_in_a
             arg=i + 1,
         )
     # Signed out from elsewhere while the phone was off the network: the sampler's desk signs the phone out.
-    desk = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    office = desk.new_page()
-    _login(office, live_server, "sampler")
-    office.goto(f"{live_server.url}/account/devices/")
-    office.locator(".devices li").filter(has_not_text="本设备").get_by_role("button", name="注销此设备").click()
-    office.get_by_text("该设备已注销").wait_for()
-    office.screenshot(path=str(screenshot_dir / "devices-desk.png"), full_page=True)
-    desk.close()
+    sign_out_from_the_desk(browser, live_server, "sampler", screenshot_dir / "devices-desk.png")
     phone.set_offline(False)
     page.get_by_text(re.compile("已退出登录：本机存有 2 条记录")).wait_for(timeout=30_000)
     assert not Sample.objects.filter(tube__code="E2E-OUT-01").exists()  # nothing sent on no one's behalf

@@ -15,9 +15,8 @@ from fangkong.registry.models import RoleAssignment
 from fangkong.site.demo import seed_demo
 from fangkong.testing.models import Sample, Site
 
-from .field import field_phone
+from .field import field_phone, sign_out_from_the_desk
 from .residents import poolable
-from .test_people_browser import _login
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +41,7 @@ def test_a_phone_signed_out_from_the_desk_clears_its_page_when_it_next_asks(
     seed_demo(people=300)
     phone, page, _url = field_phone(browser, live_server, "sampler", _site_path())
     page.wait_for_function(f"() => {KEPT_PAGES}.then(n => n > 0)")  # the worker kept the page
-    desk = browser.new_context(locale="zh-CN", viewport={"width": 1366, "height": 900})
-    office = desk.new_page()
-    _login(office, live_server, "sampler")
-    office.goto(f"{live_server.url}/account/devices/")
-    office.locator(".devices li").filter(has_not_text="本设备").get_by_role("button", name="注销此设备").click()
-    office.get_by_text("该设备已注销").wait_for()
-    desk.close()
+    sign_out_from_the_desk(browser, live_server, "sampler")
     # The phone brought back to the front (it also asks every minute): it asks, and is told it is signed out.
     page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
     page.get_by_text(re.compile("此设备已退出登录")).wait_for(timeout=15_000)
